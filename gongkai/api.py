@@ -1,0 +1,47 @@
+"""The read API (/api/v1/), assembled from each domain's router, with OpenAPI 3 at /api/v1/openapi.json."""
+
+from __future__ import annotations
+
+from ninja import NinjaAPI
+from ninja.errors import HttpError, ValidationError
+
+from gongkai import __version__
+from gongkai.core.errors import DomainError
+from gongkai.orgs.api import router as orgs_router
+from gongkai.publishing.api import router as publishing_router
+
+api = NinjaAPI(
+    title="公开平台开放接口",
+    version=__version__,
+    description="政府信息公开平台的只读接口：机关、政策文件、政策解读。所有接口只返回已公开的信息。",
+    urls_namespace="api",
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+
+_FIELD_NAMES = {"page": "页码", "page_size": "每页条数", "id": "编号"}
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request, exc: ValidationError):
+    """Invalid parameters: 400 with a Chinese message per field, never a stack trace."""
+    errors: dict[str, list[str]] = {}
+    for item in exc.errors:
+        loc = [str(p) for p in item.get("loc", []) if p not in ("query", "body", "path")]
+        name = loc[-1] if loc else "请求"
+        errors.setdefault(name, []).append(f"{_FIELD_NAMES.get(name, name)}的值无效。")
+    return api.create_response(request, {"detail": "请求参数有误。", "errors": errors}, status=400)
+
+
+@api.exception_handler(DomainError)
+def on_domain_error(request, exc: DomainError):
+    return api.create_response(request, {"detail": exc.message, "errors": exc.errors}, status=400)
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request, exc: HttpError):
+    return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+
+
+api.add_router("/", orgs_router)
+api.add_router("/", publishing_router)

@@ -1,0 +1,156 @@
+"""The `gongkai` command: serve, worker, demo, import, deadline tools and Django management passthrough.
+
+Every command reads GONGKAI_DATA_DIR (default ./data); a new data folder is migrated on first use.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+
+
+def _setup(settings_module: str = "gongkai.settings.prod", migrate: bool = True) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", settings_module)
+    import django
+
+    django.setup()
+    if migrate:
+        _migrate_if_needed()
+
+
+def _migrate_if_needed() -> None:
+    from django.core.management import call_command
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    if executor.migration_plan(executor.loader.graph.leaf_nodes()):
+        print("正在初始化/升级数据库……", file=sys.stderr)
+        call_command("migrate", interactive=False, verbosity=0)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    _setup()
+    from django.conf import settings
+    from gunicorn.app.base import BaseApplication
+
+    from gongkai.wsgi import application
+
+    worker = None
+    if not args.no_worker and settings.HUEY.get("immediate") is False:
+        # The task worker publishes scheduled documents; it runs beside the web server unless told not to.
+        worker = subprocess.Popen([sys.executable, "-m", "gongkai", "worker"], env=os.environ.copy())
+
+    class Server(BaseApplication):
+        def load_config(self):
+            self.cfg.set("bind", f"{args.host}:{args.port}")
+            self.cfg.set("workers", args.workers)
+            self.cfg.set("threads", args.threads)
+            self.cfg.set("worker_class", "gthread")
+            self.cfg.set("accesslog", "-" if args.access_log else None)
+            self.cfg.set("timeout", 120)
+
+        def load(self):
+            return application
+
+    print(f"公开平台已启动：http://{args.host}:{args.port}/  （工作台 /staff/，接口文档 /api/v1/docs）", flush=True)
+    try:
+        Server().run()
+    finally:
+        if worker is not None:
+            worker.terminate()
+            worker.wait(timeout=10)
+    return 0
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    _setup()
+    from django.core.management import call_command
+
+    call_command("run_huey", workers=args.workers)
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    _setup()
+    from gongkai.demo import DEMO_PASSWORD, load_demo
+
+    summary = load_demo()
+    print(f"演示数据已就绪：{summary['agencies']} 个机关，{summary['users']} 个用户，{summary['documents']} 份文件。")
+    print(f"演示账号（密码均为 {DEMO_PASSWORD}）：" + "、".join(summary["usernames"]))
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    _setup()
+    if args.what == "documents":
+        from gongkai.publishing.importer import import_file
+
+        summary = import_file(args.file, mapping=args.mapping, agency_code=args.agency, out=sys.stdout)
+        return 0 if summary.failed == 0 else 1
+    print(f"未知的导入类型：{args.what}", file=sys.stderr)
+    return 2
+
+
+def cmd_createsuperuser(args: argparse.Namespace) -> int:
+    _setup()
+    from django.core.management import call_command
+
+    call_command("createsuperuser")
+    return 0
+
+
+def cmd_manage(args: argparse.Namespace) -> int:
+    _setup(migrate=False)
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["gongkai manage", *args.rest])
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="gongkai", description="公开平台（政务公开）命令行工具")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("serve", help="启动网站（生产级 WSGI 服务器 gunicorn），并在旁启动任务进程")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--workers", type=int, default=2, help="进程数")
+    p.add_argument("--threads", type=int, default=4, help="每个进程的线程数")
+    p.add_argument("--no-worker", action="store_true", help="不在旁启动任务进程（另行运行 gongkai worker 时）")
+    p.add_argument("--access-log", action="store_true", help="输出访问日志")
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("worker", help="运行任务进程（定时发布等）")
+    p.add_argument("--workers", type=int, default=1)
+    p.set_defaults(func=cmd_worker)
+
+    p = sub.add_parser("demo", help="载入演示数据（可重复执行）")
+    p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("import", help="批量导入")
+    p.add_argument("what", choices=["documents"], help="导入的对象")
+    p.add_argument("file", help="JSONL 文件，可为 .gz")
+    p.add_argument("--mapping", choices=["native", "laws"], default="native",
+                   help="native：本平台字段；laws：法律法规语料（见 README）")
+    p.add_argument("--agency", default=None, help="未指定机关的记录归入此机关（机构代码），默认根机关")
+    p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("createsuperuser", help="创建管理员账号")
+    p.set_defaults(func=cmd_createsuperuser)
+
+    p = sub.add_parser("manage", help="执行 Django 管理命令，例如 gongkai manage migrate")
+    p.add_argument("rest", nargs=argparse.REMAINDER)
+    p.set_defaults(func=cmd_manage)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = build_parser().parse_args(argv)
+    sys.exit(args.func(args))
+
+
+if __name__ == "__main__":
+    main()

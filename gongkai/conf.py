@@ -1,0 +1,42 @@
+"""The one table of settings: every knob read from the environment, with its default and help text.
+
+The README's settings table is checked against this list by a test, so the docs stay true.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: str
+    help: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("GONGKAI_DATA_DIR", "./data", "数据目录：SQLite 数据库、上传附件、任务队列、密钥都放在这里。"),
+    Setting("DATABASE_URL", "", "数据库地址；留空用数据目录中的 SQLite，生产用 postgres://user@host:5432/name。"),
+    Setting("GONGKAI_SECRET_KEY", "", "Django 密钥；留空则在数据目录生成并保存 secret_key 文件。"),
+    Setting("GONGKAI_DEBUG", "0", "调试模式（1 开启）；生产环境必须为 0。"),
+    Setting("GONGKAI_ALLOWED_HOSTS", "*", "允许的主机名，逗号分隔。"),
+    Setting("GONGKAI_BASE_URL", "http://127.0.0.1:8000", "站点对外地址，用于订阅源、站点地图和邮件中的链接。"),
+    Setting("GONGKAI_SITE_NAME", "示例市人民政府", "门户名称，显示在页头和订阅源中。"),
+    Setting("GONGKAI_TASK_BACKEND", "sqlite", "任务队列后端：sqlite（数据目录内，默认）、redis（生产）、immediate（同步执行，测试用）。"),
+    Setting("GONGKAI_REDIS_URL", "redis://127.0.0.1:6379/0", "任务队列为 redis 时的地址。"),
+    Setting("GONGKAI_TIMELINESS_WARN_DAYS", "5", "距 20 个工作日公开时限不足多少个工作日时提醒。"),
+    Setting("GONGKAI_MAX_UPLOAD_MB", "50", "单个附件大小上限（MB）。"),
+)
+
+_BY_NAME = {s.name: s for s in SETTINGS}
+
+
+def env(name: str) -> str:
+    """Return the environment value of a declared setting, or its default."""
+    return os.environ.get(name, _BY_NAME[name].default)
+
+
+def env_bool(name: str) -> bool:
+    return env(name).strip().lower() in {"1", "true", "yes", "on"}

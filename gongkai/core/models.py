@@ -1,0 +1,72 @@
+"""Shared kernel models: the append-only audit log and the editable statutory calendar."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class AuditEntry(models.Model):
+    """One recorded action: who did what to which object, from which state to which, and why."""
+
+    created_at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True,
+                              on_delete=models.SET_NULL, related_name="+")
+    actor_name = models.CharField("操作人姓名", max_length=150, blank=True)
+    action = models.CharField("操作", max_length=64)
+    object_type = models.CharField("对象类型", max_length=64)
+    object_id = models.CharField("对象编号", max_length=64)
+    from_state = models.CharField("原状态", max_length=32, blank=True)
+    to_state = models.CharField("新状态", max_length=32, blank=True)
+    comment = models.TextField("意见", blank=True)
+    data = models.JSONField("附加数据", default=dict, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "审计日志"
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("审计日志只能追加，不能修改。")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("审计日志只能追加，不能删除。")
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_name} {self.action}"
+
+
+class CalendarDay(models.Model):
+    """An administrator's correction to the statutory calendar: a holiday or a make-up working day.
+
+    Entries here win over the chinese-calendar package, and cover years the package does not know yet.
+    """
+
+    date = models.DateField("日期", unique=True)
+    is_workday = models.BooleanField("是否工作日", help_text="勾选表示调休上班日；不勾选表示放假日。")
+    name = models.CharField("名称", max_length=50, blank=True, help_text="例如：春节、国庆节调休上班。")
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "节假日与调休"
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date} {'上班' if self.is_workday else '放假'} {self.name}"
+
+
+class CalendarYear(models.Model):
+    """A year whose holiday schedule an administrator has entered in full from the State Council notice."""
+
+    year = models.PositiveIntegerField("年份", unique=True)
+    source = models.CharField("依据", max_length=200, blank=True, help_text="例如：国务院办公厅关于2027年部分节假日安排的通知")
+    confirmed = models.BooleanField("已按国务院通知录入完毕", default=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "已确认的年度日历"
+        ordering = ["-year"]
+
+    def __str__(self) -> str:
+        return str(self.year)

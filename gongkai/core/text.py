@@ -1,0 +1,58 @@
+"""Text utilities: safe HTML for document bodies and plain text for search and feeds."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import markdown as md
+import nh3
+
+ALLOWED_TAGS = {
+    "p", "br", "h2", "h3", "h4", "h5", "strong", "b", "em", "i", "u", "s", "sub", "sup", "blockquote",
+    "ul", "ol", "li", "table", "thead", "tbody", "tr", "th", "td", "caption", "a", "img", "hr", "pre", "code",
+    "span", "div", "figure", "figcaption",
+}
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "img": {"src", "alt", "title", "width", "height"},
+    "td": {"colspan", "rowspan"},
+    "th": {"colspan", "rowspan", "scope"},
+    "*": {"class"},
+}
+BODY_FORMATS = ("text", "markdown", "html")
+
+
+def sanitize_html(raw: str) -> str:
+    """Remove scripts, event handlers and unknown tags; keep the structure of an official document."""
+    return nh3.clean(raw or "", tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
+                     url_schemes={"http", "https", "mailto"}, link_rel="noopener noreferrer")
+
+
+def to_html(body: str, body_format: str = "html") -> str:
+    """Turn a body in text, Markdown or HTML into sanitised HTML."""
+    if body_format == "text":
+        paragraphs = [p.strip() for p in re.split(r"\n\s*\n|\n", body or "") if p.strip()]
+        return "".join(f"<p>{html.escape(p)}</p>" for p in paragraphs)
+    if body_format == "markdown":
+        return sanitize_html(md.markdown(body or "", extensions=["tables"]))
+    if body_format == "html":
+        return sanitize_html(body)
+    raise ValueError(f"unknown body format {body_format!r}")
+
+
+_BLOCK_END = re.compile(r"</(p|div|h[1-6]|li|tr|blockquote|pre|table)>|<br\s*/?>", re.I)
+
+
+def html_to_text(fragment: str) -> str:
+    """Plain text of an HTML fragment, one line per block."""
+    text = _BLOCK_END.sub("\n", fragment or "")
+    text = nh3.clean(text, tags=set())
+    text = html.unescape(text)
+    lines = [re.sub(r"[ \t\u3000]+", " ", line).strip() for line in text.splitlines()]
+    return "\n".join(line for line in lines if line)
+
+
+def excerpt(text: str, limit: int = 120) -> str:
+    text = re.sub(r"\s+", " ", text or "").strip()
+    return text if len(text) <= limit else text[:limit].rstrip() + "…"

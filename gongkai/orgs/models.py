@@ -1,0 +1,85 @@
+"""Agencies (机关) in their hierarchy, staff profiles and role grants scoped to agencies."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from gongkai.orgs.roles import Role
+
+
+class AgencyKind(models.TextChoices):
+    GOVERNMENT = "government", "人民政府"
+    DEPARTMENT = "department", "政府部门"
+    TOWNSHIP = "township", "镇（街道）"
+    OTHER = "other", "其他单位"
+
+
+class Agency(models.Model):
+    """An administrative agency that discloses information, e.g. 市人民政府 → 市财政局 / 某某镇."""
+
+    code = models.CharField("机构代码", max_length=32, unique=True,
+                            help_text="统一社会信用代码或组织机构代码，用作索引号前缀。")
+    name = models.CharField("名称", max_length=100, unique=True)
+    short_name = models.CharField("简称", max_length=50, blank=True)
+    kind = models.CharField("类型", max_length=20, choices=AgencyKind.choices, default=AgencyKind.DEPARTMENT)
+    parent = models.ForeignKey("self", verbose_name="上级机关", null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="children")
+    order = models.PositiveIntegerField("排序", default=100)
+    address = models.CharField("办公地址", max_length=200, blank=True)
+    phone = models.CharField("联系电话", max_length=50, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "机关"
+        ordering = ["order", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def ancestors(self) -> list[Agency]:
+        """Parent, grandparent, … up to the root (nearest first)."""
+        chain, node, seen = [], self.parent, {self.pk}
+        while node is not None and node.pk not in seen:
+            chain.append(node)
+            seen.add(node.pk)
+            node = node.parent
+        return chain
+
+    def descendant_ids(self) -> set[int]:
+        """Primary keys of this agency and every agency below it."""
+        ids, frontier = {self.pk}, [self.pk]
+        while frontier:
+            frontier = list(Agency.objects.filter(parent_id__in=frontier).exclude(pk__in=ids)
+                            .values_list("pk", flat=True))
+            ids.update(frontier)
+        return ids
+
+
+class StaffProfile(models.Model):
+    """The agency a staff user belongs to."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_profile")
+    agency = models.ForeignKey(Agency, verbose_name="所属机关", on_delete=models.PROTECT, related_name="staff")
+    title = models.CharField("职务", max_length=50, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "工作人员"
+
+    def __str__(self) -> str:
+        return f"{self.user.get_full_name() or self.user.username}（{self.agency}）"
+
+
+class RoleGrant(models.Model):
+    """A role held in one agency; with `covers_subordinates` it also reaches every agency below it."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="role_grants")
+    agency = models.ForeignKey(Agency, verbose_name="机关", on_delete=models.CASCADE, related_name="role_grants")
+    role = models.CharField("角色", max_length=32, choices=Role.choices)
+    covers_subordinates = models.BooleanField("含下级机关", default=False)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "角色授权"
+        constraints = [models.UniqueConstraint(fields=["user", "agency", "role"], name="unique_role_grant")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_role_display()} · {self.agency}"

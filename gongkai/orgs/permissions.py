@@ -1,0 +1,46 @@
+"""The one place that answers: may this user act in this role for this agency?"""
+
+from __future__ import annotations
+
+from django.db.models import Q
+
+from gongkai.core.errors import PermissionDenied
+from gongkai.orgs.models import Agency, RoleGrant
+from gongkai.orgs.roles import Role
+
+
+def has_role(user, role: str, agency: Agency) -> bool:
+    """True if `user` holds `role` in `agency`, or in an ancestor with covers_subordinates."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    ancestor_ids = [a.pk for a in agency.ancestors()]
+    return RoleGrant.objects.filter(user=user, role=role).filter(
+        Q(agency=agency) | Q(agency_id__in=ancestor_ids, covers_subordinates=True)).exists()
+
+
+def require_role(user, role: str, agency: Agency) -> None:
+    """Raise PermissionDenied with a Chinese message unless has_role()."""
+    if not has_role(user, role, agency):
+        raise PermissionDenied(f"您没有在“{agency.name}”担任“{Role(role).label}”的权限。")
+
+
+def agencies_for(user, role: str | None = None) -> list[Agency]:
+    """Agencies in which `user` holds `role` (any role if None), expanded to subordinates where granted."""
+    if user is None or not user.is_authenticated:
+        return []
+    if user.is_superuser:
+        return list(Agency.objects.all())
+    grants = RoleGrant.objects.filter(user=user).select_related("agency")
+    if role:
+        grants = grants.filter(role=role)
+    ids: set[int] = set()
+    for g in grants:
+        ids.update(g.agency.descendant_ids() if g.covers_subordinates else {g.agency_id})
+    return list(Agency.objects.filter(pk__in=ids))
+
+
+def roles_of(user, agency: Agency) -> set[str]:
+    """Every role `user` may exercise in `agency`."""
+    return {r for r in Role.values if has_role(user, r, agency)}

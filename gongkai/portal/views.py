@@ -1,0 +1,33 @@
+"""The public site's shell: home page, health check and error pages."""
+
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import render
+
+from gongkai.orgs.models import Agency
+from gongkai.publishing.models import DocumentKind
+from gongkai.publishing.visibility import public_documents
+
+
+def home(request):
+    latest = public_documents().filter(kind=DocumentKind.POLICY).order_by("-published_on", "-id")[:10]
+    interpretations = public_documents().filter(kind=DocumentKind.INTERPRETATION).order_by("-published_on")[:5]
+    agencies = Agency.objects.filter(parent__isnull=True).prefetch_related("children")
+    return render(request, "portal/home.html",
+                  {"latest": latest, "interpretations": interpretations, "roots": agencies})
+
+
+def healthz(request):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})
+
+
+def not_found(request, exception=None):
+    return render(request, "portal/error.html", {"title": "页面不存在", "message": "您访问的页面不存在或已被移除。"},
+                  status=404)
+
+
+def server_error(request):
+    return render(request, "portal/error.html", {"title": "服务暂时不可用", "message": "系统出现问题，请稍后再试。"},
+                  status=500)

@@ -1,0 +1,120 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.urls import reverse
+from ninja import Query, Router, Schema
+from ninja.errors import HttpError
+from pydantic import Field
+
+from gongkai.core.errors import DomainError
+from gongkai.publishing.filters import DocumentFilters, filter_public
+from gongkai.publishing.models import Document
+from gongkai.publishing.rules import RelationKind
+from gongkai.publishing.visibility import public_attachments, public_documents, public_relations
+
+router = Router(tags=["政策文件"])
+
+
+class DocumentQuery(Schema):
+    agency: str = Field("", description="机关代码，含下级机关")
+    subject: str = Field("", description="主题分类：一级名称或“一级\\二级”")
+    year: str = Field("", description="发布年份")
+    doc_type: str = Field("", description="公文种类")
+    validity: str = Field("", description="有效性：valid / expired / repealed / amended")
+    kind: str = Field("", description="类别：policy / interpretation")
+    page: int = Field(1, ge=1, le=100000)
+    page_size: int = Field(20, ge=1, le=100)
+
+
+class DocumentItem(Schema):
+    id: int
+    index_no: str
+    title: str
+    issuer: str
+    doc_number: str
+    signed_on: dt.date | None
+    published_on: dt.date | None
+    validity: str
+    url: str
+
+
+class DocumentPage(Schema):
+    count: int
+    results: list[DocumentItem]
+
+
+class Link(Schema):
+    id: int
+    title: str
+    relation: str
+    url: str
+
+
+class AttachmentOut(Schema):
+    name: str
+    size: int
+    content_type: str
+    url: str
+
+
+class DocumentDetail(DocumentItem):
+    kind: str
+    subject: str
+    doc_type: str
+    effective_on: dt.date | None
+    repealed_on: dt.date | None
+    body_html: str
+    body_text: str
+    tags: list[str]
+    relations: list[Link]
+    interpretations: list[Link]
+    attachments: list[AttachmentOut]
+
+
+def _url(document: Document) -> str:
+    return settings.GONGKAI_BASE_URL + reverse("public-document", args=[document.pk])
+
+
+def _item(d: Document) -> dict:
+    rev = d.live_revision
+    return {"id": d.pk, "index_no": d.index_no, "title": rev.title, "issuer": rev.issuer or d.agency.name,
+            "doc_number": rev.doc_number, "signed_on": rev.signed_on, "published_on": d.published_on,
+            "validity": d.validity, "url": _url(d)}
+
+
+@router.get("/documents", response=DocumentPage, summary="政策文件列表")
+def list_documents(request, q: Query[DocumentQuery]):
+    """Public documents, newest first, with filters and paging."""
+    filters = DocumentFilters(agency=q.agency, subject=q.subject, year=q.year, doc_type=q.doc_type,
+                              validity=q.validity, kind=q.kind)
+    errors = filters.errors()
+    if errors:
+        raise DomainError(next(iter(errors.values())), errors={k: [v] for k, v in errors.items()})
+    qs = filter_public(filters).prefetch_related("live_revision__issuing_agencies")
+    start = (q.page - 1) * q.page_size
+    return {"count": qs.count(), "results": [_item(d) for d in qs[start:start + q.page_size]]}
+
+
+@router.get("/documents/{int:document_id}", response=DocumentDetail, summary="政策文件详情")
+def get_document(request, document_id: int):
+    """One public document with body, relations (both ways), interpretations and attachments."""
+    document = public_documents().filter(pk=document_id).first()
+    if document is None:
+        raise HttpError(404, "文件不存在或未公开。")
+    rev = document.live_revision
+    rel = public_relations(document)
+    relations = [{"id": d.pk, "title": d.live_revision.title, "relation": f"{k}", "url": _url(d)}
+                 for k, d in rel["outgoing"]]
+    relations += [{"id": d.pk, "title": d.live_revision.title, "relation": f"{k}_by", "url": _url(d)}
+                  for k, d in rel["incoming"] if k != RelationKind.INTERPRETS]
+    interpretations = [{"id": d.pk, "title": d.live_revision.title, "relation": "interpreted_by", "url": _url(d)}
+                       for k, d in rel["incoming"] if k == RelationKind.INTERPRETS]
+    attachments = [{"name": a.name, "size": a.size, "content_type": a.content_type,
+                    "url": settings.GONGKAI_BASE_URL + reverse("public-attachment", args=[a.pk, a.name])}
+                   for a in public_attachments().filter(revisions=rev)]
+    return {**_item(document), "kind": document.kind, "subject": rev.subject, "doc_type": rev.doc_type,
+            "effective_on": document.effective_on, "repealed_on": document.repealed_on,
+            "body_html": rev.body_html, "body_text": rev.body_text, "tags": [t.name for t in rev.tags.all()],
+            "relations": relations, "interpretations": interpretations, "attachments": attachments}

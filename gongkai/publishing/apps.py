@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class PublishingConfig(AppConfig):
+    name = "gongkai.publishing"
+    label = "publishing"
+    verbose_name = "政府信息发布"

@@ -1,0 +1,167 @@
+"""Government information (政府信息): documents, their immutable revisions, attachments and relations.
+
+A Document is the stable identity (索引号, owner agency, lifecycle). Its content lives in Revisions:
+every save writes a new one. `live_revision` is what the public sees and stays untouched while the
+`latest_revision` goes through review; publishing points `live_revision` at the reviewed revision.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from gongkai.orgs.models import Agency
+from gongkai.publishing.rules import DisclosureMode, RelationKind, Validity, WithholdingGround
+from gongkai.publishing.states import State
+from gongkai.publishing.taxonomy import DOC_TYPE_CHOICES
+
+
+class DocumentKind(models.TextChoices):
+    POLICY = "policy", "政策文件"
+    INTERPRETATION = "interpretation", "政策解读"
+
+
+class InterpretationFormat(models.TextChoices):
+    TEXT = "text", "文字解读"
+    GRAPHIC = "graphic", "图文解读"
+    VIDEO = "video", "视频解读"
+    QA = "qa", "问答解读"
+
+
+class Tag(models.Model):
+    name = models.CharField("标签", max_length=40, unique=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "政策标签"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class IndexCounter(models.Model):
+    """The last serial used for an agency's index numbers in one year."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE)
+    year = models.PositiveIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["agency", "year"], name="unique_index_counter")]
+
+
+class Document(models.Model):
+    agency = models.ForeignKey(Agency, verbose_name="公开主体", on_delete=models.PROTECT, related_name="documents")
+    index_no = models.CharField("索引号", max_length=64, unique=True)
+    kind = models.CharField("信息类别", max_length=20, choices=DocumentKind.choices, default=DocumentKind.POLICY)
+    state = models.CharField("流程状态", max_length=20, choices=State.choices, default=State.DRAFT, db_index=True)
+    latest_revision = models.ForeignKey("Revision", null=True, blank=True, on_delete=models.SET_NULL,
+                                        related_name="+")
+    live_revision = models.ForeignKey("Revision", null=True, blank=True, on_delete=models.SET_NULL,
+                                      related_name="+", verbose_name="已公开版本")
+    scheduled_at = models.DateTimeField("定时发布时间", null=True, blank=True)
+    published_on = models.DateField("发布日期", null=True, blank=True, db_index=True)
+    last_published_at = models.DateTimeField("最近发布时间", null=True, blank=True)
+    validity = models.CharField("有效性", max_length=20, choices=Validity.choices, default=Validity.VALID,
+                                db_index=True)
+    effective_on = models.DateField("施行日期", null=True, blank=True)
+    expires_on = models.DateField("失效日期", null=True, blank=True)
+    repealed_on = models.DateField("废止日期", null=True, blank=True)
+    external_id = models.CharField("外部编号", max_length=100, unique=True, null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "政府信息"
+        ordering = ["-published_on", "-id"]
+        indexes = [models.Index(fields=["agency", "state"])]
+
+    def __str__(self) -> str:
+        rev = self.live_revision or self.latest_revision
+        return f"{self.index_no} {rev.title if rev else ''}"
+
+    @property
+    def has_unpublished_changes(self) -> bool:
+        return self.live_revision_id is not None and self.latest_revision_id != self.live_revision_id
+
+
+class Revision(models.Model):
+    """One immutable version of a document's content and metadata."""
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField("版本号")
+    title = models.CharField("标题", max_length=300)
+    doc_number = models.CharField("发文字号", max_length=100, blank=True, db_index=True)
+    signed_on = models.DateField("成文日期", null=True, blank=True)
+    formed_on = models.DateField("形成或变更日期", help_text="起算《条例》第二十六条 20 个工作日公开时限。")
+    doc_type = models.CharField("公文种类", max_length=20, choices=DOC_TYPE_CHOICES, default="通知")
+    subject = models.CharField("主题分类", max_length=60, db_index=True)
+    issuing_agencies = models.ManyToManyField(Agency, verbose_name="发文机关", blank=True, related_name="+")
+    other_issuers = models.CharField("其他发文机关", max_length=300, blank=True,
+                                     help_text="本平台以外的发文机关名称，多个用顿号分隔。")
+    disclosure_mode = models.CharField("公开属性", max_length=20, choices=DisclosureMode.choices,
+                                       default=DisclosureMode.PROACTIVE)
+    withholding_ground = models.CharField("不予主动公开的依据", max_length=30, choices=WithholdingGround.choices,
+                                          blank=True)
+    withholding_reason = models.TextField("不予主动公开的理由", blank=True)
+    body_html = models.TextField("正文")
+    body_text = models.TextField("正文纯文本", blank=True)
+    tags = models.ManyToManyField(Tag, verbose_name="政策标签", blank=True, related_name="revisions")
+    needs_interpretation = models.BooleanField("需要政策解读", default=False)
+    interpretation_format = models.CharField("解读形式", max_length=20, choices=InterpretationFormat.choices,
+                                             blank=True)
+    video_url = models.URLField("视频链接", blank=True)
+    qa = models.JSONField("问答", default=list, blank=True)
+    attachments = models.ManyToManyField("Attachment", verbose_name="附件", blank=True, related_name="revisions")
+    change_note = models.CharField("修改说明", max_length=200, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created_at = models.DateTimeField("保存时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "版本"
+        ordering = ["document", "-number"]
+        constraints = [models.UniqueConstraint(fields=["document", "number"], name="unique_revision_number")]
+
+    def __str__(self) -> str:
+        return f"{self.title}（第{self.number}版）"
+
+    @property
+    def issuer(self) -> str:
+        names = [a.name for a in self.issuing_agencies.all()]
+        names += [n.strip() for n in self.other_issuers.replace(",", "、").split("、") if n.strip()]
+        return "、".join(dict.fromkeys(names))
+
+
+class Relation(models.Model):
+    """A relation declared by a revision towards another document (修改 / 废止 / 解读)."""
+
+    revision = models.ForeignKey(Revision, on_delete=models.CASCADE, related_name="relations")
+    kind = models.CharField("关系", max_length=20, choices=RelationKind.choices)
+    target = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="incoming_relations")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "文件关系"
+        constraints = [models.UniqueConstraint(fields=["revision", "kind", "target"], name="unique_relation")]
+
+
+class Attachment(models.Model):
+    """An uploaded file; public only through a live revision of a public document."""
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="attachment_files")
+    file = models.FileField("文件", upload_to="attachments/%Y/%m/")
+    name = models.CharField("文件名", max_length=200)
+    content_type = models.CharField("类型", max_length=100)
+    size = models.PositiveBigIntegerField("大小")
+    sha256 = models.CharField(max_length=64)
+    text = models.TextField("提取的文字", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "附件"
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.name

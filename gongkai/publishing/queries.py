@@ -1,0 +1,89 @@
+"""Read-side queries for the staff back office: inboxes, the 20-working-day clock, interpretation gaps."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Exists, OuterRef, QuerySet
+from django.utils import timezone
+
+from gongkai.core.workdays import WorkCalendar
+from gongkai.orgs.models import Agency
+from gongkai.orgs.permissions import agencies_for
+from gongkai.publishing import rules
+from gongkai.publishing.models import Document, DocumentKind, Relation
+from gongkai.publishing.rules import RelationKind
+from gongkai.publishing.states import INBOX_ROLE, State
+from gongkai.publishing.visibility import public_documents
+
+PENDING_STATES = (State.DRAFT, State.SECRECY_REVIEW, State.APPROVAL, State.SIGNOFF, State.READY, State.SCHEDULED)
+
+
+def staff_documents(agencies: list[Agency]) -> QuerySet[Document]:
+    return (Document.objects.filter(agency__in=agencies)
+            .select_related("agency", "latest_revision", "live_revision").order_by("-updated_at"))
+
+
+def inbox(user) -> QuerySet[Document]:
+    """Documents waiting for an action this user may take, in the agencies where they hold that role."""
+    ids: set[int] = set()
+    for state, role in INBOX_ROLE.items():
+        agencies = agencies_for(user, role)
+        ids.update(Document.objects.filter(state=state, agency__in=agencies).values_list("pk", flat=True))
+    return Document.objects.filter(pk__in=ids).select_related("agency", "latest_revision").order_by("updated_at")
+
+
+def my_drafts(user) -> QuerySet[Document]:
+    return (Document.objects.filter(state=State.DRAFT, revisions__created_by=user).distinct()
+            .select_related("agency", "latest_revision").order_by("-updated_at"))
+
+
+@dataclass
+class Deadline:
+    document: Document
+    formed_on: dt.date
+    due_on: dt.date
+    remaining: int  # working days left; negative when overdue
+    confirmed: bool
+
+    @property
+    def overdue(self) -> bool:
+        return self.remaining < 0
+
+
+def timeliness(agencies: list[Agency], today: dt.date | None = None) -> dict[str, list[Deadline]]:
+    """Unpublished proactive items approaching or past the 20-working-day limit (《条例》第二十六条)."""
+    today = today or timezone.localdate()
+    calendar = WorkCalendar.load()
+    warn = settings.GONGKAI_TIMELINESS_WARN_DAYS
+    approaching, overdue = [], []
+    pending = (Document.objects.filter(agency__in=agencies, state__in=PENDING_STATES,
+                                       latest_revision__disclosure_mode=rules.DisclosureMode.PROACTIVE)
+               .select_related("latest_revision", "agency"))
+    for document in pending:
+        formed_on = document.latest_revision.formed_on
+        result = rules.disclosure_deadline(formed_on, calendar)
+        if today > result.due_on:
+            remaining = -calendar.workdays_between(result.due_on, today)
+        else:
+            remaining = calendar.workdays_between(today, result.due_on)
+        item = Deadline(document, formed_on, result.due_on, remaining, result.confirmed)
+        if remaining < 0:
+            overdue.append(item)
+        elif remaining <= warn:
+            approaching.append(item)
+    return {"approaching": sorted(approaching, key=lambda d: d.due_on),
+            "overdue": sorted(overdue, key=lambda d: d.due_on)}
+
+
+def missing_interpretations(agencies: list[Agency]) -> QuerySet[Document]:
+    """Published policies marked as needing interpretation that have no public interpretation yet."""
+    visible = public_documents()
+    interpreted = Relation.objects.filter(
+        kind=RelationKind.INTERPRETS, target=OuterRef("pk"),
+        revision_id__in=visible.filter(kind=DocumentKind.INTERPRETATION).values("live_revision_id"))
+    return (visible.filter(agency__in=agencies, kind=DocumentKind.POLICY,
+                           live_revision__needs_interpretation=True)
+            .exclude(Exists(interpreted)).order_by("-published_on"))

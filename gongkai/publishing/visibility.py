@@ -1,0 +1,44 @@
+"""The one visibility rule. Every public channel — pages, API, feeds, sitemap, attachments and search —
+asks this module what the public may see, and nothing else.
+
+A document is public when it has a live (published) revision whose disclosure mode is 主动公开 and the
+document has not been withdrawn. Drafts, revisions under review and withheld items never qualify.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Exists, OuterRef, QuerySet
+
+from gongkai.publishing.models import Attachment, Document, Relation, Revision
+from gongkai.publishing.rules import DisclosureMode
+from gongkai.publishing.states import State
+
+
+def public_documents() -> QuerySet[Document]:
+    """Documents the public may see, with their live revision joined."""
+    return (Document.objects
+            .filter(live_revision__isnull=False, live_revision__disclosure_mode=DisclosureMode.PROACTIVE)
+            .exclude(state=State.WITHDRAWN)
+            .select_related("live_revision", "agency"))
+
+
+def is_public(document: Document) -> bool:
+    return public_documents().filter(pk=document.pk).exists()
+
+
+def public_attachments() -> QuerySet[Attachment]:
+    """Attachments of the live revision of a public document; nothing from drafts or older revisions."""
+    live = Revision.objects.filter(pk__in=public_documents().values("live_revision_id"))
+    return Attachment.objects.filter(Exists(live.filter(attachments=OuterRef("pk"))))
+
+
+def public_relations(document: Document) -> dict[str, list[tuple[str, Document]]]:
+    """Relations of a public document to other public documents, both ways: outgoing and incoming."""
+    visible = public_documents()
+    outgoing = [(r.kind, r.target) for r in Relation.objects.filter(revision_id=document.live_revision_id)
+                .filter(target__in=visible).select_related("target__live_revision")]
+    incoming_qs = (Relation.objects.filter(target=document)
+                   .filter(revision_id__in=visible.values("live_revision_id"))
+                   .select_related("revision__document__live_revision"))
+    incoming = [(r.kind, r.revision.document) for r in incoming_qs]
+    return {"outgoing": outgoing, "incoming": incoming}

@@ -1,0 +1,154 @@
+"""Base settings shared by every environment; all knobs come from gongkai.conf."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+import dj_database_url
+
+from gongkai.conf import env, env_bool
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+DATA_DIR = Path(env("GONGKAI_DATA_DIR")).expanduser().resolve()
+DATA_DIR.mkdir(parents=True, exist_ok=True)
+
+
+def _secret_key() -> str:
+    key = env("GONGKAI_SECRET_KEY")
+    if key:
+        return key
+    path = DATA_DIR / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(50))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+SECRET_KEY = _secret_key()
+DEBUG = env_bool("GONGKAI_DEBUG")
+ALLOWED_HOSTS = [h.strip() for h in env("GONGKAI_ALLOWED_HOSTS").split(",") if h.strip()]
+CSRF_TRUSTED_ORIGINS = [env("GONGKAI_BASE_URL")]
+GONGKAI_BASE_URL = env("GONGKAI_BASE_URL").rstrip("/")
+GONGKAI_SITE_NAME = env("GONGKAI_SITE_NAME")
+GONGKAI_TIMELINESS_WARN_DAYS = int(env("GONGKAI_TIMELINESS_WARN_DAYS"))
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
+    "huey.contrib.djhuey",
+    "gongkai.core",
+    "gongkai.orgs",
+    "gongkai.publishing",
+    "gongkai.portal",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "gongkai.urls"
+WSGI_APPLICATION = "gongkai.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "gongkai.portal.context.site",
+            ],
+        },
+    },
+]
+
+
+def _database() -> dict:
+    url = env("DATABASE_URL")
+    if url:
+        return dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+    return {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": str(DATA_DIR / "gongkai.sqlite3"),
+        # WAL lets readers proceed while a writer commits; IMMEDIATE avoids lock upgrades mid-transaction.
+        "OPTIONS": {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+        },
+    }
+
+
+DATABASES = {"default": _database()}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文")]
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+MEDIA_ROOT = DATA_DIR / "media"
+# Attachments are never served as plain media: a view checks the visibility rule first.
+MEDIA_URL = "/_media-not-public/"
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+GONGKAI_MAX_UPLOAD_BYTES = int(env("GONGKAI_MAX_UPLOAD_MB")) * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = GONGKAI_MAX_UPLOAD_BYTES
+
+LOGIN_URL = "/staff/login/"
+LOGIN_REDIRECT_URL = "/staff/"
+
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+
+def _huey() -> dict:
+    backend = env("GONGKAI_TASK_BACKEND")
+    if backend == "redis":
+        return {"huey_class": "huey.RedisHuey", "name": "gongkai", "url": env("GONGKAI_REDIS_URL"),
+                "immediate": False}
+    if backend == "immediate":
+        return {"huey_class": "huey.MemoryHuey", "name": "gongkai", "immediate": True}
+    return {"huey_class": "huey.SqliteHuey", "name": "gongkai", "filename": str(DATA_DIR / "tasks.sqlite3"),
+            "immediate": False}
+
+
+HUEY = _huey()
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": "INFO"},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}
+
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+# Serve app static files straight from their folders, so a fresh clone needs no collectstatic step.
+WHITENOISE_USE_FINDERS = True

@@ -1,0 +1,1 @@
+from gongkai.settings.base import *  # noqa: F403

@@ -1,0 +1,15 @@
+"""Test settings: a real database (SQLite or DATABASE_URL), fast hashing, tasks run inline."""
+
+import os
+import tempfile
+
+os.environ.setdefault("GONGKAI_DATA_DIR", tempfile.mkdtemp(prefix="gongkai-test-"))
+os.environ.setdefault("GONGKAI_TASK_BACKEND", "immediate")
+
+from gongkai.settings.base import *  # noqa: E402,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}

@@ -1,0 +1,25 @@
+from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
+from django.urls import include, path
+
+from gongkai.api import api
+from gongkai.portal import views as portal_views
+from gongkai.publishing.feeds import LatestDocumentsFeed
+from gongkai.publishing.sitemaps import SITEMAPS
+
+admin.site.site_header = "公开平台管理"
+admin.site.site_title = "公开平台管理"
+
+urlpatterns = [
+    path("", portal_views.home, name="home"),
+    path("healthz", portal_views.healthz, name="healthz"),
+    path("xxgk/", include("gongkai.publishing.urls_public")),
+    path("staff/", include("gongkai.publishing.urls_staff")),
+    path("api/v1/", api.urls),
+    path("feeds/latest.xml", LatestDocumentsFeed(), name="feed-latest"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("admin/", admin.site.urls),
+]
+
+handler404 = "gongkai.portal.views.not_found"
+handler500 = "gongkai.portal.views.server_error"
