@@ -4,13 +4,20 @@ from __future__ import annotations
 
 from ninja import NinjaAPI
 from ninja.errors import HttpError, ValidationError
+from ninja.renderers import JSONRenderer
 
 from gongkai import __version__
 from gongkai.core.errors import DomainError
 from gongkai.orgs.api import router as orgs_router
 from gongkai.publishing.api import router as publishing_router
 
+class ChineseJSONRenderer(JSONRenderer):
+    # Chinese text stays readable in responses instead of \uXXXX escapes.
+    json_dumps_params = {"ensure_ascii": False}
+
+
 api = NinjaAPI(
+    renderer=ChineseJSONRenderer(),
     title="公开平台开放接口",
     version=__version__,
     description="政府信息公开平台的只读接口：机关、政策文件、政策解读。所有接口只返回已公开的信息。",

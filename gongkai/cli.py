@@ -149,7 +149,17 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> None:
     args = build_parser().parse_args(argv)
-    sys.exit(args.func(args))
+    from gongkai.core.errors import DomainError
+
+    try:
+        code = args.func(args)
+    except DomainError as exc:
+        print(f"错误：{exc.message}", file=sys.stderr)
+        code = 1
+    except FileNotFoundError as exc:
+        print(f"错误：找不到文件 {exc.filename}", file=sys.stderr)
+        code = 1
+    sys.exit(code)
 
 
 if __name__ == "__main__":

@@ -26,6 +26,9 @@ class AuditEntry(models.Model):
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["object_type", "object_id"])]
 
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_name} {self.action}"
+
     def save(self, *args, **kwargs):
         if self.pk is not None:
             raise ValueError("审计日志只能追加，不能修改。")
@@ -34,8 +37,6 @@ class AuditEntry(models.Model):
     def delete(self, *args, **kwargs):
         raise ValueError("审计日志只能追加，不能删除。")
 
-    def __str__(self) -> str:
-        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_name} {self.action}"
 
 
 class CalendarDay(models.Model):

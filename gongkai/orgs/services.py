@@ -28,8 +28,9 @@ def upsert_agency(code: str, name: str, *, parent: Agency | None = None, kind: s
 
 @transaction.atomic
 def create_staff_user(username: str, *, agency: Agency, full_name: str, roles: list[str], password: str,
-                      covers_subordinates: bool = False, email: str = "", actor=None):
-    """Create (or update) a staff user in `agency` holding `roles` there; return the user."""
+                      covers_subordinates: bool = False, email: str = "", scope: Agency | None = None,
+                      actor=None):
+    """Create (or update) a staff user of `agency` holding `roles` in `scope` (default: the same agency)."""
     for r in roles:
         if r not in Role.values:
             raise DomainError(f"未知角色：{r}", field="roles")
@@ -40,12 +41,14 @@ def create_staff_user(username: str, *, agency: Agency, full_name: str, roles: l
     user.is_staff = True
     if created or not user.has_usable_password():
         user.set_password(password)
+    scope = scope or agency
     if Role.ADMINISTRATOR in roles:
-        user.is_superuser = covers_subordinates and agency.parent_id is None
+        # An administrator of the root agency over every subordinate runs the whole platform.
+        user.is_superuser = covers_subordinates and scope.parent_id is None
     user.save()
     StaffProfile.objects.update_or_create(user=user, defaults={"agency": agency})
     for r in roles:
-        RoleGrant.objects.update_or_create(user=user, agency=agency, role=r,
+        RoleGrant.objects.update_or_create(user=user, agency=scope, role=r,
                                            defaults={"covers_subordinates": covers_subordinates})
     if created:
         audit.record(actor, "create_staff_user", user, comment=f"{full_name} {','.join(roles)}")

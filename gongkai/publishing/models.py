@@ -49,6 +49,9 @@ class IndexCounter(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["agency", "year"], name="unique_index_counter")]
 
+    def __str__(self) -> str:
+        return f"{self.agency_id}/{self.year}: {self.last}"
+
 
 class Document(models.Model):
     agency = models.ForeignKey(Agency, verbose_name="公开主体", on_delete=models.PROTECT, related_name="documents")
@@ -145,6 +148,9 @@ class Relation(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "文件关系"
         constraints = [models.UniqueConstraint(fields=["revision", "kind", "target"], name="unique_relation")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} → {self.target_id}"
 
 
 class Attachment(models.Model):

@@ -166,7 +166,11 @@ def _write_revision(actor, document: Document, data: DocumentData) -> Revision:
         interpretation_format=data.interpretation_format, video_url=data.video_url, qa=data.qa,
         change_note=data.change_note, created_by=actor if getattr(actor, "pk", None) else None,
     )
-    revision.issuing_agencies.set(Agency.objects.filter(pk__in=data.issuing_agency_ids))
+    issuing_ids = data.issuing_agency_ids
+    if not issuing_ids and not data.other_issuers.strip():
+        # With no issuer named, the owning agency issued it (the common case for a single-agency document).
+        issuing_ids = [document.agency_id]
+    revision.issuing_agencies.set(Agency.objects.filter(pk__in=issuing_ids))
     tag_names = list(dict.fromkeys(t.strip() for t in data.tags if t.strip()))
     revision.tags.set([Tag.objects.get_or_create(name=name[:40])[0] for name in tag_names])
     if data.attachment_ids is None:

@@ -3,7 +3,8 @@
 import os
 import tempfile
 
-os.environ.setdefault("GONGKAI_DATA_DIR", tempfile.mkdtemp(prefix="gongkai-test-"))
+# Tests never touch a real data folder, whatever the shell exported.
+os.environ["GONGKAI_DATA_DIR"] = tempfile.mkdtemp(prefix="gongkai-test-")
 os.environ.setdefault("GONGKAI_TASK_BACKEND", "immediate")
 
 from gongkai.settings.base import *  # noqa: E402,F403

@@ -1,0 +1,44 @@
+# Gongkai — the two commands of the Quick start are `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export GONGKAI_DATA_DIR ?= ./data
+
+.PHONY: run test lint venv test-venv demo bench clean
+
+$(BIN)/gongkai: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.test-deps: $(BIN)/gongkai
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+venv: $(BIN)/gongkai
+
+test-venv: $(VENV)/.test-deps
+
+demo: venv
+	$(BIN)/gongkai demo
+
+run: venv
+	@$(BIN)/gongkai demo
+	@echo "工作台：http://$(HOST):$(PORT)/staff/  演示账号 drafter / reviewer / approver / signer / publisher / admin，密码 gongkai-demo"
+	GONGKAI_BASE_URL=http://$(HOST):$(PORT) $(BIN)/gongkai serve --host $(HOST) --port $(PORT)
+
+lint: test-venv
+	$(BIN)/ruff check gongkai tests bench
+
+test: test-venv lint
+	@bash scripts/ensure-chromium
+	$(BIN)/pytest -q $(PYTEST_ARGS)
+
+bench: test-venv
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

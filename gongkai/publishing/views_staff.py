@@ -1,0 +1,324 @@
+"""The staff back office (工作台): dashboard, drafting forms, document pages and workflow actions.
+
+Views only read and present; every change goes through gongkai.publishing.services. A staff user sees
+the documents of the agencies where they hold some role, and only the actions their roles allow.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.files.uploadedfile import UploadedFile
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from gongkai.core import audit
+from gongkai.core.errors import DomainError
+from gongkai.orgs.permissions import agencies_for, has_role
+from gongkai.orgs.roles import Role
+from gongkai.publishing import queries, rules, services, states
+from gongkai.publishing.forms import DocumentForm
+from gongkai.publishing.models import Attachment, Document, DocumentKind, Revision
+from gongkai.publishing.rules import RELATION_LABELS, DisclosureMode, RelationKind, Validity
+from gongkai.publishing.states import State
+
+PAGE_SIZE = 20
+
+# Workflow transitions that take only (actor, document, comment); schedule and rejections are special.
+SIMPLE_ACTIONS: dict[str, Callable[..., Document]] = {
+    "submit": services.submit_document,
+    "pass_secrecy_review": services.pass_secrecy_review,
+    "approve": services.approve_document,
+    "sign_off": services.sign_off_document,
+    "publish": services.publish_document,
+    "cancel_schedule": services.cancel_schedule,
+    "withdraw": services.withdraw_document,
+}
+
+# Audit actions that are not workflow transitions, in the words a staff member reads.
+AUDIT_LABELS = {
+    "create_document": "新建",
+    "save_revision": "保存新版本",
+    "add_attachment": "上传附件",
+    "set_validity": "变更有效性",
+    "imported_as_published": "导入为已发布",
+    **{name: t.label for name, t in states.TRANSITIONS.items()},
+}
+
+
+def staff_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Send anonymous visitors to the login page and refuse signed-in users who are not staff."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not (request.user.is_active and request.user.is_staff):
+            return render(request, "portal/error.html",
+                          {"title": "没有权限", "message": "工作台仅供工作人员使用。"}, status=403)
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _staff_document(request: HttpRequest, pk: int) -> Document:
+    """The document if it belongs to an agency where the user holds some role; otherwise 404."""
+    return get_object_or_404(queries.staff_documents(agencies_for(request.user)), pk=pk)
+
+
+def _state_label(value: str) -> str:
+    for choices in (State, Validity):
+        if value in choices.values:
+            return choices(value).label
+    return value
+
+
+@staff_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """My drafts, my inbox, the 20-working-day clock, missing interpretations and all my agencies' items."""
+    user = request.user
+    agencies = agencies_for(user)
+    documents = queries.staff_documents(agencies)
+    state = request.GET.get("state", "").strip()
+    agency_code = request.GET.get("agency", "").strip()
+    filter_errors = []
+    if state and state not in State.values:
+        filter_errors.append("没有这个流程状态，已显示全部状态。")
+        state = ""
+    if state:
+        documents = documents.filter(state=state)
+    if agency_code:
+        documents = documents.filter(agency__code=agency_code)
+    page_obj = Paginator(documents, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "publishing/staff/dashboard.html", {
+        "drafts": queries.my_drafts(user)[:50],
+        "inbox": queries.inbox(user)[:50],
+        "deadlines": queries.timeliness(agencies),
+        "missing": queries.missing_interpretations(agencies)[:50],
+        "page_obj": page_obj, "querystring": query.urlencode(), "state": state, "agency_code": agency_code,
+        "states": State.choices, "agencies": agencies, "filter_errors": filter_errors,
+        "can_draft": bool(agencies_for(user, Role.DRAFTER)),
+    })
+
+
+def _store_uploads(user, document: Document, uploads: list[UploadedFile], stored: list[Attachment]) -> list[int]:
+    """Add each upload through the service; `stored` collects them so a rollback can delete the files."""
+    for upload in uploads:
+        stored.append(services.add_attachment(user, document, upload.name, upload.read()))
+    return [a.pk for a in stored]
+
+
+def _discard_files(stored: list[Attachment]) -> None:
+    # The database rows were rolled back with the transaction; the files on disk were not.
+    for attachment in stored:
+        attachment.file.storage.delete(attachment.file.name)
+
+
+def _render_form(request: HttpRequest, form: DocumentForm, document: Document | None) -> HttpResponse:
+    lost_files = request.method == "POST" and bool(request.FILES.getlist("attachments"))
+    return render(request, "publishing/staff/document_form.html", {
+        "form": form, "document": document, "kind": form.kind_value, "lost_files": lost_files,
+        "kinds": DocumentKind,
+    }, status=400 if request.method == "POST" else 200)
+
+
+@staff_required
+def document_new(request: HttpRequest) -> HttpResponse:
+    """Create a document (first revision, in draft) in an agency where the user is a drafter."""
+    user = request.user
+    if not agencies_for(user, Role.DRAFTER):
+        messages.error(request, "您没有在任何机关担任起草人，不能新建信息。")
+        return redirect("staff-dashboard")
+    if request.method != "POST":
+        initial: dict[str, Any] = {"kind": request.GET.get("kind") or DocumentKind.POLICY,
+                                   "formed_on": timezone.localdate()}
+        target = request.GET.get("interprets", "")
+        if target.isdigit():
+            # Started from "missing interpretation": prefill the relation to the policy being explained.
+            policy = queries.staff_documents(agencies_for(user)).filter(pk=int(target)).first()
+            if policy is not None:
+                initial.update(kind=DocumentKind.INTERPRETATION, relations=f"解读 {policy.index_no}",
+                               agency=policy.agency_id)
+        return _render_form(request, DocumentForm(user=user, initial=initial), None)
+
+    form = DocumentForm(request.POST, request.FILES, user=user)
+    if form.is_valid():
+        stored: list[Attachment] = []
+        try:
+            with transaction.atomic():
+                data = form.to_data()
+                document = services.create_document(user, form.cleaned_data["agency"], data,
+                                                    kind=form.cleaned_data["kind"])
+                uploads = form.cleaned_data["attachments"]
+                if uploads:
+                    # Attachments belong to a document, so they can only join from the second revision on.
+                    data = form.to_data()
+                    data.attachment_ids = _store_uploads(user, document, uploads, stored)
+                    data.change_note = data.change_note or "上传附件"
+                    services.save_revision(user, document, data)
+        except DomainError as exc:
+            _discard_files(stored)
+            form.apply_domain_error(exc)
+        else:
+            messages.success(request, f"已保存草稿，索引号 {document.index_no}。")
+            return redirect("staff-document", pk=document.pk)
+    return _render_form(request, form, None)
+
+
+@staff_required
+def document_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Save an edit as a new revision; a live revision stays public until the new one is published."""
+    user = request.user
+    document = _staff_document(request, pk)
+    if not has_role(user, Role.DRAFTER, document.agency):
+        messages.error(request, f"您没有在“{document.agency.name}”担任起草人，不能修改。")
+        return redirect("staff-document", pk=pk)
+    if document.state not in states.EDITABLE_STATES:
+        messages.error(request, f"文件当前状态为“{document.get_state_display()}”，不能修改；请先退回草稿。")
+        return redirect("staff-document", pk=pk)
+    if request.method != "POST":
+        form = DocumentForm(user=user, document=document, initial=DocumentForm.initial_for(document))
+        return _render_form(request, form, document)
+
+    form = DocumentForm(request.POST, request.FILES, user=user, document=document)
+    if form.is_valid():
+        stored: list[Attachment] = []
+        try:
+            with transaction.atomic():
+                removed = {a.pk for a in form.cleaned_data.get("remove_attachments") or []}
+                kept = [a.pk for a in document.latest_revision.attachments.all() if a.pk not in removed]
+                data = form.to_data()
+                data.attachment_ids = kept + _store_uploads(user, document, form.cleaned_data["attachments"],
+                                                            stored)
+                revision = services.save_revision(user, document, data)
+        except DomainError as exc:
+            _discard_files(stored)
+            form.apply_domain_error(exc)
+        else:
+            messages.success(request, f"已保存第 {revision.number} 版，请提交保密审查后再发布。")
+            return redirect("staff-document", pk=pk)
+    return _render_form(request, form, document)
+
+
+def _changes(live: Revision, latest: Revision) -> list[tuple[str, str, str]]:
+    """(field label, live value, pending value) for the metadata that differs between two revisions."""
+
+    def snapshot(r: Revision) -> dict[str, str]:
+        return {
+            "标题": r.title, "发文字号": r.doc_number or "—", "公文种类": r.doc_type, "主题分类": r.subject,
+            "成文日期": f"{r.signed_on:%Y-%m-%d}" if r.signed_on else "—",
+            "形成或变更日期": f"{r.formed_on:%Y-%m-%d}", "发文机关": r.issuer or "—",
+            "公开属性": r.get_disclosure_mode_display(),
+            "政策标签": "、".join(t.name for t in r.tags.all()) or "—",
+            "附件": "、".join(a.name for a in r.attachments.all()) or "—",
+            "正文": "（有修改）" if r.body_html != live.body_html else "",
+        }
+
+    old, new = snapshot(live), snapshot(latest)
+    changed = [(k, old[k], new[k]) for k in old if k != "正文" and old[k] != new[k]]
+    if live.body_html != latest.body_html:
+        changed.append(("正文", "", "有修改，见下方待发布版本"))
+    return changed
+
+
+@staff_required
+def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """Metadata, pending vs live revision, the actions this user may take, and the full history."""
+    user = request.user
+    document = _staff_document(request, pk)
+    latest, live = document.latest_revision, document.live_revision
+    actions = [t for t in states.available(document.state) if has_role(user, t.role, document.agency)]
+    deadline = None
+    if document.state in queries.PENDING_STATES and latest.disclosure_mode == DisclosureMode.PROACTIVE:
+        deadline = rules.disclosure_deadline(latest.formed_on)
+    entries = [{
+        "entry": e, "label": AUDIT_LABELS.get(e.action, e.action),
+        "from": _state_label(e.from_state) if e.from_state else "", "to": _state_label(e.to_state) if e.to_state else "",
+    } for e in audit.history(document)]
+    relations = [(RELATION_LABELS[RelationKind(r.kind)][0], r.target)
+                 for r in latest.relations.select_related("target__latest_revision")]
+    return render(request, "publishing/staff/document_detail.html", {
+        "document": document, "latest": latest, "live": live,
+        "pending": live is None or document.has_unpublished_changes,
+        "changes": _changes(live, latest) if live and document.has_unpublished_changes else [],
+        "actions": actions, "can_edit": document.state in states.EDITABLE_STATES
+        and has_role(user, Role.DRAFTER, document.agency),
+        "deadline": deadline, "revisions": document.revisions.select_related("created_by").order_by("-number"),
+        "entries": entries, "attachments": latest.attachments.all(), "tags": latest.tags.all(),
+        "relations": relations, "min_schedule": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+    })
+
+
+@staff_required
+def document_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    """The pending revision in the public detail layout, marked as not public, for the agency's staff."""
+    document = _staff_document(request, pk)
+    revision = document.latest_revision
+    outgoing = [(RELATION_LABELS[RelationKind(r.kind)][0], r.target)
+                for r in revision.relations.select_related("target__live_revision")]
+    return render(request, "publishing/staff/preview.html", {
+        "document": document, "revision": revision, "outgoing": outgoing, "incoming": [],
+        "interpretations": [], "attachments": [], "staff_attachments": revision.attachments.all(),
+        "tags": revision.tags.all(),
+    })
+
+
+def _parse_schedule(value: str) -> dt.datetime:
+    """A datetime-local value (YYYY-MM-DDTHH:MM) as an aware datetime in the site's time zone."""
+    try:
+        naive = dt.datetime.fromisoformat((value or "").strip())
+    except ValueError:
+        raise DomainError("请填写有效的定时发布时间，例如 2026-12-01 09:00。", field="scheduled_at") from None
+    return timezone.make_aware(naive) if timezone.is_naive(naive) else naive
+
+
+@require_POST
+@staff_required
+def document_action(request: HttpRequest, pk: int) -> HttpResponse:
+    """Run one workflow transition through its service; refusals become a Chinese message, never a 500."""
+    user = request.user
+    document = _staff_document(request, pk)
+    name = request.POST.get("action", "")
+    comment = request.POST.get("comment", "").strip()
+    try:
+        # Checked against the current state so a stale page cannot trigger a different rejection step.
+        transition = states.check(name, document.state)
+        if name == "schedule":
+            services.schedule_document(user, document, _parse_schedule(request.POST.get("scheduled_at", "")),
+                                       comment)
+        elif name.startswith("reject_"):
+            services.reject_document(user, document, comment)
+        elif name in SIMPLE_ACTIONS:
+            SIMPLE_ACTIONS[name](user, document, comment)
+        else:
+            raise DomainError(f"“{transition.label}”由系统自动执行，不能手动操作。")
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        document.refresh_from_db()
+        messages.success(request, f"已完成“{transition.label}”，当前状态：{document.get_state_display()}。")
+    return redirect("staff-document", pk=pk)
+
+
+@staff_required
+def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
+    """Download any attachment of a document the user may see, published or not."""
+    attachment = Attachment.objects.filter(pk=pk, document__agency__in=agencies_for(request.user)).first()
+    if attachment is None:
+        raise Http404("附件不存在")
+    response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type,
+                            as_attachment=True, filename=attachment.name)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+

@@ -1,0 +1,132 @@
+"""Nothing non-public leaks: plant marked items in every non-public state, then look for the marker on
+every public channel — crawled pages, API, feed, sitemap and attachment URLs."""
+
+import datetime as dt
+import re
+from urllib.parse import urljoin, urlparse
+
+import pytest
+from django.utils import timezone
+
+from gongkai.orgs.roles import Role
+from gongkai.publishing import services
+from gongkai.publishing.models import Attachment, Document
+from gongkai.publishing.rules import DisclosureMode, WithholdingGround
+from gongkai.publishing.states import State
+from tests import factories
+
+MARKER = "绝密标记ZX9Q"
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF"
+
+
+def _marked(**extra):
+    return dict(title=f"{MARKER}文件", body=f"<p>{MARKER}正文</p>", doc_number=f"{MARKER}〔2026〕1号",
+                tags=[MARKER], **extra)
+
+
+@pytest.fixture
+def planted(team, agency):
+    """One public document plus one marked item in every state the public must never see."""
+    drafter, publisher = team[Role.DRAFTER], team[Role.PUBLISHER]
+    public = factories.make_document(team, agency, title="公开的文件")
+    items = {}
+    items["draft"] = factories.make_document(team, agency, publish=False, **_marked())
+    for target in ("secrecy_review", "approval", "signoff", "ready"):
+        doc = factories.make_document(team, agency, publish=False, **_marked())
+        moves = [(services.submit_document, Role.DRAFTER), (services.pass_secrecy_review, Role.SECRECY_REVIEWER),
+                 (services.approve_document, Role.APPROVER), (services.sign_off_document, Role.SIGNER)]
+        for move, role in moves:
+            doc = move(team[role], doc)
+            if doc.state == target:
+                break
+        items[target] = doc
+    scheduled = factories.advance(team, factories.make_document(team, agency, publish=False, **_marked()))
+    items["scheduled"] = services.schedule_document(publisher, scheduled, timezone.now() + dt.timedelta(days=3))
+    for mode in (DisclosureMode.WITHHELD, DisclosureMode.ON_APPLICATION):
+        doc = factories.make_document(team, agency, publish=False, disclosure_mode=mode,
+                                      withholding_ground=WithholdingGround.PROCESS_INFORMATION,
+                                      withholding_reason="过程性信息", **_marked())
+        items[mode] = factories.advance(team, doc)
+    withdrawn = factories.make_document(team, agency, **_marked())
+    items["withdrawn"] = services.withdraw_document(publisher, withdrawn, "撤回")
+    # A public document with an unapproved revision that adds marked text and a marked attachment.
+    pending = factories.make_document(team, agency, title="已公开但有待审修订的文件")
+    new_file = services.add_attachment(drafter, pending, f"{MARKER}.pdf", PDF)
+    services.save_revision(drafter, pending, factories.data(title=f"{MARKER}修订", body=f"<p>{MARKER}</p>",
+                                                            attachment_ids=[new_file.pk]))
+    items["pending_revision"] = pending
+    # A public document whose old revision's attachment was removed in the new, published revision.
+    old = factories.make_document(team, agency, publish=False, title="附件被删除的文件")
+    old_file = services.add_attachment(drafter, old, f"{MARKER}旧附件.pdf", PDF)
+    services.save_revision(drafter, old, factories.data(title="附件被删除的文件", attachment_ids=[old_file.pk]))
+    factories.advance(team, old)
+    services.publish_document(publisher, old)
+    services.save_revision(drafter, old, factories.data(title="附件被删除的文件", attachment_ids=[]))
+    factories.advance(team, old)
+    services.publish_document(publisher, old)
+    # Files uploaded to a draft and to a withheld document.
+    services.add_attachment(drafter, items["draft"], f"{MARKER}草稿附件.pdf", PDF)
+    services.add_attachment(drafter, items[DisclosureMode.WITHHELD], f"{MARKER}内部附件.pdf", PDF)
+    return public, items
+
+
+def _crawl(client, start_urls, limit=400):
+    seen, queue, bodies = set(), list(start_urls), {}
+    while queue and len(seen) < limit:
+        url = queue.pop()
+        if url in seen:
+            continue
+        seen.add(url)
+        response = client.get(url)
+        content = b"".join(response.streaming_content) if response.streaming else response.content
+        text = content.decode("utf-8", errors="replace")
+        bodies[url] = (response.status_code, text)
+        if response.status_code != 200 or "html" not in response.get("Content-Type", "") and "xml" not in \
+                response.get("Content-Type", ""):
+            continue
+        for href in re.findall(r'(?:href|src)="([^"]+)"|<loc>([^<]+)</loc>', text):
+            link = urljoin(url, (href[0] or href[1]).replace("&amp;", "&"))
+            parsed = urlparse(link)
+            if parsed.netloc not in ("", "testserver", "example.com", "127.0.0.1:8000"):
+                continue
+            path = parsed.path + ("?" + parsed.query if parsed.query else "")
+            if path.startswith(("/staff", "/admin", "/static")) or path in seen:
+                continue
+            queue.append(path)
+    return bodies
+
+
+def test_marked_items_never_reach_a_public_channel(client, planted):
+    public, items = planted
+    start = ["/", "/xxgk/", "/xxgk/documents/", "/feeds/latest.xml", "/sitemap.xml",
+             "/api/v1/documents?page_size=100", "/api/v1/agencies", "/api/v1/openapi.json",
+             "/xxgk/documents/?kind=interpretation", "/xxgk/documents/?validity=valid",
+             f"/xxgk/documents/?agency={public.agency.code}", "/xxgk/documents/?year=2026",
+             "/xxgk/documents/?doc_type=通知", "/xxgk/documents/?subject=综合政务",
+             f"/api/v1/documents?agency={public.agency.code}&year=2026&doc_type=通知"]
+    bodies = _crawl(client, start)
+    assert f"/xxgk/documents/{public.pk}/" in bodies, "the crawler must reach the public document"
+    assert len(bodies) > 20, "the crawl must cover the site, not just the start pages"
+    for url, (status, text) in bodies.items():
+        assert MARKER not in text, f"non-public marker leaked at {url}"
+    # Direct addresses of every non-public item: pages, API and every attachment ever uploaded.
+    for key, doc in items.items():
+        if key == "pending_revision":
+            page = client.get(f"/xxgk/documents/{doc.pk}/")
+            assert page.status_code == 200 and MARKER not in page.content.decode()
+            api = client.get(f"/api/v1/documents/{doc.pk}")
+            assert MARKER not in api.content.decode()
+            continue
+        assert client.get(f"/xxgk/documents/{doc.pk}/").status_code == 404, key
+        assert client.get(f"/api/v1/documents/{doc.pk}").status_code == 404, key
+    marked_files = Attachment.objects.filter(name__contains=MARKER)
+    assert marked_files.count() == 4
+    for attachment in marked_files:
+        assert client.get(f"/xxgk/attachments/{attachment.pk}/{attachment.name}").status_code == 404
+
+
+def test_every_non_public_state_is_planted(planted):
+    _, items = planted
+    states = {Document.objects.get(pk=d.pk).state for d in items.values()}
+    assert {State.DRAFT, State.SECRECY_REVIEW, State.APPROVAL, State.SIGNOFF, State.READY, State.SCHEDULED,
+            State.FILED, State.WITHDRAWN} <= states
