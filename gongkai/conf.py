@@ -40,3 +40,11 @@ def env(name: str) -> str:
 
 def env_bool(name: str) -> bool:
     return env(name).strip().lower() in {"1", "true", "yes", "on"}
+
+
+def settings_table() -> str:
+    """The Markdown table of settings that README.md carries (a test keeps the two identical)."""
+    rows = ["| 变量 Name | 默认值 Default | 说明 |", "|---|---|---|"]
+    rows += [f"| `{s.name}` | `{s.default}` | {s.help} |" if s.default else f"| `{s.name}` | （空） | {s.help} |"
+             for s in SETTINGS]
+    return "\n".join(rows)

@@ -365,7 +365,15 @@ def schedule_document(actor, document: Document, at: dt.datetime, comment: str =
         raise DomainError("定时发布时间必须晚于现在。", field="scheduled_at")
     states.check("schedule", document.state)
     document.scheduled_at = at
-    return _move(actor, document, "schedule", comment, scheduled_at=at.isoformat())
+    _move(actor, document, "schedule", comment, scheduled_at=at.isoformat())
+
+    def enqueue() -> None:
+        from gongkai.publishing.tasks import publish_when_due
+
+        publish_when_due.schedule(eta=at)
+
+    transaction.on_commit(enqueue)
+    return document
 
 
 @transaction.atomic
