@@ -107,7 +107,7 @@ def test_marked_items_never_reach_a_public_channel(client, planted):
     bodies = _crawl(client, start)
     assert f"/xxgk/documents/{public.pk}/" in bodies, "the crawler must reach the public document"
     assert len(bodies) > 20, "the crawl must cover the site, not just the start pages"
-    for url, (status, text) in bodies.items():
+    for url, (_status, text) in bodies.items():
         assert MARKER not in text, f"non-public marker leaked at {url}"
     # Direct addresses of every non-public item: pages, API and every attachment ever uploaded.
     for key, doc in items.items():

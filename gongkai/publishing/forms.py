@@ -11,6 +11,7 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.contrib.auth.forms import AuthenticationForm
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Q, QuerySet
 
@@ -38,6 +39,9 @@ RELATION_WORDS = {
     **{kind.label: kind.value for kind in RelationKind},
     "修订": RelationKind.AMENDS.value,
 }
+
+
+LIFECYCLE_FIELDS = ("validity", "effective_on", "expires_on", "repealed_on")
 
 
 class DateInput(forms.DateInput):
@@ -182,15 +186,24 @@ class DocumentForm(forms.Form):
                                   error_messages={"max_length": "修改说明不能超过 200 个字。"})
 
     def __init__(self, *args: Any, user, document: Document | None = None, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "：")
         super().__init__(*args, **kwargs)
         self.user = user
         self.document = document
         if document is None:
             drafter_ids = [a.pk for a in agencies_for(user, Role.DRAFTER)]
             self.fields["agency"].queryset = Agency.objects.filter(pk__in=drafter_ids)
+            if len(drafter_ids) == 1:
+                self.fields["agency"].initial = drafter_ids[0]
             del self.fields["remove_attachments"]
         else:
             del self.fields["agency"], self.fields["kind"]
+            if document.live_revision_id is not None:
+                # save_revision leaves a published document's lifecycle alone (set_validity changes it),
+                # so these fields are shown read-only instead of silently ignoring what is typed.
+                for name in LIFECYCLE_FIELDS:
+                    self.fields[name].disabled = True
+                    self.fields[name].help_text = "已公开文件的有效性由发布人另行变更。"
             current = document.latest_revision.attachments.all() if document.latest_revision else None
             if current:
                 self.fields["remove_attachments"].queryset = current
@@ -292,3 +305,11 @@ class DocumentForm(forms.Form):
             "expires_on": document.expires_on, "repealed_on": document.repealed_on,
         }
 
+
+
+class StaffLoginForm(AuthenticationForm):
+    """Django's login form with Chinese punctuation after the labels."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "：")
+        super().__init__(*args, **kwargs)

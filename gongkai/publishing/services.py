@@ -191,8 +191,9 @@ def _apply_lifecycle(document: Document, data: DocumentData) -> None:
 
 @transaction.atomic
 def create_document(actor, agency: Agency, data: DocumentData, *, kind: str = DocumentKind.POLICY,
-                    external_id: str | None = None, check_role: bool = True) -> Document:
-    """Create a document with its first revision, in draft, and allocate its index number."""
+                    external_id: str | None = None, uploads: list[tuple[str, bytes]] | None = None,
+                    check_role: bool = True) -> Document:
+    """Create a document with its first revision (carrying `uploads` as attachments), in draft."""
     if check_role:
         require_role(actor, Role.DRAFTER, agency)
     validate(data, kind)
@@ -201,6 +202,8 @@ def create_document(actor, agency: Agency, data: DocumentData, *, kind: str = Do
                         external_id=external_id, created_by=actor if getattr(actor, "pk", None) else None)
     _apply_lifecycle(document, data)
     document.save()
+    if uploads:
+        data.attachment_ids = [a.pk for a in _store_attachments(document, uploads, actor)]
     document.latest_revision = _write_revision(actor, document, data)
     document.save(update_fields=["latest_revision"])
     audit.record(actor, "create_document", document, to_state=State.DRAFT, comment=data.title)
@@ -208,14 +211,22 @@ def create_document(actor, agency: Agency, data: DocumentData, *, kind: str = Do
 
 
 @transaction.atomic
-def save_revision(actor, document: Document, data: DocumentData, *, check_role: bool = True) -> Revision:
-    """Save an edit as a new revision. The live revision, if any, stays public until this one is published."""
+def save_revision(actor, document: Document, data: DocumentData, *, uploads: list[tuple[str, bytes]] | None = None,
+                  check_role: bool = True) -> Revision:
+    """Save an edit as a new revision, adding `uploads` to its attachments.
+
+    The live revision, if any, stays public until this one is published."""
     document = Document.objects.select_for_update().get(pk=document.pk)
     if check_role:
         require_role(actor, Role.DRAFTER, document.agency)
     if document.state not in states.EDITABLE_STATES:
         raise DomainError(f"文件当前状态为“{State(document.state).label}”，不能修改；请先退回草稿。")
     validate(data, document.kind, document)
+    if uploads:
+        kept = data.attachment_ids
+        if kept is None:
+            kept = list(document.latest_revision.attachments.values_list("pk", flat=True))
+        data.attachment_ids = kept + [a.pk for a in _store_attachments(document, uploads, actor)]
     revision = _write_revision(actor, document, data)
     previous_state = document.state
     document.latest_revision = revision
@@ -228,13 +239,9 @@ def save_revision(actor, document: Document, data: DocumentData, *, check_role: 
     return revision
 
 
-@transaction.atomic
-def add_attachment(actor, document: Document, name: str, content: bytes, *, check_role: bool = True) -> Attachment:
-    """Store an uploaded file for `document` (not yet on any revision) with its text extracted."""
+def _store_attachment(document: Document, name: str, content: bytes) -> Attachment:
     from django.conf import settings
 
-    if check_role:
-        require_role(actor, Role.DRAFTER, document.agency)
     name = (name or "").replace("/", "_").replace("\\", "_").strip()[:200]
     if not content:
         raise DomainError(f"文件“{name}”是空文件。", field="attachments")
@@ -245,7 +252,32 @@ def add_attachment(actor, document: Document, name: str, content: bytes, *, chec
                             sha256=hashlib.sha256(content).hexdigest(), text=extract_text(ext, content))
     attachment.file.save(f"{attachment.sha256[:16]}{ext}", ContentFile(content), save=False)
     attachment.save()
-    audit.record(actor, "add_attachment", document, comment=name, attachment=attachment.pk)
+    return attachment
+
+
+def _store_attachments(document: Document, uploads: list[tuple[str, bytes]], actor) -> list[Attachment]:
+    """Store every upload or none (on a refused file, those already written leave the disk); audited."""
+    stored: list[Attachment] = []
+    try:
+        for name, content in uploads:
+            stored.append(_store_attachment(document, name, content))
+    except DomainError:
+        # The rows roll back with the transaction; the files on disk would not.
+        for attachment in stored:
+            attachment.file.storage.delete(attachment.file.name)
+        raise
+    for attachment in stored:
+        audit.record(actor, "add_attachment", document, comment=attachment.name, attachment=attachment.pk)
+    return stored
+
+
+@transaction.atomic
+def add_attachment(actor, document: Document, name: str, content: bytes, *, check_role: bool = True) -> Attachment:
+    """Store an uploaded file for `document` (not yet on any revision) with its text extracted."""
+    if check_role:
+        require_role(actor, Role.DRAFTER, document.agency)
+    attachment = _store_attachment(document, name, content)
+    audit.record(actor, "add_attachment", document, comment=attachment.name, attachment=attachment.pk)
     return attachment
 
 

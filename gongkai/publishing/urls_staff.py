@@ -7,8 +7,7 @@ from gongkai.publishing import views_staff as v
 
 urlpatterns = [
     path("", v.dashboard, name="staff-dashboard"),
-    path("login/", auth_views.LoginView.as_view(template_name="publishing/staff/login.html",
-                                                redirect_authenticated_user=True), name="staff-login"),
+    path("login/", v.StaffLoginView.as_view(), name="staff-login"),
     path("logout/", auth_views.LogoutView.as_view(next_page="staff-login"), name="staff-logout"),
     path("documents/new/", v.document_new, name="staff-document-new"),
     path("documents/<int:pk>/", v.document_detail, name="staff-document"),

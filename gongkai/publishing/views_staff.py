@@ -11,11 +11,10 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.files.uploadedfile import UploadedFile
+from django.contrib.auth.views import LoginView, redirect_to_login
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -26,7 +25,7 @@ from gongkai.core.errors import DomainError
 from gongkai.orgs.permissions import agencies_for, has_role
 from gongkai.orgs.roles import Role
 from gongkai.publishing import queries, rules, services, states
-from gongkai.publishing.forms import DocumentForm
+from gongkai.publishing.forms import DocumentForm, StaffLoginForm
 from gongkai.publishing.models import Attachment, Document, DocumentKind, Revision
 from gongkai.publishing.rules import RELATION_LABELS, DisclosureMode, RelationKind, Validity
 from gongkai.publishing.states import State
@@ -68,6 +67,20 @@ def staff_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespo
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+class StaffLoginView(LoginView):
+    """Django's login view with the Chinese template; signed-in users go straight to the dashboard."""
+
+    template_name = "publishing/staff/login.html"
+    authentication_form = StaffLoginForm
+    redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        # LoginView puts the request's host in `site_name`, which the page header shows as the site name.
+        context["site_name"] = settings.GONGKAI_SITE_NAME
+        return context
 
 
 def _staff_document(request: HttpRequest, pk: int) -> Document:
@@ -112,17 +125,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     })
 
 
-def _store_uploads(user, document: Document, uploads: list[UploadedFile], stored: list[Attachment]) -> list[int]:
-    """Add each upload through the service; `stored` collects them so a rollback can delete the files."""
-    for upload in uploads:
-        stored.append(services.add_attachment(user, document, upload.name, upload.read()))
-    return [a.pk for a in stored]
-
-
-def _discard_files(stored: list[Attachment]) -> None:
-    # The database rows were rolled back with the transaction; the files on disk were not.
-    for attachment in stored:
-        attachment.file.storage.delete(attachment.file.name)
+def _uploads(form: DocumentForm) -> list[tuple[str, bytes]]:
+    return [(upload.name, upload.read()) for upload in form.cleaned_data["attachments"]]
 
 
 def _render_form(request: HttpRequest, form: DocumentForm, document: Document | None) -> HttpResponse:
@@ -154,21 +158,10 @@ def document_new(request: HttpRequest) -> HttpResponse:
 
     form = DocumentForm(request.POST, request.FILES, user=user)
     if form.is_valid():
-        stored: list[Attachment] = []
         try:
-            with transaction.atomic():
-                data = form.to_data()
-                document = services.create_document(user, form.cleaned_data["agency"], data,
-                                                    kind=form.cleaned_data["kind"])
-                uploads = form.cleaned_data["attachments"]
-                if uploads:
-                    # Attachments belong to a document, so they can only join from the second revision on.
-                    data = form.to_data()
-                    data.attachment_ids = _store_uploads(user, document, uploads, stored)
-                    data.change_note = data.change_note or "上传附件"
-                    services.save_revision(user, document, data)
+            document = services.create_document(user, form.cleaned_data["agency"], form.to_data(),
+                                                kind=form.cleaned_data["kind"], uploads=_uploads(form))
         except DomainError as exc:
-            _discard_files(stored)
             form.apply_domain_error(exc)
         else:
             messages.success(request, f"已保存草稿，索引号 {document.index_no}。")
@@ -193,17 +186,12 @@ def document_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
     form = DocumentForm(request.POST, request.FILES, user=user, document=document)
     if form.is_valid():
-        stored: list[Attachment] = []
+        removed = {a.pk for a in form.cleaned_data.get("remove_attachments") or []}
+        data = form.to_data()
+        data.attachment_ids = [a.pk for a in document.latest_revision.attachments.all() if a.pk not in removed]
         try:
-            with transaction.atomic():
-                removed = {a.pk for a in form.cleaned_data.get("remove_attachments") or []}
-                kept = [a.pk for a in document.latest_revision.attachments.all() if a.pk not in removed]
-                data = form.to_data()
-                data.attachment_ids = kept + _store_uploads(user, document, form.cleaned_data["attachments"],
-                                                            stored)
-                revision = services.save_revision(user, document, data)
+            revision = services.save_revision(user, document, data, uploads=_uploads(form))
         except DomainError as exc:
-            _discard_files(stored)
             form.apply_domain_error(exc)
         else:
             messages.success(request, f"已保存第 {revision.number} 版，请提交保密审查后再发布。")
@@ -245,6 +233,8 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
     entries = [{
         "entry": e, "label": AUDIT_LABELS.get(e.action, e.action),
         "from": _state_label(e.from_state) if e.from_state else "", "to": _state_label(e.to_state) if e.to_state else "",
+        # Transitions carry a reviewer's opinion; other entries carry a title, file name or change note.
+        "comment_label": "意见" if e.action in states.TRANSITIONS else "说明",
     } for e in audit.history(document)]
     relations = [(RELATION_LABELS[RelationKind(r.kind)][0], r.target)
                  for r in latest.relations.select_related("target__latest_revision")]
@@ -256,7 +246,7 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
         and has_role(user, Role.DRAFTER, document.agency),
         "deadline": deadline, "revisions": document.revisions.select_related("created_by").order_by("-number"),
         "entries": entries, "attachments": latest.attachments.all(), "tags": latest.tags.all(),
-        "relations": relations, "min_schedule": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+        "relations": relations, "today": timezone.localdate(), "min_schedule": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
     })
 
 
@@ -292,6 +282,9 @@ def document_action(request: HttpRequest, pk: int) -> HttpResponse:
     name = request.POST.get("action", "")
     comment = request.POST.get("comment", "").strip()
     try:
+        known = states.TRANSITIONS.get(name)
+        if known is not None and known.role is None:
+            raise DomainError(f"“{known.label}”由系统自动执行，不能手动操作。")
         # Checked against the current state so a stale page cannot trigger a different rejection step.
         transition = states.check(name, document.state)
         if name == "schedule":
@@ -302,7 +295,7 @@ def document_action(request: HttpRequest, pk: int) -> HttpResponse:
         elif name in SIMPLE_ACTIONS:
             SIMPLE_ACTIONS[name](user, document, comment)
         else:
-            raise DomainError(f"“{transition.label}”由系统自动执行，不能手动操作。")
+            raise DomainError(f"工作台暂不支持“{transition.label}”。")
     except DomainError as exc:
         messages.error(request, exc.message)
     else:

@@ -1,0 +1,70 @@
+"""Shared helpers for browser tests: Debian's chromium driven by Playwright's sync API.
+
+Use `launch_chromium()` from a fixture; it skips when chromium is missing (fails instead when CI is set,
+so a broken CI image cannot silently drop the browser tests).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
+
+import pytest
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
+
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update"]
+
+
+def chromium_path() -> str | None:
+    return shutil.which("chromium")
+
+
+@contextmanager
+def launch_chromium() -> Iterator[Browser]:
+    """Yield a Playwright Browser running the system chromium; skip (or fail under CI) if there is none."""
+    path = chromium_path()
+    if path is None:
+        message = "chromium is not installed (apt-get install chromium); browser tests need it"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:  # pragma: no cover - playwright is a test dependency
+        if os.environ.get("CI"):
+            pytest.fail("playwright is not installed")
+        pytest.skip("playwright is not installed")
+    # Playwright's sync API runs an event loop in this thread, which makes Django refuse ORM calls here
+    # ("async context"). The test thread only reads or sets up data between browser steps, so allow it.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+            try:
+                yield browser
+            finally:
+                browser.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+def login(browser: Browser, base_url: str, username: str, password: str) -> Page:
+    """A fresh browser context signed in to the staff back office; returns its page at the dashboard."""
+    context = browser.new_context(locale="zh-CN", base_url=base_url)
+    page = context.new_page()
+    page.goto("/staff/login/")
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(password)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url("**/staff/")
+    return page
