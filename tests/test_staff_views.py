@@ -498,3 +498,28 @@ def test_preview_shows_the_pending_revision_marked_not_public(client, team, publ
     assert "尚未公开的新标题" not in client.get(reverse("public-document", args=[published.pk])).content.decode()
     client.logout()
     assert client.get(reverse("staff-document-preview", args=[published.pk])).status_code == 302
+
+
+# --- validity -----------------------------------------------------------------------------------------------
+
+
+def test_publisher_marks_a_document_repealed(client, team, published):
+    client.force_login(team[Role.PUBLISHER])
+    url = reverse("staff-document-validity", args=[published.pk])
+    response = client.post(url, {"validity": "repealed", "repealed_on": "2026-xx-01"}, follow=True)
+    assert "废止日期" in messages_of(response)[0]
+    response = client.post(url, {"validity": "repealed", "repealed_on": "2026-10-01", "comment": "已被新办法取代"},
+                           follow=True)
+    assert "有效性已改为“废止”" in messages_of(response)[0]
+    published.refresh_from_db()
+    assert published.validity == "repealed"
+    assert "本文件已于 2026-10-01 废止" in client.get(f"/xxgk/documents/{published.pk}/").content.decode()
+
+
+def test_drafter_cannot_change_validity(client, team, published):
+    client.force_login(team[Role.DRAFTER])
+    response = client.post(reverse("staff-document-validity", args=[published.pk]),
+                           {"validity": "expired", "expires_on": "2026-10-01"}, follow=True)
+    assert "发布人" in messages_of(response)[0]
+    published.refresh_from_db()
+    assert published.validity == "valid"

@@ -14,5 +14,6 @@ urlpatterns = [
     path("documents/<int:pk>/edit/", v.document_edit, name="staff-document-edit"),
     path("documents/<int:pk>/preview/", v.document_preview, name="staff-document-preview"),
     path("documents/<int:pk>/action/", v.document_action, name="staff-document-action"),
+    path("documents/<int:pk>/validity/", v.document_validity, name="staff-document-validity"),
     path("attachments/<int:pk>/", v.attachment_download, name="staff-attachment"),
 ]

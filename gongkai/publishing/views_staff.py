@@ -246,7 +246,8 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
         and has_role(user, Role.DRAFTER, document.agency),
         "deadline": deadline, "revisions": document.revisions.select_related("created_by").order_by("-number"),
         "entries": entries, "attachments": latest.attachments.all(), "tags": latest.tags.all(),
-        "relations": relations, "today": timezone.localdate(), "min_schedule": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+        "relations": relations, "today": timezone.localdate(), "validities": Validity.choices,
+        "can_set_validity": has_role(user, Role.PUBLISHER, document.agency), "min_schedule": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
     })
 
 
@@ -301,6 +302,37 @@ def document_action(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         document.refresh_from_db()
         messages.success(request, f"已完成“{transition.label}”，当前状态：{document.get_state_display()}。")
+    return redirect("staff-document", pk=pk)
+
+
+def _date_or_none(value: str, field: str, label: str) -> dt.date | None:
+    value = (value or "").strip()
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise DomainError(f"请填写有效的{label}，格式为 YYYY-MM-DD。", field=field) from None
+
+
+@require_POST
+@staff_required
+def document_validity(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change the validity of a document (e.g. mark it 失效 or 废止) without a new revision."""
+    document = _staff_document(request, pk)
+    post = request.POST
+    try:
+        services.set_validity(
+            request.user, document, post.get("validity", ""),
+            effective_on=_date_or_none(post.get("effective_on", ""), "effective_on", "施行日期"),
+            expires_on=_date_or_none(post.get("expires_on", ""), "expires_on", "失效日期"),
+            repealed_on=_date_or_none(post.get("repealed_on", ""), "repealed_on", "废止日期"),
+            comment=post.get("comment", "").strip())
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        document.refresh_from_db()
+        messages.success(request, f"有效性已改为“{document.get_validity_display()}”。")
     return redirect("staff-document", pk=pk)
 
 
