@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+import threading
 
 import markdown as md
 import nh3
@@ -21,6 +22,16 @@ ALLOWED_ATTRIBUTES = {
     "*": {"class"},
 }
 BODY_FORMATS = ("text", "markdown", "html")
+# Building a Markdown converter costs about as much as converting a short body; keep one per thread
+# (converters are not thread-safe) and reset it between documents.
+_local = threading.local()
+
+
+def _markdown(text: str) -> str:
+    converter = getattr(_local, "markdown", None)
+    if converter is None:
+        converter = _local.markdown = md.Markdown(extensions=["tables"])
+    return converter.reset().convert(text)
 
 
 def sanitize_html(raw: str) -> str:
@@ -35,7 +46,7 @@ def to_html(body: str, body_format: str = "html") -> str:
         paragraphs = [p.strip() for p in re.split(r"\n\s*\n|\n", body or "") if p.strip()]
         return "".join(f"<p>{html.escape(p)}</p>" for p in paragraphs)
     if body_format == "markdown":
-        return sanitize_html(md.markdown(body or "", extensions=["tables"]))
+        return sanitize_html(_markdown(body or ""))
     if body_format == "html":
         return sanitize_html(body)
     raise ValueError(f"unknown body format {body_format!r}")

@@ -13,7 +13,7 @@ bad line is reported with its number and a reason in Chinese and the rest of the
 | `body` | yes | 正文, in `body_format` |
 | `body_format` | | `text` (default: one paragraph a line), `markdown` or `html` (sanitised) |
 | `agency` | | code (机构代码) of the owning agency; default `--agency`, else the root agency |
-| `issuer` | | 发文机关: a string (joint issuers separated by 、) or a list; names of agencies on the platform are linked |
+| `issuer` | | 发文机关: a list, or a string with joint issuers separated by 、 (or commas); names of agencies on the platform are linked, others kept as text |
 | `doc_number` | | 发文字号 |
 | `doc_type` | | 公文种类 from the taxonomy (令 and 命令 read as 命令（令）); default 其他 |
 | `subject` | | 主题分类 as `综合政务\\政务公开`, `综合政务/政务公开`, a top category or a unique sub-category; default 其他\\其他 |
@@ -23,7 +23,7 @@ bad line is reported with its number and a reason in Chinese and the rest of the
 | `withheld_reason` | | the reason for not disclosing proactively (also read as `withholding_reason`) |
 | `withholding_ground` | | the legal ground's code (e.g. `art14_state_secret`); for 依申请公开 with a reason it defaults to 《条例》第二十七条 |
 | `status` | | `draft` (default) or `published` for archives already public elsewhere (audited as imported-as-published) |
-| `tags` | | a list, or a string separated by 、 or commas |
+| `tags` | | 政策标签: a list, or a string separated by 、 or commas |
 
 Other keys are ignored. `--mapping laws` first turns each line from the laws corpus into this format
 (`gongkai.publishing.corpus.map_law`).
@@ -35,8 +35,11 @@ import datetime as dt
 import errno
 import gzip
 import json
+import multiprocessing
+import os
 import re
 import zlib
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -59,6 +62,10 @@ DEFAULT_SUBJECT = "其他\\其他"
 DEFAULT_DOC_TYPE = "其他"
 DEFAULT_BODY_FORMAT = "text"
 PROGRESS_EVERY = 500
+# Below this size the bodies convert faster than worker processes start.
+PARALLEL_MIN_BYTES = 2_000_000
+MAX_WORKERS = 4
+PIPELINE_WINDOW = 64
 
 LABELS = {
     "external_id": "外部编号", "title": "标题", "body": "正文", "body_format": "正文格式", "agency": "机关",
@@ -79,13 +86,13 @@ _DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*�
 
 @dataclass
 class LineError:
-    """One rejected line: its number in the file (0: the whole file) and the reason, in Chinese."""
+    """One rejected line: its number in the file and the reason, in Chinese."""
 
     line: int
     reason: str
 
     def __str__(self) -> str:
-        return f"第 {self.line} 行：{self.reason}" if self.line else self.reason
+        return f"第 {self.line} 行：{self.reason}"
 
 
 @dataclass
@@ -119,6 +126,7 @@ class ImportItem:
     data: DocumentData
     publish: bool
     published_on: dt.date | None
+    stored_html: str | None = None  # the body as the services will store it, if already computed
 
 
 class AgencyDirectory:
@@ -194,10 +202,8 @@ def _names(record: dict[str, Any], key: str) -> list[str]:
     return list(dict.fromkeys(p.strip() for p in parts if p.strip()))
 
 
-def parse_record(record: dict[str, Any], agencies: AgencyDirectory) -> ImportItem:
-    """Check one native record and turn it into an ImportItem; raise LineRejected with the reason."""
-    external_id = _text(record, "external_id", required=True, limit=100)
-    title = _text(record, "title", required=True, limit=300)
+def body_html(record: dict[str, Any]) -> str:
+    """The record's body converted to sanitised HTML; raise LineRejected if it is missing or malformed."""
     body = record.get("body")
     if body is None or (isinstance(body, str) and not body.strip()):
         raise LineRejected(f"缺少必填字段{_label('body')}。")
@@ -206,6 +212,18 @@ def parse_record(record: dict[str, Any], agencies: AgencyDirectory) -> ImportIte
     body_format = _text(record, "body_format").lower() or DEFAULT_BODY_FORMAT
     if body_format not in BODY_FORMATS:
         raise LineRejected(f"{_label('body_format')}只能是 text、markdown 或 html，而不是“{body_format}”。")
+    return to_html(body, body_format)
+
+
+def parse_record(record: dict[str, Any], agencies: AgencyDirectory, html: str | None = None,
+                 stored_html: str | None = None) -> ImportItem:
+    """Check one native record and turn it into an ImportItem; raise LineRejected with the reason.
+
+    `html` and `stored_html` are the body from body_html() and as stored, when already computed."""
+    external_id = _text(record, "external_id", required=True, limit=100)
+    title = _text(record, "title", required=True, limit=300)
+    if html is None:
+        html = body_html(record)
 
     code = _text(record, "agency")
     if code:
@@ -253,7 +271,7 @@ def parse_record(record: dict[str, Any], agencies: AgencyDirectory) -> ImportIte
     data = DocumentData(
         title=title,
         # Converted once here: the services then only re-sanitise HTML, instead of running Markdown twice.
-        body=to_html(body, body_format), body_format="html",
+        body=html, body_format="html",
         subject=subject, doc_type=doc_type, doc_number=_text(record, "doc_number", limit=100),
         signed_on=_date(record, "signed_on"), formed_on=_date(record, "formed_on"),
         issuing_agency_ids=issuing_ids, other_issuers=other_issuers,
@@ -264,14 +282,15 @@ def parse_record(record: dict[str, Any], agencies: AgencyDirectory) -> ImportIte
         repealed_on=_date(record, "repealed_on"),
     )
     return ImportItem(external_id=external_id, agency=agency, agency_given=bool(code), data=data,
-                      publish=publish, published_on=_date(record, "published_on"))
+                      publish=publish, published_on=_date(record, "published_on"), stored_html=stored_html)
 
 
-def _same_content(document: Document, data: DocumentData) -> bool:
-    """True if the latest revision already holds exactly what the services would write for `data`."""
+def _same_content(document: Document, item: ImportItem) -> bool:
+    """True if the latest revision already holds exactly what the services would write for the item."""
     rev: Revision | None = document.latest_revision
     if rev is None:
         return False
+    data = item.data
     withheld = data.disclosure_mode != DisclosureMode.PROACTIVE
     formed_on = data.formed_on or data.signed_on  # without either, the services stamp the save date
     same = (
@@ -282,14 +301,16 @@ def _same_content(document: Document, data: DocumentData) -> bool:
         and rev.withholding_ground == (data.withholding_ground if withheld else "")
         and rev.withholding_reason == (data.withholding_reason if withheld else "")
     )
-    if not same or rev.body_html != sanitize_html(data.body):
+    stored_html = item.stored_html if item.stored_html is not None else sanitize_html(data.body)
+    if not same or rev.body_html != stored_html:
         return False
+    # Both many-to-many sets in one query: their cross product is tiny (a few issuers times a few tags).
+    rows = Revision.objects.filter(pk=rev.pk).order_by().values_list("issuing_agencies", "tags__name")
     # The services name the owning agency as issuer when a document names none.
     issuers = set(data.issuing_agency_ids) or ({document.agency_id} if not data.other_issuers.strip() else set())
-    if set(rev.issuing_agencies.values_list("pk", flat=True)) != issuers:
-        return False
     tags = {t.strip()[:40] for t in data.tags if t.strip()}
-    return set(rev.tags.values_list("name", flat=True)) == tags
+    return ({a for a, _ in rows if a is not None} == issuers
+            and {t for _, t in rows if t is not None} == tags)
 
 
 def _same_lifecycle(document: Document, data: DocumentData) -> bool:
@@ -299,8 +320,11 @@ def _same_lifecycle(document: Document, data: DocumentData) -> bool:
 
 def apply_item(item: ImportItem) -> str:
     """Create or update the document for `item`; return "created", "updated" or "unchanged" (call in a transaction)."""
-    document = (Document.objects.select_related("latest_revision")
-                .filter(external_id=item.external_id).first())
+    try:
+        document = (Document.objects.select_related("latest_revision").defer("latest_revision__body_text")
+                    .get(external_id=item.external_id))
+    except Document.DoesNotExist:
+        document = None
     if document is None:
         item.data.change_note = "批量导入"
         document = services.create_document(SYSTEM, item.agency, item.data, external_id=item.external_id,
@@ -311,12 +335,19 @@ def apply_item(item: ImportItem) -> str:
 
     if item.agency_given and document.agency_id != item.agency.pk:
         raise LineRejected(f"外部编号“{item.external_id}”的文件属于另一机关，导入不能更改公开主体。")
-    content_same = _same_content(document, item.data)
+    content_same = _same_content(document, item)
     lifecycle_same = _same_lifecycle(document, item.data)
     if not lifecycle_same and document.live_revision_id is not None:
-        # save_revision leaves a published document's lifecycle alone; set_validity needs a publisher.
-        raise LineRejected("已发布文件的有效性和施行、失效、废止日期不能通过导入修改，请在工作台办理“变更有效性”。")
-    changed = not (content_same and lifecycle_same)
+        # save_revision leaves a published document's lifecycle alone: the source system's word on
+        # validity (e.g. a repeal) is applied to the live document directly, as a publisher would.
+        data = item.data
+        services.set_validity(SYSTEM, document, data.validity, effective_on=data.effective_on,
+                              expires_on=data.expires_on, repealed_on=data.repealed_on, comment="批量导入更新",
+                              check_role=False)
+        document.refresh_from_db()
+    lifecycle_updated = not lifecycle_same and document.live_revision_id is not None
+    # A draft's lifecycle fields travel with its next revision (save_revision applies them).
+    changed = not content_same or (not lifecycle_same and document.live_revision_id is None)
     needs_publish = item.publish and (
         changed or document.state != State.PUBLISHED or document.live_revision_id != document.latest_revision_id
         or (item.published_on is not None and document.published_on != item.published_on))
@@ -329,7 +360,7 @@ def apply_item(item: ImportItem) -> str:
     if needs_publish:
         services.import_published(document, published_on=item.published_on)
         return "updated"
-    return "updated" if changed else "unchanged"
+    return "updated" if changed or lifecycle_updated else "unchanged"
 
 
 def _reason(exc: DomainError) -> str:
@@ -347,75 +378,128 @@ def _mapper(mapping: str | None) -> Callable[[dict[str, Any]], dict[str, Any]] |
     raise DomainError(f"未知的字段映射：{mapping}（可用：native、laws）。")
 
 
-def import_lines(lines: Iterable[bytes | str], *, mapping: str | None = "native", agency_code: str | None = None,
-                 out: IO[str] | None = None) -> ImportSummary:
-    """Import JSONL lines (bytes or text), one transaction a line; return the summary."""
-    mapper = _mapper(mapping)
-    agencies = AgencyDirectory(agency_code)
-    summary = ImportSummary()
-    progress = out is not None and out.isatty()
-    for number, raw in _numbered(lines, summary, out):
-        try:
-            outcome = _import_line(raw, mapper, agencies)
-        except LineRejected as exc:
-            _fail(summary, out, number, str(exc))
-            continue
-        except DomainError as exc:
-            _fail(summary, out, number, _reason(exc))
-            continue
-        except DatabaseError as exc:
-            _fail(summary, out, number, f"写入数据库失败：{exc}")
-            continue
-        if outcome is not None:
-            setattr(summary, outcome, getattr(summary, outcome) + 1)
-        if progress and number % PROGRESS_EVERY == 0:
-            print(f"已处理 {number} 行……", file=out, flush=True)
-    if out is not None:
-        print(f"导入完成：{summary}", file=out, flush=True)
-    return summary
+@dataclass
+class PreparedLine:
+    """A line decoded, mapped and with its body converted: the part of the work that needs no database."""
+
+    number: int
+    record: dict[str, Any] | None = None  # None with no error: a blank line
+    html: str = ""
+    stored_html: str = ""
+    error: str = ""
+    last: bool = False  # the input broke off after this line
 
 
-def _import_line(raw: bytes | str, mapper: Callable[[dict[str, Any]], dict[str, Any]] | None,
-                 agencies: AgencyDirectory) -> str | None:
-    """Import one raw line in its own transaction; return the outcome, or None for a blank line."""
+def prepare_line(numbered: tuple[int, bytes | str | Exception], mapping: str | None) -> PreparedLine:
+    """Decode one numbered raw line, apply the mapping and convert the body (runs in a worker process)."""
+    number, raw = numbered
+    if isinstance(raw, Exception):
+        return PreparedLine(number, error=f"文件读取中断，此后的内容没有导入：{raw}", last=True)
     try:
-        text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
-    except UnicodeDecodeError as exc:
-        raise LineRejected("不是有效的 UTF-8 文本。") from exc
-    text = text.lstrip("\ufeff").strip()
-    if not text:
-        return None
-    try:
-        record = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise LineRejected(f"不是有效的 JSON（第 {exc.colno} 列：{exc.msg}）。") from exc
-    if not isinstance(record, dict):
-        raise LineRejected("每行应为一个 JSON 对象（{…}）。")
-    if mapper is not None:
         try:
-            record = mapper(record)
-        except (KeyError, TypeError, AttributeError, ValueError) as exc:
-            raise LineRejected(f"记录不符合所选映射的格式（{exc!r}）。") from exc
-    item = parse_record(record, agencies)
-    with transaction.atomic():
-        return apply_item(item)
+            text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+        except UnicodeDecodeError as exc:
+            raise LineRejected("不是有效的 UTF-8 文本。") from exc
+        text = text.lstrip("\ufeff").strip()
+        if not text:
+            return PreparedLine(number)
+        try:
+            record = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise LineRejected(f"不是有效的 JSON（第 {exc.colno} 列：{exc.msg}）。") from exc
+        if not isinstance(record, dict):
+            raise LineRejected("每行应为一个 JSON 对象（{…}）。")
+        mapper = _mapper(mapping)
+        if mapper is not None:
+            try:
+                record = mapper(record)
+            except (KeyError, TypeError, AttributeError, ValueError) as exc:
+                raise LineRejected(f"记录不符合所选映射的格式（{exc!r}）。") from exc
+        # Required fields first, so a line missing several of them always names the same one.
+        _text(record, "external_id", required=True, limit=100)
+        _text(record, "title", required=True, limit=300)
+        html = body_html(record)
+        # Also what the services will store, so a re-import compares without sanitising in the writer.
+        return PreparedLine(number, record, html, sanitize_html(html))
+    except LineRejected as exc:
+        return PreparedLine(number, error=str(exc))
 
 
-def _numbered(lines: Iterable[bytes | str], summary: ImportSummary,
-              out: IO[str] | None) -> Iterator[tuple[int, bytes | str]]:
-    """Number the lines; a stream that breaks off (truncated or corrupt gzip) ends with one error."""
+def _numbered(lines: Iterable[bytes | str]) -> Iterator[tuple[int, bytes | str | Exception]]:
+    """Number the lines; a stream that breaks off (truncated or corrupt gzip) ends with its exception."""
     iterator = iter(lines)
     number = 0
     while True:
+        number += 1
         try:
-            raw = next(iterator)
+            yield number, next(iterator)
         except StopIteration:
             return
         except (OSError, EOFError, zlib.error) as exc:
-            _fail(summary, out, number + 1, f"文件读取中断，此后的内容没有导入：{exc}")
+            yield number, exc
             return
-        number += 1
-        yield number, raw
+
+
+def _prepared(lines: Iterable[bytes | str], mapping: str | None, workers: int) -> Iterator[PreparedLine]:
+    """Prepared lines in order; with workers, Markdown runs in other processes while this one writes."""
+    numbered = _numbered(lines)
+    if workers <= 0:
+        yield from (prepare_line(n, mapping) for n in numbered)
+        return
+    # fork: the workers inherit the loaded code and never touch the database connection.
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        pending: deque[Any] = deque()
+        for n in numbered:
+            pending.append(pool.apply_async(prepare_line, (n, mapping)))
+            # A bounded window: workers stay ahead of the writer without holding the whole file in memory.
+            if len(pending) >= PIPELINE_WINDOW:
+                yield pending.popleft().get()
+        while pending:
+            yield pending.popleft().get()
+
+
+def default_workers(size: int) -> int:
+    """Worker processes worth starting for an input of `size` bytes: none for small files or one CPU."""
+    if size < PARALLEL_MIN_BYTES or "fork" not in multiprocessing.get_all_start_methods():
+        return 0
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return max(0, min(MAX_WORKERS, cpus - 1))
+
+
+def import_lines(lines: Iterable[bytes | str], *, mapping: str | None = "native", agency_code: str | None = None,
+                 out: IO[str] | None = None, workers: int = 0) -> ImportSummary:
+    """Import JSONL lines (bytes or text), one transaction a line; return the summary."""
+    _mapper(mapping)  # an unknown mapping fails before any line is read
+    agencies = AgencyDirectory(agency_code)
+    summary = ImportSummary()
+    progress = out is not None and out.isatty()
+    for line in _prepared(lines, mapping, workers):
+        if line.error:
+            _fail(summary, out, line.number, line.error)
+            if line.last:
+                break
+            continue
+        if line.record is None:
+            continue
+        try:
+            item = parse_record(line.record, agencies, line.html, line.stored_html)
+            with transaction.atomic():
+                outcome = apply_item(item)
+        except LineRejected as exc:
+            _fail(summary, out, line.number, str(exc))
+            continue
+        except DomainError as exc:
+            _fail(summary, out, line.number, _reason(exc))
+            continue
+        except DatabaseError as exc:
+            _fail(summary, out, line.number, f"写入数据库失败：{exc}")
+            continue
+        setattr(summary, outcome, getattr(summary, outcome) + 1)
+        if progress and line.number % PROGRESS_EVERY == 0:
+            print(f"已处理 {line.number} 行……", file=out, flush=True)
+    if out is not None:
+        print(f"导入完成：{summary}", file=out, flush=True)
+    return summary
 
 
 def _fail(summary: ImportSummary, out: IO[str] | None, number: int, reason: str) -> None:
@@ -433,11 +517,14 @@ def _read_lines(path: Path) -> Iterator[bytes]:
 
 
 def import_file(path: str | Path, *, mapping: str | None = "native", agency_code: str | None = None,
-                out: IO[str] | None = None) -> ImportSummary:
+                out: IO[str] | None = None, workers: int | None = None) -> ImportSummary:
     """Import a JSONL file (gzip accepted) as described in this module; return the summary.
 
-    A missing file raises FileNotFoundError and an unknown `agency_code` DomainError, before any line is read."""
+    A missing file raises FileNotFoundError and an unknown `agency_code` DomainError, before any line is read.
+    `workers` (default: chosen from the file size and CPUs) is the number of processes converting bodies."""
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(errno.ENOENT, "找不到文件", str(path))
-    return import_lines(_read_lines(path), mapping=mapping, agency_code=agency_code, out=out)
+    if workers is None:
+        workers = default_workers(path.stat().st_size)
+    return import_lines(_read_lines(path), mapping=mapping, agency_code=agency_code, out=out, workers=workers)

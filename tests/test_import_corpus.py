@@ -1,0 +1,43 @@
+"""The real laws corpus imports completely through `--mapping laws`, and re-imports as unchanged."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from gongkai import cli
+from gongkai.publishing.models import Document
+from gongkai.publishing.visibility import public_documents
+from tests import factories
+
+CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "laws.jsonl.gz"
+LAWS = 3419
+
+pytestmark = [
+    pytest.mark.corpus,
+    pytest.mark.skipif(not CORPUS.is_file(),
+                       reason=f"laws corpus not found at {CORPUS} (../shared/corpus/laws.jsonl.gz beside the project)"),
+]
+
+
+def _import(capsys: pytest.CaptureFixture[str]) -> str:
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main(["import", "documents", str(CORPUS), "--mapping", "laws"])
+    out = capsys.readouterr().out
+    assert exit_info.value.code == 0, out[-2000:]
+    return out
+
+
+def test_the_whole_corpus_imports_and_reimports_unchanged(db, capsys):
+    factories.make_agency("11000000CORPUS001X", "语料市人民政府", kind="government")
+
+    assert f"新建 {LAWS}，更新 0，未变 0，失败 0" in _import(capsys)
+    assert public_documents().count() == LAWS
+    regulation = public_documents().get(live_revision__title="中华人民共和国政府信息公开条例")
+    assert regulation.live_revision.doc_number == "中华人民共和国国务院令第711号"
+    assert regulation.live_revision.doc_type == "行政法规"
+    assert regulation.live_revision.subject == "综合政务\\政务公开"
+
+    assert f"新建 0，更新 0，未变 {LAWS}，失败 0" in _import(capsys)
+    assert Document.objects.count() == LAWS
