@@ -38,7 +38,7 @@ test: test-venv lint
 	$(BIN)/pytest -q $(PYTEST_ARGS)
 
 bench: test-venv
-	$(BIN)/python bench/run.py
+	$(BIN)/python bench/publishing_bench.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
