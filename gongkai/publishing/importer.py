@@ -54,6 +54,7 @@ from gongkai.publishing import services
 from gongkai.publishing.models import Document, Revision
 from gongkai.publishing.rules import DisclosureMode, Validity, WithholdingGround
 from gongkai.publishing.services import SYSTEM, DocumentData
+from gongkai.publishing.signals import held_announcements
 from gongkai.publishing.states import EDITABLE_STATES, State
 from gongkai.publishing.taxonomy import DOC_TYPES, normalize_subject
 
@@ -466,14 +467,10 @@ def default_workers(size: int) -> int:
     return max(0, min(MAX_WORKERS, cpus - 1))
 
 
-def import_lines(lines: Iterable[bytes | str], *, mapping: str | None = "native", agency_code: str | None = None,
-                 out: IO[str] | None = None, workers: int = 0) -> ImportSummary:
-    """Import JSONL lines (bytes or text), one transaction a line; return the summary."""
-    _mapper(mapping)  # an unknown mapping fails before any line is read
-    agencies = AgencyDirectory(agency_code)
-    summary = ImportSummary()
-    progress = out is not None and out.isatty()
-    for line in _prepared(lines, mapping, workers):
+def _import_prepared(prepared: Iterable[PreparedLine], agencies: AgencyDirectory, summary: ImportSummary,
+                     out: IO[str] | None, progress: bool) -> None:
+    """Apply each prepared line in its own transaction, counting outcomes and reporting bad lines."""
+    for line in prepared:
         if line.error:
             _fail(summary, out, line.number, line.error)
             if line.last:
@@ -497,6 +494,17 @@ def import_lines(lines: Iterable[bytes | str], *, mapping: str | None = "native"
         setattr(summary, outcome, getattr(summary, outcome) + 1)
         if progress and line.number % PROGRESS_EVERY == 0:
             print(f"已处理 {line.number} 行……", file=out, flush=True)
+
+
+def import_lines(lines: Iterable[bytes | str], *, mapping: str | None = "native", agency_code: str | None = None,
+                 out: IO[str] | None = None, workers: int = 0) -> ImportSummary:
+    """Import JSONL lines (bytes or text), one transaction a line; return the summary."""
+    _mapper(mapping)  # an unknown mapping fails before any line is read
+    agencies = AgencyDirectory(agency_code)
+    summary = ImportSummary()
+    progress = out is not None and out.isatty()
+    with held_announcements():
+        _import_prepared(_prepared(lines, mapping, workers), agencies, summary, out, progress)
     if out is not None:
         print(f"导入完成：{summary}", file=out, flush=True)
     return summary

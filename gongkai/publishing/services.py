@@ -34,7 +34,7 @@ from gongkai.publishing.models import (
     Tag,
 )
 from gongkai.publishing.rules import DisclosureMode, RelationKind, Validity, WithholdingGround
-from gongkai.publishing.signals import public_content_changed
+from gongkai.publishing.signals import announce
 from gongkai.publishing.states import State
 from gongkai.publishing.taxonomy import ALL_SUBJECTS, DOC_TYPES
 
@@ -378,7 +378,7 @@ def _make_live(document: Document, now: dt.datetime) -> list[int]:
 
 def _announce(document_ids: list[int]) -> None:
     for pk in document_ids:
-        transaction.on_commit(lambda pk=pk: public_content_changed.send(sender=Document, document_id=pk))
+        transaction.on_commit(lambda pk=pk: announce(pk))
 
 
 @transaction.atomic
