@@ -10,6 +10,8 @@ import os
 import subprocess
 import sys
 
+from gongkai.disclosure import commands as disclosure_commands
+
 
 def _setup(settings_module: str = "gongkai.settings.prod", migrate: bool = True) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", settings_module)
@@ -90,8 +92,34 @@ def cmd_import(args: argparse.Namespace) -> int:
 
         summary = import_file(args.file, mapping=args.mapping, agency_code=args.agency, out=sys.stdout)
         return 0 if summary.failed == 0 else 1
+    if args.what == "applications":
+        from gongkai.disclosure.importer import import_file as import_applications
+
+        summary = import_applications(args.file, out=sys.stdout)
+        return 0 if summary.failed == 0 else 1
     print(f"未知的导入类型：{args.what}", file=sys.stderr)
     return 2
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    if args.action == "eval":
+        from gongkai.search.evaluation import run_eval_command
+
+        return run_eval_command(args, _setup)
+    _setup()
+    if args.action == "rebuild":
+        import time
+
+        from gongkai.search.indexing import rebuild_index
+
+        started = time.monotonic()
+        count = rebuild_index()
+        print(f"检索索引已重建：{count} 份公开文件，用时 {time.monotonic() - started:.1f} 秒。")
+        return 0
+    from gongkai.search.indexing import sync_index
+
+    print(f"检索索引已同步：更新 {sync_index()} 份文件。")
+    return 0
 
 
 def cmd_createsuperuser(args: argparse.Namespace) -> int:
@@ -131,12 +159,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_demo)
 
     p = sub.add_parser("import", help="批量导入")
-    p.add_argument("what", choices=["documents"], help="导入的对象")
+    p.add_argument("what", choices=["documents", "applications"],
+                   help="导入的对象：documents 政府信息；applications 依申请公开历史案件")
     p.add_argument("file", help="JSONL 文件，可为 .gz")
     p.add_argument("--mapping", choices=["native", "laws"], default="native",
                    help="native：本平台字段；laws：法律法规语料（见 README）")
     p.add_argument("--agency", default=None, help="未指定机关的记录归入此机关（机构代码），默认根机关")
     p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("search", help="站内检索：重建或同步索引，评测检索质量")
+    p.add_argument("action", choices=["rebuild", "sync", "eval"],
+                   help="rebuild：从数据库重建索引并原子替换；sync：应用待更新的变更；eval：用评测集评测检索质量")
+    p.add_argument("--corpus", default=None, help="eval：法律法规语料（默认 ../shared/corpus/laws.jsonl.gz）")
+    p.add_argument("--queries", default=None, help="eval：评测集 JSONL（默认 gongkai/search/eval/queries.jsonl）")
+    p.add_argument("--data-dir", default=None, help="eval：导入语料用的临时数据目录（默认在系统临时目录中复用）")
+    p.add_argument("--check", action="store_true", help="eval：低于 thresholds.json 中的阈值时以非零状态退出")
+    p.add_argument("--verbose", action="store_true", help="eval：列出未进入前三的查询")
+    p.set_defaults(func=cmd_search)
+
+    disclosure_commands.add_parsers(sub)
 
     p = sub.add_parser("createsuperuser", help="创建管理员账号")
     p.set_defaults(func=cmd_createsuperuser)

@@ -25,9 +25,14 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("GONGKAI_BASE_URL", "http://127.0.0.1:8000", "站点对外地址，用于订阅源、站点地图和邮件中的链接。"),
     Setting("GONGKAI_SITE_NAME", "示例市人民政府", "门户名称，显示在页头和订阅源中。"),
     Setting("GONGKAI_TASK_BACKEND", "sqlite", "任务队列后端：sqlite（数据目录内，默认）、redis（生产）、immediate（同步执行，测试用）。"),
-    Setting("GONGKAI_REDIS_URL", "redis://127.0.0.1:6379/0", "任务队列为 redis 时的地址。"),
+    Setting("GONGKAI_REDIS_URL", "redis://127.0.0.1:6379/0", "任务队列或缓存为 redis 时的地址。"),
+    Setting("GONGKAI_CACHE", "file", "缓存（限流计数等）：file（数据目录内，同一主机的多个进程共享，默认）、redis（多台主机时）。"),
     Setting("GONGKAI_TIMELINESS_WARN_DAYS", "5", "距 20 个工作日公开时限不足多少个工作日时提醒。"),
     Setting("GONGKAI_MAX_UPLOAD_MB", "50", "单个附件大小上限（MB）。"),
+    Setting("GONGKAI_SEARCH_BACKEND", "embedded",
+            "站内检索后端：embedded（数据目录内的 tantivy 索引，默认）或 postgres（使用 PostgreSQL 数据库，需 DATABASE_URL）。"),
+    Setting("GONGKAI_APPLICATION_RATE_LIMIT", "10/3600",
+            "依申请公开在线提交的频率上限：每个 IP 地址在给定秒数内最多提交的件数（件数/秒数）。"),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

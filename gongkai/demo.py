@@ -15,6 +15,7 @@ from gongkai.publishing import services
 from gongkai.publishing.models import Document, DocumentKind
 from gongkai.publishing.rules import DisclosureMode, RelationKind, Validity, WithholdingGround
 from gongkai.publishing.services import DocumentData
+from gongkai.publishing.signals import held_announcements
 from gongkai.publishing.states import State
 
 DEMO_PASSWORD = "gongkai-demo"
@@ -42,6 +43,7 @@ USERS = [
     ("signer", "赵主要", "11339900MB0000002B", [Role.SIGNER], True),
     ("publisher", "陈发布", "11339900MB0000002B", [Role.PUBLISHER], True),
     ("officer", "刘经办", "11339900MB0000002B", [Role.DISCLOSURE_OFFICER], True),
+    ("head", "孙负责", "11339900MB0000002B", [Role.DISCLOSURE_HEAD], True),
     ("mz_drafter", "周民政", "11339900MB0000005E", [Role.DRAFTER], False),
 ]
 
@@ -195,9 +197,13 @@ def _actor(username: str):
     return get_user_model().objects.get(username=username)
 
 
-@transaction.atomic
 def load_demo() -> dict:
     """Create or complete the demo data; running it again changes nothing that exists."""
+    with held_announcements(), transaction.atomic():
+        return _load_demo()
+
+
+def _load_demo() -> dict:
     agencies: dict[str, Agency] = {}
     for order, (code, name, parent, kind) in enumerate(AGENCIES):
         agencies[code] = org_services.upsert_agency(code, name, parent=agencies.get(parent) if parent else None,
@@ -227,6 +233,9 @@ def load_demo() -> dict:
         if spec.get("published_on"):
             Document.objects.filter(pk=document.pk).update(published_on=spec["published_on"])
         by_key[spec["key"]] = document
+    from gongkai.disclosure.demo import load_demo_applications
+
+    load_demo_applications()
     return {"agencies": len(agencies), "users": len(USERS),
             "documents": Document.objects.filter(external_id__startswith="demo-").count(),
             "usernames": [u[0] for u in USERS]}

@@ -1,5 +1,5 @@
 """Nothing non-public leaks: plant marked items in every non-public state, then look for the marker on
-every public channel — crawled pages, API, feed, sitemap and attachment URLs."""
+every public channel — crawled pages, API, feed, sitemap, search, suggestions and attachment URLs."""
 
 import datetime as dt
 import re
@@ -13,6 +13,8 @@ from gongkai.publishing import services
 from gongkai.publishing.models import Attachment, Document
 from gongkai.publishing.rules import DisclosureMode, WithholdingGround
 from gongkai.publishing.states import State
+from gongkai.search.indexing import rebuild_index
+from gongkai.search.services import record_query
 from tests import factories
 
 MARKER = "绝密标记ZX9Q"
@@ -103,7 +105,15 @@ def test_marked_items_never_reach_a_public_channel(client, planted):
              "/xxgk/documents/?kind=interpretation", "/xxgk/documents/?validity=valid",
              f"/xxgk/documents/?agency={public.agency.code}", "/xxgk/documents/?year=2026",
              "/xxgk/documents/?doc_type=通知", "/xxgk/documents/?subject=综合政务",
-             f"/api/v1/documents?agency={public.agency.code}&year=2026&doc_type=通知"]
+             f"/api/v1/documents?agency={public.agency.code}&year=2026&doc_type=通知",
+             # Search, suggestions and hot searches, asked for parts of the marker (a page may echo the
+             # query; the whole marker can only come from a document) and for words it shares.
+             f"/search/?q={MARKER[:4]}", f"/search/?q={MARKER[2:]}&correct=0", "/search/?q=文件", "/search/",
+             f"/api/v1/search?q={MARKER[:4]}", f"/api/v1/search?q={MARKER[4:]}", "/api/v1/search?q=文件",
+             f"/api/v1/suggest?q={MARKER[:2]}", "/api/v1/suggest?q=文件", "/api/v1/search/hot",
+             f"/search/?q={MARKER[2:]}〔2026〕1号"]
+    rebuild_index()
+    record_query(MARKER, 3)  # someone searched for it: hot searches must still never offer it
     bodies = _crawl(client, start)
     assert f"/xxgk/documents/{public.pk}/" in bodies, "the crawler must reach the public document"
     assert len(bodies) > 20, "the crawl must cover the site, not just the start pages"

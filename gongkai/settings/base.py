@@ -32,6 +32,7 @@ CSRF_TRUSTED_ORIGINS = [env("GONGKAI_BASE_URL")]
 GONGKAI_BASE_URL = env("GONGKAI_BASE_URL").rstrip("/")
 GONGKAI_SITE_NAME = env("GONGKAI_SITE_NAME")
 GONGKAI_TIMELINESS_WARN_DAYS = int(env("GONGKAI_TIMELINESS_WARN_DAYS"))
+GONGKAI_SEARCH_BACKEND = env("GONGKAI_SEARCH_BACKEND")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -45,6 +46,8 @@ INSTALLED_APPS = [
     "gongkai.core",
     "gongkai.orgs",
     "gongkai.publishing",
+    "gongkai.search",
+    "gongkai.disclosure",
     "gongkai.portal",
 ]
 
@@ -123,7 +126,14 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = GONGKAI_MAX_UPLOAD_BYTES
 LOGIN_URL = "/staff/login/"
 LOGIN_REDIRECT_URL = "/staff/"
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+def _cache() -> dict:
+    # Shared by every app process, so per-IP rate limits hold behind several gunicorn workers.
+    if env("GONGKAI_CACHE") == "redis":
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env("GONGKAI_REDIS_URL")}
+    return {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(DATA_DIR / "cache")}
+
+
+CACHES = {"default": _cache()}
 
 
 def _huey() -> dict:
@@ -144,7 +154,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "INFO"},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    # The task worker would otherwise print two lines per task run (its own handler and ours).
+    "loggers": {"django.db.backends": {"level": "WARNING"},
+                "huey": {"level": "WARNING", "handlers": ["console"], "propagate": False}},
 }
 
 STORAGES = {

@@ -1,0 +1,104 @@
+"""Intake and tracking API: POST /api/v1/applications and GET /api/v1/applications/{tracking_code}."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from ninja import Field, Router, Schema, Status
+from pydantic import ConfigDict
+
+from gongkai.disclosure import public, services, throttle
+
+router = Router(tags=["依申请公开"])
+
+
+class ApplicationIn(Schema):
+    # Every field arrives as text and is checked by the service, so each mistake gets its own Chinese message.
+    model_config = ConfigDict(coerce_numbers_to_str=True)
+
+    applicant_type: str | None = Field(None, description="natural_person（自然人）或 legal_person（法人或其他组织）")
+    organization_kind: str | None = Field(
+        None, description="法人或其他组织必填：commercial / research / public_interest / legal_service / other")
+    name: str | None = Field(None, description="姓名或名称")
+    id_number: str | None = Field(None, description="身份证件号码或统一社会信用代码")
+    phone: str | None = Field(None, description="联系电话")
+    email: str | None = Field(None, description="电子邮箱（以电子方式获取信息时必填）")
+    address: str | None = Field(None, description="通信地址（邮寄时必填）")
+    description: str | None = Field(None, description="所需政府信息的名称、文号或便于查询的其他特征性描述")
+    delivery: str | None = Field(None, description="获取信息的方式：electronic / paper / post")
+    agency: str | None = Field(None, description="受理机关的机构代码，见 GET /api/v1/agencies")
+
+
+class ApplicationCreated(Schema):
+    tracking_code: str
+    access_token: str = Field(description="查询密码：只显示这一次，请妥善保存")
+    case_no: str
+    received_on: dt.date
+    due_on: dt.date | None
+    status: str
+
+
+class AgencyRef(Schema):
+    code: str
+    name: str
+
+
+class TimelineItem(Schema):
+    date: dt.date
+    text: str
+
+
+class ApplicationStatus(Schema):
+    tracking_code: str
+    case_no: str
+    agency: AgencyRef
+    status: str
+    status_label: str
+    status_text: str
+    received_on: dt.date
+    due_on: dt.date | None
+    due_confirmed: bool
+    clock: str
+    clock_label: str
+    correction_due_on: dt.date | None
+    decision: str | None
+    decision_label: str | None
+    decided_on: dt.date | None
+    timeline: list[TimelineItem]
+
+
+class Message(Schema):
+    detail: str
+
+
+@router.post("/applications", response={201: ApplicationCreated, 429: Message}, summary="提交政府信息公开申请")
+def create_application(request, payload: ApplicationIn):
+    """Apply online. The answer carries the tracking code and the access token (shown only once).
+
+    Invalid input: 400 with a Chinese message per field, and nothing is saved. Too many submissions from one
+    address: 429."""
+    ip = throttle.client_ip(request)
+    limit, window = throttle.intake_limit()
+    if not throttle.allowed("intake", ip, limit, window):
+        return Status(429, {"detail": throttle.too_many_message(throttle.retry_after("intake", ip, window))})
+    application, token = services.submit_application(
+        services.ApplicantData.from_mapping(payload.model_dump()))
+    throttle.hit("intake", ip, window)
+    return Status(201, {"tracking_code": application.tracking_code, "access_token": token,
+                 "case_no": application.case_no, "received_on": application.received_on,
+                 "due_on": application.due_on, "status": application.state})
+
+
+@router.get("/applications/{tracking_code}", response={200: ApplicationStatus, 404: Message, 429: Message},
+            summary="查询申请办理进度")
+def track_application(request, tracking_code: str, token: str = ""):
+    """Status, due date and public timeline of one application; both the code and the token must match."""
+    ip = throttle.client_ip(request)
+    limit, window = throttle.TRACKING_FAILURES
+    if not throttle.allowed("tracking", ip, limit, window):
+        return Status(429, {"detail": "查询失败次数过多，请稍后再试。"})
+    application = public.find(tracking_code, token)
+    if application is None:
+        throttle.hit("tracking", ip, window)
+        return Status(404, {"detail": public.NOT_FOUND})
+    return Status(200, public.status(application))

@@ -1,0 +1,247 @@
+"""Forms of disclosure on application: the public application form, staff registration and case actions.
+
+Forms only check shapes (dates, numbers, choices); the rules stay in the services, whose field errors are
+put back beside the matching fields by `apply_domain_error`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from gongkai.core.errors import DomainError
+from gongkai.disclosure import rules
+from gongkai.disclosure.models import (
+    ApplicantType,
+    Delivery,
+    LitigationRoute,
+    OrganizationKind,
+    RemedyOutcome,
+)
+from gongkai.disclosure.rules import Channel, FeeBasis, PauseKind
+from gongkai.orgs.models import Agency
+from gongkai.publishing.forms import CHOICE_ERRORS, DATE_ERRORS, DATE_FORMATS, DateInput
+from gongkai.publishing.taxonomy import SUBJECT_CHOICES
+
+
+def date_field(label: str, help_text: str = "", required: bool = False) -> forms.DateField:
+    return forms.DateField(label=label, required=required, input_formats=DATE_FORMATS, widget=DateInput(),
+                           error_messages={**DATE_ERRORS, "required": f"请填写{label}。"}, help_text=help_text)
+
+
+def text_field(label: str, *, rows: int = 0, required: bool = False, max_length: int | None = None,
+               help_text: str = "") -> forms.CharField:
+    widget = forms.Textarea(attrs={"rows": rows}) if rows else forms.TextInput()
+    return forms.CharField(label=label, required=required, max_length=max_length, widget=widget,
+                           help_text=help_text, error_messages={
+                               "required": f"请填写{label}。",
+                               "max_length": f"{label}不能超过 %(limit_value)d 个字。"})
+
+
+class ServiceForm(forms.Form):
+    """A form whose real validation happens in a service; its DomainErrors land beside the fields."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "：")
+        super().__init__(*args, **kwargs)
+
+    def apply_domain_error(self, exc: DomainError) -> None:
+        errors = exc.errors or {None: [exc.message]}
+        for name, messages in errors.items():
+            target = name if name in self.fields else None
+            for message in messages:
+                self.add_error(target, message)
+
+
+def agency_choices(agencies) -> list[tuple[str, str]]:
+    return [("", "请选择受理机关")] + [(a.code, a.name) for a in agencies]
+
+
+class ApplicantFields(ServiceForm):
+    """The applicant's fields, shared by the public form and staff registration (《条例》第二十九条)."""
+
+    applicant_type = forms.ChoiceField(label="申请人类型", choices=ApplicantType.choices, required=False,
+                                       widget=forms.RadioSelect, initial=ApplicantType.NATURAL_PERSON,
+                                       error_messages=CHOICE_ERRORS)
+    organization_kind = forms.ChoiceField(label="组织类型", required=False,
+                                          choices=[("", "（自然人不填）"), *OrganizationKind.choices],
+                                          help_text="法人或其他组织填写。", error_messages=CHOICE_ERRORS)
+    name = text_field("姓名或名称", max_length=100)
+    id_number = text_field("身份证明号码", max_length=40,
+                           help_text="自然人填写身份证件号码；法人或其他组织填写统一社会信用代码。")
+    phone = text_field("联系电话", max_length=40)
+    email = text_field("电子邮箱", max_length=254, help_text="以电子方式获取信息时必填。")
+    address = text_field("通信地址", max_length=200, help_text="邮寄纸质件时必填。")
+    agency = forms.ChoiceField(label="受理机关", required=False, choices=[], error_messages=CHOICE_ERRORS)
+    description = text_field("所需政府信息的描述", rows=5, max_length=5000,
+                             help_text="写明政府信息的名称、文号，或便于查询的其他特征（如时间、地点、事项）。")
+    delivery = forms.ChoiceField(label="获取信息的方式", choices=Delivery.choices, required=False,
+                                 widget=forms.RadioSelect, initial=Delivery.ELECTRONIC, error_messages=CHOICE_ERRORS)
+
+    def __init__(self, *args: Any, agencies=None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        agencies = Agency.objects.order_by("order", "id") if agencies is None else agencies
+        self.fields["agency"].choices = agency_choices(agencies)
+
+    def applicant_values(self) -> dict[str, str]:
+        names = ("applicant_type", "organization_kind", "name", "id_number", "phone", "email", "address",
+                 "description", "delivery", "agency")
+        return {n: self.cleaned_data.get(n) or "" for n in names}
+
+
+class ApplicationForm(ApplicantFields):
+    """The public application form, with a honeypot field that people never see or fill."""
+
+    website = forms.CharField(label="网址（请勿填写）", required=False)
+
+
+class RegisterForm(ApplicantFields):
+    """Staff register a letter, fax or walk-in application; the date of receipt follows 《条例》第三十一条."""
+
+    channel = forms.ChoiceField(label="提交方式", choices=[("", "请选择"), *Channel.choices], required=False,
+                                error_messages=CHOICE_ERRORS)
+    handed_in_on = date_field("当面提交日期", "当面提交的，以提交之日为收到申请之日。")
+    signed_for_on = date_field("签收日期", "邮寄的，以本机关签收之日为收到申请之日。")
+    confirmed_on = date_field("确认日期", "平常信函、网上或传真提交的，以双方确认之日为收到申请之日。")
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Case actions on the staff detail page
+
+class CommentForm(ServiceForm):
+    comment = text_field("说明", rows=2)
+
+
+class AssignForm(ServiceForm):
+    assignee = forms.ChoiceField(label="经办人", choices=[], error_messages=CHOICE_ERRORS)
+
+    def __init__(self, *args: Any, officers=(), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].choices = [("", "请选择")] + [
+            (str(u.pk), u.get_full_name() or u.get_username()) for u in officers]
+
+
+class NoteForm(ServiceForm):
+    note = text_field("内部备注", rows=2, required=True, max_length=2000)
+
+
+class CorrectionForm(ServiceForm):
+    items = text_field("需要补正的事项", rows=3, required=True,
+                       help_text="一次性写明全部需要补正的事项（《条例》第三十条）。")
+    requested_on = date_field("告知补正日期", "不填为今天。")
+    due_on = date_field("补正期限", f"不填为告知之日起 {rules.DEFAULT_CORRECTION_WORKDAYS} 个工作日。")
+
+
+class ReceiveCorrectionForm(ServiceForm):
+    corrected_on = date_field("收到补正日期", "不填为今天；答复期限自此日重新起算。")
+    comment = text_field("说明", rows=2, help_text="补正逾期但申请人有正当理由的，请写明理由。")
+
+
+class ConsultationForm(ServiceForm):
+    kind = forms.ChoiceField(label="类型", error_messages=CHOICE_ERRORS,
+                             choices=[(k, label) for k, label in PauseKind.choices if k != PauseKind.FEE_NOTICE])
+    party = text_field("征求意见对象", max_length=200, help_text="第三方、其他机关或法律顾问的名称（仅内部可见）。")
+    started_on = date_field("开始日期", "发出征求意见书之日，不填为今天。")
+    reason = text_field("事由", rows=2, help_text="“其他”情形必须写明事由和法律依据，申请人可以看到。")
+
+
+class PickForm(ServiceForm):
+    """A form acting on one item of the case (a pause, a fee notice, a remedy) chosen from a list."""
+
+    pick_label = ""
+
+    def __init__(self, *args: Any, items=(), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields = {"item": forms.ChoiceField(label=self.pick_label, error_messages=CHOICE_ERRORS,
+                                                 choices=[(str(pk), text) for pk, text in items]),
+                       **self.fields}
+
+
+class EndConsultationForm(PickForm):
+    pick_label = "征求意见事项"
+    ended_on = date_field("结束日期", "收到意见之日，不填为今天。")
+    outcome = text_field("结果", rows=2, help_text="例如：第三方同意公开 / 不同意公开并说明理由。")
+
+
+class ExtensionRequestForm(ServiceForm):
+    days = forms.IntegerField(label="延长工作日数", min_value=1, max_value=rules.MAX_EXTENSION_WORKDAYS,
+                              initial=rules.MAX_EXTENSION_WORKDAYS, error_messages={
+                                  "required": "请填写延长的工作日数。", "invalid": "请填写整数。",
+                                  "min_value": "至少延长 1 个工作日。",
+                                  "max_value": "延长的期限最长不得超过 20 个工作日。"})
+    reason = text_field("延期理由", rows=2, required=True)
+
+
+class ExtensionApprovalForm(ExtensionRequestForm):
+    approved_on = date_field("批准日期", "不填为今天。")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].required = False
+        self.fields["reason"].help_text = "不填则采用经办人提出的理由。"
+
+
+class RefuseExtensionForm(ServiceForm):
+    comment = text_field("不同意的意见", rows=2, required=True)
+
+
+class FeeNoticeForm(ServiceForm):
+    basis = forms.ChoiceField(label="计收方式", choices=FeeBasis.choices, widget=forms.RadioSelect,
+                              error_messages=CHOICE_ERRORS,
+                              help_text="每件申请只能选择一种标准（《收费办法》第三条）。按件计收按本申请人本月向本机关"
+                                        "提出的第几件申请自动计算。")
+    pages = forms.IntegerField(label="页数（按量计收）", required=False, min_value=1,
+                               error_messages={"invalid": "请填写整数。", "min_value": "页数至少为 1。"})
+    issued_on = date_field("发出日期", "不填为今天。")
+
+
+class PaymentForm(PickForm):
+    pick_label = "收费通知"
+    paid_on = date_field("缴费日期", "不填为今天。")
+
+
+class DecisionForm(ServiceForm):
+    decision = forms.ChoiceField(label="答复类型", choices=[("", "请选择"), *rules.DECISION_CHOICES],
+                                 error_messages={**CHOICE_ERRORS, "required": "请选择答复类型。"})
+    basis = text_field("法律依据", max_length=300, help_text="不填则采用该答复类型的法定依据。")
+    reason = text_field("理由与说明", rows=4,
+                        help_text="不予公开、部分公开、无法提供等答复必须说明理由；将写入答复书。")
+    decided_on = date_field("答复日期", "不填为今天。")
+    subject = forms.ChoiceField(label="主题分类", required=False, choices=[("", "（可不选）"), *SUBJECT_CHOICES],
+                                help_text="用于统计申请集中的领域。", error_messages=CHOICE_ERRORS)
+
+
+class DeliveryForm(ServiceForm):
+    delivered_on = date_field("送达日期", "不填为今天。")
+    method = text_field("送达方式", max_length=200, help_text="例如：电子邮件、当面领取、EMS 挂号信（单号）。")
+
+
+class RemedyForm(ServiceForm):
+    filed_on = date_field("申请或起诉日期", required=True)
+    authority = text_field("复议机关或法院", max_length=200)
+    reference = text_field("案号", max_length=100)
+    outcome = forms.ChoiceField(label="结果", choices=RemedyOutcome.choices, initial=RemedyOutcome.PENDING,
+                                error_messages=CHOICE_ERRORS)
+    concluded_on = date_field("审结日期")
+    note = text_field("备注", rows=2)
+
+
+class LitigationForm(RemedyForm):
+    route = forms.ChoiceField(label="起诉方式", choices=LitigationRoute.choices, error_messages=CHOICE_ERRORS)
+
+    field_order = ["route"]
+
+
+class RemedyOutcomeForm(PickForm):
+    pick_label = "复议或诉讼"
+    outcome = forms.ChoiceField(label="结果", choices=RemedyOutcome.choices, error_messages=CHOICE_ERRORS)
+    concluded_on = date_field("审结日期")
+    note = text_field("备注", rows=2)
+
+
+class ConvertForm(ServiceForm):
+    title = text_field("标题", max_length=300, required=True)
+    body = text_field("正文", rows=6, required=True, help_text="已向申请人公开的信息内容；转为草稿后仍须经保密审查等流程。")
+    subject = forms.ChoiceField(label="主题分类", choices=[("", "请选择主题分类"), *SUBJECT_CHOICES],
+                                error_messages={**CHOICE_ERRORS, "required": "请选择主题分类。"})

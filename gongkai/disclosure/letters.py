@@ -1,0 +1,126 @@
+"""The reply letter (政府信息公开申请答复书) as DOCX (python-docx) and PDF (WeasyPrint), from one text.
+
+Layout follows the usual form of the letter: title, case number, the applicant's salutation, the receipt and
+request, the decision with its legal basis and reasons, the remedies, the agency and the date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import logging
+from dataclasses import dataclass, field
+
+from django.template.loader import render_to_string
+
+from gongkai.core.text import excerpt
+from gongkai.disclosure import rules
+from gongkai.disclosure.models import ApplicantType, Application
+
+TITLE = "政府信息公开申请答复书"
+# WeasyPrint narrates every rendering step at INFO; the site logs at INFO, so keep it to warnings.
+for _name in ("weasyprint", "weasyprint.progress", "fontTools"):
+    logging.getLogger(_name).setLevel(logging.WARNING)
+SERIF = "FangSong"  # Word on a government PC; the PDF names Noto Serif CJK SC, which Debian ships
+
+
+def chinese_date(day: dt.date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def review_body(application: Application) -> str:
+    """Where administrative review goes: the agency's parent (本级人民政府 for a department), else one level up."""
+    parent = application.agency.parent
+    return parent.name if parent is not None else "上一级人民政府"
+
+
+@dataclass
+class LetterText:
+    case_no: str
+    salutation: str
+    paragraphs: list[str] = field(default_factory=list)
+    agency: str = ""
+    date: str = ""
+
+
+def letter_text(application: Application) -> LetterText:
+    """Every sentence of the letter for a decided application."""
+    decision = rules.decision(application.decision)
+    you = "贵单位" if application.applicant_type == ApplicantType.LEGAL_PERSON else "您"
+    request = excerpt(application.description, 200)
+    paragraphs = [f"本机关于{chinese_date(application.received_on)}收到{you}提出的政府信息公开申请，"
+                  f"申请获取：“{request}”。"]
+    if application.corrected_on and application.correction_requested_on:
+        paragraphs.append(f"本机关于{chinese_date(application.correction_requested_on)}告知{you}补正申请内容，"
+                          f"于{chinese_date(application.corrected_on)}收到补正后的申请。")
+    consulted = application.pauses.filter(kind__in=[rules.PauseKind.THIRD_PARTY, rules.PauseKind.OTHER_AGENCY])
+    if consulted.exists():
+        paragraphs.append("本机关依法书面征求了有关方面的意见，征求意见所需时间不计算在答复期限内。")
+    if application.extension_days:
+        paragraphs.append(f"经本机关政府信息公开工作机构负责人同意，答复期限延长{application.extension_days}个工作日，"
+                          f"并已告知{you}。")
+    paragraphs.append(decision.letter_text(application.decision_basis).replace("您", you))
+    if application.decision_reason.strip():
+        paragraphs.extend(p.strip() for p in application.decision_reason.splitlines() if p.strip())
+    paragraphs.append(rules.remedies_sentence(review_body(application)))
+    paragraphs.append("特此告知。")
+    return LetterText(case_no=application.case_no, salutation=f"{application.name}：", paragraphs=paragraphs,
+                      agency=application.agency.name, date=chinese_date(application.decided_on))
+
+
+def _east_asian(run, font: str, size_pt: float, bold: bool = False) -> None:
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
+    run.font.name = font
+    run.font.size = Pt(size_pt)
+    run.font.bold = bold
+    rpr = run._element.get_or_add_rPr()
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = rpr.makeelement(qn("w:rFonts"), {})
+        rpr.append(fonts)
+    fonts.set(qn("w:eastAsia"), font)
+
+
+def render_docx(text: LetterText) -> bytes:
+    """The letter as a Word document (A4, 仿宋 三号 body, centred title)."""
+    from docx import Document
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Cm, Pt
+
+    doc = Document()
+    section = doc.sections[0]
+    section.page_width, section.page_height = Cm(21), Cm(29.7)
+    section.top_margin, section.bottom_margin = Cm(3.7), Cm(3.5)
+    section.left_margin, section.right_margin = Cm(2.8), Cm(2.6)
+
+    title = doc.add_paragraph()
+    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _east_asian(title.add_run(TITLE), "SimSun", 22, bold=True)
+    number = doc.add_paragraph()
+    number.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _east_asian(number.add_run(text.case_no), SERIF, 16)
+    salutation = doc.add_paragraph()
+    _east_asian(salutation.add_run(text.salutation), SERIF, 16)
+    for body in text.paragraphs:
+        paragraph = doc.add_paragraph()
+        paragraph.paragraph_format.first_line_indent = Pt(32)
+        paragraph.paragraph_format.line_spacing = Pt(28)
+        _east_asian(paragraph.add_run(body), SERIF, 16)
+    for line in (text.agency, text.date):
+        paragraph = doc.add_paragraph()
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        _east_asian(paragraph.add_run(line), SERIF, 16)
+    buffer = io.BytesIO()
+    doc.core_properties.title = f"{TITLE}（{text.case_no}）"
+    doc.save(buffer)
+    return buffer.getvalue()
+
+
+def render_pdf(text: LetterText) -> bytes:
+    """The same letter as PDF, typeset by WeasyPrint with the CJK fonts installed on the system."""
+    from weasyprint import HTML
+
+    html = render_to_string("disclosure/letter.html", {"title": TITLE, "text": text})
+    return HTML(string=html).write_pdf()

@@ -1,0 +1,280 @@
+"""Disclosure on application (依申请公开): the case, its pauses, fee notices, reply letters, remedies and timeline.
+
+The reply due date is never the only truth: the facts it follows from (receipt, correction, pauses, extension)
+are stored, and `due_on` is a cache recomputed by the services on every event and on holiday-table changes.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from gongkai.disclosure.rules import DECISION_CHOICES, Channel, FeeBasis, PauseKind
+from gongkai.disclosure.states import State
+from gongkai.orgs.models import Agency
+
+
+class ApplicantType(models.TextChoices):
+    # The two column groups of the annual report's table 3.
+    NATURAL_PERSON = "natural_person", "自然人"
+    LEGAL_PERSON = "legal_person", "法人或其他组织"
+
+
+class OrganizationKind(models.TextChoices):
+    COMMERCIAL = "commercial", "商业企业"
+    RESEARCH = "research", "科研机构"
+    PUBLIC_INTEREST = "public_interest", "社会公益组织"
+    LEGAL_SERVICE = "legal_service", "法律服务机构"
+    OTHER = "other", "其他"
+
+
+class Delivery(models.TextChoices):
+    # 《条例》第二十九条（三）：获取信息的方式、途径。
+    ELECTRONIC = "electronic", "电子邮件或网上获取"
+    PAPER = "paper", "当面领取纸质件"
+    POST = "post", "邮寄纸质件"
+
+
+class Clock(models.TextChoices):
+    RUNNING = "running", "计时中"
+    PAUSED = "paused", "暂停计时"
+    AWAITING_CORRECTION = "awaiting_correction", "等待补正"
+    STOPPED = "stopped", "已答复"
+
+
+class CaseCounter(models.Model):
+    """The last serial of an agency's case numbers in one year."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["agency", "year"], name="unique_case_counter")]
+
+    def __str__(self) -> str:
+        return f"{self.agency_id}/{self.year}: {self.last}"
+
+
+class Application(models.Model):
+    """One application for government information, from receipt to the delivered reply and any remedies."""
+
+    agency = models.ForeignKey(Agency, verbose_name="受理机关", on_delete=models.PROTECT, related_name="applications")
+    case_no = models.CharField("案件编号", max_length=80, unique=True)
+    year = models.PositiveIntegerField("年度")
+    serial = models.PositiveIntegerField("流水号")
+    tracking_code = models.CharField("查询码", max_length=20, unique=True)
+    access_token_hash = models.CharField(max_length=64)
+    external_id = models.CharField("外部编号", max_length=100, null=True, blank=True, unique=True)
+
+    channel = models.CharField("提交方式", max_length=20, choices=Channel.choices)
+    received_on = models.DateField("收到申请日期", db_index=True)
+    # Applicant (personal data: shown in full only to the handling agency's disclosure staff, and audited).
+    applicant_type = models.CharField("申请人类型", max_length=20, choices=ApplicantType.choices)
+    organization_kind = models.CharField("组织类型", max_length=20, choices=OrganizationKind.choices, blank=True)
+    name = models.CharField("姓名或名称", max_length=100)
+    id_number = models.CharField("身份证明号码", max_length=40, blank=True)
+    phone = models.CharField("联系电话", max_length=40, blank=True)
+    email = models.CharField("电子邮箱", max_length=254, blank=True)
+    address = models.CharField("通信地址", max_length=200, blank=True)
+    # A keyed hash of the normalised id number: counts one applicant's applications per month (fees) without
+    # comparing personal data in queries.
+    applicant_key = models.CharField(max_length=64, blank=True, db_index=True)
+    description = models.TextField("所需政府信息的描述")
+    delivery = models.CharField("获取信息的方式", max_length=20, choices=Delivery.choices)
+
+    state = models.CharField("状态", max_length=30, choices=State.choices, default=State.RECEIVED, db_index=True)
+    assigned_to = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="经办人", null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    subject = models.CharField("主题分类", max_length=100, blank=True)
+
+    correction_requested_on = models.DateField("告知补正日期", null=True, blank=True)
+    correction_items = models.TextField("需要补正的事项", blank=True)
+    correction_notice_late = models.BooleanField("超过7个工作日才告知补正", default=False)
+    correction_due_on = models.DateField("补正期限", null=True, blank=True)
+    corrected_on = models.DateField("收到补正日期", null=True, blank=True)
+
+    extension_requested_days = models.PositiveSmallIntegerField("申请延长工作日数", default=0)
+    extension_reason = models.TextField("延期理由", blank=True)
+    extension_requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                               on_delete=models.SET_NULL, related_name="+")
+    extension_days = models.PositiveSmallIntegerField("已批准延长工作日数", default=0)
+    extension_approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="批准人", null=True,
+                                              blank=True, on_delete=models.SET_NULL, related_name="+")
+    extension_approved_on = models.DateField("批准延期日期", null=True, blank=True)
+
+    # Cache of rules.reply_deadline() for lists; null while the clock is stopped (awaiting correction, paused).
+    due_on = models.DateField("答复期限", null=True, blank=True, db_index=True)
+    original_due_on = models.DateField("原答复期限", null=True, blank=True)
+    due_confirmed = models.BooleanField("期限已确认", default=True)
+    clock = models.CharField("计时状态", max_length=30, choices=Clock.choices, default=Clock.RUNNING)
+
+    decision = models.CharField("答复类型", max_length=60, choices=DECISION_CHOICES, blank=True)
+    decision_basis = models.CharField("法律依据", max_length=300, blank=True)
+    decision_reason = models.TextField("理由与说明", blank=True)
+    decided_on = models.DateField("答复日期", null=True, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    delivered_on = models.DateField("送达日期", null=True, blank=True)
+    delivery_note = models.CharField("送达方式", max_length=200, blank=True)
+    closed_on = models.DateField("办结日期", null=True, blank=True)
+    proactive_document = models.ForeignKey("publishing.Document", verbose_name="转主动公开的信息", null=True,
+                                           blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "政府信息公开申请"
+        ordering = ["-received_on", "-id"]
+        indexes = [models.Index(fields=["agency", "state"]), models.Index(fields=["applicant_key", "received_on"])]
+
+    def __str__(self) -> str:
+        return self.case_no
+
+    @property
+    def is_open(self) -> bool:
+        from gongkai.disclosure.states import OPEN_STATES
+
+        return self.state in OPEN_STATES
+
+    @property
+    def decision_type(self):
+        from gongkai.disclosure.rules import DECISIONS
+
+        return DECISIONS.get(self.decision)
+
+    @property
+    def replied_in_time(self) -> bool | None:
+        if not self.decided_on or not self.due_on:
+            return None
+        return self.decided_on <= self.due_on
+
+
+class Pause(models.Model):
+    """A consultation, fee notice or other interval; `stops_clock` says whether its working days are excluded."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="pauses")
+    kind = models.CharField("类型", max_length=20, choices=PauseKind.choices)
+    party = models.CharField("征求意见对象", max_length=200, blank=True)
+    reason = models.TextField("事由", blank=True)
+    started_on = models.DateField("开始日期")
+    reply_due_on = models.DateField("回复期限", null=True, blank=True)
+    ended_on = models.DateField("结束日期", null=True, blank=True)
+    outcome = models.TextField("结果", blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "暂停计时与会商"
+        ordering = ["started_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.started_on}"
+
+    @property
+    def stops_clock(self) -> bool:
+        from gongkai.disclosure.rules import STOPS_CLOCK
+
+        return STOPS_CLOCK[self.kind]
+
+
+class FeeNotice(models.Model):
+    """A processing-fee notice (《收费办法》): one basis per application; the clock stops until payment."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="fee_notices")
+    pause = models.OneToOneField(Pause, on_delete=models.PROTECT, related_name="fee_notice")
+    basis = models.CharField("计收方式", max_length=20, choices=FeeBasis.choices)
+    quantity = models.PositiveIntegerField("件次或页数")
+    amount_yuan = models.PositiveIntegerField("金额（元）")
+    issued_on = models.DateField("发出日期")
+    pay_by = models.DateField("缴费期限")
+    paid_on = models.DateField("缴费日期", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "信息处理费收费通知"
+        ordering = ["issued_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_basis_display()} {self.amount_yuan} 元"
+
+
+class ReplyLetter(models.Model):
+    """The formal reply letter (政府信息公开申请答复书) as generated when the decision was made."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="letters")
+    docx = models.FileField(upload_to="disclosure/letters/%Y/")
+    pdf = models.FileField(upload_to="disclosure/letters/%Y/")
+    generated_at = models.DateTimeField(auto_now_add=True)
+    generated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "答复书"
+        ordering = ["-generated_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.application_id} {self.generated_at:%Y-%m-%d %H:%M}"
+
+
+class RemedyKind(models.TextChoices):
+    REVIEW = "review", "行政复议"
+    LITIGATION = "litigation", "行政诉讼"
+
+
+class LitigationRoute(models.TextChoices):
+    # Table 4 of the annual report splits litigation into these two.
+    DIRECT = "direct", "未经复议直接起诉"
+    AFTER_REVIEW = "after_review", "复议后起诉"
+
+
+class RemedyOutcome(models.TextChoices):
+    MAINTAINED = "maintained", "维持"
+    CORRECTED = "corrected", "纠正"
+    OTHER = "other", "其他结果"
+    PENDING = "pending", "尚未审结"
+
+
+class Remedy(models.Model):
+    """An administrative review or a lawsuit brought over one application."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="remedies")
+    kind = models.CharField("类型", max_length=20, choices=RemedyKind.choices)
+    route = models.CharField("起诉方式", max_length=20, choices=LitigationRoute.choices, blank=True)
+    filed_on = models.DateField("申请或起诉日期")
+    authority = models.CharField("复议机关或法院", max_length=200, blank=True)
+    reference = models.CharField("案号", max_length=100, blank=True)
+    outcome = models.CharField("结果", max_length=20, choices=RemedyOutcome.choices, default=RemedyOutcome.PENDING)
+    concluded_on = models.DateField("审结日期", null=True, blank=True)
+    note = models.TextField("备注", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "行政复议与行政诉讼"
+        ordering = ["filed_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.filed_on}"
+
+
+class CaseEvent(models.Model):
+    """One line of a case's history; `public` lines form the applicant's timeline (never personal data)."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="events")
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    on = models.DateField("日期")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="+")
+    actor_name = models.CharField(max_length=150, blank=True)
+    kind = models.CharField(max_length=40)
+    message = models.TextField("说明")
+    public = models.BooleanField("申请人可见", default=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "办理记录"
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.on} {self.message}"

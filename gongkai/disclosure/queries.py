@@ -1,0 +1,90 @@
+"""Read-side queries for the disclosure office: which cases a user may see, due soon, overdue."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from gongkai.core.workdays import WorkCalendar
+from gongkai.disclosure import privacy, rules, states
+from gongkai.disclosure.models import ApplicantType, Application, Clock
+from gongkai.orgs.models import Agency
+from gongkai.orgs.permissions import agencies_for
+from gongkai.orgs.roles import Role
+
+FILTERS = {
+    "due_soon": f"即将到期（{rules.DUE_SOON_WORKDAYS} 个工作日内）",
+    "overdue": "已超期",
+    "paused": "暂停计时",
+    "awaiting_correction": "等待补正",
+    "open": "全部未答复",
+}
+
+
+def handling_agencies(user) -> list[Agency]:
+    """Agencies whose applications `user` handles (as disclosure officer or head of the disclosure office)."""
+    seen: dict[int, Agency] = {}
+    for role in (Role.DISCLOSURE_OFFICER, Role.DISCLOSURE_HEAD):
+        for agency in agencies_for(user, role):
+            seen[agency.pk] = agency
+    return sorted(seen.values(), key=lambda a: (a.order, a.pk))
+
+
+def staff_applications(user) -> QuerySet[Application]:
+    return (Application.objects.filter(agency__in=handling_agencies(user))
+            .select_related("agency", "assigned_to").order_by("-received_on", "-id"))
+
+
+@dataclass
+class Row:
+    application: Application
+    remaining: int | None  # working days left; negative when overdue; None when the clock is not running
+
+    @property
+    def masked_name(self) -> str:
+        a = self.application
+        return privacy.mask_name(a.name, a.applicant_type == ApplicantType.LEGAL_PERSON)
+
+    @property
+    def overdue(self) -> bool:
+        return self.remaining is not None and self.remaining < 0
+
+    @property
+    def due_soon(self) -> bool:
+        return self.remaining is not None and 0 <= self.remaining <= rules.DUE_SOON_WORKDAYS
+
+
+def with_remaining(applications, calendar: WorkCalendar | None = None, today: dt.date | None = None) -> list[Row]:
+    calendar = calendar or WorkCalendar.load()
+    today = today or timezone.localdate()
+    rows = []
+    for a in applications:
+        running = a.state in states.OPEN_STATES and a.clock == Clock.RUNNING and a.due_on is not None
+        rows.append(Row(a, rules.remaining_workdays(today, a.due_on, calendar) if running else None))
+    return rows
+
+
+def apply_filter(queryset: QuerySet[Application], name: str, calendar: WorkCalendar,
+                 today: dt.date | None = None) -> QuerySet[Application]:
+    """Narrow the cases to one of FILTERS; due-soon is counted in working days on the calendar."""
+    today = today or timezone.localdate()
+    open_cases = queryset.filter(state__in=states.OPEN_STATES)
+    if name == "open":
+        return open_cases
+    if name == "overdue":
+        return open_cases.filter(clock=Clock.RUNNING, due_on__lt=today)
+    if name == "paused":
+        return open_cases.filter(clock=Clock.PAUSED)
+    if name == "awaiting_correction":
+        return open_cases.filter(clock=Clock.AWAITING_CORRECTION)
+    if name == "due_soon":
+        # Three working days never span more than a month, even across the Spring Festival.
+        candidates = open_cases.filter(clock=Clock.RUNNING, due_on__gte=today,
+                                       due_on__lte=today + dt.timedelta(days=31))
+        ids = [a.pk for a in candidates
+               if rules.remaining_workdays(today, a.due_on, calendar) <= rules.DUE_SOON_WORKDAYS]
+        return queryset.filter(pk__in=ids)
+    return queryset

@@ -1,0 +1,472 @@
+"""Statutory rules of disclosure on application (依申请公开), each with its source.
+
+《条例》 is 《中华人民共和国政府信息公开条例》(国务院令第711号, 2019年修订); 《收费办法》 is
+《政府信息公开信息处理费管理办法》(国办函〔2020〕109号). The categories of decisions are the rows of table 3
+of the annual report format (《中华人民共和国政府信息公开工作年度报告格式》, 国办公开办函〔2021〕30号).
+Everything here is pure: no database access except WorkCalendar.load() when no calendar is passed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db import models
+
+from gongkai.core.errors import DomainError
+from gongkai.core.workdays import WorkCalendar
+
+# ---------------------------------------------------------------------------------------------------------------
+# Time limits
+
+# 《条例》第三十三条第二款：不能当场答复的，应当自收到申请之日起20个工作日内予以答复。
+REPLY_WORKDAYS = 20
+# 《条例》第三十三条第二款：需要延长答复期限的，应当经政府信息公开工作机构负责人同意并告知申请人，
+# 延长的期限最长不得超过20个工作日。
+MAX_EXTENSION_WORKDAYS = 20
+# 《条例》第三十条：应当自收到申请之日起7个工作日内一次性告知申请人作出补正。
+CORRECTION_NOTICE_WORKDAYS = 7
+# 《条例》第三十条 leaves the applicant's period to the agency (“合理的补正期限”); this is the default offered.
+DEFAULT_CORRECTION_WORKDAYS = 15
+# 《条例》第三十二条：第三方应当自收到征求意见书之日起15个工作日内提出意见；
+# 第三十四条：被征求意见机关应当自收到征求意见书之日起15个工作日内提出意见。
+CONSULTATION_WORKDAYS = 15
+# 《收费办法》：申请人应当自收到收费通知之日起20个工作日内缴纳费用，逾期未缴纳视为放弃申请。
+FEE_PAYMENT_WORKDAYS = 20
+# 行政复议法(2023年修订)第二十条：自知道或者应当知道该行政行为之日起60日内提出行政复议申请；
+# 行政诉讼法第四十六条：直接向人民法院提起诉讼的，应当自知道或者应当知道作出行政行为之日起6个月内提出。
+REVIEW_DAYS = 60
+LITIGATION_MONTHS = 6
+# Not statutory: the staff list warns when this many working days or fewer remain.
+DUE_SOON_WORKDAYS = 3
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Date of receipt (《条例》第三十一条)
+
+class Channel(models.TextChoices):
+    ONLINE = "online", "互联网（网上申请）"
+    IN_PERSON = "in_person", "当面提交"
+    POST = "post", "邮寄（需签收）"
+    POST_UNSIGNED = "post_unsigned", "平常信函（无需签收）"
+    FAX = "fax", "传真"
+
+
+def date_of_receipt(channel: str, *, handed_in_on: dt.date | None = None, signed_for_on: dt.date | None = None,
+                    confirmed_on: dt.date | None = None) -> dt.date:
+    """The date the agency received an application, by how it arrived (《条例》第三十一条)."""
+    if channel == Channel.IN_PERSON:
+        # 第三十一条（一）：当面提交的，以提交之日为收到申请之日。
+        if handed_in_on is None:
+            raise DomainError("当面提交的申请，请填写提交日期。", field="handed_in_on")
+        return handed_in_on
+    if channel == Channel.POST:
+        # 第三十一条（二）：以邮寄方式提交的，以行政机关签收之日为收到申请之日。
+        if signed_for_on is None:
+            raise DomainError("邮寄的申请，请填写签收日期。", field="signed_for_on")
+        return signed_for_on
+    if channel == Channel.POST_UNSIGNED:
+        # 第三十一条（二）：平常信函等无需签收的，应当于收到申请的当日与申请人确认，确认之日为收到申请之日。
+        if confirmed_on is None:
+            raise DomainError("平常信函提交的申请，请填写与申请人确认的日期。", field="confirmed_on")
+        return confirmed_on
+    if channel in (Channel.ONLINE, Channel.FAX):
+        # 第三十一条（三）：通过互联网渠道或者传真提交的，以双方确认之日为收到申请之日。
+        if confirmed_on is None:
+            raise DomainError("网上或传真提交的申请，请填写双方确认的日期。", field="confirmed_on")
+        return confirmed_on
+    raise DomainError("请选择申请的提交方式。", field="channel")
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Pauses: what stops the reply clock
+
+class PauseKind(models.TextChoices):
+    THIRD_PARTY = "third_party", "征求第三方意见"
+    OTHER_AGENCY = "other_agency", "征求其他机关意见"
+    LEGAL = "legal", "会商研判（法律顾问等）"
+    FEE_NOTICE = "fee_notice", "信息处理费收费通知"
+    OTHER = "other", "其他依法不计入答复期限的情形"
+
+
+# 《条例》第三十三条第三款：行政机关征求第三方和其他机关意见所需时间不计算在前款规定的期限内。
+# 《收费办法》：发出收费通知至申请人缴费的时间不计算在答复期限内.
+# 会商 with the agency's own legal adviser is not listed in the law, so it is recorded but the clock runs on.
+STOPS_CLOCK: dict[str, bool] = {
+    PauseKind.THIRD_PARTY: True,
+    PauseKind.OTHER_AGENCY: True,
+    PauseKind.LEGAL: False,
+    PauseKind.FEE_NOTICE: True,
+    PauseKind.OTHER: True,
+}
+PAUSE_BASIS: dict[str, str] = {
+    PauseKind.THIRD_PARTY: "《条例》第三十二条、第三十三条第三款",
+    PauseKind.OTHER_AGENCY: "《条例》第三十三条第三款、第三十四条",
+    PauseKind.LEGAL: "不属于《条例》第三十三条第三款规定的情形，答复期限照常计算",
+    PauseKind.FEE_NOTICE: "《政府信息公开信息处理费管理办法》",
+    PauseKind.OTHER: "",
+}
+
+
+@dataclass(frozen=True)
+class Pause:
+    """An interval whose working days (both ends included) do not count towards the reply period."""
+
+    start: dt.date
+    end: dt.date
+    label: str = "暂停计时"
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The reply deadline
+
+@dataclass
+class DeadlineStep:
+    kind: str  # received / corrected / paused / skipped / makeup / weekends / due / extended / unconfirmed
+    date: dt.date
+    note: str
+
+    def as_dict(self) -> dict:
+        return {"kind": self.kind, "date": self.date.isoformat(), "note": self.note}
+
+
+@dataclass
+class Deadline:
+    """A reply due date and every step that led to it."""
+
+    received_on: dt.date
+    start: dt.date
+    due_on: dt.date
+    original_due_on: dt.date
+    extension_days: int = 0
+    steps: list[DeadlineStep] = field(default_factory=list)
+    unconfirmed: list[dt.date] = field(default_factory=list)
+
+    @property
+    def confirmed(self) -> bool:
+        return not self.unconfirmed
+
+    def explain(self) -> list[str]:
+        """The steps as Chinese sentences, in date order."""
+        return [f"{s.date:%Y-%m-%d}：{s.note}" for s in self.steps]
+
+    def as_dict(self) -> dict:
+        return {"received_on": self.received_on.isoformat(), "start": self.start.isoformat(),
+                "due_on": self.due_on.isoformat(), "original_due_on": self.original_due_on.isoformat(),
+                "extension_days": self.extension_days, "confirmed": self.confirmed,
+                "unconfirmed_dates": [d.isoformat() for d in self.unconfirmed],
+                "steps": [s.as_dict() for s in self.steps]}
+
+
+def _as_pauses(pauses) -> list[Pause]:
+    result = []
+    for p in pauses or []:
+        pause = p if isinstance(p, Pause) else Pause(*p)
+        if pause.end < pause.start:
+            raise DomainError(f"暂停区间 {pause.start:%Y-%m-%d} 至 {pause.end:%Y-%m-%d} 的结束日期早于开始日期。",
+                              field="pauses")
+        result.append(pause)
+    return sorted(result, key=lambda p: (p.start, p.end))
+
+
+class _Counter:
+    """Counts working days forward, outside pauses, and remembers what it skipped and why."""
+
+    def __init__(self, calendar: WorkCalendar, pauses: list[Pause]):
+        self.calendar = calendar
+        self.pauses = pauses
+        self.skipped: dict[dt.date, str] = {}
+        self.makeup: set[dt.date] = set()
+        self.weekends = 0
+        self.paused: dict[Pause, int] = {}
+        self.unconfirmed: list[dt.date] = []
+
+    def add(self, start: dt.date, days: int) -> dt.date:
+        current, counted = start, 0
+        while counted < days:
+            current += dt.timedelta(days=1)
+            info = self.calendar.day(current)
+            if not info.confirmed and current not in self.unconfirmed:
+                self.unconfirmed.append(current)
+            if not info.is_workday:
+                if info.reason == "周末":
+                    self.weekends += 1
+                else:
+                    self.skipped[current] = info.reason
+                continue
+            # Overlapping pauses (a third party and another agency at once) exclude a day only once.
+            pause = next((p for p in self.pauses if p.start <= current <= p.end), None)
+            if pause is not None:
+                self.paused[pause] = self.paused.get(pause, 0) + 1
+                continue
+            counted += 1
+            if info.reason == "调休上班":
+                self.makeup.add(current)
+        return current
+
+
+def reply_deadline(received_on: dt.date, *, corrected_on: dt.date | None = None,
+                   pauses: list[Pause] | list[tuple] | None = None, extended: bool = False,
+                   extension_days: int = MAX_EXTENSION_WORKDAYS,
+                   calendar: WorkCalendar | None = None) -> Deadline:
+    """The reply due date of an application (《条例》第三十条、第三十三条), with every step explained.
+
+    The day of receipt is not counted: the due date is the 20th working day after it. A correction restarts
+    the period from the day the corrected application was received. Working days inside a pause (both ends
+    included) do not count. An approved extension adds `extension_days` (at most 20) working days after the
+    original due date. Days in years whose holiday schedule is not confirmed are listed in `unconfirmed`.
+    """
+    calendar = calendar or WorkCalendar.load()
+    if corrected_on is not None and corrected_on < received_on:
+        raise DomainError("收到补正的日期不能早于收到申请的日期。", field="corrected_on")
+    if extended and not 0 < extension_days <= MAX_EXTENSION_WORKDAYS:
+        raise DomainError(f"延长的期限应为 1 至 {MAX_EXTENSION_WORKDAYS} 个工作日。", field="extension_days")
+    start = corrected_on or received_on
+    counter = _Counter(calendar, _as_pauses(pauses))
+    original = counter.add(start, REPLY_WORKDAYS)
+    due = counter.add(original, extension_days) if extended else original
+
+    steps = [DeadlineStep("received", received_on, "收到申请（第三十一条），当日不计入答复期限")]
+    if corrected_on:
+        steps.append(DeadlineStep("corrected", corrected_on,
+                                  "收到补正后的申请，答复期限自此重新起算（第三十条），当日不计入"))
+    for pause, days in counter.paused.items():
+        steps.append(DeadlineStep("paused", pause.start,
+                                  f"{pause.label}：{pause.start:%Y-%m-%d} 至 {pause.end:%Y-%m-%d}，"
+                                  f"其间 {days} 个工作日不计入答复期限"))
+    for day, reason in counter.skipped.items():
+        steps.append(DeadlineStep("skipped", day, f"{reason}放假，不计入"))
+    for day in sorted(counter.makeup):
+        steps.append(DeadlineStep("makeup", day, "调休上班日，计入工作日"))
+    if counter.weekends:
+        steps.append(DeadlineStep("weekends", due, f"期间共跳过周末 {counter.weekends} 天"))
+    steps.append(DeadlineStep("due", original, f"自{'补正' if corrected_on else '收到申请'}次日起第 "
+                                               f"{REPLY_WORKDAYS} 个工作日，答复期限届满（第三十三条）"))
+    if extended:
+        steps.append(DeadlineStep("extended", due, f"经政府信息公开工作机构负责人同意延长 {extension_days} 个"
+                                                   f"工作日（第三十三条），原期限 {original:%Y-%m-%d}"))
+    if counter.unconfirmed:
+        shown = "、".join(f"{d:%Y-%m-%d}" for d in counter.unconfirmed[:3])
+        more = f"等 {len(counter.unconfirmed)} 天" if len(counter.unconfirmed) > 3 else ""
+        steps.append(DeadlineStep("unconfirmed", due, f"未确认：{shown}{more}所在年份的节假日安排尚未发布或录入，"
+                                                      "按周末和固定日期节日推算，请在国务院通知发布后核对"))
+    order = {"received": 0, "corrected": 1, "paused": 2, "skipped": 3, "makeup": 3, "due": 4, "weekends": 5,
+             "extended": 6, "unconfirmed": 7}
+    steps.sort(key=lambda s: (s.date, order[s.kind]))
+    return Deadline(received_on=received_on, start=start, due_on=due, original_due_on=original,
+                    extension_days=extension_days if extended else 0, steps=steps,
+                    unconfirmed=counter.unconfirmed)
+
+
+def workdays_after(start: dt.date, days: int, calendar: WorkCalendar | None = None) -> dt.date:
+    """The `days`-th working day after `start` (used for notice, consultation and payment periods)."""
+    return (calendar or WorkCalendar.load()).add_workdays(start, days).due_on
+
+
+def correction_notice_due(received_on: dt.date, calendar: WorkCalendar | None = None) -> dt.date:
+    """Last day to send the correction notice (《条例》第三十条：收到申请之日起7个工作日内)."""
+    return workdays_after(received_on, CORRECTION_NOTICE_WORKDAYS, calendar)
+
+
+def remaining_workdays(today: dt.date, due_on: dt.date, calendar: WorkCalendar) -> int:
+    """Working days left until `due_on` (0 on the due date itself, negative once overdue)."""
+    return calendar.workdays_between(today, due_on)
+
+
+def review_deadline(known_on: dt.date) -> dt.date:
+    """Last day to apply for administrative review (60 calendar days after the reply was known)."""
+    return known_on + dt.timedelta(days=REVIEW_DAYS)
+
+
+def litigation_deadline(known_on: dt.date) -> dt.date:
+    """Last day to sue directly (6 months after the reply was known; month end when the day does not exist)."""
+    month = known_on.month - 1 + LITIGATION_MONTHS
+    year, month = known_on.year + month // 12, month % 12 + 1
+    for day in (known_on.day, 30, 29, 28):
+        try:
+            return dt.date(year, month, day)
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Processing fees (《收费办法》)
+
+class FeeBasis(models.TextChoices):
+    # 《收费办法》第三条：按件计收或者按量计收，对每件申请只能选择适用其中一种标准，不得同时按照两种标准重复计算。
+    PER_APPLICATION = "per_application", "按件计收"
+    PER_PAGE = "per_page", "按量计收"
+
+
+# 《收费办法》第四条（按件计收）：同一申请人一个自然月内累计申请10件以下（含10件）的，不收费；
+# 11—30件（含30件）的部分：100元/件；31件以上的部分：以10件为一档，每增加一档，收费标准提高100元/件。
+PER_APPLICATION_FREE = 10
+PER_APPLICATION_BASE_LIMIT = 30
+PER_APPLICATION_BASE_YUAN = 100
+PER_APPLICATION_BAND = 10
+PER_APPLICATION_STEP_YUAN = 100
+
+# 《收费办法》第五条（按量计收，适用于提供纸质件、发送电子邮件、复制电子数据等）：30页以下（含30页）的，不收费；
+# 31—100页（含100页）的部分：10元/页；101—200页（含200页）的部分：20元/页；201页以上的部分：40元/页。
+PER_PAGE_TIERS: tuple[tuple[int, int | None, int], ...] = (
+    (1, 30, 0),
+    (31, 100, 10),
+    (101, 200, 20),
+    (201, None, 40),
+)
+
+
+def fee_for_nth_application(n: int) -> int:
+    """Fee in yuan for an applicant's n-th application in one calendar month (按件计收, 超额累进)."""
+    if n < 1:
+        raise DomainError("申请件数应为不小于 1 的整数。", field="nth_application")
+    if n <= PER_APPLICATION_FREE:
+        return 0
+    if n <= PER_APPLICATION_BASE_LIMIT:
+        return PER_APPLICATION_BASE_YUAN
+    bands_above = -(-(n - PER_APPLICATION_BASE_LIMIT) // PER_APPLICATION_BAND)
+    return PER_APPLICATION_BASE_YUAN + PER_APPLICATION_STEP_YUAN * bands_above
+
+
+def fee_for_pages(pages: int) -> int:
+    """Fee in yuan for `pages` pages of information provided (按量计收), charged tier by tier."""
+    if pages < 0:
+        raise DomainError("页数不能为负数。", field="pages")
+    total = 0
+    for low, high, rate in PER_PAGE_TIERS:
+        top = pages if high is None else min(pages, high)
+        if top >= low:
+            total += (top - low + 1) * rate
+    return total
+
+
+def fee(basis: str, quantity: int) -> int:
+    """The fee for one application on one basis: the n-th application this month, or the number of pages."""
+    if basis == FeeBasis.PER_APPLICATION:
+        return fee_for_nth_application(quantity)
+    if basis == FeeBasis.PER_PAGE:
+        return fee_for_pages(quantity)
+    raise DomainError("请选择计收方式（按件或按量）。", field="basis")
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Decisions: the rows of table 3 of the annual report, each with its legal basis and the reply letter's words
+
+class DecisionGroup(models.TextChoices):
+    GRANTED = "granted", "予以公开"
+    PARTIALLY_GRANTED = "partially_granted", "部分公开"
+    WITHHELD = "withheld", "不予公开"
+    UNABLE = "unable", "无法提供"
+    NOT_PROCESSED = "not_processed", "不予处理"
+    OTHER = "other", "其他处理"
+
+
+@dataclass(frozen=True)
+class DecisionType:
+    code: str
+    label: str  # the annual report's row
+    basis: str  # the default legal basis, editable by the officer
+    letter: str  # the reply letter's decision paragraph; {basis} is filled in
+    needs_reason: bool = False  # the letter must explain why (不予公开 and the like: 第三十六条（三）“说明理由”)
+
+    @property
+    def group(self) -> str:
+        return self.code.split(".")[0]
+
+    @property
+    def group_label(self) -> str:
+        return DecisionGroup(self.group).label
+
+    @property
+    def full_label(self) -> str:
+        return self.label if self.group == self.code else f"{self.group_label}：{self.label}"
+
+    def letter_text(self, basis: str) -> str:
+        return self.letter.format(basis=basis)
+
+
+L = "《中华人民共和国政府信息公开条例》"
+DECISIONS: dict[str, DecisionType] = {d.code: d for d in (
+    DecisionType("granted", "予以公开", f"{L}第三十六条第（一）项、第（二）项",
+                 "经审查，您申请获取的政府信息属于可以公开的政府信息。根据{basis}的规定，本机关决定予以公开，"
+                 "现向您提供该政府信息，或告知您获取该政府信息的方式、途径和时间。"),
+    DecisionType("partially_granted", "部分公开", f"{L}第三十七条",
+                 "经审查，您申请获取的信息中含有不应当公开或者不属于政府信息的内容，但能够作区分处理。"
+                 "根据{basis}的规定，本机关向您提供可以公开的政府信息内容，对不予公开的内容说明理由如下。",
+                 needs_reason=True),
+    DecisionType("withheld.state_secret", "属于国家秘密", f"{L}第十四条、第三十六条第（三）项",
+                 "经审查，您申请获取的政府信息依法确定为国家秘密。根据{basis}的规定，本机关决定不予公开。",
+                 needs_reason=True),
+    DecisionType("withheld.prohibited_by_law", "其他法律行政法规禁止公开", f"{L}第十四条、第三十六条第（三）项",
+                 "经审查，您申请获取的政府信息属于法律、行政法规禁止公开的政府信息。根据{basis}的规定，"
+                 "本机关决定不予公开。", needs_reason=True),
+    DecisionType("withheld.three_securities_one_stability", "危及“三安全一稳定”",
+                 f"{L}第十四条、第三十六条第（三）项",
+                 "经审查，您申请获取的政府信息公开后可能危及国家安全、公共安全、经济安全、社会稳定。"
+                 "根据{basis}的规定，本机关决定不予公开。", needs_reason=True),
+    DecisionType("withheld.third_party_rights", "保护第三方合法权益", f"{L}第十五条、第三十二条、第三十六条第（三）项",
+                 "经审查，您申请获取的政府信息涉及商业秘密、个人隐私等，公开会对第三方合法权益造成损害。"
+                 "根据{basis}的规定，本机关决定不予公开。", needs_reason=True),
+    DecisionType("withheld.internal_affairs", "属于三类内部事务信息", f"{L}第十六条第一款、第三十六条第（三）项",
+                 "经审查，您申请获取的政府信息属于行政机关的人事管理、后勤管理、内部工作流程等内部事务信息。"
+                 "根据{basis}的规定，本机关决定不予公开。", needs_reason=True),
+    DecisionType("withheld.process_information", "属于四类过程性信息", f"{L}第十六条第二款、第三十六条第（三）项",
+                 "经审查，您申请获取的政府信息属于行政机关在履行行政管理职能过程中形成的讨论记录、过程稿、"
+                 "磋商信函、请示报告等过程性信息。根据{basis}的规定，本机关决定不予公开。", needs_reason=True),
+    DecisionType("withheld.law_enforcement_file", "属于行政执法案卷", f"{L}第十六条第二款、第三十六条第（三）项",
+                 "经审查，您申请获取的政府信息属于行政执法案卷信息。根据{basis}的规定，本机关决定不予公开。",
+                 needs_reason=True),
+    DecisionType("withheld.administrative_query", "属于行政查询事项", f"{L}第三十六条第（七）项",
+                 "经审查，您申请获取的信息属于工商、不动产登记资料等信息，有关法律、行政法规对信息的获取有特别规定。"
+                 "根据{basis}的规定，请您依照有关法律、行政法规的规定办理。", needs_reason=True),
+    DecisionType("unable.not_held", "本机关不掌握相关政府信息", f"{L}第三十六条第（四）项、第（五）项",
+                 "经检索，本机关没有您申请获取的政府信息，或者该政府信息不属于本机关负责公开。"
+                 "根据{basis}的规定，特此告知。", needs_reason=True),
+    DecisionType("unable.needs_creation", "没有现成信息需要另行制作", f"{L}第三十八条",
+                 "经审查，本机关没有您所描述的现成信息，需要对现有政府信息进行加工、分析才能形成。"
+                 "根据{basis}的规定，本机关不予提供。", needs_reason=True),
+    DecisionType("unable.unclear_after_correction", "补正后申请内容仍不明确", f"{L}第三十条",
+                 "本机关已告知您对申请内容作出补正，补正后的申请内容仍不明确，无法确定您所申请的政府信息。"
+                 "根据{basis}的规定，本机关无法提供。", needs_reason=True),
+    DecisionType("not_processed.petition_complaint", "信访举报投诉类申请", f"{L}第三十九条第一款",
+                 "经审查，您以政府信息公开申请的形式提出的是信访、投诉、举报等诉求。根据{basis}的规定，"
+                 "本机关不作为政府信息公开申请处理，您可以通过相应渠道提出。"),
+    DecisionType("not_processed.repeated", "重复申请", f"{L}第三十六条第（六）项",
+                 "本机关已就您提出的政府信息公开申请作出答复，您重复申请公开相同的政府信息。"
+                 "根据{basis}的规定，本机关不予重复处理。", needs_reason=True),
+    DecisionType("not_processed.publication", "要求提供公开出版物", f"{L}第三十九条第二款",
+                 "您申请获取的是政府公报、报刊、书籍等公开出版物。根据{basis}的规定，本机关告知您获取的途径，"
+                 "不作为政府信息公开申请处理。", needs_reason=True),
+    DecisionType("not_processed.excessive", "无正当理由大量反复申请", f"{L}第三十五条",
+                 "您申请公开政府信息的数量、频次明显超过合理范围，经要求说明理由，本机关认为申请理由不合理。"
+                 "根据{basis}的规定，本机关不予处理。", needs_reason=True),
+    DecisionType("not_processed.confirm_or_reissue", "要求行政机关确认或重新出具已获取信息", f"{L}第三十八条",
+                 "您的申请是要求本机关确认或者重新出具您已获取的信息，不属于获取已制作或者获取的政府信息的申请。"
+                 "根据{basis}的规定，本机关不予处理。"),
+    DecisionType("other.correction_overdue", "申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
+                 f"{L}第三十条",
+                 "本机关已一次性告知您对申请作出补正，您无正当理由逾期未补正，视为放弃申请。"
+                 "根据{basis}的规定，本机关不再处理该政府信息公开申请。"),
+    DecisionType("other.fee_unpaid", "申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",
+                 f"{L}第四十二条、《政府信息公开信息处理费管理办法》",
+                 "本机关已向您发出信息处理费收费通知，您逾期未缴纳费用，视为放弃申请。"
+                 "根据{basis}的规定，本机关不再处理该政府信息公开申请。"),
+    DecisionType("other.other", "其他", "",
+                 "根据{basis}的规定，本机关对您的申请处理如下。", needs_reason=True),
+)}
+DECISION_CHOICES = [(d.code, d.full_label) for d in DECISIONS.values()]
+
+
+def decision(code: str) -> DecisionType:
+    """The decision with this code, or a DomainError naming the field."""
+    try:
+        return DECISIONS[code]
+    except KeyError:
+        raise DomainError(f"未知的答复类型：{code}", field="decision") from None
+
+
+def remedies_sentence(review_body: str) -> str:
+    """The remedies paragraph every reply letter ends with (行政复议法第二十条、行政诉讼法第四十六条)."""
+    return (f"如对本答复不服，可以在收到本答复之日起{REVIEW_DAYS}日内向{review_body}申请行政复议，"
+            f"或者在{LITIGATION_MONTHS}个月内向人民法院提起行政诉讼。")

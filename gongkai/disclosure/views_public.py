@@ -1,0 +1,130 @@
+"""The public pages of disclosure on application (/ysqgk/): the guide and form, and tracking a case.
+
+A submitted application shows its tracking code and access token once (kept in the session for one page
+view). Tracking needs both; a successful look-up also lets that browser session download the reply letter.
+"""
+
+from __future__ import annotations
+
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from gongkai.core.errors import DomainError
+from gongkai.disclosure import public, rules, services, throttle
+from gongkai.disclosure.forms import ApplicationForm
+from gongkai.disclosure.models import Application
+from gongkai.disclosure.states import ANSWERED_STATES
+
+SESSION_CASES = "ysq_cases"  # ids of cases this browser has proved it may follow
+SESSION_RECEIPT = "ysq_receipt"
+
+
+def _guide_context() -> dict:
+    return {
+        "reply_days": rules.REPLY_WORKDAYS, "extension_days": rules.MAX_EXTENSION_WORKDAYS,
+        "correction_days": rules.CORRECTION_NOTICE_WORKDAYS, "review_days": rules.REVIEW_DAYS,
+        "litigation_months": rules.LITIGATION_MONTHS, "free_applications": rules.PER_APPLICATION_FREE,
+        "page_tiers": rules.PER_PAGE_TIERS,
+    }
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def apply(request: HttpRequest) -> HttpResponse:
+    """The guide to applying and the application form; a valid submission goes to the receipt page."""
+    if request.method != "POST":
+        return render(request, "disclosure/guide.html", {"form": ApplicationForm(), **_guide_context()})
+    ip = throttle.client_ip(request)
+    limit, window = throttle.intake_limit()
+    form = ApplicationForm(request.POST)
+    if not throttle.allowed("intake", ip, limit, window):
+        form.is_valid()
+        form.add_error(None, throttle.too_many_message(throttle.retry_after("intake", ip, window)))
+        return render(request, "disclosure/guide.html", {"form": form, **_guide_context()}, status=429)
+    if form.is_valid():
+        if form.cleaned_data.get("website"):
+            # Only robots fill the hidden field: refuse without saying why.
+            form.add_error(None, "提交未成功，请稍后重试，或致电政府信息公开工作机构。")
+        else:
+            try:
+                application, token = services.submit_application(
+                    services.ApplicantData(**form.applicant_values()))
+            except DomainError as exc:
+                form.apply_domain_error(exc)
+            else:
+                throttle.hit("intake", ip, window)
+                request.session[SESSION_RECEIPT] = {"id": application.pk, "token": token}
+                _remember(request, application)
+                return redirect("ysq-submitted")
+    return render(request, "disclosure/guide.html", {"form": form, **_guide_context()}, status=400)
+
+
+@never_cache
+def submitted(request: HttpRequest) -> HttpResponse:
+    """The receipt: tracking code and access token, shown once."""
+    receipt = request.session.pop(SESSION_RECEIPT, None)
+    if not receipt:
+        return redirect("ysq-track")
+    application = Application.objects.select_related("agency").filter(pk=receipt["id"]).first()
+    if application is None:
+        return redirect("ysq-track")
+    return render(request, "disclosure/submitted.html", {"a": application, "token": receipt["token"]})
+
+
+def _remember(request: HttpRequest, application: Application) -> None:
+    cases = set(request.session.get(SESSION_CASES, []))
+    cases.add(application.pk)
+    request.session[SESSION_CASES] = sorted(cases)[-20:]
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def track(request: HttpRequest) -> HttpResponse:
+    """Enter the tracking code and access token; see the status and the public timeline."""
+    context: dict = {"code": "", "error": ""}
+    if request.method == "POST":
+        ip = throttle.client_ip(request)
+        limit, window = throttle.TRACKING_FAILURES
+        code = request.POST.get("code", "").strip()[:40]
+        token = request.POST.get("token", "").strip()[:40]
+        context["code"] = code
+        if not throttle.allowed("tracking", ip, limit, window):
+            context["error"] = "查询失败次数过多，请稍后再试。"
+            return render(request, "disclosure/track.html", context, status=429)
+        application = public.find(code, token)
+        if application is None:
+            throttle.hit("tracking", ip, window)
+            context["error"] = public.NOT_FOUND
+            return render(request, "disclosure/track.html", context, status=404)
+        _remember(request, application)
+        return redirect("ysq-case", code=application.tracking_code)
+    return render(request, "disclosure/track.html", context)
+
+
+@never_cache
+def case(request: HttpRequest, code: str) -> HttpResponse:
+    """The status page of a case this browser session has unlocked with its token."""
+    application = _unlocked(request, code)
+    return render(request, "disclosure/case.html", {
+        "a": application, "status": public.status(application),
+        "letter": application.letters.first() if application.state in ANSWERED_STATES else None,
+        **_guide_context()})
+
+
+def _unlocked(request: HttpRequest, code: str) -> Application:
+    application = Application.objects.select_related("agency").filter(tracking_code=code).first()
+    if application is None or application.pk not in request.session.get(SESSION_CASES, []):
+        raise Http404("请先输入查询码和查询密码。")
+    return application
+
+
+def letter(request: HttpRequest, code: str) -> FileResponse:
+    """The reply letter (PDF) for the applicant who unlocked the case in this session."""
+    application = _unlocked(request, code)
+    reply = application.letters.first()
+    if reply is None or application.state not in ANSWERED_STATES:
+        raise Http404("答复书尚未生成。")
+    return FileResponse(reply.pdf.open("rb"), as_attachment=True, content_type="application/pdf",
+                        filename=f"{application.case_no}答复书.pdf")

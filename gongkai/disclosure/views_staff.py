@@ -1,0 +1,437 @@
+"""The disclosure office's back office (/staff/applications/): case list, registration, case page, actions.
+
+Views only read and present; every change goes through gongkai.disclosure.services. A user sees only the cases
+of agencies where they are a disclosure officer or the head of the disclosure office. Applicants' details are
+masked everywhere except on request, and every such request is audited.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from gongkai.core import audit
+from gongkai.core.errors import DomainError
+from gongkai.core.workdays import WorkCalendar
+from gongkai.disclosure import forms as f
+from gongkai.disclosure import queries, rules, services, states, stats
+from gongkai.disclosure.models import Application, Clock, RemedyOutcome
+from gongkai.disclosure.rules import DecisionGroup, PauseKind
+from gongkai.disclosure.states import State
+from gongkai.orgs.permissions import has_role
+from gongkai.orgs.roles import Role
+from gongkai.publishing.views_staff import staff_required
+
+PAGE_SIZE = 30
+
+
+def _case(request: HttpRequest, pk: int) -> Application:
+    """The case if the user handles its agency; otherwise 404 (no hint that it exists)."""
+    return get_object_or_404(queries.staff_applications(request.user), pk=pk)
+
+
+def _no_role(request: HttpRequest) -> HttpResponse:
+    return render(request, "portal/error.html", {
+        "title": "没有权限", "message": "依申请公开案件仅对受理机关的依申请公开经办人和政府信息公开工作机构负责人开放。"},
+        status=403)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# List, export, registration
+
+@staff_required
+def case_list(request: HttpRequest) -> HttpResponse:
+    """Every case of the user's agencies, filtered by due soon, overdue, pause, state and agency; or CSV."""
+    agencies = queries.handling_agencies(request.user)
+    if not agencies:
+        return _no_role(request)
+    calendar = WorkCalendar.load()
+    cases = queries.staff_applications(request.user)
+    filter_errors = []
+    state = request.GET.get("state", "").strip()
+    due = request.GET.get("due", "").strip()
+    agency_code = request.GET.get("agency", "").strip()
+    q = request.GET.get("q", "").strip()
+    if state and state not in State.values:
+        filter_errors.append("没有这个办理状态，已显示全部状态。")
+        state = ""
+    if due and due not in queries.FILTERS:
+        filter_errors.append("没有这个期限筛选，已显示全部案件。")
+        due = ""
+    if state:
+        cases = cases.filter(state=state)
+    if agency_code:
+        cases = cases.filter(agency__code=agency_code)
+    if q:
+        cases = cases.filter(case_no__icontains=q) | cases.filter(tracking_code__icontains=q.upper())
+    if due:
+        cases = queries.apply_filter(cases, due, calendar)
+    if request.GET.get("format") == "csv":
+        return _export(request, cases, calendar)
+    page_obj = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    open_cases = queries.staff_applications(request.user)
+    counts = {name: queries.apply_filter(open_cases, name, calendar).count()
+              for name in ("due_soon", "overdue", "paused", "awaiting_correction")}
+    return render(request, "disclosure/staff/list.html", {
+        "rows": queries.with_remaining(page_obj.object_list, calendar), "page_obj": page_obj,
+        "querystring": query.urlencode(), "state": state, "due": due, "agency_code": agency_code, "q": q,
+        "states": State.choices, "filters": queries.FILTERS.items(), "agencies": agencies,
+        "filter_errors": filter_errors, "counts": counts,
+    })
+
+
+def _export(request: HttpRequest, cases, calendar: WorkCalendar) -> HttpResponse:
+    """The filtered cases as CSV, with applicants' details masked; the export itself is audited."""
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = "attachment; filename*=UTF-8''applications.csv"
+    response.write("\ufeff")  # Excel reads UTF-8 only with a byte-order mark
+    writer = csv.writer(response)
+    writer.writerow(["案件编号", "受理机关", "收到申请日期", "申请人", "申请人类型", "联系电话", "办理状态",
+                     "答复期限", "剩余工作日", "答复类型", "答复日期"])
+    rows = queries.with_remaining(cases, calendar)
+    for row in rows:
+        a = row.application
+        masked = services.masked_applicant(a)
+        writer.writerow([a.case_no, a.agency.name, f"{a.received_on:%Y-%m-%d}", masked["name"],
+                         a.get_applicant_type_display(), masked["phone"], a.get_state_display(),
+                         f"{a.due_on:%Y-%m-%d}" if a.due_on else "", "" if row.remaining is None else row.remaining,
+                         a.decision_type.full_label if a.decision_type else "",
+                         f"{a.decided_on:%Y-%m-%d}" if a.decided_on else ""])
+    audit.record(request.user, "export_applications", request.user, comment=f"导出 {len(rows)} 件（已脱敏）")
+    return response
+
+
+@staff_required
+def register(request: HttpRequest) -> HttpResponse:
+    """Register an application that came by letter, fax or in person."""
+    agencies = queries.handling_agencies(request.user)
+    if not agencies:
+        return _no_role(request)
+    if request.method != "POST":
+        initial = {"agency": agencies[0].code} if len(agencies) == 1 else {}
+        form = f.RegisterForm(agencies=agencies, initial=initial)
+        return render(request, "disclosure/staff/register.html", {"form": form})
+    form = f.RegisterForm(request.POST, agencies=agencies)
+    if form.is_valid():
+        c = form.cleaned_data
+        try:
+            application, token = services.register_application(
+                request.user, services.ApplicantData(**form.applicant_values()), channel=c["channel"],
+                handed_in_on=c["handed_in_on"], signed_for_on=c["signed_for_on"], confirmed_on=c["confirmed_on"])
+        except DomainError as exc:
+            form.apply_domain_error(exc)
+        else:
+            messages.success(request, f"已登记 {application.case_no}。请把查询码 {application.tracking_code} 和查询密码 "
+                                      f"{token} 告知申请人（查询密码只显示这一次）。")
+            return redirect("staff-application", pk=application.pk)
+    return render(request, "disclosure/staff/register.html", {"form": form}, status=400)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Case actions
+
+@dataclass
+class Action:
+    name: str
+    label: str
+    form: type
+    run: Callable[[Any, Application, dict], Any]  # calls one service; may return the message to show
+    states: tuple[str, ...]
+    available: Callable[[Application], bool] = lambda a: True
+    head_only: bool = False
+    done: str = "已完成。"
+    help: str = ""
+
+
+def _user(pk: str):
+    return get_user_model().objects.filter(pk=int(pk)).first() if str(pk).isdigit() else None
+
+
+def _run_assign(user, a, c):
+    assignee = _user(c["assignee"])
+    services.assign_application(user, a, assignee)
+    return f"已分派给 {assignee.get_full_name() or assignee.get_username()}。"
+
+
+def _run_end_consultation(user, a, c):
+    pause = a.pauses.filter(pk=int(c["item"])).first()
+    if pause is None:
+        raise DomainError("请选择要结束的征求意见事项。", field="item")
+    services.end_consultation(user, pause, ended_on=c["ended_on"], outcome=c["outcome"])
+    return f"{pause.get_kind_display()}已结束。"
+
+
+def _run_payment(user, a, c):
+    notice = a.fee_notices.filter(pk=int(c["item"])).first()
+    if notice is None:
+        raise DomainError("请选择收费通知。", field="item")
+    services.record_payment(user, notice, paid_on=c["paid_on"])
+    return "已登记缴费，恢复计时。"
+
+
+def _run_update_remedy(user, a, c):
+    remedy = a.remedies.filter(pk=int(c["item"])).first()
+    if remedy is None:
+        raise DomainError("请选择复议或诉讼。", field="item")
+    services.update_remedy(user, remedy, outcome=c["outcome"], concluded_on=c["concluded_on"], note=c["note"])
+    return "已登记结果。"
+
+
+def _run_fee_notice(user, a, c):
+    notice = services.issue_fee_notice(user, a, c["basis"], pages=c["pages"], issued_on=c["issued_on"])
+    return f"已发出收费通知：{notice.amount_yuan} 元，缴费期限 {notice.pay_by:%Y-%m-%d}。"
+
+
+def _run_decide(user, a, c):
+    services.decide_application(user, a, c["decision"], basis=c["basis"] or None, reason=c["reason"],
+                                decided_on=c["decided_on"], subject=c["subject"])
+    return "已作出答复，答复书已生成。"
+
+
+def _run_convert(user, a, c):
+    document = services.convert_to_proactive(user, a, title=c["title"], body=c["body"], subject=c["subject"])
+    return f"已转为主动公开草稿（索引号 {document.index_no}），请提交保密审查。"
+
+
+def _pending_extension(a: Application) -> bool:
+    return bool(a.extension_requested_days) and not a.extension_days
+
+
+def _is_released(a: Application) -> bool:
+    d = a.decision_type
+    return d is not None and d.group in (DecisionGroup.GRANTED, DecisionGroup.PARTIALLY_GRANTED) \
+        and not a.proactive_document_id
+
+
+HANDLING, OPEN, ANSWERED = states.HANDLING_STATES, states.OPEN_STATES, states.ANSWERED_STATES
+DECIDABLE = states.TRANSITIONS["decide"].sources
+ACTIONS: dict[str, Action] = {a.name: a for a in (
+    Action("accept", "开始办理", f.CommentForm, lambda u, a, c: services.accept_application(u, a, c["comment"]),
+           (State.RECEIVED,), done="已开始办理。", help="申请内容明确，无需补正。"),
+    Action("request_correction", "告知补正", f.CorrectionForm,
+           lambda u, a, c: services.request_correction(u, a, c["items"], requested_on=c["requested_on"],
+                                                       due_on=c["due_on"]),
+           HANDLING, lambda a: not a.correction_requested_on, done="已告知补正，等待申请人补正。",
+           help=f"应当自收到申请之日起 {rules.CORRECTION_NOTICE_WORKDAYS} 个工作日内一次性告知（《条例》第三十条）。"),
+    Action("receive_correction", "收到补正", f.ReceiveCorrectionForm,
+           lambda u, a, c: services.receive_correction(u, a, corrected_on=c["corrected_on"], comment=c["comment"]),
+           (State.CORRECTION_REQUESTED,), done="已登记补正，答复期限重新起算。"),
+    Action("start_consultation", "征求意见 / 会商", f.ConsultationForm,
+           lambda u, a, c: services.start_consultation(u, a, c["kind"], party=c["party"],
+                                                       started_on=c["started_on"], reason=c["reason"]),
+           HANDLING, done="已登记。",
+           help="征求第三方和其他机关意见的时间不计入答复期限（第三十三条）；会商法律顾问照常计时。"),
+    Action("end_consultation", "结束征求意见", f.EndConsultationForm, _run_end_consultation, HANDLING,
+           lambda a: a.pauses.filter(ended_on__isnull=True).exclude(kind=PauseKind.FEE_NOTICE).exists()),
+    Action("request_extension", "申请延期", f.ExtensionRequestForm,
+           lambda u, a, c: services.request_extension(u, a, c["days"], c["reason"]),
+           HANDLING, lambda a: not a.extension_days and not a.extension_requested_days,
+           done="已提交延期申请，待政府信息公开工作机构负责人审批。"),
+    Action("approve_extension", "批准延期", f.ExtensionApprovalForm,
+           lambda u, a, c: services.approve_extension(u, a, days=c["days"], reason=c["reason"],
+                                                      approved_on=c["approved_on"]),
+           HANDLING, lambda a: not a.extension_days, head_only=True, done="已批准延期并告知申请人。",
+           help="延长的期限最长不得超过 20 个工作日，并告知申请人（第三十三条）。"),
+    Action("refuse_extension", "不同意延期", f.RefuseExtensionForm,
+           lambda u, a, c: services.refuse_extension(u, a, c["comment"]),
+           HANDLING, _pending_extension, head_only=True, done="已退回延期申请。"),
+    Action("issue_fee_notice", "发出收费通知", f.FeeNoticeForm, _run_fee_notice,
+           HANDLING, lambda a: not a.fee_notices.exists(),
+           help="申请数量、频次明显超过合理范围的，可以收取信息处理费（第四十二条）。"),
+    Action("record_payment", "登记缴费", f.PaymentForm, _run_payment, HANDLING,
+           lambda a: a.fee_notices.filter(paid_on__isnull=True).exists()),
+    Action("decide", "作出答复", f.DecisionForm, _run_decide, DECIDABLE,
+           help="选择答复类型后生成《政府信息公开申请答复书》（DOCX 和 PDF）。"),
+    Action("deliver", "登记送达", f.DeliveryForm,
+           lambda u, a, c: services.deliver_reply(u, a, delivered_on=c["delivered_on"], method=c["method"]),
+           (State.DECIDED,), done="已登记送达。"),
+    Action("close", "办结归档", f.CommentForm, lambda u, a, c: services.close_application(u, a, c["comment"]),
+           (State.DELIVERED,), done="已办结归档。"),
+    Action("record_review", "登记行政复议", f.RemedyForm,
+           lambda u, a, c: services.record_review(u, a, filed_on=c["filed_on"], authority=c["authority"],
+                                                  reference=c["reference"], outcome=c["outcome"],
+                                                  concluded_on=c["concluded_on"], note=c["note"]),
+           ANSWERED, done="已登记。"),
+    Action("record_litigation", "登记行政诉讼", f.LitigationForm,
+           lambda u, a, c: services.record_litigation(u, a, route=c["route"], filed_on=c["filed_on"],
+                                                      authority=c["authority"], reference=c["reference"],
+                                                      outcome=c["outcome"], concluded_on=c["concluded_on"],
+                                                      note=c["note"]),
+           ANSWERED, done="已登记。"),
+    Action("update_remedy", "登记复议或诉讼结果", f.RemedyOutcomeForm, _run_update_remedy, ANSWERED,
+           lambda a: a.remedies.filter(outcome=RemedyOutcome.PENDING).exists()),
+    Action("convert", "转为主动公开", f.ConvertForm, _run_convert, ANSWERED, _is_released,
+           help="依申请公开的信息，除与申请人自身相关的以外，应当转为主动公开（沪府办发〔2018〕16号）。"),
+    Action("assign", "分派经办人", f.AssignForm, _run_assign, OPEN),
+    Action("note", "内部备注", f.NoteForm, lambda u, a, c: services.add_note(u, a, c["note"]),
+           tuple(State.values), done="已添加备注。"),
+)}
+
+
+def _form_kwargs(action: Action, application: Application) -> dict[str, Any]:
+    if action.name == "assign":
+        User = get_user_model()
+        officers = [u for u in User.objects.filter(is_active=True, role_grants__role__in=[
+            Role.DISCLOSURE_OFFICER, Role.DISCLOSURE_HEAD]).distinct() if services.handles(u, application.agency)]
+        return {"officers": officers}
+    if action.name == "end_consultation":
+        return {"items": [(p.pk, f"{p.get_kind_display()}：{p.party or p.reason}（{p.started_on:%Y-%m-%d} 起）")
+                          for p in application.pauses.filter(ended_on__isnull=True)
+                          .exclude(kind=PauseKind.FEE_NOTICE)]}
+    if action.name == "record_payment":
+        return {"items": [(n.pk, f"{n.amount_yuan} 元（{n.issued_on:%Y-%m-%d} 发出）")
+                          for n in application.fee_notices.filter(paid_on__isnull=True)]}
+    if action.name == "update_remedy":
+        return {"items": [(r.pk, f"{r.get_kind_display()} {r.filed_on:%Y-%m-%d} {r.authority}")
+                          for r in application.remedies.filter(outcome=RemedyOutcome.PENDING)]}
+    return {}
+
+
+def available_actions(user, application: Application) -> list[Action]:
+    head = has_role(user, Role.DISCLOSURE_HEAD, application.agency)
+    return [a for a in ACTIONS.values()
+            if application.state in a.states and (head or not a.head_only) and a.available(application)]
+
+
+def _initial(action: Action, application: Application) -> dict[str, Any]:
+    if action.name == "approve_extension":
+        return {"days": application.extension_requested_days or rules.MAX_EXTENSION_WORKDAYS,
+                "reason": application.extension_reason}
+    if action.name == "decide":
+        return {"subject": application.subject}
+    if action.name == "convert":
+        return {"subject": application.subject}
+    return {}
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The case page
+
+def _detail(request: HttpRequest, application: Application, *, bound: tuple[str, Any] | None = None,
+            revealed: dict[str, str] | None = None, status: int = 200) -> HttpResponse:
+    calendar = WorkCalendar.load()
+    today = timezone.localdate()
+    deadline, clock = services.deadline_for(application, calendar, today)
+    remaining = None
+    if deadline is not None and clock == Clock.RUNNING and application.is_open:
+        remaining = rules.remaining_workdays(today, deadline.due_on, calendar)
+    forms = []
+    for action in available_actions(request.user, application):
+        if bound and bound[0] == action.name:
+            form = bound[1]
+        else:
+            form = action.form(initial=_initial(action, application), prefix=action.name,
+                               **_form_kwargs(action, application))
+        forms.append((action, form))
+    notice_due = rules.correction_notice_due(application.received_on, calendar)
+    letter = application.letters.first()
+    return render(request, "disclosure/staff/detail.html", {
+        "a": application, "deadline": deadline, "clock": Clock(clock), "remaining": remaining,
+        "masked": services.masked_applicant(application), "revealed": revealed, "actions": forms,
+        "pauses": application.pauses.all(), "fee_notices": application.fee_notices.all(),
+        "remedies": application.remedies.all(), "letter": letter, "events": application.events.all(),
+        "correction_notice_due": notice_due, "decision": application.decision_type,
+        "review_deadline": rules.review_deadline(application.delivered_on) if application.delivered_on else None,
+        "litigation_deadline": rules.litigation_deadline(application.delivered_on)
+        if application.delivered_on else None, "today": today,
+    }, status=status)
+
+
+@staff_required
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One case: facts, due date explained step by step, pauses, fees, letter, remedies, actions, history."""
+    application = _case(request, pk)
+    # Reading a case shows its request and masked applicant; the access is recorded like any other.
+    audit.record(request.user, "view_application", application)
+    return _detail(request, application)
+
+
+@require_POST
+@staff_required
+def reveal_applicant(request: HttpRequest, pk: int) -> HttpResponse:
+    """Show the applicant's full details (to the handling agency's disclosure staff only), audited."""
+    application = _case(request, pk)
+    try:
+        revealed = services.view_applicant(request.user, application)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("staff-application", pk=pk)
+    return _detail(request, application, revealed=revealed)
+
+
+@require_POST
+@staff_required
+def case_action(request: HttpRequest, pk: int, name: str) -> HttpResponse:
+    """Run one action through its service; refusals are shown beside the form's fields, never as a 500."""
+    application = _case(request, pk)
+    action = ACTIONS.get(name)
+    if action is None or action not in available_actions(request.user, application):
+        label = action.label if action else name
+        messages.error(request, f"申请当前状态为“{application.get_state_display()}”，不能执行“{label}”，或您没有该权限。")
+        return redirect("staff-application", pk=pk)
+    form = action.form(request.POST, prefix=action.name, **_form_kwargs(action, application))
+    if form.is_valid():
+        try:
+            result = action.run(request.user, application, form.cleaned_data)
+            message = result if isinstance(result, str) else action.done
+        except DomainError as exc:
+            form.apply_domain_error(exc)
+        else:
+            messages.success(request, f"{action.label}：{message}")
+            return redirect("staff-application", pk=pk)
+    application.refresh_from_db()
+    messages.error(request, f"“{action.label}”未完成，请按提示修改。")
+    return _detail(request, application, bound=(action.name, form), status=400)
+
+
+@staff_required
+def letter_download(request: HttpRequest, pk: int, fmt: str) -> FileResponse:
+    """The latest reply letter of a case, as DOCX or PDF (it carries personal data: audited)."""
+    application = _case(request, pk)
+    letter = application.letters.first()
+    if letter is None or fmt not in ("docx", "pdf"):
+        raise Http404("答复书不存在")
+    audit.record(request.user, "download_letter", application, letter=letter.pk, format=fmt)
+    file = letter.docx if fmt == "docx" else letter.pdf
+    content_type = ("application/vnd.openxmlformats-officedocument.wordprocessingml.document" if fmt == "docx"
+                    else "application/pdf")
+    return FileResponse(file.open("rb"), as_attachment=True, content_type=content_type,
+                        filename=f"{application.case_no}答复书.{fmt}")
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Reports
+
+@staff_required
+def report(request: HttpRequest) -> HttpResponse:
+    """Annual-report figures (tables 3 and 4) and the most requested topics for the user's agencies."""
+    agencies = queries.handling_agencies(request.user)
+    if not agencies:
+        return _no_role(request)
+    this_year = timezone.localdate().year
+    raw = request.GET.get("year", "").strip()
+    year = int(raw) if raw.isdigit() and 2008 <= int(raw) <= this_year + 1 else this_year
+    cases = queries.staff_applications(request.user)
+    agency_code = request.GET.get("agency", "").strip()
+    if agency_code:
+        cases = cases.filter(agency__code=agency_code)
+    received = cases.filter(received_on__gte=dt.date(year, 1, 1), received_on__lte=dt.date(year, 12, 31))
+    return render(request, "disclosure/staff/report.html", {
+        "figures": stats.annual_figures(cases, year), "topics": stats.requested_topics(received),
+        "year": year, "years": list(range(this_year, this_year - 6, -1)), "agencies": agencies,
+        "agency_code": agency_code, "year_error": bool(raw) and str(year) != raw,
+        "converted": received.filter(proactive_document__isnull=False).select_related("proactive_document"),
+    })

@@ -1,0 +1,94 @@
+"""Search API: /api/v1/search, /api/v1/suggest and /api/v1/search/hot (public documents only)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from ninja import Query, Router, Schema
+from pydantic import Field
+
+from gongkai.search import services
+
+router = Router(tags=["站内检索"])
+
+
+class SearchQuery(Schema):
+    q: str = Field("", max_length=200, description="检索词：标题、全文、发文字号、索引号、拼音或拼音首字母、日常说法")
+    page: int = Field(1, ge=1, le=1000)
+    page_size: int = Field(10, ge=1, le=services.MAX_PAGE_SIZE)
+    agency: str = Field("", description="公开主体（机关代码，含下级机关）")
+    subject: str = Field("", description="主题分类：一级名称或“一级\\二级”")
+    doc_type: str = Field("", description="公文种类")
+    year: str = Field("", description="发布年份")
+    validity: str = Field("", description="有效性：valid / expired / repealed / amended")
+    kind: str = Field("", description="信息类别：policy / interpretation / qa / dataset")
+    issuer: str = Field("", description="发文机关名称")
+    sort: str = Field("relevance", description="排序：relevance（相关度）/ date（发布日期）")
+    correct: bool = Field(True, description="是否自动纠正错别字、转换拼音（false：按原词检索）")
+
+
+class Hit(Schema):
+    id: int
+    title: str
+    doc_number: str
+    url: str
+    snippet: str = Field(description="正文摘要，HTML，命中词以 <mark> 标出")
+    score: float
+    index_no: str
+    issuer: str
+    published_on: dt.date | None
+    validity: str
+    kind: str
+
+
+class Bucket(Schema):
+    value: str
+    label: str
+    count: int
+
+
+class SearchOut(Schema):
+    count: int
+    query: str
+    corrected_query: str | None = Field(description="实际检索的纠正或拼音转换后的检索词；未纠正时为 null")
+    results: list[Hit]
+    facets: dict[str, list[Bucket]] = Field(
+        description="分面：agency 公开主体、issuer 发文机关、subject 主题分类、doc_type 公文种类、year 年份、"
+                    "validity 有效性、kind 信息类别")
+
+
+class SuggestOut(Schema):
+    suggestions: list[str]
+
+
+class HotOut(Schema):
+    queries: list[str]
+
+
+@router.get("/search", response=SearchOut, summary="站内检索")
+def search(request, q: Query[SearchQuery]):
+    """Search public documents with typo correction, pinyin, everyday words, facets and highlighting."""
+    params = services.SearchParams(q=q.q, page=q.page, page_size=q.page_size, agency=q.agency, subject=q.subject,
+                                   doc_type=q.doc_type, year=q.year, validity=q.validity, kind=q.kind,
+                                   issuer=q.issuer, sort=q.sort, correct=q.correct)
+    found = services.search(params)
+    return {
+        "count": found.count, "query": found.query, "corrected_query": found.corrected_query,
+        "results": [{"id": r.id, "title": r.title, "doc_number": r.doc_number, "url": r.url, "snippet": str(r.snippet),
+                     "score": r.score, "index_no": r.index_no, "issuer": r.issuer, "published_on": r.published_on,
+                     "validity": r.validity, "kind": r.kind} for r in found.results],
+        "facets": {name: [{"value": v.value, "label": v.label, "count": v.count} for v in values]
+                   for name, values in found.facets.items()},
+    }
+
+
+@router.get("/suggest", response=SuggestOut, summary="检索词推荐（边输边提示）")
+def suggest(request, q: str = Query("", max_length=50)):
+    """Suggestions for what the user is typing, only ever from public content."""
+    return {"suggestions": services.suggest(q)}
+
+
+@router.get("/search/hot", response=HotOut, summary="热门检索")
+def hot(request):
+    """The most searched queries of the last 30 days that find public documents."""
+    return {"queries": services.hot_searches()}

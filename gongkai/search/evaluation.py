@@ -1,0 +1,173 @@
+"""Search quality evaluation: top-1, top-3 and MRR per kind of query over the real laws corpus.
+
+The evaluation set (eval/queries.jsonl) holds one query a line: {"kind", "query", "hits": [titles that
+count as a hit]}. eval/thresholds.json holds the minimum figures CI accepts; raise them as quality improves.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+EVAL_DIR = Path(__file__).resolve().parent / "eval"
+QUERIES = EVAL_DIR / "queries.jsonl"
+THRESHOLDS = EVAL_DIR / "thresholds.json"
+DEFAULT_CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "laws.jsonl.gz"
+CORPUS_AGENCY = ("11000000CORPUS001X", "语料市人民政府")
+KINDS = {
+    "exact_title": "完整标题", "partial_title": "部分标题", "doc_number": "发文字号", "typo": "错别字",
+    "pinyin_full": "全拼", "pinyin_initials": "拼音首字母", "plain_language": "通俗说法",
+    "long_question": "长句提问",
+}
+DEPTH = 10
+
+
+@dataclass
+class EvalQuery:
+    kind: str
+    query: str
+    hits: list[str]
+
+
+@dataclass
+class KindScore:
+    kind: str
+    queries: int = 0
+    top1: float = 0.0
+    top3: float = 0.0
+    mrr: float = 0.0
+    misses: list[tuple[str, list[str]]] = field(default_factory=list)
+
+
+def load_queries(path: Path = QUERIES) -> list[EvalQuery]:
+    with open(path, encoding="utf-8") as handle:
+        rows = [json.loads(line) for line in handle if line.strip()]
+    return [EvalQuery(r["kind"], r["query"], list(r["hits"])) for r in rows]
+
+
+def load_thresholds(path: Path = THRESHOLDS) -> dict[str, dict[str, float]]:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def evaluate(queries: list[EvalQuery], titles_for: Callable[[str], list[str]]) -> dict[str, KindScore]:
+    """Score every query: `titles_for(query)` returns result titles, best first."""
+    scores: dict[str, KindScore] = {}
+    for item in queries:
+        score = scores.setdefault(item.kind, KindScore(item.kind))
+        titles = titles_for(item.query)[:DEPTH]
+        wanted = set(item.hits)
+        rank = next((i + 1 for i, title in enumerate(titles) if title in wanted), None)
+        score.queries += 1
+        if rank == 1:
+            score.top1 += 1
+        if rank is not None and rank <= 3:
+            score.top3 += 1
+        else:
+            score.misses.append((item.query, titles[:3]))
+        score.mrr += 1 / rank if rank else 0.0
+    for score in scores.values():
+        score.top1 /= score.queries
+        score.top3 /= score.queries
+        score.mrr /= score.queries
+    return scores
+
+
+def overall(scores: dict[str, KindScore]) -> KindScore:
+    total = KindScore("all", sum(s.queries for s in scores.values()))
+    for s in scores.values():
+        total.top1 += s.top1 * s.queries / total.queries
+        total.top3 += s.top3 * s.queries / total.queries
+        total.mrr += s.mrr * s.queries / total.queries
+    return total
+
+
+def table(scores: dict[str, KindScore]) -> str:
+    rows = ["| 类型 kind | 查询数 | top-1 | top-3 | MRR |", "|---|---:|---:|---:|---:|"]
+    for kind in [k for k in KINDS if k in scores] + [k for k in scores if k not in KINDS]:
+        s = scores[kind]
+        rows.append(f"| {KINDS.get(kind, kind)} `{kind}` | {s.queries} | {s.top1:.3f} | {s.top3:.3f} | {s.mrr:.3f} |")
+    t = overall(scores)
+    rows.append(f"| 合计 all | {t.queries} | {t.top1:.3f} | {t.top3:.3f} | {t.mrr:.3f} |")
+    return "\n".join(rows)
+
+
+def below_thresholds(scores: dict[str, KindScore], thresholds: dict[str, dict[str, float]]) -> list[str]:
+    """Messages for every figure under its threshold."""
+    failures = []
+    for kind, limits in thresholds.items():
+        score = scores.get(kind)
+        if score is None:
+            failures.append(f"{kind}: no queries of this kind")
+            continue
+        for metric, minimum in limits.items():
+            value = getattr(score, metric)
+            if value + 1e-9 < minimum:
+                failures.append(f"{kind} {metric} = {value:.3f} < {minimum:.3f}")
+    return failures
+
+
+def search_titles(query: str) -> list[str]:
+    """Result titles for `query` through the real search service (not recorded in the search log)."""
+    from gongkai.search.services import SearchParams, search
+
+    response = search(SearchParams(q=query, page_size=DEPTH, facets=False), record=False)
+    return [r.title for r in response.results]
+
+
+def prepare_corpus(corpus: Path, out=sys.stdout) -> int:
+    """Import the corpus if the database holds no document yet, then rebuild the index; return the
+    number of public documents indexed."""
+    from gongkai.orgs import services as org_services
+    from gongkai.publishing.importer import import_file
+    from gongkai.publishing.models import Document
+    from gongkai.search.indexing import rebuild_index
+
+    if not Document.objects.exists():
+        org_services.upsert_agency(*CORPUS_AGENCY, parent=None, kind="government")
+        started = time.monotonic()
+        print(f"正在导入语料 {corpus} ……", file=out, flush=True)
+        summary = import_file(corpus, mapping="laws")
+        print(f"导入完成：{summary}，用时 {time.monotonic() - started:.0f} 秒。", file=out, flush=True)
+    return rebuild_index()
+
+
+def run_eval_command(args: argparse.Namespace, setup: Callable[..., None]) -> int:
+    """`gongkai search eval`: import the corpus into a throw-away data folder (reused between runs),
+    index it, and print top-1, top-3 and MRR per kind."""
+    corpus = Path(args.corpus or DEFAULT_CORPUS).resolve()
+    if not corpus.is_file():
+        print(f"错误：找不到语料 {corpus}", file=sys.stderr)
+        return 1
+    stamp = hashlib.sha256(f"{corpus}:{corpus.stat().st_mtime_ns}".encode()).hexdigest()[:12]
+    data_dir = Path(args.data_dir or Path(tempfile.gettempdir()) / f"gongkai-search-eval-{stamp}")
+    data_dir.mkdir(parents=True, exist_ok=True)
+    # The evaluation never touches the real data folder or database.
+    os.environ["GONGKAI_DATA_DIR"] = str(data_dir)
+    os.environ.pop("DATABASE_URL", None)
+    os.environ["GONGKAI_SEARCH_BACKEND"] = "embedded"
+    setup()
+    indexed = prepare_corpus(corpus)
+    queries = load_queries(Path(args.queries) if args.queries else QUERIES)
+    started = time.monotonic()
+    scores = evaluate(queries, search_titles)
+    elapsed = time.monotonic() - started
+    print(f"语料：{indexed} 份公开文件；评测集：{len(queries)} 条查询，平均每条 {elapsed / len(queries) * 1000:.0f} 毫秒。")
+    print(table(scores))
+    if args.verbose:
+        for score in scores.values():
+            for query, titles in score.misses:
+                print(f"  未进前三 [{score.kind}] {query} → {' | '.join(titles) or '（无结果）'}")
+    if args.check:
+        failures = below_thresholds(scores, load_thresholds())
+        for failure in failures:
+            print(f"低于阈值：{failure}", file=sys.stderr)
+        return 1 if failures else 0
+    return 0

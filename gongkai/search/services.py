@@ -1,0 +1,657 @@
+"""Search as a service: the one entry point for the search page, the API and the CLI.
+
+Whatever the backend answers is checked against the visibility rule before it is returned: hits are
+re-read from public_documents() (stale ones are dropped, marked for reindexing and the query re-run),
+and documents changed since the index last caught up are excluded from counts, facets and suggestions
+(gongkai.search.indexing.stale_ids). Hot and related searches only offer words found in public documents.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+import threading
+import time
+from collections import Counter
+from dataclasses import dataclass, field, replace
+
+from django.conf import settings
+from django.db import DatabaseError, IntegrityError, transaction
+from django.db.models import F, Sum
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import SafeString
+
+from gongkai.core.errors import DomainError
+from gongkai.orgs.models import Agency
+from gongkai.publishing.filters import DocumentFilters
+from gongkai.publishing.models import Revision
+from gongkai.publishing.rules import Validity
+from gongkai.publishing.taxonomy import SUBJECTS, normalize_subject
+from gongkai.publishing.visibility import public_documents
+from gongkai.search import highlight, synonyms, text
+from gongkai.search.backends import get_backend
+from gongkai.search.backends.base import (
+    FACET_FIELDS,
+    Alternative,
+    EngineQuery,
+    EngineResult,
+    SearchBackend,
+    Unit,
+)
+from gongkai.search.indexing import mark_changed, stale_ids
+from gongkai.search.lexicon import Lexicon
+from gongkai.search.models import SearchQueryStat
+from gongkai.search.query import Analysis, analyze
+
+log = logging.getLogger(__name__)
+
+MAX_PAGE_SIZE = 100
+MAX_RESULTS = 10_000  # deepest result a page may reach, as on most public search engines
+# Result sets up to this size are checked id by id against the database (larger ones rely on the outbox).
+VERIFY_ALL = 500
+SORTS = {"relevance": "相关度", "date": "发布日期"}
+# Content types (信息类别) that search can hold; Q&A and datasets join when their apps index through it.
+KIND_LABELS = {"policy": "政策文件", "interpretation": "政策解读", "qa": "政策问答", "dataset": "开放数据"}
+FACET_LABELS = {"agency": "公开主体", "issuer": "发文机关", "subject": "主题分类", "doc_type": "公文种类",
+                "year": "发布年份", "validity": "有效性", "kind": "信息类别"}
+# A correction is searched instead when the query as typed finds fewer than this many documents
+# (with every word present) and the correction finds more.
+FEW_RESULTS = 3
+HOT_DAYS = 30
+HOT_CACHE_SECONDS = 120
+LEXICON_REFRESH_SECONDS = 60
+SMALL_VOCABULARY = 30_000
+# Readings of a pinyin or mistyped query that are tried against public titles, best first.
+PINYIN_READINGS = 20
+PINYIN_CHECKS = 12
+TYPO_READINGS = 5
+MAX_TITLE_LIKE = 20
+# In a library of at least COMMON_MIN_DOCUMENTS, a unit found in more than COMMON_SHARE of all documents
+# only adds to the score (see _demote_common_units).
+COMMON_MIN_DOCUMENTS = 20_000
+COMMON_SHARE = 0.2
+
+
+@dataclass
+class SearchParams:
+    """A search as asked through the page or the API."""
+
+    q: str = ""
+    page: int = 1
+    page_size: int = 10
+    agency: str = ""
+    subject: str = ""
+    doc_type: str = ""
+    year: str = ""
+    validity: str = ""
+    kind: str = ""
+    issuer: str = ""
+    sort: str = "relevance"
+    correct: bool = True
+    facets: bool = True
+
+    def errors(self) -> dict[str, str]:
+        """Chinese messages for parameters that cannot be applied."""
+        errs = DocumentFilters(agency=self.agency, subject=self.subject, year=self.year, doc_type=self.doc_type,
+                               validity=self.validity).errors()
+        if self.kind and self.kind not in KIND_LABELS:
+            errs["kind"] = "信息类别只能是 " + "、".join(KIND_LABELS) + "。"
+        if self.sort not in SORTS:
+            errs["sort"] = "排序只能是 relevance（相关度）或 date（发布日期）。"
+        if not 1 <= self.page_size <= MAX_PAGE_SIZE:
+            errs["page_size"] = f"每页条数应在 1 到 {MAX_PAGE_SIZE} 之间。"
+        if self.page < 1 or (self.page - 1) * self.page_size >= MAX_RESULTS:
+            errs["page"] = f"页码超出范围（最多显示前 {MAX_RESULTS} 条结果）。"
+        if len(self.q) > 200:
+            errs["q"] = "检索词不能超过 200 个字。"
+        return errs
+
+
+@dataclass
+class Result:
+    id: int
+    title: str
+    title_html: SafeString
+    doc_number: str
+    url: str
+    path: str
+    snippet: SafeString
+    score: float
+    index_no: str
+    issuer: str
+    published_on: dt.date | None
+    validity: str
+    validity_label: str
+    kind: str
+    kind_label: str
+
+
+@dataclass
+class FacetValue:
+    value: str
+    label: str
+    count: int
+    selected: bool = False
+
+
+@dataclass
+class SearchResponse:
+    query: str
+    corrected_query: str | None
+    correction_kind: str | None  # "pinyin" or "typo"
+    count: int
+    results: list[Result]
+    facets: dict[str, list[FacetValue]]
+    page: int
+    page_size: int
+    relaxed: bool = False  # no document had every word; showing those with most of them
+    related: list[str] = field(default_factory=list)
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-min(self.count, MAX_RESULTS) // self.page_size))
+
+
+# -- lexicon (pinyin and typo correction) ---------------------------------------------------------
+
+_lexicon: dict[str, object] = {"key": None, "built": 0.0, "lexicon": Lexicon({})}
+_lexicon_lock = threading.Lock()
+
+
+def lexicon(backend: SearchBackend | None = None) -> Lexicon:
+    """Public title words and dictionary terms, refreshed when the index changes (large vocabularies at
+    most once a minute; suggestions made from it are always checked against public results)."""
+    backend = backend or get_backend()
+    dictionary = synonyms.dictionary()
+    key = (id(backend), backend.generation(), id(dictionary))
+    current: Lexicon = _lexicon["lexicon"]
+    if key == _lexicon["key"]:
+        return current
+    fresh_enough = time.monotonic() - _lexicon["built"] < LEXICON_REFRESH_SECONDS
+    if _lexicon["key"] is not None and len(current) > SMALL_VOCABULARY and fresh_enough:
+        return current
+    with _lexicon_lock:
+        if key != _lexicon["key"]:
+            vocabulary = backend.vocabulary()
+            for term in dictionary.terms():
+                vocabulary[term] = max(vocabulary.get(term, 0), 20)
+            _lexicon.update(key=key, built=time.monotonic(), lexicon=Lexicon(vocabulary))
+        return _lexicon["lexicon"]
+
+
+# -- search ------------------------------------------------------------------------------------------
+
+def _engine_filters(params: SearchParams) -> dict[str, list[str]]:
+    filters: dict[str, list[str]] = {}
+    if params.agency:
+        agency = Agency.objects.get(code=params.agency)
+        filters["agency"] = [str(pk) for pk in sorted(agency.descendant_ids())]
+    if params.subject:
+        if params.subject in SUBJECTS:
+            filters["subject_top"] = [params.subject]
+        else:
+            filters["subject"] = [normalize_subject(params.subject)]
+    for name in ("doc_type", "year", "validity", "kind", "issuer"):
+        value = getattr(params, name)
+        if value:
+            filters[name] = [value]
+    return filters
+
+
+def _engine_query(analysis: Analysis, **kwargs) -> EngineQuery:
+    return EngineQuery(units=analysis.units, min_match=analysis.min_match, keys=analysis.keys,
+                       phrases=analysis.phrases, **kwargs)
+
+
+def _strict_count(backend: SearchBackend, analysis: Analysis, filters: dict, excluded: set[int],
+                  title_only: bool = False) -> int:
+    """Documents that have every unit of the query (or match one of its exact keys)."""
+    if analysis.empty:
+        return 0
+    query = EngineQuery(units=analysis.units, min_match=len(analysis.units), keys=analysis.keys,
+                        filters=filters, exclude_ids=excluded, limit=1, title_only=title_only)
+    return backend.search(query).count
+
+
+def _title_phrase_count(backend: SearchBackend, phrase: str, filters: dict, excluded: set[int]) -> int:
+    """Documents whose title contains `phrase` as it stands (after compaction)."""
+    core = text.compact(phrase)
+    if not core:
+        return 0
+    query = EngineQuery(units=[Unit([Alternative(core, [])])], min_match=1, filters=filters,
+                        exclude_ids=excluded, limit=1, title_only=True)
+    return backend.search(query).count
+
+
+def _initials_reading(backend: SearchBackend, letters: str, filters: dict, excluded: set[int]) -> str | None:
+    """The words of public titles whose pinyin initials are `letters` (zfxxgk → 政府信息公开), taking the
+    reading shared by most of the best-matching titles."""
+    if not 2 <= len(letters) <= 16:
+        return None
+    probe = EngineQuery(initials=letters, filters=filters, exclude_ids=excluded, limit=10, title_only=True)
+    result, docs = _run(backend, probe)
+    readings: Counter[str] = Counter()
+    for hit in result.hits:
+        if hit.id in docs:
+            core = text.compact(docs[hit.id].title)
+            at = text.initials(core).find(letters)
+            if at >= 0:
+                readings[core[at:at + len(letters)]] += 1
+    return readings.most_common(1)[0][0] if readings else None
+
+
+def _correction(analysis: Analysis, backend: SearchBackend, filters: dict, excluded: set[int]
+                ) -> tuple[str, str, bool] | None:
+    """A better reading of the query (pinyin → Chinese, or typo fixed), its kind, and whether a public
+    title contains it word for word (then it is searched whatever the query as typed finds).
+
+    Among the lexicon's readings, one that a public title contains is preferred: that is how
+    业生动物保护法 becomes 野生动物保护法; initials are read off the titles themselves."""
+    query = analysis.text
+    lex = lexicon(backend)
+    letters = query.replace(" ", "").replace("'", "")
+    if letters.isascii() and letters.isalpha():
+        if backend.doc_freq(query) >= FEW_RESULTS:
+            return None  # a word the documents use as written (wto, ppp), not pinyin
+        full = lex.from_pinyin(letters, limit=PINYIN_READINGS, full_only=True)
+        for option in full[:PINYIN_CHECKS]:
+            if _title_phrase_count(backend, option.text, filters, excluded):
+                return option.text, "pinyin", True
+        reading = _initials_reading(backend, letters, filters, excluded)
+        if reading:
+            return reading, "pinyin", True
+        options = full or lex.from_pinyin(letters, limit=3)
+        dictionary = synonyms.dictionary()
+        scored = [(_strict_count(backend, analyze(c.text, dictionary), filters, excluded), -i, c)
+                  for i, c in enumerate(options[:3])]
+        if not scored:
+            return None
+        count, _, best = max(scored)
+        return (best.text, "pinyin", False) if count else None
+    if not text.has_cjk(query):
+        return None
+    # Letters inside a Chinese query ("劳动hetong法") are read as pinyin when the index does not know them.
+    for run in sorted(set(re.findall(r"[a-z]{2,}", query)), key=len, reverse=True):
+        if backend.doc_freq(run) == 0:
+            options = lex.from_pinyin(run, limit=1)
+            if options:
+                query = query.replace(run, options[0].text)
+    title_like = len(text.compact(query)) <= MAX_TITLE_LIKE
+    if title_like and _title_phrase_count(backend, query, filters, excluded):
+        return (query, "pinyin", False) if query != analysis.text else None  # a title has it as typed
+    readings = lex.corrections(query, known=lambda word: backend.doc_freq(word) > 0, limit=TYPO_READINGS)
+    if title_like:
+        for reading in readings:
+            if reading.text != query and _title_phrase_count(backend, reading.text, filters, excluded):
+                return reading.text, "typo", True
+    if readings and readings[0].text != query:
+        return readings[0].text, "typo", False
+    return (query, "pinyin", False) if query != analysis.text else None
+
+
+def _better_reading(backend: SearchBackend, typed: Analysis, corrected: Analysis, filters: dict,
+                    excluded: set[int]) -> bool:
+    """Whether to search the correction instead: it finds documents, and the query as typed finds few
+    (or fewer titles, since a mistyped word broken into single characters still matches many bodies)."""
+    better = _strict_count(backend, corrected, filters, excluded)
+    if better == 0:
+        return False
+    if _strict_count(backend, typed, filters, excluded) < FEW_RESULTS:
+        return True
+    return (_strict_count(backend, corrected, filters, excluded, title_only=True)
+            > _strict_count(backend, typed, filters, excluded, title_only=True))
+
+
+@dataclass
+class PublicDoc:
+    """What a result shows of a public document, read through the visibility rule (never the index)."""
+
+    id: int
+    title: str
+    body: str
+    doc_number: str
+    index_no: str
+    issuer: str
+    published_on: dt.date | None
+    validity: str
+    kind: str
+
+
+_DOC_FIELDS = ("pk", "index_no", "published_on", "validity", "kind", "agency__name", "live_revision_id",
+               "live_revision__title", "live_revision__doc_number", "live_revision__other_issuers",
+               "live_revision__body_text")
+
+
+def _public_documents(ids: list[int]) -> dict[int, PublicDoc]:
+    """The public documents among `ids`, in two plain queries (rows, then issuing agencies' names)."""
+    if not ids:
+        return {}
+    rows = list(public_documents().filter(pk__in=ids).values(*_DOC_FIELDS))
+    names: dict[int, list[str]] = {}
+    through = Revision.issuing_agencies.through
+    for revision_id, name in (through.objects.filter(revision_id__in=[r["live_revision_id"] for r in rows])
+                              .order_by("agency__order", "agency_id").values_list("revision_id", "agency__name")):
+        names.setdefault(revision_id, []).append(name)
+    docs = {}
+    for r in rows:
+        # The same rule as Revision.issuer: platform agencies first, then the other issuers named.
+        others = [n.strip() for n in (r["live_revision__other_issuers"] or "").replace(",", "、").split("、")]
+        issuer = "、".join(dict.fromkeys(names.get(r["live_revision_id"], []) + [n for n in others if n]))
+        docs[r["pk"]] = PublicDoc(
+            id=r["pk"], title=r["live_revision__title"], body=r["live_revision__body_text"] or "",
+            doc_number=r["live_revision__doc_number"], index_no=r["index_no"], issuer=issuer or r["agency__name"],
+            published_on=r["published_on"], validity=r["validity"], kind=r["kind"])
+    return docs
+
+
+def _run(backend: SearchBackend, query: EngineQuery) -> tuple[EngineResult, dict[int, PublicDoc]]:
+    """Run a query and read its hits through the visibility rule. Stale hits are excluded and the query
+    re-run, so counts and facets never include them either; when the whole result set is small, every
+    id in it is checked, so not even a count can betray a non-public document the outbox missed."""
+    for _attempt in range(3):
+        result = backend.search(query)
+        ids = [h.id for h in result.hits]
+        docs = _public_documents(ids)
+        stale = [pk for pk in ids if pk not in docs]
+        if not stale and len(ids) < result.count <= VERIFY_ALL:
+            everything = backend.search(replace(query, offset=0, limit=result.count, facets=False))
+            others = [h.id for h in everything.hits if h.id not in docs]
+            public = set(public_documents().filter(pk__in=others).values_list("pk", flat=True))
+            stale = [pk for pk in others if pk not in public]
+        if not stale:
+            return result, docs
+        log.warning("search index is stale for documents %s; reindexing them", stale)
+        mark_changed(stale)
+        query = replace(query, exclude_ids=set(query.exclude_ids) | set(stale))
+    result.hits = [h for h in result.hits if h.id in docs]
+    return result, docs
+
+
+def _result(doc: PublicDoc, score: float, terms: list[str]) -> Result:
+    path = reverse("public-document", args=[doc.id])
+    return Result(
+        id=doc.id, title=doc.title, title_html=highlight.highlight(doc.title, terms), doc_number=doc.doc_number,
+        url=settings.GONGKAI_BASE_URL + path, path=path, snippet=highlight.snippet(doc.body, terms),
+        score=round(score, 4), index_no=doc.index_no, issuer=doc.issuer, published_on=doc.published_on,
+        validity=doc.validity, validity_label=Validity(doc.validity).label, kind=doc.kind,
+        kind_label=KIND_LABELS.get(doc.kind, doc.kind))
+
+
+def _facets(raw: dict[str, list[tuple[str, int]]], params: SearchParams) -> dict[str, list[FacetValue]]:
+    out: dict[str, list[FacetValue]] = {}
+    agencies = {str(a["pk"]): a for a in Agency.objects.filter(pk__in=[v for v, _ in raw.get("agency", [])])
+                .values("pk", "code", "name")}
+    for name in FACET_FIELDS:
+        public_name = "subject" if name == "subject_top" else name
+        chosen = getattr(params, public_name)
+        values = []
+        for value, count in raw.get(name, []):
+            if name == "agency":
+                agency = agencies.get(value)
+                if agency is None:
+                    continue
+                values.append(FacetValue(agency["code"], agency["name"], count, chosen == agency["code"]))
+            elif name == "validity":
+                label = Validity(value).label if value in Validity.values else value
+                values.append(FacetValue(value, label, count, chosen == value))
+            elif name == "kind":
+                values.append(FacetValue(value, KIND_LABELS.get(value, value), count, chosen == value))
+            else:
+                values.append(FacetValue(value, value, count, chosen == value))
+        if name == "year":
+            values.sort(key=lambda v: v.value, reverse=True)
+        else:
+            values.sort(key=lambda v: (-v.count, v.label))
+        out[public_name] = values
+    return out
+
+
+def _demote_common_units(analysis: Analysis, backend: SearchBackend) -> Analysis:
+    """Make units that most documents contain (管理, 规定, 工作 in a large library) optional: they hardly
+    tell documents apart, and requiring them makes the engine walk huge posting lists. The rarest unit
+    always stays required."""
+    required = [u for u in analysis.units if u.required]
+    if len(required) < 2:
+        return analysis
+    total = backend.document_count()
+    if total < COMMON_MIN_DOCUMENTS:
+        return analysis
+
+    def reach(unit: Unit) -> int:
+        # Documents a unit can match through its bodies: per alternative, its rarest word.
+        return sum(min((backend.doc_freq(w) for w in alt.words), default=0) for alt in unit.alternatives)
+
+    reaches = {id(u): reach(u) for u in required}
+    rarest = min(required, key=lambda u: reaches[id(u)])
+    units = [replace(u, required=False) if u.required and u is not rarest and reaches[id(u)] > COMMON_SHARE * total
+             else u for u in analysis.units]
+    return replace(analysis, units=units)
+
+
+@dataclass
+class Plan:
+    """What a search will ask the backend: the analysed (maybe corrected) query and the engine query."""
+
+    typed: str
+    analysis: Analysis
+    corrected: str | None
+    correction_kind: str | None
+    query: EngineQuery
+
+
+def plan(params: SearchParams, backend: SearchBackend | None = None) -> Plan:
+    """Validate `params`, understand the query and correct it when that finds more; raise DomainError
+    (Chinese) for parameters that cannot be applied."""
+    errors = params.errors()
+    if errors:
+        raise DomainError(next(iter(errors.values())), errors={k: [v] for k, v in errors.items()})
+    backend = backend or get_backend()
+    excluded = stale_ids(backend)
+    filters = _engine_filters(params)
+    dictionary = synonyms.dictionary()
+    typed = params.q.strip()
+    analysis = analyze(typed, dictionary)
+    corrected, correction_kind = None, None
+    if params.correct and not analysis.reference and not analysis.empty:
+        found = _correction(analysis, backend, filters, excluded)
+        if found is not None:
+            reading, kind, verified = found
+            better = analyze(reading, dictionary)
+            if verified or _better_reading(backend, analysis, better, filters, excluded):
+                analysis, corrected, correction_kind = better, better.text, kind
+    if analysis.reference and _strict_count(backend, analysis, filters, excluded) == 0:
+        # A number nobody has: search its words instead of showing nothing.
+        analysis = analyze(typed, dictionary, references=False)
+    analysis = _demote_common_units(analysis, backend)
+    browsing = analysis.empty and bool(filters)
+    query = _engine_query(analysis, filters=filters, exclude_ids=excluded, offset=(params.page - 1) * params.page_size,
+                          limit=params.page_size, facets=params.facets, match_all=browsing,
+                          sort="date" if browsing and params.sort == "relevance" else params.sort)
+    return Plan(typed, analysis, corrected, correction_kind, query)
+
+
+def search(params: SearchParams, *, record: bool = True) -> SearchResponse:
+    """Search public documents: understand the query, correct it when that finds more, filter, facet,
+    sort, page, highlight; raise DomainError (Chinese) for parameters that cannot be applied."""
+    backend = get_backend()
+    planned = plan(params, backend)
+    analysis, query = planned.analysis, planned.query
+    relaxed = False
+    result, docs = _run(backend, query) if not query.empty else (EngineResult(0, [], {}), {})
+    required = sum(1 for u in query.units if u.required) or len(query.units)
+    for fewer in (required - 1, required // 2):
+        # Nothing has every word: first allow one missing, then half of them.
+        if result.count or fewer < 1 or fewer >= query.min_match:
+            continue
+        query = replace(query, min_match=fewer)
+        result, docs = _run(backend, query)
+        relaxed = result.count > 0
+    terms = analysis.highlights + analysis.phrases
+    results = [_result(docs[h.id], h.score, terms) for h in result.hits if h.id in docs]
+    if record and params.page == 1 and planned.typed:
+        record_query(planned.typed, result.count)
+    return SearchResponse(query=planned.typed, corrected_query=planned.corrected,
+                          correction_kind=planned.correction_kind, count=result.count, results=results,
+                          facets=_facets(result.facets, params), page=params.page, page_size=params.page_size,
+                          relaxed=relaxed)
+
+
+# -- suggestions, hot and related searches -------------------------------------------------------
+
+def _publicly_found(query: str, backend: SearchBackend, excluded: set[int]) -> bool:
+    """Whether `query` finds a public document that really contains all its words (checked in the
+    database, not the index), so a suggestion can never reveal words of a non-public document."""
+    analysis = analyze(query, synonyms.dictionary())
+    if analysis.empty:
+        return False
+    probe = EngineQuery(units=analysis.units, min_match=len(analysis.units), keys=analysis.keys,
+                        exclude_ids=excluded, limit=3)
+    result, docs = _run(backend, probe)
+    for doc in docs.values():
+        haystack = text.compact(doc.title) + text.normalize(doc.body).replace(" ", "")
+        if analysis.reference or all(any(a.text in haystack for a in unit.alternatives)
+                                     for unit in analysis.units):
+            return True
+    return False
+
+
+_hot_cache: dict[str, object] = {"at": 0.0, "day": None, "values": []}
+
+
+def hot_searches(limit: int = 10) -> list[str]:
+    """The most searched queries of the last 30 days that find public documents (cached briefly)."""
+    now, today = time.monotonic(), timezone.localdate()
+    if _hot_cache["day"] == today and now - _hot_cache["at"] < HOT_CACHE_SECONDS:
+        return _hot_cache["values"][:limit]
+    backend = get_backend()
+    excluded = stale_ids(backend)
+    rows = (SearchQueryStat.objects.filter(day__gte=today - dt.timedelta(days=HOT_DAYS), last_count__gt=0)
+            .values("query").annotate(total=Sum("searches")).order_by("-total", "query")[:60])
+    values = [row["query"] for row in rows if _publicly_found(row["query"], backend, excluded)][:20]
+    _hot_cache.update(at=now, day=today, values=values)
+    return values[:limit]
+
+
+def clear_caches() -> None:
+    """Forget cached hot searches and the lexicon (after bulk changes, and between tests)."""
+    _hot_cache.update(at=0.0, day=None, values=[])
+    _lexicon.update(key=None, built=0.0, lexicon=Lexicon({}))
+
+
+def related_searches(query: str, limit: int = 8) -> list[str]:
+    """Other ways to ask (dictionary equivalents) and popular queries sharing a word, all of which find
+    public documents."""
+    dictionary = synonyms.dictionary()
+    analysis = analyze(query, dictionary)
+    if analysis.empty or analysis.reference:
+        return []
+    candidates: list[str] = []
+    words = set()
+    for unit in analysis.units:
+        first = unit.alternatives[0].text
+        words.add(first)
+        candidates += [a.text for a in unit.alternatives[1:]] + dictionary.alternatives(first)
+    for hot in hot_searches(20):
+        if hot != analysis.text and any(w in hot for w in words if len(w) >= 2):
+            candidates.append(hot)
+    backend = get_backend()
+    excluded = stale_ids(backend)
+    out: list[str] = []
+    for candidate in dict.fromkeys(candidates):
+        if candidate and candidate != analysis.text and _publicly_found(candidate, backend, excluded):
+            out.append(candidate)
+        if len(out) >= limit:
+            break
+    return out
+
+
+def suggest(prefix: str, limit: int = 8) -> list[str]:
+    """Keyword suggestions as the user types: hot queries and dictionary words that start with the
+    input, then titles of public documents that contain it (pinyin input is read as Chinese)."""
+    typed = text.normalize(prefix)[:50]
+    if not typed:
+        return []
+    backend = get_backend()
+    excluded = stale_ids(backend)
+    out: list[str] = [h for h in hot_searches(20) if h.startswith(typed) and h != typed][:3]
+    cores = [text.compact(typed)]
+    letters = typed.replace(" ", "")
+    if letters.isascii() and letters.isalpha():
+        cores = [c.text for c in lexicon(backend).from_pinyin(letters, limit=2)] or cores
+    lex = lexicon(backend)
+    for core in cores:
+        if not core:
+            continue
+        words = sorted((w for w in lex.freq if w.startswith(core) and w != core and len(w) <= 8),
+                       key=lambda w: -lex.freq[w])[:2] if len(core) >= 2 else []
+        out += [w for w in words if _publicly_found(w, backend, excluded)]
+        probe = EngineQuery(units=[Unit([Alternative(core, [])])], min_match=1, title_only=True,
+                            exclude_ids=excluded, limit=limit * 2)
+        result, docs = _run(backend, probe)
+        titles = [docs[h.id].title for h in result.hits if h.id in docs]
+        # Titles that begin with the input read as completions; list them first.
+        titles.sort(key=lambda t: not text.compact(t).startswith(core))
+        out += titles
+    return list(dict.fromkeys(out))[:limit]
+
+
+# -- anonymised search log ----------------------------------------------------------------------------
+
+_LONG_DIGITS = re.compile(r"\d{7,}[\dx]?")
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+")
+
+
+def anonymise(query: str) -> str:
+    """The query as it may be stored: normalized, at most 100 characters, with e-mail addresses and
+    long digit runs (phone, ID or bank numbers) masked; public index numbers are kept."""
+    q = text.normalize(query)[:100]
+    if text.index_no_key(q):
+        return q
+    return _LONG_DIGITS.sub("＊", _EMAIL.sub("＊", q))
+
+
+def record_query(query: str, count: int) -> None:
+    """Count one search of `query` that found `count` documents (never fails the search)."""
+    q = anonymise(query)
+    if not q:
+        return
+    day = timezone.localdate()
+    zero = 1 if count == 0 else 0
+    try:
+        updated = SearchQueryStat.objects.filter(day=day, query=q).update(
+            searches=F("searches") + 1, zero_results=F("zero_results") + zero, last_count=count)
+        if not updated:
+            try:
+                with transaction.atomic():
+                    SearchQueryStat.objects.create(day=day, query=q, searches=1, zero_results=zero,
+                                                   last_count=count)
+            except IntegrityError:
+                SearchQueryStat.objects.filter(day=day, query=q).update(
+                    searches=F("searches") + 1, zero_results=F("zero_results") + zero, last_count=count)
+    except DatabaseError:
+        log.warning("could not record a search query", exc_info=True)
+
+
+@dataclass
+class QueryReport:
+    query: str
+    searches: int
+    zero_results: int
+
+
+def top_queries(days: int = 30, limit: int = 50) -> list[QueryReport]:
+    """The most searched queries of the last `days` days, for staff."""
+    since = timezone.localdate() - dt.timedelta(days=days)
+    rows = (SearchQueryStat.objects.filter(day__gte=since).values("query")
+            .annotate(searches=Sum("searches"), zero=Sum("zero_results")).order_by("-searches", "query")[:limit])
+    return [QueryReport(r["query"], r["searches"], r["zero"]) for r in rows]
+
+
+def zero_result_queries(days: int = 30, limit: int = 50) -> list[QueryReport]:
+    """Queries that found nothing in the last `days` days, most frequent first: gaps to fill."""
+    since = timezone.localdate() - dt.timedelta(days=days)
+    rows = (SearchQueryStat.objects.filter(day__gte=since, zero_results__gt=0).values("query")
+            .annotate(searches=Sum("searches"), zero=Sum("zero_results")).order_by("-zero", "query")[:limit])
+    return [QueryReport(r["query"], r["searches"], r["zero"]) for r in rows]

@@ -1,0 +1,105 @@
+"""An application clicked through in headless Chromium: the public form, the staff decision, the reply letter,
+and the applicant seeing the decision on the tracking page."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.core.cache import cache
+from playwright.sync_api import expect
+from pypdf import PdfReader
+
+from gongkai.disclosure.models import Application
+from tests import factories
+from tests.browser import launch_chromium, login
+from tests.disclosure_factories import RESIDENT_ID, disclosure_team
+
+pytestmark = pytest.mark.browser
+
+REQUEST = "申请公开2026年东城街道老旧小区加装电梯项目的补贴标准和补贴名单。"
+
+
+@pytest.fixture
+def browser():
+    with launch_chromium() as chromium:
+        yield chromium
+
+
+@pytest.fixture
+def office(transactional_db):
+    cache.clear()
+    root = factories.make_agency("11000000BROWSER11X", "浏览器市人民政府", kind="government")
+    agency = factories.make_agency("11000000BROWSER12X", "浏览器市住房和城乡建设局", parent=root)
+    return agency, disclosure_team(agency)
+
+
+def test_application_from_public_form_to_reply_letter(browser, live_server, office, tmp_path):
+    agency, team = office
+
+    # 1. A citizen applies online.
+    citizen = browser.new_context(locale="zh-CN", base_url=live_server.url).new_page()
+    citizen.goto("/")
+    citizen.get_by_role("navigation", name="主导航").get_by_role("link", name="依申请公开").click()
+    expect(citizen.get_by_role("heading", level=1)).to_have_text("政府信息依申请公开")
+    citizen.get_by_label("自然人").check()
+    citizen.get_by_label("姓名或名称").fill("钱多多")
+    citizen.get_by_label("身份证明号码").fill(RESIDENT_ID)
+    citizen.get_by_label("联系电话").fill("13512345678")
+    # A mistake first: electronic delivery without an e-mail address is refused beside the field.
+    citizen.get_by_label("受理机关").select_option(label=agency.name)
+    citizen.get_by_label("所需政府信息的描述").fill(REQUEST)
+    citizen.get_by_label("电子邮件或网上获取").check()
+    citizen.get_by_role("button", name="提交申请").click()
+    expect(citizen.get_by_role("alert")).to_contain_text("选择以电子方式获取信息时，请填写电子邮箱。")
+    assert Application.objects.count() == 0
+    citizen.get_by_label("电子邮箱").fill("qian@example.com")
+    citizen.get_by_role("button", name="提交申请").click()
+    expect(citizen.get_by_role("heading", level=1)).to_have_text("申请已提交")
+    code = citizen.locator("#tracking-code").inner_text().strip()
+    token = citizen.locator("#access-token").inner_text().strip()
+    application = Application.objects.get(tracking_code=code)
+    expect(citizen.locator("#due-on")).to_contain_text(f"{application.due_on.year}年")
+
+    # 2. The disclosure officer finds it and decides.
+    page = login(browser, live_server.url, team["officer"].username, factories.PASSWORD)
+    page.locator(".staff-bar").get_by_role("link", name="依申请公开").click()
+    page.get_by_role("link", name=application.case_no).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(application.case_no)
+    expect(page.get_by_role("region", name="答复期限的计算")).to_contain_text("第 20 个工作日")
+    expect(page.get_by_text("钱多多")).to_have_count(0)  # masked until asked for
+    decide = page.locator("#action-decide")
+    decide.get_by_label("答复类型").select_option(label="予以公开")
+    decide.get_by_label("理由与说明").fill("所申请的补贴标准和名单已整理，随本答复书一并提供。")
+    decide.get_by_role("button", name="作出答复").click()
+    expect(page.get_by_role("status")).to_contain_text("已作出答复，答复书已生成")
+    expect(page.locator("#case-state")).to_have_text("已作出答复")
+
+    # 3. The reply letter downloads as PDF with the decision and the remedies.
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="下载 PDF").click()
+    path = tmp_path / "reply.pdf"
+    download_info.value.save_as(path)
+    text = "".join(p.extract_text() for p in PdfReader(path).pages).replace("\n", "")
+    assert "政府信息公开申请答复书" in text and application.case_no in text
+    assert "决定予以公开" in text and "行政复议" in text and "行政诉讼" in text
+    page.locator("#action-deliver").get_by_role("button", name="登记送达").click()
+    expect(page.locator("#case-state")).to_have_text("已送达")
+
+    # 4. The applicant, in a fresh browser, follows the case with code and token.
+    fresh = browser.new_context(locale="zh-CN", base_url=live_server.url).new_page()
+    fresh.goto("/ysqgk/track/")
+    fresh.get_by_label("查询码").fill(code.lower().replace("-", ""))
+    fresh.get_by_label("查询密码").fill("WRONG-TOKEN")
+    fresh.get_by_role("button", name="查询").click()
+    expect(fresh.get_by_role("alert")).to_contain_text("查询码或查询密码不正确")
+    fresh.get_by_label("查询密码").fill(token)
+    fresh.get_by_role("button", name="查询").click()
+    expect(fresh.locator("#case-status")).to_have_text("已送达")
+    expect(fresh.locator("#case-decision")).to_contain_text("予以公开")
+    expect(fresh.get_by_role("region", name="办理过程")).to_contain_text("作出答复")
+    expect(fresh.get_by_text("钱多多")).to_have_count(0)
+    with fresh.expect_download() as letter_info:
+        fresh.get_by_role("link", name=re.compile("下载答复书")).click()
+    assert letter_info.value.suggested_filename.endswith(".pdf")
+    fresh.screenshot(path=tmp_path / "tracking.png", full_page=True)

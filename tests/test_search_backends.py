@@ -1,0 +1,271 @@
+"""One contract for every search backend: the same tests run on the embedded index and on PostgreSQL.
+
+Documents are made through the publishing services and indexed through gongkai.search.indexing, the
+same paths as in production; only the PostgreSQL class needs DATABASE_URL (CI's PostgreSQL pass).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+
+from gongkai.orgs.roles import Role
+from gongkai.publishing import services as publishing
+from gongkai.publishing.models import Document, DocumentKind
+from gongkai.publishing.rules import RelationKind
+from gongkai.search import services, synonyms
+from gongkai.search.backends import get_backend
+from gongkai.search.backends.base import Alternative, EngineQuery, Unit
+from gongkai.search.indexing import rebuild_index, stale_ids, sync_index
+from gongkai.search.query import analyze
+from tests import factories
+
+ON_POSTGRES = connection.vendor == "postgresql"
+
+
+def make_library(team, agency, child) -> dict[str, Document]:
+    """A small public library with distinct titles, numbers, subjects, types, years and validity."""
+    child_team = factories.make_team(child)
+    docs = {
+        "low_income": factories.make_document(
+            team, agency, title="关于做好城乡居民最低生活保障工作的通知", doc_number="示民发〔2024〕3号",
+            subject="民政、扶贫、救灾\\社会福利", body="<p>各区要做好最低生活保障审核确认工作，申请低保的家庭应当如实申报收入。</p>"),
+        "regulation": factories.make_document(
+            team, agency, title="中华人民共和国政府信息公开条例", doc_number="中华人民共和国国务院令第711号",
+            doc_type="行政法规", subject="综合政务\\政务公开",
+            body="<p>第一条 为了保障公民、法人和其他组织依法获取政府信息，提高政府工作的透明度，制定本条例。</p>"
+                 "<p>第三十三条 行政机关收到政府信息公开申请，能够当场答复的，应当当场予以答复。</p>"),
+        "housing_fund": factories.make_document(
+            child_team, child, title="关于调整住房公积金缴存基数的通知", doc_number="示房金〔2025〕7号",
+            subject="城乡建设、环境保护\\城乡建设（含住房）", body="<p>职工住房公积金缴存基数按上一年度月平均工资确定。</p>"),
+        "labour": factories.make_document(
+            team, agency, title="关于印发劳动合同管理办法的通知", doc_number="示人社发〔2023〕12号",
+            subject="劳动、人事、监察\\劳动就业", body="<p>用人单位解除劳动合同的，应当依法向劳动者支付经济补偿。</p>"),
+        "body_only": factories.make_document(
+            team, agency, title="关于印发工作要点的通知", doc_number="示政办发〔2024〕1号",
+            body="<p>年度要点中写明：全面推进政务公开，做好政府信息公开申请办理工作。</p>"),
+    }
+    docs["interpretation"] = factories.make_document(
+        team, agency, kind=DocumentKind.INTERPRETATION, title="图解城乡居民最低生活保障政策", doc_type="政策解读",
+        interpretation_format="text", relations=[(RelationKind.INTERPRETS, docs["low_income"].pk)],
+        body="<p>一图读懂最低生活保障怎么申请。</p>")
+    docs["repealed"] = factories.make_document(
+        team, agency, title="关于最低生活保障资金管理的旧规定", doc_number="示民发〔2019〕8号",
+        subject="民政、扶贫、救灾\\社会福利", body="<p>最低生活保障资金专款专用。</p>")
+    publishing.set_validity(team[Role.PUBLISHER], docs["repealed"], "repealed", repealed_on=dt.date(2024, 1, 1))
+    years = {"low_income": 2024, "regulation": 2019, "housing_fund": 2025, "labour": 2023, "body_only": 2024,
+             "interpretation": 2024, "repealed": 2019}
+    for key, year in years.items():
+        # Backdating publication (as imports of archives do) to spread the library over several years.
+        Document.objects.filter(pk=docs[key].pk).update(published_on=dt.date(year, 3, 1 + len(key)))
+    return {key: Document.objects.get(pk=doc.pk) for key, doc in docs.items()}
+
+
+@pytest.fixture
+def child(agency):
+    return factories.make_agency("11000000TEST00003X", "测试市住房公积金中心", parent=agency)
+
+
+@pytest.fixture
+def library(team, agency, child):
+    docs = make_library(team, agency, child)
+    rebuild_index()
+    return docs
+
+
+def titles(response: services.SearchResponse) -> list[str]:
+    return [r.title for r in response.results]
+
+
+def run(q: str = "", **kwargs) -> services.SearchResponse:
+    return services.search(services.SearchParams(q=q, **kwargs), record=False)
+
+
+class BackendContract:
+    backend = ""
+
+    @pytest.fixture(autouse=True)
+    def _use_backend(self, settings, tmp_path):
+        settings.GONGKAI_SEARCH_BACKEND = self.backend
+        settings.GONGKAI_SEARCH_DIR = str(tmp_path / "search")
+        services.clear_caches()
+        synonyms.reset_cache()
+        yield
+        services.clear_caches()
+
+    def test_only_public_documents_are_indexed(self, team, agency, library):
+        draft = factories.make_document(team, agency, publish=False, title="最低生活保障草稿")
+        rebuild_index()
+        indexed = get_backend().indexed_ids()
+        assert indexed == {d.pk for d in library.values()}
+        assert draft.pk not in indexed
+
+    def test_title_and_body_match_with_title_weighted(self, library):
+        found = run("政府信息公开")
+        assert titles(found)[0] == "中华人民共和国政府信息公开条例"
+        assert "关于印发工作要点的通知" in titles(found), "a body-only match is found too"
+        assert titles(found).index("关于印发工作要点的通知") > 0
+
+    def test_exact_and_partial_titles(self, library):
+        assert titles(run("中华人民共和国政府信息公开条例"))[0] == "中华人民共和国政府信息公开条例"
+        assert titles(run("住房公积金缴存基数"))[0] == "关于调整住房公积金缴存基数的通知"
+
+    @pytest.mark.parametrize("number", ["示民发〔2024〕3号", "示民发[2024]3号", "示民发(2024)3号", "示民发（2024）3号",
+                                        "示民发2024年3号"])
+    def test_document_number_in_any_bracket_style(self, library, number):
+        found = run(number)
+        assert titles(found)[0] == "关于做好城乡居民最低生活保障工作的通知"
+
+    @pytest.mark.parametrize("number", ["国令第711号", "国务院令第711号", "中华人民共和国国务院令第711号", "国令711号"])
+    def test_order_number_shorthand(self, library, number):
+        assert titles(run(number)) == ["中华人民共和国政府信息公开条例"]
+
+    def test_index_number(self, library):
+        index_no = library["labour"].index_no
+        assert titles(run(index_no)) == ["关于印发劳动合同管理办法的通知"]
+        assert titles(run(index_no.lower())) == ["关于印发劳动合同管理办法的通知"]
+
+    def test_filters(self, library, agency, child):
+        assert set(titles(run("最低生活保障", subject="民政、扶贫、救灾"))) == {
+            "关于做好城乡居民最低生活保障工作的通知", "关于最低生活保障资金管理的旧规定"}
+        assert titles(run("最低生活保障", validity="repealed")) == ["关于最低生活保障资金管理的旧规定"]
+        assert titles(run("最低生活保障", kind="interpretation")) == ["图解城乡居民最低生活保障政策"]
+        assert titles(run("通知", year="2025")) == ["关于调整住房公积金缴存基数的通知"]
+        assert titles(run("条例", doc_type="行政法规")) == ["中华人民共和国政府信息公开条例"]
+        assert titles(run("通知", agency=child.code)) == ["关于调整住房公积金缴存基数的通知"]
+        assert "关于调整住房公积金缴存基数的通知" in titles(run("通知", agency=agency.code)), \
+            "an agency filter includes its subordinate agencies"
+        assert set(titles(run("最低生活保障", subject="民政、扶贫、救灾\\社会福利"))) == {
+            "关于做好城乡居民最低生活保障工作的通知", "关于最低生活保障资金管理的旧规定"}
+        assert titles(run("住房公积金", issuer="测试市住房公积金中心")) == ["关于调整住房公积金缴存基数的通知"]
+
+    def test_filters_alone_browse_the_library(self, library):
+        found = run(year="2024")
+        assert found.count == 3 and found.results[0].title == "图解城乡居民最低生活保障政策", "newest first"
+        assert run().count == 0, "no query and no filter: nothing to search"
+
+    def test_facets_count_the_result_set(self, library, agency, child):
+        found = run("最低生活保障")
+        facets = {name: {v.value: v.count for v in values} for name, values in found.facets.items()}
+        assert found.count == 3
+        assert facets["validity"] == {"valid": 2, "repealed": 1}
+        assert facets["kind"] == {"policy": 2, "interpretation": 1}
+        assert facets["year"] == {"2024": 2, "2019": 1}
+        assert facets["agency"] == {agency.code: 3}
+        assert facets["subject"]["民政、扶贫、救灾"] == 2
+        labels = {v.value: v.label for v in found.facets["validity"]}
+        assert labels == {"valid": "有效", "repealed": "废止"}
+
+    def test_sort_by_date_and_paging(self, library):
+        by_date = run("通知", sort="date", page_size=2)
+        assert by_date.count == 4
+        assert titles(by_date) == ["关于调整住房公积金缴存基数的通知", "关于做好城乡居民最低生活保障工作的通知"]
+        second = run("通知", sort="date", page_size=2, page=2)
+        assert titles(second) == ["关于印发工作要点的通知", "关于印发劳动合同管理办法的通知"]
+        assert not set(titles(by_date)) & set(titles(second))
+
+    def test_highlighted_title_and_snippet_without_stray_spaces(self, library):
+        hit = run("最低生活保障").results[0]
+        assert "<mark>最低生活保障</mark>" in hit.title_html
+        assert "<mark>" in hit.snippet
+        plain = hit.snippet.replace("<mark>", "").replace("</mark>", "")
+        assert " " not in plain.strip("…"), "segmentation must not leave spaces in the snippet"
+
+    def test_synonyms_everyday_words(self, library):
+        found = run("低保怎么申请")
+        assert titles(found)[0] in {"关于做好城乡居民最低生活保障工作的通知", "图解城乡居民最低生活保障政策"}
+
+    def test_pinyin_full_and_initials(self, library):
+        full = run("zhengfuxinxigongkai")
+        assert full.corrected_query == "政府信息公开" and full.correction_kind == "pinyin"
+        assert titles(full)[0] == "中华人民共和国政府信息公开条例"
+        initials = run("zfxxgk")
+        assert initials.corrected_query == "政府信息公开"
+        assert titles(initials)[0] == "中华人民共和国政府信息公开条例"
+
+    def test_typo_is_corrected_and_can_be_refused(self, library):
+        found = run("最底生活保障")
+        assert found.corrected_query == "最低生活保障" and found.correction_kind == "typo"
+        assert "关于做好城乡居民最低生活保障工作的通知" in titles(found)
+        as_typed = run("最底生活保障", correct=False)
+        assert as_typed.corrected_query is None
+
+    def test_correct_query_is_left_alone(self, library):
+        assert run("政府信息公开条例").corrected_query is None
+        assert run("住房公积金").corrected_query is None
+
+    def test_sync_applies_publication_edit_and_withdrawal(self, team, agency, library):
+        new = factories.make_document(team, agency, title="关于开展养老服务补贴申领的通知", body="<p>养老服务补贴。</p>")
+        assert run("养老服务补贴").count == 0
+        assert sync_index() >= 1
+        assert titles(run("养老服务补贴")) == ["关于开展养老服务补贴申领的通知"]
+        publishing.save_revision(team[Role.DRAFTER], new, factories.data(title="关于开展高龄津贴申领的通知",
+                                                                          body="<p>高龄津贴。</p>"))
+        factories.advance(team, new)
+        publishing.publish_document(team[Role.PUBLISHER], new)
+        sync_index()
+        assert titles(run("高龄津贴")) == ["关于开展高龄津贴申领的通知"]
+        assert run("养老服务补贴").count == 0
+        publishing.withdraw_document(team[Role.PUBLISHER], new, "内容有误")
+        sync_index()
+        assert run("高龄津贴").count == 0
+        assert new.pk not in get_backend().indexed_ids()
+
+    def test_stale_index_never_shows_counts_or_facets_a_withdrawn_document(self, team, library):
+        """Withdraw without syncing: the index still holds the document, search must not."""
+        doc = library["low_income"]
+        publishing.withdraw_document(team[Role.PUBLISHER], doc, "撤回")
+        assert doc.pk in get_backend().indexed_ids(), "the index is stale on purpose"
+        assert stale_ids() == {doc.pk}
+        found = run("最低生活保障")
+        assert "关于做好城乡居民最低生活保障工作的通知" not in titles(found)
+        assert found.count == 2
+        assert sum(v.count for v in found.facets["validity"]) == 2
+        assert "关于做好城乡居民最低生活保障工作的通知" not in services.suggest("关于做好城乡")
+        sync_index()
+        assert stale_ids() == set()
+        assert run("最低生活保障").count == 2
+
+    def test_hit_check_drops_documents_the_outbox_missed(self, team, library):
+        """A change made behind the services' back (no outbox row) is caught when the hit is read."""
+        doc = library["housing_fund"]
+        Document.objects.filter(pk=doc.pk).update(live_revision=None)
+        found = run("住房公积金")
+        assert found.results == [] and found.count == 0
+        assert not found.facets.get("kind"), "nor is it counted in a facet"
+
+    def test_engine_query_interface(self, library):
+        backend = get_backend()
+        unit = Unit([Alternative("公积金", ["公积", "公积金"])])
+        result = backend.search(EngineQuery(units=[unit], min_match=1, limit=5, facets=True))
+        assert [h.id for h in result.hits] == [library["housing_fund"].pk]
+        assert result.facets["doc_type"] == [("通知", 1)]
+        title_only = backend.search(EngineQuery(units=[Unit([Alternative("政务公开", ["政务", "公开"])])],
+                                                min_match=1, title_only=True))
+        assert title_only.count == 0
+        assert backend.doc_freq("公积金") == 1
+        assert "公积金" in backend.vocabulary() or "住房公积金" in backend.vocabulary()
+        assert backend.search(EngineQuery(initials="zfxxgk")).count == 1
+
+    def test_analysis_is_backend_independent(self, library):
+        analysis = analyze("国办发[2019]14号", synonyms.dictionary())
+        assert analysis.keys == ["n:国办发〔2019〕14"] and analysis.reference
+
+
+class TestEmbeddedBackend(BackendContract):
+    backend = "embedded"
+
+    def test_a_stale_hit_is_reindexed(self, library):
+        doc = library["housing_fund"]
+        Document.objects.filter(pk=doc.pk).update(live_revision=None)
+        assert doc.pk in get_backend().indexed_ids()
+        run("住房公积金")
+        # The stale hit was queued for reindexing; with tasks run inline the index has already healed.
+        assert doc.pk not in get_backend().indexed_ids()
+
+
+@pytest.mark.skipif(not ON_POSTGRES, reason="the PostgreSQL backend needs DATABASE_URL=postgres://… (CI's PostgreSQL pass)")
+class TestPostgresBackend(BackendContract):
+    backend = "postgres"

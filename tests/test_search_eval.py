@@ -1,0 +1,52 @@
+"""The search quality gate: the evaluation set over the real laws corpus must stay above the thresholds
+kept in gongkai/search/eval/thresholds.json (raise them as quality improves)."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from gongkai.search import evaluation, services, synonyms
+from gongkai.search.evaluation import DEFAULT_CORPUS, KINDS, QUERIES, load_queries, load_thresholds
+
+pytestmark = [
+    pytest.mark.corpus,
+    pytest.mark.skipif(not DEFAULT_CORPUS.is_file(),
+                       reason=f"laws corpus not found at {DEFAULT_CORPUS} (../shared/corpus/laws.jsonl.gz beside the project)"),
+]
+
+
+def test_evaluation_set_is_large_and_covers_every_kind():
+    queries = load_queries()
+    kinds = Counter(q.kind for q in queries)
+    assert len(queries) >= 150
+    assert set(kinds) == set(KINDS) and min(kinds.values()) >= 15, kinds
+    assert set(load_thresholds()) == set(KINDS)
+    assert all(q.hits for q in queries)
+    assert len({(q.kind, q.query) for q in queries}) == len(queries), "no duplicate queries"
+
+
+def test_quality_stays_above_thresholds(db, settings, tmp_path, capsys):
+    settings.GONGKAI_SEARCH_DIR = str(tmp_path / "search")
+    services.clear_caches()
+    synonyms.reset_cache()
+    indexed = evaluation.prepare_corpus(DEFAULT_CORPUS)
+    assert indexed == 3419
+    titles = {json.loads(line)["title"] for line in _corpus_lines()}
+    queries = load_queries(QUERIES)
+    assert all(hit in titles for q in queries for hit in q.hits), "every expected title exists in the corpus"
+    scores = evaluation.evaluate(queries, evaluation.search_titles)
+    with capsys.disabled():
+        print("\n" + evaluation.table(scores))
+    failures = evaluation.below_thresholds(scores, load_thresholds())
+    assert not failures, failures
+
+
+def _corpus_lines():
+    import gzip
+
+    with gzip.open(Path(DEFAULT_CORPUS), "rt", encoding="utf-8") as handle:
+        yield from handle

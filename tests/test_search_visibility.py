@@ -1,0 +1,57 @@
+"""Search never shows, counts, facets or suggests a non-public item, even from an index that holds every
+planted non-public document and whose change log says it is up to date (the worst stale index)."""
+
+from __future__ import annotations
+
+import pytest
+
+from gongkai.publishing.models import Document
+from gongkai.publishing.visibility import public_documents
+from gongkai.search import services
+from gongkai.search.backends import get_backend
+from gongkai.search.backends.base import IndexDoc
+from gongkai.search.indexing import keys_for
+from gongkai.search.models import IndexChange
+from tests.test_visibility_leaks import MARKER, planted  # noqa: F401 - the fixture plants every state
+
+
+@pytest.fixture(autouse=True)
+def _fresh_index(settings, tmp_path):
+    settings.GONGKAI_SEARCH_DIR = str(tmp_path / "search")
+    services.clear_caches()
+    yield
+    services.clear_caches()
+
+
+def _everything() -> list[IndexDoc]:
+    """Every document with its latest (possibly unapproved) revision, as a corrupted index might hold it."""
+    out = []
+    for doc in Document.objects.select_related("latest_revision", "agency"):
+        rev = doc.latest_revision
+        out.append(IndexDoc(id=doc.pk, revision_id=rev.pk, title=rev.title, body=rev.body_text,
+                            keys=keys_for(rev.title, rev.doc_number, doc.index_no), agency=doc.agency_id,
+                            issuers=[doc.agency.name], subject=rev.subject, doc_type=rev.doc_type,
+                            validity=doc.validity, kind=doc.kind, published_on=doc.published_on))
+    return out
+
+
+def test_worst_stale_index_leaks_nothing(client, planted):  # noqa: F811
+    public, items = planted
+    high = max(IndexChange.objects.values_list("pk", flat=True))
+    get_backend().rebuild(_everything(), high)  # claims to be up to date: no pending change to exclude
+    assert len(get_backend().indexed_ids()) > 5
+    services.record_query(MARKER, 4)
+    visible = set(public_documents().values_list("pk", flat=True))
+    for q in (MARKER[:4], MARKER[4:], "标记", f"{MARKER[2:]}〔2026〕1号", "文件", "修订"):
+        body = client.get("/api/v1/search", {"q": q, "page_size": 100}).content.decode()
+        assert MARKER not in body, q
+        data = client.get("/api/v1/search", {"q": q}).json()
+        assert {r["id"] for r in data["results"]} <= visible, q
+        assert data["count"] == len(data["results"]), f"{q}: only public items are counted"
+        assert sum(b["count"] for b in data["facets"].get("kind", [])) == data["count"]
+        page = client.get("/search/", {"q": q}).content.decode()
+        assert MARKER not in page, q
+    for prefix in (MARKER[:2], "文件", "标记", "jmbj"):
+        assert MARKER not in client.get("/api/v1/suggest", {"q": prefix}).content.decode()
+    assert MARKER not in client.get("/api/v1/search/hot").content.decode()
+    assert MARKER not in client.get("/search/").content.decode()
