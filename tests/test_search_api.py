@@ -40,7 +40,7 @@ def test_search_api_shape(client, library):
     assert {"id", "title", "doc_number", "url", "snippet", "score"} <= set(first)
     assert first["url"].endswith(f"/xxgk/documents/{first['id']}/")
     assert "<mark>" in first["snippet"] and first["score"] > 0
-    assert set(body["facets"]) == {"agency", "issuer", "subject", "doc_type", "year", "validity", "kind"}
+    assert set(body["facets"]) == {"agency", "issuer", "subject", "doc_type", "year", "validity", "kind", "tag"}
     assert {"value": "repealed", "label": "废止", "count": 1} in body["facets"]["validity"]
 
 

@@ -31,7 +31,8 @@ def make_library(team, agency, child) -> dict[str, Document]:
     docs = {
         "low_income": factories.make_document(
             team, agency, title="关于做好城乡居民最低生活保障工作的通知", doc_number="示民发〔2024〕3号",
-            subject="民政、扶贫、救灾\\社会福利", body="<p>各区要做好最低生活保障审核确认工作，申请低保的家庭应当如实申报收入。</p>"),
+            subject="民政、扶贫、救灾\\社会福利", tags=["民生保障", "惠民政策"],
+            body="<p>各区要做好最低生活保障审核确认工作，申请低保的家庭应当如实申报收入。</p>"),
         "regulation": factories.make_document(
             team, agency, title="中华人民共和国政府信息公开条例", doc_number="中华人民共和国国务院令第711号",
             doc_type="行政法规", subject="综合政务\\政务公开",
@@ -140,6 +141,12 @@ class BackendContract:
         assert set(titles(run("最低生活保障", subject="民政、扶贫、救灾\\社会福利"))) == {
             "关于做好城乡居民最低生活保障工作的通知", "关于最低生活保障资金管理的旧规定"}
         assert titles(run("住房公积金", issuer="测试市住房公积金中心")) == ["关于调整住房公积金缴存基数的通知"]
+
+    def test_policy_tags_retrieve_filter_and_facet(self, library):
+        assert titles(run("惠民政策")) == ["关于做好城乡居民最低生活保障工作的通知"]
+        assert titles(run("最低生活保障", tag="民生保障")) == ["关于做好城乡居民最低生活保障工作的通知"]
+        tags = {v.value: v.count for v in run("最低生活保障").facets["tag"]}
+        assert tags == {"民生保障": 1, "惠民政策": 1}
 
     def test_filters_alone_browse_the_library(self, library):
         found = run(year="2024")

@@ -23,6 +23,7 @@ class SearchQuery(Schema):
     validity: str = Field("", description="有效性：valid / expired / repealed / amended")
     kind: str = Field("", description="信息类别：policy / interpretation / qa / dataset")
     issuer: str = Field("", description="发文机关名称")
+    tag: str = Field("", description="政策标签")
     sort: str = Field("relevance", description="排序：relevance（相关度）/ date（发布日期）")
     correct: bool = Field(True, description="是否自动纠正错别字、转换拼音（false：按原词检索）")
 
@@ -54,7 +55,7 @@ class SearchOut(Schema):
     results: list[Hit]
     facets: dict[str, list[Bucket]] = Field(
         description="分面：agency 公开主体、issuer 发文机关、subject 主题分类、doc_type 公文种类、year 年份、"
-                    "validity 有效性、kind 信息类别")
+                    "validity 有效性、kind 信息类别、tag 政策标签")
 
 
 class SuggestOut(Schema):
@@ -70,7 +71,7 @@ def search(request, q: Query[SearchQuery]):
     """Search public documents with typo correction, pinyin, everyday words, facets and highlighting."""
     params = services.SearchParams(q=q.q, page=q.page, page_size=q.page_size, agency=q.agency, subject=q.subject,
                                    doc_type=q.doc_type, year=q.year, validity=q.validity, kind=q.kind,
-                                   issuer=q.issuer, sort=q.sort, correct=q.correct)
+                                   issuer=q.issuer, tag=q.tag, sort=q.sort, correct=q.correct)
     found = services.search(params)
     return {
         "count": found.count, "query": found.query, "corrected_query": found.corrected_query,

@@ -79,6 +79,8 @@ def snippet(body: str, terms: list[str], size: int = SNIPPET_CHARS) -> SafeStrin
     if boundary != -1:
         best = boundary + 1
     end = min(len(source), best + size)
+    # Never cut a highlighted term in two at the end of the passage.
+    end = max([end] + [e for s, e in spans if s < end < e])
     prefix = "…" if best > 0 else ""
     suffix = "…" if end < len(source) else ""
     return mark_safe(prefix + _render(source, spans, best, end) + suffix)

@@ -52,6 +52,10 @@ def _chunk_docs(rows: list[dict]) -> list[IndexDoc]:
     for revision_id, name in (through.objects.filter(revision_id__in=revision_ids)
                               .order_by("agency__order", "agency_id").values_list("revision_id", "agency__name")):
         issuers[revision_id].append(name)
+    tags: dict[int, list[str]] = defaultdict(list)
+    for revision_id, name in (Revision.tags.through.objects.filter(revision_id__in=revision_ids)
+                              .order_by("tag__name").values_list("revision_id", "tag__name")):
+        tags[revision_id].append(name)
     attachments: dict[int, list[str]] = defaultdict(list)
     for revision_id, content in (Revision.attachments.through.objects.filter(revision_id__in=revision_ids)
                                  .exclude(attachment__text="").values_list("revision_id", "attachment__text")):
@@ -69,7 +73,7 @@ def _chunk_docs(rows: list[dict]) -> list[IndexDoc]:
             keys=keys_for(r["live_revision__title"], r["live_revision__doc_number"], r["index_no"]),
             agency=r["agency_id"], issuers=list(dict.fromkeys(names)) or [r["agency__name"]],
             subject=r["live_revision__subject"], doc_type=r["live_revision__doc_type"], validity=r["validity"],
-            kind=r["kind"], published_on=r["published_on"]))
+            kind=r["kind"], published_on=r["published_on"], tags=tags[rev]))
     return docs
 
 

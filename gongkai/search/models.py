@@ -98,6 +98,7 @@ class SearchEntry(models.Model):
     title = models.TextField()
     agency_id = models.BigIntegerField(db_index=True)
     issuers = models.TextField(blank=True)  # one name a line
+    tags = models.TextField(blank=True)  # one tag a line
     subject = models.CharField(max_length=60)
     subject_top = models.CharField(max_length=60)
     doc_type = models.CharField(max_length=20)

@@ -3,7 +3,7 @@
     国办发[2019]14号         → the document-number key 国办发〔2019〕14 (any bracket style, 国令 = 国务院令)
     11441700007280420Y/2021-00050 → the index-number key
     低保怎么申请              → units [低保 | 最低生活保障] [申请] (synonyms; question words dropped)
-    政府信息公开条例          → units [政府] [信息] [公开] [条例] + the title phrase 政府信息公开条例
+    政府信息公开条例          → units [政府信息公开 | 信息公开] [条例] + the title phrase 政府信息公开条例
 """
 
 from __future__ import annotations
@@ -43,7 +43,8 @@ class Analysis:
     @property
     def min_match(self) -> int:
         """How many required units a document needs: all of a title-like query's; for a question all
-        but one of two or three, and 60% of more (a search that finds nothing is retried with half)."""
+        but one of two or three, and 60% of more (a search that finds nothing is retried with one
+        fewer, then half: see services.search)."""
         n = sum(1 for u in self.units if u.required) or len(self.units)
         if not self.question:
             return n

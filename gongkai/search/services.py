@@ -55,7 +55,7 @@ SORTS = {"relevance": "相关度", "date": "发布日期"}
 # Content types (信息类别) that search can hold; Q&A and datasets join when their apps index through it.
 KIND_LABELS = {"policy": "政策文件", "interpretation": "政策解读", "qa": "政策问答", "dataset": "开放数据"}
 FACET_LABELS = {"agency": "公开主体", "issuer": "发文机关", "subject": "主题分类", "doc_type": "公文种类",
-                "year": "发布年份", "validity": "有效性", "kind": "信息类别"}
+                "year": "发布年份", "validity": "有效性", "kind": "信息类别", "tag": "政策标签"}
 # A correction is searched instead when the query as typed finds fewer than this many documents
 # (with every word present) and the correction finds more.
 FEW_RESULTS = 3
@@ -88,6 +88,7 @@ class SearchParams:
     validity: str = ""
     kind: str = ""
     issuer: str = ""
+    tag: str = ""
     sort: str = "relevance"
     correct: bool = True
     facets: bool = True
@@ -193,7 +194,7 @@ def _engine_filters(params: SearchParams) -> dict[str, list[str]]:
             filters["subject_top"] = [params.subject]
         else:
             filters["subject"] = [normalize_subject(params.subject)]
-    for name in ("doc_type", "year", "validity", "kind", "issuer"):
+    for name in ("doc_type", "year", "validity", "kind", "issuer", "tag"):
         value = getattr(params, name)
         if value:
             filters[name] = [value]
@@ -295,11 +296,10 @@ def _better_reading(backend: SearchBackend, typed: Analysis, corrected: Analysis
                     excluded: set[int]) -> bool:
     """Whether to search the correction instead: it finds documents, and the query as typed finds few
     (or fewer titles, since a mistyped word broken into single characters still matches many bodies)."""
-    better = _strict_count(backend, corrected, filters, excluded)
-    if better == 0:
-        return False
-    if _strict_count(backend, typed, filters, excluded) < FEW_RESULTS:
-        return True
+    as_typed = _strict_count(backend, typed, filters, excluded)
+    if as_typed < FEW_RESULTS:
+        return _strict_count(backend, corrected, filters, excluded) > as_typed
+    # Counting titles is cheap, and a correction found in more titles than the query as typed finds some.
     return (_strict_count(backend, corrected, filters, excluded, title_only=True)
             > _strict_count(backend, typed, filters, excluded, title_only=True))
 

@@ -15,7 +15,7 @@ from gongkai.search.indexing import stale_ids
 from gongkai.search.models import IndexChange
 
 PAGE_SIZE = 10
-FILTERS = ("agency", "subject", "doc_type", "year", "validity", "kind", "issuer")
+FILTERS = ("agency", "subject", "doc_type", "year", "validity", "kind", "issuer", "tag")
 
 
 def _params(request: HttpRequest) -> services.SearchParams:
@@ -32,7 +32,7 @@ def _params(request: HttpRequest) -> services.SearchParams:
 def _link(params: services.SearchParams, **changes: str) -> str:
     """A search page URL for `params` with some parameters changed (empty values are left out)."""
     values = {"q": params.q, "sort": params.sort if params.sort != "relevance" else "",
-              **{name: getattr(params, name) for name in FILTERS}}
+              "correct": "" if params.correct else "0", **{name: getattr(params, name) for name in FILTERS}}
     values.update(changes)
     return reverse("search") + "?" + urlencode({k: v for k, v in values.items() if v})
 
@@ -53,7 +53,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
         context.update(
             found=found, facets=facets,
             related=services.related_searches(found.corrected_query or params.q) if params.q else [],
-            original_link=_link(params, q=params.q, correct="0") if found.corrected_query else "",
+            original_link=_link(params, correct="0") if found.corrected_query else "",
             sort_links=[(key, label, _link(params, sort=key if key != "relevance" else "")) for key, label
                         in services.SORTS.items()],
             previous_link=_link(params, page=str(params.page - 1)) if params.page > 1 else "",

@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 # Facets every backend counts; subject facets by top-level category (主题分类一级).
-FACET_FIELDS = ("agency", "issuer", "subject_top", "doc_type", "year", "validity", "kind")
+FACET_FIELDS = ("agency", "issuer", "subject_top", "doc_type", "year", "validity", "kind", "tag")
 
 
 @dataclass
@@ -33,6 +33,7 @@ class IndexDoc:
     validity: str
     kind: str
     published_on: dt.date | None
+    tags: list[str] = field(default_factory=list)  # 政策标签, for retrieval, push and subscription
 
     @property
     def subject_top(self) -> str:

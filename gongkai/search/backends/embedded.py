@@ -37,7 +37,7 @@ from gongkai.search.backends.base import (
     Unit,
 )
 
-SCHEMA_VERSION = "4"
+SCHEMA_VERSION = "5"
 # Title matches outweigh body matches: a document named after the query is what a searcher wants.
 TITLE_BOOST = 4.0
 BODY_BOOST = 1.0
@@ -48,7 +48,7 @@ FACET_SIZE = 50
 APPLY_HEAP = 50_000_000
 REBUILD_HEAP = 400_000_000
 REFRESH_SECONDS = 0.1
-STRING_FIELDS = ("agency", "issuer", "subject", "subject_top", "doc_type", "validity", "kind")
+STRING_FIELDS = ("agency", "issuer", "subject", "subject_top", "doc_type", "validity", "kind", "tag")
 
 Occur = tantivy.Occur
 Q = tantivy.Query
@@ -91,12 +91,14 @@ def to_tantivy(doc: IndexDoc) -> tantivy.Document:
     out.add_text("title_bg", text.bigram_tokens(core))
     out.add_text("title_ini", text.bigram_tokens(text.initials(core)))
     out.add_text("title_words", text.word_tokens(doc.title))
-    out.add_text("body", text.word_tokens(doc.title + "\n" + doc.body))
+    out.add_text("body", text.word_tokens("\n".join([doc.title, *doc.tags, doc.body])))
     for key in doc.keys:
         out.add_text("keys", key)
     out.add_text("agency", str(doc.agency))
     for issuer in doc.issuers:
         out.add_text("issuer", issuer)
+    for tag in doc.tags:
+        out.add_text("tag", tag)
     out.add_text("subject", doc.subject)
     out.add_text("subject_top", doc.subject_top)
     out.add_text("doc_type", doc.doc_type)

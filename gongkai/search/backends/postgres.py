@@ -1,10 +1,12 @@
-"""The PostgreSQL backend: one `search_entry` row per public document with a tsvector (GIN index).
+"""The PostgreSQL backend: one `search_entry` row per public document with two tsvectors (GIN indexes).
 
-The tsvector is written as a literal, not through a text-search configuration, so it holds exactly the
-tokens the embedded backend indexes, prefixed by kind: `c:`/`t:` title characters and bigrams, `i:`
-bigrams of the title's pinyin initials, `tw:` title words and `k:` exact keys (weight A), and `w:` body
-words (weight D). Queries join the visibility rule in SQL, so counts and facets are exact. Needs
-DATABASE_URL pointing at PostgreSQL (GONGKAI_SEARCH_BACKEND=postgres).
+The tsvectors are written as literals, not through a text-search configuration, so they hold exactly
+the tokens the embedded backend indexes, prefixed by kind. `tsv_title` (short): `c:`/`t:` title
+characters and bigrams, `i:` bigrams of the title's pinyin initials, `tw:` title words and `k:` exact
+keys; `tsv` (long): `w:` body words. Each query unit is one GIN lookup; documents are scored by the units
+they match, weighted by rarity, with title matches counting more, so no long body is read to rank. The
+visibility rule is joined in SQL, so counts and facets are exact. Needs DATABASE_URL pointing at
+PostgreSQL (GONGKAI_SEARCH_BACKEND=postgres).
 """
 
 from __future__ import annotations
@@ -19,7 +21,6 @@ from gongkai.publishing.visibility import public_documents
 from gongkai.search import text
 from gongkai.search.backends.base import (
     FACET_FIELDS,
-    Alternative,
     EngineQuery,
     EngineResult,
     Hit,
@@ -47,29 +48,39 @@ def _quote(lexeme: str) -> str:
     return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
-def tsvector_literal(doc: IndexDoc) -> str:
-    """The tsvector of a document as PostgreSQL input text."""
-    positions: dict[str, list[str]] = {}
+class _Lexemes:
+    """Builds a tsvector literal: lexemes with their positions and weight."""
 
-    def add(lexeme: str, position: int, weight: str) -> None:
-        found = positions.setdefault(lexeme, [])
+    def __init__(self) -> None:
+        self.positions: dict[str, list[str]] = {}
+
+    def add(self, lexeme: str, position: int, weight: str) -> None:
+        found = self.positions.setdefault(lexeme, [])
         if len(found) < MAX_POSITIONS:
             found.append(f"{min(position, MAX_POSITION)}{weight}")
 
+    def literal(self) -> str:
+        return " ".join(f"{_quote(lexeme)}:{','.join(p)}" for lexeme, p in self.positions.items())
+
+
+def tsvector_literals(doc: IndexDoc) -> tuple[str, str]:
+    """The title and body tsvectors of a document as PostgreSQL input text."""
+    title = _Lexemes()
     core = text.compact(doc.title)
     for i, ch in enumerate(core):
-        add(f"c:{ch}", i + 1, "A")
+        title.add(f"c:{ch}", i + 1, "A")
     for i, gram in enumerate(text.bigrams(core)):
-        add(f"t:{gram}", i + 1, "A")
+        title.add(f"t:{gram}", i + 1, "A")
     for i, gram in enumerate(text.bigrams(text.initials(core))):
-        add(f"i:{gram}", i + 1, "A")
+        title.add(f"i:{gram}", i + 1, "A")
     for i, word in enumerate(text.words(doc.title)):
-        add(f"tw:{word}", i + 1, "A")
+        title.add(f"tw:{word}", i + 1, "A")
     for key in doc.keys:
-        add(f"k:{key}", 1, "A")
-    for i, word in enumerate(text.words(doc.title + "\n" + doc.body)):
-        add(f"w:{word}", i + 1, "D")
-    return " ".join(f"{_quote(lexeme)}:{','.join(p)}" for lexeme, p in positions.items())
+        title.add(f"k:{key}", 1, "A")
+    body = _Lexemes()
+    for i, word in enumerate(text.words("\n".join([doc.title, *doc.tags, doc.body]))):
+        body.add(f"w:{word}", i + 1, "D")
+    return title.literal(), body.literal()
 
 
 def _phrase(prefix: str, core: str) -> str | None:
@@ -80,23 +91,17 @@ def _phrase(prefix: str, core: str) -> str | None:
     return " <-> ".join(_quote(f"{prefix}:{g}") for g in text.bigrams(core))
 
 
-def _alternative(alt: Alternative, title_only: bool) -> str | None:
-    parts = []
-    title = _phrase("t", alt.text)
-    if title:
-        parts.append(f"({title})")
-    if not title_only and alt.words:
-        parts.append("(" + " & ".join(_quote(f"w:{w}") for w in dict.fromkeys(alt.words)) + ")")
-    return "(" + " | ".join(parts) + ")" if parts else None
+def _any(parts: list[str | None]) -> str | None:
+    found = [f"({p})" for p in parts if p]
+    return " | ".join(found) if found else None
 
 
-def _unit(unit: Unit, title_only: bool) -> str | None:
-    alts = [a for a in (_alternative(alt, title_only) for alt in unit.alternatives) if a]
-    return "(" + " | ".join(alts) + ")" if alts else None
-
-
-def _title_only(alt: Alternative) -> Alternative:
-    return Alternative(alt.text, [], alt.weight)
+def _unit_queries(unit: Unit, title_only: bool) -> tuple[str | None, str | None, float]:
+    """A unit's title tsquery, body tsquery (None when not searched) and weight."""
+    title = _any([_phrase("t", alt.text) for alt in unit.alternatives])
+    body = None if title_only else _any([" & ".join(_quote(f"w:{w}") for w in dict.fromkeys(alt.words))
+                                         for alt in unit.alternatives if alt.words])
+    return title, body, max(alt.weight for alt in unit.alternatives)
 
 
 class PostgresBackend(SearchBackend):
@@ -108,109 +113,115 @@ class PostgresBackend(SearchBackend):
 
     # -- querying ---------------------------------------------------------------------------------
 
-    def _where(self, query: EngineQuery) -> tuple[str, list, str, list]:
-        """The WHERE clause and the rank expression (each with parameters) for `query`."""
+    def _matches(self, query: EngineQuery) -> tuple[str, list]:
+        """SQL (a WITH list ending in CTE `final`) of the public, filtered documents that match `query`,
+        each with its score, and its parameters."""
         required = [u for u in query.units if u.required] or query.units
         optional = [u for u in query.units if not u.required and required is not query.units]
-        unit_qs = [q for q in (_unit(u, query.title_only) for u in required) if q]
+        units = [_unit_queries(u, query.title_only) for u in required]
         if query.initials:
             initials = _phrase("i", query.initials)
-            unit_qs += [initials] if initials else []
+            if initials:
+                units.append((initials, None, 1.0))
+        units = [u for u in units if u[0] or u[1]]
         keys = " | ".join(_quote(f"k:{k}") for k in dict.fromkeys(query.keys))
-        need = max(1, min(query.min_match or len(unit_qs), len(unit_qs))) if unit_qs else 0
-        conditions, params = [], []
-        match_parts = []
-        if unit_qs:
-            if need == len(unit_qs):
-                match_parts.append("e.tsv @@ %s::tsquery")
-                params.append(" & ".join(unit_qs))
-            else:
-                counted = " + ".join("(e.tsv @@ %s::tsquery)::int" for _ in unit_qs)
-                match_parts.append(f"(e.tsv @@ %s::tsquery AND ({counted}) >= %s)")
-                params += [" | ".join(unit_qs), *unit_qs, need]
+        need = max(1, min(query.min_match or len(units), len(units))) if units else 0
+        ctes, params, parts = [], [], []
+        for n, (title, body, weight) in enumerate(units):
+            where, where_params = [], []
+            if title:
+                where.append("tsv_title @@ %s::tsquery")
+                where_params.append(title)
+            if body:
+                where.append("tsv @@ %s::tsquery")
+                where_params.append(body)
+            hit = "(tsv_title @@ %s::tsquery)::int" if title else "0"
+            ctes.append(f"u{n} AS (SELECT document_id, {hit} AS t FROM search_entry WHERE {' OR '.join(where)})")
+            params += ([title] if title else []) + where_params
+            # Rarer units weigh more (an IDF over the units' own match counts); a title match counts more.
+            parts.append(f"SELECT document_id, (1 + t * {TITLE_BOOST}) * {weight:.3f} * "
+                         f"ln(1 + (SELECT total FROM n) / (1 + (SELECT count(*) FROM u{n}))) AS score, "
+                         f"1 AS unit, 0 AS key FROM u{n}")
         if keys:
-            match_parts.append("e.tsv @@ %s::tsquery")
+            parts.append(f"SELECT document_id, {KEY_BOOST} AS score, 0 AS unit, 1 AS key FROM search_entry "
+                         "WHERE tsv_title @@ %s::tsquery")
             params.append(keys)
-        if not match_parts and query.match_all:
-            match_parts.append("TRUE")
-        if not match_parts:
-            return "FALSE", [], "0", []
-        conditions.append("(" + " OR ".join(match_parts) + ")")
-        public_sql, public_params = public_documents().values("pk").query.sql_with_params()
-        conditions.append(f"e.document_id IN ({public_sql})")
-        params += list(public_params)
-        for name, values in query.filters.items():
-            if not values:
-                continue
-            if name == "issuer":
-                conditions.append("string_to_array(e.issuers, E'\\n') && %s::text[]")
-                params.append([str(v) for v in values])
-            elif name == "subject":
-                conditions.append("e.subject = ANY(%s)")
-                params.append([str(v) for v in values])
-            else:
-                conditions.append(f"{_COLUMNS[name]} = ANY(%s)")
-                params.append([str(v) for v in values])
-        if query.exclude_ids:
-            conditions.append("NOT (e.document_id = ANY(%s))")
-            params.append(sorted(query.exclude_ids))
-        rank_parts, rank_params = [], []
-        everything = " | ".join(q for q in [*unit_qs, keys] if q)
-        if everything:
-            rank_parts.append("ts_rank_cd('{0.1, 0.2, 0.4, 1.0}', e.tsv, %s::tsquery, 1) * 10")
-            rank_params.append(everything)
+        if parts:
+            ctes.append("m AS (SELECT document_id, sum(score) AS score FROM (" + " UNION ALL ".join(parts) +
+                        f") x GROUP BY document_id HAVING sum(unit) >= {need} OR max(key) = 1)")
+        elif query.match_all:
+            ctes.append("m AS (SELECT document_id, 0.0 AS score FROM search_entry)")
         else:
-            rank_parts.append("0")
+            ctes.append("m AS (SELECT document_id, 0.0 AS score FROM search_entry WHERE FALSE)")
+        boosts, boost_params = [], []
         for phrase in query.phrases:
             q = _phrase("t", text.compact(phrase))
             if q:
-                rank_parts.append(f"{PHRASE_BOOST} * (e.tsv @@ %s::tsquery)::int")
-                rank_params.append(q)
+                boosts.append(f" + {PHRASE_BOOST} * (e.tsv_title @@ %s::tsquery)::int")
+                boost_params.append(q)
         for unit in optional:
-            q = _unit(unit, query.title_only)
+            q = _unit_queries(unit, True)[0]
             if q:
-                rank_parts.append(f"{OPTIONAL_BOOST} * (e.tsv @@ %s::tsquery)::int")
-                rank_params.append(q)
-        for unit in required:
-            q = _unit(Unit([_title_only(a) for a in unit.alternatives]), True)
-            if q:
-                rank_parts.append(f"{TITLE_BOOST} * (e.tsv @@ %s::tsquery)::int")
-                rank_params.append(q)
-        if keys:
-            rank_parts.append(f"{KEY_BOOST} * (e.tsv @@ %s::tsquery)::int")
-            rank_params.append(keys)
-        return " AND ".join(conditions), params, " + ".join(rank_parts), rank_params
+                boosts.append(f" + {OPTIONAL_BOOST} * (e.tsv_title @@ %s::tsquery)::int")
+                boost_params.append(q)
+        conditions = []
+        public_sql, public_params = public_documents().values("pk").query.sql_with_params()
+        conditions.append(f"e.document_id IN ({public_sql})")
+        condition_params: list = list(public_params)
+        for name, values in query.filters.items():
+            if not values:
+                continue
+            if name in ("issuer", "tag"):
+                column = "e.issuers" if name == "issuer" else "e.tags"
+                conditions.append(f"string_to_array({column}, E'\\n') && %s::text[]")
+            elif name == "subject":
+                conditions.append("e.subject = ANY(%s)")
+            else:
+                conditions.append(f"{_COLUMNS[name]} = ANY(%s)")
+            condition_params.append([str(v) for v in values])
+        if query.exclude_ids:
+            conditions.append("NOT (e.document_id = ANY(%s))")
+            condition_params.append(sorted(query.exclude_ids))
+        ctes.append(
+            "final AS MATERIALIZED (SELECT e.document_id, m.score" + "".join(boosts) + " AS score, e.published_on, "
+            "e.agency_id, e.subject_top, e.doc_type, e.year, e.validity, e.kind, e.issuers, e.tags "
+            "FROM m JOIN search_entry e ON e.document_id = m.document_id WHERE " + " AND ".join(conditions) + ")")
+        params += boost_params + condition_params
+        total = ("n AS (SELECT greatest(reltuples, 1)::float AS total FROM pg_class "
+                 "WHERE oid = 'search_entry'::regclass)")
+        return "WITH " + ", ".join([total, *ctes]), params
 
     def search(self, query: EngineQuery) -> EngineResult:
         if query.empty:
             return EngineResult(0, [], {})
-        where, params, rank, rank_params = self._where(query)
+        with_sql, params = self._matches(query)
+        order = ("published_on DESC NULLS LAST, document_id DESC" if query.sort == "date"
+                 else "score DESC, document_id")
+        selects = ["SELECT '_count', '', count(*), 0.0 FROM final",
+                   f"(SELECT '_hit', document_id::text, 0, score FROM final ORDER BY {order} LIMIT %s OFFSET %s)"]
+        page_params = [max(query.limit, 1), query.offset]
+        if query.facets:
+            selects += [f"SELECT '{name}', {_COLUMNS[name].replace('::text', '')}::text, count(*), 0.0 FROM final "
+                        f"WHERE {_COLUMNS[name].replace('::text', '')} IS NOT NULL GROUP BY 2"
+                        for name in FACET_FIELDS if name not in ("issuer", "tag")]
+            selects += [f"SELECT '{name}', v, count(*), 0.0 FROM final, unnest(string_to_array(final.{column}, "
+                        "E'\\n')) v WHERE v <> '' GROUP BY 2" for name, column in (("issuer", "issuers"), ("tag", "tags"))]
         with connection.cursor() as cursor:
-            facet_sql = ""
-            if query.facets:
-                selects = [f"SELECT '{name}' AS facet, {_COLUMNS[name]} AS value, count(*) AS n FROM m "
-                           f"WHERE {_COLUMNS[name]} IS NOT NULL GROUP BY 2" for name in FACET_FIELDS if name != "issuer"]
-                selects.append("SELECT 'issuer', v, count(*) FROM m, unnest(string_to_array(m.issuers, E'\\n')) v "
-                               "WHERE v <> '' GROUP BY 2")
-                facet_sql = " UNION ALL " + " UNION ALL ".join(selects)
-            cursor.execute(
-                f"WITH m AS MATERIALIZED (SELECT e.document_id, e.agency_id, e.subject_top, e.doc_type, e.year, "
-                f"e.validity, e.kind, e.issuers FROM search_entry e WHERE {where}) "
-                f"SELECT '_count', '', count(*) FROM m{facet_sql}", params)
+            cursor.execute(with_sql + " " + " UNION ALL ".join(selects), params + page_params)
             rows = cursor.fetchall()
-            count = next(int(n) for facet, _, n in rows if facet == "_count")
-            facets: dict[str, list[tuple[str, int]]] = {name: [] for name in FACET_FIELDS} if query.facets else {}
-            for facet, value, n in rows:
-                if facet != "_count":
-                    facets[facet].append((str(value), int(n)))
-            for name in facets:
-                facets[name] = sorted(facets[name], key=lambda item: -item[1])[:100 if name == "year" else FACET_SIZE]
-            order = ("e.published_on DESC NULLS LAST, e.document_id DESC" if query.sort == "date"
-                     else "score DESC, e.document_id")
-            cursor.execute(
-                f"SELECT e.document_id, {rank} AS score FROM search_entry e WHERE {where} "
-                f"ORDER BY {order} LIMIT %s OFFSET %s", rank_params + params + [max(query.limit, 1), query.offset])
-            hits = [Hit(int(pk), float(score) if query.sort != "date" else 0.0) for pk, score in cursor.fetchall()]
+        count, hits = 0, []
+        facets: dict[str, list[tuple[str, int]]] = {name: [] for name in FACET_FIELDS} if query.facets else {}
+        for kind, value, n, score in rows:
+            if kind == "_count":
+                count = int(n)
+            elif kind == "_hit":
+                hits.append(Hit(int(value), float(score) if query.sort != "date" else 0.0))
+            else:
+                facets[kind].append((str(value), int(n)))
+        order_key = {h.id: i for i, h in enumerate(hits)}
+        hits.sort(key=lambda h: order_key[h.id])
+        for name in facets:
+            facets[name] = sorted(facets[name], key=lambda item: -item[1])[:100 if name == "year" else FACET_SIZE]
         return EngineResult(count, hits[:query.limit], facets)
 
     def applied_change(self) -> int:
@@ -219,7 +230,7 @@ class PostgresBackend(SearchBackend):
 
     def vocabulary(self) -> dict[str, int]:
         with connection.cursor() as cursor:
-            cursor.execute("SELECT substr(word, 4), ndoc FROM ts_stat('SELECT tsv FROM search_entry') "
+            cursor.execute("SELECT substr(word, 4), ndoc FROM ts_stat('SELECT tsv_title FROM search_entry') "
                            "WHERE word LIKE %s", ["tw:%"])
             return {word: int(n) for word, n in cursor.fetchall()}
 
@@ -267,15 +278,16 @@ class PostgresBackend(SearchBackend):
 
         def flush() -> None:
             cursor.executemany(
-                "INSERT INTO search_entry (document_id, revision_id, title, agency_id, issuers, subject, subject_top, "
-                "doc_type, year, validity, kind, published_on, tsv) "
-                "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s::tsvector)", batch)
+                "INSERT INTO search_entry (document_id, revision_id, title, agency_id, issuers, tags, subject, subject_top, "
+                "doc_type, year, validity, kind, published_on, tsv_title, tsv) "
+                "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s::tsvector, %s::tsvector)", batch)
             batch.clear()
 
         for doc in docs:
-            batch.append((doc.id, doc.revision_id, doc.title, doc.agency, "\n".join(doc.issuers), doc.subject,
-                          doc.subject_top, doc.doc_type, doc.year, doc.validity, doc.kind, doc.published_on,
-                          tsvector_literal(doc)))
+            title_tsv, body_tsv = tsvector_literals(doc)
+            batch.append((doc.id, doc.revision_id, doc.title, doc.agency, "\n".join(doc.issuers), "\n".join(doc.tags),
+                          doc.subject, doc.subject_top, doc.doc_type, doc.year, doc.validity, doc.kind,
+                          doc.published_on, title_tsv, body_tsv))
             count += 1
             if len(batch) >= BATCH:
                 flush()

@@ -1,0 +1,68 @@
+"""The search page in a real browser: suggestions by keyboard, the correction notice, facets, and no
+sideways scrolling on a phone."""
+
+from __future__ import annotations
+
+import pytest
+
+from gongkai.search import services
+from tests import factories
+from tests.browser import launch_chromium
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def site(transactional_db, live_server, settings, tmp_path):
+    settings.GONGKAI_SEARCH_DIR = str(tmp_path / "search")
+    services.clear_caches()
+    root = factories.make_agency("11000000SRCH0001X", "检索市人民政府", kind="government")
+    agency = factories.make_agency("11000000SRCH0002X", "检索市住房公积金管理中心", parent=root)
+    team = factories.make_team(agency)
+    # Published with real commits: the signal and the inline task put them in the index.
+    factories.make_document(team, agency, title="关于调整住房公积金缴存基数的通知", doc_number="检房金〔2026〕3号",
+                            body="<p>职工住房公积金缴存基数按上一年度月平均工资确定。</p>")
+    factories.make_document(team, agency, title="检索市政府信息公开工作年度报告",
+                            body="<p>本年度政府信息公开工作情况如下。</p>")
+    yield live_server.url
+    services.clear_caches()
+
+
+def test_suggestions_by_keyboard_then_results(site):
+    with launch_chromium() as browser:
+        page = browser.new_page(locale="zh-CN")
+        page.goto(site + "/search/")
+        box = page.get_by_role("combobox")
+        box.press_sequentially("住房公积", delay=30)
+        option = page.get_by_role("option", name="关于调整住房公积金缴存基数的通知")
+        option.wait_for()
+        assert box.get_attribute("aria-expanded") == "true"
+        options = page.get_by_role("option")
+        for _ in range(options.count()):
+            box.press("ArrowDown")
+            if option.get_attribute("aria-selected") == "true":
+                break
+        assert option.get_attribute("aria-selected") == "true", "the arrow keys reach every suggestion"
+        assert box.get_attribute("aria-activedescendant") == option.get_attribute("id")
+        box.press("Enter")
+        page.wait_for_url("**/search/?q=*")
+        result = page.locator(".result-list h3 a").first
+        assert result.inner_text() == "关于调整住房公积金缴存基数的通知"
+        assert page.locator(".result-list mark").count() >= 1
+
+
+def test_header_box_pinyin_correction_and_facets(site):
+    with launch_chromium() as browser:
+        page = browser.new_page(viewport={"width": 375, "height": 740}, locale="zh-CN")
+        page.goto(site + "/")
+        page.get_by_role("searchbox", name="搜索").fill("zfxxgk")
+        page.get_by_role("searchbox", name="搜索").press("Enter")
+        page.wait_for_url("**/search/?q=zfxxgk")
+        status = page.get_by_role("status").first.inner_text()
+        assert "已为您搜索“政府信息公开”" in status and "仍搜索“zfxxgk”" in status
+        assert page.locator(".result-list h3 a").first.inner_text() == "检索市政府信息公开工作年度报告"
+        facets = page.get_by_role("navigation", name="按分类筛选")
+        assert facets.get_by_role("link", name="检索市住房公积金管理中心（2）").count() == 1 or \
+            facets.get_by_text("检索市住房公积金管理中心").count() >= 1
+        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert overflow <= 1, f"the results page scrolls sideways by {overflow}px on a phone"
