@@ -29,7 +29,6 @@ import json
 import re
 import zlib
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
@@ -37,6 +36,7 @@ from django.db import DatabaseError
 from django.utils import timezone
 
 from gongkai.core.errors import DomainError
+from gongkai.core.importing import ImportSummary, LineError, LineRejected
 from gongkai.disclosure import rules, services
 from gongkai.disclosure.models import (
     ApplicantType,
@@ -58,32 +58,6 @@ ROUTES = {**{r.value: r.value for r in LitigationRoute}, **{r.label: r.value for
           "直接起诉": LitigationRoute.DIRECT}
 
 
-@dataclass
-class LineError:
-    line: int
-    reason: str
-
-    def __str__(self) -> str:
-        return f"第 {self.line} 行：{self.reason}"
-
-
-@dataclass
-class ImportSummary:
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    errors: list[LineError] = field(default_factory=list)
-
-    @property
-    def failed(self) -> int:
-        return len(self.errors)
-
-    def __str__(self) -> str:
-        return f"新建 {self.created}，更新 {self.updated}，未变 {self.unchanged}，失败 {self.failed}"
-
-
-class LineRejected(Exception):
-    """A line that cannot be imported; the message is the reason."""
 
 
 def _date(value: Any, name: str, *, required: bool = False) -> dt.date | None:

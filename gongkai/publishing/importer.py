@@ -41,13 +41,14 @@ import re
 import zlib
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
 from django.db import DatabaseError, transaction
 
 from gongkai.core.errors import DomainError
+from gongkai.core.importing import ImportSummary, LineError, LineRejected
 from gongkai.core.text import BODY_FORMATS, sanitize_html, to_html
 from gongkai.orgs.models import Agency
 from gongkai.publishing import services
@@ -85,36 +86,6 @@ _LIST_SEPARATORS = re.compile(r"[、,，;；]")
 _DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
 
 
-@dataclass
-class LineError:
-    """One rejected line: its number in the file and the reason, in Chinese."""
-
-    line: int
-    reason: str
-
-    def __str__(self) -> str:
-        return f"第 {self.line} 行：{self.reason}"
-
-
-@dataclass
-class ImportSummary:
-    """Counts of one import run and the rejected lines."""
-
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    errors: list[LineError] = field(default_factory=list)
-
-    @property
-    def failed(self) -> int:
-        return len(self.errors)
-
-    def __str__(self) -> str:
-        return f"新建 {self.created}，更新 {self.updated}，未变 {self.unchanged}，失败 {self.failed}"
-
-
-class LineRejected(Exception):
-    """A line that cannot be imported; the message is the reason shown to the user."""
 
 
 @dataclass
