@@ -10,7 +10,7 @@ from typing import Any
 
 from django import forms
 
-from gongkai.core.errors import DomainError
+from gongkai.core.forms import ServiceForm
 from gongkai.disclosure import rules
 from gongkai.disclosure.models import (
     ApplicantType,
@@ -37,21 +37,6 @@ def text_field(label: str, *, rows: int = 0, required: bool = False, max_length:
                            help_text=help_text, error_messages={
                                "required": f"请填写{label}。",
                                "max_length": f"{label}不能超过 %(limit_value)d 个字。"})
-
-
-class ServiceForm(forms.Form):
-    """A form whose real validation happens in a service; its DomainErrors land beside the fields."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("label_suffix", "：")
-        super().__init__(*args, **kwargs)
-
-    def apply_domain_error(self, exc: DomainError) -> None:
-        errors = exc.errors or {None: [exc.message]}
-        for name, messages in errors.items():
-            target = name if name in self.fields else None
-            for message in messages:
-                self.add_error(target, message)
 
 
 def agency_choices(agencies) -> list[tuple[str, str]]:

@@ -16,6 +16,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Q, QuerySet
 
 from gongkai.core.errors import DomainError
+from gongkai.core.forms import ServiceForm
 from gongkai.orgs.models import Agency
 from gongkai.orgs.permissions import agencies_for
 from gongkai.orgs.roles import Role
@@ -117,7 +118,7 @@ def referable_documents(user) -> QuerySet[Document]:
     return Document.objects.filter(Q(agency__in=agencies_for(user)) | Q(pk__in=public_documents().values("pk")))
 
 
-class DocumentForm(forms.Form):
+class DocumentForm(ServiceForm):
     """One revision of a document as a drafter types it; `document=None` adds agency and kind (create)."""
 
     agency = forms.ModelChoiceField(label="公开主体", queryset=Agency.objects.none(), empty_label="请选择机关",
@@ -186,7 +187,6 @@ class DocumentForm(forms.Form):
                                   error_messages={"max_length": "修改说明不能超过 200 个字。"})
 
     def __init__(self, *args: Any, user, document: Document | None = None, **kwargs: Any) -> None:
-        kwargs.setdefault("label_suffix", "：")
         super().__init__(*args, **kwargs)
         self.user = user
         self.document = document
@@ -279,14 +279,6 @@ class DocumentForm(forms.Form):
             validity=c["validity"], effective_on=c.get("effective_on"), expires_on=c.get("expires_on"),
             repealed_on=c.get("repealed_on"),
         )
-
-    def apply_domain_error(self, exc: DomainError) -> None:
-        """Show a service's field errors beside the matching fields; anything else above the form."""
-        errors = exc.errors or {None: [exc.message]}
-        for name, messages in errors.items():
-            target = name if name in self.fields else None
-            for message in messages:
-                self.add_error(target, message)
 
     @classmethod
     def initial_for(cls, document: Document) -> dict[str, Any]:
