@@ -33,6 +33,13 @@ def _migrate_if_needed() -> None:
         call_command("migrate", interactive=False, verbosity=0)
 
 
+def _flush_search_log(arbiter, worker) -> None:
+    """Write a stopping web process's buffered search counts (gunicorn's worker_exit hook)."""
+    from gongkai.search.searchlog import search_log
+
+    search_log.flush()
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     _setup()
     from django.conf import settings
@@ -53,6 +60,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
             self.cfg.set("worker_class", "gthread")
             self.cfg.set("accesslog", "-" if args.access_log else None)
             self.cfg.set("timeout", 120)
+            self.cfg.set("worker_exit", _flush_search_log)
 
         def load(self):
             return application

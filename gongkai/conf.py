@@ -33,6 +33,8 @@ SETTINGS: tuple[Setting, ...] = (
             "站内检索后端：embedded（数据目录内的 tantivy 索引，默认）或 postgres（使用 PostgreSQL 数据库，需 DATABASE_URL）。"),
     Setting("GONGKAI_APPLICATION_RATE_LIMIT", "10/3600",
             "依申请公开在线提交的频率上限：每个 IP 地址在给定秒数内最多提交的件数（件数/秒数）。"),
+    Setting("GONGKAI_SEARCH_LOG_FLUSH_SECONDS", "10",
+            "检索统计先在内存中累积，最多隔这么多秒批量写入数据库（进程退出时也写入）；0 为每次检索立即写入。"),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from gongkai.search import services, synonyms
+from gongkai.search import searchlog, services, synonyms
 from gongkai.search.indexing import rebuild_index
 from gongkai.search.models import SearchQueryStat, Synonym
 from tests import factories
@@ -105,9 +105,24 @@ def test_search_log_is_anonymised_and_counts_zero_results(client, library):
     assert stats["查无此词丁戊"].zero_results == 1
     fields = {f.name for f in SearchQueryStat._meta.get_fields()}
     assert fields == {"id", "day", "query", "searches", "zero_results", "last_count"}, "no IP, user or time"
-    assert [r.query for r in services.zero_result_queries()] == ["查无此词丁戊"] or \
-        "查无此词丁戊" in [r.query for r in services.zero_result_queries()]
-    assert services.top_queries()[0].searches == 1
+    assert [r.query for r in searchlog.zero_result_queries()] == ["查无此词丁戊"] or \
+        "查无此词丁戊" in [r.query for r in searchlog.zero_result_queries()]
+    assert searchlog.top_queries()[0].searches == 1
+
+
+def test_search_log_is_buffered_and_written_in_one_batch(client, library, settings):
+    settings.GONGKAI_SEARCH_LOG_FLUSH_SECONDS = 3600
+    searchlog.search_log.flush()
+    for _ in range(3):
+        client.get("/api/v1/search", {"q": "住房公积金"})
+    client.get("/api/v1/search", {"q": "查无此词丁戊"})
+    assert not SearchQueryStat.objects.filter(query="住房公积金").exists(), "the search did not wait for a write"
+    searchlog.search_log.flush()
+    stats = {s.query: s for s in SearchQueryStat.objects.all()}
+    assert stats["住房公积金"].searches == 3 and stats["住房公积金"].last_count > 0
+    assert stats["查无此词丁戊"].zero_results == 1
+    client.get("/api/v1/search", {"q": "住房公积金"})
+    assert searchlog.top_queries()[0].searches == 4, "the staff report counts what is still in memory"
 
 
 def test_staff_report_shows_top_and_zero_result_queries(client, library, team):

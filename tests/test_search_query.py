@@ -8,7 +8,7 @@ import pytest
 from gongkai.search import highlight, text
 from gongkai.search.lexicon import Lexicon
 from gongkai.search.query import analyze
-from gongkai.search.services import anonymise
+from gongkai.search.searchlog import anonymise
 from gongkai.search.synonyms import SynonymDictionary
 
 DICTIONARY = SynonymDictionary([("低保", ["最低生活保障"], True), ("打官司", ["诉讼"], False),

@@ -17,8 +17,7 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 
 from django.conf import settings
-from django.db import DatabaseError, IntegrityError, transaction
-from django.db.models import F, Sum
+from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString
@@ -44,6 +43,7 @@ from gongkai.search.indexing import mark_changed, stale_ids
 from gongkai.search.lexicon import Lexicon
 from gongkai.search.models import SearchQueryStat
 from gongkai.search.query import Analysis, analyze
+from gongkai.search.searchlog import record_query
 
 log = logging.getLogger(__name__)
 
@@ -595,63 +595,3 @@ def suggest(prefix: str, limit: int = 8) -> list[str]:
         titles.sort(key=lambda t: not text.compact(t).startswith(core))
         out += titles
     return list(dict.fromkeys(out))[:limit]
-
-
-# -- anonymised search log ----------------------------------------------------------------------------
-
-_LONG_DIGITS = re.compile(r"\d{7,}[\dx]?")
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+")
-
-
-def anonymise(query: str) -> str:
-    """The query as it may be stored: normalized, at most 100 characters, with e-mail addresses and
-    long digit runs (phone, ID or bank numbers) masked; public index numbers are kept."""
-    q = text.normalize(query)[:100]
-    if text.index_no_key(q):
-        return q
-    return _LONG_DIGITS.sub("＊", _EMAIL.sub("＊", q))
-
-
-def record_query(query: str, count: int) -> None:
-    """Count one search of `query` that found `count` documents (never fails the search)."""
-    q = anonymise(query)
-    if not q:
-        return
-    day = timezone.localdate()
-    zero = 1 if count == 0 else 0
-    try:
-        updated = SearchQueryStat.objects.filter(day=day, query=q).update(
-            searches=F("searches") + 1, zero_results=F("zero_results") + zero, last_count=count)
-        if not updated:
-            try:
-                with transaction.atomic():
-                    SearchQueryStat.objects.create(day=day, query=q, searches=1, zero_results=zero,
-                                                   last_count=count)
-            except IntegrityError:
-                SearchQueryStat.objects.filter(day=day, query=q).update(
-                    searches=F("searches") + 1, zero_results=F("zero_results") + zero, last_count=count)
-    except DatabaseError:
-        log.warning("could not record a search query", exc_info=True)
-
-
-@dataclass
-class QueryReport:
-    query: str
-    searches: int
-    zero_results: int
-
-
-def top_queries(days: int = 30, limit: int = 50) -> list[QueryReport]:
-    """The most searched queries of the last `days` days, for staff."""
-    since = timezone.localdate() - dt.timedelta(days=days)
-    rows = (SearchQueryStat.objects.filter(day__gte=since).values("query")
-            .annotate(searches=Sum("searches"), zero=Sum("zero_results")).order_by("-searches", "query")[:limit])
-    return [QueryReport(r["query"], r["searches"], r["zero"]) for r in rows]
-
-
-def zero_result_queries(days: int = 30, limit: int = 50) -> list[QueryReport]:
-    """Queries that found nothing in the last `days` days, most frequent first: gaps to fill."""
-    since = timezone.localdate() - dt.timedelta(days=days)
-    rows = (SearchQueryStat.objects.filter(day__gte=since, zero_results__gt=0).values("query")
-            .annotate(searches=Sum("searches"), zero=Sum("zero_results")).order_by("-zero", "query")[:limit])
-    return [QueryReport(r["query"], r["searches"], r["zero"]) for r in rows]

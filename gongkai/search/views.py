@@ -9,7 +9,7 @@ from django.utils.http import urlencode
 
 from gongkai.core.errors import DomainError
 from gongkai.publishing.views_staff import staff_required
-from gongkai.search import services
+from gongkai.search import searchlog, services
 from gongkai.search.backends import get_backend
 from gongkai.search.indexing import stale_ids
 from gongkai.search.models import IndexChange
@@ -78,7 +78,7 @@ def staff_report(request: HttpRequest) -> HttpResponse:
     backend = get_backend()
     applied = backend.applied_change()
     return render(request, "search/staff_report.html", {
-        "days": days, "top": services.top_queries(days), "zero": services.zero_result_queries(days),
+        "days": days, "top": searchlog.top_queries(days), "zero": searchlog.zero_result_queries(days),
         "backend": backend.name, "stats": backend.stats(), "applied": applied,
         "pending": IndexChange.objects.filter(pk__gt=max(applied, 0)).values("document_id").distinct().count(),
         "stale": len(stale_ids(backend)),

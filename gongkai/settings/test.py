@@ -6,6 +6,8 @@ import tempfile
 # Tests never touch a real data folder, whatever the shell exported.
 os.environ["GONGKAI_DATA_DIR"] = tempfile.mkdtemp(prefix="gongkai-test-")
 os.environ.setdefault("GONGKAI_TASK_BACKEND", "immediate")
+# Searches are counted at once, so a test reads the log right after searching.
+os.environ.setdefault("GONGKAI_SEARCH_LOG_FLUSH_SECONDS", "0")
 
 from gongkai.settings.base import *  # noqa: E402,F403
 

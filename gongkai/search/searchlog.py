@@ -1,0 +1,135 @@
+"""The anonymised search log: how often each query was searched per day and how many it found.
+
+Searches are counted in memory and written in one transaction at most every
+GONGKAI_SEARCH_LOG_FLUSH_SECONDS (and when a server process exits), so a search does not wait for a
+database write; at worst a process killed outright loses the last few seconds of counts.
+"""
+
+from __future__ import annotations
+
+import atexit
+import datetime as dt
+import logging
+import re
+import threading
+import time
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import DatabaseError, IntegrityError, transaction
+from django.db.models import F, Sum
+from django.utils import timezone
+
+from gongkai.search import text
+from gongkai.search.models import SearchQueryStat
+
+log = logging.getLogger(__name__)
+
+_LONG_DIGITS = re.compile(r"\d{7,}[\dx]?")
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+")
+
+
+def anonymise(query: str) -> str:
+    """The query as it may be stored: normalized, at most 100 characters, with e-mail addresses and
+    long digit runs (phone, ID or bank numbers) masked; public index numbers are kept."""
+    q = text.normalize(query)[:100]
+    if text.index_no_key(q):
+        return q
+    return _LONG_DIGITS.sub("＊", _EMAIL.sub("＊", q))
+
+
+@dataclass
+class _Tally:
+    searches: int = 0
+    zero_results: int = 0
+    last_count: int = 0
+
+
+def _write(day: dt.date, query: str, tally: _Tally) -> None:
+    changes = {"searches": F("searches") + tally.searches, "zero_results": F("zero_results") + tally.zero_results,
+               "last_count": tally.last_count}
+    if SearchQueryStat.objects.filter(day=day, query=query).update(**changes):
+        return
+    try:
+        with transaction.atomic():
+            SearchQueryStat.objects.create(day=day, query=query, searches=tally.searches,
+                                           zero_results=tally.zero_results, last_count=tally.last_count)
+    except IntegrityError:  # another process created the row meanwhile
+        SearchQueryStat.objects.filter(day=day, query=query).update(**changes)
+
+
+class SearchLog:
+    """Counts searches in memory and writes them in batches (thread-safe)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._pending: dict[tuple[dt.date, str], _Tally] = {}
+        self._flushed = time.monotonic()
+
+    def add(self, query: str, count: int) -> None:
+        """Count one search of `query` that found `count` documents; never fails the search."""
+        q = anonymise(query)
+        if not q:
+            return
+        with self._lock:
+            tally = self._pending.setdefault((timezone.localdate(), q), _Tally())
+            tally.searches += 1
+            tally.zero_results += count == 0
+            tally.last_count = count
+            due = time.monotonic() - self._flushed >= settings.GONGKAI_SEARCH_LOG_FLUSH_SECONDS
+        if due:
+            self.flush()
+
+    def flush(self) -> None:
+        """Write what has been counted so far (kept for the next flush if the database refuses)."""
+        with self._lock:
+            pending, self._pending = self._pending, {}
+            self._flushed = time.monotonic()
+        if not pending:
+            return
+        try:
+            with transaction.atomic():
+                for (day, query), tally in pending.items():
+                    _write(day, query, tally)
+        except DatabaseError:
+            log.warning("could not write the search log; keeping %d queries for later", len(pending), exc_info=True)
+            with self._lock:
+                for key, tally in pending.items():
+                    mine = self._pending.setdefault(key, _Tally())
+                    mine.searches += tally.searches
+                    mine.zero_results += tally.zero_results
+                    mine.last_count = mine.last_count or tally.last_count
+
+
+search_log = SearchLog()
+atexit.register(search_log.flush)
+
+
+def record_query(query: str, count: int) -> None:
+    """Count one search of `query` that found `count` documents (written with the next flush)."""
+    search_log.add(query, count)
+
+
+@dataclass
+class QueryReport:
+    query: str
+    searches: int
+    zero_results: int
+
+
+def top_queries(days: int = 30, limit: int = 50) -> list[QueryReport]:
+    """The most searched queries of the last `days` days, for staff."""
+    search_log.flush()
+    since = timezone.localdate() - dt.timedelta(days=days)
+    rows = (SearchQueryStat.objects.filter(day__gte=since).values("query")
+            .annotate(searches=Sum("searches"), zero=Sum("zero_results")).order_by("-searches", "query")[:limit])
+    return [QueryReport(r["query"], r["searches"], r["zero"]) for r in rows]
+
+
+def zero_result_queries(days: int = 30, limit: int = 50) -> list[QueryReport]:
+    """Queries that found nothing in the last `days` days, most frequent first: gaps to fill."""
+    search_log.flush()
+    since = timezone.localdate() - dt.timedelta(days=days)
+    rows = (SearchQueryStat.objects.filter(day__gte=since, zero_results__gt=0).values("query")
+            .annotate(searches=Sum("searches"), zero=Sum("zero_results")).order_by("-zero", "query")[:limit])
+    return [QueryReport(r["query"], r["searches"], r["zero"]) for r in rows]
