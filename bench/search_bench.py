@@ -433,6 +433,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=8)
     parser.add_argument("--reuse", action="store_true", help="keep an already loaded data folder")
+    parser.add_argument("--reuse-index", action="store_true",
+                        help="with --reuse: keep the index built by an earlier run and report its ingest figures")
     parser.add_argument("--no-write", action="store_true", help="print the table without updating BENCHMARKS.md")
     args = parser.parse_args(argv)
     data_dir = args.data_dir or Path(f"/tmp/gongkai-search-bench-{args.docs}")
@@ -450,8 +452,14 @@ def main(argv: list[str] | None = None) -> int:
         print(f"generating and loading {args.docs:,} documents …", flush=True)
         load_seconds, sample = load_documents(Generator(args.corpus, args.seed), args.docs)
         marker.write_text(json.dumps({"seconds": load_seconds, "sample": sample}, ensure_ascii=False))
-    print("ingest: gongkai search rebuild …", flush=True)
-    ing = ingest(data_dir)
+    ingested = data_dir / "ingested.json"
+    if args.reuse and args.reuse_index and ingested.exists():
+        ing = json.loads(ingested.read_text())
+        print("ingest: reusing the index of an earlier run", flush=True)
+    else:
+        print("ingest: gongkai search rebuild …", flush=True)
+        ing = ingest(data_dir)
+        ingested.write_text(json.dumps(ing, ensure_ascii=False))
     print(f"  {ing['output']}\n  {ing['rate']:,.0f} documents/s, peak RSS {_mb(ing['peak_rss'])}, "
           f"index {_mb(ing['index_bytes'])}", flush=True)
     queries = build_queries(sample, random.Random(args.seed))

@@ -15,7 +15,7 @@ from gongkai.orgs.roles import Role
 from gongkai.publishing import services as publishing
 from gongkai.publishing.models import Document, DocumentKind
 from gongkai.publishing.rules import RelationKind
-from gongkai.search import services, synonyms
+from gongkai.search import parallel, services, synonyms
 from gongkai.search.backends import get_backend
 from gongkai.search.backends.base import Alternative, EngineQuery, Unit
 from gongkai.search.indexing import rebuild_index, stale_ids, sync_index
@@ -102,6 +102,16 @@ class BackendContract:
         indexed = get_backend().indexed_ids()
         assert indexed == {d.pk for d in library.values()}
         assert draft.pk not in indexed
+
+    def test_a_large_rebuild_analyses_in_worker_processes_with_the_same_result(self, library, monkeypatch):
+        before = {q: titles(run(q)) for q in ("最低生活保障", "政府信息公开", "住房公积金", "zfxxgk")}
+        # Switch to the worker pool after two documents, in batches of two, as a large rebuild does.
+        monkeypatch.setattr(parallel, "POOL_AFTER", 2)
+        monkeypatch.setattr(parallel, "BATCH", 2)
+        assert rebuild_index() == len(library)
+        services.clear_caches()
+        assert get_backend().indexed_ids() == {d.pk for d in library.values()}
+        assert {q: titles(run(q)) for q in before} == before
 
     def test_title_and_body_match_with_title_weighted(self, library):
         found = run("政府信息公开")

@@ -110,3 +110,19 @@ def test_anonymise():
     assert anonymise("写信给 a.b@example.com") == "写信给 ＊"
     assert anonymise("国办发〔2019〕14号") == "国办发〔2019〕14号"
     assert anonymise("11441700007280420Y/2021-00050") == "11441700007280420y/2021-00050"
+
+
+def test_parallel_analysis_keeps_order_and_results(monkeypatch):
+    from gongkai.search import parallel
+    from gongkai.search.backends.base import IndexDoc
+    from gongkai.search.backends.embedded import analyse
+
+    monkeypatch.setattr(parallel, "POOL_AFTER", 3)
+    monkeypatch.setattr(parallel, "BATCH", 4)
+    docs = [IndexDoc(id=i, revision_id=i, title=f"关于第{i}批住房公积金缴存的通知", body="职工住房公积金缴存基数。" * i,
+                     keys=[], agency=1, issuers=["示例市"], subject="", doc_type="通知", validity="valid", kind="policy",
+                     published_on=None) for i in range(1, 30)]
+    pooled = list(parallel.analysed(docs, analyse, workers=2))
+    assert [d.id for d, _ in pooled] == [d.id for d in docs]
+    assert [fields for _, fields in pooled] == [analyse(d) for d in docs]
+    assert list(parallel.analysed([], analyse, workers=2)) == []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import html
 import re
 
@@ -10,32 +11,27 @@ from django.utils.safestring import SafeString, mark_safe
 from gongkai.search import text
 
 SNIPPET_CHARS = 120
-SNIPPET_SCAN = 30_000
+SNIPPET_SCAN = 8_000
 MAX_OCCURRENCES = 300
 _WS = re.compile(r"\s+")
 
 
-def _searchable(source: str) -> tuple[str, list[int] | None]:
-    """Text to search in, folded as queries are (text.fold keeps offsets, so no map back is needed)."""
-    return text.fold(source), None
-
-
 def _spans(source: str, terms: list[str]) -> list[tuple[int, int]]:
-    """Non-overlapping [start, end) spans of `terms` in `source` (longer terms win)."""
-    haystack, offsets = _searchable(source)
-    found: list[tuple[int, int]] = []
+    """Non-overlapping [start, end) spans of `terms` in `source`, in order (longer terms win). Offsets
+    hold for `source` itself because folding keeps the length (terms are words: letters and digits)."""
+    haystack = text.fold_words(source)
+    starts: list[int] = []  # the spans found so far, sorted (they never overlap, so ends sort alike)
+    ends: list[int] = []
     for term in sorted({t for t in terms if t}, key=len, reverse=True):
-        start = haystack.find(term)
-        while start != -1 and len(found) < MAX_OCCURRENCES:
-            end = start + len(term)
-            if offsets is not None:
-                a, b = offsets[start], offsets[end - 1] + 1
-            else:
-                a, b = start, end
-            if all(b <= s or a >= e for s, e in found):
-                found.append((a, b))
-            start = haystack.find(term, end)
-    return sorted(found)
+        a = haystack.find(term)
+        while a != -1 and len(starts) < MAX_OCCURRENCES:
+            b = a + len(term)
+            at = bisect.bisect_left(starts, a)
+            if (at == 0 or ends[at - 1] <= a) and (at == len(starts) or starts[at] >= b):
+                starts.insert(at, a)
+                ends.insert(at, b)
+            a = haystack.find(term, b)
+    return list(zip(starts, ends, strict=True))
 
 
 def _render(source: str, spans: list[tuple[int, int]], start: int = 0, end: int | None = None) -> str:
@@ -67,11 +63,13 @@ def snippet(body: str, terms: list[str], size: int = SNIPPET_CHARS) -> SafeStrin
     if not spans:
         cut = source[:size]
         return mark_safe(html.escape(cut) + ("…" if len(source) > size else ""))
+    starts = [a for a, _ in spans]
+    ends = [b for _, b in spans]
     best, best_key = 0, None
-    for a, _ in spans:
+    for a in starts:
         start = max(0, a - size // 6)
-        covered = {source[s:e].lower() for s, e in spans if s >= start and e <= start + size}
-        key = (len(covered), sum(e - s for s, e in spans if s >= start and e <= start + size), -start)
+        inside = spans[bisect.bisect_left(starts, start):bisect.bisect_right(ends, start + size)]
+        key = (len({source[s:e].lower() for s, e in inside}), sum(e - s for s, e in inside), -start)
         if best_key is None or key > best_key:
             best, best_key = start, key
     # Start at a sentence boundary when one is close, so the snippet reads naturally.

@@ -17,6 +17,7 @@ from collections.abc import Iterable, Iterator
 from django.db.models import Max
 from django.utils import timezone
 
+from gongkai.core.prepared import PreparedQuery
 from gongkai.publishing.models import Revision
 from gongkai.publishing.visibility import public_documents
 from gongkai.search import text
@@ -129,15 +130,19 @@ def rebuild_index(backend: SearchBackend | None = None, docs: Iterable[IndexDoc]
     return count
 
 
+# Run on every search, so compiled once (see core.prepared).
+_PENDING = PreparedQuery(lambda ids: IndexChange.objects.filter(pk__gt=ids[0]).values_list("document_id").distinct())
+PUBLIC_IDS = PreparedQuery(lambda ids: public_documents().filter(pk__in=ids).values_list("pk"))
+
+
 def stale_ids(backend: SearchBackend | None = None) -> set[int]:
     """Documents changed since the index last caught up that are not public now: excluded from every
     search, count, facet and suggestion until the index reflects them."""
     backend = backend or get_backend()
-    pending = set(IndexChange.objects.filter(pk__gt=max(backend.applied_change(), 0))
-                  .values_list("document_id", flat=True).distinct())
+    pending = {pk for (pk,) in _PENDING.rows([max(backend.applied_change(), 0)])}
     if not pending:
         return set()
-    return pending - set(public_documents().filter(pk__in=pending).values_list("pk", flat=True))
+    return pending - {pk for (pk,) in PUBLIC_IDS.rows(sorted(pending))}
 
 
 def mark_changed(document_ids: Iterable[int]) -> None:

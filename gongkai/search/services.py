@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString
 
 from gongkai.core.errors import DomainError
+from gongkai.core.prepared import PreparedQuery
 from gongkai.orgs.models import Agency
 from gongkai.publishing.filters import DocumentFilters
 from gongkai.publishing.models import Revision
@@ -39,7 +40,7 @@ from gongkai.search.backends.base import (
     SearchBackend,
     Unit,
 )
-from gongkai.search.indexing import mark_changed, stale_ids
+from gongkai.search.indexing import PUBLIC_IDS, mark_changed, stale_ids
 from gongkai.search.lexicon import Lexicon
 from gongkai.search.models import SearchQueryStat
 from gongkai.search.query import Analysis, analyze
@@ -322,17 +323,20 @@ class PublicDoc:
 _DOC_FIELDS = ("pk", "index_no", "published_on", "validity", "kind", "agency__name", "live_revision_id",
                "live_revision__title", "live_revision__doc_number", "live_revision__other_issuers",
                "live_revision__body_text")
+# The rows a result shows, read through the visibility rule by id (compiled once: see core.prepared).
+_PUBLIC_ROWS = PreparedQuery(lambda ids: public_documents().filter(pk__in=ids).values(*_DOC_FIELDS))
+_ISSUER_NAMES = PreparedQuery(lambda ids: Revision.issuing_agencies.through.objects.filter(revision_id__in=ids)
+                              .order_by("agency__order", "agency_id").values_list("revision_id", "agency__name"))
+_AGENCIES = PreparedQuery(lambda ids: Agency.objects.filter(pk__in=ids).values_list("pk", "code", "name"))
 
 
 def _public_documents(ids: list[int]) -> dict[int, PublicDoc]:
     """The public documents among `ids`, in two plain queries (rows, then issuing agencies' names)."""
     if not ids:
         return {}
-    rows = list(public_documents().filter(pk__in=ids).values(*_DOC_FIELDS))
+    rows = _PUBLIC_ROWS.dicts(ids, _DOC_FIELDS)
     names: dict[int, list[str]] = {}
-    through = Revision.issuing_agencies.through
-    for revision_id, name in (through.objects.filter(revision_id__in=[r["live_revision_id"] for r in rows])
-                              .order_by("agency__order", "agency_id").values_list("revision_id", "agency__name")):
+    for revision_id, name in _ISSUER_NAMES.rows([r["live_revision_id"] for r in rows]):
         names.setdefault(revision_id, []).append(name)
     docs = {}
     for r in rows:
@@ -358,7 +362,7 @@ def _run(backend: SearchBackend, query: EngineQuery) -> tuple[EngineResult, dict
         if not stale and len(ids) < result.count <= VERIFY_ALL:
             everything = backend.search(replace(query, offset=0, limit=result.count, facets=False))
             others = [h.id for h in everything.hits if h.id not in docs]
-            public = set(public_documents().filter(pk__in=others).values_list("pk", flat=True))
+            public = {pk for (pk,) in PUBLIC_IDS.rows(others)}
             stale = [pk for pk in others if pk not in public]
         if not stale:
             return result, docs
@@ -381,8 +385,8 @@ def _result(doc: PublicDoc, score: float, terms: list[str]) -> Result:
 
 def _facets(raw: dict[str, list[tuple[str, int]]], params: SearchParams) -> dict[str, list[FacetValue]]:
     out: dict[str, list[FacetValue]] = {}
-    agencies = {str(a["pk"]): a for a in Agency.objects.filter(pk__in=[v for v, _ in raw.get("agency", [])])
-                .values("pk", "code", "name")}
+    agencies = {str(pk): {"code": code, "name": name}
+                for pk, code, name in _AGENCIES.rows([int(v) for v, _ in raw.get("agency", [])])}
     for name in FACET_FIELDS:
         public_name = "subject" if name == "subject_top" else name
         chosen = getattr(params, public_name)

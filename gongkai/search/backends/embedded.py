@@ -25,7 +25,7 @@ from pathlib import Path
 
 import tantivy
 
-from gongkai.search import text
+from gongkai.search import parallel, text
 from gongkai.search.backends.base import (
     FACET_FIELDS,
     Alternative,
@@ -37,7 +37,7 @@ from gongkai.search.backends.base import (
     Unit,
 )
 
-SCHEMA_VERSION = "5"
+SCHEMA_VERSION = "6"
 # Title matches outweigh body matches: a document named after the query is what a searcher wants.
 TITLE_BOOST = 4.0
 BODY_BOOST = 1.0
@@ -81,17 +81,21 @@ def _write_atomic(path: Path, value: str) -> None:
     os.replace(tmp, path)
 
 
-def to_tantivy(doc: IndexDoc) -> tantivy.Document:
-    """The tantivy document for one IndexDoc (segmentation happens here, the same as at query time)."""
+def analyse(doc: IndexDoc) -> tuple[str, str, str, str, str]:
+    """The analysed text fields of a document (segmentation happens here, the same as at query time)."""
     core = text.compact(doc.title)
+    return (text.char_tokens(core), text.bigram_tokens(core), text.bigram_tokens(text.initials(core)),
+            text.word_tokens(doc.title), text.word_tokens("\n".join([doc.title, *doc.tags, doc.body])))
+
+
+def to_tantivy(doc: IndexDoc, analysed: tuple[str, str, str, str, str] | None = None) -> tantivy.Document:
+    """The tantivy document for one IndexDoc (analysed here unless `analysed` is given)."""
     out = tantivy.Document()
     out.add_unsigned("id", doc.id)
     out.add_unsigned("rev", doc.revision_id)
-    out.add_text("title_ch", text.char_tokens(core))
-    out.add_text("title_bg", text.bigram_tokens(core))
-    out.add_text("title_ini", text.bigram_tokens(text.initials(core)))
-    out.add_text("title_words", text.word_tokens(doc.title))
-    out.add_text("body", text.word_tokens("\n".join([doc.title, *doc.tags, doc.body])))
+    for name, value in zip(("title_ch", "title_bg", "title_ini", "title_words", "body"),
+                           analysed or analyse(doc), strict=True):
+        out.add_text(name, value)
     for key in doc.keys:
         out.add_text("keys", key)
     out.add_text("agency", str(doc.agency))
@@ -374,8 +378,8 @@ class EmbeddedBackend(SearchBackend):
         writer = self._writer(index, heap, threads)
         count = 0
         try:
-            for doc in docs:
-                writer.add_document(to_tantivy(doc))
+            for doc, fields in parallel.analysed(docs, analyse):
+                writer.add_document(to_tantivy(doc, fields))
                 count += 1
             writer.commit()
             writer.wait_merging_threads()

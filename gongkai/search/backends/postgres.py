@@ -18,7 +18,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, transaction
 
 from gongkai.publishing.visibility import public_documents
-from gongkai.search import text
+from gongkai.search import parallel, text
 from gongkai.search.backends.base import (
     FACET_FIELDS,
     EngineQuery,
@@ -283,8 +283,7 @@ class PostgresBackend(SearchBackend):
                 "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s::tsvector, %s::tsvector)", batch)
             batch.clear()
 
-        for doc in docs:
-            title_tsv, body_tsv = tsvector_literals(doc)
+        for doc, (title_tsv, body_tsv) in parallel.analysed(docs, tsvector_literals):
             batch.append((doc.id, doc.revision_id, doc.title, doc.agency, "\n".join(doc.issuers), "\n".join(doc.tags),
                           doc.subject, doc.subject_top, doc.doc_type, doc.year, doc.validity, doc.kind,
                           doc.published_on, title_tsv, body_tsv))
