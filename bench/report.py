@@ -6,6 +6,8 @@ import datetime as dt
 import os
 import platform
 import re
+import statistics
+import time
 from pathlib import Path
 
 BENCHMARKS = Path(__file__).resolve().parent.parent / "BENCHMARKS.md"
@@ -25,6 +27,19 @@ def machine() -> str:
     mem_gb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     return (f"{dt.date.today():%Y-%m-%d} · {cpu} · {os.cpu_count()} cores · {mem_gb:.0f} GiB RAM · "
             f"Python {platform.python_version()}")
+
+
+def cpu_reference(rounds: int = 5) -> float:
+    """Milliseconds a fixed pure-Python loop takes (median of `rounds`): how fast this machine ran at the
+    time, so that figures from different runs and machines can be compared."""
+    timings = []
+    for _ in range(rounds):
+        started = time.perf_counter()
+        total = 0
+        for i in range(2_000_000):
+            total += i
+        timings.append((time.perf_counter() - started) * 1000)
+    return statistics.median(timings)
 
 
 def write_section(name: str, body: str) -> None:

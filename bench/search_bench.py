@@ -13,7 +13,9 @@
 2. Ingest: `gongkai search rebuild` runs as a child process: documents/s and the child's peak RSS.
 3. Query latency through the HTTP API of the real server (`gongkai serve`, loopback only) at concurrency
    1 and 16 with facets on, a bounded number of requests, and the raw tantivy time (search + count +
-   facet aggregation) of the same final queries in the same run.
+   facet aggregation) of the same final query, timed just before each concurrency-1 request so that both
+   figures come from the same moments (this machine's speed drifts). A fixed pure-Python loop is timed
+   before and after the run, so figures from different runs and machines can be compared.
 """
 
 from __future__ import annotations
@@ -25,7 +27,6 @@ import http.client
 import json
 import math
 import os
-import platform
 import random
 import re
 import shutil
@@ -40,6 +41,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # bench/report.py, shared by the benchmarks
+from report import cpu_reference, machine, write_section  # noqa: E402
+
 CORPUS = ROOT.parent / "shared" / "corpus" / "laws.jsonl.gz"
 BENCHMARKS = ROOT / "BENCHMARKS.md"
 SEED = 20240716
@@ -269,9 +272,12 @@ def _percentiles(samples: list[float]) -> dict:
     return {"p50": at(50), "p95": at(95), "p99": at(99), "mean": statistics.fmean(ordered), "n": len(ordered)}
 
 
-def http_latency(port: int, queries: list[str], requests: int, concurrency: int) -> dict:
-    """GET /api/v1/search (facets on) from `concurrency` threads with keep-alive connections."""
+def http_latency(port: int, queries: list[str], requests: int, concurrency: int, raw=None) -> dict:
+    """GET /api/v1/search (facets on) from `concurrency` threads with keep-alive connections. With `raw`
+    (concurrency 1), the raw engine is timed on the same query just before each request, so both figures
+    come from the same moments of a machine whose speed drifts."""
     latencies: list[float] = []
+    raw_timings: list[float] = []
     lock = threading.Lock()
     counter = iter(range(requests))
     errors = []
@@ -282,6 +288,8 @@ def http_latency(port: int, queries: list[str], requests: int, concurrency: int)
         for i in counter:
             q = queries[i % len(queries)]
             path = "/api/v1/search?" + urllib.parse.urlencode({"q": q, "page_size": 10})
+            if raw is not None:
+                raw_timings.append(raw(i % len(queries)))
             started = time.perf_counter()
             try:
                 conn.request("GET", path)
@@ -308,34 +316,34 @@ def http_latency(port: int, queries: list[str], requests: int, concurrency: int)
     wall = time.perf_counter() - started
     result = _percentiles([x * 1000 for x in latencies])
     result.update(throughput=len(latencies) / wall, errors=len(errors), concurrency=concurrency)
+    if raw is not None:
+        result["raw"] = _percentiles(raw_timings)
+        result["raw"]["median_hits"] = raw.median_hits
     return result
 
 
-def raw_engine(queries: list[str], rounds: int) -> dict:
-    """The same final queries straight on tantivy: search with count, then the facet aggregation."""
-    from gongkai.search import services
-    from gongkai.search.backends import get_backend
-    from gongkai.search.backends.base import FACET_FIELDS
-    from gongkai.search.backends.embedded import FACET_SIZE, build_query
+class RawEngine:
+    """The final query of each search straight on tantivy, through the same engine calls the backend
+    makes (embedded.execute: the page of hits with the count, and the facet aggregation beside it on a
+    second thread); the queries are planned by our code beforehand, outside the timing."""
 
-    backend = get_backend()
-    planned = [services.plan(services.SearchParams(q=q, page_size=10), backend).query for q in queries]
-    aggs = {name: {"terms": {"field": name, "size": 100 if name == "year" else FACET_SIZE}} for name in FACET_FIELDS}
-    searcher = backend.searcher()
-    timings, counts = [], []
-    for _ in range(rounds):
-        for eq in planned:
-            tq = build_query(eq)
-            started = time.perf_counter()
-            result = searcher.search(tq, 10, count=True)
-            searcher.fast_field_values("id", [a for _, a in result.hits])
-            if result.count:
-                searcher.aggregate(tq, aggs)
-            timings.append((time.perf_counter() - started) * 1000)
-            counts.append(result.count)
-    out = _percentiles(timings)
-    out["median_hits"] = statistics.median(counts)
-    return out
+    def __init__(self, queries: list[str]) -> None:
+        from gongkai.search import services
+        from gongkai.search.backends import get_backend
+        from gongkai.search.backends.embedded import build_query, execute
+
+        backend = get_backend()
+        self.execute = execute
+        self.searcher = backend.searcher()
+        self.planned = [services.plan(services.SearchParams(q=q, page_size=10), backend).query for q in queries]
+        self.queries = [build_query(eq) for eq in self.planned]
+        self.median_hits = statistics.median(execute(self.searcher, tq, eq).count
+                                             for tq, eq in zip(self.queries, self.planned, strict=True))
+
+    def __call__(self, i: int) -> float:
+        started = time.perf_counter()
+        self.execute(self.searcher, self.queries[i], self.planned[i]).facet_counts()
+        return (time.perf_counter() - started) * 1000
 
 
 def _free_port() -> int:
@@ -361,26 +369,20 @@ def serve(data_dir: Path, port: int, workers: int, threads: int) -> subprocess.P
     raise SystemExit("the server did not start")
 
 
-def machine() -> dict:
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")), platform.processor())
-    mem = next(int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
-               if line.startswith("MemTotal"))
-    return {"cores": os.cpu_count(), "ram_gb": mem / 1024 / 1024, "cpu": cpu, "python": platform.python_version()}
-
-
 def _mb(n: float) -> str:
     return f"{n / 1024 / 1024:,.0f} MB"
 
 
-def report(args, info: dict, load_seconds: float, ing: dict, http1: dict, http16: dict, raw: dict,
+def report(args, info: str, cpu: tuple[float, float], load_seconds: float, ing: dict, http1: dict, http16: dict,
            server_config: str) -> str:
+    raw = http1["raw"]
     ratio50 = http1["p50"] / raw["p50"] if raw["p50"] else float("nan")
     ratio95 = http1["p95"] / raw["p95"] if raw["p95"] else float("nan")
     ok = lambda cond: "✅" if cond else "❌"  # noqa: E731
     lines = [
-        f"Measured {dt.date.today().isoformat()} on {info['cores']} cores, {info['ram_gb']:.0f} GB RAM, "
-        f"{info['cpu']}, Python {info['python']}; `bench/search_bench.py --docs {args.docs}` (seed {args.seed}).",
+        f"Measured {info}; `bench/search_bench.py --docs {args.docs}` (seed {args.seed}). Machine speed: a fixed "
+        f"pure-Python loop (bench/report.py `cpu_reference`) took {cpu[0]:.0f} ms before the run and {cpu[1]:.0f} ms "
+        "after it (lower is faster; compare runs by it).",
         "",
         "| measure | value | target |",
         "|---|---:|---|",
@@ -396,7 +398,8 @@ def report(args, info: dict, load_seconds: float, ing: dict, http1: dict, http16
         f"p95 ≤ 50 ms {ok(http1['p95'] <= 50)} |",
         f"| same, concurrency 16: p50 / p95 / p99 | {http16['p50']:.1f} / {http16['p95']:.1f} / "
         f"{http16['p99']:.1f} ms ({http16['n']} requests, {http16['throughput']:.0f}/s) | |",
-        f"| raw tantivy for the same final queries (search + count + facets): p50 / p95 / p99 | "
+        f"| raw tantivy, the same final query timed just before each c=1 request (search + count + facets): "
+        f"p50 / p95 / p99 | "
         f"{raw['p50']:.1f} / {raw['p95']:.1f} / {raw['p99']:.1f} ms (median {raw['median_hits']:,.0f} hits) | |",
         f"| our overhead: HTTP c=1 ÷ raw engine, at p50 / p95 | {ratio50:.1f}× / {ratio95:.1f}× | "
         f"≤ 2×: p50 {ok(ratio50 <= 2)} p95 {ok(ratio95 <= 2)} |",
@@ -406,10 +409,11 @@ def report(args, info: dict, load_seconds: float, ing: dict, http1: dict, http16
         f"in the benchmark process over loopback with keep-alive. Queries: {args.query_count} fixed queries cycled "
         "(topics and title fragments of the generated documents, document numbers in two bracket styles, and "
         "typos, full pinyin, initials, everyday phrases, long questions and partial titles from the evaluation set); "
-        "every request also writes the anonymised search log.",
+        "every request also counts in the anonymised search log (written in batches).",
         "",
-        "The raw engine column times only the final query of each search (tantivy search with count, the id "
-        "fast field and the facet aggregation). The HTTP figure also holds everything around it: query "
+        "The raw engine row times only the engine calls of the final query of each search (the page of hits "
+        "with the count and the id fast field, and the facet aggregation beside it on a second thread, as "
+        "the backend runs them). The HTTP figure also holds everything around it: query "
         "understanding, the extra engine probes for typo and pinyin correction, reading the hits back through "
         "the visibility rule in SQLite, snippets and highlighting, JSON, the search log and HTTP itself.",
     ]
@@ -418,8 +422,6 @@ def report(args, info: dict, load_seconds: float, ing: dict, http1: dict, http16
 
 def write_benchmarks(section: str) -> None:
     """Replace this benchmark's section of BENCHMARKS.md, leaving the others as they are."""
-    from report import write_section
-
     write_section("search", "## Search: ingest, index size and query latency at scale\n\n" + section)
 
 
@@ -439,7 +441,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     data_dir = args.data_dir or Path(f"/tmp/gongkai-search-bench-{args.docs}")
     info = machine()
-    print(f"machine: {info}", flush=True)
+    cpu_before = cpu_reference()
+    print(f"machine: {info}; cpu reference {cpu_before:.0f} ms", flush=True)
     marker = data_dir / "loaded.json"
     if not (args.reuse and marker.exists()):
         shutil.rmtree(data_dir, ignore_errors=True)
@@ -466,19 +469,22 @@ def main(argv: list[str] | None = None) -> int:
     args.query_count = len(queries)
     port = _free_port()
     server_config = f"--workers {args.workers} --threads {args.threads} --no-worker"
+    raw = RawEngine(queries)
     server = serve(data_dir, port, args.workers, args.threads)
     try:
         http_latency(port, queries, len(queries) * args.workers, args.workers)  # warm every worker
-        http1 = http_latency(port, queries, args.requests, 1)
+        for i in range(len(queries)):
+            raw(i)  # and the raw engine's reader
+        http1 = http_latency(port, queries, args.requests, 1, raw)
         print(f"  HTTP c=1: {http1}", flush=True)
         http16 = http_latency(port, queries, args.requests * 2, 16)
         print(f"  HTTP c=16: {http16}", flush=True)
     finally:
         server.terminate()
         server.wait(timeout=30)
-    raw = raw_engine(queries, max(1, args.requests // len(queries)))
-    print(f"  raw engine: {raw}", flush=True)
-    section = report(args, info, load_seconds, ing, http1, http16, raw, server_config)
+    cpu_after = cpu_reference()
+    print(f"  cpu reference after: {cpu_after:.0f} ms", flush=True)
+    section = report(args, info, (cpu_before, cpu_after), load_seconds, ing, http1, http16, server_config)
     print(section)
     if not args.no_write:
         write_benchmarks(section)

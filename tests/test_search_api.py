@@ -8,6 +8,7 @@ import re
 import pytest
 
 from gongkai.search import searchlog, services, synonyms
+from gongkai.search.api import SearchOut
 from gongkai.search.indexing import rebuild_index
 from gongkai.search.models import SearchQueryStat, Synonym
 from tests import factories
@@ -42,6 +43,10 @@ def test_search_api_shape(client, library):
     assert "<mark>" in first["snippet"] and first["score"] > 0
     assert set(body["facets"]) == {"agency", "issuer", "subject", "doc_type", "year", "validity", "kind", "tag"}
     assert {"value": "repealed", "label": "废止", "count": 1} in body["facets"]["validity"]
+    # The response is rendered without re-validation, so check here that it is what the schema documents.
+    checked = SearchOut.model_validate(body).model_dump(mode="json")
+    assert checked == body and "published_on" in first and first["published_on"][:2] == "20"
+    assert "最低生活保障" in client.get("/api/v1/search", {"q": "最低生活保障"}).content.decode(), "no \\u escapes"
 
 
 def test_search_api_filters_sort_and_correction(client, library):

@@ -258,7 +258,7 @@ class BackendContract:
         unit = Unit([Alternative("公积金", ["公积", "公积金"])])
         result = backend.search(EngineQuery(units=[unit], min_match=1, limit=5, facets=True))
         assert [h.id for h in result.hits] == [library["housing_fund"].pk]
-        assert result.facets["doc_type"] == [("通知", 1)]
+        assert result.facet_counts()["doc_type"] == [("通知", 1)]
         title_only = backend.search(EngineQuery(units=[Unit([Alternative("政务公开", ["政务", "公开"])])],
                                                 min_match=1, title_only=True))
         assert title_only.count == 0

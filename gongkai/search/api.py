@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
+from django.http import HttpResponse
 from ninja import Query, Router, Schema
+from ninja.responses import NinjaJSONEncoder
 from pydantic import BaseModel, Field
 
 from gongkai.search import services
@@ -75,7 +78,7 @@ def search(request, q: Query[SearchQuery]):
                                    doc_type=q.doc_type, year=q.year, validity=q.validity, kind=q.kind,
                                    issuer=q.issuer, tag=q.tag, sort=q.sort, correct=q.correct)
     found = services.search(params)
-    return {
+    payload = {
         "count": found.count, "query": found.query, "corrected_query": found.corrected_query,
         "results": [{"id": r.id, "title": r.title, "doc_number": r.doc_number, "url": r.url, "snippet": str(r.snippet),
                      "score": r.score, "index_no": r.index_no, "issuer": r.issuer, "published_on": r.published_on,
@@ -83,6 +86,10 @@ def search(request, q: Query[SearchQuery]):
         "facets": {name: [{"value": v.value, "label": v.label, "count": v.count} for v in values]
                    for name, values in found.facets.items()},
     }
+    # Rendered as built: re-validating every hit and facet bucket against SearchOut on each search cost
+    # more than reading the hits; tests check that responses match the schema.
+    return HttpResponse(json.dumps(payload, cls=NinjaJSONEncoder, ensure_ascii=False),
+                        content_type="application/json; charset=utf-8")
 
 
 @router.get("/suggest", response=SuggestOut, summary="检索词推荐（边输边提示）")

@@ -498,7 +498,7 @@ def search(params: SearchParams, *, record: bool = True) -> SearchResponse:
         record_query(planned.typed, result.count)
     return SearchResponse(query=planned.typed, corrected_query=planned.corrected,
                           correction_kind=planned.correction_kind, count=result.count, results=results,
-                          facets=_facets(result.facets, params), page=params.page, page_size=params.page_size,
+                          facets=_facets(result.facet_counts(), params), page=params.page, page_size=params.page_size,
                           relaxed=relaxed)
 
 

@@ -91,6 +91,9 @@ def _database() -> dict:
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": str(DATA_DIR / "gongkai.sqlite3"),
+        # Each server thread keeps its connection: opening one (Django's functions, the PRAGMAs) cost more
+        # than a whole search's queries.
+        "CONN_MAX_AGE": 600,
         # WAL lets readers proceed while a writer commits; IMMEDIATE avoids lock upgrades mid-transaction.
         "OPTIONS": {
             "transaction_mode": "IMMEDIATE",

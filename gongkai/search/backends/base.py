@@ -10,6 +10,7 @@ import datetime as dt
 import threading
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Future
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -100,6 +101,14 @@ class EngineResult:
     count: int
     hits: list[Hit]
     facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+    # Facet counts still being computed (a backend may count them beside the caller's own work).
+    pending: Future | None = field(default=None, repr=False, compare=False)
+
+    def facet_counts(self) -> dict[str, list[tuple[str, int]]]:
+        """The facet counts, waiting for them if they are still being computed."""
+        if self.pending is not None:
+            self.facets, self.pending = self.pending.result(), None
+        return self.facets
 
 
 class SearchBackend(ABC):
