@@ -146,3 +146,22 @@ def test_a_crash_mid_update_leaves_the_index_and_its_bookkeeping_consistent(team
     sync_index()
     assert backend.indexed_ids() == set()
     assert IndexChange.objects.filter(pk__gt=backend.applied_change()).count() == 0
+
+
+def test_renaming_an_agency_reindexes_its_documents_as_issuer(team, agency, django_capture_on_commit_callbacks):
+    rebuild_index()
+    with django_capture_on_commit_callbacks(execute=True):
+        doc = factories.make_document(team, agency, title="关于发放高龄津贴的通知", body="<p>高龄津贴按月发放。</p>")
+    old_name = agency.name
+    assert found("高龄津贴", issuer=old_name) == [doc.live_revision.title]
+    with django_capture_on_commit_callbacks(execute=True):
+        agency.name = "示例市民政和养老服务局"
+        agency.save()
+    assert found("高龄津贴", issuer="示例市民政和养老服务局") == ["关于发放高龄津贴的通知"]
+    assert found("高龄津贴", issuer=old_name) == []
+    response = services.search(services.SearchParams(q="高龄津贴"), record=False)
+    assert [v.value for v in response.facets["issuer"]] == ["示例市民政和养老服务局"]
+    before = IndexChange.objects.count()
+    with django_capture_on_commit_callbacks(execute=True):
+        agency.save()  # saved without a new name: nothing to reindex
+    assert IndexChange.objects.count() == before
