@@ -6,12 +6,14 @@ from __future__ import annotations
 import pytest
 
 from gongkai.publishing.models import Document
+from gongkai.publishing.states import State
 from gongkai.publishing.visibility import public_documents
 from gongkai.search import services
 from gongkai.search.backends import get_backend
 from gongkai.search.backends.base import IndexDoc
-from gongkai.search.indexing import keys_for
+from gongkai.search.indexing import keys_for, rebuild_index, sync_index
 from gongkai.search.models import IndexChange
+from tests import factories
 from tests.test_visibility_leaks import MARKER, planted  # noqa: F401 - the fixture plants every state
 
 
@@ -55,3 +57,16 @@ def test_worst_stale_index_leaks_nothing(client, planted):  # noqa: F811
         assert MARKER not in client.get("/api/v1/suggest", {"q": prefix}).content.decode()
     assert MARKER not in client.get("/api/v1/search/hot").content.decode()
     assert MARKER not in client.get("/search/").content.decode()
+
+
+def test_verified_result_sets_are_checked_again_when_the_index_changes(team, agency):
+    docs = [factories.make_document(team, agency, title=f"关于第{i}批高龄津贴发放的通知") for i in range(12)]
+    rebuild_index()
+    first = services.search(services.SearchParams(q="高龄津贴", page_size=5), record=False)
+    assert first.count == 12, "every id of the small result set was checked against the database"
+    # A change behind the outbox's back (no signal, no change row): the next index change re-checks.
+    Document.objects.filter(pk=docs[0].pk).update(state=State.WITHDRAWN)
+    factories.make_document(team, agency, title="关于做好防汛工作的通知")
+    sync_index()
+    again = services.search(services.SearchParams(q="高龄津贴", page_size=5), record=False)
+    assert again.count == 11 and docs[0].pk not in {r.id for r in again.results}

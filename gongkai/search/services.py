@@ -213,7 +213,7 @@ def _strict_count(backend: SearchBackend, analysis: Analysis, filters: dict, exc
     if analysis.empty:
         return 0
     query = EngineQuery(units=analysis.units, min_match=len(analysis.units), keys=analysis.keys,
-                        filters=filters, exclude_ids=excluded, limit=1, title_only=title_only)
+                        filters=filters, exclude_ids=excluded, limit=1, title_only=title_only, count_only=True)
     return backend.search(query).count
 
 
@@ -223,7 +223,7 @@ def _title_phrase_count(backend: SearchBackend, phrase: str, filters: dict, excl
     if not core:
         return 0
     query = EngineQuery(units=[Unit([Alternative(core, [])])], min_match=1, filters=filters,
-                        exclude_ids=excluded, limit=1, title_only=True)
+                        exclude_ids=excluded, limit=1, title_only=True, count_only=True)
     return backend.search(query).count
 
 
@@ -350,6 +350,26 @@ def _public_documents(ids: list[int]) -> dict[int, PublicDoc]:
     return docs
 
 
+# Result sets checked id by id, per index generation. Any later change to one of their documents is an
+# outbox row, which puts the document in the query's excluded ids if it is no longer public, so the
+# query (and its key) changes and is checked again.
+_verified_sets: dict[str, object] = {"generation": None, "keys": set()}
+_verified_lock = threading.Lock()
+MAX_VERIFIED = 10_000
+
+
+def _verified(backend: SearchBackend, query: EngineQuery, add: bool = False) -> bool:
+    """Whether every id of `query`'s result set was found public in this index generation (or record it)."""
+    key = repr(replace(query, offset=0, limit=0, facets=False))
+    generation = backend.generation()
+    with _verified_lock:
+        if _verified_sets["generation"] != generation or len(_verified_sets["keys"]) >= MAX_VERIFIED:
+            _verified_sets.update(generation=generation, keys=set())
+        if add:
+            _verified_sets["keys"].add(key)
+        return key in _verified_sets["keys"]
+
+
 def _run(backend: SearchBackend, query: EngineQuery) -> tuple[EngineResult, dict[int, PublicDoc]]:
     """Run a query and read its hits through the visibility rule. Stale hits are excluded and the query
     re-run, so counts and facets never include them either; when the whole result set is small, every
@@ -359,11 +379,13 @@ def _run(backend: SearchBackend, query: EngineQuery) -> tuple[EngineResult, dict
         ids = [h.id for h in result.hits]
         docs = _public_documents(ids)
         stale = [pk for pk in ids if pk not in docs]
-        if not stale and len(ids) < result.count <= VERIFY_ALL:
+        if not stale and len(ids) < result.count <= VERIFY_ALL and not _verified(backend, query):
             everything = backend.search(replace(query, offset=0, limit=result.count, facets=False))
             others = [h.id for h in everything.hits if h.id not in docs]
             public = {pk for (pk,) in PUBLIC_IDS.rows(others)}
             stale = [pk for pk in others if pk not in public]
+            if not stale:
+                _verified(backend, query, add=True)
         if not stale:
             return result, docs
         log.warning("search index is stale for documents %s; reindexing them", stale)
@@ -542,6 +564,7 @@ def clear_caches() -> None:
     """Forget cached hot searches and the lexicon (after bulk changes, and between tests)."""
     _hot_cache.update(at=0.0, day=None, values=[])
     _lexicon.update(key=None, built=0.0, lexicon=Lexicon({}))
+    _verified_sets.update(generation=None, keys=set())
 
 
 def related_searches(query: str, limit: int = 8) -> list[str]:

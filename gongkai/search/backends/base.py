@@ -84,6 +84,7 @@ class EngineQuery:
     title_only: bool = False
     initials: str = ""  # pinyin initials that a title must contain (zfxxgk), matched as one more unit
     match_all: bool = False  # no query words: every document passing the filters (browsing)
+    count_only: bool = False  # only the count is read (a probe): the backend may skip scoring
 
     @property
     def empty(self) -> bool:
