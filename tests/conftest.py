@@ -19,3 +19,25 @@ def team(agency):
 @pytest.fixture
 def published(team, agency):
     return factories.make_document(team, agency)
+
+
+@pytest.fixture
+def fresh_search(settings, tmp_path):
+    """A search index of the test's own, with no cached lexicon, synonyms or verified results from others."""
+    from gongkai.search import services, synonyms
+
+    settings.GONGKAI_SEARCH_DIR = str(tmp_path / "search")
+    services.clear_caches()
+    synonyms.reset_cache()
+    yield
+    services.clear_caches()
+
+
+@pytest.fixture
+def fresh_cache():
+    """An empty shared cache (rate-limit windows) before and after the test."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 import pytest
-from django.core.cache import cache
 from django.test import override_settings
 from django.utils import timezone
 
@@ -13,14 +12,7 @@ from gongkai.disclosure import services
 from gongkai.disclosure.models import Application
 from tests.disclosure_factories import CREDIT_CODE, RESIDENT_ID, disclosure_team, make_application
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 
 
 def payload(agency, /, **overrides) -> dict:

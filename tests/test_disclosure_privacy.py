@@ -7,7 +7,6 @@ import json
 import logging
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 
 from gongkai.core.models import AuditEntry
@@ -17,17 +16,10 @@ from gongkai.disclosure.rules import FeeBasis, PauseKind
 from tests.disclosure_factories import disclosure_team, make_application, resident_id
 
 D = dt.date.fromisoformat
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 
 NAME, PHONE, EMAIL, ADDRESS = "司马光明", "13987654321", "sima@example.org", "示例市西城区砸缸巷88号"
 ID = resident_id(42)
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def test_masks():

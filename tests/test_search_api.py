@@ -14,14 +14,7 @@ from gongkai.search.models import SearchQueryStat, Synonym
 from tests import factories
 from tests.test_search_backends import make_library
 
-
-@pytest.fixture(autouse=True)
-def _fresh_index(settings, tmp_path):
-    settings.GONGKAI_SEARCH_DIR = str(tmp_path / "search")
-    services.clear_caches()
-    synonyms.reset_cache()
-    yield
-    services.clear_caches()
+pytestmark = pytest.mark.usefixtures("fresh_search")
 
 
 @pytest.fixture

@@ -88,13 +88,8 @@ class BackendContract:
     backend = ""
 
     @pytest.fixture(autouse=True)
-    def _use_backend(self, settings, tmp_path):
+    def _use_backend(self, settings, fresh_search):
         settings.GONGKAI_SEARCH_BACKEND = self.backend
-        settings.GONGKAI_SEARCH_DIR = str(tmp_path / "search")
-        services.clear_caches()
-        synonyms.reset_cache()
-        yield
-        services.clear_caches()
 
     def test_only_public_documents_are_indexed(self, team, agency, library):
         draft = factories.make_document(team, agency, publish=False, title="最低生活保障草稿")

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import pytest
 
-from gongkai.search import services
 from tests import factories
 from tests.browser import launch_chromium
 
@@ -13,9 +12,7 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def site(transactional_db, live_server, settings, tmp_path):
-    settings.GONGKAI_SEARCH_DIR = str(tmp_path / "search")
-    services.clear_caches()
+def site(transactional_db, live_server, fresh_search):
     root = factories.make_agency("11000000SRCH0001X", "检索市人民政府", kind="government")
     agency = factories.make_agency("11000000SRCH0002X", "检索市住房公积金管理中心", parent=root)
     team = factories.make_team(agency)
@@ -24,8 +21,7 @@ def site(transactional_db, live_server, settings, tmp_path):
                             body="<p>职工住房公积金缴存基数按上一年度月平均工资确定。</p>")
     factories.make_document(team, agency, title="检索市政府信息公开工作年度报告",
                             body="<p>本年度政府信息公开工作情况如下。</p>")
-    yield live_server.url
-    services.clear_caches()
+    return live_server.url
 
 
 def test_suggestions_by_keyboard_then_results(site):

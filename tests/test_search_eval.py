@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from gongkai.search import evaluation, services, synonyms
+from gongkai.search import evaluation
 from gongkai.search.evaluation import DEFAULT_CORPUS, KINDS, QUERIES, load_queries, load_thresholds
 
 pytestmark = [
@@ -29,10 +29,7 @@ def test_evaluation_set_is_large_and_covers_every_kind():
     assert len({(q.kind, q.query) for q in queries}) == len(queries), "no duplicate queries"
 
 
-def test_quality_stays_above_thresholds(db, settings, tmp_path, capsys):
-    settings.GONGKAI_SEARCH_DIR = str(tmp_path / "search")
-    services.clear_caches()
-    synonyms.reset_cache()
+def test_quality_stays_above_thresholds(db, fresh_search, capsys):
     indexed = evaluation.prepare_corpus(DEFAULT_CORPUS)
     assert indexed == 3419
     titles = {json.loads(line)["title"] for line in _corpus_lines()}

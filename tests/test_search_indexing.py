@@ -24,12 +24,7 @@ from tests import factories
 ROOT = Path(__file__).resolve().parent.parent
 
 
-@pytest.fixture(autouse=True)
-def _fresh_index(settings, tmp_path):
-    settings.GONGKAI_SEARCH_DIR = str(tmp_path / "search")
-    services.clear_caches()
-    yield
-    services.clear_caches()
+pytestmark = pytest.mark.usefixtures("fresh_search")
 
 
 def found(q: str, **kwargs) -> list[str]:

@@ -16,13 +16,7 @@ from gongkai.search.models import IndexChange
 from tests import factories
 from tests.test_visibility_leaks import MARKER, planted  # noqa: F401 - the fixture plants every state
 
-
-@pytest.fixture(autouse=True)
-def _fresh_index(settings, tmp_path):
-    settings.GONGKAI_SEARCH_DIR = str(tmp_path / "search")
-    services.clear_caches()
-    yield
-    services.clear_caches()
+pytestmark = pytest.mark.usefixtures("fresh_search")
 
 
 def _everything() -> list[IndexDoc]:
