@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.db import DatabaseError
 
 from gongkai.search import searchlog, services, synonyms
 from gongkai.search.api import SearchOut
@@ -180,3 +181,20 @@ def test_starter_dictionary_is_installed(db):
     assert "低保" in dictionary.alternatives("最低生活保障"), "两向"
     assert "诉讼" in dictionary.alternatives("打官司")
     assert "打官司" not in dictionary.alternatives("诉讼"), "colloquial phrases are one-way"
+
+
+def test_search_log_keeps_counts_when_the_database_refuses_a_batch(db, settings, monkeypatch):
+    settings.GONGKAI_SEARCH_LOG_FLUSH_SECONDS = 3600
+    log = searchlog.SearchLog()
+    log.add("住房公积金", 5)
+
+    def refuse(*args):
+        log.add("住房公积金", 0)  # another thread searches while the batch is being written, finding nothing
+        raise DatabaseError("database is locked")
+
+    monkeypatch.setattr(searchlog, "_write", refuse)
+    log.flush()
+    monkeypatch.undo()
+    log.flush()
+    stat = SearchQueryStat.objects.get(query="住房公积金")
+    assert (stat.searches, stat.zero_results, stat.last_count) == (2, 1, 0), "the newer result size wins"

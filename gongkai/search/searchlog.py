@@ -95,10 +95,12 @@ class SearchLog:
             log.warning("could not write the search log; keeping %d queries for later", len(pending), exc_info=True)
             with self._lock:
                 for key, tally in pending.items():
-                    mine = self._pending.setdefault(key, _Tally())
-                    mine.searches += tally.searches
-                    mine.zero_results += tally.zero_results
-                    mine.last_count = mine.last_count or tally.last_count
+                    newer = self._pending.get(key)
+                    if newer is None:
+                        self._pending[key] = tally
+                    else:  # counted since: add the older counts, keep the newer result size
+                        newer.searches += tally.searches
+                        newer.zero_results += tally.zero_results
 
 
 search_log = SearchLog()
