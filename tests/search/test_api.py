@@ -13,7 +13,7 @@ from gongkai.search.api import SearchOut
 from gongkai.search.indexing import rebuild_index
 from gongkai.search.models import SearchQueryStat, Synonym
 from tests import factories
-from tests.test_search_backends import make_library
+from tests.search.test_backends import make_library
 
 pytestmark = pytest.mark.usefixtures("fresh_search")
 

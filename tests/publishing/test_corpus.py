@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from gongkai import cli
 from gongkai.publishing.models import Document
 from gongkai.publishing.visibility import public_documents
 from tests import factories
+from tests.paths import CORPUS
 
-CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "laws.jsonl.gz"
 LAWS = 3419
 
 pytestmark = [

@@ -16,8 +16,8 @@ import pytest
 from gongkai.disclosure.importer import import_file, import_lines
 from gongkai.disclosure.models import Application, CaseEvent
 from gongkai.disclosure.states import State
+from tests.paths import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 D = dt.date.fromisoformat
 
 

@@ -20,9 +20,7 @@ from gongkai.search.backends import get_backend
 from gongkai.search.indexing import index_docs, rebuild_index, stale_ids, sync_index
 from gongkai.search.models import IndexChange
 from tests import factories
-
-ROOT = Path(__file__).resolve().parent.parent
-
+from tests.paths import ROOT
 
 pytestmark = pytest.mark.usefixtures("fresh_search")
 
