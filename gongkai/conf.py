@@ -27,7 +27,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("GONGKAI_TASK_BACKEND", "sqlite", "任务队列后端：sqlite（数据目录内，默认）、redis（生产）、immediate（同步执行，测试用）。"),
     Setting("GONGKAI_REDIS_URL", "redis://127.0.0.1:6379/0", "任务队列或缓存为 redis 时的地址。"),
     Setting("GONGKAI_CACHE", "file", "缓存（限流计数等）：file（数据目录内，同一主机的多个进程共享，默认）、redis（多台主机时）。"),
-    Setting("GONGKAI_TIMELINESS_WARN_DAYS", "5", "距 20 个工作日公开时限不足多少个工作日时提醒。"),
+    Setting("GONGKAI_TIMELINESS_WARN_DAYS", "5", "距主动公开时限（《条例》第二十六条）不足多少个工作日时提醒。"),
     Setting("GONGKAI_MAX_UPLOAD_MB", "50", "单个附件大小上限（MB）。"),
     Setting("GONGKAI_SEARCH_BACKEND", "embedded",
             "站内检索后端：embedded（数据目录内的 tantivy 索引，默认）或 postgres（使用 PostgreSQL 数据库，需 DATABASE_URL）。"),

@@ -18,6 +18,7 @@ urlpatterns = [
     path("staff/applications/", include("gongkai.disclosure.urls_staff")),
     path("search/", include("gongkai.search.urls")),
     path("staff/search/", include("gongkai.search.urls_staff")),
+    path("staff/", include("gongkai.staff.urls")),
     path("staff/", include("gongkai.publishing.urls_staff")),
     path("api/v1/", api.urls),
     path("feeds/latest.xml", LatestDocumentsFeed(), name="feed-latest"),

@@ -51,6 +51,20 @@ def planted(team, agency):
         items[mode] = factories.advance(team, doc)
     withdrawn = factories.make_document(team, agency, **_marked())
     items["withdrawn"] = services.withdraw_document(publisher, withdrawn, "撤回")
+    # Withdrawn while its next revision was in review; that revision has since been signed off.
+    under_way = factories.make_document(team, agency, **_marked())
+    services.save_revision(drafter, under_way, factories.data(**_marked(change_note="修订")))
+    services.submit_document(drafter, under_way)
+    services.withdraw_document(publisher, under_way, "发现差错，先撤下")
+    services.pass_secrecy_review(team[Role.SECRECY_REVIEWER], under_way)
+    services.approve_document(team[Role.APPROVER], under_way)
+    items["withdrawn_pending"] = services.sign_off_document(team[Role.SIGNER], under_way)
+    # Public until a revision reclassified as 不予公开 was signed off: that took the public version down.
+    reclassified = factories.make_document(team, agency, **_marked())
+    services.save_revision(drafter, reclassified, factories.data(
+        **_marked(), disclosure_mode=DisclosureMode.WITHHELD, withholding_ground=WithholdingGround.THIRD_PARTY,
+        withholding_reason="涉及第三方商业秘密"))
+    items["taken_down"] = factories.advance(team, reclassified)
     # A public document with an unapproved revision that adds marked text and a marked attachment.
     pending = factories.make_document(team, agency, title="已公开但有待审修订的文件")
     new_file = services.add_attachment(drafter, pending, f"{MARKER}.pdf", PDF)
@@ -137,6 +151,9 @@ def test_marked_items_never_reach_a_public_channel(client, planted):
 
 def test_every_non_public_state_is_planted(planted):
     _, items = planted
-    states = {Document.objects.get(pk=d.pk).state for d in items.values()}
+    documents = [Document.objects.get(pk=d.pk) for d in items.values()]
+    states = {d.state for d in documents}
     assert {State.DRAFT, State.SECRECY_REVIEW, State.APPROVAL, State.SIGNOFF, State.READY, State.SCHEDULED,
-            State.FILED, State.WITHDRAWN} <= states
+            State.FILED} <= states
+    withdrawn = {key for key, d in items.items() if Document.objects.get(pk=d.pk).is_withdrawn}
+    assert {"withdrawn", "withdrawn_pending", "taken_down"} <= withdrawn

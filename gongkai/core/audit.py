@@ -8,8 +8,10 @@ from gongkai.core.models import AuditEntry
 
 
 def record(actor: Any, action: str, obj: Any, *, from_state: str = "", to_state: str = "",
-           comment: str = "", **data: Any) -> AuditEntry:
-    """Append one audit entry for `obj` (any model instance) and return it."""
+           comment: str = "", duty: str = "", duty_subject: str = "", **data: Any) -> AuditEntry:
+    """Append one audit entry for `obj` (any model instance) and return it.
+
+    `duty` and `duty_subject` mark a review step performed on a subject (separation of duties)."""
     name = ""
     if actor is not None and getattr(actor, "is_authenticated", False):
         name = actor.get_full_name() or actor.get_username()
@@ -24,6 +26,8 @@ def record(actor: Any, action: str, obj: Any, *, from_state: str = "", to_state:
         from_state=from_state,
         to_state=to_state,
         comment=comment,
+        duty=duty,
+        duty_subject=duty_subject,
         data=data,
     )
 

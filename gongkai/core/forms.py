@@ -1,4 +1,7 @@
-"""Form base shared by every domain's staff and public forms."""
+"""Form helpers shared by every domain's staff and public forms: the service-error bridge, dates, choices, text.
+
+Forms only check shapes; the rules stay in the services, whose DomainErrors are put back beside the fields.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +10,11 @@ from typing import Any
 from django import forms
 
 from gongkai.core.errors import DomainError
+
+# Browsers send ISO dates from <input type=date>; the others are what people type when pasting.
+DATE_FORMATS = ["%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日"]
+DATE_ERRORS = {"invalid": "请输入有效的日期，例如 2026-03-02。"}
+CHOICE_ERRORS = {"invalid_choice": "请从列表中选择有效的选项。", "required": "请选择一项。"}
 
 
 class ServiceForm(forms.Form):
@@ -23,3 +31,26 @@ class ServiceForm(forms.Form):
             target = name if name in self.fields else None
             for message in messages:
                 self.add_error(target, message)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self) -> None:
+        super().__init__(format="%Y-%m-%d")
+
+
+def date_field(label: str, help_text: str = "", required: bool = False) -> forms.DateField:
+    """A date typed or picked, in any of DATE_FORMATS, with Chinese errors."""
+    return forms.DateField(label=label, required=required, input_formats=DATE_FORMATS, widget=DateInput(),
+                           error_messages={**DATE_ERRORS, "required": f"请填写{label}。"}, help_text=help_text)
+
+
+def text_field(label: str, *, rows: int = 0, required: bool = False, max_length: int | None = None,
+               help_text: str = "") -> forms.CharField:
+    """A line (or with `rows`, a box) of text with Chinese errors naming the field."""
+    widget = forms.Textarea(attrs={"rows": rows}) if rows else forms.TextInput()
+    return forms.CharField(label=label, required=required, max_length=max_length, widget=widget,
+                           help_text=help_text, error_messages={
+                               "required": f"请填写{label}。",
+                               "max_length": f"{label}不能超过 %(limit_value)d 个字。"})

@@ -19,12 +19,17 @@ class AuditEntry(models.Model):
     from_state = models.CharField("原状态", max_length=32, blank=True)
     to_state = models.CharField("新状态", max_length=32, blank=True)
     comment = models.TextField("意见", blank=True)
+    # A review step (e.g. secrecy review) and what it was performed on (e.g. one revision): the record that
+    # separation of duties is checked against.
+    duty = models.CharField("审查环节", max_length=32, blank=True)
+    duty_subject = models.CharField("审查对象", max_length=64, blank=True)
     data = models.JSONField("附加数据", default=dict, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "审计日志"
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["object_type", "object_id"])]
+        indexes = [models.Index(fields=["object_type", "object_id"]),
+                   models.Index(fields=["duty_subject", "actor"], name="audit_duty_subject")]
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_name} {self.action}"
@@ -37,6 +42,20 @@ class AuditEntry(models.Model):
     def delete(self, *args, **kwargs):
         raise ValueError("审计日志只能追加，不能删除。")
 
+
+class SerialCounter(models.Model):
+    """The last serial number used in one series (e.g. one agency's index numbers) in one year."""
+
+    series = models.CharField("编号序列", max_length=64)
+    year = models.PositiveIntegerField("年度")
+    last = models.PositiveIntegerField("最后使用的流水号", default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "流水号"
+        constraints = [models.UniqueConstraint(fields=["series", "year"], name="unique_serial_counter")]
+
+    def __str__(self) -> str:
+        return f"{self.series}/{self.year}: {self.last}"
 
 
 class CalendarDay(models.Model):

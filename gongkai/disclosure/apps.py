@@ -7,6 +7,7 @@ class DisclosureConfig(AppConfig):
     verbose_name = "依申请公开"
 
     def ready(self) -> None:
-        from gongkai.disclosure import signals
+        from gongkai.disclosure import dashboard, signals
 
         signals.connect()
+        dashboard.register()

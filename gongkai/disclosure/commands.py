@@ -10,6 +10,8 @@ import datetime as dt
 import json
 import sys
 
+from gongkai.disclosure import rules
+
 
 def _date(value: str) -> dt.date:
     try:
@@ -76,7 +78,7 @@ def add_parsers(sub) -> None:
     p.add_argument("--corrected", type=_date, default=None, help="收到补正后申请的日期（答复期限自此重新起算）")
     p.add_argument("--paused", type=_span, action="append", metavar="START:END",
                    help="不计入答复期限的区间（含首尾两日），可重复，例如征求第三方意见的期间")
-    p.add_argument("--extended", action="store_true", help="经批准延长答复期限（默认 20 个工作日）")
+    p.add_argument("--extended", action="store_true", help=f"经批准延长答复期限（默认 {rules.MAX_EXTENSION_WORKDAYS} 个工作日）")
     p.add_argument("--extension-days", type=_positive, default=None, help="批准延长的工作日数（1 至 20）")
     p.set_defaults(func=cmd_deadline)
 

@@ -10,7 +10,8 @@ from typing import Any
 
 from django import forms
 
-from gongkai.core.forms import ServiceForm
+from gongkai.core.forms import CHOICE_ERRORS, ServiceForm, date_field, text_field
+from gongkai.core.taxonomy import SUBJECT_CHOICES
 from gongkai.disclosure import rules
 from gongkai.disclosure.models import (
     ApplicantType,
@@ -21,22 +22,6 @@ from gongkai.disclosure.models import (
 )
 from gongkai.disclosure.rules import Channel, FeeBasis, PauseKind
 from gongkai.orgs.models import Agency
-from gongkai.publishing.forms import CHOICE_ERRORS, DATE_ERRORS, DATE_FORMATS, DateInput
-from gongkai.publishing.taxonomy import SUBJECT_CHOICES
-
-
-def date_field(label: str, help_text: str = "", required: bool = False) -> forms.DateField:
-    return forms.DateField(label=label, required=required, input_formats=DATE_FORMATS, widget=DateInput(),
-                           error_messages={**DATE_ERRORS, "required": f"请填写{label}。"}, help_text=help_text)
-
-
-def text_field(label: str, *, rows: int = 0, required: bool = False, max_length: int | None = None,
-               help_text: str = "") -> forms.CharField:
-    widget = forms.Textarea(attrs={"rows": rows}) if rows else forms.TextInput()
-    return forms.CharField(label=label, required=required, max_length=max_length, widget=widget,
-                           help_text=help_text, error_messages={
-                               "required": f"请填写{label}。",
-                               "max_length": f"{label}不能超过 %(limit_value)d 个字。"})
 
 
 def agency_choices(agencies) -> list[tuple[str, str]]:
@@ -93,6 +78,10 @@ class RegisterForm(ApplicantFields):
 
 # ---------------------------------------------------------------------------------------------------------------
 # Case actions on the staff detail page
+
+class EmptyForm(ServiceForm):
+    """An action that needs nothing typed."""
+
 
 class CommentForm(ServiceForm):
     comment = text_field("说明", rows=2)
@@ -154,7 +143,7 @@ class ExtensionRequestForm(ServiceForm):
                               initial=rules.MAX_EXTENSION_WORKDAYS, error_messages={
                                   "required": "请填写延长的工作日数。", "invalid": "请填写整数。",
                                   "min_value": "至少延长 1 个工作日。",
-                                  "max_value": "延长的期限最长不得超过 20 个工作日。"})
+                                  "max_value": f"延长的期限最长不得超过 {rules.MAX_EXTENSION_WORKDAYS} 个工作日。"})
     reason = text_field("延期理由", rows=2, required=True)
 
 

@@ -9,7 +9,13 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from gongkai.disclosure.rules import DECISION_CHOICES, Channel, FeeBasis, PauseKind
+from gongkai.disclosure.rules import (
+    CORRECTION_NOTICE_WORKDAYS,
+    DECISION_CHOICES,
+    Channel,
+    FeeBasis,
+    PauseKind,
+)
 from gongkai.disclosure.states import State
 from gongkai.orgs.models import Agency
 
@@ -40,20 +46,6 @@ class Clock(models.TextChoices):
     PAUSED = "paused", "暂停计时"
     AWAITING_CORRECTION = "awaiting_correction", "等待补正"
     STOPPED = "stopped", "已答复"
-
-
-class CaseCounter(models.Model):
-    """The last serial of an agency's case numbers in one year."""
-
-    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="+")
-    year = models.PositiveIntegerField()
-    last = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["agency", "year"], name="unique_case_counter")]
-
-    def __str__(self) -> str:
-        return f"{self.agency_id}/{self.year}: {self.last}"
 
 
 class Application(models.Model):
@@ -90,7 +82,7 @@ class Application(models.Model):
 
     correction_requested_on = models.DateField("告知补正日期", null=True, blank=True)
     correction_items = models.TextField("需要补正的事项", blank=True)
-    correction_notice_late = models.BooleanField("超过7个工作日才告知补正", default=False)
+    correction_notice_late = models.BooleanField(f"超过{CORRECTION_NOTICE_WORKDAYS}个工作日才告知补正", default=False)
     correction_due_on = models.DateField("补正期限", null=True, blank=True)
     corrected_on = models.DateField("收到补正日期", null=True, blank=True)
 

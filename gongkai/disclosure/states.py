@@ -1,17 +1,19 @@
-"""The life of an application: named states and the only transitions allowed between them.
+"""The life of an application, declared as data for the engine in gongkai.core.workflow.
 
 received → in_progress → decided → delivered → closed, with a detour through correction_requested when the
 request is unclear (《条例》第三十条). Pauses (consultations, fee notices) and the extension are recorded
-intervals and facts on the case, not states, because several can overlap.
+intervals and facts on the case, not states, because several can overlap: their moves keep the state and are
+allowed by guards that read those facts. The case page offers exactly what `CASE.available()` returns.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.db import models
 
-from gongkai.core.errors import IllegalTransition
+from gongkai.core.workflow import NEW, Transition, Workflow
+from gongkai.disclosure import rules
+from gongkai.orgs.permissions import require_any_role
+from gongkai.orgs.roles import Role
 
 
 class State(models.TextChoices):
@@ -23,43 +25,137 @@ class State(models.TextChoices):
     CLOSED = "closed", "已办结归档"
 
 
-@dataclass(frozen=True)
-class Transition:
-    name: str
-    label: str
-    sources: tuple[str, ...]
-    target: str
-
-
-TRANSITIONS: dict[str, Transition] = {t.name: t for t in (
-    Transition("accept", "开始办理", (State.RECEIVED,), State.IN_PROGRESS),
-    Transition("request_correction", "告知补正", (State.RECEIVED, State.IN_PROGRESS), State.CORRECTION_REQUESTED),
-    Transition("receive_correction", "收到补正", (State.CORRECTION_REQUESTED,), State.IN_PROGRESS),
-    Transition("decide", "作出答复",
-               (State.RECEIVED, State.IN_PROGRESS, State.CORRECTION_REQUESTED), State.DECIDED),
-    Transition("deliver", "送达答复书", (State.DECIDED,), State.DELIVERED),
-    Transition("close", "办结归档", (State.DELIVERED,), State.CLOSED),
-)}
-
 # Cases the office still has to answer: their clock runs (or is paused) and a holiday change moves their date.
 OPEN_STATES = (State.RECEIVED, State.CORRECTION_REQUESTED, State.IN_PROGRESS)
 # States in which consultations, extensions and fee notices may be recorded.
 HANDLING_STATES = (State.RECEIVED, State.IN_PROGRESS)
 # Once answered, remedies can be recorded.
 ANSWERED_STATES = (State.DECIDED, State.DELIVERED, State.CLOSED)
+DECIDABLE_STATES = (State.RECEIVED, State.IN_PROGRESS, State.CORRECTION_REQUESTED)
+ALL_STATES = tuple(State.values)
+
+# Who handles a case: the disclosure officer, or the head of the disclosure office.
+HANDLERS = (Role.DISCLOSURE_OFFICER, Role.DISCLOSURE_HEAD)
+HEAD = (Role.DISCLOSURE_HEAD,)
+
+DUTIES = {"extension_request": "申请延期", "extension_approval": "审批延期"}
 
 
-def check(name: str, current: str) -> Transition:
-    """Return the transition if it is allowed from `current`, else raise IllegalTransition in Chinese."""
-    transition = TRANSITIONS.get(name)
-    if transition is None:
-        raise IllegalTransition(f"未知的操作：{name}")
-    if current not in transition.sources:
-        raise IllegalTransition(f"申请当前状态为“{State(current).label}”，不能执行“{transition.label}”。")
-    return transition
+def _correction_not_told(a) -> str | None:
+    if a.correction_requested_on:
+        return "补正应当一次性告知（《条例》第三十条），本申请已告知过补正。"
+    return None
 
 
-def require(current: str, allowed: tuple[str, ...], label: str) -> None:
-    """Raise IllegalTransition unless `current` is one of `allowed` (for actions that do not change state)."""
-    if current not in allowed:
-        raise IllegalTransition(f"申请当前状态为“{State(current).label}”，不能{label}。")
+def _open_consultation(a) -> str | None:
+    from gongkai.disclosure.rules import PauseKind
+
+    if not a.pauses.filter(ended_on__isnull=True).exclude(kind=PauseKind.FEE_NOTICE).exists():
+        return "没有进行中的征求意见。"
+    return None
+
+
+def _may_ask_extension(a) -> str | None:
+    if a.extension_days:
+        return (f"本申请已延长过答复期限，延长的期限最长不得超过 {rules.MAX_EXTENSION_WORKDAYS} 个工作日"
+                "（《条例》第三十三条）。")
+    if a.extension_requested_days:
+        return "已有待审批的延期申请。"
+    return None
+
+
+def _not_extended(a) -> str | None:
+    if a.extension_days:
+        return (f"本申请已延长过答复期限，延长的期限最长不得超过 {rules.MAX_EXTENSION_WORKDAYS} 个工作日"
+                "（《条例》第三十三条）。")
+    return None
+
+
+def _extension_pending(a) -> str | None:
+    return None if a.extension_requested_days and not a.extension_days else "没有待审批的延期申请。"
+
+
+def _no_fee_notice(a) -> str | None:
+    if a.fee_notices.exists():
+        return "每件申请只能按一种标准计收一次，不得重复计算（《收费办法》第三条）。"
+    return None
+
+
+def _unpaid_fee(a) -> str | None:
+    return None if a.fee_notices.filter(paid_on__isnull=True).exists() else "没有待缴费的收费通知。"
+
+
+def _pending_remedy(a) -> str | None:
+    from gongkai.disclosure.models import RemedyOutcome
+
+    return None if a.remedies.filter(outcome=RemedyOutcome.PENDING).exists() else "没有尚未审结的复议或诉讼。"
+
+
+def _released(a) -> str | None:
+    d = a.decision_type
+    if d is None or d.group not in (rules.DecisionGroup.GRANTED, rules.DecisionGroup.PARTIALLY_GRANTED):
+        return "只有予以公开或部分公开的信息才能转为主动公开。"
+    if a.proactive_document_id:
+        return "本申请的信息已转为主动公开草稿。"
+    return None
+
+
+def _letter_ready(a) -> str | None:
+    return None if a.letters.exists() else "答复书尚未生成，请先生成答复书。"
+
+
+def _letter_missing(a) -> str | None:
+    return None if not a.letters.exists() else "答复书已生成。"
+
+
+def _extension_key(a) -> str:
+    return f"disclosure.extension:{a.pk}" if a.pk else ""
+
+
+R, C, P, DEC, DEL, CL = (State.RECEIVED, State.CORRECTION_REQUESTED, State.IN_PROGRESS, State.DECIDED,
+                         State.DELIVERED, State.CLOSED)
+CASE = Workflow(
+    name="disclosure.case",
+    states=State,
+    scope=lambda application: application.agency,
+    authorize=require_any_role,
+    duties=DUTIES,
+    # Separation of duties covers the extension: whoever asked for it does not approve it (《条例》第三十三条).
+    duty_subject=_extension_key,
+    subject_label="本申请的延期",
+    object_label="申请",
+    transitions=(
+        # Online applications are registered by the platform itself, the moment they arrive.
+        Transition("register_application", "登记申请", (NEW,), R, HANDLERS, system=True, offered=False),
+        Transition("accept", "开始办理", (R,), P, HANDLERS, order=10, help="申请内容明确，无需补正。"),
+        Transition("receive_correction", "收到补正", (C,), P, HANDLERS, order=10),
+        Transition("record_payment", "登记缴费", HANDLING_STATES, None, HANDLERS, guard=_unpaid_fee, order=12),
+        Transition("end_consultation", "结束征求意见", HANDLING_STATES, None, HANDLERS, guard=_open_consultation,
+                   order=14),
+        Transition("approve_extension", "批准延期", HANDLING_STATES, None, HEAD, guard=_not_extended,
+                   duty="extension_approval", order=16),
+        Transition("refuse_extension", "不同意延期", HANDLING_STATES, None, HEAD, guard=_extension_pending,
+                   duty="extension_approval", order=17),
+        Transition("decide", "作出答复", DECIDABLE_STATES, DEC, HANDLERS, order=20),
+        Transition("generate_letter", "生成答复书", ANSWERED_STATES, None, HANDLERS, guard=_letter_missing,
+                   order=5),
+        Transition("deliver", "登记送达", (DEC,), DEL, HANDLERS, guard=_letter_ready, order=10),
+        Transition("close", "办结归档", (DEL,), CL, HANDLERS, order=10),
+        Transition("request_correction", "告知补正", HANDLING_STATES, C, HANDLERS, guard=_correction_not_told,
+                   order=30),
+        Transition("convert_to_proactive", "转为主动公开", ANSWERED_STATES, None, HANDLERS, guard=_released, order=30),
+        Transition("update_remedy", "登记复议或诉讼结果", ANSWERED_STATES, None, HANDLERS, system=True,
+                   guard=_pending_remedy, order=35),
+        Transition("start_consultation", "征求意见 / 会商", HANDLING_STATES, None, HANDLERS, order=40),
+        Transition("record_review", "登记行政复议", ANSWERED_STATES, None, HANDLERS, system=True, order=40),
+        Transition("record_litigation", "登记行政诉讼", ANSWERED_STATES, None, HANDLERS, system=True, order=41),
+        Transition("request_extension", "申请延期", HANDLING_STATES, None, HANDLERS, guard=_may_ask_extension,
+                   duty="extension_request", order=50),
+        Transition("issue_fee_notice", "发出收费通知", HANDLING_STATES, None, HANDLERS, guard=_no_fee_notice,
+                   order=60),
+        Transition("assign", "分派经办人", OPEN_STATES, None, HANDLERS, order=70),
+        Transition("note", "内部备注", ALL_STATES, None, HANDLERS, order=90),
+        # Migration from an old system: the case is written as the old system knew it.
+        Transition("import_application", "从原系统导入", (NEW, *ALL_STATES), None, system=True, offered=False),
+    ),
+)

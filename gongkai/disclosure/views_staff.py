@@ -25,13 +25,12 @@ from gongkai.core import audit
 from gongkai.core.errors import DomainError
 from gongkai.core.workdays import WorkCalendar
 from gongkai.disclosure import forms as f
-from gongkai.disclosure import queries, rules, services, states, stats
+from gongkai.disclosure import queries, rules, services, stats
 from gongkai.disclosure.models import Application, Clock, RemedyOutcome
-from gongkai.disclosure.rules import DecisionGroup, PauseKind
-from gongkai.disclosure.states import State
-from gongkai.orgs.permissions import has_role
+from gongkai.disclosure.rules import PauseKind
+from gongkai.disclosure.states import CASE, State
 from gongkai.orgs.roles import Role
-from gongkai.publishing.views_staff import staff_required
+from gongkai.staff.decorators import forbidden, staff_required
 
 PAGE_SIZE = 30
 
@@ -42,9 +41,7 @@ def _case(request: HttpRequest, pk: int) -> Application:
 
 
 def _no_role(request: HttpRequest) -> HttpResponse:
-    return render(request, "portal/error.html", {
-        "title": "没有权限", "message": "依申请公开案件仅对受理机关的依申请公开经办人和政府信息公开工作机构负责人开放。"},
-        status=403)
+    return forbidden(request, "依申请公开案件仅对受理机关的依申请公开经办人和政府信息公开工作机构负责人开放。")
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -89,7 +86,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         "rows": queries.with_remaining(page_obj.object_list, calendar), "page_obj": page_obj,
         "querystring": query.urlencode(), "state": state, "due": due, "agency_code": agency_code, "q": q,
         "states": State.choices, "filters": queries.FILTERS.items(), "agencies": agencies,
-        "filter_errors": filter_errors, "counts": counts,
+        "filter_errors": filter_errors, "counts": counts, "due_soon_workdays": rules.DUE_SOON_WORKDAYS,
     })
 
 
@@ -145,15 +142,17 @@ def register(request: HttpRequest) -> HttpResponse:
 
 @dataclass
 class Action:
+    """The form and service call behind one transition of the case workflow (states.CASE)."""
+
     name: str
-    label: str
     form: type
     run: Callable[[Any, Application, dict], Any]  # calls one service; may return the message to show
-    states: tuple[str, ...]
-    available: Callable[[Application], bool] = lambda a: True
-    head_only: bool = False
     done: str = "已完成。"
     help: str = ""
+
+    @property
+    def label(self) -> str:
+        return CASE.transition(self.name).label
 
 
 def _user(pk: str):
@@ -198,6 +197,8 @@ def _run_fee_notice(user, a, c):
 def _run_decide(user, a, c):
     services.decide_application(user, a, c["decision"], basis=c["basis"] or None, reason=c["reason"],
                                 decided_on=c["decided_on"], subject=c["subject"])
+    if not a.letters.exists():
+        return "已作出答复，但答复书生成失败，请点击“生成答复书”重试。"
     return "已作出答复，答复书已生成。"
 
 
@@ -206,78 +207,61 @@ def _run_convert(user, a, c):
     return f"已转为主动公开草稿（索引号 {document.index_no}），请提交保密审查。"
 
 
-def _pending_extension(a: Application) -> bool:
-    return bool(a.extension_requested_days) and not a.extension_days
-
-
-def _is_released(a: Application) -> bool:
-    d = a.decision_type
-    return d is not None and d.group in (DecisionGroup.GRANTED, DecisionGroup.PARTIALLY_GRANTED) \
-        and not a.proactive_document_id
-
-
-HANDLING, OPEN, ANSWERED = states.HANDLING_STATES, states.OPEN_STATES, states.ANSWERED_STATES
-DECIDABLE = states.TRANSITIONS["decide"].sources
 ACTIONS: dict[str, Action] = {a.name: a for a in (
-    Action("accept", "开始办理", f.CommentForm, lambda u, a, c: services.accept_application(u, a, c["comment"]),
-           (State.RECEIVED,), done="已开始办理。", help="申请内容明确，无需补正。"),
-    Action("request_correction", "告知补正", f.CorrectionForm,
+    Action("accept", f.CommentForm, lambda u, a, c: services.accept_application(u, a, c["comment"]),
+           done="已开始办理。", help="申请内容明确，无需补正。"),
+    Action("request_correction", f.CorrectionForm,
            lambda u, a, c: services.request_correction(u, a, c["items"], requested_on=c["requested_on"],
                                                        due_on=c["due_on"]),
-           HANDLING, lambda a: not a.correction_requested_on, done="已告知补正，等待申请人补正。",
+           done="已告知补正，等待申请人补正。",
            help=f"应当自收到申请之日起 {rules.CORRECTION_NOTICE_WORKDAYS} 个工作日内一次性告知（《条例》第三十条）。"),
-    Action("receive_correction", "收到补正", f.ReceiveCorrectionForm,
+    Action("receive_correction", f.ReceiveCorrectionForm,
            lambda u, a, c: services.receive_correction(u, a, corrected_on=c["corrected_on"], comment=c["comment"]),
-           (State.CORRECTION_REQUESTED,), done="已登记补正，答复期限重新起算。"),
-    Action("start_consultation", "征求意见 / 会商", f.ConsultationForm,
+           done="已登记补正，答复期限重新起算。"),
+    Action("start_consultation", f.ConsultationForm,
            lambda u, a, c: services.start_consultation(u, a, c["kind"], party=c["party"],
                                                        started_on=c["started_on"], reason=c["reason"]),
-           HANDLING, done="已登记。",
+           done="已登记。",
            help="征求第三方和其他机关意见的时间不计入答复期限（第三十三条）；会商法律顾问照常计时。"),
-    Action("end_consultation", "结束征求意见", f.EndConsultationForm, _run_end_consultation, HANDLING,
-           lambda a: a.pauses.filter(ended_on__isnull=True).exclude(kind=PauseKind.FEE_NOTICE).exists()),
-    Action("request_extension", "申请延期", f.ExtensionRequestForm,
+    Action("end_consultation", f.EndConsultationForm, _run_end_consultation),
+    Action("request_extension", f.ExtensionRequestForm,
            lambda u, a, c: services.request_extension(u, a, c["days"], c["reason"]),
-           HANDLING, lambda a: not a.extension_days and not a.extension_requested_days,
            done="已提交延期申请，待政府信息公开工作机构负责人审批。"),
-    Action("approve_extension", "批准延期", f.ExtensionApprovalForm,
+    Action("approve_extension", f.ExtensionApprovalForm,
            lambda u, a, c: services.approve_extension(u, a, days=c["days"], reason=c["reason"],
                                                       approved_on=c["approved_on"]),
-           HANDLING, lambda a: not a.extension_days, head_only=True, done="已批准延期并告知申请人。",
-           help="延长的期限最长不得超过 20 个工作日，并告知申请人（第三十三条）。"),
-    Action("refuse_extension", "不同意延期", f.RefuseExtensionForm,
-           lambda u, a, c: services.refuse_extension(u, a, c["comment"]),
-           HANDLING, _pending_extension, head_only=True, done="已退回延期申请。"),
-    Action("issue_fee_notice", "发出收费通知", f.FeeNoticeForm, _run_fee_notice,
-           HANDLING, lambda a: not a.fee_notices.exists(),
+           done="已批准延期并告知申请人。",
+           help=f"延长的期限最长不得超过 {rules.MAX_EXTENSION_WORKDAYS} 个工作日，并告知申请人（第三十三条）。"),
+    Action("refuse_extension", f.RefuseExtensionForm,
+           lambda u, a, c: services.refuse_extension(u, a, c["comment"]), done="已退回延期申请。"),
+    Action("issue_fee_notice", f.FeeNoticeForm, _run_fee_notice,
            help="申请数量、频次明显超过合理范围的，可以收取信息处理费（第四十二条）。"),
-    Action("record_payment", "登记缴费", f.PaymentForm, _run_payment, HANDLING,
-           lambda a: a.fee_notices.filter(paid_on__isnull=True).exists()),
-    Action("decide", "作出答复", f.DecisionForm, _run_decide, DECIDABLE,
+    Action("record_payment", f.PaymentForm, _run_payment),
+    Action("decide", f.DecisionForm, _run_decide,
            help="选择答复类型后生成《政府信息公开申请答复书》（DOCX 和 PDF）。"),
-    Action("deliver", "登记送达", f.DeliveryForm,
+    Action("generate_letter", f.EmptyForm, lambda u, a, c: services.generate_letter(u, a),
+           done="答复书已生成。", help="答复书没有生成成功时，在这里重新生成。"),
+    Action("deliver", f.DeliveryForm,
            lambda u, a, c: services.deliver_reply(u, a, delivered_on=c["delivered_on"], method=c["method"]),
-           (State.DECIDED,), done="已登记送达。"),
-    Action("close", "办结归档", f.CommentForm, lambda u, a, c: services.close_application(u, a, c["comment"]),
-           (State.DELIVERED,), done="已办结归档。"),
-    Action("record_review", "登记行政复议", f.RemedyForm,
+           done="已登记送达。"),
+    Action("close", f.CommentForm, lambda u, a, c: services.close_application(u, a, c["comment"]),
+           done="已办结归档。"),
+    Action("record_review", f.RemedyForm,
            lambda u, a, c: services.record_review(u, a, filed_on=c["filed_on"], authority=c["authority"],
                                                   reference=c["reference"], outcome=c["outcome"],
                                                   concluded_on=c["concluded_on"], note=c["note"]),
-           ANSWERED, done="已登记。"),
-    Action("record_litigation", "登记行政诉讼", f.LitigationForm,
+           done="已登记。"),
+    Action("record_litigation", f.LitigationForm,
            lambda u, a, c: services.record_litigation(u, a, route=c["route"], filed_on=c["filed_on"],
                                                       authority=c["authority"], reference=c["reference"],
                                                       outcome=c["outcome"], concluded_on=c["concluded_on"],
                                                       note=c["note"]),
-           ANSWERED, done="已登记。"),
-    Action("update_remedy", "登记复议或诉讼结果", f.RemedyOutcomeForm, _run_update_remedy, ANSWERED,
-           lambda a: a.remedies.filter(outcome=RemedyOutcome.PENDING).exists()),
-    Action("convert", "转为主动公开", f.ConvertForm, _run_convert, ANSWERED, _is_released,
+           done="已登记。"),
+    Action("update_remedy", f.RemedyOutcomeForm, _run_update_remedy),
+    Action("convert_to_proactive", f.ConvertForm, _run_convert,
            help="依申请公开的信息，除与申请人自身相关的以外，应当转为主动公开（沪府办发〔2018〕16号）。"),
-    Action("assign", "分派经办人", f.AssignForm, _run_assign, OPEN),
-    Action("note", "内部备注", f.NoteForm, lambda u, a, c: services.add_note(u, a, c["note"]),
-           tuple(State.values), done="已添加备注。"),
+    Action("assign", f.AssignForm, _run_assign),
+    Action("note", f.NoteForm, lambda u, a, c: services.add_note(u, a, c["note"]), done="已添加备注。"),
 )}
 
 
@@ -301,9 +285,8 @@ def _form_kwargs(action: Action, application: Application) -> dict[str, Any]:
 
 
 def available_actions(user, application: Application) -> list[Action]:
-    head = has_role(user, Role.DISCLOSURE_HEAD, application.agency)
-    return [a for a in ACTIONS.values()
-            if application.state in a.states and (head or not a.head_only) and a.available(application)]
+    """The actions the case workflow allows this user now, in the order they usually come."""
+    return [ACTIONS[t.name] for t in CASE.available(user, application) if t.name in ACTIONS]
 
 
 def _initial(action: Action, application: Application) -> dict[str, Any]:
@@ -312,7 +295,7 @@ def _initial(action: Action, application: Application) -> dict[str, Any]:
                 "reason": application.extension_reason}
     if action.name == "decide":
         return {"subject": application.subject}
-    if action.name == "convert":
+    if action.name == "convert_to_proactive":
         return {"subject": application.subject}
     return {}
 
@@ -343,7 +326,7 @@ def _detail(request: HttpRequest, application: Application, *, bound: tuple[str,
         "masked": services.masked_applicant(application), "revealed": revealed, "actions": forms,
         "pauses": application.pauses.all(), "fee_notices": application.fee_notices.all(),
         "remedies": application.remedies.all(), "letter": letter, "events": application.events.all(),
-        "correction_notice_due": notice_due, "decision": application.decision_type,
+        "correction_notice_due": notice_due, "correction_notice_workdays": rules.CORRECTION_NOTICE_WORKDAYS, "decision": application.decision_type,
         "review_deadline": rules.review_deadline(application.delivered_on) if application.delivered_on else None,
         "litigation_deadline": rules.litigation_deadline(application.delivered_on)
         if application.delivered_on else None, "today": today,
@@ -378,7 +361,7 @@ def case_action(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     """Run one action through its service; refusals are shown beside the form's fields, never as a 500."""
     application = _case(request, pk)
     action = ACTIONS.get(name)
-    if action is None or action not in available_actions(request.user, application):
+    if action is None or not CASE.allows(request.user, application, name):
         label = action.label if action else name
         messages.error(request, f"申请当前状态为“{application.get_state_display()}”，不能执行“{label}”，或您没有该权限。")
         return redirect("staff-application", pk=pk)

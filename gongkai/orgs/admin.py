@@ -5,9 +5,11 @@ from gongkai.orgs.models import Agency, RoleGrant, StaffProfile
 
 @admin.register(Agency)
 class AgencyAdmin(admin.ModelAdmin):
-    list_display = ("name", "code", "kind", "parent", "order")
+    list_display = ("name", "code", "kind", "parent", "order", "combined_duties_allowed")
     list_filter = ("kind",)
     search_fields = ("name", "code")
+    # Changed only through services.set_combined_duties, which asks for a reason and audits the change.
+    readonly_fields = ("combined_duties_allowed",)
 
 
 class RoleGrantInline(admin.TabularInline):

@@ -28,6 +28,11 @@ class Agency(models.Model):
     order = models.PositiveIntegerField("排序", default=100)
     address = models.CharField("办公地址", max_length=200, blank=True)
     phone = models.CharField("联系电话", max_length=50, blank=True)
+    # 一事一审: drafting, secrecy review, approval, sign-off and publication of one revision are done by
+    # different people. A very small office may relax this, only through services.set_combined_duties (audited).
+    combined_duties_allowed = models.BooleanField(
+        "允许一人兼任多个审查环节", default=False,
+        help_text="仅限人员不足的机关；须由管理员通过工作台或命令行说明理由后开启，开启和关闭均记入审计日志。")
 
     class Meta:
         verbose_name = verbose_name_plural = "机关"

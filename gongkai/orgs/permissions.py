@@ -22,8 +22,16 @@ def has_role(user, role: str, agency: Agency) -> bool:
 
 def require_role(user, role: str, agency: Agency) -> None:
     """Raise PermissionDenied with a Chinese message unless has_role()."""
-    if not has_role(user, role, agency):
-        raise PermissionDenied(f"您没有在“{agency.name}”担任“{Role(role).label}”的权限。")
+    require_any_role(user, (role,), agency)
+
+
+def require_any_role(user, roles: tuple[str, ...], agency: Agency) -> None:
+    """Raise PermissionDenied with a Chinese message unless `user` holds one of `roles` in `agency`.
+
+    The workflows of every app check roles through this function."""
+    if not any(has_role(user, role, agency) for role in roles):
+        names = "”或“".join(Role(role).label for role in roles)
+        raise PermissionDenied(f"您没有在“{agency.name}”担任“{names}”的权限。")
 
 
 def agencies_for(user, role: str | None = None) -> list[Agency]:

@@ -8,6 +8,7 @@ from django.db import transaction
 from gongkai.core import audit
 from gongkai.core.errors import DomainError
 from gongkai.orgs.models import Agency, AgencyKind, RoleGrant, StaffProfile
+from gongkai.orgs.permissions import require_role
 from gongkai.orgs.roles import Role
 
 
@@ -53,3 +54,22 @@ def create_staff_user(username: str, *, agency: Agency, full_name: str, roles: l
     if created:
         audit.record(actor, "create_staff_user", user, comment=f"{full_name} {','.join(roles)}")
     return user
+
+
+@transaction.atomic
+def set_combined_duties(actor, agency: Agency, allowed: bool, reason: str) -> Agency:
+    """Allow or forbid one person doing several review steps of one revision in `agency` (audited)."""
+    agency = Agency.objects.select_for_update().get(pk=agency.pk)
+    if actor is not None:
+        require_role(actor, Role.ADMINISTRATOR, agency)
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError("请说明调整“一事一审”设置的理由。", field="reason")
+    if agency.combined_duties_allowed == allowed:
+        return agency
+    agency.combined_duties_allowed = allowed
+    agency.save(update_fields=["combined_duties_allowed"])
+    audit.record(actor, "allow_combined_duties" if allowed else "forbid_combined_duties", agency,
+                 from_state="允许兼任" if not allowed else "不允许兼任",
+                 to_state="允许兼任" if allowed else "不允许兼任", comment=reason)
+    return agency

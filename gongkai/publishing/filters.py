@@ -6,10 +6,10 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
+from gongkai.core.taxonomy import ALL_SUBJECTS, DOC_TYPES, SUBJECTS, normalize_subject
 from gongkai.orgs.models import Agency
 from gongkai.publishing.models import Document
 from gongkai.publishing.rules import Validity
-from gongkai.publishing.taxonomy import ALL_SUBJECTS, DOC_TYPES, SUBJECTS, normalize_subject
 from gongkai.publishing.visibility import public_documents
 
 

@@ -11,26 +11,26 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
-from django.contrib.auth.forms import AuthenticationForm
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Q, QuerySet
 
 from gongkai.core.errors import DomainError
-from gongkai.core.forms import ServiceForm
+from gongkai.core.forms import CHOICE_ERRORS, ServiceForm, date_field
+from gongkai.core.taxonomy import DOC_TYPE_CHOICES, SUBJECT_CHOICES
 from gongkai.orgs.models import Agency
 from gongkai.orgs.permissions import agencies_for
 from gongkai.orgs.roles import Role
 from gongkai.publishing.extract import ALLOWED_TYPES, check_file
 from gongkai.publishing.models import Attachment, Document, DocumentKind, InterpretationFormat, Revision
-from gongkai.publishing.rules import DisclosureMode, RelationKind, Validity, WithholdingGround
+from gongkai.publishing.rules import (
+    PROACTIVE_DISCLOSURE_WORKDAYS,
+    DisclosureMode,
+    RelationKind,
+    Validity,
+    WithholdingGround,
+)
 from gongkai.publishing.services import DocumentData
-from gongkai.publishing.taxonomy import DOC_TYPE_CHOICES, SUBJECT_CHOICES
 from gongkai.publishing.visibility import public_documents
-
-# Browsers send ISO dates from <input type=date>; the others are what people type when pasting.
-DATE_FORMATS = ["%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日"]
-DATE_ERRORS = {"invalid": "请输入有效的日期，例如 2026-03-02。"}
-CHOICE_ERRORS = {"invalid_choice": "请从列表中选择有效的选项。", "required": "请选择一项。"}
 
 TAG_SEPARATORS = re.compile(r"[,，、;；\n]+")
 QA_LINE = re.compile(r"^(问|答|Q|A)\s*[:：]\s*(.*)$", re.IGNORECASE)
@@ -43,13 +43,6 @@ RELATION_WORDS = {
 
 
 LIFECYCLE_FIELDS = ("validity", "effective_on", "expires_on", "repealed_on")
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self) -> None:
-        super().__init__(format="%Y-%m-%d")
 
 
 class MultipleFileInput(forms.FileInput):
@@ -68,11 +61,6 @@ class MultipleFileField(forms.FileField):
         """Clean every uploaded file; no upload cleans to an empty list."""
         files = data if isinstance(data, list | tuple) else [data]
         return [super(MultipleFileField, self).clean(f, initial) for f in files if f]
-
-
-def date_field(label: str, help_text: str = "") -> forms.DateField:
-    return forms.DateField(label=label, required=False, input_formats=DATE_FORMATS, widget=DateInput(),
-                           error_messages=DATE_ERRORS, help_text=help_text)
 
 
 def split_tags(text: str) -> list[str]:
@@ -136,7 +124,7 @@ class DocumentForm(ServiceForm):
     subject = forms.ChoiceField(label="主题分类", choices=[("", "请选择主题分类"), *SUBJECT_CHOICES],
                                 error_messages={**CHOICE_ERRORS, "required": "请选择主题分类。"})
     signed_on = date_field("成文日期")
-    formed_on = date_field("形成或变更日期", "起算 20 个工作日公开时限（《条例》第二十六条）；不填则取成文日期。")
+    formed_on = date_field("形成或变更日期", f"起算 {PROACTIVE_DISCLOSURE_WORKDAYS} 个工作日公开时限（《条例》第二十六条）；不填则取成文日期。")
     issuing_agencies = forms.ModelMultipleChoiceField(
         label="发文机关", queryset=Agency.objects.all(), required=False,
         widget=forms.SelectMultiple(attrs={"size": 5}),
@@ -296,12 +284,3 @@ class DocumentForm(ServiceForm):
             "validity": document.validity, "effective_on": document.effective_on,
             "expires_on": document.expires_on, "repealed_on": document.repealed_on,
         }
-
-
-
-class StaffLoginForm(AuthenticationForm):
-    """Django's login form with Chinese punctuation after the labels."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("label_suffix", "：")
-        super().__init__(*args, **kwargs)

@@ -49,6 +49,7 @@ from django.db import DatabaseError, transaction
 
 from gongkai.core.errors import DomainError
 from gongkai.core.importing import ImportSummary, LineError, LineRejected
+from gongkai.core.taxonomy import DOC_TYPES, normalize_subject
 from gongkai.core.text import BODY_FORMATS, sanitize_html, to_html
 from gongkai.orgs.models import Agency
 from gongkai.publishing import services
@@ -56,8 +57,7 @@ from gongkai.publishing.models import Document, Revision
 from gongkai.publishing.rules import DisclosureMode, Validity, WithholdingGround
 from gongkai.publishing.services import SYSTEM, DocumentData
 from gongkai.publishing.signals import held_announcements
-from gongkai.publishing.states import EDITABLE_STATES, State
-from gongkai.publishing.taxonomy import DOC_TYPES, normalize_subject
+from gongkai.publishing.states import State
 
 GZIP_MAGIC = b"\x1f\x8b"
 DEFAULT_SUBJECT = "其他\\其他"
@@ -299,8 +299,7 @@ def apply_item(item: ImportItem) -> str:
         document = None
     if document is None:
         item.data.change_note = "批量导入"
-        document = services.create_document(SYSTEM, item.agency, item.data, external_id=item.external_id,
-                                            check_role=False)
+        document = services.create_document(SYSTEM, item.agency, item.data, external_id=item.external_id)
         if item.publish:
             services.import_published(document, published_on=item.published_on)
         return "created"
@@ -314,8 +313,7 @@ def apply_item(item: ImportItem) -> str:
         # validity (e.g. a repeal) is applied to the live document directly, as a publisher would.
         data = item.data
         services.set_validity(SYSTEM, document, data.validity, effective_on=data.effective_on,
-                              expires_on=data.expires_on, repealed_on=data.repealed_on, comment="批量导入更新",
-                              check_role=False)
+                              expires_on=data.expires_on, repealed_on=data.repealed_on, comment="批量导入更新")
         document.refresh_from_db()
     lifecycle_updated = not lifecycle_same and document.live_revision_id is not None
     # A draft's lifecycle fields travel with its next revision (save_revision applies them).
@@ -323,12 +321,11 @@ def apply_item(item: ImportItem) -> str:
     needs_publish = item.publish and (
         changed or document.state != State.PUBLISHED or document.live_revision_id != document.latest_revision_id
         or (item.published_on is not None and document.published_on != item.published_on))
-    if needs_publish and document.state not in EDITABLE_STATES - {State.WITHDRAWN}:
-        label = State(document.state).label
-        raise LineRejected(f"文件当前状态为“{label}”，导入不会改变其发布状态；请在工作台办理。")
+    if needs_publish and (document.is_withdrawn or document.state not in (State.DRAFT, State.PUBLISHED, State.FILED)):
+        raise LineRejected(f"文件当前状态为“{document.status_label}”，导入不会改变其发布状态；请在工作台办理。")
     if changed:
         item.data.change_note = "批量导入更新"
-        services.save_revision(SYSTEM, document, item.data, check_role=False)
+        services.save_revision(SYSTEM, document, item.data)
     if needs_publish:
         services.import_published(document, published_on=item.published_on)
         return "updated"

@@ -1,8 +1,9 @@
 """Government information (政府信息): documents, their immutable revisions, attachments and relations.
 
 A Document is the stable identity (索引号, owner agency, lifecycle). Its content lives in Revisions:
-every save writes a new one. `live_revision` is what the public sees and stays untouched while the
-`latest_revision` goes through review; publishing points `live_revision` at the reviewed revision.
+every save writes a new one. Two things are kept apart: `state` is where the latest revision is in review,
+and `live_revision` is what the public sees. The live revision stays untouched while the latest goes through
+review; publishing points `live_revision` at the reviewed revision; withdrawal empties it at any time.
 """
 
 from __future__ import annotations
@@ -10,10 +11,16 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from gongkai.core.taxonomy import DOC_TYPE_CHOICES
 from gongkai.orgs.models import Agency
-from gongkai.publishing.rules import DisclosureMode, RelationKind, Validity, WithholdingGround
-from gongkai.publishing.states import State
-from gongkai.publishing.taxonomy import DOC_TYPE_CHOICES
+from gongkai.publishing.rules import (
+    PROACTIVE_DISCLOSURE_WORKDAYS,
+    DisclosureMode,
+    RelationKind,
+    Validity,
+    WithholdingGround,
+)
+from gongkai.publishing.states import PENDING_STATES, RelationStatus, State
 
 
 class DocumentKind(models.TextChoices):
@@ -39,25 +46,12 @@ class Tag(models.Model):
         return self.name
 
 
-class IndexCounter(models.Model):
-    """The last serial used for an agency's index numbers in one year."""
-
-    agency = models.ForeignKey(Agency, on_delete=models.CASCADE)
-    year = models.PositiveIntegerField()
-    last = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["agency", "year"], name="unique_index_counter")]
-
-    def __str__(self) -> str:
-        return f"{self.agency_id}/{self.year}: {self.last}"
-
-
 class Document(models.Model):
     agency = models.ForeignKey(Agency, verbose_name="公开主体", on_delete=models.PROTECT, related_name="documents")
     index_no = models.CharField("索引号", max_length=64, unique=True)
     kind = models.CharField("信息类别", max_length=20, choices=DocumentKind.choices, default=DocumentKind.POLICY)
-    state = models.CharField("流程状态", max_length=20, choices=State.choices, default=State.DRAFT, db_index=True)
+    state = models.CharField("审核状态", max_length=20, choices=State.choices, default=State.DRAFT, db_index=True,
+                             help_text="最新版本在审核流程中的位置；是否公开见“已公开版本”。")
     latest_revision = models.ForeignKey("Revision", null=True, blank=True, on_delete=models.SET_NULL,
                                         related_name="+")
     live_revision = models.ForeignKey("Revision", null=True, blank=True, on_delete=models.SET_NULL,
@@ -65,6 +59,7 @@ class Document(models.Model):
     scheduled_at = models.DateTimeField("定时发布时间", null=True, blank=True)
     published_on = models.DateField("发布日期", null=True, blank=True, db_index=True)
     last_published_at = models.DateTimeField("最近发布时间", null=True, blank=True)
+    withdrawn_at = models.DateTimeField("撤销发布时间", null=True, blank=True)
     validity = models.CharField("有效性", max_length=20, choices=Validity.choices, default=Validity.VALID,
                                 db_index=True)
     effective_on = models.DateField("施行日期", null=True, blank=True)
@@ -89,6 +84,38 @@ class Document(models.Model):
     def has_unpublished_changes(self) -> bool:
         return self.live_revision_id is not None and self.latest_revision_id != self.live_revision_id
 
+    @property
+    def is_live(self) -> bool:
+        """A version of this document is public (subject to the visibility rule's disclosure mode)."""
+        return self.live_revision_id is not None
+
+    @property
+    def is_withdrawn(self) -> bool:
+        """It was public and has been taken down (withdrawn, or superseded by a withheld revision)."""
+        return self.live_revision_id is None and self.withdrawn_at is not None
+
+    @property
+    def has_pending_revision(self) -> bool:
+        return self.state in PENDING_STATES
+
+    @property
+    def status_label(self) -> str:
+        """What staff read in lists: the public status, and the review state of a pending revision."""
+        if self.is_live:
+            return "已发布（有待审修订）" if self.has_pending_revision else "已发布"
+        if self.is_withdrawn:
+            return f"已撤回（修订{self.get_state_display()}）" if self.has_pending_revision else "已撤回"
+        return self.get_state_display()
+
+    @property
+    def status_key(self) -> str:
+        """A CSS-friendly key of status_label."""
+        if self.is_live:
+            return "published-pending" if self.has_pending_revision else "published"
+        if self.is_withdrawn:
+            return "withdrawn"
+        return self.state
+
 
 class Revision(models.Model):
     """One immutable version of a document's content and metadata."""
@@ -98,7 +125,7 @@ class Revision(models.Model):
     title = models.CharField("标题", max_length=300)
     doc_number = models.CharField("发文字号", max_length=100, blank=True, db_index=True)
     signed_on = models.DateField("成文日期", null=True, blank=True)
-    formed_on = models.DateField("形成或变更日期", help_text="起算《条例》第二十六条 20 个工作日公开时限。")
+    formed_on = models.DateField("形成或变更日期", help_text=f"起算《条例》第二十六条 {PROACTIVE_DISCLOSURE_WORKDAYS} 个工作日公开时限。")
     doc_type = models.CharField("公文种类", max_length=20, choices=DOC_TYPE_CHOICES, default="通知")
     subject = models.CharField("主题分类", max_length=60, db_index=True)
     issuing_agencies = models.ManyToManyField(Agency, verbose_name="发文机关", blank=True, related_name="+")
@@ -139,11 +166,20 @@ class Revision(models.Model):
 
 
 class Relation(models.Model):
-    """A relation declared by a revision towards another document (修改 / 废止 / 解读)."""
+    """A relation declared by a revision towards another document (修改 / 废止 / 解读).
+
+    It takes effect when its revision is published — at once within one agency; towards another agency's
+    document (repeal, amend) only once that agency's publisher confirms it."""
 
     revision = models.ForeignKey(Revision, on_delete=models.CASCADE, related_name="relations")
     kind = models.CharField("关系", max_length=20, choices=RelationKind.choices)
     target = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="incoming_relations")
+    status = models.CharField("状态", max_length=20, choices=RelationStatus.choices,
+                              default=RelationStatus.DECLARED, db_index=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="确认人", null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    decided_at = models.DateTimeField("确认时间", null=True, blank=True)
+    decision_comment = models.TextField("确认意见", blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "文件关系"

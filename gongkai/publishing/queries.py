@@ -1,4 +1,5 @@
-"""Read-side queries for the staff back office: inboxes, the 20-working-day clock, interpretation gaps."""
+"""Read-side queries for the staff back office: lists, inboxes, the proactive-disclosure clock, interpretation
+gaps and relations waiting for this agency's confirmation."""
 
 from __future__ import annotations
 
@@ -6,24 +7,43 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db import models
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from gongkai.core.workdays import WorkCalendar
 from gongkai.orgs.models import Agency
 from gongkai.orgs.permissions import agencies_for
+from gongkai.orgs.roles import Role
 from gongkai.publishing import rules
 from gongkai.publishing.models import Document, DocumentKind, Relation
 from gongkai.publishing.rules import RelationKind
-from gongkai.publishing.states import INBOX_ROLE, State
+from gongkai.publishing.states import INBOX_ROLE, PENDING_STATES, RelationStatus, State
 from gongkai.publishing.visibility import public_documents
 
-PENDING_STATES = (State.DRAFT, State.SECRECY_REVIEW, State.APPROVAL, State.SIGNOFF, State.READY, State.SCHEDULED)
+# Filters of the staff list: the public status first, then where the latest revision is in review.
+STATUS_FILTERS = {
+    "published": "已发布",
+    "published_pending": "已发布（有待审修订）",
+    "withdrawn": "已撤回",
+    **{value: label for value, label in State.choices if value != State.PUBLISHED},
+}
 
 
 def staff_documents(agencies: list[Agency]) -> QuerySet[Document]:
     return (Document.objects.filter(agency__in=agencies)
             .select_related("agency", "latest_revision", "live_revision").order_by("-updated_at"))
+
+
+def by_status(documents: QuerySet[Document], status: str) -> QuerySet[Document]:
+    """Narrow staff documents to one of STATUS_FILTERS."""
+    if status == "published":
+        return documents.filter(live_revision__isnull=False).exclude(state__in=PENDING_STATES)
+    if status == "published_pending":
+        return documents.filter(live_revision__isnull=False, state__in=PENDING_STATES)
+    if status == "withdrawn":
+        return documents.filter(live_revision__isnull=True, withdrawn_at__isnull=False)
+    return documents.filter(state=status)
 
 
 def inbox(user) -> QuerySet[Document]:
@@ -82,8 +102,29 @@ def missing_interpretations(agencies: list[Agency]) -> QuerySet[Document]:
     """Published policies marked as needing interpretation that have no public interpretation yet."""
     visible = public_documents()
     interpreted = Relation.objects.filter(
-        kind=RelationKind.INTERPRETS, target=OuterRef("pk"),
+        kind=RelationKind.INTERPRETS, target=OuterRef("pk"), status=RelationStatus.EFFECTIVE,
         revision_id__in=visible.filter(kind=DocumentKind.INTERPRETATION).values("live_revision_id"))
     return (visible.filter(agency__in=agencies, kind=DocumentKind.POLICY,
                            live_revision__needs_interpretation=True)
             .exclude(Exists(interpreted)).order_by("-published_on"))
+
+
+def relations_to_confirm(user) -> QuerySet[Relation]:
+    """Repeals and amendments of this user's agencies' documents, published by another agency and waiting for
+    a publisher's confirmation (only while the revision that declares them is still the public one)."""
+    return (Relation.objects.filter(status=RelationStatus.PENDING,
+                                    target__agency__in=agencies_for(user, Role.PUBLISHER),
+                                    revision__document__live_revision=models.F("revision"))
+            .select_related("revision__document__agency", "target__latest_revision", "target__agency")
+            .order_by("revision__document__last_published_at", "pk"))
+
+
+def relations_of(document: Document) -> dict[str, list[Relation]]:
+    """For the staff page: what the latest revision declares, and what others' public revisions declare on it."""
+    outgoing = list(document.latest_revision.relations.select_related("target__latest_revision", "target__agency")
+                    if document.latest_revision_id else [])
+    incoming = list(Relation.objects.filter(target=document,
+                                            revision__document__live_revision=models.F("revision"))
+                    .exclude(revision__document=document)
+                    .select_related("revision__document__agency", "decided_by"))
+    return {"outgoing": outgoing, "incoming": incoming}

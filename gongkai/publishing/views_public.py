@@ -7,11 +7,11 @@ from django.db.models import Count
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 
+from gongkai.core.taxonomy import DOC_TYPES, SUBJECT_SEPARATOR, SUBJECTS
 from gongkai.orgs.models import Agency
 from gongkai.publishing.filters import DocumentFilters, filter_public
 from gongkai.publishing.models import DocumentKind
 from gongkai.publishing.rules import RELATION_LABELS, RelationKind, Validity
-from gongkai.publishing.taxonomy import DOC_TYPES, SUBJECT_SEPARATOR, SUBJECTS
 from gongkai.publishing.visibility import public_attachments, public_documents, public_relations
 
 PAGE_SIZE = 20

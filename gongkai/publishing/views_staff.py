@@ -1,19 +1,17 @@
-"""The staff back office (工作台): dashboard, drafting forms, document pages and workflow actions.
+"""The publishing pages of the staff back office: document list, drafting forms, document pages, workflow
+actions and the relations another agency asks this one to confirm.
 
-Views only read and present; every change goes through gongkai.publishing.services. A staff user sees
-the documents of the agencies where they hold some role, and only the actions their roles allow.
+Views only read and present; every change goes through gongkai.publishing.services, and the actions offered
+are exactly those the review workflow allows this user now (gongkai.publishing.states.REVIEW).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.views import LoginView, redirect_to_login
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -24,11 +22,12 @@ from gongkai.core import audit
 from gongkai.core.errors import DomainError
 from gongkai.orgs.permissions import agencies_for, has_role
 from gongkai.orgs.roles import Role
-from gongkai.publishing import queries, rules, services, states
-from gongkai.publishing.forms import DocumentForm, StaffLoginForm
-from gongkai.publishing.models import Attachment, Document, DocumentKind, Revision
+from gongkai.publishing import queries, rules, services
+from gongkai.publishing.forms import DocumentForm
+from gongkai.publishing.models import Attachment, Document, DocumentKind, Relation, Revision
 from gongkai.publishing.rules import RELATION_LABELS, DisclosureMode, RelationKind, Validity
-from gongkai.publishing.states import State
+from gongkai.publishing.states import EDITABLE_STATES, PUBLIC_STATUS_LABELS, RELATION, REVIEW, VALIDITY, State
+from gongkai.staff.decorators import staff_required
 
 PAGE_SIZE = 20
 
@@ -43,44 +42,15 @@ SIMPLE_ACTIONS: dict[str, Callable[..., Document]] = {
     "withdraw": services.withdraw_document,
 }
 
-# Audit actions that are not workflow transitions, in the words a staff member reads.
+# Audit actions in the words a staff member reads: every workflow move, and the entries services add beside.
 AUDIT_LABELS = {
-    "create_document": "新建",
-    "save_revision": "保存新版本",
+    **REVIEW.labels(), **VALIDITY.labels(), **RELATION.labels(),
     "add_attachment": "上传附件",
-    "set_validity": "变更有效性",
-    "imported_as_published": "导入为已发布",
-    **{name: t.label for name, t in states.TRANSITIONS.items()},
+    "unpublished_by_signoff": "撤下原公开版本",
+    "relation_pending": "收到文件关系确认请求",
+    "relation_confirmed": "确认文件关系",
+    "relation_declined": "不同意文件关系",
 }
-
-
-def staff_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Send anonymous visitors to the login page and refuse signed-in users who are not staff."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not (request.user.is_active and request.user.is_staff):
-            return render(request, "portal/error.html",
-                          {"title": "没有权限", "message": "工作台仅供工作人员使用。"}, status=403)
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
-class StaffLoginView(LoginView):
-    """Django's login view with the Chinese template; signed-in users go straight to the dashboard."""
-
-    template_name = "publishing/staff/login.html"
-    authentication_form = StaffLoginForm
-    redirect_authenticated_user = True
-
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        context = super().get_context_data(**kwargs)
-        # LoginView puts the request's host in `site_name`, which the page header shows as the site name.
-        context["site_name"] = settings.GONGKAI_SITE_NAME
-        return context
 
 
 def _staff_document(request: HttpRequest, pk: int) -> Document:
@@ -89,39 +59,36 @@ def _staff_document(request: HttpRequest, pk: int) -> Document:
 
 
 def _state_label(value: str) -> str:
+    if value in PUBLIC_STATUS_LABELS and value not in State.values:
+        return PUBLIC_STATUS_LABELS[value]
     for choices in (State, Validity):
         if value in choices.values:
             return choices(value).label
-    return value
+    return PUBLIC_STATUS_LABELS.get(value, value)
 
 
 @staff_required
-def dashboard(request: HttpRequest) -> HttpResponse:
-    """My drafts, my inbox, the 20-working-day clock, missing interpretations and all my agencies' items."""
-    user = request.user
-    agencies = agencies_for(user)
+def document_list(request: HttpRequest) -> HttpResponse:
+    """Every document of the user's agencies, filtered by public status, review state and agency."""
+    agencies = agencies_for(request.user)
     documents = queries.staff_documents(agencies)
-    state = request.GET.get("state", "").strip()
+    status = request.GET.get("state", "").strip()
     agency_code = request.GET.get("agency", "").strip()
     filter_errors = []
-    if state and state not in State.values:
+    if status and status not in queries.STATUS_FILTERS:
         filter_errors.append("没有这个流程状态，已显示全部状态。")
-        state = ""
-    if state:
-        documents = documents.filter(state=state)
+        status = ""
+    if status:
+        documents = queries.by_status(documents, status)
     if agency_code:
         documents = documents.filter(agency__code=agency_code)
     page_obj = Paginator(documents, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "publishing/staff/dashboard.html", {
-        "drafts": queries.my_drafts(user)[:50],
-        "inbox": queries.inbox(user)[:50],
-        "deadlines": queries.timeliness(agencies),
-        "missing": queries.missing_interpretations(agencies)[:50],
-        "page_obj": page_obj, "querystring": query.urlencode(), "state": state, "agency_code": agency_code,
-        "states": State.choices, "agencies": agencies, "filter_errors": filter_errors,
-        "can_draft": bool(agencies_for(user, Role.DRAFTER)),
+    return render(request, "publishing/staff/document_list.html", {
+        "page_obj": page_obj, "querystring": query.urlencode(), "state": status, "agency_code": agency_code,
+        "states": queries.STATUS_FILTERS.items(), "agencies": agencies, "filter_errors": filter_errors,
+        "can_draft": bool(agencies_for(request.user, Role.DRAFTER)),
     })
 
 
@@ -177,8 +144,13 @@ def document_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if not has_role(user, Role.DRAFTER, document.agency):
         messages.error(request, f"您没有在“{document.agency.name}”担任起草人，不能修改。")
         return redirect("staff-document", pk=pk)
-    if document.state not in states.EDITABLE_STATES:
-        messages.error(request, f"文件当前状态为“{document.get_state_display()}”，不能修改；请先退回草稿。")
+    try:
+        REVIEW.check(user, document, "save_revision")
+    except DomainError as exc:
+        refusal = exc.message
+        if document.state not in EDITABLE_STATES:
+            refusal = f"文件当前状态为“{document.get_state_display()}”，不能修改；请先退回草稿。"
+        messages.error(request, refusal)
         return redirect("staff-document", pk=pk)
     if request.method != "POST":
         form = DocumentForm(user=user, document=document, initial=DocumentForm.initial_for(document))
@@ -222,32 +194,34 @@ def _changes(live: Revision, latest: Revision) -> list[tuple[str, str, str]]:
 
 @staff_required
 def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """Metadata, pending vs live revision, the actions this user may take, and the full history."""
+    """Metadata, pending vs live revision, the actions this user may take, relations, and the full history."""
     user = request.user
     document = _staff_document(request, pk)
     latest, live = document.latest_revision, document.live_revision
-    actions = [t for t in states.available(document.state) if has_role(user, t.role, document.agency)]
     deadline = None
-    if document.state in queries.PENDING_STATES and latest.disclosure_mode == DisclosureMode.PROACTIVE:
+    if document.has_pending_revision and latest.disclosure_mode == DisclosureMode.PROACTIVE:
         deadline = rules.disclosure_deadline(latest.formed_on)
+    transitions = REVIEW.labels()
     entries = [{
         "entry": e, "label": AUDIT_LABELS.get(e.action, e.action),
         "from": _state_label(e.from_state) if e.from_state else "", "to": _state_label(e.to_state) if e.to_state else "",
         # Transitions carry a reviewer's opinion; other entries carry a title, file name or change note.
-        "comment_label": "意见" if e.action in states.TRANSITIONS else "说明",
+        "comment_label": "意见" if e.action in transitions else "说明",
     } for e in audit.history(document)]
-    relations = [(RELATION_LABELS[RelationKind(r.kind)][0], r.target)
-                 for r in latest.relations.select_related("target__latest_revision")]
+    related = queries.relations_of(document)
+    relations = [(RELATION_LABELS[RelationKind(r.kind)][0], r.target, r) for r in related["outgoing"]]
+    incoming = [(r, RELATION.available(user, r)) for r in related["incoming"]]
     return render(request, "publishing/staff/document_detail.html", {
         "document": document, "latest": latest, "live": live,
         "pending": live is None or document.has_unpublished_changes,
         "changes": _changes(live, latest) if live and document.has_unpublished_changes else [],
-        "actions": actions, "can_edit": document.state in states.EDITABLE_STATES
-        and has_role(user, Role.DRAFTER, document.agency),
+        "actions": REVIEW.available(user, document), "can_edit": REVIEW.allows(user, document, "save_revision"),
         "deadline": deadline, "revisions": document.revisions.select_related("created_by").order_by("-number"),
         "entries": entries, "attachments": latest.attachments.all(), "tags": latest.tags.all(),
-        "relations": relations, "today": timezone.localdate(), "validities": Validity.choices,
-        "can_set_validity": has_role(user, Role.PUBLISHER, document.agency), "min_schedule": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+        "relations": relations, "incoming": incoming, "today": timezone.localdate(),
+        "validities": Validity.choices, "can_set_validity": VALIDITY.allows(user, document, "set_validity"),
+        "min_schedule": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+        "limit_workdays": rules.PROACTIVE_DISCLOSURE_WORKDAYS,
     })
 
 
@@ -283,11 +257,8 @@ def document_action(request: HttpRequest, pk: int) -> HttpResponse:
     name = request.POST.get("action", "")
     comment = request.POST.get("comment", "").strip()
     try:
-        known = states.TRANSITIONS.get(name)
-        if known is not None and known.role is None:
-            raise DomainError(f"“{known.label}”由系统自动执行，不能手动操作。")
-        # Checked against the current state so a stale page cannot trigger a different rejection step.
-        transition = states.check(name, document.state)
+        # Checked here against the current state, so a stale page cannot trigger a different step.
+        transition = REVIEW.check(user, document, name)
         if name == "schedule":
             services.schedule_document(user, document, _parse_schedule(request.POST.get("scheduled_at", "")),
                                        comment)
@@ -301,8 +272,29 @@ def document_action(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, exc.message)
     else:
         document.refresh_from_db()
-        messages.success(request, f"已完成“{transition.label}”，当前状态：{document.get_state_display()}。")
+        messages.success(request, f"已完成“{transition.label}”，当前状态：{document.status_label}。")
     return redirect("staff-document", pk=pk)
+
+
+@require_POST
+@staff_required
+def relation_action(request: HttpRequest, pk: int) -> HttpResponse:
+    """Confirm or decline a repeal or amendment another agency declared on one of this agency's documents."""
+    relation = get_object_or_404(Relation.objects.select_related("target__agency"), pk=pk,
+                                 target__agency__in=agencies_for(request.user))
+    name = request.POST.get("action", "")
+    comment = request.POST.get("comment", "").strip()
+    run = {"confirm_relation": services.confirm_relation, "decline_relation": services.decline_relation}.get(name)
+    try:
+        if run is None:
+            raise DomainError(f"未知的操作：{name}")
+        run(request.user, relation, comment)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        relation.refresh_from_db()
+        messages.success(request, f"已{RELATION.transition(name).label}：{relation.get_status_display()}。")
+    return redirect("staff-document", pk=relation.target_id)
 
 
 def _date_or_none(value: str, field: str, label: str) -> dt.date | None:

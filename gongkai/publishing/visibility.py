@@ -1,8 +1,9 @@
 """The one visibility rule. Every public channel — pages, API, feeds, sitemap, attachments and search —
 asks this module what the public may see, and nothing else.
 
-A document is public when it has a live (published) revision whose disclosure mode is 主动公开 and the
-document has not been withdrawn. Drafts, revisions under review and withheld items never qualify.
+A document is public when it has a live (published) revision whose disclosure mode is 主动公开; withdrawal
+empties the live revision. Drafts, revisions under review and withheld items never qualify, and a relation
+between documents shows only once it is in effect (one awaiting the other agency's confirmation does not).
 """
 
 from __future__ import annotations
@@ -11,14 +12,13 @@ from django.db.models import Exists, OuterRef, QuerySet
 
 from gongkai.publishing.models import Attachment, Document, Relation, Revision
 from gongkai.publishing.rules import DisclosureMode
-from gongkai.publishing.states import State
+from gongkai.publishing.states import RelationStatus
 
 
 def public_documents() -> QuerySet[Document]:
     """Documents the public may see, with their live revision joined."""
     return (Document.objects
             .filter(live_revision__isnull=False, live_revision__disclosure_mode=DisclosureMode.PROACTIVE)
-            .exclude(state=State.WITHDRAWN)
             .select_related("live_revision", "agency"))
 
 
@@ -35,9 +35,10 @@ def public_attachments() -> QuerySet[Attachment]:
 def public_relations(document: Document) -> dict[str, list[tuple[str, Document]]]:
     """Relations of a public document to other public documents, both ways: outgoing and incoming."""
     visible = public_documents()
-    outgoing = [(r.kind, r.target) for r in Relation.objects.filter(revision_id=document.live_revision_id)
+    effective = Relation.objects.filter(status=RelationStatus.EFFECTIVE)
+    outgoing = [(r.kind, r.target) for r in effective.filter(revision_id=document.live_revision_id)
                 .filter(target__in=visible).select_related("target__live_revision")]
-    incoming_qs = (Relation.objects.filter(target=document)
+    incoming_qs = (effective.filter(target=document)
                    .filter(revision_id__in=visible.values("live_revision_id"))
                    .select_related("revision__document__live_revision"))
     incoming = [(r.kind, r.revision.document) for r in incoming_qs]

@@ -24,11 +24,11 @@ from django.utils.safestring import SafeString
 
 from gongkai.core.errors import DomainError
 from gongkai.core.prepared import PreparedQuery
+from gongkai.core.taxonomy import SUBJECTS, normalize_subject
 from gongkai.orgs.models import Agency
 from gongkai.publishing.filters import DocumentFilters
 from gongkai.publishing.models import Revision
 from gongkai.publishing.rules import Validity
-from gongkai.publishing.taxonomy import SUBJECTS, normalize_subject
 from gongkai.publishing.visibility import public_documents
 from gongkai.search import highlight, synonyms, text
 from gongkai.search.backends import get_backend

@@ -8,11 +8,11 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from gongkai.core.errors import DomainError
-from gongkai.publishing.views_staff import staff_required
 from gongkai.search import searchlog, services
 from gongkai.search.backends import get_backend
 from gongkai.search.indexing import stale_ids
 from gongkai.search.models import IndexChange
+from gongkai.staff.decorators import staff_required
 
 PAGE_SIZE = 10
 FILTERS = ("agency", "subject", "doc_type", "year", "validity", "kind", "issuer", "tag")

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "huey.contrib.djhuey",
     "gongkai.core",
     "gongkai.orgs",
+    "gongkai.staff",
     "gongkai.publishing",
     "gongkai.search",
     "gongkai.disclosure",

@@ -312,17 +312,24 @@ def test_holiday_table_change_recomputes_open_cases_with_history(agency, staff):
                                                    "节假日安排变更，答复期限由 2027-01-20 改为 2027-01-19。"]
 
 
-def test_states_refuse_illegal_moves_in_chinese():
-    from gongkai.disclosure import states
+def test_states_refuse_illegal_moves_in_chinese(agency, staff):
+    from gongkai.disclosure.states import CASE
 
-    assert states.check("accept", State.RECEIVED).target == State.IN_PROGRESS
+    assert CASE.transition("accept").target == State.IN_PROGRESS
+    application, _ = make_application(agency, received_on=D("2026-03-02"))
+    services.accept_application(staff["officer"], application)
+    application.refresh_from_db()
     with pytest.raises(IllegalTransition) as exc:
-        states.check("deliver", State.IN_PROGRESS)
-    assert exc.value.message == "申请当前状态为“办理中”，不能执行“送达答复书”。"
+        CASE.check(staff["officer"], application, "deliver")
+    assert exc.value.message == "申请当前状态为“办理中”，不能执行“登记送达”。"
     with pytest.raises(IllegalTransition):
-        states.check("teleport", State.RECEIVED)
+        CASE.check(staff["officer"], application, "teleport")
+    services.decide_application(staff["officer"], application, "granted", decided_on=D("2026-03-20"))
+    services.deliver_reply(staff["officer"], application, delivered_on=D("2026-03-21"))
+    services.close_application(staff["officer"], application)
+    application.refresh_from_db()
     with pytest.raises(IllegalTransition):
-        states.require(State.CLOSED, states.HANDLING_STATES, "征求意见")
+        CASE.check(staff["officer"], application, "start_consultation")
 
 
 def test_letter_addresses_an_organisation_as_such(agency, staff):

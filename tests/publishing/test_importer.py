@@ -13,6 +13,7 @@ import pytest
 
 from gongkai import cli
 from gongkai.core.audit import history
+from gongkai.core.taxonomy import ALL_SUBJECTS
 from gongkai.orgs.roles import Role
 from gongkai.publishing import services
 from gongkai.publishing.corpus import SUBJECT_RULES, law_issuers, map_law
@@ -20,7 +21,6 @@ from gongkai.publishing.importer import ImportSummary, import_file
 from gongkai.publishing.models import Document, Revision
 from gongkai.publishing.rules import DisclosureMode, Validity, WithholdingGround
 from gongkai.publishing.states import State
-from gongkai.publishing.taxonomy import ALL_SUBJECTS
 from gongkai.publishing.visibility import is_public, public_documents
 
 ROOT_CODE = "11000000TEST00001X"
@@ -278,7 +278,7 @@ def test_reimport_does_not_republish_a_withdrawn_document(team, agency, tmp_path
     services.withdraw_document(team[Role.PUBLISHER], doc(), "内容有误")
     summary, _ = run(path)
     assert summary.failed == 1 and "已撤回" in summary.errors[0].reason
-    assert doc().state == State.WITHDRAWN and not is_public(doc())
+    assert doc().is_withdrawn and not is_public(doc())
 
 
 def test_reimport_cannot_move_a_document_to_another_agency(agency, tmp_path):

@@ -120,13 +120,14 @@ def test_staff_of_another_agency_gets_404(client, team, published):
     assert client.get(reverse("staff-attachment", args=[attachment.pk])).status_code == 404
     assert Document.objects.get(pk=published.pk).state == State.PUBLISHED
     assert published.index_no not in client.get("/staff/").content.decode()
+    assert published.index_no not in client.get(reverse("staff-documents")).content.decode()
 
 
 def test_every_manual_transition_has_a_handler():
-    from gongkai.publishing import states
+    from gongkai.publishing.states import REVIEW
     from gongkai.publishing.views_staff import SIMPLE_ACTIONS
 
-    manual = {t.name for t in states.TRANSITIONS.values() if t.role is not None}
+    manual = {t.name for t in REVIEW.transitions.values() if t.manual and t.offered}
     handled = set(SIMPLE_ACTIONS) | {"schedule"} | {n for n in manual if n.startswith("reject_")}
     assert manual == handled
 
@@ -212,11 +213,12 @@ def test_dashboard_warns_when_the_due_date_is_not_confirmed(client, team, agency
 def test_dashboard_state_filter(client, team, agency, published):
     factories.make_document(team, agency, publish=False, title="仍是草稿")
     client.force_login(team[Role.PUBLISHER])
-    drafts = client.get("/staff/", {"state": "draft"}).context["page_obj"].object_list
+    url = reverse("staff-documents")
+    drafts = client.get(url, {"state": "draft"}).context["page_obj"].object_list
     assert [d.latest_revision.title for d in drafts] == ["仍是草稿"]
-    done = client.get("/staff/", {"state": "published"}).context["page_obj"].object_list
+    done = client.get(url, {"state": "published"}).context["page_obj"].object_list
     assert list(done) == [published]
-    bad = client.get("/staff/", {"state": "nonsense"})
+    bad = client.get(url, {"state": "nonsense"})
     assert bad.status_code == 200
     assert "没有这个流程状态" in bad.content.decode()
     assert bad.context["page_obj"].paginator.count == 2
@@ -418,7 +420,9 @@ def test_each_action_button_moves_the_document(client, team, agency):
              (Role.PUBLISHER, "schedule", "定时发布", State.SCHEDULED),
              (Role.PUBLISHER, "cancel_schedule", "取消定时", State.READY),
              (Role.PUBLISHER, "publish", "立即发布", State.PUBLISHED),
-             (Role.PUBLISHER, "withdraw", "撤销发布", State.WITHDRAWN)]
+             # Withdrawal takes the public version down; the review state of the last revision stays.
+             (Role.PUBLISHER, "withdraw", "撤销发布", State.PUBLISHED)]
+    shown = {State.PUBLISHED: "已发布"}
     for role, action, label, target in steps:
         client.force_login(team[role])
         page = client.get(url).content.decode()
@@ -427,8 +431,10 @@ def test_each_action_button_moves_the_document(client, team, agency):
         if action == "schedule":
             extra["scheduled_at"] = (timezone.localtime() + dt.timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
         response = act(client, document, action, **extra)
-        assert messages_of(response) == [f"已完成“{label}”，当前状态：{target.label}。"]
+        status = "已撤回" if action == "withdraw" else shown.get(target, target.label)
+        assert messages_of(response) == [f"已完成“{label}”，当前状态：{status}。"]
         assert Document.objects.get(pk=document.pk).state == target
+        assert Document.objects.get(pk=document.pk).status_label == status
     entries = client.get(url).context["entries"]
     assert [e["label"] for e in entries][-3:] == ["取消定时", "立即发布", "撤销发布"]
     history = client.get(url).content.decode()

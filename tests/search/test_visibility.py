@@ -4,9 +4,9 @@ planted non-public document and whose change log says it is up to date (the wors
 from __future__ import annotations
 
 import pytest
+from django.utils import timezone
 
 from gongkai.publishing.models import Document
-from gongkai.publishing.states import State
 from gongkai.publishing.visibility import public_documents
 from gongkai.search import services
 from gongkai.search.backends import get_backend
@@ -59,7 +59,7 @@ def test_verified_result_sets_are_checked_again_when_the_index_changes(team, age
     first = services.search(services.SearchParams(q="高龄津贴", page_size=5), record=False)
     assert first.count == 12, "every id of the small result set was checked against the database"
     # A change behind the outbox's back (no signal, no change row): the next index change re-checks.
-    Document.objects.filter(pk=docs[0].pk).update(state=State.WITHDRAWN)
+    Document.objects.filter(pk=docs[0].pk).update(live_revision=None, withdrawn_at=timezone.now())
     factories.make_document(team, agency, title="关于做好防汛工作的通知")
     sync_index()
     again = services.search(services.SearchParams(q="高龄津贴", page_size=5), record=False)

@@ -1,0 +1,191 @@
+"""The one workflow engine: transitions declared as data, checked and applied the same way for every app.
+
+An app declares a `Workflow` over one state field of one model: its transitions (name, label, sources, target,
+roles, guard, whether a comment is needed, the review step they count as), how to find the agency whose roles
+apply, and how to check a role. Services call `apply()` for every state change; views call `available()` to
+offer only what the user may do now, and `check()` to explain a refusal. Every applied transition is audited.
+
+Separation of duties (一事一审): a transition may name the review step (`duty`) it performs on a subject (for
+publishing, the revision under review). One person may perform only one step on one subject, whatever roles
+they hold — superusers included — unless the agency has relaxed the rule through its audited setting.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import models
+
+from gongkai.core import audit
+from gongkai.core.errors import DomainError, IllegalTransition, PermissionDenied
+from gongkai.core.models import AuditEntry
+
+# The state of an object that does not exist yet: a transition from NEW creates it.
+NEW = ""
+# The actor recorded for moves made by the platform itself (intake, the scheduler, importers).
+SYSTEM = None
+
+Guard = Callable[[Any], str | None]
+
+
+@dataclass(frozen=True)
+class Transition:
+    """One move of a workflow. `target=None` keeps the state (or the service names it: see `apply`)."""
+
+    name: str
+    label: str
+    sources: tuple[str, ...]
+    target: str | None = None
+    roles: tuple[str, ...] = ()  # any one of these roles in the object's agency; () = only the system
+    system: bool = False  # the platform itself may also make this move (importers, intake, scheduler)
+    guard: Guard | None = None  # a Chinese refusal when the move does not fit the object now, else None
+    needs_comment: bool = False
+    duty: str = ""  # the review step this move performs (separation of duties); "" = not a review step
+    offered: bool = True  # shown as an action on the object's page (False: reached another way, e.g. a form)
+    order: int = 100  # lower comes first among the actions offered: what usually comes next
+    help: str = ""
+    # What the history shows as from → to when the move changes something beside the state field
+    # (withdrawal leaves the review state alone but takes the public version down).
+    audit_states: tuple[str, str] | None = None
+
+    @property
+    def manual(self) -> bool:
+        return bool(self.roles)
+
+
+Authorize = Callable[[Any, tuple[str, ...], Any], None]
+
+
+@dataclass
+class Workflow:
+    """A set of transitions over `state_field` of `model`, with the rules every move must pass."""
+
+    name: str
+    states: type[models.TextChoices]
+    transitions: Iterable[Transition]
+    scope: Callable[[Any], Any]  # the object → the agency whose roles apply
+    authorize: Authorize  # raises PermissionDenied unless the actor holds one of the roles in the agency
+    state_field: str = "state"
+    duties: dict[str, str] = field(default_factory=dict)  # duty name → Chinese label
+    duty_subject: Callable[[Any], str] | None = None  # the object → the key of what the duties are about
+    duties_relaxed: Callable[[Any], bool] = lambda obj: False
+    subject_label: str = "本事项"  # how refusals name the subject, e.g. “本版本”
+    comment_message: str = "请填写意见。"  # when a transition that needs a comment has none
+    object_label: str = ""  # how a refusal names the object, e.g. “申请” → “申请当前状态为……”
+
+    def __post_init__(self) -> None:
+        self.transitions = {t.name: t for t in self.transitions}
+        for t in self.transitions.values():
+            if t.duty and t.duty not in self.duties:
+                raise ValueError(f"{self.name}: transition {t.name} names an undeclared duty {t.duty}")
+
+    # -- reading ----------------------------------------------------------------------------------------
+
+    def state_of(self, obj: Any) -> str:
+        return getattr(obj, self.state_field) if obj.pk is not None else NEW
+
+    def state_label(self, value: str) -> str:
+        return self.states(value).label if value in self.states.values else (value or "新建")
+
+    def transition(self, name: str) -> Transition:
+        found = self.transitions.get(name)
+        if found is None:
+            raise IllegalTransition(f"未知的操作：{name}")
+        return found
+
+    def check(self, actor: Any, obj: Any, name: str) -> Transition:
+        """The transition if `actor` may take it on `obj` now; otherwise raise with a Chinese reason."""
+        transition = self.transition(name)
+        if actor is not SYSTEM and not transition.roles:
+            raise PermissionDenied(f"“{transition.label}”由系统自动执行，不能手动操作。")
+        if actor is SYSTEM and not transition.system:
+            raise PermissionDenied(f"“{transition.label}”须由工作人员办理。")
+        state = self.state_of(obj)
+        if state not in transition.sources:
+            raise IllegalTransition(
+                f"{self.object_label}当前状态为“{self.state_label(state)}”，不能执行“{transition.label}”。")
+        if actor is not SYSTEM:
+            self.authorize(actor, transition.roles, self.scope(obj))
+        if transition.guard is not None:
+            refusal = transition.guard(obj)
+            if refusal:
+                raise DomainError(refusal)
+        self._check_duties(actor, obj, transition)
+        return transition
+
+    def allows(self, actor: Any, obj: Any, name: str) -> bool:
+        try:
+            self.check(actor, obj, name)
+        except DomainError:
+            return False
+        return True
+
+    def available(self, actor: Any, obj: Any) -> list[Transition]:
+        """The offered transitions `actor` may take on `obj` now, in the order they usually come."""
+        return sorted((t for t in self.transitions.values() if t.offered and t.manual
+                       and self.allows(actor, obj, t.name)), key=lambda t: (t.order, t.label))
+
+    # -- separation of duties -------------------------------------------------------------------------------
+
+    def subject_key(self, obj: Any) -> str:
+        return self.duty_subject(obj) if self.duty_subject is not None else ""
+
+    def duties_done(self, actor: Any, obj: Any) -> set[str]:
+        """The review steps `actor` has already performed on the current subject of `obj`."""
+        key = self.subject_key(obj)
+        if not key or getattr(actor, "pk", None) is None:
+            return set()
+        return set(AuditEntry.objects.filter(duty_subject=key, actor=actor).exclude(duty="")
+                   .values_list("duty", flat=True))
+
+    def _other_duties(self, actor: Any, obj: Any, transition: Transition) -> set[str]:
+        if not transition.duty:
+            return set()
+        return self.duties_done(actor, obj) - {transition.duty}
+
+    def _check_duties(self, actor: Any, obj: Any, transition: Transition) -> None:
+        others = self._other_duties(actor, obj, transition)
+        if others and not self.duties_relaxed(obj):
+            done = "、".join(f"“{self.duties[d]}”" for d in sorted(others, key=list(self.duties).index))
+            raise PermissionDenied(
+                f"一事一审：您已对{self.subject_label}办理过{done}，不能再办理“{self.duties[transition.duty]}”。"
+                f"{'、'.join(self.duties.values())}须由不同的人员完成。")
+
+    # -- writing ----------------------------------------------------------------------------------------------
+
+    def apply(self, actor: Any, obj: Any, name: str, *, comment: str = "", target: str | None = None,
+              save: bool = True, **data: Any) -> Transition:
+        """Check and take the transition: set the new state, save the object and write the audit entry.
+
+        `target` overrides the declared target where the outcome depends on the object (e.g. sign-off of a
+        withheld revision files it instead of readying it). Call inside the service's transaction."""
+        return self.commit(actor, obj, self.check(actor, obj, name), comment=comment, target=target, save=save,
+                           **data)
+
+    def commit(self, actor: Any, obj: Any, transition: Transition, *, from_state: str | None = None,
+               comment: str = "", target: str | None = None, save: bool = True, **data: Any) -> Transition:
+        """The second half of apply(), for a service that checks first, does its work, then records the move
+        (creating an object: check on the unsaved object, save it, then commit with from_state=NEW)."""
+        if transition.needs_comment and not (comment or "").strip():
+            raise DomainError(self.comment_message, field="comment")
+        previous = self.state_of(obj) if from_state is None else from_state
+        new = target or transition.target or previous
+        if new not in self.states.values:
+            raise ValueError(f"{self.name}: {new!r} is not a state")
+        combined = self._other_duties(actor, obj, transition)
+        setattr(obj, self.state_field, new)
+        if save:
+            obj.save()
+        if combined:
+            # Allowed only because the agency relaxed the rule: the entry says so.
+            data["combined_duties"] = sorted(combined, key=list(self.duties).index)
+        shown_from, shown_to = transition.audit_states or (previous, new)
+        audit.record(actor, transition.name, obj, from_state=shown_from, to_state=shown_to, comment=comment,
+                     duty=transition.duty, duty_subject=self.subject_key(obj) if transition.duty else "", **data)
+        return transition
+
+    def labels(self) -> dict[str, str]:
+        """Audit action name → Chinese label, for histories."""
+        return {t.name: t.label for t in self.transitions.values()}

@@ -1,0 +1,194 @@
+"""Intake: what an applicant gives (《条例》第二十九条), validated; the case number, tracking code and token; the
+date of receipt by channel (《条例》第三十一条) and the first due date."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, fields
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+
+from gongkai.core import serials
+from gongkai.core.errors import DomainError
+from gongkai.core.workflow import NEW
+from gongkai.disclosure import privacy, rules
+from gongkai.disclosure.models import ApplicantType, Application, Delivery, OrganizationKind
+from gongkai.disclosure.rules import Channel
+from gongkai.disclosure.services.clock import refresh
+from gongkai.disclosure.services.common import SYSTEM, event, fmt, today
+from gongkai.disclosure.states import CASE
+from gongkai.orgs.models import Agency
+
+FIELD_LABELS = {
+    "applicant_type": "申请人类型", "organization_kind": "组织类型", "name": "姓名或名称",
+    "id_number": "身份证明号码", "phone": "联系电话", "email": "电子邮箱", "address": "通信地址",
+    "description": "所需政府信息的描述", "delivery": "获取信息的方式", "agency": "受理机关",
+}
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+@dataclass
+class ApplicantData:
+    """What an applicant gives (《条例》第二十九条): who they are, what they want, how to receive it."""
+
+    applicant_type: str = ""
+    organization_kind: str = ""
+    name: str = ""
+    id_number: str = ""
+    phone: str = ""
+    email: str = ""
+    address: str = ""
+    description: str = ""
+    delivery: str = ""
+    agency: str = ""  # agency code
+
+    @classmethod
+    def from_mapping(cls, values: dict[str, Any]) -> ApplicantData:
+        names = {f.name for f in fields(cls)}
+        return cls(**{k: "" if v is None else str(v) for k, v in values.items() if k in names})
+
+
+def validate_applicant(data: ApplicantData) -> Agency:
+    """Clean `data` in place and return the agency; raise DomainError carrying every field error in Chinese."""
+    errors: dict[str, list[str]] = {}
+
+    def err(name: str, message: str) -> None:
+        errors.setdefault(name, []).append(message)
+
+    for f in fields(data):
+        value = _CONTROL.sub("", getattr(data, f.name) or "")
+        setattr(data, f.name, value.strip())
+
+    if data.applicant_type not in ApplicantType.values:
+        err("applicant_type", "请选择申请人类型：自然人或法人（其他组织）。")
+    legal = data.applicant_type == ApplicantType.LEGAL_PERSON
+    if legal:
+        if data.organization_kind not in OrganizationKind.values:
+            err("organization_kind", "法人或其他组织请选择组织类型：商业企业、科研机构、社会公益组织、法律服务机构或其他。")
+    else:
+        data.organization_kind = ""
+    if not data.name:
+        err("name", "请填写法人或其他组织的名称。" if legal else "请填写申请人姓名。")
+    elif len(data.name) > 100:
+        err("name", "姓名或名称不能超过 100 个字。")
+    data.id_number = privacy.normalise_id(data.id_number)
+    if not data.id_number:
+        err("id_number", "请填写统一社会信用代码。" if legal else "请填写身份证件号码（《条例》第二十九条要求提供身份证明）。")
+    elif legal and not privacy.valid_credit_code(data.id_number):
+        err("id_number", "统一社会信用代码应为 18 位，且校验位正确，请核对。")
+    elif not legal and re.fullmatch(r"\d{17}[\dX]", data.id_number):
+        if not privacy.valid_resident_id(data.id_number):
+            err("id_number", "居民身份证号码的校验位不正确，请核对。")
+    elif not legal and not re.fullmatch(r"[A-Z0-9]{6,20}", data.id_number):
+        err("id_number", "请填写 18 位居民身份证号码，或 6 至 20 位字母、数字组成的其他证件号码。")
+    if not data.phone:
+        err("phone", "请填写联系电话。")
+    elif not re.fullmatch(r"\+?[0-9][0-9\- ()]{5,19}", data.phone):
+        err("phone", "联系电话只能包含数字、空格、括号和连字符，长度 6 至 20 位。")
+    if data.email:
+        try:
+            validate_email(data.email)
+        except ValidationError:
+            err("email", "电子邮箱格式不正确，例如 name@example.com。")
+    if data.delivery not in Delivery.values:
+        err("delivery", "请选择获取信息的方式：电子、当面领取纸质件或邮寄。")
+    elif data.delivery == Delivery.ELECTRONIC and not data.email and "email" not in errors:
+        err("email", "选择以电子方式获取信息时，请填写电子邮箱。")
+    elif data.delivery == Delivery.POST and not data.address:
+        err("address", "选择邮寄纸质件时，请填写通信地址。")
+    if len(data.address) > 200:
+        err("address", "通信地址不能超过 200 个字。")
+    if len(data.description) < 5:
+        err("description", "请描述所需政府信息的名称、文号或便于查询的其他特征（至少 5 个字）。")
+    elif len(data.description) > 5000:
+        err("description", "描述不能超过 5000 个字。")
+    agency = Agency.objects.filter(code=data.agency).first() if data.agency else None
+    if not data.agency:
+        err("agency", "请选择受理申请的机关。")
+    elif agency is None:
+        err("agency", "没有这个机关，请从机关列表（/api/v1/agencies）中选择。")
+    if errors:
+        first = next(iter(errors.values()))[0]
+        raise DomainError(first, errors=errors)
+    return agency
+
+
+def _case_no(agency: Agency, year: int) -> tuple[int, str]:
+    """Next serial and case number of the agency in `year`, e.g. 示例市财政局信〔2026〕第12号 (in a transaction)."""
+    prefix = agency.short_name or agency.name
+    return serials.allocate(f"disclosure.case_no:{agency.pk}", year, lambda n: f"{prefix}信〔{year}〕第{n}号",
+                            lambda value: Application.objects.filter(case_no=value).exists())
+
+
+def _new_tracking_code() -> str:
+    while True:
+        code = privacy.new_tracking_code()
+        if not Application.objects.filter(tracking_code=code).exists():
+            return code
+
+
+def new_case(data: ApplicantData, agency: Agency, *, channel: str, received_on: dt.date,
+             external_id: str | None = None) -> tuple[Application, str]:
+    """Write the row of a new case with its numbers and token (the caller records the workflow move)."""
+    serial, case_no = _case_no(agency, received_on.year)
+    token = privacy.new_access_token()
+    application = Application.objects.create(
+        agency=agency, case_no=case_no, year=received_on.year, serial=serial, tracking_code=_new_tracking_code(),
+        access_token_hash=privacy.hash_token(token), external_id=external_id, channel=channel,
+        received_on=received_on, applicant_type=data.applicant_type, organization_kind=data.organization_kind,
+        name=data.name, id_number=data.id_number, phone=data.phone, email=data.email, address=data.address,
+        applicant_key=privacy.applicant_key(data.id_number), description=data.description, delivery=data.delivery,
+    )
+    return application, token
+
+
+def _register(actor, data: ApplicantData, agency: Agency, *, channel: str, received_on: dt.date, how: str,
+              external_id: str | None = None) -> tuple[Application, str]:
+    transition = CASE.check(actor, Application(agency=agency), "register_application")
+    application, token = new_case(data, agency, channel=channel, received_on=received_on, external_id=external_id)
+    deadline = refresh(application, quiet=True)
+    CASE.commit(actor, application, transition, from_state=NEW,
+                comment=f"{application.case_no} {Channel(application.channel).label}")
+    event(application, actor, "received", f"{how}，收到申请日期 {fmt(application.received_on)}。"
+          f"答复期限为 {fmt(deadline.due_on)}（收到申请次日起 {rules.REPLY_WORKDAYS} 个工作日）。",
+          on=application.received_on)
+    return application, token
+
+
+@transaction.atomic
+def submit_application(data: ApplicantData, *, received_on: dt.date | None = None,
+                       external_id: str | None = None) -> tuple[Application, str]:
+    """Online intake: the platform confirms receipt at once (《条例》第三十一条（三）), so that day is the date
+    of receipt. Returns the application and the access token (shown once; only its hash is kept)."""
+    agency = validate_applicant(data)
+    return _register(SYSTEM, data, agency, channel=Channel.ONLINE, received_on=received_on or today(),
+                     external_id=external_id, how="网上提交申请，平台即时确认收到（《条例》第三十一条第（三）项）")
+
+
+@transaction.atomic
+def register_application(actor, data: ApplicantData, *, channel: str, handed_in_on: dt.date | None = None,
+                         signed_for_on: dt.date | None = None, confirmed_on: dt.date | None = None
+                         ) -> tuple[Application, str]:
+    """Staff register a letter, fax or walk-in application; the date of receipt follows 《条例》第三十一条."""
+    errors: dict[str, list[str]] = {}
+    agency = None
+    try:
+        agency = validate_applicant(data)
+    except DomainError as exc:
+        errors.update(exc.errors)
+    received_on = None
+    try:
+        received_on = rules.date_of_receipt(channel, handed_in_on=handed_in_on, signed_for_on=signed_for_on,
+                                            confirmed_on=confirmed_on)
+    except DomainError as exc:
+        errors.update(exc.errors)
+    if received_on and received_on > today():
+        errors.setdefault("received_on", []).append("收到申请的日期不能晚于今天。")
+    if errors:
+        raise DomainError(next(iter(errors.values()))[0], errors=errors)
+    return _register(actor, data, agency, channel=channel, received_on=received_on,
+                     how=f"登记{Channel(channel).label}的申请（《条例》第三十一条）")

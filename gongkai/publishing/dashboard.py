@@ -1,0 +1,38 @@
+"""What publishing adds to the staff shell: its menu entries and its dashboard panel."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from gongkai.orgs.permissions import agencies_for
+from gongkai.orgs.roles import Role
+from gongkai.publishing import queries, rules
+from gongkai.staff.registry import MenuEntry, Panel, register_menu, register_panel
+
+
+def panel_context(request: HttpRequest) -> dict[str, Any] | None:
+    """My drafts, my inbox, relations to confirm, the proactive-disclosure clock and missing interpretations."""
+    user = request.user
+    agencies = agencies_for(user)
+    if not agencies:
+        return None
+    return {
+        "drafts": queries.my_drafts(user)[:50],
+        "inbox": queries.inbox(user)[:50],
+        "relations_to_confirm": list(queries.relations_to_confirm(user)[:50]),
+        "deadlines": queries.timeliness(agencies),
+        "missing": queries.missing_interpretations(agencies)[:50],
+        "can_draft": bool(agencies_for(user, Role.DRAFTER)),
+        "limit_workdays": rules.PROACTIVE_DISCLOSURE_WORKDAYS,
+    }
+
+
+def register() -> None:
+    register_menu(MenuEntry("dashboard", "工作台", "staff-dashboard", order=0))
+    register_menu(MenuEntry("documents", "政府信息", "staff-documents", order=10,
+                            visible=lambda user: bool(agencies_for(user))))
+    register_menu(MenuEntry("document-new", "新建信息", "staff-document-new", order=11,
+                            visible=lambda user: bool(agencies_for(user, Role.DRAFTER))))
+    register_panel(Panel("publishing", "publishing/staff/_panel.html", panel_context, order=10))

@@ -1,0 +1,178 @@
+"""Review and publication (services.review): the public version apart from the revision in review, and
+一事一审 — one person, one step of one revision."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from gongkai.core.audit import history
+from gongkai.core.errors import DomainError, PermissionDenied
+from gongkai.orgs import services as org_services
+from gongkai.orgs.roles import Role
+from gongkai.publishing import services
+from gongkai.publishing.models import Document
+from gongkai.publishing.rules import DisclosureMode, WithholdingGround
+from gongkai.publishing.states import State
+from gongkai.publishing.visibility import is_public
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+REVIEWERS = (Role.SECRECY_REVIEWER, Role.APPROVER, Role.SIGNER)
+
+
+def fresh(document: Document) -> Document:
+    return Document.objects.get(pk=document.pk)
+
+
+# --- the public version stays withdrawable whatever the next revision is doing ----------------------------
+
+
+def test_withdraw_while_the_next_revision_is_a_draft(team, published):
+    services.save_revision(team[Role.DRAFTER], published, factories.data(title="修订中的标题"))
+    assert fresh(published).state == State.DRAFT and is_public(published)
+    services.withdraw_document(team[Role.PUBLISHER], published, "原文有误，先撤下")
+    document = fresh(published)
+    assert not is_public(document) and document.is_withdrawn
+    assert document.state == State.DRAFT, "the draft stays where it is in review"
+    assert document.latest_revision.title == "修订中的标题"
+    entry = history(document).get(action="withdraw")
+    assert (entry.from_state, entry.to_state, entry.comment) == ("published", "withdrawn", "原文有误，先撤下")
+
+
+def test_withdraw_while_the_next_revision_is_in_review_then_publish_it(team, published):
+    services.save_revision(team[Role.DRAFTER], published, factories.data(title="更正后的标题"))
+    services.submit_document(team[Role.DRAFTER], published)
+    services.withdraw_document(team[Role.PUBLISHER], published, "发现差错")
+    assert not is_public(published) and fresh(published).state == State.SECRECY_REVIEW
+    services.pass_secrecy_review(team[Role.SECRECY_REVIEWER], published)
+    services.approve_document(team[Role.APPROVER], published)
+    services.sign_off_document(team[Role.SIGNER], published)
+    services.publish_document(team[Role.PUBLISHER], published)
+    document = fresh(published)
+    assert is_public(document) and not document.is_withdrawn
+    assert document.live_revision.title == "更正后的标题"
+
+
+def test_withdraw_needs_a_public_version(team, agency):
+    draft = factories.make_document(team, agency, publish=False)
+    with pytest.raises(DomainError, match="没有公开的版本"):
+        services.withdraw_document(team[Role.PUBLISHER], draft, "撤回")
+    published = factories.make_document(team, agency)
+    services.withdraw_document(team[Role.PUBLISHER], published, "撤回")
+    with pytest.raises(DomainError, match="没有公开的版本"):
+        services.withdraw_document(team[Role.PUBLISHER], published, "再撤一次")
+
+
+def test_signing_off_a_withheld_revision_takes_the_public_version_down(team, published):
+    services.save_revision(team[Role.DRAFTER], published, factories.data(
+        disclosure_mode=DisclosureMode.WITHHELD, withholding_ground=WithholdingGround.THIRD_PARTY,
+        withholding_reason="涉及第三方商业秘密"))
+    factories.advance(team, published)
+    document = fresh(published)
+    assert document.state == State.FILED
+    assert not is_public(document) and document.is_withdrawn and document.live_revision is None
+    assert history(document).filter(action="unpublished_by_signoff").exists()
+
+
+def test_staff_lists_show_a_public_document_with_a_pending_revision(client, team, published):
+    services.save_revision(team[Role.DRAFTER], published, factories.data(title="待审的修订"))
+    client.force_login(team[Role.PUBLISHER])
+    page = client.get(reverse("staff-documents")).content.decode()
+    assert "已发布（有待审修订）" in page
+    detail = client.get(reverse("staff-document", args=[published.pk])).content.decode()
+    assert 'name="action" value="withdraw"' in detail, "withdrawal is offered while a revision is a draft"
+    listed = client.get(reverse("staff-documents"), {"state": "published_pending"}).context["page_obj"]
+    assert [d.pk for d in listed.object_list] == [published.pk]
+
+
+# --- 一事一审 ------------------------------------------------------------------------------------------------
+
+
+def test_a_superuser_cannot_review_what_they_drafted(team, agency):
+    admin = factories.make_staff(agency.parent, Role.ADMINISTRATOR, covers_subordinates=True)
+    assert admin.is_superuser
+    document = services.create_document(admin, agency, factories.data())
+    services.submit_document(admin, document)
+    with pytest.raises(PermissionDenied, match="一事一审"):
+        services.pass_secrecy_review(admin, document)
+    assert fresh(document).state == State.SECRECY_REVIEW
+
+
+def test_one_person_holding_every_role_does_one_step_only(team, agency):
+    everyone = factories.make_staff(agency, Role.DRAFTER, *REVIEWERS, Role.PUBLISHER)
+    document = services.create_document(everyone, agency, factories.data())
+    services.submit_document(everyone, document)
+    with pytest.raises(PermissionDenied) as exc:
+        services.pass_secrecy_review(everyone, document)
+    assert "您已对本文件的这一版本办理过“起草”" in exc.value.message
+    services.pass_secrecy_review(team[Role.SECRECY_REVIEWER], document)
+    with pytest.raises(PermissionDenied, match="一事一审"):
+        services.approve_document(everyone, document)
+    services.approve_document(team[Role.APPROVER], document)
+    with pytest.raises(PermissionDenied, match="一事一审"):
+        services.sign_off_document(everyone, document)
+    services.sign_off_document(team[Role.SIGNER], document)
+    with pytest.raises(PermissionDenied, match="一事一审"):
+        services.publish_document(everyone, document)
+    services.publish_document(team[Role.PUBLISHER], document)
+    assert is_public(document)
+
+
+def test_a_reviewer_may_not_also_approve_the_same_revision(team, agency):
+    reviewer_approver = factories.make_staff(agency, Role.SECRECY_REVIEWER, Role.APPROVER)
+    document = factories.make_document(team, agency, publish=False)
+    services.submit_document(team[Role.DRAFTER], document)
+    services.pass_secrecy_review(reviewer_approver, document)
+    with pytest.raises(PermissionDenied, match="“保密审查”，不能再办理“审核”"):
+        services.approve_document(reviewer_approver, document)
+
+
+def test_duties_are_per_revision(team, agency):
+    """Whoever drafted revision 1 may review revision 2 that someone else drafted."""
+    both = factories.make_staff(agency, Role.DRAFTER, Role.SECRECY_REVIEWER)
+    document = services.create_document(both, agency, factories.data())
+    services.submit_document(both, document)
+    services.reject_document(team[Role.SECRECY_REVIEWER], document, "请补充依据")
+    services.save_revision(team[Role.DRAFTER], document, factories.data(title="补充依据后的通知"))
+    services.submit_document(team[Role.DRAFTER], document)
+    services.pass_secrecy_review(both, document)
+    assert fresh(document).state == State.APPROVAL
+
+
+def test_the_staff_page_offers_no_second_step(client, agency, team):
+    everyone = factories.make_staff(agency, Role.DRAFTER, *REVIEWERS, Role.PUBLISHER)
+    document = services.create_document(everyone, agency, factories.data())
+    services.submit_document(everyone, document)
+    client.force_login(everyone)
+    page = client.get(reverse("staff-document", args=[document.pk])).content.decode()
+    assert 'value="pass_secrecy_review"' not in page
+    response = client.post(reverse("staff-document-action", args=[document.pk]),
+                           {"action": "pass_secrecy_review"}, follow=True)
+    assert any("一事一审" in str(m) for m in response.context["messages"])
+
+
+def test_an_agency_may_relax_the_rule_only_through_its_audited_setting(team, agency):
+    everyone = factories.make_staff(agency, Role.DRAFTER, *REVIEWERS, Role.PUBLISHER)
+    admin = factories.make_staff(agency, Role.ADMINISTRATOR)
+    with pytest.raises(PermissionDenied):
+        org_services.set_combined_duties(everyone, agency, True, "人手不足")
+    with pytest.raises(DomainError) as exc:
+        org_services.set_combined_duties(admin, agency, True, "  ")
+    assert exc.value.field == "reason"
+    org_services.set_combined_duties(admin, agency, True, "本镇政务公开专职人员仅一人")
+    entry = history(agency).get(action="allow_combined_duties")
+    assert entry.actor == admin and entry.comment == "本镇政务公开专职人员仅一人"
+    agency.refresh_from_db()
+    document = services.create_document(everyone, agency, factories.data())
+    services.submit_document(everyone, document)
+    services.pass_secrecy_review(everyone, document)
+    services.approve_document(everyone, document)
+    services.sign_off_document(everyone, document)
+    services.publish_document(everyone, document)
+    assert is_public(document)
+    combined = history(document).get(action="publish")
+    assert combined.data["combined_duties"] == ["draft", "secrecy_review", "approval", "signoff"]
+    org_services.set_combined_duties(admin, agency, False, "已配齐人员")
+    assert history(agency).filter(action="forbid_combined_duties").exists()
