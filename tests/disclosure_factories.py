@@ -42,3 +42,13 @@ def disclosure_team(agency) -> dict[str, object]:
 def make_application(agency, /, received_on: dt.date = dt.date(2026, 3, 2), **overrides) -> tuple[Application, str]:
     """An online application received on `received_on`; returns it with its access token."""
     return services.submit_application(applicant(agency, **overrides), received_on=received_on)
+
+
+def events(application, public=None) -> list[str]:
+    """The messages of a case's history, optionally only the public (or internal) ones."""
+    from gongkai.disclosure.models import CaseEvent
+
+    qs = CaseEvent.objects.filter(application=application)
+    if public is not None:
+        qs = qs.filter(public=public)
+    return list(qs.values_list("message", flat=True))

@@ -75,37 +75,12 @@ def drafter_client(client, drafter):
 # --- login and access ---------------------------------------------------------------------------------------
 
 
-def test_anonymous_is_sent_to_the_chinese_login_page(client):
-    response = client.get("/staff/")
-    assert response.status_code == 302
-    assert response.url == "/staff/login/?next=/staff/"
-    page = client.get(response.url)
-    assert "工作人员登录" in page.content.decode()
 
 
-def test_login_and_logout(client, drafter):
-    response = client.post("/staff/login/", {"username": drafter.username, "password": factories.PASSWORD},
-                           follow=True)
-    assert response.redirect_chain[-1][0] == "/staff/"
-    assert "工作台" in response.content.decode()
-    assert "退出登录" in response.content.decode()
-    client.post("/staff/logout/")
-    assert client.get("/staff/").status_code == 302
 
 
-def test_wrong_password_gets_a_chinese_error(client, drafter):
-    response = client.post("/staff/login/", {"username": drafter.username, "password": "wrong-password"})
-    assert response.status_code == 200
-    assert "密码" in response.context["form"].non_field_errors()[0]
-    assert "role=\"alert\"" in response.content.decode()
 
 
-def test_non_staff_user_is_refused(client, django_user_model):
-    user = django_user_model.objects.create_user("citizen", password=factories.PASSWORD)
-    client.force_login(user)
-    response = client.get("/staff/")
-    assert response.status_code == 403
-    assert "仅供工作人员使用" in response.content.decode()
 
 
 def test_staff_of_another_agency_gets_404(client, team, published):

@@ -9,18 +9,17 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.db import connection
+from docx import Document as Docx
+from pypdf import PdfReader
 
+from gongkai.core.errors import DomainError, IllegalTransition
 from gongkai.disclosure import letters, services
 from gongkai.disclosure.models import ReplyLetter
+from gongkai.disclosure.rules import FeeBasis
 from gongkai.disclosure.states import CASE, State
-from tests.disclosure_factories import disclosure_team, make_application
+from tests.disclosure_factories import make_application
 
 D = dt.date.fromisoformat
-
-
-@pytest.fixture
-def staff(agency):
-    return disclosure_team(agency)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -60,3 +59,78 @@ def test_a_failed_rendering_keeps_the_decision_and_offers_to_retry(agency, staff
     services.generate_letter(staff["officer"], application)
     assert application.letters.count() == 1
     assert "deliver" in [t.name for t in CASE.available(staff["officer"], application)]
+
+
+def test_correction_overdue_is_other_handling(agency, staff):
+    officer = staff["officer"]
+    application, _ = make_application(agency, received_on=D("2026-03-02"))
+    services.request_correction(officer, application, "请补充。", requested_on=D("2026-03-03"),
+                                due_on=D("2026-03-17"))
+    with pytest.raises(DomainError):
+        services.decide_application(officer, application, "granted", decided_on=D("2026-03-18"))
+    with pytest.raises(DomainError):  # not yet overdue on the due day itself
+        services.decide_application(officer, application, "other.correction_overdue", decided_on=D("2026-03-17"))
+    services.decide_application(officer, application, "other.correction_overdue", decided_on=D("2026-03-18"))
+    application.refresh_from_db()
+    assert application.state == State.DECIDED and application.due_on is None
+
+
+def test_unpaid_fee_leads_to_other_handling(agency, staff):
+    officer = staff["officer"]
+    application, _ = make_application(agency, received_on=D("2026-03-02"))
+    notice = services.issue_fee_notice(officer, application, FeeBasis.PER_PAGE, pages=120,
+                                       issued_on=D("2026-03-05"))
+    assert notice.amount_yuan == 700 + 400
+    with pytest.raises(DomainError):
+        services.decide_application(officer, application, "other.fee_unpaid", decided_on=notice.pay_by)
+    services.decide_application(officer, application, "other.fee_unpaid",
+                                decided_on=notice.pay_by + dt.timedelta(days=1))
+    notice.pause.refresh_from_db()
+    assert notice.pause.ended_on is not None
+
+
+def test_decision_requires_basis_and_reason_and_generates_the_letter(agency, staff):
+    officer = staff["officer"]
+    application, _ = make_application(agency, received_on=D("2026-03-02"))
+    with pytest.raises(DomainError) as exc:
+        services.decide_application(officer, application, "withheld.internal_affairs", basis="",
+                                    decided_on=D("2026-03-20"))
+    assert set(exc.value.errors) == {"basis", "reason"}
+    with pytest.raises(DomainError):
+        services.decide_application(officer, application, "nonsense")
+    with pytest.raises(DomainError):  # no correction happened
+        services.decide_application(officer, application, "unable.unclear_after_correction", reason="仍不明确")
+    services.decide_application(officer, application, "withheld.internal_affairs",
+                                reason="所申请的是机关后勤管理的内部事务信息。", decided_on=D("2026-03-20"))
+    application.refresh_from_db()
+    assert application.state == State.DECIDED and application.replied_in_time
+    letter = application.letters.get()
+    text = "\n".join(p.text for p in Docx(letter.docx.path).paragraphs)
+    assert "政府信息公开申请答复书" in text and application.case_no in text
+    assert "第十六条第一款" in text and "决定不予公开" in text and "所申请的是机关后勤管理的内部事务信息" in text
+    assert "60日内" in text and "6个月内向人民法院提起行政诉讼" in text and agency.parent.name in text
+    assert "2026年3月2日" in text and "2026年3月20日" in text
+    pdf = "".join(page.extract_text() for page in PdfReader(letter.pdf.path).pages)
+    for phrase in ("政府信息公开申请答复书", "决定不予公开", "行政复议", "行政诉讼", application.case_no):
+        assert phrase in pdf.replace("\n", "")
+    with pytest.raises(IllegalTransition):
+        services.decide_application(officer, application, "granted")
+    with pytest.raises(IllegalTransition):
+        services.close_application(officer, application)
+    services.deliver_reply(officer, application, delivered_on=D("2026-03-21"), method="电子邮件")
+    services.close_application(officer, application)
+    application.refresh_from_db()
+    assert application.state == State.CLOSED
+
+
+def test_letter_addresses_an_organisation_as_such(agency, staff):
+    application, _ = make_application(agency, received_on=D("2026-03-02"), applicant_type="legal_person",
+                                      organization_kind="legal_service", name="示例律师事务所",
+                                      id_number="91350100M000100Y43")
+    services.request_correction(staff["officer"], application, "请补充。", requested_on=D("2026-03-03"))
+    services.receive_correction(staff["officer"], application, corrected_on=D("2026-03-05"))
+    services.decide_application(staff["officer"], application, "unable.unclear_after_correction",
+                                reason="补正后仍无法确定所需信息。", decided_on=D("2026-03-20"))
+    text = "\n".join(p.text for p in Docx(application.letters.get().docx.path).paragraphs)
+    assert "示例律师事务所：" in text and "贵单位" in text and "您" not in text
+    assert "2026年3月3日告知贵单位补正" in text and "第三十条" in text

@@ -121,3 +121,27 @@ def test_within_one_agency_a_relation_takes_effect_at_publication(team, agency):
     source = _repeal(team, agency, old)
     assert Relation.objects.get(revision=source.live_revision).status == RelationStatus.EFFECTIVE
     assert fresh(old).validity == Validity.REPEALED
+
+
+def test_repeal_and_amend_relations_change_validity_both_ways(team, agency, published):
+    amended = factories.make_document(team, agency, title="被修改的文件")
+    repealer = factories.make_document(
+        team, agency, title="新办法", effective_on=dt.date(2026, 5, 1),
+        relations=[(RelationKind.REPEALS, published.pk), (RelationKind.AMENDS, amended.pk)])
+    published.refresh_from_db()
+    amended.refresh_from_db()
+    assert published.validity == Validity.REPEALED and published.repealed_on == dt.date(2026, 5, 1)
+    assert amended.validity == Validity.AMENDED
+    assert any(e.action == "set_validity" for e in history(published))
+    assert repealer.validity == Validity.VALID
+
+
+def test_set_validity_service(team, agency, published):
+    with pytest.raises(DomainError, match="废止日期"):
+        services.set_validity(team[Role.PUBLISHER], published, Validity.REPEALED)
+    with pytest.raises(PermissionDenied):
+        services.set_validity(team[Role.DRAFTER], published, Validity.EXPIRED, expires_on=dt.date(2026, 6, 1))
+    services.set_validity(team[Role.PUBLISHER], published, Validity.EXPIRED, expires_on=dt.date(2026, 6, 1),
+                          comment="有效期届满")
+    published.refresh_from_db()
+    assert published.validity == Validity.EXPIRED
