@@ -1,6 +1,7 @@
 """The command line as a person runs it: a fresh data folder, demo data, the production server, the worker."""
 
 import datetime as dt
+import json
 import os
 import socket
 import sqlite3
@@ -16,11 +17,14 @@ from pathlib import Path
 
 import pytest
 
+from gongkai.cli import _default_base_url
+
 ROOT = Path(__file__).resolve().parent.parent
 # Generous: these deadlines bound a wait for a condition on a loaded machine, they do not time anything.
 DEADLINE_SECONDS = 120
 HTTP_TIMEOUT_SECONDS = 60
-_NOT_INHERITED = ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")
+# The commands choose their own address and allowed hosts unless a test says otherwise, whatever the shell exported.
+_NOT_INHERITED = ("DATABASE_URL", "DJANGO_SETTINGS_MODULE", "GONGKAI_BASE_URL", "GONGKAI_ALLOWED_HOSTS")
 
 
 def _env(data_dir: Path, **extra) -> dict:
@@ -40,10 +44,11 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _fetch(url: str) -> tuple[int, str]:
-    """GET url; return the status and the body, also for 4xx/5xx."""
+def _fetch(url: str, host: str | None = None) -> tuple[int, str]:
+    """GET url (optionally naming another Host header); return the status and the body, also for 4xx/5xx."""
+    request = urllib.request.Request(url, headers={"Host": host} if host else {})
     try:
-        with urllib.request.urlopen(url, timeout=HTTP_TIMEOUT_SECONDS) as response:
+        with urllib.request.urlopen(request, timeout=HTTP_TIMEOUT_SECONDS) as response:
             return response.status, response.read().decode()
     except urllib.error.HTTPError as error:
         return error.code, error.read().decode()
@@ -119,6 +124,40 @@ def test_serve_runs_the_production_server(demo_dir, tmp_path):
         assert '"count": 8' in _fetch(base + "/api/v1/documents")[1]
     out = log.read_text()
     assert "gunicorn" in out.lower() or "Booting worker" in out
+
+
+def test_serve_links_follow_its_own_port_and_it_refuses_other_hosts(demo_dir, tmp_path):
+    """Without GONGKAI_BASE_URL, links carry the port `serve` listens on; a forged Host gets a Chinese 400."""
+    env = _env(demo_dir)
+    port = _free_port()
+    log = tmp_path / "serve.log"
+    with _serving(env, port, log, "--no-worker") as base:
+        own = f"http://127.0.0.1:{port}/"
+        documents = json.loads(_fetch(base + "/api/v1/documents")[1])["results"]
+        assert documents and all(d["url"] == f"{own}xxgk/documents/{d['id']}/" for d in documents)
+        detail = json.loads(_fetch(f"{base}/api/v1/documents/{documents[0]['id']}")[1])
+        assert detail["url"] == documents[0]["url"]
+        for path in ("/sitemap.xml", "/feeds/latest.xml"):
+            status, body = _fetch(base + path)
+            assert status == 200 and documents[0]["url"] in body, path
+        assert _fetch(base + "/", host=f"localhost:{port}")[0] == 200
+        for path in ("/", "/sitemap.xml", "/feeds/latest.xml", "/api/v1/documents"):
+            status, body = _fetch(base + path, host="evil.example")
+            assert status == 400, path
+            assert "请求有误" in body and "evil.example" not in body and "Traceback" not in body, path
+    out = log.read_text()
+    assert f"公开平台已启动：http://127.0.0.1:{port}/" in out
+    # The refusals are logged one line each, without a stack trace that would read like a fault.
+    assert "Invalid HTTP_HOST header: 'evil.example'" in out and "Traceback" not in out
+
+
+@pytest.mark.parametrize(("host", "url"), [
+    ("127.0.0.1", "http://127.0.0.1:8799"), ("xxgk.local", "http://xxgk.local:8799"), ("::1", "http://[::1]:8799"),
+    # Bind-all addresses are not an address a browser can use; on this host it is reached on loopback.
+    ("0.0.0.0", "http://127.0.0.1:8799"), ("::", "http://127.0.0.1:8799"),
+])
+def test_serve_takes_its_address_from_host_and_port(host, url):
+    assert _default_base_url(host, 8799) == url
 
 
 def test_worker_publishes_a_scheduled_document(demo_dir, tmp_path):
