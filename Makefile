@@ -28,7 +28,7 @@ demo: venv
 run: venv
 	@$(BIN)/gongkai demo
 	@echo "工作台：http://$(HOST):$(PORT)/staff/  演示账号 drafter / reviewer / approver / signer / publisher / admin，密码 gongkai-demo"
-	GONGKAI_BASE_URL=http://$(HOST):$(PORT) $(BIN)/gongkai serve --host $(HOST) --port $(PORT)
+	$(BIN)/gongkai serve --host $(HOST) --port $(PORT)
 
 lint: test-venv
 	$(BIN)/ruff check gongkai tests bench

@@ -40,7 +40,29 @@ def _flush_search_log(arbiter, worker) -> None:
     search_log.flush()
 
 
+# Addresses that mean "every interface": a server bound to one is reached on loopback from this host.
+BIND_ALL = {"", "0.0.0.0", "::", "[::]"}
+
+
+def _bracketed(host: str) -> str:
+    """An IPv6 literal in brackets, as URLs and gunicorn's bind need it; other hosts unchanged."""
+    return f"[{host}]" if ":" in host and not host.startswith("[") else host
+
+
+def _default_base_url(host: str, port: int) -> str:
+    """The site's address when GONGKAI_BASE_URL is unset: this server's own host and port."""
+    return f"http://{'127.0.0.1' if host in BIND_ALL else _bracketed(host)}:{port}"
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
+    # Links carry the address this server answers on unless the operator named the public one; this must
+    # happen before Django reads its settings (and before the worker below inherits the environment).
+    if not os.environ.get("GONGKAI_BASE_URL"):
+        os.environ["GONGKAI_BASE_URL"] = _default_base_url(args.host, args.port)
+        if args.host in BIND_ALL:
+            print(f"提示：正在监听所有网络地址，链接暂用 {os.environ['GONGKAI_BASE_URL']}，且只接受以本机地址访问；"
+                  "对外提供服务时请把 GONGKAI_BASE_URL 设为公开地址（如 https://xxgk.example.gov.cn）。",
+                  file=sys.stderr, flush=True)
     _setup()
     from django.conf import settings
     from gunicorn.app.base import BaseApplication
@@ -54,7 +76,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     class Server(BaseApplication):
         def load_config(self):
-            self.cfg.set("bind", f"{args.host}:{args.port}")
+            self.cfg.set("bind", f"{_bracketed(args.host)}:{args.port}")
             self.cfg.set("workers", args.workers)
             self.cfg.set("threads", args.threads)
             self.cfg.set("worker_class", "gthread")
@@ -65,7 +87,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         def load(self):
             return application
 
-    print(f"公开平台已启动：http://{args.host}:{args.port}/  （工作台 /staff/，接口文档 /api/v1/docs）", flush=True)
+    print(f"公开平台已启动：{settings.GONGKAI_BASE_URL}/  （监听 {_bracketed(args.host)}:{args.port}；"
+          "工作台 /staff/，接口文档 /api/v1/docs）", flush=True)
     try:
         Server().run()
     finally:
@@ -151,8 +174,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("serve", help="启动网站（生产级 WSGI 服务器 gunicorn），并在旁启动任务进程")
-    p.add_argument("--host", default="127.0.0.1")
-    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--host", default="127.0.0.1",
+                   help="监听地址；未设置 GONGKAI_BASE_URL 时链接也用它和 --port（0.0.0.0 时用 127.0.0.1）")
+    p.add_argument("--port", type=int, default=8000, help="监听端口")
     p.add_argument("--workers", type=int, default=2, help="进程数")
     p.add_argument("--threads", type=int, default=4, help="每个进程的线程数")
     p.add_argument("--no-worker", action="store_true", help="不在旁启动任务进程（另行运行 gongkai worker 时）")
@@ -198,12 +222,17 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> None:
     args = build_parser().parse_args(argv)
+    from django.core.exceptions import ImproperlyConfigured
+
     from gongkai.core.errors import DomainError
 
     try:
         code = args.func(args)
     except DomainError as exc:
         print(f"错误：{exc.message}", file=sys.stderr)
+        code = 1
+    except ImproperlyConfigured as exc:
+        print(f"配置错误：{exc}", file=sys.stderr)
         code = 1
     except FileNotFoundError as exc:
         print(f"错误：找不到文件 {exc.filename}", file=sys.stderr)

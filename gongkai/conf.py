@@ -7,6 +7,9 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from django.core.exceptions import ImproperlyConfigured
 
 
 @dataclass(frozen=True)
@@ -21,8 +24,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("DATABASE_URL", "", "数据库地址；留空用数据目录中的 SQLite，生产用 postgres://user@host:5432/name。"),
     Setting("GONGKAI_SECRET_KEY", "", "Django 密钥；留空则在数据目录生成并保存 secret_key 文件。"),
     Setting("GONGKAI_DEBUG", "0", "调试模式（1 开启）；生产环境必须为 0。"),
-    Setting("GONGKAI_ALLOWED_HOSTS", "*", "允许的主机名，逗号分隔。"),
-    Setting("GONGKAI_BASE_URL", "http://127.0.0.1:8000", "站点对外地址，用于订阅源、站点地图和邮件中的链接。"),
+    Setting("GONGKAI_ALLOWED_HOSTS", "",
+            "允许访问的主机名（请求头 Host），逗号分隔；留空为 GONGKAI_BASE_URL 的主机名加本机地址"
+            "（127.0.0.1、localhost、[::1]），其他主机名的请求返回 400。"),
+    Setting("GONGKAI_BASE_URL", "http://127.0.0.1:8000",
+            "站点对外地址（如 https://xxgk.example.gov.cn），接口、订阅源、站点地图和邮件中的绝对链接只用它生成，"
+            "从不取请求头 Host；未设置时 gongkai serve 按自己的 --host、--port 设定。"),
     Setting("GONGKAI_SITE_NAME", "示例市人民政府", "门户名称，显示在页头和订阅源中。"),
     Setting("GONGKAI_TASK_BACKEND", "sqlite", "任务队列后端：sqlite（数据目录内，默认）、redis（生产）、immediate（同步执行，测试用）。"),
     Setting("GONGKAI_REDIS_URL", "redis://127.0.0.1:6379/0", "任务队列或缓存为 redis 时的地址。"),
@@ -47,6 +54,42 @@ def env(name: str) -> str:
 
 def env_bool(name: str) -> bool:
     return env(name).strip().lower() in {"1", "true", "yes", "on"}
+
+
+# Always allowed, so a health check or an operator on the host itself reaches the site.
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "[::1]")
+
+
+def base_url() -> str:
+    """GONGKAI_BASE_URL without a trailing slash; raise ImproperlyConfigured unless it is an http(s) address."""
+    url = env("GONGKAI_BASE_URL").strip().rstrip("/") or _BY_NAME["GONGKAI_BASE_URL"].default
+    try:
+        parts = urlsplit(url)
+        # Reading .port raises ValueError when the port is not a number from 0 to 65535.
+        valid = (parts.scheme in ("http", "https") and bool(parts.hostname) and parts.port != 0
+                 and not (parts.query or parts.fragment))
+    except ValueError:
+        valid = False
+    if not valid:
+        raise ImproperlyConfigured(f"GONGKAI_BASE_URL 应为完整的网址，例如 https://xxgk.example.gov.cn（现为 {url}）。")
+    return url
+
+
+def base_origin() -> str:
+    """Scheme, host and port of GONGKAI_BASE_URL (what CSRF_TRUSTED_ORIGINS holds)."""
+    parts = urlsplit(base_url())
+    return f"{parts.scheme}://{parts.netloc.lower()}"
+
+
+def allowed_hosts() -> list[str]:
+    """GONGKAI_ALLOWED_HOSTS if set, else the host of GONGKAI_BASE_URL plus the loopback names."""
+    explicit = [h.strip() for h in env("GONGKAI_ALLOWED_HOSTS").split(",") if h.strip()]
+    if explicit:
+        return explicit
+    host = urlsplit(base_url()).hostname or ""
+    # Django matches an IPv6 Host header with its brackets, e.g. "[2001:db8::1]".
+    host = f"[{host}]" if ":" in host else host
+    return list(dict.fromkeys([host, *LOOPBACK_HOSTS]))
 
 
 def settings_table() -> str:

@@ -26,5 +26,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+handler400 = "gongkai.portal.views.bad_request"
 handler404 = "gongkai.portal.views.not_found"
 handler500 = "gongkai.portal.views.server_error"

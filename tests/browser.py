@@ -19,6 +19,9 @@ if TYPE_CHECKING:
 
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update"]
+# How long an `expect(...)` assertion waits for the page to reach the state it checks. Playwright's default
+# (5 s) is shorter than its 30 s for actions, so a submit answered slowly on a loaded machine failed the check.
+EXPECT_TIMEOUT_MS = 60_000
 
 
 def chromium_path() -> str | None:
@@ -35,13 +38,14 @@ def launch_chromium() -> Iterator[Browser]:
             pytest.fail(message)
         pytest.skip(message)
     try:
-        from playwright.sync_api import sync_playwright
+        from playwright.sync_api import expect, sync_playwright
     except ImportError:  # pragma: no cover - playwright is a test dependency
         if os.environ.get("CI"):
             pytest.fail("playwright is not installed")
         pytest.skip("playwright is not installed")
     # Playwright's sync API runs an event loop in this thread, which makes Django refuse ORM calls here
     # ("async context"). The test thread only reads or sets up data between browser steps, so allow it.
+    expect.set_options(timeout=EXPECT_TIMEOUT_MS)
     previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     try:

@@ -23,6 +23,12 @@ def healthz(request):
     return JsonResponse({"status": "ok"})
 
 
+def bad_request(request, exception=None):
+    """400, e.g. a Host header that is not in ALLOWED_HOSTS: a Chinese page that never shows a stack trace."""
+    return render(request, "portal/error.html", {"title": "请求有误", "message": "无法处理此请求，请检查访问的网址。"},
+                  status=400)
+
+
 def not_found(request, exception=None):
     return render(request, "portal/error.html", {"title": "页面不存在", "message": "您访问的页面不存在或已被移除。"},
                   status=404)

@@ -10,14 +10,21 @@ from gongkai.publishing.visibility import public_documents
 
 
 class LatestDocumentsFeed(Feed):
+    """Every link is absolute on GONGKAI_BASE_URL: Django would otherwise prefix the request's Host header."""
+
     feed_type = Atom1Feed
-    link = "/xxgk/"
 
     def title(self):
         return f"{settings.GONGKAI_SITE_NAME} · 最新公开信息"
 
     def subtitle(self):
         return "政府信息公开：政策文件与政策解读"
+
+    def link(self):
+        return settings.GONGKAI_BASE_URL + reverse("public-column")
+
+    def feed_url(self):
+        return settings.GONGKAI_BASE_URL + reverse("feed-latest")
 
     def items(self):
         return public_documents().order_by("-last_published_at", "-id")[:50]
@@ -29,7 +36,8 @@ class LatestDocumentsFeed(Feed):
         return excerpt(item.live_revision.body_text, 200)
 
     def item_link(self, item):
-        return reverse("public-document", args=[item.pk])
+        # Also the entry's id (guid), so it must not change with the address a reader used.
+        return settings.GONGKAI_BASE_URL + reverse("public-document", args=[item.pk])
 
     def item_pubdate(self, item):
         return item.last_published_at

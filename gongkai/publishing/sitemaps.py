@@ -1,10 +1,27 @@
+"""The sitemap (/sitemap.xml): the public pages and every public document."""
+
+from urllib.parse import urlsplit
+
+from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
 from gongkai.publishing.visibility import public_documents
 
 
-class DocumentSitemap(Sitemap):
+class BaseUrlSitemap(Sitemap):
+    """A sitemap whose <loc>s start with GONGKAI_BASE_URL, never with the request's Host header or scheme."""
+
+    def get_protocol(self, protocol=None):
+        return urlsplit(settings.GONGKAI_BASE_URL).scheme
+
+    def get_domain(self, site=None):
+        # Django puts this between "scheme://" and the path, so a base URL's own path prefix is kept too.
+        parts = urlsplit(settings.GONGKAI_BASE_URL)
+        return parts.netloc + parts.path
+
+
+class DocumentSitemap(BaseUrlSitemap):
     limit = 5000
 
     def items(self):
@@ -17,7 +34,7 @@ class DocumentSitemap(Sitemap):
         return item.last_published_at
 
 
-class StaticSitemap(Sitemap):
+class StaticSitemap(BaseUrlSitemap):
     def items(self):
         return ["home", "public-column", "public-documents"]
 

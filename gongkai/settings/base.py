@@ -7,7 +7,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from gongkai.conf import env, env_bool
+from gongkai.conf import allowed_hosts, base_origin, base_url, env, env_bool
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(env("GONGKAI_DATA_DIR")).expanduser().resolve()
@@ -27,9 +27,11 @@ def _secret_key() -> str:
 
 SECRET_KEY = _secret_key()
 DEBUG = env_bool("GONGKAI_DEBUG")
-ALLOWED_HOSTS = [h.strip() for h in env("GONGKAI_ALLOWED_HOSTS").split(",") if h.strip()]
-CSRF_TRUSTED_ORIGINS = [env("GONGKAI_BASE_URL")]
-GONGKAI_BASE_URL = env("GONGKAI_BASE_URL").rstrip("/")
+# Absolute links come from GONGKAI_BASE_URL alone, never from a request's Host header; by default only
+# that host (and loopback) may be named in the header at all, so a forged Host gets a 400.
+GONGKAI_BASE_URL = base_url()
+ALLOWED_HOSTS = allowed_hosts()
+CSRF_TRUSTED_ORIGINS = [base_origin()]
 GONGKAI_SITE_NAME = env("GONGKAI_SITE_NAME")
 GONGKAI_TIMELINESS_WARN_DAYS = int(env("GONGKAI_TIMELINESS_WARN_DAYS"))
 GONGKAI_SEARCH_BACKEND = env("GONGKAI_SEARCH_BACKEND")
@@ -157,11 +159,15 @@ HUEY = _huey()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"without_traceback": {"()": "gongkai.core.logs.WithoutTraceback"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "INFO"},
     # The task worker would otherwise print two lines per task run (its own handler and ours).
     "loggers": {"django.db.backends": {"level": "WARNING"},
-                "huey": {"level": "WARNING", "handlers": ["console"], "propagate": False}},
+                "huey": {"level": "WARNING", "handlers": ["console"], "propagate": False},
+                # A Host outside ALLOWED_HOSTS gets a 400; one line per refusal, not a stack trace each.
+                "django.security.DisallowedHost": {"handlers": ["console"], "filters": ["without_traceback"],
+                                                   "propagate": False}},
 }
 
 STORAGES = {

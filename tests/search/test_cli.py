@@ -10,12 +10,12 @@ import time
 import urllib.parse
 import urllib.request
 
-from tests.test_cli import ROOT, _env, _free_port, _gongkai
+from tests.test_cli import DEADLINE_SECONDS, HTTP_TIMEOUT_SECONDS, ROOT, _env, _free_port, _gongkai
 
 
 def _get(port: int, path: str) -> tuple[int, str]:
     try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=10) as response:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=HTTP_TIMEOUT_SECONDS) as response:
             return response.status, response.read().decode()
     except OSError:
         return 0, ""
@@ -33,7 +33,7 @@ def test_search_commands_and_the_worker_keep_search_current(tmp_path):
     server = subprocess.Popen([sys.executable, "-m", "gongkai", "serve", "--port", str(port)], env=env, cwd=ROOT,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + DEADLINE_SECONDS
         while _get(port, "/healthz")[0] != 200:
             assert time.monotonic() < deadline, "the server did not start"
             time.sleep(0.3)
@@ -48,7 +48,7 @@ def test_search_commands_and_the_worker_keep_search_current(tmp_path):
         source.write_text(json.dumps(line, ensure_ascii=False) + "\n", encoding="utf-8")
         assert _gongkai(env, "import", "documents", str(source)).returncode == 0
         query = "/api/v1/search?" + urllib.parse.urlencode({"q": "独生子女父母奖励金"})
-        deadline = time.monotonic() + 60  # generous: this checks the path, it does not time it
+        deadline = time.monotonic() + DEADLINE_SECONDS  # generous: this checks the path, it does not time it
         while True:
             titles = [r["title"] for r in json.loads(_get(port, query)[1] or '{"results": []}')["results"]]
             if titles:
@@ -58,4 +58,4 @@ def test_search_commands_and_the_worker_keep_search_current(tmp_path):
         assert titles == ["关于发放独生子女父母奖励金的通知"]
     finally:
         server.terminate()
-        server.wait(timeout=30)
+        server.wait(timeout=DEADLINE_SECONDS)

@@ -1,0 +1,33 @@
+"""The sitemap's <loc>s all start with GONGKAI_BASE_URL, whatever Host header the request carried."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+import pytest
+
+SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+BASE = "https://xxgk.example.gov.cn"
+
+
+@pytest.fixture
+def any_host(settings):
+    # An operator's choice (GONGKAI_ALLOWED_HOSTS=*): no Host is refused, so the links must not follow it.
+    settings.ALLOWED_HOSTS = ["*"]
+    settings.GONGKAI_BASE_URL = BASE
+
+
+def test_sitemap_locations_come_from_the_base_url_not_the_host_header(client, published, any_host):
+    response = client.get("/sitemap.xml", HTTP_HOST="evil.example")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "evil.example" not in body
+    locations = [loc.text for loc in ET.fromstring(body).iter(f"{SITEMAP}loc")]
+    assert locations == [f"{BASE}/", f"{BASE}/xxgk/", f"{BASE}/xxgk/documents/",
+                         f"{BASE}/xxgk/documents/{published.pk}/"]
+
+
+def test_a_base_url_with_a_path_keeps_it(client, published, any_host, settings):
+    settings.GONGKAI_BASE_URL = "http://gov.example:8080/gongkai"
+    body = client.get("/sitemap.xml", HTTP_HOST="evil.example").content.decode()
+    assert f"<loc>http://gov.example:8080/gongkai/xxgk/documents/{published.pk}/</loc>" in body

@@ -1,0 +1,88 @@
+"""ALLOWED_HOSTS and CSRF_TRUSTED_ORIGINS follow GONGKAI_BASE_URL unless the operator lists hosts."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from gongkai import conf
+from tests.test_cli import DEADLINE_SECONDS, ROOT, _env
+
+LOOPBACK = ["127.0.0.1", "localhost", "[::1]"]
+
+
+@pytest.fixture
+def base_url(monkeypatch):
+    """Set GONGKAI_BASE_URL for conf's readers, with GONGKAI_ALLOWED_HOSTS unset."""
+    monkeypatch.delenv("GONGKAI_ALLOWED_HOSTS", raising=False)
+    return lambda url: monkeypatch.setenv("GONGKAI_BASE_URL", url)
+
+
+def test_allowed_hosts_default_to_the_base_url_host_and_loopback(base_url):
+    base_url("https://xxgk.example.gov.cn/")
+    assert conf.base_url() == "https://xxgk.example.gov.cn"
+    assert conf.allowed_hosts() == ["xxgk.example.gov.cn", *LOOPBACK]
+    assert conf.base_origin() == "https://xxgk.example.gov.cn"
+    base_url("http://Gov.Example:8080/gongkai")
+    assert conf.allowed_hosts() == ["gov.example", *LOOPBACK]
+    assert conf.base_origin() == "http://gov.example:8080"
+    base_url("http://[::1]:8799")
+    assert conf.allowed_hosts() == ["[::1]", "127.0.0.1", "localhost"]
+
+
+def test_explicit_allowed_hosts_win(base_url, monkeypatch):
+    base_url("https://xxgk.example.gov.cn")
+    monkeypatch.setenv("GONGKAI_ALLOWED_HOSTS", "xxgk.example.gov.cn, .example.gov.cn")
+    assert conf.allowed_hosts() == ["xxgk.example.gov.cn", ".example.gov.cn"]
+    monkeypatch.setenv("GONGKAI_ALLOWED_HOSTS", "*")
+    assert conf.allowed_hosts() == ["*"]
+
+
+@pytest.mark.parametrize("url", ["xxgk.example.gov.cn", "ftp://xxgk.example.gov.cn", "http://", "http://a:port",
+                                 "https://xxgk.example.gov.cn/?x=1", "http://[::1"])
+def test_a_base_url_that_is_not_an_address_is_a_chinese_error(base_url, url):
+    base_url(url)
+    with pytest.raises(ImproperlyConfigured, match="GONGKAI_BASE_URL 应为完整的网址"):
+        conf.allowed_hosts()
+
+
+def test_the_test_settings_refuse_a_forged_host_with_a_chinese_400(client, published):
+    # The default GONGKAI_BASE_URL is http://127.0.0.1:8000 (pytest-django adds "testserver").
+    for host in ("127.0.0.1:8000", "127.0.0.1", "localhost:8000", "[::1]:8000"):
+        assert client.get("/sitemap.xml", HTTP_HOST=host).status_code == 200, host
+    for path in ("/sitemap.xml", "/feeds/latest.xml", "/", "/api/v1/documents"):
+        response = client.get(path, HTTP_HOST="evil.example")
+        assert response.status_code == 400, path
+        assert "请求有误" in response.content.decode() and "evil.example" not in response.content.decode()
+
+
+PROBE = """
+import django, json
+django.setup()
+from django.conf import settings
+from django.test import Client
+client = Client()
+statuses = {host: client.get("/healthz", HTTP_HOST=host).status_code
+            for host in ("xxgk.example.gov.cn", "127.0.0.1:8000", "localhost", "[::1]:8000", "evil.example",
+                         "xxgk.example.gov.cn.evil.example")}
+print(json.dumps({"allowed": settings.ALLOWED_HOSTS, "origins": settings.CSRF_TRUSTED_ORIGINS,
+                  "base": settings.GONGKAI_BASE_URL, "statuses": statuses}))
+"""
+
+
+def test_production_settings_serve_the_base_url_host_and_loopback_only(tmp_path):
+    env = {**_env(tmp_path / "data", GONGKAI_BASE_URL="https://xxgk.example.gov.cn/"),
+           "DJANGO_SETTINGS_MODULE": "gongkai.settings.prod"}
+    result = subprocess.run([sys.executable, "-c", PROBE], env=env, cwd=ROOT, capture_output=True, text=True,
+                            timeout=DEADLINE_SECONDS)
+    assert result.returncode == 0, result.stderr
+    probe = json.loads(result.stdout)
+    assert probe["allowed"] == ["xxgk.example.gov.cn", *LOOPBACK]
+    assert probe["origins"] == ["https://xxgk.example.gov.cn"]
+    assert probe["base"] == "https://xxgk.example.gov.cn"
+    assert probe["statuses"] == {"xxgk.example.gov.cn": 200, "127.0.0.1:8000": 200, "localhost": 200,
+                                 "[::1]:8000": 200, "evil.example": 400, "xxgk.example.gov.cn.evil.example": 400}
