@@ -12,11 +12,13 @@ from django.db import models
 from gongkai.disclosure.rules import (
     CORRECTION_NOTICE_WORKDAYS,
     DECISION_CHOICES,
+    DECISIONS,
+    STOPS_CLOCK,
     Channel,
     FeeBasis,
     PauseKind,
 )
-from gongkai.disclosure.states import State
+from gongkai.disclosure.states import OPEN_STATES, State
 from gongkai.orgs.models import Agency
 
 
@@ -126,15 +128,21 @@ class Application(models.Model):
 
     @property
     def is_open(self) -> bool:
-        from gongkai.disclosure.states import OPEN_STATES
-
         return self.state in OPEN_STATES
 
     @property
     def decision_type(self):
-        from gongkai.disclosure.rules import DECISIONS
-
         return DECISIONS.get(self.decision)
+
+    def open_consultations(self):
+        """Consultations still waiting for an answer (fee notices end with payment instead)."""
+        return self.pauses.filter(ended_on__isnull=True).exclude(kind=PauseKind.FEE_NOTICE)
+
+    def unpaid_fee_notices(self):
+        return self.fee_notices.filter(paid_on__isnull=True)
+
+    def pending_remedies(self):
+        return self.remedies.filter(outcome=RemedyOutcome.PENDING)
 
     @property
     def replied_in_time(self) -> bool | None:
@@ -167,8 +175,6 @@ class Pause(models.Model):
 
     @property
     def stops_clock(self) -> bool:
-        from gongkai.disclosure.rules import STOPS_CLOCK
-
         return STOPS_CLOCK[self.kind]
 
 

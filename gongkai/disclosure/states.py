@@ -48,11 +48,7 @@ def _correction_not_told(a) -> str | None:
 
 
 def _open_consultation(a) -> str | None:
-    from gongkai.disclosure.rules import PauseKind
-
-    if not a.pauses.filter(ended_on__isnull=True).exclude(kind=PauseKind.FEE_NOTICE).exists():
-        return "没有进行中的征求意见。"
-    return None
+    return None if a.open_consultations().exists() else "没有进行中的征求意见。"
 
 
 def _may_ask_extension(a) -> str | None:
@@ -82,13 +78,11 @@ def _no_fee_notice(a) -> str | None:
 
 
 def _unpaid_fee(a) -> str | None:
-    return None if a.fee_notices.filter(paid_on__isnull=True).exists() else "没有待缴费的收费通知。"
+    return None if a.unpaid_fee_notices().exists() else "没有待缴费的收费通知。"
 
 
 def _pending_remedy(a) -> str | None:
-    from gongkai.disclosure.models import RemedyOutcome
-
-    return None if a.remedies.filter(outcome=RemedyOutcome.PENDING).exists() else "没有尚未审结的复议或诉讼。"
+    return None if a.pending_remedies().exists() else "没有尚未审结的复议或诉讼。"
 
 
 def _released(a) -> str | None:

@@ -26,8 +26,7 @@ from gongkai.core.errors import DomainError
 from gongkai.core.workdays import WorkCalendar
 from gongkai.disclosure import forms as f
 from gongkai.disclosure import queries, rules, services, stats
-from gongkai.disclosure.models import Application, Clock, RemedyOutcome
-from gongkai.disclosure.rules import PauseKind
+from gongkai.disclosure.models import Application, Clock
 from gongkai.disclosure.states import CASE, State
 from gongkai.orgs.roles import Role
 from gongkai.staff.decorators import forbidden, staff_required
@@ -273,14 +272,13 @@ def _form_kwargs(action: Action, application: Application) -> dict[str, Any]:
         return {"officers": officers}
     if action.name == "end_consultation":
         return {"items": [(p.pk, f"{p.get_kind_display()}：{p.party or p.reason}（{p.started_on:%Y-%m-%d} 起）")
-                          for p in application.pauses.filter(ended_on__isnull=True)
-                          .exclude(kind=PauseKind.FEE_NOTICE)]}
+                          for p in application.open_consultations()]}
     if action.name == "record_payment":
         return {"items": [(n.pk, f"{n.amount_yuan} 元（{n.issued_on:%Y-%m-%d} 发出）")
-                          for n in application.fee_notices.filter(paid_on__isnull=True)]}
+                          for n in application.unpaid_fee_notices()]}
     if action.name == "update_remedy":
         return {"items": [(r.pk, f"{r.get_kind_display()} {r.filed_on:%Y-%m-%d} {r.authority}")
-                          for r in application.remedies.filter(outcome=RemedyOutcome.PENDING)]}
+                          for r in application.pending_remedies()]}
     return {}
 
 
