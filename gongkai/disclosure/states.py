@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from django.db import models
 
-from gongkai.core.workflow import NEW, Transition, Workflow
+from gongkai.core.workflow import NEW, Transition
 from gongkai.disclosure import rules
-from gongkai.orgs.permissions import require_any_role
 from gongkai.orgs.roles import Role
+from gongkai.orgs.workflows import agency_workflow
 
 
 class State(models.TextChoices):
@@ -108,11 +108,9 @@ def _extension_key(a) -> str:
 
 R, C, P, DEC, DEL, CL = (State.RECEIVED, State.CORRECTION_REQUESTED, State.IN_PROGRESS, State.DECIDED,
                          State.DELIVERED, State.CLOSED)
-CASE = Workflow(
+CASE = agency_workflow(
     name="disclosure.case",
     states=State,
-    scope=lambda application: application.agency,
-    authorize=require_any_role,
     duties=DUTIES,
     # Separation of duties covers the extension: whoever asked for it does not approve it (《条例》第三十三条).
     duty_subject=_extension_key,

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from django.db import models
 
-from gongkai.core.workflow import NEW, Transition, Workflow
-from gongkai.orgs.permissions import require_any_role
+from gongkai.core.workflow import NEW, Transition
 from gongkai.orgs.roles import Role
+from gongkai.orgs.workflows import agency_workflow
 from gongkai.publishing.rules import Validity
 
 
@@ -71,11 +71,9 @@ def _duties_relaxed(document) -> bool:
 
 D, SR, AP, SO, RD, SC = (State.DRAFT, State.SECRECY_REVIEW, State.APPROVAL, State.SIGNOFF, State.READY,
                          State.SCHEDULED)
-REVIEW = Workflow(
+REVIEW = agency_workflow(
     name="publishing.review",
     states=State,
-    scope=lambda document: document.agency,
-    authorize=require_any_role,
     duties=DUTIES,
     duty_subject=_revision_key,
     duties_relaxed=_duties_relaxed,
@@ -125,12 +123,10 @@ REJECTIONS = {
 
 
 # Validity (有效性) is a state of its own: a publisher (or an importer) changes it, always audited.
-VALIDITY = Workflow(
+VALIDITY = agency_workflow(
     name="publishing.validity",
     states=Validity,
     state_field="validity",
-    scope=lambda document: document.agency,
-    authorize=require_any_role,
     transitions=(
         Transition("set_validity", "变更有效性", tuple(Validity.values), None, (Role.PUBLISHER,), system=True,
                    offered=False),
@@ -153,12 +149,11 @@ def _still_live(relation) -> str | None:
 
 # A published revision that repeals or amends another agency's document changes it only when that agency's
 # publisher confirms; until then both agencies see the relation as pending.
-RELATION = Workflow(
+RELATION = agency_workflow(
     name="publishing.relation",
     states=RelationStatus,
     state_field="status",
     scope=lambda relation: relation.target.agency,
-    authorize=require_any_role,
     transitions=(
         Transition("take_effect", "随文件发布生效", (RelationStatus.DECLARED,), RelationStatus.EFFECTIVE,
                    system=True),

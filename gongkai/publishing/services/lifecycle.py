@@ -93,38 +93,34 @@ def apply_relations(source: Document, revision: Revision) -> None:
             _put_into_effect(relation, source)
 
 
-def _locked_relation(relation: Relation) -> Relation:
-    return (Relation.objects.select_for_update(of=("self",))
-            .select_related("target__agency", "revision__document__agency").get(pk=relation.pk))
+# How each answer reads in the two documents' histories.
+ANSWERS = {"confirm_relation": "relation_confirmed", "decline_relation": "relation_declined"}
 
 
-@transaction.atomic
-def confirm_relation(actor, relation: Relation, comment: str = "") -> Relation:
-    """The target agency's publisher agrees: the repeal or amendment takes effect now."""
-    relation = _locked_relation(relation)
-    transition = RELATION.check(actor, relation, "confirm_relation")
+def _decide(actor, relation: Relation, name: str, comment: str) -> Relation:
+    """The target agency's publisher answers (confirm_relation or decline_relation), recorded on both documents."""
+    relation = (Relation.objects.select_for_update(of=("self",))
+                .select_related("target__agency", "revision__document__agency").get(pk=relation.pk))
+    transition = RELATION.check(actor, relation, name)
     relation.decided_by = actor
     relation.decided_at = timezone.now()
     relation.decision_comment = (comment or "").strip()
     RELATION.commit(actor, relation, transition, comment=relation.decision_comment)
     source = relation.revision.document
-    _put_into_effect(relation, source)
+    if relation.status == RelationStatus.EFFECTIVE:
+        _put_into_effect(relation, source)
     for document in (relation.target, source):
-        audit.record(actor, "relation_confirmed", document, comment=relation.decision_comment,
-                     relation=relation.pk)
+        audit.record(actor, ANSWERS[name], document, comment=relation.decision_comment, relation=relation.pk)
     return relation
+
+
+@transaction.atomic
+def confirm_relation(actor, relation: Relation, comment: str = "") -> Relation:
+    """The target agency's publisher agrees: the repeal or amendment takes effect now."""
+    return _decide(actor, relation, "confirm_relation", comment)
 
 
 @transaction.atomic
 def decline_relation(actor, relation: Relation, comment: str) -> Relation:
     """The target agency's publisher does not agree; the target document stays as it is."""
-    relation = _locked_relation(relation)
-    transition = RELATION.check(actor, relation, "decline_relation")
-    relation.decided_by = actor
-    relation.decided_at = timezone.now()
-    relation.decision_comment = (comment or "").strip()
-    RELATION.commit(actor, relation, transition, comment=relation.decision_comment)
-    for document in (relation.target, relation.revision.document):
-        audit.record(actor, "relation_declined", document, comment=relation.decision_comment,
-                     relation=relation.pk)
-    return relation
+    return _decide(actor, relation, "decline_relation", comment)
