@@ -160,9 +160,15 @@ class Revision(models.Model):
 
     @property
     def issuer(self) -> str:
-        names = [a.name for a in self.issuing_agencies.all()]
-        names += [n.strip() for n in self.other_issuers.replace(",", "、").split("、") if n.strip()]
-        return "、".join(dict.fromkeys(names))
+        return "、".join(issuer_names([a.name for a in self.issuing_agencies.all()], self.other_issuers))
+
+
+def issuer_names(agency_names: list[str], other_issuers: str) -> list[str]:
+    """发文机关 of a revision: the platform's agencies first, then the others typed as text, each once.
+
+    Every place that shows or indexes issuers (pages, API, search) uses this one rule."""
+    others = [n.strip() for n in (other_issuers or "").replace(",", "、").split("、")]
+    return list(dict.fromkeys([*agency_names, *(n for n in others if n)]))
 
 
 class Relation(models.Model):

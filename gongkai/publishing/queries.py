@@ -85,10 +85,7 @@ def timeliness(agencies: list[Agency], today: dt.date | None = None) -> dict[str
     for document in pending:
         formed_on = document.latest_revision.formed_on
         result = rules.disclosure_deadline(formed_on, calendar)
-        if today > result.due_on:
-            remaining = -calendar.workdays_between(result.due_on, today)
-        else:
-            remaining = calendar.workdays_between(today, result.due_on)
+        remaining = calendar.workdays_between(today, result.due_on)  # negative once overdue
         item = Deadline(document, formed_on, result.due_on, remaining, result.confirmed)
         if remaining < 0:
             overdue.append(item)

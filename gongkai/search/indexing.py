@@ -18,7 +18,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from gongkai.core.prepared import PreparedQuery
-from gongkai.publishing.models import Revision
+from gongkai.publishing.models import Revision, issuer_names
 from gongkai.publishing.visibility import public_documents
 from gongkai.search import text
 from gongkai.search.backends import get_backend
@@ -64,8 +64,7 @@ def _chunk_docs(rows: list[dict]) -> list[IndexDoc]:
     docs = []
     for r in rows:
         rev = r["live_revision_id"]
-        names = issuers[rev] + [n.strip() for n in (r["live_revision__other_issuers"] or "").replace(",", "、")
-                                .split("、") if n.strip()]
+        names = issuer_names(issuers[rev], r["live_revision__other_issuers"])
         body = r["live_revision__body_text"] or ""
         if attachments[rev]:
             body += "\n" + "\n".join(attachments[rev])

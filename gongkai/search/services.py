@@ -27,7 +27,7 @@ from gongkai.core.prepared import PreparedQuery
 from gongkai.core.taxonomy import SUBJECTS, normalize_subject
 from gongkai.orgs.models import Agency
 from gongkai.publishing.filters import DocumentFilters
-from gongkai.publishing.models import Revision
+from gongkai.publishing.models import Revision, issuer_names
 from gongkai.publishing.rules import Validity
 from gongkai.publishing.visibility import public_documents
 from gongkai.search import highlight, synonyms, text
@@ -340,9 +340,7 @@ def _public_documents(ids: list[int]) -> dict[int, PublicDoc]:
         names.setdefault(revision_id, []).append(name)
     docs = {}
     for r in rows:
-        # The same rule as Revision.issuer: platform agencies first, then the other issuers named.
-        others = [n.strip() for n in (r["live_revision__other_issuers"] or "").replace(",", "、").split("、")]
-        issuer = "、".join(dict.fromkeys(names.get(r["live_revision_id"], []) + [n for n in others if n]))
+        issuer = "、".join(issuer_names(names.get(r["live_revision_id"], []), r["live_revision__other_issuers"]))
         docs[r["pk"]] = PublicDoc(
             id=r["pk"], title=r["live_revision__title"], body=r["live_revision__body_text"] or "",
             doc_number=r["live_revision__doc_number"], index_no=r["index_no"], issuer=issuer or r["agency__name"],
