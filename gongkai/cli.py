@@ -11,6 +11,7 @@ import subprocess
 import sys
 
 from gongkai.disclosure import commands as disclosure_commands
+from gongkai.orgs import commands as orgs_commands
 
 
 def _setup(settings_module: str = "gongkai.settings.prod", migrate: bool = True) -> None:
@@ -210,6 +211,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_search)
 
     disclosure_commands.add_parsers(sub)
+    orgs_commands.add_parsers(sub)
 
     p = sub.add_parser("createsuperuser", help="创建管理员账号")
     p.set_defaults(func=cmd_createsuperuser)

@@ -42,6 +42,12 @@ SETTINGS: tuple[Setting, ...] = (
             "依申请公开在线提交的频率上限：每个 IP 地址在给定秒数内最多提交的件数（件数/秒数）。"),
     Setting("GONGKAI_SEARCH_LOG_FLUSH_SECONDS", "10",
             "检索统计先在内存中累积，最多隔这么多秒批量写入数据库（进程退出时也写入）；0 为每次检索立即写入。"),
+    Setting("GONGKAI_SMTP_HOST", "", "发信用的 SMTP 服务器；留空则不发邮件（gongkai users import --send-mail 会报错）。"),
+    Setting("GONGKAI_SMTP_PORT", "25", "SMTP 端口；加密连接常用 465（SSL）或 587（STARTTLS）。"),
+    Setting("GONGKAI_SMTP_USER", "", "SMTP 登录用户名；留空则不登录。"),
+    Setting("GONGKAI_SMTP_PASSWORD", "", "SMTP 登录密码或授权码。"),
+    Setting("GONGKAI_SMTP_TLS", "0", "加密连接（1 开启）：端口 465 用 SSL，其他端口用 STARTTLS。"),
+    Setting("GONGKAI_MAIL_FROM", "", "发件人地址，例如 公开平台 <xxgk@example.gov.cn>；留空用 GONGKAI_SMTP_USER。"),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 
+from gongkai.core.codes import credit_code_check
 from gongkai.orgs import services as org_services
 from gongkai.orgs.models import Agency, AgencyKind
 from gongkai.orgs.roles import Role
@@ -14,6 +15,12 @@ from gongkai.publishing.services import DocumentData
 
 PASSWORD = "test-pass-123"
 _seq = itertools.count(1)
+
+
+def credit_code(n: int, prefix: str = "11330100MB") -> str:
+    """A valid 18-character unified social credit code, distinct per `n` (check character computed)."""
+    first17 = f"{prefix}{n:0{17 - len(prefix)}d}"
+    return first17 + credit_code_check(first17)
 
 
 def make_agency(code: str | None = None, name: str | None = None, parent: Agency | None = None,

@@ -107,8 +107,6 @@ def format_tracking_code(value: str) -> str:
 
 
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-_CREDIT_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-_CREDIT_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 
 
 def resident_id_check(first17: str) -> str:
@@ -120,15 +118,3 @@ def resident_id_check(first17: str) -> str:
 def valid_resident_id(value: str) -> bool:
     value = normalise_id(value)
     return bool(re.fullmatch(r"\d{17}[\dX]", value)) and resident_id_check(value[:17]) == value[17]
-
-
-def credit_code_check(first17: str) -> str:
-    """The check character of an 18-character unified social credit code (GB 32100)."""
-    total = sum(_CREDIT_CHARS.index(c) * w for c, w in zip(first17, _CREDIT_WEIGHTS, strict=True))
-    return _CREDIT_CHARS[(31 - total % 31) % 31]
-
-
-def valid_credit_code(value: str) -> bool:
-    value = normalise_id(value)
-    return (len(value) == 18 and all(c in _CREDIT_CHARS for c in value)
-            and credit_code_check(value[:17]) == value[17])

@@ -203,7 +203,8 @@ def parse_record(record: dict[str, Any], agencies: AgencyDirectory, html: str | 
         if agency is None:
             raise LineRejected(f"未知的机关代码：“{code}”。")
     elif agencies.default is None:
-        raise LineRejected("没有指定机关，系统中也没有根机关；请用 --agency 指定或在记录中填写 agency。")
+        raise LineRejected("没有指定机关，系统中也没有根机关：请先运行 gongkai setup 创建根机关，"
+                             "或用 --agency 指定、在记录中填写 agency。")
     else:
         agency = agencies.default
 

@@ -133,6 +133,22 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = GONGKAI_MAX_UPLOAD_BYTES
 LOGIN_URL = "/staff/login/"
 LOGIN_REDIRECT_URL = "/staff/"
 
+# Outgoing mail (initial passwords from `gongkai users import --send-mail`). No host means mail is off: the
+# dummy backend drops messages, and the commands that must send refuse to run rather than lose a password.
+GONGKAI_SMTP_HOST = env("GONGKAI_SMTP_HOST").strip()
+EMAIL_BACKEND = ("django.core.mail.backends.smtp.EmailBackend" if GONGKAI_SMTP_HOST
+                 else "django.core.mail.backends.dummy.EmailBackend")
+EMAIL_HOST = GONGKAI_SMTP_HOST or "localhost"
+EMAIL_PORT = int(env("GONGKAI_SMTP_PORT"))
+EMAIL_HOST_USER = env("GONGKAI_SMTP_USER")
+EMAIL_HOST_PASSWORD = env("GONGKAI_SMTP_PASSWORD")
+# Port 465 speaks TLS from the first byte (SMTPS); every other port upgrades with STARTTLS.
+EMAIL_USE_SSL = env_bool("GONGKAI_SMTP_TLS") and EMAIL_PORT == 465
+EMAIL_USE_TLS = env_bool("GONGKAI_SMTP_TLS") and EMAIL_PORT != 465
+EMAIL_TIMEOUT = 30
+DEFAULT_FROM_EMAIL = SERVER_EMAIL = env("GONGKAI_MAIL_FROM") or EMAIL_HOST_USER or "webmaster@localhost"
+
+
 def _cache() -> dict:
     # Shared by every app process, so per-IP rate limits hold behind several gunicorn workers.
     if env("GONGKAI_CACHE") == "redis":

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 
-from gongkai.core import serials
+from gongkai.core import codes, serials
 from gongkai.core.errors import DomainError
 from gongkai.core.workflow import NEW
 from gongkai.disclosure import privacy, rules
@@ -78,7 +78,7 @@ def validate_applicant(data: ApplicantData) -> Agency:
     data.id_number = privacy.normalise_id(data.id_number)
     if not data.id_number:
         err("id_number", "请填写统一社会信用代码。" if legal else "请填写身份证件号码（《条例》第二十九条要求提供身份证明）。")
-    elif legal and not privacy.valid_credit_code(data.id_number):
+    elif legal and not codes.valid_credit_code(data.id_number):
         err("id_number", "统一社会信用代码应为 18 位，且校验位正确，请核对。")
     elif not legal and re.fullmatch(r"\d{17}[\dX]", data.id_number):
         if not privacy.valid_resident_id(data.id_number):

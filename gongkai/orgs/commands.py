@@ -1,0 +1,135 @@
+"""`gongkai setup`, `gongkai agencies import|list` and `gongkai users import`: a fresh instance without /admin/."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import unicodedata
+
+
+def _width(text: str) -> int:
+    # Chinese characters take two columns in a terminal.
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def print_table(headers: list[str], rows: list[list[str]], out=None) -> None:
+    """Print rows under headers with columns aligned for a terminal (Chinese counts double)."""
+    out = out or sys.stdout
+    widths = [max(_width(str(r[i])) for r in [headers, *rows]) for i in range(len(headers))]
+    for index, row in enumerate([headers, *rows]):
+        cells = [str(c) + " " * (w - _width(str(c))) for c, w in zip(row, widths, strict=True)]
+        out.write("  ".join(cells).rstrip() + "\n")
+        if index == 0:
+            out.write("  ".join("-" * w for w in widths) + "\n")
+
+
+def cmd_setup(args: argparse.Namespace) -> int:
+    from gongkai.cli import _setup
+
+    _setup()
+    from gongkai.orgs.services import CREATED, UNCHANGED, set_up_instance
+
+    result = set_up_instance(args.name, args.code, admin_username=args.admin_username,
+                             admin_email=args.admin_email or "")
+    agency, admin = result.agency, result.admin
+    print({CREATED: "已创建根机关", UNCHANGED: "根机关已存在，未作修改"}.get(result.agency_outcome, "已更新根机关")
+          + f"：{agency.name}（{agency.code}）")
+    if result.password:
+        print(f"已创建管理员账号：{admin.username}（超级管理员）")
+        print(f"初始密码（只显示这一次，系统不保存明文，请立即记下并在登录后修改）：{result.password}")
+    else:
+        note = "已补全其管理员权限" if result.admin_outcome != UNCHANGED else "权限不变"
+        print(f"管理员账号 {admin.username} 已存在，{note}；密码未重置"
+              f"（如需重置：gongkai manage changepassword {admin.username}）。")
+    print("下一步：gongkai agencies import 机关.csv，然后 gongkai users import 人员.csv。")
+    return 0
+
+
+def cmd_agencies_import(args: argparse.Namespace) -> int:
+    from gongkai.cli import _setup
+
+    _setup()
+    from gongkai.orgs.importer import import_agencies
+
+    summary = import_agencies(args.file, out=sys.stdout)
+    return 0 if summary.failed == 0 else 1
+
+
+def cmd_agencies_list(args: argparse.Namespace) -> int:
+    from gongkai.cli import _setup
+
+    _setup()
+    from gongkai.orgs.models import Agency
+
+    agencies = list(Agency.objects.select_related("parent").order_by("order", "id"))
+    children: dict[int | None, list[Agency]] = {}
+    for agency in agencies:
+        children.setdefault(agency.parent_id, []).append(agency)
+    rows: list[list[str]] = []
+
+    def walk(parent_id: int | None, depth: int) -> None:
+        for agency in children.get(parent_id, []):
+            rows.append([agency.code, "  " * depth + agency.name, agency.parent.name if agency.parent else "（根机关）",
+                         agency.get_kind_display()])
+            walk(agency.pk, depth + 1)
+
+    walk(None, 0)
+    if not rows:
+        print("系统中还没有机关：请先运行 gongkai setup --name 名称 --code 统一社会信用代码。")
+        return 0
+    print_table(["机构代码", "名称", "上级机构", "类型"], rows)
+    print(f"共 {len(rows)} 个机关。")
+    return 0
+
+
+def cmd_users_import(args: argparse.Namespace) -> int:
+    from gongkai.cli import _setup
+
+    _setup()
+    from gongkai.orgs import mail
+    from gongkai.orgs.importer import import_users
+
+    if args.send_mail and not mail.mail_enabled():
+        print("错误：使用 --send-mail 需要先设置邮件服务器（环境变量 GONGKAI_SMTP_HOST，另见 GONGKAI_SMTP_PORT、"
+              "GONGKAI_SMTP_USER、GONGKAI_SMTP_PASSWORD、GONGKAI_SMTP_TLS、GONGKAI_MAIL_FROM）；未导入任何用户。",
+              file=sys.stderr)
+        return 1
+    summary, created = import_users(args.file, out=sys.stdout)
+    if created:
+        # Every line's transaction has committed by now: mail goes out only for accounts that exist.
+        unsent = mail.send_initial_passwords(created) if args.send_mail else None
+        shown = [a for a in created if unsent is None or a.user.username in unsent]
+        if args.send_mail:
+            print(f"已向 {len(created) - len(shown)} 位新用户发送初始密码邮件。")
+        if shown:
+            print("以下新用户的初始密码只显示这一次（系统不保存明文），请妥善转交并提醒登录后修改：")
+            headers = ["用户名", "姓名", "所属机关", "初始密码"] + (["未发邮件的原因"] if unsent is not None else [])
+            print_table(headers, [[a.user.username, a.user.first_name, a.user.staff_profile.agency.name, a.password]
+                                  + ([unsent[a.user.username]] if unsent is not None else []) for a in shown])
+    return 0 if summary.failed == 0 else 1
+
+
+def add_parsers(sub) -> None:
+    """Register `setup`, `agencies` and `users` on the `gongkai` command's subparsers."""
+    p = sub.add_parser("setup", help="首次部署：创建根机关（人民政府）和管理员账号；可重复执行")
+    p.add_argument("--name", required=True, help="根机关名称，例如 某某市人民政府")
+    p.add_argument("--code", required=True, help="根机关的统一社会信用代码（18 位），用作索引号前缀")
+    p.add_argument("--admin-username", default="admin", help="管理员用户名（默认 admin）")
+    p.add_argument("--admin-email", default="", help="管理员邮箱")
+    p.set_defaults(func=cmd_setup)
+
+    p = sub.add_parser("agencies", help="机关：从 CSV/XLSX 导入，或列出")
+    actions = p.add_subparsers(dest="action", required=True)
+    a = actions.add_parser("import", help="从 CSV（UTF-8 或 GBK）或 XLSX 导入机关，可重复导入")
+    a.add_argument("file", help="CSV 或 XLSX 文件，列：机构代码、名称、上级机构代码、类型、排序（可选：简称、办公地址、联系电话）")
+    a.set_defaults(func=cmd_agencies_import)
+    a = actions.add_parser("list", help="列出全部机关（机构代码、名称、上级机构、类型）")
+    a.set_defaults(func=cmd_agencies_list)
+
+    p = sub.add_parser("users", help="工作人员：从 CSV/XLSX 导入")
+    actions = p.add_subparsers(dest="action", required=True)
+    a = actions.add_parser("import", help="从 CSV（UTF-8 或 GBK）或 XLSX 导入工作人员及角色，可重复导入")
+    a.add_argument("file", help="CSV 或 XLSX 文件，列：用户名、姓名、机构代码、角色（可选：邮箱、含下级、职务）")
+    a.add_argument("--send-mail", action="store_true",
+                   help="把新用户的初始密码发到其邮箱（需设置 GONGKAI_SMTP_HOST）；没有邮箱的仍在屏幕上显示")
+    a.set_defaults(func=cmd_users_import)
