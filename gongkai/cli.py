@@ -12,26 +12,7 @@ import sys
 
 from gongkai.disclosure import commands as disclosure_commands
 from gongkai.orgs import commands as orgs_commands
-
-
-def _setup(settings_module: str = "gongkai.settings.prod", migrate: bool = True) -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", settings_module)
-    import django
-
-    django.setup()
-    if migrate:
-        _migrate_if_needed()
-
-
-def _migrate_if_needed() -> None:
-    from django.core.management import call_command
-    from django.db import connection
-    from django.db.migrations.executor import MigrationExecutor
-
-    executor = MigrationExecutor(connection)
-    if executor.migration_plan(executor.loader.graph.leaf_nodes()):
-        print("正在初始化/升级数据库……", file=sys.stderr)
-        call_command("migrate", interactive=False, verbosity=0)
+from gongkai.runtime import setup_django
 
 
 def _flush_search_log(arbiter, worker) -> None:
@@ -64,7 +45,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
             print(f"提示：正在监听所有网络地址，链接暂用 {os.environ['GONGKAI_BASE_URL']}，且只接受以本机地址访问；"
                   "对外提供服务时请把 GONGKAI_BASE_URL 设为公开地址（如 https://xxgk.example.gov.cn）。",
                   file=sys.stderr, flush=True)
-    _setup()
+    setup_django()
     from django.conf import settings
     from gunicorn.app.base import BaseApplication
 
@@ -100,7 +81,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
-    _setup()
+    setup_django()
     from django.core.management import call_command
 
     call_command("run_huey", workers=args.workers)
@@ -108,7 +89,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    _setup()
+    setup_django()
     from gongkai.demo import DEMO_PASSWORD, load_demo
 
     summary = load_demo()
@@ -118,7 +99,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    _setup()
+    setup_django()
     if args.what == "documents":
         from gongkai.publishing.importer import import_file
 
@@ -137,8 +118,8 @@ def cmd_search(args: argparse.Namespace) -> int:
     if args.action == "eval":
         from gongkai.search.evaluation import run_eval_command
 
-        return run_eval_command(args, _setup)
-    _setup()
+        return run_eval_command(args, setup_django)
+    setup_django()
     if args.action == "rebuild":
         import time
 
@@ -155,7 +136,7 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 
 def cmd_createsuperuser(args: argparse.Namespace) -> int:
-    _setup()
+    setup_django()
     from django.core.management import call_command
 
     call_command("createsuperuser")
@@ -163,7 +144,7 @@ def cmd_createsuperuser(args: argparse.Namespace) -> int:
 
 
 def cmd_manage(args: argparse.Namespace) -> int:
-    _setup(migrate=False)
+    setup_django(migrate=False)
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(["gongkai manage", *args.rest])

@@ -11,6 +11,7 @@ import json
 import sys
 
 from gongkai.disclosure import rules
+from gongkai.runtime import setup_django
 
 
 def _date(value: str) -> dt.date:
@@ -43,9 +44,7 @@ def _print(data: dict) -> None:
 
 
 def cmd_deadline(args: argparse.Namespace) -> int:
-    from gongkai.cli import _setup
-
-    _setup()
+    setup_django()
     from gongkai.core.workdays import WorkCalendar
     from gongkai.disclosure import rules
 

@@ -6,6 +6,8 @@ import argparse
 import sys
 import unicodedata
 
+from gongkai.runtime import setup_django
+
 
 def _width(text: str) -> int:
     # Chinese characters take two columns in a terminal.
@@ -24,9 +26,7 @@ def print_table(headers: list[str], rows: list[list[str]], out=None) -> None:
 
 
 def cmd_setup(args: argparse.Namespace) -> int:
-    from gongkai.cli import _setup
-
-    _setup()
+    setup_django()
     from gongkai.orgs.services import CREATED, UNCHANGED, set_up_instance
 
     result = set_up_instance(args.name, args.code, admin_username=args.admin_username,
@@ -46,9 +46,7 @@ def cmd_setup(args: argparse.Namespace) -> int:
 
 
 def cmd_agencies_import(args: argparse.Namespace) -> int:
-    from gongkai.cli import _setup
-
-    _setup()
+    setup_django()
     from gongkai.orgs.importer import import_agencies
 
     summary = import_agencies(args.file, out=sys.stdout)
@@ -56,9 +54,7 @@ def cmd_agencies_import(args: argparse.Namespace) -> int:
 
 
 def cmd_agencies_list(args: argparse.Namespace) -> int:
-    from gongkai.cli import _setup
-
-    _setup()
+    setup_django()
     from gongkai.orgs.models import Agency
 
     agencies = list(Agency.objects.select_related("parent").order_by("order", "id"))
@@ -83,9 +79,7 @@ def cmd_agencies_list(args: argparse.Namespace) -> int:
 
 
 def cmd_users_import(args: argparse.Namespace) -> int:
-    from gongkai.cli import _setup
-
-    _setup()
+    setup_django()
     from gongkai.orgs import mail
     from gongkai.orgs.importer import import_users
 
@@ -109,6 +103,25 @@ def cmd_users_import(args: argparse.Namespace) -> int:
     return 0 if summary.failed == 0 else 1
 
 
+def cmd_agencies_duties(args: argparse.Namespace) -> int:
+    setup_django()
+    from gongkai.core.errors import DomainError
+    from gongkai.orgs.models import Agency
+    from gongkai.orgs.services import set_combined_duties
+
+    agency = Agency.objects.filter(code=args.code.strip()).first()
+    if agency is None:
+        raise DomainError(f"没有机构代码为“{args.code}”的机关（gongkai agencies list 可查看全部机关）。")
+    if args.allow is None:
+        state = "允许" if agency.combined_duties_allowed else "不允许"
+        print(f"{agency.name}：{state}一人兼任多个审查环节（一事一审）。")
+        return 0
+    agency = set_combined_duties(None, agency, args.allow, args.reason or "")
+    state = "允许" if agency.combined_duties_allowed else "不允许"
+    print(f"已设置：{agency.name}{state}一人兼任多个审查环节，已记入审计日志。")
+    return 0
+
+
 def add_parsers(sub) -> None:
     """Register `setup`, `agencies` and `users` on the `gongkai` command's subparsers."""
     p = sub.add_parser("setup", help="首次部署：创建根机关（人民政府）和管理员账号；可重复执行")
@@ -125,6 +138,14 @@ def add_parsers(sub) -> None:
     a.set_defaults(func=cmd_agencies_import)
     a = actions.add_parser("list", help="列出全部机关（机构代码、名称、上级机构、类型）")
     a.set_defaults(func=cmd_agencies_list)
+    a = actions.add_parser("duties", help="查看或调整“一事一审”：是否允许一人兼任同一版本的多个审查环节（须说明理由，记入审计日志）")
+    a.add_argument("code", help="机构代码")
+    choice = a.add_mutually_exclusive_group()
+    choice.add_argument("--allow", dest="allow", action="store_const", const=True, default=None,
+                        help="允许兼任（仅限人员确实不足的机关）")
+    choice.add_argument("--forbid", dest="allow", action="store_const", const=False, help="恢复一事一审")
+    a.add_argument("--reason", default="", help="调整的理由（必填）")
+    a.set_defaults(func=cmd_agencies_duties)
 
     p = sub.add_parser("users", help="工作人员：从 CSV/XLSX 导入")
     actions = p.add_subparsers(dest="action", required=True)

@@ -230,3 +230,20 @@ def test_unreachable_mail_server_still_hands_over_the_passwords(tmp_path):
     assert result.returncode == 0
     row = re.search(rf"^zhangsan\s.*?({PASSWORD.pattern})\s+无法连接邮件服务器", result.stdout, re.M)
     assert row and check_password(row.group(1), _hashes(data_dir)["zhangsan"])
+
+
+def test_combined_duties_are_set_from_the_command_line_with_a_reason(tmp_path):
+    """A one-person township office relaxes 一事一审 only with a stated reason, and the change is audited."""
+    env = _env(tmp_path / "data")
+    assert _gongkai(env, "setup", "--name", "新市人民政府", "--code", ROOT).returncode == 0
+    shown = _gongkai(env, "agencies", "duties", ROOT)
+    assert shown.returncode == 0 and "不允许一人兼任" in shown.stdout
+    refused = _gongkai(env, "agencies", "duties", ROOT, "--allow")
+    assert refused.returncode == 1 and "请说明" in refused.stderr
+    done = _gongkai(env, "agencies", "duties", ROOT, "--allow", "--reason", "本镇政务公开专职人员仅一人")
+    assert done.returncode == 0 and "允许一人兼任" in done.stdout
+    assert _db(tmp_path / "data", "SELECT combined_duties_allowed FROM orgs_agency") == [(1,)]
+    audited = _db(tmp_path / "data", "SELECT action, comment FROM core_auditentry WHERE action LIKE '%combined%'")
+    assert audited == [("allow_combined_duties", "本镇政务公开专职人员仅一人")]
+    unknown = _gongkai(env, "agencies", "duties", "NOPE", "--forbid", "--reason", "x")
+    assert unknown.returncode == 1 and "没有机构代码" in unknown.stderr
