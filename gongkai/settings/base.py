@@ -129,6 +129,9 @@ MEDIA_URL = "/_media-not-public/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 GONGKAI_MAX_UPLOAD_BYTES = int(env("GONGKAI_MAX_UPLOAD_MB")) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = GONGKAI_MAX_UPLOAD_BYTES
+# Reading an attachment's text is bounded: see gongkai/publishing/extract.py.
+GONGKAI_EXTRACT_MAX_BYTES = int(env("GONGKAI_EXTRACT_MAX_MB")) * 1024 * 1024
+GONGKAI_EXTRACT_SECONDS = float(env("GONGKAI_EXTRACT_SECONDS"))
 
 LOGIN_URL = "/staff/login/"
 LOGIN_REDIRECT_URL = "/staff/"

@@ -9,21 +9,18 @@ adds rows. If the transaction fails, the staged files are removed: a rollback le
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 
 from gongkai.core import audit
-from gongkai.core.errors import DomainError
 from gongkai.orgs.permissions import require_role
 from gongkai.orgs.roles import Role
-from gongkai.publishing.extract import check_file, extract_text
+from gongkai.publishing.extract import ExtractedFile, read_upload
 from gongkai.publishing.models import Attachment, Document
 
 Upload = tuple[str, bytes]
@@ -33,31 +30,15 @@ Upload = tuple[str, bytes]
 class StagedFile:
     """An upload already checked, read and written to storage, waiting to be linked to a document."""
 
-    name: str
-    content_type: str
-    size: int
-    sha256: str
-    text: str
+    upload: ExtractedFile
     stored_as: str
-
-
-def _clean_name(name: str) -> str:
-    return (name or "").replace("/", "_").replace("\\", "_").strip()[:200]
 
 
 def _stage(name: str, content: bytes) -> StagedFile:
     """Check, read and store one upload (outside any transaction)."""
-    name = _clean_name(name)
-    if not content:
-        raise DomainError(f"文件“{name}”是空文件。", field="attachments")
-    if len(content) > settings.GONGKAI_MAX_UPLOAD_BYTES:
-        raise DomainError(f"文件“{name}”超过大小上限。", field="attachments")
-    ext, content_type = check_file(name, content[:16])
-    text = extract_text(ext, content)
-    sha256 = hashlib.sha256(content).hexdigest()
-    path = f"attachments/{dt.date.today():%Y/%m}/{sha256[:16]}{ext}"
-    stored_as = default_storage.save(path, ContentFile(content))
-    return StagedFile(name, content_type, len(content), sha256, text, stored_as)
+    upload = read_upload(name, content)
+    path = f"attachments/{dt.date.today():%Y/%m}/{upload.sha256[:16]}{upload.ext}"
+    return StagedFile(upload, default_storage.save(path, ContentFile(content)))
 
 
 def discard(staged: list[StagedFile]) -> None:
@@ -93,8 +74,9 @@ def link(actor, document: Document, staged: list[StagedFile]) -> list[Attachment
     """Create the attachment rows of `document` for staged files, audited (inside the transaction)."""
     created = []
     for item in staged:
-        attachment = Attachment(document=document, name=item.name, content_type=item.content_type,
-                                size=item.size, sha256=item.sha256, text=item.text)
+        upload = item.upload
+        attachment = Attachment(document=document, name=upload.name, content_type=upload.content_type,
+                                size=upload.size, sha256=upload.sha256, text=upload.text)
         attachment.file.name = item.stored_as
         attachment.save()
         audit.record(actor, "add_attachment", document, comment=attachment.name, attachment=attachment.pk)

@@ -30,13 +30,13 @@ def _files() -> set[Path]:
 def spy_extraction(monkeypatch):
     """Record, each time the real extractor runs, whether a database transaction was open."""
     seen: list[bool] = []
-    real = attachments.extract_text
+    real = attachments.read_upload
 
-    def extract(ext: str, data: bytes) -> str:
+    def read(name: str, content: bytes):
         seen.append(connection.in_atomic_block)
-        return real(ext, data)
+        return real(name, content)
 
-    monkeypatch.setattr(attachments, "extract_text", extract)
+    monkeypatch.setattr(attachments, "read_upload", read)
     return seen
 
 
@@ -55,16 +55,16 @@ def test_text_is_extracted_outside_any_transaction(team, agency, spy_extraction)
 def test_an_application_filed_while_an_upload_is_read_goes_through(team, agency, monkeypatch):
     """While one drafter's upload is being read, a resident files an application: it must not wait or fail."""
     reading, filed = threading.Event(), threading.Event()
-    real = attachments.extract_text
+    real = attachments.read_upload
     outcome: dict[str, object] = {}
 
-    def slow_extract(ext: str, data: bytes) -> str:
+    def slow_read(name: str, content: bytes):
         reading.set()
         # Hold the extraction until the application is in (bounded: the test fails, it never hangs).
         filed.wait(timeout=60)
-        return real(ext, data)
+        return real(name, content)
 
-    monkeypatch.setattr(attachments, "extract_text", slow_extract)
+    monkeypatch.setattr(attachments, "read_upload", slow_read)
 
     def upload() -> None:
         try:
