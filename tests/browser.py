@@ -7,6 +7,7 @@ so a broken CI image cannot silently drop the browser tests).
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -62,9 +63,11 @@ def launch_chromium() -> Iterator[Browser]:
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
-def login(browser: Browser, base_url: str, username: str, password: str) -> Page:
-    """A fresh browser context signed in to the staff back office; returns its page at the dashboard."""
-    context = browser.new_context(locale="zh-CN", base_url=base_url)
+def login(browser: Browser, base_url: str, username: str, password: str, **context_options) -> Page:
+    """A fresh browser context signed in to the staff back office; returns its page at the dashboard.
+
+    `context_options` go to Browser.new_context, e.g. viewport={"width": 375, "height": 812} for a phone."""
+    context = browser.new_context(locale="zh-CN", base_url=base_url, **context_options)
     page = context.new_page()
     page.goto("/staff/login/")
     page.get_by_label("用户名").fill(username)
@@ -72,3 +75,29 @@ def login(browser: Browser, base_url: str, username: str, password: str) -> Page
     page.get_by_role("button", name="登录").click()
     page.wait_for_url("**/staff/")
     return page
+
+
+def take_action(page: Page, label: str, comment: str = "") -> None:
+    """Press one workflow button on the staff document page (after writing an optional comment) and wait for
+    the confirmation “已完成“<label>””."""
+    from playwright.sync_api import expect
+
+    form = page.locator("form.action-form").filter(has=page.get_by_role("heading", name=label, exact=True))
+    if comment:
+        form.get_by_label(re.compile("意见")).fill(comment)
+    form.get_by_role("button", name=label, exact=True).click()
+    expect(page.get_by_role("status")).to_contain_text(f"已完成“{label}”")
+
+
+def server_errors(page: Page, errors: list[str] | None = None) -> list[str]:
+    """A list that collects every 5xx response the page receives from now on (assert it stays empty); pass the
+    list of another page to collect the errors of several pages in one."""
+    errors = [] if errors is None else errors
+    page.on("response", lambda response: errors.append(f"{response.status} {response.url}")
+            if response.status >= 500 else None)
+    return errors
+
+
+def sideways_overflow(page: Page) -> int:
+    """How many CSS pixels the page scrolls sideways (0 when everything fits the window's width)."""
+    return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from gongkai.orgs.roles import Role
 from gongkai.publishing.models import Document
 from tests import factories
-from tests.browser import launch_chromium, login
+from tests.browser import launch_chromium, login, take_action
 from tests.samples import docx_bytes, minimal_pdf
 
 pytestmark = pytest.mark.browser
@@ -30,15 +30,6 @@ def staff(transactional_db):
     root = factories.make_agency("11000000BROWSER01X", "浏览器市人民政府", kind="government")
     agency = factories.make_agency("11000000BROWSER02X", "浏览器市应急管理局", parent=root)
     return agency, factories.make_team(agency)
-
-
-def take_action(page, label: str, comment: str = "") -> None:
-    """Press one workflow button on the staff document page (after writing an optional comment)."""
-    form = page.locator("form.action-form").filter(has=page.get_by_role("heading", name=label, exact=True))
-    if comment:
-        form.get_by_label(re.compile("意见")).fill(comment)
-    form.get_by_role("button", name=label, exact=True).click()
-    expect(page.get_by_role("status")).to_contain_text(f"已完成“{label}”")
 
 
 def test_publish_flow_through_the_browser(browser, live_server, staff, tmp_path):
