@@ -127,6 +127,21 @@ class Workflow:
         return sorted((t for t in self.transitions.values() if t.offered and t.manual
                        and self.allows(actor, obj, t.name)), key=lambda t: (t.order, t.label))
 
+    def duty_refusal(self, actor: Any, obj: Any) -> str | None:
+        """Why `actor` is offered no step they would otherwise hold the role for: separation of duties, or None.
+
+        Lets a page say “you drafted this version, so someone else reviews it” instead of showing nothing."""
+        for t in self.transitions.values():
+            if not (t.offered and t.manual and t.duty) or self.state_of(obj) not in t.sources:
+                continue
+            try:
+                self.authorize(actor, t.roles, self.scope(obj))
+                self._check_duties(actor, obj, t)
+            except PermissionDenied as exc:
+                if self._other_duties(actor, obj, t):
+                    return exc.message
+        return None
+
     # -- separation of duties -------------------------------------------------------------------------------
 
     def subject_key(self, obj: Any) -> str:

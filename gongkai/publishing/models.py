@@ -194,6 +194,21 @@ class Relation(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} → {self.target_id}"
 
+    @property
+    def crosses_agencies(self) -> bool:
+        return self.kind != RelationKind.INTERPRETS and self.target.agency_id != self.revision.document.agency_id
+
+    def status_for_source(self) -> str:
+        """The status as the declaring agency reads it on its own document."""
+        if self.status == RelationStatus.DECLARED and self.crosses_agencies:
+            return f"发布后须经{self.target.agency.name}确认"
+        return self.get_status_display()
+
+    def status_for_target(self) -> str:
+        """The status as the target's agency reads it: it is the one asked to confirm."""
+        return {RelationStatus.PENDING: "待本机关确认", RelationStatus.DECLINED: "本机关未同意"}.get(
+            self.status, self.get_status_display())
+
 
 class Attachment(models.Model):
     """An uploaded file; public only through a live revision of a public document."""

@@ -118,7 +118,8 @@ def relations_to_confirm(user) -> QuerySet[Relation]:
 
 def relations_of(document: Document) -> dict[str, list[Relation]]:
     """For the staff page: what the latest revision declares, and what others' public revisions declare on it."""
-    outgoing = list(document.latest_revision.relations.select_related("target__latest_revision", "target__agency")
+    outgoing = list(document.latest_revision.relations.select_related("target__latest_revision", "target__agency",
+                                                                      "revision__document")
                     if document.latest_revision_id else [])
     incoming = list(Relation.objects.filter(target=document,
                                             revision__document__live_revision=models.F("revision"))

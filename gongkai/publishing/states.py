@@ -151,6 +151,7 @@ def _still_live(relation) -> str | None:
 # publisher confirms; until then both agencies see the relation as pending.
 RELATION = agency_workflow(
     name="publishing.relation",
+    comment_message="不同意时请写明理由，对方机关会看到。",
     states=RelationStatus,
     state_field="status",
     scope=lambda relation: relation.target.agency,

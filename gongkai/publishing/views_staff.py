@@ -153,7 +153,12 @@ def document_edit(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, refusal)
         return redirect("staff-document", pk=pk)
     if request.method != "POST":
-        form = DocumentForm(user=user, document=document, initial=DocumentForm.initial_for(document))
+        initial = DocumentForm.initial_for(document)
+        if document.state != State.DRAFT:
+            # Changing a published (or filed) text: the change is formed today and starts its own clock
+            # (《条例》第二十六条“变更之日”); the old date would flag the new revision overdue at once.
+            initial["formed_on"] = timezone.localdate()
+        form = DocumentForm(user=user, document=document, initial=initial)
         return _render_form(request, form, document)
 
     form = DocumentForm(request.POST, request.FILES, user=user, document=document)
@@ -216,6 +221,7 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "pending": live is None or document.has_unpublished_changes,
         "changes": _changes(live, latest) if live and document.has_unpublished_changes else [],
         "actions": REVIEW.available(user, document), "can_edit": REVIEW.allows(user, document, "save_revision"),
+        "duty_refusal": REVIEW.duty_refusal(user, document),
         "deadline": deadline, "revisions": document.revisions.select_related("created_by").order_by("-number"),
         "entries": entries, "attachments": latest.attachments.all(), "tags": latest.tags.all(),
         "relations": relations, "incoming": incoming, "today": timezone.localdate(),
@@ -256,16 +262,19 @@ def document_action(request: HttpRequest, pk: int) -> HttpResponse:
     document = _staff_document(request, pk)
     name = request.POST.get("action", "")
     comment = request.POST.get("comment", "").strip()
+    # The revision the page showed: a step is never taken on a newer text than the one the user read.
+    shown = request.POST.get("revision", "")
+    revision = {"revision": int(shown)} if shown.isdigit() and name != "withdraw" else {}
     try:
         # Checked here against the current state, so a stale page cannot trigger a different step.
         transition = REVIEW.check(user, document, name)
         if name == "schedule":
             services.schedule_document(user, document, _parse_schedule(request.POST.get("scheduled_at", "")),
-                                       comment)
+                                       comment, **revision)
         elif name.startswith("reject_"):
-            services.reject_document(user, document, comment)
+            services.reject_document(user, document, comment, **revision)
         elif name in SIMPLE_ACTIONS:
-            SIMPLE_ACTIONS[name](user, document, comment)
+            SIMPLE_ACTIONS[name](user, document, comment, **revision)
         else:
             raise DomainError(f"工作台暂不支持“{transition.label}”。")
     except DomainError as exc:
@@ -292,8 +301,8 @@ def relation_action(request: HttpRequest, pk: int) -> HttpResponse:
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        relation.refresh_from_db()
-        messages.success(request, f"已{RELATION.transition(name).label}：{relation.get_status_display()}。")
+        messages.success(request, "已确认，本文件的有效性已随之变更。" if name == "confirm_relation"
+                         else "已记录不同意的意见，本文件保持不变；对方机关会看到您的意见。")
     return redirect("staff-document", pk=relation.target_id)
 
 

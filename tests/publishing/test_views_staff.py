@@ -289,6 +289,7 @@ def test_edit_published_document_keeps_the_old_revision_public_until_republished
     client.force_login(team[Role.DRAFTER])
     form = client.get(reverse("staff-document-edit", args=[published.pk])).context["form"]
     assert form.initial["title"] == "关于做好测试工作的通知"
+    assert form.initial["formed_on"] == timezone.localdate(), "a change is formed the day it is made"
     response = client.post(reverse("staff-document-edit", args=[published.pk]),
                            edit_data(published, title="关于做好测试工作的通知（修订）", change_note="更正日期"),
                            follow=True)

@@ -21,10 +21,18 @@ from gongkai.publishing.services.lifecycle import announce_after_commit, apply_r
 from gongkai.publishing.states import REJECTIONS, REVIEW, State
 
 
-def _locked(document: Document) -> Document:
+def _locked(document: Document, revision: int | None = None) -> Document:
+    """The document, locked; with `revision`, only if that is still the revision under review.
+
+    A page loaded before the revision was sent back and rewritten must not approve a text its reader never saw."""
     # of=("self",): PostgreSQL cannot lock the nullable side of the outer joins select_related adds.
-    return (Document.objects.select_for_update(of=("self",))
-            .select_related("agency", "latest_revision", "live_revision").get(pk=document.pk))
+    locked = (Document.objects.select_for_update(of=("self",))
+              .select_related("agency", "latest_revision", "live_revision").get(pk=document.pk))
+    latest = locked.latest_revision
+    if revision is not None and latest is not None and latest.number != revision:
+        raise DomainError(f"本文件已有新版本（第 {latest.number} 版），您看到的是第 {revision} 版；"
+                          "请刷新页面，看过新版本后再办理。")
+    return locked
 
 
 def _move(actor, document: Document, name: str, comment: str = "", **data) -> Document:
@@ -34,21 +42,21 @@ def _move(actor, document: Document, name: str, comment: str = "", **data) -> Do
 
 
 @transaction.atomic
-def submit_document(actor, document: Document, comment: str = "") -> Document:
+def submit_document(actor, document: Document, comment: str = "", *, revision: int | None = None) -> Document:
     """Send the pending revision to secrecy review (先审查、后公开)."""
-    return _move(actor, _locked(document), "submit", comment)
+    return _move(actor, _locked(document, revision), "submit", comment)
 
 
 @transaction.atomic
-def pass_secrecy_review(actor, document: Document, comment: str = "") -> Document:
+def pass_secrecy_review(actor, document: Document, comment: str = "", *, revision: int | None = None) -> Document:
     """Record that the pending revision passed secrecy review (一事一审) and send it for approval."""
-    return _move(actor, _locked(document), "pass_secrecy_review", comment)
+    return _move(actor, _locked(document, revision), "pass_secrecy_review", comment)
 
 
 @transaction.atomic
-def approve_document(actor, document: Document, comment: str = "") -> Document:
+def approve_document(actor, document: Document, comment: str = "", *, revision: int | None = None) -> Document:
     """Approval by the leader in charge; the revision goes to sign-off."""
-    return _move(actor, _locked(document), "approve", comment)
+    return _move(actor, _locked(document, revision), "approve", comment)
 
 
 def _take_down(document: Document, now: dt.datetime) -> None:
@@ -60,12 +68,13 @@ def _take_down(document: Document, now: dt.datetime) -> None:
 
 
 @transaction.atomic
-def sign_off_document(actor, document: Document, comment: str = "") -> Document:
+def sign_off_document(actor, document: Document, comment: str = "", *,
+                      revision: int | None = None) -> Document:
     """Sign-off by the principal leader: proactive revisions become ready to publish, others are filed.
 
     Filing a withheld revision of a public document takes the public version down in the same transaction:
     what the agency has now decided not to disclose proactively must not stay on the site."""
-    document = _locked(document)
+    document = _locked(document, revision)
     proactive = document.latest_revision.disclosure_mode == DisclosureMode.PROACTIVE
     transition = REVIEW.check(actor, document, "sign_off")
     was_live = document.live_revision_id is not None
@@ -81,9 +90,9 @@ def sign_off_document(actor, document: Document, comment: str = "") -> Document:
 
 
 @transaction.atomic
-def reject_document(actor, document: Document, comment: str) -> Document:
+def reject_document(actor, document: Document, comment: str, *, revision: int | None = None) -> Document:
     """Send the pending revision back to its drafter with a comment, from whichever step it is at."""
-    document = _locked(document)
+    document = _locked(document, revision)
     name = REJECTIONS.get(document.state)
     if name is None:
         raise DomainError(f"当前状态为“{State(document.state).label}”，没有可退回的步骤。")
@@ -116,22 +125,23 @@ def _check_published_on(published_on: dt.date | None) -> None:
 
 
 @transaction.atomic
-def publish_document(actor, document: Document, comment: str = "", *,
-                     published_on: dt.date | None = None) -> Document:
+def publish_document(actor, document: Document, comment: str = "", *, published_on: dt.date | None = None,
+                     revision: int | None = None) -> Document:
     """Publish the signed-off revision now; the previous live revision is replaced.
 
     `published_on` records an earlier publication date for a document already published on paper (e.g. in the
     gazette); by default the first publication keeps its date and a first publication is dated today."""
     _check_published_on(published_on)
-    document = _move(actor, _locked(document), "publish", comment)
+    document = _move(actor, _locked(document, revision), "publish", comment)
     _make_live(document, timezone.now(), published_on)
     return document
 
 
 @transaction.atomic
-def schedule_document(actor, document: Document, at: dt.datetime, comment: str = "") -> Document:
+def schedule_document(actor, document: Document, at: dt.datetime, comment: str = "", *,
+                      revision: int | None = None) -> Document:
     """Schedule the signed-off revision for publication at `at` (a time in the future)."""
-    document = _locked(document)
+    document = _locked(document, revision)
     REVIEW.check(actor, document, "schedule")
     if at <= timezone.now():
         raise DomainError("定时发布时间必须晚于现在。", field="scheduled_at")
@@ -148,8 +158,9 @@ def schedule_document(actor, document: Document, at: dt.datetime, comment: str =
 
 
 @transaction.atomic
-def cancel_schedule(actor, document: Document, comment: str = "") -> Document:
-    document = _locked(document)
+def cancel_schedule(actor, document: Document, comment: str = "", *, revision: int | None = None) -> Document:
+    """Take a scheduled revision back to ready-to-publish."""
+    document = _locked(document, revision)
     REVIEW.check(actor, document, "cancel_schedule")
     document.scheduled_at = None
     return _move(actor, document, "cancel_schedule", comment)

@@ -49,7 +49,7 @@ def test_another_agencys_repeal_waits_for_its_publisher(client, team, agency, ot
     assert "待对方机关确认" in client.get(reverse("staff-document", args=[source.pk])).content.decode()
     client.force_login(other_team[Role.PUBLISHER])
     page = client.get(reverse("staff-document", args=[target.pk])).content.decode()
-    assert "待对方机关确认" in page and 'value="confirm_relation"' in page
+    assert "拟废止本文件" in page and "待本机关确认" in page and 'value="confirm_relation"' in page
     dashboard = client.get(reverse("staff-dashboard"))
     assert [r.pk for r in dashboard.context["relations_to_confirm"]] == [relation.pk]
     # The public sees neither the repeal nor the relation yet.

@@ -302,3 +302,29 @@ def test_withdraw_removes_from_public(team, agency, published):
         services.withdraw_document(team[Role.PUBLISHER], published, "")
     services.withdraw_document(team[Role.PUBLISHER], published, "发现差错，撤回核实")
     assert not is_public(published)
+
+
+def test_a_step_is_refused_on_a_newer_revision_than_the_one_read(team, agency):
+    """A reviewer's page shows revision 1; it is sent back, rewritten and resubmitted: their click must not pass
+    revision 2, which they never read."""
+    document = factories.make_document(team, agency, publish=False)
+    services.submit_document(team[Role.DRAFTER], document, revision=1)
+    services.reject_document(team[Role.SECRECY_REVIEWER], document, "请补充依据", revision=1)
+    services.save_revision(team[Role.DRAFTER], document, factories.data(title="补充依据后的通知"))
+    services.submit_document(team[Role.DRAFTER], document, revision=2)
+    with pytest.raises(DomainError, match="已有新版本（第 2 版）"):
+        services.pass_secrecy_review(team[Role.SECRECY_REVIEWER], document, revision=1)
+    assert fresh(document).state == State.SECRECY_REVIEW
+    services.pass_secrecy_review(team[Role.SECRECY_REVIEWER], document, revision=2)
+    assert fresh(document).state == State.APPROVAL
+
+
+def test_the_page_says_why_a_holder_of_the_role_is_offered_nothing(client, team, agency):
+    both = factories.make_staff(agency, Role.DRAFTER, Role.SECRECY_REVIEWER)
+    document = services.create_document(both, agency, factories.data())
+    services.submit_document(both, document)
+    client.force_login(both)
+    page = client.get(reverse("staff-document", args=[document.pk])).content.decode()
+    assert 'id="duty-refusal"' in page and "办理过“起草”" in page
+    client.force_login(team[Role.SECRECY_REVIEWER])
+    assert 'id="duty-refusal"' not in client.get(reverse("staff-document", args=[document.pk])).content.decode()
