@@ -30,7 +30,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("GONGKAI_BASE_URL", "http://127.0.0.1:8000",
             "站点对外地址（如 https://xxgk.example.gov.cn），接口、订阅源、站点地图和邮件中的绝对链接只用它生成，"
             "从不取请求头 Host；未设置时 gongkai serve 按自己的 --host、--port 设定。"),
-    Setting("GONGKAI_SITE_NAME", "示例市人民政府", "门户名称，显示在页头和订阅源中。"),
+    Setting("GONGKAI_SITE_NAME", "", "门户名称，显示在页头、标题、订阅源和邮件中；留空则用根机关（gongkai setup 创建的人民政府）的名称。"),
     Setting("GONGKAI_TASK_BACKEND", "sqlite", "任务队列后端：sqlite（数据目录内，默认）、redis（生产）、immediate（同步执行，测试用）。"),
     Setting("GONGKAI_REDIS_URL", "redis://127.0.0.1:6379/0", "任务队列或缓存为 redis 时的地址。"),
     Setting("GONGKAI_CACHE", "file", "缓存（限流计数等）：file（数据目录内，同一主机的多个进程共享，默认）、redis（多台主机时）。"),

@@ -8,6 +8,7 @@ from django.http import HttpRequest
 
 from gongkai.core.workdays import WorkCalendar
 from gongkai.disclosure import queries, rules
+from gongkai.disclosure.states import CASE, HANDLING_STATES
 from gongkai.staff.registry import MenuEntry, Panel, register_menu, register_panel
 
 
@@ -19,7 +20,11 @@ def panel_context(request: HttpRequest) -> dict[str, Any] | None:
     cases = queries.staff_applications(request.user)
     counts = [(name, label, queries.apply_filter(cases, name, calendar).count())
               for name, label in queries.FILTERS.items()]
-    return {"counts": counts, "reply_workdays": rules.REPLY_WORKDAYS}
+    # Extensions the head must approve: the officer waits on them, and the clock does not.
+    extensions = [a for a in cases.filter(state__in=HANDLING_STATES, extension_requested_days__gt=0,
+                                          extension_days=0)[:50]
+                  if CASE.allows(request.user, a, "approve_extension")]
+    return {"counts": counts, "reply_workdays": rules.REPLY_WORKDAYS, "extensions": extensions}
 
 
 def _handles_any(user) -> bool:

@@ -359,9 +359,12 @@ def case_action(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     """Run one action through its service; refusals are shown beside the form's fields, never as a 500."""
     application = _case(request, pk)
     action = ACTIONS.get(name)
-    if action is None or not CASE.allows(request.user, application, name):
-        label = action.label if action else name
-        messages.error(request, f"申请当前状态为“{application.get_state_display()}”，不能执行“{label}”，或您没有该权限。")
+    try:
+        if action is None:
+            raise DomainError(f"未知的操作：{name}")
+        CASE.check(request.user, application, name)
+    except DomainError as exc:  # the workflow's own reason: state, role, 一事一审 or what the case still lacks
+        messages.error(request, exc.message)
         return redirect("staff-application", pk=pk)
     form = action.form(request.POST, prefix=action.name, **_form_kwargs(action, application))
     if form.is_valid():

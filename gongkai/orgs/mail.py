@@ -7,6 +7,7 @@ from django.core.mail import EmailMessage, get_connection
 from django.db import connection
 
 from gongkai.orgs.services import StaffImport
+from gongkai.orgs.site import site_name
 
 
 def mail_enabled() -> bool:
@@ -16,7 +17,7 @@ def mail_enabled() -> bool:
 
 def welcome_message(account: StaffImport) -> EmailMessage:
     """The Chinese message that hands a new staff user their username and initial password."""
-    user, base, site = account.user, settings.GONGKAI_BASE_URL, settings.GONGKAI_SITE_NAME
+    user, base, site = account.user, settings.GONGKAI_BASE_URL, site_name()
     body = (
         f"{user.first_name or user.username}，您好：\n\n"
         f"您在{site}政务公开平台的工作台账号已开通。\n\n"

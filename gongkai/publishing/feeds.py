@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
 from gongkai.core.text import excerpt
+from gongkai.orgs.site import site_name
 from gongkai.publishing.visibility import public_documents
 
 
@@ -15,7 +16,7 @@ class LatestDocumentsFeed(Feed):
     feed_type = Atom1Feed
 
     def title(self):
-        return f"{settings.GONGKAI_SITE_NAME} · 最新公开信息"
+        return f"{site_name()} · 最新公开信息"
 
     def subtitle(self):
         return "政府信息公开：政策文件与政策解读"

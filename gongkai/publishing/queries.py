@@ -18,7 +18,7 @@ from gongkai.orgs.roles import Role
 from gongkai.publishing import rules
 from gongkai.publishing.models import Document, DocumentKind, Relation
 from gongkai.publishing.rules import RelationKind
-from gongkai.publishing.states import INBOX_ROLE, PENDING_STATES, RelationStatus, State
+from gongkai.publishing.states import INBOX_ROLE, PENDING_STATES, REVIEW, RelationStatus, State
 from gongkai.publishing.visibility import public_documents
 
 # Filters of the staff list: the public status first, then where the latest revision is in review.
@@ -46,13 +46,22 @@ def by_status(documents: QuerySet[Document], status: str) -> QuerySet[Document]:
     return documents.filter(state=status)
 
 
-def inbox(user) -> QuerySet[Document]:
-    """Documents waiting for an action this user may take, in the agencies where they hold that role."""
+def inbox(user, limit: int = 50) -> list[Document]:
+    """Documents waiting for a step this user may take: their role in the document's agency, and not barred by
+    一事一审 (a revision they drafted or reviewed waits for someone else, so it is not theirs to do)."""
     ids: set[int] = set()
     for state, role in INBOX_ROLE.items():
         agencies = agencies_for(user, role)
         ids.update(Document.objects.filter(state=state, agency__in=agencies).values_list("pk", flat=True))
-    return Document.objects.filter(pk__in=ids).select_related("agency", "latest_revision").order_by("updated_at")
+    waiting = (Document.objects.filter(pk__in=ids).select_related("agency", "latest_revision")
+               .order_by("updated_at"))
+    mine = []
+    for document in waiting.iterator():
+        if REVIEW.duty_refusal(user, document) is None:
+            mine.append(document)
+            if len(mine) == limit:
+                break
+    return mine
 
 
 def my_drafts(user) -> QuerySet[Document]:
@@ -114,6 +123,16 @@ def relations_to_confirm(user) -> QuerySet[Relation]:
                                     revision__document__live_revision=models.F("revision"))
             .select_related("revision__document__agency", "target__latest_revision", "target__agency")
             .order_by("revision__document__last_published_at", "pk"))
+
+
+def relations_awaiting_others(user) -> QuerySet[Relation]:
+    """Repeals and amendments this user's agencies published on other agencies' documents that those agencies
+    have not confirmed: still pending, or declined (so the drafter can revise or talk to them)."""
+    return (Relation.objects.filter(status__in=[RelationStatus.PENDING, RelationStatus.DECLINED],
+                                    revision__document__agency__in=agencies_for(user),
+                                    revision__document__live_revision=models.F("revision"))
+            .select_related("revision__document", "target__agency", "target__latest_revision")
+            .order_by("-revision__document__last_published_at", "pk"))
 
 
 def relations_of(document: Document) -> dict[str, list[Relation]]:

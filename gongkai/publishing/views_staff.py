@@ -206,12 +206,12 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
     deadline = None
     if document.has_pending_revision and latest.disclosure_mode == DisclosureMode.PROACTIVE:
         deadline = rules.disclosure_deadline(latest.formed_on)
-    transitions = REVIEW.labels()
+    # Review steps carry a reviewer's opinion; other entries a title, file name or change note.
+    steps = {t.name for t in REVIEW.transitions.values() if t.offered}
     entries = [{
         "entry": e, "label": AUDIT_LABELS.get(e.action, e.action),
         "from": _state_label(e.from_state) if e.from_state else "", "to": _state_label(e.to_state) if e.to_state else "",
-        # Transitions carry a reviewer's opinion; other entries carry a title, file name or change note.
-        "comment_label": "意见" if e.action in transitions else "说明",
+        "comment_label": "意见" if e.action in steps else "说明",
     } for e in audit.history(document)]
     related = queries.relations_of(document)
     relations = [(RELATION_LABELS[RelationKind(r.kind)][0], r.target, r) for r in related["outgoing"]]

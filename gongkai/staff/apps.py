@@ -5,3 +5,10 @@ class StaffConfig(AppConfig):
     name = "gongkai.staff"
     label = "staff"
     verbose_name = "工作台"
+
+    def ready(self) -> None:
+        from gongkai.staff.registry import MenuEntry, register_menu
+
+        # The holiday table, synonyms and user accounts are kept in Django's admin, for superusers.
+        register_menu(MenuEntry("admin", "系统管理", "admin:index", order=90,
+                                visible=lambda user: user.is_active and user.is_superuser))

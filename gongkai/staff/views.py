@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import LoginView
 from django.http import HttpRequest, HttpResponse
@@ -13,6 +12,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
 from gongkai.orgs.permissions import agencies_for
+from gongkai.orgs.site import site_name
 from gongkai.staff.decorators import staff_required
 from gongkai.staff.registry import panels_for
 
@@ -35,7 +35,7 @@ class StaffLoginView(LoginView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         # LoginView puts the request's host in `site_name`, which the page header shows as the site name.
-        context["site_name"] = settings.GONGKAI_SITE_NAME
+        context["site_name"] = site_name()
         return context
 
 

@@ -258,3 +258,17 @@ def test_report_page_counts_the_annual_tables(officer_client, agency, staff):
     assert response.context["figures"]["table4"].direct["pending"] == 1
     assert ("老旧小区", 2) in response.context["topics"]["words"] or response.context["topics"]["words"]
     assert officer_client.get(reverse("staff-applications-report") + "?year=abc").status_code == 200
+
+
+def test_the_head_sees_extensions_to_approve_and_cannot_approve_their_own(client, agency, staff):
+    application, _ = make_application(agency, received_on=D("2026-10-09"))
+    services.accept_application(staff["officer"], application)
+    services.request_extension(staff["officer"], application, 10, "需要协调多个部门。")
+    client.force_login(staff["head"])
+    assert [a.pk for a in client.get("/staff/").context["extensions"]] == [application.pk]
+    own, _ = make_application(agency, received_on=D("2026-10-09"))
+    services.request_extension(staff["head"], own, 10, "负责人自己提出的延期。")
+    assert own.pk not in [a.pk for a in client.get("/staff/").context["extensions"]]
+    response = client.post(reverse("staff-application-action", args=[own.pk, "approve_extension"]),
+                           {"approve_extension-days": "10"}, follow=True)
+    assert any("一事一审" in str(m) for m in response.context["messages"])

@@ -37,3 +37,15 @@ def test_descendant_ids_include_itself_and_every_level(db):
 def test_str_is_the_name(db):
     root, *_ = _tree()
     assert str(root) == "树根市人民政府"
+
+
+def test_the_site_is_named_after_the_root_agency_unless_configured(db, settings):
+    from gongkai.orgs import site
+
+    settings.GONGKAI_SITE_NAME = ""
+    site._forget()
+    assert site.site_name() == site.FALLBACK
+    factories.make_agency(name="某县人民政府", kind="government")
+    assert site.site_name() == "某县人民政府", "a new root agency is named at once"
+    settings.GONGKAI_SITE_NAME = "某县政府信息公开"
+    assert site.site_name() == "某县政府信息公开"

@@ -54,6 +54,7 @@ def test_the_dashboard_shows_each_apps_panel_to_those_it_concerns(client, team, 
     client.force_login(disclosure_team(agency)["officer"])
     page = client.get("/staff/").content.decode()
     assert 'id="ysq-h"' in page and 'href="/staff/applications/"' in page
+    assert 'id="inbox-h"' not in page and 'href="/staff/documents/"' not in page, "no document work for them"
     client.force_login(team[Role.DRAFTER])
     page = client.get("/staff/").content.decode()
     assert 'id="inbox-h"' in page and 'href="/staff/documents/new/"' in page
@@ -65,3 +66,11 @@ def test_a_signed_in_staff_member_without_roles_sees_a_plain_dashboard(client, d
     client.force_login(user)
     page = client.get("/staff/").content.decode()
     assert "暂无角色授权" in page and "您目前没有需要在工作台办理的事项" in page
+
+
+def test_superusers_find_the_administration_in_the_menu(client, team, agency):
+    admin = factories.make_staff(agency.parent, Role.ADMINISTRATOR, covers_subordinates=True)
+    client.force_login(admin)
+    assert 'href="/admin/"' in client.get("/staff/").content.decode()
+    client.force_login(team[Role.PUBLISHER])
+    assert 'href="/admin/"' not in client.get("/staff/").content.decode()

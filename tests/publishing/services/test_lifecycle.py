@@ -145,3 +145,16 @@ def test_set_validity_service(team, agency, published):
                           comment="有效期届满")
     published.refresh_from_db()
     assert published.validity == Validity.EXPIRED
+
+
+def test_the_declaring_agency_follows_its_requests_on_the_dashboard(client, team, agency, other):
+    _, other_team, target = other
+    source = _repeal(team, agency, target)
+    client.force_login(team[Role.PUBLISHER])
+    awaiting = client.get(reverse("staff-dashboard")).context["relations_awaiting"]
+    assert [r.target_id for r in awaiting] == [target.pk]
+    assert "待对方机关确认" in client.get(reverse("staff-dashboard")).content.decode()
+    services.decline_relation(other_team[Role.PUBLISHER], Relation.objects.get(revision=source.live_revision),
+                              "本局另行修订")
+    page = client.get(reverse("staff-dashboard")).content.decode()
+    assert "对方机关未同意" in page and "本局另行修订" in page

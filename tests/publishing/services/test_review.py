@@ -328,3 +328,15 @@ def test_the_page_says_why_a_holder_of_the_role_is_offered_nothing(client, team,
     assert 'id="duty-refusal"' in page and "办理过“起草”" in page
     client.force_login(team[Role.SECRECY_REVIEWER])
     assert 'id="duty-refusal"' not in client.get(reverse("staff-document", args=[document.pk])).content.decode()
+
+
+def test_the_inbox_leaves_out_what_one_may_not_do(client, team, agency):
+    both = factories.make_staff(agency, Role.DRAFTER, Role.SECRECY_REVIEWER)
+    mine = services.create_document(both, agency, factories.data(title="自己起草的通知"))
+    services.submit_document(both, mine)
+    theirs = factories.make_document(team, agency, publish=False, title="别人起草的通知")
+    services.submit_document(team[Role.DRAFTER], theirs)
+    client.force_login(both)
+    assert [d.pk for d in client.get("/staff/").context["inbox"]] == [theirs.pk]
+    client.force_login(team[Role.SECRECY_REVIEWER])
+    assert {d.pk for d in client.get("/staff/").context["inbox"]} == {mine.pk, theirs.pk}
