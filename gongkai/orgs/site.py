@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 
 from django.conf import settings
+from django.db import DatabaseError
 from django.db.models.signals import post_delete, post_save
 
 from gongkai.orgs.models import Agency
@@ -23,8 +24,13 @@ def site_name() -> str:
         return settings.GONGKAI_SITE_NAME
     found = _cached.get("root")
     if found is None or time.monotonic() - found[0] > TTL_SECONDS:
-        root = Agency.objects.filter(parent__isnull=True).order_by("order", "id").values_list("name", flat=True)
-        found = _cached["root"] = (time.monotonic(), root.first() or FALLBACK)
+        try:
+            root = (Agency.objects.filter(parent__isnull=True).order_by("order", "id")
+                    .values_list("name", flat=True).first())
+        except DatabaseError:
+            # The error pages show the name too: they must render even when the database is what failed.
+            return FALLBACK
+        found = _cached["root"] = (time.monotonic(), root or FALLBACK)
     return found[1]
 
 
