@@ -1,0 +1,893 @@
+"""The permission matrix (issue #8): every staff URL and every workflow action, for every role in every scope,
+checked against the rule tables written below — the specification, independent of the code's own tables.
+
+Scopes: a role granted in the object's own agency, in a sibling agency, or in the parent agency with or without
+covers_subordinates; plus a superuser, a staff member with no role, an anonymous visitor and a signed-in
+member of the public. The objects live in the own agency (for a relation: the agency whose document it changes).
+
+The world (agencies, one user per actor, one object per workflow state) is built once for the module through
+the services and rolled back at the end; every test runs in a savepoint of its own, so each test sees the
+objects exactly as built, whatever the tests before it did.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib import import_module
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from django.apps import apps
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser
+from django.db import transaction
+from django.test import Client
+from django.urls import URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from gongkai.core.errors import DomainError, PermissionDenied
+from gongkai.core.models import AuditEntry
+from gongkai.core.workflow import Workflow
+from gongkai.disclosure import services as disclosure
+from gongkai.disclosure.models import Application, CaseEvent, LitigationRoute, RemedyOutcome
+from gongkai.disclosure.rules import FeeBasis, PauseKind
+from gongkai.orgs import services as org_services
+from gongkai.orgs.roles import Role
+from gongkai.publishing import services as publishing
+from gongkai.publishing.models import Attachment, Document, Relation, Revision
+from gongkai.publishing.rules import RelationKind, Validity
+from tests import factories
+from tests.disclosure_factories import RESIDENT_ID, disclosure_team, make_application
+from tests.samples import minimal_pdf
+
+pytestmark = pytest.mark.django_db
+
+D, SR, AP, SG, PB = Role.DRAFTER, Role.SECRECY_REVIEWER, Role.APPROVER, Role.SIGNER, Role.PUBLISHER
+OF, HD, AD = Role.DISCLOSURE_OFFICER, Role.DISCLOSURE_HEAD, Role.ADMINISTRATOR
+HANDLERS = frozenset({OF, HD})
+DOCUMENT_ROLES = frozenset({D, SR, AP, SG, PB})  # who works on documents (the dashboard's document panel)
+ANY_ROLE = frozenset(Role.values)
+
+# ---------------------------------------------------------------------------------------------------------------
+# The rule tables (the specification)
+
+# Who may take each workflow action people can take, in the agency the object belongs to (一事一审 aside).
+TRANSITION_ROLES: dict[str, frozenset[str]] = {
+    # 先审查、后公开: each step of the review chain belongs to one role.
+    "publishing.review:create_document": frozenset({D}),
+    "publishing.review:create_from_application": HANDLERS,  # 依申请转主动公开 is drafted by the disclosure office
+    "publishing.review:save_revision": frozenset({D}),
+    "publishing.review:submit": frozenset({D}),
+    "publishing.review:pass_secrecy_review": frozenset({SR}),
+    "publishing.review:reject_secrecy_review": frozenset({SR}),
+    "publishing.review:approve": frozenset({AP}),
+    "publishing.review:reject_approval": frozenset({AP}),
+    "publishing.review:sign_off": frozenset({SG}),
+    "publishing.review:reject_signoff": frozenset({SG}),
+    "publishing.review:publish": frozenset({PB}),
+    "publishing.review:schedule": frozenset({PB}),
+    "publishing.review:cancel_schedule": frozenset({PB}),
+    "publishing.review:reject_publication": frozenset({PB}),
+    "publishing.review:withdraw": frozenset({PB}),
+    "publishing.validity:set_validity": frozenset({PB}),
+    # A repeal or amendment of this agency's document is confirmed by this agency's publisher, never the other's.
+    "publishing.relation:confirm_relation": frozenset({PB}),
+    "publishing.relation:decline_relation": frozenset({PB}),
+    # 依申请公开: the disclosure officer or the head of the disclosure office handles a case ...
+    "disclosure.case:register_application": HANDLERS,
+    "disclosure.case:accept": HANDLERS,
+    "disclosure.case:receive_correction": HANDLERS,
+    "disclosure.case:record_payment": HANDLERS,
+    "disclosure.case:end_consultation": HANDLERS,
+    # ... but only the head decides on an extension (《条例》第三十三条).
+    "disclosure.case:approve_extension": frozenset({HD}),
+    "disclosure.case:refuse_extension": frozenset({HD}),
+    "disclosure.case:decide": HANDLERS,
+    "disclosure.case:generate_letter": HANDLERS,
+    "disclosure.case:deliver": HANDLERS,
+    "disclosure.case:close": HANDLERS,
+    "disclosure.case:request_correction": HANDLERS,
+    "disclosure.case:convert_to_proactive": HANDLERS,
+    "disclosure.case:update_remedy": HANDLERS,
+    "disclosure.case:start_consultation": HANDLERS,
+    "disclosure.case:record_review": HANDLERS,
+    "disclosure.case:record_litigation": HANDLERS,
+    "disclosure.case:request_extension": HANDLERS,
+    "disclosure.case:issue_fee_notice": HANDLERS,
+    "disclosure.case:assign": HANDLERS,
+    "disclosure.case:note": HANDLERS,
+}
+
+# Where a role granted in one scope reaches: a grant with covers_subordinates reaches every agency below.
+# The agencies: root (the city) → parent (a district) → own and other (two of its departments).
+REACH = {"own": {"own"}, "other": {"other"}, "parent+sub": {"parent", "own", "other"}, "parent": {"parent"},
+         "root+sub": {"root", "parent", "own", "other"}}
+SCOPES = ("own", "other", "parent+sub", "parent")
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who makes the request: a staff member holding `grants` (role, scope), or one of the actors without."""
+
+    name: str
+    kind: str  # role, superuser, no_role, anonymous, non_staff
+    grants: tuple[tuple[str, str], ...] = ()  # (role, a key of REACH)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+ACTORS = [Actor(f"{role}@{scope}", "role", ((role, scope),)) for role in Role.values for scope in SCOPES] + [
+    # Granted two levels up with covers_subordinates (an administrator there would be the superuser).
+    *(Actor(f"{role}@root+sub", "role", ((role, "root+sub"),)) for role in (D, PB, HD)),
+    # A role here and another role elsewhere: neither may be used where it was not granted.
+    Actor(f"{D}@own+{PB}@other", "role", ((D, "own"), (PB, "other"))),
+    Actor(f"{OF}@other+{D}@own", "role", ((OF, "other"), (D, "own"))),
+    Actor("superuser", "superuser"), Actor("no-role", "no_role"), Actor("anonymous", "anonymous"),
+    Actor("non-staff", "non_staff")]
+BY_NAME = {a.name: a for a in ACTORS}
+
+
+def may(actor: Actor, roles, agency: str = "own") -> bool:
+    """The scope rule: a superuser, or one of `roles` granted in `agency` or above it with covers_subordinates."""
+    if actor.kind == "superuser":
+        return True
+    return any(role in roles and agency in REACH[scope] for role, scope in actor.grants)
+
+
+def reads(actor: Actor) -> bool:
+    """Documents are open to staff holding any role in their agency."""
+    return may(actor, ANY_ROLE)
+
+
+def handles(actor: Actor) -> bool:
+    """Cases are open only to the agency's disclosure officers and the head of its disclosure office."""
+    return may(actor, HANDLERS)
+
+
+def holds_anywhere(actor: Actor, roles) -> bool:
+    """Whether the actor holds one of `roles` in any agency at all."""
+    return actor.kind == "superuser" or any(role in roles for role, _ in actor.grants)
+
+
+def allowed(actor: Actor, transition: str) -> bool:
+    """Whether the rule table lets the actor take `transition` on an object of the own agency."""
+    return may(actor, TRANSITION_ROLES[transition])
+
+
+LOGIN = "login"  # a redirect to the staff login page, carrying ?next=
+
+
+@dataclass(frozen=True)
+class Rule:
+    """What one staff URL gives each actor; `staff(actor)` is the status for a signed-in staff member."""
+
+    staff: Callable[[Actor], int]
+    anonymous: int | str = LOGIN
+    non_staff: int = 403
+    args: Callable[[Any], list] = lambda w: []
+    # Pages that list or offer things: (does the page show the own agency's object?, who should see it).
+    shows: tuple[Callable[[Any, Any], bool], Callable[[Actor], bool]] | None = None
+    # POST: the action the request takes, which must happen exactly when the rule tables allow it.
+    probe: str = ""
+
+    def status(self, actor: Actor) -> int | str:
+        if actor.kind == "anonymous":
+            return self.anonymous
+        if actor.kind == "non_staff":
+            return self.non_staff
+        return self.staff(actor)
+
+
+def everyone(status: int) -> Rule:
+    """The same status for everyone, signed in or not."""
+    return Rule(lambda a: status, anonymous=status, non_staff=status)
+
+
+def object_page(gate: Callable[[Actor], bool], args: Callable[[Any], list]) -> Rule:
+    """An object page: those past `gate` see it; other staff get 404, never a hint that it exists."""
+    return Rule(lambda a: 200 if gate(a) else 404, args=args)
+
+
+def post_only(args: Callable[[Any], list] = lambda w: []) -> Rule:
+    """GET on a POST-only URL: 405 for everyone, before any other check."""
+    return Rule(lambda a: 405, anonymous=405, non_staff=405, args=args)
+
+
+def own_dashboard(response, w) -> bool:
+    """Whether the dashboard names a non-public document of the own agency (each has 甲局内部文件 in its title
+    and is overdue on the proactive-disclosure clock of everyone who holds a role there)."""
+    return "甲局内部文件" in response.content.decode()
+
+
+def own_listed_document(response, w) -> bool:
+    """Whether the documents list shows any document of the own agency."""
+    return any(d.agency_id == w.own.pk for d in response.context["page_obj"])
+
+
+def own_draftable(response, w) -> bool:
+    """Whether the drafting form offers the own agency."""
+    return response.context["form"].fields["agency"].queryset.filter(pk=w.own.pk).exists()
+
+
+def own_listed_case(response, w) -> bool:
+    """Whether the case list shows any case of the own agency."""
+    return any(row.application.agency_id == w.own.pk for row in response.context["rows"])
+
+
+def own_registrable(response, w) -> bool:
+    """Whether the registration form offers the own agency."""
+    return w.own.code in dict(response.context["form"].fields["agency"].choices)
+
+
+def own_reported(response, w) -> bool:
+    """Whether the report counts the own agency's cases."""
+    return any(a.pk == w.own.pk for a in response.context["agencies"])
+
+
+def _doc(w) -> list:
+    """The URL args of the published document."""
+    return [w.pk("doc:live")]
+
+
+def _case(w) -> list:
+    """The URL args of the decided case (it has its reply letter)."""
+    return [w.pk("case:decided")]
+
+
+# Every staff URL (by name) and method: who gets what. Staff without a role in the object's agency get 404 on
+# object pages; on lists they get the page without the object, except the disclosure pages, which refuse (403)
+# staff who handle no agency's cases at all.
+URL_RULES: dict[tuple[str, str], Rule] = {
+    ("staff-login", "GET"): Rule(lambda a: 302, anonymous=200, non_staff=302),  # signed in: on to the dashboard
+    ("staff-logout", "GET"): post_only(),
+    ("staff-logout", "POST"): everyone(302),
+    # The document panel is for those who work on documents somewhere; it covers every agency they hold a role in.
+    ("staff-dashboard", "GET"): Rule(lambda a: 200,
+                                     shows=(own_dashboard, lambda a: reads(a) and holds_anywhere(a, DOCUMENT_ROLES))),
+    ("staff-search-report", "GET"): Rule(lambda a: 200),
+    ("staff-documents", "GET"): Rule(lambda a: 200, shows=(own_listed_document, reads)),
+    # Someone who drafts nowhere is sent back to the dashboard; a drafter elsewhere may not pick this agency.
+    ("staff-document-new", "GET"): Rule(lambda a: 200 if holds_anywhere(a, {D}) else 302,
+                                        shows=(own_draftable, lambda a: may(a, {D}))),
+    ("staff-document-new", "POST"): Rule(
+        lambda a: 302 if may(a, {D}) else 400 if holds_anywhere(a, {D}) else 302,
+        probe="publishing.review:create_document"),
+    ("staff-document", "GET"): object_page(reads, _doc),
+    ("staff-document-edit", "GET"): Rule(lambda a: 200 if may(a, {D}) else 302 if reads(a) else 404, args=_doc),
+    ("staff-document-edit", "POST"): Rule(lambda a: 302 if reads(a) else 404,
+                                          probe="publishing.review:save_revision"),
+    ("staff-document-preview", "GET"): object_page(reads, _doc),
+    ("staff-document-action", "GET"): post_only(_doc),
+    ("staff-document-action", "POST"): Rule(lambda a: 302 if reads(a) else 404, probe="publishing.review:withdraw"),
+    ("staff-document-validity", "GET"): post_only(_doc),
+    ("staff-document-validity", "POST"): Rule(lambda a: 302 if reads(a) else 404,
+                                              probe="publishing.validity:set_validity"),
+    ("staff-relation-action", "GET"): post_only(lambda w: [w.pk("relation:pending")]),
+    ("staff-relation-action", "POST"): Rule(lambda a: 302 if reads(a) else 404,
+                                            probe="publishing.relation:confirm_relation"),
+    ("staff-attachment", "GET"): object_page(reads, lambda w: [w.attachment.pk]),
+    ("staff-applications", "GET"): Rule(lambda a: 200 if holds_anywhere(a, HANDLERS) else 403,
+                                        shows=(own_listed_case, handles)),
+    ("staff-application-new", "GET"): Rule(lambda a: 200 if holds_anywhere(a, HANDLERS) else 403,
+                                           shows=(own_registrable, handles)),
+    ("staff-application-new", "POST"): Rule(
+        lambda a: 302 if handles(a) else 400 if holds_anywhere(a, HANDLERS) else 403,
+        probe="disclosure.case:register_application"),
+    ("staff-applications-report", "GET"): Rule(lambda a: 200 if holds_anywhere(a, HANDLERS) else 403,
+                                               shows=(own_reported, handles)),
+    ("staff-application", "GET"): object_page(handles, _case),
+    ("staff-application-applicant", "GET"): post_only(_case),
+    # Revealing the applicant's details is a read, audited; it is not a workflow action.
+    ("staff-application-applicant", "POST"): Rule(lambda a: 200 if handles(a) else 404, args=_case),
+    ("staff-application-action", "GET"): post_only(lambda w: [w.pk("case:decided"), "note"]),
+    ("staff-application-action", "POST"): Rule(lambda a: 302 if handles(a) else 404, probe="disclosure.case:note"),
+    ("staff-application-letter", "GET"): object_page(handles, lambda w: [w.pk("case:decided"), "pdf"]),
+}
+
+# ---------------------------------------------------------------------------------------------------------------
+# The world: objects in every state a transition starts from, built through the services
+
+# For each transition: an object in a source state where the guard (if any) lets it through.
+SUBJECTS: dict[str, str] = {
+    "publishing.review:create_document": "doc:new",
+    "publishing.review:create_from_application": "doc:new",
+    "publishing.review:save_revision": "doc:live",
+    "publishing.review:submit": "doc:draft",
+    "publishing.review:pass_secrecy_review": "doc:secrecy_review",
+    "publishing.review:reject_secrecy_review": "doc:secrecy_review",
+    "publishing.review:approve": "doc:approval",
+    "publishing.review:reject_approval": "doc:approval",
+    "publishing.review:sign_off": "doc:signoff",
+    "publishing.review:reject_signoff": "doc:signoff",
+    "publishing.review:publish": "doc:ready",
+    "publishing.review:schedule": "doc:ready",
+    "publishing.review:cancel_schedule": "doc:scheduled",
+    "publishing.review:reject_publication": "doc:scheduled",
+    "publishing.review:withdraw": "doc:live",
+    "publishing.validity:set_validity": "doc:live",
+    "publishing.relation:confirm_relation": "relation:pending",
+    "publishing.relation:decline_relation": "relation:pending",
+    "disclosure.case:register_application": "case:new",
+    "disclosure.case:accept": "case:received",
+    "disclosure.case:receive_correction": "case:correction",
+    "disclosure.case:record_payment": "case:fee",
+    "disclosure.case:end_consultation": "case:consulting",
+    "disclosure.case:approve_extension": "case:extension_requested",
+    "disclosure.case:refuse_extension": "case:extension_requested",
+    "disclosure.case:decide": "case:in_progress",
+    "disclosure.case:generate_letter": "case:imported_granted",
+    "disclosure.case:deliver": "case:decided",
+    "disclosure.case:close": "case:delivered",
+    "disclosure.case:request_correction": "case:received",
+    "disclosure.case:convert_to_proactive": "case:decided",
+    "disclosure.case:update_remedy": "case:delivered",
+    "disclosure.case:start_consultation": "case:in_progress",
+    "disclosure.case:record_review": "case:decided",
+    "disclosure.case:record_litigation": "case:delivered",
+    "disclosure.case:request_extension": "case:in_progress",
+    "disclosure.case:issue_fee_notice": "case:in_progress",
+    "disclosure.case:assign": "case:received",
+    "disclosure.case:note": "case:in_progress",
+}
+
+# For each guarded transition: an object in a source state where the guard refuses.
+GUARD_REFUSES: dict[str, str] = {
+    "publishing.review:withdraw": "doc:draft",
+    "publishing.relation:confirm_relation": "relation:stale",
+    "publishing.relation:decline_relation": "relation:stale",
+    "disclosure.case:record_payment": "case:in_progress",
+    "disclosure.case:end_consultation": "case:in_progress",
+    "disclosure.case:approve_extension": "case:extended",
+    "disclosure.case:refuse_extension": "case:in_progress",
+    "disclosure.case:generate_letter": "case:decided",
+    "disclosure.case:request_correction": "case:corrected",
+    "disclosure.case:convert_to_proactive": "case:imported_withheld",
+    "disclosure.case:update_remedy": "case:decided",
+    "disclosure.case:request_extension": "case:extension_requested",
+    "disclosure.case:issue_fee_notice": "case:fee",
+}
+# Guards whose refusal cannot be set up through the services, and why.
+NO_GUARD_REFUSAL = {
+    "disclosure.case:deliver": "a decided case always has its reply letter (the decision renders it)",
+}
+
+
+class World(SimpleNamespace):
+    """The agencies, the users behind the actors and the objects, fetched fresh for each use."""
+
+    def user(self, actor: Actor):
+        return AnonymousUser() if actor.kind == "anonymous" else self.users[actor.name]
+
+    def pk(self, key: str) -> int:
+        return self.objects[key][1]
+
+    def fresh(self, key: str):
+        if key == "doc:new":
+            return Document(agency=self.own)
+        if key == "case:new":
+            return Application(agency=self.own)
+        model, pk = self.objects[key]
+        return model._default_manager.get(pk=pk)
+
+
+def _build_world() -> World:
+    today = timezone.localdate()
+    root = factories.make_agency("MATRIXTEST00000001", "矩阵市人民政府", kind="government")
+    parent = factories.make_agency("MATRIXTEST00000002", "矩阵市东区人民政府", parent=root, kind="government")
+    own = factories.make_agency("MATRIXTEST00000003", "东区财政局", parent=parent)
+    other = factories.make_agency("MATRIXTEST00000004", "东区教育局", parent=parent)
+    where = {"own": own, "other": other, "parent+sub": parent, "parent": parent, "root+sub": root}
+
+    users: dict[str, Any] = {}
+    for n, actor in enumerate(ACTORS):
+        for role, scope in actor.grants:
+            users[actor.name] = factories.make_staff(where[scope], role, username=f"matrix{n}",
+                                                     covers_subordinates=scope.endswith("+sub"))
+        if actor.kind == "superuser":
+            users[actor.name] = factories.make_staff(root, AD, covers_subordinates=True)
+        elif actor.kind == "no_role":
+            users[actor.name] = factories.make_staff(own)
+        elif actor.kind == "non_staff":
+            users[actor.name] = get_user_model().objects.create_user("matrix-public", password=factories.PASSWORD)
+    # The rule tables assume exactly one superuser: an administrator over a non-root parent is not one.
+    assert [n for n, u in users.items() if u.is_superuser] == ["superuser"]
+
+    # The people who bring the objects to their states are not actors: they have done review steps.
+    team, other_team, office = factories.make_team(own), factories.make_team(other), disclosure_team(own)
+    objects: dict[str, tuple[type, int]] = {}
+
+    def keep(key: str, obj) -> None:
+        objects[key] = (type(obj), obj.pk)
+
+    # Formed long enough ago that every pending document is overdue on the proactive-disclosure clock, which
+    # puts it on the dashboard of everyone holding a role in the own agency, whatever today's date.
+    formed_on = today - dt.timedelta(days=90)
+
+    def reviewed(title: str, steps: int) -> Document:
+        document = publishing.create_document(team[D], own, factories.data(title=title, signed_on=formed_on,
+                                                                           formed_on=formed_on))
+        chain = ((D, publishing.submit_document), (SR, publishing.pass_secrecy_review),
+                 (AP, publishing.approve_document), (SG, publishing.sign_off_document))
+        for role, step in chain[:steps]:
+            step(team[role], document)
+        return document
+
+    keep("doc:draft", reviewed("甲局内部文件（草稿）", 0))
+    keep("doc:secrecy_review", reviewed("甲局内部文件（待保密审查）", 1))
+    keep("doc:approval", reviewed("甲局内部文件（待审核）", 2))
+    keep("doc:signoff", reviewed("甲局内部文件（待签发）", 3))
+    keep("doc:ready", reviewed("甲局内部文件（待发布）", 4))
+    scheduled = reviewed("甲局内部文件（定时发布）", 4)
+    publishing.schedule_document(team[PB], scheduled, timezone.now() + dt.timedelta(days=30))
+    keep("doc:scheduled", scheduled)
+    live = publishing.create_document(team[D], own, factories.data(title="甲局文件（已发布）"),
+                                      uploads=[("附件.pdf", minimal_pdf("matrix"))])
+    factories.advance(team, live)
+    publishing.publish_document(team[PB], live)
+    keep("doc:live", live)
+    attachment = Attachment.objects.get(document=live)
+
+    # The sibling agency repeals the live document: pending until the own agency's publisher answers. A second
+    # relation was declared by a revision since withdrawn, so there is nothing left to confirm.
+    source = factories.make_document(other_team, other, title="乙局文件（废止决定）",
+                                     relations=[(RelationKind.REPEALS, live.pk)])
+    keep("relation:pending", Relation.objects.get(revision=source.live_revision))
+    stale = factories.make_document(other_team, other, title="乙局文件（修改决定）",
+                                    relations=[(RelationKind.AMENDS, live.pk)])
+    keep("relation:stale", Relation.objects.get(revision=stale.live_revision))
+    publishing.withdraw_document(other_team[PB], stale, "发布有误")
+
+    officer, head = office["officer"], office["head"]
+    received_on = today - dt.timedelta(days=3)
+
+    def case(*steps: Callable[[Application], Any]) -> Application:
+        application, _ = make_application(own, received_on=received_on)
+        for step in steps:
+            step(application)
+        return application
+
+    def accept(a):
+        return disclosure.accept_application(officer, a)
+
+    def ask_extension(a):
+        return disclosure.request_extension(officer, a, 10, "涉及多个部门，需要协调。")
+
+    def decide(a):
+        return disclosure.decide_application(officer, a, "granted")
+
+    def correction(a):
+        return disclosure.request_correction(officer, a, "请写明所需信息的名称或文号。")
+
+    keep("case:received", case())
+    keep("case:in_progress", case(accept))
+    keep("case:correction", case(correction))
+    keep("case:corrected", case(correction, lambda a: disclosure.receive_correction(officer, a)))
+    keep("case:consulting", case(accept, lambda a: disclosure.start_consultation(
+        officer, a, PauseKind.THIRD_PARTY, party="某科技有限公司")))
+    keep("case:fee", case(accept, lambda a: disclosure.issue_fee_notice(officer, a, FeeBasis.PER_PAGE, pages=120)))
+    keep("case:extension_requested", case(accept, ask_extension))
+    keep("case:extended", case(accept, ask_extension,
+                               lambda a: disclosure.approve_extension(head, a, days=10)))
+    keep("case:decided", case(accept, decide))
+    keep("case:delivered", case(accept, decide, lambda a: disclosure.deliver_reply(officer, a, method="电子邮件"),
+                                lambda a: disclosure.record_review(officer, a, filed_on=today,
+                                                                   authority="矩阵市人民政府")))
+    for key, decision in (("case:imported_granted", "granted"), ("case:imported_withheld",
+                                                                  "withheld.internal_affairs")):
+        disclosure.import_application(disclosure.HistoricalCase(
+            external_id=key, agency=own, applicant_type="natural_person", organization_kind="",
+            received_on=today - dt.timedelta(days=60), closed_on=today - dt.timedelta(days=40),
+            decision=decision, remedies=[]))
+        keep(key, Application.objects.get(external_id=key))
+
+    # One session per signed-in actor, made once: signing in afresh for each of thousands of requests would
+    # cost more than the requests.
+    sessions = {}
+    for name, user in users.items():
+        browser = Client()
+        browser.force_login(user)
+        sessions[name] = browser.cookies[settings.SESSION_COOKIE_NAME].value
+    return World(root=root, parent=parent, own=own, other=other, users=users, sessions=sessions, objects=objects,
+                 attachment=attachment, office=office, today=today)
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """The world, built once; everything it wrote is rolled back when the module's tests are done."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield _build_world()
+        transaction.set_rollback(True)
+
+
+@pytest.fixture(scope="module")
+def _browser():
+    """The module's one test client."""
+    return Client()
+
+
+@pytest.fixture
+def client(_browser):
+    """One test client for the module, signed out before each test: a new client loads the middleware again,
+    and WhiteNoise then lists every static file, which would cost more than the request itself."""
+    _browser.cookies.clear()
+    return _browser
+
+
+def login(client, world: World, actor: Actor, user=None):
+    """The test client signed in as `actor` (or as `user`, made by the test)."""
+    if user is not None:
+        client.force_login(user)
+    elif actor.kind != "anonymous":
+        client.cookies[settings.SESSION_COOKIE_NAME] = world.sessions[actor.name]
+    return client
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Workflows and URLs, as the code declares them
+
+def workflows() -> list[Workflow]:
+    """Every workflow the apps declare in their states modules (the engine's convention)."""
+    found: dict[str, Workflow] = {}
+    for config in apps.get_app_configs():
+        if not config.name.startswith("gongkai."):
+            continue
+        try:
+            module = import_module(f"{config.name}.states")
+        except ModuleNotFoundError as exc:
+            if exc.name == f"{config.name}.states":
+                continue
+            raise
+        found.update({v.name: v for v in vars(module).values() if isinstance(v, Workflow)})
+    return [found[name] for name in sorted(found)]
+
+
+WORKFLOWS = {w.name: w for w in workflows()}
+# Every transition people can take (roles non-empty), as "workflow:transition".
+MANUAL = [f"{w.name}:{t.name}" for w in WORKFLOWS.values() for t in w.transitions.values() if t.roles]
+
+
+def transition_of(key: str):
+    """The workflow and the transition named "workflow:transition"."""
+    workflow_name, name = key.split(":")
+    workflow = WORKFLOWS[workflow_name]
+    return workflow, workflow.transition(name)
+
+
+def staff_routes() -> dict[str | None, str]:
+    """Every URL pattern whose route starts with staff/, walked from the URLconf: name → route."""
+
+    def walk(patterns, prefix: str):
+        for pattern in patterns:
+            route = prefix + str(pattern.pattern)
+            if isinstance(pattern, URLResolver):
+                yield from walk(pattern.url_patterns, route)
+            else:
+                yield pattern.name, route
+
+    return {name: route for name, route in walk(get_resolver().url_patterns, "") if route.startswith("staff/")}
+
+
+def test_every_staff_url_has_rules():
+    """A staff URL without a row fails here, so a new app must say who may use its pages."""
+    routes = staff_routes()
+    assert None not in routes, f"unnamed staff URL: {routes.get(None)}"
+    covered = {name for name, _ in URL_RULES}
+    assert sorted(set(routes) - covered) == [], "staff URLs missing from URL_RULES"
+    assert sorted(covered - set(routes)) == [], "URL_RULES rows for URLs that no longer exist"
+
+
+def test_every_manual_transition_has_rules():
+    """A transition people can take without a row (roles, subject, request, guard refusal) fails here."""
+    assert set(WORKFLOWS) >= {"publishing.review", "publishing.validity", "publishing.relation", "disclosure.case"}
+    assert sorted(set(MANUAL) - set(TRANSITION_ROLES)) == [], "transitions missing from TRANSITION_ROLES"
+    assert sorted(set(TRANSITION_ROLES) - set(MANUAL)) == [], "TRANSITION_ROLES rows for no manual transition"
+    assert sorted(set(MANUAL) - set(SUBJECTS)) == [] and sorted(set(MANUAL) - set(REQUESTS)) == []
+    guarded = {k for k in MANUAL if transition_of(k)[1].guard is not None}
+    assert sorted(guarded - set(GUARD_REFUSES) - set(NO_GUARD_REFUSAL)) == [], "guards never seen refusing"
+    assert sorted((set(GUARD_REFUSES) | set(NO_GUARD_REFUSAL)) - guarded) == [], "rows for transitions without guard"
+
+
+def test_the_world_is_what_the_subjects_say(world):
+    """Each subject is in a source state of its transition, so a refusal in the matrix is about the actor."""
+    for key, name in [*SUBJECTS.items(), *GUARD_REFUSES.items()]:
+        workflow, transition = transition_of(key)
+        assert workflow.state_of(world.fresh(name)) in transition.sources, (key, name)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The engine: check() for every transition × every actor
+
+def _check(world: World, actor: Actor, key: str, subject: str, user=None) -> DomainError | None:
+    """The engine's refusal of `key` on a fresh `subject` for the actor (or `user`), or None if allowed."""
+    workflow, transition = transition_of(key)
+    try:
+        workflow.check(user or world.user(actor), world.fresh(subject), transition.name)
+    except DomainError as exc:
+        return exc
+    return None
+
+
+@pytest.mark.parametrize(("key", "actor"), [pytest.param(k, a, id=f"{k}-{a}") for k in MANUAL for a in ACTORS])
+def test_engine_check(world, key, actor):
+    """check() allows the action iff the actor holds one of its roles in the object's agency (or above it)."""
+    if key not in TRANSITION_ROLES:
+        pytest.fail(f"{key} has no row in TRANSITION_ROLES")
+    refusal = _check(world, actor, key, SUBJECTS[key])
+    if allowed(actor, key):
+        assert refusal is None, refusal.message
+    else:
+        # A refusal for any other reason than the role would mean the subject is not what the test assumes.
+        assert isinstance(refusal, PermissionDenied), refusal or f"{actor} may take {key}"
+
+
+def _able(key: str) -> list[Actor]:
+    """Actors the rule tables allow to take `key`: the first of its roles here and above, and the superuser."""
+    role = next(r for r in Role.values if r in TRANSITION_ROLES[key])
+    return [BY_NAME[f"{role}@own"], BY_NAME[f"{role}@parent+sub"], BY_NAME["superuser"]]
+
+
+@pytest.mark.parametrize(("key", "actor"), [pytest.param(k, a, id=f"{k}-{a}")
+                                             for k in GUARD_REFUSES if k in MANUAL for a in _able(k)])
+def test_guard_refuses_even_those_allowed(client, world, key, actor):
+    """Allowed iff the role fits and the guard allows it: on an object the guard refuses, nobody may act,
+    through the engine or through the view."""
+    refusal = _check(world, actor, key, GUARD_REFUSES[key])
+    assert type(refusal) is DomainError, refusal  # the guard's refusal, not the role's or the state's
+    assert not take(client, world, key, actor, GUARD_REFUSES[key])
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Through the real views: POST each action and see whether it happened
+
+def _doc_action(name: str, **extra: Any):
+    """A workflow button on the document page."""
+    def build(w: World, subject):
+        # The page sends the revision it showed, so a step is never taken on a newer text than the one read.
+        return "staff-document-action", [subject.pk], {"action": name, "comment": "矩阵测试意见。",
+                                                        "revision": subject.latest_revision.number, **extra}
+    return build
+
+
+def _case_action(name: str, **fields: Any):
+    """An action form on the case page (fields carry the action's prefix)."""
+    def build(w: World, subject):
+        data = {f"{name}-{k}": (v(w, subject) if callable(v) else v) for k, v in fields.items()}
+        return "staff-application-action", [subject.pk, name], data
+    return build
+
+
+def _document_form(w: World, title: str, **extra: Any) -> dict:
+    """A valid drafting form."""
+    values = {"title": title, "doc_type": "通知", "subject": "综合政务\\政务公开", "disclosure_mode": "proactive",
+              "body": "<p>矩阵测试正文。</p>", "validity": Validity.VALID, "formed_on": f"{w.today:%Y-%m-%d}",
+              "change_note": "矩阵测试修改"}
+    values.update(extra)
+    return values
+
+
+def _pk(items) -> int | str:
+    """The item a pick form acts on; none where the guard refuses because there is none."""
+    item = items.first()
+    return item.pk if item else ""
+
+
+def _later(w: World) -> str:
+    """A publication time well in the future, as the datetime-local field sends it."""
+    return f"{timezone.localtime() + dt.timedelta(days=30):%Y-%m-%dT%H:%M}"
+
+
+CONVERT = {"title": "甲局文件（依申请转主动公开）", "body": "资金共计1200万元。", "subject": "综合政务\\政务公开"}
+
+# How a user takes each action in the back office: (URL name, URL args, POST data) for the subject.
+REQUESTS: dict[str, Callable[[World, Any], tuple[str, list, dict]]] = {
+    "publishing.review:create_document": lambda w, s: (
+        "staff-document-new", [], _document_form(w, "甲局文件（新建）", agency=w.own.pk, kind="policy")),
+    "publishing.review:create_from_application": lambda w, s: _case_action("convert_to_proactive", **CONVERT)(
+        w, w.fresh("case:decided")),
+    "publishing.review:save_revision": lambda w, s: (
+        "staff-document-edit", [s.pk], _document_form(w, "甲局文件（已发布，修订中）")),
+    "publishing.review:submit": _doc_action("submit"),
+    "publishing.review:pass_secrecy_review": _doc_action("pass_secrecy_review"),
+    "publishing.review:reject_secrecy_review": _doc_action("reject_secrecy_review"),
+    "publishing.review:approve": _doc_action("approve"),
+    "publishing.review:reject_approval": _doc_action("reject_approval"),
+    "publishing.review:sign_off": _doc_action("sign_off"),
+    "publishing.review:reject_signoff": _doc_action("reject_signoff"),
+    "publishing.review:publish": _doc_action("publish"),
+    "publishing.review:schedule": lambda w, s: _doc_action("schedule", scheduled_at=_later(w))(w, s),
+    "publishing.review:cancel_schedule": _doc_action("cancel_schedule"),
+    "publishing.review:reject_publication": _doc_action("reject_publication"),
+    "publishing.review:withdraw": _doc_action("withdraw"),
+    "publishing.validity:set_validity": lambda w, s: (
+        "staff-document-validity", [s.pk],
+        {"validity": Validity.EXPIRED, "expires_on": f"{w.today:%Y-%m-%d}", "comment": "已到期"}),
+    "publishing.relation:confirm_relation": lambda w, s: (
+        "staff-relation-action", [s.pk], {"action": "confirm_relation", "comment": "同意废止"}),
+    "publishing.relation:decline_relation": lambda w, s: (
+        "staff-relation-action", [s.pk], {"action": "decline_relation", "comment": "本局文件仍然有效"}),
+    "disclosure.case:register_application": lambda w, s: ("staff-application-new", [], {
+        "applicant_type": "natural_person", "organization_kind": "", "name": "李四", "id_number": RESIDENT_ID,
+        "phone": "13600003333", "email": "lisi@example.com", "address": "", "agency": w.own.code,
+        "description": "申请公开本局2026年政府采购项目清单。", "delivery": "electronic", "channel": "in_person",
+        "handed_in_on": f"{w.today:%Y-%m-%d}"}),
+    "disclosure.case:accept": _case_action("accept", comment=""),
+    "disclosure.case:receive_correction": _case_action("receive_correction", comment=""),
+    "disclosure.case:record_payment": _case_action(
+        "record_payment", item=lambda w, s: _pk(s.fee_notices.filter(paid_on__isnull=True))),
+    "disclosure.case:end_consultation": _case_action(
+        "end_consultation", item=lambda w, s: _pk(s.pauses.filter(ended_on__isnull=True)), outcome="第三方同意公开"),
+    "disclosure.case:approve_extension": _case_action("approve_extension", days=10, reason=""),
+    "disclosure.case:refuse_extension": _case_action("refuse_extension", comment="理由不充分。"),
+    "disclosure.case:decide": _case_action("decide", decision="granted"),
+    "disclosure.case:generate_letter": _case_action("generate_letter"),
+    "disclosure.case:deliver": _case_action("deliver", method="电子邮件"),
+    "disclosure.case:close": _case_action("close", comment=""),
+    "disclosure.case:request_correction": _case_action("request_correction", items="请写明所需信息的文号。"),
+    "disclosure.case:convert_to_proactive": _case_action("convert_to_proactive", **CONVERT),
+    "disclosure.case:update_remedy": _case_action(
+        "update_remedy", item=lambda w, s: _pk(s.remedies.all()), outcome=RemedyOutcome.MAINTAINED,
+        concluded_on=lambda w, s: f"{w.today:%Y-%m-%d}"),
+    "disclosure.case:start_consultation": _case_action("start_consultation", kind=PauseKind.THIRD_PARTY,
+                                                       party="某科技有限公司"),
+    "disclosure.case:record_review": _case_action(
+        "record_review", filed_on=lambda w, s: f"{w.today:%Y-%m-%d}", outcome=RemedyOutcome.PENDING),
+    "disclosure.case:record_litigation": _case_action(
+        "record_litigation", route=LitigationRoute.DIRECT, filed_on=lambda w, s: f"{w.today:%Y-%m-%d}",
+        outcome=RemedyOutcome.PENDING),
+    "disclosure.case:request_extension": _case_action("request_extension", days=10, reason="需要协调。"),
+    "disclosure.case:issue_fee_notice": _case_action("issue_fee_notice", basis=FeeBasis.PER_PAGE, pages=120),
+    "disclosure.case:assign": _case_action("assign", assignee=lambda w, s: w.office["officer"].pk),
+    "disclosure.case:note": _case_action("note", note="已电话联系申请人。"),
+}
+
+
+def _state(obj) -> tuple:
+    """What a refused request must leave alone on its subject."""
+    if obj.pk is None:
+        return ()
+    obj = type(obj)._default_manager.get(pk=obj.pk)
+    if isinstance(obj, Document):
+        return (obj.state, obj.validity, obj.live_revision_id, obj.latest_revision_id, obj.scheduled_at)
+    if isinstance(obj, Application):
+        return (obj.state, obj.assigned_to_id, obj.extension_days, obj.extension_requested_days, obj.decision,
+                obj.proactive_document_id)
+    return (obj.status,)
+
+
+def _totals() -> tuple:
+    """Counts of everything an action writes: none may move when a request is refused."""
+    return tuple(m.objects.count() for m in (AuditEntry, Document, Revision, Relation, Application, CaseEvent))
+
+
+def _assert_status(response, expected: int | str) -> None:
+    """The status the rules expect; never a server error."""
+    assert response.status_code < 500
+    if expected == LOGIN:
+        assert response.status_code == 302 and response["Location"].startswith(f"{settings.LOGIN_URL}?next=")
+    else:
+        assert response.status_code == expected
+
+
+def take(client, world: World, key: str, actor: Actor, subject_key: str | None = None, user=None) -> bool:
+    """POST the action as `actor` (or `user`, whom the URL rules treat as `actor`) through its view; assert the
+    status the URL rules give; return whether it happened (and, if it did not, that nothing changed)."""
+    _, transition = transition_of(key)
+    subject = world.fresh(subject_key or SUBJECTS[key])
+    url_name, args, data = REQUESTS[key](world, subject)
+    before_totals, before_state = _totals(), _state(subject)
+    done_before = AuditEntry.objects.filter(action=transition.name).count()
+    response = login(client, world, actor, user).post(reverse(url_name, args=args), data)
+    _assert_status(response, URL_RULES[(url_name, "POST")].status(actor))
+    happened = AuditEntry.objects.filter(action=transition.name).count() > done_before
+    if not happened:
+        assert (_totals(), _state(subject)) == (before_totals, before_state)
+    elif transition.target and subject.pk is not None:
+        assert _state(subject)[0] == transition.target
+    return happened
+
+
+def _sample(key: str) -> list[Actor]:
+    """Three actors allowed (the role here, above with covers_subordinates, the superuser) and five refused (the
+    role in the sibling and above without covers, a wrong role here, no role, anonymous)."""
+    role = next(r for r in Role.values if r in TRANSITION_ROLES[key])
+    # The officer where only the head may act: the near miss; elsewhere the administrator, who runs the platform
+    # but takes no step of any workflow.
+    wrong = OF if TRANSITION_ROLES[key] == {HD} else AD
+    names = [f"{role}@own", f"{role}@parent+sub", "superuser", f"{role}@other", f"{role}@parent",
+             f"{wrong}@own", "no-role", "anonymous"]
+    return [BY_NAME[n] for n in names]
+
+
+@pytest.mark.parametrize(("key", "actor"), [pytest.param(k, a, id=f"{k}-{a}") for k in MANUAL for a in _sample(k)])
+def test_action_through_the_view(client, world, key, actor):
+    """The real view does the action exactly when the rule tables allow it; a refusal changes nothing."""
+    assert take(client, world, key, actor) is allowed(actor, key)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Every staff URL × every actor
+
+GET_ROWS = [(name, method) for name, method in URL_RULES if method == "GET"]
+POST_ROWS = [(name, method) for name, method in URL_RULES if method == "POST"]
+
+
+@pytest.mark.parametrize(("url_name", "actor"), [pytest.param(n, a, id=f"{n}-{a}")
+                                                 for n, _ in GET_ROWS for a in ACTORS])
+def test_get(client, world, url_name, actor):
+    """GET gives the status of the rule table; lists and forms offer the own agency only to those it names."""
+    rule = URL_RULES[(url_name, "GET")]
+    response = login(client, world, actor).get(reverse(url_name, args=rule.args(world)))
+    expected = rule.status(actor)
+    _assert_status(response, expected)
+    if rule.shows and expected == 200:
+        shown, who = rule.shows
+        assert shown(response, world) is who(actor)
+    if response.streaming:
+        # Reading a download to its end closes the file the way the test client means it to; closing the response
+        # by hand would also close the database connection, and with it the transaction the world lives in.
+        b"".join(response.streaming_content)
+
+
+@pytest.mark.parametrize(("url_name", "actor"), [pytest.param(n, a, id=f"{n}-{a}")
+                                                 for n, _ in POST_ROWS for a in ACTORS])
+def test_post(client, world, url_name, actor):
+    """POST gives the status of the rule table, and does its action exactly when the rule tables allow it."""
+    rule = URL_RULES[(url_name, "POST")]
+    if rule.probe:
+        assert take(client, world, rule.probe, actor) is allowed(actor, rule.probe)
+    elif url_name == "staff-logout":
+        response = login(client, world, actor).post(reverse(url_name))
+        _assert_status(response, rule.status(actor))
+        _assert_status(client.get(reverse("staff-dashboard")), LOGIN)
+    elif url_name == "staff-application-applicant":
+        before = AuditEntry.objects.filter(action="view_applicant").count()
+        response = login(client, world, actor).post(reverse(url_name, args=rule.args(world)))
+        _assert_status(response, rule.status(actor))
+        revealed = AuditEntry.objects.filter(action="view_applicant").count() > before
+        assert revealed is handles(actor)
+        assert ("张三丰" in response.content.decode()) is handles(actor)
+    else:
+        pytest.fail(f"no POST request written for {url_name}")
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# 一事一审: one person performs one review step of one revision, whatever roles they hold
+
+SEPARATION = [
+    # (id, subject, first step, second step, who: "superuser" or the roles of one user here, combined allowed)
+    ("review-superuser", "doc:secrecy_review", "pass_secrecy_review", "approve", "superuser", False),
+    ("review-secrecy_reviewer+approver", "doc:secrecy_review", "pass_secrecy_review", "approve", (SR, AP), False),
+    ("review-drafter+secrecy_reviewer", "doc:draft", "submit", "pass_secrecy_review", (D, SR), False),
+    ("review-signer+publisher", "doc:signoff", "sign_off", "publish", (SG, PB), False),
+    # The agency's audited setting for very small offices is the only way round it.
+    ("review-approver+signer-combined_duties_allowed", "doc:approval", "approve", "sign_off", (AP, SG), True),
+    ("case-superuser", "case:in_progress", "request_extension", "approve_extension", "superuser", False),
+    ("case-officer+head", "case:in_progress", "request_extension", "approve_extension", (OF, HD), False),
+]
+
+
+@pytest.mark.parametrize(("subject", "first", "second", "who", "combined"),
+                         [pytest.param(*row[1:], id=row[0]) for row in SEPARATION])
+def test_one_person_one_review_step(client, world, subject, first, second, who, combined):
+    """The superuser and a user holding both roles take the first step, then are refused the second."""
+    workflow_name = "disclosure.case" if subject.startswith("case:") else "publishing.review"
+    if who == "superuser":
+        actor, user = BY_NAME["superuser"], world.users["superuser"]
+    else:
+        # The URL rules treat the user like the holder of its first role here (both roles are for this agency).
+        actor, user = BY_NAME[f"{who[0]}@own"], factories.make_staff(world.own, *who)
+    if combined:
+        org_services.set_combined_duties(world.users["superuser"], world.own, True, "本机关仅有两名工作人员。")
+    first_key, second_key = f"{workflow_name}:{first}", f"{workflow_name}:{second}"
+    assert take(client, world, first_key, actor, subject, user)
+    refusal = _check(world, actor, second_key, subject, user)
+    if combined:
+        assert refusal is None
+    else:
+        assert isinstance(refusal, PermissionDenied) and "一事一审" in refusal.message, refusal
+    assert take(client, world, second_key, actor, subject, user) is combined
