@@ -7,7 +7,9 @@ offer only what the user may do now, and `check()` to explain a refusal. Every a
 
 Separation of duties (一事一审): a transition may name the review step (`duty`) it performs on a subject (for
 publishing, the revision under review). One person may perform only one step on one subject, whatever roles
-they hold — superusers included — unless the agency has relaxed the rule through its audited setting.
+they hold — superusers included — unless the agency has relaxed the rule through its audited setting. A move
+that writes a new subject (`new_subject`: saving a new revision) performs its step on that new subject, so what
+the actor did on the previous one does not count against it.
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ class Transition:
     guard: Guard | None = None  # a Chinese refusal when the move does not fit the object now, else None
     needs_comment: bool = False
     duty: str = ""  # the review step this move performs (separation of duties); "" = not a review step
+    new_subject: bool = False  # the move writes the subject its duty is performed on (e.g. a new revision)
     offered: bool = True  # shown as an action on the object's page (False: reached another way, e.g. a form)
     order: int = 100  # lower comes first among the actions offered: what usually comes next
     help: str = ""
@@ -156,7 +159,8 @@ class Workflow:
                    .values_list("duty", flat=True))
 
     def _other_duties(self, actor: Any, obj: Any, transition: Transition) -> set[str]:
-        if not transition.duty:
+        # Before a new subject is written, subject_key() still names the previous one: nothing is done on the new.
+        if not transition.duty or transition.new_subject:
             return set()
         return self.duties_done(actor, obj) - {transition.duty}
 

@@ -84,8 +84,9 @@ REVIEW = agency_workflow(
         # 依申请转主动公开: the disclosure office drafts; every review step still follows.
         Transition("create_from_application", "依申请转主动公开", (NEW,), D,
                    (Role.DISCLOSURE_OFFICER, Role.DISCLOSURE_HEAD), duty="draft", offered=False),
+        # Drafting is a step on the revision being written: reviewing the previous one does not bar it.
         Transition("save_revision", "保存新版本", tuple(EDITABLE_STATES), D, (Role.DRAFTER,), system=True, duty="draft",
-                   offered=False),
+                   new_subject=True, offered=False),
         Transition("submit", "提交保密审查", (D,), SR, (Role.DRAFTER,), duty="draft", order=10),
         Transition("pass_secrecy_review", "保密审查通过", (SR,), AP, (Role.SECRECY_REVIEWER,),
                    duty="secrecy_review", order=10),

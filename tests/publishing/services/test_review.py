@@ -144,6 +144,23 @@ def test_duties_are_per_revision(team, agency):
     assert fresh(document).state == State.APPROVAL
 
 
+def test_whoever_reviewed_a_revision_may_draft_the_next(team, agency):
+    """Duties are per revision the other way too: reviewing the public revision does not bar drafting the next one
+    (a step on the new revision), and whoever drafts it may not review it."""
+    both = factories.make_staff(agency, Role.DRAFTER, Role.SECRECY_REVIEWER)
+    document = factories.make_document(team, agency, publish=False)
+    services.submit_document(team[Role.DRAFTER], document)
+    services.pass_secrecy_review(both, document)
+    services.approve_document(team[Role.APPROVER], document)
+    services.sign_off_document(team[Role.SIGNER], document)
+    services.publish_document(team[Role.PUBLISHER], document)
+    services.save_revision(both, document, factories.data(title="修订后的通知"))
+    services.submit_document(both, document)
+    with pytest.raises(PermissionDenied, match="您已对本文件的这一版本办理过“起草”"):
+        services.pass_secrecy_review(both, document)
+    assert fresh(document).state == State.SECRECY_REVIEW
+
+
 def test_the_staff_page_offers_no_second_step(client, agency, team):
     everyone = factories.make_staff(agency, Role.DRAFTER, *REVIEWERS, Role.PUBLISHER)
     document = services.create_document(everyone, agency, factories.data())
