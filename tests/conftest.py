@@ -41,3 +41,12 @@ def fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def browser():
+    """Debian's Chromium driven by Playwright, for the flows a person clicks through (skips where absent)."""
+    from tests.browser import launch_chromium
+
+    with launch_chromium() as chromium:
+        yield chromium

@@ -99,6 +99,17 @@ def new_password() -> str:
     return "-".join(body[i:i + 4] for i in range(0, 16, 4))
 
 
+def _account(username: str):
+    """The user of this name, locked, with None; or a new (unsaved) user with its initial password set."""
+    User = get_user_model()
+    user = User.objects.select_for_update().filter(username=username).first()
+    if user is not None:
+        return user, None
+    user, password = User(username=username), new_password()
+    user.set_password(password)
+    return user, password
+
+
 def _text(value: str | None, label: str, field: str, limit: int, *, required: bool = False) -> str | None:
     if value is None:
         return None
@@ -310,13 +321,8 @@ def import_staff_user(data: StaffData, *, actor=None) -> StaffImport:
     # The same rule as create_staff_user: the root's administrator over every subordinate runs the platform.
     superuser = Role.ADMINISTRATOR in roles and data.covers_subordinates and data.agency.parent_id is None
     User = get_user_model()
-    user = User.objects.select_for_update().filter(username=username).first()
-    password = None
-    if user is None:
-        user = User(username=username)
-        password = new_password()
-        user.set_password(password)
-    elif user.is_superuser and not superuser and not User.objects.filter(
+    user, password = _account(username)
+    if password is None and user.is_superuser and not superuser and not User.objects.filter(
             is_superuser=True, is_active=True).exclude(pk=user.pk).exists():
         raise DomainError(f"“{username}”是系统中唯一的超级管理员，导入后将失去管理员权限；"
                           "请保留其在根机关“管理员”角色并设“含下级”为是。", field="roles")
@@ -367,13 +373,7 @@ def set_up_instance(name: str, code: str, *, admin_username: str = "admin", admi
                                            actor=actor)
     username = _check_username(admin_username)
     email = _check_email(admin_email) or None  # not given: keep the stored address
-    User = get_user_model()
-    admin = User.objects.select_for_update().filter(username=username).first()
-    password = None
-    if admin is None:
-        admin = User(username=username)
-        password = new_password()
-        admin.set_password(password)
+    admin, password = _account(username)
     # An existing administrator keeps the agency they belong to; the grant itself is always at the root.
     profile = StaffProfile.objects.filter(user=admin).select_related("agency").first() if admin.pk else None
     changed = _sync_staff(admin, agency=profile.agency if profile else agency, scope=agency,

@@ -12,18 +12,12 @@ from pypdf import PdfReader
 
 from gongkai.disclosure.models import Application
 from tests import factories
-from tests.browser import launch_chromium, login
+from tests.browser import login
 from tests.disclosure_factories import RESIDENT_ID, disclosure_team
 
 pytestmark = pytest.mark.browser
 
 REQUEST = "申请公开2026年东城街道老旧小区加装电梯项目的补贴标准和补贴名单。"
-
-
-@pytest.fixture
-def browser():
-    with launch_chromium() as chromium:
-        yield chromium
 
 
 @pytest.fixture

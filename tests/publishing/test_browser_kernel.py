@@ -15,18 +15,12 @@ from gongkai.publishing.models import Document, Relation
 from gongkai.publishing.rules import RelationKind, Validity
 from gongkai.publishing.states import RelationStatus, State
 from tests import factories
-from tests.browser import launch_chromium, login, server_errors, take_action
+from tests.browser import login, server_errors, take_action
 
 pytestmark = pytest.mark.browser
 
 OLD_TITLE = "关于做好2026年城乡居民医疗保险参保缴费工作的通知"
 NEW_TITLE = "关于做好2026年度城乡居民基本医疗保险参保缴费工作的通知"
-
-
-@pytest.fixture
-def browser():
-    with launch_chromium() as chromium:
-        yield chromium
 
 
 @pytest.fixture

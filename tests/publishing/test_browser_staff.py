@@ -10,18 +10,12 @@ from playwright.sync_api import expect
 from gongkai.orgs.roles import Role
 from gongkai.publishing.models import Document
 from tests import factories
-from tests.browser import launch_chromium, login, take_action
+from tests.browser import login, take_action
 from tests.samples import docx_bytes, minimal_pdf
 
 pytestmark = pytest.mark.browser
 
 TITLE = "关于开展2026年冬季安全生产大检查的通知"
-
-
-@pytest.fixture
-def browser():
-    with launch_chromium() as chromium:
-        yield chromium
 
 
 @pytest.fixture

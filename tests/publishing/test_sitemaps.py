@@ -4,17 +4,9 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-import pytest
+from tests.publishing.conftest import BASE
 
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
-BASE = "https://xxgk.example.gov.cn"
-
-
-@pytest.fixture
-def any_host(settings):
-    # An operator's choice (GONGKAI_ALLOWED_HOSTS=*): no Host is refused, so the links must not follow it.
-    settings.ALLOWED_HOSTS = ["*"]
-    settings.GONGKAI_BASE_URL = BASE
 
 
 def test_sitemap_locations_come_from_the_base_url_not_the_host_header(client, published, any_host):

@@ -12,7 +12,7 @@ from gongkai.orgs.roles import Role
 from gongkai.publishing.models import Relation
 from gongkai.publishing.rules import RelationKind
 from tests import factories
-from tests.browser import launch_chromium, login, server_errors, sideways_overflow, take_action
+from tests.browser import login, server_errors, sideways_overflow, take_action
 
 pytestmark = pytest.mark.browser
 
@@ -24,12 +24,6 @@ REPEALING_TITLE = "外壳市城市道路挖掘修复管理办法"
 # A phone, and a 1280-pixel desktop window at 200% zoom (the same CSS width as the public site's test).
 SCREENS = [pytest.param({"width": 375, "height": 812}, id="phone"),
            pytest.param({"width": 640, "height": 400}, id="desktop-at-200%")]
-
-
-@pytest.fixture
-def browser():
-    with launch_chromium() as chromium:
-        yield chromium
 
 
 @pytest.fixture
