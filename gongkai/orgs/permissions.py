@@ -9,9 +9,15 @@ from gongkai.orgs.models import Agency, RoleGrant
 from gongkai.orgs.roles import Role
 
 
+def acts_as_staff(user) -> bool:
+    """An active staff account: only those exercise roles (turning off 工作人员 suspends every grant at once)."""
+    return (user is not None and getattr(user, "is_authenticated", False) and user.is_active
+            and user.is_staff)
+
+
 def has_role(user, role: str, agency: Agency) -> bool:
     """True if `user` holds `role` in `agency`, or in an ancestor with covers_subordinates."""
-    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+    if not acts_as_staff(user):
         return False
     if user.is_superuser:
         return True
@@ -36,7 +42,7 @@ def require_any_role(user, roles: tuple[str, ...], agency: Agency) -> None:
 
 def agencies_for(user, role: str | None = None) -> list[Agency]:
     """Agencies in which `user` holds `role` (any role if None), expanded to subordinates where granted."""
-    if user is None or not user.is_authenticated:
+    if not acts_as_staff(user):
         return []
     if user.is_superuser:
         return list(Agency.objects.all())

@@ -65,7 +65,9 @@ def inbox(user, limit: int = 50) -> list[Document]:
 
 
 def my_drafts(user) -> QuerySet[Document]:
-    return (Document.objects.filter(state=State.DRAFT, revisions__created_by=user).distinct()
+    """Drafts this user wrote, in agencies where they still draft (a withdrawn grant hides them)."""
+    return (Document.objects.filter(state=State.DRAFT, revisions__created_by=user,
+                                    agency__in=agencies_for(user, Role.DRAFTER)).distinct()
             .select_related("agency", "latest_revision").order_by("-updated_at"))
 
 

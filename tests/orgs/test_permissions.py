@@ -74,3 +74,12 @@ def test_require_role_names_agency_and_role_in_chinese(tree):
     with pytest.raises(PermissionDenied) as caught:
         require_role(user, Role.SIGNER, tree["civil"])
     assert caught.value.message == "您没有在“权限市民政局”担任“签发人（主要领导）”的权限。"
+
+
+def test_a_staff_account_turned_off_exercises_no_role(db):
+    agency = factories.make_agency()
+    user = factories.make_staff(agency, Role.PUBLISHER)
+    assert has_role(user, Role.PUBLISHER, agency) and agencies_for(user) == [agency]
+    user.is_staff = False
+    user.save()
+    assert not has_role(user, Role.PUBLISHER, agency) and agencies_for(user) == []
