@@ -5,6 +5,7 @@ Forms only check shapes; the rules stay in the services, whose DomainErrors are 
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import forms
@@ -15,6 +16,20 @@ from gongkai.core.errors import DomainError
 DATE_FORMATS = ["%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日"]
 DATE_ERRORS = {"invalid": "请输入有效的日期，例如 2026-03-02。"}
 CHOICE_ERRORS = {"invalid_choice": "请从列表中选择有效的选项。", "required": "请选择一项。"}
+
+
+_NUMBER = re.compile(r"[0-9]{1,15}")
+# Ids and page numbers fit a signed 64-bit column; anything larger is a typo or a probe, never a row.
+MAX_ID = 2**63 - 1
+
+
+def parse_number(value: object, maximum: int = MAX_ID) -> int | None:
+    """A whole number typed or sent as ASCII digits (“12”, not “²” or “１２”), within range; else None."""
+    text = str(value or "").strip()
+    if not _NUMBER.fullmatch(text):
+        return None
+    number = int(text)
+    return number if number <= maximum else None
 
 
 class ServiceForm(forms.Form):

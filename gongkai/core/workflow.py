@@ -48,7 +48,6 @@ class Transition:
     new_subject: bool = False  # the move writes the subject its duty is performed on (e.g. a new revision)
     offered: bool = True  # shown as an action on the object's page (False: reached another way, e.g. a form)
     order: int = 100  # lower comes first among the actions offered: what usually comes next
-    help: str = ""
     # What the history shows as from → to when the move changes something beside the state field
     # (withdrawal leaves the review state alone but takes the public version down).
     audit_states: tuple[str, str] | None = None
@@ -76,6 +75,7 @@ class Workflow:
     duties_relaxed: Callable[[Any], bool] = lambda obj: False
     subject_label: str = "本事项"  # how refusals name the subject, e.g. “本版本”
     comment_message: str = "请填写意见。"  # when a transition that needs a comment has none
+    duty_rule: str = "一事一审"  # the name refusals give the separation-of-duties rule
     object_label: str = ""  # how a refusal names the object, e.g. “申请” → “申请当前状态为……”
 
     def __post_init__(self) -> None:
@@ -139,10 +139,12 @@ class Workflow:
                 continue
             try:
                 self.authorize(actor, t.roles, self.scope(obj))
+            except PermissionDenied:
+                continue  # not their role at all: nothing to explain
+            try:
                 self._check_duties(actor, obj, t)
             except PermissionDenied as exc:
-                if self._other_duties(actor, obj, t):
-                    return exc.message
+                return exc.message
         return None
 
     # -- separation of duties -------------------------------------------------------------------------------
@@ -169,7 +171,7 @@ class Workflow:
         if others and not self.duties_relaxed(obj):
             done = "、".join(f"“{self.duties[d]}”" for d in sorted(others, key=list(self.duties).index))
             raise PermissionDenied(
-                f"一事一审：您已对{self.subject_label}办理过{done}，不能再办理“{self.duties[transition.duty]}”。"
+                f"{self.duty_rule}：您已对{self.subject_label}办理过{done}，不能再办理“{self.duties[transition.duty]}”。"
                 f"{'、'.join(self.duties.values())}须由不同的人员完成。")
 
     # -- writing ----------------------------------------------------------------------------------------------

@@ -115,11 +115,12 @@ CASE = agency_workflow(
     # Separation of duties covers the extension: whoever asked for it does not approve it (《条例》第三十三条).
     duty_subject=_extension_key,
     subject_label="本申请的延期",
+    duty_rule="延期须由他人批准",
     object_label="申请",
     transitions=(
         # Online applications are registered by the platform itself, the moment they arrive.
         Transition("register_application", "登记申请", (NEW,), R, HANDLERS, system=True, offered=False),
-        Transition("accept", "开始办理", (R,), P, HANDLERS, order=10, help="申请内容明确，无需补正。"),
+        Transition("accept", "开始办理", (R,), P, HANDLERS, order=10),
         Transition("receive_correction", "收到补正", (C,), P, HANDLERS, order=10),
         Transition("record_payment", "登记缴费", HANDLING_STATES, None, HANDLERS, guard=_unpaid_fee, order=12),
         Transition("end_consultation", "结束征求意见", HANDLING_STATES, None, HANDLERS, guard=_open_consultation,

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 
 from gongkai.core import audit
 from gongkai.core.errors import DomainError
+from gongkai.core.forms import parse_number
 from gongkai.core.workdays import WorkCalendar
 from gongkai.disclosure import forms as f
 from gongkai.disclosure import queries, rules, services, stats
@@ -155,7 +156,8 @@ class Action:
 
 
 def _user(pk: str):
-    return get_user_model().objects.filter(pk=int(pk)).first() if str(pk).isdigit() else None
+    number = parse_number(pk)
+    return get_user_model().objects.filter(pk=number).first() if number is not None else None
 
 
 def _run_assign(user, a, c):
@@ -407,7 +409,8 @@ def report(request: HttpRequest) -> HttpResponse:
         return _no_role(request)
     this_year = timezone.localdate().year
     raw = request.GET.get("year", "").strip()
-    year = int(raw) if raw.isdigit() and 2008 <= int(raw) <= this_year + 1 else this_year
+    year = parse_number(raw) or 0
+    year = year if 2008 <= year <= this_year + 1 else this_year
     cases = queries.staff_applications(request.user)
     agency_code = request.GET.get("agency", "").strip()
     if agency_code:

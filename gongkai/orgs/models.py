@@ -32,7 +32,7 @@ class Agency(models.Model):
     # different people. A very small office may relax this, only through services.set_combined_duties (audited).
     combined_duties_allowed = models.BooleanField(
         "允许一人兼任多个审查环节", default=False,
-        help_text="仅限人员不足的机关；须由管理员通过工作台或命令行说明理由后开启，开启和关闭均记入审计日志。")
+        help_text="仅限人员不足的机关；须由管理员用 gongkai agencies duties 说明理由后开启，开启和关闭均记入审计日志。")
 
     class Meta:
         verbose_name = verbose_name_plural = "机关"

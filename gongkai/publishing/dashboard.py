@@ -38,7 +38,6 @@ def panel_context(request: HttpRequest) -> dict[str, Any] | None:
 
 
 def register() -> None:
-    register_menu(MenuEntry("dashboard", "工作台", "staff-dashboard", order=0))
     register_menu(MenuEntry("documents", "政府信息", "staff-documents", order=10, visible=works_on_documents))
     register_menu(MenuEntry("document-new", "新建信息", "staff-document-new", order=11,
                             visible=lambda user: bool(agencies_for(user, Role.DRAFTER))))

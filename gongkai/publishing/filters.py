@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
+from gongkai.core.forms import parse_number
 from gongkai.core.taxonomy import ALL_SUBJECTS, DOC_TYPES, SUBJECTS, normalize_subject
 from gongkai.orgs.models import Agency
 from gongkai.publishing.models import Document
@@ -29,7 +30,7 @@ class DocumentFilters:
             errs["agency"] = "没有这个机关。"
         if self.subject and self.subject not in SUBJECTS and normalize_subject(self.subject) not in ALL_SUBJECTS:
             errs["subject"] = "没有这个主题分类。"
-        if self.year and not (self.year.isdigit() and 1949 <= int(self.year) <= 2100):
+        if self.year and not 1949 <= (parse_number(self.year) or 0) <= 2100:
             errs["year"] = "年份应为四位数字。"
         if self.doc_type and self.doc_type not in DOC_TYPES:
             errs["doc_type"] = "没有这个公文种类。"

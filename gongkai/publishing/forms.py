@@ -15,7 +15,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Q, QuerySet
 
 from gongkai.core.errors import DomainError
-from gongkai.core.forms import CHOICE_ERRORS, ServiceForm, date_field
+from gongkai.core.forms import CHOICE_ERRORS, ServiceForm, date_field, parse_number
 from gongkai.core.taxonomy import DOC_TYPE_CHOICES, SUBJECT_CHOICES
 from gongkai.orgs.models import Agency
 from gongkai.orgs.permissions import agencies_for
@@ -186,7 +186,7 @@ class DocumentForm(ServiceForm):
             del self.fields["remove_attachments"]
         else:
             del self.fields["agency"], self.fields["kind"]
-            if document.live_revision_id is not None:
+            if document.ever_published:
                 # save_revision leaves a published document's lifecycle alone (set_validity changes it),
                 # so these fields are shown read-only instead of silently ignoring what is typed.
                 for name in LIFECYCLE_FIELDS:
@@ -242,8 +242,8 @@ class DocumentForm(ServiceForm):
                 continue
             key = match[2]
             target = targets.filter(index_no=key).first()
-            if target is None and key.isdigit():
-                target = targets.filter(pk=int(key)).first()
+            if target is None and parse_number(key) is not None:
+                target = targets.filter(pk=parse_number(key)).first()
             if target is None:
                 problems.append(f"第 {number} 行：找不到索引号或编号为“{key}”的文件。")
                 continue

@@ -309,16 +309,16 @@ def apply_item(item: ImportItem) -> str:
         raise LineRejected(f"外部编号“{item.external_id}”的文件属于另一机关，导入不能更改公开主体。")
     content_same = _same_content(document, item)
     lifecycle_same = _same_lifecycle(document, item.data)
-    if not lifecycle_same and document.live_revision_id is not None:
+    if not lifecycle_same and document.ever_published:
         # save_revision leaves a published document's lifecycle alone: the source system's word on
         # validity (e.g. a repeal) is applied to the live document directly, as a publisher would.
         data = item.data
         services.set_validity(SYSTEM, document, data.validity, effective_on=data.effective_on,
                               expires_on=data.expires_on, repealed_on=data.repealed_on, comment="批量导入更新")
         document.refresh_from_db()
-    lifecycle_updated = not lifecycle_same and document.live_revision_id is not None
+    lifecycle_updated = not lifecycle_same and document.ever_published
     # A draft's lifecycle fields travel with its next revision (save_revision applies them).
-    changed = not content_same or (not lifecycle_same and document.live_revision_id is None)
+    changed = not content_same or (not lifecycle_same and not document.ever_published)
     needs_publish = item.publish and (
         changed or document.state != State.PUBLISHED or document.live_revision_id != document.latest_revision_id
         or (item.published_on is not None and document.published_on != item.published_on))

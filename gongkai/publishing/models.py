@@ -90,6 +90,11 @@ class Document(models.Model):
         return self.live_revision_id is not None
 
     @property
+    def ever_published(self) -> bool:
+        """Public now or before: its validity is then the publisher's to change (set_validity), not a draft's."""
+        return self.live_revision_id is not None or self.withdrawn_at is not None or self.published_on is not None
+
+    @property
     def is_withdrawn(self) -> bool:
         """It was public and has been taken down (withdrawn, or superseded by a withheld revision)."""
         return self.live_revision_id is None and self.withdrawn_at is not None
@@ -194,13 +199,18 @@ class Relation(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} → {self.target_id}"
 
-    @property
-    def crosses_agencies(self) -> bool:
-        return self.kind != RelationKind.INTERPRETS and self.target.agency_id != self.revision.document.agency_id
+    def needs_confirmation(self) -> bool:
+        """Whether the target's agency must confirm before this relation changes its document: it repeals or
+        amends another agency's document, and no earlier revision's same relation was confirmed already."""
+        source = self.revision.document
+        if self.kind == RelationKind.INTERPRETS or self.target.agency_id == source.agency_id:
+            return False
+        return not (Relation.objects.filter(revision__document=source, kind=self.kind, target=self.target,
+                                            status=RelationStatus.EFFECTIVE).exclude(pk=self.pk).exists())
 
     def status_for_source(self) -> str:
         """The status as the declaring agency reads it on its own document."""
-        if self.status == RelationStatus.DECLARED and self.crosses_agencies:
+        if self.status == RelationStatus.DECLARED and self.needs_confirmation():
             return f"发布后须经{self.target.agency.name}确认"
         return self.get_status_display()
 

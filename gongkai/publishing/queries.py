@@ -133,14 +133,14 @@ def relations_awaiting_others(user) -> QuerySet[Relation]:
     return (Relation.objects.filter(status__in=[RelationStatus.PENDING, RelationStatus.DECLINED],
                                     revision__document__agency__in=agencies_for(user),
                                     revision__document__live_revision=models.F("revision"))
-            .select_related("revision__document", "target__agency", "target__latest_revision")
+            .select_related("revision__document", "target__agency", "target__live_revision")
             .order_by("-revision__document__last_published_at", "pk"))
 
 
 def relations_of(document: Document) -> dict[str, list[Relation]]:
     """For the staff page: what the latest revision declares, and what others' public revisions declare on it."""
     outgoing = list(document.latest_revision.relations.select_related("target__latest_revision", "target__agency",
-                                                                      "revision__document")
+                                                                      "target__live_revision", "revision__document")
                     if document.latest_revision_id else [])
     incoming = list(Relation.objects.filter(target=document,
                                             revision__document__live_revision=models.F("revision"))

@@ -47,6 +47,27 @@ class Validity(models.TextChoices):
     AMENDED = "amended", "已修订"
 
 
+def lifecycle_errors(validity: str, effective_on: dt.date | None, expires_on: dt.date | None,
+                     repealed_on: dt.date | None) -> dict[str, list[str]]:
+    """What is wrong with a validity and its dates, by field (empty when they agree)."""
+    errors: dict[str, list[str]] = {}
+
+    def err(name: str, message: str) -> None:
+        errors.setdefault(name, []).append(message)
+
+    if validity not in Validity.values:
+        err("validity", "请选择有效性。")
+    if validity == Validity.REPEALED and not repealed_on:
+        err("repealed_on", "已废止的文件请填写废止日期。")
+    if validity == Validity.EXPIRED and not expires_on:
+        err("expires_on", "已失效的文件请填写失效日期。")
+    if effective_on and repealed_on and repealed_on < effective_on:
+        err("repealed_on", "废止日期不能早于施行日期。")
+    if effective_on and expires_on and expires_on < effective_on:
+        err("expires_on", "失效日期不能早于施行日期。")
+    return errors
+
+
 class RelationKind(models.TextChoices):
     AMENDS = "amends", "修改"
     REPEALS = "repeals", "废止"

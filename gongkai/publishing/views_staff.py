@@ -20,13 +20,14 @@ from django.views.decorators.http import require_POST
 
 from gongkai.core import audit
 from gongkai.core.errors import DomainError
+from gongkai.core.forms import parse_number
 from gongkai.orgs.permissions import agencies_for, has_role
 from gongkai.orgs.roles import Role
 from gongkai.publishing import queries, rules, services
 from gongkai.publishing.forms import DocumentForm
 from gongkai.publishing.models import Attachment, Document, DocumentKind, Relation, Revision
 from gongkai.publishing.rules import RELATION_LABELS, DisclosureMode, RelationKind, Validity
-from gongkai.publishing.states import EDITABLE_STATES, PUBLIC_STATUS_LABELS, RELATION, REVIEW, VALIDITY, State
+from gongkai.publishing.states import PUBLIC_STATUS_LABELS, RELATION, REVIEW, VALIDITY, State
 from gongkai.staff.decorators import staff_required
 
 PAGE_SIZE = 20
@@ -115,9 +116,10 @@ def document_new(request: HttpRequest) -> HttpResponse:
         initial: dict[str, Any] = {"kind": request.GET.get("kind") or DocumentKind.POLICY,
                                    "formed_on": timezone.localdate()}
         target = request.GET.get("interprets", "")
-        if target.isdigit():
+        target_id = parse_number(target)
+        if target_id is not None:
             # Started from "missing interpretation": prefill the relation to the policy being explained.
-            policy = queries.staff_documents(agencies_for(user)).filter(pk=int(target)).first()
+            policy = queries.staff_documents(agencies_for(user)).filter(pk=target_id).first()
             if policy is not None:
                 initial.update(kind=DocumentKind.INTERPRETATION, relations=f"解读 {policy.index_no}",
                                agency=policy.agency_id)
@@ -145,12 +147,9 @@ def document_edit(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, f"您没有在“{document.agency.name}”担任起草人，不能修改。")
         return redirect("staff-document", pk=pk)
     try:
-        REVIEW.check(user, document, "save_revision")
+        services.check_editable(user, document)
     except DomainError as exc:
-        refusal = exc.message
-        if document.state not in EDITABLE_STATES:
-            refusal = f"文件当前状态为“{document.get_state_display()}”，不能修改；请先退回草稿。"
-        messages.error(request, refusal)
+        messages.error(request, exc.message)
         return redirect("staff-document", pk=pk)
     if request.method != "POST":
         initial = DocumentForm.initial_for(document)
@@ -264,7 +263,8 @@ def document_action(request: HttpRequest, pk: int) -> HttpResponse:
     comment = request.POST.get("comment", "").strip()
     # The revision the page showed: a step is never taken on a newer text than the one the user read.
     shown = request.POST.get("revision", "")
-    revision = {"revision": int(shown)} if shown.isdigit() and name != "withdraw" else {}
+    number = parse_number(shown)
+    revision = {"revision": number} if number is not None and name != "withdraw" else {}
     try:
         # Checked here against the current state, so a stale page cannot trigger a different step.
         transition = REVIEW.check(user, document, name)
@@ -301,7 +301,9 @@ def relation_action(request: HttpRequest, pk: int) -> HttpResponse:
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, "已确认，本文件的有效性已随之变更。" if name == "confirm_relation"
+        target = relation.target
+        target.refresh_from_db()
+        messages.success(request, f"已确认，本文件现为“{target.get_validity_display()}”。" if name == "confirm_relation"
                          else "已记录不同意的意见，本文件保持不变；对方机关会看到您的意见。")
     return redirect("staff-document", pk=relation.target_id)
 

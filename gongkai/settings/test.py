@@ -8,6 +8,9 @@ os.environ["GONGKAI_DATA_DIR"] = tempfile.mkdtemp(prefix="gongkai-test-")
 os.environ.setdefault("GONGKAI_TASK_BACKEND", "immediate")
 # Searches are counted at once, so a test reads the log right after searching.
 os.environ.setdefault("GONGKAI_SEARCH_LOG_FLUSH_SECONDS", "0")
+# The structural limits of attachment reading are tested by their own messages; a loaded machine must not
+# trip the time budget first (a test of the budget sets it to 0 itself).
+os.environ.setdefault("GONGKAI_EXTRACT_SECONDS", "600")
 
 from gongkai.settings.base import *  # noqa: E402,F403
 

@@ -9,6 +9,7 @@ class StaffConfig(AppConfig):
     def ready(self) -> None:
         from gongkai.staff.registry import MenuEntry, register_menu
 
+        register_menu(MenuEntry("dashboard", "工作台", "staff-dashboard", order=0))
         # The holiday table, synonyms and user accounts are kept in Django's admin, for superusers.
         register_menu(MenuEntry("admin", "系统管理", "admin:index", order=90,
                                 visible=lambda user: user.is_active and user.is_superuser))

@@ -271,4 +271,4 @@ def test_the_head_sees_extensions_to_approve_and_cannot_approve_their_own(client
     assert own.pk not in [a.pk for a in client.get("/staff/").context["extensions"]]
     response = client.post(reverse("staff-application-action", args=[own.pk, "approve_extension"]),
                            {"approve_extension-days": "10"}, follow=True)
-    assert any("一事一审" in str(m) for m in response.context["messages"])
+    assert any("延期须由他人批准" in str(m) for m in response.context["messages"])

@@ -11,6 +11,14 @@ def forwards(apps, schema_editor):
                                                defaults={"last": counter.last})
 
 
+def backwards(apps, schema_editor):
+    CaseCounter = apps.get_model("disclosure", "CaseCounter")
+    SerialCounter = apps.get_model("core", "SerialCounter")
+    for counter in SerialCounter.objects.filter(series__startswith="disclosure.case_no:"):
+        CaseCounter.objects.update_or_create(agency_id=int(counter.series.split(":")[1]), year=counter.year,
+                                             defaults={"last": counter.last})
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -19,7 +27,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(forwards, migrations.RunPython.noop),
+        migrations.RunPython(forwards, backwards),
         migrations.DeleteModel(
             name='CaseCounter',
         ),

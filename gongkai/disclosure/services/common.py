@@ -37,7 +37,8 @@ def require_handler(actor, agency: Agency) -> None:
 
 
 def locked(application: Application) -> Application:
-    return Application.objects.select_for_update().select_related("agency").get(pk=application.pk)
+    # of=("self",): on PostgreSQL a plain FOR UPDATE would lock the agency row too, serialising every case of it.
+    return Application.objects.select_for_update(of=("self",)).select_related("agency").get(pk=application.pk)
 
 
 def move(actor, application: Application, name: str, *, comment: str = "", target: str | None = None,

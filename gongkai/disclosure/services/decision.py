@@ -32,9 +32,9 @@ def decide_application(actor, application: Application, code: str, *, basis: str
                               subject=subject)
     try:
         generate_letter(actor, application)
-    except DomainError:
-        raise
-    except Exception:  # the renderer failed: keep the decision, say so, and let staff retry
+    except DomainError as exc:  # e.g. another officer's letter got there first: the decision stands anyway
+        logger.warning("reply letter of application %s not generated: %s", application.pk, exc.message)
+    except Exception:  # the renderer or the disk failed: keep the decision, say so, and let staff retry
         logger.exception("reply letter of application %s could not be rendered", application.pk)
         event(application, actor, "letter_failed", "答复书生成失败，请在案件页面重新生成。", public=False)
     return application

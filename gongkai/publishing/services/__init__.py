@@ -15,6 +15,7 @@ from gongkai.publishing.services.attachments import add_attachment
 from gongkai.publishing.services.documents import (
     DocumentData,
     allocate_index_no,
+    check_editable,
     create_document,
     draft_from_application,
     save_revision,
@@ -36,7 +37,7 @@ from gongkai.publishing.services.review import (
 )
 
 __all__ = [
-    "SYSTEM", "DocumentData", "add_attachment", "allocate_index_no", "approve_document", "cancel_schedule",
+    "SYSTEM", "DocumentData", "add_attachment", "allocate_index_no", "approve_document", "check_editable", "cancel_schedule",
     "confirm_relation", "create_document", "decline_relation", "draft_from_application", "import_published",
     "pass_secrecy_review", "publish_document", "publish_due_documents", "reject_document", "save_revision",
     "schedule_document", "set_validity", "sign_off_document", "submit_document", "validate",

@@ -22,7 +22,13 @@ from gongkai.publishing.models import (
     Revision,
     Tag,
 )
-from gongkai.publishing.rules import DisclosureMode, RelationKind, Validity, WithholdingGround
+from gongkai.publishing.rules import (
+    DisclosureMode,
+    RelationKind,
+    Validity,
+    WithholdingGround,
+    lifecycle_errors,
+)
 from gongkai.publishing.services import attachments
 from gongkai.publishing.services.attachments import StagedFile, Upload
 from gongkai.publishing.states import EDITABLE_STATES, REVIEW
@@ -90,16 +96,10 @@ def validate(data: DocumentData, kind: str, document: Document | None = None) ->
             err("withholding_reason", "非主动公开的信息必须说明理由。")
     if data.signed_on and data.formed_on and data.formed_on < data.signed_on:
         err("formed_on", "形成或变更日期不能早于成文日期。")
-    if data.validity not in Validity.values:
-        err("validity", "请选择有效性。")
-    if data.validity == Validity.REPEALED and not data.repealed_on:
-        err("repealed_on", "已废止的文件请填写废止日期。")
-    if data.validity == Validity.EXPIRED and not data.expires_on:
-        err("expires_on", "已失效的文件请填写失效日期。")
-    if data.effective_on and data.repealed_on and data.repealed_on < data.effective_on:
-        err("repealed_on", "废止日期不能早于施行日期。")
-    if data.effective_on and data.expires_on and data.expires_on < data.effective_on:
-        err("expires_on", "失效日期不能早于施行日期。")
+    for name, messages in lifecycle_errors(data.validity, data.effective_on, data.expires_on,
+                                           data.repealed_on).items():
+        for message in messages:
+            err(name, message)
     for kind_, target_id in data.relations:
         if kind_ not in RelationKind.values:
             err("relations", f"未知的文件关系：{kind_}")
@@ -204,17 +204,24 @@ def draft_from_application(actor, agency: Agency, data: DocumentData, *, case_no
     return create_document(actor, agency, data, via="create_from_application")
 
 
+def check_editable(actor, document: Document):
+    """The edit transition if `actor` may write a new revision of `document` now; else a Chinese refusal."""
+    if document.state not in EDITABLE_STATES:
+        raise DomainError(f"文件当前状态为“{document.get_state_display()}”，不能修改；请先退回草稿。")
+    return REVIEW.check(actor, document, "save_revision")
+
+
 def save_revision(actor, document: Document, data: DocumentData, *,
                   uploads: list[Upload] | None = None) -> Revision:
     """Save an edit as a new revision, adding `uploads` to its attachments.
 
     The live revision, if any, stays public until this one is published."""
+    # Refused before the uploads are read: reading them may take seconds of work for nothing.
+    check_editable(actor, Document.objects.select_related("agency").get(pk=document.pk))
 
     def work(staged: list[StagedFile]) -> Revision:
         locked = Document.objects.select_for_update(of=("self",)).select_related("agency").get(pk=document.pk)
-        if locked.state not in EDITABLE_STATES:
-            raise DomainError(f"文件当前状态为“{locked.get_state_display()}”，不能修改；请先退回草稿。")
-        transition = REVIEW.check(actor, locked, "save_revision")
+        transition = check_editable(actor, locked)
         validate(data, locked.kind, locked)
         if staged:
             kept = data.attachment_ids
@@ -224,7 +231,7 @@ def save_revision(actor, document: Document, data: DocumentData, *,
         revision = _write_revision(actor, locked, data)
         previous_state = locked.state
         locked.latest_revision = revision
-        if locked.live_revision_id is None:
+        if not locked.ever_published:
             _apply_lifecycle(locked, data)
         REVIEW.commit(actor, locked, transition, from_state=previous_state, comment=data.change_note,
                       revision=revision.number)

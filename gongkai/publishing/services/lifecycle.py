@@ -16,7 +16,7 @@ from gongkai.core import audit
 from gongkai.core.errors import DomainError
 from gongkai.core.workflow import SYSTEM
 from gongkai.publishing.models import Document, Relation, Revision
-from gongkai.publishing.rules import RelationKind, Validity
+from gongkai.publishing.rules import RelationKind, Validity, lifecycle_errors
 from gongkai.publishing.signals import announce
 from gongkai.publishing.states import RELATION, VALIDITY, RelationStatus
 
@@ -44,12 +44,9 @@ def set_validity(actor, document: Document, validity: str, *, effective_on: dt.d
     """Change a document's validity (有效/失效/废止/已修订) without a new revision; audited."""
     document = Document.objects.select_for_update(of=("self",)).select_related("agency").get(pk=document.pk)
     VALIDITY.check(actor, document, "set_validity")
-    if validity not in Validity.values:
-        raise DomainError("请选择有效性。", field="validity")
-    if validity == Validity.REPEALED and not repealed_on:
-        raise DomainError("已废止的文件请填写废止日期。", field="repealed_on")
-    if validity == Validity.EXPIRED and not expires_on:
-        raise DomainError("已失效的文件请填写失效日期。", field="expires_on")
+    errors = lifecycle_errors(validity, effective_on or document.effective_on, expires_on, repealed_on)
+    if errors:
+        raise DomainError(next(iter(errors.values()))[0], field=next(iter(errors)), errors=errors)
     _change_validity(actor, document, validity, effective_on=effective_on, expires_on=expires_on,
                      repealed_on=repealed_on, comment=comment)
     return document
@@ -70,20 +67,11 @@ def _put_into_effect(relation: Relation, source: Document) -> None:
                          by_document=source.pk)
 
 
-def _needs_confirmation(relation: Relation, source: Document) -> bool:
-    if relation.kind == RelationKind.INTERPRETS or relation.target.agency_id == source.agency_id:
-        return False
-    # A later revision re-declaring a relation the other agency already confirmed needs no second consent.
-    confirmed = (Relation.objects.filter(revision__document=source, kind=relation.kind, target=relation.target,
-                                         status=RelationStatus.EFFECTIVE).exclude(pk=relation.pk).exists())
-    return not confirmed
-
-
 def apply_relations(source: Document, revision: Revision) -> None:
     """Put the relations of a revision just made live into effect, or ask the other agency (in a transaction)."""
     for relation in revision.relations.select_related("target__agency", "revision").filter(
             status=RelationStatus.DECLARED):
-        if _needs_confirmation(relation, source):
+        if relation.needs_confirmation():
             RELATION.apply(SYSTEM, relation, "ask_confirmation")
             audit.record(SYSTEM, "relation_pending", relation.target,
                          comment=f"《{revision.title}》（{source.agency.name}）拟{relation.get_kind_display()}本文件，"
@@ -99,6 +87,10 @@ ANSWERS = {"confirm_relation": "relation_confirmed", "decline_relation": "relati
 
 def _decide(actor, relation: Relation, name: str, comment: str) -> Relation:
     """The target agency's publisher answers (confirm_relation or decline_relation), recorded on both documents."""
+    # Lock the declaring document first (the order publication takes), so it cannot be withdrawn or
+    # republished between the check that its revision is still public and the change to the target.
+    source_id = Relation.objects.filter(pk=relation.pk).values_list("revision__document_id", flat=True).get()
+    Document.objects.select_for_update(of=("self",)).filter(pk=source_id).first()
     relation = (Relation.objects.select_for_update(of=("self",))
                 .select_related("target__agency", "revision__document__agency").get(pk=relation.pk))
     transition = RELATION.check(actor, relation, name)

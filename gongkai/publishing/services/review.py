@@ -63,7 +63,6 @@ def _take_down(document: Document, now: dt.datetime) -> None:
     """Remove the public version from every public channel (the caller saves and is in a transaction)."""
     document.live_revision = None
     document.withdrawn_at = now
-    document.scheduled_at = None
     announce_after_commit([document.pk])
 
 
@@ -173,7 +172,7 @@ def publish_due_documents(now: dt.datetime | None = None) -> list[int]:
     for pk in Document.objects.filter(state=State.SCHEDULED, scheduled_at__lte=now).values_list("pk", flat=True):
         with transaction.atomic():
             document = _locked(Document(pk=pk))
-            if document.state != State.SCHEDULED or document.scheduled_at > now:
+            if document.state != State.SCHEDULED or document.scheduled_at is None or document.scheduled_at > now:
                 continue
             _move(SYSTEM, document, "publish_scheduled")
             _make_live(document, now)
@@ -186,7 +185,7 @@ def withdraw_document(actor, document: Document, comment: str) -> Document:
     """Take the public version off every public channel, with the reason recorded.
 
     Allowed whenever a version is public, whatever the next revision is doing; that revision stays where it
-    is in review and may be published later."""
+    is in review (a scheduled one keeps its time) and may be published later."""
     document = _locked(document)
     transition = REVIEW.check(actor, document, "withdraw")
     _take_down(document, timezone.now())
@@ -201,12 +200,6 @@ def import_published(document: Document, *, published_on: dt.date | None) -> Doc
     document = _locked(document)
     if document.latest_revision.disclosure_mode != DisclosureMode.PROACTIVE:
         raise DomainError("不予公开或依申请公开的信息不能以已发布状态导入。", field="status")
-    transition = REVIEW.check(SYSTEM, document, "imported_as_published")
-    now = timezone.now()
-    document.live_revision = document.latest_revision
-    document.last_published_at = now
-    document.withdrawn_at = None
-    document.published_on = published_on or document.published_on or timezone.localdate(now)
-    REVIEW.commit(SYSTEM, document, transition)
-    announce_after_commit([document.pk])
+    REVIEW.apply(SYSTEM, document, "imported_as_published", revision=document.latest_revision.number)
+    _make_live(document, timezone.now(), published_on)
     return document

@@ -4,10 +4,8 @@ renderer failure never undoes the decision."""
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.db import connection
 from docx import Document as Docx
 from pypdf import PdfReader
@@ -39,23 +37,20 @@ def test_the_letter_is_rendered_outside_any_transaction(agency, staff, monkeypat
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_failed_rendering_keeps_the_decision_and_offers_to_retry(agency, staff, monkeypatch):
-    real = letters.render_pdf
-
-    def broken(text):
-        raise RuntimeError("font missing")
-
-    monkeypatch.setattr(letters, "render_pdf", broken)
-    before = {p for p in Path(settings.MEDIA_ROOT).rglob("*") if p.is_file()}
+def test_a_failed_letter_keeps_the_decision_and_offers_to_retry(agency, staff, settings, tmp_path):
+    """The letter cannot be filed (its folder cannot be created: a file stands where it should be)."""
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("")
+    working_media = settings.MEDIA_ROOT
+    settings.MEDIA_ROOT = str(blocker / "media")
     application, _ = make_application(agency, received_on=D("2026-03-02"))
     services.decide_application(staff["officer"], application, "granted", decided_on=D("2026-03-20"))
     application.refresh_from_db()
     assert application.state == State.DECIDED and not application.letters.exists()
-    assert {p for p in Path(settings.MEDIA_ROOT).rglob("*") if p.is_file()} == before, "no half-written letter"
     assert application.events.filter(kind="letter_failed").exists()
     offered = [t.name for t in CASE.available(staff["officer"], application)]
     assert offered[0] == "generate_letter" and "deliver" not in offered
-    monkeypatch.setattr(letters, "render_pdf", real)
+    settings.MEDIA_ROOT = working_media
     services.generate_letter(staff["officer"], application)
     assert application.letters.count() == 1
     assert "deliver" in [t.name for t in CASE.available(staff["officer"], application)]

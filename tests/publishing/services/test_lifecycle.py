@@ -55,7 +55,8 @@ def test_another_agencys_repeal_waits_for_its_publisher(client, team, agency, ot
     # The public sees neither the repeal nor the relation yet.
     public = client.get(reverse("public-document", args=[target.pk])).content.decode()
     assert "财政局的新办法" not in public
-    assert client.get(f"/api/v1/documents/{target.pk}").json()["validity"] == Validity.VALID
+    api = client.get(f"/api/v1/documents/{target.pk}").json()
+    assert api["validity"] == Validity.VALID and api["relations"] == []
 
 
 def test_only_the_target_agencys_publisher_confirms(team, agency, other):
@@ -158,3 +159,14 @@ def test_the_declaring_agency_follows_its_requests_on_the_dashboard(client, team
                               "本局另行修订")
     page = client.get(reverse("staff-dashboard")).content.decode()
     assert "对方机关未同意" in page and "本局另行修订" in page
+
+
+def test_another_agencys_drafts_stay_theirs(client, team, agency, other):
+    """The declaring agency sees the target as the public sees it, not the target agency's pending draft."""
+    _, other_team, target = other
+    services.save_revision(other_team[Role.DRAFTER], target, factories.data(title="内部讨论稿"))
+    source = _repeal(team, agency, target)
+    client.force_login(team[Role.PUBLISHER])
+    for url in (reverse("staff-dashboard"), reverse("staff-document", args=[source.pk])):
+        page = client.get(url).content.decode()
+        assert "民政局的暂行办法" in page and "内部讨论稿" not in page

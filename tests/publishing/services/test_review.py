@@ -15,7 +15,7 @@ from gongkai.orgs import services as org_services
 from gongkai.orgs.roles import Role
 from gongkai.publishing import services
 from gongkai.publishing.models import Document, Revision
-from gongkai.publishing.rules import DisclosureMode, WithholdingGround
+from gongkai.publishing.rules import DisclosureMode, Validity, WithholdingGround
 from gongkai.publishing.states import State
 from gongkai.publishing.visibility import is_public, public_documents
 from tests import factories
@@ -357,3 +357,42 @@ def test_the_inbox_leaves_out_what_one_may_not_do(client, team, agency):
     assert [d.pk for d in client.get("/staff/").context["inbox"]] == [theirs.pk]
     client.force_login(team[Role.SECRECY_REVIEWER])
     assert {d.pk for d in client.get("/staff/").context["inbox"]} == {mine.pk, theirs.pk}
+
+
+def test_withdrawing_keeps_a_scheduled_revision_on_its_time(team, published):
+    services.save_revision(team[Role.DRAFTER], published, factories.data(title="定时发布的修订"))
+    factories.advance(team, published)
+    at = timezone.now() + dt.timedelta(hours=2)
+    services.schedule_document(team[Role.PUBLISHER], published, at)
+    services.withdraw_document(team[Role.PUBLISHER], published, "原文有误，先撤下")
+    document = fresh(published)
+    assert not is_public(document) and document.state == State.SCHEDULED and document.scheduled_at == at
+    assert services.publish_due_documents(now=at + dt.timedelta(minutes=1)) == [published.pk]
+    assert is_public(published) and fresh(published).live_revision.title == "定时发布的修订"
+
+
+def test_a_drafter_alone_is_told_nothing_about_duties(client, team, agency):
+    document = factories.make_document(team, agency, publish=False)
+    services.submit_document(team[Role.DRAFTER], document)
+    client.force_login(team[Role.DRAFTER])
+    assert 'id="duty-refusal"' not in client.get(reverse("staff-document", args=[document.pk])).content.decode()
+
+
+def test_a_withdrawn_documents_validity_is_not_changed_by_an_edit(client, team, published):
+    services.withdraw_document(team[Role.PUBLISHER], published, "撤回")
+    services.save_revision(team[Role.DRAFTER], published, factories.data(
+        validity=Validity.REPEALED, repealed_on=dt.date(2026, 4, 1)))
+    assert fresh(published).validity == Validity.VALID, "the publisher changes validity, through set_validity"
+    client.force_login(team[Role.DRAFTER])
+    form = client.get(reverse("staff-document-edit", args=[published.pk])).context["form"]
+    assert form.fields["validity"].disabled
+
+
+def test_odd_digits_in_a_posted_number_are_refused_politely(client, team, agency):
+    document = factories.make_document(team, agency, publish=False)
+    client.force_login(team[Role.DRAFTER])
+    response = client.post(reverse("staff-document-action", args=[document.pk]),
+                           {"action": "submit", "revision": "²"}, follow=True)
+    assert response.status_code == 200
+    assert client.get(reverse("staff-document-new"), {"interprets": "²"}).status_code == 200
+    assert client.get("/xxgk/documents/", {"year": "²"}).status_code in (200, 400)
