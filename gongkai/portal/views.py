@@ -1,10 +1,13 @@
 """The public site's shell: home page, health check and error pages."""
 
+import sys
+
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 
 from gongkai.orgs.models import Agency
+from gongkai.portal import unavailable
 from gongkai.publishing.models import DocumentKind
 from gongkai.publishing.visibility import public_documents
 
@@ -35,5 +38,16 @@ def not_found(request, exception=None):
 
 
 def server_error(request):
-    return render(request, "portal/error.html", {"title": "服务暂时不可用", "message": "系统出现问题，请稍后再试。"},
-                  status=500)
+    """500, or the database-outage 503 when that is what failed (also in a middleware or the session)."""
+    failure = sys.exc_info()[1]
+    if isinstance(failure, unavailable.DATABASE_DOWN):
+        return unavailable.response(request)
+    try:
+        return render(request, "portal/error.html",
+                      {"title": "服务暂时不可用", "message": "系统出现问题，请稍后再试。"}, status=500)
+    except Exception as exc:  # noqa: BLE001 — the page itself failed (e.g. the session needs the database)
+        if isinstance(exc, unavailable.DATABASE_DOWN):
+            return unavailable.response(request)
+        return HttpResponse("<!DOCTYPE html><meta charset=utf-8><title>服务暂时不可用</title>"
+                            "<h1>服务暂时不可用</h1><p>系统出现问题，请稍后再试。</p>",
+                            status=500, content_type="text/html; charset=utf-8")
