@@ -61,11 +61,23 @@ def date_field(label: str, help_text: str = "", required: bool = False) -> forms
                            error_messages={**DATE_ERRORS, "required": f"请填写{label}。"}, help_text=help_text)
 
 
+def _readable(label: str):
+    """Refuse text that arrived in another encoding: undecodable bytes reach us as U+FFFD."""
+
+    def check(value: str) -> None:
+        if "\ufffd" in value:
+            raise forms.ValidationError(f"{label}含有无法识别的字符（可能是浏览器或输入法编码不对），请重新输入。",
+                                        code="unreadable")
+
+    return check
+
+
 def text_field(label: str, *, rows: int = 0, required: bool = False, max_length: int | None = None,
                help_text: str = "") -> forms.CharField:
     """A line (or with `rows`, a box) of text with Chinese errors naming the field."""
     widget = forms.Textarea(attrs={"rows": rows}) if rows else forms.TextInput()
     return forms.CharField(label=label, required=required, max_length=max_length, widget=widget,
-                           help_text=help_text, error_messages={
+                           help_text=help_text, validators=[_readable(label)], error_messages={
+                               "null_characters_not_allowed": f"{label}含有无法识别的控制字符，请删除后重新填写。",
                                "required": f"请填写{label}。",
                                "max_length": f"{label}不能超过 %(limit_value)d 个字。"})
