@@ -6,7 +6,9 @@ minutes at most; the generated inputs reach our real services and database, noth
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 
@@ -18,6 +20,17 @@ EXAMPLES_PER_OPERATION = 60
 
 # Building the OpenAPI document reads no table, so the schema can be loaded when the module is collected.
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
+
+
+@pytest.fixture(autouse=True)
+def one_connection():
+    """Keep the test's database connection open across requests, as Django's own test client does: the
+    WSGI app otherwise closes it after each request, in the middle of the test's transaction."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture(autouse=True)
