@@ -1,7 +1,7 @@
 """The task worker's heartbeat: the worker writes it, /healthz reads it (liveness and the oldest pending task).
 
-It lives in the Django cache, which every process of the site shares (the data folder's file cache on one
-host, Redis across hosts), so a web process on another host sees the worker too.
+It lives in the task queue's own key-value store (the tasks file in the data folder, or Redis), which the
+worker and every web process already share and which, unlike a cache, never evicts it.
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ import os
 import time
 
 from django.conf import settings
-from django.core.cache import cache
 from huey.consumer import Consumer, Scheduler
+from huey.contrib.djhuey import HUEY
 
 KEY = "gongkai:worker-heartbeat"
 # Enough ids to find the oldest waiting task without reading a long backlog every beat.
@@ -27,11 +27,11 @@ def heartbeat_interval() -> float:
 
 
 def write_heartbeat(*, pid: int, at: float, oldest_pending_since: float | None) -> None:
-    cache.set(KEY, {"pid": pid, "at": at, "oldest_pending_since": oldest_pending_since}, timeout=None)
+    HUEY.put(KEY, {"pid": pid, "at": at, "oldest_pending_since": oldest_pending_since})
 
 
 def read_heartbeat() -> dict | None:
-    return cache.get(KEY)
+    return HUEY.get(KEY, peek=True)
 
 
 def worker_expected() -> bool:
@@ -63,9 +63,14 @@ class HeartbeatScheduler(Scheduler):
     def loop(self, now=None):
         if time.monotonic() >= self._next_beat:
             self._next_beat = time.monotonic() + heartbeat_interval()
+            at = time.time()
             try:
-                at = time.time()
-                write_heartbeat(pid=os.getpid(), at=at, oldest_pending_since=self._pending.oldest(self.huey, at))
+                oldest = self._pending.oldest(self.huey, at)
+            except Exception:  # an unreadable queue entry must not silence the heartbeat itself
+                logger.exception("读取排队任务失败")
+                oldest = None
+            try:
+                write_heartbeat(pid=os.getpid(), at=at, oldest_pending_since=oldest)
             except Exception:  # a full disk or an unreachable cache must not stop the scheduler itself
                 logger.exception("任务进程心跳写入失败")
         return super().loop(now)
@@ -77,12 +82,14 @@ class HeartbeatConsumer(Consumer):
 
 def worker_health(now: float | None = None) -> dict[str, dict]:
     """The checks /healthz reports about tasks: worker liveness and the queue; each has a status ok/fail."""
-    from huey.contrib.djhuey import HUEY
-
     now = time.time() if now is None else now
     stale_after = settings.GONGKAI_WORKER_STALE_SECONDS
-    beat = read_heartbeat()
-    pending = HUEY.pending_count()
+    try:
+        beat = read_heartbeat()
+        pending = HUEY.pending_count()
+    except Exception:  # the broker (Redis, the tasks file) is unreachable: a failed check, not a 500
+        logger.exception("读取任务队列失败")
+        return {"tasks": {"status": "fail", "detail": "任务队列无法连接，无法确认任务进程的状态。"}}
     if beat is None:
         worker = {"status": "fail", "detail": "没有收到任务进程的心跳，任务进程未运行。"}
     else:

@@ -5,14 +5,19 @@ import time
 import huey
 import pytest
 
-from gongkai.core.heartbeat import PendingClock, heartbeat_interval, write_heartbeat
+from gongkai.core.heartbeat import KEY, PendingClock, heartbeat_interval, write_heartbeat
 
 
 @pytest.fixture
-def worker_expected(settings, fresh_cache):
+def worker_expected(settings):
     """Settings as in production: tasks go to a queue that a worker must drain (the tests run them inline)."""
+    from huey.contrib.djhuey import HUEY
+
     settings.HUEY = {**settings.HUEY, "immediate": False}
     settings.GONGKAI_WORKER_STALE_SECONDS = 120
+    HUEY.delete(KEY)
+    yield
+    HUEY.delete(KEY)
 
 
 def test_healthz_is_ok_without_a_worker_when_tasks_run_inline(client, db):
