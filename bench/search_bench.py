@@ -401,7 +401,8 @@ def serve(data_dir: Path, port: int, workers: int, threads: int) -> subprocess.P
         try:
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
             conn.request("GET", "/healthz")
-            if conn.getresponse().status == 200:
+            # Any answer means it is up; without a task worker (--no-worker) /healthz answers 503.
+            if conn.getresponse().status in (200, 503):
                 return server
         except OSError:
             time.sleep(0.5)

@@ -6,9 +6,12 @@ Every command reads GONGKAI_DATA_DIR (default ./data); a new data folder is migr
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import subprocess
 import sys
+import threading
+import time
 
 from gongkai.disclosure import commands as disclosure_commands
 from gongkai.orgs import commands as orgs_commands
@@ -36,6 +39,51 @@ def _default_base_url(host: str, port: int) -> str:
     return f"http://{'127.0.0.1' if host in BIND_ALL else _bracketed(host)}:{port}"
 
 
+class WorkerSupervisor(threading.Thread):
+    """Keeps `gongkai worker` running beside the web server: restarts it when it dies, waiting longer after
+    each quick death (1, 2, 4 … 60 seconds) so a worker that cannot start does not spin."""
+
+    MAX_DELAY_SECONDS = 60
+    # A worker that ran this long died of something new: the next restart is immediate again.
+    HEALTHY_RUN_SECONDS = 60
+
+    def __init__(self, command: list[str], env: dict[str, str]) -> None:
+        super().__init__(name="worker-supervisor", daemon=True)
+        self.command, self.env = command, env
+        self.stopping = threading.Event()
+        self.process: subprocess.Popen | None = None
+        self._lock = threading.Lock()
+
+    def run(self) -> None:
+        log = logging.getLogger("gongkai.worker")
+        quick_deaths = 0
+        while True:
+            with self._lock:  # stop() either sees this process or prevents it from starting
+                if self.stopping.is_set():
+                    return
+                self.process = process = subprocess.Popen(self.command, env=self.env)
+            started = time.monotonic()
+            code = process.wait()
+            if self.stopping.is_set():
+                return
+            quick_deaths = 0 if time.monotonic() - started >= self.HEALTHY_RUN_SECONDS else quick_deaths + 1
+            delay = min(2 ** max(quick_deaths - 1, 0), self.MAX_DELAY_SECONDS) if quick_deaths else 0
+            how = f"被信号 {-code} 终止" if code < 0 else f"退出码 {code}"
+            log.error("任务进程（pid %s）已停止（%s），%s 秒后重新启动。", process.pid, how, delay)
+            self.stopping.wait(delay)
+
+    def stop(self) -> None:
+        with self._lock:
+            self.stopping.set()
+            process = self.process
+        if process is not None and process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     # Links carry the address this server answers on unless the operator named the public one; this must
     # happen before Django reads its settings (and before the worker below inherits the environment).
@@ -51,10 +99,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     from gongkai.wsgi import application
 
-    worker = None
+    supervisor = None
     if not args.no_worker and settings.HUEY.get("immediate") is False:
-        # The task worker publishes scheduled documents; it runs beside the web server unless told not to.
-        worker = subprocess.Popen([sys.executable, "-m", "gongkai", "worker"], env=os.environ.copy())
+        # The task worker publishes scheduled documents; it runs beside the web server unless told not to,
+        # and is started again whenever it dies.
+        supervisor = WorkerSupervisor([sys.executable, "-m", "gongkai", "worker"], os.environ.copy())
+        supervisor.start()
 
     class Server(BaseApplication):
         def load_config(self):
@@ -74,17 +124,25 @@ def cmd_serve(args: argparse.Namespace) -> int:
     try:
         Server().run()
     finally:
-        if worker is not None:
-            worker.terminate()
-            worker.wait(timeout=10)
+        if supervisor is not None:
+            supervisor.stop()
     return 0
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
     setup_django()
-    from django.core.management import call_command
+    from django.conf import settings
+    from django.utils.module_loading import autodiscover_modules
+    from huey.consumer_options import ConsumerConfig
+    from huey.contrib.djhuey import HUEY
 
-    call_command("run_huey", workers=args.workers)
+    from gongkai.core.heartbeat import HeartbeatConsumer
+
+    # What `manage.py run_huey` does, with a consumer that also writes the heartbeat /healthz reads.
+    autodiscover_modules("tasks")
+    config = ConsumerConfig(**{**settings.HUEY.get("consumer", {}), "workers": args.workers})
+    config.validate()
+    HeartbeatConsumer(HUEY, **config.values).run()
     return 0
 
 
@@ -155,7 +213,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="gongkai", description="公开平台（政务公开）命令行工具")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    p = sub.add_parser("serve", help="启动网站（生产级 WSGI 服务器 gunicorn），并在旁启动任务进程")
+    p = sub.add_parser("serve", help="启动网站（生产级 WSGI 服务器 gunicorn），并在旁启动任务进程（意外退出时自动重启）")
     p.add_argument("--host", default="127.0.0.1",
                    help="监听地址；未设置 GONGKAI_BASE_URL 时链接也用它和 --port（0.0.0.0 时用 127.0.0.1）")
     p.add_argument("--port", type=int, default=8000, help="监听端口")

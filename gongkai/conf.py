@@ -5,6 +5,7 @@ The README's settings table is checked against this list by a test, so the docs 
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -52,6 +53,15 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("GONGKAI_SMTP_PASSWORD", "", "SMTP 登录密码或授权码。"),
     Setting("GONGKAI_SMTP_TLS", "0", "加密连接（1 开启）：端口 465 用 SSL，其他端口用 STARTTLS。"),
     Setting("GONGKAI_MAIL_FROM", "", "发件人地址，例如 公开平台 <xxgk@example.gov.cn>；留空用 GONGKAI_SMTP_USER。"),
+    Setting("GONGKAI_TRUSTED_PROXIES", "",
+            "受信任的反向代理地址（逗号分隔的 IP 或网段，如 127.0.0.1,10.0.0.0/8）；留空表示没有代理，"
+            "不信任任何 X-Forwarded-* 请求头。"),
+    Setting("GONGKAI_HSTS_SECONDS", "31536000",
+            "GONGKAI_BASE_URL 为 https 时，要求浏览器只用 HTTPS 访问本站的时长（HSTS，秒）；默认一年，0 为不发送。"),
+    Setting("GONGKAI_MAX_REQUEST_KB", "1024",
+            "除工作人员上传附件外，单个请求正文的大小上限（KB）；超过的请求得到 413“提交的内容过大”。"),
+    Setting("GONGKAI_WORKER_STALE_SECONDS", "120",
+            "任务进程的心跳超过这么多秒未更新，/healthz 即返回 503（任务进程每隔约六分之一的时长写一次心跳）。"),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -100,6 +110,21 @@ def allowed_hosts() -> list[str]:
     # Django matches an IPv6 Host header with its brackets, e.g. "[2001:db8::1]".
     host = f"[{host}]" if ":" in host else host
     return list(dict.fromkeys([host, *LOOPBACK_HOSTS]))
+
+
+def trusted_proxies() -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+    """The networks of GONGKAI_TRUSTED_PROXIES; raise ImproperlyConfigured naming an entry that is not one."""
+    networks = []
+    for item in (p.strip() for p in env("GONGKAI_TRUSTED_PROXIES").split(",")):
+        if not item:
+            continue
+        try:
+            networks.append(ipaddress.ip_network(item, strict=False))
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"GONGKAI_TRUSTED_PROXIES 应为逗号分隔的 IP 地址或网段，例如 127.0.0.1,10.0.0.0/8（“{item}”不是）。"
+            ) from None
+    return networks
 
 
 def settings_table() -> str:

@@ -3,6 +3,7 @@
 import datetime as dt
 import json
 import os
+import signal
 import socket
 import sqlite3
 import subprocess
@@ -117,7 +118,9 @@ def test_demo_creates_every_role_and_state(demo_dir):
 def test_serve_runs_the_production_server(demo_dir, tmp_path):
     log = tmp_path / "serve.log"
     with _serving(_env(demo_dir), _free_port(), log, "--no-worker") as base:
-        assert _fetch(base + "/healthz") == (200, '{"status": "ok"}')
+        # No task worker runs beside it (nor separately), so the health check says so.
+        status, health = _fetch(base + "/healthz")
+        assert status == 503 and json.loads(health)["failed"] == ["worker"]
         status, page = _fetch(base + "/")
         assert status == 200 and "示例市最低生活保障工作实施办法" in page
         assert _fetch(base + "/static/gongkai/site.css")[0] == 200
@@ -205,6 +208,59 @@ def test_worker_publishes_a_scheduled_document(demo_dir, tmp_path):
             worker.terminate()
             worker.wait(timeout=DEADLINE_SECONDS)
     assert _state(demo_dir, "demo-ready") == "published"
+
+
+def _health(base: str) -> tuple[int, dict]:
+    status, body = _fetch(base + "/healthz")
+    return status, json.loads(body)
+
+
+def _wait_for(condition, what: str, log: Path):
+    """Poll condition() until it returns something true; fail after the generous deadline."""
+    deadline = time.monotonic() + DEADLINE_SECONDS
+    while not (result := condition()):
+        assert time.monotonic() < deadline, f"{what}:\n{log.read_text()}"
+        time.sleep(0.3)
+    return result
+
+
+def test_serve_restarts_a_killed_worker_and_reports_it_in_healthz(tmp_path):
+    """The worker beside `gongkai serve` is killed: it is started again, and scheduled publishing goes on."""
+    data_dir = tmp_path / "data"
+    env = _env(data_dir, GONGKAI_WORKER_STALE_SECONDS="6")
+    assert _gongkai(env, "demo").returncode == 0
+    log = tmp_path / "serve.log"
+    with _serving(env, _free_port(), log) as base:
+        def worker_pid(other_than: int | None = None) -> int | None:
+            status, health = _health(base)
+            pid = health["checks"]["worker"].get("pid")
+            return pid if status == 200 and pid and pid != other_than else None
+
+        first = _wait_for(worker_pid, "the worker never reported", log)
+        os.kill(first, signal.SIGKILL)
+
+        # While the worker is down, a document's scheduled time comes (as in
+        # test_worker_publishes_a_scheduled_document: scheduled ahead, then the time moved into the past).
+        at = (dt.datetime.now(dt.UTC) + dt.timedelta(hours=1)).isoformat()
+        result = _django(env, f"""
+            import datetime as dt
+            from django.contrib.auth.models import User
+            from django.utils import timezone
+            from gongkai.publishing.models import Document
+            from gongkai.publishing.services import schedule_document
+            from gongkai.publishing.tasks import publish_when_due
+            doc = Document.objects.get(external_id='demo-ready')
+            schedule_document(User.objects.get(username='publisher'), doc, dt.datetime.fromisoformat('{at}'))
+            Document.objects.filter(pk=doc.pk).update(scheduled_at=timezone.now() - dt.timedelta(minutes=1))
+            publish_when_due()
+        """)
+        assert result.returncode == 0, result.stderr
+
+        second = _wait_for(lambda: worker_pid(other_than=first), "the worker was not restarted", log)
+        assert second != first
+        _wait_for(lambda: _state(data_dir, "demo-ready") == "published", "the new worker did not publish", log)
+    assert f"任务进程（pid {first}）已停止（被信号 {signal.SIGKILL.value} 终止" in log.read_text() \
+        or f"任务进程（pid {first}）已停止（退出码 0" in log.read_text()
 
 
 def test_bad_import_file_is_a_message_not_a_traceback(demo_dir):

@@ -75,8 +75,9 @@ print(json.dumps({"allowed": settings.ALLOWED_HOSTS, "origins": settings.CSRF_TR
 
 
 def test_production_settings_serve_the_base_url_host_and_loopback_only(tmp_path):
+    # Tasks inline: no worker runs here, and /healthz would rightly answer 503 for that (not the host).
     env = {**_env(tmp_path / "data", GONGKAI_BASE_URL="https://xxgk.example.gov.cn/"),
-           "DJANGO_SETTINGS_MODULE": "gongkai.settings.prod"}
+           "DJANGO_SETTINGS_MODULE": "gongkai.settings.prod", "GONGKAI_TASK_BACKEND": "immediate"}
     result = subprocess.run([sys.executable, "-c", PROBE], env=env, cwd=ROOT, capture_output=True, text=True,
                             timeout=DEADLINE_SECONDS)
     assert result.returncode == 0, result.stderr
@@ -86,3 +87,53 @@ def test_production_settings_serve_the_base_url_host_and_loopback_only(tmp_path)
     assert probe["base"] == "https://xxgk.example.gov.cn"
     assert probe["statuses"] == {"xxgk.example.gov.cn": 200, "127.0.0.1:8000": 200, "localhost": 200,
                                  "[::1]:8000": 200, "evil.example": 400, "xxgk.example.gov.cn.evil.example": 400}
+
+
+HARDENING = """
+import django, json
+django.setup()
+from django.conf import settings
+print(json.dumps({name: getattr(settings, name, None) for name in (
+    "SECURE_PROXY_SSL_HEADER", "SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS", "SESSION_COOKIE_SECURE",
+    "CSRF_COOKIE_SECURE", "SECURE_CONTENT_TYPE_NOSNIFF", "X_FRAME_OPTIONS", "SECURE_REFERRER_POLICY")}))
+"""
+
+
+def _production(tmp_path, script: list[str], **extra) -> subprocess.CompletedProcess:
+    env = {**_env(tmp_path / "data", **extra), "DJANGO_SETTINGS_MODULE": "gongkai.settings.prod"}
+    return subprocess.run([sys.executable, *script], env=env, cwd=ROOT, capture_output=True, text=True,
+                          timeout=DEADLINE_SECONDS)
+
+
+def test_an_https_site_behind_a_trusted_proxy_gets_hsts_redirects_and_secure_cookies(tmp_path):
+    result = _production(tmp_path, ["-c", HARDENING], GONGKAI_BASE_URL="https://xxgk.example.gov.cn",
+                         GONGKAI_TRUSTED_PROXIES="127.0.0.1, 10.0.0.0/8")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == {
+        "SECURE_PROXY_SSL_HEADER": ["HTTP_X_FORWARDED_PROTO", "https"], "SECURE_SSL_REDIRECT": True,
+        "SECURE_HSTS_SECONDS": 31536000, "SESSION_COOKIE_SECURE": True, "CSRF_COOKIE_SECURE": True,
+        "SECURE_CONTENT_TYPE_NOSNIFF": True, "X_FRAME_OPTIONS": "DENY", "SECURE_REFERRER_POLICY": "same-origin"}
+
+
+def test_forwarded_https_is_not_believed_without_a_trusted_proxy_and_http_sites_are_not_redirected(tmp_path):
+    result = _production(tmp_path, ["-c", HARDENING], GONGKAI_BASE_URL="https://xxgk.example.gov.cn",
+                         GONGKAI_HSTS_SECONDS="600")
+    settings = json.loads(result.stdout)
+    assert settings["SECURE_PROXY_SSL_HEADER"] is None and settings["SECURE_HSTS_SECONDS"] == 600
+    result = _production(tmp_path, ["-c", HARDENING], GONGKAI_BASE_URL="http://127.0.0.1:8000")
+    settings = json.loads(result.stdout)
+    assert settings["SECURE_SSL_REDIRECT"] is False and settings["SECURE_HSTS_SECONDS"] == 0
+    assert settings["SESSION_COOKIE_SECURE"] is False
+
+
+def test_a_trusted_proxy_that_is_not_an_address_is_a_chinese_error(tmp_path):
+    result = _production(tmp_path, ["-c", HARDENING], GONGKAI_TRUSTED_PROXIES="proxy.local")
+    assert result.returncode != 0 and "GONGKAI_TRUSTED_PROXIES 应为逗号分隔的 IP 地址或网段" in result.stderr
+
+
+def test_check_deploy_has_nothing_left_to_fix_on_production_like_settings(tmp_path):
+    result = _production(tmp_path, ["-m", "django", "check", "--deploy"],
+                         GONGKAI_BASE_URL="https://xxgk.example.gov.cn", GONGKAI_TRUSTED_PROXIES="127.0.0.1",
+                         GONGKAI_SECRET_KEY="k" * 20 + "-production-like-secret-key-with-enough-variety-0123456789")
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues" in result.stdout, result.stdout + result.stderr

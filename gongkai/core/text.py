@@ -34,10 +34,45 @@ def _markdown(text: str) -> str:
     return converter.reset().convert(text)
 
 
+# Pasted images that are inline data; SVG is left out (it is a document that may carry scripts and links).
+_SAFE_DATA_IMAGE = re.compile(r"data:image/(png|jpeg|gif|webp);base64,[a-z0-9+/=]+", re.I)
+_SCHEME = re.compile(r"[a-z][a-z0-9+.-]*:", re.I)
+_IMG_WITHOUT_SRC = re.compile(r"<img\b(?![^>]*\ssrc=)[^>]*>")
+
+
+def _local_source(value: str) -> str | None:
+    """An image source that loads from this site (or inline data), else None: a body never fetches from
+    another host, which would tell it who reads the page and could change the picture after approval."""
+    from django.conf import settings
+
+    # Browsers ignore ASCII whitespace and control characters in URLs and read "\" as "/".
+    url = re.sub(r"[\x00-\x20]", "", value).replace("\\", "/")
+    if _SAFE_DATA_IMAGE.fullmatch(url):
+        return url
+    site = settings.GONGKAI_BASE_URL + "/"
+    if url.lower().startswith(site.lower()):
+        url = url[len(site) - 1:]  # our own absolute address becomes a path, valid on every host name
+    if url.startswith("//") or _SCHEME.match(url):
+        return None
+    return url
+
+
+def _attribute_filter(tag: str, attribute: str, value: str) -> str | None:
+    if tag == "img" and attribute == "src":
+        return _local_source(value)
+    if attribute == "href" and value.strip().lower().startswith("data:"):
+        return None  # data: is allowed for pasted images only
+    return value
+
+
 def sanitize_html(raw: str) -> str:
-    """Remove scripts, event handlers and unknown tags; keep the structure of an official document."""
-    return nh3.clean(raw or "", tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
-                     url_schemes={"http", "https", "mailto"}, link_rel="noopener noreferrer")
+    """Remove scripts, event handlers, unknown tags and images from other hosts; keep the structure of an
+    official document."""
+    cleaned = nh3.clean(raw or "", tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
+                        url_schemes={"http", "https", "mailto", "data"}, link_rel="noopener noreferrer",
+                        attribute_filter=_attribute_filter)
+    # An image whose source was removed would show as a broken picture; drop it (nh3 escapes ">" in values).
+    return _IMG_WITHOUT_SRC.sub("", cleaned)
 
 
 def to_html(body: str, body_format: str = "html") -> str:

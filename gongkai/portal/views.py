@@ -2,10 +2,11 @@
 
 import sys
 
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 
+from gongkai.core.heartbeat import worker_expected, worker_health
 from gongkai.orgs.models import Agency
 from gongkai.portal import unavailable
 from gongkai.publishing.models import DocumentKind
@@ -21,9 +22,19 @@ def home(request):
 
 
 def healthz(request):
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return JsonResponse({"status": "ok"})
+    """Database, task worker liveness and queue: 200 when all hold, 503 naming the check that failed."""
+    checks: dict[str, dict] = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        checks["database"] = {"status": "ok"}
+    except DatabaseError:
+        checks["database"] = {"status": "fail", "detail": "数据库无法连接。"}
+    if worker_expected():
+        checks.update(worker_health())
+    failed = [name for name, check in checks.items() if check["status"] != "ok"]
+    return JsonResponse({"status": "fail" if failed else "ok", "failed": failed, "checks": checks},
+                        status=503 if failed else 200, json_dumps_params={"ensure_ascii": False})
 
 
 def bad_request(request, exception=None):

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from gongkai.core import audit
 from gongkai.core.errors import DomainError
 from gongkai.core.forms import parse_number
+from gongkai.core.middleware import takes_uploads
 from gongkai.orgs.permissions import agencies_for, has_role
 from gongkai.orgs.roles import Role
 from gongkai.publishing import queries, rules, services
@@ -105,6 +106,7 @@ def _render_form(request: HttpRequest, form: DocumentForm, document: Document | 
     }, status=400 if request.method == "POST" else 200)
 
 
+@takes_uploads
 @staff_required
 def document_new(request: HttpRequest) -> HttpResponse:
     """Create a document (first revision, in draft) in an agency where the user is a drafter."""
@@ -138,6 +140,7 @@ def document_new(request: HttpRequest) -> HttpResponse:
     return _render_form(request, form, None)
 
 
+@takes_uploads
 @staff_required
 def document_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Save an edit as a new revision; a live revision stays public until the new one is published."""
