@@ -27,10 +27,13 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
 from gongkai.core.errors import DomainError
+
+if TYPE_CHECKING:
+    from django.db.backends.base.base import BaseDatabaseWrapper
 
 FORMAT = "gongkai-backup"
 FORMAT_VERSION = 1
@@ -186,12 +189,11 @@ def settings_fingerprint() -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _tables(using: str) -> list[_Table]:
+def _tables(connection: BaseDatabaseWrapper) -> list[_Table]:
     """Every table our models (and their many-to-many links) store rows in, by name."""
     from django.apps import apps
-    from django.db import connections
 
-    existing = set(connections[using].introspection.table_names())
+    existing = set(connection.introspection.table_names())
     found: dict[str, _Table] = {}
     for model in apps.get_models(include_auto_created=True):
         meta = model._meta
@@ -215,14 +217,11 @@ def _media_files(media_root: Path) -> Iterator[Path]:
 
 
 @contextmanager
-def _snapshot(using: str) -> Iterator[Callable[[str, Any], Any]]:
+def _snapshot(connection: BaseDatabaseWrapper) -> Iterator[Callable[[str, Any], Any]]:
     """A read-only view of the whole database at one moment, on a connection of its own; yields `execute`.
 
     SQLite in WAL mode: a deferred transaction's first read fixes what it sees, and writers carry on.
     PostgreSQL: REPEATABLE READ READ ONLY, which takes no lock a writer waits for."""
-    from django.db import connections
-
-    connection = connections[using]
     if connection.vendor == "sqlite":
         raw = sqlite3.connect(connection.settings_dict["NAME"], uri=True, isolation_level=None, timeout=30)
         try:
@@ -253,12 +252,13 @@ def _migration_state(execute: Callable[[str, Any], Any]) -> dict[str, list[str]]
     return applied
 
 
-def _pending_migrations(using: str) -> list[str]:
-    from django.db import connections
-    from django.db.migrations.executor import MigrationExecutor
+def _pending_migrations(applied: dict[str, list[str]]) -> list[str]:
+    """Migrations of this program the snapshot's database has not applied."""
+    from django.db.migrations.loader import MigrationLoader
 
-    executor = MigrationExecutor(connections[using])
-    return [f"{m.app_label}.{m.name}" for m, _ in executor.migration_plan(executor.loader.graph.leaf_nodes())]
+    done = {(app, name) for app, names in applied.items() for name in names}
+    graph = MigrationLoader(None, ignore_no_migrations=True).graph
+    return sorted(f"{app}.{name}" for app, name in graph.nodes if (app, name) not in done)
 
 
 class _HashingReader:
@@ -296,12 +296,12 @@ def _add_bytes(tar: tarfile.TarFile, name: str, data: bytes) -> None:
 # ---------------------------------------------------------------------------------------------- backup
 
 
-def backup(target: str | os.PathLike, *, using: str = "default", progress: Progress | None = None) -> BackupSummary:
-    """Write a consistent archive of the database, MEDIA_ROOT and the data folder's key files to `target`.
-
-    The archive appears only once complete (written beside it, then renamed) and is readable by its owner only."""
+def backup(target: str | os.PathLike, *, database: BaseDatabaseWrapper | None = None,
+           progress: Progress | None = None) -> BackupSummary:
+    """Write a consistent archive of the database (default: Django's default connection), MEDIA_ROOT and the
+    data folder's key files to `target`; it appears only once complete and is readable by its owner only."""
     from django.conf import settings
-    from django.db import connections
+    from django.db import connection as default_connection
 
     import gongkai
 
@@ -310,14 +310,13 @@ def backup(target: str | os.PathLike, *, using: str = "default", progress: Progr
         raise DomainError(f"{target} 是目录，请给出备份文件名，例如 {target / 'gongkai-backup.tar.gz'}。")
     if not target.parent.is_dir():
         raise DomainError(f"备份文件所在的目录不存在：{target.parent}")
-    pending = _pending_migrations(using)
-    if pending:
-        raise DomainError("数据库尚未升级到当前程序的版本（待执行的迁移：" + "、".join(pending[:5]) +
-                          "）。请先用升级前的程序备份，或运行 gongkai manage migrate 后再备份。")
+    database = database or default_connection
+    if "django_migrations" not in database.introspection.table_names():
+        raise DomainError("数据库尚未初始化，没有可备份的数据（请确认 GONGKAI_DATA_DIR 和 DATABASE_URL 指向在用的实例）。")
     data_dir = Path(settings.DATA_DIR)
     media_root = Path(settings.MEDIA_ROOT)
-    tables = _tables(using)
-    vendor = connections[using].vendor
+    tables = _tables(database)
+    vendor = database.vendor
     manifest: dict[str, Any] = {
         "format": FORMAT, "format_version": FORMAT_VERSION, "app_version": gongkai.__version__,
         "created_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), "database": vendor,
@@ -330,8 +329,12 @@ def backup(target: str | os.PathLike, *, using: str = "default", progress: Progr
     try:
         with os.fdopen(fd, "wb") as raw_out, tempfile.TemporaryDirectory(prefix="gongkai-backup-") as work:
             with tarfile.open(fileobj=raw_out, mode="w:gz", format=tarfile.PAX_FORMAT) as tar:
-                with _snapshot(using) as execute:
+                with _snapshot(database) as execute:
                     manifest["migrations"] = _migration_state(execute)
+                    pending = _pending_migrations(manifest["migrations"])
+                    if pending:
+                        raise DomainError("数据库尚未升级到当前程序的版本（待执行的迁移：" + "、".join(pending[:5]) +
+                                          "）。请用写入这些数据的程序版本备份，或运行 gongkai manage migrate 后再备份。")
                     for table in tables:
                         dump = Path(work) / f"{table.name}.jsonl"
                         rows = _dump_table(execute, table, dump, referenced, vendor)
