@@ -321,3 +321,20 @@ def test_the_commands_round_trip_an_instance_and_warn_about_keys(tmp_path):
     assert (tmp_path / "b" / "secret_key").read_bytes() == (tmp_path / "a" / "secret_key").read_bytes()
     missing = _gongkai(_env(tmp_path / "c"), "restore", str(tmp_path / "nothing.tar.gz"))
     assert missing.returncode == 1 and "找不到备份文件" in missing.stderr
+
+
+@pytest.mark.django_db(transaction=True)
+def test_force_replaces_the_data_and_keeps_the_old_files_aside(instance, tmp_path):
+    archive = tmp_path / "b.tar.gz"
+    backup(archive)
+    files_then = _files(instance / "media")
+    agencies_then = set(Agency.objects.values_list("code", flat=True))
+    factories.make_agency("11000000LATE00001X", "备份之后新建的机关")
+    (instance / "media" / "later.txt").write_text("备份之后的文件")
+    summary = restore(archive, force=True)
+    assert set(Agency.objects.values_list("code", flat=True)) == agencies_then
+    assert _files(instance / "media") == files_then
+    (aside,) = instance.glob("media.before-restore-*")
+    assert (aside / "later.txt").read_text() == "备份之后的文件"
+    assert summary.indexed == 1 and any(str(aside) in note for note in summary.notes)
+    assert stat.S_IMODE((instance / "media").stat().st_mode) == 0o700
