@@ -152,6 +152,8 @@ def cmd_backup(args: argparse.Namespace) -> int:
         print(f"警告：{warning}", file=sys.stderr)
     if summary.keys:
         print(KEYS_WARNING)
+    if os.environ.get("GONGKAI_SECRET_KEY"):
+        print("提示：密钥由环境变量 GONGKAI_SECRET_KEY 提供，不在备份文件中；请另行妥善保存。")
     if not any("DATA_KEY" in k.upper() for k in summary.keys) and os.environ.get("GONGKAI_DATA_KEY"):
         print("提示：数据加密密钥由环境变量 GONGKAI_DATA_KEY 提供，不在备份文件中；请另行妥善保存，"
               "没有它，恢复后的个人信息无法解密。")

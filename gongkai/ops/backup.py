@@ -234,7 +234,7 @@ def _snapshot(connection: BaseDatabaseWrapper) -> Iterator[Callable[[str, Any], 
         import psycopg
 
         params = {k: v for k, v in connection.get_connection_params().items()
-                  if k not in ("cursor_factory", "context", "prepare_threshold")}
+                  if k not in ("cursor_factory", "context", "prepare_threshold", "pool")}
         with psycopg.connect(autocommit=True, **params) as raw:
             raw.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
             try:
