@@ -193,6 +193,64 @@ def cmd_search(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_backup(args: argparse.Namespace) -> int:
+    # Not migrated first: a backup is taken by the version that wrote the data (before an upgrade).
+    setup_django(migrate=False)
+    from gongkai.ops.backup import KEYS_WARNING, backup
+
+    def progress(table: str, rows: int) -> None:
+        if args.verbose:
+            print(f"  {table}：{rows} 行", flush=True)
+
+    summary = backup(args.file, progress=progress)
+    rows = sum(summary.tables.values())
+    print(f"备份完成：{summary.path}（{summary.size / 1024 / 1024:.1f} MB；{len(summary.tables)} 张表共 {rows} 行，"
+          f"{summary.files} 个附件和答复书文件，密钥文件：{'、'.join(summary.keys) or '无'}）。")
+    for warning in summary.warnings:
+        print(f"警告：{warning}", file=sys.stderr)
+    if summary.keys:
+        print(KEYS_WARNING)
+    if os.environ.get("GONGKAI_SECRET_KEY"):
+        print("提示：密钥由环境变量 GONGKAI_SECRET_KEY 提供，不在备份文件中；请另行妥善保存。")
+    if not any("DATA_KEY" in k.upper() for k in summary.keys) and os.environ.get("GONGKAI_DATA_KEY"):
+        print("提示：数据加密密钥由环境变量 GONGKAI_DATA_KEY 提供，不在备份文件中；请另行妥善保存，"
+              "没有它，恢复后的个人信息无法解密。")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    # Not migrated first: the archive says which migration state its rows belong to.
+    setup_django(migrate=False)
+    from gongkai.ops.backup import restore
+
+    summary = restore(args.file, force=args.force)
+    print(f"恢复完成：{len(summary.tables)} 张表共 {sum(summary.tables.values())} 行，{summary.files} 个附件和答复书文件，"
+          f"密钥文件：{'、'.join(summary.keys) or '无'}；检索索引已重建（{summary.indexed} 份公开文件）。")
+    for table, rows in sorted(summary.tables.items()):
+        if rows:
+            print(f"  {table}：{rows} 行")
+    if not summary.settings_match:
+        print("提示：当前设置与备份时不同（设置指纹不一致）；迁移到新主机时属正常，否则请核对环境变量。")
+    for note in summary.notes:
+        print(f"提示：{note}")
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    setup_django(migrate=False)
+    from gongkai.ops.check import ERROR, run_checks
+
+    findings = run_checks(workers=args.workers, hosts=args.hosts)
+    for finding in findings:
+        print(finding.line())
+    errors = sum(1 for f in findings if f.level == ERROR)
+    if not findings:
+        print("检查完成：未发现配置问题。")
+    else:
+        print(f"检查完成：{errors} 项错误，{len(findings) - errors} 项警告。")
+    return 1 if errors else 0
+
+
 def cmd_createsuperuser(args: argparse.Namespace) -> int:
     setup_django()
     from django.core.management import call_command
@@ -248,6 +306,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--check", action="store_true", help="eval：低于 thresholds.json 中的阈值时以非零状态退出")
     p.add_argument("--verbose", action="store_true", help="eval：列出未进入前三的查询")
     p.set_defaults(func=cmd_search)
+
+    p = sub.add_parser("backup", help="在线备份数据库、附件和答复书、数据目录中的密钥文件到一个 tar.gz 文件")
+    p.add_argument("file", help="备份文件名，例如 /var/backups/gongkai/gongkai-20260301.tar.gz（只有所有者可读）")
+    p.add_argument("--verbose", action="store_true", help="逐表显示行数")
+    p.set_defaults(func=cmd_backup)
+
+    p = sub.add_parser("restore", help="从备份文件恢复到空的数据目录和空数据库，并重建检索索引")
+    p.add_argument("file", help="gongkai backup 生成的备份文件")
+    p.add_argument("--force", action="store_true", help="数据库或数据目录已有数据时也恢复（覆盖数据库，原有附件移到一旁）")
+    p.set_defaults(func=cmd_restore)
+
+    p = sub.add_parser("check", help="检查生产配置（含 Django 的 check --deploy），有错误时以状态 1 退出")
+    p.add_argument("--workers", type=int, default=2, help="计划运行的 Web 进程数（gongkai serve --workers）")
+    p.add_argument("--hosts", type=int, default=1, help="计划运行本平台的主机台数")
+    p.set_defaults(func=cmd_check)
 
     disclosure_commands.add_parsers(sub)
     orgs_commands.add_parsers(sub)

@@ -129,6 +129,19 @@ def test_serve_runs_the_production_server(demo_dir, tmp_path):
     assert "gunicorn" in out.lower() or "Booting worker" in out
 
 
+def test_serve_starts_as_many_web_processes_as_workers_asks(demo_dir, tmp_path):
+    """`--workers N` behind a reverse proxy: gunicorn boots N processes, each answering on the one port."""
+    log = tmp_path / "serve.log"
+    with _serving(_env(demo_dir), _free_port(), log, "--no-worker", "--workers", "3", "--threads", "2") as base:
+        deadline = time.monotonic() + DEADLINE_SECONDS
+        while log.read_text().count("Booting worker") < 3:
+            if time.monotonic() > deadline:
+                pytest.fail(f"three workers did not boot:\n{log.read_text()}")
+            time.sleep(0.2)
+        assert _fetch(base + "/healthz") == (200, '{"status": "ok"}')
+    assert log.read_text().count("Booting worker") == 3
+
+
 def test_serve_links_follow_its_own_port_and_it_refuses_other_hosts(demo_dir, tmp_path):
     """Without GONGKAI_BASE_URL, links carry the port `serve` listens on; a forged Host gets a Chinese 400."""
     env = _env(demo_dir)
