@@ -10,6 +10,7 @@ import os
 import subprocess
 import sys
 
+from gongkai.core import commands as core_commands
 from gongkai.disclosure import commands as disclosure_commands
 from gongkai.orgs import commands as orgs_commands
 from gongkai.runtime import setup_django
@@ -49,6 +50,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from django.conf import settings
     from gunicorn.app.base import BaseApplication
 
+    from gongkai.core.origin import set_process
+
+    # Audit entries written by the web processes outside a request (there should be none) say so.
+    set_process("web")
+
     from gongkai.wsgi import application
 
     worker = None
@@ -82,6 +88,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def cmd_worker(args: argparse.Namespace) -> int:
     setup_django()
+    from gongkai.core.origin import set_process
+
+    set_process("worker")
     from django.core.management import call_command
 
     call_command("run_huey", workers=args.workers)
@@ -193,6 +202,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     disclosure_commands.add_parsers(sub)
     orgs_commands.add_parsers(sub)
+    core_commands.add_parsers(sub)
 
     p = sub.add_parser("createsuperuser", help="创建管理员账号")
     p.set_defaults(func=cmd_createsuperuser)
