@@ -54,9 +54,21 @@ DROP_TRIGGERS = {
 }
 
 
+def _plain(value: Any) -> Any:
+    # PostgreSQL's jsonb gives 1e20 back as the integer 100000000000000000000: whole floats hash as integers.
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    return value
+
+
 def canonical(values: dict[str, Any]) -> bytes:
     """The bytes an entry's hash covers: its chained fields as JSON, keys sorted, time in UTC (ISO 8601)."""
     content = {name: values[name] for name in CHAINED_FIELDS}
+    content["data"] = _plain(content["data"])
     content["created_at"] = values["created_at"].astimezone(dt.UTC).isoformat(timespec="microseconds")
     return json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 

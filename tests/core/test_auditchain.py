@@ -76,9 +76,9 @@ def test_entries_link_to_the_one_before(agency):
 
 
 def test_hash_covers_time_in_utc_and_data_as_stored(agency):
-    entry = record(None, "create", agency, numbers=(1, 2), nested={"b": 1, "a": "中文"})
+    entry = record(None, "create", agency, numbers=(1, 2), nested={"b": 1, "a": "中文"}, big=1e20, half=0.5)
     stored = AuditEntry.objects.get(pk=entry.pk)
-    assert stored.data == {"numbers": [1, 2], "nested": {"a": "中文", "b": 1}}
+    assert stored.data == {"numbers": [1, 2], "nested": {"a": "中文", "b": 1}, "big": 1e20, "half": 0.5}
     assert auditchain.entry_hash(auditchain.values_of(stored)) == stored.hash
     text = auditchain.canonical(auditchain.values_of(stored)).decode()
     assert text.startswith('{"action":"create","actor_id":null,') and '+00:00"' in text
