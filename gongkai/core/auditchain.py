@@ -96,7 +96,11 @@ def seal(entry: Any, using: str) -> None:
     On PostgreSQL an advisory lock held to commit serialises appends, so two writers never read the same head.
     On SQLite the transaction already holds the write lock (Django opens it with BEGIN IMMEDIATE, see
     settings), so the head read here cannot go stale before the insert. The unique prev_hash is the backstop:
-    a fork fails instead of being stored."""
+    a fork fails instead of being stored.
+
+    Because the lock is held to commit, a service should lock the rows it needs before its first record():
+    one that records and then locks a row another transaction holds while waiting to record deadlocks
+    (PostgreSQL detects it and aborts one of the two)."""
     connection = connections[using]
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
