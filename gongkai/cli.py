@@ -13,6 +13,7 @@ import sys
 import threading
 import time
 
+from gongkai.core import commands as core_commands
 from gongkai.disclosure import commands as disclosure_commands
 from gongkai.orgs import commands as orgs_commands
 from gongkai.runtime import setup_django
@@ -97,6 +98,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from django.conf import settings
     from gunicorn.app.base import BaseApplication
 
+    from gongkai.core.origin import set_process
+
+    # Audit entries written by the web processes outside a request (there should be none) say so.
+    set_process("web")
+
     from gongkai.wsgi import application
 
     supervisor = None
@@ -135,6 +141,10 @@ def cmd_worker(args: argparse.Namespace) -> int:
     from django.utils.module_loading import autodiscover_modules
     from huey.consumer_options import ConsumerConfig
     from huey.contrib.djhuey import HUEY
+
+    from gongkai.core.origin import set_process
+
+    set_process("worker")
 
     from gongkai.core.heartbeat import HeartbeatConsumer
 
@@ -324,6 +334,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     disclosure_commands.add_parsers(sub)
     orgs_commands.add_parsers(sub)
+    core_commands.add_parsers(sub)
 
     p = sub.add_parser("createsuperuser", help="创建管理员账号")
     p.set_defaults(func=cmd_createsuperuser)

@@ -138,7 +138,10 @@ def test_serve_starts_as_many_web_processes_as_workers_asks(demo_dir, tmp_path):
             if time.monotonic() > deadline:
                 pytest.fail(f"three workers did not boot:\n{log.read_text()}")
             time.sleep(0.2)
-        assert _fetch(base + "/healthz") == (200, '{"status": "ok"}')
+        status, body = _fetch(base + "/healthz")
+        # The web processes answer; with --no-worker the task worker is (rightly) reported missing.
+        assert status == 503 and json.loads(body)["checks"]["database"]["status"] == "ok", body
+        assert json.loads(body)["failed"] == ["worker"], body
     assert log.read_text().count("Booting worker") == 3
 
 

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.db import models
+from django.db import models, router, transaction
+from django.utils import timezone
 
 
 class AuditEntry(models.Model):
     """One recorded action: who did what to which object, from which state to which, and why."""
 
-    created_at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+    # Set before the insert (not auto_now_add) because the hash covers it.
+    created_at = models.DateTimeField("时间", default=timezone.now, editable=False, db_index=True)
+    # A user with audit entries cannot be deleted (deactivate instead): clearing the actor would be an UPDATE,
+    # which the append-only triggers refuse, and would lose who acted.
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True,
-                              on_delete=models.SET_NULL, related_name="+")
+                              on_delete=models.PROTECT, related_name="+")
     actor_name = models.CharField("操作人姓名", max_length=150, blank=True)
     action = models.CharField("操作", max_length=64)
     object_type = models.CharField("对象类型", max_length=64)
@@ -24,12 +28,19 @@ class AuditEntry(models.Model):
     duty = models.CharField("审查环节", max_length=32, blank=True)
     duty_subject = models.CharField("审查对象", max_length=64, blank=True)
     data = models.JSONField("附加数据", default=dict, blank=True)
+    client_address = models.CharField("来源", max_length=64, blank=True,
+                                      help_text="请求的客户端地址；命令行写入为 cli，任务进程为 worker。")
+    user_agent = models.CharField("浏览器标识", max_length=256, blank=True)
+    prev_hash = models.CharField("前一条哈希", max_length=64, editable=False)
+    hash = models.CharField("哈希（SM3）", max_length=64, editable=False)
 
     class Meta:
         verbose_name = verbose_name_plural = "审计日志"
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["object_type", "object_id"]),
                    models.Index(fields=["duty_subject", "actor"], name="audit_duty_subject")]
+        # One successor per entry: a forked chain (two writers linking to the same head) fails to insert.
+        constraints = [models.UniqueConstraint(fields=["prev_hash"], name="audit_chain_unique_link")]
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_name} {self.action}"
@@ -37,7 +48,12 @@ class AuditEntry(models.Model):
     def save(self, *args, **kwargs):
         if self.pk is not None:
             raise ValueError("审计日志只能追加，不能修改。")
-        super().save(*args, **kwargs)
+        from gongkai.core import auditchain
+
+        using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
+        with transaction.atomic(using=using):
+            auditchain.seal(self, using)
+            super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
         raise ValueError("审计日志只能追加，不能删除。")

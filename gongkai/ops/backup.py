@@ -530,11 +530,19 @@ def _load_database(staging: Path, manifest: dict, targets: list[tuple[str, str]]
     from django.db import connections, transaction
     from django.db.migrations.executor import MigrationExecutor
 
+    from gongkai.core import auditchain
+
     connection = connections[using]
     executor = MigrationExecutor(connection)
     executor.migrate(targets)
     tables = sorted(manifest["tables"])
     with transaction.atomic(using=using):
+        guarded = auditchain.guards_present(connection)
+        if guarded:
+            # The audit log's append-only triggers refuse the flush; a restore replaces the whole log with the
+            # archived chain, so they are lifted inside this transaction and put back before it commits.
+            with connection.cursor() as cursor:
+                auditchain.drop_guards(cursor.execute, connection.vendor)
         # Foreign keys are deferred to the commit on both SQLite and PostgreSQL, so table order does not matter.
         connection.ops.execute_sql_flush(connection.ops.sql_flush(no_style(), tables, allow_cascade=False))
         with connection.cursor() as cursor:
@@ -545,6 +553,8 @@ def _load_database(staging: Path, manifest: dict, targets: list[tuple[str, str]]
             if connection.vendor == "postgresql":
                 for table in tables:
                     _reset_sequence(cursor, staging / "db" / f"{table}.jsonl")
+            if guarded:
+                auditchain.create_guards(cursor.execute, connection.vendor)
 
 
 def _load_table(cursor, path: Path, vendor: str) -> int:

@@ -1,0 +1,64 @@
+"""`gongkai audit verify|protect`: walk the audit log's SM3 chain and report the first broken link; rebuild
+its triggers."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from gongkai.runtime import setup_django
+
+
+def cmd_audit_verify(args: argparse.Namespace) -> int:
+    setup_django()
+    from django.db import connection
+    from django.utils import timezone
+
+    from gongkai.core import auditchain
+
+    result = auditchain.verify(anchor=args.anchor)
+    guarded = auditchain.guards_present(connection)
+    if result.broken is not None:
+        broken = result.broken
+        print(f"审计日志校验失败：已核对 {result.count} 条记录，第一处断点在编号 {broken.entry_id} 的记录"
+              f"（写入时间 {timezone.localtime(broken.created_at):%Y-%m-%d %H:%M:%S}）。", file=sys.stderr)
+        print(f"问题：{broken.problem}。", file=sys.stderr)
+        print("处置：保全数据库和备份，不要修复或重写日志；对照备份查明改动，并按安全事件报告。", file=sys.stderr)
+        return 1
+    if result.anchor_found is False:
+        print(f"审计日志校验失败：哈希链本身连贯（{result.count} 条），但不含此前记下的哈希 {args.anchor}："
+              "该哈希之后的记录被截去，或整条链被重算。", file=sys.stderr)
+        return 1
+    if not guarded:
+        print(f"审计日志的 {result.count} 条记录哈希链完整，但数据库中缺少禁止修改和删除的触发器："
+              "有人删除了触发器，请按安全事件处理，查明后用 gongkai audit protect 重建。",
+              file=sys.stderr)
+        return 1
+    print(f"审计日志完整：共 {result.count} 条记录，哈希链（SM3）无断点，禁止修改和删除的触发器在位。")
+    print(f"最新哈希：{result.head}（请记入日志系统或纸面台账，日后用 --anchor 核对）")
+    return 0
+
+
+def cmd_audit_protect(args: argparse.Namespace) -> int:
+    setup_django()
+    from django.db import connection, transaction
+
+    from gongkai.core import auditchain
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        auditchain.drop_guards(cursor.execute, connection.vendor)
+        auditchain.create_guards(cursor.execute, connection.vendor)
+    print("已重建审计日志禁止修改和删除的触发器。")
+    return 0
+
+
+def add_parsers(sub) -> None:
+    """Register `audit` on the `gongkai` command's subparsers."""
+    p = sub.add_parser("audit", help="审计日志：校验哈希链")
+    actions = p.add_subparsers(dest="action", required=True)
+    a = actions.add_parser("verify", help="逐条核对审计日志的 SM3 哈希链，报告第一处断点（有断点时退出码为 1）")
+    a.add_argument("--anchor", default=None, metavar="HASH",
+                   help="此前记下的最新哈希：核对它仍在链中（发现尾部被截去或整链被重算）")
+    a.set_defaults(func=cmd_audit_verify)
+    a = actions.add_parser("protect", help="重建禁止修改和删除审计日志的数据库触发器（verify 报告触发器缺失时）")
+    a.set_defaults(func=cmd_audit_protect)
