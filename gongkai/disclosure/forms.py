@@ -60,10 +60,14 @@ class ApplicantFields(ServiceForm):
         return {n: self.cleaned_data.get(n) or "" for n in names}
 
 
+# Only robots fill the hidden field; they are refused without being told why.
+HONEYPOT_MESSAGE = "提交未成功，请稍后重试，或致电政府信息公开工作机构。"
+
+
 class ApplicationForm(ApplicantFields):
     """The public application form, with a honeypot field that people never see or fill."""
 
-    website = forms.CharField(label="网址（请勿填写）", required=False)
+    website = forms.CharField(label="网址（请勿填写）", required=False, max_length=200)
 
 
 class RegisterForm(ApplicantFields):

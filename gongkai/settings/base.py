@@ -7,7 +7,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from gongkai.conf import allowed_hosts, base_origin, base_url, env, env_bool
+from gongkai.conf import allowed_hosts, base_origin, base_url, env, env_bool, trusted_proxies
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(env("GONGKAI_DATA_DIR")).expanduser().resolve()
@@ -36,6 +36,7 @@ GONGKAI_SITE_NAME = env("GONGKAI_SITE_NAME")
 GONGKAI_TIMELINESS_WARN_DAYS = int(env("GONGKAI_TIMELINESS_WARN_DAYS"))
 GONGKAI_SEARCH_BACKEND = env("GONGKAI_SEARCH_BACKEND")
 GONGKAI_SEARCH_LOG_FLUSH_SECONDS = float(env("GONGKAI_SEARCH_LOG_FLUSH_SECONDS"))
+GONGKAI_TRUSTED_PROXIES = trusted_proxies()
 
 INSTALLED_APPS = [
     "django.contrib.admin",
