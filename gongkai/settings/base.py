@@ -128,6 +128,9 @@ MEDIA_ROOT = DATA_DIR / "media"
 # Attachments are never served as plain media: a view checks the visibility rule first.
 MEDIA_URL = "/_media-not-public/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Large uploads go to a temporary file whose name no long "extension" can break (see gongkai/core/uploads.py).
+FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.MemoryFileUploadHandler",
+                        "gongkai.core.uploads.TemporaryFileUploadHandler"]
 GONGKAI_MAX_UPLOAD_BYTES = int(env("GONGKAI_MAX_UPLOAD_MB")) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = GONGKAI_MAX_UPLOAD_BYTES
 # Reading an attachment's text is bounded: see gongkai/publishing/extract.py.
