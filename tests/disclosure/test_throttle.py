@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import multiprocessing
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
@@ -90,3 +91,35 @@ def test_successful_look_ups_use_no_failure_slots(agency):
     responses = _all_at_once(lambda: Client().get(url, REMOTE_ADDR="203.0.113.10"))
     assert {r.status_code for r in responses} == {200}
     assert throttle.used("tracking", "203.0.113.10", throttle.TRACKING_FAILURES[1]) == 0
+
+
+def _submit_from_process(body: str, start, results) -> None:
+    """One app process: its own database connection, waiting at the barrier, then one application."""
+    connections.close_all()
+    try:
+        start.wait()
+        response = Client().post("/api/v1/applications", body, content_type="application/json",
+                                 REMOTE_ADDR="203.0.113.11")
+        results.put(response.status_code)
+    finally:
+        connections.close_all()
+
+
+@override_settings(GONGKAI_APPLICATION_RATE_LIMIT="3/3600")
+def test_parallel_processes_from_one_address_accept_exactly_the_limit(agency):
+    # Like several gunicorn workers on one host: separate processes, separate connections, one database.
+    processes = 8
+    context = multiprocessing.get_context("fork")
+    start, results = context.Barrier(processes), context.Queue()
+    body = _payload(agency)
+    connections.close_all()  # a forked child must not share the parent's connection
+    workers = [context.Process(target=_submit_from_process, args=(body, start, results)) for _ in range(processes)]
+    for worker in workers:
+        worker.start()
+    # A child that died would never answer: the generous bound only keeps a broken run from hanging.
+    codes = sorted(results.get(timeout=600) for _ in workers)
+    for worker in workers:
+        worker.join()
+        assert worker.exitcode == 0
+    assert codes == [201] * 3 + [429] * (processes - 3)
+    assert Application.objects.count() == 3
