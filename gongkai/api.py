@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from functools import wraps
 
+from django.conf import settings
 from ninja import NinjaAPI
 from ninja.errors import HttpError, ValidationError
 from ninja.renderers import JSONRenderer
 
 from gongkai import __version__
-from gongkai.conf import base_origin
 from gongkai.core.errors import DomainError
 from gongkai.disclosure.api import router as disclosure_router
 from gongkai.orgs.api import router as orgs_router
@@ -80,7 +80,9 @@ def refuse_cross_site_writes(view):
 
 def _write_refusal(request) -> tuple[int, str] | None:
     origin = request.headers.get("Origin")
-    if origin is not None and origin.strip().rstrip("/").lower() != base_origin():
+    # The site's own origin (GONGKAI_BASE_URL's), the same list Django's CSRF check trusts.
+    trusted = {o.rstrip("/").lower() for o in settings.CSRF_TRUSTED_ORIGINS}
+    if origin is not None and origin.strip().rstrip("/").lower() not in trusted:
         return 403, "不接受从其他网站发起的提交，请在本站页面或用接口客户端直接提交。"
     if request.content_type != "application/json":
         return 415, "请求内容须为 JSON（Content-Type: application/json）。"
