@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 
 from gongkai.conf import env
+from gongkai.core.clientip import client_ip  # noqa: F401  (kept importable here for older callers)
 from gongkai.disclosure.models import RateWindow
 
 TRACKING_FAILURES = (30, 600)  # wrong code or token: at most 30 in 10 minutes per address
