@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from functools import wraps
+
+from django.conf import settings
 from ninja import NinjaAPI
 from ninja.errors import HttpError, ValidationError
 from ninja.renderers import JSONRenderer
@@ -53,6 +56,46 @@ def on_http_error(request, exc: HttpError):
     return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
 
 
+# Every state-changing endpoint is public, so a browser on another site must not be able to drive it: only
+# JSON (which a cross-site form or a "simple" fetch cannot send without a CORS preflight we never grant), only
+# from this site's Origin when a browser names one, and small (an application is a few KB).
+WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+MAX_WRITE_BYTES = 64 * 1024
+
+
+def refuse_cross_site_writes(view):
+    """Answer 403, 413 or 415 before a write request's body is parsed; reads pass untouched."""
+
+    @wraps(view)
+    def guarded(request, *args, **kwargs):
+        if request.method in WRITE_METHODS:
+            refusal = _write_refusal(request)
+            if refusal is not None:
+                status, detail = refusal
+                return api.create_response(request, {"detail": detail}, status=status)
+        return view(request, *args, **kwargs)
+
+    return guarded
+
+
+def _write_refusal(request) -> tuple[int, str] | None:
+    origin = request.headers.get("Origin")
+    # The site's own origin (GONGKAI_BASE_URL's), the same list Django's CSRF check trusts.
+    trusted = {o.rstrip("/").lower() for o in settings.CSRF_TRUSTED_ORIGINS}
+    if origin is not None and origin.strip().rstrip("/").lower() not in trusted:
+        return 403, "不接受从其他网站发起的提交，请在本站页面或用接口客户端直接提交。"
+    if request.content_type != "application/json":
+        return 415, "请求内容须为 JSON（Content-Type: application/json）。"
+    try:
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        declared = 0
+    if declared > MAX_WRITE_BYTES or len(request.body) > MAX_WRITE_BYTES:
+        return 413, f"请求内容过大，不能超过 {MAX_WRITE_BYTES // 1024} KB。"
+    return None
+
+
+api.add_decorator(refuse_cross_site_writes, mode="view")
 api.add_router("/", orgs_router)
 api.add_router("/", publishing_router)
 api.add_router("/", search_router)

@@ -34,7 +34,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("GONGKAI_SITE_NAME", "", "门户名称，显示在页头、标题、订阅源和邮件中；留空则用根机关（gongkai setup 创建的人民政府）的名称。"),
     Setting("GONGKAI_TASK_BACKEND", "sqlite", "任务队列后端：sqlite（数据目录内，默认）、redis（生产）、immediate（同步执行，测试用）。"),
     Setting("GONGKAI_REDIS_URL", "redis://127.0.0.1:6379/0", "任务队列或缓存为 redis 时的地址。"),
-    Setting("GONGKAI_CACHE", "file", "缓存（限流计数等）：file（数据目录内，同一主机的多个进程共享，默认）、redis（多台主机时）。"),
+    Setting("GONGKAI_CACHE", "file", "缓存：file（数据目录内，同一主机的多个进程共享，默认）、redis（多台主机时）。限流计数保存在数据库中，不依赖缓存。"),
     Setting("GONGKAI_TIMELINESS_WARN_DAYS", "5", "距主动公开时限（《条例》第二十六条）不足多少个工作日时提醒。"),
     Setting("GONGKAI_MAX_UPLOAD_MB", "50", "单个附件大小上限（MB）。"),
     Setting("GONGKAI_EXTRACT_MAX_MB", "100",
@@ -44,7 +44,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("GONGKAI_SEARCH_BACKEND", "embedded",
             "站内检索后端：embedded（数据目录内的 tantivy 索引，默认）或 postgres（使用 PostgreSQL 数据库，需 DATABASE_URL）。"),
     Setting("GONGKAI_APPLICATION_RATE_LIMIT", "10/3600",
-            "依申请公开在线提交的频率上限：每个 IP 地址在给定秒数内最多提交的件数（件数/秒数）。"),
+            "依申请公开在线提交（网页表单与接口合计）的频率上限：每个 IP 地址在给定秒数内最多提交的件数（件数/秒数）。"),
+    Setting("GONGKAI_TRUSTED_PROXIES", "",
+            "可信反向代理的地址或网段（如 127.0.0.1,10.0.0.0/8），逗号分隔；只有来自这些地址的请求，"
+            "才采信 X-Forwarded-For、X-Real-IP 中的访客地址和 X-Forwarded-Proto（是否 HTTPS）。"
+            "留空则一律以直接连接的地址为准，不信任任何 X-Forwarded-* 请求头。"),
     Setting("GONGKAI_SEARCH_LOG_FLUSH_SECONDS", "10",
             "检索统计先在内存中累积，最多隔这么多秒批量写入数据库（进程退出时也写入）；0 为每次检索立即写入。"),
     Setting("GONGKAI_SMTP_HOST", "", "发信用的 SMTP 服务器；留空则不发邮件（gongkai users import --send-mail 会报错）。"),
@@ -53,9 +57,6 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("GONGKAI_SMTP_PASSWORD", "", "SMTP 登录密码或授权码。"),
     Setting("GONGKAI_SMTP_TLS", "0", "加密连接（1 开启）：端口 465 用 SSL，其他端口用 STARTTLS。"),
     Setting("GONGKAI_MAIL_FROM", "", "发件人地址，例如 公开平台 <xxgk@example.gov.cn>；留空用 GONGKAI_SMTP_USER。"),
-    Setting("GONGKAI_TRUSTED_PROXIES", "",
-            "受信任的反向代理地址（逗号分隔的 IP 或网段，如 127.0.0.1,10.0.0.0/8）；留空表示没有代理，"
-            "不信任任何 X-Forwarded-* 请求头。"),
     Setting("GONGKAI_HSTS_SECONDS", "31536000",
             "GONGKAI_BASE_URL 为 https 时，要求浏览器只用 HTTPS 访问本站的时长（HSTS，秒）；默认一年，0 为不发送。"),
     Setting("GONGKAI_MAX_REQUEST_KB", "1024",

@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-import ipaddress
 from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
+from gongkai.core import clientip
+
 
 def _from_trusted_proxy(request: HttpRequest) -> bool:
-    try:
-        address = ipaddress.ip_address(request.META.get("REMOTE_ADDR", ""))
-    except ValueError:
-        return False
-    return any(address in network for network in settings.GONGKAI_TRUSTED_PROXIES)
+    remote = clientip.parse_ip(request.META.get("REMOTE_ADDR", ""))
+    return remote is not None and clientip.is_trusted(remote, clientip.trusted_networks())
 
 
 class ForwardedProtoMiddleware:

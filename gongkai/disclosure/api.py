@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.http import JsonResponse
 from ninja import Field, Router, Schema, Status
 from pydantic import ConfigDict
 
+from gongkai.core.clientip import client_ip
 from gongkai.disclosure import public, services, throttle
+from gongkai.disclosure.forms import HONEYPOT_MESSAGE
 
 router = Router(tags=["依申请公开"])
 
@@ -27,6 +30,7 @@ class ApplicationIn(Schema):
     description: str | None = Field(None, description="所需政府信息的名称、文号或便于查询的其他特征性描述")
     delivery: str | None = Field(None, description="获取信息的方式：electronic / paper / post")
     agency: str | None = Field(None, description="受理机关的机构代码，见 GET /api/v1/agencies")
+    website: str | None = Field(None, description="留空（与网页表单相同的防机器人字段，填写则不予受理）")
 
 
 class ApplicationCreated(Schema):
@@ -71,19 +75,31 @@ class Message(Schema):
     detail: str
 
 
-@router.post("/applications", response={201: ApplicationCreated, 429: Message}, summary="提交政府信息公开申请")
+def _too_many(detail: str, seconds: int) -> JsonResponse:
+    response = JsonResponse({"detail": detail}, status=429, json_dumps_params={"ensure_ascii": False})
+    response["Retry-After"] = str(seconds)
+    return response
+
+
+@router.post("/applications", response={201: ApplicationCreated, 400: Message, 403: Message, 413: Message,
+                                        415: Message, 429: Message}, summary="提交政府信息公开申请")
 def create_application(request, payload: ApplicationIn):
     """Apply online. The answer carries the tracking code and the access token (shown only once).
 
-    Invalid input: 400 with a Chinese message per field, and nothing is saved. Too many submissions from one
-    address: 429."""
-    ip = throttle.client_ip(request)
+    The body must be JSON (`Content-Type: application/json`, else 415); a browser's `Origin`, when sent, must be
+    this site's (else 403). Invalid input: 400 with a Chinese message per field, and nothing is saved. More than
+    GONGKAI_APPLICATION_RATE_LIMIT accepted submissions from one address (the web form's count too): 429."""
+    if payload.website:
+        # The web form's robot trap, kept for clients built from the form: refuse without saying why.
+        return Status(400, {"detail": HONEYPOT_MESSAGE})
     limit, window = throttle.intake_limit()
-    if not throttle.allowed("intake", ip, limit, window):
-        return Status(429, {"detail": throttle.too_many_message(throttle.retry_after("intake", ip, window))})
-    application, token = services.submit_application(
-        services.ApplicantData.from_mapping(payload.model_dump()))
-    throttle.hit("intake", ip, window)
+    try:
+        # The slot is taken before saving and given back if the service refuses the input.
+        with throttle.slot("intake", client_ip(request), limit, window):
+            application, token = services.submit_application(
+                services.ApplicantData.from_mapping(payload.model_dump()))
+    except throttle.Throttled as exc:
+        return _too_many(throttle.too_many_message(exc.retry_after), exc.retry_after)
     return Status(201, {"tracking_code": application.tracking_code, "access_token": token,
                  "case_no": application.case_no, "received_on": application.received_on,
                  "due_on": application.due_on, "status": application.state})
@@ -93,12 +109,15 @@ def create_application(request, payload: ApplicationIn):
             summary="查询申请办理进度")
 def track_application(request, tracking_code: str, token: str = ""):
     """Status, due date and public timeline of one application; both the code and the token must match."""
-    ip = throttle.client_ip(request)
     limit, window = throttle.TRACKING_FAILURES
-    if not throttle.allowed("tracking", ip, limit, window):
-        return Status(429, {"detail": "查询失败次数过多，请稍后再试。"})
-    application = public.find(tracking_code, token)
+    try:
+        # A failure slot is taken before looking, so parallel guesses cannot all slip under the limit.
+        with throttle.slot("tracking", client_ip(request), limit, window) as failure:
+            application = public.find(tracking_code[:40], token[:40])
+            if application is not None:
+                failure.release()
+    except throttle.Throttled as exc:
+        return _too_many(throttle.TRACKING_MESSAGE, exc.retry_after)
     if application is None:
-        throttle.hit("tracking", ip, window)
         return Status(404, {"detail": public.NOT_FOUND})
     return Status(200, public.status(application))

@@ -10,7 +10,7 @@ from typing import Any
 
 from django import forms
 
-from gongkai.core.forms import CHOICE_ERRORS, ServiceForm, date_field, text_field
+from gongkai.core.forms import CHOICE_ERRORS, ServiceForm, date_field, text_field, today
 from gongkai.core.taxonomy import SUBJECT_CHOICES
 from gongkai.disclosure import rules
 from gongkai.disclosure.models import (
@@ -60,10 +60,25 @@ class ApplicantFields(ServiceForm):
         return {n: self.cleaned_data.get(n) or "" for n in names}
 
 
+# Only robots fill the hidden field; they are refused without being told why.
+HONEYPOT_MESSAGE = "提交未成功，请稍后重试，或致电政府信息公开工作机构。"
+
+
 class ApplicationForm(ApplicantFields):
     """The public application form, with a honeypot field that people never see or fill."""
 
-    website = forms.CharField(label="网址（请勿填写）", required=False)
+    website = forms.CharField(label="网址（请勿填写）", required=False, max_length=200)
+
+
+def receipt_date(label: str, help_text: str):
+    """A date an application reached the agency: not before the 条例 took effect, not after today."""
+    return date_field(label, help_text, earliest=rules.IN_FORCE_SINCE, latest=today,
+                      why="（《政府信息公开条例》施行之日）")
+
+
+def case_date(label: str, help_text: str = "", required: bool = False):
+    """A date in a case's handling: never before the 条例 took effect."""
+    return date_field(label, help_text, required, earliest=rules.IN_FORCE_SINCE, why="（《政府信息公开条例》施行之日）")
 
 
 class RegisterForm(ApplicantFields):
@@ -71,9 +86,9 @@ class RegisterForm(ApplicantFields):
 
     channel = forms.ChoiceField(label="提交方式", choices=[("", "请选择"), *Channel.choices], required=False,
                                 error_messages=CHOICE_ERRORS)
-    handed_in_on = date_field("当面提交日期", "当面提交的，以提交之日为收到申请之日。")
-    signed_for_on = date_field("签收日期", "邮寄的，以本机关签收之日为收到申请之日。")
-    confirmed_on = date_field("确认日期", "平常信函、网上或传真提交的，以双方确认之日为收到申请之日。")
+    handed_in_on = receipt_date("当面提交日期", "当面提交的，以提交之日为收到申请之日。")
+    signed_for_on = receipt_date("签收日期", "邮寄的，以本机关签收之日为收到申请之日。")
+    confirmed_on = receipt_date("确认日期", "平常信函、网上或传真提交的，以双方确认之日为收到申请之日。")
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -103,12 +118,12 @@ class NoteForm(ServiceForm):
 class CorrectionForm(ServiceForm):
     items = text_field("需要补正的事项", rows=3, required=True,
                        help_text="一次性写明全部需要补正的事项（《条例》第三十条）。")
-    requested_on = date_field("告知补正日期", "不填为今天。")
-    due_on = date_field("补正期限", f"不填为告知之日起 {rules.DEFAULT_CORRECTION_WORKDAYS} 个工作日。")
+    requested_on = case_date("告知补正日期", "不填为今天。")
+    due_on = case_date("补正期限", f"不填为告知之日起 {rules.DEFAULT_CORRECTION_WORKDAYS} 个工作日。")
 
 
 class ReceiveCorrectionForm(ServiceForm):
-    corrected_on = date_field("收到补正日期", "不填为今天；答复期限自此日重新起算。")
+    corrected_on = case_date("收到补正日期", "不填为今天；答复期限自此日重新起算。")
     comment = text_field("说明", rows=2, help_text="补正逾期但申请人有正当理由的，请写明理由。")
 
 
@@ -116,7 +131,7 @@ class ConsultationForm(ServiceForm):
     kind = forms.ChoiceField(label="类型", error_messages=CHOICE_ERRORS,
                              choices=[(k, label) for k, label in PauseKind.choices if k != PauseKind.FEE_NOTICE])
     party = text_field("征求意见对象", max_length=200, help_text="第三方、其他机关或法律顾问的名称（仅内部可见）。")
-    started_on = date_field("开始日期", "发出征求意见书之日，不填为今天。")
+    started_on = case_date("开始日期", "发出征求意见书之日，不填为今天。")
     reason = text_field("事由", rows=2, help_text="“其他”情形必须写明事由和法律依据，申请人可以看到。")
 
 
@@ -134,7 +149,7 @@ class PickForm(ServiceForm):
 
 class EndConsultationForm(PickForm):
     pick_label = "征求意见事项"
-    ended_on = date_field("结束日期", "收到意见之日，不填为今天。")
+    ended_on = case_date("结束日期", "收到意见之日，不填为今天。")
     outcome = text_field("结果", rows=2, help_text="例如：第三方同意公开 / 不同意公开并说明理由。")
 
 
@@ -148,7 +163,7 @@ class ExtensionRequestForm(ServiceForm):
 
 
 class ExtensionApprovalForm(ExtensionRequestForm):
-    approved_on = date_field("批准日期", "不填为今天。")
+    approved_on = case_date("批准日期", "不填为今天。")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -160,19 +175,24 @@ class RefuseExtensionForm(ServiceForm):
     comment = text_field("不同意的意见", rows=2, required=True)
 
 
+# A request counted by the page beyond this is a typo; the fee tiers (《收费办法》) end long before it.
+MAX_PAGES = 1_000_000
+
+
 class FeeNoticeForm(ServiceForm):
     basis = forms.ChoiceField(label="计收方式", choices=FeeBasis.choices, widget=forms.RadioSelect,
                               error_messages=CHOICE_ERRORS,
                               help_text="每件申请只能选择一种标准（《收费办法》第三条）。按件计收按本申请人本月向本机关"
                                         "提出的第几件申请自动计算。")
-    pages = forms.IntegerField(label="页数（按量计收）", required=False, min_value=1,
-                               error_messages={"invalid": "请填写整数。", "min_value": "页数至少为 1。"})
-    issued_on = date_field("发出日期", "不填为今天。")
+    pages = forms.IntegerField(label="页数（按量计收）", required=False, min_value=1, max_value=MAX_PAGES,
+                               error_messages={"invalid": "请填写整数。", "min_value": "页数至少为 1。",
+                                               "max_value": f"页数不能超过 {MAX_PAGES}，请核对。"})
+    issued_on = case_date("发出日期", "不填为今天。")
 
 
 class PaymentForm(PickForm):
     pick_label = "收费通知"
-    paid_on = date_field("缴费日期", "不填为今天。")
+    paid_on = case_date("缴费日期", "不填为今天。")
 
 
 class DecisionForm(ServiceForm):
@@ -181,23 +201,23 @@ class DecisionForm(ServiceForm):
     basis = text_field("法律依据", max_length=300, help_text="不填则采用该答复类型的法定依据。")
     reason = text_field("理由与说明", rows=4,
                         help_text="不予公开、部分公开、无法提供等答复必须说明理由；将写入答复书。")
-    decided_on = date_field("答复日期", "不填为今天。")
+    decided_on = case_date("答复日期", "不填为今天。")
     subject = forms.ChoiceField(label="主题分类", required=False, choices=[("", "（可不选）"), *SUBJECT_CHOICES],
                                 help_text="用于统计申请集中的领域。", error_messages=CHOICE_ERRORS)
 
 
 class DeliveryForm(ServiceForm):
-    delivered_on = date_field("送达日期", "不填为今天。")
+    delivered_on = case_date("送达日期", "不填为今天。")
     method = text_field("送达方式", max_length=200, help_text="例如：电子邮件、当面领取、EMS 挂号信（单号）。")
 
 
 class RemedyForm(ServiceForm):
-    filed_on = date_field("申请或起诉日期", required=True)
+    filed_on = case_date("申请或起诉日期", required=True)
     authority = text_field("复议机关或法院", max_length=200)
     reference = text_field("案号", max_length=100)
     outcome = forms.ChoiceField(label="结果", choices=RemedyOutcome.choices, initial=RemedyOutcome.PENDING,
                                 error_messages=CHOICE_ERRORS)
-    concluded_on = date_field("审结日期")
+    concluded_on = case_date("审结日期")
     note = text_field("备注", rows=2)
 
 
@@ -210,7 +230,7 @@ class LitigationForm(RemedyForm):
 class RemedyOutcomeForm(PickForm):
     pick_label = "复议或诉讼"
     outcome = forms.ChoiceField(label="结果", choices=RemedyOutcome.choices, error_messages=CHOICE_ERRORS)
-    concluded_on = date_field("审结日期")
+    concluded_on = case_date("审结日期")
     note = text_field("备注", rows=2)
 
 

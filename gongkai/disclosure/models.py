@@ -276,3 +276,22 @@ class CaseEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.on} {self.message}"
+
+
+class RateWindow(models.Model):
+    """The recent hits of one client address in one rate-limited bucket (intake, tracking failures).
+
+    Kept in the database, not the cache, so a slot is reserved under a row lock in the same transaction that
+    saves the application: parallel requests from every app process queue on it, and a rolled-back
+    submission gives its slot back."""
+
+    bucket = models.CharField(max_length=40)
+    key = models.CharField(max_length=64)
+    hits = models.JSONField(default=list)  # Unix times of the hits still inside the window
+    expires_at = models.FloatField(db_index=True)  # when the newest hit leaves the window
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["bucket", "key"], name="disclosure_rate_window_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.bucket}:{self.key}"

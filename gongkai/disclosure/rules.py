@@ -44,6 +44,10 @@ DUE_SOON_WORKDAYS = 3
 # ---------------------------------------------------------------------------------------------------------------
 # Date of receipt (《条例》第三十一条)
 
+# 《条例》(2007年, 国务院令第492号) 第三十八条：本条例自2008年5月1日起施行。No application under it can have
+# been received earlier, so an earlier date of receipt is a typo (such as 0001-01-01).
+IN_FORCE_SINCE = dt.date(2008, 5, 1)
+
 class Channel(models.TextChoices):
     ONLINE = "online", "互联网（网上申请）"
     IN_PERSON = "in_person", "当面提交"

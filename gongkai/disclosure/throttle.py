@@ -1,32 +1,35 @@
-"""Per-IP sliding-window rate limits kept in the Django cache (intake and tracking look-ups).
+"""Per-address sliding-window rate limits (intake, tracking failures), reserved atomically in the database.
 
-The default cache is a file cache in the data folder, shared by every app process on the host
-(GONGKAI_CACHE=redis shares it across hosts). Behind a local reverse proxy the client is the last X-Forwarded-For hop.
+A slot is taken before the work it guards, under a lock on the address's row and inside the same transaction:
+parallel requests from one address (any number of app processes, SQLite or PostgreSQL) queue on the row, so
+never more than the limit get through; when the guarded work fails (a DomainError, or a tracking look-up that
+succeeds and so is no failure) the slot goes back with the rollback or by `release()`.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from django.conf import settings
-from django.core.cache import cache
-from django.http import HttpRequest
+from django.db import IntegrityError, transaction
 
 from gongkai.conf import env
+from gongkai.core.clientip import client_ip  # noqa: F401  (kept importable here for older callers)
+from gongkai.disclosure.models import RateWindow
 
 TRACKING_FAILURES = (30, 600)  # wrong code or token: at most 30 in 10 minutes per address
+TRACKING_MESSAGE = "查询失败次数过多，请稍后再试。"
+_PRUNE_BATCH = 200
 
-LOOPBACK = {"127.0.0.1", "::1"}
 
+class Throttled(Exception):
+    """The address has used up its slots; `retry_after` seconds until the oldest one frees."""
 
-def client_ip(request: HttpRequest) -> str:
-    """The visitor's address; X-Forwarded-For is trusted only when the request came from a local proxy."""
-    remote = request.META.get("REMOTE_ADDR", "") or "unknown"
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if remote in LOOPBACK and forwarded:
-        # The proxy appends the address it saw last; anything before it is what the client claimed.
-        return forwarded.split(",")[-1].strip() or remote
-    return remote
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(retry_after)
+        self.retry_after = retry_after
 
 
 def intake_limit() -> tuple[int, int]:
@@ -39,30 +42,60 @@ def intake_limit() -> tuple[int, int]:
     return max(count, 1), max(window, 1)
 
 
-def _key(bucket: str, ip: str) -> str:
-    return f"gongkai:throttle:{bucket}:{ip}"
+class Slot:
+    """One reserved hit; `release()` gives it back (inside the reserving transaction)."""
+
+    def __init__(self, row: RateWindow, at: float) -> None:
+        self._row, self._at = row, at
+
+    def release(self) -> None:
+        self._row.hits = [t for t in self._row.hits if t != self._at]
+        self._row.save(update_fields=["hits"])
 
 
-def recent(bucket: str, ip: str, window: int, now: float | None = None) -> list[float]:
-    now = time.time() if now is None else now
-    return [t for t in cache.get(_key(bucket, ip), []) if t > now - window]
+def _locked_row(bucket: str, key: str, now: float) -> RateWindow:
+    rows = RateWindow.objects.select_for_update()
+    row = rows.filter(bucket=bucket, key=key).first()
+    if row is not None:
+        return row
+    try:
+        with transaction.atomic():
+            return RateWindow.objects.create(bucket=bucket, key=key, hits=[], expires_at=now)
+    except IntegrityError:
+        # Another request created the row first: wait for its lock like everyone else.
+        return rows.get(bucket=bucket, key=key)
 
 
-def allowed(bucket: str, ip: str, limit: int, window: int) -> bool:
-    """Whether another hit is allowed now (without recording it)."""
-    return len(recent(bucket, ip, window)) < limit
+def _prune(now: float, keep: int) -> None:
+    # Rows of addresses gone quiet; ones locked by a request in flight are skipped, never waited for.
+    stale = list(RateWindow.objects.select_for_update(skip_locked=True).filter(expires_at__lt=now)
+                 .exclude(pk=keep).values_list("pk", flat=True)[:_PRUNE_BATCH])
+    if stale:
+        RateWindow.objects.filter(pk__in=stale).delete()
 
 
-def hit(bucket: str, ip: str, window: int) -> None:
-    """Record one hit in the window."""
+@contextmanager
+def slot(bucket: str, key: str, limit: int, window: int) -> Iterator[Slot]:
+    """Reserve one of `limit` hits per `window` seconds for `key`, or raise Throttled; the body runs in the
+    same transaction, so an exception in it returns the slot."""
+    with transaction.atomic():
+        now = time.time()
+        row = _locked_row(bucket, key, now)
+        hits = sorted(t for t in row.hits if t > now - window)
+        if len(hits) >= limit:
+            raise Throttled(max(int(hits[0] + window - now) + 1, 1))
+        row.hits = [*hits, now]
+        row.expires_at = now + window
+        row.save(update_fields=["hits", "expires_at"])
+        _prune(now, row.pk)
+        yield Slot(row, now)
+
+
+def used(bucket: str, key: str, window: int) -> int:
+    """How many hits of `key` are inside the window now (for tests and the operator)."""
+    row = RateWindow.objects.filter(bucket=bucket, key=key).first()
     now = time.time()
-    cache.set(_key(bucket, ip), [*recent(bucket, ip, window, now), now], timeout=window)
-
-
-def retry_after(bucket: str, ip: str, window: int) -> int:
-    """Seconds until the oldest hit in the window expires."""
-    hits = recent(bucket, ip, window)
-    return max(int(min(hits) + window - time.time()) + 1, 1) if hits else 0
+    return sum(1 for t in (row.hits if row else []) if t > now - window)
 
 
 def too_many_message(seconds: int) -> str:

@@ -11,9 +11,10 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from gongkai.core.clientip import client_ip
 from gongkai.core.errors import DomainError
 from gongkai.disclosure import public, rules, services, throttle
-from gongkai.disclosure.forms import ApplicationForm
+from gongkai.disclosure.forms import HONEYPOT_MESSAGE, ApplicationForm
 from gongkai.disclosure.models import Application
 from gongkai.disclosure.states import ANSWERED_STATES
 
@@ -36,25 +37,25 @@ def apply(request: HttpRequest) -> HttpResponse:
     """The guide to applying and the application form; a valid submission goes to the receipt page."""
     if request.method != "POST":
         return render(request, "disclosure/guide.html", {"form": ApplicationForm(), **_guide_context()})
-    ip = throttle.client_ip(request)
-    limit, window = throttle.intake_limit()
     form = ApplicationForm(request.POST)
-    if not throttle.allowed("intake", ip, limit, window):
-        form.is_valid()
-        form.add_error(None, throttle.too_many_message(throttle.retry_after("intake", ip, window)))
-        return render(request, "disclosure/guide.html", {"form": form, **_guide_context()}, status=429)
     if form.is_valid():
         if form.cleaned_data.get("website"):
-            # Only robots fill the hidden field: refuse without saying why.
-            form.add_error(None, "提交未成功，请稍后重试，或致电政府信息公开工作机构。")
+            form.add_error(None, HONEYPOT_MESSAGE)
         else:
+            limit, window = throttle.intake_limit()
             try:
-                application, token = services.submit_application(
-                    services.ApplicantData(**form.applicant_values()))
+                # The slot is reserved before saving, in the same transaction: a refused submission gives it back.
+                with throttle.slot("intake", client_ip(request), limit, window):
+                    application, token = services.submit_application(
+                        services.ApplicantData(**form.applicant_values()))
+            except throttle.Throttled as exc:
+                form.add_error(None, throttle.too_many_message(exc.retry_after))
+                response = render(request, "disclosure/guide.html", {"form": form, **_guide_context()}, status=429)
+                response["Retry-After"] = str(exc.retry_after)
+                return response
             except DomainError as exc:
                 form.apply_domain_error(exc)
             else:
-                throttle.hit("intake", ip, window)
                 request.session[SESSION_RECEIPT] = {"id": application.pk, "token": token}
                 _remember(request, application)
                 return redirect("ysq-submitted")
@@ -85,17 +86,20 @@ def track(request: HttpRequest) -> HttpResponse:
     """Enter the tracking code and access token; see the status and the public timeline."""
     context: dict = {"code": "", "error": ""}
     if request.method == "POST":
-        ip = throttle.client_ip(request)
         limit, window = throttle.TRACKING_FAILURES
         code = request.POST.get("code", "").strip()[:40]
         token = request.POST.get("token", "").strip()[:40]
         context["code"] = code
-        if not throttle.allowed("tracking", ip, limit, window):
-            context["error"] = "查询失败次数过多，请稍后再试。"
+        try:
+            # A failure slot is taken before looking and given back when the look-up succeeds.
+            with throttle.slot("tracking", client_ip(request), limit, window) as failure:
+                application = public.find(code, token)
+                if application is not None:
+                    failure.release()
+        except throttle.Throttled:
+            context["error"] = throttle.TRACKING_MESSAGE
             return render(request, "disclosure/track.html", context, status=429)
-        application = public.find(code, token)
         if application is None:
-            throttle.hit("tracking", ip, window)
             context["error"] = public.NOT_FOUND
             return render(request, "disclosure/track.html", context, status=404)
         _remember(request, application)

@@ -21,7 +21,7 @@ from gongkai.orgs.models import Agency
 from gongkai.orgs.permissions import agencies_for
 from gongkai.orgs.roles import Role
 from gongkai.publishing.extract import ALLOWED_TYPES, check_file
-from gongkai.publishing.models import Attachment, Document, DocumentKind, InterpretationFormat, Revision
+from gongkai.publishing.models import Attachment, Document, DocumentKind, InterpretationFormat, Revision, Tag
 from gongkai.publishing.rules import (
     PROACTIVE_DISCLOSURE_WORKDAYS,
     DisclosureMode,
@@ -43,6 +43,10 @@ RELATION_WORDS = {
 
 
 LIFECYCLE_FIELDS = ("validity", "effective_on", "expires_on", "repealed_on")
+
+
+MAX_BODY = 1_000_000  # characters of a body or of the Q&A: far beyond any policy, far below the upload limit
+MAX_TAGS = 30
 
 
 class MultipleFileInput(forms.FileInput):
@@ -140,18 +144,20 @@ class DocumentForm(ServiceForm):
                                            error_messages=CHOICE_ERRORS)
     withholding_reason = forms.CharField(label="不予主动公开的理由", required=False,
                                          widget=forms.Textarea(attrs={"rows": 3}))
-    body = forms.CharField(label="正文", widget=forms.Textarea(attrs={"rows": 14}),
+    body = forms.CharField(label="正文", widget=forms.Textarea(attrs={"rows": 14}), max_length=MAX_BODY,
                            help_text="可使用 HTML（段落、标题、列表、表格、链接）；保存时会清除不安全的标记。",
-                           error_messages={"required": "请填写正文。"})
+                           error_messages={"required": "请填写正文。",
+                                           "max_length": f"正文不能超过 {MAX_BODY} 个字，请拆分或改为附件。"})
     tags = forms.CharField(label="政策标签", required=False, help_text="多个标签用逗号或顿号分隔。")
     needs_interpretation = forms.BooleanField(label="需要政策解读", required=False,
                                               help_text="勾选后，发布时若没有解读会在工作台提醒。")
     interpretation_format = forms.ChoiceField(label="解读形式", required=False,
                                               choices=[("", "（政策文件不填）"), *InterpretationFormat.choices],
                                               error_messages=CHOICE_ERRORS)
-    video_url = forms.URLField(label="视频链接", required=False, assume_scheme="https",
-                               error_messages={"invalid": "请输入有效的网址，例如 https://example.gov.cn/v.mp4。"})
-    qa = forms.CharField(label="问答", required=False, widget=forms.Textarea(attrs={"rows": 6}),
+    video_url = forms.URLField(label="视频链接", required=False, assume_scheme="https", max_length=200,
+                               error_messages={"invalid": "请输入有效的网址，例如 https://example.gov.cn/v.mp4。",
+                                               "max_length": "视频链接不能超过 200 个字符。"})
+    qa = forms.CharField(label="问答", required=False, widget=forms.Textarea(attrs={"rows": 6}), max_length=MAX_BODY,
                          help_text="每组两行：“问：……”一行、“答：……”一行；回答可以换行续写。")
     relations = forms.CharField(label="关联文件", required=False, widget=forms.Textarea(attrs={"rows": 3}),
                                 help_text="每行一条：关系（修改、废止、解读）加空格，再加目标文件的索引号或编号。"
@@ -222,6 +228,18 @@ class DocumentForm(ServiceForm):
         if problems:
             raise forms.ValidationError(problems)
         return files
+
+    def clean_tags(self) -> str:
+        """Each tag fits its column (Tag.name); a line of hundreds of tags is a paste gone wrong."""
+        text = self.cleaned_data.get("tags", "")
+        tags = split_tags(text)
+        longest = Tag._meta.get_field("name").max_length
+        too_long = [t for t in tags if len(t) > longest]
+        if too_long:
+            raise forms.ValidationError(f"每个标签不能超过 {longest} 个字：“{too_long[0][:20]}…”过长。")
+        if len(tags) > MAX_TAGS:
+            raise forms.ValidationError(f"政策标签最多 {MAX_TAGS} 个。")
+        return text
 
     def clean_qa(self) -> list[dict[str, str]]:
         return parse_qa(self.cleaned_data.get("qa", ""))

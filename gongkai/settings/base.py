@@ -36,6 +36,8 @@ GONGKAI_SITE_NAME = env("GONGKAI_SITE_NAME")
 GONGKAI_TIMELINESS_WARN_DAYS = int(env("GONGKAI_TIMELINESS_WARN_DAYS"))
 GONGKAI_SEARCH_BACKEND = env("GONGKAI_SEARCH_BACKEND")
 GONGKAI_SEARCH_LOG_FLUSH_SECONDS = float(env("GONGKAI_SEARCH_LOG_FLUSH_SECONDS"))
+# The reverse proxies whose forwarded headers are believed, as networks (gongkai.core.clientip reads them).
+GONGKAI_TRUSTED_PROXIES = trusted_proxies()
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -139,6 +141,9 @@ STATIC_ROOT.mkdir(exist_ok=True)
 MEDIA_ROOT = DATA_DIR / "media"
 # Attachments are never served as plain media: a view checks the visibility rule first.
 MEDIA_URL = "/_media-not-public/"
+# Large uploads go to a temporary file whose name no long "extension" can break (see gongkai/core/uploads.py).
+FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.MemoryFileUploadHandler",
+                        "gongkai.core.uploads.TemporaryFileUploadHandler"]
 GONGKAI_MAX_UPLOAD_BYTES = int(env("GONGKAI_MAX_UPLOAD_MB")) * 1024 * 1024
 # Every request body is bounded before it is read (gongkai.core.middleware.RequestSizeMiddleware): this
 # much for everything, except the staff views marked as taking attachments (several files per form).
@@ -156,7 +161,6 @@ GONGKAI_EXTRACT_SECONDS = float(env("GONGKAI_EXTRACT_SECONDS"))
 
 # HTTPS and the headers every response carries. Behind a reverse proxy, the proxy's X-Forwarded-Proto tells
 # whether the visitor used HTTPS; it is believed only when the proxy is named (GONGKAI_TRUSTED_PROXIES).
-GONGKAI_TRUSTED_PROXIES = trusted_proxies()
 if GONGKAI_TRUSTED_PROXIES:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 GONGKAI_HTTPS = GONGKAI_BASE_URL.startswith("https://")

@@ -19,3 +19,8 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# The test database is a file like the real one, not SQLite's shared in-memory database: there, a second
+# connection gets "table is locked" at once instead of waiting, so parallel-request tests (rate limits, locks)
+# could not see the behaviour several app processes see in production.
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}  # noqa: F405

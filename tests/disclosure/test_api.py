@@ -78,7 +78,8 @@ def test_invalid_input_gets_400_with_chinese_messages_per_field(client, agency, 
 @pytest.mark.parametrize("raw", ["{not json", "[]", '{"name": ["a"]}', ""])
 def test_malformed_bodies_never_500(client, agency, raw):
     response = client.post("/api/v1/applications", data=raw, content_type="application/json")
-    assert response.status_code in (400, 422)
+    # An empty body arrives without a content type at all: 415.
+    assert response.status_code in ((400, 422) if raw else (415,))
     assert Application.objects.count() == 0
 
 
@@ -123,10 +124,30 @@ def test_intake_is_rate_limited_per_address(client, agency):
     blocked = post(client, payload(agency))
     assert blocked.status_code == 429
     assert "提交过于频繁" in blocked.json()["detail"]
+    assert blocked["Retry-After"].isdigit()
     assert Application.objects.count() == 3
-    # Behind a local proxy the forwarded address counts, not the proxy's.
-    proxied = post(client, payload(agency), REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="1.2.3.4, 10.1.1.1")
-    assert proxied.status_code == 201
+    # A forged X-Forwarded-For from an address not configured as a proxy buys no new slots.
+    spoofed = post(client, payload(agency), REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="1.2.3.4")
+    assert spoofed.status_code == 429
+
+
+@override_settings(GONGKAI_APPLICATION_RATE_LIMIT="2/600", GONGKAI_TRUSTED_PROXIES="127.0.0.1")
+def test_behind_a_trusted_proxy_the_forwarded_client_is_limited(client, agency):
+    for _ in range(2):
+        assert post(client, payload(agency), HTTP_X_FORWARDED_FOR="1.2.3.4").status_code == 201
+    assert post(client, payload(agency), HTTP_X_FORWARDED_FOR="1.2.3.4").status_code == 429
+    # The client cannot escape by prepending addresses: the proxy's own entry is the rightmost.
+    assert post(client, payload(agency), HTTP_X_FORWARDED_FOR="9.9.9.9, 1.2.3.4").status_code == 429
+    assert post(client, payload(agency), HTTP_X_FORWARDED_FOR="5.6.7.8").status_code == 201
+
+
+@override_settings(GONGKAI_APPLICATION_RATE_LIMIT="2/600")
+def test_refused_input_gives_its_slot_back(client, agency):
+    for _ in range(5):
+        assert post(client, payload(agency, description="x")).status_code == 400
+    assert post(client, payload(agency)).status_code == 201
+    assert post(client, payload(agency)).status_code == 201
+    assert post(client, payload(agency)).status_code == 429
 
 
 def test_tracking_failures_are_rate_limited(client, agency):
@@ -134,6 +155,37 @@ def test_tracking_failures_are_rate_limited(client, agency):
     for _ in range(30):
         assert client.get(f"/api/v1/applications/{application.tracking_code}?token=WRONG").status_code == 404
     assert client.get(f"/api/v1/applications/{application.tracking_code}?token={token}").status_code == 429
+
+
+@pytest.mark.parametrize(("body", "content_type"), [
+    ('{"name": "李四"}', "text/plain"),
+    ("name=%E6%9D%8E%E5%9B%9B&agency=X", "application/x-www-form-urlencoded"),
+    ("--b\r\nContent-Disposition: form-data; name=\"name\"\r\n\r\n李四\r\n--b--\r\n", "multipart/form-data; boundary=b"),
+])
+def test_only_json_bodies_are_accepted(client, agency, body, content_type):
+    # What a cross-site form or a "simple" fetch can send without a preflight: refused before parsing.
+    response = client.generic("POST", "/api/v1/applications", body.encode(), content_type=content_type)
+    assert response.status_code == 415
+    assert "JSON" in response.json()["detail"] and "请求内容" in response.json()["detail"]
+    assert Application.objects.count() == 0
+
+
+def test_a_foreign_origin_is_refused_and_the_own_origin_accepted(client, agency, settings):
+    foreign = post(client, payload(agency), HTTP_ORIGIN="https://evil.example.com")
+    assert foreign.status_code == 403 and "其他网站" in foreign.json()["detail"]
+    assert post(client, payload(agency), HTTP_ORIGIN="null").status_code == 403
+    assert Application.objects.count() == 0
+    own = post(client, payload(agency), HTTP_ORIGIN="http://127.0.0.1:8000")
+    assert own.status_code == 201
+    assert post(client, payload(agency)).status_code == 201  # no Origin: a program, not a browser
+
+
+def test_the_api_has_the_forms_honeypot_and_size_limit(client, agency):
+    trapped = post(client, payload(agency, website="http://spam.example.com"))
+    assert trapped.status_code == 400 and "提交未成功" in trapped.json()["detail"]
+    huge = post(client, payload(agency, description="申" * 40000))
+    assert huge.status_code == 413 and "过大" in huge.json()["detail"]
+    assert Application.objects.count() == 0
 
 
 def test_openapi_documents_the_endpoints(client, db):

@@ -272,3 +272,37 @@ def test_the_head_sees_extensions_to_approve_and_cannot_approve_their_own(client
     response = client.post(reverse("staff-application-action", args=[own.pk, "approve_extension"]),
                            {"approve_extension-days": "10"}, follow=True)
     assert any("延期须由他人批准" in str(m) for m in response.context["messages"])
+
+
+@pytest.mark.parametrize(("day", "message"), [
+    ("0001-01-01", "签收日期不能早于2008年5月1日"), ("2008-04-30", "签收日期不能早于2008年5月1日"),
+    ("2999-12-31", "签收日期不能晚于今天"), ("99999-01-01", "请输入有效的日期"),
+])
+def test_a_letter_received_on_an_impossible_date_is_refused_at_the_field(officer_client, agency, day, message):
+    response = officer_client.post(reverse("staff-application-new"), {
+        **form_data(agency), "channel": "post", "signed_for_on": day})
+    assert response.status_code == 400
+    errors = response.context["form"].errors
+    assert set(errors) == {"signed_for_on"} and message in errors["signed_for_on"][0]
+    assert Application.objects.count() == 0
+
+
+def test_case_action_dates_and_numbers_are_bounded(officer_client, agency):
+    application, _ = make_application(agency, received_on=D("2026-03-02"))
+    url = reverse("staff-application-action", args=[application.pk, "request_correction"])
+    response = officer_client.post(url, {"request_correction-items": "请写明年份。",
+                                         "request_correction-requested_on": "0001-01-01"})
+    assert response.status_code == 400
+    form = dict((a.name, fm) for a, fm in response.context["actions"])["request_correction"]
+    assert "不能早于2008年5月1日" in form.errors["requested_on"][0]
+    fee = reverse("staff-application-action", args=[application.pk, "issue_fee_notice"])
+    response = officer_client.post(fee, {"issue_fee_notice-basis": "per_page",
+                                         "issue_fee_notice-pages": "99999999999999999999"})
+    assert response.status_code == 400
+    form = dict((a.name, fm) for a, fm in response.context["actions"])["issue_fee_notice"]
+    assert "页数不能超过" in form.errors["pages"][0]
+    note = reverse("staff-application-action", args=[application.pk, "note"])
+    response = officer_client.post(note, {"note-note": "长" * 2001})
+    assert response.status_code == 400
+    application.refresh_from_db()
+    assert application.state == State.RECEIVED

@@ -505,3 +505,40 @@ def test_drafter_cannot_change_validity(client, team, published):
     assert "发布人" in messages_of(response)[0]
     published.refresh_from_db()
     assert published.validity == "valid"
+
+
+# --- out-of-range input: a Chinese message at the field, never a 500 --------------------------------------------
+
+@pytest.mark.parametrize(("field", "value", "message"), [
+    ("issuing_agencies", ["99999999999999999999"], "所选发文机关不存在。"),
+    ("issuing_agencies", ["-5"], "所选发文机关不存在。"),
+    ("agency", "99999999999999999999", "您不能在该机关起草信息。"),
+    ("signed_on", "0001-01-01", "成文日期不能早于1949年10月1日"),
+    ("effective_on", "2101-01-01", "施行日期不能晚于2100年12月31日"),
+    ("tags", "专" * 41, "每个标签不能超过 40 个字"),
+    ("tags", "、".join(f"标签{n}" for n in range(31)), "政策标签最多 30 个"),
+    ("withholding_reason", "理" * 20001, "不予主动公开的理由不能超过 20000 个字"),
+    ("video_url", "https://example.gov.cn/" + "v" * 200, "视频链接不能超过 200 个字符"),
+])
+def test_out_of_range_values_are_field_errors(drafter_client, agency, field, value, message):
+    response = drafter_client.post(reverse("staff-document-new"), {**form_data(agency), field: value})
+    assert response.status_code == 400
+    errors = response.context["form"].errors
+    assert message in errors[field][0], errors
+    assert not Document.objects.exists()
+
+
+def test_a_long_file_name_gets_the_file_kind_error_not_a_500(drafter_client, agency):
+    # Above FILE_UPLOAD_MAX_MEMORY_SIZE the upload goes to a temporary file named after its "extension".
+    big = minimal_pdf("测试") + b"0" * (settings.FILE_UPLOAD_MAX_MEMORY_SIZE + 1)
+    response = drafter_client.post(reverse("staff-document-new"), form_data(agency, attachments=[
+        SimpleUploadedFile("预算说明." + "长" * 120, big)]))
+    assert response.status_code == 400
+    assert response.context["form"].errors["attachments"] == [
+        "附件只能是 PDF、DOCX、XLSX 或图片（PNG、JPG、GIF、WEBP）。"]
+    # A long name with a real extension is kept, shortened, with its extension.
+    response = drafter_client.post(reverse("staff-document-new"), form_data(agency, attachments=[
+        SimpleUploadedFile("关于" + "长" * 300 + ".pdf", big)]))
+    assert response.status_code == 302
+    name = Attachment.objects.get().name
+    assert name.endswith(".pdf") and len(name) <= Attachment._meta.get_field("name").max_length

@@ -89,7 +89,9 @@ def validate_applicant(data: ApplicantData) -> Agency:
         err("phone", "请填写联系电话。")
     elif not re.fullmatch(r"\+?[0-9][0-9\- ()]{5,19}", data.phone):
         err("phone", "联系电话只能包含数字、空格、括号和连字符，长度 6 至 20 位。")
-    if data.email:
+    if len(data.email) > 254:
+        err("email", "电子邮箱不能超过 254 个字符。")
+    elif data.email:
         try:
             validate_email(data.email)
         except ValidationError:
@@ -169,6 +171,11 @@ def submit_application(data: ApplicantData, *, received_on: dt.date | None = Non
                      external_id=external_id, how="网上提交申请，平台即时确认收到（《条例》第三十一条第（三）项）")
 
 
+# Which date the staff form asks for, by channel: errors about the date of receipt land beside it.
+_RECEIPT_FIELD = {Channel.IN_PERSON: "handed_in_on", Channel.POST: "signed_for_on",
+                  Channel.POST_UNSIGNED: "confirmed_on", Channel.ONLINE: "confirmed_on", Channel.FAX: "confirmed_on"}
+
+
 @transaction.atomic
 def register_application(actor, data: ApplicantData, *, channel: str, handed_in_on: dt.date | None = None,
                          signed_for_on: dt.date | None = None, confirmed_on: dt.date | None = None
@@ -187,7 +194,10 @@ def register_application(actor, data: ApplicantData, *, channel: str, handed_in_
     except DomainError as exc:
         errors.update(exc.errors)
     if received_on and received_on > today():
-        errors.setdefault("received_on", []).append("收到申请的日期不能晚于今天。")
+        errors.setdefault(_RECEIPT_FIELD[channel], []).append("收到申请的日期不能晚于今天。")
+    elif received_on and received_on < rules.IN_FORCE_SINCE:
+        errors.setdefault(_RECEIPT_FIELD[channel], []).append(
+            "收到申请的日期不能早于2008年5月1日（《政府信息公开条例》施行之日），请核对。")
     if errors:
         raise DomainError(next(iter(errors.values()))[0], errors=errors)
     return _register(actor, data, agency, channel=channel, received_on=received_on,

@@ -60,3 +60,25 @@ def test_staff_register_paper_applications_by_the_receipt_rules(agency, staff):
     with pytest.raises(PermissionDenied):
         services.register_application(outsider, applicant(agency), channel="in_person",
                                       handed_in_on=D("2026-04-28"))
+
+
+@pytest.mark.parametrize(("channel", "dates", "field", "message"), [
+    ("post", {"signed_for_on": D("0001-01-01")}, "signed_for_on", "不能早于2008年5月1日"),
+    ("in_person", {"handed_in_on": D("2008-04-30")}, "handed_in_on", "不能早于2008年5月1日"),
+    ("fax", {"confirmed_on": D("2999-01-01")}, "confirmed_on", "不能晚于今天"),
+])
+def test_a_date_of_receipt_outside_the_regulations_life_is_refused_at_its_field(agency, staff, channel, dates,
+                                                                                 field, message):
+    with pytest.raises(DomainError) as exc:
+        services.register_application(staff["officer"], applicant(agency), channel=channel, **dates)
+    assert set(exc.value.errors) == {field} and message in exc.value.errors[field][0]
+    assert Application.objects.count() == 0
+    first, _ = services.register_application(staff["officer"], applicant(agency), channel="in_person",
+                                             handed_in_on=D("2008-05-01"))
+    assert first.received_on == D("2008-05-01")
+
+
+def test_an_overlong_email_is_a_field_error(agency):
+    with pytest.raises(DomainError) as exc:
+        services.submit_application(applicant(agency, email="a" * 250 + "@example.com"))
+    assert set(exc.value.errors) == {"email"} and "254" in exc.value.errors["email"][0]

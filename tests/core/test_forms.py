@@ -1,0 +1,54 @@
+"""The shared form helpers bound every field: ids, integers, dates and text out of range are field errors."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django import forms
+
+from gongkai.core.forms import MAX_BOX, MAX_LINE, ServiceForm, date_field, parse_number, text_field, today
+from gongkai.orgs.models import Agency
+
+
+class Sample(ServiceForm):
+    agencies = forms.ModelMultipleChoiceField(label="机关", queryset=Agency.objects.all(), required=False)
+    agency = forms.ModelChoiceField(label="主办机关", queryset=Agency.objects.all(), required=False)
+    count = forms.IntegerField(label="份数", required=False)
+    day = date_field("日期")
+    happened = date_field("发生日期", latest=today)
+    line = text_field("名称")
+    box = text_field("说明", rows=3)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("field", "value", "message"), [
+    ("agencies", ["99999999999999999999"], "请从列表中选择有效的选项。"),
+    ("agencies", ["1", "abc"], "请从列表中选择有效的选项。"),
+    ("agency", "99999999999999999999", "有效的选项"),  # Django's own message, in Chinese
+    ("count", "99999999999999999999", "份数太大了"),
+    ("count", "-99999999999999999999", "份数太小了"),
+    ("day", "0001-01-01", "日期不能早于1949年10月1日"),
+    ("day", "9999-12-31", "日期不能晚于2100年12月31日"),
+    ("happened", (dt.date.today() + dt.timedelta(days=3)).isoformat(), "发生日期不能晚于今天"),
+    ("line", "长" * (MAX_LINE + 1), f"名称不能超过 {MAX_LINE} 个字"),
+    ("box", "长" * (MAX_BOX + 1), f"说明不能超过 {MAX_BOX} 个字"),
+])
+def test_values_out_of_range_are_chinese_field_errors(agency, field, value, message):
+    form = Sample({field: value})
+    assert not form.is_valid()
+    assert set(form.errors) == {field}
+    assert message in form.errors[field][0]
+
+
+@pytest.mark.django_db
+def test_values_in_range_pass(agency):
+    form = Sample({"agencies": [str(agency.pk)], "agency": str(agency.pk), "count": "12", "day": "1949-10-01",
+                   "happened": today().isoformat(), "line": "长" * MAX_LINE, "box": "长" * MAX_BOX})
+    assert form.is_valid(), form.errors
+    assert list(form.cleaned_data["agencies"]) == [agency]
+
+
+def test_parse_number_refuses_what_no_column_holds():
+    assert parse_number("9223372036854775807") is None  # more than 15 digits: never an id or page typed
+    assert parse_number("12") == 12 and parse_number("-1") is None and parse_number("²") is None
