@@ -52,6 +52,16 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("GONGKAI_SMTP_PASSWORD", "", "SMTP 登录密码或授权码。"),
     Setting("GONGKAI_SMTP_TLS", "0", "加密连接（1 开启）：端口 465 用 SSL，其他端口用 STARTTLS。"),
     Setting("GONGKAI_MAIL_FROM", "", "发件人地址，例如 公开平台 <xxgk@example.gov.cn>；留空用 GONGKAI_SMTP_USER。"),
+    Setting("GONGKAI_LOGIN_MAX_FAILURES", "10",
+            "同一用户名连续登录失败多少次后锁定（工作台和 /admin/ 合计）；锁定期间即使密码正确也不能登录。"),
+    Setting("GONGKAI_LOGIN_LOCK_MINUTES", "30",
+            "锁定时长（分钟）；0 表示一直锁定，直到管理员用 gongkai users unlock 解锁。"),
+    Setting("GONGKAI_LOGIN_BACKOFF_AFTER", "3",
+            "同一用户名连续失败多少次后开始限速：此后每失败一次须等待一段时间才能再试，等待时间逐次加倍。"),
+    Setting("GONGKAI_LOGIN_BACKOFF_SECONDS", "30", "限速时第一次等待的秒数（其后逐次加倍，不超过锁定时长）。"),
+    Setting("GONGKAI_LOGIN_ADDRESS_FAILURES", "30",
+            "同一客户端地址（不论用哪个用户名）连续失败多少次后开始限速（同样逐次加倍，最长一小时）；"
+            "多人共用一个出口地址的单位可调高。"),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -64,6 +74,18 @@ def env(name: str) -> str:
 
 def env_bool(name: str) -> bool:
     return env(name).strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_int(name: str, minimum: int = 0) -> int:
+    """A whole-number setting; raise ImproperlyConfigured (in Chinese) unless it is one and at least `minimum`."""
+    raw = env(name).strip()
+    try:
+        value = int(raw)
+    except ValueError:
+        value = None
+    if value is None or value < minimum:
+        raise ImproperlyConfigured(f"{name} 应为不小于 {minimum} 的整数（现为 {raw or '空'}）。")
+    return value
 
 
 # Always allowed, so a health check or an operator on the host itself reaches the site.

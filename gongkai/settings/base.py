@@ -7,7 +7,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from gongkai.conf import allowed_hosts, base_origin, base_url, env, env_bool
+from gongkai.conf import allowed_hosts, base_origin, base_url, env, env_bool, env_int
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(env("GONGKAI_DATA_DIR")).expanduser().resolve()
@@ -135,6 +135,13 @@ GONGKAI_EXTRACT_SECONDS = float(env("GONGKAI_EXTRACT_SECONDS"))
 
 LOGIN_URL = "/staff/login/"
 LOGIN_REDIRECT_URL = "/staff/"
+
+# Failed logins (gongkai/orgs/logins.py): a growing wait per user name and per client address, then a lock.
+GONGKAI_LOGIN_MAX_FAILURES = env_int("GONGKAI_LOGIN_MAX_FAILURES", 1)
+GONGKAI_LOGIN_LOCK_MINUTES = env_int("GONGKAI_LOGIN_LOCK_MINUTES")
+GONGKAI_LOGIN_BACKOFF_AFTER = env_int("GONGKAI_LOGIN_BACKOFF_AFTER")
+GONGKAI_LOGIN_BACKOFF_SECONDS = env_int("GONGKAI_LOGIN_BACKOFF_SECONDS")
+GONGKAI_LOGIN_ADDRESS_FAILURES = env_int("GONGKAI_LOGIN_ADDRESS_FAILURES", 1)
 
 # Outgoing mail (initial passwords from `gongkai users import --send-mail`). No host means mail is off: the
 # dummy backend drops messages, and the commands that must send refuse to run rather than lose a password.
