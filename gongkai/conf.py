@@ -62,6 +62,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("GONGKAI_LOGIN_ADDRESS_FAILURES", "30",
             "同一客户端地址（不论用哪个用户名）连续失败多少次后开始限速（同样逐次加倍，最长一小时）；"
             "多人共用一个出口地址的单位可调高。"),
+    Setting("GONGKAI_STAFF_IDLE_MINUTES", "30", "工作人员多少分钟没有操作即自动退出登录，须重新登录。"),
+    Setting("GONGKAI_SESSION_MAX_HOURS", "12",
+            "登录会话的最长时限（小时），到时无论是否在操作都须重新登录；关闭浏览器即退出登录。"),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

@@ -64,6 +64,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "gongkai.staff.middleware.SessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -142,6 +143,17 @@ GONGKAI_LOGIN_LOCK_MINUTES = env_int("GONGKAI_LOGIN_LOCK_MINUTES")
 GONGKAI_LOGIN_BACKOFF_AFTER = env_int("GONGKAI_LOGIN_BACKOFF_AFTER")
 GONGKAI_LOGIN_BACKOFF_SECONDS = env_int("GONGKAI_LOGIN_BACKOFF_SECONDS")
 GONGKAI_LOGIN_ADDRESS_FAILURES = env_int("GONGKAI_LOGIN_ADDRESS_FAILURES", 1)
+
+# Sessions (gongkai/staff/middleware.py): signed-in users are signed out after this idle time or this total
+# time, and every session cookie dies with the browser.
+GONGKAI_STAFF_IDLE_MINUTES = env_int("GONGKAI_STAFF_IDLE_MINUTES", 1)
+GONGKAI_SESSION_MAX_HOURS = env_int("GONGKAI_SESSION_MAX_HOURS", 1)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# Also the server-side expiry of a session row, so a stolen cookie is dead after the cap as well.
+SESSION_COOKIE_AGE = GONGKAI_SESSION_MAX_HOURS * 3600
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = GONGKAI_BASE_URL.startswith("https://")
 
 # Outgoing mail (initial passwords from `gongkai users import --send-mail`). No host means mail is off: the
 # dummy backend drops messages, and the commands that must send refuse to run rather than lose a password.
