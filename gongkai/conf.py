@@ -65,6 +65,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("GONGKAI_STAFF_IDLE_MINUTES", "30", "工作人员多少分钟没有操作即自动退出登录，须重新登录。"),
     Setting("GONGKAI_SESSION_MAX_HOURS", "12",
             "登录会话的最长时限（小时），到时无论是否在操作都须重新登录；关闭浏览器即退出登录。"),
+    Setting("GONGKAI_PASSWORD_MIN_LENGTH", "12",
+            "密码最短长度（字符数）；密码还须包含大写字母、小写字母、数字、符号中的至少三类。"),
+    Setting("GONGKAI_PASSWORD_HISTORY", "5", "修改密码时不能与最近多少次用过的密码（含当前密码）相同；0 不限制。"),
+    Setting("GONGKAI_PASSWORD_MAX_AGE_DAYS", "90", "密码有效期（天）：超过后登录时须先修改密码才能继续使用；0 为永不过期。"),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

@@ -65,6 +65,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "gongkai.staff.middleware.SessionTimeoutMiddleware",
+    "gongkai.staff.middleware.PasswordExpiryMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -110,9 +111,17 @@ def _database() -> dict:
 DATABASES = {"default": _database()}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Password policy for 等保 level 3 (gongkai/orgs/passwords.py): length, three character classes, no reuse of
+# the last GONGKAI_PASSWORD_HISTORY, a change forced after GONGKAI_PASSWORD_MAX_AGE_DAYS.
+GONGKAI_PASSWORD_MIN_LENGTH = env_int("GONGKAI_PASSWORD_MIN_LENGTH", 8)
+GONGKAI_PASSWORD_HISTORY = env_int("GONGKAI_PASSWORD_HISTORY")
+GONGKAI_PASSWORD_MAX_AGE_DAYS = env_int("GONGKAI_PASSWORD_MAX_AGE_DAYS")
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "gongkai.orgs.passwords.LengthValidator"},
+    {"NAME": "gongkai.orgs.passwords.CharacterClassesValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "gongkai.orgs.passwords.HistoryValidator"},
 ]
 
 LANGUAGE_CODE = "zh-hans"
