@@ -57,7 +57,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("GONGKAI_LOGIN_LOCK_MINUTES", "30",
             "锁定时长（分钟）；0 表示一直锁定，直到管理员用 gongkai users unlock 解锁。"),
     Setting("GONGKAI_LOGIN_BACKOFF_AFTER", "3",
-            "同一用户名连续失败多少次后开始限速：此后每失败一次须等待一段时间才能再试，等待时间逐次加倍。"),
+            "同一用户名连续失败多少次后开始限速：须等待一段时间才能再试，此后每再失败一次等待时间加倍。"),
     Setting("GONGKAI_LOGIN_BACKOFF_SECONDS", "30", "限速时第一次等待的秒数（其后逐次加倍，不超过锁定时长）。"),
     Setting("GONGKAI_LOGIN_ADDRESS_FAILURES", "30",
             "同一客户端地址（不论用哪个用户名）连续失败多少次后开始限速（同样逐次加倍，最长一小时）；"

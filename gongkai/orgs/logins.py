@@ -115,7 +115,7 @@ def _count(row: LoginThrottle, now: datetime) -> None:
             row.locked_at = now
             row.blocked_until = now + lock if lock is not None else None
         else:
-            wait = _backoff(row.failures - settings.GONGKAI_LOGIN_BACKOFF_AFTER, cap)
+            wait = _backoff(row.failures - settings.GONGKAI_LOGIN_BACKOFF_AFTER + 1, cap)
             row.blocked_until = now + wait if wait else None
     else:
         wait = _backoff(row.failures - settings.GONGKAI_LOGIN_ADDRESS_FAILURES + 1, ADDRESS_MAX_WAIT)

@@ -65,8 +65,9 @@ def test_forty_wrong_passwords_then_the_right_one_is_refused(client, team, path,
 
 def test_the_wait_grows_then_the_account_locks_and_every_failure_is_audited(client, drafter, limits):
     with freeze_time(START) as clock:
-        for _ in range(3):  # free attempts: the ordinary message, no wait
+        for _ in range(2):  # free attempts: the ordinary message, no wait
             assert "登录失败次数过多" not in _errors(_login(client, drafter.username, "wrong"))[0]
+        # The third failure in a row makes the name wait 30 s, then 60 s, 120 s, ...
         assert _errors(_login(client, drafter.username, "wrong")) == ["登录失败次数过多，请 1 分钟后再试。"]
         # While waiting even the right password is refused, and nothing is counted.
         assert _errors(_login(client, drafter.username, factories.PASSWORD)) == ["登录失败次数过多，请 1 分钟后再试。"]
@@ -74,6 +75,8 @@ def test_the_wait_grows_then_the_account_locks_and_every_failure_is_audited(clie
         clock.tick(31)
         assert _errors(_login(client, drafter.username, "wrong")) == ["登录失败次数过多，请 1 分钟后再试。"]
         clock.tick(61)
+        assert _errors(_login(client, drafter.username, "wrong")) == ["登录失败次数过多，请 2 分钟后再试。"]
+        clock.tick(121)
         assert _errors(_login(client, drafter.username, "wrong")) == ["登录失败次数过多，请 30 分钟后再试。"]
         assert _audits("登录失败").count() == 6
         lock = _audits("账户锁定").get()
@@ -172,7 +175,24 @@ def test_each_attempt_is_counted_before_the_password_is_checked(drafter, limits)
     with freeze_time(START):
         attempts = [logins.begin(drafter.username, "127.0.0.1") for _ in range(3)]
         assert [a.account_failures for a in attempts] == [1, 2, 3]
-        logins.begin(drafter.username, "127.0.0.1")
         with pytest.raises(logins.LoginRefused):
             logins.begin(drafter.username, "127.0.0.1")
         assert LoginThrottle.objects.get(kind="account").blocked_until > timezone.now()
+
+
+@pytest.mark.browser
+def test_the_staff_login_page_tells_in_chinese_how_long_to_wait(browser, live_server, transactional_db, settings):
+    from playwright.sync_api import expect
+
+    settings.GONGKAI_LOGIN_BACKOFF_AFTER, settings.GONGKAI_LOGIN_BACKOFF_SECONDS = 1, 120
+    agency = factories.make_agency("11000000LOCK00001X", "锁定市人民政府", kind="government")
+    user = factories.make_staff(agency, Role.DRAFTER)
+    page = browser.new_context(locale="zh-CN", base_url=live_server.url).new_page()
+    page.goto("/staff/login/")
+    for password, alert in (("wrong-password", "登录失败次数过多，请 2 分钟后再试。"),
+                            (factories.PASSWORD, "登录失败次数过多，请 2 分钟后再试。")):
+        page.get_by_label("用户名").fill(user.username)
+        page.get_by_label("密码").fill(password)
+        page.get_by_role("button", name="登录").click()
+        expect(page.get_by_role("alert")).to_have_text(alert)
+    assert "/staff/login/" in page.url
