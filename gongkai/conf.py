@@ -63,6 +63,23 @@ SETTINGS: tuple[Setting, ...] = (
             "除工作人员上传附件外，单个请求正文的大小上限（KB）；超过的请求得到 413“提交的内容过大”。"),
     Setting("GONGKAI_WORKER_STALE_SECONDS", "120",
             "任务进程的心跳超过这么多秒未更新，/healthz 即返回 503（任务进程每隔约六分之一的时长写一次心跳）。"),
+    Setting("GONGKAI_LOGIN_MAX_FAILURES", "10",
+            "同一用户名连续登录失败多少次后锁定（工作台和 /admin/ 合计）；锁定期间即使密码正确也不能登录。"),
+    Setting("GONGKAI_LOGIN_LOCK_MINUTES", "30",
+            "锁定时长（分钟）；0 表示一直锁定，直到管理员用 gongkai users unlock 解锁。"),
+    Setting("GONGKAI_LOGIN_BACKOFF_AFTER", "3",
+            "同一用户名连续失败多少次后开始限速：须等待一段时间才能再试，此后每再失败一次等待时间加倍。"),
+    Setting("GONGKAI_LOGIN_BACKOFF_SECONDS", "30", "限速时第一次等待的秒数（其后逐次加倍，不超过锁定时长）。"),
+    Setting("GONGKAI_LOGIN_ADDRESS_FAILURES", "30",
+            "同一客户端地址（不论用哪个用户名）连续失败多少次后开始限速（同样逐次加倍，最长一小时）；"
+            "多人共用一个出口地址的单位可调高。"),
+    Setting("GONGKAI_STAFF_IDLE_MINUTES", "30", "工作人员多少分钟没有操作即自动退出登录，须重新登录。"),
+    Setting("GONGKAI_SESSION_MAX_HOURS", "12",
+            "登录会话的最长时限（小时），到时无论是否在操作都须重新登录；关闭浏览器即退出登录。"),
+    Setting("GONGKAI_PASSWORD_MIN_LENGTH", "12",
+            "密码最短长度（字符数）；密码还须包含大写字母、小写字母、数字、符号中的至少三类。"),
+    Setting("GONGKAI_PASSWORD_HISTORY", "5", "修改密码时不能与最近多少次用过的密码（含当前密码）相同；0 不限制。"),
+    Setting("GONGKAI_PASSWORD_MAX_AGE_DAYS", "90", "密码有效期（天）：超过后登录时须先修改密码才能继续使用；0 为永不过期。"),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -75,6 +92,18 @@ def env(name: str) -> str:
 
 def env_bool(name: str) -> bool:
     return env(name).strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_int(name: str, minimum: int = 0) -> int:
+    """A whole-number setting; raise ImproperlyConfigured (in Chinese) unless it is one and at least `minimum`."""
+    raw = env(name).strip()
+    try:
+        value = int(raw)
+    except ValueError:
+        value = None
+    if value is None or value < minimum:
+        raise ImproperlyConfigured(f"{name} 应为不小于 {minimum} 的整数（现为 {raw or '空'}）。")
+    return value
 
 
 # Always allowed, so a health check or an operator on the host itself reaches the site.

@@ -3,12 +3,14 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from gongkai.api import api
+from gongkai.orgs.forms import AdminLoginForm
 from gongkai.portal import views as portal_views
 from gongkai.publishing.feeds import LatestDocumentsFeed
 from gongkai.publishing.sitemaps import SITEMAPS
 
 admin.site.site_header = "公开平台管理"
 admin.site.site_title = "公开平台管理"
+admin.site.login_form = AdminLoginForm
 
 urlpatterns = [
     path("", portal_views.home, name="home"),

@@ -137,3 +137,46 @@ def test_check_deploy_has_nothing_left_to_fix_on_production_like_settings(tmp_pa
                          GONGKAI_SECRET_KEY="k" * 20 + "-production-like-secret-key-with-enough-variety-0123456789")
     assert result.returncode == 0, result.stderr
     assert "System check identified no issues" in result.stdout, result.stdout + result.stderr
+LOGIN_PROBE = """
+import django, json, re
+django.setup()
+from django.conf import settings
+from django.core.management import call_command
+call_command("migrate", verbosity=0)
+from django.contrib.auth.models import User
+User.objects.create_user("zhang", password="Correct-horse-9", is_staff=True)
+from django.test import Client
+client = Client(enforce_csrf_checks=True, HTTP_HOST="xxgk.example.gov.cn")
+# Through the proxy over https (an http request would be redirected there first).
+page = client.get("/staff/login/", secure=True).content.decode()
+token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+# Behind the TLS-terminating proxy the browser sends its https origin.
+response = client.post("/staff/login/", {"csrfmiddlewaretoken": token, "username": "zhang",
+                                         "password": "Correct-horse-9"}, HTTP_ORIGIN="https://xxgk.example.gov.cn",
+                       secure=True)
+cookie = response.cookies.get("sessionid")
+print(json.dumps({"status": response.status_code, "to": response.get("Location", ""),
+                  "secure": bool(cookie and cookie["secure"]), "httponly": bool(cookie and cookie["httponly"]),
+                  "samesite": cookie["samesite"] if cookie else "", "csrf_secure": settings.CSRF_COOKIE_SECURE}))
+"""
+
+
+def test_staff_login_works_with_a_trailing_slash_in_the_https_base_url(tmp_path):
+    # The first settings put GONGKAI_BASE_URL into CSRF_TRUSTED_ORIGINS as written, so "https://host/" never
+    # matched the browser's Origin and every login POST behind the proxy got 403 (fixed since 592051c by
+    # conf.base_origin; this keeps it so end to end). The session cookie is Secure on an https site.
+    env = {**_env(tmp_path / "data", GONGKAI_BASE_URL="https://xxgk.example.gov.cn/"),
+           "DJANGO_SETTINGS_MODULE": "gongkai.settings.prod"}
+    result = subprocess.run([sys.executable, "-c", LOGIN_PROBE], env=env, cwd=ROOT, capture_output=True, text=True,
+                            timeout=DEADLINE_SECONDS)
+    assert result.returncode == 0, result.stderr
+    probe = json.loads(result.stdout.strip().splitlines()[-1])
+    assert (probe["status"], probe["to"]) == (302, "/staff/")
+    assert probe["secure"] and probe["httponly"] and probe["samesite"] == "Lax" and probe["csrf_secure"]
+
+
+def test_cookies_are_not_secure_on_a_plain_http_site(settings):
+    # The test settings use the default http://127.0.0.1:8000: a Secure cookie would never come back.
+    assert not settings.SESSION_COOKIE_SECURE and not settings.CSRF_COOKIE_SECURE
+    assert settings.SESSION_COOKIE_HTTPONLY and settings.SESSION_COOKIE_SAMESITE == "Lax"
+    assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE

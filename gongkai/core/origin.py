@@ -21,7 +21,7 @@ def set_process(name: str) -> None:
 
 def client_address(request: HttpRequest) -> str:
     """The client's address as the rest of the platform sees it (trusted proxies honoured)."""
-    from gongkai.disclosure.throttle import client_ip
+    from gongkai.core.clientip import client_ip
 
     return client_ip(request)
 

@@ -1,6 +1,8 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 
-from gongkai.orgs.models import Agency, RoleGrant, StaffProfile
+from gongkai.core.errors import DomainError
+from gongkai.orgs import logins
+from gongkai.orgs.models import Agency, LoginThrottle, RoleGrant, StaffProfile
 
 
 @admin.register(Agency)
@@ -27,3 +29,36 @@ class StaffProfileAdmin(admin.ModelAdmin):
 class RoleGrantAdmin(admin.ModelAdmin):
     list_display = ("user", "agency", "role", "covers_subordinates")
     list_filter = ("role", "agency")
+
+
+@admin.register(LoginThrottle)
+class LoginThrottleAdmin(admin.ModelAdmin):
+    """Failed-login counts, read-only; a lock is lifted with the action (or `gongkai users unlock`)."""
+
+    list_display = ("key", "kind", "failures", "last_failure_at", "blocked_until", "locked_at")
+    list_filter = ("kind",)
+    search_fields = ("key",)
+    actions = ["lift"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.action(description="解除登录锁定并清零失败次数", permissions=["view"])
+    def lift(self, request, queryset) -> None:
+        lifted = 0
+        for row in queryset:
+            try:
+                if row.kind == LoginThrottle.ACCOUNT:
+                    logins.unlock(request.user, row.key)
+                else:
+                    logins.unlock(request.user, address=row.key)
+                lifted += 1
+            except DomainError:
+                pass  # nothing to lift on this row
+        self.message_user(request, f"已解除 {lifted} 项登录锁定，已记入审计日志。", messages.SUCCESS)

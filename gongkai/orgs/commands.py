@@ -1,4 +1,4 @@
-"""`gongkai setup`, `gongkai agencies import|list` and `gongkai users import`: a fresh instance without /admin/."""
+"""`gongkai setup`, `gongkai agencies import|list`, `gongkai users import|locks|unlock`: run without /admin/."""
 
 from __future__ import annotations
 
@@ -122,6 +122,43 @@ def cmd_agencies_duties(args: argparse.Namespace) -> int:
     return 0
 
 
+def _wait_text(seconds: int | None) -> str:
+    if seconds is None:
+        return "直到解锁"
+    return f"约 {max((seconds + 59) // 60, 1)} 分钟"
+
+
+def cmd_users_locks(args: argparse.Namespace) -> int:
+    setup_django()
+    from django.utils import timezone
+
+    from gongkai.orgs import logins
+
+    rows = logins.locks()
+    if not rows:
+        print("没有被锁定或限速的用户名和地址。")
+        return 0
+    print_table(["类别", "用户名或地址", "连续失败", "最近失败", "状态", "剩余"],
+                [[row.get_kind_display(), row.key, str(row.failures),
+                  f"{timezone.localtime(row.last_failure_at):%Y-%m-%d %H:%M}" if row.last_failure_at else "",
+                  "锁定" if row.locked_at else "限速", _wait_text(logins.wait_of(row))] for row in rows])
+    print("解锁：gongkai users unlock 用户名（客户端地址：gongkai users unlock --address 地址）")
+    return 0
+
+
+def cmd_users_unlock(args: argparse.Namespace) -> int:
+    setup_django()
+    from gongkai.core.errors import DomainError
+    from gongkai.orgs import logins
+
+    if bool(args.username) == bool(args.address):
+        raise DomainError("请给出一个用户名，或用 --address 给出一个客户端地址。")
+    logins.unlock(None, args.username or "", address=args.address or "")
+    print(f"已解除{'地址 ' + args.address if args.address else '用户名 ' + args.username}的登录锁定，"
+          "失败次数已清零，已记入审计日志。")
+    return 0
+
+
 def add_parsers(sub) -> None:
     """Register `setup`, `agencies` and `users` on the `gongkai` command's subparsers."""
     p = sub.add_parser("setup", help="首次部署：创建根机关（人民政府）和管理员账号；可重复执行")
@@ -147,10 +184,16 @@ def add_parsers(sub) -> None:
     a.add_argument("--reason", default="", help="调整的理由（必填）")
     a.set_defaults(func=cmd_agencies_duties)
 
-    p = sub.add_parser("users", help="工作人员：从 CSV/XLSX 导入")
+    p = sub.add_parser("users", help="工作人员：从 CSV/XLSX 导入；查看和解除登录锁定")
     actions = p.add_subparsers(dest="action", required=True)
     a = actions.add_parser("import", help="从 CSV（UTF-8 或 GBK）或 XLSX 导入工作人员及角色，可重复导入")
     a.add_argument("file", help="CSV 或 XLSX 文件，列：用户名、姓名、机构代码、角色（可选：邮箱、含下级、职务）")
     a.add_argument("--send-mail", action="store_true",
                    help="把新用户的初始密码发到其邮箱（需设置 GONGKAI_SMTP_HOST）；没有邮箱的仍在屏幕上显示")
     a.set_defaults(func=cmd_users_import)
+    a = actions.add_parser("locks", help="列出因登录失败过多而被锁定或限速的用户名和客户端地址")
+    a.set_defaults(func=cmd_users_locks)
+    a = actions.add_parser("unlock", help="解除一个用户名（或客户端地址）的登录锁定并清零失败次数（记入审计日志）")
+    a.add_argument("username", nargs="?", default="", help="用户名")
+    a.add_argument("--address", default="", help="改为解除一个客户端 IP 地址的限速")
+    a.set_defaults(func=cmd_users_unlock)

@@ -88,3 +88,44 @@ class RoleGrant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.get_role_display()} · {self.agency}"
+
+
+class LoginThrottle(models.Model):
+    """Failed logins in a row for one account name or one client address, and the wait they impose.
+
+    Rows exist for names that match no account too, so a lock reveals nothing about which accounts exist."""
+
+    ACCOUNT, ADDRESS = "account", "address"
+    KINDS = [(ACCOUNT, "账户"), (ADDRESS, "客户端地址")]
+
+    kind = models.CharField("类别", max_length=8, choices=KINDS)
+    key = models.CharField("用户名或地址", max_length=150)
+    failures = models.PositiveIntegerField("连续失败次数", default=0)
+    last_failure_at = models.DateTimeField("最近失败时间", null=True, blank=True)
+    blocked_until = models.DateTimeField("等待至", null=True, blank=True)
+    # Set when an account reaches GONGKAI_LOGIN_MAX_FAILURES; with no blocked_until the lock lasts until an
+    # administrator lifts it.
+    locked_at = models.DateTimeField("锁定时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "登录失败限制"
+        constraints = [models.UniqueConstraint(fields=["kind", "key"], name="login_throttle_kind_key")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.key}"
+
+
+class PasswordHistory(models.Model):
+    """One password a user has had (its hash), for the no-reuse rule and the age of the current password."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="用户", on_delete=models.CASCADE,
+                             related_name="password_history")
+    password = models.CharField("密码散列", max_length=128)
+    created_at = models.DateTimeField("设置时间", auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "密码历史"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.created_at:%Y-%m-%d}"

@@ -95,8 +95,14 @@ _ORGANISATION_CODE = re.compile(r"[0-9A-Z]{8}-?[0-9X]")
 
 def new_password() -> str:
     """A random initial password such as `k7Qm-x3Rt-…` (16 characters, about 92 bits)."""
-    body = "".join(secrets.choice(_PASSWORD_CHARS) for _ in range(16))
-    return "-".join(body[i:i + 4] for i in range(0, 16, 4))
+    from gongkai.orgs.passwords import NEEDED_CLASSES, classes_in
+
+    while True:
+        body = "".join(secrets.choice(_PASSWORD_CHARS) for _ in range(16))
+        password = "-".join(body[i:i + 4] for i in range(0, 16, 4))
+        # Almost always at once; the rare draw from one or two classes would fail the password policy.
+        if classes_in(password) >= NEEDED_CLASSES + 1:
+            return password
 
 
 def _account(username: str):

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from gongkai.conf import allowed_hosts, base_origin, base_url, env, env_bool, trusted_proxies
+from gongkai.conf import allowed_hosts, base_origin, base_url, env, env_bool, env_int, trusted_proxies
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(env("GONGKAI_DATA_DIR")).expanduser().resolve()
@@ -79,6 +79,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "gongkai.portal.guard.RefuseNulMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "gongkai.staff.middleware.SessionTimeoutMiddleware",
+    "gongkai.staff.middleware.PasswordExpiryMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -124,9 +126,17 @@ def _database() -> dict:
 DATABASES = {"default": _database()}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Password policy for 等保 level 3 (gongkai/orgs/passwords.py): length, three character classes, no reuse of
+# the last GONGKAI_PASSWORD_HISTORY, a change forced after GONGKAI_PASSWORD_MAX_AGE_DAYS.
+GONGKAI_PASSWORD_MIN_LENGTH = env_int("GONGKAI_PASSWORD_MIN_LENGTH", 8)
+GONGKAI_PASSWORD_HISTORY = env_int("GONGKAI_PASSWORD_HISTORY")
+GONGKAI_PASSWORD_MAX_AGE_DAYS = env_int("GONGKAI_PASSWORD_MAX_AGE_DAYS")
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "gongkai.orgs.passwords.LengthValidator"},
+    {"NAME": "gongkai.orgs.passwords.CharacterClassesValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "gongkai.orgs.passwords.HistoryValidator"},
 ]
 
 LANGUAGE_CODE = "zh-hans"
@@ -202,6 +212,24 @@ PERMISSIONS_POLICY = {feature: [] for feature in (
 
 LOGIN_URL = "/staff/login/"
 LOGIN_REDIRECT_URL = "/staff/"
+
+# Failed logins (gongkai/orgs/logins.py): a growing wait per user name and per client address, then a lock.
+GONGKAI_LOGIN_MAX_FAILURES = env_int("GONGKAI_LOGIN_MAX_FAILURES", 1)
+GONGKAI_LOGIN_LOCK_MINUTES = env_int("GONGKAI_LOGIN_LOCK_MINUTES")
+GONGKAI_LOGIN_BACKOFF_AFTER = env_int("GONGKAI_LOGIN_BACKOFF_AFTER", 1)
+GONGKAI_LOGIN_BACKOFF_SECONDS = env_int("GONGKAI_LOGIN_BACKOFF_SECONDS")
+GONGKAI_LOGIN_ADDRESS_FAILURES = env_int("GONGKAI_LOGIN_ADDRESS_FAILURES", 1)
+
+# Sessions (gongkai/staff/middleware.py): signed-in users are signed out after this idle time or this total
+# time, and every session cookie dies with the browser.
+GONGKAI_STAFF_IDLE_MINUTES = env_int("GONGKAI_STAFF_IDLE_MINUTES", 1)
+GONGKAI_SESSION_MAX_HOURS = env_int("GONGKAI_SESSION_MAX_HOURS", 1)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# Also the server-side expiry of a session row, so a stolen cookie is dead after the cap as well.
+SESSION_COOKIE_AGE = GONGKAI_SESSION_MAX_HOURS * 3600
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = GONGKAI_BASE_URL.startswith("https://")
 
 # Outgoing mail (initial passwords from `gongkai users import --send-mail`). No host means mail is off: the
 # dummy backend drops messages, and the commands that must send refuse to run rather than lose a password.

@@ -7,6 +7,7 @@ class StaffConfig(AppConfig):
     verbose_name = "工作台"
 
     def ready(self) -> None:
+        from gongkai.staff import middleware  # noqa: F401 - stamps each login's time in its session
         from gongkai.staff.registry import MenuEntry, register_menu
 
         register_menu(MenuEntry("dashboard", "工作台", "staff-dashboard", order=0))

@@ -11,14 +11,15 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
+from gongkai.orgs.forms import ThrottledLoginMixin
 from gongkai.orgs.permissions import agencies_for
 from gongkai.orgs.site import site_name
 from gongkai.staff.decorators import staff_required
 from gongkai.staff.registry import panels_for
 
 
-class StaffLoginForm(AuthenticationForm):
-    """Django's login form with Chinese punctuation after the labels."""
+class StaffLoginForm(ThrottledLoginMixin, AuthenticationForm):
+    """Django's login form with Chinese punctuation after the labels, under the failed-login limits."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("label_suffix", "：")

@@ -2,6 +2,7 @@
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
 
 from gongkai.core.audit import history
 from gongkai.core.errors import DomainError
@@ -262,6 +263,7 @@ def test_new_passwords_are_long_random_and_unambiguous():
     for password in passwords:
         assert len(password) == 19 and password.count("-") == 3
         assert not set(password) & set("0O1lI")
+        validate_password(password)  # the password policy (orgs.passwords) holds for initial passwords too
 
 
 # ---------------------------------------------------------------------------------------------------------------
