@@ -10,6 +10,7 @@ import os
 import subprocess
 import sys
 
+from gongkai.core import commands as core_commands
 from gongkai.disclosure import commands as disclosure_commands
 from gongkai.orgs import commands as orgs_commands
 from gongkai.runtime import setup_django
@@ -191,6 +192,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--verbose", action="store_true", help="eval：列出未进入前三的查询")
     p.set_defaults(func=cmd_search)
 
+    core_commands.add_parsers(sub)
     disclosure_commands.add_parsers(sub)
     orgs_commands.add_parsers(sub)
 
