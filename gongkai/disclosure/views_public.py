@@ -1,7 +1,9 @@
 """The public pages of disclosure on application (/ysqgk/): the guide and form, and tracking a case.
 
-A submitted application shows its tracking code and access token once (kept in the session for one page
-view). Tracking needs both; a successful look-up also lets that browser session download the reply letter.
+A submitted application shows its tracking code and access token once, in the answer to the submission
+itself: the token is never kept in the session, nor put in a URL (where access logs and browser history
+would keep it). Tracking needs both, sent by POST; a successful look-up lets that browser session (which
+holds only the case's id) see the status page and download the reply letter.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from gongkai.disclosure.models import Application
 from gongkai.disclosure.states import ANSWERED_STATES
 
 SESSION_CASES = "ysq_cases"  # ids of cases this browser has proved it may follow
-SESSION_RECEIPT = "ysq_receipt"
+SESSION_RECEIPT = "ysq_receipt"  # older versions kept the receipt here; removed when seen
 
 
 def _guide_context() -> dict:
@@ -55,22 +57,16 @@ def apply(request: HttpRequest) -> HttpResponse:
                 form.apply_domain_error(exc)
             else:
                 throttle.hit("intake", ip, window)
-                request.session[SESSION_RECEIPT] = {"id": application.pk, "token": token}
                 _remember(request, application)
-                return redirect("ysq-submitted")
+                return render(request, "disclosure/submitted.html", {"a": application, "token": token})
     return render(request, "disclosure/guide.html", {"form": form, **_guide_context()}, status=400)
 
 
 @never_cache
 def submitted(request: HttpRequest) -> HttpResponse:
-    """The receipt: tracking code and access token, shown once."""
-    receipt = request.session.pop(SESSION_RECEIPT, None)
-    if not receipt:
-        return redirect("ysq-track")
-    application = Application.objects.select_related("agency").filter(pk=receipt["id"]).first()
-    if application is None:
-        return redirect("ysq-track")
-    return render(request, "disclosure/submitted.html", {"a": application, "token": receipt["token"]})
+    """The old receipt address: the receipt is now the answer to the submission, so this leads to tracking."""
+    request.session.pop(SESSION_RECEIPT, None)  # a receipt (with its token) left by an older version
+    return redirect("ysq-track")
 
 
 def _remember(request: HttpRequest, application: Application) -> None:
@@ -100,6 +96,10 @@ def track(request: HttpRequest) -> HttpResponse:
             return render(request, "disclosure/track.html", context, status=404)
         _remember(request, application)
         return redirect("ysq-case", code=application.tracking_code)
+    if "token" in request.GET:
+        # An old link with ?token=: never used (it sits in access logs and history); ask for it instead.
+        context["error"] = "为保护您的信息，查询密码不再通过链接传递，请在下方输入查询码和查询密码。"
+    context["code"] = request.GET.get("code", "").strip()[:40]
     return render(request, "disclosure/track.html", context)
 
 
