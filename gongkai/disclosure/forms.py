@@ -6,6 +6,7 @@ put back beside the matching fields by `apply_domain_error`.
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 from django import forms
@@ -61,9 +62,16 @@ class ApplicantFields(ServiceForm):
 
 
 class ApplicationForm(ApplicantFields):
-    """The public application form, with a honeypot field that people never see or fill."""
+    """The public application form, with a honeypot field that people never see or fill, and a random
+    submission id, so that reloading the receipt (which is the answer to the POST) registers no second case."""
 
     website = forms.CharField(label="网址（请勿填写）", required=False)
+    submission = forms.CharField(required=False, max_length=40, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("submission", secrets.token_urlsafe(16))
 
 
 class RegisterForm(ApplicantFields):

@@ -20,6 +20,8 @@ from gongkai.disclosure.models import Application
 from gongkai.disclosure.states import ANSWERED_STATES
 
 SESSION_CASES = "ysq_cases"  # ids of cases this browser has proved it may follow
+# Submission id → case id (neither is secret): a form sent twice registers one case.
+SESSION_SUBMISSIONS = "ysq_submissions"
 SESSION_RECEIPT = "ysq_receipt"  # older versions kept the receipt here; removed when seen
 
 
@@ -38,6 +40,9 @@ def apply(request: HttpRequest) -> HttpResponse:
     """The guide to applying and the application form; a valid submission goes to the receipt page."""
     if request.method != "POST":
         return render(request, "disclosure/guide.html", {"form": ApplicationForm(), **_guide_context()})
+    repeated = _submitted_before(request)
+    if repeated is not None:
+        return repeated
     ip = throttle.client_ip(request)
     limit, window = throttle.intake_limit()
     form = ApplicationForm(request.POST)
@@ -58,8 +63,26 @@ def apply(request: HttpRequest) -> HttpResponse:
             else:
                 throttle.hit("intake", ip, window)
                 _remember(request, application)
+                submission = form.cleaned_data.get("submission")
+                if submission:
+                    done = dict(request.session.get(SESSION_SUBMISSIONS, {}))
+                    done[submission] = application.pk
+                    request.session[SESSION_SUBMISSIONS] = dict(list(done.items())[-20:])
                 return render(request, "disclosure/submitted.html", {"a": application, "token": token})
     return render(request, "disclosure/guide.html", {"form": form, **_guide_context()}, status=400)
+
+
+def _submitted_before(request: HttpRequest) -> HttpResponse | None:
+    """The answer to a form sent again (a reloaded receipt): no second case, and the token is not shown again."""
+    submission = request.POST.get("submission", "")
+    pk = request.session.get(SESSION_SUBMISSIONS, {}).get(submission) if submission else None
+    application = Application.objects.filter(pk=pk).first() if pk else None
+    if application is None:
+        return None
+    return render(request, "disclosure/track.html", {
+        "code": application.tracking_code,
+        "error": f"这份申请已经提交（查询码 {application.tracking_code}），没有重复登记。查询密码只在提交时显示一次，"
+                 "请用保存的查询密码查询办理进度。"}, status=409)
 
 
 @never_cache

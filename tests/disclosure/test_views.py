@@ -96,6 +96,20 @@ def test_the_token_is_never_in_a_url_nor_in_the_session_table(client, agency):
     assert fresh.get(reverse("ysq-case", args=[application.tracking_code])).status_code == 404
 
 
+def test_a_reloaded_receipt_registers_no_second_case(client, agency):
+    form = client.get("/ysqgk/").content.decode()
+    submission = re.search(r'name="submission" value="([^"]+)"', form).group(1)
+    assert client.post("/ysqgk/", form_data(agency, submission=submission)).status_code == 200
+    again = client.post("/ysqgk/", form_data(agency, submission=submission))
+    application = Application.objects.get()
+    body = again.content.decode()
+    assert again.status_code == 409 and "没有重复登记" in body and application.tracking_code in body
+    assert 'id="access-token"' not in body
+    # A new form is a new application.
+    assert client.post("/ysqgk/", form_data(agency, submission="another")).status_code == 200
+    assert Application.objects.count() == 2
+
+
 def test_public_form_errors_beside_fields_and_nothing_saved(client, agency):
     response = client.post("/ysqgk/", form_data(agency, name="", phone="电话", delivery="post", address=""))
     assert response.status_code == 400
