@@ -64,6 +64,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
             self.cfg.set("threads", args.threads)
             self.cfg.set("worker_class", "gthread")
             self.cfg.set("accesslog", "-" if args.access_log else None)
+            # Tokens and personal numbers in URLs never reach the access log.
+            self.cfg.set("logger_class", "gongkai.core.logs.MaskingAccessLogger")
             self.cfg.set("timeout", 120)
             self.cfg.set("worker_exit", _flush_search_log)
 
