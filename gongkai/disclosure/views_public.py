@@ -37,7 +37,7 @@ def _guide_context() -> dict:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def apply(request: HttpRequest) -> HttpResponse:
-    """The guide to applying and the application form; a valid submission goes to the receipt page."""
+    """The guide to applying and the application form; a valid submission is answered with the receipt."""
     if request.method != "POST":
         return render(request, "disclosure/guide.html", {"form": ApplicationForm(), **_guide_context()})
     repeated = _submitted_before(request)

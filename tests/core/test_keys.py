@@ -66,3 +66,18 @@ def test_the_migration_seals_existing_rows_and_its_reverse_opens_them(agency):
     fresh = Application.objects.get(pk=application.pk)
     assert fresh.phone == "13812345678" and fresh.applicant_key == application.applicant_key
     assert fresh.phone_hash == application.phone_hash
+
+
+def test_keys_check_reports_each_key_and_fails_while_old_values_remain(agency, settings, capsys):
+    make_application(agency)
+    with pytest.raises(SystemExit) as exit_:
+        main(["keys", "check"])
+    assert exit_.value.code == 0 and "5 个值，当前密钥" in capsys.readouterr().out
+    settings.GONGKAI_DATA_KEY, settings.GONGKAI_DATA_KEY_OLD = crypto.new_key(), settings.GONGKAI_DATA_KEY
+    with pytest.raises(SystemExit) as exit_:
+        main(["keys", "check"])
+    assert exit_.value.code == 1 and "gongkai keys rotate" in capsys.readouterr().out
+    settings.GONGKAI_DATA_KEY_OLD = ""
+    with pytest.raises(SystemExit) as exit_:
+        main(["keys", "check"])
+    assert exit_.value.code == 1 and "配置错误" in capsys.readouterr().err
