@@ -119,6 +119,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
             self.cfg.set("threads", args.threads)
             self.cfg.set("worker_class", "gthread")
             self.cfg.set("accesslog", "-" if args.access_log else None)
+            # Tokens and personal numbers in URLs never reach the access log.
+            self.cfg.set("logger_class", "gongkai.core.logs.MaskingAccessLogger")
             self.cfg.set("timeout", 120)
             self.cfg.set("worker_exit", _flush_search_log)
 
@@ -332,9 +334,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--hosts", type=int, default=1, help="计划运行本平台的主机台数")
     p.set_defaults(func=cmd_check)
 
+    core_commands.add_parsers(sub)
     disclosure_commands.add_parsers(sub)
     orgs_commands.add_parsers(sub)
-    core_commands.add_parsers(sub)
 
     p = sub.add_parser("createsuperuser", help="创建管理员账号")
     p.set_defaults(func=cmd_createsuperuser)

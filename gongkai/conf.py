@@ -25,6 +25,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("DATABASE_URL", "", "数据库地址；留空用数据目录中的 SQLite，生产用 postgres://user@host:5432/name。"),
     Setting("GONGKAI_SECRET_KEY", "", "Django 密钥；留空则在数据目录生成并保存 secret_key 文件。"),
     Setting("GONGKAI_DEBUG", "0", "调试模式（1 开启）；生产环境必须为 0。"),
+    Setting("GONGKAI_DATA_KEY", "",
+            "个人信息加密密钥（申请人姓名、证件号码、电话、邮箱、地址以 SM4 加密保存）：32 字节随机数的 base64 或十六进制，"
+            "用 gongkai keys new 生成；留空则在数据目录生成 data_key 文件（仅限开发，生产环境会告警）。丢失密钥即丢失这些数据，务必另行备份。"),
+    Setting("GONGKAI_DATA_KEY_OLD", "", "轮换密钥时的原密钥：gongkai keys rotate 用它解开旧数据，再用 GONGKAI_DATA_KEY 重新加密。"),
+    Setting("GONGKAI_DATA_CIPHER", "sm4",
+            "个人信息的加密算法：sm4（SM4-CTR 加 HMAC-SM3 完整性校验，默认）或 aes-gcm（AES-256-GCM）；改动只影响新写入的数据。"),
     Setting("GONGKAI_ALLOWED_HOSTS", "",
             "允许访问的主机名（请求头 Host），逗号分隔；留空为 GONGKAI_BASE_URL 的主机名加本机地址"
             "（127.0.0.1、localhost、[::1]），其他主机名的请求返回 400。"),

@@ -283,3 +283,17 @@ def test_bad_import_file_is_a_message_not_a_traceback(demo_dir):
     result = _gongkai(_env(demo_dir), "import", "documents", str(demo_dir / "missing.jsonl"))
     assert result.returncode == 1
     assert "找不到文件" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_the_access_log_holds_no_token_and_no_personal_number(demo_dir, tmp_path):
+    log = tmp_path / "serve.log"
+    with _serving(_env(demo_dir), _free_port(), log, "--no-worker", "--access-log") as base:
+        _fetch(base + "/search/?q=%E7%94%B5%E8%AF%9D13812345678")
+        _fetch(base + "/ysqgk/track/?code=YSQ-ABCD-EFGH&token=SECRETTOKEN1")
+        _fetch(base + "/api/v1/applications/YSQ-ABCD-EFGH?token=SECRETTOKEN2")
+        deadline = time.monotonic() + DEADLINE_SECONDS
+        while "applications/YSQ-ABCD-EFGH" not in log.read_text() and time.monotonic() < deadline:
+            time.sleep(0.2)  # the access line is written after the response
+    out = log.read_text()
+    assert "/ysqgk/track/?code=YSQ-ABCD-EFGH&token=*" in out and "applications/YSQ-ABCD-EFGH?token=*" in out
+    assert "SECRETTOKEN" not in out and "13812345678" not in out

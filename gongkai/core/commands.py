@@ -1,5 +1,5 @@
-"""`gongkai audit verify|protect`: walk the audit log's SM3 chain and report the first broken link; rebuild
-its triggers."""
+"""The kernel's commands: `gongkai audit verify|protect` (walk the audit log's SM3 chain, report the first
+broken link, rebuild its triggers) and `gongkai keys` (create, inspect and rotate GONGKAI_DATA_KEY)."""
 
 from __future__ import annotations
 
@@ -52,8 +52,31 @@ def cmd_audit_protect(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_keys(args: argparse.Namespace) -> int:
+    if args.action == "new":
+        from gongkai.core.crypto import new_key
+
+        print(new_key())
+        return 0
+    setup_django()
+    from gongkai.core import keys
+
+    if args.action == "rotate":
+        rows = keys.rotate_data_key()
+        print(f"已用新密钥重新加密 {rows} 条记录。确认无误后可删除 GONGKAI_DATA_KEY_OLD，并备份新密钥。")
+    status = keys.key_status()
+    print(f"当前密钥：{status.current}（{status.cipher}）" + (f"；原密钥：{status.old}" if status.old else ""))
+    for kid, count in sorted(status.values.items()):
+        label = "未加密（升级前写入）" if kid == "plain" else ("当前密钥" if kid == status.current else "其他密钥")
+        print(f"  {kid}：{count} 个值，{label}")
+    if not status.all_current:
+        print("仍有数据不在当前密钥下：设置 GONGKAI_DATA_KEY_OLD 为原密钥后运行 gongkai keys rotate。")
+        return 1
+    return 0
+
+
 def add_parsers(sub) -> None:
-    """Register `audit` on the `gongkai` command's subparsers."""
+    """Register `audit` and `keys` on the `gongkai` command's subparsers."""
     p = sub.add_parser("audit", help="审计日志：校验哈希链")
     actions = p.add_subparsers(dest="action", required=True)
     a = actions.add_parser("verify", help="逐条核对审计日志的 SM3 哈希链，报告第一处断点（有断点时退出码为 1）")
@@ -62,3 +85,9 @@ def add_parsers(sub) -> None:
     a.set_defaults(func=cmd_audit_verify)
     a = actions.add_parser("protect", help="重建禁止修改和删除审计日志的数据库触发器（verify 报告触发器缺失时）")
     a.set_defaults(func=cmd_audit_protect)
+
+    p = sub.add_parser("keys", help="个人信息加密密钥：生成（new）、检查（check）、轮换（rotate）")
+    p.add_argument("action", choices=["new", "check", "rotate"],
+                   help="new：生成新密钥并打印；check：统计各密钥加密的数据并逐一校验；"
+                        "rotate：用 GONGKAI_DATA_KEY_OLD 解开旧数据，以 GONGKAI_DATA_KEY 重新加密")
+    p.set_defaults(func=cmd_keys)

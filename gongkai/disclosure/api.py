@@ -1,11 +1,12 @@
-"""Intake and tracking API: POST /api/v1/applications and GET /api/v1/applications/{tracking_code}."""
+"""Intake and tracking API: POST /api/v1/applications and GET /api/v1/applications/{tracking_code} (the
+access token in the X-Access-Token header)."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from django.http import JsonResponse
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Header, Router, Schema, Status
 from pydantic import ConfigDict
 
 from gongkai.core.clientip import client_ip
@@ -105,10 +106,18 @@ def create_application(request, payload: ApplicationIn):
                  "due_on": application.due_on, "status": application.state})
 
 
-@router.get("/applications/{tracking_code}", response={200: ApplicationStatus, 404: Message, 429: Message},
-            summary="查询申请办理进度")
-def track_application(request, tracking_code: str, token: str = ""):
-    """Status, due date and public timeline of one application; both the code and the token must match."""
+TOKEN_HEADER = "X-Access-Token"
+
+
+@router.get("/applications/{tracking_code}",
+            response={200: ApplicationStatus, 400: Message, 404: Message, 429: Message}, summary="查询申请办理进度")
+def track_application(request, tracking_code: str,
+                      access_token: str = Header("", alias=TOKEN_HEADER, description="查询密码（提交申请时返回）")):
+    """Status, due date and public timeline of one application; both the code and the token (in the
+    X-Access-Token header, never in the URL, which access logs keep) must match."""
+    if "token" in request.GET:
+        return Status(400, {"detail": f"查询密码不能写在网址中（会留在访问日志里），请放在请求头 {TOKEN_HEADER} 中。"})
+    token = access_token
     limit, window = throttle.TRACKING_FAILURES
     try:
         # A failure slot is taken before looking, so parallel guesses cannot all slip under the limit.

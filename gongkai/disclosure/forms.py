@@ -6,6 +6,7 @@ put back beside the matching fields by `apply_domain_error`.
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 from django import forms
@@ -65,9 +66,16 @@ HONEYPOT_MESSAGE = "提交未成功，请稍后重试，或致电政府信息公
 
 
 class ApplicationForm(ApplicantFields):
-    """The public application form, with a honeypot field that people never see or fill."""
+    """The public application form, with a honeypot field that people never see or fill, and a random
+    submission id, so that reloading the receipt (which is the answer to the POST) registers no second case."""
 
     website = forms.CharField(label="网址（请勿填写）", required=False, max_length=200)
+    submission = forms.CharField(required=False, max_length=40, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("submission", secrets.token_urlsafe(16))
 
 
 def receipt_date(label: str, help_text: str):

@@ -9,6 +9,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from gongkai.core.crypto import EncryptedTextField
+from gongkai.disclosure import privacy
 from gongkai.disclosure.rules import (
     CORRECTION_NOTICE_WORKDAYS,
     DECISION_CHOICES,
@@ -50,6 +52,11 @@ class Clock(models.TextChoices):
     STOPPED = "stopped", "已答复"
 
 
+# Personal field → (its keyed-hash field, the kind of value privacy.lookup_hash normalises it as).
+LOOKUP_HASHES = {"id_number": ("applicant_key", "id_number"), "phone": ("phone_hash", "phone"),
+                 "email": ("email_hash", "email")}
+
+
 class Application(models.Model):
     """One application for government information, from receipt to the delivered reply and any remedies."""
 
@@ -64,16 +71,20 @@ class Application(models.Model):
     channel = models.CharField("提交方式", max_length=20, choices=Channel.choices)
     received_on = models.DateField("收到申请日期", db_index=True)
     # Applicant (personal data: shown in full only to the handling agency's disclosure staff, and audited).
+    # Encrypted at rest (gongkai.core.crypto): the database file, its WAL and backups hold no readable copy.
     applicant_type = models.CharField("申请人类型", max_length=20, choices=ApplicantType.choices)
     organization_kind = models.CharField("组织类型", max_length=20, choices=OrganizationKind.choices, blank=True)
-    name = models.CharField("姓名或名称", max_length=100)
-    id_number = models.CharField("身份证明号码", max_length=40, blank=True)
-    phone = models.CharField("联系电话", max_length=40, blank=True)
-    email = models.CharField("电子邮箱", max_length=254, blank=True)
-    address = models.CharField("通信地址", max_length=200, blank=True)
-    # A keyed hash of the normalised id number: counts one applicant's applications per month (fees) without
-    # comparing personal data in queries.
+    name = EncryptedTextField("姓名或名称")
+    id_number = EncryptedTextField("身份证明号码", blank=True)
+    phone = EncryptedTextField("联系电话", blank=True)
+    email = EncryptedTextField("电子邮箱", blank=True)
+    address = EncryptedTextField("通信地址", blank=True)
+    # Keyed hashes (HMAC-SM3 under a key derived from the data key) of the normalised id number, phone and
+    # e-mail: one applicant's applications are counted (fees) and found (staff search) without the value
+    # itself being stored or compared. Kept by save() in step with the fields above.
     applicant_key = models.CharField(max_length=64, blank=True, db_index=True)
+    phone_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    email_hash = models.CharField(max_length=64, blank=True, db_index=True)
     description = models.TextField("所需政府信息的描述")
     delivery = models.CharField("获取信息的方式", max_length=20, choices=Delivery.choices)
 
@@ -125,6 +136,19 @@ class Application(models.Model):
 
     def __str__(self) -> str:
         return self.case_no
+
+    def save(self, *args, **kwargs) -> None:
+        self.set_lookup_hashes()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and set(update_fields) & set(LOOKUP_HASHES):
+            kwargs["update_fields"] = {*update_fields, *(LOOKUP_HASHES[f][0] for f in update_fields
+                                                         if f in LOOKUP_HASHES)}
+        super().save(*args, **kwargs)
+
+    def set_lookup_hashes(self) -> None:
+        """Recompute the keyed hashes from the personal fields (under the current data key)."""
+        for field, (hash_field, kind) in LOOKUP_HASHES.items():
+            setattr(self, hash_field, privacy.lookup_hash(kind, getattr(self, field)))
 
     @property
     def is_open(self) -> bool:

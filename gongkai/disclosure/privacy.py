@@ -12,7 +12,7 @@ import hmac
 import re
 import secrets
 
-from django.conf import settings
+from gongkai.core import crypto
 
 # Unambiguous characters only (no 0/O, 1/I/L), so codes survive being read out over the phone.
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -61,12 +61,31 @@ def normalise_id(id_number: str) -> str:
     return re.sub(r"[\s\-]", "", id_number or "").upper()
 
 
+def normalise_phone(phone: str) -> str:
+    """Digits only, without the country code: +86 138-1234-5678 and 13812345678 are one number."""
+    digits = re.sub(r"\D", "", phone or "")
+    for prefix in ("0086", "86"):
+        if digits.startswith(prefix) and len(digits) == len(prefix) + 11:
+            return digits[len(prefix):]
+    return digits
+
+
+def normalise_email(email: str) -> str:
+    return (email or "").strip().lower()
+
+
+NORMALISERS = {"id_number": normalise_id, "phone": normalise_phone, "email": normalise_email}
+
+
+def lookup_hash(kind: str, value: str) -> str:
+    """The keyed hash (HMAC-SM3 under the data key) of an id number, phone or e-mail, normalised first:
+    what duplicate detection and look-ups compare instead of the value; "" for an empty value."""
+    return crypto.lookup_hash(kind, NORMALISERS[kind](value))
+
+
 def applicant_key(id_number: str) -> str:
-    """A keyed hash of the id number: the same applicant is recognised without comparing personal data."""
-    value = normalise_id(id_number)
-    if not value:
-        return ""
-    return hmac.new(settings.SECRET_KEY.encode(), f"applicant:{value}".encode(), hashlib.sha256).hexdigest()
+    """The keyed hash of the id number: the same applicant is recognised without comparing personal data."""
+    return lookup_hash("id_number", id_number)
 
 
 def _random(length: int) -> str:

@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from gongkai.core.workdays import WorkCalendar
 from gongkai.disclosure import privacy, rules, states
-from gongkai.disclosure.models import ApplicantType, Application, Clock
+from gongkai.disclosure.models import LOOKUP_HASHES, ApplicantType, Application, Clock
 from gongkai.orgs.models import Agency
 from gongkai.orgs.permissions import agencies_for
 from gongkai.orgs.roles import Role
@@ -36,6 +36,17 @@ def handling_agencies(user) -> list[Agency]:
 def staff_applications(user) -> QuerySet[Application]:
     return (Application.objects.filter(agency__in=handling_agencies(user))
             .select_related("agency", "assigned_to").order_by("-received_on", "-id"))
+
+
+def applicant_match(term: str) -> Q:
+    """Cases whose applicant has this id number, phone or e-mail, compared by keyed hash (the columns hold
+    only ciphertext); a term that is none of them matches nothing."""
+    condition = Q(pk__in=[])
+    for hash_field, kind in LOOKUP_HASHES.values():
+        digest = privacy.lookup_hash(kind, term)
+        if digest:
+            condition |= Q(**{hash_field: digest})
+    return condition
 
 
 @dataclass

@@ -1,7 +1,9 @@
 """The public pages of disclosure on application (/ysqgk/): the guide and form, and tracking a case.
 
-A submitted application shows its tracking code and access token once (kept in the session for one page
-view). Tracking needs both; a successful look-up also lets that browser session download the reply letter.
+A submitted application shows its tracking code and access token once, in the answer to the submission
+itself: the token is never kept in the session, nor put in a URL (where access logs and browser history
+would keep it). Tracking needs both, sent by POST; a successful look-up lets that browser session (which
+holds only the case's id) see the status page and download the reply letter.
 """
 
 from __future__ import annotations
@@ -19,7 +21,9 @@ from gongkai.disclosure.models import Application
 from gongkai.disclosure.states import ANSWERED_STATES
 
 SESSION_CASES = "ysq_cases"  # ids of cases this browser has proved it may follow
-SESSION_RECEIPT = "ysq_receipt"
+# Submission id → case id (neither is secret): a form sent twice registers one case.
+SESSION_SUBMISSIONS = "ysq_submissions"
+SESSION_RECEIPT = "ysq_receipt"  # older versions kept the receipt here; removed when seen
 
 
 def _guide_context() -> dict:
@@ -34,9 +38,12 @@ def _guide_context() -> dict:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def apply(request: HttpRequest) -> HttpResponse:
-    """The guide to applying and the application form; a valid submission goes to the receipt page."""
+    """The guide to applying and the application form; a valid submission is answered with the receipt."""
     if request.method != "POST":
         return render(request, "disclosure/guide.html", {"form": ApplicationForm(), **_guide_context()})
+    repeated = _submitted_before(request)
+    if repeated is not None:
+        return repeated
     form = ApplicationForm(request.POST)
     if form.is_valid():
         if form.cleaned_data.get("website"):
@@ -56,22 +63,34 @@ def apply(request: HttpRequest) -> HttpResponse:
             except DomainError as exc:
                 form.apply_domain_error(exc)
             else:
-                request.session[SESSION_RECEIPT] = {"id": application.pk, "token": token}
                 _remember(request, application)
-                return redirect("ysq-submitted")
+                submission = form.cleaned_data.get("submission")
+                if submission:
+                    done = dict(request.session.get(SESSION_SUBMISSIONS, {}))
+                    done[submission] = application.pk
+                    request.session[SESSION_SUBMISSIONS] = dict(list(done.items())[-20:])
+                return render(request, "disclosure/submitted.html", {"a": application, "token": token})
     return render(request, "disclosure/guide.html", {"form": form, **_guide_context()}, status=400)
+
+
+def _submitted_before(request: HttpRequest) -> HttpResponse | None:
+    """The answer to a form sent again (a reloaded receipt): no second case, and the token is not shown again."""
+    submission = request.POST.get("submission", "")
+    pk = request.session.get(SESSION_SUBMISSIONS, {}).get(submission) if submission else None
+    application = Application.objects.filter(pk=pk).first() if pk else None
+    if application is None:
+        return None
+    return render(request, "disclosure/track.html", {
+        "code": application.tracking_code,
+        "error": f"这份申请已经提交（查询码 {application.tracking_code}），没有重复登记。查询密码只在提交时显示一次，"
+                 "请用保存的查询密码查询办理进度。"}, status=409)
 
 
 @never_cache
 def submitted(request: HttpRequest) -> HttpResponse:
-    """The receipt: tracking code and access token, shown once."""
-    receipt = request.session.pop(SESSION_RECEIPT, None)
-    if not receipt:
-        return redirect("ysq-track")
-    application = Application.objects.select_related("agency").filter(pk=receipt["id"]).first()
-    if application is None:
-        return redirect("ysq-track")
-    return render(request, "disclosure/submitted.html", {"a": application, "token": receipt["token"]})
+    """The old receipt address: the receipt is now the answer to the submission, so this leads to tracking."""
+    request.session.pop(SESSION_RECEIPT, None)  # a receipt (with its token) left by an older version
+    return redirect("ysq-track")
 
 
 def _remember(request: HttpRequest, application: Application) -> None:
@@ -104,6 +123,10 @@ def track(request: HttpRequest) -> HttpResponse:
             return render(request, "disclosure/track.html", context, status=404)
         _remember(request, application)
         return redirect("ysq-case", code=application.tracking_code)
+    if "token" in request.GET:
+        # An old link with ?token=: never used (it sits in access logs and history); ask for it instead.
+        context["error"] = "为保护您的信息，查询密码不再通过链接传递，请在下方输入查询码和查询密码。"
+    context["code"] = request.GET.get("code", "").strip()[:40]
     return render(request, "disclosure/track.html", context)
 
 

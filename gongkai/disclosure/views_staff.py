@@ -71,7 +71,8 @@ def case_list(request: HttpRequest) -> HttpResponse:
     if agency_code:
         cases = cases.filter(agency__code=agency_code)
     if q:
-        cases = cases.filter(case_no__icontains=q) | cases.filter(tracking_code__icontains=q.upper())
+        cases = (cases.filter(case_no__icontains=q) | cases.filter(tracking_code__icontains=q.upper())
+                 | cases.filter(queries.applicant_match(q)))
     if due:
         cases = queries.apply_filter(cases, due, calendar)
     if request.GET.get("format") == "csv":

@@ -25,17 +25,27 @@ from gongkai.search.models import SearchQueryStat
 
 log = logging.getLogger(__name__)
 
+# Personal numbers as people type them, also inside longer queries and split by spaces or dashes (after
+# normalize: full-width digits and separators folded, X lower-cased): an 18-character resident id number
+# (the last may be x), an 11-digit mobile number (optionally after +86), then any other run of 7 or more
+# digits (landlines, bank cards, ids of other kinds).
+_SEP = r"[ \-]?"
+_RESIDENT_ID = re.compile(rf"(?<![\dx])\d(?:{_SEP}\d){{16}}{_SEP}[\dx](?![\dx])")
+_MOBILE = re.compile(rf"(?<!\d)(?:(?:\+|00)?86{_SEP})?1[3-9]\d{_SEP}\d{{4}}{_SEP}\d{{4}}(?!\d)")
 _LONG_DIGITS = re.compile(r"\d{7,}[\dx]?")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+")
 
 
 def anonymise(query: str) -> str:
-    """The query as it may be stored: normalized, at most 100 characters, with e-mail addresses and
-    long digit runs (phone, ID or bank numbers) masked; public index numbers are kept."""
-    q = text.normalize(query)[:100]
-    if text.index_no_key(q):
-        return q
-    return _LONG_DIGITS.sub("＊", _EMAIL.sub("＊", q))
+    """The query as it may be stored: normalized, with resident id numbers, mobile numbers, e-mail addresses
+    and other long digit runs masked as ＊ (before the cut to 100 characters, so no number is stored half
+    masked); a query that is only a public index number is kept."""
+    q = text.normalize(query)
+    if text.index_no_key(q[:100]):
+        return q[:100]
+    for pattern in (_EMAIL, _RESIDENT_ID, _MOBILE, _LONG_DIGITS):
+        q = pattern.sub("＊", q)
+    return q[:100]
 
 
 @dataclass

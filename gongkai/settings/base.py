@@ -2,16 +2,50 @@
 
 from __future__ import annotations
 
+import base64
+import os
 import secrets
+import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 
-from gongkai.conf import allowed_hosts, base_origin, base_url, env, env_bool, env_int, trusted_proxies
+from gongkai.conf import (
+    LOOPBACK_HOSTS,
+    allowed_hosts,
+    base_origin,
+    base_url,
+    env,
+    env_bool,
+    env_int,
+    trusted_proxies,
+)
 
+# Everything this process creates (database and its WAL, uploads, reply letters, keys, the task queue) is
+# readable by its owner only: applicants' personal data must not be open to other accounts on the host.
+os.umask(0o077)
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(env("GONGKAI_DATA_DIR")).expanduser().resolve()
 DATA_DIR.mkdir(parents=True, exist_ok=True)
+
+
+def _owner_only(folder: Path) -> None:
+    """Close a data folder made before umask 077 (and the files at its top) to other accounts."""
+    try:
+        if folder.stat().st_uid != os.getuid():
+            return  # not ours to change (a shared mount): the operator sets its mode
+        folder.chmod(0o700)
+        for entry in folder.iterdir():
+            mode = entry.lstat().st_mode
+            if entry.is_symlink() or not mode & 0o077:
+                continue
+            entry.chmod(0o700 if entry.is_dir() else 0o600)
+    except OSError:
+        pass  # a read-only or foreign folder: the permissions test and `gongkai check` show it
+
+
+_owner_only(DATA_DIR)
 
 
 def _secret_key() -> str:
@@ -27,6 +61,39 @@ def _secret_key() -> str:
 
 SECRET_KEY = _secret_key()
 DEBUG = env_bool("GONGKAI_DEBUG")
+
+
+def _data_key() -> str:
+    """GONGKAI_DATA_KEY, or (development) a key generated once into the data folder, owner-only."""
+    key = env("GONGKAI_DATA_KEY").strip()
+    if key:
+        return key
+    path = DATA_DIR / "data_key"
+    if not path.exists():
+        # The same form as `gongkai keys new`: 32 random bytes, base64. Linked into place whole, so two
+        # processes starting at once agree on one key (the loser of the race reads the winner's).
+        draft = DATA_DIR / f".data_key.{os.getpid()}"
+        draft.write_text(base64.b64encode(secrets.token_bytes(32)).decode() + "\n")
+        draft.chmod(0o600)
+        try:
+            os.link(draft, path)
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
+        print(f"提示：未设置 GONGKAI_DATA_KEY，已生成个人信息加密密钥 {path}（仅限开发使用；丢失即无法解密，请备份）。",
+              file=sys.stderr)
+    host = urlsplit(base_url()).hostname or ""
+    public = host not in LOOPBACK_HOSTS and f"[{host}]" not in LOOPBACK_HOSTS
+    if not DEBUG and (env("DATABASE_URL") or public):
+        print(f"警告：生产环境未设置 GONGKAI_DATA_KEY，个人信息加密密钥与数据同放在 {path}；请把它移入环境变量"
+              "或密钥管理系统，并另行备份（见 README“个人信息加密”）。", file=sys.stderr)
+    return path.read_text().strip()
+
+
+GONGKAI_DATA_KEY = _data_key()
+GONGKAI_DATA_KEY_OLD = env("GONGKAI_DATA_KEY_OLD").strip()
+GONGKAI_DATA_CIPHER = env("GONGKAI_DATA_CIPHER").strip().lower()
 # Absolute links come from GONGKAI_BASE_URL alone, never from a request's Host header; by default only
 # that host (and loopback) may be named in the header at all, so a forged Host gets a 400.
 GONGKAI_BASE_URL = base_url()
@@ -154,6 +221,9 @@ MEDIA_URL = "/_media-not-public/"
 # Large uploads go to a temporary file whose name no long "extension" can break (see gongkai/core/uploads.py).
 FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.MemoryFileUploadHandler",
                         "gongkai.core.uploads.TemporaryFileUploadHandler"]
+# Uploaded files and their folders are the service account's alone (personal data, reply letters).
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 GONGKAI_MAX_UPLOAD_BYTES = int(env("GONGKAI_MAX_UPLOAD_MB")) * 1024 * 1024
 # Every request body is bounded before it is read (gongkai.core.middleware.RequestSizeMiddleware): this
 # much for everything, except the staff views marked as taking attachments (several files per form).

@@ -6,6 +6,8 @@ import tempfile
 # Tests never touch a real data folder, whatever the shell exported.
 os.environ["GONGKAI_DATA_DIR"] = tempfile.mkdtemp(prefix="gongkai-test-")
 os.environ.setdefault("GONGKAI_TASK_BACKEND", "immediate")
+# A fixed data key (32 bytes, for tests only), so the test run prints no key notice and commands it starts agree.
+os.environ.setdefault("GONGKAI_DATA_KEY", "dGVzdC1vbmx5LWRhdGEta2V5LWdvbmdrYWktMzItYnk=")
 # Searches are counted at once, so a test reads the log right after searching.
 os.environ.setdefault("GONGKAI_SEARCH_LOG_FLUSH_SECONDS", "0")
 # The structural limits of attachment reading are tested by their own messages; a loaded machine must not

@@ -83,13 +83,18 @@ def test_malformed_bodies_never_500(client, agency, raw):
     assert Application.objects.count() == 0
 
 
+def track(client, code: str, token: str):
+    """Follow a case as the API asks: the token in a header, never in the URL."""
+    return client.get(f"/api/v1/applications/{code}", HTTP_X_ACCESS_TOKEN=token)
+
+
 def test_tracking_shows_status_and_public_timeline_only(client, agency):
     staff = disclosure_team(agency)
     created = post(client, payload(agency, name="王五", phone="13700002222")).json()
     application = Application.objects.get(tracking_code=created["tracking_code"])
     services.add_note(staff["officer"], application, "内部备注：申请人曾多次来电。")
     services.accept_application(staff["officer"], application)
-    response = client.get(f"/api/v1/applications/{created['tracking_code']}?token={created['access_token']}")
+    response = track(client, created['tracking_code'], created['access_token'])
     assert response.status_code == 200
     body = response.json()
     assert body["status"] == "in_progress" and body["status_label"] == "办理中"
@@ -101,19 +106,28 @@ def test_tracking_shows_status_and_public_timeline_only(client, agency):
         assert secret not in raw
     # Codes are forgiving about case and dashes.
     loose = created["tracking_code"].replace("-", "").lower()
-    assert client.get(f"/api/v1/applications/{loose}?token={created['access_token'].lower()}").status_code == 200
+    assert track(client, loose, created['access_token'].lower()).status_code == 200
 
 
 def test_wrong_token_or_code_is_404_without_telling_which(client, agency):
     application, token = make_application(agency)
-    wrong_token = client.get(f"/api/v1/applications/{application.tracking_code}?token=AAAA-BBBB-CCCC")
+    wrong_token = track(client, application.tracking_code, "AAAA-BBBB-CCCC")
     no_token = client.get(f"/api/v1/applications/{application.tracking_code}")
-    wrong_code = client.get(f"/api/v1/applications/YSQ-XXXX-XXXX?token={token}")
+    wrong_code = track(client, "YSQ-XXXX-XXXX", token)
     assert wrong_token.status_code == no_token.status_code == wrong_code.status_code == 404
     assert wrong_token.json() == wrong_code.json()
     # Another applicant's token does not open this case.
     other, other_token = make_application(agency)
-    assert client.get(f"/api/v1/applications/{application.tracking_code}?token={other_token}").status_code == 404
+    assert track(client, application.tracking_code, other_token).status_code == 404
+
+
+def test_a_token_in_the_url_is_refused_not_used(client, agency):
+    application, token = make_application(agency)
+    response = client.get(f"/api/v1/applications/{application.tracking_code}?token={token}")
+    assert response.status_code == 400 and "X-Access-Token" in response.json()["detail"]
+    schema = client.get("/api/v1/openapi.json").json()
+    parameters = schema["paths"]["/api/v1/applications/{tracking_code}"]["get"]["parameters"]
+    assert {(p["name"], p["in"]) for p in parameters} == {("tracking_code", "path"), ("X-Access-Token", "header")}
 
 
 @override_settings(GONGKAI_APPLICATION_RATE_LIMIT="2/600")
@@ -153,8 +167,8 @@ def test_refused_input_gives_its_slot_back(client, agency):
 def test_tracking_failures_are_rate_limited(client, agency):
     application, token = make_application(agency)
     for _ in range(30):
-        assert client.get(f"/api/v1/applications/{application.tracking_code}?token=WRONG").status_code == 404
-    assert client.get(f"/api/v1/applications/{application.tracking_code}?token={token}").status_code == 429
+        assert track(client, application.tracking_code, "WRONG").status_code == 404
+    assert track(client, application.tracking_code, token).status_code == 429
 
 
 @pytest.mark.parametrize(("body", "content_type"), [

@@ -64,7 +64,7 @@ def test_nothing_personal_leaves_through_public_channels_or_history(client, agen
     services.view_applicant(officer, application)
 
     secrets = (NAME, PHONE, EMAIL, ADDRESS, ID)
-    api = client.get(f"/api/v1/applications/{application.tracking_code}?token={token}")
+    api = client.get(f"/api/v1/applications/{application.tracking_code}", HTTP_X_ACCESS_TOKEN=token)
     assert api.status_code == 200
     tracked = client.post(reverse("ysq-track"), {"code": application.tracking_code, "token": token}, follow=True)
     assert tracked.status_code == 200

@@ -12,7 +12,7 @@ from django.test import override_settings
 from django.urls import reverse
 
 from gongkai.core.models import AuditEntry
-from gongkai.disclosure import services
+from gongkai.disclosure import privacy, services
 from gongkai.disclosure.models import Application
 from gongkai.disclosure.rules import PauseKind
 from gongkai.disclosure.states import State
@@ -52,14 +52,13 @@ def test_public_form_to_receipt_to_tracking(client, agency):
     page = client.get("/ysqgk/")
     assert page.status_code == 200
     assert "在线提交申请" in page.content.decode() and agency.name in page.content.decode()
-    response = client.post("/ysqgk/", form_data(agency))
-    assert response.status_code == 302 and response["Location"] == reverse("ysq-submitted")
-    receipt = client.get(reverse("ysq-submitted"))
+    receipt = client.post("/ysqgk/", form_data(agency))
+    assert receipt.status_code == 200  # the receipt is the answer itself: no token parked in the session
     html = receipt.content.decode()
     application = Application.objects.get()
     assert application.tracking_code in html and "查询密码只显示这一次" in html
     token = receipt.context["token"]
-    # The receipt is shown once.
+    # The receipt is shown once; its old address leads to tracking.
     assert client.get(reverse("ysq-submitted")).status_code == 302
     # A fresh browser needs the code and the token.
     other = client.__class__()
@@ -72,6 +71,43 @@ def test_public_form_to_receipt_to_tracking(client, agency):
     body = status.content.decode()
     assert status.status_code == 200 and "已收到" in body and application.case_no in body
     assert "赵六" not in body and "13600003333" not in body
+
+
+def test_the_token_is_never_in_a_url_nor_in_the_session_table(client, agency):
+    from django.contrib.sessions.models import Session
+
+    receipt = client.post("/ysqgk/", form_data(agency))
+    token = receipt.context["token"]
+    application = Application.objects.get()
+    urls = []
+    tracked = client.post(reverse("ysq-track"), {"code": application.tracking_code, "token": token}, follow=True)
+    urls += [url for url, _ in tracked.redirect_chain]
+    assert tracked.status_code == 200 and application.case_no in tracked.content.decode()
+    pages = receipt.content.decode() + tracked.content.decode()
+    hrefs = re.findall(r'(?:href|action|src)="([^"]*)"', pages)
+    assert urls and hrefs and not [u for u in urls + hrefs if token in u or privacy.normalise_code(token) in u]
+    stored = " ".join(str(s.get_decoded()) + s.session_data for s in Session.objects.all())
+    assert Session.objects.exists() and token not in stored and privacy.normalise_code(token) not in stored
+    # An old link carrying the token is not used: it asks for the code and token instead.
+    fresh = client.__class__()
+    old_link = fresh.get(reverse("ysq-track"), {"code": application.tracking_code, "token": token})
+    body = old_link.content.decode()
+    assert old_link.status_code == 200 and "查询密码不再通过链接传递" in body and application.case_no not in body
+    assert fresh.get(reverse("ysq-case", args=[application.tracking_code])).status_code == 404
+
+
+def test_a_reloaded_receipt_registers_no_second_case(client, agency):
+    form = client.get("/ysqgk/").content.decode()
+    submission = re.search(r'name="submission" value="([^"]+)"', form).group(1)
+    assert client.post("/ysqgk/", form_data(agency, submission=submission)).status_code == 200
+    again = client.post("/ysqgk/", form_data(agency, submission=submission))
+    application = Application.objects.get()
+    body = again.content.decode()
+    assert again.status_code == 409 and "没有重复登记" in body and application.tracking_code in body
+    assert 'id="access-token"' not in body
+    # A new form is a new application.
+    assert client.post("/ysqgk/", form_data(agency, submission="another")).status_code == 200
+    assert Application.objects.count() == 2
 
 
 def test_public_form_errors_beside_fields_and_nothing_saved(client, agency):
@@ -91,7 +127,7 @@ def test_honeypot_refuses_robots(client, agency):
 
 @override_settings(GONGKAI_APPLICATION_RATE_LIMIT="1/600")
 def test_public_form_rate_limit_gives_a_chinese_429(client, agency):
-    assert client.post("/ysqgk/", form_data(agency)).status_code == 302
+    assert client.post("/ysqgk/", form_data(agency)).status_code == 200
     response = client.post("/ysqgk/", form_data(agency))
     assert response.status_code == 429
     assert "提交过于频繁" in response.content.decode()

@@ -3,6 +3,8 @@ correction and highlighting."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from gongkai.search import highlight, text
@@ -126,3 +128,22 @@ def test_parallel_analysis_keeps_order_and_results(monkeypatch):
     assert [d.id for d, _ in pooled] == [d.id for d in docs]
     assert [fields for _, fields in pooled] == [analyse(d) for d in docs]
     assert list(parallel.analysed([], analyse, workers=2)) == []
+
+
+@pytest.mark.parametrize("typed", [
+    "110101 19900307 123X", "110101-1990-0307-123x", "身份证１１０１０１１９９００３０７１２３Ｘ查询",
+    "138 1234 5678", "138-1234-5678", "+86 13812345678", "8613812345678", "电话13812345678地址",
+    "x" * 95 + "13812345678",  # cut at 100 characters, the old log kept the first digits unmasked
+])
+def test_identity_and_mobile_numbers_are_masked_however_typed(typed):
+    stored = anonymise(typed)
+    assert "＊" in stored and not re.search(r"\d{4}", stored), stored
+
+
+def test_masked_queries_are_what_reaches_the_search_log(db):
+    from gongkai.search.models import SearchQueryStat
+    from gongkai.search.searchlog import record_query, search_log
+
+    record_query("张三 110101-19900307-123X 的申请 138 1234 5678", 0)
+    search_log.flush()
+    assert list(SearchQueryStat.objects.values_list("query", flat=True)) == ["张三 ＊ 的申请 ＊"]

@@ -143,7 +143,7 @@ def new_case(data: ApplicantData, agency: Agency, *, channel: str, received_on: 
         access_token_hash=privacy.hash_token(token), external_id=external_id, channel=channel,
         received_on=received_on, applicant_type=data.applicant_type, organization_kind=data.organization_kind,
         name=data.name, id_number=data.id_number, phone=data.phone, email=data.email, address=data.address,
-        applicant_key=privacy.applicant_key(data.id_number), description=data.description, delivery=data.delivery,
+        description=data.description, delivery=data.delivery,
     )
     return application, token
 

@@ -129,3 +129,22 @@ def test_letter_addresses_an_organisation_as_such(agency, staff):
     text = "\n".join(p.text for p in Docx(application.letters.get().docx.path).paragraphs)
     assert "示例律师事务所：" in text and "贵单位" in text and "您" not in text
     assert "2026年3月3日告知贵单位补正" in text and "第三十条" in text
+
+
+@pytest.mark.django_db(transaction=True)
+def test_reply_letters_and_their_folders_are_owner_only(agency, staff, settings, tmp_path):
+    import os
+    import stat
+
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    old_umask = os.umask(0o022)  # as a process without the settings' umask would have: the storage still closes them
+    try:
+        application, _ = make_application(agency, received_on=D("2026-03-02"))
+        services.decide_application(staff["officer"], application, "granted", decided_on=D("2026-03-20"))
+    finally:
+        os.umask(old_umask)
+    letter = application.letters.get()
+    for file in (letter.docx, letter.pdf):
+        path = file.path
+        assert stat.S_IMODE(os.stat(path).st_mode) == 0o600, path
+        assert stat.S_IMODE(os.stat(os.path.dirname(path)).st_mode) == 0o700
