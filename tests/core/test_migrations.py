@@ -5,23 +5,12 @@ from __future__ import annotations
 
 import pytest
 from django.db import DatabaseError, connection, transaction
-from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.loader import MigrationLoader
 
 from gongkai.core import auditchain
+from tests.migrating import latest, migrate_to
 
 BEFORE = [("core", "0002_serial_counters_and_duties"), ("publishing", "0003_public_status_data")]
-
-
-def _migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
-def _latest():
-    return MigrationExecutor(connection).loader.graph.leaf_nodes()
 
 
 def test_the_chain_migration_runs_after_the_backfill_that_updates_audit_rows():
@@ -32,7 +21,7 @@ def test_the_chain_migration_runs_after_the_backfill_that_updates_audit_rows():
 
 @pytest.mark.django_db(transaction=True)
 def test_old_entries_are_chained_and_the_triggers_come_and_go():
-    old = _migrate(BEFORE)
+    old = migrate_to(BEFORE)
     try:
         assert not auditchain.guards_present(connection)
         AuditEntry = old.get_model("core", "AuditEntry")
@@ -40,7 +29,7 @@ def test_old_entries_are_chained_and_the_triggers_come_and_go():
         clerk = User.objects.create(username="old-clerk")
         made = [AuditEntry.objects.create(action=f"old_{n}", object_type="x.y", object_id=str(n),
                                           actor=clerk if n % 2 else None, data={"n": n}) for n in range(5)]
-        _migrate(_latest())
+        migrate_to(latest())
         assert auditchain.guards_present(connection)
         result = auditchain.verify()
         assert result.broken is None and result.count == 5
@@ -51,7 +40,7 @@ def test_old_entries_are_chained_and_the_triggers_come_and_go():
         assert chained[0].prev_hash == auditchain.GENESIS and chained[1].prev_hash == chained[0].hash
         with pytest.raises(DatabaseError), transaction.atomic():
             Current.objects.filter(pk=made[0].pk).update(comment="改")
-        _migrate(BEFORE)
+        migrate_to(BEFORE)
         assert not auditchain.guards_present(connection)
     finally:
-        _migrate(_latest())
+        migrate_to(latest())

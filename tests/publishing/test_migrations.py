@@ -6,36 +6,24 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
+
+from tests.migrating import latest, migrate_to
 
 # The schema as the old code left it.
 BEFORE = [("core", "0001_initial"), ("orgs", "0002_disclosure_head_role"), ("publishing", "0001_initial"),
           ("disclosure", "0001_initial")]
 
 
-def _migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
-def _latest():
-    executor = MigrationExecutor(connection)
-    return executor.loader.graph.leaf_nodes()
-
-
 @pytest.mark.django_db(transaction=True)
 def test_an_old_database_upgrades_to_public_status_apart_from_review():
-    old = _migrate(BEFORE)
+    old = migrate_to(BEFORE)
     try:
         ids = _old_data(old)
-        new = _migrate(_latest())
+        new = migrate_to(latest())
         _check(new, ids)
     finally:
-        _migrate(_latest())
+        migrate_to(latest())
 
 
 def _old_data(apps) -> dict[str, int]:
