@@ -18,7 +18,7 @@ from gongkai.core.workflow import SYSTEM
 from gongkai.publishing.models import Document
 from gongkai.publishing.rules import DisclosureMode
 from gongkai.publishing.services.lifecycle import announce_after_commit, apply_relations
-from gongkai.publishing.states import REJECTIONS, REVIEW, State
+from gongkai.publishing.states import REJECTIONS, REVIEW, RelationStatus, State
 
 
 def _locked(document: Document, revision: int | None = None) -> Document:
@@ -32,6 +32,13 @@ def _locked(document: Document, revision: int | None = None) -> Document:
     if revision is not None and latest is not None and latest.number != revision:
         raise DomainError(f"本文件已有新版本（第 {latest.number} 版），您看到的是第 {revision} 版；"
                           "请刷新页面，看过新版本后再办理。")
+    if latest is not None:
+        # Publishing puts this revision's relations into effect on other documents: lock those too, now,
+        # before the step's audit entry takes the audit chain's lock (held to commit on PostgreSQL). A service
+        # on a target locks the target and then records, so locking targets after recording could deadlock.
+        targets = latest.relations.filter(status=RelationStatus.DECLARED).values_list("target_id", flat=True)
+        list(Document.objects.select_for_update(of=("self",)).filter(pk__in=list(targets)).order_by("pk")
+             .values_list("pk", flat=True))
     return locked
 
 
