@@ -6,7 +6,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 
 from gongkai.core import auditchain
-from gongkai.core.models import AuditEntry, CalendarDay, CalendarYear
+from gongkai.core.models import AuditEntry, CalendarDay, CalendarYear, OutgoingMail
 
 
 @admin.register(CalendarDay)
@@ -59,4 +59,19 @@ class AuditEntryAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(OutgoingMail)
+class OutgoingMailAdmin(admin.ModelAdmin):
+    """Queued mail, read-only: what was sent, what is still being retried and why, what was given up."""
+
+    list_display = ("subject", "purpose", "status", "attempts", "next_attempt_at", "last_error", "created_at")
+    list_filter = ("status", "purpose")
+    readonly_fields = [f.name for f in OutgoingMail._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
         return False

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models, router, transaction
 from django.utils import timezone
 
+from gongkai.core.crypto import EncryptedTextField
+
 
 class AuditEntry(models.Model):
     """One recorded action: who did what to which object, from which state to which, and why."""
@@ -106,3 +108,32 @@ class CalendarYear(models.Model):
 
     def __str__(self) -> str:
         return str(self.year)
+
+
+class OutgoingMail(models.Model):
+    """A message waiting to be sent (or sent): written in the transaction of what it reports, sent afterwards
+    by the worker with retries, so a mail server that is down never loses or blocks the record itself."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "待发送"
+        SENT = "sent", "已发送"
+        FAILED = "failed", "发送失败（已停止重试）"
+
+    # The recipient's address is personal data: kept encrypted like the applicant's own fields.
+    to = EncryptedTextField("收件人")
+    subject = models.CharField("主题", max_length=200)
+    body = models.TextField("正文")
+    purpose = models.CharField("用途", max_length=64, blank=True)
+    status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.PENDING, db_index=True)
+    attempts = models.PositiveIntegerField("已尝试次数", default=0)
+    next_attempt_at = models.DateTimeField("下次尝试时间", default=timezone.now, db_index=True)
+    last_error = models.CharField("最近一次错误", max_length=500, blank=True)
+    created_at = models.DateTimeField("写入时间", default=timezone.now)
+    sent_at = models.DateTimeField("发送时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "待发邮件"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.subject}（{self.get_status_display()}）"

@@ -6,13 +6,9 @@ from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import connection
 
+from gongkai.core.outbox import mail_enabled  # noqa: F401 — the users command asks here
 from gongkai.orgs.services import StaffImport
 from gongkai.orgs.site import site_name
-
-
-def mail_enabled() -> bool:
-    """True when an SMTP host is configured (GONGKAI_SMTP_HOST)."""
-    return bool(settings.GONGKAI_SMTP_HOST)
 
 
 def welcome_message(account: StaffImport) -> EmailMessage:

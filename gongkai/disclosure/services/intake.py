@@ -8,11 +8,12 @@ import re
 from dataclasses import dataclass, fields
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 
-from gongkai.core import codes, serials
+from gongkai.core import codes, outbox, serials
 from gongkai.core.errors import DomainError
 from gongkai.core.workflow import NEW
 from gongkai.disclosure import privacy, rules
@@ -22,6 +23,7 @@ from gongkai.disclosure.services.clock import refresh
 from gongkai.disclosure.services.common import SYSTEM, event, fmt, today
 from gongkai.disclosure.states import CASE
 from gongkai.orgs.models import Agency
+from gongkai.orgs.site import site_name
 
 FIELD_LABELS = {
     "applicant_type": "申请人类型", "organization_kind": "组织类型", "name": "姓名或名称",
@@ -167,8 +169,27 @@ def submit_application(data: ApplicantData, *, received_on: dt.date | None = Non
     """Online intake: the platform confirms receipt at once (《条例》第三十一条（三）), so that day is the date
     of receipt. Returns the application and the access token (shown once; only its hash is kept)."""
     agency = validate_applicant(data)
-    return _register(SYSTEM, data, agency, channel=Channel.ONLINE, received_on=received_on or today(),
-                     external_id=external_id, how="网上提交申请，平台即时确认收到（《条例》第三十一条第（三）项）")
+    application, token = _register(SYSTEM, data, agency, channel=Channel.ONLINE, received_on=received_on or today(),
+                                   external_id=external_id,
+                                   how="网上提交申请，平台即时确认收到（《条例》第三十一条第（三）项）")
+    if application.email and external_id is None:  # not for cases migrated from an old system
+        outbox.queue_mail(application.email, *receipt_mail(application), purpose="disclosure_receipt")
+    return application, token
+
+
+def receipt_mail(application: Application) -> tuple[str, str]:
+    """Subject and body of the acknowledgement mailed to an online applicant: never the access token."""
+    site, base = site_name(), settings.GONGKAI_BASE_URL
+    body = (f"{application.name}，您好：\n\n"
+            f"{application.agency.name}已于 {fmt(application.received_on)} 收到您的政府信息公开申请。\n\n"
+            f"查询码：{application.tracking_code}\n"
+            f"案件编号：{application.case_no}\n"
+            f"答复期限：{fmt(application.due_on)}（收到申请次日起 {rules.REPLY_WORKDAYS} 个工作日；"
+            f"需要延长的，经负责人同意并告知您，最多延长 {rules.MAX_EXTENSION_WORKDAYS} 个工作日）\n\n"
+            f"请在 {base}/ysqgk/track/ 输入查询码和提交时显示的查询密码查看办理进度。"
+            "为保护您的信息，本邮件不含查询密码。\n\n"
+            f"{site}\n")
+    return f"【{site}】政府信息公开申请已收到（{application.tracking_code}）", body
 
 
 # Which date the staff form asks for, by channel: errors about the date of receipt land beside it.
