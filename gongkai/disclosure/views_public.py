@@ -8,6 +8,9 @@ holds only the case's id) see the status page and download the reply letter.
 
 from __future__ import annotations
 
+import logging
+
+from django.db import OperationalError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
@@ -20,6 +23,9 @@ from gongkai.disclosure.forms import HONEYPOT_MESSAGE, ApplicationForm
 from gongkai.disclosure.models import Application
 from gongkai.disclosure.states import ANSWERED_STATES
 
+logger = logging.getLogger("gongkai.disclosure")
+UNSAVED_MESSAGE = ("系统暂时无法保存您的申请（存储空间不足或数据库繁忙），申请没有提交成功。"
+                   "您填写的内容都在下面，请稍后再点“提交申请”。")
 SESSION_CASES = "ysq_cases"  # ids of cases this browser has proved it may follow
 # Submission id → case id (neither is secret): a form sent twice registers one case.
 SESSION_SUBMISSIONS = "ysq_submissions"
@@ -62,6 +68,14 @@ def apply(request: HttpRequest) -> HttpResponse:
                 return response
             except DomainError as exc:
                 form.apply_domain_error(exc)
+            except OperationalError:
+                # A full disk or a database that cannot take the write right now: nothing was saved (the
+                # transaction rolled back), so say so and give the applicant back everything they typed.
+                logger.exception("application could not be saved")
+                form.add_error(None, UNSAVED_MESSAGE)
+                response = render(request, "disclosure/guide.html", {"form": form, **_guide_context()}, status=503)
+                response["Retry-After"] = "60"
+                return response
             else:
                 _remember(request, application)
                 submission = form.cleaned_data.get("submission")

@@ -342,3 +342,26 @@ def test_case_action_dates_and_numbers_are_bounded(officer_client, agency):
     assert response.status_code == 400
     application.refresh_from_db()
     assert application.state == State.RECEIVED
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_full_disk_saves_nothing_and_gives_back_what_the_applicant_typed(client, agency):
+    from django.db import connection
+
+    from gongkai.disclosure.views_public import UNSAVED_MESSAGE
+
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's max_page_count makes a real 'database or disk is full'; PostgreSQL has no such knob")
+    description = "申请公开本机关2025年度行政许可决定书。" * 200  # long enough to need new pages
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM")  # no free pages left inside the file: the next page must grow it
+        cursor.execute("PRAGMA page_count")
+        cursor.execute(f"PRAGMA max_page_count = {cursor.fetchone()[0]}")
+        try:
+            response = client.post("/ysqgk/", form_data(agency, description=description))
+        finally:
+            cursor.execute("PRAGMA max_page_count = 1073741823")
+    assert response.status_code == 503 and response["Retry-After"]
+    page = response.content.decode()
+    assert UNSAVED_MESSAGE in page and description in page and "赵六" in page
+    assert not Application.objects.exists()
