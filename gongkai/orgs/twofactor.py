@@ -22,6 +22,7 @@ from gongkai.orgs.models import TwoFactorDevice
 
 ISSUER = "政务公开平台"
 RECOVERY_CODES = 8
+RECOVERY_DIGITS = 10
 STEP = 30
 WRONG_CODE = "验证码不正确或已使用过，请输入验证器当前显示的 6 位数字。"
 
@@ -84,7 +85,7 @@ def _matching_step(secret: str, code: str, now: float) -> int | None:
 
 
 def _new_recovery_codes() -> tuple[list[str], list[str]]:
-    codes = [f"{secrets.randbelow(10 ** 10):010d}" for _ in range(RECOVERY_CODES)]
+    codes = [f"{secrets.randbelow(10 ** RECOVERY_DIGITS):0{RECOVERY_DIGITS}d}" for _ in range(RECOVERY_CODES)]
     return codes, [make_password(c) for c in codes]
 
 
@@ -120,8 +121,11 @@ def verify(user, code: str) -> bool:
             device.save(update_fields=["last_step"])
             return True
         plain = "".join(code.split()).replace("-", "")
+        # Only a recovery code's shape is hashed and compared: each comparison is a slow password hash.
+        if len(plain) != RECOVERY_DIGITS or not plain.isdigit():
+            return False
         for index, hashed in enumerate(device.recovery_codes):
-            if plain and check_password(plain, hashed):
+            if check_password(plain, hashed):
                 device.recovery_codes = device.recovery_codes[:index] + device.recovery_codes[index + 1:]
                 device.save(update_fields=["recovery_codes"])
                 record(user, "使用两步验证恢复码", user, left=len(device.recovery_codes))

@@ -91,8 +91,9 @@ class PasswordExpiryMiddleware:
 
 
 TWO_FACTOR_NOTICE = "按本平台的安全要求，管理员须先启用两步验证，然后才能继续使用。"
-# Reachable before enrolling: the enrolment page itself, signing out, and static files.
-TWO_FACTOR_PATHS = ("/staff/two-factor/", "/admin/logout/", "/staff/logout/", "/static/")
+# Reachable before enrolling: the enrolment page, and what an expired password needs first (else the two
+# middlewares would send each other's pages back and forth).
+TWO_FACTOR_PATHS = ("/staff/two-factor/", *PASSWORD_PATHS)
 
 
 class TwoFactorRequiredMiddleware:

@@ -11,6 +11,7 @@ from freezegun import freeze_time
 from gongkai.core.models import AuditEntry
 from gongkai.orgs import twofactor
 from gongkai.orgs.roles import Role
+from gongkai.staff.middleware import EXPIRED_PASSWORD
 from gongkai.staff.views import PENDING
 from tests import factories
 
@@ -186,6 +187,20 @@ def test_required_2fa_sends_an_administrator_to_enrolment_until_enrolled(client,
     client.post("/staff/two-factor/", {"action": "confirm",
                                        "code": pyotp.TOTP(twofactor.pending_device(root).secret).now()})
     assert client.get("/admin/").status_code == 200
+
+
+def test_an_expired_password_is_changed_first_then_enrolment(client, root, settings):
+    settings.GONGKAI_REQUIRE_2FA = True
+    _password(client, root)
+    session = client.session
+    session[EXPIRED_PASSWORD] = root.password  # as the login stamps it for a password past its age
+    session.save()
+    assert client.get("/staff/").url == "/admin/password_change/"
+    assert client.get("/admin/password_change/").status_code == 200, "no redirect loop between the two"
+    session = client.session
+    del session[EXPIRED_PASSWORD]
+    session.save()
+    assert client.get("/staff/").url == "/staff/two-factor/"
 
 
 def test_required_2fa_leaves_ordinary_staff_free_and_is_off_by_default(client, drafter, root, settings):
