@@ -86,6 +86,9 @@ SETTINGS: tuple[Setting, ...] = (
             "密码最短长度（字符数）；密码还须包含大写字母、小写字母、数字、符号中的至少三类。"),
     Setting("GONGKAI_PASSWORD_HISTORY", "5", "修改密码时不能与最近多少次用过的密码（含当前密码）相同；0 不限制。"),
     Setting("GONGKAI_PASSWORD_MAX_AGE_DAYS", "90", "密码有效期（天）：超过后登录时须先修改密码才能继续使用；0 为永不过期。"),
+    Setting("GONGKAI_REQUIRE_2FA", "0",
+            "设为 1 时，超级管理员必须启用两步验证（手机验证器 6 位验证码）：未启用者登录后只能先去启用；"
+            "其他工作人员可自愿启用。"),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

@@ -7,10 +7,13 @@ from gongkai.orgs.forms import AdminLoginForm
 from gongkai.portal import views as portal_views
 from gongkai.publishing.feeds import LatestDocumentsFeed
 from gongkai.publishing.sitemaps import SITEMAPS
+from gongkai.staff import views as staff_views
 
 admin.site.site_header = "公开平台管理"
 admin.site.site_title = "公开平台管理"
 admin.site.login_form = AdminLoginForm
+# The admin door asks for the second factor too (gongkai/staff/views.py).
+admin.site.login = staff_views.admin_login
 
 urlpatterns = [
     path("", portal_views.home, name="home"),

@@ -1,8 +1,8 @@
 from django.contrib import admin, messages
 
 from gongkai.core.errors import DomainError
-from gongkai.orgs import logins
-from gongkai.orgs.models import Agency, LoginThrottle, RoleGrant, StaffProfile
+from gongkai.orgs import logins, twofactor
+from gongkai.orgs.models import Agency, LoginThrottle, RoleGrant, StaffProfile, TwoFactorDevice
 
 
 @admin.register(Agency)
@@ -62,3 +62,35 @@ class LoginThrottleAdmin(admin.ModelAdmin):
             except DomainError:
                 pass  # nothing to lift on this row
         self.message_user(request, f"已解除 {lifted} 项登录锁定，已记入审计日志。", messages.SUCCESS)
+
+
+@admin.register(TwoFactorDevice)
+class TwoFactorDeviceAdmin(admin.ModelAdmin):
+    """Who has a second factor, for superusers only; the secret is never shown. Reset with the action."""
+
+    list_display = ("user", "confirmed_at", "created_at")
+    search_fields = ("user__username",)
+    fields = ("user", "confirmed_at", "created_at")
+    actions = ["reset"]
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return request.user.is_active and request.user.is_superuser
+
+    def has_module_permission(self, request) -> bool:
+        return self.has_view_permission(request)
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.action(description="重置两步验证（用户须重新启用）", permissions=["view"])
+    def reset(self, request, queryset) -> None:
+        users = [device.user for device in queryset.select_related("user")]
+        for user in users:
+            twofactor.reset(request.user, user)
+        self.message_user(request, f"已重置 {len(users)} 个用户的两步验证，已记入审计日志。", messages.SUCCESS)

@@ -1,4 +1,5 @@
-"""`gongkai setup`, `gongkai agencies import|list`, `gongkai users import|locks|unlock`: run without /admin/."""
+"""`gongkai setup`, `gongkai agencies import|list`, `gongkai users import|locks|unlock|reset-2fa`: run without
+/admin/."""
 
 from __future__ import annotations
 
@@ -159,6 +160,21 @@ def cmd_users_unlock(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_users_reset_2fa(args: argparse.Namespace) -> int:
+    setup_django()
+    from django.contrib.auth import get_user_model
+
+    from gongkai.core.errors import DomainError
+    from gongkai.orgs import twofactor
+
+    user = get_user_model().objects.filter(username=args.username).first()
+    if user is None:
+        raise DomainError(f"没有用户名为“{args.username}”的用户。")
+    twofactor.reset(None, user)
+    print(f"已重置用户 {user.get_username()} 的两步验证（已记入审计日志）；其下次登录只需密码，可重新启用。")
+    return 0
+
+
 def add_parsers(sub) -> None:
     """Register `setup`, `agencies` and `users` on the `gongkai` command's subparsers."""
     p = sub.add_parser("setup", help="首次部署：创建根机关（人民政府）和管理员账号；可重复执行")
@@ -184,7 +200,7 @@ def add_parsers(sub) -> None:
     a.add_argument("--reason", default="", help="调整的理由（必填）")
     a.set_defaults(func=cmd_agencies_duties)
 
-    p = sub.add_parser("users", help="工作人员：从 CSV/XLSX 导入；查看和解除登录锁定")
+    p = sub.add_parser("users", help="工作人员：从 CSV/XLSX 导入；查看和解除登录锁定；重置两步验证")
     actions = p.add_subparsers(dest="action", required=True)
     a = actions.add_parser("import", help="从 CSV（UTF-8 或 GBK）或 XLSX 导入工作人员及角色，可重复导入")
     a.add_argument("file", help="CSV 或 XLSX 文件，列：用户名、姓名、机构代码、角色（可选：邮箱、含下级、职务）")
@@ -197,3 +213,6 @@ def add_parsers(sub) -> None:
     a.add_argument("username", nargs="?", default="", help="用户名")
     a.add_argument("--address", default="", help="改为解除一个客户端 IP 地址的限速")
     a.set_defaults(func=cmd_users_unlock)
+    a = actions.add_parser("reset-2fa", help="重置一个用户的两步验证（如手机丢失且恢复码用完），记入审计日志")
+    a.add_argument("username", help="用户名")
+    a.set_defaults(func=cmd_users_reset_2fa)

@@ -139,14 +139,14 @@ def begin(username: str, address: str) -> Attempt:
                    address_failures=client.failures, locks=account.locked_at == now)
 
 
-def failed(attempt: Attempt) -> int | None:
-    """Audit a wrong password (and the lock it caused); return the wait it imposes (0: none, None: locked)."""
+def failed(attempt: Attempt, reason: str = "用户名或密码不正确") -> int | None:
+    """Audit a wrong password or code (and the lock it caused); return the wait it imposes (0: none, None: locked)."""
     now = timezone.now()
     with transaction.atomic():
         # Rows an administrator cleared meanwhile come back empty (the failure stays audited).
         account = _row(LoginThrottle.ACCOUNT, account_key(attempt.username))
         client = _row(LoginThrottle.ADDRESS, attempt.address)
-        record(_NOBODY, "登录失败", account, comment="用户名或密码不正确", username=attempt.username,
+        record(_NOBODY, "登录失败", account, comment=reason, username=attempt.username,
                address=attempt.address, failures=attempt.account_failures,
                address_failures=attempt.address_failures)
         if attempt.locks:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from gongkai.core.crypto import EncryptedTextField
 from gongkai.orgs.roles import Role
 
 
@@ -129,3 +130,22 @@ class PasswordHistory(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.created_at:%Y-%m-%d}"
+
+
+class TwoFactorDevice(models.Model):
+    """A user's authenticator app (TOTP, RFC 6238): the secret sealed at rest, hashed one-time recovery codes."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, verbose_name="用户", on_delete=models.CASCADE,
+                                related_name="two_factor")
+    secret = EncryptedTextField("密钥")
+    confirmed_at = models.DateTimeField("启用时间", null=True, blank=True)
+    # The last time step whose code was accepted: that code (or an older one) is refused, so none is replayed.
+    last_step = models.BigIntegerField("最近使用的时间步", null=True, blank=True)
+    recovery_codes = models.JSONField("恢复码散列", default=list, blank=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "两步验证设备"
+
+    def __str__(self) -> str:
+        return f"{self.user}（{'已启用' if self.confirmed_at else '未确认'}）"

@@ -148,6 +148,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "gongkai.staff.middleware.SessionTimeoutMiddleware",
     "gongkai.staff.middleware.PasswordExpiryMiddleware",
+    "gongkai.staff.middleware.TwoFactorRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -198,6 +199,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 GONGKAI_PASSWORD_MIN_LENGTH = env_int("GONGKAI_PASSWORD_MIN_LENGTH", 8)
 GONGKAI_PASSWORD_HISTORY = env_int("GONGKAI_PASSWORD_HISTORY")
 GONGKAI_PASSWORD_MAX_AGE_DAYS = env_int("GONGKAI_PASSWORD_MAX_AGE_DAYS")
+# Second factor (gongkai/orgs/twofactor.py): optional for staff; required for superusers when this is on.
+GONGKAI_REQUIRE_2FA = env_bool("GONGKAI_REQUIRE_2FA")
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "gongkai.orgs.passwords.LengthValidator"},
     {"NAME": "gongkai.orgs.passwords.CharacterClassesValidator"},

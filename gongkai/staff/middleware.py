@@ -1,5 +1,5 @@
 """Signed-in sessions end after GONGKAI_STAFF_IDLE_MINUTES idle or GONGKAI_SESSION_MAX_HOURS in all; an expired
-password must be changed before anything else."""
+password must be changed before anything else; under GONGKAI_REQUIRE_2FA an administrator must enrol first."""
 
 from __future__ import annotations
 
@@ -87,4 +87,29 @@ class PasswordExpiryMiddleware:
             elif not request.path.startswith(PASSWORD_PATHS):
                 messages.warning(request, PASSWORD_NOTICE.format(days=settings.GONGKAI_PASSWORD_MAX_AGE_DAYS))
                 return HttpResponseRedirect(reverse("admin:password_change"))
+        return self.get_response(request)
+
+
+TWO_FACTOR_NOTICE = "按本平台的安全要求，管理员须先启用两步验证，然后才能继续使用。"
+# Reachable before enrolling: the enrolment page, and what an expired password needs first (else the two
+# middlewares would send each other's pages back and forth).
+TWO_FACTOR_PATHS = ("/staff/two-factor/", *PASSWORD_PATHS)
+
+
+class TwoFactorRequiredMiddleware:
+    """Under GONGKAI_REQUIRE_2FA, send a superuser without a confirmed device to enrolment until enrolled."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if (settings.GONGKAI_REQUIRE_2FA and request.user.is_authenticated and request.user.is_superuser
+                and not request.path.startswith(TWO_FACTOR_PATHS)):
+            from gongkai.orgs.twofactor import required
+
+            if required(request.user):
+                if request.path.startswith("/api/"):
+                    return HttpResponse(TWO_FACTOR_NOTICE, status=403, content_type="text/plain; charset=utf-8")
+                messages.warning(request, TWO_FACTOR_NOTICE)
+                return HttpResponseRedirect(reverse("staff-two-factor"))
         return self.get_response(request)

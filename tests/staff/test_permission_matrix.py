@@ -244,6 +244,10 @@ def _case(w) -> list:
 # staff who handle no agency's cases at all.
 URL_RULES: dict[tuple[str, str], Rule] = {
     ("staff-login", "GET"): Rule(lambda a: 302, anonymous=200, non_staff=302),  # signed in: on to the dashboard
+    # The second login step: without a pending password check everyone is sent back to the login page.
+    ("staff-login-code", "GET"): everyone(302),
+    # Two-factor enrolment: every staff member, for their own account only.
+    ("staff-two-factor", "GET"): Rule(lambda a: 200),
     ("staff-logout", "GET"): post_only(),
     ("staff-logout", "POST"): everyone(302),
     # The document panel is for those who work on documents somewhere; it covers every agency they hold a role in.
