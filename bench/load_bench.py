@@ -129,7 +129,7 @@ def _track(rec: Recorder, base: str, code: str, token: str) -> None:
         if _TRACK_BY_HEADER else _timed(rec, "track", f"{base}/api/v1/applications/{code}?token={token}")
 
 
-_TRACK_BY_HEADER = False
+_TRACK_BY_HEADER = True
 
 
 def _user(rec: Recorder, base: str, ids: list[int], agency: str, seed: int, iterations: int) -> None:
