@@ -50,3 +50,14 @@ def browser():
 
     with launch_chromium() as chromium:
         yield chromium
+
+
+@pytest.fixture
+def limits(settings):
+    """Login throttling with small, fixed numbers (the login and two-factor tests count against them)."""
+    settings.GONGKAI_LOGIN_BACKOFF_AFTER = 3
+    settings.GONGKAI_LOGIN_BACKOFF_SECONDS = 30
+    settings.GONGKAI_LOGIN_MAX_FAILURES = 6
+    settings.GONGKAI_LOGIN_LOCK_MINUTES = 30
+    settings.GONGKAI_LOGIN_ADDRESS_FAILURES = 30
+    return settings

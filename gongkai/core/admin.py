@@ -9,6 +9,19 @@ from gongkai.core import auditchain
 from gongkai.core.models import AuditEntry, CalendarDay, CalendarYear, OutgoingMail
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """A record kept by the platform itself (audit entries, queued mail, login counts): viewed, never edited here."""
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(CalendarDay)
 class CalendarDayAdmin(admin.ModelAdmin):
     list_display = ("date", "is_workday", "name", "updated_at")
@@ -22,7 +35,7 @@ class CalendarYearAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(ReadOnlyAdmin):
     list_display = ("created_at", "actor_name", "action", "object_type", "object_id", "from_state", "to_state",
                     "client_address")
     list_filter = ("action", "object_type")
@@ -52,26 +65,11 @@ class AuditEntryAdmin(admin.ModelAdmin):
             messages.success(request, f"审计日志完整：共 {result.count} 条记录，哈希链无断点。最新哈希：{result.head}")
         return HttpResponseRedirect(reverse("admin:core_auditentry_changelist"))
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(OutgoingMail)
-class OutgoingMailAdmin(admin.ModelAdmin):
+class OutgoingMailAdmin(ReadOnlyAdmin):
     """Queued mail, read-only: what was sent, what is still being retried and why, what was given up."""
 
     list_display = ("subject", "purpose", "status", "attempts", "next_attempt_at", "last_error", "created_at")
     list_filter = ("status", "purpose")
     readonly_fields = [f.name for f in OutgoingMail._meta.fields]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False

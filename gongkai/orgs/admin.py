@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 
+from gongkai.core.admin import ReadOnlyAdmin
 from gongkai.core.errors import DomainError
 from gongkai.orgs import logins, twofactor
 from gongkai.orgs.models import Agency, LoginThrottle, RoleGrant, StaffProfile, TwoFactorDevice
@@ -32,22 +33,13 @@ class RoleGrantAdmin(admin.ModelAdmin):
 
 
 @admin.register(LoginThrottle)
-class LoginThrottleAdmin(admin.ModelAdmin):
+class LoginThrottleAdmin(ReadOnlyAdmin):
     """Failed-login counts, read-only; a lock is lifted with the action (or `gongkai users unlock`)."""
 
     list_display = ("key", "kind", "failures", "last_failure_at", "blocked_until", "locked_at")
     list_filter = ("kind",)
     search_fields = ("key",)
     actions = ["lift"]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
     @admin.action(description="解除登录锁定并清零失败次数", permissions=["view"])
     def lift(self, request, queryset) -> None:
@@ -65,7 +57,7 @@ class LoginThrottleAdmin(admin.ModelAdmin):
 
 
 @admin.register(TwoFactorDevice)
-class TwoFactorDeviceAdmin(admin.ModelAdmin):
+class TwoFactorDeviceAdmin(ReadOnlyAdmin):
     """Who has a second factor, for superusers only; the secret is never shown. Reset with the action."""
 
     list_display = ("user", "confirmed_at", "created_at")
@@ -78,15 +70,6 @@ class TwoFactorDeviceAdmin(admin.ModelAdmin):
 
     def has_module_permission(self, request) -> bool:
         return self.has_view_permission(request)
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
     @admin.action(description="重置两步验证（用户须重新启用）", permissions=["view"])
     def reset(self, request, queryset) -> None:

@@ -4,11 +4,9 @@ sent after the commit by a real SMTP exchange, retried with back-off while the s
 import datetime as dt
 import email
 import email.policy
-import logging
-import socket
+from contextlib import ExitStack
 
 import pytest
-from aiosmtpd.controller import Controller
 from django.db import transaction
 
 from gongkai.core import outbox
@@ -16,28 +14,14 @@ from gongkai.core.models import OutgoingMail
 from gongkai.disclosure import services
 from gongkai.disclosure.models import Application
 from tests.disclosure_factories import applicant
+from tests.smtp import free_port, smtp_server
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class _Inbox:
-    def __init__(self) -> None:
-        self.messages: list = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append(envelope)
-        return "250 OK"
-
-
 @pytest.fixture
 def mail_settings(settings):
-    port = _free_port()  # nothing listens here until a test starts a server on it
+    port = free_port()  # nothing listens here until a test starts a server on it
     settings.GONGKAI_SMTP_HOST = settings.EMAIL_HOST = "127.0.0.1"
     settings.EMAIL_PORT = port
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
@@ -49,22 +33,9 @@ def mail_settings(settings):
 
 @pytest.fixture
 def smtp_on(mail_settings):
-    log = logging.getLogger("mail.log")
-    level = log.level
-    log.setLevel(logging.WARNING)
-    inbox = _Inbox()
-    controllers = []
-
-    def start() -> _Inbox:
-        controller = Controller(inbox, hostname="127.0.0.1", port=mail_settings)
-        controller.start()
-        controllers.append(controller)
-        return inbox
-
-    yield start
-    for controller in controllers:
-        controller.stop()
-    log.setLevel(level)
+    """Start a real SMTP server on the configured port when the test says so; stop it afterwards."""
+    with ExitStack() as stack:
+        yield lambda: stack.enter_context(smtp_server(mail_settings))[1]
 
 
 def _submit(agency):

@@ -3,17 +3,16 @@
 import email
 import email.policy
 import json
-import logging
 import re
 import sqlite3
 from pathlib import Path
 
 import openpyxl
 import pytest
-from aiosmtpd.controller import Controller
 from django.contrib.auth.hashers import check_password
 
 from tests import factories
+from tests.smtp import smtp_server
 from tests.test_cli import _env, _free_port, _gongkai
 
 ROOT, FIN, FIN_CENTRE, TOWN, OFFICE, HEALTH = (factories.credit_code(n, "11330200MB") for n in range(1, 7))
@@ -152,30 +151,10 @@ def test_import_file_problems_are_messages_not_tracebacks(tmp_path):
     assert empty.returncode == 0 and "请先运行 gongkai setup" in empty.stdout
 
 
-class _Inbox:
-    def __init__(self) -> None:
-        self.messages: list = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append(envelope)
-        return "250 OK"
-
-
 @pytest.fixture
 def smtp():
-    # aiosmtpd logs every SMTP line at INFO from its own thread, into a handler whose stream pytest may have
-    # closed by then: keep it to warnings.
-    log = logging.getLogger("mail.log")
-    level = log.level
-    log.setLevel(logging.WARNING)
-    inbox = _Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=_free_port())
-    controller.start()  # returns once the server answers
-    try:
-        yield controller, inbox
-    finally:
-        controller.stop()
-        log.setLevel(level)
+    with smtp_server() as server:
+        yield server
 
 
 def test_send_mail_delivers_initial_passwords_in_chinese(tmp_path, smtp):

@@ -21,16 +21,6 @@ START = dt.datetime(2026, 3, 2, 9, 0, 5, tzinfo=dt.UTC)
 
 
 @pytest.fixture
-def limits(settings):
-    settings.GONGKAI_LOGIN_BACKOFF_AFTER = 3
-    settings.GONGKAI_LOGIN_BACKOFF_SECONDS = 30
-    settings.GONGKAI_LOGIN_MAX_FAILURES = 6
-    settings.GONGKAI_LOGIN_LOCK_MINUTES = 30
-    settings.GONGKAI_LOGIN_ADDRESS_FAILURES = 30
-    return settings
-
-
-@pytest.fixture
 def drafter(team):
     return team[Role.DRAFTER]
 
