@@ -6,6 +6,8 @@ from contextvars import ContextVar
 
 from django.http import HttpRequest
 
+from gongkai.core.clientip import client_ip
+
 USER_AGENT_LENGTH = 256
 
 _request_origin: ContextVar[tuple[str, str] | None] = ContextVar("gongkai_audit_origin", default=None)
@@ -17,13 +19,6 @@ def set_process(name: str) -> None:
     """Name this process for entries written outside a request (called once at start-up)."""
     global _process
     _process = name
-
-
-def client_address(request: HttpRequest) -> str:
-    """The client's address as the rest of the platform sees it (trusted proxies honoured)."""
-    from gongkai.core.clientip import client_ip
-
-    return client_ip(request)
 
 
 def current() -> tuple[str, str]:
@@ -39,7 +34,7 @@ class AuditOriginMiddleware:
 
     def __call__(self, request: HttpRequest):
         agent = request.META.get("HTTP_USER_AGENT", "")[:USER_AGENT_LENGTH]
-        token = _request_origin.set((client_address(request)[:64], agent))
+        token = _request_origin.set((client_ip(request)[:64], agent))
         try:
             return self.get_response(request)
         finally:

@@ -33,7 +33,7 @@ _NOBODY = AnonymousUser()
 
 
 def client_address(request: HttpRequest | None) -> str:
-    """The client address login limits are kept for (the one place to switch to core's trusted-proxy helper)."""
+    """The client address login limits are kept for (trusted proxies honoured), "unknown" without a request."""
     from gongkai.core.clientip import client_ip
 
     return client_ip(request) if request is not None else "unknown"
