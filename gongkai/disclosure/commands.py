@@ -28,6 +28,11 @@ def _span(value: str) -> tuple[dt.date, dt.date]:
     return _date(start), _date(end)
 
 
+def _consultation(value: str) -> tuple[dt.date, dt.date | None]:
+    start, sep, end = value.partition(":")
+    return _date(start), (_date(end) if sep and end.strip() else None)
+
+
 def _positive(value: str) -> int:
     try:
         number = int(value)
@@ -43,18 +48,55 @@ def _print(data: dict) -> None:
     sys.stdout.write("\n")
 
 
+def _fail(message: str) -> int:
+    sys.stderr.write(f"gongkai deadline: {message}\n")
+    return 2
+
+
 def cmd_deadline(args: argparse.Namespace) -> int:
     setup_django()
+    from gongkai.core.errors import DomainError
     from gongkai.core.workdays import WorkCalendar
     from gongkai.disclosure import rules
 
-    deadline = rules.reply_deadline(
-        args.received, corrected_on=args.corrected,
-        pauses=[rules.Pause(start, end, "暂停计时") for start, end in args.paused or []],
-        extended=args.extended or args.extension_days is not None,
-        extension_days=args.extension_days or rules.MAX_EXTENSION_WORKDAYS, calendar=WorkCalendar.load())
-    _print({**deadline.as_dict(), "corrected_on": args.corrected.isoformat() if args.corrected else None,
-            "explanation": deadline.explain()})
+    calendar = WorkCalendar.load()
+    try:
+        if args.remedy:
+            if args.delivered is None:
+                return _fail("计算救济期限请用 --delivered 填写答复送达日期。")
+            _print(rules.remedy_plan(args.remedy, args.delivered, args.decision or "", calendar).as_dict())
+            return 0
+        if args.received is None:
+            return _fail("请用 --received 填写收到申请的日期（或用 --remedy 计算行政复议、行政诉讼期限）。")
+        # Zero days asked for means no extension; --extended alone means the statutory maximum.
+        days = rules.MAX_EXTENSION_WORKDAYS if args.extension_days is None else args.extension_days
+        if args.extended and days == 0:
+            return _fail(f"--extended 与 --extension-days 0 矛盾：延长的期限应为 1 至 {rules.MAX_EXTENSION_WORKDAYS} 个工作日。")
+        extended = args.extended or bool(args.extension_days)
+        today = args.today or dt.date.today()
+        pauses = [rules.Pause(start, end, "暂停计时") for start, end in args.paused or []]
+        caps = []
+        for kind, spans in ((rules.PauseKind.THIRD_PARTY, args.consultation or []),
+                            (rules.PauseKind.OTHER_AGENCY, args.agency_consultation or [])):
+            for start, end in spans:
+                pause = rules.capped_pause(kind, start, end or max(today, start), calendar)
+                pauses.append(pause)
+                caps.append({"kind": kind.value, "start": start.isoformat(), "end": end.isoformat() if end else None,
+                             "opinion_due": rules.consultation_opinion_due(start, calendar).isoformat(),
+                             "excluded_until": pause.end.isoformat()})
+        deadline = rules.reply_deadline(args.received, corrected_on=args.corrected, pauses=pauses, extended=extended,
+                                        extension_days=days if extended else 0, calendar=calendar)
+    except DomainError as exc:
+        return _fail(exc.message)
+    data = {**deadline.as_dict(), "corrected_on": args.corrected.isoformat() if args.corrected else None,
+            "explanation": deadline.explain()}
+    if caps:
+        data["consultations"] = caps
+    if args.fee_notice_received:
+        pay_by = rules.workdays_after(args.fee_notice_received, rules.FEE_PAYMENT_WORKDAYS, calendar)
+        data["fee_notice_received"] = args.fee_notice_received.isoformat()
+        data["pay_by"] = pay_by.isoformat()
+    _print(data)
     return 0
 
 
@@ -72,13 +114,27 @@ def cmd_fee(args: argparse.Namespace) -> int:
 
 def add_parsers(sub) -> None:
     """Register `deadline` and `fee` on the `gongkai` command's subparsers."""
-    p = sub.add_parser("deadline", help="计算依申请公开的答复期限（输出 JSON，含每一步的计算过程）")
-    p.add_argument("--received", type=_date, required=True, help="收到申请的日期 YYYY-MM-DD")
+    p = sub.add_parser("deadline", help="计算依申请公开的答复期限或救济期限（输出 JSON，含每一步的计算过程）")
+    p.add_argument("--received", type=_date, default=None, help="收到申请的日期 YYYY-MM-DD")
     p.add_argument("--corrected", type=_date, default=None, help="收到补正后申请的日期（答复期限自此重新起算）")
     p.add_argument("--paused", type=_span, action="append", metavar="START:END",
                    help="不计入答复期限的区间（含首尾两日），可重复，例如征求第三方意见的期间")
     p.add_argument("--extended", action="store_true", help=f"经批准延长答复期限（默认 {rules.MAX_EXTENSION_WORKDAYS} 个工作日）")
-    p.add_argument("--extension-days", type=_positive, default=None, help="批准延长的工作日数（1 至 20）")
+    p.add_argument("--extension-days", type=_positive, default=None,
+                   help="批准延长的工作日数（1 至 20；0 表示不延长）")
+    p.add_argument("--consultation", type=_consultation, action="append", metavar="START[:END]",
+                   help="征求第三方意见的区间；不计入答复期限的时间以对方 15 个工作日答复期为限（第三十二条），可重复；"
+                        "不写结束日期表示尚未答复（算到 --today）")
+    p.add_argument("--agency-consultation", type=_consultation, action="append", metavar="START[:END]",
+                   help="征求其他机关意见的区间（第三十四条），规则同 --consultation")
+    p.add_argument("--fee-notice-received", type=_date, default=None,
+                   help="申请人收到收费通知的日期；输出增加缴费期限 pay_by（次日起 20 个工作日）")
+    p.add_argument("--today", type=_date, default=None, help="计算未结束的征求意见时作为“今天”的日期（默认今天）")
+    p.add_argument("--remedy", choices=["review", "litigation"], default=None,
+                   help="改为计算救济期限：review 行政复议（60 日），litigation 直接起诉（6 个月）")
+    p.add_argument("--delivered", type=_date, default=None, help="与 --remedy 同用：答复送达申请人的日期")
+    p.add_argument("--decision", default=None, metavar="CODE",
+                   help="与 --remedy 同用：答复类型代码（如 withheld.state_secret）；不予公开须先复议，不能直接起诉")
     p.set_defaults(func=cmd_deadline)
 
     p = sub.add_parser("fee", help="计算信息处理费（国办函〔2020〕109号，输出 JSON）")

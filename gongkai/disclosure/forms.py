@@ -137,10 +137,13 @@ class ReceiveCorrectionForm(ServiceForm):
 
 class ConsultationForm(ServiceForm):
     kind = forms.ChoiceField(label="类型", error_messages=CHOICE_ERRORS,
-                             choices=[(k, label) for k, label in PauseKind.choices if k != PauseKind.FEE_NOTICE])
+                             choices=[(k, PauseKind(k).label) for k in rules.CONSULTATION_KINDS],
+                             help_text=f"征求第三方或其他机关意见的时间不计入答复期限，但以对方的 {rules.CONSULTATION_WORKDAYS} "
+                                       "个工作日答复期为限（《条例》第三十二条、第三十四条），超出部分照常计时；"
+                                       "会商法律顾问照常计时。")
     party = text_field("征求意见对象", max_length=200, help_text="第三方、其他机关或法律顾问的名称（仅内部可见）。")
     started_on = case_date("开始日期", "发出征求意见书之日，不填为今天。")
-    reason = text_field("事由", rows=2, help_text="“其他”情形必须写明事由和法律依据，申请人可以看到。")
+    reason = text_field("事由", rows=2, help_text="征求意见的事项（仅内部可见）。")
 
 
 class PickForm(ServiceForm):
@@ -195,7 +198,18 @@ class FeeNoticeForm(ServiceForm):
     pages = forms.IntegerField(label="页数（按量计收）", required=False, min_value=1, max_value=MAX_PAGES,
                                error_messages={"invalid": "请填写整数。", "min_value": "页数至少为 1。",
                                                "max_value": f"页数不能超过 {MAX_PAGES}，请核对。"})
-    issued_on = case_date("发出日期", "不填为今天。")
+    issued_on = case_date("发出日期", "不填为今天。应当在答复期限内发出（《收费办法》第七条）。")
+    served_by = forms.ChoiceField(label="送达方式", required=False, error_messages=CHOICE_ERRORS,
+                                  choices=[("", "尚未送达，稍后登记"), *rules.NoticeChannel.choices])
+    received_on = case_date("申请人收到日期", f"缴费期限自收到次日起 {rules.FEE_PAYMENT_WORKDAYS} 个工作日；"
+                                            "尚未收到的，收到后再在“登记收费通知送达”中填写。")
+
+
+class FeeReceiptForm(PickForm):
+    pick_label = "收费通知"
+    served_by = forms.ChoiceField(label="送达方式", choices=rules.NoticeChannel.choices, error_messages=CHOICE_ERRORS)
+    received_on = case_date("申请人收到日期", "当面或邮寄以签收之日为准，电子送达以申请人确认收到之日为准。",
+                            required=True)
 
 
 class PaymentForm(PickForm):

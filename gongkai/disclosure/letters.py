@@ -62,7 +62,7 @@ def letter_text(application: Application) -> LetterText:
     paragraphs.append(decision.letter_text(application.decision_basis).replace("您", you))
     if application.decision_reason.strip():
         paragraphs.extend(p.strip() for p in application.decision_reason.splitlines() if p.strip())
-    paragraphs.append(rules.remedies_sentence(review_body(application)))
+    paragraphs.append(rules.remedies_sentence(review_body(application), application.decision))
     paragraphs.append("特此告知。")
     return LetterText(case_no=application.case_no, salutation=f"{application.name}：", paragraphs=paragraphs,
                       agency=application.agency.name, date=chinese_date(application.decided_on))

@@ -18,7 +18,9 @@ from gongkai.disclosure.rules import (
     STOPS_CLOCK,
     Channel,
     FeeBasis,
+    NoticeChannel,
     PauseKind,
+    RemedyKind,
 )
 from gongkai.disclosure.states import OPEN_STATES, State
 from gongkai.orgs.models import Agency
@@ -211,7 +213,11 @@ class FeeNotice(models.Model):
     quantity = models.PositiveIntegerField("件次或页数")
     amount_yuan = models.PositiveIntegerField("金额（元）")
     issued_on = models.DateField("发出日期")
-    pay_by = models.DateField("缴费期限")
+    # 《收费办法》第七条: the 20 working days run from the day after the applicant received the notice, so the
+    # payment deadline exists only once receipt is recorded.
+    served_by = models.CharField("送达方式", max_length=20, choices=NoticeChannel.choices, blank=True)
+    received_on = models.DateField("申请人收到日期", null=True, blank=True)
+    pay_by = models.DateField("缴费期限", null=True, blank=True)
     paid_on = models.DateField("缴费日期", null=True, blank=True)
 
     class Meta:
@@ -238,11 +244,6 @@ class ReplyLetter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application_id} {self.generated_at:%Y-%m-%d %H:%M}"
-
-
-class RemedyKind(models.TextChoices):
-    REVIEW = "review", "行政复议"
-    LITIGATION = "litigation", "行政诉讼"
 
 
 class LitigationRoute(models.TextChoices):

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from gongkai.core.workdays import WorkCalendar
+from gongkai.core.workdays import DueStatus, WorkCalendar
 from gongkai.disclosure import privacy, rules, states
 from gongkai.disclosure.models import LOOKUP_HASHES, ApplicantType, Application, Clock
 from gongkai.orgs.models import Agency
@@ -52,7 +52,7 @@ def applicant_match(term: str) -> Q:
 @dataclass
 class Row:
     application: Application
-    remaining: int | None  # working days left; negative when overdue; None when the clock is not running
+    status: DueStatus | None  # None when the clock is not running
 
     @property
     def masked_name(self) -> str:
@@ -61,11 +61,11 @@ class Row:
 
     @property
     def overdue(self) -> bool:
-        return self.remaining is not None and self.remaining < 0
+        return self.status is not None and self.status.overdue
 
     @property
     def due_soon(self) -> bool:
-        return self.remaining is not None and 0 <= self.remaining <= rules.DUE_SOON_WORKDAYS
+        return self.status is not None and self.status.due_soon
 
 
 def with_remaining(applications, calendar: WorkCalendar | None = None, today: dt.date | None = None) -> list[Row]:
@@ -74,7 +74,7 @@ def with_remaining(applications, calendar: WorkCalendar | None = None, today: dt
     rows = []
     for a in applications:
         running = a.state in states.OPEN_STATES and a.clock == Clock.RUNNING and a.due_on is not None
-        rows.append(Row(a, rules.remaining_workdays(today, a.due_on, calendar) if running else None))
+        rows.append(Row(a, rules.reply_status(a.due_on, today, calendar) if running else None))
     return rows
 
 
@@ -86,7 +86,7 @@ def apply_filter(queryset: QuerySet[Application], name: str, calendar: WorkCalen
     if name == "open":
         return open_cases
     if name == "overdue":
-        return open_cases.filter(clock=Clock.RUNNING, due_on__lt=today)
+        return open_cases.filter(clock=Clock.RUNNING, due_on__lt=today)  # DueStatus.overdue, in SQL
     if name == "paused":
         return open_cases.filter(clock=Clock.PAUSED)
     if name == "awaiting_correction":
@@ -95,7 +95,6 @@ def apply_filter(queryset: QuerySet[Application], name: str, calendar: WorkCalen
         # Three working days never span more than a month, even across the Spring Festival.
         candidates = open_cases.filter(clock=Clock.RUNNING, due_on__gte=today,
                                        due_on__lte=today + dt.timedelta(days=31))
-        ids = [a.pk for a in candidates
-               if rules.remaining_workdays(today, a.due_on, calendar) <= rules.DUE_SOON_WORKDAYS]
+        ids = [a.pk for a in candidates if rules.reply_status(a.due_on, today, calendar).due_soon]
         return queryset.filter(pk__in=ids)
     return queryset

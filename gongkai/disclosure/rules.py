@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from django.db import models
 
 from gongkai.core.errors import DomainError
-from gongkai.core.workdays import WorkCalendar
+from gongkai.core.workdays import DayInfo, DueStatus, WorkCalendar, due_status
 
 # ---------------------------------------------------------------------------------------------------------------
 # Time limits
@@ -31,12 +31,15 @@ DEFAULT_CORRECTION_WORKDAYS = 15
 # 《条例》第三十二条：第三方应当自收到征求意见书之日起15个工作日内提出意见；
 # 第三十四条：被征求意见机关应当自收到征求意见书之日起15个工作日内提出意见。
 CONSULTATION_WORKDAYS = 15
-# 《收费办法》：申请人应当自收到收费通知之日起20个工作日内缴纳费用，逾期未缴纳视为放弃申请。
+# 《收费办法》第七条：行政机关收费的，应当在答复期限内发出收费通知；申请人应当自收到收费通知之日起（次日起算）
+# 20个工作日内缴纳费用，逾期未缴纳视为放弃申请；发出收费通知至缴费的时间不计算在答复期限内。
 FEE_PAYMENT_WORKDAYS = 20
-# 行政复议法(2023年修订)第二十条：自知道或者应当知道该行政行为之日起60日内提出行政复议申请；
-# 行政诉讼法第四十六条：直接向人民法院提起诉讼的，应当自知道或者应当知道作出行政行为之日起6个月内提出。
+# 行政复议法(2023年修订)第二十条第一款：自知道或者应当知道该行政行为之日起60日内提出行政复议申请；
+# 行政诉讼法第四十六条第一款：直接向人民法院提起诉讼的，应当自知道或者应当知道作出行政行为之日起6个月内提出；
+# 行政诉讼法第四十五条：不服复议决定的，可以在收到复议决定书之日起15日内向人民法院提起诉讼。
 REVIEW_DAYS = 60
 LITIGATION_MONTHS = 6
+LITIGATION_AFTER_REVIEW_DAYS = 15
 # Not statutory: the staff list warns when this many working days or fewer remain.
 DUE_SOON_WORKDAYS = 3
 
@@ -82,6 +85,14 @@ def date_of_receipt(channel: str, *, handed_in_on: dt.date | None = None, signed
     raise DomainError("请选择申请的提交方式。", field="channel")
 
 
+class NoticeChannel(models.TextChoices):
+    """How a notice to the applicant (fee notice) was served; the period runs from the day after receipt."""
+
+    IN_PERSON = "in_person", "当面送达（以签收之日为收到之日）"
+    POST = "post", "邮寄送达（以签收之日为收到之日）"
+    ONLINE = "online", "电子邮件或网上送达（以申请人确认收到之日为收到之日）"
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # Pauses: what stops the reply clock
 
@@ -90,26 +101,51 @@ class PauseKind(models.TextChoices):
     OTHER_AGENCY = "other_agency", "征求其他机关意见"
     LEGAL = "legal", "会商研判（法律顾问等）"
     FEE_NOTICE = "fee_notice", "信息处理费收费通知"
-    OTHER = "other", "其他依法不计入答复期限的情形"
+    # Kept only so that pauses recorded before this rule still read: the 条例 knows no other excluded time, so
+    # such a pause no longer stops the clock and no new one can be started.
+    OTHER = "other", "其他情形（无法定依据，照常计时）"
 
 
 # 《条例》第三十三条第三款：行政机关征求第三方和其他机关意见所需时间不计算在前款规定的期限内。
-# 《收费办法》：发出收费通知至申请人缴费的时间不计算在答复期限内.
+# 《收费办法》第七条：发出收费通知至申请人缴费的时间不计算在答复期限内.
 # 会商 with the agency's own legal adviser is not listed in the law, so it is recorded but the clock runs on.
 STOPS_CLOCK: dict[str, bool] = {
     PauseKind.THIRD_PARTY: True,
     PauseKind.OTHER_AGENCY: True,
     PauseKind.LEGAL: False,
     PauseKind.FEE_NOTICE: True,
-    PauseKind.OTHER: True,
+    PauseKind.OTHER: False,
 }
 PAUSE_BASIS: dict[str, str] = {
     PauseKind.THIRD_PARTY: "《条例》第三十二条、第三十三条第三款",
     PauseKind.OTHER_AGENCY: "《条例》第三十三条第三款、第三十四条",
     PauseKind.LEGAL: "不属于《条例》第三十三条第三款规定的情形，答复期限照常计算",
-    PauseKind.FEE_NOTICE: "《政府信息公开信息处理费管理办法》",
-    PauseKind.OTHER: "",
+    PauseKind.FEE_NOTICE: "《政府信息公开信息处理费管理办法》第七条",
+    PauseKind.OTHER: "《条例》没有规定其他不计入答复期限的情形，答复期限照常计算",
 }
+# The kinds staff can start from the case page (fee notices start with the notice itself).
+CONSULTATION_KINDS = (PauseKind.THIRD_PARTY, PauseKind.OTHER_AGENCY, PauseKind.LEGAL)
+# 第三十二条、第三十四条: the consulted party has 15 working days to answer; time beyond that is not excluded.
+CAPPED_KINDS = (PauseKind.THIRD_PARTY, PauseKind.OTHER_AGENCY)
+
+
+def consultation_opinion_due(started_on: dt.date, calendar: WorkCalendar | None = None) -> dt.date:
+    """The last day the consulted party may give its opinion (《条例》第三十二条、第三十四条: 15 working days from
+    receiving the letter, taken as the day the consultation started); excluded time ends there."""
+    return workdays_after(started_on, CONSULTATION_WORKDAYS, calendar)
+
+
+def capped_pause(kind: str, start: dt.date, end: dt.date, calendar: WorkCalendar | None = None,
+                 label: str = "") -> Pause:
+    """The excluded interval of one consultation: from its start to its end, never past the opinion deadline."""
+    label = label or PauseKind(kind).label
+    if kind not in CAPPED_KINDS:
+        return Pause(start, end, label)
+    cap = consultation_opinion_due(start, calendar)
+    if end <= cap:
+        return Pause(start, end, label)
+    return Pause(start, cap, f"{label}（第三十二条、第三十四条：征求意见期限 {CONSULTATION_WORKDAYS} 个工作日，"
+                             f"至 {cap:%Y-%m-%d} 止；此后照常计时）")
 
 
 @dataclass(frozen=True)
@@ -253,7 +289,7 @@ def reply_deadline(received_on: dt.date, *, corrected_on: dt.date | None = None,
         shown = "、".join(f"{d:%Y-%m-%d}" for d in counter.unconfirmed[:3])
         more = f"等 {len(counter.unconfirmed)} 天" if len(counter.unconfirmed) > 3 else ""
         steps.append(DeadlineStep("unconfirmed", due, f"未确认：{shown}{more}所在年份的节假日安排尚未发布或录入，"
-                                                      "按周末和固定日期节日推算，请在国务院通知发布后核对"))
+                                                      "按周末和《全国年节及纪念日放假办法》规定的节日（含春节、清明、端午、中秋）推算，尚未计入调休，请在国务院通知发布后核对"))
     order = {"received": 0, "corrected": 1, "paused": 2, "skipped": 3, "makeup": 3, "due": 4, "weekends": 5,
              "extended": 6, "unconfirmed": 7}
     steps.sort(key=lambda s: (s.date, order[s.kind]))
@@ -272,26 +308,116 @@ def correction_notice_due(received_on: dt.date, calendar: WorkCalendar | None = 
     return workdays_after(received_on, CORRECTION_NOTICE_WORKDAYS, calendar)
 
 
-def remaining_workdays(today: dt.date, due_on: dt.date, calendar: WorkCalendar) -> int:
-    """Working days left until `due_on` (0 on the due date itself, negative once overdue)."""
-    return calendar.workdays_between(today, due_on)
+def reply_status(due_on: dt.date, today: dt.date, calendar: WorkCalendar) -> DueStatus:
+    """Overdue, due soon or how many working days are left: the platform's one definition (core.workdays)."""
+    return due_status(due_on, today, calendar, DUE_SOON_WORKDAYS)
 
 
-def review_deadline(known_on: dt.date) -> dt.date:
-    """Last day to apply for administrative review (60 calendar days after the reply was known)."""
-    return known_on + dt.timedelta(days=REVIEW_DAYS)
+# ---------------------------------------------------------------------------------------------------------------
+# Remedies (行政复议、行政诉讼) after the reply is delivered
+
+class RemedyKind(models.TextChoices):
+    REVIEW = "review", "行政复议"
+    LITIGATION = "litigation", "行政诉讼"
 
 
-def litigation_deadline(known_on: dt.date) -> dt.date:
-    """Last day to sue directly (6 months after the reply was known; month end when the day does not exist)."""
-    month = known_on.month - 1 + LITIGATION_MONTHS
-    year, month = known_on.year + month // 12, month % 12 + 1
-    for day in (known_on.day, 30, 29, 28):
+def review_first(code: str) -> bool:
+    """Whether the applicant must apply for administrative review before suing (复议前置).
+
+    行政复议法(2023年修订)第二十三条第一款第（四）项：申请政府信息公开，行政机关不予公开的，应当先申请行政复议。
+    Every 不予公开 decision is covered, and so is the withheld part of a 部分公开 decision."""
+    group = code.split(".")[0] if code else ""
+    return group in (DecisionGroup.WITHHELD, DecisionGroup.PARTIALLY_GRANTED)
+
+
+def period_end(nominal: dt.date, calendar: WorkCalendar | None = None) -> tuple[dt.date, list[DayInfo]]:
+    """A period's last day moved past any holiday it falls on, and the days passed over.
+
+    民事诉讼法第八十五条第三款（行政复议法第八十八条、行政诉讼法第一百零一条 apply it）：期间届满的最后一日是法定休假日的，
+    以法定休假日后的第一日为期间届满的日期。"""
+    calendar = calendar or WorkCalendar.load()
+    day, passed = nominal, []
+    while not (info := calendar.day(day)).is_workday:
+        passed.append(info)
+        day += dt.timedelta(days=1)
+    return day, passed
+
+
+def _months_later(day: dt.date, months: int) -> dt.date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    for d in (day.day, 30, 29, 28):
         try:
-            return dt.date(year, month, day)
+            return dt.date(year, month, d)
         except ValueError:
             continue
     raise AssertionError("unreachable")
+
+
+def review_deadline(known_on: dt.date, calendar: WorkCalendar | None = None) -> dt.date:
+    """Last day to apply for administrative review: 60 days after the reply was known, moved past a holiday."""
+    return period_end(known_on + dt.timedelta(days=REVIEW_DAYS), calendar)[0]
+
+
+def litigation_deadline(known_on: dt.date, calendar: WorkCalendar | None = None) -> dt.date:
+    """Last day to sue directly: 6 months after the reply was known (month end when the day does not exist),
+    moved past a holiday."""
+    return period_end(_months_later(known_on, LITIGATION_MONTHS), calendar)[0]
+
+
+@dataclass
+class RemedyPlan:
+    """What the applicant may do after delivery, by when, and why."""
+
+    remedy: str
+    delivered_on: dt.date
+    decision: str
+    last_day: dt.date | None
+    direct_litigation_allowed: bool
+    steps: list[str]
+    confirmed: bool
+
+    def as_dict(self) -> dict:
+        return {"remedy": self.remedy, "delivered_on": self.delivered_on.isoformat(), "decision": self.decision or None,
+                "last_day": self.last_day.isoformat() if self.last_day else None,
+                "direct_litigation_allowed": self.direct_litigation_allowed, "confirmed": self.confirmed,
+                "steps": self.steps}
+
+
+def remedy_plan(remedy: str, delivered_on: dt.date, decision_code: str = "",
+                calendar: WorkCalendar | None = None) -> RemedyPlan:
+    """The last day for administrative review or direct litigation over a reply delivered on `delivered_on`."""
+    if remedy not in RemedyKind.values:
+        raise DomainError("救济途径应为 review（行政复议）或 litigation（行政诉讼）。", field="remedy")
+    if decision_code:
+        decision(decision_code)
+    calendar = calendar or WorkCalendar.load()
+    first = review_first(decision_code)
+    steps = [f"{delivered_on:%Y-%m-%d} 送达答复（知道该行政行为之日），当日不计入期间（民事诉讼法第八十五条第二款）。"]
+    if remedy == RemedyKind.LITIGATION and first:
+        part = "其中不予公开的部分" if decision_code.split(".")[0] == DecisionGroup.PARTIALLY_GRANTED else "本答复"
+        steps.append(f"{part}属于“申请政府信息公开，行政机关不予公开”，应当先申请行政复议（行政复议法第二十三条第一款"
+                     f"第（四）项），不能直接起诉；对复议决定不服的，可以自收到复议决定书之日起 "
+                     f"{LITIGATION_AFTER_REVIEW_DAYS} 日内提起行政诉讼（行政诉讼法第四十五条）。")
+        return RemedyPlan(remedy, delivered_on, decision_code, None, False, steps, True)
+    if remedy == RemedyKind.REVIEW:
+        nominal = delivered_on + dt.timedelta(days=REVIEW_DAYS)
+        steps.append(f"自次日起 {REVIEW_DAYS} 日，期间届满日为 {nominal:%Y-%m-%d}（行政复议法第二十条第一款）。")
+    else:
+        nominal = _months_later(delivered_on, LITIGATION_MONTHS)
+        steps.append(f"{LITIGATION_MONTHS} 个月，期间届满日为 {nominal:%Y-%m-%d}（行政诉讼法第四十六条第一款）。")
+    last, passed = period_end(nominal, calendar)
+    if passed:
+        names = "、".join(dict.fromkeys(d.reason for d in passed))
+        steps.append(f"{nominal:%Y-%m-%d} 为法定休假日（{names}），以休假日后的第一日 {last:%Y-%m-%d} 为期间届满日"
+                     "（民事诉讼法第八十五条第三款，行政复议法第八十八条、行政诉讼法第一百零一条）。")
+    if first:
+        steps.append("不予公开的答复须先申请行政复议（行政复议法第二十三条），复议前不能直接起诉。")
+    confirmed = all(calendar.day(nominal + dt.timedelta(days=i)).confirmed for i in range((last - nominal).days + 1))
+    if not confirmed:
+        steps.append("注意：期间届满前后的节假日安排尚未确认，国务院通知发布后请核对。")
+    return RemedyPlan(remedy, delivered_on, decision_code, last, remedy == RemedyKind.REVIEW or not first, steps,
+                      confirmed)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -470,7 +596,16 @@ def decision(code: str) -> DecisionType:
         raise DomainError(f"未知的答复类型：{code}", field="decision") from None
 
 
-def remedies_sentence(review_body: str) -> str:
-    """The remedies paragraph every reply letter ends with (行政复议法第二十条、行政诉讼法第四十六条)."""
-    return (f"如对本答复不服，可以在收到本答复之日起{REVIEW_DAYS}日内向{review_body}申请行政复议，"
-            f"或者在{LITIGATION_MONTHS}个月内向人民法院提起行政诉讼。")
+def remedies_sentence(review_body: str, code: str = "") -> str:
+    """The remedies paragraph a reply letter ends with, by decision (行政复议法第二十条、第二十三条，行政诉讼法第
+    四十五条、第四十六条): 不予公开 must go to review first and the letter must say so (第二十三条第二款)."""
+    review = f"自收到本答复之日起{REVIEW_DAYS}日内向{review_body}申请行政复议"
+    after_review = f"对行政复议决定不服的，可以自收到行政复议决定书之日起{LITIGATION_AFTER_REVIEW_DAYS}日内向人民法院提起行政诉讼"
+    first = "（《中华人民共和国行政复议法》第二十三条）"
+    group = code.split(".")[0] if code else ""
+    if group == DecisionGroup.WITHHELD:
+        return f"如对本答复不服，应当{review}{first}；{after_review}。"
+    if group == DecisionGroup.PARTIALLY_GRANTED:
+        return (f"如对本答复中不予公开的部分不服，应当{review}{first}；{after_review}。如对本答复其他内容不服，"
+                f"可以{review}，或者自收到本答复之日起{LITIGATION_MONTHS}个月内向人民法院提起行政诉讼。")
+    return (f"如对本答复不服，可以{review}，或者自收到本答复之日起{LITIGATION_MONTHS}个月内向人民法院提起行政诉讼。")

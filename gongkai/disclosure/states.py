@@ -77,6 +77,12 @@ def _no_fee_notice(a) -> str | None:
     return None
 
 
+def _unreceived_fee_notice(a) -> str | None:
+    if a.unpaid_fee_notices().filter(received_on__isnull=True).exists():
+        return None
+    return "没有待登记送达的收费通知。"
+
+
 def _unpaid_fee(a) -> str | None:
     return None if a.unpaid_fee_notices().exists() else "没有待缴费的收费通知。"
 
@@ -144,6 +150,8 @@ CASE = agency_workflow(
         Transition("record_litigation", "登记行政诉讼", ANSWERED_STATES, None, HANDLERS, system=True, order=41),
         Transition("request_extension", "申请延期", HANDLING_STATES, None, HANDLERS, guard=_may_ask_extension,
                    duty="extension_request", order=50),
+        Transition("record_fee_receipt", "登记收费通知送达", HANDLING_STATES, None, HANDLERS,
+                   guard=_unreceived_fee_notice, order=11),
         Transition("issue_fee_notice", "发出收费通知", HANDLING_STATES, None, HANDLERS, guard=_no_fee_notice,
                    order=60),
         Transition("assign", "分派经办人", OPEN_STATES, None, HANDLERS, order=70),

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods
 
 from gongkai.core.clientip import client_ip
 from gongkai.core.errors import DomainError
-from gongkai.disclosure import public, rules, services, throttle
+from gongkai.disclosure import letters, public, rules, services, throttle
 from gongkai.disclosure.forms import HONEYPOT_MESSAGE, ApplicationForm
 from gongkai.disclosure.models import Application
 from gongkai.disclosure.states import ANSWERED_STATES
@@ -37,6 +37,7 @@ def _guide_context() -> dict:
         "reply_days": rules.REPLY_WORKDAYS, "extension_days": rules.MAX_EXTENSION_WORKDAYS,
         "correction_days": rules.CORRECTION_NOTICE_WORKDAYS, "review_days": rules.REVIEW_DAYS,
         "litigation_months": rules.LITIGATION_MONTHS, "free_applications": rules.PER_APPLICATION_FREE,
+        "litigation_after_review_days": rules.LITIGATION_AFTER_REVIEW_DAYS,
         "page_tiers": rules.PER_PAGE_TIERS,
     }
 
@@ -151,7 +152,8 @@ def case(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "disclosure/case.html", {
         "a": application, "status": public.status(application),
         "letter": application.letters.first() if application.state in ANSWERED_STATES else None,
-        **_guide_context()})
+        "remedies": rules.remedies_sentence(letters.review_body(application), application.decision)
+        if application.decision else "", **_guide_context()})
 
 
 def _unlocked(request: HttpRequest, code: str) -> Application:

@@ -98,14 +98,14 @@ def _export(request: HttpRequest, cases, calendar: WorkCalendar) -> HttpResponse
     response.write("\ufeff")  # Excel reads UTF-8 only with a byte-order mark
     writer = csv.writer(response)
     writer.writerow(["案件编号", "受理机关", "收到申请日期", "申请人", "申请人类型", "联系电话", "办理状态",
-                     "答复期限", "剩余工作日", "答复类型", "答复日期"])
+                     "答复期限", "期限状态", "答复类型", "答复日期"])
     rows = queries.with_remaining(cases, calendar)
     for row in rows:
         a = row.application
         masked = services.masked_applicant(a)
         writer.writerow([a.case_no, a.agency.name, f"{a.received_on:%Y-%m-%d}", masked["name"],
                          a.get_applicant_type_display(), masked["phone"], a.get_state_display(),
-                         f"{a.due_on:%Y-%m-%d}" if a.due_on else "", "" if row.remaining is None else row.remaining,
+                         f"{a.due_on:%Y-%m-%d}" if a.due_on else "", row.status.label if row.status else "",
                          a.decision_type.full_label if a.decision_type else "",
                          f"{a.decided_on:%Y-%m-%d}" if a.decided_on else ""])
     audit.record(request.user, "export_applications", request.user, comment=f"导出 {len(rows)} 件（已脱敏）")
@@ -192,8 +192,19 @@ def _run_update_remedy(user, a, c):
 
 
 def _run_fee_notice(user, a, c):
-    notice = services.issue_fee_notice(user, a, c["basis"], pages=c["pages"], issued_on=c["issued_on"])
+    notice = services.issue_fee_notice(user, a, c["basis"], pages=c["pages"], issued_on=c["issued_on"],
+                                       served_by=c["served_by"], received_on=c["received_on"])
+    if notice.pay_by is None:
+        return f"已发出收费通知：{notice.amount_yuan} 元。申请人收到后请登记送达，缴费期限自收到次日起计算。"
     return f"已发出收费通知：{notice.amount_yuan} 元，缴费期限 {notice.pay_by:%Y-%m-%d}。"
+
+
+def _run_fee_receipt(user, a, c):
+    notice = a.fee_notices.filter(pk=int(c["item"])).first()
+    if notice is None:
+        raise DomainError("请选择收费通知。", field="item")
+    notice = services.record_fee_notice_receipt(user, notice, served_by=c["served_by"], received_on=c["received_on"])
+    return f"已登记送达，缴费期限 {notice.pay_by:%Y-%m-%d}。"
 
 
 def _run_decide(user, a, c):
@@ -238,6 +249,7 @@ ACTIONS: dict[str, Action] = {a.name: a for a in (
            lambda u, a, c: services.refuse_extension(u, a, c["comment"]), done="已退回延期申请。"),
     Action("issue_fee_notice", f.FeeNoticeForm, _run_fee_notice,
            help="申请数量、频次明显超过合理范围的，可以收取信息处理费（第四十二条）。"),
+    Action("record_fee_receipt", f.FeeReceiptForm, _run_fee_receipt),
     Action("record_payment", f.PaymentForm, _run_payment),
     Action("decide", f.DecisionForm, _run_decide,
            help="选择答复类型后生成《政府信息公开申请答复书》（DOCX 和 PDF）。"),
@@ -276,6 +288,9 @@ def _form_kwargs(action: Action, application: Application) -> dict[str, Any]:
     if action.name == "end_consultation":
         return {"items": [(p.pk, f"{p.get_kind_display()}：{p.party or p.reason}（{p.started_on:%Y-%m-%d} 起）")
                           for p in application.open_consultations()]}
+    if action.name == "record_fee_receipt":
+        return {"items": [(n.pk, f"{n.amount_yuan} 元（{n.issued_on:%Y-%m-%d} 发出）")
+                          for n in application.unpaid_fee_notices().filter(received_on__isnull=True)]}
     if action.name == "record_payment":
         return {"items": [(n.pk, f"{n.amount_yuan} 元（{n.issued_on:%Y-%m-%d} 发出）")
                           for n in application.unpaid_fee_notices()]}
@@ -309,9 +324,9 @@ def _detail(request: HttpRequest, application: Application, *, bound: tuple[str,
     calendar = WorkCalendar.load()
     today = timezone.localdate()
     deadline, clock = services.deadline_for(application, calendar, today)
-    remaining = None
+    status = None
     if deadline is not None and clock == Clock.RUNNING and application.is_open:
-        remaining = rules.remaining_workdays(today, deadline.due_on, calendar)
+        status = rules.reply_status(deadline.due_on, today, calendar)
     forms = []
     for action in available_actions(request.user, application):
         if bound and bound[0] == action.name:
@@ -323,14 +338,14 @@ def _detail(request: HttpRequest, application: Application, *, bound: tuple[str,
     notice_due = rules.correction_notice_due(application.received_on, calendar)
     letter = application.letters.first()
     return render(request, "disclosure/staff/detail.html", {
-        "a": application, "deadline": deadline, "clock": Clock(clock), "remaining": remaining,
+        "a": application, "deadline": deadline, "clock": Clock(clock), "status": status,
         "masked": services.masked_applicant(application), "revealed": revealed, "actions": forms,
         "pauses": application.pauses.all(), "fee_notices": application.fee_notices.all(),
         "remedies": application.remedies.all(), "letter": letter, "events": application.events.all(),
         "correction_notice_due": notice_due, "correction_notice_workdays": rules.CORRECTION_NOTICE_WORKDAYS, "decision": application.decision_type,
-        "review_deadline": rules.review_deadline(application.delivered_on) if application.delivered_on else None,
-        "litigation_deadline": rules.litigation_deadline(application.delivered_on)
-        if application.delivered_on else None, "today": today,
+        "remedy_plans": [rules.remedy_plan(kind, application.delivered_on, application.decision, calendar)
+                         for kind in rules.RemedyKind.values] if application.delivered_on else [],
+        "today": today,
     }, status=status)
 
 

@@ -11,7 +11,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
-from gongkai.core.workdays import WorkCalendar
+from gongkai.core.workdays import DueStatus, WorkCalendar, due_status
 from gongkai.orgs.models import Agency
 from gongkai.orgs.permissions import agencies_for
 from gongkai.orgs.roles import Role
@@ -76,12 +76,12 @@ class Deadline:
     document: Document
     formed_on: dt.date
     due_on: dt.date
-    remaining: int  # working days left; negative when overdue
+    status: DueStatus
     confirmed: bool
 
     @property
     def overdue(self) -> bool:
-        return self.remaining < 0
+        return self.status.overdue
 
 
 def timeliness(agencies: list[Agency], today: dt.date | None = None) -> dict[str, list[Deadline]]:
@@ -96,11 +96,11 @@ def timeliness(agencies: list[Agency], today: dt.date | None = None) -> dict[str
     for document in pending:
         formed_on = document.latest_revision.formed_on
         result = rules.disclosure_deadline(formed_on, calendar)
-        remaining = calendar.workdays_between(today, result.due_on)  # negative once overdue
-        item = Deadline(document, formed_on, result.due_on, remaining, result.confirmed)
-        if remaining < 0:
+        status = due_status(result.due_on, today, calendar, warn)
+        item = Deadline(document, formed_on, result.due_on, status, result.confirmed)
+        if status.overdue:
             overdue.append(item)
-        elif remaining <= warn:
+        elif status.due_soon:
             approaching.append(item)
     return {"approaching": sorted(approaching, key=lambda d: d.due_on),
             "overdue": sorted(overdue, key=lambda d: d.due_on)}

@@ -22,6 +22,8 @@ def deadline_for(application: Application, calendar: WorkCalendar | None = None,
     """The reply deadline computed from the stored facts, and the state of the clock.
 
     An open pause is counted up to today, so the date shown while paused is the earliest the reply can fall due.
+    A consultation excludes time only up to the consulted party's opinion deadline (《条例》第三十二条、第三十四条):
+    once that has passed, the clock runs again even while the consultation is still open.
     """
     calendar = calendar or WorkCalendar.load()
     today = today or common.today()
@@ -35,10 +37,11 @@ def deadline_for(application: Application, calendar: WorkCalendar | None = None,
     for pause in application.pauses.all():
         if not rules.STOPS_CLOCK[pause.kind] or pause.started_on > limit:
             continue
-        end = pause.ended_on or limit
-        paused = paused or pause.ended_on is None
+        end = max(pause.ended_on or limit, pause.started_on)
         label = pause.get_kind_display() + (f"（{pause.party}）" if pause.kind == PauseKind.OTHER_AGENCY else "")
-        pauses.append(rules.Pause(pause.started_on, max(end, pause.started_on), label))
+        excluded = rules.capped_pause(pause.kind, pause.started_on, end, calendar, label)
+        paused = paused or (pause.ended_on is None and excluded.end >= limit)
+        pauses.append(excluded)
     deadline = rules.reply_deadline(application.received_on, corrected_on=application.corrected_on, pauses=pauses,
                                     extended=application.extension_days > 0,
                                     extension_days=application.extension_days or rules.MAX_EXTENSION_WORKDAYS,

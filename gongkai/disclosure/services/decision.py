@@ -92,8 +92,11 @@ def _check_decision_fits(application: Application, code: str, decided_on: dt.dat
     if code == "unable.unclear_after_correction" and not application.corrected_on:
         raise DomainError("本申请没有经过补正，不能作“补正后申请内容仍不明确”处理。", field="decision")
     if code == "other.fee_unpaid":
-        overdue = application.fee_notices.filter(paid_on__isnull=True, pay_by__lt=decided_on).exists()
-        if not overdue:
+        unpaid = application.fee_notices.filter(paid_on__isnull=True)
+        if unpaid.exists() and not unpaid.filter(received_on__isnull=False).exists():
+            raise DomainError("请先登记申请人收到收费通知的日期：缴费期限自收到次日起计算（《收费办法》第七条）。",
+                              field="decision")
+        if not unpaid.filter(pay_by__lt=decided_on).exists():
             raise DomainError("只有缴费期限已届满且未缴费的申请才能作此处理。", field="decision")
 
 

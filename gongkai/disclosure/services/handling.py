@@ -118,30 +118,29 @@ def start_consultation(actor, application: Application, kind: str, *, party: str
     """Consult a third party, another agency or the legal adviser; the first two stop the clock (第三十三条)."""
     application = locked(application)
     transition = CASE.check(actor, application, "start_consultation")
-    if kind not in PauseKind.values or kind == PauseKind.FEE_NOTICE:
+    if kind == PauseKind.OTHER:
+        raise DomainError("《条例》只规定征求第三方和其他机关意见的时间不计入答复期限（第三十三条第三款），"
+                          "没有其他可以暂停计时的情形。", field="kind")
+    if kind not in rules.CONSULTATION_KINDS:
         raise DomainError("请选择征求意见的类型。", field="kind")
     party = (party or "").strip()
     reason = (reason or "").strip()
     if kind in (PauseKind.THIRD_PARTY, PauseKind.OTHER_AGENCY, PauseKind.LEGAL) and not party:
         raise DomainError("请填写征求意见的对象。", field="party")
-    if kind == PauseKind.OTHER and not reason:
-        raise DomainError("暂停计时必须写明事由和法律依据，申请人会看到事由。", field="reason")
     started_on = handling_date(started_on, application, "开始日期", "started_on")
     if application.pauses.filter(kind=kind, party=party, ended_on__isnull=True).exists():
         raise DomainError("已有一项相同的征求意见尚未结束。", field="party")
     reply_due = None
-    if kind in (PauseKind.THIRD_PARTY, PauseKind.OTHER_AGENCY):
-        # 第三十二条、第三十四条: 15 working days from receipt of the consultation letter.
-        reply_due = rules.workdays_after(started_on, rules.CONSULTATION_WORKDAYS)
+    if kind in rules.CAPPED_KINDS:
+        reply_due = rules.consultation_opinion_due(started_on)
     pause = Pause.objects.create(application=application, kind=kind, party=party, reason=reason,
                                  started_on=started_on, reply_due_on=reply_due, created_by=user_or_none(actor))
     label = PauseKind(kind).label
     refresh(application, quiet=True)
     CASE.commit(actor, application, transition, comment=label, pause=pause.pk)
     if rules.STOPS_CLOCK[kind]:
-        public_text = f"{label}，自 {fmt(started_on)} 起暂停计时，所需时间不计算在答复期限内（{rules.PAUSE_BASIS[kind]}）。"
-        if kind == PauseKind.OTHER:
-            public_text = f"暂停计时：{reason}（自 {fmt(started_on)} 起）。"
+        public_text = (f"{label}，自 {fmt(started_on)} 起暂停计时，所需时间不计算在答复期限内（{rules.PAUSE_BASIS[kind]}），"
+                       f"最长至对方答复期限 {fmt(reply_due)}。")
         event(application, actor, "paused", public_text, on=started_on, pause=pause.pk)
     event(application, actor, "consultation", f"{label}：{party or reason}"
           + (f"，请于 {fmt(reply_due)} 前回复" if reply_due else "")
@@ -247,8 +246,10 @@ def nth_application_in_month(application: Application) -> int:
 
 @transaction.atomic
 def issue_fee_notice(actor, application: Application, basis: str, *, pages: int | None = None,
-                     issued_on: dt.date | None = None) -> FeeNotice:
-    """Send a processing-fee notice on one basis (《收费办法》第三条); the clock stops until payment."""
+                     issued_on: dt.date | None = None, served_by: str = "",
+                     received_on: dt.date | None = None) -> FeeNotice:
+    """Send a processing-fee notice on one basis (《收费办法》第三条), within the reply period (第七条); the clock
+    stops until payment. The payment period runs only once the applicant's receipt is recorded (here or later)."""
     application = locked(application)
     transition = CASE.check(actor, application, "issue_fee_notice")
     if basis == FeeBasis.PER_PAGE:
@@ -264,18 +265,61 @@ def issue_fee_notice(actor, application: Application, basis: str, *, pages: int 
         what = f"本月第 {quantity} 件申请" if basis == FeeBasis.PER_APPLICATION else f"{quantity} 页"
         raise DomainError(f"{what}按{FeeBasis(basis).label}标准不收费，无需发出收费通知。", field="basis")
     issued_on = handling_date(issued_on, application, "发出日期", "issued_on")
-    pay_by = rules.workdays_after(issued_on, rules.FEE_PAYMENT_WORKDAYS)
+    calendar = WorkCalendar.load()
+    deadline, clock = deadline_for(application, calendar, issued_on)
+    if deadline is not None and clock == Clock.RUNNING and issued_on > deadline.due_on:
+        raise DomainError(f"收费通知应当在答复期限内发出（《收费办法》第七条），答复期限已于 {fmt(deadline.due_on)} 届满。",
+                          field="issued_on")
     pause = Pause.objects.create(application=application, kind=PauseKind.FEE_NOTICE, started_on=issued_on,
-                                 reply_due_on=pay_by, reason=f"{FeeBasis(basis).label} {amount} 元",
-                                 created_by=user_or_none(actor))
+                                 reason=f"{FeeBasis(basis).label} {amount} 元", created_by=user_or_none(actor))
     notice = FeeNotice.objects.create(application=application, pause=pause, basis=basis, quantity=quantity,
-                                      amount_yuan=amount, issued_on=issued_on, pay_by=pay_by)
-    refresh(application, quiet=True)
+                                      amount_yuan=amount, issued_on=issued_on)
+    refresh(application, calendar=calendar, quiet=True)
     CASE.commit(actor, application, transition, basis=basis, quantity=quantity, amount=amount)
     unit = f"本月第 {quantity} 件" if basis == FeeBasis.PER_APPLICATION else f"共 {quantity} 页"
     event(application, actor, "fee_notice",
-          f"已发出信息处理费收费通知：{FeeBasis(basis).label}（{unit}），金额 {amount} 元，请于 {fmt(pay_by)} 前缴纳；"
-          "逾期未缴纳的视为放弃申请。自发出通知至缴费期间暂停计时。", on=issued_on, amount=amount)
+          f"已发出信息处理费收费通知：{FeeBasis(basis).label}（{unit}），金额 {amount} 元。请自收到通知次日起 "
+          f"{rules.FEE_PAYMENT_WORKDAYS} 个工作日内缴纳，逾期未缴纳的视为放弃申请。自发出通知至缴费期间暂停计时。",
+          on=issued_on, amount=amount)
+    if received_on is not None or served_by:
+        _record_receipt(actor, application, notice, served_by, received_on, calendar)
+    return notice
+
+
+def _record_receipt(actor, application: Application, notice: FeeNotice, served_by: str,
+                    received_on: dt.date | None, calendar: WorkCalendar) -> None:
+    if served_by not in rules.NoticeChannel.values:
+        raise DomainError("请选择收费通知的送达方式。", field="served_by")
+    if received_on is None:
+        raise DomainError("请填写申请人收到收费通知的日期（当面或邮寄以签收之日，电子送达以申请人确认之日）。",
+                          field="received_on")
+    received_on = handling_date(received_on, application, "收到收费通知日期", "received_on",
+                                not_before=notice.issued_on)
+    notice.served_by = served_by
+    notice.received_on = received_on
+    notice.pay_by = rules.workdays_after(received_on, rules.FEE_PAYMENT_WORKDAYS, calendar)
+    notice.save(update_fields=["served_by", "received_on", "pay_by"])
+    notice.pause.reply_due_on = notice.pay_by
+    notice.pause.save(update_fields=["reply_due_on"])
+    event(application, actor, "fee_notice_received",
+          f"申请人已于 {fmt(received_on)} 收到收费通知（{rules.NoticeChannel(served_by).label}），"
+          f"请于 {fmt(notice.pay_by)} 前缴纳（《收费办法》第七条：自收到次日起 {rules.FEE_PAYMENT_WORKDAYS} 个工作日）。",
+          on=received_on, amount=notice.amount_yuan)
+
+
+@transaction.atomic
+def record_fee_notice_receipt(actor, notice: FeeNotice, *, served_by: str,
+                              received_on: dt.date | None) -> FeeNotice:
+    """Record how and when the applicant received a fee notice; the payment period starts the next day."""
+    application = locked(notice.application)
+    notice = FeeNotice.objects.select_for_update().select_related("pause").get(pk=notice.pk)
+    if notice.paid_on:
+        raise DomainError("该收费通知已登记缴费。")
+    if notice.received_on:
+        raise DomainError(f"已登记申请人于 {fmt(notice.received_on)} 收到该收费通知。")
+    transition = CASE.check(actor, application, "record_fee_receipt")
+    _record_receipt(actor, application, notice, served_by, received_on, WorkCalendar.load())
+    CASE.commit(actor, application, transition, notice=notice.pk, received_on=fmt(notice.received_on))
     return notice
 
 
