@@ -49,7 +49,7 @@ def _print(data: dict) -> None:
 
 
 def _fail(message: str) -> int:
-    sys.stderr.write(f"gongkai deadline: {message}\n")
+    sys.stderr.write(f"gongkai deadline: 错误：{message}\n")
     return 2
 
 

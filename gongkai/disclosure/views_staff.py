@@ -324,9 +324,9 @@ def _detail(request: HttpRequest, application: Application, *, bound: tuple[str,
     calendar = WorkCalendar.load()
     today = timezone.localdate()
     deadline, clock = services.deadline_for(application, calendar, today)
-    status = None
+    due = None
     if deadline is not None and clock == Clock.RUNNING and application.is_open:
-        status = rules.reply_status(deadline.due_on, today, calendar)
+        due = rules.reply_status(deadline.due_on, today, calendar)
     forms = []
     for action in available_actions(request.user, application):
         if bound and bound[0] == action.name:
@@ -338,7 +338,7 @@ def _detail(request: HttpRequest, application: Application, *, bound: tuple[str,
     notice_due = rules.correction_notice_due(application.received_on, calendar)
     letter = application.letters.first()
     return render(request, "disclosure/staff/detail.html", {
-        "a": application, "deadline": deadline, "clock": Clock(clock), "status": status,
+        "a": application, "deadline": deadline, "clock": Clock(clock), "due": due,
         "masked": services.masked_applicant(application), "revealed": revealed, "actions": forms,
         "pauses": application.pauses.all(), "fee_notices": application.fee_notices.all(),
         "remedies": application.remedies.all(), "letter": letter, "events": application.events.all(),

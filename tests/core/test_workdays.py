@@ -71,3 +71,27 @@ def test_workdays_between():
     assert cal.workdays_between(D("2026-02-13"), D("2026-02-24")) == 2  # 02-14 make-up and 02-24
     assert cal.workdays_between(D("2026-02-24"), D("2026-02-13")) == -2
     assert cal.workdays_between(D("2026-03-02"), D("2026-03-02")) == 0
+
+
+def test_years_beyond_the_package_skip_the_lunar_holidays():
+    """《全国年节及纪念日放假办法》第二条: 春节 (除夕 to 初三), 清明, 端午 and 中秋 are known before the yearly notice."""
+    calendar = WorkCalendar()
+    for day, name in [("2027-02-05", "春节"), ("2027-02-08", "春节"), ("2027-04-05", "清明节"),
+                      ("2027-06-09", "端午节"), ("2027-09-15", "中秋节"), ("2027-10-01", "国庆节")]:
+        info = calendar.day(D(day))
+        assert not info.is_workday and info.reason == name and not info.confirmed, day
+    assert calendar.day(D("2027-02-04")).is_workday  # the day before 除夕
+    # Received 2027-01-25: 除夕 02-05 and 初三 02-08 are skipped, and the result stays provisional.
+    result = calendar.add_workdays(D("2027-01-25"), 20)
+    skipped = {d.date for d in result.skipped if d.reason == "春节"}
+    assert {D("2027-02-05"), D("2027-02-08")} <= skipped
+    assert result.due_on == D("2027-02-24") and not result.confirmed
+
+
+@pytest.mark.django_db
+def test_the_official_notice_overrides_the_lunar_fallback():
+    # The notice may make 02-09 a holiday too; entering it moves the date and confirms the year.
+    CalendarDay.objects.create(date=D("2027-02-09"), is_workday=False, name="春节")
+    CalendarYear.objects.create(year=2027, source="国务院办公厅关于2027年部分节假日安排的通知", confirmed=True)
+    result = WorkCalendar.load().add_workdays(D("2027-01-25"), 20)
+    assert result.due_on == D("2027-02-25") and result.confirmed

@@ -56,6 +56,39 @@ def test_deadline_prints_json_with_due_date_and_steps(data_dir):
     assert unconfirmed["confirmed"] is False and "2027-01-01" in unconfirmed["unconfirmed_dates"]
 
 
+def test_deadline_consultation_fee_and_zero_extension(data_dir):
+    """Issue #10: the consultation cap shows in the output, pay_by follows receipt, and 0 days means none."""
+    capped = json.loads(gongkai(data_dir, "deadline", "--received", "2026-02-26", "--consultation",
+                                "2026-03-02:2026-06-30").stdout)
+    assert capped["due_on"] == "2026-04-17"
+    assert capped["consultations"] == [{"kind": "third_party", "start": "2026-03-02", "end": "2026-06-30",
+                                        "opinion_due": "2026-03-23", "excluded_until": "2026-03-23"}]
+    open_ended = json.loads(gongkai(data_dir, "deadline", "--received", "2026-02-26", "--agency-consultation",
+                                    "2026-03-02", "--today", "2026-07-24").stdout)
+    assert open_ended["due_on"] == "2026-04-17"
+    fee = json.loads(gongkai(data_dir, "deadline", "--received", "2026-02-09", "--fee-notice-received",
+                             "2026-02-13").stdout)
+    assert fee["pay_by"] == "2026-03-19"
+    plain = json.loads(gongkai(data_dir, "deadline", "--received", "2026-02-10").stdout)
+    zero = json.loads(gongkai(data_dir, "deadline", "--received", "2026-02-10", "--extension-days", "0").stdout)
+    assert zero["due_on"] == plain["due_on"] == "2026-03-16" and zero["extension_days"] == 0
+    both = gongkai(data_dir, "deadline", "--received", "2026-02-10", "--extended", "--extension-days", "0")
+    assert both.returncode != 0 and "矛盾" in both.stderr and "Traceback" not in both.stderr
+
+
+def test_deadline_remedy_form(data_dir):
+    review = json.loads(gongkai(data_dir, "deadline", "--remedy", "review", "--delivered", "2025-08-02").stdout)
+    assert review["remedy"] == "review" and review["last_day"] == "2025-10-09"
+    assert review["direct_litigation_allowed"] is True and review["confirmed"] is True and review["steps"]
+    withheld = json.loads(gongkai(data_dir, "deadline", "--remedy", "litigation", "--delivered", "2025-12-02",
+                                  "--decision", "withheld.state_secret").stdout)
+    assert withheld["last_day"] is None and withheld["direct_litigation_allowed"] is False
+    later = json.loads(gongkai(data_dir, "deadline", "--remedy", "review", "--delivered", "2026-12-20").stdout)
+    assert later["last_day"] == "2027-02-18" and later["confirmed"] is False  # 2027 is not in the package yet
+    missing = gongkai(data_dir, "deadline", "--remedy", "review")
+    assert missing.returncode != 0 and "--delivered" in missing.stderr
+
+
 @pytest.mark.parametrize("args", [
     ["deadline", "--received", "2026-02-30"],
     ["deadline", "--received", "2026-03-02", "--paused", "2026-03-03"],

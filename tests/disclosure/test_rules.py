@@ -102,9 +102,10 @@ def test_dates_beyond_the_calendar_are_computed_and_marked_unconfirmed():
 def test_correction_notice_and_remedy_periods():
     # 7 working days from receipt on 02-10: 11, 12, 13, 14 (make-up), 24, 25, 26.
     assert rules.correction_notice_due(D("2026-02-10"), CAL) == D("2026-02-26")
-    assert rules.review_deadline(D("2026-03-16")) == D("2026-05-15")
-    assert rules.litigation_deadline(D("2026-03-16")) == D("2026-09-16")
-    assert rules.litigation_deadline(D("2026-08-31")) == D("2027-02-28")
+    assert rules.review_deadline(D("2026-03-16"), CAL) == D("2026-05-15")
+    assert rules.litigation_deadline(D("2026-03-16"), CAL) == D("2026-09-16")
+    # 6 months from 08-31 ends on 2027-02-28, a Sunday: the next day (民事诉讼法第八十五条第三款).
+    assert rules.litigation_deadline(D("2026-08-31"), CAL) == D("2027-03-01")
 
 
 def test_date_of_receipt_follows_article_31():
@@ -169,3 +170,79 @@ def test_legal_consultation_does_not_stop_the_clock():
     # 《条例》第三十三条第三款 names third parties and other agencies only.
     assert rules.STOPS_CLOCK[rules.PauseKind.THIRD_PARTY] and rules.STOPS_CLOCK[rules.PauseKind.OTHER_AGENCY]
     assert not rules.STOPS_CLOCK[rules.PauseKind.LEGAL]
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Issue #10: the law where it was read wrong, each from the case given there
+
+@pytest.mark.parametrize(("delivered", "last_day", "why"), [
+    ("2025-08-02", "2025-10-09", "国庆节"),  # 60 days end on 10-01, inside the 2025 National Day holiday
+    ("2025-12-02", "2026-02-02", "周末"),  # 60 days end on Saturday 2026-01-31
+])
+def test_review_deadline_ending_on_a_holiday_moves_to_the_next_working_day(delivered, last_day, why):
+    plan = rules.remedy_plan("review", D(delivered), calendar=CAL)
+    assert plan.last_day == D(last_day) and plan.confirmed
+    assert any(why in step and "第八十五条第三款" in step for step in plan.steps)
+    assert rules.review_deadline(D(delivered), CAL) == D(last_day)
+
+
+@pytest.mark.parametrize("code", ["withheld.state_secret", "withheld.third_party_rights", "partially_granted"])
+def test_withheld_information_goes_to_review_first(code):
+    plan = rules.remedy_plan("litigation", D("2025-12-02"), code, calendar=CAL)
+    assert plan.direct_litigation_allowed is False and plan.last_day is None
+    assert any("第二十三条第一款第（四）项" in step for step in plan.steps)
+    review = rules.remedy_plan("review", D("2025-12-02"), code, calendar=CAL)
+    assert review.last_day == D("2026-02-02")
+    text = rules.remedies_sentence("示例市人民政府", code)
+    assert "应当自收到本答复之日起60日内向示例市人民政府申请行政复议" in text and "第二十三条" in text
+    if code.startswith("withheld"):
+        assert "6个月" not in text
+    else:  # the part that was released may still go to court directly
+        assert "不予公开的部分" in text and "6个月内向人民法院提起行政诉讼" in text
+
+
+@pytest.mark.parametrize("code", ["granted", "unable.not_held", "not_processed.repeated", ""])
+def test_other_decisions_may_choose_review_or_direct_litigation(code):
+    plan = rules.remedy_plan("litigation", D("2026-03-16"), code, calendar=CAL)
+    assert plan.direct_litigation_allowed and plan.last_day == D("2026-09-16")
+    text = rules.remedies_sentence("示例市人民政府", code)
+    assert "可以自收到本答复之日起60日内" in text and "6个月内向人民法院提起行政诉讼" in text
+
+
+def test_remedy_plan_refuses_unknown_input():
+    with pytest.raises(DomainError):
+        rules.remedy_plan("appeal", D("2026-03-16"), calendar=CAL)
+    with pytest.raises(DomainError):
+        rules.remedy_plan("review", D("2026-03-16"), "withheld.nonsense", calendar=CAL)
+
+
+def test_fee_payment_period_runs_from_the_day_after_receipt():
+    # Notice posted 2026-02-11 and received 2026-02-13: 20 working days from 02-14 (a make-up Saturday).
+    assert rules.workdays_after(D("2026-02-13"), rules.FEE_PAYMENT_WORKDAYS, CAL) == D("2026-03-19")
+
+
+def test_an_unanswered_consultation_excludes_at_most_fifteen_working_days():
+    # Received 2026-02-26; third party consulted from 2026-03-02, never answered, closed 2026-06-30.
+    pause = rules.capped_pause(rules.PauseKind.THIRD_PARTY, D("2026-03-02"), D("2026-06-30"), CAL)
+    assert pause.end == rules.consultation_opinion_due(D("2026-03-02"), CAL) == D("2026-03-23")
+    deadline = rules.reply_deadline(D("2026-02-26"), pauses=[pause], calendar=CAL)
+    assert deadline.due_on == D("2026-04-17")
+    assert any("此后照常计时" in line for line in deadline.explain())
+    # An answer inside the opinion period excludes just the time it took.
+    short = rules.capped_pause(rules.PauseKind.OTHER_AGENCY, D("2026-03-02"), D("2026-03-04"), CAL)
+    assert short.end == D("2026-03-04")
+    # The legal adviser and the retired free-text kind never stop the clock.
+    assert not rules.STOPS_CLOCK[rules.PauseKind.LEGAL] and not rules.STOPS_CLOCK[rules.PauseKind.OTHER]
+    assert rules.PauseKind.OTHER not in rules.CONSULTATION_KINDS
+
+
+def test_overdue_on_a_holiday_is_overdue_not_due_soon():
+    # Received 2026-01-19, due 2026-02-14 (a make-up Saturday), looked at on 2026-02-20 (Spring Festival).
+    assert due("2026-01-19") == D("2026-02-14")
+    status = rules.reply_status(D("2026-02-14"), D("2026-02-20"), CAL)
+    assert status.overdue and not status.due_soon and status.label.startswith("已超期")
+    assert rules.reply_status(D("2026-02-14"), D("2026-02-25"), CAL).late_workdays == 2
+    on_the_day = rules.reply_status(D("2026-02-14"), D("2026-02-14"), CAL)
+    assert not on_the_day.overdue and on_the_day.due_soon and on_the_day.label == "今天到期"
+    ahead = rules.reply_status(D("2026-02-14"), D("2026-02-09"), CAL)
+    assert ahead.remaining == 5 and not ahead.due_soon and ahead.label == "还剩 5 个工作日"

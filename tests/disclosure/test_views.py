@@ -140,9 +140,12 @@ def test_nav_links_to_the_guide(client, db):
 
 def test_staff_list_filters_and_masks(officer_client, agency, staff):
     application, _ = make_application(agency, received_on=D("2026-03-02"), name="欧阳修远", phone="13812345678")
-    paused, _ = make_application(agency, received_on=D("2026-03-02"))
-    services.start_consultation(staff["officer"], paused, PauseKind.THIRD_PARTY, party="某公司",
-                                started_on=D("2026-03-03"))
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    # Paused while the third party's 15 working days run: the consultation started today.
+    paused, _ = make_application(agency, received_on=today - dt.timedelta(days=3))
+    services.start_consultation(staff["officer"], paused, PauseKind.THIRD_PARTY, party="某公司", started_on=today)
     page = officer_client.get(reverse("staff-applications"))
     html = page.content.decode()
     assert page.status_code == 200 and application.case_no in html

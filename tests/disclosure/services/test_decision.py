@@ -76,6 +76,11 @@ def test_unpaid_fee_leads_to_other_handling(agency, staff):
     notice = services.issue_fee_notice(officer, application, FeeBasis.PER_PAGE, pages=120,
                                        issued_on=D("2026-03-05"))
     assert notice.amount_yuan == 700 + 400
+    assert notice.pay_by is None  # the payment period runs from the applicant's receipt, not the sending
+    with pytest.raises(DomainError) as exc:
+        services.decide_application(officer, application, "other.fee_unpaid", decided_on=D("2026-05-20"))
+    assert "收到收费通知" in exc.value.message
+    notice = services.record_fee_notice_receipt(officer, notice, served_by="post", received_on=D("2026-03-09"))
     with pytest.raises(DomainError):
         services.decide_application(officer, application, "other.fee_unpaid", decided_on=notice.pay_by)
     services.decide_application(officer, application, "other.fee_unpaid",
@@ -103,7 +108,9 @@ def test_decision_requires_basis_and_reason_and_generates_the_letter(agency, sta
     text = "\n".join(p.text for p in Docx(letter.docx.path).paragraphs)
     assert "政府信息公开申请答复书" in text and application.case_no in text
     assert "第十六条第一款" in text and "决定不予公开" in text and "所申请的是机关后勤管理的内部事务信息" in text
-    assert "60日内" in text and "6个月内向人民法院提起行政诉讼" in text and agency.parent.name in text
+    # 不予公开: review first (行政复议法第二十三条), never the offer of direct litigation.
+    assert "60日内" in text and agency.parent.name in text and "第二十三条" in text
+    assert "应当自收到本答复之日起60日内" in text and "6个月内向人民法院提起行政诉讼" not in text
     assert "2026年3月2日" in text and "2026年3月20日" in text
     pdf = "".join(page.extract_text() for page in PdfReader(letter.pdf.path).pages)
     for phrase in ("政府信息公开申请答复书", "决定不予公开", "行政复议", "行政诉讼", application.case_no):

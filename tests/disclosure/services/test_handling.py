@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from freezegun import freeze_time
 
 from gongkai.core.errors import DomainError, PermissionDenied
 from gongkai.disclosure import services
@@ -49,6 +50,7 @@ def test_late_correction_notice_is_flagged_and_late_correction_needs_a_reason(ag
     services.receive_correction(officer, application, corrected_on=D("2026-03-09"), comment="申请人住院，有正当理由。")
 
 
+@freeze_time("2026-09-22 10:00:00")
 def test_third_party_consultation_pauses_and_legal_consultation_does_not(agency, staff):
     officer = staff["officer"]
     application, _ = make_application(agency, received_on=D("2026-09-18"))
@@ -63,7 +65,7 @@ def test_third_party_consultation_pauses_and_legal_consultation_does_not(agency,
     application.refresh_from_db()
     assert application.clock == Clock.PAUSED and application.due_on is None
     services.end_consultation(officer, pause, ended_on=D("2026-09-22"), outcome="第三方同意公开")
-    services.end_consultation(officer, legal, ended_on=D("2026-09-23"))
+    services.end_consultation(officer, legal, ended_on=D("2026-09-22"))
     application.refresh_from_db()
     assert application.clock == Clock.RUNNING and application.due_on == D("2026-10-26")
     public = events(application, public=True)
@@ -104,7 +106,8 @@ def test_fee_notice_per_application_counts_the_month_and_pauses_until_paid(agenc
     assert services.nth_application_in_month(someone_else) == 1
     with pytest.raises(DomainError):  # the 1st–10th are free
         services.issue_fee_notice(officer, apps[0], FeeBasis.PER_APPLICATION)
-    notice = services.issue_fee_notice(officer, eleventh, FeeBasis.PER_APPLICATION, issued_on=D("2026-03-06"))
+    notice = services.issue_fee_notice(officer, eleventh, FeeBasis.PER_APPLICATION, issued_on=D("2026-03-06"),
+                                       served_by="in_person", received_on=D("2026-03-06"))
     assert notice.amount_yuan == 100 and notice.pay_by == D("2026-04-03")
     eleventh.refresh_from_db()
     assert eleventh.clock == Clock.PAUSED
@@ -127,3 +130,63 @@ def test_only_the_handling_agency_may_act(agency, staff):
             services.view_applicant(actor, application)
     city_officer = factories.make_staff(agency.parent, Role.DISCLOSURE_OFFICER, covers_subordinates=True)
     services.accept_application(city_officer, application)
+
+
+@freeze_time("2026-07-24 10:00:00")
+def test_an_unanswered_consultation_stops_the_clock_for_fifteen_working_days_only(agency, staff):
+    """Issue #10: received 2026-02-26, third party consulted from 2026-03-02, never answered → due 2026-04-17."""
+    officer = staff["officer"]
+    application, _ = make_application(agency, received_on=D("2026-02-26"))
+    services.accept_application(officer, application)
+    pause = services.start_consultation(officer, application, PauseKind.THIRD_PARTY, party="某某物业公司",
+                                        started_on=D("2026-03-02"))
+    application.refresh_from_db()
+    # Still open on 2026-07-24, but the opinion period ended on 03-23: the clock runs and the case is overdue.
+    assert application.clock == Clock.RUNNING and application.due_on == D("2026-04-17")
+    from gongkai.disclosure import queries
+
+    rows = queries.with_remaining([application], today=D("2026-07-24"))
+    assert rows[0].overdue and rows[0].status.label.startswith("已超期")
+    services.end_consultation(officer, pause, ended_on=D("2026-06-30"), outcome="第三方未答复")
+    application.refresh_from_db()
+    assert application.due_on == D("2026-04-17")
+
+
+def test_no_pause_without_a_basis_in_the_regulation(agency, staff):
+    officer = staff["officer"]
+    application, _ = make_application(agency, received_on=D("2026-03-02"))
+    with pytest.raises(DomainError) as exc:
+        services.start_consultation(officer, application, PauseKind.OTHER, reason="领导出差", started_on=D("2026-03-03"))
+    assert exc.value.field == "kind" and "第三十三条第三款" in exc.value.message
+    assert not application.pauses.exists()
+
+
+def test_fee_payment_period_runs_from_the_recorded_receipt(agency, staff):
+    """Issue #10: notice posted 2026-02-11, received 2026-02-13 → pay by 2026-03-19."""
+    officer = staff["officer"]
+    application, _ = make_application(agency, received_on=D("2026-02-09"))
+    notice = services.issue_fee_notice(officer, application, FeeBasis.PER_PAGE, pages=60, issued_on=D("2026-02-11"))
+    assert notice.pay_by is None and notice.received_on is None
+    with pytest.raises(DomainError) as exc:  # the date is needed, and cannot precede the sending
+        services.record_fee_notice_receipt(officer, notice, served_by="post", received_on=D("2026-02-10"))
+    assert exc.value.field == "received_on"
+    with pytest.raises(DomainError) as exc:
+        services.record_fee_notice_receipt(officer, notice, served_by="pigeon", received_on=D("2026-02-13"))
+    assert exc.value.field == "served_by"
+    notice = services.record_fee_notice_receipt(officer, notice, served_by="post", received_on=D("2026-02-13"))
+    assert notice.pay_by == D("2026-03-19")
+    with pytest.raises(DomainError):  # recorded once
+        services.record_fee_notice_receipt(officer, notice, served_by="post", received_on=D("2026-02-13"))
+    with pytest.raises(DomainError):  # 2026-03-17: still within the payment period
+        services.decide_application(officer, application, "other.fee_unpaid", decided_on=D("2026-03-17"))
+    services.decide_application(officer, application, "other.fee_unpaid", decided_on=D("2026-03-20"))
+    assert any("2026-03-19" in m for m in events(application, public=True))
+
+
+def test_a_fee_notice_must_be_issued_within_the_reply_period(agency, staff):
+    officer = staff["officer"]
+    application, _ = make_application(agency, received_on=D("2026-03-02"))  # due 2026-03-30
+    with pytest.raises(DomainError) as exc:
+        services.issue_fee_notice(officer, application, FeeBasis.PER_PAGE, pages=60, issued_on=D("2026-04-01"))
+    assert exc.value.field == "issued_on" and "答复期限内" in exc.value.message
+    assert not application.fee_notices.exists()
