@@ -150,7 +150,7 @@ def resolve_links(links: list[tuple[str, str]]) -> list[tuple[str, object]]:
         except DomainError as exc:
             problems.append(exc.message)
         else:
-            found.append(((title or document.title)[:200], document))
+            found.append(((title or document.live_revision.title)[:200], document))
     if problems:
         raise DomainError(problems[0], errors={LINKS_FIELD: problems})
     return found
