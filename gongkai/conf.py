@@ -62,6 +62,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("GONGKAI_SMTP_USER", "", "SMTP 登录用户名；留空则不登录。"),
     Setting("GONGKAI_SMTP_PASSWORD", "", "SMTP 登录密码或授权码。"),
     Setting("GONGKAI_SMTP_TLS", "0", "加密连接（1 开启）：端口 465 用 SSL，其他端口用 STARTTLS。"),
+    Setting("GONGKAI_MAIL_MAX_MB", "20",
+            "电子邮件送达答复书时附件总大小上限（MB，多数邮箱拒收更大的邮件）；超过的请改为网上查询下载。"),
     Setting("GONGKAI_MAIL_FROM", "", "发件人地址，例如 公开平台 <xxgk@example.gov.cn>；留空用 GONGKAI_SMTP_USER。"),
     Setting("GONGKAI_HSTS_SECONDS", "31536000",
             "GONGKAI_BASE_URL 为 https 时，要求浏览器只用 HTTPS 访问本站的时长（HSTS，秒）；默认一年，0 为不发送。"),

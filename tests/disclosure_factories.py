@@ -27,7 +27,7 @@ def resident_id(n: int) -> str:
 
 def applicant(agency, /, **overrides) -> ApplicantData:
     values = dict(applicant_type="natural_person", name="张三丰", id_number=RESIDENT_ID, phone="13812345678",
-                  email="zhangsan@example.com", address="示例市东城区和平路1号", delivery="electronic",
+                  email="zhangsan@example.com", address="示例市东城区和平路1号", delivery="email",
                   description="申请公开2025年度示例市老旧小区改造项目的资金使用情况。", agency=agency.code)
     values.update(overrides)
     return ApplicantData(**values)

@@ -263,7 +263,7 @@ LETTER_UNTIL_KILLED = """
         time.sleep(3600)
 
     post_save.connect(stop_here, sender=ReplyLetter)
-    decide_application(actor, application, "granted")
+    decide_application(actor, application, "granted", reason="获取方式：请于工作日到本机关政府信息公开受理点查阅。")
 """
 
 

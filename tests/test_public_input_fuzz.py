@@ -35,7 +35,7 @@ def site(team, agency, settings, fresh_search, fresh_cache):
 def _valid(agency) -> dict:
     return {"applicant_type": "natural_person", "name": "张三", "id_number": resident_id(7), "phone": "13800138000",
             "email": "zhang@example.com", "address": "示例市和平路1号", "agency": agency.code,
-            "description": "请公开2025年本机关行政许可决定书。", "delivery": "electronic", "website": ""}
+            "description": "请公开2025年本机关行政许可决定书。", "delivery": "email", "website": ""}
 
 
 def _check_page(response) -> str:

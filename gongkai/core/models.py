@@ -124,6 +124,8 @@ class OutgoingMail(models.Model):
     subject = models.CharField("主题", max_length=200)
     body = models.TextField("正文")
     purpose = models.CharField("用途", max_length=64, blank=True)
+    # Files attached by storage name, not copied into the row: [{"name", "path", "content_type"}].
+    attachments = models.JSONField("附件", default=list, blank=True)
     status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.PENDING, db_index=True)
     attempts = models.PositiveIntegerField("已尝试次数", default=0)
     next_attempt_at = models.DateTimeField("下次尝试时间", default=timezone.now, db_index=True)

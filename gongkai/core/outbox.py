@@ -8,8 +8,10 @@ import datetime as dt
 import logging
 
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
+from django.dispatch import Signal
 from django.utils import timezone
 
 from gongkai.core.models import OutgoingMail
@@ -21,6 +23,9 @@ log = logging.getLogger("gongkai.mail")
 FIRST_RETRY = dt.timedelta(minutes=1)
 LONGEST_RETRY = dt.timedelta(hours=1)
 MAX_ATTEMPTS = 40
+# Sent with `message` (an OutgoingMail) once the SMTP server has accepted it: apps record what the mail was
+# for (a reply letter delivered) without the kernel knowing them.
+mail_sent = Signal()
 # While one worker sends a message no other picks it up; if that worker dies, the message is retried after this.
 LEASE = dt.timedelta(minutes=5)
 
@@ -30,12 +35,15 @@ def mail_enabled() -> bool:
     return bool(settings.GONGKAI_SMTP_HOST)
 
 
-def queue_mail(to: str, subject: str, body: str, *, purpose: str = "") -> OutgoingMail | None:
+def queue_mail(to: str, subject: str, body: str, *, purpose: str = "",
+               attachments: list[dict[str, str]] | None = None) -> OutgoingMail | None:
     """Queue one message in the caller's transaction (None when no mail server is configured) and ask the
-    worker to send it once that transaction commits."""
+    worker to send it once that transaction commits. `attachments`: stored files as {"name", "path",
+    "content_type"}, read when the message is sent."""
     if not mail_enabled() or not to:
         return None
-    message = OutgoingMail.objects.create(to=to, subject=subject[:200], body=body, purpose=purpose)
+    message = OutgoingMail.objects.create(to=to, subject=subject[:200], body=body, purpose=purpose,
+                                          attachments=list(attachments or []))
     transaction.on_commit(_request_send)
     return message
 
@@ -73,8 +81,12 @@ def send_due_mail(now: dt.datetime | None = None, limit: int = 100) -> tuple[int
             continue
         message = OutgoingMail.objects.get(pk=pk)
         try:
+            email = EmailMessage(message.subject, message.body, to=[message.to])
+            for item in message.attachments:
+                with default_storage.open(item["path"], "rb") as file:
+                    email.attach(item["name"], file.read(), item.get("content_type") or None)
             with get_connection(fail_silently=False) as smtp:
-                smtp.send_messages([EmailMessage(message.subject, message.body, to=[message.to])])
+                smtp.send_messages([email])
         except (OSError, ValueError) as exc:  # refused, unreachable, timed out, a bad address
             failed += 1
             attempts = message.attempts + 1
@@ -87,4 +99,8 @@ def send_due_mail(now: dt.datetime | None = None, limit: int = 100) -> tuple[int
             sent += 1
             OutgoingMail.objects.filter(pk=pk).update(status=OutgoingMail.Status.SENT, sent_at=timezone.now(),
                                                       attempts=message.attempts + 1, last_error="")
+            message.refresh_from_db()
+            for receiver, result in mail_sent.send_robust(OutgoingMail, message=message):
+                if isinstance(result, Exception):  # the mail is out; what it reports is retried by staff
+                    log.error("after mail %s was sent, %r failed: %r", pk, receiver, result)
     return sent, failed

@@ -27,7 +27,7 @@ def _id(n: int) -> str:
 
 def _applicant(n: int, agency: str, name: str, description: str, **extra) -> ApplicantData:
     values = dict(applicant_type="natural_person", name=name, id_number=_id(n), phone=f"1380000{n:04d}",
-                  email=f"applicant{n}@example.com", address="示例市东城区和平路1号", delivery="electronic",
+                  email=f"applicant{n}@example.com", address="示例市东城区和平路1号", delivery="email",
                   description=description, agency=agency)
     values.update(extra)
     return ApplicantData(**values)
@@ -80,7 +80,8 @@ def load_demo_applications() -> int:
             services.request_extension(officer, application, 10, "需要向多个预算单位核实数据。")
         elif key == "demo-ysq-answered":
             services.accept_application(officer, application)
-            services.decide_application(officer, application, "granted", decided_on=workdays_ago(8),
+            services.decide_application(officer, application, "granted",
+                                        reason="获取方式：请于工作日到本机关政府信息公开受理点查阅。", decided_on=workdays_ago(8),
                                         subject="财政、金融、审计\\财政")
             services.deliver_reply(officer, application, delivered_on=workdays_ago(7), method="电子邮件")
         elif key == "demo-ysq-withheld":

@@ -10,6 +10,8 @@ import secrets
 from typing import Any
 
 from django import forms
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
 
 from gongkai.core.forms import CHOICE_ERRORS, ServiceForm, date_field, text_field, today
 from gongkai.core.taxonomy import SUBJECT_CHOICES
@@ -48,7 +50,7 @@ class ApplicantFields(ServiceForm):
     description = text_field("所需政府信息的描述", rows=5, max_length=5000,
                              help_text="写明政府信息的名称、文号，或便于查询的其他特征（如时间、地点、事项）。")
     delivery = forms.ChoiceField(label="获取信息的方式", choices=Delivery.choices, required=False,
-                                 widget=forms.RadioSelect, initial=Delivery.ELECTRONIC, error_messages=CHOICE_ERRORS)
+                                 widget=forms.RadioSelect, initial=Delivery.EMAIL, error_messages=CHOICE_ERRORS)
 
     def __init__(self, *args: Any, agencies=None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -217,6 +219,34 @@ class PaymentForm(PickForm):
     paid_on = case_date("缴费日期", "不填为今天。")
 
 
+class MultipleFileInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
+class ReleasedFilesField(forms.FileField):
+    """Several uploaded enclosures at once; too large ones are refused here, before the service reads them."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".pdf,.ofd,.docx,.xlsx,.zip,.png,.jpg,.jpeg"}))
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("error_messages", {"invalid": "请选择要上传的文件。", "empty": "上传的文件是空文件。"})
+        super().__init__(**kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
+        files = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
+        limit = settings.GONGKAI_MAX_UPLOAD_BYTES
+        too_big = [f.name for f in files if f.size > limit]
+        if too_big:
+            raise forms.ValidationError(f"文件“{too_big[0]}”超过单个附件的大小上限 {limit // 1024 // 1024} MB，"
+                                        "请压缩或拆分后再上传。")
+        return [super(ReleasedFilesField, self).clean(f, initial) for f in files]
+
+
+RELEASED_FILES_HELP = "随答复提供的政府信息（PDF、OFD、DOCX、XLSX、ZIP 或图片），可选多个；文件名即附件名称。"
+RELEASED_LINKS_HELP = ("已在本站公开的文件不必再上传：每行一个，写“附件名称 | 网址”或只写网址，"
+                       "例如 /xxgk/documents/123/。只能引用公众可见的文件。")
+
+
 class DecisionForm(ServiceForm):
     decision = forms.ChoiceField(label="答复类型", choices=[("", "请选择"), *rules.DECISION_CHOICES],
                                  error_messages={**CHOICE_ERRORS, "required": "请选择答复类型。"})
@@ -226,11 +256,36 @@ class DecisionForm(ServiceForm):
     decided_on = case_date("答复日期", "不填为今天。")
     subject = forms.ChoiceField(label="主题分类", required=False, choices=[("", "（可不选）"), *SUBJECT_CHOICES],
                                 help_text="用于统计申请集中的领域。", error_messages=CHOICE_ERRORS)
+    released_files = ReleasedFilesField(label="公开的信息：上传文件", help_text=RELEASED_FILES_HELP)
+    released_links = text_field("公开的信息：引用本站已公开的文件", rows=2, max_length=4000,
+                                help_text=RELEASED_LINKS_HELP + "予以公开、部分公开而不附送信息的，请在“理由与说明”中"
+                                "写明获取的方式、途径和时间。")
+
+
+class ReleasedForm(ServiceForm):
+    released_files = ReleasedFilesField(label="上传文件", help_text=RELEASED_FILES_HELP)
+    released_links = text_field("引用本站已公开的文件", rows=2, max_length=4000, help_text=RELEASED_LINKS_HELP)
+    remove = forms.MultipleChoiceField(label="删除附件", required=False, widget=forms.CheckboxSelectMultiple,
+                                       error_messages=CHOICE_ERRORS)
+
+    def __init__(self, *args: Any, items=(), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["remove"].choices = [(str(pk), text) for pk, text in items]
+        if not items:
+            del self.fields["remove"]
+
+
+class PostForm(ServiceForm):
+    tracking_number = text_field("邮件单号", max_length=40, required=True, help_text="例如 EMS 挂号信的单号。")
+    posted_on = case_date("邮寄日期", "不填为今天；申请人签收后请再“登记送达”签收日期。")
 
 
 class DeliveryForm(ServiceForm):
-    delivered_on = case_date("送达日期", "不填为今天。")
-    method = text_field("送达方式", max_length=200, help_text="例如：电子邮件、当面领取、EMS 挂号信（单号）。")
+    channel = forms.ChoiceField(label="送达方式", error_messages=CHOICE_ERRORS,
+                                choices=[(v, label) for v, label in Delivery.choices if v != Delivery.ONLINE],
+                                help_text="网上查询下载以申请人首次下载之日为送达日期，由系统自动登记。")
+    delivered_on = case_date("送达日期", "当面领取或交付存储介质之日、邮件签收之日；不填为今天。")
+    method = text_field("说明", max_length=200, help_text="例如：申请人当面签收送达回证；EMS 签收人。")
 
 
 class RemedyForm(ServiceForm):

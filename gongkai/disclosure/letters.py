@@ -1,7 +1,9 @@
 """The reply letter (政府信息公开申请答复书) as DOCX (python-docx) and PDF (WeasyPrint), from one text.
 
 Layout follows the usual form of the letter: title, case number, the applicant's salutation, the receipt and
-request, the decision with its legal basis and reasons, the remedies, the agency and the date.
+request, the decision with its legal basis and reasons, the remedies, the list of enclosures (附件：1. …), then
+the agency and the date kept together at the end with blank room above them for the seal — in both formats the
+signature block never breaks across pages, so the date is never orphaned from the agency.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import io
 import logging
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.template.loader import render_to_string
 
 from gongkai.core.text import excerpt
@@ -41,6 +44,7 @@ class LetterText:
     paragraphs: list[str] = field(default_factory=list)
     agency: str = ""
     date: str = ""
+    enclosures: list[str] = field(default_factory=list)
 
 
 def letter_text(application: Application) -> LetterText:
@@ -65,7 +69,15 @@ def letter_text(application: Application) -> LetterText:
     paragraphs.append(rules.remedies_sentence(review_body(application), application.decision))
     paragraphs.append("特此告知。")
     return LetterText(case_no=application.case_no, salutation=f"{application.name}：", paragraphs=paragraphs,
-                      agency=application.agency.name, date=chinese_date(application.decided_on))
+                      agency=application.agency.name, date=chinese_date(application.decided_on),
+                      enclosures=enclosure_lines(application))
+
+
+def enclosure_lines(application: Application) -> list[str]:
+    """The enclosures as the letter lists them: the title, and for a document already public its address."""
+    base = settings.GONGKAI_BASE_URL.rstrip("/")
+    return [f"{item.title}（{base}{item.url}）" if item.url else item.title
+            for item in application.released_items.all()]
 
 
 def _east_asian(run, font: str, size_pt: float, bold: bool = False) -> None:
@@ -108,9 +120,20 @@ def render_docx(text: LetterText) -> bytes:
         paragraph.paragraph_format.first_line_indent = Pt(32)
         paragraph.paragraph_format.line_spacing = Pt(28)
         _east_asian(paragraph.add_run(body), SERIF, 16)
-    for line in (text.agency, text.date):
+    for n, title in enumerate(text.enclosures, 1):
+        paragraph = doc.add_paragraph()
+        # 附件 is flush with the body's indent; later items hang under the first item's number.
+        paragraph.paragraph_format.left_indent = Pt(32 + (48 if n > 1 else 0))
+        paragraph.paragraph_format.line_spacing = Pt(28)
+        paragraph.paragraph_format.keep_with_next = n < len(text.enclosures)
+        _east_asian(paragraph.add_run(f"{'附件：' if n == 1 else ''}{n}. {title}"), SERIF, 16)
+    # Blank lines for the seal, then agency and date: one block that Word never splits across pages.
+    for line in ("", "", text.agency, text.date):
         paragraph = doc.add_paragraph()
         paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        paragraph.paragraph_format.right_indent = Pt(64)
+        paragraph.paragraph_format.keep_together = True
+        paragraph.paragraph_format.keep_with_next = line != text.date
         _east_asian(paragraph.add_run(line), SERIF, 16)
     buffer = io.BytesIO()
     doc.core_properties.title = f"{TITLE}（{text.case_no}）"

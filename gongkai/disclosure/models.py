@@ -41,10 +41,16 @@ class OrganizationKind(models.TextChoices):
 
 
 class Delivery(models.TextChoices):
-    # 《条例》第二十九条（三）：获取信息的方式、途径。
-    ELECTRONIC = "electronic", "电子邮件或网上获取"
+    # 《条例》第二十九条（三）：获取信息的方式、途径 — the channels offices actually use.
+    EMAIL = "email", "电子邮件"
+    ONLINE = "online", "网上查询下载"
     PAPER = "paper", "当面领取纸质件"
-    POST = "post", "邮寄纸质件"
+    POST = "post", "邮寄"
+    MEDIA = "media", "复制到光盘等存储介质"
+
+
+# Before migration 0006 one choice covered both e-mail and download; old API clients may still send it.
+LEGACY_ELECTRONIC = "electronic"
 
 
 class Clock(models.TextChoices):
@@ -234,6 +240,7 @@ class ReplyLetter(models.Model):
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="letters")
     docx = models.FileField(upload_to="disclosure/letters/%Y/")
     pdf = models.FileField(upload_to="disclosure/letters/%Y/")
+    enclosures = models.JSONField("所列附件", default=list, blank=True)  # titles, to tell a stale letter
     generated_at = models.DateTimeField(auto_now_add=True)
     generated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                      related_name="+")
@@ -244,6 +251,66 @@ class ReplyLetter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application_id} {self.generated_at:%Y-%m-%d %H:%M}"
+
+
+def released_upload_to(item: ReleasedItem, filename: str) -> str:
+    return f"disclosure/released/{item.application_id}/{filename}"
+
+
+class ReleasedItem(models.Model):
+    """One enclosure of a granted or partially granted reply: an uploaded file, or a document already public
+    on the site (linked, not copied: the public page stays the one authoritative version)."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="released_items")
+    position = models.PositiveSmallIntegerField("序号", default=1)
+    title = models.CharField("附件名称", max_length=200)
+    file = models.FileField(upload_to=released_upload_to, blank=True, max_length=300)
+    file_name = models.CharField("文件名", max_length=200, blank=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    size = models.PositiveBigIntegerField("大小（字节）", default=0)
+    document = models.ForeignKey("publishing.Document", verbose_name="已公开的文件", null=True, blank=True,
+                                 on_delete=models.SET_NULL, related_name="+")
+    url = models.CharField("网址", max_length=300, blank=True)
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="+")
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "公开的信息（答复附件）"
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_link(self) -> bool:
+        return not self.file
+
+
+class DeliveryRecord(models.Model):
+    """One sending of the reply by one channel; `delivered_on` is set once there is proof it reached the
+    applicant (mail handed to the SMTP server, first download, signature on collection or on the post)."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="deliveries")
+    channel = models.CharField("送达方式", max_length=20, choices=Delivery.choices)
+    letter = models.ForeignKey(ReplyLetter, verbose_name="答复书", null=True, blank=True, on_delete=models.SET_NULL,
+                               related_name="+")
+    contents = models.JSONField("送达内容", default=list, blank=True)  # titles of the enclosures sent
+    dispatched_on = models.DateField("发出日期")
+    delivered_on = models.DateField("送达日期", null=True, blank=True)
+    tracking_number = models.CharField("邮件单号", max_length=50, blank=True)
+    mail = models.ForeignKey("core.OutgoingMail", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    note = models.CharField("备注", max_length=200, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="经办人", null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "送达记录"
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()} {self.dispatched_on}"
 
 
 class LitigationRoute(models.TextChoices):

@@ -1,4 +1,5 @@
-"""Holiday-table changes move the due dates of open cases; each move is written in the case's history."""
+"""Holiday-table changes move the due dates of open cases (each move written in the case's history); a sent
+reply mail delivers the reply."""
 
 from __future__ import annotations
 
@@ -16,6 +17,11 @@ def _calendar_changed(sender, instance=None, raw: bool = False, **kwargs) -> Non
 
 def connect() -> None:
     from gongkai.core.models import CalendarDay, CalendarYear
+    from gongkai.core.outbox import mail_sent
+    from gongkai.disclosure.services.delivery import record_mail_delivery
+
+    # A reply mail accepted by the SMTP server delivers the reply (services.delivery explains why then).
+    mail_sent.connect(record_mail_delivery, dispatch_uid="disclosure-reply-mail-sent")
 
     for model in (CalendarDay, CalendarYear):
         post_save.connect(_calendar_changed, sender=model, dispatch_uid=f"disclosure-recompute-save-{model.__name__}")

@@ -100,12 +100,49 @@ def _released(a) -> str | None:
     return None
 
 
+def _letter_current(a) -> bool:
+    """Whether the latest letter lists exactly the enclosures the case has now."""
+    letter = a.letters.first()
+    return letter is not None and letter.enclosures == [i.title for i in a.released_items.all()]
+
+
 def _letter_ready(a) -> str | None:
-    return None if a.letters.exists() else "答复书尚未生成，请先生成答复书。"
+    if not a.letters.exists():
+        return "答复书尚未生成，请先生成答复书。"
+    if not _letter_current(a):
+        return "答复书所列附件与现有附件不一致，请先重新生成答复书。"
+    return None
 
 
 def _letter_missing(a) -> str | None:
-    return None if not a.letters.exists() else "答复书已生成。"
+    return None if not _letter_current(a) else "答复书已生成。"
+
+
+def _releases_information(a) -> str | None:
+    d = a.decision_type
+    if d is None or d.group not in (rules.DecisionGroup.GRANTED, rules.DecisionGroup.PARTIALLY_GRANTED):
+        return "只有予以公开或部分公开的答复才附送公开的信息。"
+    if a.deliveries.exists():
+        return "答复已经发出，不能再修改附件。"
+    return None
+
+
+def _may_email(a) -> str | None:
+    ready = _letter_ready(a)
+    if ready:
+        return ready
+    if not a.email_hash:
+        return "申请人没有留电子邮箱，不能通过电子邮件送达。"
+    return None
+
+
+def _may_publish(a) -> str | None:
+    ready = _letter_ready(a)
+    if ready:
+        return ready
+    if a.deliveries.filter(channel="online").exists():
+        return "答复已发布到查询页面。"
+    return None
 
 
 def _extension_key(a) -> str:
@@ -138,7 +175,14 @@ CASE = agency_workflow(
         Transition("decide", "作出答复", DECIDABLE_STATES, DEC, HANDLERS, order=20),
         Transition("generate_letter", "生成答复书", ANSWERED_STATES, None, HANDLERS, guard=_letter_missing,
                    order=5),
-        Transition("deliver", "登记送达", (DEC,), DEL, HANDLERS, guard=_letter_ready, order=10),
+        Transition("edit_released", "修改公开的信息（附件）", (DEC,), None, HANDLERS, guard=_releases_information,
+                   order=6),
+        Transition("email_reply", "电子邮件送达", (DEC,), None, HANDLERS, guard=_may_email, order=7),
+        Transition("publish_reply", "发布到查询页面（网上查询下载）", (DEC,), None, HANDLERS, guard=_may_publish,
+                   order=8),
+        Transition("post_reply", "邮寄答复", (DEC,), None, HANDLERS, guard=_letter_ready, order=9),
+        # system: a mail accepted by the SMTP server, or the applicant's first download, delivers the reply.
+        Transition("deliver", "登记送达", (DEC,), DEL, HANDLERS, guard=_letter_ready, system=True, order=10),
         Transition("close", "办结归档", (DEL,), CL, HANDLERS, order=10),
         Transition("request_correction", "告知补正", HANDLING_STATES, C, HANDLERS, guard=_correction_not_told,
                    order=30),

@@ -12,4 +12,5 @@ urlpatterns = [
     path("<int:pk>/applicant/", v.reveal_applicant, name="staff-application-applicant"),
     path("<int:pk>/action/<str:name>/", v.case_action, name="staff-application-action"),
     path("<int:pk>/letter.<str:fmt>", v.letter_download, name="staff-application-letter"),
+    path("<int:pk>/released/<int:item>/", v.released_download, name="staff-application-released"),
 ]

@@ -18,10 +18,10 @@ from django.views.decorators.http import require_http_methods
 
 from gongkai.core.clientip import client_ip
 from gongkai.core.errors import DomainError
-from gongkai.disclosure import letters, public, rules, services, throttle
+from gongkai.core.forms import parse_number
+from gongkai.disclosure import letters, privacy, public, rules, services, throttle
 from gongkai.disclosure.forms import HONEYPOT_MESSAGE, ApplicationForm
 from gongkai.disclosure.models import Application
-from gongkai.disclosure.states import ANSWERED_STATES
 
 logger = logging.getLogger("gongkai.disclosure")
 UNSAVED_MESSAGE = ("系统暂时无法保存您的申请（存储空间不足或数据库繁忙），申请没有提交成功。"
@@ -149,9 +149,11 @@ def track(request: HttpRequest) -> HttpResponse:
 def case(request: HttpRequest, code: str) -> HttpResponse:
     """The status page of a case this browser session has unlocked with its token."""
     application = _unlocked(request, code)
+    available = services.reply_available(application)
     return render(request, "disclosure/case.html", {
         "a": application, "status": public.status(application),
-        "letter": application.letters.first() if application.state in ANSWERED_STATES else None,
+        "letter": application.letters.first() if available else None,
+        "released": list(application.released_items.all()) if available else [],
         "remedies": rules.remedies_sentence(letters.review_body(application), application.decision)
         if application.decision else "", **_guide_context()})
 
@@ -163,11 +165,65 @@ def _unlocked(request: HttpRequest, code: str) -> Application:
     return application
 
 
+@never_cache
 def letter(request: HttpRequest, code: str) -> FileResponse:
-    """The reply letter (PDF) for the applicant who unlocked the case in this session."""
+    """The reply letter (PDF) for the applicant who unlocked the case in this session, once the office has
+    published it there or delivered it; the first download of a published reply is its delivery."""
     application = _unlocked(request, code)
     reply = application.letters.first()
-    if reply is None or application.state not in ANSWERED_STATES:
-        raise Http404("答复书尚未生成。")
-    return FileResponse(reply.pdf.open("rb"), as_attachment=True, content_type="application/pdf",
-                        filename=f"{application.case_no}答复书.pdf")
+    if reply is None or not services.reply_available(application):
+        raise Http404("答复书尚未发布。")
+    response = FileResponse(reply.pdf.open("rb"), as_attachment=True, content_type="application/pdf",
+                            filename=f"{application.case_no}答复书.pdf")
+    services.record_download(application, "答复书")
+    return response
+
+
+@never_cache
+def released(request: HttpRequest, code: str, item: int) -> FileResponse:
+    """An uploaded enclosure of the unlocked case (ids of other cases' enclosures are simply not found)."""
+    application = _unlocked(request, code)
+    found = application.released_items.filter(pk=parse_number(item) or 0).exclude(file="").first()
+    if found is None or not services.reply_available(application):
+        raise Http404("附件不存在或尚未发布。")
+    response = FileResponse(found.file.open("rb"), as_attachment=True, content_type=found.content_type,
+                            filename=found.file_name)
+    services.record_download(application, f"附件“{found.title}”")
+    return response
+
+
+RECOVERY_LIMIT = (5, 3600)  # recovery requests per address per hour
+RECOVERY_PER_CASE = (3, 86400)  # mails per case per day, whoever asks: no mail-bombing the applicant
+RECOVERY_ANSWER = ("如果查询码和电子邮箱与申请时填写的一致，新的查询密码已发送到该邮箱，原查询密码随即失效。"
+                   "几分钟内没有收到的，请检查垃圾邮件，或联系受理机关的政府信息公开工作机构。")
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def recover(request: HttpRequest) -> HttpResponse:
+    """忘记查询密码: a new password mailed to the e-mail on file; the answer is the same whether or not it matched."""
+    context = {"code": "", "answer": "", "error": ""}
+    if request.method != "POST":
+        context["code"] = request.GET.get("code", "").strip()[:40]
+        return render(request, "disclosure/recover.html", context)
+    code = request.POST.get("code", "").strip()[:40]
+    email = request.POST.get("email", "").strip()[:254]
+    context["code"] = code
+    if not code or not email:
+        context["error"] = "请填写查询码和申请时填写的电子邮箱。"
+        return render(request, "disclosure/recover.html", context, status=400)
+    try:
+        with throttle.slot("recovery", client_ip(request), *RECOVERY_LIMIT):
+            try:
+                key = privacy.format_tracking_code(code) or "-"
+                with throttle.slot("recovery_case", key, *RECOVERY_PER_CASE):
+                    services.recover_access_token(code, email)
+            except throttle.Throttled:
+                pass  # this case had its mails for today: answer as always, send nothing
+    except throttle.Throttled as exc:
+        context["error"] = throttle.too_many_message(exc.retry_after)
+        response = render(request, "disclosure/recover.html", context, status=429)
+        response["Retry-After"] = str(exc.retry_after)
+        return response
+    context["answer"] = RECOVERY_ANSWER
+    return render(request, "disclosure/recover.html", context)

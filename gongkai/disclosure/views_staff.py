@@ -24,6 +24,7 @@ from django.views.decorators.http import require_POST
 from gongkai.core import audit
 from gongkai.core.errors import DomainError
 from gongkai.core.forms import parse_number
+from gongkai.core.middleware import takes_uploads
 from gongkai.core.workdays import WorkCalendar
 from gongkai.disclosure import forms as f
 from gongkai.disclosure import queries, rules, services, stats
@@ -207,12 +208,36 @@ def _run_fee_receipt(user, a, c):
     return f"已登记送达，缴费期限 {notice.pay_by:%Y-%m-%d}。"
 
 
+def _uploads(files) -> list[services.ReleasedFile]:
+    # Read here, before the service opens its transaction; the form already refused files over the limit.
+    return [services.ReleasedFile(name=f.name, content=f.read()) for f in files or []]
+
+
 def _run_decide(user, a, c):
     services.decide_application(user, a, c["decision"], basis=c["basis"] or None, reason=c["reason"],
-                                decided_on=c["decided_on"], subject=c["subject"])
+                                decided_on=c["decided_on"], subject=c["subject"],
+                                released_files=_uploads(c["released_files"]), released_links=c["released_links"])
     if not a.letters.exists():
         return "已作出答复，但答复书生成失败，请点击“生成答复书”重试。"
     return "已作出答复，答复书已生成。"
+
+
+def _run_edit_released(user, a, c):
+    services.edit_released(user, a, files=_uploads(c["released_files"]), links=c["released_links"],
+                           remove=[int(pk) for pk in c.get("remove") or []])
+    if CASE.allows(user, a, "generate_letter"):  # the letter still lists the old enclosures
+        return "附件已修改，但答复书重新生成失败，请点击“生成答复书”重试。"
+    return "附件已修改，答复书已重新生成。"
+
+
+def _run_email(user, a, c):
+    services.email_reply(user, a)
+    return "答复书及附件已放入发信队列；发信服务器接收后自动登记送达。"
+
+
+def _run_post(user, a, c):
+    record = services.post_reply(user, a, tracking_number=c["tracking_number"], posted_on=c["posted_on"])
+    return f"已登记邮寄（邮件单号 {record.tracking_number}）。申请人签收后请“登记送达”签收日期。"
 
 
 def _run_convert(user, a, c):
@@ -255,9 +280,19 @@ ACTIONS: dict[str, Action] = {a.name: a for a in (
            help="选择答复类型后生成《政府信息公开申请答复书》（DOCX 和 PDF）。"),
     Action("generate_letter", f.EmptyForm, lambda u, a, c: services.generate_letter(u, a),
            done="答复书已生成。", help="答复书没有生成成功时，在这里重新生成。"),
+    Action("edit_released", f.ReleasedForm, _run_edit_released,
+           help="答复发出前可以增删随答复提供的信息；答复书所列附件随之更新。"),
+    Action("email_reply", f.EmptyForm, _run_email,
+           help="把答复书（PDF）和上传的附件发送到申请人的电子邮箱；发信服务器接收之日登记为送达日期。"),
+    Action("publish_reply", f.EmptyForm, lambda u, a, c: services.publish_reply(u, a),
+           done="已发布到查询页面。申请人凭查询码和查询密码下载，首次下载之日自动登记为送达日期。",
+           help="申请人凭查询码和查询密码在查询页面下载答复书和附件；只有申请人实际下载才视为送达。"),
+    Action("post_reply", f.PostForm, _run_post),
     Action("deliver", f.DeliveryForm,
-           lambda u, a, c: services.deliver_reply(u, a, delivered_on=c["delivered_on"], method=c["method"]),
-           done="已登记送达。"),
+           lambda u, a, c: services.deliver_reply(u, a, delivered_on=c["delivered_on"], method=c["method"],
+                                                  channel=c["channel"]),
+           done="已登记送达，复议和诉讼期限自送达之日起算。",
+           help="当面领取、交付存储介质、邮件签收等，凭签收记录登记送达日期。"),
     Action("close", f.CommentForm, lambda u, a, c: services.close_application(u, a, c["comment"]),
            done="已办结归档。"),
     Action("record_review", f.RemedyForm,
@@ -294,6 +329,8 @@ def _form_kwargs(action: Action, application: Application) -> dict[str, Any]:
     if action.name == "record_payment":
         return {"items": [(n.pk, f"{n.amount_yuan} 元（{n.issued_on:%Y-%m-%d} 发出）")
                           for n in application.unpaid_fee_notices()]}
+    if action.name == "edit_released":
+        return {"items": [(i.pk, i.title) for i in application.released_items.all()]}
     if action.name == "update_remedy":
         return {"items": [(r.pk, f"{r.get_kind_display()} {r.filed_on:%Y-%m-%d} {r.authority}")
                           for r in application.pending_remedies()]}
@@ -311,6 +348,8 @@ def _initial(action: Action, application: Application) -> dict[str, Any]:
                 "reason": application.extension_reason}
     if action.name == "decide":
         return {"subject": application.subject}
+    if action.name == "deliver":
+        return {"channel": application.delivery}
     if action.name == "convert_to_proactive":
         return {"subject": application.subject}
     return {}
@@ -342,6 +381,8 @@ def _detail(request: HttpRequest, application: Application, *, bound: tuple[str,
         "masked": services.masked_applicant(application), "revealed": revealed, "actions": forms,
         "pauses": application.pauses.all(), "fee_notices": application.fee_notices.all(),
         "remedies": application.remedies.all(), "letter": letter, "events": application.events.all(),
+        "released_items": application.released_items.all(),
+        "deliveries": application.deliveries.select_related("mail", "created_by"),
         "correction_notice_due": notice_due, "correction_notice_workdays": rules.CORRECTION_NOTICE_WORKDAYS, "decision": application.decision_type,
         "remedy_plans": [rules.remedy_plan(kind, application.delivered_on, application.decision, calendar)
                          for kind in rules.RemedyKind.values] if application.delivered_on else [],
@@ -371,6 +412,7 @@ def reveal_applicant(request: HttpRequest, pk: int) -> HttpResponse:
     return _detail(request, application, revealed=revealed)
 
 
+@takes_uploads
 @require_POST
 @staff_required
 def case_action(request: HttpRequest, pk: int, name: str) -> HttpResponse:
@@ -384,7 +426,7 @@ def case_action(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     except DomainError as exc:  # the workflow's own reason: state, role, 一事一审 or what the case still lacks
         messages.error(request, exc.message)
         return redirect("staff-application", pk=pk)
-    form = action.form(request.POST, prefix=action.name, **_form_kwargs(action, application))
+    form = action.form(request.POST, request.FILES, prefix=action.name, **_form_kwargs(action, application))
     if form.is_valid():
         try:
             result = action.run(request.user, application, form.cleaned_data)
@@ -397,6 +439,18 @@ def case_action(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     application.refresh_from_db()
     messages.error(request, f"“{action.label}”未完成，请按提示修改。")
     return _detail(request, application, bound=(action.name, form), status=400)
+
+
+@staff_required
+def released_download(request: HttpRequest, pk: int, item: int) -> FileResponse:
+    """An uploaded enclosure of a case the user handles (may carry personal data: audited)."""
+    application = _case(request, pk)
+    released = application.released_items.filter(pk=parse_number(item) or 0).exclude(file="").first()
+    if released is None:
+        raise Http404("附件不存在")
+    audit.record(request.user, "download_released", application, item=released.pk)
+    return FileResponse(released.file.open("rb"), as_attachment=True, content_type=released.content_type,
+                        filename=released.file_name)
 
 
 @staff_required

@@ -18,7 +18,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 def test_an_entry_written_during_a_request_records_address_and_user_agent(client, agency):
     body = {"applicant_type": "natural_person", "name": "李四", "id_number": RESIDENT_ID, "phone": "13900001111",
             "email": "lisi@example.com", "address": "", "description": "申请公开本局2025年部门预算的编制说明。",
-            "delivery": "electronic", "agency": agency.code}
+            "delivery": "email", "agency": agency.code}
     agent = "Mozilla/5.0 " + "x" * 400
     response = client.post("/api/v1/applications", data=json.dumps(body), content_type="application/json",
                            REMOTE_ADDR="203.0.113.7", HTTP_USER_AGENT=agent)

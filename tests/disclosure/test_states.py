@@ -27,7 +27,7 @@ def test_states_refuse_illegal_moves_in_chinese(agency, staff):
     assert exc.value.message == "申请当前状态为“办理中”，不能执行“登记送达”。"
     with pytest.raises(IllegalTransition):
         CASE.check(staff["officer"], application, "teleport")
-    services.decide_application(staff["officer"], application, "granted", decided_on=D("2026-03-20"))
+    services.decide_application(staff["officer"], application, "granted", reason="获取方式：请于工作日到本机关政府信息公开受理点查阅。", decided_on=D("2026-03-20"))
     services.deliver_reply(staff["officer"], application, delivered_on=D("2026-03-21"))
     services.close_application(staff["officer"], application)
     application.refresh_from_db()

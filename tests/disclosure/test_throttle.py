@@ -23,7 +23,7 @@ PARALLEL = 30
 def _payload(agency) -> str:
     return json.dumps({"applicant_type": "natural_person", "name": "李四", "id_number": RESIDENT_ID,
                        "phone": "13900001111", "email": "lisi@example.com",
-                       "description": "申请公开本局2025年部门预算的编制说明。", "delivery": "electronic",
+                       "description": "申请公开本局2025年部门预算的编制说明。", "delivery": "email",
                        "agency": agency.code})
 
 

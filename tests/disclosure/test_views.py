@@ -43,7 +43,7 @@ def text_of(response) -> str:
 def form_data(agency, /, **overrides) -> dict:
     values = {"applicant_type": "natural_person", "organization_kind": "", "name": "赵六", "id_number": RESIDENT_ID,
               "phone": "13600003333", "email": "zhaoliu@example.com", "address": "", "agency": agency.code,
-              "description": "申请公开本局2026年政府采购项目清单。", "delivery": "electronic", "website": ""}
+              "description": "申请公开本局2026年政府采购项目清单。", "delivery": "email", "website": ""}
     values.update(overrides)
     return values
 
@@ -243,6 +243,7 @@ def test_actions_run_services_and_show_errors_beside_fields(officer_client, agen
     form = dict((a.name, fm) for a, fm in response.context["actions"])["decide"]
     assert "reason" in form.errors
     officer_client.post(decide, {"decide-decision": "granted", "decide-decided_on": "2026-03-20",
+                                 "decide-reason": "获取方式：请于工作日到本机关政府信息公开受理点查阅。",
                                  "decide-subject": "综合政务\\政务公开"})
     application.refresh_from_db()
     assert application.state == State.DECIDED and application.subject == "综合政务\\政务公开"

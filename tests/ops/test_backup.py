@@ -136,6 +136,7 @@ def instance(settings, tmp_path, agency, team, fresh_search):
     services.publish_document(team[Role.PUBLISHER], document)
     application, _ = make_application(agency, received_on=dt.date(2026, 3, 2))
     disclosure_services.decide_application(disclosure_team(agency)["officer"], application, "granted",
+                                           reason="获取方式：请于工作日到本机关政府信息公开受理点查阅。",
                                            decided_on=dt.date(2026, 3, 20))
     assert application.letters.count() == 1
     return data_dir

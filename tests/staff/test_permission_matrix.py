@@ -462,7 +462,7 @@ def _build_world() -> World:
         return disclosure.request_extension(officer, a, 10, "涉及多个部门，需要协调。")
 
     def decide(a):
-        return disclosure.decide_application(officer, a, "granted")
+        return disclosure.decide_application(officer, a, "granted", reason="获取方式：请于工作日到本机关政府信息公开受理点查阅。")
 
     def correction(a):
         return disclosure.request_correction(officer, a, "请写明所需信息的名称或文号。")
@@ -717,7 +717,7 @@ REQUESTS: dict[str, Callable[[World, Any], tuple[str, list, dict]]] = {
     "disclosure.case:register_application": lambda w, s: ("staff-application-new", [], {
         "applicant_type": "natural_person", "organization_kind": "", "name": "李四", "id_number": RESIDENT_ID,
         "phone": "13600003333", "email": "lisi@example.com", "address": "", "agency": w.own.code,
-        "description": "申请公开本局2026年政府采购项目清单。", "delivery": "electronic", "channel": "in_person",
+        "description": "申请公开本局2026年政府采购项目清单。", "delivery": "email", "channel": "in_person",
         "handed_in_on": f"{w.today:%Y-%m-%d}"}),
     "disclosure.case:accept": _case_action("accept", comment=""),
     "disclosure.case:receive_correction": _case_action("receive_correction", comment=""),
@@ -727,9 +727,9 @@ REQUESTS: dict[str, Callable[[World, Any], tuple[str, list, dict]]] = {
         "end_consultation", item=lambda w, s: _pk(s.pauses.filter(ended_on__isnull=True)), outcome="第三方同意公开"),
     "disclosure.case:approve_extension": _case_action("approve_extension", days=10, reason=""),
     "disclosure.case:refuse_extension": _case_action("refuse_extension", comment="理由不充分。"),
-    "disclosure.case:decide": _case_action("decide", decision="granted"),
+    "disclosure.case:decide": _case_action("decide", decision="granted", reason="获取方式：请到本机关受理点查阅。"),
     "disclosure.case:generate_letter": _case_action("generate_letter"),
-    "disclosure.case:deliver": _case_action("deliver", method="电子邮件"),
+    "disclosure.case:deliver": _case_action("deliver", channel="paper", method="当面签收"),
     "disclosure.case:close": _case_action("close", comment=""),
     "disclosure.case:request_correction": _case_action("request_correction", items="请写明所需信息的文号。"),
     "disclosure.case:convert_to_proactive": _case_action("convert_to_proactive", **CONVERT),

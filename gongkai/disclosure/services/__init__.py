@@ -20,8 +20,16 @@ from gongkai.disclosure.services.common import SYSTEM, handles
 from gongkai.disclosure.services.decision import (
     close_application,
     decide_application,
-    deliver_reply,
+    edit_released,
     generate_letter,
+)
+from gongkai.disclosure.services.delivery import (
+    deliver_reply,
+    email_reply,
+    post_reply,
+    publish_reply,
+    record_download,
+    reply_available,
 )
 from gongkai.disclosure.services.handling import (
     accept_application,
@@ -48,13 +56,16 @@ from gongkai.disclosure.services.intake import (
 from gongkai.disclosure.services.migration import HistoricalCase, RemedyRecord, import_application
 from gongkai.disclosure.services.privacy import masked_applicant, view_applicant
 from gongkai.disclosure.services.proactive import convert_to_proactive
+from gongkai.disclosure.services.recovery import recover_access_token
+from gongkai.disclosure.services.released import ReleasedFile
 from gongkai.disclosure.services.remedies import record_litigation, record_review, update_remedy
 
 __all__ = [
     "FIELD_LABELS", "SYSTEM", "ApplicantData", "HistoricalCase", "RemedyRecord", "accept_application", "add_note",
     "approve_extension", "assign_application", "close_application", "convert_to_proactive", "deadline_for",
-    "decide_application", "deliver_reply", "end_consultation", "generate_letter", "handles", "import_application",
-    "issue_fee_notice", "masked_applicant", "nth_application_in_month", "receive_correction", "record_fee_notice_receipt",
+    "ReleasedFile", "decide_application", "deliver_reply", "edit_released", "email_reply", "end_consultation", "generate_letter", "handles", "import_application",
+    "issue_fee_notice", "masked_applicant", "post_reply", "publish_reply", "record_download", "recover_access_token",
+    "reply_available", "nth_application_in_month", "receive_correction", "record_fee_notice_receipt",
     "recompute_open_cases", "record_litigation", "record_payment", "record_review", "refuse_extension",
     "register_application", "request_correction", "request_extension", "start_consultation",
     "submit_application", "update_remedy", "view_applicant",

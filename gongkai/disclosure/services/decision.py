@@ -1,5 +1,6 @@
-"""The decision and what follows it: one of the statutory decisions with its legal basis, the reply letter
-(rendered outside any transaction: a PDF takes a second), delivery and filing."""
+"""The decision and what follows it: one of the statutory decisions with its legal basis and the information it
+releases, the reply letter (rendered outside any transaction: a PDF takes a second), and filing. Delivery is in
+services.delivery."""
 
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ from django.utils import timezone
 
 from gongkai.core.errors import DomainError
 from gongkai.disclosure import letters, rules
-from gongkai.disclosure.models import Application, Delivery, ReplyLetter
+from gongkai.disclosure.models import Application, ReplyLetter
+from gongkai.disclosure.services import released
 from gongkai.disclosure.services.clock import refresh
 from gongkai.disclosure.services.common import event, fmt, handling_date, locked, today, user_or_none
 from gongkai.disclosure.states import CASE, State
@@ -22,26 +24,47 @@ logger = logging.getLogger(__name__)
 
 
 def decide_application(actor, application: Application, code: str, *, basis: str | None = None, reason: str = "",
-                       decided_on: dt.date | None = None, subject: str = "") -> Application:
-    """Make one of the statutory decisions with its legal basis, then generate the reply letter (DOCX and PDF).
+                       decided_on: dt.date | None = None, subject: str = "",
+                       released_files: list[released.ReleasedFile] | None = None,
+                       released_links: str = "") -> Application:
+    """Make one of the statutory decisions with its legal basis and the information it releases (uploaded files,
+    or `released_links`: lines "标题 | 网址" of documents public on the site), then generate the reply letter.
 
-    The decision commits first; the letter is rendered afterwards, outside the transaction, so no other writer
-    waits on the renderer. If rendering fails the decision stands and the case page offers to render it again."""
-    with transaction.atomic():
-        application = _decide(actor, application, code, basis=basis, reason=reason, decided_on=decided_on,
-                              subject=subject)
+    Uploads are checked and stored before the transaction and removed if it fails. The decision commits first;
+    the letter is rendered afterwards, outside the transaction, so no other writer waits on the renderer. If
+    rendering fails the decision stands and the case page offers to render it again."""
+    _render_after(actor, _commit_with_files(actor, application, released_files, lambda staged: _decide(
+        actor, application, code, basis=basis, reason=reason, decided_on=decided_on, subject=subject,
+        staged=staged, links=released.parse_links(released_links))))
+    return Application.objects.get(pk=application.pk)
+
+
+def _commit_with_files(actor, application: Application, uploads: list[released.ReleasedFile] | None, work
+                       ) -> Application:
+    """Stage `uploads`, then run `work(staged)` in one transaction; the stored files go if it fails."""
+    staged = released.stage_files(application, uploads or [])
+    try:
+        with transaction.atomic():
+            return work(staged)
+    except BaseException:
+        released.discard(staged)
+        raise
+
+
+def _render_after(actor, application: Application) -> None:
+    """Render the letter after the commit; a failure leaves the case as committed and is said in its history."""
     try:
         generate_letter(actor, application)
-    except DomainError as exc:  # e.g. another officer's letter got there first: the decision stands anyway
+    except DomainError as exc:  # e.g. another officer's letter got there first: the change stands anyway
         logger.warning("reply letter of application %s not generated: %s", application.pk, exc.message)
     except Exception:  # the renderer or the disk failed: keep the decision, say so, and let staff retry
         logger.exception("reply letter of application %s could not be rendered", application.pk)
         event(application, actor, "letter_failed", "答复书生成失败，请在案件页面重新生成。", public=False)
-    return application
 
 
 def _decide(actor, application: Application, code: str, *, basis: str | None, reason: str,
-            decided_on: dt.date | None, subject: str) -> Application:
+            decided_on: dt.date | None, subject: str, staged: list[released.StagedFile],
+            links: list[tuple[str, str]]) -> Application:
     application = locked(application)
     transition = CASE.check(actor, application, "decide")
     decision = rules.decision(code)
@@ -56,9 +79,19 @@ def _decide(actor, application: Application, code: str, *, basis: str | None, re
         decided_on = handling_date(decided_on, application, "答复日期", "decided_on")
     except DomainError as exc:
         errors.update(exc.errors)
+    documents = []
+    try:
+        documents = released.resolve_links(links)
+    except DomainError as exc:
+        errors.update(exc.errors)
+    try:
+        released.check_complete(application, code, reason, len(staged) + len(links))
+    except DomainError as exc:
+        errors.update(exc.errors)
     if errors:
         raise DomainError(next(iter(errors.values()))[0], errors=errors)
     _check_decision_fits(application, code, decided_on)
+    released.add_items(actor, application, staged, documents)
     # Consultations and notices still open end with the decision.
     for pause in application.pauses.filter(ended_on__isnull=True):
         pause.ended_on = max(decided_on, pause.started_on)
@@ -107,7 +140,12 @@ def generate_letter(actor, application: Application) -> ReplyLetter:
     rendered files are removed, so a rollback leaves no stray files."""
     application = Application.objects.select_related("agency__parent").get(pk=application.pk)
     CASE.check(actor, application, "generate_letter")
+    return _store_letter(actor, application, "generate_letter")
+
+
+def _store_letter(actor, application: Application, move: str) -> ReplyLetter:
     text = letters.letter_text(application)
+    titles = [item.title for item in application.released_items.all()]
     stem = f"disclosure/letters/{timezone.now():%Y}/reply-{application.pk}-{timezone.now():%Y%m%d%H%M%S%f}"
     stored: list[str] = []
     try:
@@ -115,8 +153,10 @@ def generate_letter(actor, application: Application) -> ReplyLetter:
         stored.append(default_storage.save(f"{stem}.pdf", ContentFile(letters.render_pdf(text))))
         with transaction.atomic():
             application = locked(application)
-            transition = CASE.check(actor, application, "generate_letter")
-            letter = ReplyLetter(application=application, generated_by=user_or_none(actor))
+            transition = CASE.check(actor, application, move)
+            if [item.title for item in application.released_items.all()] != titles:
+                raise DomainError("生成答复书期间附件被修改，请重新生成答复书。")
+            letter = ReplyLetter(application=application, generated_by=user_or_none(actor), enclosures=titles)
             letter.docx.name, letter.pdf.name = stored
             letter.save()
             CASE.commit(actor, application, transition, letter=letter.pk)
@@ -127,20 +167,31 @@ def generate_letter(actor, application: Application) -> ReplyLetter:
     return letter
 
 
-@transaction.atomic
-def deliver_reply(actor, application: Application, *, delivered_on: dt.date | None = None,
-                  method: str = "") -> Application:
-    """Record that the reply letter reached the applicant, and how."""
-    application = locked(application)
-    transition = CASE.check(actor, application, "deliver")
-    delivered_on = handling_date(delivered_on, application, "送达日期", "delivered_on",
-                                 not_before=application.decided_on)
-    method = (method or "").strip() or Delivery(application.delivery).label
-    application.delivered_on = delivered_on
-    application.delivery_note = method[:200]
-    CASE.commit(actor, application, transition, comment=method)
-    event(application, actor, "delivered", f"答复书已送达（{method}）。", on=delivered_on)
-    return application
+def edit_released(actor, application: Application, *, files: list[released.ReleasedFile] | None = None,
+                  links: str = "", remove: list[int] | None = None) -> Application:
+    """Add or remove enclosures of a granted or partially granted reply before it is sent, then render the
+    letter again so that its list of enclosures (附件：1. …) matches."""
+    def work(staged: list[released.StagedFile]) -> Application:
+        case = locked(application)
+        transition = CASE.check(actor, case, "edit_released")
+        documents = released.resolve_links(released.parse_links(links))
+        gone = list(case.released_items.filter(pk__in=remove or []))
+        for item in gone:
+            if item.file:
+                transaction.on_commit(lambda name=item.file.name: default_storage.delete(name))
+            item.delete()
+        added = released.add_items(actor, case, staged, documents)
+        if not (added or gone):
+            raise DomainError("请上传文件、填写已公开文件的网址，或勾选要删除的附件。", field=released.FILES_FIELD)
+        released.check_complete(case, case.decision, case.decision_reason, case.released_items.count())
+        CASE.commit(actor, case, transition, added=[i.pk for i in added], removed=[i.pk for i in gone])
+        event(case, actor, "released_changed", f"修改答复附件：新增 {len(added)} 个，删除 {len(gone)} 个。",
+              public=False)
+        return case
+
+    case = _commit_with_files(actor, application, files, work)
+    _render_after(actor, case)
+    return case
 
 
 @transaction.atomic

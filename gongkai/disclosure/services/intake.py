@@ -17,7 +17,13 @@ from gongkai.core import codes, outbox, serials
 from gongkai.core.errors import DomainError
 from gongkai.core.workflow import NEW
 from gongkai.disclosure import privacy, rules
-from gongkai.disclosure.models import ApplicantType, Application, Delivery, OrganizationKind
+from gongkai.disclosure.models import (
+    LEGACY_ELECTRONIC,
+    ApplicantType,
+    Application,
+    Delivery,
+    OrganizationKind,
+)
 from gongkai.disclosure.rules import Channel
 from gongkai.disclosure.services.clock import refresh
 from gongkai.disclosure.services.common import SYSTEM, event, fmt, today
@@ -98,12 +104,15 @@ def validate_applicant(data: ApplicantData) -> Agency:
             validate_email(data.email)
         except ValidationError:
             err("email", "电子邮箱格式不正确，例如 name@example.com。")
+    if data.delivery == LEGACY_ELECTRONIC:
+        # The one "电子邮件或网上获取" choice of older clients: by e-mail when an address is given, else online.
+        data.delivery = Delivery.EMAIL if data.email else Delivery.ONLINE
     if data.delivery not in Delivery.values:
-        err("delivery", "请选择获取信息的方式：电子、当面领取纸质件或邮寄。")
-    elif data.delivery == Delivery.ELECTRONIC and not data.email and "email" not in errors:
-        err("email", "选择以电子方式获取信息时，请填写电子邮箱。")
+        err("delivery", "请选择获取信息的方式：电子邮件、网上查询下载、当面领取纸质件、邮寄或复制到光盘等存储介质。")
+    elif data.delivery == Delivery.EMAIL and not data.email and "email" not in errors:
+        err("email", "选择通过电子邮件获取信息时，请填写电子邮箱。")
     elif data.delivery == Delivery.POST and not data.address:
-        err("address", "选择邮寄纸质件时，请填写通信地址。")
+        err("address", "选择邮寄时，请填写通信地址。")
     if len(data.address) > 200:
         err("address", "通信地址不能超过 200 个字。")
     if len(data.description) < 5:

@@ -79,7 +79,7 @@ def import_application(case: HistoricalCase) -> str:
     if application is None:
         transition = CASE.check(SYSTEM, Application(agency=case.agency), "import_application")
         data = ApplicantData(applicant_type=case.applicant_type, organization_kind=case.organization_kind,
-                             name="（历史数据）", description=case.description, delivery=Delivery.ELECTRONIC)
+                             name="（历史数据）", description=case.description, delivery=Delivery.ONLINE)
         application, _ = new_case(data, case.agency, channel=case.channel, received_on=case.received_on,
                                   external_id=case.external_id)
         from_state = NEW

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 def test_holiday_table_change_recomputes_open_cases_with_history(agency, staff):
     open_case, _ = make_application(agency, received_on=D("2026-11-10"))
     done, _ = make_application(agency, received_on=D("2026-11-10"))
-    services.decide_application(staff["officer"], done, "granted", decided_on=D("2026-11-20"))
+    services.decide_application(staff["officer"], done, "granted", reason="获取方式：请于工作日到本机关政府信息公开受理点查阅。", decided_on=D("2026-11-20"))
     next_year, _ = make_application(agency, received_on=D("2026-12-21"))
     assert open_case.due_on == done.due_on == D("2026-12-08")
     assert next_year.due_on == D("2027-01-19") and not next_year.due_confirmed

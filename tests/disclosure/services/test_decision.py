@@ -31,7 +31,7 @@ def test_the_letter_is_rendered_outside_any_transaction(agency, staff, monkeypat
 
     monkeypatch.setattr(letters, "render_pdf", render_pdf)
     application, _ = make_application(agency, received_on=D("2026-03-02"))
-    services.decide_application(staff["officer"], application, "granted", decided_on=D("2026-03-20"))
+    services.decide_application(staff["officer"], application, "granted", reason="获取方式：请于工作日到本机关政府信息公开受理点查阅。", decided_on=D("2026-03-20"))
     assert seen == [False]
     assert ReplyLetter.objects.filter(application=application).count() == 1
 
@@ -44,7 +44,7 @@ def test_a_failed_letter_keeps_the_decision_and_offers_to_retry(agency, staff, s
     working_media = settings.MEDIA_ROOT
     settings.MEDIA_ROOT = str(blocker / "media")
     application, _ = make_application(agency, received_on=D("2026-03-02"))
-    services.decide_application(staff["officer"], application, "granted", decided_on=D("2026-03-20"))
+    services.decide_application(staff["officer"], application, "granted", reason="获取方式：请于工作日到本机关政府信息公开受理点查阅。", decided_on=D("2026-03-20"))
     application.refresh_from_db()
     assert application.state == State.DECIDED and not application.letters.exists()
     assert application.events.filter(kind="letter_failed").exists()
@@ -62,7 +62,7 @@ def test_correction_overdue_is_other_handling(agency, staff):
     services.request_correction(officer, application, "请补充。", requested_on=D("2026-03-03"),
                                 due_on=D("2026-03-17"))
     with pytest.raises(DomainError):
-        services.decide_application(officer, application, "granted", decided_on=D("2026-03-18"))
+        services.decide_application(officer, application, "granted", reason="获取方式：请于工作日到本机关政府信息公开受理点查阅。", decided_on=D("2026-03-18"))
     with pytest.raises(DomainError):  # not yet overdue on the due day itself
         services.decide_application(officer, application, "other.correction_overdue", decided_on=D("2026-03-17"))
     services.decide_application(officer, application, "other.correction_overdue", decided_on=D("2026-03-18"))
@@ -116,7 +116,7 @@ def test_decision_requires_basis_and_reason_and_generates_the_letter(agency, sta
     for phrase in ("政府信息公开申请答复书", "决定不予公开", "行政复议", "行政诉讼", application.case_no):
         assert phrase in pdf.replace("\n", "")
     with pytest.raises(IllegalTransition):
-        services.decide_application(officer, application, "granted")
+        services.decide_application(officer, application, "granted", reason="获取方式：请于工作日到本机关政府信息公开受理点查阅。")
     with pytest.raises(IllegalTransition):
         services.close_application(officer, application)
     services.deliver_reply(officer, application, delivered_on=D("2026-03-21"), method="电子邮件")
@@ -147,7 +147,7 @@ def test_reply_letters_and_their_folders_are_owner_only(agency, staff, settings,
     old_umask = os.umask(0o022)  # as a process without the settings' umask would have: the storage still closes them
     try:
         application, _ = make_application(agency, received_on=D("2026-03-02"))
-        services.decide_application(staff["officer"], application, "granted", decided_on=D("2026-03-20"))
+        services.decide_application(staff["officer"], application, "granted", reason="获取方式：请于工作日到本机关政府信息公开受理点查阅。", decided_on=D("2026-03-20"))
     finally:
         os.umask(old_umask)
     letter = application.letters.get()

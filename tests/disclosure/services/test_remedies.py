@@ -20,7 +20,7 @@ def test_remedies_recorded_with_outcomes(agency, staff):
     application, _ = make_application(agency, received_on=D("2026-03-02"))
     with pytest.raises(IllegalTransition):
         services.record_review(officer, application, filed_on=D("2026-03-25"))
-    services.decide_application(officer, application, "granted", decided_on=D("2026-03-20"))
+    services.decide_application(officer, application, "granted", reason="获取方式：请于工作日到本机关政府信息公开受理点查阅。", decided_on=D("2026-03-20"))
     review = services.record_review(officer, application, filed_on=D("2026-04-10"), authority="测试市人民政府")
     assert review.outcome == RemedyOutcome.PENDING
     with pytest.raises(DomainError):
