@@ -167,3 +167,13 @@ def test_errors_about_no_single_field_put_the_focus_on_the_summary():
     form = forms.NoteForm({"note-note": ""}, prefix="note")
     assert not form.is_valid()
     assert _focus_first_error(form) == "id_note-note" and form.fields["note"].widget.attrs["autofocus"]
+
+
+def test_the_head_finds_the_extensions_to_approve_on_the_case_list_they_land_on(client, staff, case_in):
+    application = case_in("extension_requested")
+    client.force_login(staff["head"])
+    html = client.get(reverse("staff-applications")).content.decode()
+    link = f'href="{reverse("staff-application", args=[application.pk])}#next-step"'
+    assert "待我审批的延期申请（1）" in html and link in html
+    client.force_login(staff["officer"])  # who asked cannot approve: nothing waits for them
+    assert "待我审批的延期申请" not in client.get(reverse("staff-applications")).content.decode()
