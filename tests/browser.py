@@ -64,7 +64,8 @@ def launch_chromium() -> Iterator[Browser]:
 
 
 def login(browser: Browser, base_url: str, username: str, password: str, **context_options) -> Page:
-    """A fresh browser context signed in to the staff back office; returns its page at the dashboard.
+    """A fresh browser context signed in to the staff back office; returns its page where the user lands (the
+    dashboard; the case list for those who only handle disclosure applications).
 
     `context_options` go to Browser.new_context, e.g. viewport={"width": 375, "height": 812} for a phone."""
     context = browser.new_context(locale="zh-CN", base_url=base_url, **context_options)
@@ -73,7 +74,7 @@ def login(browser: Browser, base_url: str, username: str, password: str, **conte
     page.get_by_label("用户名").fill(username)
     page.get_by_label("密码").fill(password)
     page.get_by_role("button", name="登录").click()
-    page.wait_for_url("**/staff/")
+    page.wait_for_url(re.compile(r"/staff/(applications/)?$"))
     return page
 
 

@@ -1,4 +1,5 @@
-"""What disclosure on application adds to the staff shell: its menu entries and its dashboard panel."""
+"""What disclosure on application adds to the staff shell: its menu entries, its dashboard panel, and the case
+list as the landing page of users who only handle applications."""
 
 from __future__ import annotations
 
@@ -8,8 +9,8 @@ from django.http import HttpRequest
 
 from gongkai.core.workdays import WorkCalendar
 from gongkai.disclosure import queries, rules
-from gongkai.disclosure.states import CASE, HANDLING_STATES
-from gongkai.staff.registry import MenuEntry, Panel, register_menu, register_panel
+from gongkai.disclosure.states import HANDLERS
+from gongkai.staff.registry import Landing, MenuEntry, Panel, register_landing, register_menu, register_panel
 
 
 def panel_context(request: HttpRequest) -> dict[str, Any] | None:
@@ -21,10 +22,8 @@ def panel_context(request: HttpRequest) -> dict[str, Any] | None:
     counts = [(name, label, queries.apply_filter(cases, name, calendar).count())
               for name, label in queries.FILTERS.items()]
     # Extensions the head must approve: the officer waits on them, and the clock does not.
-    extensions = [a for a in cases.filter(state__in=HANDLING_STATES, extension_requested_days__gt=0,
-                                          extension_days=0)[:50]
-                  if CASE.allows(request.user, a, "approve_extension")]
-    return {"counts": counts, "reply_workdays": rules.REPLY_WORKDAYS, "extensions": extensions}
+    return {"counts": counts, "reply_workdays": rules.REPLY_WORKDAYS,
+            "extensions": queries.extensions_to_approve(request.user)}
 
 
 def _handles_any(user) -> bool:
@@ -34,3 +33,4 @@ def _handles_any(user) -> bool:
 def register() -> None:
     register_menu(MenuEntry("applications", "依申请公开", "staff-applications", order=20, visible=_handles_any))
     register_panel(Panel("disclosure", "disclosure/staff/_panel.html", panel_context, order=20))
+    register_landing(Landing("applications", "staff-applications", frozenset(HANDLERS)))

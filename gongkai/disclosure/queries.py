@@ -98,3 +98,11 @@ def apply_filter(queryset: QuerySet[Application], name: str, calendar: WorkCalen
         ids = [a.pk for a in candidates if rules.reply_status(a.due_on, today, calendar).due_soon]
         return queryset.filter(pk__in=ids)
     return queryset
+
+
+def extensions_to_approve(user, limit: int = 50) -> list[Application]:
+    """Cases whose extension request waits for `user`'s consent (the head of the disclosure office, never the one
+    who asked: states.CASE decides), at most `limit` of them."""
+    cases = staff_applications(user).filter(state__in=states.HANDLING_STATES, extension_requested_days__gt=0,
+                                             extension_days=0)[:limit]
+    return [a for a in cases if states.CASE.allows(user, a, "approve_extension")]

@@ -3,10 +3,15 @@
 received → in_progress → decided → delivered → closed, with a detour through correction_requested when the
 request is unclear (《条例》第三十条). Pauses (consultations, fee notices) and the extension are recorded
 intervals and facts on the case, not states, because several can overlap: their moves keep the state and are
-allowed by guards that read those facts. The case page offers exactly what `CASE.available()` returns.
+allowed by guards that read those facts. The case page offers exactly what `CASE.available()` returns, and
+leads with the one move `next_step()` finds the case waiting for.
 """
 
 from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
 
 from django.db import models
 
@@ -204,3 +209,79 @@ CASE = agency_workflow(
         Transition("import_application", "从原系统导入", (NEW, *ALL_STATES), None, system=True, offered=False),
     ),
 )
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# What the case is waiting for
+
+@dataclass(frozen=True)
+class Step:
+    """A move the case expects next: a transition of CASE, how the case page names it and why it is due."""
+
+    name: str
+    why: str
+    label: str = ""  # "" = the transition's own label
+    initial: Mapping[str, str] = field(default_factory=dict)  # values the action's form starts with
+
+    @property
+    def title(self) -> str:
+        return self.label or CASE.transition(self.name).label
+
+
+def _extension_pending(a) -> bool:
+    return bool(a.extension_requested_days and not a.extension_days)
+
+
+def expected_steps(application, today: dt.date) -> list[Step]:
+    """The moves the case is waiting for, the most expected first, from its state and facts alone (not from who
+    looks: `next_step` keeps those the user may make)."""
+    a, steps = application, []
+    if a.state in HANDLING_STATES and _extension_pending(a):
+        steps += [Step("approve_extension", f"经办人申请延长答复期限 {a.extension_requested_days} 个工作日，"
+                                            "须经政府信息公开工作机构负责人同意（《条例》第三十三条）。"),
+                  Step("refuse_extension", "不同意延期的，说明理由后退回经办人。")]
+    if a.state == State.RECEIVED:
+        steps += [Step("accept", "申请内容明确的，开始办理。"),
+                  Step("request_correction", "申请内容不明确的，一次性告知申请人需要补正的事项（《条例》第三十条）。")]
+    elif a.state == State.CORRECTION_REQUESTED:
+        lapsed = a.correction_due_on is not None and today > a.correction_due_on
+        receive = Step("receive_correction", "申请人提交补正后登记，答复期限自收到补正之日起重新计算。")
+        overdue = Step("decide", f"补正期限 {a.correction_due_on:%Y-%m-%d} 已过，申请人无正当理由逾期不补正的，视为放弃"
+                                 "申请（《条例》第三十条）。", label="逾期不补正",
+                       initial={"decision": "other.correction_overdue"}) if lapsed else None
+        steps += [overdue, receive] if overdue else [receive]
+    elif a.state == State.IN_PROGRESS:
+        if a.open_consultations().exists():
+            steps.append(Step("end_consultation", "征求意见或会商进行中：收到回复或期满后登记结束。"))
+        unpaid = a.unpaid_fee_notices()
+        if unpaid.filter(received_on__isnull=True).exists():
+            steps.append(Step("record_fee_receipt", "收费通知已发出，缴费期限自申请人收到通知次日起计算，请登记送达日期。"))
+        elif unpaid.exists():
+            steps.append(Step("record_payment", "申请人缴费后登记，恢复计时。"))
+        steps.append(Step("decide", "在答复期限内作出答复，生成答复书。"))
+    elif a.state == State.DECIDED:
+        if not a.letters.exists():
+            steps.append(Step("generate_letter", "答复书尚未生成，送达前须先生成答复书。"))
+        steps.append(Step("deliver", "把答复书送达申请人后登记送达日期，救济期限自送达起算。"))
+    elif a.state == State.DELIVERED:
+        steps.append(Step("close", "答复已送达，办结归档。"))
+    return steps
+
+
+def next_step(application, allowed: Collection[str], today: dt.date) -> Step | None:
+    """The one move the case page leads with: the first expected step among `allowed` (the names of the
+    transitions CASE.available() gives this user), or None when the case waits for nothing this user may do."""
+    return next((s for s in expected_steps(application, today) if s.name in allowed), None)
+
+
+# The extension (《条例》第三十三条) is pressed on the officer only when the reply period is nearly used up: with
+# this many working days left or fewer, the case page shows the request open beside the next step; earlier it
+# waits, collapsed, among the other actions. Five working days leave the head a week to decide.
+EXTENSION_PROMPT_WORKDAYS = 5
+
+
+def extension_pressing(status) -> bool:
+    """Whether the reply period (a core.workdays.DueStatus, or None when the clock is not running) is close
+    enough to its end for the case page to offer the extension up front. Not once it has passed: an extension
+    must be decided within the period."""
+    return status is not None and not status.overdue and status.remaining <= EXTENSION_PROMPT_WORKDAYS

@@ -29,7 +29,7 @@ from gongkai.core.workdays import WorkCalendar
 from gongkai.disclosure import forms as f
 from gongkai.disclosure import queries, rules, services, stats
 from gongkai.disclosure.models import Application, Clock
-from gongkai.disclosure.states import CASE, State
+from gongkai.disclosure.states import CASE, State, expected_steps, extension_pressing, next_step
 from gongkai.orgs.roles import Role
 from gongkai.staff.decorators import forbidden, staff_required
 
@@ -89,6 +89,8 @@ def case_list(request: HttpRequest) -> HttpResponse:
         "querystring": query.urlencode(), "state": state, "due": due, "agency_code": agency_code, "q": q,
         "states": State.choices, "filters": queries.FILTERS.items(), "agencies": agencies,
         "filter_errors": filter_errors, "counts": counts, "due_soon_workdays": rules.DUE_SOON_WORKDAYS,
+        # The head lands here after signing in (dashboard.register): the extensions waiting for them come first.
+        "extensions": queries.extensions_to_approve(request.user),
     })
 
 
@@ -358,6 +360,59 @@ def _initial(action: Action, application: Application) -> dict[str, Any]:
 # ---------------------------------------------------------------------------------------------------------------
 # The case page
 
+@dataclass
+class Offer:
+    """One allowed action as the case page shows it: its form, its title, why now, and whether it is open."""
+
+    action: Action
+    form: Any
+    title: str
+    why: str = ""
+    open: bool = False
+    failed: bool = False  # the form just sent back with errors: shown open, its first invalid field focused
+
+
+def _focus_first_error(form) -> str:
+    """Give the first invalid field of `form` the autofocus attribute (so focus lands there without script too);
+    returns its id, or "" when the errors are not about a field."""
+    for field in form:
+        if field.errors and not field.is_hidden:
+            form.fields[field.name].widget.attrs["autofocus"] = True
+            return field.auto_id
+    return ""
+
+
+def _offers(user, application: Application, today: dt.date, due, bound: tuple[str, Any] | None):
+    """The case's allowed actions arranged for the page: the next step, the ones pressed beside it, the rest.
+
+    Only what CASE.available() gives this user is ever offered; states.next_step picks the lead among those."""
+    actions = available_actions(user, application)
+    step = next_step(application, {a.name for a in actions}, today)
+    expected = [s.name for s in expected_steps(application, today)]
+    lead, pressed, others = None, [], []
+    for action in actions:
+        leads = step is not None and step.name == action.name
+        failed = bool(bound and bound[0] == action.name)
+        if failed:
+            form = bound[1]
+        else:
+            initial = {**_initial(action, application), **(step.initial if leads else {})}
+            form = action.form(initial=initial, prefix=action.name, **_form_kwargs(action, application))
+        offer = Offer(action, form, step.title if leads else action.label, why=step.why if leads else "",
+                      open=failed, failed=failed)
+        if leads:
+            lead = offer
+        elif action.name == "request_extension" and extension_pressing(due):
+            offer.open = True
+            offer.why = f"答复期限临近（{due.label}）。确需延长的，应在期限届满前申请，经负责人同意后告知申请人。"
+            pressed.append(offer)
+        else:
+            others.append(offer)
+    # Among the others, the moves the case also expects (e.g. 告知补正 beside 开始办理) come first.
+    others.sort(key=lambda o: expected.index(o.action.name) if o.action.name in expected else len(expected))
+    return lead, pressed, others
+
+
 def _detail(request: HttpRequest, application: Application, *, bound: tuple[str, Any] | None = None,
             revealed: dict[str, str] | None = None, status: int = 200) -> HttpResponse:
     calendar = WorkCalendar.load()
@@ -366,24 +421,24 @@ def _detail(request: HttpRequest, application: Application, *, bound: tuple[str,
     due = None
     if deadline is not None and clock == Clock.RUNNING and application.is_open:
         due = rules.reply_status(deadline.due_on, today, calendar)
-    forms = []
-    for action in available_actions(request.user, application):
-        if bound and bound[0] == action.name:
-            form = bound[1]
-        else:
-            form = action.form(initial=_initial(action, application), prefix=action.name,
-                               **_form_kwargs(action, application))
-        forms.append((action, form))
+    lead, pressed, others = _offers(request.user, application, today, due, bound)
+    offers = [o for o in (lead, *pressed, *others) if o is not None]
+    failed = next((o for o in offers if o.failed), None)
     notice_due = rules.correction_notice_due(application.received_on, calendar)
     letter = application.letters.first()
     return render(request, "disclosure/staff/detail.html", {
-        "a": application, "deadline": deadline, "clock": Clock(clock), "due": due,
-        "masked": services.masked_applicant(application), "revealed": revealed, "actions": forms,
+        "a": application, "deadline": deadline, "clock": Clock(clock), "status": due,
+        "masked": services.masked_applicant(application), "revealed": revealed,
+        "next": lead, "pressed": pressed, "others": others, "failed": failed,
+        "error_heading": f"“{failed.title}”未完成，请修改以下问题：" if failed else "",
+        # Focus goes to the first invalid field; to the summary when the refusal concerns no single field.
+        "focus_summary": bool(failed) and not _focus_first_error(failed.form),
+        "actions": [(o.action, o.form) for o in offers],
         "pauses": application.pauses.all(), "fee_notices": application.fee_notices.all(),
         "remedies": application.remedies.all(), "letter": letter, "events": application.events.all(),
-        "released_items": application.released_items.all(),
+        "correction_notice_due": notice_due, "correction_notice_workdays": rules.CORRECTION_NOTICE_WORKDAYS,
+        "decision": application.decision_type, "released_items": application.released_items.all(),
         "deliveries": application.deliveries.select_related("mail", "created_by"),
-        "correction_notice_due": notice_due, "correction_notice_workdays": rules.CORRECTION_NOTICE_WORKDAYS, "decision": application.decision_type,
         "remedy_plans": [rules.remedy_plan(kind, application.delivered_on, application.decision, calendar)
                          for kind in rules.RemedyKind.values] if application.delivered_on else [],
         "today": today,
@@ -437,7 +492,7 @@ def case_action(request: HttpRequest, pk: int, name: str) -> HttpResponse:
             messages.success(request, f"{action.label}：{message}")
             return redirect("staff-application", pk=pk)
     application.refresh_from_db()
-    messages.error(request, f"“{action.label}”未完成，请按提示修改。")
+    # The page's error summary (above the case) says what to fix and links to each field: no second message.
     return _detail(request, application, bound=(action.name, form), status=400)
 
 

@@ -1,4 +1,4 @@
-"""What each app adds to the staff shell: entries in the menu and panels on the dashboard.
+"""What each app adds to the staff shell: entries in the menu, panels on the dashboard and landing pages.
 
 An app registers them once, in its AppConfig.ready(); the shell shows each to the users it is meant for.
 Apps never import one another's views: the shell is where they meet.
@@ -39,8 +39,23 @@ class Panel:
     order: int = 100
 
 
+@dataclass(frozen=True)
+class Landing:
+    """Where a user whose role grants all lie within `roles` lands after signing in, instead of the dashboard
+    (the disclosure office's case list for its officers, say)."""
+
+    key: str
+    url_name: str
+    roles: frozenset[str]
+
+    @property
+    def url(self) -> str:
+        return reverse(self.url_name)
+
+
 _menu: dict[str, MenuEntry] = {}
 _panels: dict[str, Panel] = {}
+_landings: dict[str, Landing] = {}
 
 
 def register_menu(entry: MenuEntry) -> None:
@@ -51,6 +66,27 @@ def register_menu(entry: MenuEntry) -> None:
 def register_panel(panel: Panel) -> None:
     """Add (or replace, by key) a dashboard panel."""
     _panels[panel.key] = panel
+
+
+def register_landing(landing: Landing) -> None:
+    """Add (or replace, by key) a landing page for the users whose roles it covers."""
+    _landings[landing.key] = landing
+
+
+def landing_for(user) -> str | None:
+    """The page `user` lands on after signing in when no ?next= says otherwise: the one registered landing that
+    covers every role the user holds; None (the dashboard) for superusers, users without roles, and users whose
+    roles span several apps' work."""
+    from gongkai.orgs.models import RoleGrant
+
+    if not getattr(user, "is_authenticated", False) or user.is_superuser:
+        return None
+    roles = set(RoleGrant.objects.filter(user=user).values_list("role", flat=True))
+    if not roles:
+        return None
+    covering = [landing for landing in sorted(_landings.values(), key=lambda each: each.key)
+                if roles <= landing.roles]
+    return covering[0].url if covering else None
 
 
 def menu_for(user) -> list[MenuEntry]:

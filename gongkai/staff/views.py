@@ -25,7 +25,7 @@ from gongkai.orgs.forms import ThrottledLoginMixin
 from gongkai.orgs.permissions import agencies_for
 from gongkai.orgs.site import site_name
 from gongkai.staff.decorators import staff_required
-from gongkai.staff.registry import panels_for
+from gongkai.staff.registry import landing_for, panels_for
 
 
 class StaffLoginForm(ThrottledLoginMixin, AuthenticationForm):
@@ -41,6 +41,8 @@ class TwoStepLoginMixin:
 
     def form_valid(self, form: AuthenticationForm) -> HttpResponse:
         user = form.get_user()
+        # Not signed in yet on the two-step path: where the user lands is decided for this user (get_success_url).
+        self.signing_in = user
         if twofactor.confirmed_device(user) is None:
             return super().form_valid(form)
         # Only the pending user's id is kept; login() is called by login_code once the code is right.
@@ -50,11 +52,17 @@ class TwoStepLoginMixin:
 
 
 class StaffLoginView(TwoStepLoginMixin, LoginView):
-    """Django's login view with the Chinese template; signed-in users go straight to the dashboard."""
+    """Django's login view with the Chinese template; signed-in users go straight to where they land."""
 
     template_name = "staff/login.html"
     authentication_form = StaffLoginForm
     redirect_authenticated_user = True
+    signing_in = None
+
+    def get_default_redirect_url(self) -> str:
+        """Without a safe ?next=: the page an app registered for users with only its roles (registry.landing_for),
+        e.g. the case list for disclosure officers; the dashboard (LOGIN_REDIRECT_URL) for everyone else."""
+        return landing_for(self.signing_in or self.request.user) or super().get_default_redirect_url()
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)

@@ -13,6 +13,7 @@ def empty(monkeypatch):
     """A registry of the test's own, so the apps' real entries do not interfere."""
     monkeypatch.setattr(registry, "_menu", {})
     monkeypatch.setattr(registry, "_panels", {})
+    monkeypatch.setattr(registry, "_landings", {})
 
 
 class User:
@@ -42,3 +43,19 @@ def test_every_app_registered_its_entries():
     keys = {entry.key for entry in registry._menu.values()}
     assert {"dashboard", "documents", "document-new", "applications", "search-report"} <= keys
     assert {"publishing", "disclosure"} <= set(registry._panels)
+    assert "applications" in registry._landings
+
+
+@pytest.mark.django_db
+def test_a_landing_page_is_for_users_whose_roles_it_covers_entirely(empty, agency, django_user_model):
+    from gongkai.orgs.roles import Role
+    from tests import factories
+
+    registry.register_landing(registry.Landing("cases", "staff-applications",
+                                               frozenset({Role.DISCLOSURE_OFFICER, Role.DISCLOSURE_HEAD})))
+    assert registry.landing_for(factories.make_staff(agency, Role.DISCLOSURE_HEAD)) == "/staff/applications/"
+    assert registry.landing_for(factories.make_staff(agency, Role.DISCLOSURE_HEAD, Role.PUBLISHER)) is None
+    assert registry.landing_for(factories.make_staff(agency)) is None, "no roles: the dashboard explains"
+    root = django_user_model.objects.create_superuser("root", password=factories.PASSWORD)
+    root.role_grants.create(agency=agency, role=Role.DISCLOSURE_OFFICER)
+    assert registry.landing_for(root) is None, "a superuser sees everything from the dashboard"

@@ -74,3 +74,52 @@ def test_superusers_find_the_administration_in_the_menu(client, team, agency):
     assert 'href="/admin/"' in client.get("/staff/").content.decode()
     client.force_login(team[Role.PUBLISHER])
     assert 'href="/admin/"' not in client.get("/staff/").content.decode()
+
+
+def _sign_in(client, user, **extra):
+    return client.post("/staff/login/", {"username": user.username, "password": factories.PASSWORD, **extra})
+
+
+def test_disclosure_officers_land_on_their_case_list_everyone_else_on_the_dashboard(client, team, agency):
+    from tests.disclosure_factories import disclosure_team
+
+    office = disclosure_team(agency)
+    for user in (office["officer"], office["head"]):
+        response = _sign_in(client, user)
+        assert response.status_code == 302 and response.url == "/staff/applications/"
+        client.post("/staff/logout/")
+    response = _sign_in(client, team[Role.DRAFTER])
+    assert response.status_code == 302 and response.url == "/staff/"
+    client.post("/staff/logout/")
+    # An officer who also drafts has more than cases to do: the dashboard shows both.
+    both = factories.make_staff(agency, Role.DISCLOSURE_OFFICER, Role.DRAFTER)
+    assert _sign_in(client, both).url == "/staff/"
+
+
+def test_an_officer_with_a_second_factor_lands_on_the_case_list_after_the_code(client, agency):
+    import pyotp
+
+    from gongkai.orgs import twofactor
+    from tests.disclosure_factories import disclosure_team
+
+    officer = disclosure_team(agency)["officer"]
+    device = twofactor.start_enrolment(officer)
+    recovery = twofactor.confirm(officer, pyotp.TOTP(device.secret).now())
+    assert _sign_in(client, officer).url == "/staff/login/code/"
+    # A recovery code: the enrolment code was just used, and a code is accepted once.
+    response = client.post("/staff/login/code/", {"code": recovery[0]})
+    assert response.status_code == 302 and response.url == "/staff/applications/"
+
+
+def test_an_explicit_next_wins_over_the_landing_page(client, agency):
+    from tests.disclosure_factories import disclosure_team
+
+    officer = disclosure_team(agency)["officer"]
+    response = _sign_in(client, officer, next="/staff/two-factor/")
+    assert response.status_code == 302 and response.url == "/staff/two-factor/"
+    client.post("/staff/logout/")
+    # A foreign ?next= is ignored, as before: the officer lands where officers land.
+    response = _sign_in(client, officer, next="https://evil.example/")
+    assert response.url == "/staff/applications/"
+    # Already signed in, the login page sends the officer to the same place.
+    assert client.get("/staff/login/").url == "/staff/applications/"
