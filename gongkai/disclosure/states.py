@@ -133,9 +133,13 @@ def _releases_information(a) -> str | None:
 
 
 def _may_email(a) -> str | None:
+    from gongkai.core import outbox
+
     ready = _letter_ready(a)
     if ready:
         return ready
+    if not outbox.mail_enabled():  # not offered at all where no mail server is configured
+        return "本平台没有配置发信服务器（GONGKAI_SMTP_HOST），不能通过电子邮件送达，请改用网上查询下载或其他方式。"
     if not a.email_hash:
         return "申请人没有留电子邮箱，不能通过电子邮件送达。"
     return None
@@ -260,9 +264,17 @@ def expected_steps(application, today: dt.date) -> list[Step]:
             steps.append(Step("record_payment", "申请人缴费后登记，恢复计时。"))
         steps.append(Step("decide", "在答复期限内作出答复，生成答复书。"))
     elif a.state == State.DECIDED:
-        if not a.letters.exists():
-            steps.append(Step("generate_letter", "答复书尚未生成，送达前须先生成答复书。"))
-        steps.append(Step("deliver", "把答复书送达申请人后登记送达日期，救济期限自送达起算。"))
+        if not a.letters.exists() or not _letter_current(a):
+            steps.append(Step("generate_letter", "答复书尚未生成或与附件不一致，送达前须先生成答复书。"))
+        sent = a.deliveries.exists()
+        # The channel the applicant chose (《条例》第二十九条（三）) leads; a reply already on its way waits.
+        by_channel = {"email": Step("email_reply", "申请人选择电子邮件：发送答复书和附件，邮件服务器接收之日为送达日。"),
+                      "online": Step("publish_reply", "申请人选择网上查询下载：发布到查询页面，申请人首次下载之日为送达日。"),
+                      "post": Step("post_reply", "申请人选择邮寄：寄出后登记邮件单号，签收后再登记签收日期。")}
+        if not sent and a.delivery in by_channel:
+            steps.append(by_channel[a.delivery])
+        # Handed over, signed for, or (where no mail server is configured) delivered some other way.
+        steps.append(Step("deliver", "当面领取、复制介质或邮寄签收后登记送达日期，救济期限自送达起算。"))
     elif a.state == State.DELIVERED:
         steps.append(Step("close", "答复已送达，办结归档。"))
     return steps

@@ -44,7 +44,8 @@ def case_in(agency, staff):
         elif situation == "extension_requested":
             services.request_extension(officer, application, 10, "需要协调多个部门。")
         elif situation in ("decided", "letter_missing", "delivered", "closed"):
-            services.decide_application(officer, application, "granted")
+            services.decide_application(officer, application, "granted",
+                                        reason="获取方式：请于工作日到本机关政府信息公开受理点查阅。")
             if situation == "letter_missing":
                 application.letters.all().delete()
             if situation in ("delivered", "closed"):

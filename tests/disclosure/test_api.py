@@ -54,7 +54,7 @@ def test_legal_person_needs_organization_kind(client, agency):
     ({"applicant_type": "robot"}, {"applicant_type"}),
     ({"name": "", "phone": ""}, {"name", "phone"}),
     ({"id_number": "110105194912310021"}, {"id_number"}),
-    ({"email": "", "delivery": "electronic"}, {"email"}),
+    ({"email": "", "delivery": "email"}, {"email"}),
     ({"delivery": "pigeon"}, {"delivery"}),
     ({"delivery": "post", "address": ""}, {"address"}),
     ({"description": "x"}, {"description"}),

@@ -13,6 +13,7 @@ objects exactly as built, whatever the tests before it did.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import import_module
@@ -25,7 +26,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import URLResolver, get_resolver, reverse
 from django.utils import timezone
 
@@ -100,6 +101,11 @@ TRANSITION_ROLES: dict[str, frozenset[str]] = {
     "disclosure.case:issue_fee_notice": HANDLERS,
     "disclosure.case:assign": HANDLERS,
     "disclosure.case:note": HANDLERS,
+    "disclosure.case:record_fee_receipt": HANDLERS,
+    "disclosure.case:edit_released": HANDLERS,
+    "disclosure.case:email_reply": HANDLERS,
+    "disclosure.case:publish_reply": HANDLERS,
+    "disclosure.case:post_reply": HANDLERS,
 }
 
 # Where a role granted in one scope reaches: a grant with covers_subordinates reaches every agency below.
@@ -291,6 +297,8 @@ URL_RULES: dict[tuple[str, str], Rule] = {
     ("staff-application-action", "GET"): post_only(lambda w: [w.pk("case:decided"), "note"]),
     ("staff-application-action", "POST"): Rule(lambda a: 302 if handles(a) else 404, probe="disclosure.case:note"),
     ("staff-application-letter", "GET"): object_page(handles, lambda w: [w.pk("case:decided"), "pdf"]),
+    ("staff-application-released", "GET"): object_page(handles, lambda w: [w.pk("case:enclosed"),
+                                                                             w.pk("item:enclosed")]),
 }
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -337,6 +345,11 @@ SUBJECTS: dict[str, str] = {
     "disclosure.case:issue_fee_notice": "case:in_progress",
     "disclosure.case:assign": "case:received",
     "disclosure.case:note": "case:in_progress",
+    "disclosure.case:record_fee_receipt": "case:fee",
+    "disclosure.case:edit_released": "case:decided",
+    "disclosure.case:email_reply": "case:decided",
+    "disclosure.case:publish_reply": "case:decided",
+    "disclosure.case:post_reply": "case:decided",
 }
 
 # For each guarded transition: an object in a source state where the guard refuses.
@@ -354,10 +367,15 @@ GUARD_REFUSES: dict[str, str] = {
     "disclosure.case:update_remedy": "case:decided",
     "disclosure.case:request_extension": "case:extension_requested",
     "disclosure.case:issue_fee_notice": "case:fee",
+    "disclosure.case:record_fee_receipt": "case:in_progress",
+    "disclosure.case:edit_released": "case:decided_withheld",
+    "disclosure.case:email_reply": "case:decided_no_email",
+    "disclosure.case:publish_reply": "case:published",
 }
 # Guards whose refusal cannot be set up through the services, and why.
 NO_GUARD_REFUSAL = {
     "disclosure.case:deliver": "a decided case always has its reply letter (the decision renders it)",
+    "disclosure.case:post_reply": "a decided case always has its reply letter (the decision renders it)",
 }
 
 
@@ -478,6 +496,15 @@ def _build_world() -> World:
     keep("case:extended", case(accept, ask_extension,
                                lambda a: disclosure.approve_extension(head, a, days=10)))
     keep("case:decided", case(accept, decide))
+    keep("case:decided_withheld", case(accept, lambda a: disclosure.decide_application(
+        officer, a, "withheld.internal_affairs", reason="属于机关后勤管理信息。")))
+    no_email, _ = make_application(own, received_on=received_on, email="", delivery="online")
+    keep("case:decided_no_email", decide(accept(no_email)))
+    keep("case:published", case(accept, decide, lambda a: disclosure.publish_reply(officer, a)))
+    enclosed = case(accept, lambda a: disclosure.decide_application(
+        officer, a, "granted", released_files=[disclosure.ReleasedFile("资金表.pdf", minimal_pdf("资金使用情况"))]))
+    keep("case:enclosed", enclosed)
+    keep("item:enclosed", enclosed.released_items.get())
     keep("case:delivered", case(accept, decide, lambda a: disclosure.deliver_reply(officer, a, method="电子邮件"),
                                 lambda a: disclosure.record_review(officer, a, filed_on=today,
                                                                    authority="矩阵市人民政府")))
@@ -502,8 +529,10 @@ def _build_world() -> World:
 
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker):
-    """The world, built once; everything it wrote is rolled back when the module's tests are done."""
-    with django_db_blocker.unblock(), transaction.atomic():
+    """The world, built once; everything it wrote is rolled back when the module's tests are done.
+
+    A mail server is configured (replies can be e-mailed); mail is only queued here, never sent."""
+    with override_settings(GONGKAI_SMTP_HOST="127.0.0.1"), django_db_blocker.unblock(), transaction.atomic():
         yield _build_world()
         transaction.set_rollback(True)
 
@@ -747,6 +776,14 @@ REQUESTS: dict[str, Callable[[World, Any], tuple[str, list, dict]]] = {
     "disclosure.case:issue_fee_notice": _case_action("issue_fee_notice", basis=FeeBasis.PER_PAGE, pages=120),
     "disclosure.case:assign": _case_action("assign", assignee=lambda w, s: w.office["officer"].pk),
     "disclosure.case:note": _case_action("note", note="已电话联系申请人。"),
+    "disclosure.case:record_fee_receipt": _case_action(
+        "record_fee_receipt", item=lambda w, s: _pk(s.fee_notices.filter(received_on__isnull=True)),
+        served_by="post", received_on=lambda w, s: f"{w.today:%Y-%m-%d}"),
+    "disclosure.case:edit_released": _case_action(
+        "edit_released", released_links=lambda w, s: f"/xxgk/documents/{w.pk('doc:live')}/"),
+    "disclosure.case:email_reply": _case_action("email_reply"),
+    "disclosure.case:publish_reply": _case_action("publish_reply"),
+    "disclosure.case:post_reply": _case_action("post_reply", tracking_number="EA123456789CN"),
 }
 
 
@@ -774,7 +811,9 @@ def _assert_status(response, expected: int | str) -> None:
     if expected == LOGIN:
         assert response.status_code == 302 and response["Location"].startswith(f"{settings.LOGIN_URL}?next=")
     else:
-        assert response.status_code == expected
+        assert response.status_code == expected, (
+            "；".join(re.findall(r'class="(?:msg msg-error|error-summary|field-error|errorlist)[^"]*"[^>]*>(.*?)</',
+                                response.content.decode(), re.S)) if response.status_code == 400 else "")
 
 
 def take(client, world: World, key: str, actor: Actor, subject_key: str | None = None, user=None) -> bool:

@@ -100,8 +100,6 @@ def email_reply(actor, application: Application) -> DeliveryRecord:
     """Queue the reply letter and enclosures to the applicant's e-mail; delivered once the mail has gone out."""
     application = locked(application)
     transition = CASE.check(actor, application, "email_reply")
-    if not outbox.mail_enabled():
-        raise DomainError("本平台没有配置发信服务器（GONGKAI_SMTP_HOST），不能通过电子邮件送达，请改用网上查询下载或其他方式。")
     if not application.email:
         raise DomainError("申请人没有留电子邮箱，不能通过电子邮件送达。")
     attachments = mail_attachments(application)
