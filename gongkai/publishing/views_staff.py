@@ -207,7 +207,7 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
     latest, live = document.latest_revision, document.live_revision
     deadline = None
     if document.has_pending_revision and latest.disclosure_mode == DisclosureMode.PROACTIVE:
-        deadline = rules.disclosure_deadline(latest.formed_on)
+        deadline = rules.disclosure_deadline(latest.formed_on, period=latest.disclosure_period)
     # Review steps carry a reviewer's opinion; other entries a title, file name or change note.
     steps = {t.name for t in REVIEW.transitions.values() if t.offered}
     entries = [{
@@ -229,7 +229,6 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "relations": relations, "incoming": incoming, "today": timezone.localdate(),
         "validities": Validity.choices, "can_set_validity": VALIDITY.allows(user, document, "set_validity"),
         "min_schedule": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
-        "limit_workdays": rules.PROACTIVE_DISCLOSURE_WORKDAYS,
     })
 
 

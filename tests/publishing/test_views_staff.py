@@ -41,11 +41,13 @@ def form_data(agency, **overrides) -> dict:
 
 
 def edit_data(document: Document, **overrides) -> dict:
-    """The edit-form POST that resubmits a document's current values, with `overrides`."""
+    """The edit-form POST that resubmits a document's current values as the edit form shows them, with
+    `overrides`: a change to a public document is dated today."""
     revision = document.latest_revision
+    formed_on = timezone.localdate() if document.state != State.DRAFT else revision.formed_on
     values = form_data(document.agency, title=revision.title, body=revision.body_html, subject=revision.subject,
                        doc_number=revision.doc_number, signed_on=f"{revision.signed_on:%Y-%m-%d}",
-                       formed_on=f"{revision.formed_on:%Y-%m-%d}", issuing_agencies=[], other_issuers="",
+                       formed_on=f"{formed_on:%Y-%m-%d}", issuing_agencies=[], other_issuers="",
                        tags="")
     del values["agency"], values["kind"]
     values.update(overrides)
