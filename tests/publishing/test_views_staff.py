@@ -335,6 +335,7 @@ def test_an_edit_of_a_published_document_is_not_overdue_the_next_day(client, tea
     due_on = WorkCalendar.load().add_workdays(today, 20).due_on
     page = client.get(reverse("staff-document", args=[published.pk])).content.decode()
     assert f"公开时限：自形成或者变更之日 {today:%Y-%m-%d} 起 20 个工作日，应于 <strong>{due_on:%Y-%m-%d}</strong> 前公开" in page
+    assert "；还剩 20 个工作日。" in page
     assert [d.document for d in queries.timeliness([agency], today=today + dt.timedelta(days=1))["overdue"]] == []
     dashboard = client.get("/staff/").context["deadlines"]
     assert dashboard["overdue"] == []
