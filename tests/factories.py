@@ -43,9 +43,11 @@ def make_team(agency: Agency) -> dict[str, object]:
 
 
 def data(**overrides) -> DocumentData:
+    """A revision's fields; formed_on is left to the services: a new document is formed on its signed_on
+    (2026-03-02), a change to a public one on the change date."""
     values = dict(title="关于做好测试工作的通知", body="<p>为做好测试工作，现将有关事项通知如下。</p>",
                   subject="综合政务\\政务公开", doc_type="通知", doc_number="测政发〔2026〕1号",
-                  signed_on=dt.date(2026, 3, 2), formed_on=dt.date(2026, 3, 2))
+                  signed_on=dt.date(2026, 3, 2))
     values.update(overrides)
     return DocumentData(**values)
 

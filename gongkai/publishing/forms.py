@@ -25,6 +25,7 @@ from gongkai.publishing.models import Attachment, Document, DocumentKind, Interp
 from gongkai.publishing.rules import (
     PROACTIVE_DISCLOSURE_WORKDAYS,
     DisclosureMode,
+    DisclosurePeriod,
     RelationKind,
     Validity,
     WithholdingGround,
@@ -128,7 +129,15 @@ class DocumentForm(ServiceForm):
     subject = forms.ChoiceField(label="主题分类", choices=[("", "请选择主题分类"), *SUBJECT_CHOICES],
                                 error_messages={**CHOICE_ERRORS, "required": "请选择主题分类。"})
     signed_on = date_field("成文日期")
-    formed_on = date_field("形成或变更日期", f"起算 {PROACTIVE_DISCLOSURE_WORKDAYS} 个工作日公开时限（《条例》第二十六条）；不填则取成文日期。")
+    formed_on = date_field("形成或变更日期", f"起算公开时限（《条例》第二十六条：{PROACTIVE_DISCLOSURE_WORKDAYS} 个工作日）。"
+                           "修改已公开的信息，填写本次变更的日期（默认今天），不能早于现行版本的发布日期；"
+                           "按《预算法》计时的，填写批复或批准日期。新建时不填则取成文日期。")
+    disclosure_period = forms.ChoiceField(
+        label="公开时限依据", choices=DisclosurePeriod.choices, initial=DisclosurePeriod.REGULATION, required=False,
+        help_text="一般信息按《条例》第二十六条计 20 个工作日；法律另有规定的从其规定：部门预算、决算及报表自财政部门"
+                  "批复后 20 日内公开，政府预算、预算调整、决算、预算执行情况的报告及报表自人大或其常委会批准后 "
+                  "20 日内公开（《预算法》第十四条，按自然日计）。",
+        error_messages=CHOICE_ERRORS)
     issuing_agencies = forms.ModelMultipleChoiceField(
         label="发文机关", queryset=Agency.objects.all(), required=False,
         widget=forms.SelectMultiple(attrs={"size": 5}),
@@ -276,6 +285,7 @@ class DocumentForm(ServiceForm):
         return DocumentData(
             title=c["title"], body=c["body"], body_format="html", subject=c["subject"], doc_type=c["doc_type"],
             doc_number=c.get("doc_number", ""), signed_on=c.get("signed_on"), formed_on=c.get("formed_on"),
+            disclosure_period=c.get("disclosure_period") or DisclosurePeriod.REGULATION,
             issuing_agency_ids=[a.pk for a in c.get("issuing_agencies") or []],
             other_issuers=c.get("other_issuers", ""), disclosure_mode=c["disclosure_mode"],
             withholding_ground=c.get("withholding_ground", ""), withholding_reason=c.get("withholding_reason", ""),
@@ -292,7 +302,7 @@ class DocumentForm(ServiceForm):
         r = document.latest_revision
         return {
             "title": r.title, "doc_number": r.doc_number, "doc_type": r.doc_type, "subject": r.subject,
-            "signed_on": r.signed_on, "formed_on": r.formed_on,
+            "signed_on": r.signed_on, "formed_on": r.formed_on, "disclosure_period": r.disclosure_period,
             "issuing_agencies": list(r.issuing_agencies.values_list("pk", flat=True)),
             "other_issuers": r.other_issuers, "disclosure_mode": r.disclosure_mode,
             "withholding_ground": r.withholding_ground, "withholding_reason": r.withholding_reason,

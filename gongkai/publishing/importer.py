@@ -17,7 +17,8 @@ bad line is reported with its number and a reason in Chinese and the rest of the
 | `doc_number` | | 发文字号 |
 | `doc_type` | | 公文种类 from the taxonomy (令 and 命令 read as 命令（令）); default 其他 |
 | `subject` | | 主题分类 as `综合政务\\政务公开`, `综合政务/政务公开`, a top category or a unique sub-category; default 其他\\其他 |
-| `signed_on`, `formed_on`, `published_on`, `effective_on`, `expires_on`, `repealed_on` | | dates as `2019-04-03`, `2019/4/3` or `2019年4月3日`; `published_on` only counts with `status` `published` |
+| `signed_on`, `formed_on`, `published_on`, `effective_on`, `expires_on`, `repealed_on` | | dates as `2019-04-03`, `2019/4/3` or `2019年4月3日`; `published_on` only counts with `status` `published`; a changed line of a public document without `formed_on` is dated the day of import (a change starts its own clock), and a `formed_on` before the public version's 发布日期 is rejected |
+| `disclosure_period` | | 公开时限依据: `regulation_art26` (default, 《条例》第二十六条 20 working days), `budget_law_art14_2` (部门预决算, 批复后 20 days) or `budget_law_art14_1` (政府预决算, 批准后 20 days), or their Chinese labels; under the budget periods `formed_on` is the approval date |
 | `validity` | | `valid`/有效 (default), `expired`/失效, `repealed`/废止, `amended`/已修订 |
 | `disclosure_mode` | | `proactive`/主动公开 (default), `on_application`/依申请公开, `withheld`/不予公开 |
 | `withheld_reason` | | the reason for not disclosing proactively (also read as `withholding_reason`) |
@@ -54,7 +55,7 @@ from gongkai.core.text import BODY_FORMATS, sanitize_html, to_html
 from gongkai.orgs.models import Agency
 from gongkai.publishing import services
 from gongkai.publishing.models import Document, Revision
-from gongkai.publishing.rules import DisclosureMode, Validity, WithholdingGround
+from gongkai.publishing.rules import DisclosureMode, DisclosurePeriod, Validity, WithholdingGround
 from gongkai.publishing.services import SYSTEM, DocumentData
 from gongkai.publishing.signals import held_announcements
 from gongkai.publishing.states import State
@@ -75,10 +76,11 @@ LABELS = {
     "signed_on": "成文日期", "formed_on": "形成或变更日期", "published_on": "发布日期", "effective_on": "施行日期",
     "expires_on": "失效日期", "repealed_on": "废止日期", "validity": "有效性", "disclosure_mode": "公开属性",
     "withheld_reason": "不予主动公开的理由", "withholding_ground": "不予主动公开的依据", "status": "导入状态",
-    "tags": "政策标签",
+    "tags": "政策标签", "disclosure_period": "公开时限依据",
 }
 VALIDITIES = {**{v.value: v.value for v in Validity}, **{v.label: v.value for v in Validity}}
 MODES = {**{m.value: m.value for m in DisclosureMode}, **{m.label: m.value for m in DisclosureMode}}
+PERIODS = {**{p.value: p.value for p in DisclosurePeriod}, **{p.label: p.value for p in DisclosurePeriod}}
 GROUNDS = {**{g.value: g.value for g in WithholdingGround}, **{g.label: g.value for g in WithholdingGround}}
 STATUSES = {"draft": False, "published": True, "草稿": False, "已发布": True}
 DOC_TYPE_ALIASES = {"令": "命令（令）", "命令": "命令（令）"}
@@ -247,6 +249,7 @@ def parse_record(record: dict[str, Any], agencies: AgencyDirectory, html: str | 
         body=html, body_format="html",
         subject=subject, doc_type=doc_type, doc_number=_text(record, "doc_number", limit=100),
         signed_on=_date(record, "signed_on"), formed_on=_date(record, "formed_on"),
+        disclosure_period=_choice(record, "disclosure_period", PERIODS, DisclosurePeriod.REGULATION),
         issuing_agency_ids=issuing_ids, other_issuers=other_issuers,
         disclosure_mode=mode, withholding_ground=ground, withholding_reason=reason,
         tags=_names(record, "tags"),
@@ -265,11 +268,14 @@ def _same_content(document: Document, item: ImportItem) -> bool:
         return False
     data = item.data
     withheld = data.disclosure_mode != DisclosureMode.PROACTIVE
-    formed_on = data.formed_on or data.signed_on  # without either, the services stamp the save date
+    # Without formed_on the services date a draft by its signed_on (else the save date) and a change to a public
+    # document by the change itself, so only a draft's signed_on stands in for it here.
+    formed_on = data.formed_on or (None if document.live_revision_id else data.signed_on)
     same = (
         rev.title == data.title.strip() and rev.doc_number == data.doc_number.strip()
         and rev.signed_on == data.signed_on and (formed_on is None or rev.formed_on == formed_on)
         and rev.doc_type == data.doc_type and rev.subject == data.subject
+        and rev.disclosure_period == data.disclosure_period
         and rev.other_issuers == data.other_issuers.strip() and rev.disclosure_mode == data.disclosure_mode
         and rev.withholding_ground == (data.withholding_ground if withheld else "")
         and rev.withholding_reason == (data.withholding_reason if withheld else "")

@@ -16,6 +16,7 @@ from gongkai.orgs.models import Agency
 from gongkai.publishing.rules import (
     PROACTIVE_DISCLOSURE_WORKDAYS,
     DisclosureMode,
+    DisclosurePeriod,
     RelationKind,
     Validity,
     WithholdingGround,
@@ -130,7 +131,11 @@ class Revision(models.Model):
     title = models.CharField("标题", max_length=300)
     doc_number = models.CharField("发文字号", max_length=100, blank=True, db_index=True)
     signed_on = models.DateField("成文日期", null=True, blank=True)
-    formed_on = models.DateField("形成或变更日期", help_text=f"起算《条例》第二十六条 {PROACTIVE_DISCLOSURE_WORKDAYS} 个工作日公开时限。")
+    formed_on = models.DateField("形成或变更日期", help_text=(
+        f"起算公开时限：《条例》第二十六条为 {PROACTIVE_DISCLOSURE_WORKDAYS} 个工作日；按《预算法》计时的为批复或批准日期。"))
+    disclosure_period = models.CharField("公开时限依据", max_length=30, choices=DisclosurePeriod.choices,
+                                         default=DisclosurePeriod.REGULATION,
+                                         help_text="法律、法规对公开期限另有规定的，从其规定（《条例》第二十六条）。")
     doc_type = models.CharField("公文种类", max_length=20, choices=DOC_TYPE_CHOICES, default="通知")
     subject = models.CharField("主题分类", max_length=60, db_index=True)
     issuing_agencies = models.ManyToManyField(Agency, verbose_name="发文机关", blank=True, related_name="+")

@@ -78,6 +78,7 @@ class Deadline:
     due_on: dt.date
     status: DueStatus
     confirmed: bool
+    summary: str = ""  # the period it follows, e.g. 自批复之日 2026-03-02 起 20 日（自然日）
 
     @property
     def overdue(self) -> bool:
@@ -85,7 +86,8 @@ class Deadline:
 
 
 def timeliness(agencies: list[Agency], today: dt.date | None = None) -> dict[str, list[Deadline]]:
-    """Unpublished proactive items approaching or past the 20-working-day limit (《条例》第二十六条)."""
+    """Unpublished proactive items approaching or past their disclosure limit: 20 working days from formation or
+    change (《条例》第二十六条), or the period a law sets for the revision's kind (rules.PERIOD_RULES)."""
     today = today or timezone.localdate()
     calendar = WorkCalendar.load()
     warn = settings.GONGKAI_TIMELINESS_WARN_DAYS
@@ -95,9 +97,9 @@ def timeliness(agencies: list[Agency], today: dt.date | None = None) -> dict[str
                .select_related("latest_revision", "agency"))
     for document in pending:
         formed_on = document.latest_revision.formed_on
-        result = rules.disclosure_deadline(formed_on, calendar)
+        result = rules.disclosure_deadline(formed_on, calendar, document.latest_revision.disclosure_period)
         status = due_status(result.due_on, today, calendar, warn)
-        item = Deadline(document, formed_on, result.due_on, status, result.confirmed)
+        item = Deadline(document, formed_on, result.due_on, status, result.confirmed, result.summary)
         if status.overdue:
             overdue.append(item)
         elif status.due_soon:

@@ -6,18 +6,114 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.db import models
 
 from gongkai.core.workdays import WorkCalendar, WorkdayResult
 
 # 《条例》第二十六条：属于主动公开范围的政府信息，应当自该政府信息形成或者变更之日起20个工作日内及时公开。
+# 法律、法规对政府信息公开的期限另有规定的，从其规定。
 PROACTIVE_DISCLOSURE_WORKDAYS = 20
 
 
-def disclosure_deadline(formed_on: dt.date, calendar: WorkCalendar | None = None) -> WorkdayResult:
-    """The last day to publish information formed or changed on `formed_on` (《条例》第二十六条)."""
-    return (calendar or WorkCalendar.load()).add_workdays(formed_on, PROACTIVE_DISCLOSURE_WORKDAYS)
+class DisclosurePeriod(models.TextChoices):
+    """公开时限依据 of a revision: 《条例》第二十六条 unless a law sets its own period (“另有规定的，从其规定”)."""
+
+    REGULATION = "regulation_art26", "《条例》第二十六条：自形成或者变更之日起20个工作日内"
+    DEPARTMENT_BUDGET = "budget_law_art14_2", "《预算法》第十四条第二款：部门预算、决算及报表，批复后20日内"
+    GOVERNMENT_BUDGET = "budget_law_art14_1", ("《预算法》第十四条第一款：政府预算、预算调整、决算、预算执行情况的报告"
+                                               "及报表，批准后20日内")
+
+
+@dataclass(frozen=True)
+class PeriodRule:
+    """One statutory period: how many days, whether they are working days, from which event, and the text."""
+
+    days: int
+    workdays: bool
+    start_event: str  # the event the date on the revision records, in the words of the source
+    source: str
+
+
+PERIOD_RULES: dict[str, PeriodRule] = {
+    DisclosurePeriod.REGULATION: PeriodRule(
+        PROACTIVE_DISCLOSURE_WORKDAYS, True, "形成或者变更",
+        "《政府信息公开条例》第二十六条：属于主动公开范围的政府信息，应当自该政府信息形成或者变更之日起20个工作日内"
+        "及时公开。法律、法规对政府信息公开的期限另有规定的，从其规定。"),
+    # 二十日 without 工作日 counts calendar days, the start day excluded (《民法典》第二百零一条).
+    DisclosurePeriod.DEPARTMENT_BUDGET: PeriodRule(
+        20, False, "批复",
+        "《预算法》第十四条第二款：经本级政府财政部门批复的部门预算、决算及报表，应当在批复后二十日内由各部门向社会"
+        "公开，并对部门预算、决算中机关运行经费的安排、使用情况等重要事项作出说明。"),
+    DisclosurePeriod.GOVERNMENT_BUDGET: PeriodRule(
+        20, False, "批准",
+        "《预算法》第十四条第一款：经本级人民代表大会或者其常务委员会批准的预算、预算调整、决算、预算执行情况的报告"
+        "及报表，应当在批准后二十日内由本级政府财政部门向社会公开，并对本级政府财政转移支付安排、执行的情况以及举借"
+        "债务的情况等重要事项作出说明。"),
+}
+
+
+@dataclass(frozen=True)
+class DisclosureDeadline:
+    """The last day to publish, with the rule it follows and how it was counted."""
+
+    period: str
+    rule: PeriodRule
+    start: dt.date
+    due_on: dt.date
+    workday_count: WorkdayResult | None  # None for a calendar-day period
+
+    @property
+    def confirmed(self) -> bool:
+        """False while a working day it counts lies in a year whose holiday notice is not entered yet."""
+        return self.workday_count is None or self.workday_count.confirmed
+
+    @property
+    def summary(self) -> str:
+        """The period in one Chinese phrase, as the document page and dashboard show it."""
+        unit = "个工作日" if self.rule.workdays else "日（自然日）"
+        return f"自{self.rule.start_event}之日 {self.start:%Y-%m-%d} 起 {self.rule.days} {unit}"
+
+    def explain(self) -> list[str]:
+        """Chinese sentences that show how the due date was reached."""
+        if self.workday_count is not None:
+            return self.workday_count.explain()
+        return [f"自 {self.start:%Y-%m-%d} 起算（当日不计入），按自然日计 {self.rule.days} 日，"
+                f"第 {self.rule.days} 日为 {self.due_on:%Y-%m-%d}（逢节假日不顺延）。"]
+
+
+def disclosure_deadline(formed_on: dt.date, calendar: WorkCalendar | None = None,
+                        period: str = DisclosurePeriod.REGULATION) -> DisclosureDeadline:
+    """The last day to publish information whose clock under `period` starts on `formed_on`.
+
+    `formed_on` is the revision's 形成或变更日期; under a 《预算法》 period it records the day of 批复 or 批准."""
+    rule = PERIOD_RULES[period]
+    if rule.workdays:
+        counted = (calendar or WorkCalendar.load()).add_workdays(formed_on, rule.days)
+        return DisclosureDeadline(period, rule, formed_on, counted.due_on, counted)
+    # A calendar-day period ends on its 20th day even when that is a weekend or holiday. 《预算法》第十四条 and
+    # 《地方预决算公开操作规程》(财预〔2016〕143号) say 二十日内 with no postponement; publishing on the portal does
+    # not need the office open; and the clock is a warning to the office, so it takes the stricter reading rather
+    # than the civil-law postponement of 《民法典》第二百零三条 (which would otherwise move the last day past a holiday).
+    return DisclosureDeadline(period, rule, formed_on, formed_on + dt.timedelta(days=rule.days), None)
+
+
+def change_date_error(formed_on: dt.date, *, today: dt.date, live_published_on: dt.date | None,
+                      previous_formed_on: dt.date | None) -> str | None:
+    """Why `formed_on` cannot date a change to a public document (《条例》第二十六条“变更之日”), or None.
+
+    A change is dated the day it was made: not after today (the clock cannot be put off), not before the public
+    version it changes was published, nor before the previous revision's date (an old date would start the
+    change's period in the past, so it would be overdue as soon as it is saved)."""
+    if formed_on > today:
+        return f"形成或变更日期不能晚于今天（{today:%Y-%m-%d}）：公开时限自变更实际发生之日起算。"
+    if live_published_on is not None and formed_on < live_published_on:
+        return (f"形成或变更日期不能早于现行公开版本的发布日期（{live_published_on:%Y-%m-%d}）：修改已公开的信息，"
+                f"请填写本次变更的日期（通常为今天），公开时限自变更之日重新起算（《条例》第二十六条）。")
+    if previous_formed_on is not None and formed_on < previous_formed_on:
+        return f"形成或变更日期不能早于上一版本的形成或变更日期（{previous_formed_on:%Y-%m-%d}）。"
+    return None
 
 
 class DisclosureMode(models.TextChoices):

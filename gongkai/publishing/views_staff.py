@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -22,6 +23,7 @@ from gongkai.core import audit
 from gongkai.core.errors import DomainError
 from gongkai.core.forms import parse_number
 from gongkai.core.middleware import takes_uploads
+from gongkai.core.workdays import WorkCalendar, due_status
 from gongkai.orgs.permissions import agencies_for, has_role
 from gongkai.orgs.roles import Role
 from gongkai.publishing import queries, rules, services
@@ -205,9 +207,12 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     document = _staff_document(request, pk)
     latest, live = document.latest_revision, document.live_revision
-    deadline = None
+    deadline = deadline_status = None
+    today = timezone.localdate()
     if document.has_pending_revision and latest.disclosure_mode == DisclosureMode.PROACTIVE:
-        deadline = rules.disclosure_deadline(latest.formed_on)
+        calendar = WorkCalendar.load()
+        deadline = rules.disclosure_deadline(latest.formed_on, calendar, latest.disclosure_period)
+        deadline_status = due_status(deadline.due_on, today, calendar, settings.GONGKAI_TIMELINESS_WARN_DAYS)
     # Review steps carry a reviewer's opinion; other entries a title, file name or change note.
     steps = {t.name for t in REVIEW.transitions.values() if t.offered}
     entries = [{
@@ -226,10 +231,9 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "duty_refusal": REVIEW.duty_refusal(user, document),
         "deadline": deadline, "revisions": document.revisions.select_related("created_by").order_by("-number"),
         "entries": entries, "attachments": latest.attachments.all(), "tags": latest.tags.all(),
-        "relations": relations, "incoming": incoming, "today": timezone.localdate(),
+        "relations": relations, "incoming": incoming, "today": today, "deadline_status": deadline_status,
         "validities": Validity.choices, "can_set_validity": VALIDITY.allows(user, document, "set_validity"),
         "min_schedule": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
-        "limit_workdays": rules.PROACTIVE_DISCLOSURE_WORKDAYS,
     })
 
 

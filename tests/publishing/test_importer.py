@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from gongkai import cli
 from gongkai.core.audit import history
@@ -19,7 +20,7 @@ from gongkai.publishing import services
 from gongkai.publishing.corpus import SUBJECT_RULES, law_issuers, map_law
 from gongkai.publishing.importer import ImportSummary, import_file
 from gongkai.publishing.models import Document, Revision
-from gongkai.publishing.rules import DisclosureMode, Validity, WithholdingGround
+from gongkai.publishing.rules import DisclosureMode, DisclosurePeriod, Validity, WithholdingGround
 from gongkai.publishing.states import State
 from gongkai.publishing.visibility import is_public, public_documents
 
@@ -121,6 +122,44 @@ def test_a_changed_published_line_gets_a_new_revision_that_goes_live(agency, tmp
     assert document.published_on == dt.date(2026, 1, 5)
     assert [e.action for e in history(document)] == [
         "create_document", "imported_as_published", "save_revision", "imported_as_published"]
+
+
+def test_a_changed_line_of_a_public_document_is_dated_the_day_of_import(agency, tmp_path):
+    # The source keeps the 成文日期 of the first version: the change must not be dated by it.
+    run(write(tmp_path, [record(1, status="published", published_on="2026-01-05", signed_on="2026-01-02")]))
+    changed = record(1, signed_on="2026-01-02", title="关于第1项工作的通知（修订）")
+    summary, _ = run(write(tmp_path, [changed]))
+    assert (summary.updated, summary.failed) == (1, 0), summary.errors
+    assert doc().latest_revision.formed_on == timezone.localdate()
+    summary, _ = run(write(tmp_path, [changed]))
+    assert summary.unchanged == 1, "re-importing the same line writes no further revision"
+
+
+def test_a_changed_line_dated_before_the_public_version_is_rejected(agency, tmp_path):
+    run(write(tmp_path, [record(1, status="published", published_on="2026-01-05", formed_on="2026-01-02")]))
+    summary, output = run(write(tmp_path, [record(1, title="改过的标题", formed_on="2026-01-04"),
+                                           record(1, title="改过的标题", formed_on="2026-01-06")]))
+    assert (summary.updated, summary.failed) == (1, 1)
+    assert "第 1 行" in output and "不能早于现行公开版本的发布日期（2026-01-05）" in output
+    assert doc().latest_revision.formed_on == dt.date(2026, 1, 6)
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    (None, DisclosurePeriod.REGULATION),
+    ("budget_law_art14_2", DisclosurePeriod.DEPARTMENT_BUDGET),
+    (DisclosurePeriod.GOVERNMENT_BUDGET.label, DisclosurePeriod.GOVERNMENT_BUDGET),
+])
+def test_disclosure_period_accepts_codes_and_chinese(agency, tmp_path, value, expected):
+    fields = {} if value is None else {"disclosure_period": value}
+    summary, _ = run(write(tmp_path, [record(1, **fields)]))
+    assert summary.created == 1, summary.errors
+    assert doc().latest_revision.disclosure_period == expected
+
+
+def test_an_unknown_disclosure_period_is_a_line_error(agency, tmp_path):
+    summary, output = run(write(tmp_path, [record(1, disclosure_period="三十日")]))
+    assert summary.failed == 1
+    assert "公开时限依据（disclosure_period）的值“三十日”无法识别" in output
 
 
 def test_a_changed_draft_line_gets_a_new_draft_revision(agency, tmp_path):

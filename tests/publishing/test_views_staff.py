@@ -14,9 +14,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from gongkai.core.models import AuditEntry
+from gongkai.core.workdays import WorkCalendar
 from gongkai.orgs.roles import Role
-from gongkai.publishing import services
+from gongkai.publishing import queries, services
 from gongkai.publishing.models import Attachment, Document, DocumentKind, Revision
+from gongkai.publishing.rules import DisclosurePeriod
 from gongkai.publishing.states import State
 from tests import factories
 from tests.samples import docx_bytes, minimal_pdf
@@ -41,11 +43,13 @@ def form_data(agency, **overrides) -> dict:
 
 
 def edit_data(document: Document, **overrides) -> dict:
-    """The edit-form POST that resubmits a document's current values, with `overrides`."""
+    """The edit-form POST that resubmits a document's current values as the edit form shows them, with
+    `overrides`: a change to a public document is dated today."""
     revision = document.latest_revision
+    formed_on = timezone.localdate() if document.state != State.DRAFT else revision.formed_on
     values = form_data(document.agency, title=revision.title, body=revision.body_html, subject=revision.subject,
                        doc_number=revision.doc_number, signed_on=f"{revision.signed_on:%Y-%m-%d}",
-                       formed_on=f"{revision.formed_on:%Y-%m-%d}", issuing_agencies=[], other_issuers="",
+                       formed_on=f"{formed_on:%Y-%m-%d}", issuing_agencies=[], other_issuers="",
                        tags="")
     del values["agency"], values["kind"]
     values.update(overrides)
@@ -309,6 +313,56 @@ def test_edit_published_document_keeps_the_old_revision_public_until_republished
     client.force_login(team[Role.PUBLISHER])
     act(client, document, "publish")
     assert "关于做好测试工作的通知（修订）" in client.get(public_url).content.decode()
+
+
+def test_an_edit_of_a_published_document_is_not_overdue_the_next_day(client, team, agency, published):
+    # A stale edit form (opened before the fix, or resubmitted) posts the public version's old date 2026-03-02.
+    client.force_login(team[Role.DRAFTER])
+    url = reverse("staff-document-edit", args=[published.pk])
+    today = timezone.localdate()
+    response = client.post(url, edit_data(published, title="修订稿", formed_on="2026-03-02"))
+    assert response.status_code == 400
+    [message] = response.context["form"].errors["formed_on"]
+    assert f"不能早于现行公开版本的发布日期（{today:%Y-%m-%d}）" in message
+    assert 'id="id_formed_on_error"' in response.content.decode()
+    assert Document.objects.get(pk=published.pk).latest_revision.number == 1
+
+    # Left blank (the API and importer send none), the change is dated today and starts a new period.
+    response = client.post(url, edit_data(published, title="修订稿", formed_on=""))
+    assert response.status_code == 302
+    document = Document.objects.get(pk=published.pk)
+    assert document.latest_revision.formed_on == today
+    due_on = WorkCalendar.load().add_workdays(today, 20).due_on
+    page = client.get(reverse("staff-document", args=[published.pk])).content.decode()
+    assert f"公开时限：自形成或者变更之日 {today:%Y-%m-%d} 起 20 个工作日，应于 <strong>{due_on:%Y-%m-%d}</strong> 前公开" in page
+    assert "；还剩 20 个工作日。" in page
+    assert [d.document for d in queries.timeliness([agency], today=today + dt.timedelta(days=1))["overdue"]] == []
+    dashboard = client.get("/staff/").context["deadlines"]
+    assert dashboard["overdue"] == []
+
+
+def test_the_form_sets_a_budget_period_and_the_pages_show_it(drafter_client, agency, settings):
+    settings.GONGKAI_TIMELINESS_WARN_DAYS = 100_000
+    form = drafter_client.get(reverse("staff-document-new")).context["form"]
+    assert "预算法" in form.fields["disclosure_period"].help_text
+    response = drafter_client.post(reverse("staff-document-new"), form_data(
+        agency, title="测试市财政局2026年部门预算", signed_on="2026-11-16", formed_on="2026-11-17",
+        disclosure_period=DisclosurePeriod.DEPARTMENT_BUDGET))
+    assert response.status_code == 302
+    document = Document.objects.get()
+    assert document.latest_revision.disclosure_period == DisclosurePeriod.DEPARTMENT_BUDGET
+    page = drafter_client.get(reverse("staff-document", args=[document.pk])).content.decode()
+    assert "公开时限：自批复之日 2026-11-17 起 20 日（自然日），应于 <strong>2026-12-07</strong> 前公开" in page
+    assert "《预算法》第十四条第二款" in page
+    edit = drafter_client.get(reverse("staff-document-edit", args=[document.pk])).context["form"]
+    assert edit.initial["disclosure_period"] == DisclosurePeriod.DEPARTMENT_BUDGET
+    [item] = [d for ds in drafter_client.get("/staff/").context["deadlines"].values() for d in ds]
+    assert item.due_on == dt.date(2026, 12, 7)
+    assert "自批复之日 2026-11-17 起 20 日（自然日）" in drafter_client.get("/staff/").content.decode()
+
+    bad = drafter_client.post(reverse("staff-document-new"), form_data(agency, disclosure_period="三十日"))
+    assert bad.status_code == 400
+    assert bad.context["form"].errors["disclosure_period"] == ["请从列表中选择有效的选项。"]
 
 
 def test_edit_refused_while_in_review(client, team, agency):

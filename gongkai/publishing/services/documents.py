@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from gongkai.core import serials
+from gongkai.core import audit, serials
 from gongkai.core.errors import DomainError
 from gongkai.core.taxonomy import ALL_SUBJECTS, DOC_TYPES
 from gongkai.core.text import BODY_FORMATS, html_to_text, to_html
@@ -24,9 +24,11 @@ from gongkai.publishing.models import (
 )
 from gongkai.publishing.rules import (
     DisclosureMode,
+    DisclosurePeriod,
     RelationKind,
     Validity,
     WithholdingGround,
+    change_date_error,
     lifecycle_errors,
 )
 from gongkai.publishing.services import attachments
@@ -46,6 +48,7 @@ class DocumentData:
     doc_number: str = ""
     signed_on: dt.date | None = None
     formed_on: dt.date | None = None
+    disclosure_period: str = DisclosurePeriod.REGULATION
     issuing_agency_ids: list[int] = field(default_factory=list)
     other_issuers: str = ""
     disclosure_mode: str = DisclosureMode.PROACTIVE
@@ -94,8 +97,16 @@ def validate(data: DocumentData, kind: str, document: Document | None = None) ->
             err("withholding_ground", "非主动公开的信息必须选择法律依据。")
         if not data.withholding_reason.strip():
             err("withholding_reason", "非主动公开的信息必须说明理由。")
+    if data.disclosure_period not in DisclosurePeriod.values:
+        err("disclosure_period", "请选择公开时限依据。")
     if data.signed_on and data.formed_on and data.formed_on < data.signed_on:
         err("formed_on", "形成或变更日期不能早于成文日期。")
+    elif document is not None and document.live_revision_id is not None and data.formed_on is not None:
+        message = change_date_error(data.formed_on, today=timezone.localdate(),
+                                    live_published_on=live_published_on(document),
+                                    previous_formed_on=document.latest_revision.formed_on)
+        if message:
+            err("formed_on", message)
     for name, messages in lifecycle_errors(data.validity, data.effective_on, data.expires_on,
                                            data.repealed_on).items():
         for message in messages:
@@ -140,6 +151,7 @@ def _write_revision(actor, document: Document, data: DocumentData) -> Revision:
     revision = Revision.objects.create(
         document=document, number=number, title=data.title, doc_number=data.doc_number.strip(),
         signed_on=data.signed_on, formed_on=data.formed_on or data.signed_on or timezone.localdate(),
+        disclosure_period=data.disclosure_period,
         doc_type=data.doc_type, subject=data.subject, other_issuers=data.other_issuers.strip(),
         disclosure_mode=data.disclosure_mode,
         withholding_ground=data.withholding_ground if data.disclosure_mode != DisclosureMode.PROACTIVE else "",
@@ -162,6 +174,32 @@ def _write_revision(actor, document: Document, data: DocumentData) -> Revision:
     for kind, target_id in dict.fromkeys(data.relations):
         Relation.objects.create(revision=revision, kind=kind, target_id=target_id)
     return revision
+
+
+# The transitions that make a revision the public one (services.review._make_live).
+_LIVE_ACTIONS = ("publish", "publish_scheduled", "imported_as_published")
+
+
+def live_published_on(document: Document) -> dt.date | None:
+    """The day the public revision became public: its recorded 发布日期 when imported as already published
+    elsewhere, else the day it went live here; None when nothing is public."""
+    if document.live_revision_id is None:
+        return None
+    went_live = audit.history(document).filter(action__in=_LIVE_ACTIONS).values_list("action", flat=True).last()
+    if went_live == "imported_as_published" or document.last_published_at is None:
+        return document.published_on
+    return timezone.localdate(document.last_published_at)
+
+
+def change_formed_on(document: Document) -> dt.date:
+    """形成或变更日期 for a revision that changes a public document, when the drafter gives none.
+
+    The previous revision's date while that revision is an unpublished change (re-saving a draft does not
+    restart its clock), else today: never the 成文日期 or the public version's date, which lie before the change."""
+    latest = document.latest_revision
+    if latest is not None and latest.pk != document.live_revision_id:
+        return latest.formed_on
+    return timezone.localdate()
 
 
 def _apply_lifecycle(document: Document, data: DocumentData) -> None:
@@ -215,13 +253,18 @@ def save_revision(actor, document: Document, data: DocumentData, *,
                   uploads: list[Upload] | None = None) -> Revision:
     """Save an edit as a new revision, adding `uploads` to its attachments.
 
-    The live revision, if any, stays public until this one is published."""
+    The live revision, if any, stays public until this one is published. A revision that changes a public
+    document starts its own clock (《条例》第二十六条“变更之日”): its 形成或变更日期 defaults to the change date
+    (change_formed_on) and may not be after today, nor before the public version was published or the previous
+    revision's date (rules.change_date_error); a refused date is reported on the field `formed_on`."""
     # Refused before the uploads are read: reading them may take seconds of work for nothing.
     check_editable(actor, Document.objects.select_related("agency").get(pk=document.pk))
 
     def work(staged: list[StagedFile]) -> Revision:
         locked = Document.objects.select_for_update(of=("self",)).select_related("agency").get(pk=document.pk)
         transition = check_editable(actor, locked)
+        if locked.live_revision_id is not None and data.formed_on is None:
+            data.formed_on = change_formed_on(locked)
         validate(data, locked.kind, locked)
         if staged:
             kept = data.attachment_ids
