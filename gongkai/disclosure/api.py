@@ -3,6 +3,8 @@ access token in the X-Access-Token header)."""
 
 from __future__ import annotations
 
+import base64
+import binascii
 import datetime as dt
 
 from django.http import JsonResponse
@@ -10,10 +12,16 @@ from ninja import Field, Header, Router, Schema, Status
 from pydantic import ConfigDict
 
 from gongkai.core.clientip import client_ip
+from gongkai.core.errors import DomainError
 from gongkai.disclosure import public, services, throttle
 from gongkai.disclosure.forms import HONEYPOT_MESSAGE
 
 router = Router(tags=["依申请公开"])
+
+
+class EvidenceIn(Schema):
+    name: str = Field(description="文件名，含扩展名（.pdf、.ofd、.docx、.xlsx、.zip、.png、.jpg）")
+    content_base64: str = Field(description="文件内容，Base64 编码")
 
 
 class ApplicationIn(Schema):
@@ -32,6 +40,17 @@ class ApplicationIn(Schema):
     delivery: str | None = Field(None, description="获取信息的方式：electronic / paper / post")
     agency: str | None = Field(None, description="受理机关的机构代码，见 GET /api/v1/agencies")
     website: str | None = Field(None, description="留空（与网页表单相同的防机器人字段，填写则不予受理）")
+    request_kind: str | None = Field(
+        None, description="disclosure（申请获取政府信息，默认）或 record_correction（要求更正与本人相关的政府信息记录，"
+                          "《条例》第四十一条；description 写明需要更正的记录）")
+    inaccuracy: str | None = Field(None, description="要求更正时必填：记录不准确之处")
+    correct_content: str | None = Field(None, description="要求更正时必填：正确的内容")
+    evidence_note: str | None = Field(None, description="证据说明（没有上传证据文件时必填）")
+    evidence_files: list[EvidenceIn] | None = Field(None, description="证据文件（与 evidence_note 至少填一项），"
+                                                                       "请求正文合计不超过 1 MB")
+    assistance_needs: list[str] | None = Field(
+        None, description="需要的帮助（《条例》第四十三条，仅经办人员可见）：reading / sight / hearing / other")
+    assistance_detail: str | None = Field(None, description="需要的帮助的具体说明")
 
 
 class ApplicationCreated(Schema):
@@ -70,6 +89,12 @@ class ApplicationStatus(Schema):
     decision_label: str | None
     decided_on: dt.date | None
     timeline: list[TimelineItem]
+    request_kind: str
+    request_kind_label: str
+    record_correction_outcome: str | None
+    record_correction_outcome_label: str | None
+    competent_agency: str | None
+    assistance: str | None = Field(description="已为申请人安排的帮助（不含申请人的健康情况）")
 
 
 class Message(Schema):
@@ -98,12 +123,28 @@ def create_application(request, payload: ApplicationIn):
         # The slot is taken before saving and given back if the service refuses the input.
         with throttle.slot("intake", client_ip(request), limit, window):
             application, token = services.submit_application(
-                services.ApplicantData.from_mapping(payload.model_dump()))
+                services.ApplicantData.from_mapping(payload.model_dump()), correction=_correction(payload),
+                assistance=services.AssistanceData(needs=[str(n) for n in payload.assistance_needs or []],
+                                                   detail=payload.assistance_detail or ""))
     except throttle.Throttled as exc:
         return _too_many(throttle.too_many_message(exc.retry_after), exc.retry_after)
     return Status(201, {"tracking_code": application.tracking_code, "access_token": token,
                  "case_no": application.case_no, "received_on": application.received_on,
                  "due_on": application.due_on, "status": application.state})
+
+
+def _correction(payload: ApplicationIn) -> services.RecordCorrectionData:
+    """The correction request's content, evidence decoded; undecodable files are refused at their field."""
+    files = []
+    for n, item in enumerate(payload.evidence_files or [], 1):
+        try:
+            files.append(services.EvidenceFile(item.name, base64.b64decode(item.content_base64, validate=True)))
+        except (binascii.Error, ValueError):
+            raise DomainError(f"第 {n} 个证据文件“{item.name[:80]}”的 content_base64 不是有效的 Base64 编码。",
+                              field="evidence_files") from None
+    return services.RecordCorrectionData(inaccuracy=payload.inaccuracy or "",
+                                         correct_content=payload.correct_content or "",
+                                         evidence_note=payload.evidence_note or "", evidence=files)
 
 
 TOKEN_HEADER = "X-Access-Token"

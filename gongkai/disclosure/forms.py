@@ -23,8 +23,39 @@ from gongkai.disclosure.models import (
     OrganizationKind,
     RemedyOutcome,
 )
-from gongkai.disclosure.rules import Channel, FeeBasis, PauseKind
+from gongkai.disclosure.rules import (
+    AssistanceHelp,
+    AssistanceNeed,
+    Channel,
+    FeeBasis,
+    PauseKind,
+    RecordCorrectionOutcome,
+    RequestKind,
+)
 from gongkai.orgs.models import Agency
+
+
+class MultipleFileInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
+class ReleasedFilesField(forms.FileField):
+    """Several uploaded enclosures at once; too large ones are refused here, before the service reads them."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".pdf,.ofd,.docx,.xlsx,.zip,.png,.jpg,.jpeg"}))
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("error_messages", {"invalid": "请选择要上传的文件。", "empty": "上传的文件是空文件。"})
+        super().__init__(**kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
+        files = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
+        limit = settings.GONGKAI_MAX_UPLOAD_BYTES
+        too_big = [f.name for f in files if f.size > limit]
+        if too_big:
+            raise forms.ValidationError(f"文件“{too_big[0]}”超过单个附件的大小上限 {limit // 1024 // 1024} MB，"
+                                        "请压缩或拆分后再上传。")
+        return [super(ReleasedFilesField, self).clean(f, initial) for f in files]
 
 
 def agency_choices(agencies) -> list[tuple[str, str]]:
@@ -51,6 +82,43 @@ class ApplicantFields(ServiceForm):
                              help_text="写明政府信息的名称、文号，或便于查询的其他特征（如时间、地点、事项）。")
     delivery = forms.ChoiceField(label="获取信息的方式", choices=Delivery.choices, required=False,
                                  widget=forms.RadioSelect, initial=Delivery.EMAIL, error_messages=CHOICE_ERRORS)
+    request_kind = forms.ChoiceField(label="申请类型", choices=RequestKind.choices, required=False,
+                                     widget=forms.RadioSelect, initial=RequestKind.DISCLOSURE,
+                                     error_messages=CHOICE_ERRORS,
+                                     help_text="有证据证明行政机关提供的与本人相关的政府信息记录不准确的，可以要求更正"
+                                               "（《条例》第四十一条），在“所需政府信息的描述”中写明需要更正的记录。")
+    # 《条例》第四十一条: only for a correction request.
+    inaccuracy = text_field("记录不准确之处", rows=3, max_length=2000, help_text="要求更正时填写：记录中哪些内容不准确。")
+    correct_content = text_field("正确的内容", rows=3, max_length=2000, help_text="要求更正时填写：正确的内容应当是什么。")
+    evidence_note = text_field("证据说明", rows=2, max_length=2000,
+                               help_text="证明记录不准确的证据；不便上传的，说明将如何提交（如当面提交原件）。")
+    evidence_files = ReleasedFilesField(label="证据材料", help_text="PDF、OFD、DOCX、XLSX、ZIP 或图片，可选多个。网上提交的，"
+                                                               "全部内容合计不超过 1 MB；更大的材料请当面或邮寄提交。")
+    # 《条例》第四十三条: health data, seen only by the staff handling the case.
+    assistance_needs = forms.MultipleChoiceField(
+        label="需要的帮助", required=False, choices=AssistanceNeed.choices, widget=forms.CheckboxSelectMultiple,
+        error_messages=CHOICE_ERRORS,
+        help_text="有阅读困难或者视听障碍的，我们将提供必要的帮助（《条例》第四十三条）。此项仅经办人员可见，不会公开。")
+    assistance_detail = text_field("需要的帮助（具体说明）", max_length=500,
+                                   help_text="例如：请电话告知办理结果；需要手语翻译。")
+
+    def correction_values(self):
+        """The correction request's content (read now: the service opens its transaction after)."""
+        from gongkai.disclosure.services import EvidenceFile, RecordCorrectionData
+
+        c = self.cleaned_data
+        return RecordCorrectionData(
+            inaccuracy=c.get("inaccuracy") or "", correct_content=c.get("correct_content") or "",
+            evidence_note=c.get("evidence_note") or "",
+            evidence=[EvidenceFile(f.name, f.read()) for f in c.get("evidence_files") or []])
+
+    def assistance_values(self):
+        from gongkai.disclosure.services import AssistanceData
+
+        c = self.cleaned_data
+        return AssistanceData(needs=list(c.get("assistance_needs") or []), detail=c.get("assistance_detail") or "",
+                              help_given=list(c.get("assistance_help") or []),
+                              help_note=c.get("assistance_note") or "")
 
     def __init__(self, *args: Any, agencies=None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -59,7 +127,7 @@ class ApplicantFields(ServiceForm):
 
     def applicant_values(self) -> dict[str, str]:
         names = ("applicant_type", "organization_kind", "name", "id_number", "phone", "email", "address",
-                 "description", "delivery", "agency")
+                 "description", "delivery", "agency", "request_kind")
         return {n: self.cleaned_data.get(n) or "" for n in names}
 
 
@@ -99,6 +167,34 @@ class RegisterForm(ApplicantFields):
     handed_in_on = receipt_date("当面提交日期", "当面提交的，以提交之日为收到申请之日。")
     signed_for_on = receipt_date("签收日期", "邮寄的，以本机关签收之日为收到申请之日。")
     confirmed_on = receipt_date("确认日期", "平常信函、网上或传真提交的，以双方确认之日为收到申请之日。")
+    assistance_help = forms.MultipleChoiceField(label="已提供的帮助", required=False, choices=AssistanceHelp.choices,
+                                                widget=forms.CheckboxSelectMultiple, error_messages=CHOICE_ERRORS)
+    assistance_note = text_field("帮助说明", max_length=500, help_text="例如：已当面朗读并协助填写申请表。")
+
+
+class AssistanceForm(ServiceForm):
+    """登记便利需求 (《条例》第四十三条): what the applicant needs and what help was given."""
+
+    assistance_needs = ApplicantFields.base_fields["assistance_needs"]
+    assistance_detail = ApplicantFields.base_fields["assistance_detail"]
+    assistance_help = RegisterForm.base_fields["assistance_help"]
+    assistance_note = RegisterForm.base_fields["assistance_note"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["assistance_needs"].help_text = "仅经办人员可见；不写入公开的办理记录、导出文件或审计日志。"
+
+
+class RecordCorrectionDecisionForm(ServiceForm):
+    """作出更正答复 (《条例》第四十一条)."""
+
+    outcome = forms.ChoiceField(label="处理结果", choices=[("", "请选择"), *RecordCorrectionOutcome.choices],
+                                error_messages={**CHOICE_ERRORS, "required": "请选择更正申请的处理结果。"})
+    reason = text_field("更正情况或理由", rows=3, max_length=4000,
+                        help_text="已更正的写明更正了哪些内容；不予更正的写明理由。将写入答复书。")
+    competent_agency = text_field("有权更正的行政机关", max_length=200, help_text="转送或告知向其提出时必填。")
+    competent_contact = text_field("有权机关的联系方式", max_length=200, help_text="告知向其提出时必填：地址或电话。")
+    decided_on = case_date("答复日期", "不填为今天。")
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -217,29 +313,6 @@ class FeeReceiptForm(PickForm):
 class PaymentForm(PickForm):
     pick_label = "收费通知"
     paid_on = case_date("缴费日期", "不填为今天。")
-
-
-class MultipleFileInput(forms.FileInput):
-    allow_multiple_selected = True
-
-
-class ReleasedFilesField(forms.FileField):
-    """Several uploaded enclosures at once; too large ones are refused here, before the service reads them."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".pdf,.ofd,.docx,.xlsx,.zip,.png,.jpg,.jpeg"}))
-        kwargs.setdefault("required", False)
-        kwargs.setdefault("error_messages", {"invalid": "请选择要上传的文件。", "empty": "上传的文件是空文件。"})
-        super().__init__(**kwargs)
-
-    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
-        files = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
-        limit = settings.GONGKAI_MAX_UPLOAD_BYTES
-        too_big = [f.name for f in files if f.size > limit]
-        if too_big:
-            raise forms.ValidationError(f"文件“{too_big[0]}”超过单个附件的大小上限 {limit // 1024 // 1024} MB，"
-                                        "请压缩或拆分后再上传。")
-        return [super(ReleasedFilesField, self).clean(f, initial) for f in files]
 
 
 RELEASED_FILES_HELP = "随答复提供的政府信息（PDF、OFD、DOCX、XLSX、ZIP 或图片），可选多个；文件名即附件名称。"

@@ -45,10 +45,13 @@ class LetterText:
     agency: str = ""
     date: str = ""
     enclosures: list[str] = field(default_factory=list)
+    title: str = TITLE
 
 
 def letter_text(application: Application) -> LetterText:
     """Every sentence of the letter for a decided application."""
+    if application.is_record_correction:
+        return record_correction_text(application)
     decision = rules.decision(application.decision)
     you = "贵单位" if application.applicant_type == ApplicantType.LEGAL_PERSON else "您"
     request = excerpt(application.description, 200)
@@ -71,6 +74,28 @@ def letter_text(application: Application) -> LetterText:
     return LetterText(case_no=application.case_no, salutation=f"{application.name}：", paragraphs=paragraphs,
                       agency=application.agency.name, date=chinese_date(application.decided_on),
                       enclosures=enclosure_lines(application))
+
+
+CORRECTION_TITLE = "更正政府信息记录申请答复书"
+
+
+def record_correction_text(application: Application) -> LetterText:
+    """Every sentence of the reply to a request to correct one's own records (《条例》第四十一条)."""
+    record = application.record_correction
+    you = "贵单位" if application.applicant_type == ApplicantType.LEGAL_PERSON else "您"
+    paragraphs = [f"本机关于{chinese_date(application.received_on)}收到{you}提出的更正政府信息记录的申请，"
+                  f"要求更正：“{excerpt(application.description, 200)}”。"]
+    if application.extension_days:
+        paragraphs.append(f"经本机关负责人同意，答复期限延长{application.extension_days}个工作日，并已告知{you}。")
+    paragraphs.append(rules.record_correction_letter(record.outcome, record.competent_agency,
+                                                     record.competent_contact).replace("您", you))
+    paragraphs.extend(p.strip() for p in record.reason.splitlines() if p.strip())
+    # No disclosure decision behind it, so the general remedies sentence (review or litigation) applies.
+    paragraphs.append(rules.remedies_sentence(review_body(application), ""))
+    paragraphs.append("特此告知。")
+    return LetterText(case_no=application.case_no, salutation=f"{application.name}：", paragraphs=paragraphs,
+                      agency=application.agency.name, date=chinese_date(application.decided_on),
+                      title=CORRECTION_TITLE)
 
 
 def enclosure_lines(application: Application) -> list[str]:
@@ -109,7 +134,7 @@ def render_docx(text: LetterText) -> bytes:
 
     title = doc.add_paragraph()
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _east_asian(title.add_run(TITLE), "SimSun", 22, bold=True)
+    _east_asian(title.add_run(text.title), "SimSun", 22, bold=True)
     number = doc.add_paragraph()
     number.alignment = WD_ALIGN_PARAGRAPH.CENTER
     _east_asian(number.add_run(text.case_no), SERIF, 16)
@@ -136,7 +161,7 @@ def render_docx(text: LetterText) -> bytes:
         paragraph.paragraph_format.keep_with_next = line != text.date
         _east_asian(paragraph.add_run(line), SERIF, 16)
     buffer = io.BytesIO()
-    doc.core_properties.title = f"{TITLE}（{text.case_no}）"
+    doc.core_properties.title = f"{text.title}（{text.case_no}）"
     doc.save(buffer)
     return buffer.getvalue()
 
@@ -145,5 +170,5 @@ def render_pdf(text: LetterText) -> bytes:
     """The same letter as PDF, typeset by WeasyPrint with the CJK fonts installed on the system."""
     from weasyprint import HTML
 
-    html = render_to_string("disclosure/letter.html", {"title": TITLE, "text": text})
+    html = render_to_string("disclosure/letter.html", {"title": text.title, "text": text})
     return HTML(string=html).write_pdf()

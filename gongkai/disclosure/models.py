@@ -16,11 +16,15 @@ from gongkai.disclosure.rules import (
     DECISION_CHOICES,
     DECISIONS,
     STOPS_CLOCK,
+    AssistanceHelp,
+    AssistanceNeed,
     Channel,
     FeeBasis,
     NoticeChannel,
     PauseKind,
+    RecordCorrectionOutcome,
     RemedyKind,
+    RequestKind,
 )
 from gongkai.disclosure.states import OPEN_STATES, State
 from gongkai.orgs.models import Agency
@@ -95,6 +99,10 @@ class Application(models.Model):
     email_hash = models.CharField(max_length=64, blank=True, db_index=True)
     description = models.TextField("所需政府信息的描述")
     delivery = models.CharField("获取信息的方式", max_length=20, choices=Delivery.choices)
+    # 《条例》第四十一条: a request to correct one's own records runs on the same case, with its own outcomes
+    # (RecordCorrection); `description` then names the record concerned.
+    request_kind = models.CharField("申请类型", max_length=20, choices=RequestKind.choices,
+                                    default=RequestKind.DISCLOSURE, db_index=True)
 
     state = models.CharField("状态", max_length=30, choices=State.choices, default=State.RECEIVED, db_index=True)
     assigned_to = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="经办人", null=True, blank=True,
@@ -165,6 +173,10 @@ class Application(models.Model):
     @property
     def decision_type(self):
         return DECISIONS.get(self.decision)
+
+    @property
+    def is_record_correction(self) -> bool:
+        return self.request_kind == RequestKind.RECORD_CORRECTION
 
     def open_consultations(self):
         """Consultations still waiting for an answer (fee notices end with payment instead)."""
@@ -387,3 +399,86 @@ class RateWindow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.bucket}:{self.key}"
+
+
+def evidence_upload_to(item: RecordCorrectionEvidence, filename: str) -> str:
+    return f"disclosure/evidence/{item.application_id}/{filename}"
+
+
+class RecordCorrection(models.Model):
+    """A request to correct the applicant's own records (《条例》第四十一条) and its outcome.
+
+    What is wrong and what is right are about the applicant: encrypted like the rest of their personal data."""
+
+    application = models.OneToOneField(Application, on_delete=models.CASCADE, related_name="record_correction")
+    inaccuracy = EncryptedTextField("记录不准确之处")
+    correct_content = EncryptedTextField("正确的内容")
+    evidence_note = EncryptedTextField("证据说明", blank=True)
+    outcome = models.CharField("处理结果", max_length=20, choices=RecordCorrectionOutcome.choices, blank=True)
+    competent_agency = models.CharField("有权更正的行政机关", max_length=200, blank=True)
+    competent_contact = models.CharField("有权机关的联系方式", max_length=200, blank=True)
+    reason = EncryptedTextField("更正情况或理由", blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "更正政府信息记录的申请"
+
+    def __str__(self) -> str:
+        return f"{self.application_id} {self.get_outcome_display() or '待处理'}"
+
+
+class RecordCorrectionEvidence(models.Model):
+    """One file the applicant gave as evidence that the record is inaccurate (checked like every upload)."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="evidence")
+    file = models.FileField(upload_to=evidence_upload_to, max_length=300)
+    file_name = models.CharField("文件名", max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField("大小（字节）", default=0)
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "更正申请的证据材料"
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.file_name
+
+
+def _codes_text(codes, choices) -> str:
+    return "、".join(choices(c).label for c in codes if c in choices.values)
+
+
+class Assistance(models.Model):
+    """Help for an applicant with reading difficulties or a sight or hearing impairment (《条例》第四十三条).
+
+    Health data (个人信息保护法第二十八条): every field is encrypted; only the handling staff see it, never a public
+    event, an export or the audit log. The applicant's tracking page names only the help arranged."""
+
+    application = models.OneToOneField(Application, on_delete=models.CASCADE, related_name="assistance")
+    needs = EncryptedTextField("需要的便利", blank=True)  # AssistanceNeed values, comma-separated
+    detail = EncryptedTextField("具体情况", blank=True)
+    help_given = EncryptedTextField("已提供的帮助", blank=True)  # AssistanceHelp values, comma-separated
+    help_note = EncryptedTextField("帮助说明", blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "申请人便利需求"
+
+    def __str__(self) -> str:
+        return f"{self.application_id}"
+
+    @property
+    def need_codes(self) -> list[str]:
+        return [c for c in self.needs.split(",") if c]
+
+    @property
+    def help_codes(self) -> list[str]:
+        return [c for c in self.help_given.split(",") if c]
+
+    @property
+    def needs_text(self) -> str:
+        return _codes_text(self.need_codes, AssistanceNeed)
+
+    @property
+    def help_text(self) -> str:
+        return _codes_text(self.help_codes, AssistanceHelp)

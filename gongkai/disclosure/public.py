@@ -10,6 +10,8 @@ from django.db.models import QuerySet
 
 from gongkai.disclosure import privacy
 from gongkai.disclosure.models import Application, CaseEvent, Clock
+from gongkai.disclosure.rules import RecordCorrectionOutcome, RequestKind
+from gongkai.disclosure.services.record_correction import applicant_assistance_text
 from gongkai.disclosure.states import State
 
 NOT_FOUND = "查询码或查询密码不正确，请核对后重试。"
@@ -61,4 +63,18 @@ def status(application: Application) -> dict:
         "decision_label": decision.full_label if decision else None,
         "decided_on": application.decided_on,
         "timeline": [{"date": e.on, "text": e.message} for e in timeline(application)],
+        **_record_correction(application),
+        # 《条例》第四十三条: the help arranged, never the need behind it (health data stays with the staff).
+        "assistance": applicant_assistance_text(application) or None,
     }
+
+
+def _record_correction(application: Application) -> dict:
+    """The kind of request and, for a correction request (《条例》第四十一条), its outcome."""
+    record = getattr(application, "record_correction", None) if application.is_record_correction else None
+    outcome = record.outcome if record is not None and record.outcome else None
+    return {"request_kind": application.request_kind,
+            "request_kind_label": RequestKind(application.request_kind).label,
+            "record_correction_outcome": outcome,
+            "record_correction_outcome_label": RecordCorrectionOutcome(outcome).label if outcome else None,
+            "competent_agency": (record.competent_agency or None) if outcome else None}

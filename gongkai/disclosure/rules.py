@@ -609,3 +609,82 @@ def remedies_sentence(review_body: str, code: str = "") -> str:
         return (f"如对本答复中不予公开的部分不服，应当{review}{first}；{after_review}。如对本答复其他内容不服，"
                 f"可以{review}，或者自收到本答复之日起{LITIGATION_MONTHS}个月内向人民法院提起行政诉讼。")
     return (f"如对本答复不服，可以{review}，或者自收到本答复之日起{LITIGATION_MONTHS}个月内向人民法院提起行政诉讼。")
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Requests to correct one's own records (《条例》第四十一条)
+
+class RequestKind(models.TextChoices):
+    """What a request on the application form asks for: information (第二十七条) or a correction (第四十一条)."""
+
+    DISCLOSURE = "disclosure", "申请获取政府信息"
+    RECORD_CORRECTION = "record_correction", "要求更正与本人相关的政府信息记录"
+
+
+# 《条例》第四十一条：公民、法人或者其他组织有证据证明行政机关提供的与其自身相关的政府信息记录不准确的，可以要求
+# 行政机关更正。The article sets no period. Agency practice (our choice, not a statutory figure): such a request
+# is answered on the ordinary reply clock of 第三十三条, 20 working days from receipt, so the case list, the
+# overdue filters and the applicant's tracking page treat both kinds alike.
+RECORD_CORRECTION_WORKDAYS = REPLY_WORKDAYS
+RECORD_CORRECTION_BASIS = f"{L}第四十一条"
+
+
+class RecordCorrectionOutcome(models.TextChoices):
+    # The four answers 第四十一条 allows; none of them is a row of table 3 of the annual report.
+    CORRECTED = "corrected", "已更正并告知"
+    FORWARDED = "forwarded", "转送有权更正的行政机关处理"
+    REFERRED = "referred", "告知向有权更正的行政机关提出"
+    NOT_CORRECTED = "not_corrected", "经审核记录准确或证据不足，不予更正"
+
+
+# Outcomes that name the competent agency (第四十一条：不属于本行政机关职能范围的).
+NAMES_COMPETENT_AGENCY = (RecordCorrectionOutcome.FORWARDED, RecordCorrectionOutcome.REFERRED)
+# The letter's decision paragraph by outcome; {agency} and {contact} name the competent agency.
+RECORD_CORRECTION_LETTERS: dict[str, str] = {
+    RecordCorrectionOutcome.CORRECTED:
+        "经审核，您提供的证据能够证明本机关提供的与您自身相关的政府信息记录不准确。根据{basis}的规定，本机关已予以更正，"
+        "现将更正情况告知如下。",
+    RecordCorrectionOutcome.FORWARDED:
+        "经审核，您要求更正的政府信息记录不属于本机关职能范围。根据{basis}的规定，本机关已将您的更正申请转送"
+        "有权更正的行政机关{agency}处理，特此告知。",
+    RecordCorrectionOutcome.REFERRED:
+        "经审核，您要求更正的政府信息记录不属于本机关职能范围。根据{basis}的规定，请您向有权更正的行政机关"
+        "{agency}提出（联系方式：{contact}）。",
+    RecordCorrectionOutcome.NOT_CORRECTED:
+        "经审核，本机关认为该政府信息记录准确，或者您提供的证据不足以证明该记录不准确。根据{basis}的规定，"
+        "本机关不予更正，理由如下。",
+}
+
+
+def record_correction_letter(outcome: str, agency: str = "", contact: str = "") -> str:
+    """The decision paragraph of the reply to a correction request, or a DomainError naming the field."""
+    if outcome not in RECORD_CORRECTION_LETTERS:
+        raise DomainError("请选择更正申请的处理结果。", field="outcome")
+    return RECORD_CORRECTION_LETTERS[outcome].format(basis=RECORD_CORRECTION_BASIS, agency=agency or "",
+                                                     contact=contact or "")
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Help for applicants who need it (《条例》第四十三条)
+
+# 《条例》第四十三条：申请公开政府信息的公民存在阅读困难或者视听障碍的，行政机关应当为其提供必要的帮助。
+ASSISTANCE_BASIS = f"{L}第四十三条"
+
+
+class AssistanceNeed(models.TextChoices):
+    # Health data (个人信息保护法第二十八条): stored encrypted, shown only to the handling staff.
+    READING = "reading", "阅读困难"
+    SIGHT = "sight", "视力障碍"
+    HEARING = "hearing", "听力障碍"
+    OTHER = "other", "其他需要帮助的情形"
+
+
+class AssistanceHelp(models.TextChoices):
+    # What the office arranged: the applicant's tracking page may name these, never the need behind them.
+    READ_ALOUD = "read_aloud", "朗读申请材料和答复内容"
+    LARGE_PRINT = "large_print", "提供大字版答复书"
+    SIGN_LANGUAGE = "sign_language", "手语翻译"
+    WRITTEN_TALK = "written_talk", "书面或文字交流"
+    FORM_FILLING = "form_filling", "协助填写申请"
+    ACCESSIBLE_FILE = "accessible_file", "提供可供读屏软件朗读的电子文件"
+    OTHER = "other", "其他帮助"

@@ -47,6 +47,9 @@ DUTIES = {"extension_request": "申请延期", "extension_approval": "审批延�
 
 
 def _correction_not_told(a) -> str | None:
+    if _is_record_correction(a):
+        return ("要求更正政府信息记录的申请不适用补正（《条例》第三十条适用于政府信息公开申请）；证据不足的，"
+                "经审核作出“不予更正”的答复。")
     if a.correction_requested_on:
         return "补正应当一次性告知（《条例》第三十条），本申请已告知过补正。"
     return None
@@ -77,6 +80,8 @@ def _extension_pending(a) -> str | None:
 
 
 def _no_fee_notice(a) -> str | None:
+    if _is_record_correction(a):
+        return "信息处理费只对提供政府信息收取，要求更正政府信息记录的申请不收费。"
     if a.fee_notices.exists():
         return "每件申请只能按一种标准计收一次，不得重复计算（《收费办法》第三条）。"
     return None
@@ -154,6 +159,20 @@ def _may_publish(a) -> str | None:
     return None
 
 
+def _is_record_correction(a) -> bool:
+    return a.request_kind == rules.RequestKind.RECORD_CORRECTION
+
+
+def _disclosure_request(a) -> str | None:
+    if _is_record_correction(a):
+        return "这是要求更正政府信息记录的申请（《条例》第四十一条），请用“作出更正答复”办理。"
+    return None
+
+
+def _record_correction_request(a) -> str | None:
+    return None if _is_record_correction(a) else "只有要求更正政府信息记录的申请才能作出更正答复。"
+
+
 def _extension_key(a) -> str:
     return f"disclosure.extension:{a.pk}" if a.pk else ""
 
@@ -181,7 +200,9 @@ CASE = agency_workflow(
                    duty="extension_approval", order=16),
         Transition("refuse_extension", "不同意延期", HANDLING_STATES, None, HEAD, guard=_extension_pending,
                    duty="extension_approval", order=17),
-        Transition("decide", "作出答复", DECIDABLE_STATES, DEC, HANDLERS, order=20),
+        Transition("decide", "作出答复", DECIDABLE_STATES, DEC, HANDLERS, guard=_disclosure_request, order=20),
+        Transition("decide_record_correction", "作出更正答复", HANDLING_STATES, DEC, HANDLERS,
+                   guard=_record_correction_request, order=20),
         Transition("generate_letter", "生成答复书", ANSWERED_STATES, None, HANDLERS, guard=_letter_missing,
                    order=5),
         Transition("edit_released", "修改公开的信息（附件）", (DEC,), None, HANDLERS, guard=_releases_information,
@@ -209,6 +230,8 @@ CASE = agency_workflow(
                    order=60),
         Transition("assign", "分派经办人", OPEN_STATES, None, HANDLERS, order=70),
         Transition("note", "内部备注", ALL_STATES, None, HANDLERS, order=90),
+        # 《条例》第四十三条: help may be needed at any point, reading the reply aloud included.
+        Transition("record_assistance", "登记便利需求", ALL_STATES, None, HANDLERS, order=80),
         # Migration from an old system: the case is written as the old system knew it.
         Transition("import_application", "从原系统导入", (NEW, *ALL_STATES), None, system=True, offered=False),
     ),
@@ -244,7 +267,9 @@ def expected_steps(application, today: dt.date) -> list[Step]:
         steps += [Step("approve_extension", f"经办人申请延长答复期限 {a.extension_requested_days} 个工作日，"
                                             "须经政府信息公开工作机构负责人同意（《条例》第三十三条）。"),
                   Step("refuse_extension", "不同意延期的，说明理由后退回经办人。")]
-    if a.state == State.RECEIVED:
+    if a.state == State.RECEIVED and _is_record_correction(a):
+        steps.append(Step("accept", "收到要求更正政府信息记录的申请，开始审核（《条例》第四十一条）。"))
+    elif a.state == State.RECEIVED:
         steps += [Step("accept", "申请内容明确的，开始办理。"),
                   Step("request_correction", "申请内容不明确的，一次性告知申请人需要补正的事项（《条例》第三十条）。")]
     elif a.state == State.CORRECTION_REQUESTED:
@@ -262,7 +287,11 @@ def expected_steps(application, today: dt.date) -> list[Step]:
             steps.append(Step("record_fee_receipt", "收费通知已发出，缴费期限自申请人收到通知次日起计算，请登记送达日期。"))
         elif unpaid.exists():
             steps.append(Step("record_payment", "申请人缴费后登记，恢复计时。"))
-        steps.append(Step("decide", "在答复期限内作出答复，生成答复书。"))
+        if _is_record_correction(a):
+            steps.append(Step("decide_record_correction", "审核申请人的证据：属实的予以更正并告知；不属于本机关职能的，"
+                                                          "转送有权机关或告知向其提出（《条例》第四十一条）。"))
+        else:
+            steps.append(Step("decide", "在答复期限内作出答复，生成答复书。"))
     elif a.state == State.DECIDED:
         if not a.letters.exists() or not _letter_current(a):
             steps.append(Step("generate_letter", "答复书尚未生成或与附件不一致，送达前须先生成答复书。"))

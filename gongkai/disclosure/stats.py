@@ -20,7 +20,7 @@ from gongkai.disclosure.models import (
     RemedyKind,
     RemedyOutcome,
 )
-from gongkai.disclosure.rules import DECISIONS, DecisionGroup
+from gongkai.disclosure.rules import DECISIONS, DecisionGroup, RecordCorrectionOutcome, RequestKind
 
 COLUMNS: list[tuple[str, str]] = [("natural_person", "自然人"),
                                   *[(k.value, k.label) for k in OrganizationKind], ("total", "总计")]
@@ -72,6 +72,8 @@ def table3(applications: list[Application], year: int) -> list[Row]:
     total = Row("results_total", "（七）总计", level=1)
     carried_out = Row("carried_out", "四、结转下年度继续办理")
     for a in applications:
+        if a.is_record_correction:
+            continue  # 《条例》第四十一条 requests are not applications for information: no row of table 3 is theirs
         column = column_of(a)
         decided = a.decided_on if a.decision else None
         if start <= a.received_on <= end:
@@ -121,9 +123,23 @@ def table4(applications: list[Application], year: int) -> RemedyTable:
 
 
 def annual_figures(queryset, year: int) -> dict:
-    applications = list(queryset.prefetch_related("remedies"))
+    applications = list(queryset.prefetch_related("remedies").select_related("record_correction"))
     return {"year": year, "columns": COLUMNS, "table3": table3(applications, year),
-            "table4": table4(applications, year), "outcomes": [(o.value, o.label) for o in OUTCOMES]}
+            "table4": table4(applications, year), "outcomes": [(o.value, o.label) for o in OUTCOMES],
+            "record_corrections": record_corrections(applications, year)}
+
+
+def record_corrections(applications: list[Application], year: int) -> dict:
+    """Requests to correct one's own records (《条例》第四十一条) received and answered in `year`, by outcome:
+    counted apart from table 3, for the report's narrative part."""
+    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    mine = [a for a in applications if a.is_record_correction]
+    answered: Counter[str] = Counter()
+    for a in mine:
+        if a.decided_on and start <= a.decided_on <= end and hasattr(a, "record_correction"):
+            answered[a.record_correction.outcome] += 1
+    return {"received": sum(1 for a in mine if start <= a.received_on <= end),
+            "answered": [(o.label, answered[o.value]) for o in RecordCorrectionOutcome]}
 
 
 # Words that say nothing about the topic of a request.
@@ -140,7 +156,8 @@ def requested_topics(queryset, limit: int = 20) -> dict:
 
     subjects: Counter[str] = Counter()
     words: Counter[str] = Counter()
-    for subject, description in queryset.values_list("subject", "description"):
+    requests = queryset.filter(request_kind=RequestKind.DISCLOSURE)  # topics of information asked for
+    for subject, description in requests.values_list("subject", "description"):
         subjects[subject or "（未分类）"] += 1
         words.update({w for w in rjieba.cut(description or "") if _WORD.match(w) and w not in STOPWORDS})
     return {"subjects": subjects.most_common(limit), "words": words.most_common(limit)}

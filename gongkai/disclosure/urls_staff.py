@@ -13,4 +13,5 @@ urlpatterns = [
     path("<int:pk>/action/<str:name>/", v.case_action, name="staff-application-action"),
     path("<int:pk>/letter.<str:fmt>", v.letter_download, name="staff-application-letter"),
     path("<int:pk>/released/<int:item>/", v.released_download, name="staff-application-released"),
+    path("<int:pk>/evidence/<int:item>/", v.evidence_download, name="staff-application-evidence"),
 ]

@@ -38,7 +38,7 @@ def _guide_context() -> dict:
         "correction_days": rules.CORRECTION_NOTICE_WORKDAYS, "review_days": rules.REVIEW_DAYS,
         "litigation_months": rules.LITIGATION_MONTHS, "free_applications": rules.PER_APPLICATION_FREE,
         "litigation_after_review_days": rules.LITIGATION_AFTER_REVIEW_DAYS,
-        "page_tiers": rules.PER_PAGE_TIERS,
+        "page_tiers": rules.PER_PAGE_TIERS, "record_correction_days": rules.RECORD_CORRECTION_WORKDAYS,
     }
 
 
@@ -51,7 +51,7 @@ def apply(request: HttpRequest) -> HttpResponse:
     repeated = _submitted_before(request)
     if repeated is not None:
         return repeated
-    form = ApplicationForm(request.POST)
+    form = ApplicationForm(request.POST, request.FILES)
     if form.is_valid():
         if form.cleaned_data.get("website"):
             form.add_error(None, HONEYPOT_MESSAGE)
@@ -61,7 +61,8 @@ def apply(request: HttpRequest) -> HttpResponse:
                 # The slot is reserved before saving, in the same transaction: a refused submission gives it back.
                 with throttle.slot("intake", client_ip(request), limit, window):
                     application, token = services.submit_application(
-                        services.ApplicantData(**form.applicant_values()))
+                        services.ApplicantData(**form.applicant_values()), correction=form.correction_values(),
+                        assistance=form.assistance_values())
             except throttle.Throttled as exc:
                 form.add_error(None, throttle.too_many_message(exc.retry_after))
                 response = render(request, "disclosure/guide.html", {"form": form, **_guide_context()}, status=429)
@@ -155,7 +156,7 @@ def case(request: HttpRequest, code: str) -> HttpResponse:
         "letter": application.letters.first() if available else None,
         "released": list(application.released_items.all()) if available else [],
         "remedies": rules.remedies_sentence(letters.review_body(application), application.decision)
-        if application.decision else "", **_guide_context()})
+        if application.decision or application.decided_on else "", **_guide_context()})
 
 
 def _unlocked(request: HttpRequest, code: str) -> Application:

@@ -100,8 +100,9 @@ def _export(request: HttpRequest, cases, calendar: WorkCalendar) -> HttpResponse
     response["Content-Disposition"] = "attachment; filename*=UTF-8''applications.csv"
     response.write("\ufeff")  # Excel reads UTF-8 only with a byte-order mark
     writer = csv.writer(response)
+    # Never the help an applicant needs (《条例》第四十三条): health data does not leave the case page.
     writer.writerow(["案件编号", "受理机关", "收到申请日期", "申请人", "申请人类型", "联系电话", "办理状态",
-                     "答复期限", "期限状态", "答复类型", "答复日期"])
+                     "答复期限", "期限状态", "答复类型", "答复日期", "申请类型"])
     rows = queries.with_remaining(cases, calendar)
     for row in rows:
         a = row.application
@@ -110,11 +111,12 @@ def _export(request: HttpRequest, cases, calendar: WorkCalendar) -> HttpResponse
                          a.get_applicant_type_display(), masked["phone"], a.get_state_display(),
                          f"{a.due_on:%Y-%m-%d}" if a.due_on else "", row.status.label if row.status else "",
                          a.decision_type.full_label if a.decision_type else "",
-                         f"{a.decided_on:%Y-%m-%d}" if a.decided_on else ""])
+                         f"{a.decided_on:%Y-%m-%d}" if a.decided_on else "", a.get_request_kind_display()])
     audit.record(request.user, "export_applications", request.user, comment=f"导出 {len(rows)} 件（已脱敏）")
     return response
 
 
+@takes_uploads
 @staff_required
 def register(request: HttpRequest) -> HttpResponse:
     """Register an application that came by letter, fax or in person."""
@@ -125,13 +127,14 @@ def register(request: HttpRequest) -> HttpResponse:
         initial = {"agency": agencies[0].code} if len(agencies) == 1 else {}
         form = f.RegisterForm(agencies=agencies, initial=initial)
         return render(request, "disclosure/staff/register.html", {"form": form})
-    form = f.RegisterForm(request.POST, agencies=agencies)
+    form = f.RegisterForm(request.POST, request.FILES, agencies=agencies)
     if form.is_valid():
         c = form.cleaned_data
         try:
             application, token = services.register_application(
                 request.user, services.ApplicantData(**form.applicant_values()), channel=c["channel"],
-                handed_in_on=c["handed_in_on"], signed_for_on=c["signed_for_on"], confirmed_on=c["confirmed_on"])
+                handed_in_on=c["handed_in_on"], signed_for_on=c["signed_for_on"], confirmed_on=c["confirmed_on"],
+                correction=form.correction_values(), assistance=form.assistance_values())
         except DomainError as exc:
             form.apply_domain_error(exc)
         else:
@@ -247,6 +250,21 @@ def _run_convert(user, a, c):
     return f"已转为主动公开草稿（索引号 {document.index_no}），请提交保密审查。"
 
 
+def _run_record_correction(user, a, c):
+    services.decide_record_correction(user, a, c["outcome"], reason=c["reason"],
+                                      competent_agency=c["competent_agency"],
+                                      competent_contact=c["competent_contact"], decided_on=c["decided_on"])
+    if not a.letters.exists():
+        return "已作出答复，但答复书生成失败，请点击“生成答复书”重试。"
+    return "已作出答复，答复书已生成。"
+
+
+def _run_assistance(user, a, c):
+    services.record_assistance(user, a, services.AssistanceData(
+        needs=list(c["assistance_needs"]), detail=c["assistance_detail"], help_given=list(c["assistance_help"]),
+        help_note=c["assistance_note"]))
+
+
 ACTIONS: dict[str, Action] = {a.name: a for a in (
     Action("accept", f.CommentForm, lambda u, a, c: services.accept_application(u, a, c["comment"]),
            done="已开始办理。", help="申请内容明确，无需补正。"),
@@ -311,6 +329,11 @@ ACTIONS: dict[str, Action] = {a.name: a for a in (
     Action("update_remedy", f.RemedyOutcomeForm, _run_update_remedy),
     Action("convert_to_proactive", f.ConvertForm, _run_convert,
            help="依申请公开的信息，除与申请人自身相关的以外，应当转为主动公开（沪府办发〔2018〕16号）。"),
+    Action("decide_record_correction", f.RecordCorrectionDecisionForm, _run_record_correction,
+           help="有证据证明记录不准确的予以更正并告知；不属于本机关职能范围的，转送有权机关或告知向其提出"
+                "（《条例》第四十一条）。生成更正申请答复书。"),
+    Action("record_assistance", f.AssistanceForm, _run_assistance, done="已登记。", help="有阅读困难或者视听障碍的申请人，应当为其提供必要的帮助（《条例》第四十三条）。"
+                                "所填内容仅经办人员可见。"),
     Action("assign", f.AssignForm, _run_assign),
     Action("note", f.NoteForm, lambda u, a, c: services.add_note(u, a, c["note"]), done="已添加备注。"),
 )}
@@ -354,6 +377,11 @@ def _initial(action: Action, application: Application) -> dict[str, Any]:
         return {"channel": application.delivery}
     if action.name == "convert_to_proactive":
         return {"subject": application.subject}
+    if action.name == "record_assistance":
+        record = getattr(application, "assistance", None)
+        if record is not None:
+            return {"assistance_needs": record.need_codes, "assistance_detail": record.detail,
+                    "assistance_help": record.help_codes, "assistance_note": record.help_note}
     return {}
 
 
@@ -442,6 +470,9 @@ def _detail(request: HttpRequest, application: Application, *, bound: tuple[str,
         "remedy_plans": [rules.remedy_plan(kind, application.delivered_on, application.decision, calendar)
                          for kind in rules.RemedyKind.values] if application.delivered_on else [],
         "today": today,
+        # 《条例》第四十一条、第四十三条: the page is the handling staff's alone, and reading it is audited.
+        "record_correction": getattr(application, "record_correction", None),
+        "evidence": application.evidence.all(), "assistance": getattr(application, "assistance", None),
     }, status=status)
 
 
@@ -506,6 +537,18 @@ def released_download(request: HttpRequest, pk: int, item: int) -> FileResponse:
     audit.record(request.user, "download_released", application, item=released.pk)
     return FileResponse(released.file.open("rb"), as_attachment=True, content_type=released.content_type,
                         filename=released.file_name)
+
+
+@staff_required
+def evidence_download(request: HttpRequest, pk: int, item: int) -> FileResponse:
+    """An evidence file of a correction request the user handles (personal data: audited)."""
+    application = _case(request, pk)
+    evidence = application.evidence.filter(pk=parse_number(item) or 0).first()
+    if evidence is None:
+        raise Http404("证据材料不存在")
+    audit.record(request.user, "download_evidence", application, item=evidence.pk)
+    return FileResponse(evidence.file.open("rb"), as_attachment=True, content_type=evidence.content_type,
+                        filename=evidence.file_name)
 
 
 @staff_required

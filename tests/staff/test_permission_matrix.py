@@ -42,7 +42,7 @@ from gongkai.publishing import services as publishing
 from gongkai.publishing.models import Attachment, Document, Relation, Revision
 from gongkai.publishing.rules import RelationKind, Validity
 from tests import factories
-from tests.disclosure_factories import RESIDENT_ID, disclosure_team, make_application
+from tests.disclosure_factories import RESIDENT_ID, applicant, disclosure_team, make_application
 from tests.samples import minimal_pdf
 
 pytestmark = pytest.mark.django_db
@@ -106,6 +106,9 @@ TRANSITION_ROLES: dict[str, frozenset[str]] = {
     "disclosure.case:email_reply": HANDLERS,
     "disclosure.case:publish_reply": HANDLERS,
     "disclosure.case:post_reply": HANDLERS,
+    # 《条例》第四十一条 correction requests and 第四十三条 help are handled by the same office.
+    "disclosure.case:decide_record_correction": HANDLERS,
+    "disclosure.case:record_assistance": HANDLERS,
 }
 
 # Where a role granted in one scope reaches: a grant with covers_subordinates reaches every agency below.
@@ -299,6 +302,9 @@ URL_RULES: dict[tuple[str, str], Rule] = {
     ("staff-application-letter", "GET"): object_page(handles, lambda w: [w.pk("case:decided"), "pdf"]),
     ("staff-application-released", "GET"): object_page(handles, lambda w: [w.pk("case:enclosed"),
                                                                              w.pk("item:enclosed")]),
+    # Evidence of a correction request carries personal data: the handling staff only.
+    ("staff-application-evidence", "GET"): object_page(handles, lambda w: [w.pk("case:rc_in_progress"),
+                                                                             w.pk("item:evidence")]),
 }
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -350,6 +356,8 @@ SUBJECTS: dict[str, str] = {
     "disclosure.case:email_reply": "case:decided",
     "disclosure.case:publish_reply": "case:decided",
     "disclosure.case:post_reply": "case:decided",
+    "disclosure.case:decide_record_correction": "case:rc_in_progress",
+    "disclosure.case:record_assistance": "case:in_progress",
 }
 
 # For each guarded transition: an object in a source state where the guard refuses.
@@ -371,6 +379,9 @@ GUARD_REFUSES: dict[str, str] = {
     "disclosure.case:edit_released": "case:decided_withheld",
     "disclosure.case:email_reply": "case:decided_no_email",
     "disclosure.case:publish_reply": "case:published",
+    # A disclosure decision on a correction request, and a correction answer on a disclosure request.
+    "disclosure.case:decide": "case:rc_in_progress",
+    "disclosure.case:decide_record_correction": "case:in_progress",
 }
 # Guards whose refusal cannot be set up through the services, and why.
 NO_GUARD_REFUSAL = {
@@ -505,6 +516,13 @@ def _build_world() -> World:
         officer, a, "granted", released_files=[disclosure.ReleasedFile("资金表.pdf", minimal_pdf("资金使用情况"))]))
     keep("case:enclosed", enclosed)
     keep("item:enclosed", enclosed.released_items.get())
+    rc_case, _ = disclosure.submit_application(
+        applicant(own, request_kind="record_correction", description="本局2025年发放的本人补贴登记记录"),
+        received_on=received_on, correction=disclosure.RecordCorrectionData(
+            inaccuracy="出生日期登记为1990年10月1日。", correct_content="出生日期应为1990年1月1日。",
+            evidence=[disclosure.EvidenceFile("身份证复印件.pdf", minimal_pdf("证据"))]))
+    keep("case:rc_in_progress", accept(rc_case))
+    keep("item:evidence", rc_case.evidence.get())
     keep("case:delivered", case(accept, decide, lambda a: disclosure.deliver_reply(officer, a, method="电子邮件"),
                                 lambda a: disclosure.record_review(officer, a, filed_on=today,
                                                                    authority="矩阵市人民政府")))
@@ -784,6 +802,10 @@ REQUESTS: dict[str, Callable[[World, Any], tuple[str, list, dict]]] = {
     "disclosure.case:email_reply": _case_action("email_reply"),
     "disclosure.case:publish_reply": _case_action("publish_reply"),
     "disclosure.case:post_reply": _case_action("post_reply", tracking_number="EA123456789CN"),
+    "disclosure.case:decide_record_correction": _case_action(
+        "decide_record_correction", outcome="corrected", reason="已将出生日期更正为1990年1月1日。"),
+    "disclosure.case:record_assistance": _case_action("record_assistance", assistance_needs="sight",
+                                                      assistance_help="large_print"),
 }
 
 

@@ -13,6 +13,7 @@ date moved — a deadline never changes silently. The package is split by concer
 - privacy: masked and audited access to the applicant's details
 - proactive: 依申请转主动公开
 - migration: historical cases from an old system
+- record_correction: requests to correct one's own records (第四十一条) and help for applicants (第四十三条)
 """
 
 from gongkai.disclosure.services.clock import deadline_for, recompute_open_cases
@@ -56,6 +57,14 @@ from gongkai.disclosure.services.intake import (
 from gongkai.disclosure.services.migration import HistoricalCase, RemedyRecord, import_application
 from gongkai.disclosure.services.privacy import masked_applicant, view_applicant
 from gongkai.disclosure.services.proactive import convert_to_proactive
+from gongkai.disclosure.services.record_correction import (
+    AssistanceData,
+    EvidenceFile,
+    RecordCorrectionData,
+    applicant_assistance_text,
+    decide_record_correction,
+    record_assistance,
+)
 from gongkai.disclosure.services.recovery import recover_access_token
 from gongkai.disclosure.services.released import ReleasedFile
 from gongkai.disclosure.services.remedies import record_litigation, record_review, update_remedy
@@ -69,4 +78,7 @@ __all__ = [
     "recompute_open_cases", "record_litigation", "record_payment", "record_review", "refuse_extension",
     "register_application", "request_correction", "request_extension", "start_consultation",
     "submit_application", "update_remedy", "view_applicant",
+    # 《条例》第四十一条、第四十三条
+    "AssistanceData", "EvidenceFile", "RecordCorrectionData", "applicant_assistance_text",
+    "decide_record_correction", "record_assistance",
 ]

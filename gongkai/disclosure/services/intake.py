@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, fields
+from dataclasses import field as dc_field
 from typing import Any
 
 from django.conf import settings
@@ -24,7 +25,8 @@ from gongkai.disclosure.models import (
     Delivery,
     OrganizationKind,
 )
-from gongkai.disclosure.rules import Channel
+from gongkai.disclosure.rules import Channel, RequestKind
+from gongkai.disclosure.services import record_correction as rc
 from gongkai.disclosure.services.clock import refresh
 from gongkai.disclosure.services.common import SYSTEM, event, fmt, today
 from gongkai.disclosure.states import CASE
@@ -35,6 +37,7 @@ FIELD_LABELS = {
     "applicant_type": "申请人类型", "organization_kind": "组织类型", "name": "姓名或名称",
     "id_number": "身份证明号码", "phone": "联系电话", "email": "电子邮箱", "address": "通信地址",
     "description": "所需政府信息的描述", "delivery": "获取信息的方式", "agency": "受理机关",
+    "request_kind": "申请类型",
 }
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -53,6 +56,7 @@ class ApplicantData:
     description: str = ""
     delivery: str = ""
     agency: str = ""  # agency code
+    request_kind: str = ""  # rules.RequestKind; "" = disclosure
 
     @classmethod
     def from_mapping(cls, values: dict[str, Any]) -> ApplicantData:
@@ -71,6 +75,9 @@ def validate_applicant(data: ApplicantData) -> Agency:
         value = _CONTROL.sub("", getattr(data, f.name) or "")
         setattr(data, f.name, value.strip())
 
+    data.request_kind = data.request_kind or RequestKind.DISCLOSURE
+    if data.request_kind not in RequestKind.values:
+        err("request_kind", "请选择申请类型：申请获取政府信息，或要求更正与本人相关的政府信息记录。")
     if data.applicant_type not in ApplicantType.values:
         err("applicant_type", "请选择申请人类型：自然人或法人（其他组织）。")
     legal = data.applicant_type == ApplicantType.LEGAL_PERSON
@@ -154,32 +161,86 @@ def new_case(data: ApplicantData, agency: Agency, *, channel: str, received_on: 
         access_token_hash=privacy.hash_token(token), external_id=external_id, channel=channel,
         received_on=received_on, applicant_type=data.applicant_type, organization_kind=data.organization_kind,
         name=data.name, id_number=data.id_number, phone=data.phone, email=data.email, address=data.address,
-        description=data.description, delivery=data.delivery,
+        description=data.description, delivery=data.delivery, request_kind=data.request_kind,
     )
     return application, token
 
 
 def _register(actor, data: ApplicantData, agency: Agency, *, channel: str, received_on: dt.date, how: str,
-              external_id: str | None = None) -> tuple[Application, str]:
+              external_id: str | None = None, extra: _Extra | None = None) -> tuple[Application, str]:
     transition = CASE.check(actor, Application(agency=agency), "register_application")
     application, token = new_case(data, agency, channel=channel, received_on=received_on, external_id=external_id)
     deadline = refresh(application, quiet=True)
     CASE.commit(actor, application, transition, from_state=NEW,
                 comment=f"{application.case_no} {Channel(application.channel).label}")
-    event(application, actor, "received", f"{how}，收到申请日期 {fmt(application.received_on)}。"
-          f"答复期限为 {fmt(deadline.due_on)}（收到申请次日起 {rules.REPLY_WORKDAYS} 个工作日）。",
-          on=application.received_on)
+    if application.is_record_correction:
+        # 《条例》第四十一条 sets no period: the ordinary 20 working days apply as agency practice (rules.py).
+        event(application, actor, "received", f"{how}：要求更正与本人相关的政府信息记录（《条例》第四十一条），"
+              f"收到申请日期 {fmt(application.received_on)}。本机关在收到申请次日起 {rules.RECORD_CORRECTION_WORKDAYS} "
+              f"个工作日内答复，即 {fmt(deadline.due_on)} 前。", on=application.received_on)
+    else:
+        event(application, actor, "received", f"{how}，收到申请日期 {fmt(application.received_on)}。"
+              f"答复期限为 {fmt(deadline.due_on)}（收到申请次日起 {rules.REPLY_WORKDAYS} 个工作日）。",
+              on=application.received_on)
+    if extra is not None:
+        if application.is_record_correction:
+            rc.attach_record_correction(application, extra.correction or rc.RecordCorrectionData(), extra.staged)
+        rc.attach_assistance(application, actor, extra.assistance)
     return application, token
 
 
-@transaction.atomic
-def submit_application(data: ApplicantData, *, received_on: dt.date | None = None,
-                       external_id: str | None = None) -> tuple[Application, str]:
+@dataclass
+class _Extra:
+    """What an application may carry beside the applicant's fields: a correction request and its stored evidence,
+    and the help the applicant needs."""
+
+    correction: rc.RecordCorrectionData | None = None
+    assistance: rc.AssistanceData | None = None
+    staged: list = dc_field(default_factory=list)
+
+
+def _check_extra(data: ApplicantData, errors: dict[str, list[str]], correction, assistance) -> None:
+    rc.check_record_correction(data.request_kind or RequestKind.DISCLOSURE, correction, errors)
+    rc.check_assistance(assistance, errors)
+
+
+def _with_evidence(data: ApplicantData, correction, assistance, work):
+    """Store the evidence (already checked), run `work(extra)`; the stored files go if it fails."""
+    uploads = correction.evidence if correction and data.request_kind == RequestKind.RECORD_CORRECTION else []
+    staged = rc.stage_evidence(uploads)
+    try:
+        return work(_Extra(correction, assistance, staged))
+    except BaseException:
+        from gongkai.disclosure.services.released import discard
+
+        discard(staged)
+        raise
+
+
+def submit_application(data: ApplicantData, *, received_on: dt.date | None = None, external_id: str | None = None,
+                       correction: rc.RecordCorrectionData | None = None,
+                       assistance: rc.AssistanceData | None = None) -> tuple[Application, str]:
     """Online intake: the platform confirms receipt at once (《条例》第三十一条（三）), so that day is the date
-    of receipt. Returns the application and the access token (shown once; only its hash is kept)."""
-    agency = validate_applicant(data)
+    of receipt. A correction request (《条例》第四十一条) carries `correction`; the help the applicant needs
+    (第四十三条) `assistance`. Returns the application and the access token (shown once; only its hash is kept)."""
+    errors: dict[str, list[str]] = {}
+    agency = None
+    try:
+        agency = validate_applicant(data)
+    except DomainError as exc:
+        errors.update(exc.errors)
+    _check_extra(data, errors, correction, assistance)
+    if errors:
+        raise DomainError(next(iter(errors.values()))[0], errors=errors)
+    return _with_evidence(data, correction, assistance, lambda extra: _submit(data, agency, received_on,
+                                                                              external_id, extra))
+
+
+@transaction.atomic
+def _submit(data: ApplicantData, agency: Agency, received_on: dt.date | None, external_id: str | None,
+            extra: _Extra) -> tuple[Application, str]:
     application, token = _register(SYSTEM, data, agency, channel=Channel.ONLINE, received_on=received_on or today(),
-                                   external_id=external_id,
+                                   external_id=external_id, extra=extra,
                                    how="网上提交申请，平台即时确认收到（《条例》第三十一条第（三）项）")
     if application.email and external_id is None:  # not for cases migrated from an old system
         outbox.queue_mail(application.email, *receipt_mail(application), purpose="disclosure_receipt")
@@ -206,11 +267,12 @@ _RECEIPT_FIELD = {Channel.IN_PERSON: "handed_in_on", Channel.POST: "signed_for_o
                   Channel.POST_UNSIGNED: "confirmed_on", Channel.ONLINE: "confirmed_on", Channel.FAX: "confirmed_on"}
 
 
-@transaction.atomic
 def register_application(actor, data: ApplicantData, *, channel: str, handed_in_on: dt.date | None = None,
-                         signed_for_on: dt.date | None = None, confirmed_on: dt.date | None = None
-                         ) -> tuple[Application, str]:
-    """Staff register a letter, fax or walk-in application; the date of receipt follows 《条例》第三十一条."""
+                         signed_for_on: dt.date | None = None, confirmed_on: dt.date | None = None,
+                         correction: rc.RecordCorrectionData | None = None,
+                         assistance: rc.AssistanceData | None = None) -> tuple[Application, str]:
+    """Staff register a letter, fax or walk-in application; the date of receipt follows 《条例》第三十一条.
+    A correction request carries `correction` (《条例》第四十一条); the help needed and given `assistance`."""
     errors: dict[str, list[str]] = {}
     agency = None
     try:
@@ -228,7 +290,13 @@ def register_application(actor, data: ApplicantData, *, channel: str, handed_in_
     elif received_on and received_on < rules.IN_FORCE_SINCE:
         errors.setdefault(_RECEIPT_FIELD[channel], []).append(
             "收到申请的日期不能早于2008年5月1日（《政府信息公开条例》施行之日），请核对。")
+    _check_extra(data, errors, correction, assistance)
     if errors:
         raise DomainError(next(iter(errors.values()))[0], errors=errors)
-    return _register(actor, data, agency, channel=channel, received_on=received_on,
-                     how=f"登记{Channel(channel).label}的申请（《条例》第三十一条）")
+
+    @transaction.atomic
+    def work(extra: _Extra) -> tuple[Application, str]:
+        return _register(actor, data, agency, channel=channel, received_on=received_on, extra=extra,
+                         how=f"登记{Channel(channel).label}的申请（《条例》第三十一条）")
+
+    return _with_evidence(data, correction, assistance, work)
