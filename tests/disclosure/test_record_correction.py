@@ -167,6 +167,19 @@ def test_the_correction_answer_is_delivered_and_filed_like_any_reply(agency, sta
     assert application.state == State.CLOSED and application.delivered_on is not None
 
 
+def test_the_case_list_and_the_case_page_mark_a_correction_request_and_its_delivery(client, agency, staff):
+    officer = staff["officer"]
+    application, _ = submit(agency)
+    services.decide_record_correction(officer, application, "corrected", reason="已更正出生日期。")
+    services.post_reply(officer, application, tracking_number="EA123456789CN")
+    client.force_login(officer)
+    listing = client.get(reverse("staff-applications")).content.decode()
+    assert "更正申请" in listing
+    page = client.get(reverse("staff-application", args=[application.pk])).content.decode()
+    records = page.split('id="delivery-records"')[1].split("</ul>")[0]
+    assert "EA123456789CN" in records and "尚未送达" in records
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # The annual report
 
