@@ -114,6 +114,13 @@ def test_one_case_from_application_through_correction_consultation_extension_to_
     form.get_by_role("button", name="告知补正").click()
     _done(officer, "已告知补正")
     expect(officer.locator("#case-state")).to_have_text("待申请人补正")
+    # The resident, told by the tracking page what to correct, sends the correction (here: to the officer).
+    resident.goto("/ysqgk/track/")
+    resident.get_by_label("查询码").fill(code)
+    resident.get_by_label("查询密码").fill(token)
+    resident.get_by_role("button", name="查询").click()
+    expect(resident.locator("#case-status")).to_have_text("待申请人补正")
+    expect(resident.get_by_role("region", name="需要补正的事项")).to_contain_text("请写明所需补贴名单的年度和所在街道。")
     expect(next_step.get_by_role("heading", level=2)).to_have_text("下一步：收到补正")
     next_step.get_by_label("说明").fill("申请人补充：2026年度，东城街道。")
     next_step.get_by_role("button", name="收到补正").click()
@@ -150,7 +157,7 @@ def test_one_case_from_application_through_correction_consultation_extension_to_
     head = login(browser, live_server.url, team["head"].username, factories.PASSWORD)
     server_errors(head, errors)
     expect(head).to_have_url(re.compile(r"/staff/applications/$"))
-    head.get_by_role("link", name=application.case_no).first.click()
+    head.get_by_role("region", name=re.compile("^待我审批的延期申请")).get_by_role("link", name=application.case_no).click()
     expect(head.get_by_role("heading", level=1)).to_have_text(application.case_no)
     head_next = head.get_by_role("region", name=re.compile("^下一步"))
     expect(head_next.get_by_role("heading", level=2)).to_have_text("下一步：批准延期")
@@ -193,13 +200,20 @@ def test_one_case_from_application_through_correction_consultation_extension_to_
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(mailed_letter)).pages).replace("\n", "")
     assert application.case_no in text and "予以公开" in text and "加装电梯补贴名单" in text
 
-    # 4. The resident unlocks the tracking page, reads the decision and the remedies, downloads both files.
+    # 4. The resident unlocks the tracking page (a fresh browser), reads the decision and the remedies, downloads
+    # both files.
+    resident = browser.new_context(locale="zh-CN", base_url=live_server.url, accept_downloads=True).new_page()
+    server_errors(resident, errors)
     resident.goto("/ysqgk/track/")
     resident.get_by_label("查询码").fill(code)
     resident.get_by_label("查询密码").fill(token)
     resident.get_by_role("button", name="查询").click()
     expect(resident.locator("#case-status")).to_have_text("已送达")
     expect(resident.locator("#case-decision")).to_contain_text("予以公开")
+    expect(resident.get_by_role("region", name="需要补正的事项")).to_have_count(0)
+    timeline = resident.get_by_role("region", name="办理过程")
+    expect(timeline).to_contain_text("已一次性告知补正")
+    expect(timeline).to_contain_text("答复期限延长 10 个工作日")
     expect(resident.locator("#case-remedies")).to_contain_text("行政复议")
     expect(resident.locator("#case-remedies")).to_contain_text("行政诉讼")
     with resident.expect_download() as letter_info:
