@@ -13,7 +13,15 @@ from gongkai.disclosure import rules
 from gongkai.disclosure.models import Application, CaseEvent, Clock, FeeNotice, Pause
 from gongkai.disclosure.rules import FeeBasis, PauseKind
 from gongkai.disclosure.services.clock import deadline_for, refresh
-from gongkai.disclosure.services.common import event, fmt, handles, handling_date, locked, user_or_none
+from gongkai.disclosure.services.common import (
+    event,
+    fmt,
+    handles,
+    handling_date,
+    locked,
+    notify_applicant,
+    user_or_none,
+)
 from gongkai.disclosure.states import CASE
 
 
@@ -82,6 +90,9 @@ def request_correction(actor, application: Application, items: str, *, requested
     event(application, actor, "correction_requested",
           f"已一次性告知补正，补正期限为 {fmt(due_on)}。答复期限自收到补正后的申请之日起重新计算（《条例》第三十条）；"
           "无正当理由逾期不补正的，视为放弃申请。", on=requested_on, items=items)
+    notify_applicant(application, "请补正政府信息公开申请",
+                     f"您的申请需要补正，请于 {fmt(due_on)} 前补正以下事项：\n{items}\n\n答复期限自本机关收到补正后的申请之日起"
+                     "重新计算；无正当理由逾期不补正的，视为放弃申请（《政府信息公开条例》第三十条）。")
     if late:
         event(application, actor, "correction_late",
               f"注意：告知补正日期 {fmt(requested_on)} 晚于法定的 {rules.CORRECTION_NOTICE_WORKDAYS} 个工作日期限"
@@ -217,6 +228,9 @@ def approve_extension(actor, application: Application, *, days: int | None = Non
           f"经政府信息公开工作机构负责人同意，答复期限延长 {days} 个工作日（《条例》第三十三条），已告知申请人。理由：{reason}",
           on=approved_on, days=days)
     refresh(application, actor=actor, cause="延长答复期限", on=approved_on)
+    notify_applicant(application, "答复期限延长告知",
+                     f"经政府信息公开工作机构负责人同意，您的申请答复期限延长 {days} 个工作日，至 {fmt(application.due_on)}"
+                     f"（《政府信息公开条例》第三十三条）。理由：{reason}")
     return application
 
 
@@ -283,6 +297,8 @@ def ask_bulk_reason(actor, application: Application, note: str, *, asked_on: dt.
     event(application, actor, "bulk_reason_requested", "您申请公开政府信息的数量、频次明显超过合理范围，请说明理由"
           "（《条例》第三十五条）。理由不合理的，本机关将不予处理。", on=asked_on)
     event(application, actor, "note", note, public=False, on=asked_on)
+    notify_applicant(application, "请说明申请理由", "您申请公开政府信息的数量、频次明显超过合理范围，请向本机关说明理由。"
+                     "理由不合理的，本机关将告知不予处理（《政府信息公开条例》第三十五条）。")
     return application
 
 
@@ -311,6 +327,8 @@ def defer_reply(actor, application: Application, *, reason_given: str, deferred_
     refresh(application, actor=actor, cause="申请理由合理，确定延迟答复的合理期限（《条例》第三十五条）", on=decided_on)
     event(application, actor, "deferred", f"您说明的理由合理，但本机关无法在法定期限内答复，确定延迟至 {fmt(deferred_to)} 前答复"
           "（《条例》第三十五条）。", on=decided_on)
+    notify_applicant(application, "延迟答复告知", f"您说明的理由合理，但本机关无法在法定期限内答复，将于 {fmt(deferred_to)} "
+                     "前答复（《政府信息公开条例》第三十五条）。")
     return application
 
 
@@ -357,6 +375,10 @@ def issue_fee_notice(actor, application: Application, basis: str, *, pages: int 
           f"已发出信息处理费收费通知：{FeeBasis(basis).label}（{unit}），金额 {amount} 元。请自收到通知次日起 "
           f"{rules.FEE_PAYMENT_WORKDAYS} 个工作日内缴纳，逾期未缴纳的视为放弃申请。自发出通知至缴费期间暂停计时。",
           on=issued_on, amount=amount)
+    notify_applicant(application, "信息处理费收费通知",
+                     f"您的申请需缴纳信息处理费 {amount} 元（{FeeBasis(basis).label}，{unit}）。请自收到本通知次日起 "
+                     f"{rules.FEE_PAYMENT_WORKDAYS} 个工作日内缴纳，逾期未缴纳的视为放弃申请（《政府信息公开信息处理费管理办法》）。"
+                     "缴纳方式以本机关书面收费通知为准。")
     if received_on is not None or served_by:
         _record_receipt(actor, application, notice, served_by, received_on, calendar)
     return notice
