@@ -85,6 +85,7 @@ class ApplicationStatus(Schema):
     clock: str
     clock_label: str
     correction_due_on: dt.date | None
+    correction_items: str | None
     decision: str | None
     decision_label: str | None
     decided_on: dt.date | None

@@ -43,6 +43,13 @@ def _positive(value: str) -> int:
     return number
 
 
+def _at_least_one(value: str) -> int:
+    number = _positive(value)
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"应为不小于 1 的整数：{value}")
+    return number
+
+
 def _print(data: dict) -> None:
     json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
     sys.stdout.write("\n")
@@ -104,11 +111,16 @@ def cmd_fee(args: argparse.Namespace) -> int:
     from gongkai.disclosure import rules
 
     if args.pages is not None:
+        if args.items != 1:
+            sys.stderr.write("gongkai fee: 错误：--items 只用于按件计收（--nth-application-in-month）。\n")
+            return 2
         basis, quantity = rules.FeeBasis.PER_PAGE, args.pages
+        amount = rules.fee(basis, quantity)
     else:
         basis, quantity = rules.FeeBasis.PER_APPLICATION, args.nth_application_in_month
-    _print({"basis": basis.value, "basis_label": basis.label, "quantity": quantity,
-            "amount_yuan": rules.fee(basis, quantity)})
+        amount = rules.fee_for_applications(quantity, args.items)
+    _print({"basis": basis.value, "basis_label": basis.label, "quantity": quantity, "items": args.items,
+            "amount_yuan": amount})
     return 0
 
 
@@ -142,4 +154,6 @@ def add_parsers(sub) -> None:
     group.add_argument("--nth-application-in-month", type=_positive, metavar="N",
                        help="按件计收：本申请是该申请人本自然月内的第 N 件")
     group.add_argument("--pages", type=_positive, metavar="P", help="按量计收：提供的政府信息共 P 页")
+    p.add_argument("--items", type=_at_least_one, default=1, metavar="K",
+                   help="按件计收：本申请按“一事一申请”计为 K 件（第 N 至 N+K-1 件，《收费办法》第四条）")
     p.set_defaults(func=cmd_fee)

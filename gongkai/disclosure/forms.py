@@ -329,10 +329,36 @@ class DecisionForm(ServiceForm):
     decided_on = case_date("答复日期", "不填为今天。")
     subject = forms.ChoiceField(label="主题分类", required=False, choices=[("", "（可不选）"), *SUBJECT_CHOICES],
                                 help_text="用于统计申请集中的领域。", error_messages=CHOICE_ERRORS)
+    responsible_agency = text_field("负责公开该信息的机关", max_length=200,
+                                    help_text="“本机关不掌握相关政府信息”且能够确定负责公开的机关的，写明其名称和联系方式，"
+                                              "将写入答复书（《条例》第三十六条第（五）项）。")
+    responsible_contact = text_field("该机关的联系方式", max_length=200, help_text="例如地址和电话。")
     released_files = ReleasedFilesField(label="公开的信息：上传文件", help_text=RELEASED_FILES_HELP)
     released_links = text_field("公开的信息：引用本站已公开的文件", rows=2, max_length=4000,
                                 help_text=RELEASED_LINKS_HELP + "予以公开、部分公开而不附送信息的，请在“理由与说明”中"
                                 "写明获取的方式、途径和时间。")
+
+
+class SplitForm(ServiceForm):
+    item_count = forms.IntegerField(label="计算件数", min_value=1, max_value=100, initial=2, error_messages={
+        "required": "请填写件数。", "invalid": "请填写整数。", "min_value": "件数至少为 1。",
+        "max_value": "件数不能超过 100，请核对。"},
+        help_text="申请包含多项内容的，可以按“一事一申请”原则以合理的最小单位拆分计算件数（《收费办法》第四条），"
+                  "只影响按件计收。")
+    reason = text_field("拆分说明", rows=2, help_text="写明本申请包含的不同事项，申请人可以看到。")
+
+
+class BulkReasonForm(ServiceForm):
+    note = text_field("超过合理范围的情况", rows=2, required=True,
+                      help_text="例如：该申请人本月已提出 40 件内容相近的申请（仅内部可见）。")
+    asked_on = case_date("要求说明理由日期", "不填为今天。要求说明理由期间答复期限照常计算。")
+
+
+class DeferForm(ServiceForm):
+    reason_given = text_field("申请人说明的理由", rows=2, required=True)
+    deferred_to = date_field("延迟答复的合理期限", "理由合理但无法在法定期限内答复的，确定一个合理的日期并告知申请人"
+                             "（《条例》第三十五条）；理由不合理的，请作“无正当理由大量反复申请”答复。", required=True)
+    decided_on = case_date("决定日期", "不填为今天。")
 
 
 class ReleasedForm(ServiceForm):

@@ -69,6 +69,9 @@ def letter_text(application: Application) -> LetterText:
     paragraphs.append(decision.letter_text(application.decision_basis).replace("您", you))
     if application.decision_reason.strip():
         paragraphs.extend(p.strip() for p in application.decision_reason.splitlines() if p.strip())
+    if application.responsible_agency:
+        paragraphs.append(f"该政府信息由{application.responsible_agency}负责公开，联系方式：{application.responsible_contact}"
+                          "（《中华人民共和国政府信息公开条例》第三十六条第（五）项）。")
     paragraphs.append(rules.remedies_sentence(review_body(application), application.decision))
     paragraphs.append("特此告知。")
     return LetterText(case_no=application.case_no, salutation=f"{application.name}：", paragraphs=paragraphs,

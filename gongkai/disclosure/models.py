@@ -124,6 +124,20 @@ class Application(models.Model):
                                               blank=True, on_delete=models.SET_NULL, related_name="+")
     extension_approved_on = models.DateField("批准延期日期", null=True, blank=True)
 
+    # 《条例》第三十五条: a request far beyond a reasonable number or frequency — the applicant is asked for reasons;
+    # reasonable ones may get a later, reasonable reply date, told to the applicant.
+    bulk_reason_requested_on = models.DateField("要求说明理由日期", null=True, blank=True)
+    bulk_request_note = models.TextField("要求说明理由的情况", blank=True)
+    bulk_reason = models.TextField("申请人说明的理由", blank=True)
+    deferred_to = models.DateField("延迟答复的合理期限", null=True, blank=True)
+    # 《收费办法》第四条: an application holding several requests counts as that many (一事一申请) for 按件计收.
+    item_count = models.PositiveSmallIntegerField("按一事一申请计算的件数", default=1)
+    split_reason = models.TextField("拆分计件说明", blank=True)
+
+    # 《条例》第三十六条第（五）项: the agency responsible for the information, when it is not this one.
+    responsible_agency = models.CharField("负责公开该信息的机关", max_length=200, blank=True)
+    responsible_contact = models.CharField("该机关的联系方式", max_length=200, blank=True)
+
     # Cache of rules.reply_deadline() for lists; null while the clock is stopped (awaiting correction, paused).
     due_on = models.DateField("答复期限", null=True, blank=True, db_index=True)
     original_due_on = models.DateField("原答复期限", null=True, blank=True)
@@ -183,7 +197,7 @@ class Application(models.Model):
         return self.pauses.filter(ended_on__isnull=True).exclude(kind=PauseKind.FEE_NOTICE)
 
     def unpaid_fee_notices(self):
-        return self.fee_notices.filter(paid_on__isnull=True)
+        return self.fee_notices.filter(paid_on__isnull=True, voided_on__isnull=True)
 
     def pending_remedies(self):
         return self.remedies.filter(outcome=RemedyOutcome.PENDING)
@@ -237,6 +251,10 @@ class FeeNotice(models.Model):
     received_on = models.DateField("申请人收到日期", null=True, blank=True)
     pay_by = models.DateField("缴费期限", null=True, blank=True)
     paid_on = models.DateField("缴费日期", null=True, blank=True)
+    # 《收费办法》第五条: pages are charged only for information actually provided; a reply that provides none voids
+    # the notice (refunded if already paid).
+    voided_on = models.DateField("作废日期", null=True, blank=True)
+    void_reason = models.CharField("作废原因", max_length=200, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "信息处理费收费通知"

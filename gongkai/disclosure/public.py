@@ -59,6 +59,9 @@ def status(application: Application) -> dict:
         "clock_label": Clock(application.clock).label,
         "correction_due_on": application.correction_due_on
         if application.state == State.CORRECTION_REQUESTED else None,
+        # What the office told the applicant to correct (《条例》第三十条): the notice itself, not only its deadline.
+        "correction_items": application.correction_items
+        if application.state == State.CORRECTION_REQUESTED else None,
         "decision": application.decision or None,
         "decision_label": decision.full_label if decision else None,
         "decided_on": application.decided_on,

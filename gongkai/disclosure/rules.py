@@ -247,14 +247,15 @@ class _Counter:
 
 def reply_deadline(received_on: dt.date, *, corrected_on: dt.date | None = None,
                    pauses: list[Pause] | list[tuple] | None = None, extended: bool = False,
-                   extension_days: int = MAX_EXTENSION_WORKDAYS,
+                   extension_days: int = MAX_EXTENSION_WORKDAYS, deferred_to: dt.date | None = None,
                    calendar: WorkCalendar | None = None) -> Deadline:
     """The reply due date of an application (《条例》第三十条、第三十三条), with every step explained.
 
     The day of receipt is not counted: the due date is the 20th working day after it. A correction restarts
     the period from the day the corrected application was received. Working days inside a pause (both ends
     included) do not count. An approved extension adds `extension_days` (at most 20) working days after the
-    original due date. Days in years whose holiday schedule is not confirmed are listed in `unconfirmed`.
+    original due date. A reasonable later date set for a bulk request (第三十五条, `deferred_to`) replaces the due
+    date when it is later. Days in years whose holiday schedule is not confirmed are listed in `unconfirmed`.
     """
     calendar = calendar or WorkCalendar.load()
     if corrected_on is not None and corrected_on < received_on:
@@ -265,6 +266,9 @@ def reply_deadline(received_on: dt.date, *, corrected_on: dt.date | None = None,
     counter = _Counter(calendar, _as_pauses(pauses))
     original = counter.add(start, REPLY_WORKDAYS)
     due = counter.add(original, extension_days) if extended else original
+    statutory_due = due
+    if deferred_to is not None and deferred_to > due:
+        due = deferred_to
 
     steps = [DeadlineStep("received", received_on, "收到申请（第三十一条），当日不计入答复期限")]
     if corrected_on:
@@ -285,13 +289,16 @@ def reply_deadline(received_on: dt.date, *, corrected_on: dt.date | None = None,
     if extended:
         steps.append(DeadlineStep("extended", due, f"经政府信息公开工作机构负责人同意延长 {extension_days} 个"
                                                    f"工作日（第三十三条），原期限 {original:%Y-%m-%d}"))
+    if due != statutory_due:
+        steps.append(DeadlineStep("deferred", due, f"申请数量、频次明显超过合理范围，申请理由合理但无法在 {statutory_due:%Y-%m-%d} "
+                                                   "前答复，已确定延迟答复的合理期限并告知申请人（第三十五条）"))
     if counter.unconfirmed:
         shown = "、".join(f"{d:%Y-%m-%d}" for d in counter.unconfirmed[:3])
         more = f"等 {len(counter.unconfirmed)} 天" if len(counter.unconfirmed) > 3 else ""
         steps.append(DeadlineStep("unconfirmed", due, f"未确认：{shown}{more}所在年份的节假日安排尚未发布或录入，"
                                                       "按周末和《全国年节及纪念日放假办法》规定的节日（含春节、清明、端午、中秋）推算，尚未计入调休，请在国务院通知发布后核对"))
     order = {"received": 0, "corrected": 1, "paused": 2, "skipped": 3, "makeup": 3, "due": 4, "weekends": 5,
-             "extended": 6, "unconfirmed": 7}
+             "extended": 6, "deferred": 7, "unconfirmed": 8}
     steps.sort(key=lambda s: (s.date, order[s.kind]))
     return Deadline(received_on=received_on, start=start, due_on=due, original_due_on=original,
                     extension_days=extension_days if extended else 0, steps=steps,
@@ -469,6 +476,24 @@ def fee_for_pages(pages: int) -> int:
         if top >= low:
             total += (top - low + 1) * rate
     return total
+
+
+def fee_for_applications(first: int, count: int) -> int:
+    """Fee in yuan for `count` applications counted from the applicant's `first`-th of the month: an application
+    split by 一事一申请 (《收费办法》第四条) is charged as that many consecutive applications."""
+    if count < 1:
+        raise DomainError("件数应为不小于 1 的整数。", field="item_count")
+    return sum(fee_for_nth_application(first + i) for i in range(count))
+
+
+# 《收费办法》第五条：按量计收适用于申请人要求以提供纸质件、发送电子邮件、复制电子数据等方式获取政府信息的情形 —
+# the values of models.Delivery for those ways (online download on the tracking page is none of them).
+PER_PAGE_DELIVERIES = ("paper", "post", "email", "media")
+# Decisions that provide information; pages are never charged on any other (第五条 charges what is provided).
+PROVIDING_GROUPS = ("granted", "partially_granted")
+
+# 《条例》第三十五条: asking for reasons does not stop the reply clock (第三十三条第三款 excludes only consultations), and
+# the reasonable later date is set by the agency — the regulation fixes no figure for it.
 
 
 def fee(basis: str, quantity: int) -> int:

@@ -87,6 +87,22 @@ def _no_fee_notice(a) -> str | None:
     return None
 
 
+def _not_charged(a) -> str | None:
+    return "已发出收费通知，不能再调整计件。" if a.fee_notices.exists() else None
+
+
+def _bulk_not_asked(a) -> str | None:
+    return "已要求申请人说明理由。" if a.bulk_reason_requested_on else None
+
+
+def _bulk_asked(a) -> str | None:
+    if not a.bulk_reason_requested_on:
+        return "尚未要求申请人说明理由（《条例》第三十五条）。"
+    if a.deferred_to:
+        return "已确定延迟答复的合理期限。"
+    return None
+
+
 def _unreceived_fee_notice(a) -> str | None:
     if a.unpaid_fee_notices().filter(received_on__isnull=True).exists():
         return None
@@ -224,6 +240,12 @@ CASE = agency_workflow(
         Transition("record_litigation", "登记行政诉讼", ANSWERED_STATES, None, HANDLERS, system=True, order=41),
         Transition("request_extension", "申请延期", HANDLING_STATES, None, HANDLERS, guard=_may_ask_extension,
                    duty="extension_request", order=50),
+        Transition("split_request", "按一事一申请计件", HANDLING_STATES, None, HANDLERS, guard=_not_charged,
+                   order=58),
+        Transition("ask_bulk_reason", "要求说明理由（数量、频次明显超过合理范围）", HANDLING_STATES, None, HANDLERS,
+                   guard=_bulk_not_asked, order=55),
+        Transition("defer_reply", "确定延迟答复的合理期限", HANDLING_STATES, None, HANDLERS, guard=_bulk_asked,
+                   order=56),
         Transition("record_fee_receipt", "登记收费通知送达", HANDLING_STATES, None, HANDLERS,
                    guard=_unreceived_fee_notice, order=11),
         Transition("issue_fee_notice", "发出收费通知", HANDLING_STATES, None, HANDLERS, guard=_no_fee_notice,

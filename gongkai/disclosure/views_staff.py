@@ -221,7 +221,8 @@ def _uploads(files) -> list[services.ReleasedFile]:
 def _run_decide(user, a, c):
     services.decide_application(user, a, c["decision"], basis=c["basis"] or None, reason=c["reason"],
                                 decided_on=c["decided_on"], subject=c["subject"],
-                                released_files=_uploads(c["released_files"]), released_links=c["released_links"])
+                                released_files=_uploads(c["released_files"]), released_links=c["released_links"],
+                                responsible_agency=c["responsible_agency"], responsible_contact=c["responsible_contact"])
     if not a.letters.exists():
         return "已作出答复，但答复书生成失败，请点击“生成答复书”重试。"
     return "已作出答复，答复书已生成。"
@@ -295,6 +296,16 @@ ACTIONS: dict[str, Action] = {a.name: a for a in (
     Action("issue_fee_notice", f.FeeNoticeForm, _run_fee_notice,
            help="申请数量、频次明显超过合理范围的，可以收取信息处理费（第四十二条）。"),
     Action("record_fee_receipt", f.FeeReceiptForm, _run_fee_receipt),
+    Action("split_request", f.SplitForm, lambda u, a, c: services.split_request(u, a, c["item_count"], c["reason"]),
+           done="已调整计算件数。"),
+    Action("ask_bulk_reason", f.BulkReasonForm,
+           lambda u, a, c: services.ask_bulk_reason(u, a, c["note"], asked_on=c["asked_on"]),
+           done="已要求申请人说明理由。",
+           help="申请公开政府信息的数量、频次明显超过合理范围的，可以要求申请人说明理由（《条例》第三十五条）。"),
+    Action("defer_reply", f.DeferForm,
+           lambda u, a, c: services.defer_reply(u, a, reason_given=c["reason_given"], deferred_to=c["deferred_to"],
+                                                decided_on=c["decided_on"]),
+           done="已确定延迟答复的合理期限并告知申请人。"),
     Action("record_payment", f.PaymentForm, _run_payment),
     Action("decide", f.DecisionForm, _run_decide,
            help="选择答复类型后生成《政府信息公开申请答复书》（DOCX 和 PDF）。"),

@@ -44,9 +44,9 @@ def test_application_from_public_form_to_reply_letter(browser, live_server, offi
     # A mistake first: electronic delivery without an e-mail address is refused beside the field.
     citizen.get_by_label("受理机关").select_option(label=agency.name)
     citizen.get_by_label("所需政府信息的描述").fill(REQUEST)
-    citizen.get_by_label("电子邮件或网上获取").check()
+    citizen.get_by_label("电子邮件", exact=True).check()
     citizen.get_by_role("button", name="提交申请").click()
-    expect(citizen.get_by_role("alert")).to_contain_text("选择以电子方式获取信息时，请填写电子邮箱。")
+    expect(citizen.get_by_role("alert")).to_contain_text("选择通过电子邮件获取信息时，请填写电子邮箱。")
     assert Application.objects.count() == 0
     citizen.get_by_label("电子邮箱").fill("qian@example.com")
     citizen.get_by_role("button", name="提交申请").click()

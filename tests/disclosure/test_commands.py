@@ -98,6 +98,8 @@ def test_deadline_remedy_form(data_dir):
     ["fee"],
     ["fee", "--pages", "-3"],
     ["fee", "--pages", "3", "--nth-application-in-month", "2"],
+    ["fee", "--pages", "3", "--items", "2"],
+    ["fee", "--nth-application-in-month", "3", "--items", "0"],
     ["fee", "--nth-application-in-month", "0"],
 ])
 def test_bad_arguments_give_a_chinese_error_not_a_traceback(data_dir, args):
@@ -111,6 +113,8 @@ def test_bad_arguments_give_a_chinese_error_not_a_traceback(data_dir, args):
     (["--nth-application-in-month", "10"], 0), (["--nth-application-in-month", "11"], 100),
     (["--nth-application-in-month", "31"], 200), (["--nth-application-in-month", "41"], 300),
     (["--pages", "30"], 0), (["--pages", "31"], 10), (["--pages", "101"], 720), (["--pages", "201"], 2740),
+    (["--nth-application-in-month", "9", "--items", "3"], 100),  # items 9, 10 free; the 11th 100 yuan
+    (["--nth-application-in-month", "30", "--items", "2"], 300),  # the 30th 100 yuan, the 31st 200 yuan
 ])
 def test_fee_prints_json_amount(tmp_path, args, amount):
     # No database needed: a data folder that does not exist stays untouched.

@@ -106,6 +106,9 @@ TRANSITION_ROLES: dict[str, frozenset[str]] = {
     "disclosure.case:email_reply": HANDLERS,
     "disclosure.case:publish_reply": HANDLERS,
     "disclosure.case:post_reply": HANDLERS,
+    "disclosure.case:split_request": HANDLERS,
+    "disclosure.case:ask_bulk_reason": HANDLERS,
+    "disclosure.case:defer_reply": HANDLERS,
     # 《条例》第四十一条 correction requests and 第四十三条 help are handled by the same office.
     "disclosure.case:decide_record_correction": HANDLERS,
     "disclosure.case:record_assistance": HANDLERS,
@@ -356,6 +359,9 @@ SUBJECTS: dict[str, str] = {
     "disclosure.case:email_reply": "case:decided",
     "disclosure.case:publish_reply": "case:decided",
     "disclosure.case:post_reply": "case:decided",
+    "disclosure.case:split_request": "case:in_progress",
+    "disclosure.case:ask_bulk_reason": "case:in_progress",
+    "disclosure.case:defer_reply": "case:bulk_asked",
     "disclosure.case:decide_record_correction": "case:rc_in_progress",
     "disclosure.case:record_assistance": "case:in_progress",
 }
@@ -379,6 +385,9 @@ GUARD_REFUSES: dict[str, str] = {
     "disclosure.case:edit_released": "case:decided_withheld",
     "disclosure.case:email_reply": "case:decided_no_email",
     "disclosure.case:publish_reply": "case:published",
+    "disclosure.case:split_request": "case:fee",
+    "disclosure.case:ask_bulk_reason": "case:bulk_asked",
+    "disclosure.case:defer_reply": "case:in_progress",
     # A disclosure decision on a correction request, and a correction answer on a disclosure request.
     "disclosure.case:decide": "case:rc_in_progress",
     "disclosure.case:decide_record_correction": "case:in_progress",
@@ -515,6 +524,7 @@ def _build_world() -> World:
     enclosed = case(accept, lambda a: disclosure.decide_application(
         officer, a, "granted", released_files=[disclosure.ReleasedFile("资金表.pdf", minimal_pdf("资金使用情况"))]))
     keep("case:enclosed", enclosed)
+    keep("case:bulk_asked", case(accept, lambda a: disclosure.ask_bulk_reason(officer, a, "本月已提出 40 件。")))
     keep("item:enclosed", enclosed.released_items.get())
     rc_case, _ = disclosure.submit_application(
         applicant(own, request_kind="record_correction", description="本局2025年发放的本人补贴登记记录"),
@@ -802,6 +812,10 @@ REQUESTS: dict[str, Callable[[World, Any], tuple[str, list, dict]]] = {
     "disclosure.case:email_reply": _case_action("email_reply"),
     "disclosure.case:publish_reply": _case_action("publish_reply"),
     "disclosure.case:post_reply": _case_action("post_reply", tracking_number="EA123456789CN"),
+    "disclosure.case:split_request": _case_action("split_request", item_count=2, reason="两个不同项目。"),
+    "disclosure.case:ask_bulk_reason": _case_action("ask_bulk_reason", note="本月已提出 40 件。"),
+    "disclosure.case:defer_reply": _case_action(
+        "defer_reply", reason_given="研究需要。", deferred_to=lambda w, s: f"{w.today + dt.timedelta(days=90):%Y-%m-%d}"),
     "disclosure.case:decide_record_correction": _case_action(
         "decide_record_correction", outcome="corrected", reason="已将出生日期更正为1990年1月1日。"),
     "disclosure.case:record_assistance": _case_action("record_assistance", assistance_needs="sight",

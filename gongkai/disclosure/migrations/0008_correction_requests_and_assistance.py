@@ -10,7 +10,7 @@ import gongkai.disclosure.models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('disclosure', '0006_released_items_and_deliveries'),
+        ('disclosure', '0007_bulk_requests_split_and_responsible_agency'),
     ]
 
     operations = [

@@ -36,7 +36,9 @@ from gongkai.disclosure.services.handling import (
     accept_application,
     add_note,
     approve_extension,
+    ask_bulk_reason,
     assign_application,
+    defer_reply,
     end_consultation,
     issue_fee_notice,
     nth_application_in_month,
@@ -46,6 +48,7 @@ from gongkai.disclosure.services.handling import (
     refuse_extension,
     request_correction,
     request_extension,
+    split_request,
     start_consultation,
 )
 from gongkai.disclosure.services.intake import (
@@ -74,7 +77,7 @@ __all__ = [
     "approve_extension", "assign_application", "close_application", "convert_to_proactive", "deadline_for",
     "ReleasedFile", "decide_application", "deliver_reply", "edit_released", "email_reply", "end_consultation", "generate_letter", "handles", "import_application",
     "issue_fee_notice", "masked_applicant", "post_reply", "publish_reply", "record_download", "recover_access_token",
-    "reply_available", "nth_application_in_month", "receive_correction", "record_fee_notice_receipt",
+    "reply_available", "nth_application_in_month", "receive_correction", "record_fee_notice_receipt", "ask_bulk_reason", "defer_reply", "split_request",
     "recompute_open_cases", "record_litigation", "record_payment", "record_review", "refuse_extension",
     "register_application", "request_correction", "request_extension", "start_consultation",
     "submit_application", "update_remedy", "view_applicant",

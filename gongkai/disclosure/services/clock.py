@@ -45,7 +45,7 @@ def deadline_for(application: Application, calendar: WorkCalendar | None = None,
     deadline = rules.reply_deadline(application.received_on, corrected_on=application.corrected_on, pauses=pauses,
                                     extended=application.extension_days > 0,
                                     extension_days=application.extension_days or rules.MAX_EXTENSION_WORKDAYS,
-                                    calendar=calendar)
+                                    deferred_to=application.deferred_to, calendar=calendar)
     if answered:
         return deadline, Clock.STOPPED
     return deadline, Clock.PAUSED if paused else Clock.RUNNING

@@ -58,6 +58,26 @@ def event(application: Application, actor, kind: str, message: str, *, public: b
                                     on=on or today(), data=data)
 
 
+def notify_applicant(application: Application, what: str, text: str) -> None:
+    """Mail the applicant a notice the 条例 says they must be told (补正, 延期, 收费, 说明理由), when they left an
+    e-mail address and a mail server is configured; queued in the caller's transaction, sent after it commits.
+    The tracking page shows the same notice either way."""
+    from django.conf import settings
+
+    from gongkai.core import outbox
+    from gongkai.orgs.site import site_name
+
+    if not application.email:
+        return
+    site = site_name()
+    body = (f"{application.name}，您好：\n\n关于您的政府信息公开申请（查询码 {application.tracking_code}，"
+            f"案件编号 {application.case_no}）：\n\n{text}\n\n"
+            f"请在 {settings.GONGKAI_BASE_URL}/ysqgk/track/ 输入查询码和查询密码查看详情。本邮件不含查询密码。\n\n"
+            f"{application.agency.name}\n{site}\n")
+    outbox.queue_mail(application.email, f"【{site}】{what}（{application.tracking_code}）", body,
+                      purpose=f"disclosure_{what}")
+
+
 def handling_date(value: dt.date | None, application: Application, label: str, field: str,
                   not_before: dt.date | None = None) -> dt.date:
     """A handling date: default today, never in the future, never before receipt (or `not_before`)."""

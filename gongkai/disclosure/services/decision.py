@@ -26,16 +26,19 @@ logger = logging.getLogger(__name__)
 def decide_application(actor, application: Application, code: str, *, basis: str | None = None, reason: str = "",
                        decided_on: dt.date | None = None, subject: str = "",
                        released_files: list[released.ReleasedFile] | None = None,
-                       released_links: str = "") -> Application:
+                       released_links: str = "", responsible_agency: str = "",
+                       responsible_contact: str = "") -> Application:
     """Make one of the statutory decisions with its legal basis and the information it releases (uploaded files,
     or `released_links`: lines "标题 | 网址" of documents public on the site), then generate the reply letter.
 
     Uploads are checked and stored before the transaction and removed if it fails. The decision commits first;
     the letter is rendered afterwards, outside the transaction, so no other writer waits on the renderer. If
-    rendering fails the decision stands and the case page offers to render it again."""
+    rendering fails the decision stands and the case page offers to render it again. Information held by another
+    agency (第三十六条第（五）项) names that agency and its contact details in `responsible_agency` / `_contact`."""
     _render_after(actor, _commit_with_files(actor, application, released_files, lambda staged: _decide(
         actor, application, code, basis=basis, reason=reason, decided_on=decided_on, subject=subject,
-        staged=staged, links=released.parse_links(released_links))))
+        staged=staged, links=released.parse_links(released_links),
+        responsible=((responsible_agency or "").strip(), (responsible_contact or "").strip()))))
     return Application.objects.get(pk=application.pk)
 
 
@@ -64,7 +67,7 @@ def _render_after(actor, application: Application) -> None:
 
 def _decide(actor, application: Application, code: str, *, basis: str | None, reason: str,
             decided_on: dt.date | None, subject: str, staged: list[released.StagedFile],
-            links: list[tuple[str, str]]) -> Application:
+            links: list[tuple[str, str]], responsible: tuple[str, str] = ("", "")) -> Application:
     application = locked(application)
     transition = CASE.check(actor, application, "decide")
     decision = rules.decision(code)
@@ -88,9 +91,18 @@ def _decide(actor, application: Application, code: str, *, basis: str | None, re
         released.check_complete(application, code, reason, len(staged) + len(links))
     except DomainError as exc:
         errors.update(exc.errors)
+    agency_name, contact = responsible
+    if agency_name and code != "unable.not_held":
+        errors["responsible_agency"] = ["只有“本机关不掌握相关政府信息”的答复才告知负责公开的机关（第三十六条第（五）项）。"]
+    elif agency_name and not contact:
+        errors["responsible_contact"] = ["告知负责公开的机关时，请同时写明其联系方式（第三十六条第（五）项）。"]
+    elif contact and not agency_name:
+        errors["responsible_agency"] = ["请填写负责公开该信息的机关名称。"]
     if errors:
         raise DomainError(next(iter(errors.values()))[0], errors=errors)
     _check_decision_fits(application, code, decided_on)
+    application.responsible_agency, application.responsible_contact = agency_name[:200], contact[:200]
+    _void_page_fees(actor, application, code, decided_on)
     released.add_items(actor, application, staged, documents)
     # Consultations and notices still open end with the decision.
     for pause in application.pauses.filter(ended_on__isnull=True):
@@ -113,6 +125,19 @@ def _decide(actor, application: Application, code: str, *, basis: str | None, re
     return application
 
 
+def _void_page_fees(actor, application: Application, code: str, decided_on: dt.date) -> None:
+    """A reply that provides no information charges no pages (《收费办法》第五条): void such notices, and say that a
+    paid one is to be refunded. Per-application fees stand for every decision (第四条)."""
+    if rules.decision(code).group in rules.PROVIDING_GROUPS or code == "other.fee_unpaid":
+        return
+    for notice in application.fee_notices.filter(basis=rules.FeeBasis.PER_PAGE, voided_on__isnull=True):
+        notice.voided_on = decided_on
+        notice.void_reason = "答复未提供信息，不按量收费" + ("，已缴费用应予退还" if notice.paid_on else "")
+        notice.save(update_fields=["voided_on", "void_reason"])
+        event(application, actor, "fee_voided", f"本答复未向您提供政府信息，按量计收的信息处理费 {notice.amount_yuan} 元不再收取"
+              + ("，已缴费用将予退还" if notice.paid_on else "") + "（《政府信息公开信息处理费管理办法》第五条）。", on=decided_on)
+
+
 def _check_decision_fits(application: Application, code: str, decided_on: dt.date) -> None:
     """Decisions that depend on what happened before: correction overdue, fee unpaid, unclear after correction."""
     if application.state == State.CORRECTION_REQUESTED:
@@ -122,6 +147,9 @@ def _check_decision_fits(application: Application, code: str, decided_on: dt.dat
             raise DomainError(f"补正期限 {fmt(application.correction_due_on)} 尚未届满。", field="decision")
     elif code == "other.correction_overdue":
         raise DomainError("只有告知补正且申请人逾期未补正的申请才能作此处理。", field="decision")
+    if code == "not_processed.excessive" and not application.bulk_reason_requested_on:
+        raise DomainError("作“无正当理由大量反复申请”处理前，应当先要求申请人说明理由（《条例》第三十五条）。",
+                          field="decision")
     if code == "unable.unclear_after_correction" and not application.corrected_on:
         raise DomainError("本申请没有经过补正，不能作“补正后申请内容仍不明确”处理。", field="decision")
     if code == "other.fee_unpaid":

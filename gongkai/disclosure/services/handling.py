@@ -13,7 +13,15 @@ from gongkai.disclosure import rules
 from gongkai.disclosure.models import Application, CaseEvent, Clock, FeeNotice, Pause
 from gongkai.disclosure.rules import FeeBasis, PauseKind
 from gongkai.disclosure.services.clock import deadline_for, refresh
-from gongkai.disclosure.services.common import event, fmt, handles, handling_date, locked, user_or_none
+from gongkai.disclosure.services.common import (
+    event,
+    fmt,
+    handles,
+    handling_date,
+    locked,
+    notify_applicant,
+    user_or_none,
+)
 from gongkai.disclosure.states import CASE
 
 
@@ -82,6 +90,9 @@ def request_correction(actor, application: Application, items: str, *, requested
     event(application, actor, "correction_requested",
           f"已一次性告知补正，补正期限为 {fmt(due_on)}。答复期限自收到补正后的申请之日起重新计算（《条例》第三十条）；"
           "无正当理由逾期不补正的，视为放弃申请。", on=requested_on, items=items)
+    notify_applicant(application, "请补正政府信息公开申请",
+                     f"您的申请需要补正，请于 {fmt(due_on)} 前补正以下事项：\n{items}\n\n答复期限自本机关收到补正后的申请之日起"
+                     "重新计算；无正当理由逾期不补正的，视为放弃申请（《政府信息公开条例》第三十条）。")
     if late:
         event(application, actor, "correction_late",
               f"注意：告知补正日期 {fmt(requested_on)} 晚于法定的 {rules.CORRECTION_NOTICE_WORKDAYS} 个工作日期限"
@@ -217,6 +228,9 @@ def approve_extension(actor, application: Application, *, days: int | None = Non
           f"经政府信息公开工作机构负责人同意，答复期限延长 {days} 个工作日（《条例》第三十三条），已告知申请人。理由：{reason}",
           on=approved_on, days=days)
     refresh(application, actor=actor, cause="延长答复期限", on=approved_on)
+    notify_applicant(application, "答复期限延长告知",
+                     f"经政府信息公开工作机构负责人同意，您的申请答复期限延长 {days} 个工作日，至 {fmt(application.due_on)}"
+                     f"（《政府信息公开条例》第三十三条）。理由：{reason}")
     return application
 
 
@@ -234,14 +248,88 @@ def refuse_extension(actor, application: Application, comment: str) -> Applicati
 
 
 def nth_application_in_month(application: Application) -> int:
-    """How many applications this applicant made to this agency in the calendar month, this one included."""
+    """How many applications this applicant made to this agency in the calendar month, this one included; an
+    application split by 一事一申请 (《收费办法》第四条) counts as its number of items, so this is its last item."""
     if not application.applicant_key:
         raise DomainError("缺少申请人身份证明号码，无法按件计收。", field="basis")
     month_start = application.received_on.replace(day=1)
     earlier = Application.objects.filter(agency=application.agency, applicant_key=application.applicant_key,
                                          received_on__gte=month_start, received_on__lte=application.received_on)
-    return sum(1 for a in earlier.only("pk", "received_on")
-               if (a.received_on, a.pk) <= (application.received_on, application.pk))
+    return sum(a.item_count for a in earlier.only("pk", "received_on", "item_count")
+               if (a.received_on, a.pk) < (application.received_on, application.pk)) + application.item_count
+
+
+# A split into more items than this is a typo: a single request letter does not hold hundreds of matters.
+MAX_ITEMS = 100
+
+
+@transaction.atomic
+def split_request(actor, application: Application, item_count: int, reason: str) -> Application:
+    """Count an application holding several requests as that many (一事一申请, 《收费办法》第四条), before any fee."""
+    application = locked(application)
+    transition = CASE.check(actor, application, "split_request")
+    if not isinstance(item_count, int) or not 1 <= item_count <= MAX_ITEMS:
+        raise DomainError(f"件数应为 1 至 {MAX_ITEMS} 的整数。", field="item_count")
+    reason = (reason or "").strip()
+    if item_count > 1 and not reason:
+        raise DomainError("请说明本申请包含哪些不同的事项（以合理的最小单位拆分）。", field="reason")
+    application.item_count = item_count
+    application.split_reason = reason
+    CASE.commit(actor, application, transition, comment=reason, items=item_count)
+    event(application, actor, "split", f"本申请包含多项内容，按“一事一申请”原则以合理的最小单位计为 {item_count} 件"
+          f"（《政府信息公开信息处理费管理办法》第四条）：{reason}" if item_count > 1 else "本申请按 1 件计算。")
+    return application
+
+
+@transaction.atomic
+def ask_bulk_reason(actor, application: Application, note: str, *, asked_on: dt.date | None = None) -> Application:
+    """Ask an applicant whose requests clearly exceed a reasonable number or frequency to state reasons
+    (《条例》第三十五条); the reply clock keeps running meanwhile."""
+    application = locked(application)
+    transition = CASE.check(actor, application, "ask_bulk_reason")
+    note = (note or "").strip()
+    if not note:
+        raise DomainError("请写明申请数量、频次超过合理范围的情况（例如本月申请件数）。", field="note")
+    asked_on = handling_date(asked_on, application, "要求说明理由日期", "asked_on")
+    application.bulk_reason_requested_on = asked_on
+    application.bulk_request_note = note
+    CASE.commit(actor, application, transition, comment=note)
+    event(application, actor, "bulk_reason_requested", "您申请公开政府信息的数量、频次明显超过合理范围，请说明理由"
+          "（《条例》第三十五条）。理由不合理的，本机关将不予处理。", on=asked_on)
+    event(application, actor, "note", note, public=False, on=asked_on)
+    notify_applicant(application, "请说明申请理由", "您申请公开政府信息的数量、频次明显超过合理范围，请向本机关说明理由。"
+                     "理由不合理的，本机关将告知不予处理（《政府信息公开条例》第三十五条）。")
+    return application
+
+
+@transaction.atomic
+def defer_reply(actor, application: Application, *, reason_given: str, deferred_to: dt.date,
+                decided_on: dt.date | None = None) -> Application:
+    """The applicant's reasons are reasonable but the reply cannot be made in time: set a reasonable later date
+    and tell the applicant (《条例》第三十五条)."""
+    application = locked(application)
+    transition = CASE.check(actor, application, "defer_reply")
+    reason_given = (reason_given or "").strip()
+    if not reason_given:
+        raise DomainError("请登记申请人说明的理由。", field="reason_given")
+    decided_on = handling_date(decided_on, application, "决定日期", "decided_on",
+                               not_before=application.bulk_reason_requested_on)
+    deadline, clock = deadline_for(application)
+    if deferred_to is None:
+        raise DomainError("请填写延迟答复的期限。", field="deferred_to")
+    if deadline is not None and deferred_to <= deadline.due_on:
+        raise DomainError(f"现有答复期限为 {fmt(deadline.due_on)}，延迟答复的期限应晚于该日期。", field="deferred_to")
+    if deferred_to > decided_on + dt.timedelta(days=366):
+        raise DomainError("延迟答复的期限超过一年，请核对日期。", field="deferred_to")
+    application.bulk_reason = reason_given
+    application.deferred_to = deferred_to
+    CASE.commit(actor, application, transition, comment=reason_given, deferred_to=fmt(deferred_to))
+    refresh(application, actor=actor, cause="申请理由合理，确定延迟答复的合理期限（《条例》第三十五条）", on=decided_on)
+    event(application, actor, "deferred", f"您说明的理由合理，但本机关无法在法定期限内答复，确定延迟至 {fmt(deferred_to)} 前答复"
+          "（《条例》第三十五条）。", on=decided_on)
+    notify_applicant(application, "延迟答复告知", f"您说明的理由合理，但本机关无法在法定期限内答复，将于 {fmt(deferred_to)} "
+                     "前答复（《政府信息公开条例》第三十五条）。")
+    return application
 
 
 @transaction.atomic
@@ -253,14 +341,18 @@ def issue_fee_notice(actor, application: Application, basis: str, *, pages: int 
     application = locked(application)
     transition = CASE.check(actor, application, "issue_fee_notice")
     if basis == FeeBasis.PER_PAGE:
+        if application.delivery not in rules.PER_PAGE_DELIVERIES:
+            raise DomainError("按量计收只适用于提供纸质件、发送电子邮件、复制电子数据等方式（《收费办法》第五条）；"
+                              "申请人选择网上查询下载，不能按量计收。", field="basis")
         if pages is None or pages < 1:
             raise DomainError("按量计收请填写页数。", field="pages")
         quantity = pages
+        amount = rules.fee(basis, quantity)
     elif basis == FeeBasis.PER_APPLICATION:
         quantity = nth_application_in_month(application)
+        amount = rules.fee_for_applications(quantity - application.item_count + 1, application.item_count)
     else:
         raise DomainError("请选择计收方式（按件或按量）。", field="basis")
-    amount = rules.fee(basis, quantity)
     if amount == 0:
         what = f"本月第 {quantity} 件申请" if basis == FeeBasis.PER_APPLICATION else f"{quantity} 页"
         raise DomainError(f"{what}按{FeeBasis(basis).label}标准不收费，无需发出收费通知。", field="basis")
@@ -276,11 +368,17 @@ def issue_fee_notice(actor, application: Application, basis: str, *, pages: int 
                                       amount_yuan=amount, issued_on=issued_on)
     refresh(application, calendar=calendar, quiet=True)
     CASE.commit(actor, application, transition, basis=basis, quantity=quantity, amount=amount)
-    unit = f"本月第 {quantity} 件" if basis == FeeBasis.PER_APPLICATION else f"共 {quantity} 页"
+    first = quantity - application.item_count + 1
+    unit = (f"共 {quantity} 页" if basis == FeeBasis.PER_PAGE else
+            f"本月第 {quantity} 件" if first == quantity else f"本月第 {first} 至 {quantity} 件")
     event(application, actor, "fee_notice",
           f"已发出信息处理费收费通知：{FeeBasis(basis).label}（{unit}），金额 {amount} 元。请自收到通知次日起 "
           f"{rules.FEE_PAYMENT_WORKDAYS} 个工作日内缴纳，逾期未缴纳的视为放弃申请。自发出通知至缴费期间暂停计时。",
           on=issued_on, amount=amount)
+    notify_applicant(application, "信息处理费收费通知",
+                     f"您的申请需缴纳信息处理费 {amount} 元（{FeeBasis(basis).label}，{unit}）。请自收到本通知次日起 "
+                     f"{rules.FEE_PAYMENT_WORKDAYS} 个工作日内缴纳，逾期未缴纳的视为放弃申请（《政府信息公开信息处理费管理办法》）。"
+                     "缴纳方式以本机关书面收费通知为准。")
     if received_on is not None or served_by:
         _record_receipt(actor, application, notice, served_by, received_on, calendar)
     return notice

@@ -104,3 +104,23 @@ def test_online_delivery_is_never_recorded_by_hand(agency, staff):
     with pytest.raises(DomainError) as refused:
         services.deliver_reply(staff["officer"], application, channel="online")
     assert "首次下载" in refused.value.errors["channel"][0]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_applicant_is_told_by_mail_what_to_correct_and_of_the_extension(agency, staff, mail_settings):
+    """The notices the 条例 requires (补正 第三十条, 延期 第三十三条) reach an applicant who left an e-mail."""
+    with ExitStack() as stack:
+        inbox = stack.enter_context(smtp_server(mail_settings))[1]
+        application, _ = make_application(agency, email="zhang@example.com", received_on=D("2026-03-02"))
+        inbox.messages.clear()
+        services.request_correction(staff["officer"], application, "请写明所需信息的文号或名称。",
+                                    requested_on=D("2026-03-03"))
+        services.receive_correction(staff["officer"], application, corrected_on=D("2026-03-05"))
+        services.request_extension(staff["officer"], application, 10, "涉及多个部门，需要协调。")
+        services.approve_extension(staff["head"], application, days=10, approved_on=D("2026-03-20"))
+    bodies = [email.message_from_bytes(m.original_content, policy=email.policy.default) for m in inbox.messages]
+    assert [m.rcpt_tos for m in inbox.messages] == [["zhang@example.com"], ["zhang@example.com"]]
+    correction, extension = (b.get_body(("plain",)).get_content() for b in bodies)
+    assert "请写明所需信息的文号或名称" in correction and "第三十条" in correction
+    assert "延长 10 个工作日" in extension and "涉及多个部门" in extension
+    assert all(application.tracking_code in b["Subject"] for b in bodies)

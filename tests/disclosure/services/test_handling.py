@@ -190,3 +190,96 @@ def test_a_fee_notice_must_be_issued_within_the_reply_period(agency, staff):
         services.issue_fee_notice(officer, application, FeeBasis.PER_PAGE, pages=60, issued_on=D("2026-04-01"))
     assert exc.value.field == "issued_on" and "答复期限内" in exc.value.message
     assert not application.fee_notices.exists()
+
+
+def test_one_thing_one_application_counts_items_for_fees(agency, staff):
+    """《收费办法》第四条: an application holding several matters is charged as that many applications."""
+    officer = staff["officer"]
+    apps = [make_application(agency, received_on=D("2026-03-02"))[0] for _ in range(9)]
+    tenth = apps[-1]
+    with pytest.raises(DomainError) as exc:
+        services.split_request(officer, tenth, 3, "")
+    assert exc.value.field == "reason"
+    with pytest.raises(DomainError) as exc:
+        services.split_request(officer, tenth, 0, "x")
+    assert exc.value.field == "item_count"
+    services.split_request(officer, tenth, 3, "申请了三个不同项目的资金使用情况")
+    tenth.refresh_from_db()
+    assert services.nth_application_in_month(tenth) == 11  # items 9, 10 and 11
+    notice = services.issue_fee_notice(officer, tenth, FeeBasis.PER_APPLICATION, issued_on=D("2026-03-03"))
+    assert notice.quantity == 11 and notice.amount_yuan == 100  # only the 11th item is charged
+    assert any("第 9 至 11 件" in m for m in events(tenth, public=True))
+    with pytest.raises(DomainError):  # counted before any fee, not after
+        services.split_request(officer, tenth, 4, "再拆")
+    later, _ = make_application(agency, received_on=D("2026-03-04"))
+    assert services.nth_application_in_month(later) == 12
+
+
+def test_pages_are_charged_only_for_information_provided(agency, staff):
+    """《收费办法》第五条: paper, e-mail or copied media only, and never on a reply that provides nothing."""
+    officer = staff["officer"]
+    online, _ = make_application(agency, received_on=D("2026-03-02"), delivery="online")
+    with pytest.raises(DomainError) as exc:
+        services.issue_fee_notice(officer, online, FeeBasis.PER_PAGE, pages=120, issued_on=D("2026-03-03"))
+    assert exc.value.field == "basis" and "第五条" in exc.value.message
+    paper, _ = make_application(agency, received_on=D("2026-03-02"), delivery="paper")
+    notice = services.issue_fee_notice(officer, paper, FeeBasis.PER_PAGE, pages=120, issued_on=D("2026-03-03"),
+                                       served_by="in_person", received_on=D("2026-03-03"))
+    services.record_payment(officer, notice, paid_on=D("2026-03-05"))
+    services.decide_application(officer, paper, "withheld.internal_affairs", reason="属于机关内部管理信息。",
+                                decided_on=D("2026-03-20"))
+    notice.refresh_from_db()
+    assert notice.voided_on == D("2026-03-20") and "退还" in notice.void_reason
+    assert any("不再收取" in m and "退还" in m for m in events(paper, public=True))
+
+
+def test_bulk_requests_ask_for_reasons_then_defer_or_refuse(agency, staff):
+    """《条例》第三十五条: reasons first; reasonable ones may get a later date, unreasonable ones are not processed."""
+    officer = staff["officer"]
+    application, _ = make_application(agency, received_on=D("2026-03-02"))  # due 2026-03-30
+    with pytest.raises(DomainError) as exc:
+        services.decide_application(officer, application, "not_processed.excessive", reason="数量过多。",
+                                    decided_on=D("2026-03-10"))
+    assert "说明理由" in exc.value.message
+    with pytest.raises(DomainError) as exc:  # the workflow's guard: reasons were never asked for
+        services.defer_reply(officer, application, reason_given="研究需要", deferred_to=D("2026-05-29"))
+    assert "尚未要求申请人说明理由" in exc.value.message
+    services.ask_bulk_reason(officer, application, "本月已提出 40 件内容相近的申请。", asked_on=D("2026-03-04"))
+    with pytest.raises(DomainError) as exc:  # must be later than the statutory date
+        services.defer_reply(officer, application, reason_given="研究需要", deferred_to=D("2026-03-25"),
+                             decided_on=D("2026-03-10"))
+    assert exc.value.field == "deferred_to"
+    services.defer_reply(officer, application, reason_given="撰写学位论文需要历年数据", deferred_to=D("2026-05-29"),
+                         decided_on=D("2026-03-10"))
+    application.refresh_from_db()
+    assert application.due_on == D("2026-05-29") and application.clock == Clock.RUNNING
+    public = events(application, public=True)
+    assert any("请说明理由" in m for m in public) and any("2026-05-29" in m for m in public)
+    assert not any("40 件" in m for m in public)  # the internal note stays internal
+    other, _ = make_application(agency, received_on=D("2026-03-02"))
+    services.ask_bulk_reason(officer, other, "本月已提出 40 件。", asked_on=D("2026-03-04"))
+    services.decide_application(officer, other, "not_processed.excessive", reason="申请人未说明合理理由。",
+                                decided_on=D("2026-03-20"))
+
+
+def test_information_held_elsewhere_names_the_responsible_agency(agency, staff):
+    """《条例》第三十六条第（五）项: the reply names the agency that holds it and how to reach it."""
+    officer = staff["officer"]
+    application, _ = make_application(agency, received_on=D("2026-03-02"))
+    with pytest.raises(DomainError) as exc:
+        services.decide_application(officer, application, "unable.not_held", reason="不属于本机关职责。",
+                                    responsible_agency="测试市自然资源局", decided_on=D("2026-03-20"))
+    assert set(exc.value.errors) == {"responsible_contact"}
+    with pytest.raises(DomainError) as exc:
+        services.decide_application(officer, application, "granted", reason="获取方式：到本机关查阅。",
+                                    responsible_agency="测试市自然资源局", responsible_contact="0000-12345678",
+                                    decided_on=D("2026-03-20"))
+    assert set(exc.value.errors) == {"responsible_agency"}
+    services.decide_application(officer, application, "unable.not_held", reason="该信息不属于本机关负责公开。",
+                                responsible_agency="测试市自然资源局", responsible_contact="示例路1号，0000-12345678",
+                                decided_on=D("2026-03-20"))
+    from gongkai.disclosure import letters
+
+    application.refresh_from_db()
+    text = "\n".join(letters.letter_text(application).paragraphs)
+    assert "该政府信息由测试市自然资源局负责公开，联系方式：示例路1号，0000-12345678" in text

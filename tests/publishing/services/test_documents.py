@@ -166,3 +166,14 @@ def test_an_unknown_period_is_refused_at_its_field(team, agency):
     with pytest.raises(DomainError) as err:
         services.create_document(team[Role.DRAFTER], agency, factories.data(disclosure_period="三十日"))
     assert err.value.errors["disclosure_period"] == ["请选择公开时限依据。"]
+
+
+def test_overdue_on_a_holiday_is_overdue_on_the_dashboard(team, agency):
+    """Issue #10: one definition of overdue — a limit that ended before a holiday is overdue during it."""
+    # Formed 2026-01-19: the 20th working day is the make-up Saturday 2026-02-14; 02-20 is in the Spring Festival.
+    document = factories.make_document(team, agency, publish=False, signed_on=dt.date(2026, 1, 19),
+                                      formed_on=dt.date(2026, 1, 19))
+    clock = queries.timeliness([agency], today=dt.date(2026, 2, 20))
+    [item] = clock["overdue"]
+    assert item.document == document and item.due_on == dt.date(2026, 2, 14)
+    assert item.status.overdue and item.status.label.startswith("已超期") and clock["approaching"] == []
