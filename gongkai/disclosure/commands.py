@@ -133,17 +133,19 @@ def add_parsers(sub) -> None:
                    help="不计入答复期限的区间（含首尾两日），可重复，例如征求第三方意见的期间")
     p.add_argument("--extended", action="store_true", help=f"经批准延长答复期限（默认 {rules.MAX_EXTENSION_WORKDAYS} 个工作日）")
     p.add_argument("--extension-days", type=_positive, default=None,
-                   help="批准延长的工作日数（1 至 20；0 表示不延长）")
+                   help=f"批准延长的工作日数（1 至 {rules.MAX_EXTENSION_WORKDAYS}；0 表示不延长）")
     p.add_argument("--consultation", type=_consultation, action="append", metavar="START[:END]",
-                   help="征求第三方意见的区间；不计入答复期限的时间以对方 15 个工作日答复期为限（第三十二条），可重复；"
+                   help=f"征求第三方意见的区间；不计入答复期限的时间以对方 {rules.CONSULTATION_WORKDAYS} 个工作日答复期为限"
+                        "（第三十二条），可重复；"
                         "不写结束日期表示尚未答复（算到 --today）")
     p.add_argument("--agency-consultation", type=_consultation, action="append", metavar="START[:END]",
                    help="征求其他机关意见的区间（第三十四条），规则同 --consultation")
     p.add_argument("--fee-notice-received", type=_date, default=None,
-                   help="申请人收到收费通知的日期；输出增加缴费期限 pay_by（次日起 20 个工作日）")
+                   help=f"申请人收到收费通知的日期；输出增加缴费期限 pay_by（次日起 {rules.FEE_PAYMENT_WORKDAYS} 个工作日）")
     p.add_argument("--today", type=_date, default=None, help="计算未结束的征求意见时作为“今天”的日期（默认今天）")
     p.add_argument("--remedy", choices=["review", "litigation"], default=None,
-                   help="改为计算救济期限：review 行政复议（60 日），litigation 直接起诉（6 个月）")
+                   help=f"改为计算救济期限：review 行政复议（{rules.REVIEW_DAYS} 日），"
+                        f"litigation 直接起诉（{rules.LITIGATION_MONTHS} 个月）")
     p.add_argument("--delivered", type=_date, default=None, help="与 --remedy 同用：答复送达申请人的日期")
     p.add_argument("--decision", default=None, metavar="CODE",
                    help="与 --remedy 同用：答复类型代码（如 withheld.state_secret）；不予公开须先复议，不能直接起诉")

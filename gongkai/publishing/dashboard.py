@@ -34,6 +34,7 @@ def panel_context(request: HttpRequest) -> dict[str, Any] | None:
         "missing": queries.missing_interpretations(agencies)[:50],
         "can_draft": bool(agencies_for(user, Role.DRAFTER)),
         "limit_workdays": rules.PROACTIVE_DISCLOSURE_WORKDAYS,
+        "budget_days": rules.PERIOD_RULES[rules.DisclosurePeriod.DEPARTMENT_BUDGET].days,
     }
 
 

@@ -23,6 +23,7 @@ from gongkai.orgs.roles import Role
 from gongkai.publishing.extract import ALLOWED_TYPES, check_file
 from gongkai.publishing.models import Attachment, Document, DocumentKind, InterpretationFormat, Revision, Tag
 from gongkai.publishing.rules import (
+    PERIOD_RULES,
     PROACTIVE_DISCLOSURE_WORKDAYS,
     DisclosureMode,
     DisclosurePeriod,
@@ -134,9 +135,10 @@ class DocumentForm(ServiceForm):
                            "按《预算法》计时的，填写批复或批准日期。新建时不填则取成文日期。")
     disclosure_period = forms.ChoiceField(
         label="公开时限依据", choices=DisclosurePeriod.choices, initial=DisclosurePeriod.REGULATION, required=False,
-        help_text="一般信息按《条例》第二十六条计 20 个工作日；法律另有规定的从其规定：部门预算、决算及报表自财政部门"
-                  "批复后 20 日内公开，政府预算、预算调整、决算、预算执行情况的报告及报表自人大或其常委会批准后 "
-                  "20 日内公开（《预算法》第十四条，按自然日计）。",
+        help_text=f"一般信息按《条例》第二十六条计 {PROACTIVE_DISCLOSURE_WORKDAYS} 个工作日；法律另有规定的从其规定："
+                  f"部门预算、决算及报表自财政部门批复后 {PERIOD_RULES[DisclosurePeriod.DEPARTMENT_BUDGET].days} 日内公开，"
+                  "政府预算、预算调整、决算、预算执行情况的报告及报表自人大或其常委会批准后 "
+                  f"{PERIOD_RULES[DisclosurePeriod.GOVERNMENT_BUDGET].days} 日内公开（《预算法》第十四条，按自然日计）。",
         error_messages=CHOICE_ERRORS)
     issuing_agencies = forms.ModelMultipleChoiceField(
         label="发文机关", queryset=Agency.objects.all(), required=False,

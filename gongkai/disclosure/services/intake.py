@@ -250,16 +250,19 @@ def _submit(data: ApplicantData, agency: Agency, received_on: dt.date | None, ex
 def receipt_mail(application: Application) -> tuple[str, str]:
     """Subject and body of the acknowledgement mailed to an online applicant: never the access token."""
     site, base = site_name(), settings.GONGKAI_BASE_URL
+    what = "要求更正政府信息记录的申请" if application.is_record_correction else "政府信息公开申请"
+    limit = (f"收到申请次日起 {rules.RECORD_CORRECTION_WORKDAYS} 个工作日" if application.is_record_correction else
+             f"收到申请次日起 {rules.REPLY_WORKDAYS} 个工作日；需要延长的，经负责人同意并告知您，最多延长 "
+             f"{rules.MAX_EXTENSION_WORKDAYS} 个工作日")
     body = (f"{application.name}，您好：\n\n"
-            f"{application.agency.name}已于 {fmt(application.received_on)} 收到您的政府信息公开申请。\n\n"
+            f"{application.agency.name}已于 {fmt(application.received_on)} 收到您的{what}。\n\n"
             f"查询码：{application.tracking_code}\n"
             f"案件编号：{application.case_no}\n"
-            f"答复期限：{fmt(application.due_on)}（收到申请次日起 {rules.REPLY_WORKDAYS} 个工作日；"
-            f"需要延长的，经负责人同意并告知您，最多延长 {rules.MAX_EXTENSION_WORKDAYS} 个工作日）\n\n"
+            f"答复期限：{fmt(application.due_on)}（{limit}）\n\n"
             f"请在 {base}/ysqgk/track/ 输入查询码和提交时显示的查询密码查看办理进度。"
             "为保护您的信息，本邮件不含查询密码。\n\n"
             f"{site}\n")
-    return f"【{site}】政府信息公开申请已收到（{application.tracking_code}）", body
+    return f"【{site}】{what}已收到（{application.tracking_code}）", body
 
 
 # Which date the staff form asks for, by channel: errors about the date of receipt land beside it.
