@@ -61,3 +61,18 @@ def limits(settings):
     settings.GONGKAI_LOGIN_LOCK_MINUTES = 30
     settings.GONGKAI_LOGIN_ADDRESS_FAILURES = 30
     return settings
+
+
+@pytest.fixture
+def mail_settings(settings):
+    """Mail through SMTP to 127.0.0.1 on a free port (nothing listens there until a test starts tests.smtp's
+    server on it); returns the port."""
+    from tests.smtp import free_port
+
+    port = free_port()
+    settings.GONGKAI_SMTP_HOST = settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = port
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_TIMEOUT = 10
+    settings.DEFAULT_FROM_EMAIL = "xxgk@example.gov.cn"
+    return port

@@ -543,11 +543,17 @@ def released_download(request: HttpRequest, pk: int, item: int) -> FileResponse:
     """An uploaded enclosure of a case the user handles (may carry personal data: audited)."""
     application = _case(request, pk)
     released = application.released_items.filter(pk=parse_number(item) or 0).exclude(file="").first()
-    if released is None:
-        raise Http404("附件不存在")
-    audit.record(request.user, "download_released", application, item=released.pk)
-    return FileResponse(released.file.open("rb"), as_attachment=True, content_type=released.content_type,
-                        filename=released.file_name)
+    return _audited_file(request, application, released, "download_released", "附件不存在")
+
+
+def _audited_file(request: HttpRequest, application: Application, stored, action: str,
+                  missing: str) -> FileResponse:
+    """A stored file of a case (enclosure or evidence) as a download, recorded in the audit log."""
+    if stored is None:
+        raise Http404(missing)
+    audit.record(request.user, action, application, item=stored.pk)
+    return FileResponse(stored.file.open("rb"), as_attachment=True, content_type=stored.content_type,
+                        filename=stored.file_name)
 
 
 @staff_required
@@ -555,11 +561,7 @@ def evidence_download(request: HttpRequest, pk: int, item: int) -> FileResponse:
     """An evidence file of a correction request the user handles (personal data: audited)."""
     application = _case(request, pk)
     evidence = application.evidence.filter(pk=parse_number(item) or 0).first()
-    if evidence is None:
-        raise Http404("证据材料不存在")
-    audit.record(request.user, "download_evidence", application, item=evidence.pk)
-    return FileResponse(evidence.file.open("rb"), as_attachment=True, content_type=evidence.content_type,
-                        filename=evidence.file_name)
+    return _audited_file(request, application, evidence, "download_evidence", "证据材料不存在")
 
 
 @staff_required

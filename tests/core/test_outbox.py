@@ -14,21 +14,16 @@ from gongkai.core.models import OutgoingMail
 from gongkai.disclosure import services
 from gongkai.disclosure.models import Application
 from tests.disclosure_factories import applicant
-from tests.smtp import free_port, smtp_server
+from tests.smtp import smtp_server
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def mail_settings(settings):
-    port = free_port()  # nothing listens here until a test starts a server on it
-    settings.GONGKAI_SMTP_HOST = settings.EMAIL_HOST = "127.0.0.1"
-    settings.EMAIL_PORT = port
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_TIMEOUT = 10
-    settings.DEFAULT_FROM_EMAIL = "xxgk@example.gov.cn"
+def mail_settings(mail_settings, settings):
+    """The shared mail settings (tests/conftest.py), under this site's name."""
     settings.GONGKAI_SITE_NAME = "测试市人民政府"
-    return port
+    return mail_settings
 
 
 @pytest.fixture

@@ -23,7 +23,7 @@ from gongkai.disclosure.models import Application
 from tests import factories
 from tests.browser import login, server_errors
 from tests.disclosure_factories import RESIDENT_ID, disclosure_team
-from tests.smtp import free_port, smtp_server
+from tests.smtp import smtp_server
 
 pytestmark = pytest.mark.browser
 
@@ -49,16 +49,10 @@ def office(transactional_db):
 
 
 @pytest.fixture
-def inbox(settings):
+def inbox(mail_settings):
     """A real SMTP server on loopback, and the live server's mail settings pointing at it."""
-    port = free_port()
-    settings.GONGKAI_SMTP_HOST = settings.EMAIL_HOST = "127.0.0.1"
-    settings.EMAIL_PORT = port
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_TIMEOUT = 10
-    settings.DEFAULT_FROM_EMAIL = "xxgk@example.gov.cn"
     with ExitStack() as stack:
-        yield stack.enter_context(smtp_server(port))[1]
+        yield stack.enter_context(smtp_server(mail_settings))[1]
 
 
 def _other_action(page, label: str):

@@ -15,22 +15,11 @@ from gongkai.disclosure import services
 from gongkai.disclosure.models import DeliveryRecord
 from gongkai.disclosure.states import State
 from tests.disclosure_factories import make_application
-from tests.smtp import free_port, smtp_server
+from tests.smtp import smtp_server
 
 D = dt.date.fromisoformat
 PDF = b"%PDF-1.4\n% enclosure\n"
 HOW = "获取方式：请于工作日到本机关政府信息公开受理点查阅。"
-
-
-@pytest.fixture
-def mail_settings(settings):
-    port = free_port()
-    settings.GONGKAI_SMTP_HOST = settings.EMAIL_HOST = "127.0.0.1"
-    settings.EMAIL_PORT = port
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_TIMEOUT = 10
-    settings.DEFAULT_FROM_EMAIL = "xxgk@example.gov.cn"
-    return port
 
 
 def _granted(agency, officer, **kw):
