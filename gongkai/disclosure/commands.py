@@ -97,6 +97,10 @@ def cmd_deadline(args: argparse.Namespace) -> int:
         return _fail(exc.message)
     data = {**deadline.as_dict(), "corrected_on": args.corrected.isoformat() if args.corrected else None,
             "explanation": deadline.explain()}
+    status = rules.reply_status(deadline.due_on, today, calendar)  # the one definition of overdue (core.workdays)
+    data["status"] = {"today": today.isoformat(), "overdue": status.overdue, "due_soon": status.due_soon,
+                      "remaining_workdays": status.remaining, "late_workdays": status.late_workdays,
+                      "label": status.label}
     if caps:
         data["consultations"] = caps
     if args.fee_notice_received:
@@ -142,7 +146,8 @@ def add_parsers(sub) -> None:
                    help="征求其他机关意见的区间（第三十四条），规则同 --consultation")
     p.add_argument("--fee-notice-received", type=_date, default=None,
                    help=f"申请人收到收费通知的日期；输出增加缴费期限 pay_by（次日起 {rules.FEE_PAYMENT_WORKDAYS} 个工作日）")
-    p.add_argument("--today", type=_date, default=None, help="计算未结束的征求意见时作为“今天”的日期（默认今天）")
+    p.add_argument("--today", type=_date, default=None,
+                   help="作为“今天”的日期（默认今天）：输出 status（是否超期、即将到期、剩余工作日），并用于计算未结束的征求意见")
     p.add_argument("--remedy", choices=["review", "litigation"], default=None,
                    help=f"改为计算救济期限：review 行政复议（{rules.REVIEW_DAYS} 日），"
                         f"litigation 直接起诉（{rules.LITIGATION_MONTHS} 个月）")

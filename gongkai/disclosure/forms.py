@@ -329,6 +329,9 @@ class DecisionForm(ServiceForm):
     decided_on = case_date("答复日期", "不填为今天。")
     subject = forms.ChoiceField(label="主题分类", required=False, choices=[("", "（可不选）"), *SUBJECT_CHOICES],
                                 help_text="用于统计申请集中的领域。", error_messages=CHOICE_ERRORS)
+    not_held_ground = forms.ChoiceField(label="不掌握的情形", required=False, error_messages=CHOICE_ERRORS,
+                                        choices=[("", "（“本机关不掌握”时必选）"), *rules.NotHeldGround.choices])
+    responsible_unknown = forms.BooleanField(label="无法确定负责公开的机关", required=False)
     responsible_agency = text_field("负责公开该信息的机关", max_length=200,
                                     help_text="“本机关不掌握相关政府信息”且能够确定负责公开的机关的，写明其名称和联系方式，"
                                               "将写入答复书（《条例》第三十六条第（五）项）。")

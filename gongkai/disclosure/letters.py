@@ -66,7 +66,21 @@ def letter_text(application: Application) -> LetterText:
     if application.extension_days:
         paragraphs.append(f"经本机关政府信息公开工作机构负责人同意，答复期限延长{application.extension_days}个工作日，"
                           f"并已告知{you}。")
-    paragraphs.append(decision.letter_text(application.decision_basis).replace("您", you))
+    if application.deferred_to:
+        paragraphs.append(f"{you}申请公开政府信息的数量、频次明显超过合理范围，本机关于"
+                          f"{chinese_date(application.bulk_reason_requested_on)}要求{you}说明理由；经审查理由合理，"
+                          f"本机关确定延迟至{chinese_date(application.deferred_to)}前答复，并已告知{you}"
+                          "（《中华人民共和国政府信息公开条例》第三十五条）。")
+    if application.decision == "unable.not_held" and application.not_held_ground in rules.NOT_HELD:
+        text = rules.NOT_HELD[application.not_held_ground][1].format(basis=application.decision_basis)
+    else:
+        text = decision.letter_text(application.decision_basis)
+    enclosed = application.released_items.exists()
+    if decision.group == rules.DecisionGroup.GRANTED:
+        text += rules.PROVIDED_IN_ENCLOSURES if enclosed else rules.PROVIDED_OTHERWISE
+    elif decision.group == rules.DecisionGroup.PARTIALLY_GRANTED and enclosed:
+        text = text.replace("可以公开的政府信息内容", "可以公开的政府信息内容（见附件）", 1)
+    paragraphs.append(text.replace("您", you))
     if application.decision_reason.strip():
         paragraphs.extend(p.strip() for p in application.decision_reason.splitlines() if p.strip())
     if application.responsible_agency:

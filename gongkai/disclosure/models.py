@@ -20,6 +20,7 @@ from gongkai.disclosure.rules import (
     AssistanceNeed,
     Channel,
     FeeBasis,
+    NotHeldGround,
     NoticeChannel,
     PauseKind,
     RecordCorrectionOutcome,
@@ -137,6 +138,7 @@ class Application(models.Model):
     # 《条例》第三十六条第（五）项: the agency responsible for the information, when it is not this one.
     responsible_agency = models.CharField("负责公开该信息的机关", max_length=200, blank=True)
     responsible_contact = models.CharField("该机关的联系方式", max_length=200, blank=True)
+    not_held_ground = models.CharField("不掌握的情形", max_length=20, choices=NotHeldGround.choices, blank=True)
 
     # Cache of rules.reply_deadline() for lists; null while the clock is stopped (awaiting correction, paused).
     due_on = models.DateField("答复期限", null=True, blank=True, db_index=True)

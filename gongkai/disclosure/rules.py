@@ -544,8 +544,7 @@ class DecisionType:
 L = "《中华人民共和国政府信息公开条例》"
 DECISIONS: dict[str, DecisionType] = {d.code: d for d in (
     DecisionType("granted", "予以公开", f"{L}第三十六条第（一）项、第（二）项",
-                 "经审查，您申请获取的政府信息属于可以公开的政府信息。根据{basis}的规定，本机关决定予以公开，"
-                 "现向您提供该政府信息，或告知您获取该政府信息的方式、途径和时间。"),
+                 "经审查，您申请获取的政府信息属于可以公开的政府信息。根据{basis}的规定，本机关决定予以公开。"),
     DecisionType("partially_granted", "部分公开", f"{L}第三十七条",
                  "经审查，您申请获取的信息中含有不应当公开或者不属于政府信息的内容，但能够作区分处理。"
                  "根据{basis}的规定，本机关向您提供可以公开的政府信息内容，对不予公开的内容说明理由如下。",
@@ -611,6 +610,24 @@ DECISIONS: dict[str, DecisionType] = {d.code: d for d in (
                  "根据{basis}的规定，本机关对您的申请处理如下。", needs_reason=True),
 )}
 DECISION_CHOICES = [(d.code, d.full_label) for d in DECISIONS.values()]
+
+
+# 《条例》第三十六条第（四）项 and 第（五）项 are two different answers behind the one row 本机关不掌握相关政府信息: the
+# letter says which applies, and cites only that item.
+class NotHeldGround(models.TextChoices):
+    ABSENT = "absent", "经检索没有该政府信息（第三十六条第（四）项）"
+    ELSEWHERE = "elsewhere", "该政府信息不属于本机关负责公开（第三十六条第（五）项）"
+
+
+NOT_HELD: dict[str, tuple[str, str]] = {
+    NotHeldGround.ABSENT: (f"{L}第三十六条第（四）项",
+                           "经检索，本机关没有您申请获取的政府信息。根据{basis}的规定，特此告知。"),
+    NotHeldGround.ELSEWHERE: (f"{L}第三十六条第（五）项",
+                              "经审查，您申请获取的政府信息不属于本机关负责公开。根据{basis}的规定，特此告知。"),
+}
+# How the letter says where the information is, after a 予以公开 or 部分公开 decision.
+PROVIDED_IN_ENCLOSURES = "现向您提供该政府信息，见附件。"
+PROVIDED_OTHERWISE = "获取该政府信息的方式、途径和时间如下。"
 
 
 def decision(code: str) -> DecisionType:

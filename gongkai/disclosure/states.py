@@ -334,8 +334,11 @@ def expected_steps(application, today: dt.date) -> list[Step]:
                       "post": Step("post_reply", "申请人选择邮寄：寄出后登记邮件单号，签收后再登记签收日期。")}
         if not sent and a.delivery in by_channel:
             steps.append(by_channel[a.delivery])
-        # Handed over, signed for, or (where no mail server is configured) delivered some other way.
-        steps.append(Step("deliver", "当面领取、复制介质或邮寄签收后登记送达日期，救济期限自送达起算。"))
+        # Handed over, signed for, or (where no mail server is configured) delivered some other way; not while
+        # a reply sent online or by e-mail waits for its download or for the mail server, which deliver it.
+        waiting = a.deliveries.filter(channel__in=("online", "email"), delivered_on__isnull=True).exists()
+        if not waiting or a.deliveries.filter(channel="post", delivered_on__isnull=True).exists():
+            steps.append(Step("deliver", "当面领取、复制介质或邮寄签收后登记送达日期，救济期限自送达起算。"))
     elif a.state == State.DELIVERED:
         steps.append(Step("close", "答复已送达，办结归档。"))
     return steps

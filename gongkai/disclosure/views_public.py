@@ -156,7 +156,11 @@ def case(request: HttpRequest, code: str) -> HttpResponse:
         "letter": application.letters.first() if available else None,
         "released": list(application.released_items.all()) if available else [],
         "remedies": rules.remedies_sentence(letters.review_body(application), application.decision)
-        if application.decision or application.decided_on else "", **_guide_context()})
+        if application.decision or application.decided_on else "",
+        # Once delivered, the last days themselves (moved past holidays), as the staff page shows them.
+        "remedy_plans": [rules.remedy_plan(kind, application.delivered_on, application.decision)
+                         for kind in rules.RemedyKind.values] if application.delivered_on else [],
+        **_guide_context()})
 
 
 def _unlocked(request: HttpRequest, code: str) -> Application:

@@ -222,7 +222,8 @@ def _run_decide(user, a, c):
     services.decide_application(user, a, c["decision"], basis=c["basis"] or None, reason=c["reason"],
                                 decided_on=c["decided_on"], subject=c["subject"],
                                 released_files=_uploads(c["released_files"]), released_links=c["released_links"],
-                                responsible_agency=c["responsible_agency"], responsible_contact=c["responsible_contact"])
+                                responsible_agency=c["responsible_agency"], responsible_contact=c["responsible_contact"],
+                                not_held_ground=c["not_held_ground"], responsible_unknown=c["responsible_unknown"])
     if not a.letters.exists():
         return "已作出答复，但答复书生成失败，请点击“生成答复书”重试。"
     return "已作出答复，答复书已生成。"

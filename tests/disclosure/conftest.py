@@ -43,9 +43,13 @@ def case_in(agency, staff):
             services.issue_fee_notice(officer, application, "per_page", pages=400)
         elif situation == "extension_requested":
             services.request_extension(officer, application, 10, "需要协调多个部门。")
-        elif situation in ("decided", "letter_missing", "delivered", "closed"):
+        elif situation in ("decided", "letter_missing", "delivered", "closed", "published_online", "posted"):
             services.decide_application(officer, application, "granted",
                                         reason="获取方式：请于工作日到本机关政府信息公开受理点查阅。")
+            if situation == "published_online":  # delivered by the applicant's first download, not by hand
+                services.publish_reply(officer, application)
+            if situation == "posted":  # the officer records the day it was signed for
+                services.post_reply(officer, application, tracking_number="EA123456789CN")
             if situation == "letter_missing":
                 application.letters.all().delete()
             if situation in ("delivered", "closed"):
@@ -68,6 +72,8 @@ CASE_SITUATIONS = {
     "fee_notice": "record_fee_receipt",
     "extension_requested": "decide",  # the officer who asked goes on; the head is led to approve (see tests)
     "decided": "deliver",
+    "published_online": None,
+    "posted": "deliver",
     "letter_missing": "generate_letter",
     "delivered": "close",
     "closed": None,

@@ -72,6 +72,11 @@ def test_deadline_consultation_fee_and_zero_extension(data_dir):
     plain = json.loads(gongkai(data_dir, "deadline", "--received", "2026-02-10").stdout)
     zero = json.loads(gongkai(data_dir, "deadline", "--received", "2026-02-10", "--extension-days", "0").stdout)
     assert zero["due_on"] == plain["due_on"] == "2026-03-16" and zero["extension_days"] == 0
+    # Issue #10: received 2026-01-19, due 2026-02-14, looked at on 2026-02-20 (Spring Festival): overdue.
+    late = json.loads(gongkai(data_dir, "deadline", "--received", "2026-01-19", "--today", "2026-02-20").stdout)
+    assert late["due_on"] == "2026-02-14"
+    assert late["status"]["overdue"] is True and late["status"]["due_soon"] is False
+    assert late["status"]["label"].startswith("已超期")
     both = gongkai(data_dir, "deadline", "--received", "2026-02-10", "--extended", "--extension-days", "0")
     assert both.returncode != 0 and "矛盾" in both.stderr and "Traceback" not in both.stderr
 

@@ -68,3 +68,6 @@ def test_letter_text_lists_public_documents_with_their_address(agency, staff, pu
     lines = [p.text for p in Document(io.BytesIO(text)).paragraphs]
     assert any(line.startswith(f"附件：1. {published.live_revision.title}（") and
                line.endswith(f"/xxgk/documents/{published.pk}/）") for line in lines)
+    # The information is provided in the enclosures: the letter says so, not "provided, or how to obtain it".
+    assert any("本机关决定予以公开。现向您提供该政府信息，见附件。" in line for line in lines)
+    assert not any("或告知您获取" in line for line in lines)

@@ -72,9 +72,21 @@ def test_recovery_mails_a_new_password_and_answers_the_same_either_way(agency, c
     assert limited.status_code == 429 and "频繁" in limited.content.decode()
 
 
-def test_the_tracking_form_offers_show_password_by_a_static_script(client):
+def test_the_tracking_form_offers_show_password_by_a_static_script(client, db):
     page = client.get(reverse("ysq-track")).content.decode()
     assert 'type="password"' in page and "disclosure/track.js" in page and "显示密码" in page
     assert "<script>" not in page and reverse("ysq-recover") in page
     recover = client.get(reverse("ysq-recover")).content.decode()
     assert "联系受理机关" in recover
+
+
+def test_the_tracking_page_shows_the_remedy_last_days_after_delivery(client, agency, staff):
+    """After delivery the applicant sees the last day for review and whether they may sue directly."""
+    application, token = make_application(agency, received_on=dt.date(2026, 3, 2))
+    services.decide_application(staff["officer"], application, "withheld.internal_affairs",
+                                reason="属于机关内部管理信息。", decided_on=dt.date(2026, 3, 20))
+    services.deliver_reply(staff["officer"], application, delivered_on=dt.date(2026, 3, 23), channel="paper")
+    client.post(reverse("ysq-track"), {"code": application.tracking_code, "token": token})
+    page = client.get(reverse("ysq-case", args=[application.tracking_code])).content.decode()
+    assert "2026年3月23日 送达" in page and "申请行政复议：最迟 <strong>2026年5月22日</strong>" in page
+    assert "不能直接起诉，须先申请行政复议" in page

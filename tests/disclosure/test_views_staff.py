@@ -177,3 +177,12 @@ def test_the_head_finds_the_extensions_to_approve_on_the_case_list_they_land_on(
     assert "待我审批的延期申请（1）" in html and link in html
     client.force_login(staff["officer"])  # who asked cannot approve: nothing waits for them
     assert "待我审批的延期申请" not in client.get(reverse("staff-applications")).content.decode()
+
+
+def test_a_reply_published_online_waits_for_the_download(client, staff, case_in):
+    """The first download delivers it: the page says so instead of leading to a delivery typed by hand."""
+    application = case_in("published_online")
+    client.force_login(staff["officer"])
+    response = page(client, application)
+    assert response.context["next"] is None
+    assert "等待申请人下载" in section(response.content.decode(), "next-step")

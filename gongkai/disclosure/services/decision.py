@@ -27,18 +27,22 @@ def decide_application(actor, application: Application, code: str, *, basis: str
                        decided_on: dt.date | None = None, subject: str = "",
                        released_files: list[released.ReleasedFile] | None = None,
                        released_links: str = "", responsible_agency: str = "",
-                       responsible_contact: str = "") -> Application:
+                       responsible_contact: str = "", not_held_ground: str = "",
+                       responsible_unknown: bool = False) -> Application:
     """Make one of the statutory decisions with its legal basis and the information it releases (uploaded files,
     or `released_links`: lines "标题 | 网址" of documents public on the site), then generate the reply letter.
 
     Uploads are checked and stored before the transaction and removed if it fails. The decision commits first;
     the letter is rendered afterwards, outside the transaction, so no other writer waits on the renderer. If
     rendering fails the decision stands and the case page offers to render it again. Information held by another
-    agency (第三十六条第（五）项) names that agency and its contact details in `responsible_agency` / `_contact`."""
+    agency (第三十六条第（五）项) names that agency and its contact details in `responsible_agency` / `_contact`;
+    a 本机关不掌握 decision says which item applies (`not_held_ground`: rules.NotHeldGround), and one that is not
+    this agency's to disclose needs the responsible agency unless the officer states it cannot be determined."""
     _render_after(actor, _commit_with_files(actor, application, released_files, lambda staged: _decide(
         actor, application, code, basis=basis, reason=reason, decided_on=decided_on, subject=subject,
         staged=staged, links=released.parse_links(released_links),
-        responsible=((responsible_agency or "").strip(), (responsible_contact or "").strip()))))
+        responsible=((responsible_agency or "").strip(), (responsible_contact or "").strip()),
+        not_held=(not_held_ground or "", responsible_unknown))))
     return Application.objects.get(pk=application.pk)
 
 
@@ -67,13 +71,21 @@ def _render_after(actor, application: Application) -> None:
 
 def _decide(actor, application: Application, code: str, *, basis: str | None, reason: str,
             decided_on: dt.date | None, subject: str, staged: list[released.StagedFile],
-            links: list[tuple[str, str]], responsible: tuple[str, str] = ("", "")) -> Application:
+            links: list[tuple[str, str]], responsible: tuple[str, str] = ("", ""),
+            not_held: tuple[str, bool] = ("", False)) -> Application:
     application = locked(application)
     transition = CASE.check(actor, application, "decide")
     decision = rules.decision(code)
-    basis = (decision.basis if basis is None else basis).strip()
-    reason = (reason or "").strip()
+    ground, unknown = not_held
+    default_basis = decision.basis
     errors: dict[str, list[str]] = {}
+    if code == "unable.not_held":
+        if ground not in rules.NOT_HELD:
+            errors["not_held_ground"] = ["请选择是本机关经检索没有该信息，还是该信息不属于本机关负责公开（第三十六条第（四）、（五）项）。"]
+        else:
+            default_basis = rules.NOT_HELD[ground][0]
+    basis = (default_basis if basis is None else basis).strip()
+    reason = (reason or "").strip()
     if not basis:
         errors["basis"] = ["请填写答复的法律依据。"]
     if decision.needs_reason and not reason:
@@ -92,8 +104,11 @@ def _decide(actor, application: Application, code: str, *, basis: str | None, re
     except DomainError as exc:
         errors.update(exc.errors)
     agency_name, contact = responsible
-    if agency_name and code != "unable.not_held":
-        errors["responsible_agency"] = ["只有“本机关不掌握相关政府信息”的答复才告知负责公开的机关（第三十六条第（五）项）。"]
+    if agency_name and (code != "unable.not_held" or ground != rules.NotHeldGround.ELSEWHERE):
+        errors["responsible_agency"] = ["只有“该信息不属于本机关负责公开”的答复才告知负责公开的机关（第三十六条第（五）项）。"]
+    elif ground == rules.NotHeldGround.ELSEWHERE and code == "unable.not_held" and not agency_name and not unknown:
+        errors["responsible_agency"] = ["能够确定负责公开该信息的机关的，应当告知其名称和联系方式（第三十六条第（五）项）；"
+                                        "确实无法确定的，请勾选“无法确定负责公开的机关”。"]
     elif agency_name and not contact:
         errors["responsible_contact"] = ["告知负责公开的机关时，请同时写明其联系方式（第三十六条第（五）项）。"]
     elif contact and not agency_name:
@@ -102,6 +117,7 @@ def _decide(actor, application: Application, code: str, *, basis: str | None, re
         raise DomainError(next(iter(errors.values()))[0], errors=errors)
     _check_decision_fits(application, code, decided_on)
     application.responsible_agency, application.responsible_contact = agency_name[:200], contact[:200]
+    application.not_held_ground = ground if code == "unable.not_held" else ""
     _void_page_fees(actor, application, code, decided_on)
     released.add_items(actor, application, staged, documents)
     # Consultations and notices still open end with the decision.

@@ -256,6 +256,14 @@ def test_bulk_requests_ask_for_reasons_then_defer_or_refuse(agency, staff):
     public = events(application, public=True)
     assert any("请说明理由" in m for m in public) and any("2026-05-29" in m for m in public)
     assert not any("40 件" in m for m in public)  # the internal note stays internal
+    services.decide_application(officer, application, "granted", reason="获取方式：到本机关查阅。",
+                                decided_on=D("2026-05-20"))
+    from gongkai.disclosure import letters
+
+    application.refresh_from_db()
+    text = "\n".join(letters.letter_text(application).paragraphs)
+    assert "确定延迟至2026年5月29日前答复" in text and "第三十五条" in text
+    assert "获取该政府信息的方式、途径和时间如下" in text and "见附件" not in text
     other, _ = make_application(agency, received_on=D("2026-03-02"))
     services.ask_bulk_reason(officer, other, "本月已提出 40 件。", asked_on=D("2026-03-04"))
     services.decide_application(officer, other, "not_processed.excessive", reason="申请人未说明合理理由。",
@@ -266,20 +274,46 @@ def test_information_held_elsewhere_names_the_responsible_agency(agency, staff):
     """《条例》第三十六条第（五）项: the reply names the agency that holds it and how to reach it."""
     officer = staff["officer"]
     application, _ = make_application(agency, received_on=D("2026-03-02"))
+    with pytest.raises(DomainError) as exc:  # which of 第（四）项 and 第（五）项 applies must be said
+        services.decide_application(officer, application, "unable.not_held", reason="不属于本机关职责。",
+                                    decided_on=D("2026-03-20"))
+    assert set(exc.value.errors) == {"not_held_ground"}
+    with pytest.raises(DomainError) as exc:  # not ours: name who holds it, or say it cannot be determined
+        services.decide_application(officer, application, "unable.not_held", reason="不属于本机关职责。",
+                                    not_held_ground="elsewhere", decided_on=D("2026-03-20"))
+    assert set(exc.value.errors) == {"responsible_agency"}
     with pytest.raises(DomainError) as exc:
         services.decide_application(officer, application, "unable.not_held", reason="不属于本机关职责。",
-                                    responsible_agency="测试市自然资源局", decided_on=D("2026-03-20"))
+                                    not_held_ground="elsewhere", responsible_agency="测试市自然资源局",
+                                    decided_on=D("2026-03-20"))
     assert set(exc.value.errors) == {"responsible_contact"}
+    with pytest.raises(DomainError) as exc:  # 第（四）项 (no such information) names nobody
+        services.decide_application(officer, application, "unable.not_held", reason="经检索没有。",
+                                    not_held_ground="absent", responsible_agency="测试市自然资源局",
+                                    responsible_contact="0000-12345678", decided_on=D("2026-03-20"))
+    assert set(exc.value.errors) == {"responsible_agency"}
     with pytest.raises(DomainError) as exc:
         services.decide_application(officer, application, "granted", reason="获取方式：到本机关查阅。",
                                     responsible_agency="测试市自然资源局", responsible_contact="0000-12345678",
                                     decided_on=D("2026-03-20"))
     assert set(exc.value.errors) == {"responsible_agency"}
-    services.decide_application(officer, application, "unable.not_held", reason="该信息不属于本机关负责公开。",
-                                responsible_agency="测试市自然资源局", responsible_contact="示例路1号，0000-12345678",
-                                decided_on=D("2026-03-20"))
+    services.decide_application(officer, application, "unable.not_held", reason="该信息由自然资源部门制作。",
+                                not_held_ground="elsewhere", responsible_agency="测试市自然资源局",
+                                responsible_contact="示例路1号，0000-12345678", decided_on=D("2026-03-20"))
     from gongkai.disclosure import letters
 
     application.refresh_from_db()
     text = "\n".join(letters.letter_text(application).paragraphs)
     assert "该政府信息由测试市自然资源局负责公开，联系方式：示例路1号，0000-12345678" in text
+    assert "不属于本机关负责公开" in text and "第三十六条第（五）项" in text and "第（四）项" not in text
+    assert "或者" not in text.split("经审查")[1].split("。")[0]  # says which, not "either … or …"
+    absent, _ = make_application(agency, received_on=D("2026-03-02"))
+    services.decide_application(officer, absent, "unable.not_held", reason="经检索本机关档案，未制作过该信息。",
+                                not_held_ground="absent", decided_on=D("2026-03-20"))
+    absent.refresh_from_db()
+    text = "\n".join(letters.letter_text(absent).paragraphs)
+    assert "经检索，本机关没有您申请获取的政府信息" in text and "第三十六条第（四）项" in text
+    assert "第（五）项" not in text and "不属于本机关负责公开" not in text
+    unknown, _ = make_application(agency, received_on=D("2026-03-02"))
+    services.decide_application(officer, unknown, "unable.not_held", reason="无法确定由哪一机关制作。",
+                                not_held_ground="elsewhere", responsible_unknown=True, decided_on=D("2026-03-20"))
