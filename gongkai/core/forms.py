@@ -180,3 +180,13 @@ def text_field(label: str, *, rows: int = 0, required: bool = False, max_length:
                                "null_characters_not_allowed": f"{label}含有无法识别的控制字符，请删除后重新填写。",
                                "required": f"请填写{label}。",
                                "max_length": f"{label}不能超过 %(limit_value)d 个字。"})
+
+
+def focus_first_error(form: forms.Form) -> str:
+    """Give the first invalid field of `form` the autofocus attribute, so focus lands there on a phone and
+    without script; returns its id, or "" when the errors are not about a field."""
+    for field in form:
+        if field.errors and not field.is_hidden:
+            form.fields[field.name].widget.attrs["autofocus"] = True
+            return field.auto_id
+    return ""

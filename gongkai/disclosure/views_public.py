@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods
 
 from gongkai.core.clientip import client_ip
 from gongkai.core.errors import DomainError
-from gongkai.core.forms import parse_number
+from gongkai.core.forms import focus_first_error, parse_number
 from gongkai.disclosure import letters, privacy, public, rules, services, throttle
 from gongkai.disclosure.forms import HONEYPOT_MESSAGE, ApplicationForm
 from gongkai.disclosure.models import Application
@@ -86,6 +86,7 @@ def apply(request: HttpRequest) -> HttpResponse:
                     done[submission] = application.pk
                     request.session[SESSION_SUBMISSIONS] = dict(list(done.items())[-20:])
                 return render(request, "disclosure/submitted.html", {"a": application, "token": token})
+    focus_first_error(form)
     return render(request, "disclosure/guide.html", {"form": form, **_guide_context()}, status=400)
 
 

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_POST
 
 from gongkai.core import audit
 from gongkai.core.errors import DomainError
-from gongkai.core.forms import parse_number
+from gongkai.core.forms import focus_first_error, parse_number
 from gongkai.core.middleware import takes_uploads
 from gongkai.core.workdays import WorkCalendar
 from gongkai.disclosure import forms as f
@@ -412,16 +412,6 @@ class Offer:
     failed: bool = False  # the form just sent back with errors: shown open, its first invalid field focused
 
 
-def _focus_first_error(form) -> str:
-    """Give the first invalid field of `form` the autofocus attribute (so focus lands there without script too);
-    returns its id, or "" when the errors are not about a field."""
-    for field in form:
-        if field.errors and not field.is_hidden:
-            form.fields[field.name].widget.attrs["autofocus"] = True
-            return field.auto_id
-    return ""
-
-
 def _offers(user, application: Application, today: dt.date, due, bound: tuple[str, Any] | None):
     """The case's allowed actions arranged for the page: the next step, the ones pressed beside it, the rest.
 
@@ -472,7 +462,7 @@ def _detail(request: HttpRequest, application: Application, *, bound: tuple[str,
         "next": lead, "pressed": pressed, "others": others, "failed": failed,
         "error_heading": f"“{failed.title}”未完成，请修改以下问题：" if failed else "",
         # Focus goes to the first invalid field; to the summary when the refusal concerns no single field.
-        "focus_summary": bool(failed) and not _focus_first_error(failed.form),
+        "focus_summary": bool(failed) and not focus_first_error(failed.form),
         "actions": [(o.action, o.form) for o in offers],
         "pauses": application.pauses.all(), "fee_notices": application.fee_notices.all(),
         "remedies": application.remedies.all(), "letter": letter, "events": application.events.all(),

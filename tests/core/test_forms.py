@@ -52,3 +52,23 @@ def test_values_in_range_pass(agency):
 def test_parse_number_refuses_what_no_column_holds():
     assert parse_number("9223372036854775807") is None  # more than 15 digits: never an id or page typed
     assert parse_number("12") == 12 and parse_number("-1") is None and parse_number("²") is None
+
+
+def test_focus_goes_to_the_first_invalid_field_or_nowhere():
+    """focus_first_error: the summary keeps the focus when the errors concern no single field."""
+    from django import forms as django_forms
+
+    from gongkai.core.forms import ServiceForm, focus_first_error, text_field
+
+    class NoteForm(ServiceForm):
+        note = text_field("备注", rows=2, required=True)
+        other = django_forms.CharField(required=False)
+
+    form = NoteForm({"note": "已联系。"})
+    assert form.is_valid()
+    form.add_error(None, "答复书生成失败。")
+    assert focus_first_error(form) == "" and not any(f.widget.attrs.get("autofocus") for f in form.fields.values())
+    form = NoteForm({"note": ""})
+    assert not form.is_valid()
+    assert focus_first_error(form) == "id_note" and form.fields["note"].widget.attrs["autofocus"]
+    assert "autofocus" not in form.fields["other"].widget.attrs

@@ -115,7 +115,10 @@ def test_public_form_errors_beside_fields_and_nothing_saved(client, agency):
     assert response.status_code == 400
     form = response.context["form"]
     assert set(form.errors) == {"name", "phone", "address"}
-    assert "请填写申请人姓名。" in response.content.decode()
+    html = response.content.decode()
+    assert "请填写申请人姓名。" in html
+    # Focus lands on the first field in error (on a phone, and without script); no other field takes it.
+    assert html.count("autofocus") == 1 and re.search(r'<input[^>]*name="name"[^>]*autofocus', html)
     assert Application.objects.count() == 0
 
 

@@ -156,19 +156,6 @@ def test_a_refusal_by_the_service_lands_beside_its_field_of_the_next_step(client
     assert Application.objects.get(pk=application.pk).state == State.IN_PROGRESS
 
 
-def test_errors_about_no_single_field_put_the_focus_on_the_summary():
-    from gongkai.disclosure import forms
-    from gongkai.disclosure.views_staff import _focus_first_error
-
-    form = forms.CommentForm({"accept-comment": ""}, prefix="accept")
-    assert form.is_valid()
-    form.add_error(None, "答复书生成失败。")
-    assert _focus_first_error(form) == "" and not any(f.widget.attrs.get("autofocus") for f in form.fields.values())
-    form = forms.NoteForm({"note-note": ""}, prefix="note")
-    assert not form.is_valid()
-    assert _focus_first_error(form) == "id_note-note" and form.fields["note"].widget.attrs["autofocus"]
-
-
 def test_the_head_finds_the_extensions_to_approve_on_the_case_list_they_land_on(client, staff, case_in):
     application = case_in("extension_requested")
     client.force_login(staff["head"])
