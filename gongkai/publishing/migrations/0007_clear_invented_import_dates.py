@@ -9,7 +9,6 @@ equal the import day with no 成文日期 beside it would match too; no record o
 (its dated records all carry a 成文日期 or a date years old). The documents are queued for reindexing.
 """
 
-import datetime as dt
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
