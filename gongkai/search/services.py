@@ -726,8 +726,9 @@ def suggest(prefix: str, limit: int = 8) -> list[str]:
     for core in cores[:3]:
         if not core:
             continue
-        if pinyin and core != letters and _publicly_found(core, backend, excluded):
-            out.append(core)  # the word the letters stand for
+        known = core in dictionary.table or core in lex.freq
+        if pinyin and core != letters and known and _publicly_found(core, backend, excluded):
+            out.append(core)  # the word the letters stand for (not a string of words, 国人山东省 for grsds)
         equivalents = [a for a in dictionary.alternatives(core) if _publicly_found(a, backend, excluded)]
         out += equivalents[:3]
         words = sorted((w for w in lex.freq if w.startswith(core) and w != core and len(w) <= 8),
