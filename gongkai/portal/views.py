@@ -3,6 +3,7 @@
 import sys
 
 from django.db import DatabaseError, connection
+from django.db.models import F
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 
@@ -14,8 +15,8 @@ from gongkai.publishing.visibility import public_documents
 
 
 def home(request):
-    latest = public_documents().filter(kind=DocumentKind.POLICY).order_by("-published_on", "-id")[:10]
-    interpretations = public_documents().filter(kind=DocumentKind.INTERPRETATION).order_by("-published_on")[:5]
+    latest = public_documents().filter(kind=DocumentKind.POLICY).order_by(F("published_on").desc(nulls_last=True), "-id")[:10]
+    interpretations = public_documents().filter(kind=DocumentKind.INTERPRETATION).order_by(F("published_on").desc(nulls_last=True), "-id")[:5]
     agencies = Agency.objects.filter(parent__isnull=True).prefetch_related("children")
     return render(request, "portal/home.html",
                   {"latest": latest, "interpretations": interpretations, "roots": agencies})

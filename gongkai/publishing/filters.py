@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 
 from gongkai.core.forms import parse_number
 from gongkai.core.taxonomy import ALL_SUBJECTS, DOC_TYPES, SUBJECTS, normalize_subject
@@ -60,4 +60,4 @@ def filter_public(f: DocumentFilters) -> QuerySet[Document]:
         qs = qs.filter(validity=f.validity)
     if f.kind:
         qs = qs.filter(kind=f.kind)
-    return qs.order_by("-published_on", "-id")
+    return qs.order_by(F("published_on").desc(nulls_last=True), "-id")

@@ -17,7 +17,7 @@ bad line is reported with its number and a reason in Chinese and the rest of the
 | `doc_number` | | 发文字号 |
 | `doc_type` | | 公文种类 from the taxonomy (令 and 命令 read as 命令（令）); default 其他 |
 | `subject` | | 主题分类 as `综合政务\\政务公开`, `综合政务/政务公开`, a top category or a unique sub-category; default 其他\\其他 |
-| `signed_on`, `formed_on`, `published_on`, `effective_on`, `expires_on`, `repealed_on` | | dates as `2019-04-03`, `2019/4/3` or `2019年4月3日`; `published_on` only counts with `status` `published`; a changed line of a public document without `formed_on` is dated the day of import (a change starts its own clock), and a `formed_on` before the public version's 发布日期 is rejected |
+| `signed_on`, `formed_on`, `published_on`, `effective_on`, `expires_on`, `repealed_on` | | dates as `2019-04-03`, `2019/4/3` or `2019年4月3日`; `published_on` only counts with `status` `published`; a date the line does not give stays empty (shown as 未注明, sorted last) — a new line imported as `published` without `formed_on` and `signed_on` takes its `published_on` as `formed_on`, or none; a changed line of a public document without `formed_on` is dated the day of import (a change starts its own clock), and a `formed_on` before the public version's 发布日期 is rejected |
 | `disclosure_period` | | 公开时限依据: `regulation_art26` (default, 《条例》第二十六条 20 working days), `budget_law_art14_2` (部门预决算, 批复后 20 days) or `budget_law_art14_1` (政府预决算, 批准后 20 days), or their Chinese labels; under the budget periods `formed_on` is the approval date |
 | `validity` | | `valid`/有效 (default), `expired`/失效, `repealed`/废止, `amended`/已修订 |
 | `disclosure_mode` | | `proactive`/主动公开 (default), `on_application`/依申请公开, `withheld`/不予公开 |
@@ -257,8 +257,12 @@ def parse_record(record: dict[str, Any], agencies: AgencyDirectory, html: str | 
         effective_on=_date(record, "effective_on"), expires_on=_date(record, "expires_on"),
         repealed_on=_date(record, "repealed_on"),
     )
+    published_on = _date(record, "published_on")
+    # A record public already whose source gives no date at all keeps none: the import day is not its
+    # 发布日期 nor its 形成或变更日期 (no disclosure clock runs for it; see apply_item for a dated one).
+    data.undated = publish and data.formed_on is None and data.signed_on is None and published_on is None
     return ImportItem(external_id=external_id, agency=agency, agency_given=bool(code), data=data,
-                      publish=publish, published_on=_date(record, "published_on"), stored_html=stored_html)
+                      publish=publish, published_on=published_on, stored_html=stored_html)
 
 
 def _same_content(document: Document, item: ImportItem) -> bool:
@@ -306,6 +310,9 @@ def apply_item(item: ImportItem) -> str:
         document = None
     if document is None:
         item.data.change_note = "批量导入"
+        if item.publish and item.data.formed_on is None and item.data.signed_on is None:
+            # New and public already: its 形成或变更日期 falls back to its own 发布日期, never to the import day.
+            item.data.formed_on = item.published_on
         document = services.create_document(SYSTEM, item.agency, item.data, external_id=item.external_id)
         if item.publish:
             services.import_published(document, published_on=item.published_on)

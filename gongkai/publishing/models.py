@@ -74,7 +74,8 @@ class Document(models.Model):
 
     class Meta:
         verbose_name = verbose_name_plural = "政府信息"
-        ordering = ["-published_on", "-id"]
+        # Undated documents (a reference law whose source gives no date) come last, on every database.
+        ordering = [models.F("published_on").desc(nulls_last=True), "-id"]
         indexes = [models.Index(fields=["agency", "state"])]
 
     def __str__(self) -> str:
@@ -131,7 +132,9 @@ class Revision(models.Model):
     title = models.CharField("标题", max_length=300)
     doc_number = models.CharField("发文字号", max_length=100, blank=True, db_index=True)
     signed_on = models.DateField("成文日期", null=True, blank=True)
-    formed_on = models.DateField("形成或变更日期", help_text=(
+    # Empty only for a reference document imported as already public whose source records no date at all:
+    # no clock runs for it, and inventing the import day would misdate it (see services.DocumentData.undated).
+    formed_on = models.DateField("形成或变更日期", null=True, blank=True, help_text=(
         f"起算公开时限：《条例》第二十六条为 {PROACTIVE_DISCLOSURE_WORKDAYS} 个工作日；按《预算法》计时的为批复或批准日期。"))
     disclosure_period = models.CharField("公开时限依据", max_length=30, choices=DisclosurePeriod.choices,
                                          default=DisclosurePeriod.REGULATION,

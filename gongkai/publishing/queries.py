@@ -96,7 +96,8 @@ def timeliness(agencies: list[Agency], today: dt.date | None = None) -> dict[str
                                        latest_revision__disclosure_mode=rules.DisclosureMode.PROACTIVE)
                .select_related("latest_revision", "agency"))
     for document in pending:
-        formed_on = document.latest_revision.formed_on
+        # A revision without 形成或变更日期 (an undated import) counts from the day it was saved.
+        formed_on = document.latest_revision.formed_on or timezone.localdate(document.latest_revision.created_at)
         result = rules.disclosure_deadline(formed_on, calendar, document.latest_revision.disclosure_period)
         status = due_status(result.due_on, today, calendar, warn)
         item = Deadline(document, formed_on, result.due_on, status, result.confirmed, result.summary)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Count, F
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 
@@ -27,7 +27,7 @@ def column(request):
         top = (row["live_revision__subject"] or "").split(SUBJECT_SEPARATOR)[0]
         subject_counts[top] = subject_counts.get(top, 0) + row["n"]
     subjects = [(top, subject_counts.get(top, 0)) for top in SUBJECTS]
-    latest = visible.order_by("-published_on", "-id")[:10]
+    latest = visible.order_by(F("published_on").desc(nulls_last=True), "-id")[:10]
     return render(request, "publishing/column.html",
                   {"roots": roots, "counts": counts, "subjects": subjects, "latest": latest})
 
@@ -77,7 +77,7 @@ def agency_page(request, code: str):
     visible = public_documents().filter(agency_id__in=agency.descendant_ids())
     return render(request, "publishing/agency.html", {
         "agency": agency, "children": agency.children.all(),
-        "latest": visible.order_by("-published_on", "-id")[:20], "count": visible.count(),
+        "latest": visible.order_by(F("published_on").desc(nulls_last=True), "-id")[:20], "count": visible.count(),
     })
 
 

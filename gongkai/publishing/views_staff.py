@@ -187,7 +187,7 @@ def _changes(live: Revision, latest: Revision) -> list[tuple[str, str, str]]:
         return {
             "标题": r.title, "发文字号": r.doc_number or "—", "公文种类": r.doc_type, "主题分类": r.subject,
             "成文日期": f"{r.signed_on:%Y-%m-%d}" if r.signed_on else "—",
-            "形成或变更日期": f"{r.formed_on:%Y-%m-%d}", "发文机关": r.issuer or "—",
+            "形成或变更日期": f"{r.formed_on:%Y-%m-%d}" if r.formed_on else "未注明", "发文机关": r.issuer or "—",
             "公开属性": r.get_disclosure_mode_display(),
             "政策标签": "、".join(t.name for t in r.tags.all()) or "—",
             "附件": "、".join(a.name for a in r.attachments.all()) or "—",
@@ -211,7 +211,7 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
     today = timezone.localdate()
     if document.has_pending_revision and latest.disclosure_mode == DisclosureMode.PROACTIVE:
         calendar = WorkCalendar.load()
-        deadline = rules.disclosure_deadline(latest.formed_on, calendar, latest.disclosure_period)
+        deadline = rules.disclosure_deadline(latest.formed_on or timezone.localdate(latest.created_at), calendar, latest.disclosure_period)
         deadline_status = due_status(deadline.due_on, today, calendar, settings.GONGKAI_TIMELINESS_WARN_DAYS)
     # Review steps carry a reviewer's opinion; other entries a title, file name or change note.
     steps = {t.name for t in REVIEW.transitions.values() if t.offered}

@@ -53,14 +53,19 @@ class Bucket(BaseModel):
     count: int
 
 
+# The API lists the most frequent values of each facet; facet_totals says how many there are in all.
+API_FACET_VALUES = 50
+
+
 class SearchOut(BaseModel):
     count: int
     query: str
     corrected_query: str | None = Field(description="实际检索的纠正或拼音转换后的检索词；未纠正时为 null")
     results: list[Hit]
     facets: dict[str, list[Bucket]] = Field(
-        description="分面：agency 公开主体、issuer 发文机关、subject 主题分类、doc_type 公文种类、year 年份、"
-                    "validity 有效性、kind 信息类别、tag 政策标签")
+        description=f"分面：agency 公开主体、issuer 发文机关、subject 主题分类、doc_type 公文种类、year 年份、"
+                    f"validity 有效性、kind 信息类别、tag 政策标签；每个分面最多列出 {API_FACET_VALUES} 项（按数量）")
+    facet_totals: dict[str, int] = Field(description="每个分面的取值总数（可能多于 facets 中列出的项数）")
 
 
 class SuggestOut(BaseModel):
@@ -83,8 +88,9 @@ def search(request, q: Query[SearchQuery]):
         "results": [{"id": r.id, "title": r.title, "doc_number": r.doc_number, "url": r.url, "snippet": str(r.snippet),
                      "score": r.score, "index_no": r.index_no, "issuer": r.issuer, "published_on": r.published_on,
                      "validity": r.validity, "kind": r.kind} for r in found.results],
-        "facets": {name: [{"value": v.value, "label": v.label, "count": v.count} for v in values]
+        "facets": {name: [{"value": v.value, "label": v.label, "count": v.count} for v in values[:API_FACET_VALUES]]
                    for name, values in found.facets.items()},
+        "facet_totals": {name: len(values) for name, values in found.facets.items()},
     }
     # Rendered as built: re-validating every hit and facet bucket against SearchOut on each search cost
     # more than reading the hits; tests check that responses match the schema.

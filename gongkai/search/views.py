@@ -29,6 +29,9 @@ def _params(request: HttpRequest) -> services.SearchParams:
         correct=g.get("correct", "1") != "0", **{name: g.get(name, "").strip() for name in FILTERS})
 
 
+FACET_SHOWN = 10
+
+
 def _link(params: services.SearchParams, **changes: str) -> str:
     """A search page URL for `params` with some parameters changed (empty values are left out)."""
     values = {"q": params.q, "sort": params.sort if params.sort != "relevance" else "",
@@ -46,10 +49,15 @@ def search_page(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             context["errors"] = exc.errors
             return render(request, "search/search.html", context, status=400)
-        facets = [(name, services.FACET_LABELS[name],
-                   [(value, _link(params, **{name: "" if value.selected else value.value}))
-                    for value in values[:12]])
-                  for name, values in found.facets.items() if values]
+        # Each facet: its top FACET_SHOWN values, the rest folded under 更多 (<details>, no script needed) and
+        # the number of values in all.
+        facets = []
+        for name, values in found.facets.items():
+            if not values:
+                continue
+            linked = [(value, _link(params, **{name: "" if value.selected else value.value})) for value in values]
+            facets.append((name, services.FACET_LABELS[name], linked[:FACET_SHOWN], linked[FACET_SHOWN:],
+                           len(values)))
         context.update(
             found=found, facets=facets,
             related=services.related_searches(found.corrected_query or params.q) if params.q else [],

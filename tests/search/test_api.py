@@ -28,7 +28,8 @@ def library(team, agency):
 
 def test_search_api_shape(client, library):
     body = client.get("/api/v1/search", {"q": "最低生活保障", "page_size": 2}).json()
-    assert set(body) == {"count", "query", "corrected_query", "results", "facets"}
+    assert set(body) == {"count", "query", "corrected_query", "results", "facets", "facet_totals"}
+    assert body["facet_totals"]["validity"] == len(body["facets"]["validity"])
     assert body["count"] == 3 and len(body["results"]) == 2
     assert body["query"] == "最低生活保障" and body["corrected_query"] is None
     first = body["results"][0]

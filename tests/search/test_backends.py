@@ -178,6 +178,16 @@ class BackendContract:
         assert titles(second) == ["关于印发工作要点的通知", "关于印发劳动合同管理办法的通知"]
         assert not set(titles(by_date)) & set(titles(second))
 
+    def test_sort_by_date_puts_undated_documents_last(self, library):
+        # An imported record whose source gives no date keeps none (issue #11 item 5): it sorts after every
+        # dated one, never first as if published today.
+        Document.objects.filter(pk=library["regulation"].pk).update(published_on=None)
+        rebuild_index()
+        found = run("", sort="date", kind="policy", page_size=20)
+        assert [r.title for r in found.results][-1] == "中华人民共和国政府信息公开条例"
+        assert found.results[-1].published_on is None
+        assert found.results[0].published_on is not None
+
     def test_highlighted_title_and_snippet_without_stray_spaces(self, library):
         hit = run("最低生活保障").results[0]
         assert "<mark>最低生活保障</mark>" in hit.title_html

@@ -58,6 +58,9 @@ class DocumentData:
     needs_interpretation: bool = False
     interpretation_format: str = ""
     video_url: str = ""
+    # A record imported as already public elsewhere whose source gives no date: its 形成或变更日期 stays empty
+    # instead of taking the save day (no disclosure clock runs for a document that is public already).
+    undated: bool = False
     qa: list[dict[str, str]] = field(default_factory=list)
     relations: list[tuple[str, int]] = field(default_factory=list)
     attachment_ids: list[int] | None = None  # None keeps the previous revision's attachments
@@ -150,7 +153,7 @@ def _write_revision(actor, document: Document, data: DocumentData) -> Revision:
     body_html = to_html(data.body, data.body_format)
     revision = Revision.objects.create(
         document=document, number=number, title=data.title, doc_number=data.doc_number.strip(),
-        signed_on=data.signed_on, formed_on=data.formed_on or data.signed_on or timezone.localdate(),
+        signed_on=data.signed_on, formed_on=data.formed_on or data.signed_on or (None if data.undated else timezone.localdate()),
         disclosure_period=data.disclosure_period,
         doc_type=data.doc_type, subject=data.subject, other_issuers=data.other_issuers.strip(),
         disclosure_mode=data.disclosure_mode,
@@ -197,7 +200,7 @@ def change_formed_on(document: Document) -> dt.date:
     The previous revision's date while that revision is an unpublished change (re-saving a draft does not
     restart its clock), else today: never the 成文日期 or the public version's date, which lie before the change."""
     latest = document.latest_revision
-    if latest is not None and latest.pk != document.live_revision_id:
+    if latest is not None and latest.pk != document.live_revision_id and latest.formed_on is not None:
         return latest.formed_on
     return timezone.localdate()
 
@@ -263,7 +266,7 @@ def save_revision(actor, document: Document, data: DocumentData, *,
     def work(staged: list[StagedFile]) -> Revision:
         locked = Document.objects.select_for_update(of=("self",)).select_related("agency").get(pk=document.pk)
         transition = check_editable(actor, locked)
-        if locked.live_revision_id is not None and data.formed_on is None:
+        if locked.live_revision_id is not None and data.formed_on is None and not data.undated:
             data.formed_on = change_formed_on(locked)
         validate(data, locked.kind, locked)
         if staged:

@@ -107,8 +107,12 @@ def reject_document(actor, document: Document, comment: str, *, revision: int | 
     return _move(actor, document, name, comment)
 
 
-def _make_live(document: Document, now: dt.datetime, published_on: dt.date | None = None) -> None:
-    """Point the live revision at the reviewed one and put its relations into effect (in the transaction)."""
+def _make_live(document: Document, now: dt.datetime, published_on: dt.date | None = None, *,
+               date_today: bool = True) -> None:
+    """Point the live revision at the reviewed one and put its relations into effect (in the transaction).
+
+    A document published here is dated the day it goes live unless a 发布日期 is given; an imported one
+    (`date_today=False`) keeps the date its source gives, or none: the import day is not its 发布日期."""
     revision = document.latest_revision
     if revision.disclosure_mode != DisclosureMode.PROACTIVE:
         raise DomainError("只有主动公开的信息才能发布。")
@@ -118,7 +122,7 @@ def _make_live(document: Document, now: dt.datetime, published_on: dt.date | Non
     document.scheduled_at = None
     if published_on is not None:
         document.published_on = published_on
-    elif document.published_on is None:
+    elif document.published_on is None and date_today:
         document.published_on = timezone.localdate(now)
     document.save()
     apply_relations(document, revision)
@@ -208,5 +212,5 @@ def import_published(document: Document, *, published_on: dt.date | None) -> Doc
     if document.latest_revision.disclosure_mode != DisclosureMode.PROACTIVE:
         raise DomainError("不予公开或依申请公开的信息不能以已发布状态导入。", field="status")
     REVIEW.apply(SYSTEM, document, "imported_as_published", revision=document.latest_revision.number)
-    _make_live(document, timezone.now(), published_on)
+    _make_live(document, timezone.now(), published_on, date_today=False)
     return document

@@ -38,7 +38,9 @@ TITLE_BOOST = 4.0
 PHRASE_BOOST = 6.0
 KEY_BOOST = 200.0
 OPTIONAL_BOOST = 0.3
-FACET_SIZE = 50
+# Every value is counted up to this many (the page shows the top ones and folds the rest under 更多,
+# with the true number of values); issue #11 item 8: 50 cut the issuer facet with no sign.
+FACET_SIZE = 1000
 BATCH = 500
 _COLUMNS = {"agency": "agency_id::text", "subject_top": "subject_top", "doc_type": "doc_type",
             "year": "year::text", "validity": "validity", "kind": "kind"}
