@@ -14,8 +14,10 @@ import re
 import threading
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
+import rjieba
 from django.conf import settings
 from django.db.models import Sum
 from django.urls import reverse
@@ -244,6 +246,76 @@ def _initials_reading(backend: SearchBackend, letters: str, filters: dict, exclu
     return readings.most_common(1)[0][0] if readings else None
 
 
+# -- words that are never "corrected" --------------------------------------------------------------
+# A correction replaces what the visitor typed, so it has to be clearly right. A query is left as typed
+# when it is itself a known word (低保 is not a typo of 担保, nor 外卖 of 外贸), and a correction never
+# rewrites a known term inside a longer query (交强险赔多少 keeps 交强险). Known are: the synonym and
+# everyday-phrase dictionary (terms and equivalents), the segmenter's dictionary (rjieba's word list,
+# the one indexing and querying use), words of public titles (the lexicon) and hot public queries.
+# Inside a longer query only terms of at least KNOWN_TERM_MIN characters, or dictionary terms, are
+# protected: two-character segmenter words are too often a typo's by-product (业生 in 业生动物保护法,
+# 条理 in 统计条理) to be taken as intended.
+KNOWN_TERM_MIN = 3
+
+
+def _hot_words() -> set[str]:
+    try:
+        return set(hot_searches(20))
+    except Exception:  # noqa: BLE001 - hot searches are a hint here, never a reason to fail a search
+        log.exception("hot searches unavailable while checking a correction")
+        return set()
+
+
+def known_word(word: str, dictionary: synonyms.SynonymDictionary, lex: Lexicon, hot: set[str] | None = None) -> bool:
+    """Whether `word` (normalized) is a word people know as such, so it is never corrected."""
+    word = text.compact(word)
+    if len(word) < 2:
+        return False
+    return (word in dictionary.table or rjieba.has_word(word) or lex.freq.get(word, 0) > 0
+            or word in (hot if hot is not None else _hot_words()))
+
+
+def _topic(query: str) -> str:
+    """The query without question and filler words (交强险赔多少 → 交强险赔)."""
+    words = text.precise_words(query)
+    kept = "".join(w for w in words if w not in text.STOPWORDS)
+    return kept or text.compact(query)
+
+
+def _protected_positions(query: str, dictionary: synonyms.SynonymDictionary, lex: Lexicon, hot: set[str],
+                         in_titles: Callable[[str], bool]) -> set[int]:
+    """Character positions of `query` that belong to a known term a correction must keep: dictionary
+    terms, and words of KNOWN_TERM_MIN or more characters that are known or that a public title
+    contains (交强险, which the segmenter only finds as a new word)."""
+    positions: set[int] = set()
+    for match in dictionary.find(query):
+        positions.update(range(match.start, match.end))
+    for start, end in _segments(query):
+        word = query[start:end]
+        if end - start >= KNOWN_TERM_MIN and (known_word(word, dictionary, lex, hot) or in_titles(word)):
+            positions.update(range(start, end))
+    return positions
+
+
+def _segments(query: str) -> list[tuple[int, int]]:
+    """(start, end) of the segmenter's words in `query`, with and without HMM (new words such as 交强险
+    come out of HMM only)."""
+    spans = set()
+    for hmm in (False, True):
+        at = 0
+        for word in rjieba.cut(query, hmm):
+            spans.add((at, at + len(word)))
+            at += len(word)
+    return sorted(spans)
+
+
+def _keeps_known_terms(typed: str, reading: str, protected: set[int]) -> bool:
+    """Whether `reading` leaves every protected character of `typed` as it was."""
+    if len(reading) != len(typed):
+        return not protected
+    return all(typed[i] == reading[i] for i in protected)
+
+
 def _correction(analysis: Analysis, backend: SearchBackend, filters: dict, excluded: set[int]
                 ) -> tuple[str, str, bool] | None:
     """A better reading of the query (pinyin → Chinese, or typo fixed), its kind, and whether a public
@@ -258,6 +330,11 @@ def _correction(analysis: Analysis, backend: SearchBackend, filters: dict, exclu
         if backend.doc_freq(query) >= FEW_RESULTS:
             return None  # a word the documents use as written (wto, ppp), not pinyin
         full = lex.from_pinyin(letters, limit=PINYIN_READINGS, full_only=True)
+        dictionary = synonyms.dictionary()
+        for option in full:
+            # yibao is 医保 and dibao 低保: a reading that is an everyday word wins over rarer title words.
+            if option.text in dictionary.table:
+                return option.text, "pinyin", True
         for option in full[:PINYIN_CHECKS]:
             if _title_phrase_count(backend, option.text, filters, excluded):
                 return option.text, "pinyin", True
@@ -265,7 +342,6 @@ def _correction(analysis: Analysis, backend: SearchBackend, filters: dict, exclu
         if reading:
             return reading, "pinyin", True
         options = full or lex.from_pinyin(letters, limit=3)
-        dictionary = synonyms.dictionary()
         scored = [(_strict_count(backend, analyze(c.text, dictionary), filters, excluded), -i, c)
                   for i, c in enumerate(options[:3])]
         if not scored:
@@ -283,26 +359,47 @@ def _correction(analysis: Analysis, backend: SearchBackend, filters: dict, exclu
     title_like = len(text.compact(query)) <= MAX_TITLE_LIKE
     if title_like and _title_phrase_count(backend, query, filters, excluded):
         return (query, "pinyin", False) if query != analysis.text else None  # a title has it as typed
-    readings = lex.corrections(query, known=lambda word: backend.doc_freq(word) > 0, limit=TYPO_READINGS)
+    dictionary = synonyms.dictionary()
+    hot = _hot_words()
+    if known_word(_topic(query), dictionary, lex, hot) or text.compact(query) in hot:
+        return (query, "pinyin", False) if query != analysis.text else None  # a known word as typed
+    protected = _protected_positions(query, dictionary, lex, hot,
+                                     lambda word: _title_phrase_count(backend, word, {}, excluded) > 0)
+    readings = [r for r in lex.corrections(query, known=lambda word: backend.doc_freq(word) > 0,
+                                           limit=TYPO_READINGS)
+                if _keeps_known_terms(query, r.text, protected)]
     if title_like:
         for reading in readings:
             if reading.text != query and _title_phrase_count(backend, reading.text, filters, excluded):
                 return reading.text, "typo", True
+    # Unless a public title confirms it, a correction keeps the segmenter's two-character words too
+    # (套路贷 is not 铁路贷).
+    words = {i for start, end in _segments(query) if end - start == 2 and rjieba.has_word(query[start:end])
+             for i in range(start, end)}
+    readings = [r for r in readings if _keeps_known_terms(query, r.text, words)]
     if readings and readings[0].text != query:
         return readings[0].text, "typo", False
     return (query, "pinyin", False) if query != analysis.text else None
 
 
 def _better_reading(backend: SearchBackend, typed: Analysis, corrected: Analysis, filters: dict,
-                    excluded: set[int]) -> bool:
-    """Whether to search the correction instead: it finds documents, and the query as typed finds few
-    (or fewer titles, since a mistyped word broken into single characters still matches many bodies)."""
+                    excluded: set[int], confirmed: bool = False) -> bool:
+    """Whether to search the correction instead of the query as typed.
+
+    A correction a public title contains word for word (`confirmed`: 业生动物保护法 → 野生动物保护法) wins:
+    counts say little there, since a mistyped title still matches hundreds of bodies character by
+    character (the known-word rule in _correction is what keeps 年假 from becoming 年节). Any other
+    correction wins only when the query as typed finds fewer than FEW_RESULTS documents with every word
+    and the correction finds at least FEW_RESULTS, and more than twice as many. A query that already
+    finds FEW_RESULTS documents is searched as typed (交强险 found 4 and became 交抢险); a correction
+    that finds about as little as the original is no clearer than what the visitor typed."""
+    if confirmed:
+        return True
     as_typed = _strict_count(backend, typed, filters, excluded)
-    if as_typed < FEW_RESULTS:
-        return _strict_count(backend, corrected, filters, excluded) > as_typed
-    # Counting titles is cheap, and a correction found in more titles than the query as typed finds some.
-    return (_strict_count(backend, corrected, filters, excluded, title_only=True)
-            > _strict_count(backend, typed, filters, excluded, title_only=True))
+    if as_typed >= FEW_RESULTS:
+        return False
+    found = _strict_count(backend, corrected, filters, excluded)
+    return found >= FEW_RESULTS and found > 2 * as_typed
 
 
 @dataclass
@@ -483,7 +580,7 @@ def plan(params: SearchParams, backend: SearchBackend | None = None) -> Plan:
         if found is not None:
             reading, kind, verified = found
             better = analyze(reading, dictionary)
-            if verified or _better_reading(backend, analysis, better, filters, excluded):
+            if _better_reading(backend, analysis, better, filters, excluded, confirmed=verified):
                 analysis, corrected, correction_kind = better, better.text, kind
     if analysis.reference and _strict_count(backend, analysis, filters, excluded) == 0:
         # A number nobody has: search its words instead of showing nothing.
@@ -592,9 +689,26 @@ def related_searches(query: str, limit: int = 8) -> list[str]:
     return out
 
 
+def _pinyin_words(letters: str, backend: SearchBackend, excluded: set[int]) -> list[str]:
+    """Chinese words a pinyin or initials input stands for, everyday (dictionary) words first: dibao → 低保,
+    grsds → 个人所得税; then the lexicon's best readings and, for initials, the words of public titles that
+    have them (dlj)."""
+    lex, dictionary = lexicon(backend), synonyms.dictionary()
+    exact = lex.by_full.get(letters, []) + (lex.by_initials.get(letters, []) if len(letters) >= 2 else [])
+    exact = sorted(dict.fromkeys(exact), key=lambda w: (w not in dictionary.table, -lex.freq.get(w, 0), w))
+    words = [w for w in exact if len(w) > 1][:3]
+    words += [c.text for c in lex.from_pinyin(letters, limit=2)]
+    if not any(w in dictionary.table for w in words):
+        reading = _initials_reading(backend, letters, {}, excluded)
+        if reading:
+            words.append(reading)
+    return list(dict.fromkeys(words))
+
+
 def suggest(prefix: str, limit: int = 8) -> list[str]:
     """Keyword suggestions as the user types: hot queries and dictionary words that start with the
-    input, then titles of public documents that contain it (pinyin input is read as Chinese)."""
+    input, the everyday words' formal equivalents (医保 → 医疗保险), then titles of public documents that
+    contain them (pinyin and initials input is read as Chinese: dibao → 低保, grsds → 个人所得税)."""
     typed = text.normalize(prefix)[:50]
     if not typed:
         return []
@@ -602,16 +716,26 @@ def suggest(prefix: str, limit: int = 8) -> list[str]:
     excluded = stale_ids(backend)
     out: list[str] = [h for h in hot_searches(20) if h.startswith(typed) and h != typed][:3]
     cores = [text.compact(typed)]
-    letters = typed.replace(" ", "")
-    if letters.isascii() and letters.isalpha():
-        cores = [c.text for c in lexicon(backend).from_pinyin(letters, limit=2)] or cores
+    letters = typed.replace(" ", "").replace("'", "")
+    pinyin = letters.isascii() and letters.isalpha()
+    if pinyin:
+        cores = _pinyin_words(letters, backend, excluded) or cores
     lex = lexicon(backend)
-    for core in cores:
+    dictionary = synonyms.dictionary()
+    searched = []
+    for core in cores[:3]:
         if not core:
             continue
+        known = core in dictionary.table or core in lex.freq
+        if pinyin and core != letters and known and _publicly_found(core, backend, excluded):
+            out.append(core)  # the word the letters stand for (not a string of words, 国人山东省 for grsds)
+        equivalents = [a for a in dictionary.alternatives(core) if _publicly_found(a, backend, excluded)]
+        out += equivalents[:3]
         words = sorted((w for w in lex.freq if w.startswith(core) and w != core and len(w) <= 8),
                        key=lambda w: -lex.freq[w])[:2] if len(core) >= 2 else []
         out += [w for w in words if _publicly_found(w, backend, excluded)]
+        searched += [core, *equivalents[:2]]
+    for core in dict.fromkeys(searched):
         probe = EngineQuery(units=[Unit([Alternative(core, [])])], min_match=1, title_only=True,
                             exclude_ids=excluded, limit=limit * 2)
         result, docs = _run(backend, probe)
@@ -619,4 +743,6 @@ def suggest(prefix: str, limit: int = 8) -> list[str]:
         # Titles that begin with the input read as completions; list them first.
         titles.sort(key=lambda t: not text.compact(t).startswith(core))
         out += titles
+        if len(dict.fromkeys(out)) >= limit:
+            break
     return list(dict.fromkeys(out))[:limit]

@@ -10,7 +10,14 @@ from pathlib import Path
 import pytest
 
 from gongkai.search import evaluation
-from gongkai.search.evaluation import DEFAULT_CORPUS, KINDS, QUERIES, load_queries, load_thresholds
+from gongkai.search.evaluation import (
+    AS_TYPED_KINDS,
+    DEFAULT_CORPUS,
+    KINDS,
+    QUERIES,
+    load_queries,
+    load_thresholds,
+)
 
 pytestmark = [
     pytest.mark.corpus,
@@ -25,7 +32,9 @@ def test_evaluation_set_is_large_and_covers_every_kind():
     assert len(queries) >= 150
     assert set(kinds) == set(KINDS) and min(kinds.values()) >= 15, kinds
     assert set(load_thresholds()) == set(KINDS)
-    assert all(q.hits for q in queries)
+    assert all(q.hits for q in queries if q.kind not in AS_TYPED_KINDS)
+    assert kinds["no_correction"] >= 100, "at least 100 everyday words that must be searched as typed"
+    assert load_thresholds()["no_correction"] == {"top1": 1.0, "top3": 1.0, "mrr": 1.0}
     assert len({(q.kind, q.query) for q in queries}) == len(queries), "no duplicate queries"
 
 
@@ -35,11 +44,20 @@ def test_quality_stays_above_thresholds(db, fresh_search, capsys):
     titles = {json.loads(line)["title"] for line in _corpus_lines()}
     queries = load_queries(QUERIES)
     assert all(hit in titles for q in queries for hit in q.hits), "every expected title exists in the corpus"
-    scores = evaluation.evaluate(queries, evaluation.search_titles)
+    scores = evaluation.evaluate(queries, evaluation.search_outcome)
     with capsys.disabled():
         print("\n" + evaluation.table(scores))
     failures = evaluation.below_thresholds(scores, load_thresholds())
     assert not failures, failures
+
+
+def test_as_typed_kind_scores_only_queries_left_alone():
+    queries = [evaluation.EvalQuery("no_correction", "低保", []), evaluation.EvalQuery("no_correction", "外卖", []),
+               evaluation.EvalQuery("no_correction", "彩礼", ["婚约财产规定"])]
+    outcomes = {"低保": (["最低生活保障条例"], None), "外卖": (["对外贸易法"], "外贸"), "彩礼": (["婚约财产规定"], None)}
+    score = evaluation.evaluate(queries, outcomes.__getitem__)["no_correction"]
+    assert score.queries == 3 and score.top3 == score.top1 == score.mrr == 2 / 3
+    assert score.misses == [("外卖", ["已改为 外贸", "对外贸易法"])]
 
 
 def _corpus_lines():
