@@ -391,6 +391,13 @@ class RemedyPlan:
                 "steps": self.steps}
 
 
+def remedy_plans(delivered_on: dt.date, decision_code: str = "",
+                 calendar: WorkCalendar | None = None) -> list[RemedyPlan]:
+    """Both remedies after a delivery (review, then direct litigation), as the staff and tracking pages list them."""
+    calendar = calendar or WorkCalendar.load()
+    return [remedy_plan(kind, delivered_on, decision_code, calendar) for kind in RemedyKind.values]
+
+
 def remedy_plan(remedy: str, delivered_on: dt.date, decision_code: str = "",
                 calendar: WorkCalendar | None = None) -> RemedyPlan:
     """The last day for administrative review or direct litigation over a reply delivered on `delivered_on`."""

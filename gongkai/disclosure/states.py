@@ -92,19 +92,19 @@ _ONLY_DISCLOSURE = "这是要求更正政府信息记录的申请（《条例》
 
 
 def _not_charged(a) -> str | None:
-    if a.request_kind == rules.RequestKind.RECORD_CORRECTION:
+    if _is_record_correction(a):
         return _ONLY_DISCLOSURE
     return "已发出收费通知，不能再调整计件。" if a.fee_notices.exists() else None
 
 
 def _bulk_not_asked(a) -> str | None:
-    if a.request_kind == rules.RequestKind.RECORD_CORRECTION:
+    if _is_record_correction(a):
         return _ONLY_DISCLOSURE
     return "已要求申请人说明理由。" if a.bulk_reason_requested_on else None
 
 
 def _bulk_asked(a) -> str | None:
-    if a.request_kind == rules.RequestKind.RECORD_CORRECTION:
+    if _is_record_correction(a):
         return _ONLY_DISCLOSURE
     if not a.bulk_reason_requested_on:
         return "尚未要求申请人说明理由（《条例》第三十五条）。"

@@ -159,8 +159,8 @@ def case(request: HttpRequest, code: str) -> HttpResponse:
         "remedies": rules.remedies_sentence(letters.review_body(application), application.decision)
         if application.decision or application.decided_on else "",
         # Once delivered, the last days themselves (moved past holidays), as the staff page shows them.
-        "remedy_plans": [rules.remedy_plan(kind, application.delivered_on, application.decision)
-                         for kind in rules.RemedyKind.values] if application.delivered_on else [],
+        "remedy_plans": rules.remedy_plans(application.delivered_on, application.decision)
+        if application.delivered_on else [],
         **_guide_context()})
 
 

@@ -469,8 +469,8 @@ def _detail(request: HttpRequest, application: Application, *, bound: tuple[str,
         "correction_notice_due": notice_due, "correction_notice_workdays": rules.CORRECTION_NOTICE_WORKDAYS,
         "decision": application.decision_type, "released_items": application.released_items.all(),
         "deliveries": application.deliveries.select_related("mail", "created_by"),
-        "remedy_plans": [rules.remedy_plan(kind, application.delivered_on, application.decision, calendar)
-                         for kind in rules.RemedyKind.values] if application.delivered_on else [],
+        "remedy_plans": rules.remedy_plans(application.delivered_on, application.decision, calendar)
+        if application.delivered_on else [],
         "today": today,
         # 《条例》第四十一条、第四十三条: the page is the handling staff's alone, and reading it is audited.
         "record_correction": getattr(application, "record_correction", None),

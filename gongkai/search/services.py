@@ -275,7 +275,7 @@ def _topic(query: str) -> str:
     return kept or text.compact(query)
 
 
-def _protected_positions(query: str, dictionary: synonyms.SynonymDictionary, lex: Lexicon, hot: set[str],
+def _protected_positions(query: str, dictionary: synonyms.SynonymDictionary, lex: Lexicon,
                          in_titles: Callable[[str], bool]) -> set[int]:
     """Character positions of `query` that belong to a known term a correction must keep: dictionary
     terms, and words of KNOWN_TERM_MIN or more characters that are known or that a public title
@@ -285,7 +285,7 @@ def _protected_positions(query: str, dictionary: synonyms.SynonymDictionary, lex
         positions.update(range(match.start, match.end))
     for start, end in _segments(query):
         word = query[start:end]
-        if end - start >= KNOWN_TERM_MIN and (known_word(word, dictionary, lex, hot) or in_titles(word)):
+        if end - start >= KNOWN_TERM_MIN and (known_word(word, dictionary, lex) or in_titles(word)):
             positions.update(range(start, end))
     return positions
 
@@ -353,10 +353,10 @@ def _correction(analysis: Analysis, backend: SearchBackend, filters: dict, exclu
     if title_like and _title_phrase_count(backend, query, filters, excluded):
         return (query, "pinyin", False) if query != analysis.text else None  # a title has it as typed
     dictionary = synonyms.dictionary()
-    hot: set[str] = set()  # see the note above known_word: not yet trusted
-    if known_word(_topic(query), dictionary, lex, hot):
+    # Hot searches are not passed as known words yet (see the note above known_word).
+    if known_word(_topic(query), dictionary, lex):
         return (query, "pinyin", False) if query != analysis.text else None  # a known word as typed
-    protected = _protected_positions(query, dictionary, lex, hot,
+    protected = _protected_positions(query, dictionary, lex,
                                      lambda word: _title_phrase_count(backend, word, {}, excluded) > 0)
     readings = [r for r in lex.corrections(query, known=lambda word: backend.doc_freq(word) > 0,
                                            limit=TYPO_READINGS)
