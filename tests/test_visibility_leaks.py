@@ -14,6 +14,7 @@ from gongkai.publishing.models import Attachment, Document
 from gongkai.publishing.rules import DisclosureMode, WithholdingGround
 from gongkai.publishing.states import State
 from gongkai.search.indexing import rebuild_index
+from gongkai.search.models import HotRuleKind, HotSearchRule
 from gongkai.search.services import record_query
 from tests import factories
 
@@ -127,7 +128,9 @@ def test_marked_items_never_reach_a_public_channel(client, planted):
              f"/api/v1/suggest?q={MARKER[:2]}", "/api/v1/suggest?q=文件", "/api/v1/search/hot",
              f"/search/?q={MARKER[2:]}〔2026〕1号"]
     rebuild_index()
-    record_query(MARKER, 3)  # someone searched for it: hot searches must still never offer it
+    for n in range(5):  # many searched for it, and staff pinned it: hot searches must still never offer it
+        record_query(MARKER, 3, f"client{n}")
+    HotSearchRule.objects.create(query=MARKER, kind=HotRuleKind.PIN, created_by=factories.make_staff(public.agency))
     bodies = _crawl(client, start)
     assert f"/xxgk/documents/{public.pk}/" in bodies, "the crawler must reach the public document"
     assert len(bodies) > 20, "the crawl must cover the site, not just the start pages"

@@ -10,7 +10,8 @@ from ninja import Query, Router, Schema
 from ninja.responses import NinjaJSONEncoder
 from pydantic import BaseModel, Field
 
-from gongkai.search import services
+from gongkai.core.clientip import client_ip
+from gongkai.search import searchlog, services
 
 router = Router(tags=["站内检索"])
 
@@ -82,7 +83,7 @@ def search(request, q: Query[SearchQuery]):
     params = services.SearchParams(q=q.q, page=q.page, page_size=q.page_size, agency=q.agency, subject=q.subject,
                                    doc_type=q.doc_type, year=q.year, validity=q.validity, kind=q.kind,
                                    issuer=q.issuer, tag=q.tag, sort=q.sort, correct=q.correct)
-    found = services.search(params)
+    found = services.search(params, client=searchlog.client_key(client_ip(request)))
     payload = {
         "count": found.count, "query": found.query, "corrected_query": found.corrected_query,
         "results": [{"id": r.id, "title": r.title, "doc_number": r.doc_number, "url": r.url, "snippet": str(r.snippet),
@@ -106,5 +107,5 @@ def suggest(request, q: str = Query("", max_length=50)):
 
 @router.get("/search/hot", response=HotOut, summary="热门检索")
 def hot(request):
-    """The most searched queries of the last 30 days that find public documents."""
+    """Hot searches: pinned by staff, then queries several distinct visitors searched that find public documents."""
     return {"queries": services.hot_searches()}

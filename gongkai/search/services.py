@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 
 import rjieba
 from django.conf import settings
-from django.db.models import Sum
+from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString
@@ -44,9 +44,9 @@ from gongkai.search.backends.base import (
 )
 from gongkai.search.indexing import PUBLIC_IDS, mark_changed, stale_ids
 from gongkai.search.lexicon import Lexicon
-from gongkai.search.models import SearchQueryStat
+from gongkai.search.models import HotRuleKind, HotSearchRule, SearchQueryClient
 from gongkai.search.query import Analysis, analyze
-from gongkai.search.searchlog import record_query
+from gongkai.search.searchlog import hot_since, record_query
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +62,6 @@ FACET_LABELS = {"agency": "公开主体", "issuer": "发文机关", "subject": "
 # A correction is searched instead when the query as typed finds fewer than this many documents
 # (with every word present) and the correction finds more.
 FEW_RESULTS = 3
-HOT_DAYS = 30
 HOT_CACHE_SECONDS = 120
 LEXICON_REFRESH_SECONDS = 60
 SMALL_VOCABULARY = 30_000
@@ -251,9 +250,8 @@ def _initials_reading(backend: SearchBackend, letters: str, filters: dict, exclu
 # when it is itself a known word (低保 is not a typo of 担保, nor 外卖 of 外贸), and a correction never
 # rewrites a known term inside a longer query (交强险赔多少 keeps 交强险). Known are: the synonym and
 # everyday-phrase dictionary (terms and equivalents), the segmenter's dictionary (rjieba's word list,
-# the one indexing and querying use) and words of public titles (the lexicon). Hot public queries join them
-# once hot searches count distinct clients over a window (issue #11 item 6): until then four searches from
-# one client make a misspelling "hot", and a hot misspelling would never be corrected again.
+# the one indexing and querying use), words of public titles (the lexicon) and the public hot searches: those
+# count distinct clients and are recorded as searched after correction, so a misspelling never becomes hot.
 # Inside a longer query only terms of at least KNOWN_TERM_MIN characters, or dictionary terms, are
 # protected: two-character segmenter words are too often a typo's by-product (业生 in 业生动物保护法,
 # 条理 in 统计条理) to be taken as intended.
@@ -353,8 +351,7 @@ def _correction(analysis: Analysis, backend: SearchBackend, filters: dict, exclu
     if title_like and _title_phrase_count(backend, query, filters, excluded):
         return (query, "pinyin", False) if query != analysis.text else None  # a title has it as typed
     dictionary = synonyms.dictionary()
-    # Hot searches are not passed as known words yet (see the note above known_word).
-    if known_word(_topic(query), dictionary, lex):
+    if known_word(_topic(query), dictionary, lex, hot_searches(20)):
         return (query, "pinyin", False) if query != analysis.text else None  # a known word as typed
     protected = _protected_positions(query, dictionary, lex,
                                      lambda word: _title_phrase_count(backend, word, {}, excluded) > 0)
@@ -586,9 +583,10 @@ def plan(params: SearchParams, backend: SearchBackend | None = None) -> Plan:
     return Plan(typed, analysis, corrected, correction_kind, query)
 
 
-def search(params: SearchParams, *, record: bool = True) -> SearchResponse:
+def search(params: SearchParams, *, record: bool = True, client: str = "") -> SearchResponse:
     """Search public documents: understand the query, correct it when that finds more, filter, facet,
-    sort, page, highlight; raise DomainError (Chinese) for parameters that cannot be applied."""
+    sort, page, highlight; raise DomainError (Chinese) for parameters that cannot be applied. `client`
+    (searchlog.client_key) counts the visitor towards hot searches when every word was found."""
     backend = get_backend()
     planned = plan(params, backend)
     analysis, query = planned.analysis, planned.query
@@ -605,7 +603,8 @@ def search(params: SearchParams, *, record: bool = True) -> SearchResponse:
     terms = analysis.highlights + analysis.phrases
     results = [_result(docs[h.id], h.score, terms) for h in result.hits if h.id in docs]
     if record and params.page == 1 and planned.typed:
-        record_query(planned.typed, result.count)
+        record_query(planned.typed, result.count if not relaxed else 0, client,
+                     planned.corrected or planned.typed)
     return SearchResponse(query=planned.typed, corrected_query=planned.corrected,
                           correction_kind=planned.correction_kind, count=result.count, results=results,
                           facets=_facets(result.facet_counts(), params), page=params.page, page_size=params.page_size,
@@ -634,23 +633,65 @@ def _publicly_found(query: str, backend: SearchBackend, excluded: set[int]) -> b
 _hot_cache: dict[str, object] = {"at": 0.0, "day": None, "values": []}
 
 
+@dataclass
+class HotCandidate:
+    """A query as the hot-search list sees it: distinct clients in the window, and what staff decided."""
+
+    query: str
+    clients: int
+    rule: str = ""  # a HotRuleKind value, or "" when staff set nothing
+    blocked_by: str = ""
+    found: bool = True
+
+    @property
+    def listed(self) -> bool:
+        return self.found and not self.blocked_by and self.rule != HotRuleKind.HIDE and (
+            self.rule == HotRuleKind.PIN or self.clients >= settings.GONGKAI_HOT_MIN_CLIENTS)
+
+
+def hot_candidates(limit: int = 60, check: bool = True) -> list[HotCandidate]:
+    """Pinned queries, then the queries the most distinct clients searched in the hot window (and found
+    public documents with, after correction), with the staff rules that apply; `check` re-tests each
+    against public documents now."""
+    rules = {(r.query, r.kind) for r in HotSearchRule.objects.all()}
+    blocked = [q for q, kind in rules if kind == HotRuleKind.BLOCK]
+    pinned = [q for q, kind in sorted(rules) if kind == HotRuleKind.PIN]
+    counted = dict(SearchQueryClient.objects.filter(last_day__gte=hot_since()).values("query")
+                   .annotate(n=Count("id")).order_by("-n", "query").values_list("query", "n")[:limit])
+    backend = get_backend() if check else None
+    excluded = stale_ids(backend) if backend else set()
+    out = []
+    for query in dict.fromkeys([*pinned, *counted]):
+        rule = (HotRuleKind.PIN if query in pinned else
+                HotRuleKind.HIDE if (query, HotRuleKind.HIDE) in rules else "")
+        candidate = HotCandidate(query, counted.get(query, 0), rule,
+                                 next((word for word in blocked if word in query), ""))
+        if backend and candidate.listed:
+            candidate.found = _publicly_found(query, backend, excluded)
+        out.append(candidate)
+    return out
+
+
 def hot_searches(limit: int = 10) -> list[str]:
-    """The most searched queries of the last 30 days that find public documents (cached briefly)."""
+    """The public 热门搜索: pinned queries, then those searched by at least GONGKAI_HOT_MIN_CLIENTS distinct
+    clients in the last GONGKAI_HOT_DAYS days that find public documents, none hidden or holding a blocked
+    word (cached briefly)."""
     now, today = time.monotonic(), timezone.localdate()
     if _hot_cache["day"] == today and now - _hot_cache["at"] < HOT_CACHE_SECONDS:
         return _hot_cache["values"][:limit]
-    backend = get_backend()
-    excluded = stale_ids(backend)
-    rows = (SearchQueryStat.objects.filter(day__gte=today - dt.timedelta(days=HOT_DAYS), last_count__gt=0)
-            .values("query").annotate(total=Sum("searches")).order_by("-total", "query")[:60])
-    values = [row["query"] for row in rows if _publicly_found(row["query"], backend, excluded)][:20]
+    values = [c.query for c in hot_candidates() if c.listed][:20]
     _hot_cache.update(at=now, day=today, values=values)
     return values[:limit]
 
 
+def clear_hot_cache() -> None:
+    """Forget the cached hot searches (after staff change a rule)."""
+    _hot_cache.update(at=0.0, day=None, values=[])
+
+
 def clear_caches() -> None:
     """Forget cached hot searches and the lexicon (after bulk changes, and between tests)."""
-    _hot_cache.update(at=0.0, day=None, values=[])
+    clear_hot_cache()
     _lexicon.update(key=None, built=0.0, lexicon=Lexicon({}))
     _verified_sets.update(generation=None, keys=set())
 

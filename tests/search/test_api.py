@@ -78,12 +78,15 @@ def test_suggest_as_you_type(client, library):
     assert client.get("/api/v1/suggest", {"q": ""}).json() == {"suggestions": []}
 
 
-def test_hot_searches_only_offer_queries_that_find_public_documents(client, library):
-    for _ in range(3):
-        client.get("/api/v1/search", {"q": "住房公积金"})
-    client.get("/api/v1/search", {"q": "最低生活保障"})
-    client.get("/api/v1/search", {"q": "不存在的词语甲乙丙"})
-    services.record_query("只在草稿里的词", 5)  # counted with results once, but no public document has it
+def test_hot_searches_only_offer_queries_that_find_public_documents(client, library, settings):
+    settings.GONGKAI_HOT_MIN_CLIENTS = 2
+    for n in range(4):
+        client.get("/api/v1/search", {"q": "住房公积金"}, REMOTE_ADDR=f"10.9.0.{n}")
+    for n in range(2):
+        client.get("/api/v1/search", {"q": "最低生活保障"}, REMOTE_ADDR=f"10.9.0.{n}")
+        client.get("/api/v1/search", {"q": "不存在的词语甲乙丙"}, REMOTE_ADDR=f"10.9.0.{n}")
+        # Counted with results by several clients, but no public document has it.
+        services.record_query("只在草稿里的词", 5, f"client{n}")
     services.clear_caches()
     hot = client.get("/api/v1/search/hot").json()["queries"]
     assert hot[:2] == ["住房公积金", "最低生活保障"]
@@ -150,8 +153,10 @@ def test_search_page(client, library):
     assert bad.status_code == 400 and "年份应为四位数字" in bad.content.decode()
 
 
-def test_search_page_offers_hot_and_related_searches(client, library):
-    services.record_query("住房公积金", 2)
+def test_search_page_offers_hot_and_related_searches(client, library, settings):
+    settings.GONGKAI_HOT_MIN_CLIENTS = 2
+    for n in range(2):
+        services.record_query("住房公积金", 2, f"client{n}")
     services.clear_caches()
     landing = client.get("/search/").content.decode()
     assert "热门搜索" in landing and "住房公积金" in landing
