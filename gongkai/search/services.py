@@ -583,6 +583,21 @@ def plan(params: SearchParams, backend: SearchBackend | None = None) -> Plan:
     return Plan(typed, analysis, corrected, correction_kind, query)
 
 
+def _relaxed(query: EngineQuery, found: tuple, run: Callable[[EngineQuery], tuple]) -> tuple[tuple, bool]:
+    """When nothing has every word of `query`: first allow one missing, then half of them. `found` is what
+    `run` (returning the engine result first) gave for `query`; returns the last answer and whether it was
+    relaxed to find something."""
+    relaxed = False
+    required = sum(1 for u in query.units if u.required) or len(query.units)
+    for fewer in (required - 1, required // 2):
+        if found[0].count or fewer < 1 or fewer >= query.min_match:
+            continue
+        query = replace(query, min_match=fewer)
+        found = run(query)
+        relaxed = found[0].count > 0
+    return found, relaxed
+
+
 def search(params: SearchParams, *, record: bool = True, client: str = "") -> SearchResponse:
     """Search public documents: understand the query, correct it when that finds more, filter, facet,
     sort, page, highlight; raise DomainError (Chinese) for parameters that cannot be applied. `client`
@@ -590,16 +605,8 @@ def search(params: SearchParams, *, record: bool = True, client: str = "") -> Se
     backend = get_backend()
     planned = plan(params, backend)
     analysis, query = planned.analysis, planned.query
-    relaxed = False
     result, docs = _run(backend, query) if not query.empty else (EngineResult(0, [], {}), {})
-    required = sum(1 for u in query.units if u.required) or len(query.units)
-    for fewer in (required - 1, required // 2):
-        # Nothing has every word: first allow one missing, then half of them.
-        if result.count or fewer < 1 or fewer >= query.min_match:
-            continue
-        query = replace(query, min_match=fewer)
-        result, docs = _run(backend, query)
-        relaxed = result.count > 0
+    (result, docs), relaxed = _relaxed(query, (result, docs), lambda q: _run(backend, q))
     terms = analysis.highlights + analysis.phrases
     results = [_result(docs[h.id], h.score, terms) for h in result.hits if h.id in docs]
     if record and params.page == 1 and planned.typed:
@@ -609,6 +616,29 @@ def search(params: SearchParams, *, record: bool = True, client: str = "") -> Se
                           correction_kind=planned.correction_kind, count=result.count, results=results,
                           facets=_facets(result.facet_counts(), params), page=params.page, page_size=params.page_size,
                           relaxed=relaxed)
+
+
+@dataclass
+class Ranking:
+    """Ids of every document a query finds, best first; read them through the visibility rule."""
+
+    ids: list[int]
+    relaxed: bool = False  # no document had every word; these have most of them
+    truncated: bool = False  # more matched than the limit
+
+
+def ranked_ids(params: SearchParams, *, title_only: bool = False, limit: int = MAX_RESULTS) -> Ranking:
+    """The whole ranking of `params.q` (its filters applied, its page ignored), matched in titles only if
+    asked: for pages that filter, count and sort the matches themselves (the policy library). Raise
+    DomainError (Chinese) for parameters that cannot be applied."""
+    backend = get_backend()
+    planned = plan(params, backend)
+    if planned.analysis.empty:
+        return Ranking([])
+    query = replace(planned.query, offset=0, limit=limit, facets=False, title_only=title_only,
+                    sort="relevance", match_all=False)
+    (result,), relaxed = _relaxed(query, (backend.search(query),), lambda q: (backend.search(q),))
+    return Ranking([h.id for h in result.hits], relaxed, result.count > limit)
 
 
 # -- suggestions, hot and related searches -------------------------------------------------------
