@@ -32,6 +32,7 @@ FACET_LABELS = {"issuer": "发文机关", "agency": "公开主体", "subject": "
                 "doc_type": "公文种类", "validity": "有效性", "kind": "信息类别"}
 _OPEN = re.compile(r"[\[(（【［{〈<]")
 _CLOSE = re.compile(r"[\])）】］}〉>]")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 @dataclass
@@ -54,7 +55,8 @@ class LibraryQuery:
 def parse(params: Mapping[str, str]) -> tuple[LibraryQuery, dict[str, str]]:
     """Read GET-style parameters; values that cannot be applied are dropped and explained in Chinese."""
     errors: dict[str, str] = {}
-    q = " ".join((params.get("q") or "").split())
+    params = {name: _printable(params.get(name)) for name in ("q", "scope", "sort", *FILTER_NAMES)}
+    q = " ".join(params["q"].split())
     if len(q) > MAX_KEYWORD:
         errors["q"] = f"关键词不能超过 {MAX_KEYWORD} 个字，请缩短后再查。"
         q = ""
@@ -75,6 +77,11 @@ def parse(params: Mapping[str, str]) -> tuple[LibraryQuery, dict[str, str]]:
     errors.update(filter_errors)
     filters = replace(filters, **{name: "" for name in filter_errors})
     return LibraryQuery(q=q, scope=scope, sort=sort, filters=filters), errors
+
+
+def _printable(value: object) -> str:
+    """A parameter without control characters (a NUL cannot even be sent to PostgreSQL)."""
+    return _CONTROL.sub("", str(value or ""))
 
 
 @dataclass

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+import gzip
+import json
 import re
 
 import pytest
 
+from gongkai import cli
 from gongkai.orgs.roles import Role
 from gongkai.publishing import library, services
 from gongkai.publishing.models import Document
 from gongkai.publishing.rules import DisclosureMode, WithholdingGround
 from gongkai.search.indexing import rebuild_index
 from tests import factories
+from tests.paths import CORPUS
 
 pytestmark = pytest.mark.usefixtures("fresh_search")
 
@@ -157,3 +161,32 @@ def test_withdrawn_document_leaves_the_keyword_results(client, team, shelf):
     services.withdraw_document(team[Role.PUBLISHER], shelf["dibao_title"], "撤回")
     page = client.get(URL, {"q": "低保", "scope": "title"}).content.decode()
     assert _titles(page) == ["测试市低保办理指南"]
+
+
+@pytest.mark.skipif(not CORPUS.is_file(), reason=f"laws corpus not found at {CORPUS}")
+def test_imported_national_laws_show_their_real_issuers(client, agency, tmp_path, capsys):
+    """A sample of the real corpus filed under the city government: the library names 国务院 and the NPC's
+    standing committee as issuers, never the city government they were filed under."""
+    wanted = {"行政法规": 3, "行政法": 3}
+    sample = []
+    with gzip.open(CORPUS, "rt", encoding="utf-8") as lines:
+        for line in lines:
+            record = json.loads(line)
+            if wanted.get(record.get("category"), 0) > 0:
+                wanted[record["category"]] -= 1
+                sample.append(line)
+            if not any(wanted.values()):
+                break
+    path = tmp_path / "sample.jsonl"
+    path.write_text("".join(sample), encoding="utf-8")
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main(["import", "documents", str(path), "--mapping", "laws", "--agency", agency.parent.code])
+    assert exit_info.value.code == 0, capsys.readouterr().out[-2000:]
+    rebuild_index()
+    page = client.get(URL).content.decode()
+    issuers = re.findall(r'<td data-label="发文机关" class="library-issuer">([^<]+)</td>', page)
+    assert sorted(issuers) == ["全国人民代表大会常务委员会"] * 3 + ["国务院"] * 3
+    assert agency.parent.name not in issuers
+    assert '<option value="国务院">国务院（3）</option>' in page
+    state_council = client.get(URL, {"issuer": "国务院"}).content.decode()
+    assert len(_titles(state_council)) == 3
