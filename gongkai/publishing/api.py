@@ -98,9 +98,8 @@ def list_documents(request, q: Query[DocumentQuery]):
         raise DomainError(next(iter(errors.values())), errors={k: [v] for k, v in errors.items()})
     selected = library.ordered(query, library.matches(query))
     start = (q.page - 1) * q.page_size
-    window = selected[start:start + q.page_size]
     count = len(selected) if isinstance(selected, list) else selected.count()
-    return {"count": count, "results": [_item(d) for d in library.documents([getattr(d, "pk", d) for d in window])]}
+    return {"count": count, "results": [_item(d) for d in library.documents(list(selected[start:start + q.page_size]))]}
 
 
 @router.get("/documents/{int:document_id}", response=DocumentDetail, summary="政策文件详情")

@@ -134,16 +134,19 @@ def _restricted(filters: DocumentFilters, found: Matches) -> QuerySet[Document]:
     return qs if found.ids is None else qs.filter(pk__in=found.ids)
 
 
-def ordered(query: LibraryQuery, found: Matches) -> list[int] | QuerySet[Document]:
-    """The selected documents in the query's order: ids for relevance, else a queryset (undated last)."""
+def ordered(query: LibraryQuery, found: Matches) -> list[int] | QuerySet:
+    """Ids of the selected documents in the query's order (a list for relevance, else a lazy queryset that
+    pages in the database); undated documents sort last."""
     qs = _restricted(query.filters, found)
     if query.order == "relevance" and found.ids is not None:
         kept = set(qs.values_list("pk", flat=True))
         return [pk for pk in found.ids if pk in kept]
     if query.order == "signed":
-        return qs.order_by(F("live_revision__signed_on").desc(nulls_last=True),
-                           F("published_on").desc(nulls_last=True), "-id")
-    return qs.order_by(F("published_on").desc(nulls_last=True), "-id")
+        qs = qs.order_by(F("live_revision__signed_on").desc(nulls_last=True),
+                         F("published_on").desc(nulls_last=True), "-id")
+    else:
+        qs = qs.order_by(F("published_on").desc(nulls_last=True), "-id")
+    return qs.values_list("pk", flat=True)
 
 
 def documents(ids: list[int]) -> list[Document]:

@@ -27,7 +27,8 @@ def column(request):
         top = (row["live_revision__subject"] or "").split(SUBJECT_SEPARATOR)[0]
         subject_counts[top] = subject_counts.get(top, 0) + row["n"]
     subjects = [(top, subject_counts.get(top, 0)) for top in SUBJECTS]
-    latest = visible.order_by(F("published_on").desc(nulls_last=True), "-id")[:10]
+    latest = (visible.order_by(F("published_on").desc(nulls_last=True), "-id")
+              .prefetch_related("live_revision__issuing_agencies")[:10])
     return render(request, "publishing/column.html",
                   {"roots": roots, "counts": counts, "subjects": subjects, "latest": latest})
 
@@ -46,12 +47,11 @@ def document_list(request):
         errors["page"] = f"第 {number} 页不存在（共 {paginator.num_pages} 页），已显示最后一页。"
         number = paginator.num_pages
     page_obj = paginator.page(number)
-    ids = [d if isinstance(d, int) else d.pk for d in page_obj.object_list]
     params = request.GET.copy()
     params.pop("page", None)
     sorts = [(value, label) for value, label in library.SORTS.items() if value != "relevance" or query.q]
     return render(request, "publishing/list.html", {
-        "page_obj": page_obj, "documents": library.documents(ids), "query": query, "filters": query.filters,
+        "page_obj": page_obj, "documents": library.documents(list(page_obj.object_list)), "query": query, "filters": query.filters,
         "errors": errors, "querystring": params.urlencode(), "facets": library.facets(query, found),
         "facet_labels": library.FACET_LABELS, "scopes": library.SCOPES, "sorts": sorts, "found": found,
         "agency_obj": Agency.objects.filter(code=query.filters.agency).first() if query.filters.agency else None,
@@ -81,7 +81,8 @@ def agency_page(request, code: str):
     visible = public_documents().filter(agency_id__in=agency.descendant_ids())
     return render(request, "publishing/agency.html", {
         "agency": agency, "children": agency.children.all(),
-        "latest": visible.order_by(F("published_on").desc(nulls_last=True), "-id")[:20], "count": visible.count(),
+        "latest": visible.order_by(F("published_on").desc(nulls_last=True), "-id")
+        .prefetch_related("live_revision__issuing_agencies")[:20], "count": visible.count(),
     })
 
 
