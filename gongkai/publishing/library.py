@@ -62,11 +62,11 @@ def parse(params: Mapping[str, str]) -> tuple[LibraryQuery, dict[str, str]]:
         q = ""
     scope = (params.get("scope") or "full").strip()
     if scope not in SCOPES:
-        errors["scope"] = "检索范围只能是 " + "、".join(f"{k}（{v}）" for k, v in SCOPES.items()) + "。"
+        errors["scope"] = "检索范围只能是 " + "、".join(f"{k}（{v}）" for k, v in SCOPES.items()) + "，已按全文检索。"
         scope = "full"
     sort = (params.get("sort") or "").strip()
     if sort and sort not in SORTS:
-        errors["sort"] = "排序只能是 " + "、".join(f"{k}（{v}）" for k, v in SORTS.items()) + "。"
+        errors["sort"] = "排序只能是 " + "、".join(f"{k}（{v}）" for k, v in SORTS.items()) + "，已按默认方式排序。"
         sort = ""
     elif sort == "relevance" and not q:
         errors["sort"] = "按相关度排序需要先输入关键词，已按发布日期排序。"
