@@ -12,14 +12,15 @@ from gongkai.orgs.models import Agency
 from gongkai.publishing.filters import DocumentFilters, filter_public
 from gongkai.publishing.models import DocumentKind
 from gongkai.publishing.rules import RELATION_LABELS, RelationKind, Validity
+from gongkai.publishing.versions import current_documents, document_versions, older_versions
 from gongkai.publishing.visibility import public_attachments, public_documents, public_relations
 
 PAGE_SIZE = 20
 
 
 def column(request):
-    """The 政府信息公开 column: navigate by agency and by subject."""
-    visible = public_documents()
+    """The 政府信息公开 column: navigate by agency and by subject (counting documents, not their older versions)."""
+    visible = current_documents()
     counts = {row["agency_id"]: row["n"] for row in visible.values("agency_id").annotate(n=Count("id"))}
     roots = list(Agency.objects.filter(parent__isnull=True).prefetch_related("children__children"))
     subject_counts: dict[str, int] = {}
@@ -44,8 +45,11 @@ def document_list(request):
     errors = filters.errors()
     if filters.kind and filters.kind not in DocumentKind.values:
         errors["kind"] = "没有这个信息类别。"
-    page = Paginator(filter_public(filters) if not errors else public_documents().none(), PAGE_SIZE)
+    # One line a document: older versions are listed under their current version (publishing.versions).
+    page = Paginator(filter_public(filters).filter(superseded=False) if not errors else public_documents().none(),
+                     PAGE_SIZE)
     page_obj = page.get_page(request.GET.get("page"))
+    _attach_versions(page_obj.object_list)
     query = request.GET.copy()
     query.pop("page", None)
     years = sorted({d.year for d in public_documents().dates("published_on", "year")}, reverse=True)
@@ -57,6 +61,14 @@ def document_list(request):
     })
 
 
+def _attach_versions(documents) -> None:
+    """Give each listed document its other public versions (`older_versions`), newest first."""
+    documents = list(documents)
+    found = older_versions([d.pk for d in documents])
+    for d in documents:
+        d.older_versions = found.get(d.pk, [])
+
+
 def document_detail(request, pk: int):
     document = get_object_or_404(public_documents().prefetch_related("live_revision__tags"), pk=pk)
     revision = document.live_revision
@@ -65,16 +77,18 @@ def document_detail(request, pk: int):
     incoming = [(RELATION_LABELS[RelationKind(k)][1], d) for k, d in relations["incoming"]
                 if k != RelationKind.INTERPRETS]
     interpretations = [d for k, d in relations["incoming"] if k == RelationKind.INTERPRETS]
+    versions = document_versions(document)
     return render(request, "publishing/detail.html", {
         "document": document, "revision": revision, "outgoing": outgoing, "incoming": incoming,
         "interpretations": interpretations, "attachments": revision.attachments.all(),
-        "tags": revision.tags.all(),
+        "tags": revision.tags.all(), "versions": versions,
+        "current_version": versions[0] if versions and versions[0].id != document.pk else None,
     })
 
 
 def agency_page(request, code: str):
     agency = get_object_or_404(Agency, code=code)
-    visible = public_documents().filter(agency_id__in=agency.descendant_ids())
+    visible = current_documents().filter(agency_id__in=agency.descendant_ids())
     return render(request, "publishing/agency.html", {
         "agency": agency, "children": agency.children.all(),
         "latest": visible.order_by(F("published_on").desc(nulls_last=True), "-id")[:20], "count": visible.count(),

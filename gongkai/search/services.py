@@ -31,6 +31,7 @@ from gongkai.orgs.models import Agency
 from gongkai.publishing.filters import DocumentFilters
 from gongkai.publishing.models import Revision, issuer_names
 from gongkai.publishing.rules import Validity
+from gongkai.publishing.versions import Version, older_versions, superseded_public_ids
 from gongkai.publishing.visibility import public_documents
 from gongkai.search import highlight, synonyms, text
 from gongkai.search.backends import get_backend
@@ -130,6 +131,7 @@ class Result:
     validity_label: str
     kind: str
     kind_label: str
+    versions: list[Version] = field(default_factory=list)  # its other public versions (历史版本), newest first
 
 
 @dataclass
@@ -562,7 +564,8 @@ def plan(params: SearchParams, backend: SearchBackend | None = None) -> Plan:
     if errors:
         raise DomainError(next(iter(errors.values())), errors={k: [v] for k, v in errors.items()})
     backend = backend or get_backend()
-    excluded = stale_ids(backend)
+    # Only the current version of a document ranks and counts; older ones are listed under it (publishing.versions).
+    excluded = stale_ids(backend) | superseded_public_ids()
     filters = _engine_filters(params)
     dictionary = synonyms.dictionary()
     typed = params.q.strip()
@@ -604,6 +607,8 @@ def search(params: SearchParams, *, record: bool = True) -> SearchResponse:
         relaxed = result.count > 0
     terms = analysis.highlights + analysis.phrases
     results = [_result(docs[h.id], h.score, terms) for h in result.hits if h.id in docs]
+    for found, versions in older_versions([r.id for r in results]).items():
+        next(r for r in results if r.id == found).versions = versions
     if record and params.page == 1 and planned.typed:
         record_query(planned.typed, result.count)
     return SearchResponse(query=planned.typed, corrected_query=planned.corrected,
