@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from gongkai.core import audit
@@ -38,8 +39,12 @@ def _locked(document: Document, revision: int | None = None) -> Document:
         # Publishing puts this revision's relations into effect on other documents: lock those too, now,
         # before the step's audit entry takes the audit chain's lock (held to commit on PostgreSQL). A service
         # on a target locks the target and then records, so locking targets after recording could deadlock.
+        # Publishing and withdrawal also change the other versions of the document (services.versions): lock the
+        # group it is in and the one its latest revision would join, in one ordered lock with the targets.
         targets = latest.relations.filter(status=RelationStatus.DECLARED).values_list("target_id", flat=True)
-        list(Document.objects.select_for_update(of=("self",)).filter(pk__in=list(targets)).order_by("pk")
+        groups = {key for key in (locked.version_group, revision_key(latest, locked.kind)) if key}
+        list(Document.objects.select_for_update(of=("self",))
+             .filter(Q(pk__in=list(targets)) | Q(version_group__in=groups)).exclude(pk=locked.pk).order_by("pk")
              .values_list("pk", flat=True))
     return locked
 
