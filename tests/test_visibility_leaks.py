@@ -52,6 +52,10 @@ def planted(team, agency):
         items[mode] = factories.advance(team, doc)
     withdrawn = factories.make_document(team, agency, **_marked())
     items["withdrawn"] = services.withdraw_document(publisher, withdrawn, "撤回")
+    # A newer version of the public document (same title, number and issuer), withdrawn: the public one is
+    # current again and must not list it among its 历史版本.
+    version = factories.make_document(team, agency, title="公开的文件", body=f"<p>{MARKER}新版本正文</p>")
+    items["withdrawn_version"] = services.withdraw_document(publisher, version, "撤回新版本")
     # Withdrawn while its next revision was in review; that revision has since been signed off.
     under_way = factories.make_document(team, agency, **_marked())
     services.save_revision(drafter, under_way, factories.data(**_marked(change_note="修订")))
@@ -140,8 +144,10 @@ def test_marked_items_never_reach_a_public_channel(client, planted):
     bodies = _crawl(client, start)
     assert f"/xxgk/documents/{public.pk}/" in bodies, "the crawler must reach the public document"
     assert len(bodies) > 20, "the crawl must cover the site, not just the start pages"
+    hidden = [f"/xxgk/documents/{doc.pk}/" for key, doc in items.items() if key != "pending_revision"]
     for url, (_status, text) in bodies.items():
         assert MARKER not in text, f"non-public marker leaked at {url}"
+        assert not [link for link in hidden if link in text], f"a non-public document is linked at {url}"
     # Direct addresses of every non-public item: pages, API and every attachment ever uploaded.
     for key, doc in items.items():
         if key == "pending_revision":
@@ -165,4 +171,4 @@ def test_every_non_public_state_is_planted(planted):
     assert {State.DRAFT, State.SECRECY_REVIEW, State.APPROVAL, State.SIGNOFF, State.READY, State.SCHEDULED,
             State.FILED} <= states
     withdrawn = {key for key, d in items.items() if Document.objects.get(pk=d.pk).is_withdrawn}
-    assert {"withdrawn", "withdrawn_pending", "taken_down"} <= withdrawn
+    assert {"withdrawn", "withdrawn_pending", "taken_down", "withdrawn_version"} <= withdrawn

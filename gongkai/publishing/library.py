@@ -130,7 +130,8 @@ def matches(query: LibraryQuery) -> Matches:
 
 
 def _restricted(filters: DocumentFilters, found: Matches) -> QuerySet[Document]:
-    qs = filter_public(filters)
+    # One line a document: older versions are listed under their current version (publishing.versions).
+    qs = filter_public(filters).filter(superseded=False)
     return qs if found.ids is None else qs.filter(pk__in=found.ids)
 
 
@@ -150,14 +151,17 @@ def ordered(query: LibraryQuery, found: Matches) -> list[int] | QuerySet:
 
 
 def documents(ids: list[int]) -> list[Document]:
-    """The public documents `ids`, in that order, each with `issuer_label` (发文机关 as the page shows it)."""
+    """The public documents `ids`, in that order, each with `issuer_label` (发文机关 as the page shows it) and
+    `older_versions` (its other public versions, listed under it as 历史版本)."""
     by_id = {d.pk: d for d in filter_public(DocumentFilters()).filter(pk__in=ids)
              .prefetch_related("live_revision__issuing_agencies")}
+    versions = older_versions(list(by_id))
     out = []
     for pk in ids:
         if pk in by_id:
             d = by_id[pk]
             d.issuer_label = d.live_revision.issuer or d.agency.name
+            d.older_versions = versions.get(pk, [])
             out.append(d)
     return out
 

@@ -12,14 +12,15 @@ from gongkai.core.taxonomy import SUBJECT_SEPARATOR, SUBJECTS
 from gongkai.orgs.models import Agency
 from gongkai.publishing import library
 from gongkai.publishing.rules import RELATION_LABELS, RelationKind
+from gongkai.publishing.versions import current_documents, document_versions
 from gongkai.publishing.visibility import public_attachments, public_documents, public_relations
 
 PAGE_SIZE = 20
 
 
 def column(request):
-    """The 政府信息公开 column: navigate by agency and by subject."""
-    visible = public_documents()
+    """The 政府信息公开 column: navigate by agency and by subject (counting documents, not their older versions)."""
+    visible = current_documents()
     counts = {row["agency_id"]: row["n"] for row in visible.values("agency_id").annotate(n=Count("id"))}
     roots = list(Agency.objects.filter(parent__isnull=True).prefetch_related("children__children"))
     subject_counts: dict[str, int] = {}
@@ -58,6 +59,14 @@ def document_list(request):
     })
 
 
+def _attach_versions(documents) -> None:
+    """Give each listed document its other public versions (`older_versions`), newest first."""
+    documents = list(documents)
+    found = older_versions([d.pk for d in documents])
+    for d in documents:
+        d.older_versions = found.get(d.pk, [])
+
+
 def document_detail(request, pk: int):
     document = get_object_or_404(public_documents().prefetch_related("live_revision__tags"), pk=pk)
     revision = document.live_revision
@@ -67,18 +76,20 @@ def document_detail(request, pk: int):
                 if k != RelationKind.INTERPRETS]
     interpretations = [d for k, d in relations["incoming"] if k == RelationKind.INTERPRETS]
     issuer = revision.issuer or document.agency.name
+    versions = document_versions(document)
     return render(request, "publishing/detail.html", {
         "document": document, "revision": revision, "issuer": issuer,
         # A document another body issued (a national law kept for reference) is not filed under our agency.
         "own_issue": document.agency.name in issuer.split("、"), "outgoing": outgoing, "incoming": incoming,
         "interpretations": interpretations, "attachments": revision.attachments.all(),
-        "tags": revision.tags.all(),
+        "tags": revision.tags.all(), "versions": versions,
+        "current_version": versions[0] if versions and versions[0].id != document.pk else None,
     })
 
 
 def agency_page(request, code: str):
     agency = get_object_or_404(Agency, code=code)
-    visible = public_documents().filter(agency_id__in=agency.descendant_ids())
+    visible = current_documents().filter(agency_id__in=agency.descendant_ids())
     return render(request, "publishing/agency.html", {
         "agency": agency, "children": agency.children.all(),
         "latest": visible.order_by(F("published_on").desc(nulls_last=True), "-id")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+from django.conf import settings
 from django.http import HttpResponse
 from ninja import Query, Router, Schema
 from ninja.responses import NinjaJSONEncoder
@@ -34,6 +35,14 @@ class SearchQuery(Schema):
 
 # Responses are plain pydantic models: ninja's Schema wraps every nested object in its own validator,
 # which cost more than the search itself for a page of results with its facets.
+class VersionOut(BaseModel):
+    id: int
+    title: str
+    url: str
+    published_on: dt.date | None
+    validity: str
+
+
 class Hit(BaseModel):
     id: int
     title: str
@@ -46,6 +55,8 @@ class Hit(BaseModel):
     published_on: dt.date | None
     validity: str
     kind: str
+    versions: list[VersionOut] = Field(default_factory=list,
+                                       description="同一文件的其他公开版本（历史版本），新的在前；仅现行版本参与排序")
 
 
 class Bucket(BaseModel):
@@ -88,7 +99,10 @@ def search(request, q: Query[SearchQuery]):
         "count": found.count, "query": found.query, "corrected_query": found.corrected_query,
         "results": [{"id": r.id, "title": r.title, "doc_number": r.doc_number, "url": r.url, "snippet": str(r.snippet),
                      "score": r.score, "index_no": r.index_no, "issuer": r.issuer, "published_on": r.published_on,
-                     "validity": r.validity, "kind": r.kind} for r in found.results],
+                     "validity": r.validity, "kind": r.kind,
+                     "versions": [{"id": v.id, "title": v.title, "url": settings.GONGKAI_BASE_URL + v.path,
+                                   "published_on": v.published_on, "validity": v.validity} for v in r.versions]}
+                    for r in found.results],
         "facets": {name: [{"value": v.value, "label": v.label, "count": v.count} for v in values[:API_FACET_VALUES]]
                    for name, values in found.facets.items()},
         "facet_totals": {name: len(values) for name, values in found.facets.items()},

@@ -6,6 +6,9 @@ count as a hit]}. eval/thresholds.json holds the minimum figures CI accepts; rai
 The kind `no_correction` holds everyday words residents type (低保, 外卖, 交强险 …) that must be searched as
 typed: such a query scores 1 when the search did not rewrite it (and, if it lists hits, one of them is in
 the top three), else 0; its top-1, top-3 and MRR are all that share.
+
+The kind `versions` holds laws the corpus has in several versions (or parts, like the 编 of the 民法典): a query
+finds its hit only when no two of the top three results are versions of one document (the same title).
 """
 
 from __future__ import annotations
@@ -29,10 +32,12 @@ CORPUS_AGENCY = ("11000000CORPUS001X", "语料市人民政府")
 KINDS = {
     "exact_title": "完整标题", "partial_title": "部分标题", "doc_number": "发文字号", "typo": "错别字",
     "pinyin_full": "全拼", "pinyin_initials": "拼音首字母", "plain_language": "通俗说法",
-    "long_question": "长句提问", "no_correction": "不应纠错",
+    "long_question": "长句提问", "no_correction": "不应纠错", "versions": "多版本归并",
 }
 # Kinds scored on whether the query was left as typed rather than on the rank of a hit.
 AS_TYPED_KINDS = {"no_correction"}
+# Kinds whose top three must not repeat a title (versions of one document are listed under the current one).
+DISTINCT_KINDS = {"versions"}
 DEPTH = 10
 
 
@@ -78,6 +83,8 @@ def evaluate(queries: list[EvalQuery], titles_for: Callable[[str], list[str] | t
         if item.kind in AS_TYPED_KINDS:
             rank = None if corrected is not None or (wanted and (rank or DEPTH) > 3) else 1
             titles = [f"已改为 {corrected}"] + titles if corrected is not None else titles
+        if item.kind in DISTINCT_KINDS and len(set(titles[:3])) < len(titles[:3]):
+            rank = None
         score.queries += 1
         if rank == 1:
             score.top1 += 1

@@ -31,6 +31,7 @@ from gongkai.orgs.models import Agency
 from gongkai.publishing.filters import DocumentFilters
 from gongkai.publishing.models import Revision, issuer_names
 from gongkai.publishing.rules import Validity
+from gongkai.publishing.versions import Version, older_versions, superseded_public_ids
 from gongkai.publishing.visibility import public_documents
 from gongkai.search import highlight, synonyms, text
 from gongkai.search.backends import get_backend
@@ -129,6 +130,7 @@ class Result:
     validity_label: str
     kind: str
     kind_label: str
+    versions: list[Version] = field(default_factory=list)  # its other public versions (历史版本), newest first
 
 
 @dataclass
@@ -559,7 +561,8 @@ def plan(params: SearchParams, backend: SearchBackend | None = None) -> Plan:
     if errors:
         raise DomainError(next(iter(errors.values())), errors={k: [v] for k, v in errors.items()})
     backend = backend or get_backend()
-    excluded = stale_ids(backend)
+    # Only the current version of a document ranks and counts; older ones are listed under it (publishing.versions).
+    excluded = stale_ids(backend) | superseded_public_ids()
     filters = _engine_filters(params)
     dictionary = synonyms.dictionary()
     typed = params.q.strip()
@@ -609,6 +612,8 @@ def search(params: SearchParams, *, record: bool = True, client: str = "") -> Se
     (result, docs), relaxed = _relaxed(query, (result, docs), lambda q: _run(backend, q))
     terms = analysis.highlights + analysis.phrases
     results = [_result(docs[h.id], h.score, terms) for h in result.hits if h.id in docs]
+    for found, versions in older_versions([r.id for r in results]).items():
+        next(r for r in results if r.id == found).versions = versions
     if record and params.page == 1 and planned.typed:
         record_query(planned.typed, result.count if not relaxed else 0, client,
                      planned.corrected or planned.typed)
