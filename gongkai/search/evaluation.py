@@ -195,6 +195,9 @@ def run_eval_command(args: argparse.Namespace, setup: Callable[..., None]) -> in
     elapsed = time.monotonic() - started
     print(f"语料：{indexed} 份公开文件；评测集：{len(queries)} 条查询，平均每条 {elapsed / len(queries) * 1000:.0f} 毫秒。")
     print(table(scores))
+    if getattr(args, "plain", False):
+        print("\n对照：按检索词普通排序（plain BM25，任一词命中即可）")
+        print(table(evaluate(queries, plain_outcome)))
     if args.verbose:
         for score in scores.values():
             for query, titles in score.misses:
