@@ -21,6 +21,7 @@ from gongkai.orgs.models import Agency
 from gongkai.publishing.filters import DocumentFilters, filter_public
 from gongkai.publishing.models import Document, DocumentKind, Revision, issuer_names
 from gongkai.publishing.rules import Validity
+from gongkai.publishing.versions import older_versions
 from gongkai.search import text
 from gongkai.search.services import SearchParams, ranked_ids
 

@@ -59,14 +59,6 @@ def document_list(request):
     })
 
 
-def _attach_versions(documents) -> None:
-    """Give each listed document its other public versions (`older_versions`), newest first."""
-    documents = list(documents)
-    found = older_versions([d.pk for d in documents])
-    for d in documents:
-        d.older_versions = found.get(d.pk, [])
-
-
 def document_detail(request, pk: int):
     document = get_object_or_404(public_documents().prefetch_related("live_revision__tags"), pk=pk)
     revision = document.live_revision

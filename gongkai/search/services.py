@@ -33,13 +33,14 @@ from gongkai.publishing.models import Revision, issuer_names
 from gongkai.publishing.rules import Validity
 from gongkai.publishing.versions import Version, older_versions, superseded_public_ids
 from gongkai.publishing.visibility import public_documents
-from gongkai.search import highlight, synonyms, text
+from gongkai.search import docnumbers, highlight, longquery, synonyms, text
 from gongkai.search.backends import get_backend
 from gongkai.search.backends.base import (
     FACET_FIELDS,
     Alternative,
     EngineQuery,
     EngineResult,
+    Hit,
     SearchBackend,
     Unit,
 )
@@ -153,6 +154,14 @@ class SearchResponse:
     page_size: int
     relaxed: bool = False  # no document had every word; showing those with most of them
     related: list[str] = field(default_factory=list)
+    # The query is a document or index number that no public document has (written out as understood):
+    # nothing else is shown, since documents that merely share its words would be noise.
+    reference_not_found: str | None = None
+
+    @property
+    def reference_message(self) -> str:
+        """The Chinese notice for a number that matches nothing ("" otherwise)."""
+        return docnumbers.not_found_message(self.reference_not_found) if self.reference_not_found else ""
 
     @property
     def pages(self) -> int:
@@ -552,6 +561,7 @@ class Plan:
     corrected: str | None
     correction_kind: str | None
     query: EngineQuery
+    reference_not_found: str | None = None  # a document or index number no public document has
 
 
 def plan(params: SearchParams, backend: SearchBackend | None = None) -> Plan:
@@ -576,8 +586,9 @@ def plan(params: SearchParams, backend: SearchBackend | None = None) -> Plan:
             if _better_reading(backend, analysis, better, filters, excluded, confirmed=verified):
                 analysis, corrected, correction_kind = better, better.text, kind
     if analysis.reference and _strict_count(backend, analysis, filters, excluded) == 0:
-        # A number nobody has: search its words instead of showing nothing.
-        analysis = analyze(typed, dictionary, references=False)
+        # A number nobody has: say so (issue #11) rather than show documents that only share its words.
+        query = EngineQuery(filters=filters, exclude_ids=excluded, limit=params.page_size, facets=params.facets)
+        return Plan(typed, analysis, corrected, correction_kind, query, reference_not_found=analysis.reference_label)
     analysis = _demote_common_units(analysis, backend)
     browsing = analysis.empty and bool(filters)
     query = _engine_query(analysis, filters=filters, exclude_ids=excluded, offset=(params.page - 1) * params.page_size,
@@ -586,10 +597,11 @@ def plan(params: SearchParams, backend: SearchBackend | None = None) -> Plan:
     return Plan(typed, analysis, corrected, correction_kind, query)
 
 
-def _relaxed(query: EngineQuery, found: tuple, run: Callable[[EngineQuery], tuple]) -> tuple[tuple, bool]:
+def _relaxed(query: EngineQuery, found: tuple, run: Callable[[EngineQuery], tuple]
+             ) -> tuple[tuple, bool, EngineQuery]:
     """When nothing has every word of `query`: first allow one missing, then half of them. `found` is what
-    `run` (returning the engine result first) gave for `query`; returns the last answer and whether it was
-    relaxed to find something."""
+    `run` (returning the engine result first) gave for `query`; returns the last answer, whether it was
+    relaxed to find something, and the query that gave it."""
     relaxed = False
     required = sum(1 for u in query.units if u.required) or len(query.units)
     for fewer in (required - 1, required // 2):
@@ -598,7 +610,55 @@ def _relaxed(query: EngineQuery, found: tuple, run: Callable[[EngineQuery], tupl
         query = replace(query, min_match=fewer)
         found = run(query)
         relaxed = found[0].count > 0
-    return found, relaxed
+    return found, relaxed, query
+
+
+# Documents sharing one document number are few: up to this many are read and put in order at once.
+REFERENCE_ORDERED = 200
+
+
+def _run_reference(backend: SearchBackend, query: EngineQuery, number: docnumbers.DocNumber
+                   ) -> tuple[EngineResult, dict[int, PublicDoc]]:
+    """Run a document-number query, the documents that answer the number best first (a joint order's
+    co-issuers named, 国务院令 for a bare 462号令: see docnumbers.match_strength), then the newest."""
+    if query.sort != "relevance" or query.offset + query.limit > REFERENCE_ORDERED:
+        return _run(backend, query)
+    result, docs = _run(backend, replace(query, offset=0, limit=REFERENCE_ORDERED))
+
+    def order(hit: Hit) -> tuple[int, int]:
+        doc = docs[hit.id]
+        published = doc.published_on.toordinal() if doc.published_on else 0
+        return -docnumbers.match_strength(number, doc.doc_number, doc.issuer.split("、")), -published
+
+    ranked = sorted((h for h in result.hits if h.id in docs), key=order)
+    result.hits = ranked[query.offset:query.offset + query.limit]
+    return result, docs
+
+
+def _merged_long(backend: SearchBackend, strict: EngineResult, docs: dict[int, PublicDoc], query: EngineQuery,
+                 asked: EngineQuery, typed: str) -> tuple[EngineResult, dict[int, PublicDoc]]:
+    """The asked page of a long query (see gongkai.search.longquery): `strict`, its strict ranking read to
+    FUSION_DEPTH by `query`, merged with plain ranking over all its terms, then the rest of the strict
+    ranking. Documents only plain ranking found join the count; facets stay those of the strict match
+    (counting them over every document with any term would cost more than the search)."""
+    depth = longquery.FUSION_DEPTH
+    kept = [h for h in strict.hits if h.id in docs]
+    if kept and text.compact(docs[kept[0].id].title) == text.compact(typed):
+        ranked = kept  # a title typed in full: the strict match is right
+    else:
+        plain, plain_docs = _run(backend, replace(longquery.terms_query(query), limit=depth, facets=False))
+        docs = {**plain_docs, **docs}
+        ranked = longquery.merge(kept, [h for h in plain.hits if h.id in docs])
+    extra = len(ranked) - len(kept)
+    end = asked.offset + asked.limit
+    if end > len(ranked) and strict.count > depth:
+        tail, tail_docs = _run(backend, replace(query, offset=depth, limit=end - len(ranked), facets=False))
+        docs = {**tail_docs, **docs}
+        seen = {h.id for h in ranked}
+        ranked = ranked + [h for h in tail.hits if h.id in docs and h.id not in seen]
+    strict.hits = ranked[asked.offset:end]
+    strict.count += extra
+    return strict, docs
 
 
 def search(params: SearchParams, *, record: bool = True, client: str = "") -> SearchResponse:
@@ -608,8 +668,18 @@ def search(params: SearchParams, *, record: bool = True, client: str = "") -> Se
     backend = get_backend()
     planned = plan(params, backend)
     analysis, query = planned.analysis, planned.query
-    result, docs = _run(backend, query) if not query.empty else (EngineResult(0, [], {}), {})
-    (result, docs), relaxed = _relaxed(query, (result, docs), lambda q: _run(backend, q))
+    asked, long = query, longquery.is_long(analysis) and query.sort == "relevance"
+    if long:
+        query = replace(query, offset=0, limit=longquery.FUSION_DEPTH)
+    if query.empty:
+        result, docs = EngineResult(0, [], {}), {}
+    elif analysis.doc_number is not None:
+        result, docs = _run_reference(backend, query, analysis.doc_number)
+    else:
+        result, docs = _run(backend, query)
+    (result, docs), relaxed, query = _relaxed(query, (result, docs), lambda q: _run(backend, q))
+    if long:
+        result, docs = _merged_long(backend, result, docs, query, asked, analysis.text)
     terms = analysis.highlights + analysis.phrases
     results = [_result(docs[h.id], h.score, terms) for h in result.hits if h.id in docs]
     for found, versions in older_versions([r.id for r in results]).items():
@@ -620,7 +690,7 @@ def search(params: SearchParams, *, record: bool = True, client: str = "") -> Se
     return SearchResponse(query=planned.typed, corrected_query=planned.corrected,
                           correction_kind=planned.correction_kind, count=result.count, results=results,
                           facets=_facets(result.facet_counts(), params), page=params.page, page_size=params.page_size,
-                          relaxed=relaxed)
+                          relaxed=relaxed, reference_not_found=planned.reference_not_found)
 
 
 @dataclass
@@ -642,7 +712,7 @@ def ranked_ids(params: SearchParams, *, title_only: bool = False, limit: int = M
         return Ranking([])
     query = replace(planned.query, offset=0, limit=limit, facets=False, title_only=title_only,
                     sort="relevance", match_all=False)
-    (result,), relaxed = _relaxed(query, (backend.search(query),), lambda q: (backend.search(q),))
+    (result,), relaxed, _ = _relaxed(query, (backend.search(query),), lambda q: (backend.search(q),))
     return Ranking([h.id for h in result.hits], relaxed, result.count > limit)
 
 
