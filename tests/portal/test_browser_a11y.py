@@ -98,6 +98,7 @@ def test_axe_finds_no_serious_violation_on_public_pages(site, chromium):
                       " guide: true, focus: true}))")
         page.reload()
         problems["/ with every switch on"] = _serious_violations(page, axe)
+        assert sideways_overflow(page) <= 1, f"large type scrolls sideways at {viewport['width']}px"
         context.close()
         assert {path: found for path, found in problems.items() if found} == {}, viewport
 
