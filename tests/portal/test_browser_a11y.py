@@ -191,3 +191,19 @@ def test_search_on_a_phone_results_first_filters_fold_and_esc_keeps_the_query(si
     expect(facets).to_be_visible()
     expect(page.locator(".filter-panel > summary")).to_be_hidden()
     context.close()
+
+
+def test_largest_type_and_elder_mode_fit_a_phone(site, chromium):
+    context = chromium.new_context(locale="zh-CN", base_url=site["base"], viewport=PHONE)
+    context.add_init_script("localStorage.setItem('gongkai-a11y', JSON.stringify({size: 2, elder: true}))")
+    page = context.new_page()
+    wide = {}
+    for path in ("/", "/xxgk/", "/xxgk/documents/", f"/xxgk/documents/{site['policy'].pk}/", "/search/?q=低保",
+                 "/ysqgk/", "/ysqgk/track/"):
+        page.goto(path)
+        if sideways_overflow(page) > 1:
+            wide[path] = page.evaluate("Array.from(document.querySelectorAll('body *')).filter(e => "
+                                       "e.getBoundingClientRect().right > innerWidth + 1).map(e => e.tagName + "
+                                       "'#' + e.id + '.' + e.className).slice(0, 5)")
+    assert wide == {}, "pages scroll sideways on a phone with the largest type"
+    context.close()
