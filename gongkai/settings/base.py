@@ -119,6 +119,8 @@ GONGKAI_SITE_EMAIL = env("GONGKAI_SITE_EMAIL").strip()
 GONGKAI_ERROR_REPORT_URL = error_report_url()
 GONGKAI_SEARCH_BACKEND = env("GONGKAI_SEARCH_BACKEND")
 GONGKAI_SEARCH_LOG_FLUSH_SECONDS = float(env("GONGKAI_SEARCH_LOG_FLUSH_SECONDS"))
+GONGKAI_HOT_MIN_CLIENTS = env_int("GONGKAI_HOT_MIN_CLIENTS", 1)
+GONGKAI_HOT_DAYS = env_int("GONGKAI_HOT_DAYS", 1)
 # The reverse proxies whose forwarded headers are believed, as networks (gongkai.core.clientip reads them).
 GONGKAI_TRUSTED_PROXIES = trusted_proxies()
 
