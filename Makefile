@@ -14,8 +14,11 @@ $(BIN)/gongkai: pyproject.toml
 	$(BIN)/pip install --quiet -e .
 	touch $@
 
-$(VENV)/.test-deps: $(BIN)/gongkai
+$(VENV)/.test-deps: $(BIN)/gongkai tests/a11y/package-lock.json
 	$(BIN)/pip install --quiet -e '.[test]'
+	@# axe-core (the accessibility checker the browser tests inject) comes from the npm registry, pinned by the lock file.
+	@if command -v npm >/dev/null 2>&1; then npm ci --prefix tests/a11y --no-audit --no-fund --loglevel=error; \
+	else echo "缺少 npm：无障碍检查（axe-core）的浏览器测试将跳过（apt-get install npm）。" >&2; fi
 	touch $@
 
 venv: $(BIN)/gongkai

@@ -41,6 +41,29 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("GONGKAI_TASK_BACKEND", "sqlite", "任务队列后端：sqlite（数据目录内，默认）、redis（生产）、immediate（同步执行，测试用）。"),
     Setting("GONGKAI_REDIS_URL", "redis://127.0.0.1:6379/0", "任务队列或缓存为 redis 时的地址。"),
     Setting("GONGKAI_CACHE", "file", "缓存：file（数据目录内，同一主机的多个进程共享，默认）、redis（多台主机时）。限流计数保存在数据库中，不依赖缓存。"),
+    Setting("GONGKAI_HOME_BLOCKS", "search,news,notices,policies,interpretations,xxgk,ysqgk,topics",
+            "首页显示哪些栏目块及其先后，逗号分隔：search（站内搜索）、news（要闻动态）、notices（通知公告）、"
+            "policies（最新政策文件）、interpretations（政策解读）、xxgk（政府信息公开）、ysqgk（依申请公开）、"
+            "topics（专题专栏）；不列出的不显示。"),
+    Setting("GONGKAI_HOME_NEWS_TYPES", "公报,通报",
+            "“要闻动态”取哪些公文种类的已公开文件，逗号分隔；没有这类文件时该栏目写明“暂无”。"),
+    Setting("GONGKAI_HOME_NOTICE_TYPES", "通知,公告,通告",
+            "“通知公告”取哪些公文种类的已公开文件，逗号分隔；没有这类文件时该栏目写明“暂无”。"),
+    Setting("GONGKAI_HOME_TOPICS", "",
+            "“专题专栏”列出的政策标签，逗号分隔，每个专题链接到该标签的全部公开文件；留空则列出公开文件最多的 6 个标签，"
+            "没有已公开文件的标签不显示。"),
+    Setting("GONGKAI_SITE_SPONSOR", "", "页脚的主办单位；留空用门户名称（GONGKAI_SITE_NAME 或根机关名称）。"),
+    Setting("GONGKAI_SITE_CODE", "", "网站标识码（政府网站开办时由主管单位分配，如 1100000001），显示在页脚；留空不显示。"),
+    Setting("GONGKAI_SITE_ICP", "", "ICP 备案号（如 京ICP备12345678号），显示在页脚并链接到工业和信息化部备案系统；留空不显示。"),
+    Setting("GONGKAI_SITE_PSB", "",
+            "公安机关备案号（如 京公网安备 11010502000001号），显示在页脚并按其中的数字链接到全国互联网安全管理服务平台；留空不显示。"),
+    Setting("GONGKAI_SITE_CONAC_URL", "",
+            "党政机关网站标识的核验地址（开办单位在党政机关网站标识系统中取得的链接）；设置后页脚显示党政机关网站标识并链接到该地址。"),
+    Setting("GONGKAI_SITE_CONTACT", "", "页脚的联系方式（如 电话：010-12345678　地址：某市某路 1 号）；留空不显示。"),
+    Setting("GONGKAI_SITE_EMAIL", "", "网站联系邮箱，显示在页脚；“我为政府网站找错”未另设地址时以邮件发到这里。"),
+    Setting("GONGKAI_ERROR_REPORT_URL", "",
+            "页脚“我为政府网站找错”链接的目标：网址（如全国政府网站找错平台的本站入口）、本站路径或 mailto: 地址；"
+            "留空则为 mailto:GONGKAI_SITE_EMAIL，二者都空则不显示该链接。"),
     Setting("GONGKAI_TIMELINESS_WARN_DAYS", "5", "距主动公开时限（《条例》第二十六条）不足多少个工作日时提醒。"),
     Setting("GONGKAI_MAX_UPLOAD_MB", "50", "单个附件大小上限（MB）。"),
     Setting("GONGKAI_EXTRACT_MAX_MB", "100",
@@ -170,6 +193,36 @@ def trusted_proxies() -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
                 f"GONGKAI_TRUSTED_PROXIES 应为逗号分隔的 IP 地址或网段，例如 127.0.0.1,10.0.0.0/8（“{item}”不是）。"
             ) from None
     return networks
+
+
+HOME_BLOCKS = ("search", "news", "notices", "policies", "interpretations", "xxgk", "ysqgk", "topics")
+
+
+def env_list(name: str) -> list[str]:
+    """A comma-separated setting as a list of its non-empty items (both the ASCII and the Chinese comma)."""
+    return [item.strip() for item in env(name).replace("，", ",").split(",") if item.strip()]
+
+
+def home_blocks() -> list[str]:
+    """The home page's blocks in order; raise ImproperlyConfigured naming an unknown one."""
+    blocks = env_list("GONGKAI_HOME_BLOCKS")
+    unknown = [b for b in blocks if b not in HOME_BLOCKS]
+    if unknown:
+        raise ImproperlyConfigured(f"GONGKAI_HOME_BLOCKS 只能包含 {'、'.join(HOME_BLOCKS)}（“{unknown[0]}”不是）。")
+    return list(dict.fromkeys(blocks))
+
+
+def error_report_url() -> str:
+    """Where 我为政府网站找错 leads: GONGKAI_ERROR_REPORT_URL, else a mail to GONGKAI_SITE_EMAIL, else ''."""
+    url = env("GONGKAI_ERROR_REPORT_URL").strip()
+    if url:
+        scheme = urlsplit(url).scheme.lower()
+        if not (url.startswith("/") and not url.startswith("//")) and scheme not in ("http", "https", "mailto"):
+            raise ImproperlyConfigured(
+                f"GONGKAI_ERROR_REPORT_URL 应为 http(s) 网址、以 / 开头的本站路径或 mailto: 地址（现为 {url}）。")
+        return url
+    email = env("GONGKAI_SITE_EMAIL").strip()
+    return f"mailto:{email}" if email else ""
 
 
 def settings_table() -> str:

@@ -18,6 +18,7 @@ admin.site.login = staff_views.admin_login
 urlpatterns = [
     path("", portal_views.home, name="home"),
     path("healthz", portal_views.healthz, name="healthz"),
+    path("favicon.ico", portal_views.favicon, name="favicon"),
     path("xxgk/", include("gongkai.publishing.urls_public")),
     path("ysqgk/", include("gongkai.disclosure.urls_public")),
     path("staff/applications/", include("gongkai.disclosure.urls_staff")),

@@ -139,7 +139,10 @@ class ApplicationForm(ApplicantFields):
     """The public application form, with a honeypot field that people never see or fill, and a random
     submission id, so that reloading the receipt (which is the answer to the POST) registers no second case."""
 
-    website = forms.CharField(label="网址（请勿填写）", required=False, max_length=200)
+    # Off-screen and out of the keyboard order, hidden from screen readers (aria-hidden on its wrapper), and
+    # never autofilled: only a robot that fills every input finds it.
+    website = forms.CharField(label="网址（请勿填写）", required=False, max_length=200, widget=forms.TextInput(
+        attrs={"tabindex": "-1", "autocomplete": "off"}))
     submission = forms.CharField(required=False, max_length=40, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

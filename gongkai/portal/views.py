@@ -2,10 +2,12 @@
 
 import sys
 
+from django.conf import settings
 from django.db import DatabaseError, connection
-from django.db.models import F
-from django.http import HttpResponse, JsonResponse
+from django.db.models import Count, F
+from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
+from django.templatetags.static import static
 
 from gongkai.core.heartbeat import worker_expected, worker_health
 from gongkai.orgs.models import Agency
@@ -13,13 +15,49 @@ from gongkai.portal import unavailable
 from gongkai.publishing.models import DocumentKind
 from gongkai.publishing.visibility import public_documents
 
+HOME_LIST_SIZE = 8
+TOPICS_SHOWN = 6
+
+
+def _newest(queryset, size: int = HOME_LIST_SIZE) -> list:
+    return list(queryset.select_related("live_revision", "agency")
+                .order_by(F("published_on").desc(nulls_last=True), "-id")[:size])
+
+
+def _topics() -> list[tuple[str, int]]:
+    """专题专栏: the configured 政策标签 (else the most used), each with its number of public documents."""
+    counts = dict(public_documents().filter(live_revision__tags__isnull=False)
+                  .values_list("live_revision__tags__name").annotate(n=Count("id", distinct=True)))
+    if settings.GONGKAI_HOME_TOPICS:
+        return [(name, counts[name]) for name in settings.GONGKAI_HOME_TOPICS if counts.get(name)]
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:TOPICS_SHOWN]
+
 
 def home(request):
-    latest = public_documents().filter(kind=DocumentKind.POLICY).order_by(F("published_on").desc(nulls_last=True), "-id")[:10]
-    interpretations = public_documents().filter(kind=DocumentKind.INTERPRETATION).order_by(F("published_on").desc(nulls_last=True), "-id")[:5]
-    agencies = Agency.objects.filter(parent__isnull=True).prefetch_related("children")
-    return render(request, "portal/home.html",
-                  {"latest": latest, "interpretations": interpretations, "roots": agencies})
+    """The portal's home page: the blocks GONGKAI_HOME_BLOCKS lists, in its order, filled from public documents only."""
+    blocks = settings.GONGKAI_HOME_BLOCKS
+    visible = public_documents()
+    context: dict = {"blocks": blocks, "page_has_search": "search" in blocks,
+                     "news_types": settings.GONGKAI_HOME_NEWS_TYPES,
+                     "notice_types": settings.GONGKAI_HOME_NOTICE_TYPES}
+    if "news" in blocks:
+        context["news"] = _newest(visible.filter(live_revision__doc_type__in=settings.GONGKAI_HOME_NEWS_TYPES))
+    if "notices" in blocks:
+        context["notices"] = _newest(visible.filter(live_revision__doc_type__in=settings.GONGKAI_HOME_NOTICE_TYPES))
+    if "policies" in blocks:
+        context["latest"] = _newest(visible.filter(kind=DocumentKind.POLICY), 10)
+    if "interpretations" in blocks:
+        context["interpretations"] = _newest(visible.filter(kind=DocumentKind.INTERPRETATION), 5)
+    if "xxgk" in blocks:
+        context["roots"] = Agency.objects.filter(parent__isnull=True).prefetch_related("children")
+    if "topics" in blocks:
+        context["topics"] = _topics()
+    return render(request, "portal/home.html", context)
+
+
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page declares: send them to the site's icon."""
+    return HttpResponseRedirect(static("gongkai/favicon.svg"))
 
 
 def healthz(request):

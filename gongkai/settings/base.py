@@ -19,6 +19,9 @@ from gongkai.conf import (
     env,
     env_bool,
     env_int,
+    env_list,
+    error_report_url,
+    home_blocks,
     trusted_proxies,
 )
 
@@ -101,6 +104,19 @@ ALLOWED_HOSTS = allowed_hosts()
 CSRF_TRUSTED_ORIGINS = [base_origin()]
 GONGKAI_SITE_NAME = env("GONGKAI_SITE_NAME")
 GONGKAI_TIMELINESS_WARN_DAYS = int(env("GONGKAI_TIMELINESS_WARN_DAYS"))
+# The home page's blocks and the footer the national website norms ask for (国办发〔2017〕47号).
+GONGKAI_HOME_BLOCKS = home_blocks()
+GONGKAI_HOME_NEWS_TYPES = env_list("GONGKAI_HOME_NEWS_TYPES")
+GONGKAI_HOME_NOTICE_TYPES = env_list("GONGKAI_HOME_NOTICE_TYPES")
+GONGKAI_HOME_TOPICS = env_list("GONGKAI_HOME_TOPICS")
+GONGKAI_SITE_SPONSOR = env("GONGKAI_SITE_SPONSOR").strip()
+GONGKAI_SITE_CODE = env("GONGKAI_SITE_CODE").strip()
+GONGKAI_SITE_ICP = env("GONGKAI_SITE_ICP").strip()
+GONGKAI_SITE_PSB = env("GONGKAI_SITE_PSB").strip()
+GONGKAI_SITE_CONAC_URL = env("GONGKAI_SITE_CONAC_URL").strip()
+GONGKAI_SITE_CONTACT = env("GONGKAI_SITE_CONTACT").strip()
+GONGKAI_SITE_EMAIL = env("GONGKAI_SITE_EMAIL").strip()
+GONGKAI_ERROR_REPORT_URL = error_report_url()
 GONGKAI_SEARCH_BACKEND = env("GONGKAI_SEARCH_BACKEND")
 GONGKAI_SEARCH_LOG_FLUSH_SECONDS = float(env("GONGKAI_SEARCH_LOG_FLUSH_SECONDS"))
 GONGKAI_HOT_MIN_CLIENTS = env_int("GONGKAI_HOT_MIN_CLIENTS", 1)

@@ -88,5 +88,5 @@ def test_the_tracking_page_shows_the_remedy_last_days_after_delivery(client, age
     services.deliver_reply(staff["officer"], application, delivered_on=dt.date(2026, 3, 23), channel="paper")
     client.post(reverse("ysq-track"), {"code": application.tracking_code, "token": token})
     page = client.get(reverse("ysq-case", args=[application.tracking_code])).content.decode()
-    assert "2026年3月23日 送达" in page and "申请行政复议：最迟 <strong>2026年5月22日</strong>" in page
+    assert "2026年03月23日 送达" in page and "申请行政复议：最迟 <strong>2026年05月22日</strong>" in page
     assert "不能直接起诉，须先申请行政复议" in page

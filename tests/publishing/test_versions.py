@@ -122,7 +122,7 @@ def test_library_and_detail_list_older_versions_under_the_current_one(client, te
     assert "历史版本（1）" in listing and f"/xxgk/documents/{old.pk}/" in listing
     assert f"/xxgk/documents/{draft.pk}/" not in listing
     current = client.get(f"/xxgk/documents/{new.pk}/").content.decode()
-    assert "历史版本" in current and "现行版本" in current and "2020-01-01" in current
+    assert "历史版本" in current and "现行版本" in current and "2020年01月01日" in current
     assert f"/xxgk/documents/{old.pk}/" in current and f"/xxgk/documents/{draft.pk}/" not in current
     older = client.get(f"/xxgk/documents/{old.pk}/").content.decode()
     assert "本文件已被修订，现行版本为" in older and f'href="/xxgk/documents/{new.pk}/"' in older

@@ -18,14 +18,14 @@ def test_detail_metadata_table(client, published):
     page = client.get(f"/xxgk/documents/{published.pk}/").content.decode()
     for label in ("索引号", "主题分类", "发文机关", "成文日期", "标题", "发文字号", "发布日期", "有效性"):
         assert f'<th scope="row">{label}</th>' in page
-    assert published.index_no in page and "测政发〔2026〕1号" in page and "2026-03-02" in page
+    assert published.index_no in page and "测政发〔2026〕1号" in page and "2026年03月02日" in page
 
 
 def test_repealed_document_is_visibly_marked(client, team, agency, published):
     factories.make_document(team, agency, title="新办法", effective_on=dt.date(2026, 4, 1),
                             relations=[(RelationKind.REPEALS, published.pk)])
     page = client.get(f"/xxgk/documents/{published.pk}/").content.decode()
-    assert "本文件已于 2026-04-01 废止" in page
+    assert "本文件已于 2026年04月01日 废止" in page
     assert "本文件已被废止，废止文件" in page and "新办法" in page
     listing = client.get("/xxgk/documents/?validity=repealed").content.decode()
     assert "badge-repealed" in listing and "关于做好测试工作的通知" in listing

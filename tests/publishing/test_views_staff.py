@@ -549,7 +549,7 @@ def test_publisher_marks_a_document_repealed(client, team, published):
     assert "有效性已改为“废止”" in messages_of(response)[0]
     published.refresh_from_db()
     assert published.validity == "repealed"
-    assert "本文件已于 2026-10-01 废止" in client.get(f"/xxgk/documents/{published.pk}/").content.decode()
+    assert "本文件已于 2026年10月01日 废止" in client.get(f"/xxgk/documents/{published.pk}/").content.decode()
 
 
 def test_drafter_cannot_change_validity(client, team, published):

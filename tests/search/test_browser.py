@@ -50,13 +50,16 @@ def test_suggestions_by_keyboard_then_results(site):
 def test_header_box_pinyin_correction_and_facets(site):
     with launch_chromium() as browser:
         page = browser.new_page(viewport={"width": 375, "height": 740}, locale="zh-CN")
-        page.goto(site + "/")
+        # The header's box (the home page has its own search block instead).
+        page.goto(site + "/xxgk/")
         page.get_by_role("searchbox", name="搜索").fill("zfxxgk")
         page.get_by_role("searchbox", name="搜索").press("Enter")
         page.wait_for_url("**/search/?q=zfxxgk")
         status = page.get_by_role("status").first.inner_text()
         assert "已为您搜索“政府信息公开”" in status and "仍搜索“zfxxgk”" in status
         assert page.locator(".result-list h3 a").first.inner_text() == "检索市政府信息公开工作年度报告"
+        # On a phone the facets fold into the 筛选 panel below the status line.
+        page.locator(".filter-panel > summary").click()
         facets = page.get_by_role("navigation", name="按分类筛选")
         assert facets.get_by_role("link", name="检索市住房公积金管理中心（2）").count() == 1 or \
             facets.get_by_text("检索市住房公积金管理中心").count() >= 1

@@ -57,7 +57,7 @@ def test_only_the_current_version_ranks_and_carries_the_older_ones(client, team,
 
     page = client.get("/search/", {"q": "养犬管理办法"}).content.decode()
     assert "共找到 <strong>1</strong> 条结果" in page and "历史版本（2）" in page
-    assert f'href="/xxgk/documents/{old.pk}/"' in page and "2016-01-01" in page
+    assert f'href="/xxgk/documents/{old.pk}/"' in page and "2016年01月01日" in page
 
 
 @pytest.mark.usefixtures("fresh_search")

@@ -39,11 +39,12 @@
     }, 150);
   });
   input.addEventListener("keydown", function (e) {
+    // Esc closes the suggestions and keeps what was typed (a search box would otherwise clear itself).
+    if (e.key === "Escape") { e.preventDefault(); close(); return; }
     if (list.hidden) return;
     if (e.key === "ArrowDown") { e.preventDefault(); mark((active + 1) % items.length); }
     else if (e.key === "ArrowUp") { e.preventDefault(); mark((active - 1 + items.length) % items.length); }
     else if (e.key === "Enter" && active >= 0) { e.preventDefault(); choose(items[active].textContent); }
-    else if (e.key === "Escape") { close(); }
   });
   input.addEventListener("blur", function () { setTimeout(close, 100); });
 })();
