@@ -11,7 +11,8 @@ from ninja import Query, Router, Schema
 from ninja.responses import NinjaJSONEncoder
 from pydantic import BaseModel, Field
 
-from gongkai.search import services
+from gongkai.core.clientip import client_ip
+from gongkai.search import searchlog, services
 
 router = Router(tags=["站内检索"])
 
@@ -72,6 +73,10 @@ class SearchOut(BaseModel):
     count: int
     query: str
     corrected_query: str | None = Field(description="实际检索的纠正或拼音转换后的检索词；未纠正时为 null")
+    reference_not_found: str | None = Field(
+        None, description="检索词是发文字号或索引号、但没有对应的公开文件时，为按识别结果写全的文号"
+                          "（如“国家市场监督管理总局令第20号”），此时不返回其他结果；否则为 null")
+    message: str | None = Field(None, description="给用户看的提示，如“未找到文号为“…”的文件。”；无提示时为 null")
     results: list[Hit]
     facets: dict[str, list[Bucket]] = Field(
         description=f"分面：agency 公开主体、issuer 发文机关、subject 主题分类、doc_type 公文种类、year 年份、"
@@ -93,9 +98,10 @@ def search(request, q: Query[SearchQuery]):
     params = services.SearchParams(q=q.q, page=q.page, page_size=q.page_size, agency=q.agency, subject=q.subject,
                                    doc_type=q.doc_type, year=q.year, validity=q.validity, kind=q.kind,
                                    issuer=q.issuer, tag=q.tag, sort=q.sort, correct=q.correct)
-    found = services.search(params)
+    found = services.search(params, client=searchlog.client_key(client_ip(request)))
     payload = {
         "count": found.count, "query": found.query, "corrected_query": found.corrected_query,
+        "reference_not_found": found.reference_not_found, "message": found.reference_message or None,
         "results": [{"id": r.id, "title": r.title, "doc_number": r.doc_number, "url": r.url, "snippet": str(r.snippet),
                      "score": r.score, "index_no": r.index_no, "issuer": r.issuer, "published_on": r.published_on,
                      "validity": r.validity, "kind": r.kind,
@@ -120,5 +126,5 @@ def suggest(request, q: str = Query("", max_length=50)):
 
 @router.get("/search/hot", response=HotOut, summary="热门检索")
 def hot(request):
-    """The most searched queries of the last 30 days that find public documents."""
+    """Hot searches: pinned by staff, then queries several distinct visitors searched that find public documents."""
     return {"queries": services.hot_searches()}
