@@ -13,7 +13,7 @@ from gongkai.core.heartbeat import worker_expected, worker_health
 from gongkai.orgs.models import Agency
 from gongkai.portal import unavailable
 from gongkai.publishing.models import DocumentKind
-from gongkai.publishing.visibility import public_documents
+from gongkai.publishing.versions import current_documents
 
 HOME_LIST_SIZE = 8
 TOPICS_SHOWN = 6
@@ -26,7 +26,7 @@ def _newest(queryset, size: int = HOME_LIST_SIZE) -> list:
 
 def _topics() -> list[tuple[str, int]]:
     """专题专栏: the configured 政策标签 (else the most used), each with its number of public documents."""
-    counts = dict(public_documents().filter(live_revision__tags__isnull=False)
+    counts = dict(current_documents().filter(live_revision__tags__isnull=False)
                   .values_list("live_revision__tags__name").annotate(n=Count("id", distinct=True)))
     if settings.GONGKAI_HOME_TOPICS:
         return [(name, counts[name]) for name in settings.GONGKAI_HOME_TOPICS if counts.get(name)]
@@ -36,7 +36,7 @@ def _topics() -> list[tuple[str, int]]:
 def home(request):
     """The portal's home page: the blocks GONGKAI_HOME_BLOCKS lists, in its order, filled from public documents only."""
     blocks = settings.GONGKAI_HOME_BLOCKS
-    visible = public_documents()
+    visible = current_documents()
     context: dict = {"blocks": blocks, "page_has_search": "search" in blocks,
                      "news_types": settings.GONGKAI_HOME_NEWS_TYPES,
                      "notice_types": settings.GONGKAI_HOME_NOTICE_TYPES}

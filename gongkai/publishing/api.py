@@ -33,6 +33,14 @@ class DocumentQuery(Schema):
     page_size: int = Field(20, ge=1, le=100)
 
 
+class VersionItem(Schema):
+    id: int
+    title: str
+    url: str
+    published_on: dt.date | None
+    validity: str
+
+
 class DocumentItem(Schema):
     id: int
     index_no: str
@@ -43,6 +51,7 @@ class DocumentItem(Schema):
     published_on: dt.date | None
     validity: str
     url: str
+    versions: list[VersionItem] = Field(default_factory=list, description="同一文件的其他公开版本（历史版本），新在前")
 
 
 class DocumentPage(Schema):
@@ -86,7 +95,10 @@ def _item(d: Document) -> dict:
     rev = d.live_revision
     return {"id": d.pk, "index_no": d.index_no, "title": rev.title, "issuer": getattr(d, "issuer_label", "") or rev.issuer or d.agency.name,
             "doc_number": rev.doc_number, "signed_on": rev.signed_on, "published_on": d.published_on,
-            "validity": d.validity, "url": _url(d)}
+            "validity": d.validity, "url": _url(d),
+            "versions": [{"id": v.id, "title": v.title, "url": settings.GONGKAI_BASE_URL + v.path,
+                          "published_on": v.published_on, "validity": v.validity}
+                         for v in getattr(d, "older_versions", [])]}
 
 
 @router.get("/documents", response=DocumentPage, summary="政策文件列表")

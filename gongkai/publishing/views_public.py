@@ -54,7 +54,7 @@ def document_list(request):
     return render(request, "publishing/list.html", {
         "page_obj": page_obj, "documents": library.documents(list(page_obj.object_list)), "query": query, "filters": query.filters,
         "errors": errors, "querystring": params.urlencode(), "facets": library.facets(query, found),
-        "facet_labels": library.FACET_LABELS, "scopes": library.SCOPES, "sorts": sorts, "found": found,
+        "facet_labels": library.FACET_LABELS, "any_filter": any(vars(query.filters).values()), "scopes": library.SCOPES, "sorts": sorts, "found": found,
         "agency_obj": Agency.objects.filter(code=query.filters.agency).first() if query.filters.agency else None,
     })
 

@@ -193,6 +193,33 @@ def test_search_on_a_phone_results_first_filters_fold_and_esc_keeps_the_query(si
     context.close()
 
 
+def test_library_on_a_phone_folds_its_filters_above_the_list(site, chromium):
+    context = chromium.new_context(locale="zh-CN", base_url=site["base"], viewport=PHONE)
+    page = context.new_page()
+    page.goto("/xxgk/documents/")
+    toggle = page.locator(".filter-panel > summary")
+    expect(toggle).to_have_text("筛选和排序")
+    sort = page.get_by_label("排序")
+    expect(sort).to_be_hidden()
+    expect(page.get_by_label("关键词")).to_be_visible()
+    first_row = page.locator(".library-table tbody tr").first
+    assert first_row.bounding_box()["y"] < 812, "the first document is on the first screen of a phone"
+    toggle.click()
+    expect(sort).to_be_visible()
+    sort.select_option("signed")
+    page.get_by_role("button", name="筛选", exact=True).click()
+    page.wait_for_url("**sort=signed*")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("link", name="跳到结果")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.locator("#library-count")).to_be_focused()
+    page.set_viewport_size(DESKTOP)
+    expect(sort).to_be_visible()
+    expect(toggle).to_be_hidden()
+    context.close()
+
+
 def test_largest_type_and_elder_mode_fit_a_phone(site, chromium):
     context = chromium.new_context(locale="zh-CN", base_url=site["base"], viewport=PHONE)
     context.add_init_script("localStorage.setItem('gongkai-a11y', JSON.stringify({size: 2, elder: true}))")

@@ -35,7 +35,8 @@ def test_document_list_shape_and_paging(client, library):
     assert len(body["results"]) == 3
     item = body["results"][0]
     assert set(item) == {"id", "index_no", "title", "issuer", "doc_number", "signed_on", "published_on",
-                         "validity", "url"}
+                         "validity", "url", "versions"}
+    assert item["versions"] == [], "a document alone has no other versions"
     assert item["issuer"] == "测试市财政局"
     assert item["url"].endswith(f"/xxgk/documents/{item['id']}/")
     assert client.get("/api/v1/documents?page=3&page_size=3").json()["results"].__len__() == 1

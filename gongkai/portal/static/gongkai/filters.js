@@ -1,5 +1,5 @@
-// On a narrow screen the search filters fold into a 筛选 panel so the results come first; on a wide screen
-// they stay open beside the results (the panel's toggle is hidden there by search.css).
+// On a narrow screen the filters (search page, policy library) fold into a 筛选 panel so the results come
+// first; on a wide screen they stay open (the panel's toggle is hidden there by search.css).
 (function () {
   var panel = document.querySelector(".filter-panel");
   if (!panel || !window.matchMedia) return;
