@@ -199,6 +199,8 @@ def load_documents(generator: Generator, count: int, out=sys.stdout) -> tuple[fl
     now = timezone.now()
     doc_columns = [f.column for f in Document._meta.concrete_fields]
     rev_columns = [f.column for f in Revision._meta.concrete_fields]
+    # Columns the generator does not set (added to the models since) take the model's default.
+    defaults = {f.column: f.get_default() for f in [*Document._meta.concrete_fields, *Revision._meta.concrete_fields]}
     doc_sql = (f"INSERT INTO {Document._meta.db_table} ({', '.join(doc_columns)}) "
                f"VALUES ({', '.join(['%s'] * len(doc_columns))})")
     rev_sql = (f"INSERT INTO {Revision._meta.db_table} ({', '.join(rev_columns)}) "
@@ -223,7 +225,7 @@ def load_documents(generator: Generator, count: int, out=sys.stdout) -> tuple[fl
                 "validity": d["validity"], "effective_on": None, "expires_on": None,
                 "repealed_on": d["published_on"] if d["validity"] == "repealed" else None,
                 "external_id": None, "created_by_id": None, "created_at": now, "updated_at": now}
-            docs.append([values[c] for c in doc_columns])
+            docs.append([values.get(c, defaults[c]) for c in doc_columns])
             rev = {
                 "id": pk, "document_id": pk, "number": 1, "title": d["title"], "doc_number": d["doc_number"],
                 "signed_on": d["published_on"], "formed_on": d["published_on"], "doc_type": d["doc_type"],
@@ -232,7 +234,7 @@ def load_documents(generator: Generator, count: int, out=sys.stdout) -> tuple[fl
                 "body_html": html, "body_text": d["body"],
                 "needs_interpretation": False, "interpretation_format": "", "video_url": "", "qa": "[]",
                 "change_note": "", "created_by_id": None, "created_at": now}
-            revs.append([rev[c] for c in rev_columns])
+            revs.append([rev.get(c, defaults[c]) for c in rev_columns])
             if n % 997 == 0 and len(sample) < 400:
                 sample.append({"title": d["title"], "topic": d["topic"], "doc_number": d["doc_number"]})
         with transaction.atomic(), connection.cursor() as cursor:
