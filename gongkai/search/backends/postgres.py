@@ -194,14 +194,12 @@ class PostgresBackend(SearchBackend):
                  "WHERE oid = 'search_entry'::regclass)")
         return "WITH " + ", ".join([total, *ctes]), params, "".join(boosts), boost_params
 
-    def search(self, query: EngineQuery) -> EngineResult:
-        if query.empty:
-            return EngineResult(0, [], {})
+    def statement(self, query: EngineQuery) -> tuple[str, list]:
+        """The one SQL statement of a search and its parameters: rows ('_count', …), ('_hit', id, …) and
+        (facet, value, count) (or, for a count-only probe, the count alone)."""
         with_sql, params, boosts, boost_params = self._matches(query)
         if query.count_only:
-            with connection.cursor() as cursor:
-                cursor.execute(with_sql + " SELECT count(*) FROM final", params)
-                return EngineResult(int(cursor.fetchone()[0]), [], {})
+            return with_sql + " SELECT count(*) FROM final", params
         page_params = [max(query.limit, 1), query.offset]
         if query.sort == "date":
             page = ("(SELECT '_hit', document_id::text, 0, 0.0 FROM final "
@@ -221,9 +219,17 @@ class PostgresBackend(SearchBackend):
                         for name in FACET_FIELDS if name not in ("issuer", "tag")]
             selects += [f"SELECT '{name}', v, count(*), 0.0 FROM final, unnest(string_to_array(final.{column}, "
                         "E'\\n')) v WHERE v <> '' GROUP BY 2" for name, column in (("issuer", "issuers"), ("tag", "tags"))]
+        return with_sql + " " + " UNION ALL ".join(selects), params + page_params
+
+    def search(self, query: EngineQuery) -> EngineResult:
+        if query.empty:
+            return EngineResult(0, [], {})
+        sql, params = self.statement(query)
         with connection.cursor() as cursor:
-            cursor.execute(with_sql + " " + " UNION ALL ".join(selects), params + page_params)
+            cursor.execute(sql, params)
             rows = cursor.fetchall()
+        if query.count_only:
+            return EngineResult(int(rows[0][0]), [], {})
         count, hits = 0, []
         facets: dict[str, list[tuple[str, int]]] = {name: [] for name in FACET_FIELDS} if query.facets else {}
         for kind, value, n, score in rows:
