@@ -140,11 +140,13 @@ class PostgresBackend(SearchBackend):
                 where_params.append(body)
             hit = "(tsv_title @@ %s::tsquery)::int" if title else "0"
             ctes.append(f"u{n} AS (SELECT document_id, {hit} AS t FROM search_entry WHERE {' OR '.join(where)})")
+            ctes.append(f"c{n} AS (SELECT count(*) AS n, count(*) FILTER (WHERE t = 1) AS nt FROM u{n})")
             params += ([title] if title else []) + where_params
-            # Rarer units weigh more (an IDF over the units' own match counts); a title match counts more.
-            parts.append(f"SELECT document_id, (1 + t * {TITLE_BOOST}) * {weight:.3f} * "
-                         f"ln(1 + (SELECT total FROM n) / (1 + (SELECT count(*) FROM u{n}))) AS score, "
-                         f"1 AS unit, 0 AS key FROM u{n}")
+            # Rarer units weigh more, as in BM25: an IDF over the unit's matches, and for a title match one
+            # over the titles it matches (a word rare in titles tells more than one that many titles have).
+            parts.append(f"SELECT document_id, {weight:.3f} * (ln(1 + (SELECT total FROM n) / (1 + c.n)) + "
+                         f"t * {TITLE_BOOST} * ln(1 + (SELECT total FROM n) / (1 + c.nt))) AS score, "
+                         f"1 AS unit, 0 AS key FROM u{n}, c{n} c")
         if keys:
             parts.append(f"SELECT document_id, {KEY_BOOST} AS score, 0 AS unit, 1 AS key FROM search_entry "
                          "WHERE tsv_title @@ %s::tsquery")
