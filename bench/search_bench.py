@@ -183,6 +183,12 @@ def setup_django(data_dir: Path) -> None:
     call_command("migrate", interactive=False, verbosity=0)
 
 
+def _column_default(field):
+    """What the database column of `field` holds when a row is saved without it (JSON as text)."""
+    value = field.get_default()
+    return json.dumps(value) if isinstance(value, (dict, list)) else value
+
+
 def load_documents(generator: Generator, count: int, out=sys.stdout) -> tuple[float, list[dict]]:
     """Write `count` generated public documents straight into the database; return seconds and a sample."""
     from django.db import connection, transaction
@@ -199,8 +205,9 @@ def load_documents(generator: Generator, count: int, out=sys.stdout) -> tuple[fl
     now = timezone.now()
     doc_columns = [f.column for f in Document._meta.concrete_fields]
     rev_columns = [f.column for f in Revision._meta.concrete_fields]
-    # Columns the generator does not set (added to the models since) take the model's default.
-    defaults = {f.column: f.get_default() for f in [*Document._meta.concrete_fields, *Revision._meta.concrete_fields]}
+    # Columns added since this loader was written take their model default, so a new field never stops it.
+    doc_defaults = {f.column: _column_default(f) for f in Document._meta.concrete_fields}
+    rev_defaults = {f.column: _column_default(f) for f in Revision._meta.concrete_fields}
     doc_sql = (f"INSERT INTO {Document._meta.db_table} ({', '.join(doc_columns)}) "
                f"VALUES ({', '.join(['%s'] * len(doc_columns))})")
     rev_sql = (f"INSERT INTO {Revision._meta.db_table} ({', '.join(rev_columns)}) "
@@ -225,7 +232,7 @@ def load_documents(generator: Generator, count: int, out=sys.stdout) -> tuple[fl
                 "validity": d["validity"], "effective_on": None, "expires_on": None,
                 "repealed_on": d["published_on"] if d["validity"] == "repealed" else None,
                 "external_id": None, "created_by_id": None, "created_at": now, "updated_at": now}
-            docs.append([values.get(c, defaults[c]) for c in doc_columns])
+            docs.append([values.get(c, doc_defaults[c]) for c in doc_columns])
             rev = {
                 "id": pk, "document_id": pk, "number": 1, "title": d["title"], "doc_number": d["doc_number"],
                 "signed_on": d["published_on"], "formed_on": d["published_on"], "doc_type": d["doc_type"],
@@ -234,7 +241,7 @@ def load_documents(generator: Generator, count: int, out=sys.stdout) -> tuple[fl
                 "body_html": html, "body_text": d["body"],
                 "needs_interpretation": False, "interpretation_format": "", "video_url": "", "qa": "[]",
                 "change_note": "", "created_by_id": None, "created_at": now}
-            revs.append([rev.get(c, defaults[c]) for c in rev_columns])
+            revs.append([rev.get(c, rev_defaults[c]) for c in rev_columns])
             if n % 997 == 0 and len(sample) < 400:
                 sample.append({"title": d["title"], "topic": d["topic"], "doc_number": d["doc_number"]})
         with transaction.atomic(), connection.cursor() as cursor:

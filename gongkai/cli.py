@@ -320,6 +320,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--postgres", default=None, metavar="DATABASE_URL",
                    help="eval：改用 PostgreSQL 后端评测，语料导入这个专用于评测的空数据库（例如 "
                         "postgres://postgres@127.0.0.1:5432/gongkai_eval）")
+    p.add_argument("--plain", action="store_true",
+                   help="eval：同时列出对照：按检索词做普通 BM25 排序（任一词命中即可，不用同义词、标题短语和纠错）的成绩")
     p.set_defaults(func=cmd_search)
 
     p = sub.add_parser("backup", help="在线备份数据库、附件和答复书、数据目录中的密钥文件到一个 tar.gz 文件")

@@ -57,6 +57,10 @@ SETTINGS: tuple[Setting, ...] = (
             "留空则一律以直接连接的地址为准，不信任任何 X-Forwarded-* 请求头。"),
     Setting("GONGKAI_SEARCH_LOG_FLUSH_SECONDS", "10",
             "检索统计先在内存中累积，最多隔这么多秒批量写入数据库（进程退出时也写入）；0 为每次检索立即写入。"),
+    Setting("GONGKAI_HOT_MIN_CLIENTS", "3",
+            "一个检索词要在统计期内被至少这么多不同访客搜索过（且能找到公开文件），才列入热门搜索和输入提示；"
+            "同一访客反复搜索只算一次。"),
+    Setting("GONGKAI_HOT_DAYS", "30", "热门搜索统计最近多少天的检索；访客标识（不可还原的摘要）也只保留这么多天。"),
     Setting("GONGKAI_SMTP_HOST", "", "发信用的 SMTP 服务器；留空则不发邮件（gongkai users import --send-mail 会报错）。"),
     Setting("GONGKAI_SMTP_PORT", "25", "SMTP 端口；加密连接常用 465（SSL）或 587（STARTTLS）。"),
     Setting("GONGKAI_SMTP_USER", "", "SMTP 登录用户名；留空则不登录。"),

@@ -19,7 +19,7 @@ NASTY = [
 ]
 FIELDS = ["applicant_type", "organization_kind", "name", "id_number", "phone", "email", "address", "agency",
           "description", "delivery", "website"]
-LIBRARY_PARAMS = ["agency", "subject", "year", "doc_type", "validity", "kind", "page"]
+LIBRARY_PARAMS = ["q", "scope", "sort", "issuer", "agency", "subject", "year", "doc_type", "validity", "kind", "page"]
 SEARCH_PARAMS = ["q", "page", "sort", "correct", "agency", "subject", "doc_type", "year", "validity", "kind",
                  "issuer", "tag", "days"]
 
@@ -100,6 +100,9 @@ def test_library_filters_and_search_parameters(client, site, value):
     for param in LIBRARY_PARAMS:
         _check_page(client.get("/xxgk/documents/", {param: value}))
         _check_page(client.get("/api/v1/documents", {param: value}))
+    for scope in ("title", "number"):
+        _check_page(client.get("/xxgk/documents/", {"q": value, "scope": scope, "sort": "signed"}))
+        _check_page(client.get("/api/v1/documents", {"q": value, "scope": scope}))
     for param in SEARCH_PARAMS:
         _check_page(client.get("/search/", {"q": "行政许可", param: value}))
         _check_page(client.get("/api/v1/search", {"q": "行政许可", param: value}))

@@ -14,6 +14,7 @@ from gongkai.publishing.models import Attachment, Document
 from gongkai.publishing.rules import DisclosureMode, WithholdingGround
 from gongkai.publishing.states import State
 from gongkai.search.indexing import rebuild_index
+from gongkai.search.models import HotRuleKind, HotSearchRule
 from gongkai.search.services import record_query
 from tests import factories
 
@@ -23,7 +24,7 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF"
 
 def _marked(**extra):
     return dict(title=f"{MARKER}文件", body=f"<p>{MARKER}正文</p>", doc_number=f"{MARKER}〔2026〕1号",
-                tags=[MARKER], **extra)
+                tags=[MARKER], other_issuers=f"{MARKER}委员会", **extra)
 
 
 @pytest.fixture
@@ -51,6 +52,10 @@ def planted(team, agency):
         items[mode] = factories.advance(team, doc)
     withdrawn = factories.make_document(team, agency, **_marked())
     items["withdrawn"] = services.withdraw_document(publisher, withdrawn, "撤回")
+    # A newer version of the public document (same title, number and issuer), withdrawn: the public one is
+    # current again and must not list it among its 历史版本.
+    version = factories.make_document(team, agency, title="公开的文件", body=f"<p>{MARKER}新版本正文</p>")
+    items["withdrawn_version"] = services.withdraw_document(publisher, version, "撤回新版本")
     # Withdrawn while its next revision was in review; that revision has since been signed off.
     under_way = factories.make_document(team, agency, **_marked())
     services.save_revision(drafter, under_way, factories.data(**_marked(change_note="修订")))
@@ -125,14 +130,24 @@ def test_marked_items_never_reach_a_public_channel(client, planted):
              f"/search/?q={MARKER[:4]}", f"/search/?q={MARKER[2:]}&correct=0", "/search/?q=文件", "/search/",
              f"/api/v1/search?q={MARKER[:4]}", f"/api/v1/search?q={MARKER[4:]}", "/api/v1/search?q=文件",
              f"/api/v1/suggest?q={MARKER[:2]}", "/api/v1/suggest?q=文件", "/api/v1/search/hot",
-             f"/search/?q={MARKER[2:]}〔2026〕1号"]
+             f"/search/?q={MARKER[2:]}〔2026〕1号",
+             # The policy library's keyword box in each scope, its sorts and its counts beside every filter.
+             f"/xxgk/documents/?q={MARKER[:4]}", f"/xxgk/documents/?q={MARKER[2:]}&scope=title",
+             f"/xxgk/documents/?q={MARKER[4:]}〔2026〕1号&scope=number", "/xxgk/documents/?q=〔2026〕&scope=number",
+             "/xxgk/documents/?q=文件&sort=signed", "/xxgk/documents/?sort=signed&doc_type=通知",
+             f"/xxgk/documents/?issuer={MARKER[:4]}", f"/api/v1/documents?q={MARKER[:4]}&scope=title",
+             "/api/v1/documents?q=〔2026〕&scope=number"]
     rebuild_index()
-    record_query(MARKER, 3)  # someone searched for it: hot searches must still never offer it
+    for n in range(5):  # many searched for it, and staff pinned it: hot searches must still never offer it
+        record_query(MARKER, 3, f"client{n}")
+    HotSearchRule.objects.create(query=MARKER, kind=HotRuleKind.PIN, created_by=factories.make_staff(public.agency))
     bodies = _crawl(client, start)
     assert f"/xxgk/documents/{public.pk}/" in bodies, "the crawler must reach the public document"
     assert len(bodies) > 20, "the crawl must cover the site, not just the start pages"
+    hidden = [f"/xxgk/documents/{doc.pk}/" for key, doc in items.items() if key != "pending_revision"]
     for url, (_status, text) in bodies.items():
         assert MARKER not in text, f"non-public marker leaked at {url}"
+        assert not [link for link in hidden if link in text], f"a non-public document is linked at {url}"
     # Direct addresses of every non-public item: pages, API and every attachment ever uploaded.
     for key, doc in items.items():
         if key == "pending_revision":
@@ -156,4 +171,4 @@ def test_every_non_public_state_is_planted(planted):
     assert {State.DRAFT, State.SECRECY_REVIEW, State.APPROVAL, State.SIGNOFF, State.READY, State.SCHEDULED,
             State.FILED} <= states
     withdrawn = {key for key, d in items.items() if Document.objects.get(pk=d.pk).is_withdrawn}
-    assert {"withdrawn", "withdrawn_pending", "taken_down"} <= withdrawn
+    assert {"withdrawn", "withdrawn_pending", "taken_down", "withdrawn_version"} <= withdrawn

@@ -9,7 +9,7 @@ from ninja.errors import HttpError
 from pydantic import Field
 
 from gongkai.core.errors import DomainError
-from gongkai.publishing.filters import DocumentFilters, filter_public
+from gongkai.publishing import library
 from gongkai.publishing.models import Document
 from gongkai.publishing.rules import RelationKind
 from gongkai.publishing.visibility import public_attachments, public_documents, public_relations
@@ -24,6 +24,11 @@ class DocumentQuery(Schema):
     doc_type: str = Field("", description="公文种类")
     validity: str = Field("", description="有效性：valid / expired / repealed / amended")
     kind: str = Field("", description="类别：policy / interpretation")
+    issuer: str = Field("", description="发文机关名称（如 国务院）")
+    q: str = Field("", description="关键词")
+    scope: str = Field("full", description="关键词范围：title 标题 / full 全文 / number 发文字号")
+    sort: str = Field("", description="排序：relevance 相关度（需关键词，有关键词时默认）/ published 发布日期（默认）/ "
+                                      "signed 成文日期；未注明日期的排在最后")
     page: int = Field(1, ge=1, le=100000)
     page_size: int = Field(20, ge=1, le=100)
 
@@ -79,22 +84,22 @@ def _url(document: Document) -> str:
 
 def _item(d: Document) -> dict:
     rev = d.live_revision
-    return {"id": d.pk, "index_no": d.index_no, "title": rev.title, "issuer": rev.issuer or d.agency.name,
+    return {"id": d.pk, "index_no": d.index_no, "title": rev.title, "issuer": getattr(d, "issuer_label", "") or rev.issuer or d.agency.name,
             "doc_number": rev.doc_number, "signed_on": rev.signed_on, "published_on": d.published_on,
             "validity": d.validity, "url": _url(d)}
 
 
 @router.get("/documents", response=DocumentPage, summary="政策文件列表")
 def list_documents(request, q: Query[DocumentQuery]):
-    """Public documents, newest first, with filters and paging."""
-    filters = DocumentFilters(agency=q.agency, subject=q.subject, year=q.year, doc_type=q.doc_type,
-                              validity=q.validity, kind=q.kind)
-    errors = filters.errors()
+    """Public documents as the policy library lists them: keyword (title / full text / 发文字号), filters, sort
+    (newest first by default), paging."""
+    query, errors = library.parse(q.dict())
     if errors:
         raise DomainError(next(iter(errors.values())), errors={k: [v] for k, v in errors.items()})
-    qs = filter_public(filters).prefetch_related("live_revision__issuing_agencies")
+    selected = library.ordered(query, library.matches(query))
     start = (q.page - 1) * q.page_size
-    return {"count": qs.count(), "results": [_item(d) for d in qs[start:start + q.page_size]]}
+    count = len(selected) if isinstance(selected, list) else selected.count()
+    return {"count": count, "results": [_item(d) for d in library.documents(list(selected[start:start + q.page_size]))]}
 
 
 @router.get("/documents/{int:document_id}", response=DocumentDetail, summary="政策文件详情")

@@ -6,7 +6,7 @@ the importer then checks it exactly like a hand-written line.
 | corpus field | import field | rule |
 |---|---|---|
 | `id` | `external_id` | `"law-" + id`, so re-importing the corpus updates instead of duplicating |
-| `title` | `title` | as is |
+| `title`, `source_path` | `title` | as is; a record that is one part of a code (the corpus files the 民法典 one 编 a file, all under the code's title) gets the part's file name added, `中华人民共和国民法典（合同编）`, so the parts stay distinct documents rather than eight versions of one |
 | `body` | `body` | as is, with `body_format` = `markdown` |
 | `doc_number` | `doc_number` | as is, empty where the promulgation lines carry none |
 | `promulgated` | `signed_on` | 成文日期 = the date of promulgation (or adoption) |
@@ -147,6 +147,23 @@ _TITLE_PLACE = re.compile(r"^([\u4e00-\u9fa5]{2,8}?(?:省|市|自治区|自治�
 # A ministry's name ends in 部/局/署/委员会/银行 and is followed by its order number or its meeting.
 _MINISTRY = re.compile(r"^经?([\u4e00-\u9fa5、]+?(?:部|局|署|委员会|银行))(?:令|第|部长|局长|署长|主任|务会议)")
 _PRC = "中华人民共和国"
+_VERSION_SUFFIX = re.compile(r"\(\d{4}-\d{2}-\d{2}\)$")
+_NON_WORD = re.compile(r"[\W_]+")
+# A part's file name where it is not what the part is called: the 民法典's first 编 is filed as 总则.
+PART_NAMES = {"总则": "总则编"}
+
+
+def law_title(record: dict[str, Any]) -> str:
+    """The title of a corpus record, with the part of a code it holds when its file is named after the part."""
+    title = record["title"]
+    if (record.get("category") or "") not in LAW_BRANCHES:
+        return title
+    stem = _VERSION_SUFFIX.sub("", (record.get("source_path") or "").rsplit("/", 1)[-1].removesuffix(".md"))
+    plain_stem = _NON_WORD.sub("", stem).replace(_PRC, "")
+    plain_title = _NON_WORD.sub("", title).replace(_PRC, "")
+    if not plain_stem or plain_stem in plain_title or plain_title in plain_stem:
+        return title
+    return f"{title}（{PART_NAMES.get(stem, stem)}）"
 
 
 def law_subject(title: str, category: str) -> str:
@@ -249,7 +266,7 @@ def map_law(record: dict[str, Any]) -> dict[str, Any]:
     formed_on = version_date if version_date and (not promulgated or version_date >= promulgated) else None
     return {
         "external_id": f"law-{record['id']}",
-        "title": record["title"],
+        "title": law_title(record),
         "body": record["body"],
         "body_format": "markdown",
         "doc_number": record.get("doc_number") or "",

@@ -4,14 +4,31 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 
 from gongkai.core.forms import parse_number
 from gongkai.core.taxonomy import ALL_SUBJECTS, DOC_TYPES, SUBJECTS, normalize_subject
 from gongkai.orgs.models import Agency
-from gongkai.publishing.models import Document
+from gongkai.publishing.models import Document, Revision
 from gongkai.publishing.rules import Validity
 from gongkai.publishing.visibility import public_documents
+
+MAX_ISSUER = 100
+
+
+def issued_by(name: str) -> Q:
+    """Documents whose live revision names `name` among its issuers (models.issuer_names): a platform
+    agency linked as issuer, a name in 其他发文机关, or the owning agency of a revision that names none."""
+    linked = Revision.issuing_agencies.through.objects.filter(revision_id=OuterRef("live_revision_id"),
+                                                               agency__name=name)
+    named = Revision.issuing_agencies.through.objects.filter(revision_id=OuterRef("live_revision_id"))
+    others = Q(live_revision__other_issuers=name)
+    for sep in ("、", ","):
+        others |= (Q(live_revision__other_issuers__startswith=name + sep)
+                   | Q(live_revision__other_issuers__endswith=sep + name)
+                   | Q(live_revision__other_issuers__contains=sep + name + sep))
+    unnamed = Q(agency__name=name, live_revision__other_issuers="") & ~Exists(named)
+    return Exists(linked) | others | unnamed
 
 
 @dataclass
@@ -22,6 +39,7 @@ class DocumentFilters:
     doc_type: str = ""
     validity: str = ""
     kind: str = ""
+    issuer: str = ""  # 发文机关 by name, as models.issuer_names lists it
 
     def errors(self) -> dict[str, str]:
         """Chinese messages for values that cannot be applied."""
@@ -36,6 +54,8 @@ class DocumentFilters:
             errs["doc_type"] = "没有这个公文种类。"
         if self.validity and self.validity not in Validity.values:
             errs["validity"] = "有效性只能是 valid、expired、repealed 或 amended。"
+        if len(self.issuer) > MAX_ISSUER:
+            errs["issuer"] = f"发文机关名称不能超过 {MAX_ISSUER} 个字。"
         return errs
 
 
@@ -60,4 +80,6 @@ def filter_public(f: DocumentFilters) -> QuerySet[Document]:
         qs = qs.filter(validity=f.validity)
     if f.kind:
         qs = qs.filter(kind=f.kind)
+    if f.issuer:
+        qs = qs.filter(issued_by(f.issuer))
     return qs.order_by(F("published_on").desc(nulls_last=True), "-id")

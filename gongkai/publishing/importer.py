@@ -321,6 +321,10 @@ def apply_item(item: ImportItem) -> str:
     if item.agency_given and document.agency_id != item.agency.pk:
         raise LineRejected(f"外部编号“{item.external_id}”的文件属于另一机关，导入不能更改公开主体。")
     content_same = _same_content(document, item)
+    if document.superseded and document.validity == Validity.AMENDED and item.data.validity == Validity.VALID:
+        # A newer version in the library made this one 已修订 (services.versions); the source's 有效 is about the
+        # law in force, so re-importing the older version must not turn it back.
+        item.data.validity = Validity.AMENDED
     lifecycle_same = _same_lifecycle(document, item.data)
     if not lifecycle_same and document.ever_published:
         # save_revision leaves a published document's lifecycle alone: the source system's word on

@@ -67,6 +67,10 @@ class Document(models.Model):
     expires_on = models.DateField("失效日期", null=True, blank=True)
     repealed_on = models.DateField("废止日期", null=True, blank=True)
     external_id = models.CharField("外部编号", max_length=100, unique=True, null=True, blank=True)
+    # Versions of one document (the same law revised and published again) share a group; see publishing.versions.
+    version_group = models.CharField("版本组", max_length=32, blank=True, default="", db_index=True, editable=False)
+    superseded = models.BooleanField("已有新版本", default=False, db_index=True, editable=False,
+                                     help_text="同一文件有更新的公开版本：只在现行版本下作为历史版本列出。")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
     created_at = models.DateTimeField("创建时间", auto_now_add=True)

@@ -7,19 +7,20 @@ from django.db.models import Count, F
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 
-from gongkai.core.taxonomy import DOC_TYPES, SUBJECT_SEPARATOR, SUBJECTS
+from gongkai.core.forms import parse_number
+from gongkai.core.taxonomy import SUBJECT_SEPARATOR, SUBJECTS
 from gongkai.orgs.models import Agency
-from gongkai.publishing.filters import DocumentFilters, filter_public
-from gongkai.publishing.models import DocumentKind
-from gongkai.publishing.rules import RELATION_LABELS, RelationKind, Validity
+from gongkai.publishing import library
+from gongkai.publishing.rules import RELATION_LABELS, RelationKind
+from gongkai.publishing.versions import current_documents, document_versions
 from gongkai.publishing.visibility import public_attachments, public_documents, public_relations
 
 PAGE_SIZE = 20
 
 
 def column(request):
-    """The 政府信息公开 column: navigate by agency and by subject."""
-    visible = public_documents()
+    """The 政府信息公开 column: navigate by agency and by subject (counting documents, not their older versions)."""
+    visible = current_documents()
     counts = {row["agency_id"]: row["n"] for row in visible.values("agency_id").annotate(n=Count("id"))}
     roots = list(Agency.objects.filter(parent__isnull=True).prefetch_related("children__children"))
     subject_counts: dict[str, int] = {}
@@ -27,33 +28,34 @@ def column(request):
         top = (row["live_revision__subject"] or "").split(SUBJECT_SEPARATOR)[0]
         subject_counts[top] = subject_counts.get(top, 0) + row["n"]
     subjects = [(top, subject_counts.get(top, 0)) for top in SUBJECTS]
-    latest = visible.order_by(F("published_on").desc(nulls_last=True), "-id")[:10]
+    latest = (visible.order_by(F("published_on").desc(nulls_last=True), "-id")
+              .prefetch_related("live_revision__issuing_agencies")[:10])
     return render(request, "publishing/column.html",
                   {"roots": roots, "counts": counts, "subjects": subjects, "latest": latest})
 
 
-def _filters_from(request) -> DocumentFilters:
-    g = request.GET
-    return DocumentFilters(agency=g.get("agency", "").strip(), subject=g.get("subject", "").strip(),
-                           year=g.get("year", "").strip(), doc_type=g.get("doc_type", "").strip(),
-                           validity=g.get("validity", "").strip(), kind=g.get("kind", "").strip())
-
-
 def document_list(request):
-    filters = _filters_from(request)
-    errors = filters.errors()
-    if filters.kind and filters.kind not in DocumentKind.values:
-        errors["kind"] = "没有这个信息类别。"
-    page = Paginator(filter_public(filters) if not errors else public_documents().none(), PAGE_SIZE)
-    page_obj = page.get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    years = sorted({d.year for d in public_documents().dates("published_on", "year")}, reverse=True)
+    """The policy library: keyword (title / full text / 发文字号), filters with counts, three sorts, a table."""
+    query, errors = library.parse(request.GET)
+    found = library.matches(query)
+    paginator = Paginator(library.ordered(query, found), PAGE_SIZE)
+    raw_page = request.GET.get("page") or "1"
+    number = parse_number(raw_page)
+    if number is None or number < 1:
+        errors["page"] = "页码应为正整数，已显示第 1 页。"
+        number = 1
+    elif number > paginator.num_pages:
+        errors["page"] = f"第 {number} 页不存在（共 {paginator.num_pages} 页），已显示最后一页。"
+        number = paginator.num_pages
+    page_obj = paginator.page(number)
+    params = request.GET.copy()
+    params.pop("page", None)
+    sorts = [(value, label) for value, label in library.SORTS.items() if value != "relevance" or query.q]
     return render(request, "publishing/list.html", {
-        "page_obj": page_obj, "filters": filters, "errors": errors, "querystring": query.urlencode(),
-        "agencies": Agency.objects.all(), "subjects": SUBJECTS, "doc_types": DOC_TYPES,
-        "validities": Validity.choices, "kinds": DocumentKind.choices, "years": years,
-        "agency_obj": Agency.objects.filter(code=filters.agency).first(),
+        "page_obj": page_obj, "documents": library.documents(list(page_obj.object_list)), "query": query, "filters": query.filters,
+        "errors": errors, "querystring": params.urlencode(), "facets": library.facets(query, found),
+        "facet_labels": library.FACET_LABELS, "scopes": library.SCOPES, "sorts": sorts, "found": found,
+        "agency_obj": Agency.objects.filter(code=query.filters.agency).first() if query.filters.agency else None,
     })
 
 
@@ -65,19 +67,25 @@ def document_detail(request, pk: int):
     incoming = [(RELATION_LABELS[RelationKind(k)][1], d) for k, d in relations["incoming"]
                 if k != RelationKind.INTERPRETS]
     interpretations = [d for k, d in relations["incoming"] if k == RelationKind.INTERPRETS]
+    issuer = revision.issuer or document.agency.name
+    versions = document_versions(document)
     return render(request, "publishing/detail.html", {
-        "document": document, "revision": revision, "outgoing": outgoing, "incoming": incoming,
+        "document": document, "revision": revision, "issuer": issuer,
+        # A document another body issued (a national law kept for reference) is not filed under our agency.
+        "own_issue": document.agency.name in issuer.split("、"), "outgoing": outgoing, "incoming": incoming,
         "interpretations": interpretations, "attachments": revision.attachments.all(),
-        "tags": revision.tags.all(),
+        "tags": revision.tags.all(), "versions": versions,
+        "current_version": versions[0] if versions and versions[0].id != document.pk else None,
     })
 
 
 def agency_page(request, code: str):
     agency = get_object_or_404(Agency, code=code)
-    visible = public_documents().filter(agency_id__in=agency.descendant_ids())
+    visible = current_documents().filter(agency_id__in=agency.descendant_ids())
     return render(request, "publishing/agency.html", {
         "agency": agency, "children": agency.children.all(),
-        "latest": visible.order_by(F("published_on").desc(nulls_last=True), "-id")[:20], "count": visible.count(),
+        "latest": visible.order_by(F("published_on").desc(nulls_last=True), "-id")
+        .prefetch_related("live_revision__issuing_agencies")[:20], "count": visible.count(),
     })
 
 

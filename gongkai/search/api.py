@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+from django.conf import settings
 from django.http import HttpResponse
 from ninja import Query, Router, Schema
 from ninja.responses import NinjaJSONEncoder
 from pydantic import BaseModel, Field
 
-from gongkai.search import services
+from gongkai.core.clientip import client_ip
+from gongkai.search import searchlog, services
 
 router = Router(tags=["站内检索"])
 
@@ -33,6 +35,14 @@ class SearchQuery(Schema):
 
 # Responses are plain pydantic models: ninja's Schema wraps every nested object in its own validator,
 # which cost more than the search itself for a page of results with its facets.
+class VersionOut(BaseModel):
+    id: int
+    title: str
+    url: str
+    published_on: dt.date | None
+    validity: str
+
+
 class Hit(BaseModel):
     id: int
     title: str
@@ -45,6 +55,8 @@ class Hit(BaseModel):
     published_on: dt.date | None
     validity: str
     kind: str
+    versions: list[VersionOut] = Field(default_factory=list,
+                                       description="同一文件的其他公开版本（历史版本），新的在前；仅现行版本参与排序")
 
 
 class Bucket(BaseModel):
@@ -61,6 +73,10 @@ class SearchOut(BaseModel):
     count: int
     query: str
     corrected_query: str | None = Field(description="实际检索的纠正或拼音转换后的检索词；未纠正时为 null")
+    reference_not_found: str | None = Field(
+        None, description="检索词是发文字号或索引号、但没有对应的公开文件时，为按识别结果写全的文号"
+                          "（如“国家市场监督管理总局令第20号”），此时不返回其他结果；否则为 null")
+    message: str | None = Field(None, description="给用户看的提示，如“未找到文号为“…”的文件。”；无提示时为 null")
     results: list[Hit]
     facets: dict[str, list[Bucket]] = Field(
         description=f"分面：agency 公开主体、issuer 发文机关、subject 主题分类、doc_type 公文种类、year 年份、"
@@ -82,12 +98,16 @@ def search(request, q: Query[SearchQuery]):
     params = services.SearchParams(q=q.q, page=q.page, page_size=q.page_size, agency=q.agency, subject=q.subject,
                                    doc_type=q.doc_type, year=q.year, validity=q.validity, kind=q.kind,
                                    issuer=q.issuer, tag=q.tag, sort=q.sort, correct=q.correct)
-    found = services.search(params)
+    found = services.search(params, client=searchlog.client_key(client_ip(request)))
     payload = {
         "count": found.count, "query": found.query, "corrected_query": found.corrected_query,
+        "reference_not_found": found.reference_not_found, "message": found.reference_message or None,
         "results": [{"id": r.id, "title": r.title, "doc_number": r.doc_number, "url": r.url, "snippet": str(r.snippet),
                      "score": r.score, "index_no": r.index_no, "issuer": r.issuer, "published_on": r.published_on,
-                     "validity": r.validity, "kind": r.kind} for r in found.results],
+                     "validity": r.validity, "kind": r.kind,
+                     "versions": [{"id": v.id, "title": v.title, "url": settings.GONGKAI_BASE_URL + v.path,
+                                   "published_on": v.published_on, "validity": v.validity} for v in r.versions]}
+                    for r in found.results],
         "facets": {name: [{"value": v.value, "label": v.label, "count": v.count} for v in values[:API_FACET_VALUES]]
                    for name, values in found.facets.items()},
         "facet_totals": {name: len(values) for name, values in found.facets.items()},
@@ -106,5 +126,5 @@ def suggest(request, q: str = Query("", max_length=50)):
 
 @router.get("/search/hot", response=HotOut, summary="热门检索")
 def hot(request):
-    """The most searched queries of the last 30 days that find public documents."""
+    """Hot searches: pinned by staff, then queries several distinct visitors searched that find public documents."""
     return {"queries": services.hot_searches()}

@@ -36,10 +36,11 @@ _FIELDS = ("pk", "index_no", "agency_id", "agency__name", "validity", "kind", "p
            "live_revision__other_issuers", "live_revision__subject", "live_revision__doc_type")
 
 
-def keys_for(title: str, doc_number: str, index_no: str) -> list[str]:
-    """Exact-match keys of a document: its compact title, document number keys and index number."""
+def keys_for(title: str, doc_number: str, index_no: str, issuers: list[str] | tuple[str, ...] = ()) -> list[str]:
+    """Exact-match keys of a document: its compact title, document number keys (a joint order's for each
+    of its `issuers` too) and index number."""
     keys = [f"t:{text.compact(title)}"]
-    keys += [f"n:{key}" for key in text.doc_number_keys(doc_number or "")]
+    keys += [f"n:{key}" for key in text.doc_number_keys(doc_number or "", issuers)]
     index_key = text.index_no_key(index_no or "")
     if index_key:
         keys.append(f"i:{index_key}")
@@ -70,7 +71,7 @@ def _chunk_docs(rows: list[dict]) -> list[IndexDoc]:
             body += "\n" + "\n".join(attachments[rev])
         docs.append(IndexDoc(
             id=r["pk"], revision_id=rev, title=r["live_revision__title"], body=body,
-            keys=keys_for(r["live_revision__title"], r["live_revision__doc_number"], r["index_no"]),
+            keys=keys_for(r["live_revision__title"], r["live_revision__doc_number"], r["index_no"], names),
             agency=r["agency_id"], issuers=list(dict.fromkeys(names)) or [r["agency__name"]],
             subject=r["live_revision__subject"], doc_type=r["live_revision__doc_type"], validity=r["validity"],
             kind=r["kind"], published_on=r["published_on"], tags=tags[rev]))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from django.conf import settings
 from django.db import models
 
 _SEPARATORS = re.compile(r"[、,，;；\n]+")
@@ -112,3 +113,46 @@ class SearchEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.document_id} {self.title}"
+
+
+class SearchQueryClient(models.Model):
+    """That a client searched a query (and found public documents) on `last_day`: hot searches count
+    distinct clients, so one visitor repeating a word cannot make it hot.
+
+    `client` is a keyed hash of the visitor's address (never the address), and rows older than the hot
+    window are deleted, so nothing here outlives the counting it is for."""
+
+    query = models.CharField("检索词", max_length=100)
+    client = models.CharField("访客标识（不可还原）", max_length=16)
+    last_day = models.DateField("最近检索日期", db_index=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "检索访客计数"
+        constraints = [models.UniqueConstraint(fields=["query", "client"], name="unique_search_query_client")]
+
+    def __str__(self) -> str:
+        return f"{self.last_day} {self.query}"
+
+
+class HotRuleKind(models.TextChoices):
+    PIN = "pin", "置顶"
+    HIDE = "hide", "隐藏"
+    BLOCK = "block", "屏蔽词（含此词的检索词都不列出）"
+
+
+class HotSearchRule(models.Model):
+    """A staff decision about the public 热门搜索 and suggestions: pin a query, hide one, or block a word."""
+
+    query = models.CharField("检索词", max_length=100)
+    kind = models.CharField("处理方式", max_length=10, choices=HotRuleKind.choices)
+    note = models.CharField("说明", max_length=200, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="设置人", on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField("设置时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "热门搜索设置"
+        ordering = ["kind", "created_at"]
+        constraints = [models.UniqueConstraint(fields=["query", "kind"], name="unique_hot_rule")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.query}"

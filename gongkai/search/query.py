@@ -1,6 +1,7 @@
 """Query understanding: from what a citizen typed to the units, keys and phrases a backend searches.
 
     国办发[2019]14号         → the document-number key 国办发〔2019〕14 (any bracket style, 国令 = 国务院令)
+    国务院第462号令          → the key 国令462 (colloquial forms, Chinese numerals, short names: see docnumbers)
     11441700007280420Y/2021-00050 → the index-number key
     低保怎么申请              → units [低保 | 最低生活保障] [申请] (synonyms; question words dropped)
     政府信息公开条例          → units [政府信息公开 | 信息公开] [条例] + the title phrase 政府信息公开条例
@@ -14,8 +15,9 @@ from dataclasses import dataclass, field
 
 import rjieba
 
-from gongkai.search import text
+from gongkai.search import docnumbers, text
 from gongkai.search.backends.base import Alternative, Unit
+from gongkai.search.docnumbers import DocNumber
 from gongkai.search.synonyms import SynonymDictionary
 
 MAX_QUERY = 100
@@ -38,6 +40,8 @@ class Analysis:
     phrases: list[str] = field(default_factory=list)
     highlights: list[str] = field(default_factory=list)
     reference: bool = False  # the query is a document or index number
+    reference_label: str = ""  # that number written out as understood (国家市场监督管理总局令第20号)
+    doc_number: DocNumber | None = None  # the document number, when the query is one
     question: bool = False  # question words were dropped: a citizen asking, not a title typed
 
     @property
@@ -74,15 +78,15 @@ def analyze(raw: str, synonyms: SynonymDictionary, references: bool = True) -> A
     analysis = Analysis(text=query)
     if not query:
         return analysis
-    number = text.doc_number_key(query) if references else None
+    number = docnumbers.parse(query) if references else None
     if number:
-        analysis.keys.append(f"n:{number}")
-        analysis.reference = True
+        analysis.keys += [f"n:{key}" for key in number.keys()]
+        analysis.reference, analysis.reference_label, analysis.doc_number = True, number.label(), number
         return analysis
     index_no = text.index_no_key(query) if references else None
     if index_no:
         analysis.keys.append(f"i:{index_no}")
-        analysis.reference = True
+        analysis.reference, analysis.reference_label = True, index_no
         return analysis
     core = text.compact(query)
     if core:

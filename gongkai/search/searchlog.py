@@ -1,4 +1,5 @@
-"""The anonymised search log: how often each query was searched per day and how many it found.
+"""The anonymised search log: how often each query was searched per day and how many it found, and
+which (hashed) clients searched a query that found public documents, for hot searches.
 
 Searches are counted in memory and written in one transaction at most every
 GONGKAI_SEARCH_LOG_FLUSH_SECONDS (and when a server process exits), so a search does not wait for a
@@ -19,9 +20,10 @@ from django.conf import settings
 from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import F, Sum
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from gongkai.search import text
-from gongkai.search.models import SearchQueryStat
+from gongkai.search.models import SearchQueryClient, SearchQueryStat
 
 log = logging.getLogger(__name__)
 
@@ -74,18 +76,26 @@ class SearchLog:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._pending: dict[tuple[dt.date, str], _Tally] = {}
+        self._clients: dict[tuple[str, str], dt.date] = {}
         self._flushed = time.monotonic()
+        self._pruned: dt.date | None = None
 
-    def add(self, query: str, count: int) -> None:
-        """Count one search of `query` that found `count` documents; never fails the search."""
+    def add(self, query: str, count: int, client: str = "", found_as: str = "") -> None:
+        """Count one search of `query` that found `count` documents; when it found some, also note that
+        `client` (a client_key) searched `found_as` (the query as searched, after any correction).
+        Never fails the search."""
         q = anonymise(query)
         if not q:
             return
+        found = anonymise(found_as or query) if count and client else ""
         with self._lock:
-            tally = self._pending.setdefault((timezone.localdate(), q), _Tally())
+            day = timezone.localdate()
+            tally = self._pending.setdefault((day, q), _Tally())
             tally.searches += 1
             tally.zero_results += count == 0
             tally.last_count = count
+            if found:
+                self._clients[(found, client)] = day
             due = time.monotonic() - self._flushed >= settings.GONGKAI_SEARCH_LOG_FLUSH_SECONDS
         if due:
             self.flush()
@@ -94,13 +104,15 @@ class SearchLog:
         """Write what has been counted so far (kept for the next flush if the database refuses)."""
         with self._lock:
             pending, self._pending = self._pending, {}
+            clients, self._clients = self._clients, {}
             self._flushed = time.monotonic()
-        if not pending:
+        if not pending and not clients:
             return
         try:
             with transaction.atomic():
                 for (day, query), tally in pending.items():
                     _write(day, query, tally)
+                _write_clients(clients)
         except DatabaseError:
             log.warning("could not write the search log; keeping %d queries for later", len(pending), exc_info=True)
             with self._lock:
@@ -111,15 +123,51 @@ class SearchLog:
                     else:  # counted since: add the older counts, keep the newer result size
                         newer.searches += tally.searches
                         newer.zero_results += tally.zero_results
+                for key, day in clients.items():
+                    self._clients.setdefault(key, day)
+            return
+        self._prune()
+
+    def _prune(self) -> None:
+        """Once a day per process: forget which clients searched what before the hot window."""
+        today = timezone.localdate()
+        if self._pruned == today:
+            return
+        self._pruned = today
+        try:
+            SearchQueryClient.objects.filter(last_day__lt=hot_since(today)).delete()
+        except DatabaseError:
+            log.warning("could not prune the search clients", exc_info=True)
+            self._pruned = None
+
+
+def _write_clients(clients: dict[tuple[str, str], dt.date]) -> None:
+    """Upsert (query, client) → last day seen."""
+    if clients:
+        SearchQueryClient.objects.bulk_create(
+            [SearchQueryClient(query=q, client=c, last_day=day) for (q, c), day in clients.items()],
+            update_conflicts=True, unique_fields=["query", "client"], update_fields=["last_day"])
+
+
+def client_key(address: str) -> str:
+    """A keyed, irreversible stand-in for a client address ("" for none): the same address gives the
+    same key, so clients can be counted without keeping who they are."""
+    return salted_hmac("gongkai.search.client", address).hexdigest()[:16] if address else ""
+
+
+def hot_since(today: dt.date | None = None) -> dt.date:
+    """The first day of the hot-search window (GONGKAI_HOT_DAYS days up to today)."""
+    return (today or timezone.localdate()) - dt.timedelta(days=settings.GONGKAI_HOT_DAYS - 1)
 
 
 search_log = SearchLog()
 atexit.register(search_log.flush)
 
 
-def record_query(query: str, count: int) -> None:
-    """Count one search of `query` that found `count` documents (written with the next flush)."""
-    search_log.add(query, count)
+def record_query(query: str, count: int, client: str = "", found_as: str = "") -> None:
+    """Count one search of `query` that found `count` documents, by `client` (client_key), searched as
+    `found_as` after any correction (written with the next flush)."""
+    search_log.add(query, count, client, found_as)
 
 
 @dataclass

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 
 import rjieba
 from django.conf import settings
-from django.db.models import Sum
+from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString
@@ -31,22 +31,24 @@ from gongkai.orgs.models import Agency
 from gongkai.publishing.filters import DocumentFilters
 from gongkai.publishing.models import Revision, issuer_names
 from gongkai.publishing.rules import Validity
+from gongkai.publishing.versions import Version, older_versions, superseded_public_ids
 from gongkai.publishing.visibility import public_documents
-from gongkai.search import highlight, synonyms, text
+from gongkai.search import docnumbers, highlight, longquery, synonyms, text
 from gongkai.search.backends import get_backend
 from gongkai.search.backends.base import (
     FACET_FIELDS,
     Alternative,
     EngineQuery,
     EngineResult,
+    Hit,
     SearchBackend,
     Unit,
 )
 from gongkai.search.indexing import PUBLIC_IDS, mark_changed, stale_ids
 from gongkai.search.lexicon import Lexicon
-from gongkai.search.models import SearchQueryStat
+from gongkai.search.models import HotRuleKind, HotSearchRule, SearchQueryClient
 from gongkai.search.query import Analysis, analyze
-from gongkai.search.searchlog import record_query
+from gongkai.search.searchlog import hot_since, record_query
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +64,6 @@ FACET_LABELS = {"agency": "公开主体", "issuer": "发文机关", "subject": "
 # A correction is searched instead when the query as typed finds fewer than this many documents
 # (with every word present) and the correction finds more.
 FEW_RESULTS = 3
-HOT_DAYS = 30
 HOT_CACHE_SECONDS = 120
 LEXICON_REFRESH_SECONDS = 60
 SMALL_VOCABULARY = 30_000
@@ -130,6 +131,7 @@ class Result:
     validity_label: str
     kind: str
     kind_label: str
+    versions: list[Version] = field(default_factory=list)  # its other public versions (历史版本), newest first
 
 
 @dataclass
@@ -152,6 +154,14 @@ class SearchResponse:
     page_size: int
     relaxed: bool = False  # no document had every word; showing those with most of them
     related: list[str] = field(default_factory=list)
+    # The query is a document or index number that no public document has (written out as understood):
+    # nothing else is shown, since documents that merely share its words would be noise.
+    reference_not_found: str | None = None
+
+    @property
+    def reference_message(self) -> str:
+        """The Chinese notice for a number that matches nothing ("" otherwise)."""
+        return docnumbers.not_found_message(self.reference_not_found) if self.reference_not_found else ""
 
     @property
     def pages(self) -> int:
@@ -251,9 +261,8 @@ def _initials_reading(backend: SearchBackend, letters: str, filters: dict, exclu
 # when it is itself a known word (低保 is not a typo of 担保, nor 外卖 of 外贸), and a correction never
 # rewrites a known term inside a longer query (交强险赔多少 keeps 交强险). Known are: the synonym and
 # everyday-phrase dictionary (terms and equivalents), the segmenter's dictionary (rjieba's word list,
-# the one indexing and querying use) and words of public titles (the lexicon). Hot public queries join them
-# once hot searches count distinct clients over a window (issue #11 item 6): until then four searches from
-# one client make a misspelling "hot", and a hot misspelling would never be corrected again.
+# the one indexing and querying use), words of public titles (the lexicon) and the public hot searches: those
+# count distinct clients and are recorded as searched after correction, so a misspelling never becomes hot.
 # Inside a longer query only terms of at least KNOWN_TERM_MIN characters, or dictionary terms, are
 # protected: two-character segmenter words are too often a typo's by-product (业生 in 业生动物保护法,
 # 条理 in 统计条理) to be taken as intended.
@@ -353,8 +362,7 @@ def _correction(analysis: Analysis, backend: SearchBackend, filters: dict, exclu
     if title_like and _title_phrase_count(backend, query, filters, excluded):
         return (query, "pinyin", False) if query != analysis.text else None  # a title has it as typed
     dictionary = synonyms.dictionary()
-    # Hot searches are not passed as known words yet (see the note above known_word).
-    if known_word(_topic(query), dictionary, lex):
+    if known_word(_topic(query), dictionary, lex, hot_searches(20)):
         return (query, "pinyin", False) if query != analysis.text else None  # a known word as typed
     protected = _protected_positions(query, dictionary, lex,
                                      lambda word: _title_phrase_count(backend, word, {}, excluded) > 0)
@@ -553,6 +561,7 @@ class Plan:
     corrected: str | None
     correction_kind: str | None
     query: EngineQuery
+    reference_not_found: str | None = None  # a document or index number no public document has
 
 
 def plan(params: SearchParams, backend: SearchBackend | None = None) -> Plan:
@@ -562,7 +571,8 @@ def plan(params: SearchParams, backend: SearchBackend | None = None) -> Plan:
     if errors:
         raise DomainError(next(iter(errors.values())), errors={k: [v] for k, v in errors.items()})
     backend = backend or get_backend()
-    excluded = stale_ids(backend)
+    # Only the current version of a document ranks and counts; older ones are listed under it (publishing.versions).
+    excluded = stale_ids(backend) | superseded_public_ids()
     filters = _engine_filters(params)
     dictionary = synonyms.dictionary()
     typed = params.q.strip()
@@ -576,8 +586,9 @@ def plan(params: SearchParams, backend: SearchBackend | None = None) -> Plan:
             if _better_reading(backend, analysis, better, filters, excluded, confirmed=verified):
                 analysis, corrected, correction_kind = better, better.text, kind
     if analysis.reference and _strict_count(backend, analysis, filters, excluded) == 0:
-        # A number nobody has: search its words instead of showing nothing.
-        analysis = analyze(typed, dictionary, references=False)
+        # A number nobody has: say so (issue #11) rather than show documents that only share its words.
+        query = EngineQuery(filters=filters, exclude_ids=excluded, limit=params.page_size, facets=params.facets)
+        return Plan(typed, analysis, corrected, correction_kind, query, reference_not_found=analysis.reference_label)
     analysis = _demote_common_units(analysis, backend)
     browsing = analysis.empty and bool(filters)
     query = _engine_query(analysis, filters=filters, exclude_ids=excluded, offset=(params.page - 1) * params.page_size,
@@ -586,30 +597,123 @@ def plan(params: SearchParams, backend: SearchBackend | None = None) -> Plan:
     return Plan(typed, analysis, corrected, correction_kind, query)
 
 
-def search(params: SearchParams, *, record: bool = True) -> SearchResponse:
+def _relaxed(query: EngineQuery, found: tuple, run: Callable[[EngineQuery], tuple]
+             ) -> tuple[tuple, bool, EngineQuery]:
+    """When nothing has every word of `query`: first allow one missing, then half of them. `found` is what
+    `run` (returning the engine result first) gave for `query`; returns the last answer, whether it was
+    relaxed to find something, and the query that gave it."""
+    relaxed = False
+    required = sum(1 for u in query.units if u.required) or len(query.units)
+    for fewer in (required - 1, required // 2):
+        if found[0].count or fewer < 1 or fewer >= query.min_match:
+            continue
+        query = replace(query, min_match=fewer)
+        found = run(query)
+        relaxed = found[0].count > 0
+    return found, relaxed, query
+
+
+# Documents sharing one document number are few: up to this many are read and put in order at once.
+REFERENCE_ORDERED = 200
+
+
+def _run_reference(backend: SearchBackend, query: EngineQuery, number: docnumbers.DocNumber
+                   ) -> tuple[EngineResult, dict[int, PublicDoc]]:
+    """Run a document-number query, the documents that answer the number best first (a joint order's
+    co-issuers named, 国务院令 for a bare 462号令: see docnumbers.match_strength), then the newest."""
+    if query.sort != "relevance" or query.offset + query.limit > REFERENCE_ORDERED:
+        return _run(backend, query)
+    result, docs = _run(backend, replace(query, offset=0, limit=REFERENCE_ORDERED))
+
+    def order(hit: Hit) -> tuple[int, int]:
+        doc = docs[hit.id]
+        published = doc.published_on.toordinal() if doc.published_on else 0
+        return -docnumbers.match_strength(number, doc.doc_number, doc.issuer.split("、")), -published
+
+    ranked = sorted((h for h in result.hits if h.id in docs), key=order)
+    result.hits = ranked[query.offset:query.offset + query.limit]
+    return result, docs
+
+
+def _merged_long(backend: SearchBackend, strict: EngineResult, docs: dict[int, PublicDoc], query: EngineQuery,
+                 asked: EngineQuery, typed: str) -> tuple[EngineResult, dict[int, PublicDoc]]:
+    """The asked page of a long query (see gongkai.search.longquery): `strict`, its strict ranking read to
+    FUSION_DEPTH by `query`, merged with plain ranking over all its terms, then the rest of the strict
+    ranking. Documents only plain ranking found join the count; facets stay those of the strict match
+    (counting them over every document with any term would cost more than the search)."""
+    depth = longquery.FUSION_DEPTH
+    kept = [h for h in strict.hits if h.id in docs]
+    if kept and text.compact(docs[kept[0].id].title) == text.compact(typed):
+        ranked = kept  # a title typed in full: the strict match is right
+    else:
+        plain, plain_docs = _run(backend, replace(longquery.terms_query(query), limit=depth, facets=False))
+        docs = {**plain_docs, **docs}
+        ranked = longquery.merge(kept, [h for h in plain.hits if h.id in docs])
+    extra = len(ranked) - len(kept)
+    end = asked.offset + asked.limit
+    if end > len(ranked) and strict.count > depth:
+        tail, tail_docs = _run(backend, replace(query, offset=depth, limit=end - len(ranked), facets=False))
+        docs = {**tail_docs, **docs}
+        seen = {h.id for h in ranked}
+        ranked = ranked + [h for h in tail.hits if h.id in docs and h.id not in seen]
+    strict.hits = ranked[asked.offset:end]
+    strict.count += extra
+    return strict, docs
+
+
+def search(params: SearchParams, *, record: bool = True, client: str = "") -> SearchResponse:
     """Search public documents: understand the query, correct it when that finds more, filter, facet,
-    sort, page, highlight; raise DomainError (Chinese) for parameters that cannot be applied."""
+    sort, page, highlight; raise DomainError (Chinese) for parameters that cannot be applied. `client`
+    (searchlog.client_key) counts the visitor towards hot searches when every word was found."""
     backend = get_backend()
     planned = plan(params, backend)
     analysis, query = planned.analysis, planned.query
-    relaxed = False
-    result, docs = _run(backend, query) if not query.empty else (EngineResult(0, [], {}), {})
-    required = sum(1 for u in query.units if u.required) or len(query.units)
-    for fewer in (required - 1, required // 2):
-        # Nothing has every word: first allow one missing, then half of them.
-        if result.count or fewer < 1 or fewer >= query.min_match:
-            continue
-        query = replace(query, min_match=fewer)
+    asked, long = query, longquery.is_long(analysis) and query.sort == "relevance"
+    if long:
+        query = replace(query, offset=0, limit=longquery.FUSION_DEPTH)
+    if query.empty:
+        result, docs = EngineResult(0, [], {}), {}
+    elif analysis.doc_number is not None:
+        result, docs = _run_reference(backend, query, analysis.doc_number)
+    else:
         result, docs = _run(backend, query)
-        relaxed = result.count > 0
+    (result, docs), relaxed, query = _relaxed(query, (result, docs), lambda q: _run(backend, q))
+    if long:
+        result, docs = _merged_long(backend, result, docs, query, asked, analysis.text)
     terms = analysis.highlights + analysis.phrases
     results = [_result(docs[h.id], h.score, terms) for h in result.hits if h.id in docs]
+    for found, versions in older_versions([r.id for r in results]).items():
+        next(r for r in results if r.id == found).versions = versions
     if record and params.page == 1 and planned.typed:
-        record_query(planned.typed, result.count)
+        record_query(planned.typed, result.count if not relaxed else 0, client,
+                     planned.corrected or planned.typed)
     return SearchResponse(query=planned.typed, corrected_query=planned.corrected,
                           correction_kind=planned.correction_kind, count=result.count, results=results,
                           facets=_facets(result.facet_counts(), params), page=params.page, page_size=params.page_size,
-                          relaxed=relaxed)
+                          relaxed=relaxed, reference_not_found=planned.reference_not_found)
+
+
+@dataclass
+class Ranking:
+    """Ids of every document a query finds, best first; read them through the visibility rule."""
+
+    ids: list[int]
+    relaxed: bool = False  # no document had every word; these have most of them
+    truncated: bool = False  # more matched than the limit
+
+
+def ranked_ids(params: SearchParams, *, title_only: bool = False, limit: int = MAX_RESULTS) -> Ranking:
+    """The whole ranking of `params.q` (its filters applied, its page ignored), matched in titles only if
+    asked: for pages that filter, count and sort the matches themselves (the policy library). Raise
+    DomainError (Chinese) for parameters that cannot be applied."""
+    backend = get_backend()
+    planned = plan(params, backend)
+    if planned.analysis.empty:
+        return Ranking([])
+    query = replace(planned.query, offset=0, limit=limit, facets=False, title_only=title_only,
+                    sort="relevance", match_all=False)
+    (result,), relaxed, _ = _relaxed(query, (backend.search(query),), lambda q: (backend.search(q),))
+    return Ranking([h.id for h in result.hits], relaxed, result.count > limit)
 
 
 # -- suggestions, hot and related searches -------------------------------------------------------
@@ -634,23 +738,65 @@ def _publicly_found(query: str, backend: SearchBackend, excluded: set[int]) -> b
 _hot_cache: dict[str, object] = {"at": 0.0, "day": None, "values": []}
 
 
+@dataclass
+class HotCandidate:
+    """A query as the hot-search list sees it: distinct clients in the window, and what staff decided."""
+
+    query: str
+    clients: int
+    rule: str = ""  # a HotRuleKind value, or "" when staff set nothing
+    blocked_by: str = ""
+    found: bool = True
+
+    @property
+    def listed(self) -> bool:
+        return self.found and not self.blocked_by and self.rule != HotRuleKind.HIDE and (
+            self.rule == HotRuleKind.PIN or self.clients >= settings.GONGKAI_HOT_MIN_CLIENTS)
+
+
+def hot_candidates(limit: int = 60, check: bool = True) -> list[HotCandidate]:
+    """Pinned queries, then the queries the most distinct clients searched in the hot window (and found
+    public documents with, after correction), with the staff rules that apply; `check` re-tests each
+    against public documents now."""
+    rules = {(r.query, r.kind) for r in HotSearchRule.objects.all()}
+    blocked = [q for q, kind in rules if kind == HotRuleKind.BLOCK]
+    pinned = [q for q, kind in sorted(rules) if kind == HotRuleKind.PIN]
+    counted = dict(SearchQueryClient.objects.filter(last_day__gte=hot_since()).values("query")
+                   .annotate(n=Count("id")).order_by("-n", "query").values_list("query", "n")[:limit])
+    backend = get_backend() if check else None
+    excluded = stale_ids(backend) if backend else set()
+    out = []
+    for query in dict.fromkeys([*pinned, *counted]):
+        rule = (HotRuleKind.PIN if query in pinned else
+                HotRuleKind.HIDE if (query, HotRuleKind.HIDE) in rules else "")
+        candidate = HotCandidate(query, counted.get(query, 0), rule,
+                                 next((word for word in blocked if word in query), ""))
+        if backend and candidate.listed:
+            candidate.found = _publicly_found(query, backend, excluded)
+        out.append(candidate)
+    return out
+
+
 def hot_searches(limit: int = 10) -> list[str]:
-    """The most searched queries of the last 30 days that find public documents (cached briefly)."""
+    """The public 热门搜索: pinned queries, then those searched by at least GONGKAI_HOT_MIN_CLIENTS distinct
+    clients in the last GONGKAI_HOT_DAYS days that find public documents, none hidden or holding a blocked
+    word (cached briefly)."""
     now, today = time.monotonic(), timezone.localdate()
     if _hot_cache["day"] == today and now - _hot_cache["at"] < HOT_CACHE_SECONDS:
         return _hot_cache["values"][:limit]
-    backend = get_backend()
-    excluded = stale_ids(backend)
-    rows = (SearchQueryStat.objects.filter(day__gte=today - dt.timedelta(days=HOT_DAYS), last_count__gt=0)
-            .values("query").annotate(total=Sum("searches")).order_by("-total", "query")[:60])
-    values = [row["query"] for row in rows if _publicly_found(row["query"], backend, excluded)][:20]
+    values = [c.query for c in hot_candidates() if c.listed][:20]
     _hot_cache.update(at=now, day=today, values=values)
     return values[:limit]
 
 
+def clear_hot_cache() -> None:
+    """Forget the cached hot searches (after staff change a rule)."""
+    _hot_cache.update(at=0.0, day=None, values=[])
+
+
 def clear_caches() -> None:
     """Forget cached hot searches and the lexicon (after bulk changes, and between tests)."""
-    _hot_cache.update(at=0.0, day=None, values=[])
+    clear_hot_cache()
     _lexicon.update(key=None, built=0.0, lexicon=Lexicon({}))
     _verified_sets.update(generation=None, keys=set())
 

@@ -36,13 +36,6 @@ STOPWORDS = QUESTION_WORDS | FILLER_WORDS
 # 规定 is filler in questions ("有什么规定"); titles that end in it still match through the phrase boosts,
 # which use the query as typed, and a query made only of stopwords falls back to its own words.
 
-_DOCNUM_YEAR = re.compile(
-    r"^(?P<prefix>[\u4e00-\u9fff]{1,20}?)\s*[〔\[(（【［{〈<]?\s*(?P<year>(?:19|20)\d{2})\s*年?\s*[〕\])）】］}〉>]?\s*"
-    r"(?:第\s*)?(?P<num>\d{1,5})\s*号?$")
-_DOCNUM_ORDER = re.compile(r"^(?P<issuer>[\u4e00-\u9fff]{1,30}?)令\s*[(（]?\s*第?\s*(?P<num>\d{1,5})\s*号?[)）]?$")
-_DOCNUM_TRAILER = re.compile(r"(?:号)?(?:文件|文|全文|原文)$")
-# Shorthand that people use for an issuer's orders: 国令第711号 is 国务院令第711号.
-ORDER_SHORTHAND = {"国务院": "国", "国": "国"}
 _INDEX_NO = re.compile(r"^[0-9a-z]{6,32}/\d{4}-\d{3,8}$")
 
 
@@ -122,34 +115,19 @@ def precise_words(text: str) -> list[str]:
 
 
 def doc_number_key(value: str) -> str | None:
-    """The canonical key of a document number written in any bracket style or shorthand, or None.
+    """The canonical key of a document number written in any bracket style, shorthand or colloquial form,
+    or None (see gongkai.search.docnumbers)."""
+    from gongkai.search import docnumbers
 
-    国办发〔2019〕14号, 国办发[2019]14号 and 国办发(2019)14号 share one key; so do 国令第711号,
-    国务院令第711号 and 中华人民共和国国务院令第711号."""
-    text = _DOCNUM_TRAILER.sub("", _SPACES.sub("", normalize(value))).removeprefix(COUNTRY)
-    if not text:
-        return None
-    match = _DOCNUM_ORDER.match(text)
-    if match:
-        issuer = match.group("issuer").removeprefix(COUNTRY)
-        return f"{ORDER_SHORTHAND.get(issuer, issuer)}令{int(match.group('num'))}"
-    match = _DOCNUM_YEAR.match(text)
-    if match and (re.search(r"[〔\[(（【［{〈<]", text) or "号" in text):
-        return f"{match.group('prefix')}〔{match.group('year')}〕{int(match.group('num'))}"
-    return None
+    parsed = docnumbers.parse(value)
+    return parsed.keys()[0] if parsed is not None else None
 
 
-def doc_number_keys(value: str) -> list[str]:
-    """Every key a stored document number answers to: its canonical key and, for 〔year〕 numbers, the
-    keys of its shorter prefixes (source data often carries words before the issuer's code)."""
-    key = doc_number_key(value)
-    if key is None:
-        return []
-    keys = [key]
-    if "〔" in key:
-        prefix, rest = key.split("〔", 1)
-        keys += [f"{prefix[i:]}〔{rest}" for i in range(1, len(prefix) - 1)]
-    return keys
+def doc_number_keys(value: str, issuers: list[str] | tuple[str, ...] = ()) -> list[str]:
+    """Every key a stored document number answers to (see gongkai.search.docnumbers.index_keys)."""
+    from gongkai.search import docnumbers
+
+    return docnumbers.index_keys(value, issuers)
 
 
 def index_no_key(value: str) -> str | None:

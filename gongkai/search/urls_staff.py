@@ -4,4 +4,5 @@ from gongkai.search import views
 
 urlpatterns = [
     path("", views.staff_report, name="staff-search-report"),
+    path("hot/", views.staff_hot, name="staff-search-hot"),
 ]

@@ -1,18 +1,24 @@
-"""The public search page (/search/) and the staff search report (/staff/search/)."""
+"""The public search page (/search/), the staff search report (/staff/search/) and hot-search settings
+(/staff/search/hot/)."""
 
 from __future__ import annotations
 
+from django import forms
+from django.conf import settings
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from gongkai.core.errors import DomainError
-from gongkai.search import searchlog, services
+from gongkai.core.clientip import client_ip
+from gongkai.core.errors import DomainError, PermissionDenied
+from gongkai.core.forms import CHOICE_ERRORS, ServiceForm, parse_number
+from gongkai.search import hot, searchlog, services
 from gongkai.search.backends import get_backend
 from gongkai.search.indexing import stale_ids
-from gongkai.search.models import IndexChange
-from gongkai.staff.decorators import staff_required
+from gongkai.search.models import HotRuleKind, HotSearchRule, IndexChange
+from gongkai.staff.decorators import forbidden, staff_required
 
 PAGE_SIZE = 10
 FILTERS = ("agency", "subject", "doc_type", "year", "validity", "kind", "issuer", "tag")
@@ -45,7 +51,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
     context: dict = {"params": params, "sorts": services.SORTS, "facet_labels": services.FACET_LABELS}
     if params.q or any(getattr(params, name) for name in FILTERS):
         try:
-            found = services.search(params)
+            found = services.search(params, client=searchlog.client_key(client_ip(request)))
         except DomainError as exc:
             context["errors"] = exc.errors
             return render(request, "search/search.html", context, status=400)
@@ -91,3 +97,48 @@ def staff_report(request: HttpRequest) -> HttpResponse:
         "pending": IndexChange.objects.filter(pk__gt=max(applied, 0)).values("document_id").distinct().count(),
         "stale": len(stale_ids(backend)),
     })
+
+
+class HotRuleForm(ServiceForm):
+    query = forms.CharField(label="检索词", max_length=hot.MAX_QUERY, error_messages={"required": "请填写检索词。"},
+                            help_text="屏蔽词：凡含有该词的检索词都不会出现在热门搜索和输入提示中。")
+    kind = forms.ChoiceField(label="处理方式", choices=HotRuleKind.choices, error_messages=CHOICE_ERRORS)
+    note = forms.CharField(label="说明", max_length=200, required=False)
+
+
+@staff_required
+def staff_hot(request: HttpRequest) -> HttpResponse:
+    """What the public 热门搜索 shows and why, with pin/hide/block for the site's administrators."""
+    manage = hot.may_manage(request.user)
+    form = HotRuleForm()
+    if request.method == "POST":
+        if not manage:
+            return forbidden(request, "只有门户网站的管理员可以设置热门搜索。")
+        try:
+            if "remove" in request.POST:
+                try:
+                    hot.remove_hot_rule(request.user, parse_number(request.POST.get("remove")) or 0)
+                except DomainError as exc:
+                    if isinstance(exc, PermissionDenied):
+                        raise
+                    messages.error(request, exc.message)
+                else:
+                    messages.success(request, "已撤销该设置。")
+                return redirect("staff-search-hot")
+            form = HotRuleForm(request.POST)
+            if form.is_valid():
+                rule = hot.set_hot_rule(request.user, form.cleaned_data["query"], form.cleaned_data["kind"],
+                                        form.cleaned_data["note"])
+                messages.success(request, f"已将“{rule.query}”设为{rule.get_kind_display()}。")
+                return redirect("staff-search-hot")
+        except PermissionDenied as exc:
+            return forbidden(request, exc.message)
+        except DomainError as exc:
+            form.apply_domain_error(exc)
+    status = 400 if form.errors else 200
+    searchlog.search_log.flush()  # staff see what has been counted so far, not only what was written
+    return render(request, "search/staff_hot.html", {
+        "candidates": services.hot_candidates(), "rules": HotSearchRule.objects.select_related("created_by"),
+        "form": form, "manage": manage, "min_clients": settings.GONGKAI_HOT_MIN_CLIENTS,
+        "days": settings.GONGKAI_HOT_DAYS, "kinds": HotRuleKind,
+    }, status=status)

@@ -63,3 +63,25 @@ def test_keyboard_skip_link_and_labelled_controls(site):
         page.wait_for_url(f"**/xxgk/documents/{policy.pk}/")
         assert page.get_by_role("heading", level=1).inner_text() == LONG_TITLE
         assert page.get_by_role("link", name="图解营商环境措施").is_visible()
+
+
+def test_library_on_a_phone_stacks_rows_into_cards(site):
+    """The library's table at 375 px: no sideways scrolling, every column still labelled on each card."""
+    base, policy = site
+    with launch_chromium() as browser:
+        page = browser.new_page(viewport={"width": 375, "height": 740}, locale="zh-CN")
+        page.goto(base + "/xxgk/documents/?q=营商环境&scope=title&sort=signed")
+        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert overflow <= 1, f"the library scrolls sideways by {overflow}px on a phone"
+        headers = page.evaluate("[...document.querySelectorAll('table.library-table thead th')].map(th => th.textContent)")
+        assert headers == ["标题", "发文字号", "发文机关", "成文日期", "发布日期"]
+        assert page.locator("table.library-table tbody tr").count() == 2
+        row = page.locator("table.library-table tbody tr", has_text=LONG_TITLE)
+        assert row.evaluate("tr => getComputedStyle(tr).display") == "block"
+        labels = row.evaluate("""tr => [...tr.querySelectorAll('td[data-label]')]
+            .map(td => getComputedStyle(td, '::before').content)""")
+        assert labels == ['"发文字号："', '"发文机关："', '"成文日期："', '"发布日期："']
+        assert "无发改〔2026〕118号" in row.inner_text() and LONG_TITLE in row.inner_text()
+        # The keyword box keeps the query and its scope, so the address can be shared.
+        assert page.get_by_label("关键词").input_value() == "营商环境"
+        assert page.get_by_label("检索范围").input_value() == "title"

@@ -98,3 +98,42 @@ def _check(apps, ids: dict[str, int]) -> None:
     drafted = AuditEntry.objects.get(action="save_revision", object_id=str(ids["imported"]))
     assert drafted.duty == "draft"
     assert SerialCounter.objects.get(series=f"publishing.index_no:{ids['agency']}", year=2026).last == 7
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_versions_migration_groups_public_versions_and_marks_older_ones():
+    from tests import factories
+    agency = factories.make_agency("11000000MIGRATE08X", "迁移市人民政府", kind="government")
+    old = migrate_to([("publishing", "0007_clear_invented_import_dates")])
+    try:
+        Document = old.get_model("publishing", "Document")
+        Revision = old.get_model("publishing", "Revision")
+
+        def make(n, title, published_on, *, issuer="迁移市人民代表大会常务委员会", mode="proactive", live=True):
+            document = Document.objects.create(agency_id=agency.pk, index_no=f"V/2026-{n:05d}",
+                                               published_on=published_on)
+            revision = Revision.objects.create(document=document, number=1, title=title, doc_type="地方性法规",
+                                               subject="其他\\其他", body_html="<p>x</p>", other_issuers=issuer,
+                                               disclosure_mode=mode)
+            Document.objects.filter(pk=document.pk).update(latest_revision=revision,
+                                                           live_revision=revision if live else None)
+            return document.pk
+
+        first = make(1, "迁移市 养犬管理条例", dt.date(2015, 6, 1))
+        undated = make(2, "迁移市养犬管理条例", None)
+        current = make(3, "迁移市养犬管理条例", dt.date(2024, 3, 1))
+        withdrawn = make(4, "迁移市养犬管理条例", dt.date(2025, 1, 1), live=False)
+        other_issuer = make(5, "迁移市养犬管理条例", dt.date(2010, 1, 1), issuer="迁移市人民政府")
+        new = migrate_to(latest())
+        Document = new.get_model("publishing", "Document")
+        docs = {d.pk: d for d in Document.objects.all()}
+        assert docs[first].version_group == docs[undated].version_group == docs[current].version_group != ""
+        assert docs[other_issuer].version_group not in ("", docs[current].version_group)
+        assert not docs[current].superseded and docs[current].validity == "valid"
+        for pk in (first, undated):
+            assert docs[pk].superseded and docs[pk].validity == "amended"
+        # Not public: no group, never the current version; a lone document is current.
+        assert docs[withdrawn].version_group == "" and not docs[other_issuer].superseded
+        assert new.get_model("search", "IndexChange").objects.filter(document_id=first).exists()
+    finally:
+        migrate_to(latest())

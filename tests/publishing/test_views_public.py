@@ -47,7 +47,7 @@ def test_list_filters_and_paging(client, team, agency):
     first = client.get("/xxgk/documents/").content.decode()
     assert "共 23 条" in first and "第 1 / 2 页" in first
     second = client.get("/xxgk/documents/?page=2").content.decode()
-    assert second.count('class="meta">测试市财政局') == 3
+    assert second.count('<td data-label="发文机关" class="library-issuer">测试市财政局</td>') == 3
     assert "共 0 条" in client.get("/xxgk/documents/?doc_type=批复").content.decode()
 
 

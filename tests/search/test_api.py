@@ -28,7 +28,9 @@ def library(team, agency):
 
 def test_search_api_shape(client, library):
     body = client.get("/api/v1/search", {"q": "最低生活保障", "page_size": 2}).json()
-    assert set(body) == {"count", "query", "corrected_query", "results", "facets", "facet_totals"}
+    assert set(body) == {"count", "query", "corrected_query", "reference_not_found", "message", "results", "facets",
+                         "facet_totals"}
+    assert body["reference_not_found"] is None and body["message"] is None
     assert body["facet_totals"]["validity"] == len(body["facets"]["validity"])
     assert body["count"] == 3 and len(body["results"]) == 2
     assert body["query"] == "最低生活保障" and body["corrected_query"] is None
@@ -42,6 +44,18 @@ def test_search_api_shape(client, library):
     checked = SearchOut.model_validate(body).model_dump(mode="json")
     assert checked == body and "published_on" in first and first["published_on"][:2] == "20"
     assert "最低生活保障" in client.get("/api/v1/search", {"q": "最低生活保障"}).content.decode(), "no \\u escapes"
+
+
+def test_a_document_number_that_matches_nothing_is_reported_in_chinese(client, library):
+    body = client.get("/api/v1/search", {"q": "市场监管总局令第9999号"}).json()
+    assert body["count"] == 0 and body["results"] == []
+    assert body["reference_not_found"] == "国家市场监督管理总局令第9999号"
+    assert body["message"] == "未找到文号为“国家市场监督管理总局令第9999号”的文件。"
+    assert SearchOut.model_validate(body).model_dump(mode="json") == body
+    page = client.get("/search/", {"q": "市场监管总局令第9999号"}).content.decode()
+    assert "未找到文号为“国家市场监督管理总局令第9999号”的文件。" in page and "核对文号" in page
+    found = client.get("/api/v1/search", {"q": "国务院第711号令"}).json()
+    assert [r["title"] for r in found["results"]] == ["中华人民共和国政府信息公开条例"] and found["message"] is None
 
 
 def test_search_api_filters_sort_and_correction(client, library):
@@ -78,12 +92,15 @@ def test_suggest_as_you_type(client, library):
     assert client.get("/api/v1/suggest", {"q": ""}).json() == {"suggestions": []}
 
 
-def test_hot_searches_only_offer_queries_that_find_public_documents(client, library):
-    for _ in range(3):
-        client.get("/api/v1/search", {"q": "住房公积金"})
-    client.get("/api/v1/search", {"q": "最低生活保障"})
-    client.get("/api/v1/search", {"q": "不存在的词语甲乙丙"})
-    services.record_query("只在草稿里的词", 5)  # counted with results once, but no public document has it
+def test_hot_searches_only_offer_queries_that_find_public_documents(client, library, settings):
+    settings.GONGKAI_HOT_MIN_CLIENTS = 2
+    for n in range(4):
+        client.get("/api/v1/search", {"q": "住房公积金"}, REMOTE_ADDR=f"10.9.0.{n}")
+    for n in range(2):
+        client.get("/api/v1/search", {"q": "最低生活保障"}, REMOTE_ADDR=f"10.9.0.{n}")
+        client.get("/api/v1/search", {"q": "不存在的词语甲乙丙"}, REMOTE_ADDR=f"10.9.0.{n}")
+        # Counted with results by several clients, but no public document has it.
+        services.record_query("只在草稿里的词", 5, f"client{n}")
     services.clear_caches()
     hot = client.get("/api/v1/search/hot").json()["queries"]
     assert hot[:2] == ["住房公积金", "最低生活保障"]
@@ -150,8 +167,10 @@ def test_search_page(client, library):
     assert bad.status_code == 400 and "年份应为四位数字" in bad.content.decode()
 
 
-def test_search_page_offers_hot_and_related_searches(client, library):
-    services.record_query("住房公积金", 2)
+def test_search_page_offers_hot_and_related_searches(client, library, settings):
+    settings.GONGKAI_HOT_MIN_CLIENTS = 2
+    for n in range(2):
+        services.record_query("住房公积金", 2, f"client{n}")
     services.clear_caches()
     landing = client.get("/search/").content.decode()
     assert "热门搜索" in landing and "住房公积金" in landing

@@ -12,7 +12,7 @@ from gongkai.search import services
 from gongkai.search.backends import get_backend
 from gongkai.search.backends.base import IndexDoc
 from gongkai.search.indexing import keys_for, rebuild_index, sync_index
-from gongkai.search.models import IndexChange
+from gongkai.search.models import HotRuleKind, HotSearchRule, IndexChange
 from tests import factories
 from tests.test_visibility_leaks import MARKER, planted  # noqa: F401 - the fixture plants every state
 
@@ -36,7 +36,10 @@ def test_worst_stale_index_leaks_nothing(client, planted):  # noqa: F811
     high = max(IndexChange.objects.values_list("pk", flat=True))
     get_backend().rebuild(_everything(), high)  # claims to be up to date: no pending change to exclude
     assert len(get_backend().indexed_ids()) > 5
-    services.record_query(MARKER, 4)
+    for n in range(5):  # searched by many, and pinned: hot searches must still never offer it
+        services.record_query(MARKER, 4, f"client{n}")
+    HotSearchRule.objects.create(query=MARKER, kind=HotRuleKind.PIN,
+                                 created_by=factories.make_staff(factories.make_agency()))
     visible = set(public_documents().values_list("pk", flat=True))
     for q in (MARKER[:4], MARKER[4:], "标记", f"{MARKER[2:]}〔2026〕1号", "文件", "修订"):
         body = client.get("/api/v1/search", {"q": q, "page_size": 100}).content.decode()

@@ -41,6 +41,7 @@ from gongkai.orgs.roles import Role
 from gongkai.publishing import services as publishing
 from gongkai.publishing.models import Attachment, Document, Relation, Revision
 from gongkai.publishing.rules import RelationKind, Validity
+from gongkai.search.models import HotSearchRule
 from tests import factories
 from tests.disclosure_factories import RESIDENT_ID, applicant, disclosure_team, make_application
 from tests.samples import minimal_pdf
@@ -266,6 +267,10 @@ URL_RULES: dict[tuple[str, str], Rule] = {
     ("staff-dashboard", "GET"): Rule(lambda a: 200,
                                      shows=(own_dashboard, lambda a: reads(a) and holds_anywhere(a, DOCUMENT_ROLES))),
     ("staff-search-report", "GET"): Rule(lambda a: 200),
+    # Hot-search settings: every staff member sees them; only the site's administrators (the root agency's
+    # administrator role, which no actor here holds, or a superuser) change them.
+    ("staff-search-hot", "GET"): Rule(lambda a: 200),
+    ("staff-search-hot", "POST"): Rule(lambda a: 302 if a.kind == "superuser" else 403),
     ("staff-documents", "GET"): Rule(lambda a: 200, shows=(own_listed_document, reads)),
     # Someone who drafts nowhere is sent back to the dashboard; a drafter elsewhere may not pick this agency.
     ("staff-document-new", "GET"): Rule(lambda a: 200 if holds_anywhere(a, {D}) else 302,
@@ -930,6 +935,10 @@ def test_post(client, world, url_name, actor):
         revealed = AuditEntry.objects.filter(action="view_applicant").count() > before
         assert revealed is handles(actor)
         assert ("张三丰" in response.content.decode()) is handles(actor)
+    elif url_name == "staff-search-hot":
+        response = login(client, world, actor).post(reverse(url_name), {"query": "低保", "kind": "pin"})
+        _assert_status(response, rule.status(actor))
+        assert HotSearchRule.objects.filter(query="低保").exists() is (actor.kind == "superuser")
     else:
         pytest.fail(f"no POST request written for {url_name}")
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from gongkai.core import audit
@@ -18,7 +19,9 @@ from gongkai.core.workflow import SYSTEM
 from gongkai.publishing.models import Document
 from gongkai.publishing.rules import DisclosureMode
 from gongkai.publishing.services.lifecycle import announce_after_commit, apply_relations
+from gongkai.publishing.services.versions import refresh_versions
 from gongkai.publishing.states import REJECTIONS, REVIEW, RelationStatus, State
+from gongkai.publishing.versions import revision_key
 
 
 def _locked(document: Document, revision: int | None = None) -> Document:
@@ -36,8 +39,12 @@ def _locked(document: Document, revision: int | None = None) -> Document:
         # Publishing puts this revision's relations into effect on other documents: lock those too, now,
         # before the step's audit entry takes the audit chain's lock (held to commit on PostgreSQL). A service
         # on a target locks the target and then records, so locking targets after recording could deadlock.
+        # Publishing and withdrawal also change the other versions of the document (services.versions): lock the
+        # group it is in and the one its latest revision would join, in one ordered lock with the targets.
         targets = latest.relations.filter(status=RelationStatus.DECLARED).values_list("target_id", flat=True)
-        list(Document.objects.select_for_update(of=("self",)).filter(pk__in=list(targets)).order_by("pk")
+        groups = {key for key in (locked.version_group, revision_key(latest, locked.kind)) if key}
+        list(Document.objects.select_for_update(of=("self",))
+             .filter(Q(pk__in=list(targets)) | Q(version_group__in=groups)).exclude(pk=locked.pk).order_by("pk")
              .values_list("pk", flat=True))
     return locked
 
@@ -92,6 +99,7 @@ def sign_off_document(actor, document: Document, comment: str = "", *,
         audit.record(actor, "unpublished_by_signoff", document,
                      comment=f"第 {document.latest_revision.number} 版签发为"
                              f"“{document.latest_revision.get_disclosure_mode_display()}”，原公开版本已撤下")
+        refresh_versions({document.version_group})
     return document
 
 
@@ -120,12 +128,17 @@ def _make_live(document: Document, now: dt.datetime, published_on: dt.date | Non
     document.last_published_at = now
     document.withdrawn_at = None
     document.scheduled_at = None
+    left_group = document.version_group
+    document.version_group = revision_key(revision, document.kind)
     if published_on is not None:
         document.published_on = published_on
     elif document.published_on is None and date_today:
         document.published_on = timezone.localdate(now)
     document.save()
     apply_relations(document, revision)
+    # The version this makes current, or the older version it is: after relations, whose 已修订 comes first.
+    refresh_versions({left_group, document.version_group})
+    document.refresh_from_db(fields=["validity", "expires_on", "repealed_on", "superseded"])
     announce_after_commit([document.pk])
 
 
@@ -202,6 +215,7 @@ def withdraw_document(actor, document: Document, comment: str) -> Document:
     _take_down(document, timezone.now())
     REVIEW.commit(actor, document, transition, comment=comment,
                   revision=document.latest_revision.number if document.latest_revision else None)
+    refresh_versions({document.version_group})
     return document
 
 

@@ -38,7 +38,7 @@ from gongkai.search.backends.base import (
     Unit,
 )
 
-SCHEMA_VERSION = "6"
+SCHEMA_VERSION = "7"  # 7: order numbers also keyed by bare number and by each joint issuer
 # Title matches outweigh body matches: a document named after the query is what a searcher wants.
 TITLE_BOOST = 4.0
 BODY_BOOST = 1.0

@@ -26,5 +26,5 @@ def _run(statements):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("search", "0005_everyday_words")]
+    dependencies = [("search", "0006_hot_searches")]
     operations = [migrations.RunPython(_run(FORWARD), _run(BACKWARD))]

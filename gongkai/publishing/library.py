@@ -1,0 +1,238 @@
+"""The policy library (政策文件库): a keyword in the title, the full text or the 发文字号, filters with counts, and
+sort by relevance, 发布日期 or 成文日期. Shared by the public page and the read API.
+
+Keyword matching is the search service's (titles and full text) and gongkai.search.text's document-number
+keys (发文字号); filtering, counting and sorting happen on public_documents(), so nothing the visibility rule
+hides is ever matched, listed or counted.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+
+from django.db.models import Count, F, QuerySet
+from django.db.models.functions import ExtractYear
+
+from gongkai.core.taxonomy import SUBJECT_SEPARATOR, SUBJECTS
+from gongkai.orgs.models import Agency
+from gongkai.publishing.filters import DocumentFilters, filter_public
+from gongkai.publishing.models import Document, DocumentKind, Revision, issuer_names
+from gongkai.publishing.rules import Validity
+from gongkai.publishing.versions import older_versions
+from gongkai.search import text
+from gongkai.search.services import SearchParams, ranked_ids
+
+SCOPES = {"title": "标题", "full": "全文", "number": "发文字号"}
+SORTS = {"relevance": "相关度", "published": "发布日期", "signed": "成文日期"}
+MAX_KEYWORD = 200
+FILTER_NAMES = ("agency", "issuer", "subject", "year", "doc_type", "validity", "kind")
+FACET_LABELS = {"issuer": "发文机关", "agency": "公开主体", "subject": "主题分类", "year": "发布年份",
+                "doc_type": "公文种类", "validity": "有效性", "kind": "信息类别"}
+_OPEN = re.compile(r"[\[(（【［{〈<]")
+_CLOSE = re.compile(r"[\])）】］}〉>]")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+@dataclass
+class LibraryQuery:
+    """What a visitor asked the library for: keyword and its scope, filters and sort."""
+
+    q: str = ""
+    scope: str = "full"
+    sort: str = ""  # empty: relevance with a keyword, else 发布日期
+    filters: DocumentFilters = field(default_factory=DocumentFilters)
+
+    @property
+    def order(self) -> str:
+        """The sort applied: relevance only means something with a keyword."""
+        if self.sort in SORTS and (self.sort != "relevance" or self.q):
+            return self.sort
+        return "relevance" if self.q else "published"
+
+
+def parse(params: Mapping[str, str]) -> tuple[LibraryQuery, dict[str, str]]:
+    """Read GET-style parameters; values that cannot be applied are dropped and explained in Chinese."""
+    errors: dict[str, str] = {}
+    params = {name: _printable(params.get(name)) for name in ("q", "scope", "sort", *FILTER_NAMES)}
+    q = " ".join(params["q"].split())
+    if len(q) > MAX_KEYWORD:
+        errors["q"] = f"关键词不能超过 {MAX_KEYWORD} 个字，请缩短后再查。"
+        q = ""
+    scope = (params.get("scope") or "full").strip()
+    if scope not in SCOPES:
+        errors["scope"] = "检索范围只能是 " + "、".join(f"{k}（{v}）" for k, v in SCOPES.items()) + "，已按全文检索。"
+        scope = "full"
+    sort = (params.get("sort") or "").strip()
+    if sort and sort not in SORTS:
+        errors["sort"] = "排序只能是 " + "、".join(f"{k}（{v}）" for k, v in SORTS.items()) + "，已按默认方式排序。"
+        sort = ""
+    elif sort == "relevance" and not q:
+        errors["sort"] = "按相关度排序需要先输入关键词，已按发布日期排序。"
+    filters = DocumentFilters(**{name: (params.get(name) or "").strip() for name in FILTER_NAMES})
+    filter_errors = filters.errors()
+    if filters.kind and filters.kind not in DocumentKind.values:
+        filter_errors["kind"] = "没有这个信息类别。"
+    errors.update(filter_errors)
+    filters = replace(filters, **{name: "" for name in filter_errors})
+    return LibraryQuery(q=q, scope=scope, sort=sort, filters=filters), errors
+
+
+def _printable(value: object) -> str:
+    """A parameter without control characters (a NUL cannot even be sent to PostgreSQL)."""
+    return _CONTROL.sub("", str(value or ""))
+
+
+@dataclass
+class Matches:
+    """The documents a query selects: ids in relevance order (a keyword was given) or else all of them."""
+
+    ids: list[int] | None  # None: no keyword, every public document
+    relaxed: bool = False
+    truncated: bool = False
+
+
+def _bracketed(value: str) -> str:
+    """A document number with one bracket style and no spaces, for substring matching."""
+    return _CLOSE.sub("〕", _OPEN.sub("〔", "".join(text.normalize(value).split())))
+
+
+def number_matches(q: str) -> list[int]:
+    """Public documents whose 发文字号 is `q` (by gongkai.search.text's keys, any bracket style or shorthand),
+    then those whose number contains it as typed; each group newest first."""
+    key = text.doc_number_key(q)
+    needle = _bracketed(q)
+    exact, partial = [], []
+    rows = (public_documents_with_number().order_by(F("published_on").desc(nulls_last=True), "-id")
+            .values_list("pk", "live_revision__doc_number"))
+    for pk, number in rows:
+        if key is not None and key in text.doc_number_keys(number):
+            exact.append(pk)
+        elif needle and needle in _bracketed(number):
+            partial.append(pk)
+    return exact + partial
+
+
+def public_documents_with_number() -> QuerySet[Document]:
+    return filter_public(DocumentFilters()).exclude(live_revision__doc_number="")
+
+
+def matches(query: LibraryQuery) -> Matches:
+    """The keyword's matches (filters not applied yet), best first."""
+    if not query.q:
+        return Matches(None)
+    if query.scope == "number":
+        return Matches(number_matches(query.q))
+    ranking = ranked_ids(SearchParams(q=query.q, correct=False, facets=False),
+                         title_only=query.scope == "title")
+    return Matches(ranking.ids, ranking.relaxed, ranking.truncated)
+
+
+def _restricted(filters: DocumentFilters, found: Matches) -> QuerySet[Document]:
+    # One line a document: older versions are listed under their current version (publishing.versions).
+    qs = filter_public(filters).filter(superseded=False)
+    return qs if found.ids is None else qs.filter(pk__in=found.ids)
+
+
+def ordered(query: LibraryQuery, found: Matches) -> list[int] | QuerySet:
+    """Ids of the selected documents in the query's order (a list for relevance, else a lazy queryset that
+    pages in the database); undated documents sort last."""
+    qs = _restricted(query.filters, found)
+    if query.order == "relevance" and found.ids is not None:
+        kept = set(qs.values_list("pk", flat=True))
+        return [pk for pk in found.ids if pk in kept]
+    if query.order == "signed":
+        qs = qs.order_by(F("live_revision__signed_on").desc(nulls_last=True),
+                         F("published_on").desc(nulls_last=True), "-id")
+    else:
+        qs = qs.order_by(F("published_on").desc(nulls_last=True), "-id")
+    return qs.values_list("pk", flat=True)
+
+
+def documents(ids: list[int]) -> list[Document]:
+    """The public documents `ids`, in that order, each with `issuer_label` (发文机关 as the page shows it) and
+    `older_versions` (its other public versions, listed under it as 历史版本)."""
+    by_id = {d.pk: d for d in filter_public(DocumentFilters()).filter(pk__in=ids)
+             .prefetch_related("live_revision__issuing_agencies")}
+    versions = older_versions(list(by_id))
+    out = []
+    for pk in ids:
+        if pk in by_id:
+            d = by_id[pk]
+            d.issuer_label = d.live_revision.issuer or d.agency.name
+            d.older_versions = versions.get(pk, [])
+            out.append(d)
+    return out
+
+
+@dataclass
+class Option:
+    value: str
+    label: str
+    count: int
+    selected: bool = False
+
+
+def _grouped(qs: QuerySet[Document], column: str) -> dict:
+    return {row[column]: row["n"] for row in qs.order_by().values(column).annotate(n=Count("id"))}
+
+
+def _issuer_counts(qs: QuerySet[Document]) -> Counter[str]:
+    """Documents per 发文机关 name (a joint document counts for each of its issuers)."""
+    rows = list(qs.order_by().values_list("live_revision_id", "live_revision__other_issuers", "agency__name"))
+    names: dict[int, list[str]] = {}
+    links = (Revision.issuing_agencies.through.objects.filter(revision_id__in=qs.order_by().values("live_revision_id"))
+             .order_by("agency__order", "agency_id").values_list("revision_id", "agency__name"))
+    for revision_id, name in links:
+        names.setdefault(revision_id, []).append(name)
+    counts: Counter[str] = Counter()
+    for revision_id, others, agency_name in rows:
+        counts.update(issuer_names(names.get(revision_id, []), others) or [agency_name])
+    return counts
+
+
+def _agency_counts(qs: QuerySet[Document]) -> list[tuple[str, str, int]]:
+    """(code, name, count) per agency, a parent counting its subordinates' documents (as the filter does)."""
+    direct = _grouped(qs, "agency_id")
+    agencies = list(Agency.objects.values_list("pk", "parent_id", "code", "name"))
+    parent = {pk: parent_id for pk, parent_id, _, _ in agencies}
+    totals: Counter[int] = Counter()
+    for pk, n in direct.items():
+        seen = set()
+        while pk is not None and pk not in seen:
+            seen.add(pk)
+            totals[pk] += n
+            pk = parent.get(pk)
+    return [(code, name, totals[pk]) for pk, _, code, name in agencies]
+
+
+def facets(query: LibraryQuery, found: Matches) -> dict[str, list[Option]]:
+    """Counts beside every filter option: for each filter, the documents that the other chosen filters and the
+    keyword select, per value of this one (the visitor sees what choosing it would give)."""
+    f = query.filters
+    out: dict[str, list[Option]] = {}
+
+    def base(name: str) -> QuerySet[Document]:
+        return _restricted(replace(f, **{name: ""}), found)
+
+    out["issuer"] = [Option(name, name, n, name == f.issuer)
+                     for name, n in sorted(_issuer_counts(base("issuer")).items(), key=lambda kv: (-kv[1], kv[0]))]
+    out["agency"] = [Option(code, name, n, code == f.agency) for code, name, n in _agency_counts(base("agency"))]
+    subjects: Counter[str] = Counter()
+    for subject, n in _grouped(base("subject"), "live_revision__subject").items():
+        subjects[(subject or "").split(SUBJECT_SEPARATOR)[0]] += n
+    out["subject"] = [Option(top, top, subjects[top], top == f.subject) for top in SUBJECTS]
+    years = {row["y"]: row["n"] for row in base("year").order_by().annotate(y=ExtractYear("published_on"))
+             .values("y").annotate(n=Count("id")) if row["y"] is not None}
+    out["year"] = [Option(str(y), str(y), n, str(y) == f.year) for y, n in sorted(years.items(), reverse=True)]
+    doc_types = _grouped(base("doc_type"), "live_revision__doc_type")
+    out["doc_type"] = [Option(t, t, n, t == f.doc_type)
+                       for t, n in sorted(doc_types.items(), key=lambda kv: (-kv[1], kv[0]))]
+    validities = _grouped(base("validity"), "validity")
+    out["validity"] = [Option(v, label, validities.get(v, 0), v == f.validity) for v, label in Validity.choices]
+    kinds = _grouped(base("kind"), "kind")
+    out["kind"] = [Option(v, label, kinds.get(v, 0), v == f.kind) for v, label in DocumentKind.choices]
+    # Options nothing would be found under are left out, unless chosen (so the choice stays visible).
+    return {name: [o for o in options if o.count or o.selected] for name, options in out.items()}
