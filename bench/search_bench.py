@@ -433,6 +433,8 @@ def report(args, info: str, cpu: tuple[float, float], load_seconds: float, ing: 
     ok = lambda cond: "✅" if cond else "❌"  # noqa: E731
     embedded = BACKEND["name"] == "embedded"
     engine, store = ("tantivy", "SQLite") if embedded else ("PostgreSQL", "PostgreSQL")
+    # Issue #11: the embedded backend at 1,000,000 documents, PostgreSQL (several hosts) at 100,000.
+    target = 50 if embedded else 100
     lines = [
         f"Measured {info}; `bench/search_bench.py --docs {args.docs}` (seed {args.seed}). Machine speed: a fixed "
         f"pure-Python loop (bench/report.py `cpu_reference`) took {cpu[0]:.0f} ms before the run and {cpu[1]:.0f} ms "
@@ -441,17 +443,18 @@ def report(args, info: str, cpu: tuple[float, float], load_seconds: float, ing: 
         "| measure | value | target |",
         "|---|---:|---|",
         f"| documents generated from the laws corpus | {args.docs:,} (bodies: median 1,200 characters, "
-        f"5% law-length) | 1,000,000 |",
+        f"5% law-length) | {'1,000,000' if embedded else '100,000'} |",
         f"| loading them into {store} (not part of ingest) | {load_seconds:,.0f} s | |",
         f"| ingest (`gongkai search rebuild`, segmentation in worker processes + indexing)"
         f"{' — from the rebuild of ' + ing['measured'] + ', reused' if ing.get('reused') else ''} | "
-        f"{ing['rate']:,.0f} documents/s ({ing['seconds']:,.0f} s) | ≥ 1,000/s {ok(ing['rate'] >= 1000)} |",
+        f"{ing['rate']:,.0f} documents/s ({ing['seconds']:,.0f} s) | "
+        f"{'≥ 1,000/s ' + ok(ing['rate'] >= 1000) if embedded else ''} |",
         f"| ingest peak RSS | {_mb(ing['peak_rss'])} | ≤ 2 GB {ok(ing['peak_rss'] <= 2 * 1024 ** 3)} |",
         f"| index size {'on disk' if embedded else '(search_entry table with its GIN indexes)'} | "
         f"{_mb(ing['index_bytes'])} | |",
         f"| HTTP `/api/v1/search`, facets on, concurrency 1: p50 / p95 / p99 | {http1['p50']:.1f} / "
         f"{http1['p95']:.1f} / {http1['p99']:.1f} ms ({http1['n']} requests, {http1['throughput']:.0f}/s) | "
-        f"p95 ≤ 50 ms {ok(http1['p95'] <= 50)} |",
+        f"p95 ≤ {target} ms {ok(http1['p95'] <= target)} |",
         f"| same, concurrency 16: p50 / p95 / p99 | {http16['p50']:.1f} / {http16['p95']:.1f} / "
         f"{http16['p99']:.1f} ms ({http16['n']} requests, {http16['throughput']:.0f}/s) | |",
         f"| raw {engine}, the same final query timed just before each c=1 request "
@@ -459,7 +462,7 @@ def report(args, info: str, cpu: tuple[float, float], load_seconds: float, ing: 
         f"p50 / p95 / p99 | "
         f"{raw['p50']:.1f} / {raw['p95']:.1f} / {raw['p99']:.1f} ms (median {raw['median_hits']:,.0f} hits) | |",
         f"| our overhead: HTTP c=1 ÷ raw engine, at p50 / p95 | {ratio50:.1f}× / {ratio95:.1f}× | "
-        f"≤ 2×: p50 {ok(ratio50 <= 2)} p95 {ok(ratio95 <= 2)} |",
+        f"{f'≤ 2×: p50 {ok(ratio50 <= 2)} p95 {ok(ratio95 <= 2)}' if embedded else ''} |",
         *([f"| raw tantivy as our backend runs it (facets on a second thread beside the search): p50 / p95 / p99 | "
            f"{par['p50']:.1f} / {par['p95']:.1f} / {par['p99']:.1f} ms | |",
            f"| HTTP c=1 ÷ that | {par50:.1f}× / {par95:.1f}× | (for comparison) |"] if embedded else []),

@@ -194,6 +194,11 @@ def run_eval_command(args: argparse.Namespace, setup: Callable[..., None]) -> in
     os.environ["GONGKAI_DATA_DIR"] = str(data_dir)
     os.environ.pop("DATABASE_URL", None)
     os.environ["GONGKAI_SEARCH_BACKEND"] = "embedded"
+    if getattr(args, "postgres", None):
+        # The PostgreSQL backend, on a database given over to the evaluation (the corpus is imported
+        # into it once and reused).
+        os.environ["DATABASE_URL"] = args.postgres
+        os.environ["GONGKAI_SEARCH_BACKEND"] = "postgres"
     setup()
     indexed = prepare_corpus(corpus)
     queries = load_queries(Path(args.queries) if args.queries else QUERIES)

@@ -17,7 +17,6 @@ from contextlib import contextmanager
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, transaction
 
-from gongkai.publishing.visibility import public_documents
 from gongkai.search import parallel, text
 from gongkai.search.backends.base import (
     FACET_FIELDS,
@@ -38,6 +37,8 @@ TITLE_BOOST = 4.0
 PHRASE_BOOST = 6.0
 KEY_BOOST = 200.0
 OPTIONAL_BOOST = 0.3
+# Candidates (beyond the page) that get the phrase and optional-unit boosts; the rest keep their base score.
+RERANK = 200
 # Every value is counted up to this many (the page shows the top ones and folds the rest under 更多,
 # with the true number of values); issue #11 item 8: 50 cut the issuer facet with no sign.
 FACET_SIZE = 1000
@@ -115,9 +116,9 @@ class PostgresBackend(SearchBackend):
 
     # -- querying ---------------------------------------------------------------------------------
 
-    def _matches(self, query: EngineQuery) -> tuple[str, list]:
-        """SQL (a WITH list ending in CTE `final`) of the public, filtered documents that match `query`,
-        each with its score, and its parameters."""
+    def _matches(self, query: EngineQuery) -> tuple[str, list, str, list]:
+        """SQL (a WITH list ending in CTE `final`) of the filtered documents that match `query`, each with
+        its base score, and its parameters; then the boosts (an SQL sum over entry `e`) and theirs."""
         required = [u for u in query.units if u.required] or query.units
         optional = [u for u in query.units if not u.required and required is not query.units]
         units = [_unit_queries(u, query.title_only) for u in required]
@@ -139,11 +140,13 @@ class PostgresBackend(SearchBackend):
                 where_params.append(body)
             hit = "(tsv_title @@ %s::tsquery)::int" if title else "0"
             ctes.append(f"u{n} AS (SELECT document_id, {hit} AS t FROM search_entry WHERE {' OR '.join(where)})")
+            ctes.append(f"c{n} AS (SELECT count(*) AS n, count(*) FILTER (WHERE t = 1) AS nt FROM u{n})")
             params += ([title] if title else []) + where_params
-            # Rarer units weigh more (an IDF over the units' own match counts); a title match counts more.
-            parts.append(f"SELECT document_id, (1 + t * {TITLE_BOOST}) * {weight:.3f} * "
-                         f"ln(1 + (SELECT total FROM n) / (1 + (SELECT count(*) FROM u{n}))) AS score, "
-                         f"1 AS unit, 0 AS key FROM u{n}")
+            # Rarer units weigh more, as in BM25: an IDF over the unit's matches, and for a title match one
+            # over the titles it matches (a word rare in titles tells more than one that many titles have).
+            parts.append(f"SELECT document_id, {weight:.3f} * (ln(1 + (SELECT total FROM n) / (1 + c.n)) + "
+                         f"t * {TITLE_BOOST} * ln(1 + (SELECT total FROM n) / (1 + c.nt))) AS score, "
+                         f"1 AS unit, 0 AS key FROM u{n}, c{n} c")
         if keys:
             parts.append(f"SELECT document_id, {KEY_BOOST} AS score, 0 AS unit, 1 AS key FROM search_entry "
                          "WHERE tsv_title @@ %s::tsquery")
@@ -155,21 +158,21 @@ class PostgresBackend(SearchBackend):
             ctes.append("m AS (SELECT document_id, 0.0 AS score FROM search_entry)")
         else:
             ctes.append("m AS (SELECT document_id, 0.0 AS score FROM search_entry WHERE FALSE)")
+        # Phrase and optional-unit boosts read each title again, so they are added to the top candidates
+        # only (see search), and not at all to a probe that only counts.
         boosts, boost_params = [], []
-        for phrase in query.phrases:
+        for phrase in [] if query.count_only else query.phrases:
             q = _phrase("t", text.compact(phrase))
             if q:
                 boosts.append(f" + {PHRASE_BOOST} * (e.tsv_title @@ %s::tsquery)::int")
                 boost_params.append(q)
-        for unit in optional:
+        for unit in [] if query.count_only else optional:
             q = _unit_queries(unit, True)[0]
             if q:
                 boosts.append(f" + {OPTIONAL_BOOST} * (e.tsv_title @@ %s::tsquery)::int")
                 boost_params.append(q)
-        conditions = []
-        public_sql, public_params = public_documents().values("pk").query.sql_with_params()
-        conditions.append(f"e.document_id IN ({public_sql})")
-        condition_params: list = list(public_params)
+        conditions = ["TRUE"]
+        condition_params: list = []
         for name, values in query.filters.items():
             if not values:
                 continue
@@ -185,32 +188,56 @@ class PostgresBackend(SearchBackend):
             conditions.append("NOT (e.document_id = ANY(%s))")
             condition_params.append(sorted(query.exclude_ids))
         ctes.append(
-            "final AS MATERIALIZED (SELECT e.document_id, m.score" + "".join(boosts) + " AS score, e.published_on, "
+            "final AS MATERIALIZED (SELECT e.document_id, m.score, e.published_on, "
             "e.agency_id, e.subject_top, e.doc_type, e.year, e.validity, e.kind, e.issuers, e.tags "
             "FROM m JOIN search_entry e ON e.document_id = m.document_id WHERE " + " AND ".join(conditions) + ")")
-        params += boost_params + condition_params
+        params += condition_params
         total = ("n AS (SELECT greatest(reltuples, 1)::float AS total FROM pg_class "
                  "WHERE oid = 'search_entry'::regclass)")
-        return "WITH " + ", ".join([total, *ctes]), params
+        return "WITH " + ", ".join([total, *ctes]), params, "".join(boosts), boost_params
 
-    def search(self, query: EngineQuery) -> EngineResult:
-        if query.empty:
-            return EngineResult(0, [], {})
-        with_sql, params = self._matches(query)
-        order = ("published_on DESC NULLS LAST, document_id DESC" if query.sort == "date"
-                 else "score DESC, document_id")
-        selects = ["SELECT '_count', '', count(*), 0.0 FROM final",
-                   f"(SELECT '_hit', document_id::text, 0, score FROM final ORDER BY {order} LIMIT %s OFFSET %s)"]
+    def statement(self, query: EngineQuery) -> tuple[str, list]:
+        """The one SQL statement of a search and its parameters: rows ('_count', …), ('_hit', id, …) and
+        (facet, value, count) (or, for a count-only probe, the count alone)."""
+        with_sql, params, boosts, boost_params = self._matches(query)
+        if query.count_only:
+            return with_sql + " SELECT count(*) FROM final", params
         page_params = [max(query.limit, 1), query.offset]
+        if query.sort == "date":
+            page = ("(SELECT '_hit', document_id::text, 0, 0.0 FROM final "
+                    "ORDER BY published_on DESC NULLS LAST, document_id DESC LIMIT %s OFFSET %s)")
+        elif boosts:
+            # Rank only the top candidates: the boosts are added to the best RERANK by base score.
+            page = ("(SELECT '_hit', c.document_id::text, 0, c.score" + boosts + " AS s FROM (SELECT document_id, "
+                    "score FROM final ORDER BY score DESC, document_id LIMIT %s) c JOIN search_entry e ON "
+                    "e.document_id = c.document_id ORDER BY s DESC, c.document_id LIMIT %s OFFSET %s)")
+            page_params = [*boost_params, query.offset + max(query.limit, 1) + RERANK, *page_params]
+        else:
+            page = "(SELECT '_hit', document_id::text, 0, score FROM final ORDER BY score DESC, document_id LIMIT %s OFFSET %s)"
+        selects = ["SELECT '_count', '', count(*), 0.0 FROM final", page]
         if query.facets:
             selects += [f"SELECT '{name}', {_COLUMNS[name].replace('::text', '')}::text, count(*), 0.0 FROM final "
                         f"WHERE {_COLUMNS[name].replace('::text', '')} IS NOT NULL GROUP BY 2"
                         for name in FACET_FIELDS if name not in ("issuer", "tag")]
             selects += [f"SELECT '{name}', v, count(*), 0.0 FROM final, unnest(string_to_array(final.{column}, "
                         "E'\\n')) v WHERE v <> '' GROUP BY 2" for name, column in (("issuer", "issuers"), ("tag", "tags"))]
+        return with_sql + " " + " UNION ALL ".join(selects), params + page_params
+
+    def search(self, query: EngineQuery) -> EngineResult:
+        if query.empty:
+            return EngineResult(0, [], {})
+        sql, params = self.statement(query)
         with connection.cursor() as cursor:
-            cursor.execute(with_sql + " " + " UNION ALL ".join(selects), params + page_params)
-            rows = cursor.fetchall()
+            # With fresh statistics the planner reads a common word by a sequential scan, testing every
+            # entry's body tsvector (out of line, 10+ KB each): seconds. Through the GIN indexes only.
+            cursor.execute("SET enable_seqscan = off")
+            try:
+                cursor.execute(sql, params)
+                rows = cursor.fetchall()
+            finally:
+                cursor.execute("RESET enable_seqscan")
+        if query.count_only:
+            return EngineResult(int(rows[0][0]), [], {})
         count, hits = 0, []
         facets: dict[str, list[tuple[str, int]]] = {name: [] for name in FACET_FIELDS} if query.facets else {}
         for kind, value, n, score in rows:
@@ -232,16 +259,18 @@ class PostgresBackend(SearchBackend):
 
     def vocabulary(self) -> dict[str, int]:
         with connection.cursor() as cursor:
-            cursor.execute("SELECT substr(word, 4), ndoc FROM ts_stat('SELECT tsv_title FROM search_entry') "
-                           "WHERE word LIKE %s", ["tw:%"])
+            cursor.execute("SELECT substr(term, 4), ndoc FROM search_term WHERE term LIKE %s AND ndoc > 0", ["tw:%"])
             return {word: int(n) for word, n in cursor.fetchall()}
 
     def doc_freq(self, word: str) -> int:
+        # From the cached frequencies (kept by every write): counting through the GIN index read every
+        # entry holding a common word, several times per search.
         if not word:
             return 0
         with connection.cursor() as cursor:
-            cursor.execute("SELECT count(*) FROM search_entry WHERE tsv @@ %s::tsquery", [_quote(f"w:{word}")])
-            return int(cursor.fetchone()[0])
+            cursor.execute("SELECT ndoc FROM search_term WHERE term = %s", [f"w:{word}"])
+            row = cursor.fetchone()
+            return max(int(row[0]), 0) if row else 0
 
     def indexed_ids(self) -> set[int]:
         with connection.cursor() as cursor:
@@ -296,6 +325,19 @@ class PostgresBackend(SearchBackend):
             flush()
         return count
 
+    @staticmethod
+    def _count_terms(cursor, ids: list[int] | None, sign: int) -> None:
+        """Add (sign 1) or take away (sign -1) the words of the given entries (None: all) to the cached
+        document frequencies: body words and title words, one per entry however often it occurs."""
+        where, params = ("", []) if ids is None else ("WHERE document_id = ANY(%s)", [ids, ids])
+        title_where = "WHERE" if ids is None else f"{where} AND"
+        cursor.execute(
+            "INSERT INTO search_term (term, ndoc) SELECT lexeme, %s * count(*) FROM ("
+            f"SELECT unnest(tsvector_to_array(tsv)) AS lexeme FROM search_entry {where} UNION ALL "
+            f"SELECT lexeme FROM search_entry, unnest(tsvector_to_array(tsv_title)) AS lexeme {title_where} "
+            "lexeme LIKE 'tw:%%') x GROUP BY lexeme "
+            "ON CONFLICT (term) DO UPDATE SET ndoc = search_term.ndoc + EXCLUDED.ndoc", [sign, *params])
+
     def _set_applied(self, applied_change: int) -> None:
         SearchState.objects.update_or_create(name=STATE, defaults={"applied_change": applied_change})
 
@@ -303,14 +345,21 @@ class PostgresBackend(SearchBackend):
         upserts = list(upserts)
         ids = sorted({int(pk) for pk in deletes} | {d.id for d in upserts})
         with self.write_lock(), connection.cursor() as cursor:
+            self._count_terms(cursor, ids, -1)
             cursor.execute("DELETE FROM search_entry WHERE document_id = ANY(%s)", [ids])
             self._insert(cursor, upserts)
+            self._count_terms(cursor, [d.id for d in upserts], 1)
             self._set_applied(applied_change)
 
     def rebuild(self, docs: Iterable[IndexDoc], applied_change: int) -> int:
         # One transaction: readers keep seeing the old entries until the new ones commit (MVCC).
         with self.write_lock(), connection.cursor() as cursor:
             cursor.execute("DELETE FROM search_entry")
+            cursor.execute("DELETE FROM search_term")
             count = self._insert(cursor, docs)
+            self._count_terms(cursor, None, 1)
+            # Fresh statistics for the planner: without them it takes a common word for a rare one.
+            cursor.execute("ANALYZE search_entry")
+            cursor.execute("ANALYZE search_term")
             self._set_applied(applied_change)
         return count
