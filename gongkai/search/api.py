@@ -77,6 +77,9 @@ class SearchOut(BaseModel):
         None, description="检索词是发文字号或索引号、但没有对应的公开文件时，为按识别结果写全的文号"
                           "（如“国家市场监督管理总局令第20号”），此时不返回其他结果；否则为 null")
     message: str | None = Field(None, description="给用户看的提示，如“未找到文号为“…”的文件。”；无提示时为 null")
+    matched_all: int | None = Field(
+        None, description="长句提问或关键词列表在完整匹配之外并入了按部分检索词排序的结果时，为包含全部检索词的结果数"
+                          "（facets 按这些结果计数）；否则为 null")
     results: list[Hit]
     facets: dict[str, list[Bucket]] = Field(
         description=f"分面：agency 公开主体、issuer 发文机关、subject 主题分类、doc_type 公文种类、year 年份、"
@@ -102,6 +105,7 @@ def search(request, q: Query[SearchQuery]):
     payload = {
         "count": found.count, "query": found.query, "corrected_query": found.corrected_query,
         "reference_not_found": found.reference_not_found, "message": found.reference_message or None,
+        "matched_all": found.matched_all,
         "results": [{"id": r.id, "title": r.title, "doc_number": r.doc_number, "url": r.url, "snippet": str(r.snippet),
                      "score": r.score, "index_no": r.index_no, "issuer": r.issuer, "published_on": r.published_on,
                      "validity": r.validity, "kind": r.kind,

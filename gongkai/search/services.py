@@ -157,6 +157,9 @@ class SearchResponse:
     # The query is a document or index number that no public document has (written out as understood):
     # nothing else is shown, since documents that merely share its words would be noise.
     reference_not_found: str | None = None
+    # A long query merged with plain ranking over its terms: this many of `count` have every word, and the
+    # facets count those (counting the rest would cost more than the search).
+    matched_all: int | None = None
 
     @property
     def reference_message(self) -> str:
@@ -678,8 +681,11 @@ def search(params: SearchParams, *, record: bool = True, client: str = "") -> Se
     else:
         result, docs = _run(backend, query)
     (result, docs), relaxed, query = _relaxed(query, (result, docs), lambda q: _run(backend, q))
+    matched_all = None
     if long:
+        matched_all = result.count
         result, docs = _merged_long(backend, result, docs, query, asked, analysis.text)
+        matched_all = matched_all if result.count > matched_all and not relaxed else None
     terms = analysis.highlights + analysis.phrases
     results = [_result(docs[h.id], h.score, terms) for h in result.hits if h.id in docs]
     for found, versions in older_versions([r.id for r in results]).items():
@@ -690,7 +696,7 @@ def search(params: SearchParams, *, record: bool = True, client: str = "") -> Se
     return SearchResponse(query=planned.typed, corrected_query=planned.corrected,
                           correction_kind=planned.correction_kind, count=result.count, results=results,
                           facets=_facets(result.facet_counts(), params), page=params.page, page_size=params.page_size,
-                          relaxed=relaxed, reference_not_found=planned.reference_not_found)
+                          relaxed=relaxed, reference_not_found=planned.reference_not_found, matched_all=matched_all)
 
 
 @dataclass

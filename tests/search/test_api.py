@@ -28,7 +28,7 @@ def library(team, agency):
 
 def test_search_api_shape(client, library):
     body = client.get("/api/v1/search", {"q": "最低生活保障", "page_size": 2}).json()
-    assert set(body) == {"count", "query", "corrected_query", "reference_not_found", "message", "results", "facets",
+    assert set(body) == {"count", "query", "corrected_query", "reference_not_found", "message", "matched_all", "results", "facets",
                          "facet_totals"}
     assert body["reference_not_found"] is None and body["message"] is None
     assert body["facet_totals"]["validity"] == len(body["facets"]["validity"])

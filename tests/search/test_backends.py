@@ -342,6 +342,8 @@ class TestEmbeddedBackend(BackendContract):
         found = run("年终奖和工资加起来一年超过十万块钱要交多少个人所得税")
         assert titles(found)[0] == tax.live_revision.title
         assert chatter.live_revision.title in titles(found) and found.count == len(found.results) == 2
+        # Only one has every word: the page says so, and the facets count that one.
+        assert found.matched_all in (0, 1) and sum(v.count for v in found.facets["kind"]) == found.matched_all
         short = run("年终奖要交多少个人所得税")
         assert titles(short)[0] == tax.live_revision.title
 
