@@ -11,20 +11,11 @@ from django.utils import timezone
 from gongkai.core.models import AuditEntry
 from gongkai.orgs.roles import Role
 from gongkai.search import hot, searchlog, services
-from gongkai.search.indexing import rebuild_index
 from gongkai.search.models import HotRuleKind, HotSearchRule, SearchQueryClient
 from tests import factories
-from tests.search.test_backends import make_library
+from tests.search.test_api import library  # noqa: F401 - the same small library of public documents
 
-pytestmark = pytest.mark.usefixtures("fresh_search")
-
-
-@pytest.fixture
-def library(team, agency):
-    child = factories.make_agency("11000000TEST00003X", "测试市住房公积金中心", parent=agency)
-    docs = make_library(team, agency, child)
-    rebuild_index()
-    return docs
+pytestmark = pytest.mark.usefixtures("fresh_search", "library")
 
 
 @pytest.fixture
@@ -42,7 +33,7 @@ def hot_now(client) -> list[str]:
     return client.get("/api/v1/search/hot").json()["queries"]
 
 
-def test_one_client_repeating_a_query_does_not_make_it_hot(client, library, settings):
+def test_one_client_repeating_a_query_does_not_make_it_hot(client, settings):
     settings.GONGKAI_HOT_MIN_CLIENTS = 3
     search_from(client, "住房公积金", ["10.0.0.1"] * 10)
     assert hot_now(client) == []
@@ -51,7 +42,7 @@ def test_one_client_repeating_a_query_does_not_make_it_hot(client, library, sett
     assert "住房公积金" in client.get("/api/v1/suggest", {"q": "住房"}).json()["suggestions"]
 
 
-def test_a_misspelling_is_counted_as_what_was_searched_after_correction(client, library, settings):
+def test_a_misspelling_is_counted_as_what_was_searched_after_correction(client, settings):
     settings.GONGKAI_HOT_MIN_CLIENTS = 3
     search_from(client, "最底生活保障", ["10.0.1.1", "10.0.1.2", "10.0.1.3", "10.0.1.4"])
     assert hot_now(client) == ["最低生活保障"]
@@ -62,7 +53,7 @@ def test_a_misspelling_is_counted_as_what_was_searched_after_correction(client, 
     assert hot_now(client) == ["最低生活保障"]
 
 
-def test_clients_are_kept_as_keys_only_within_the_window(client, library, settings):
+def test_clients_are_kept_as_keys_only_within_the_window(client, settings):
     settings.GONGKAI_HOT_MIN_CLIENTS = 2
     settings.GONGKAI_HOT_DAYS = 30
     search_from(client, "住房公积金", ["192.0.2.7", "192.0.2.8"])
@@ -77,7 +68,7 @@ def test_clients_are_kept_as_keys_only_within_the_window(client, library, settin
     assert not SearchQueryClient.objects.filter(client=searchlog.client_key("192.0.2.7")).exists(), "pruned"
 
 
-def test_staff_pin_hide_and_block(client, library, settings, site_admin):
+def test_staff_pin_hide_and_block(client, settings, site_admin):
     settings.GONGKAI_HOT_MIN_CLIENTS = 2
     search_from(client, "住房公积金", ["10.0.3.1", "10.0.3.2"])
     search_from(client, "最低生活保障", ["10.0.3.1", "10.0.3.2", "10.0.3.3"])
@@ -97,7 +88,7 @@ def test_staff_pin_hide_and_block(client, library, settings, site_admin):
     assert "政府信息公开" in actions and "公积金" in actions
 
 
-def test_rules_refuse_bad_input_and_the_unauthorised(library, agency, site_admin):
+def test_rules_refuse_bad_input_and_the_unauthorised(agency, site_admin):
     with pytest.raises(hot.DomainError) as refused:
         hot.set_hot_rule(site_admin, "  ", HotRuleKind.PIN)
     assert refused.value.errors == {"query": ["请填写检索词。"]}
@@ -114,7 +105,7 @@ def test_rules_refuse_bad_input_and_the_unauthorised(library, agency, site_admin
         hot.remove_hot_rule(department_admin, HotSearchRule.objects.get().pk)
 
 
-def test_staff_page(client, library, agency, site_admin, settings):
+def test_staff_page(client, agency, site_admin, settings):
     settings.GONGKAI_HOT_MIN_CLIENTS = 2
     search_from(client, "住房公积金", ["10.0.4.1"])
     drafter = factories.make_staff(agency, Role.DRAFTER)
