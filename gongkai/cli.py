@@ -123,6 +123,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
             self.cfg.set("logger_class", "gongkai.core.logs.MaskingAccessLogger")
             self.cfg.set("timeout", 120)
             self.cfg.set("worker_exit", _flush_search_log)
+            # The longest request line gunicorn allows (its default, 4,094 bytes, is about 450 Chinese
+            # characters of query): a pasted long search link reaches our Chinese pages instead of its 414.
+            self.cfg.set("limit_request_line", 8190)
 
         def load(self):
             return application

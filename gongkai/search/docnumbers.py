@@ -125,8 +125,34 @@ def _clean(value: str) -> str:
     return _TRAILER.sub("", squeezed).removeprefix(text.COUNTRY)
 
 
+def _known_names() -> list[str]:
+    """Issuer names as written (short and full, without 中华人民共和国), longest first; 国 alone is left out,
+    since it begins too many names to split on."""
+    names = {n for pair in short_names().items() for n in pair if len(n) > 1}
+    return sorted(names, key=len, reverse=True)
+
+
+def _split_joint(written: str) -> list[str] | None:
+    """A joint order's issuers written without 、 (国务院中央军委令, as gov.cn lists some): the known names
+    `written` is made of, or None unless it is two or more of them and nothing else."""
+    parts, rest, names = [], written, _known_names()
+    while rest:
+        rest = rest.removeprefix(text.COUNTRY)
+        found = next((n for n in names if rest.startswith(n)), None)
+        if found is None:
+            return None
+        parts.append(found)
+        rest = rest[len(found):]
+    return parts if len(parts) > 1 else None
+
+
 def _issuers(written: str) -> tuple[str, ...]:
-    names = [issuer_name(part) for part in written.split("、") if part]
+    parts = [part for part in written.split("、") if part]
+    if len(parts) == 1:
+        compact = text.compact(parts[0]).removeprefix(text.COUNTRY)
+        if compact not in short_names() and compact not in short_names().values():
+            parts = _split_joint(compact) or parts
+    names = [issuer_name(part) for part in parts]
     return tuple(dict.fromkeys(n for n in names if n))
 
 

@@ -50,11 +50,19 @@ def search_page(request: HttpRequest) -> HttpResponse:
     params = _params(request)
     context: dict = {"params": params, "sorts": services.SORTS, "facet_labels": services.FACET_LABELS}
     if params.q or any(getattr(params, name) for name in FILTERS):
+        # A page past the deepest one shown is read as the last page (a link kept from a larger result set).
+        asked_page = params.page
+        params.page = min(params.page, services.MAX_RESULTS // params.page_size)
         try:
             found = services.search(params, client=searchlog.client_key(client_ip(request)))
+            if found.count and params.page > found.pages:
+                params.page = found.pages
+                found = services.search(params, record=False)
         except DomainError as exc:
             context["errors"] = exc.errors
             return render(request, "search/search.html", context, status=400)
+        if params.page != asked_page:
+            context["page_notice"] = f"第 {asked_page} 页不存在（共 {found.pages} 页），已显示最后一页。"
         # Each facet: its top FACET_SHOWN values, the rest folded under 更多 (<details>, no script needed) and
         # the number of values in all.
         facets = []

@@ -206,6 +206,7 @@ def test_library_on_a_phone_folds_its_filters_above_the_list(site, chromium):
     assert first_row.bounding_box()["y"] < 812, "the first document is on the first screen of a phone"
     toggle.click()
     expect(sort).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], "the open panel fits the phone"
     sort.select_option("signed")
     page.get_by_role("button", name="筛选", exact=True).click()
     page.wait_for_url("**sort=signed*")

@@ -167,6 +167,15 @@ def test_search_page(client, library):
     assert bad.status_code == 400 and "年份应为四位数字" in bad.content.decode()
 
 
+def test_search_page_past_the_last_page_shows_the_last_page(client, library):
+    last = client.get("/search/", {"q": "最低生活保障", "page": "2"})
+    text = last.content.decode()
+    assert last.status_code == 200 and "第 2 页不存在（共 1 页），已显示最后一页。" in text
+    assert "第 1 / 1 页" in text and "关于做好城乡居民" in text
+    deep = client.get("/search/", {"q": "最低生活保障", "page": "99999"})
+    assert deep.status_code == 200 and "第 99999 页不存在" in deep.content.decode()
+
+
 def test_search_page_offers_hot_and_related_searches(client, library, settings):
     settings.GONGKAI_HOT_MIN_CLIENTS = 2
     for n in range(2):

@@ -38,7 +38,7 @@ from gongkai.search.backends.base import (
     Unit,
 )
 
-SCHEMA_VERSION = "7"  # 7: order numbers also keyed by bare number and by each joint issuer
+SCHEMA_VERSION = "8"  # 7: order numbers keyed by bare number and each joint issuer; 8: joint issuers written without 、
 # Title matches outweigh body matches: a document named after the query is what a searcher wants.
 TITLE_BOOST = 4.0
 BODY_BOOST = 1.0
