@@ -315,7 +315,7 @@ def test_another_agency_repeals_once_this_agency_confirms(browser, live_server, 
 
     # The public page of B's document says it was repealed and links to A's document.
     anonymous.goto("/xxgk/documents/")
-    listed = anonymous.get_by_role("listitem").filter(
+    listed = anonymous.get_by_role("row").filter(
         has=anonymous.get_by_role("link", name="内核市城乡居民临时救助暂行办法"))
     expect(listed.locator(".badge-repealed")).to_have_text("废止")
     listed.get_by_role("link", name="内核市城乡居民临时救助暂行办法").click()
