@@ -4,6 +4,7 @@ kept in gongkai/search/eval/thresholds.json (raise them as quality improves)."""
 from __future__ import annotations
 
 import json
+import os
 from collections import Counter
 from pathlib import Path
 
@@ -39,6 +40,10 @@ def test_evaluation_set_is_large_and_covers_every_kind():
     assert len({(q.kind, q.query) for q in queries}) == len(queries), "no duplicate queries"
 
 
+# The ranking is the embedded index's whatever database holds the documents, so the quality gate runs once,
+# in the SQLite pass; the PostgreSQL backend's quality is measured by `gongkai search eval --postgres`.
+@pytest.mark.skipif(os.environ.get("DATABASE_URL", "").startswith("postgres"),
+                    reason="the quality gate runs in the SQLite pass (the ranking does not depend on the database)")
 def test_quality_stays_above_thresholds(db, fresh_search, capsys):
     indexed = evaluation.prepare_corpus(DEFAULT_CORPUS)
     assert indexed == 3419
