@@ -96,9 +96,7 @@ def _item(d: Document) -> dict:
     return {"id": d.pk, "index_no": d.index_no, "title": rev.title, "issuer": getattr(d, "issuer_label", "") or rev.issuer or d.agency.name,
             "doc_number": rev.doc_number, "signed_on": rev.signed_on, "published_on": d.published_on,
             "validity": d.validity, "url": _url(d),
-            "versions": [{"id": v.id, "title": v.title, "url": settings.GONGKAI_BASE_URL + v.path,
-                          "published_on": v.published_on, "validity": v.validity}
-                         for v in getattr(d, "older_versions", [])]}
+            "versions": [v.as_api() for v in getattr(d, "older_versions", [])]}
 
 
 @router.get("/documents", response=DocumentPage, summary="政策文件列表")

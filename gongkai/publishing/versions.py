@@ -19,6 +19,7 @@ import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import QuerySet
 from django.urls import reverse
 
@@ -74,6 +75,11 @@ class Version:
     validity_label: str
     path: str
     current: bool
+
+    def as_api(self) -> dict:
+        """The version as the search and document APIs list it (`versions`)."""
+        return {"id": self.id, "title": self.title, "url": settings.GONGKAI_BASE_URL + self.path,
+                "published_on": self.published_on, "validity": self.validity}
 
 
 def _version(row: dict, current: bool) -> Version:

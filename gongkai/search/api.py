@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from django.conf import settings
 from django.http import HttpResponse
 from ninja import Query, Router, Schema
 from ninja.responses import NinjaJSONEncoder
@@ -109,8 +108,7 @@ def search(request, q: Query[SearchQuery]):
         "results": [{"id": r.id, "title": r.title, "doc_number": r.doc_number, "url": r.url, "snippet": str(r.snippet),
                      "score": r.score, "index_no": r.index_no, "issuer": r.issuer, "published_on": r.published_on,
                      "validity": r.validity, "kind": r.kind,
-                     "versions": [{"id": v.id, "title": v.title, "url": settings.GONGKAI_BASE_URL + v.path,
-                                   "published_on": v.published_on, "validity": v.validity} for v in r.versions]}
+                     "versions": [v.as_api() for v in r.versions]}
                     for r in found.results],
         "facets": {name: [{"value": v.value, "label": v.label, "count": v.count} for v in values[:API_FACET_VALUES]]
                    for name, values in found.facets.items()},
