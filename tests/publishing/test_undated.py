@@ -16,7 +16,6 @@ from gongkai.publishing.models import Document
 from gongkai.publishing.visibility import public_documents
 from gongkai.search.indexing import rebuild_index
 from tests.migrating import latest, migrate_to
-from tests.paths import CORPUS
 
 
 def _write(tmp_path: Path, lines: list[dict]) -> Path:
@@ -123,17 +122,3 @@ def test_the_migration_clears_dates_the_importer_invented():
         assert new.get_model("search", "IndexChange").objects.filter(document_id=invented).exists()
     finally:
         migrate_to(latest())
-
-
-@pytest.mark.corpus
-@pytest.mark.skipif(not CORPUS.is_file(), reason=f"laws corpus not found at {CORPUS}")
-def test_after_importing_the_corpus_nothing_dated_today_tops_sort_by_date(agency, settings, fresh_search):
-    from gongkai.search import services
-    summary = import_file(CORPUS, mapping="laws")
-    assert summary.failed == 0
-    today = timezone.localdate()
-    assert not public_documents().filter(published_on=today).exists()
-    assert public_documents().filter(published_on__isnull=True).count() == 70
-    rebuild_index()
-    found = services.search(services.SearchParams(sort="date", page_size=20), record=False)
-    assert all(r.published_on is not None and r.published_on < today for r in found.results)

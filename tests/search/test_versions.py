@@ -5,18 +5,13 @@ no judicial interpretation filling the top three with its own versions."""
 from __future__ import annotations
 
 import datetime as dt
-import gzip
-import json
 
 import pytest
 
 from gongkai.orgs.roles import Role
 from gongkai.publishing import services as publishing
-from gongkai.publishing.corpus import map_law
-from gongkai.publishing.versions import normalized_title
 from gongkai.search import services
 from gongkai.search.api import SearchOut
-from gongkai.search.evaluation import DEFAULT_CORPUS, prepare_corpus
 from gongkai.search.indexing import rebuild_index, sync_index
 from tests import factories
 
@@ -71,36 +66,3 @@ def test_withdrawing_the_current_version_puts_the_previous_one_back_in_search(te
     found = services.search(services.SearchParams(q="养犬"), record=False)
     assert [r.id for r in found.results] == [old.pk] and found.results[0].versions == []
 
-
-corpus = pytest.mark.skipif(not DEFAULT_CORPUS.is_file(), reason=f"laws corpus not found at {DEFAULT_CORPUS}")
-
-
-@pytest.mark.corpus
-@corpus
-@pytest.mark.usefixtures("fresh_search")
-def test_over_the_real_corpus_one_law_is_one_result(db):
-    assert prepare_corpus(DEFAULT_CORPUS) > 3000
-
-    def top(query: str, n: int = 10) -> list[services.Result]:
-        return services.search(services.SearchParams(q=query, page_size=n, facets=False), record=False).results
-
-    civil = top("民法典")
-    titles = [r.title for r in civil]
-    parts = [t for t in titles if t.startswith("中华人民共和国民法典（")]
-    assert titles[0].startswith("中华人民共和国民法典（"), titles
-    assert len(parts) >= 3 and len(set(parts)) == len(parts), titles  # the 编 are distinct documents
-    assert "中华人民共和国民法典（合同编）" == top("民法典合同编", 1)[0].title
-
-    for query in ("人身损害赔偿司法解释", "最高人民法院关于审理人身损害赔偿案件适用法律若干问题的解释",
-                  "民事诉讼法的解释", "道路运输条例"):
-        results = top(query, 3)
-        plain = [normalized_title(r.title) for r in results]
-        assert len(set(plain)) == len(plain), (query, [r.title for r in results])
-    injury = top("最高人民法院关于审理人身损害赔偿案件适用法律若干问题的解释", 1)[0]
-    assert injury.published_on == dt.date(2022, 4, 24) and injury.validity == "valid"
-    assert [(v.published_on, v.validity) for v in injury.versions] == [
-        (dt.date(2022, 4, 4), "amended"), (dt.date(2020, 12, 29), "amended")]
-    # Every title of the mapped corpus is still there: versions are grouped, never lost.
-    with gzip.open(DEFAULT_CORPUS, "rt", encoding="utf-8") as lines:
-        mapped = {map_law(json.loads(line))["title"] for line in lines}
-    assert len([t for t in mapped if t.startswith("中华人民共和国民法典（")]) == 8
