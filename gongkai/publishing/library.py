@@ -44,6 +44,8 @@ class LibraryQuery:
     scope: str = "full"
     sort: str = ""  # empty: relevance with a keyword, else 发布日期
     filters: DocumentFilters = field(default_factory=DocumentFilters)
+    # Read pinyin, initials and typos as the site search does (dibao → 低保); correct=0 keeps the words as typed.
+    correct: bool = True
 
     @property
     def order(self) -> str:
@@ -56,6 +58,7 @@ class LibraryQuery:
 def parse(params: Mapping[str, str]) -> tuple[LibraryQuery, dict[str, str]]:
     """Read GET-style parameters; values that cannot be applied are dropped and explained in Chinese."""
     errors: dict[str, str] = {}
+    correct = str(params.get("correct", "")).strip().lower() not in ("0", "false")
     params = {name: _printable(params.get(name)) for name in ("q", "scope", "sort", *FILTER_NAMES)}
     q = " ".join(params["q"].split())
     if len(q) > MAX_KEYWORD:
@@ -77,7 +80,7 @@ def parse(params: Mapping[str, str]) -> tuple[LibraryQuery, dict[str, str]]:
         filter_errors["kind"] = "没有这个信息类别。"
     errors.update(filter_errors)
     filters = replace(filters, **{name: "" for name in filter_errors})
-    return LibraryQuery(q=q, scope=scope, sort=sort, filters=filters), errors
+    return LibraryQuery(q=q, scope=scope, sort=sort, filters=filters, correct=correct), errors
 
 
 def _printable(value: object) -> str:
@@ -92,6 +95,8 @@ class Matches:
     ids: list[int] | None  # None: no keyword, every public document
     relaxed: bool = False
     truncated: bool = False
+    corrected: str | None = None  # the search's reading of the keyword, when it searched that instead
+    correction_kind: str | None = None  # "pinyin" or "typo"
 
 
 def _bracketed(value: str) -> str:
@@ -125,9 +130,11 @@ def matches(query: LibraryQuery) -> Matches:
         return Matches(None)
     if query.scope == "number":
         return Matches(number_matches(query.q))
-    ranking = ranked_ids(SearchParams(q=query.q, correct=False, facets=False),
+    # The search's own query understanding (pinyin → words, initials, typos) and its rule for when a reading
+    # replaces what was typed, so the library box reads dibao as 低保 exactly as /search/ does.
+    ranking = ranked_ids(SearchParams(q=query.q, correct=query.correct, facets=False),
                          title_only=query.scope == "title")
-    return Matches(ranking.ids, ranking.relaxed, ranking.truncated)
+    return Matches(ranking.ids, ranking.relaxed, ranking.truncated, ranking.corrected, ranking.correction_kind)
 
 
 def _restricted(filters: DocumentFilters, found: Matches) -> QuerySet[Document]:

@@ -14,6 +14,7 @@ from gongkai.orgs.roles import Role
 from gongkai.publishing import library, services
 from gongkai.publishing.models import Document
 from gongkai.publishing.rules import DisclosureMode, WithholdingGround
+from gongkai.search import services as search_services
 from gongkai.search.indexing import rebuild_index
 from tests import factories
 from tests.paths import CORPUS
@@ -72,6 +73,27 @@ def test_keyword_in_title_full_text_or_number(client, shelf):
     assert set(_titles(client.get(URL, {"q": "〔2024〕", "scope": "number"}).content.decode())) == {
         "关于做好就业援助工作的通知"}
     assert _titles(client.get(URL, {"q": "测民发〔2025〕8号", "scope": "number"}).content.decode()) == []
+
+
+def test_keyword_is_read_as_the_site_search_reads_it(client, shelf):
+    """Pinyin and initials in the library box are read by the search's own query understanding (issue #11)."""
+    expected = {"关于调整城乡低保标准的通知", "关于做好就业援助工作的通知", "测试市低保办理指南"}
+    reading = search_services.plan(search_services.SearchParams(q="dibao"))
+    assert reading.corrected == "低保"
+    page = client.get(URL, {"q": "dibao"}).content.decode()
+    assert set(_titles(page)) == expected
+    assert "已按“<strong>低保</strong>”查找（由拼音转换）" in page
+    assert 'href="?q=dibao&amp;correct=0"' in page
+    title_only = client.get(URL, {"q": "dibao", "scope": "title"}).content.decode()
+    assert set(_titles(title_only)) == {"关于调整城乡低保标准的通知", "测试市低保办理指南"}
+    # As typed on request; a right word is never "corrected".
+    as_typed = client.get(URL, {"q": "dibao", "correct": "0"}).content.decode()
+    assert _titles(as_typed) == [] and "已按“" not in as_typed
+    plain = client.get(URL, {"q": "低保"}).content.decode()
+    assert set(_titles(plain)) == expected and "已按“" not in plain
+    api = client.get("/api/v1/documents", {"q": "dibao"}).json()
+    assert api["corrected_query"] == "低保" and api["count"] == 3
+    assert client.get("/api/v1/documents", {"q": "dibao", "correct": "false"}).json()["count"] == 0
 
 
 def test_sorts_and_undated_last(client, shelf):
