@@ -16,6 +16,8 @@ from gongkai.publishing.models import DocumentKind
 from gongkai.publishing.versions import current_documents
 
 HOME_LIST_SIZE = 8
+# The home blocks that list documents, and the context entry each fills.
+LIST_BLOCKS = {"news": "news", "notices": "notices", "policies": "latest", "interpretations": "interpretations"}
 TOPICS_SHOWN = 6
 
 
@@ -52,6 +54,10 @@ def home(request):
         context["roots"] = Agency.objects.filter(parent__isnull=True).prefetch_related("children")
     if "topics" in blocks:
         context["topics"] = _topics()
+    # A list block with nothing in it still says 暂无 (no invented content), but after the blocks that have
+    # content: on a phone the blocks stack, and two empty ones filled the first screen (issue #11).
+    empty = {block for block, key in LIST_BLOCKS.items() if block in blocks and not context[key]}
+    context["blocks"] = [b for b in blocks if b not in empty] + [b for b in blocks if b in empty]
     return render(request, "portal/home.html", context)
 
 
