@@ -6,6 +6,7 @@ import datetime as dt
 import gzip
 import json
 import re
+from dataclasses import replace
 
 import pytest
 
@@ -148,6 +149,22 @@ def test_counts_follow_the_other_filters_and_never_count_non_public_items(client
     assert keyword == {"通知": 2}
     page = client.get(URL, {"q": "低保"}).content.decode()
     assert "内部低保核查名单" not in page and "低保草稿" not in page and "保密委员会" not in page
+
+
+def test_every_count_is_what_choosing_that_option_lists(shelf, agency):
+    """The counts come from one grouped query and are summed in Python: each equals the number of documents the
+    library lists when that option is chosen on top of the rest of the request."""
+    requests = [{}, {"doc_type": "通知"}, {"q": "低保"}, {"issuer": "测试市财政局"}, {"subject": "民政、扶贫、救灾"},
+                {"agency": agency.code, "year": "2025"}, {"q": "低保", "validity": "valid", "kind": "policy"},
+                {"subject": "民政、扶贫、救灾\\社会福利", "agency": agency.parent.code}]
+    for params in requests:
+        query, errors = library.parse(params)
+        assert not errors, errors
+        found = library.matches(query)
+        for name, options in library.facets(query, found).items():
+            for option in options:
+                chosen = replace(query, filters=replace(query.filters, **{name: option.value}))
+                assert len(list(library.ordered(chosen, found))) == option.count, (params, name, option)
 
 
 @pytest.mark.parametrize(("params", "message"), [
