@@ -27,6 +27,6 @@ def test_footer_links_the_html_site_map_which_lists_every_column(client, team, a
         assert f'href="{link}"' in page, link
         assert client.get(link).status_code == 200, link
     # Counts and topics through the visibility rule: the withheld document adds nothing.
-    assert "民政、扶贫、救灾</a> <span class=\"count\">（1 件）</span>" in page
+    assert '民政、扶贫、救灾 <span class="count">（1 件）</span></a>' in page
     assert "国防" not in page and "内部专题" not in page and "民生保障" in page
     assert "<loc>" in client.get("/sitemap.xml").content.decode()
