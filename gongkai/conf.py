@@ -44,7 +44,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("GONGKAI_HOME_BLOCKS", "search,news,notices,policies,interpretations,xxgk,ysqgk,topics",
             "首页显示哪些栏目块及其先后，逗号分隔：search（站内搜索）、news（要闻动态）、notices（通知公告）、"
             "policies（最新政策文件）、interpretations（政策解读）、xxgk（政府信息公开）、ysqgk（依申请公开）、"
-            "topics（专题专栏）；不列出的不显示。"),
+            "topics（专题专栏）；不列出的不显示。暂无内容的文件列表栏目排在有内容的栏目之后，手机首屏先显示内容。"),
     Setting("GONGKAI_HOME_NEWS_TYPES", "公报,通报",
             "“要闻动态”取哪些公文种类的已公开文件，逗号分隔；没有这类文件时该栏目写明“暂无”。"),
     Setting("GONGKAI_HOME_NOTICE_TYPES", "通知,公告,通告",

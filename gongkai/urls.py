@@ -19,6 +19,7 @@ urlpatterns = [
     path("", portal_views.home, name="home"),
     path("healthz", portal_views.healthz, name="healthz"),
     path("favicon.ico", portal_views.favicon, name="favicon"),
+    path("wzdt/", portal_views.site_map, name="site-map"),
     path("xxgk/", include("gongkai.publishing.urls_public")),
     path("ysqgk/", include("gongkai.disclosure.urls_public")),
     path("staff/applications/", include("gongkai.disclosure.urls_staff")),

@@ -44,6 +44,25 @@ def test_public_query_parameters_never_give_a_5xx(client, published, url, param)
             assert any("\u4e00" <= ch <= "\u9fff" for ch in response.json()["detail"])
 
 
+UNUSABLE = [("sort", "foo"), ("year", "19"), ("validity", "maybe"), ("agency", "NOPE"), ("kind", "news"),
+            ("doc_type", "诗歌")]
+
+
+@pytest.mark.parametrize("url", ["/xxgk/documents/", "/search/"])
+def test_public_pages_ignore_values_they_cannot_apply_the_same_way(client, published, url):
+    """The library and the search page treat an unknown value alike (issue #11): ignored with a Chinese reason,
+    the page still answers with the rest of the request; only the JSON APIs answer 400."""
+    title = published.live_revision.title
+    for param, value in UNUSABLE:
+        response = client.get(url, {"q": title, param: value})
+        assert response.status_code == 200, (url, param)
+        page = response.content.decode()
+        assert "无法使用的条件已忽略" in page and title in page, (url, param)
+    for api in ("/api/v1/documents", "/api/v1/search"):
+        bad = client.get(api, {"q": title, "sort": "foo"})
+        assert bad.status_code == 400 and "排序只能是" in bad.json()["detail"]
+
+
 @pytest.mark.parametrize("path", [
     "/xxgk/documents/99999999999999999999/", "/api/v1/documents/99999999999999999999",
     "/api/v1/documents/-1", "/xxgk/attachments/99999999999999999999/a.pdf",

@@ -119,7 +119,7 @@ def _crawl(client, start_urls, limit=400):
 
 def test_marked_items_never_reach_a_public_channel(client, planted):
     public, items = planted
-    start = ["/", "/xxgk/", "/xxgk/documents/", "/feeds/latest.xml", "/sitemap.xml",
+    start = ["/", "/xxgk/", "/xxgk/documents/", "/feeds/latest.xml", "/sitemap.xml", "/wzdt/",
              "/api/v1/documents?page_size=100", "/api/v1/agencies", "/api/v1/openapi.json",
              "/xxgk/documents/?kind=interpretation", "/xxgk/documents/?validity=valid",
              f"/xxgk/documents/?agency={public.agency.code}", "/xxgk/documents/?year=2026",
@@ -143,6 +143,7 @@ def test_marked_items_never_reach_a_public_channel(client, planted):
     HotSearchRule.objects.create(query=MARKER, kind=HotRuleKind.PIN, created_by=factories.make_staff(public.agency))
     bodies = _crawl(client, start)
     assert f"/xxgk/documents/{public.pk}/" in bodies, "the crawler must reach the public document"
+    assert bodies["/wzdt/"][0] == 200, "the HTML 网站地图 is a public channel too"
     assert len(bodies) > 20, "the crawl must cover the site, not just the start pages"
     hidden = [f"/xxgk/documents/{doc.pk}/" for key, doc in items.items() if key != "pending_revision"]
     for url, (_status, text) in bodies.items():

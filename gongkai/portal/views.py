@@ -10,12 +10,15 @@ from django.shortcuts import render
 from django.templatetags.static import static
 
 from gongkai.core.heartbeat import worker_expected, worker_health
+from gongkai.core.taxonomy import SUBJECT_SEPARATOR, SUBJECTS
 from gongkai.orgs.models import Agency
 from gongkai.portal import unavailable
 from gongkai.publishing.models import DocumentKind
 from gongkai.publishing.versions import current_documents
 
 HOME_LIST_SIZE = 8
+# The home blocks that list documents, and the context entry each fills.
+LIST_BLOCKS = {"news": "news", "notices": "notices", "policies": "latest", "interpretations": "interpretations"}
 TOPICS_SHOWN = 6
 
 
@@ -52,7 +55,29 @@ def home(request):
         context["roots"] = Agency.objects.filter(parent__isnull=True).prefetch_related("children")
     if "topics" in blocks:
         context["topics"] = _topics()
+    # A list block with nothing in it still says 暂无 (no invented content), but after the blocks that have
+    # content: on a phone the blocks stack, and two empty ones filled the first screen (issue #11).
+    empty = {block for block, key in LIST_BLOCKS.items() if block in blocks and not context[key]}
+    context["blocks"] = [b for b in blocks if b not in empty] + [b for b in blocks if b in empty]
     return render(request, "portal/home.html", context)
+
+
+def site_map(request):
+    """网站地图: every column and section of the site as one HTML page (国办发〔2017〕47号), counts and topics taken
+    from public documents only; /sitemap.xml stays for crawlers."""
+    visible = current_documents()
+    counts = dict(visible.values_list("agency_id").annotate(n=Count("id")))
+    subjects: dict[str, int] = {}
+    for subject, n in visible.values_list("live_revision__subject").annotate(n=Count("id")):
+        top = (subject or "").split(SUBJECT_SEPARATOR)[0]
+        subjects[top] = subjects.get(top, 0) + n
+    kinds = dict(visible.values_list("kind").annotate(n=Count("id")))
+    return render(request, "portal/site_map.html", {
+        "roots": Agency.objects.filter(parent__isnull=True).prefetch_related("children__children"),
+        "counts": counts, "subjects": [(top, subjects[top]) for top in SUBJECTS if subjects.get(top)],
+        "kinds": [(value, label, kinds.get(value, 0)) for value, label in DocumentKind.choices],
+        "topics": _topics(),
+    })
 
 
 def favicon(request):

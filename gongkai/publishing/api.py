@@ -29,6 +29,7 @@ class DocumentQuery(Schema):
     scope: str = Field("full", description="关键词范围：title 标题 / full 全文 / number 发文字号")
     sort: str = Field("", description="排序：relevance 相关度（需关键词，有关键词时默认）/ published 发布日期（默认）/ "
                                       "signed 成文日期；未注明日期的排在最后")
+    correct: bool = Field(True, description="是否像站内搜索一样识别拼音、首字母和错别字（dibao → 低保）；false 按原样查找")
     page: int = Field(1, ge=1, le=100000)
     page_size: int = Field(20, ge=1, le=100)
 
@@ -56,6 +57,7 @@ class DocumentItem(Schema):
 
 class DocumentPage(Schema):
     count: int
+    corrected_query: str | None = Field(None, description="关键词被识别为（如拼音 dibao 识别为 低保）并据此查找时的词语")
     results: list[DocumentItem]
 
 
@@ -106,10 +108,11 @@ def list_documents(request, q: Query[DocumentQuery]):
     query, errors = library.parse(q.dict())
     if errors:
         raise DomainError(next(iter(errors.values())), errors={k: [v] for k, v in errors.items()})
-    selected = library.ordered(query, library.matches(query))
+    found = library.matches(query)
+    selected = library.ordered(query, found)
     start = (q.page - 1) * q.page_size
     count = len(selected) if isinstance(selected, list) else selected.count()
-    return {"count": count, "results": [_item(d) for d in library.documents(list(selected[start:start + q.page_size]))]}
+    return {"count": count, "corrected_query": found.corrected, "results": [_item(d) for d in library.documents(list(selected[start:start + q.page_size]))]}
 
 
 @router.get("/documents/{int:document_id}", response=DocumentDetail, summary="政策文件详情")

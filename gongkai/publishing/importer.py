@@ -13,7 +13,7 @@ bad line is reported with its number and a reason in Chinese and the rest of the
 | `body` | yes | 正文, in `body_format` |
 | `body_format` | | `text` (default: one paragraph a line), `markdown` or `html` (sanitised) |
 | `agency` | | code (机构代码) of the owning agency; default `--agency`, else the root agency |
-| `issuer` | | 发文机关: a list, or a string with joint issuers separated by 、 (or commas); names of agencies on the platform are linked, others kept as text |
+| `issuer` | | 发文机关: a list, or a string with joint issuers separated by 、 (or commas); names of agencies on the platform are linked, others kept as text in one spelling per body (short and older forms from `gongkai/search/data/issuer_short_names.tsv` written out, 中华人民共和国 left off: 人社部 → 人力资源和社会保障部) |
 | `doc_number` | | 发文字号 |
 | `doc_type` | | 公文种类 from the taxonomy (令 and 命令 read as 命令（令）); default 其他 |
 | `subject` | | 主题分类 as `综合政务\\政务公开`, `综合政务/政务公开`, a top category or a unique sub-category; default 其他\\其他 |
@@ -59,6 +59,7 @@ from gongkai.publishing.rules import DisclosureMode, DisclosurePeriod, Validity,
 from gongkai.publishing.services import SYSTEM, DocumentData
 from gongkai.publishing.signals import held_announcements
 from gongkai.publishing.states import State
+from gongkai.search.docnumbers import issuer_name
 
 GZIP_MAGIC = b"\x1f\x8b"
 DEFAULT_SUBJECT = "其他\\其他"
@@ -222,9 +223,12 @@ def parse_record(record: dict[str, Any], agencies: AgencyDirectory, html: str | 
     issuing_ids: list[int] = []
     others: list[str] = []
     for name in _names(record, "issuer"):
+        # One spelling per issuer (人社部, 人力资源社会保障部 → 人力资源和社会保障部), from the search's issuer table,
+        # so the library's 发文机关 filter lists each body once.
+        name = name if name in agencies.id_by_name else issuer_name(name)
         if name in agencies.id_by_name:
             issuing_ids.append(agencies.id_by_name[name])
-        else:
+        elif name not in others:
             others.append(name)
     other_issuers = "、".join(others)
     if len(other_issuers) > 300:

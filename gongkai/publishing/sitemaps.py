@@ -36,7 +36,7 @@ class DocumentSitemap(BaseUrlSitemap):
 
 class StaticSitemap(BaseUrlSitemap):
     def items(self):
-        return ["home", "public-column", "public-documents"]
+        return ["home", "public-column", "public-documents", "site-map"]
 
     def location(self, item):
         return reverse(item)

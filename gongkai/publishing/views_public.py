@@ -50,10 +50,12 @@ def document_list(request):
     page_obj = paginator.page(number)
     params = request.GET.copy()
     params.pop("page", None)
+    as_typed = params.copy()
+    as_typed["correct"] = "0"
     sorts = [(value, label) for value, label in library.SORTS.items() if value != "relevance" or query.q]
     return render(request, "publishing/list.html", {
         "page_obj": page_obj, "documents": library.documents(list(page_obj.object_list)), "query": query, "filters": query.filters,
-        "errors": errors, "querystring": params.urlencode(), "facets": library.facets(query, found),
+        "errors": errors, "querystring": params.urlencode(), "as_typed_query": as_typed.urlencode(), "facets": library.facets(query, found),
         "facet_labels": library.FACET_LABELS, "any_filter": any(vars(query.filters).values()), "scopes": library.SCOPES, "sorts": sorts, "found": found,
         "agency_obj": Agency.objects.filter(code=query.filters.agency).first() if query.filters.agency else None,
     })

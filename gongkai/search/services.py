@@ -706,6 +706,8 @@ class Ranking:
     ids: list[int]
     relaxed: bool = False  # no document had every word; these have most of them
     truncated: bool = False  # more matched than the limit
+    corrected: str | None = None  # the reading searched instead of the query as typed (see plan)
+    correction_kind: str | None = None  # "pinyin" or "typo"
 
 
 def ranked_ids(params: SearchParams, *, title_only: bool = False, limit: int = MAX_RESULTS) -> Ranking:
@@ -715,11 +717,12 @@ def ranked_ids(params: SearchParams, *, title_only: bool = False, limit: int = M
     backend = get_backend()
     planned = plan(params, backend)
     if planned.analysis.empty:
-        return Ranking([])
+        return Ranking([], corrected=planned.corrected, correction_kind=planned.correction_kind)
     query = replace(planned.query, offset=0, limit=limit, facets=False, title_only=title_only,
                     sort="relevance", match_all=False)
     (result,), relaxed, _ = _relaxed(query, (backend.search(query),), lambda q: (backend.search(q),))
-    return Ranking([h.id for h in result.hits], relaxed, result.count > limit)
+    return Ranking([h.id for h in result.hits], relaxed, result.count > limit, planned.corrected,
+                   planned.correction_kind)
 
 
 # -- suggestions, hot and related searches -------------------------------------------------------

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from django import forms
 from django.conf import settings
 from django.contrib import messages
@@ -46,9 +48,21 @@ def _link(params: services.SearchParams, **changes: str) -> str:
     return reverse("search") + "?" + urlencode({k: v for k, v in values.items() if v})
 
 
+def _ignore_unusable(params: services.SearchParams) -> dict[str, list[str]]:
+    """Reset the parameters that cannot be applied to their defaults, as the policy library does, and say why
+    in Chinese: a public page answers with what it can, never with a bare 400 (the JSON API keeps its 400)."""
+    errors = params.errors()
+    errors.pop("page", None)  # a page past the last is shown as the last page, with its own notice
+    defaults = {f.name: f.default for f in dataclasses.fields(services.SearchParams)}
+    for name in errors:
+        setattr(params, name, defaults[name])
+    return {name: [message] for name, message in errors.items()}
+
+
 def search_page(request: HttpRequest) -> HttpResponse:
     params = _params(request)
-    context: dict = {"params": params, "sorts": services.SORTS, "facet_labels": services.FACET_LABELS}
+    context: dict = {"params": params, "sorts": services.SORTS, "facet_labels": services.FACET_LABELS,
+                     "errors": _ignore_unusable(params)}
     if params.q or any(getattr(params, name) for name in FILTERS):
         # A page past the deepest one shown is read as the last page (a link kept from a larger result set).
         asked_page = params.page
@@ -58,9 +72,9 @@ def search_page(request: HttpRequest) -> HttpResponse:
             if found.count and params.page > found.pages:
                 params.page = found.pages
                 found = services.search(params, record=False)
-        except DomainError as exc:
-            context["errors"] = exc.errors
-            return render(request, "search/search.html", context, status=400)
+        except DomainError as exc:  # a rule params.errors() does not know yet: still the page, with the reason
+            context["errors"] = {**context["errors"], **exc.errors}
+            return render(request, "search/search.html", context)
         if params.page != asked_page:
             context["page_notice"] = f"第 {asked_page} 页不存在（共 {found.pages} 页），已显示最后一页。"
         # Each facet: its top FACET_SHOWN values, the rest folded under 更多 (<details>, no script needed) and

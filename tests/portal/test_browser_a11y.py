@@ -74,7 +74,7 @@ def _serious_violations(page, axe: str) -> list[str]:
 def test_axe_finds_no_serious_violation_on_public_pages(site, chromium):
     axe = _axe_source()
     paths = ["/", "/xxgk/documents/", f"/xxgk/documents/{site['policy'].pk}/", "/search/?q=低保", "/ysqgk/",
-             "/ysqgk/track/"]
+             "/ysqgk/track/", "/wzdt/"]
     for viewport in (DESKTOP, PHONE):
         # bypass_csp lets the test inject axe (an inline script the site's own policy rightly refuses).
         context = chromium.new_context(locale="zh-CN", base_url=site["base"], viewport=viewport, bypass_csp=True)

@@ -53,6 +53,16 @@ def test_empty_blocks_say_so_and_topics_without_documents_are_hidden(client, db)
     html = client.get("/").content.decode()
     assert "暂无要闻动态。" in html and "暂无通知公告。" in html and "暂无政策解读。" in html
     assert "专题专栏" not in html
+    # Empty lists come after the blocks that have something to offer, in the configured order among each.
+    assert _headings(html) == ["站内搜索", "政府信息公开", "依申请公开", "要闻动态", "通知公告", "最新政策文件", "政策解读"]
+
+
+def test_blocks_with_content_come_before_empty_ones(client, team, agency):
+    """A site holding only laws (no 公报 or 通知): its first blocks are documents, not two 暂无 (issue #11)."""
+    factories.make_document(team, agency, title="中华人民共和国行政许可法", doc_type="法律")
+    html = client.get("/").content.decode()
+    assert _headings(html) == ["站内搜索", "最新政策文件", "政府信息公开", "依申请公开", "要闻动态", "通知公告", "政策解读"]
+    assert html.index("中华人民共和国行政许可法") < html.index("暂无要闻动态。")
 
 
 def test_blocks_follow_the_setting(client, settings, team, agency):

@@ -17,7 +17,7 @@ from gongkai.core.audit import history
 from gongkai.core.taxonomy import ALL_SUBJECTS
 from gongkai.orgs.roles import Role
 from gongkai.publishing import services
-from gongkai.publishing.corpus import SUBJECT_RULES, law_issuers, map_law
+from gongkai.publishing.corpus import SUBJECT_RULES, law_issuers, law_signed_on, map_law
 from gongkai.publishing.importer import ImportSummary, import_file
 from gongkai.publishing.models import Document, Revision
 from gongkai.publishing.rules import DisclosureMode, DisclosurePeriod, Validity, WithholdingGround
@@ -391,7 +391,8 @@ def test_laws_mapping_is_applied_before_the_native_checks(agency, tmp_path):
     document = doc("law-00000000000000aa")
     rev = document.live_revision
     assert (rev.doc_type, rev.subject, rev.other_issuers) == ("行政法规", "综合政务\\政务公开", "国务院")
-    assert (rev.signed_on, rev.formed_on) == (dt.date(2007, 4, 5), dt.date(2019, 4, 3))
+    # The 2019 revision is this version: its 成文日期 is the revision's, not the first adoption in 2007.
+    assert (rev.signed_on, rev.formed_on) == (dt.date(2019, 4, 3), dt.date(2019, 4, 3))
     assert document.published_on == dt.date(2019, 4, 3) and document.effective_on == dt.date(2019, 5, 15)
     assert "<h2>第一章 总则</h2>" in rev.body_html
     assert [t.name for t in rev.tags.all()] == ["行政法规"]
@@ -420,6 +421,70 @@ def test_laws_mapping_is_applied_before_the_native_checks(agency, tmp_path):
 ])
 def test_law_issuers(fields, issuers):
     assert law_issuers({"title": "某某条例", **fields}) == issuers
+
+
+@pytest.mark.parametrize(("fields", "issuers"), [
+    # The ministry's folder name and its order lines spell it two ways: one issuer (issue #11).
+    ({"category": "部门规章", "issuer_lines": ["劳社部发[2008]3号"],
+      "source_path": "部门规章/人力资源社会保障部/关于职工全年月平均工作时间和工资折算问题的通知(2009-03-29).md"},
+     ["人力资源和社会保障部"]),
+    ({"category": "部门规章", "issuer_lines": ["2008年7月17日 经人力资源和社会保障部第6次部务会议通过"]},
+     ["人力资源和社会保障部"]),
+    ({"category": "部门规章", "issuer_lines": ["2003年8月18日 食品药品监管局、海关总署第4号令公布"]},
+     ["国家食品药品监督管理局", "海关总署"]),
+    # 经 (approved by) is not part of the congress's name.
+    ({"category": "地方性法规", "region": "重庆",
+      "issuer_lines": ["2005年3月1日 经酉阳土家族苗族自治县第十四届人民代表大会第三次会议通过"]},
+     ["酉阳土家族苗族自治县人民代表大会"]),
+])
+def test_law_issuers_are_written_one_way(fields, issuers):
+    assert law_issuers({"title": "某某办法", "region": None, **fields}) == issuers
+
+
+def test_native_import_writes_issuers_one_way(agency, tmp_path):
+    summary, _ = run(write(tmp_path, [record(1, status="published", published_on="2026-01-05",
+                                             issuer="人社部、人力资源社会保障部、中华人民共和国海关总署")]))
+    assert summary.created == 1
+    assert doc("ext-1").live_revision.other_issuers == "人力资源和社会保障部、海关总署"
+
+
+@pytest.mark.parametrize(("fields", "signed_on"), [
+    # A first version: the adoption date, even when published (or approved by the province) months later.
+    ({"promulgated": "2017-08-31", "version_date": "2017-10-11",
+      "issuer_lines": ["2017年8月31日 东营市第八届人民代表大会常务委员会第5次会议通过",
+                       "2017年9月30日 山东省第十二届人民代表大会常务委员会第三十二次会议批准"]}, "2017-08-31"),
+    # Revised: the date of the revision this version is.
+    ({"promulgated": "2011-11-17", "version_date": "2020-05-14",
+      "issuer_lines": ["2011年11月17日 上海市第十三届人民代表大会常务委员会第三十次会议通过",
+                       "2020年5月14日 上海市第十五届人民代表大会常务委员会第二十一次会议《关于修改本市部分地方性法规的决定》第一次修正"]},
+     "2020-05-14"),
+    # Adopted by the city, approved (经…批准) by the province later: the adoption of the revision.
+    ({"promulgated": "2014-12-26", "version_date": "2020-01-17",
+      "issuer_lines": ["2019年12月27日 威海市第十七届人民代表大会常务委员会第二十一次会议通过并经2020年1月15日山东省第十三届"
+                       "人民代表大会常务委员会第十六次会议批准的《关于修改<威海市城市风貌保护条例>等五件地方性法规的决定》修正"]},
+     "2019-12-27"),
+    # A revision dated inside a line (…修订根据2017年11月23日…修正).
+    ({"promulgated": "1993-02-06", "version_date": "2017-11-23",
+      "issuer_lines": ["2013年11月21日 上海市第十四届人民代表大会常务委员会第九次会议修订根据2017年11月23日上海市第十四届"
+                       "人民代表大会常务委员会第四十一次会议《关于修改本市部分地方性法规的决定》第二次修正"]}, "2017-11-23"),
+    # The lines stop at an older revision, or list none: the version's own date, years after the first.
+    ({"promulgated": "2003-08-08", "version_date": "2021-11-25",
+      "issuer_lines": ["2017年11月23日 上海市第十四届人民代表大会常务委员会第四十一次会议《关于修改本市部分地方性法规的决定》第三次修正"]},
+     "2021-11-25"),
+    ({"promulgated": "2002-10-17", "version_date": "2019-07-26",
+      "issuer_lines": ["2002年10月17日 北京市第十一届人民代表大会常务委员会第三十七次会议通过"]}, "2019-07-26"),
+    # No version date: which version the text is cannot be told (its 发布日期 is the promulgation's), so the
+    # promulgation; no dates at all stay empty.
+    ({"promulgated": "2013-12-27", "version_date": None,
+      "issuer_lines": ["2018年5月24日 上海市第十五届人民代表大会常务委员会第四次会议《关于修改本市部分地方性法规的决定》修正"]},
+     "2013-12-27"),
+    ({"promulgated": None, "version_date": "2020-06-01", "issuer_lines": []}, "2020-06-01"),
+    ({"promulgated": None, "version_date": None, "issuer_lines": []}, None),
+    # Dates that contradict each other (version before promulgation): the promulgation date the lines give.
+    ({"promulgated": "2018-07-27", "version_date": "2012-01-13", "issuer_lines": []}, "2018-07-27"),
+])
+def test_law_signed_on_is_the_date_of_the_version(fields, signed_on):
+    assert law_signed_on(fields) == signed_on
 
 
 def test_law_mapping_types_subjects_and_tags():

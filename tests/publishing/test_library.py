@@ -6,6 +6,7 @@ import datetime as dt
 import gzip
 import json
 import re
+from dataclasses import replace
 
 import pytest
 
@@ -14,6 +15,7 @@ from gongkai.orgs.roles import Role
 from gongkai.publishing import library, services
 from gongkai.publishing.models import Document
 from gongkai.publishing.rules import DisclosureMode, WithholdingGround
+from gongkai.search import services as search_services
 from gongkai.search.indexing import rebuild_index
 from tests import factories
 from tests.paths import CORPUS
@@ -74,6 +76,27 @@ def test_keyword_in_title_full_text_or_number(client, shelf):
     assert _titles(client.get(URL, {"q": "测民发〔2025〕8号", "scope": "number"}).content.decode()) == []
 
 
+def test_keyword_is_read_as_the_site_search_reads_it(client, shelf):
+    """Pinyin and initials in the library box are read by the search's own query understanding (issue #11)."""
+    expected = {"关于调整城乡低保标准的通知", "关于做好就业援助工作的通知", "测试市低保办理指南"}
+    reading = search_services.plan(search_services.SearchParams(q="dibao"))
+    assert reading.corrected == "低保"
+    page = client.get(URL, {"q": "dibao"}).content.decode()
+    assert set(_titles(page)) == expected
+    assert "已按“<strong>低保</strong>”查找（由拼音转换）" in page
+    assert 'href="?q=dibao&amp;correct=0"' in page
+    title_only = client.get(URL, {"q": "dibao", "scope": "title"}).content.decode()
+    assert set(_titles(title_only)) == {"关于调整城乡低保标准的通知", "测试市低保办理指南"}
+    # As typed on request; a right word is never "corrected".
+    as_typed = client.get(URL, {"q": "dibao", "correct": "0"}).content.decode()
+    assert _titles(as_typed) == [] and "已按“" not in as_typed
+    plain = client.get(URL, {"q": "低保"}).content.decode()
+    assert set(_titles(plain)) == expected and "已按“" not in plain
+    api = client.get("/api/v1/documents", {"q": "dibao"}).json()
+    assert api["corrected_query"] == "低保" and api["count"] == 3
+    assert client.get("/api/v1/documents", {"q": "dibao", "correct": "false"}).json()["count"] == 0
+
+
 def test_sorts_and_undated_last(client, shelf):
     assert _titles(client.get(URL, {"sort": "published"}).content.decode()) == [
         "关于调整城乡低保标准的通知", "关于做好就业援助工作的通知", "中华人民共和国行政许可法", "测试市低保办理指南"]
@@ -126,6 +149,22 @@ def test_counts_follow_the_other_filters_and_never_count_non_public_items(client
     assert keyword == {"通知": 2}
     page = client.get(URL, {"q": "低保"}).content.decode()
     assert "内部低保核查名单" not in page and "低保草稿" not in page and "保密委员会" not in page
+
+
+def test_every_count_is_what_choosing_that_option_lists(shelf, agency):
+    """The counts come from one grouped query and are summed in Python: each equals the number of documents the
+    library lists when that option is chosen on top of the rest of the request."""
+    requests = [{}, {"doc_type": "通知"}, {"q": "低保"}, {"issuer": "测试市财政局"}, {"subject": "民政、扶贫、救灾"},
+                {"agency": agency.code, "year": "2025"}, {"q": "低保", "validity": "valid", "kind": "policy"},
+                {"subject": "民政、扶贫、救灾\\社会福利", "agency": agency.parent.code}]
+    for params in requests:
+        query, errors = library.parse(params)
+        assert not errors, errors
+        found = library.matches(query)
+        for name, options in library.facets(query, found).items():
+            for option in options:
+                chosen = replace(query, filters=replace(query.filters, **{name: option.value}))
+                assert len(list(library.ordered(chosen, found))) == option.count, (params, name, option)
 
 
 @pytest.mark.parametrize(("params", "message"), [

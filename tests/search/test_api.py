@@ -163,8 +163,13 @@ def test_search_page(client, library):
     assert "清除全部筛选" in filtered
     empty = client.get("/search/", {"q": "查无此词丁戊"}).content.decode()
     assert "没有找到相关的公开信息" in empty
-    bad = client.get("/search/", {"q": "x", "year": "19"})
-    assert bad.status_code == 400 and "年份应为四位数字" in bad.content.decode()
+    # A value that cannot be applied is ignored with a Chinese reason, the rest of the search still answers
+    # (as the policy library does); only the JSON API answers 400.
+    bad = client.get("/search/", {"q": "最低生活保障", "year": "19", "sort": "foo"})
+    assert bad.status_code == 200
+    bad_page = bad.content.decode()
+    assert "年份应为四位数字" in bad_page and "排序只能是" in bad_page and "无法使用的条件已忽略" in bad_page
+    assert "资金管理的旧规定" in bad_page
 
 
 def test_search_page_past_the_last_page_shows_the_last_page(client, library):
