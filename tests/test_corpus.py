@@ -20,6 +20,7 @@ from django.test import override_settings
 from django.utils import timezone
 
 from gongkai import cli
+from gongkai.publishing import library
 from gongkai.publishing.corpus import map_law
 from gongkai.publishing.models import Document
 from gongkai.publishing.versions import normalized_title
@@ -90,6 +91,13 @@ def test_the_whole_corpus_imports_and_reimports_unchanged(corpus, db):
     assert regulation.live_revision.doc_number == "中华人民共和国国务院令第711号"
     assert regulation.live_revision.doc_type == "行政法规"
     assert regulation.live_revision.subject == "综合政务\\政务公开"
+    # The 2019 revision's 成文日期 is its own, not the first adoption in 2007 (issue #11).
+    assert regulation.live_revision.signed_on == dt.date(2019, 4, 3)
+    # One spelling per issuer, and no stray 经 (经…批准) taken for part of a name.
+    everything = library.LibraryQuery()
+    issuers = {option.value for option in library.facets(everything, library.matches(everything))["issuer"]}
+    assert "人力资源和社会保障部" in issuers and "人力资源社会保障部" not in issuers
+    assert not [name for name in issuers if name.startswith("经")]
 
     assert f"新建 0，更新 0，未变 {LAWS}，失败 0" in _import()
     assert Document.objects.count() == LAWS
