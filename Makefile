@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 export GONGKAI_DATA_DIR ?= ./data
+# Test processes (pytest-xdist): one per CPU; each has its own test database and data folder.
+TEST_WORKERS ?= auto
 
 .PHONY: run test lint venv test-venv demo bench clean
 
@@ -15,18 +17,6 @@ $(BIN)/gongkai: pyproject.toml
 	touch $@
 
 $(VENV)/.test-deps: $(BIN)/gongkai tests/a11y/package-lock.json
-	@# The browser tests drive Debian's chromium; the PDF letters need pango and a CJK font. Installed from
-	@# Debian's packages where missing and we may (root or passwordless sudo); otherwise say what is missing.
-	@missing=""; command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
-	fc-list :lang=zh 2>/dev/null | grep -q . || missing="$$missing fonts-noto-cjk"; \
-	ldconfig -p 2>/dev/null | grep -q libpangoft2 || missing="$$missing libpango-1.0-0 libpangoft2-1.0-0"; \
-	if [ -n "$$missing" ]; then \
-	  if [ "$$(id -u)" = 0 ]; then SUDO=""; elif sudo -n true 2>/dev/null; then SUDO="sudo -n"; else SUDO=none; fi; \
-	  if [ "$$SUDO" != none ] && command -v apt-get >/dev/null 2>&1; then \
-	    echo "安装测试所需的系统软件包：$$missing"; \
-	    $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
-	  else echo "缺少系统软件包：$$missing（apt-get install$$missing）；浏览器测试或 PDF 测试将无法运行。" >&2; fi; \
-	fi
 	$(BIN)/pip install --quiet -e '.[test]'
 	@# axe-core (the accessibility checker the browser tests inject) comes from the npm registry, pinned by the lock file.
 	@if command -v npm >/dev/null 2>&1; then npm ci --prefix tests/a11y --no-audit --no-fund --loglevel=error; \
@@ -50,7 +40,7 @@ lint: test-venv
 
 test: test-venv lint
 	@bash scripts/ensure-chromium
-	$(BIN)/pytest -q $(PYTEST_ARGS)
+	$(BIN)/pytest -q -n $(TEST_WORKERS) --dist loadscope $(PYTEST_ARGS)
 
 bench: test-venv
 	$(BIN)/python bench/publishing_bench.py

@@ -1,8 +1,31 @@
 from __future__ import annotations
 
+import importlib
+
 import pytest
+from django.db.models.signals import post_migrate
 
 from tests import factories
+
+
+def _reinstall_starter_dictionary(sender, using="default", **kwargs):
+    """A test that commits (`transaction=True`, the browser tests' live server) empties every table when it
+    ends, the starter search dictionary its migrations installed included; Django then sends post_migrate.
+    Put the dictionary back, so the tests after it find what a fresh instance has, in whatever order the
+    test processes run them."""
+    if sender.label != "search":
+        return
+    from django.apps import apps
+
+    from gongkai.search.models import Synonym
+
+    if Synonym.objects.using(using).exists():
+        return
+    for module, function in (("0003_starter_synonyms", "add_starter"), ("0005_everyday_words", "add_everyday")):
+        getattr(importlib.import_module(f"gongkai.search.migrations.{module}"), function)(apps, None)
+
+
+post_migrate.connect(_reinstall_starter_dictionary, dispatch_uid="tests.reinstall_starter_dictionary")
 
 
 @pytest.fixture
