@@ -46,6 +46,14 @@ RERANK = 200
 # with the true number of values); issue #11 item 8: 50 cut the issuer facet with no sign.
 FACET_SIZE = 1000
 BATCH = 1000  # documents per round of COPY
+# Units a document matches are bits of a bigint; a query of 100 characters has fewer required ones.
+MAX_UNITS = 62
+# Memory for a search's grouping and hashing (the default 4 MB spills a common word's matches to disk).
+WORK_MEM = "64MB"
+# Above this share of the library, a search's matches join search_entry by hash rather than key by key.
+LARGE = 0.05
+_FACET_COLUMNS = (("agency", "agency_id"), ("subject_top", "subject_top"), ("doc_type", "doc_type"), ("year", "year"),
+                  ("validity", "validity"), ("kind", "kind"), ("issuer", "issuers"), ("tag", "tags"))
 _COLUMNS = {"agency": "agency_id::text", "subject_top": "subject_top", "doc_type": "doc_type",
             "year": "year::text", "validity": "validity", "kind": "kind"}
 ENTRY_COLUMNS = ("document_id", "revision_id", "title", "agency_id", "issuers", "tags", "subject", "subject_top",
@@ -113,52 +121,96 @@ class PostgresBackend(SearchBackend):
 
     # -- querying ---------------------------------------------------------------------------------
 
+    @staticmethod
+    def _units(query: EngineQuery) -> tuple[list, int, list[Unit]]:
+        """Per required unit: its title match (tsquery and substrings), the column the substrings are
+        checked on, its body tsquery, its weight and its body words; how many must match; the optional units."""
+        required = [u for u in query.units if u.required] or query.units
+        optional = [u for u in query.units if not u.required and required is not query.units]
+        units = [(_title_match("t", [a.text for a in u.alternatives]), "core",
+                  None if query.title_only else _body_match(u), max(a.weight for a in u.alternatives),
+                  [] if query.title_only else [list(dict.fromkeys(a.words)) for a in u.alternatives])
+                 for u in required]
+        if query.initials:
+            units.append((_title_match("i", [query.initials]), "initials", None, 1.0, []))
+        units = [u for u in units if u[0] or u[2]][:MAX_UNITS]
+        need = max(1, min(query.min_match or len(units), len(units))) if units else 0
+        return units, need, optional
+
+    @staticmethod
+    def _reads_entries(query: EngineQuery) -> bool:
+        """Whether a search reads its matches' entries: to filter, facet or sort them by date."""
+        return any(query.filters.values()) or (not query.count_only and (query.facets or query.sort == "date"))
+
+    def _settings(self, query: EngineQuery) -> tuple[str, list]:
+        """The planner settings for a search, as one statement. The matches' size is unknown to the planner
+        (it guesses 200), so their entries are read by key one by one; when the cached word frequencies say
+        they are many (LARGE of the library), search_entry is read whole into a hash join instead."""
+        settings = ["set_config('enable_seqscan', 'off', false)", f"set_config('work_mem', '{WORK_MEM}', false)",
+                    "set_config('max_parallel_workers_per_gather', '0', false)"]
+        if not self._reads_entries(query):
+            return "SELECT " + ", ".join(settings), []
+        if query.match_all and not query.units:
+            return "SELECT " + ", ".join([*settings, "set_config('enable_nestloop', 'off', false)"]), []
+        units, need, _ = self._units(query)
+        reaches, params = [], []
+        for *_, alternatives in units:
+            # Documents a unit can match through bodies: per alternative, its rarest word (title matches are
+            # not counted: titles are short).
+            reach = [f"(SELECT CASE WHEN count(*) = {len(words)} THEN min(ndoc) ELSE 0 END FROM search_term "
+                     "WHERE term = ANY(%s))" for words in alternatives if words]
+            params += [[f"w:{w}" for w in words] for words in alternatives if words]
+            reaches.append(" + ".join(reach) or "0")
+        if not reaches:
+            return "SELECT " + ", ".join(settings), []
+        size = (f"least({', '.join(reaches)})" if need == len(units) else " + ".join(reaches)) if len(reaches) > 1 \
+            else reaches[0]
+        settings.append(f"set_config('enable_nestloop', CASE WHEN {size} > {LARGE} * (SELECT reltuples FROM pg_class "
+                        "WHERE oid = 'search_entry'::regclass) THEN 'off' ELSE 'on' END, false)")
+        return "SELECT " + ", ".join(settings), params
+
     def _matches(self, query: EngineQuery) -> tuple[str, list, str, list]:
         """SQL (a WITH list ending in CTE `final`) of the filtered documents that match `query`, each with
         its base score, and its parameters; then the boosts (an SQL sum over title row `e`) and theirs."""
-        required = [u for u in query.units if u.required] or query.units
-        optional = [u for u in query.units if not u.required and required is not query.units]
-        # Per unit: its title match (tsquery, substrings; on the title or its initials), body tsquery, weight.
-        units = [(_title_match("t", [a.text for a in u.alternatives]), "core",
-                  None if query.title_only else _body_match(u), max(a.weight for a in u.alternatives))
-                 for u in required]
-        if query.initials:
-            units.append((_title_match("i", [query.initials]), "initials", None, 1.0))
-        units = [u for u in units if u[0] or u[2]]
-        need = max(1, min(query.min_match or len(units), len(units))) if units else 0
-        ctes, params, parts = [], [], []
-        for n, (title, column, body, weight) in enumerate(units):
-            # Each side read apart, through its GIN index only (a title by its bigrams, then checked).
+        units, need, optional = self._units(query)
+        ctes, params, rows = [], [], []
+        for n, (title, column, body, *_) in enumerate(units):
+            # Each side read apart through its GIN index only (a title by its bigrams, then checked), as
+            # rows of (document, the units it matches, the units it matches in its title, key).
             if title:
-                ctes.append(f"t{n} AS MATERIALIZED (SELECT document_id FROM search_title WHERE tsv @@ %s::tsquery "
-                            f"AND {_contains(column, title[1])})")
+                rows.append(f"SELECT document_id, {1 << n}::bigint AS um, {1 << n}::bigint AS tm, 0 AS key "
+                            f"FROM search_title WHERE tsv @@ %s::tsquery AND {_contains(column, title[1])}")
                 params += [title[0], *title[1]]
             if body:
-                ctes.append(f"b{n} AS MATERIALIZED (SELECT document_id FROM search_body WHERE tsv @@ %s::tsquery)")
+                rows.append(f"SELECT document_id, {1 << n}::bigint AS um, 0::bigint AS tm, 0 AS key FROM search_body "
+                            "WHERE tsv @@ %s::tsquery")
                 params.append(body)
-            if title and body:
-                ctes.append(f"u{n} AS MATERIALIZED (SELECT document_id, max(t) AS t FROM (SELECT document_id, 1 AS t "
-                            f"FROM t{n} UNION ALL SELECT document_id, 0 FROM b{n}) x GROUP BY document_id)")
-            else:
-                ctes.append(f"u{n} AS MATERIALIZED (SELECT document_id, {1 if title else 0} AS t "
-                            f"FROM {'t' if title else 'b'}{n})")
-            titles = f"(SELECT count(*) FROM t{n})" if title else "0"
-            ctes.append(f"c{n} AS (SELECT (SELECT count(*) FROM u{n}) AS n, {titles} AS nt)")
-            # Rarer units weigh more, as in BM25: an IDF over the unit's matches, and for a title match one
-            # over the titles it matches (a word rare in titles tells more than one that many titles have).
-            parts.append(f"SELECT document_id, {weight:.3f} * (ln(1 + (SELECT total FROM n) / (1 + c.n)) + "
-                         f"t * {TITLE_BOOST} * ln(1 + (SELECT total FROM n) / (1 + c.nt))) AS score, "
-                         f"1 AS unit, 0 AS key FROM u{n}, c{n} c")
         keys = " | ".join(_quote(f"k:{k}") for k in dict.fromkeys(query.keys))
         if keys:
-            parts.append(f"SELECT document_id, {KEY_BOOST} AS score, 0 AS unit, 1 AS key FROM search_title "
-                         "WHERE tsv @@ %s::tsquery")
+            rows.append("SELECT document_id, 0::bigint AS um, 0::bigint AS tm, 1 AS key FROM search_title "
+                        "WHERE tsv @@ %s::tsquery")
             params.append(keys)
-        if len(parts) == 1 and not keys:
-            ctes.append(f"m AS (SELECT document_id, score FROM ({parts[0]}) x)")
-        elif parts:
-            ctes.append("m AS (SELECT document_id, sum(score) AS score FROM (" + " UNION ALL ".join(parts) +
-                        f") x GROUP BY document_id HAVING sum(unit) >= {need} OR max(key) = 1)")
+        if rows:
+            # One pass groups every matching row by document; the units it matches are bits.
+            ctes.append("g AS MATERIALIZED (SELECT document_id, bit_or(um) AS um, bit_or(tm) AS tm, max(key) AS key "
+                        "FROM (" + " UNION ALL ".join(rows) + ") x GROUP BY document_id)")
+            full = (1 << len(units)) - 1
+            enough = (f"um = {full}" if need == len(units) else f"bit_count(um::bit(64)) >= {need}") if units else "FALSE"
+            if query.count_only:
+                ctes.append(f"m AS (SELECT document_id FROM g WHERE {enough} OR key = 1)")
+            else:
+                # Rarer units weigh more, as in BM25: an IDF over the unit's matches, and for a title match
+                # one over the titles it matches (a word rare in titles tells more than one many titles have).
+                idfs = ", ".join(f"ln(1 + (SELECT total FROM n) / (1 + count(*) FILTER (WHERE um & {1 << i} <> 0))) "
+                                 f"AS i{i}, ln(1 + (SELECT total FROM n) / (1 + count(*) FILTER (WHERE tm & {1 << i} "
+                                 f"<> 0))) AS j{i}" for i in range(len(units)))
+                score = " + ".join([f"{weight:.3f} * ((um & {1 << i} <> 0)::int * idf.i{i} + (tm & {1 << i} <> 0)::int"
+                                    f" * {TITLE_BOOST} * idf.j{i})" for i, (_, _, _, weight, _) in enumerate(units)]
+                                   + [f"key * {KEY_BOOST}"])
+                if units:
+                    ctes.append(f"idf AS (SELECT {idfs} FROM g)")
+                ctes.append(f"m AS (SELECT document_id, {score} AS score FROM g{', idf' if units else ''} "
+                            f"WHERE {enough} OR key = 1)")
         elif query.match_all:
             ctes.append("m AS (SELECT document_id, 0.0 AS score FROM search_entry)")
         else:
@@ -190,15 +242,20 @@ class PostgresBackend(SearchBackend):
                 conditions.append(f"{_COLUMNS[name]} = ANY(%s)")
             condition_params.append([str(v) for v in values])
         if query.exclude_ids:
-            conditions.append("NOT (e.document_id = ANY(%s))")
+            conditions.append("NOT (m.document_id = ANY(%s))")
             condition_params.append(sorted(query.exclude_ids))
-        if query.count_only and not conditions:
-            ctes.append("final AS (SELECT document_id FROM m)")  # nothing of the entry is needed
+        where = " WHERE " + " AND ".join(conditions) if conditions else ""
+        if not self._reads_entries(query):
+            score = "" if query.count_only else ", m.score"
+            ctes.append(f"final AS MATERIALIZED (SELECT m.document_id{score} FROM m{where})")
+        elif query.count_only:
+            ctes.append(f"final AS (SELECT m.document_id FROM m JOIN search_entry e ON e.document_id = m.document_id"
+                        f"{where})")
         else:
             ctes.append(
                 "final AS MATERIALIZED (SELECT e.document_id, m.score, e.published_on, e.agency_id, e.subject_top, "
                 "e.doc_type, e.year, e.validity, e.kind, e.issuers, e.tags FROM m JOIN search_entry e ON "
-                "e.document_id = m.document_id WHERE " + (" AND ".join(conditions) or "TRUE") + ")")
+                f"e.document_id = m.document_id{where})")
         params += condition_params
         total = ("n AS (SELECT greatest(reltuples, 1)::float AS total FROM pg_class "
                  "WHERE oid = 'search_entry'::regclass)")
@@ -215,20 +272,24 @@ class PostgresBackend(SearchBackend):
             page = ("(SELECT '_hit', document_id::text, 0, 0.0 FROM final "
                     "ORDER BY published_on DESC NULLS LAST, document_id DESC LIMIT %s OFFSET %s)")
         elif boosts:
-            # Rank only the top candidates: the boosts are added to the best RERANK by base score.
-            page = ("(SELECT '_hit', c.document_id::text, 0, c.score" + boosts + " AS s FROM (SELECT document_id, "
-                    "score FROM final ORDER BY score DESC, document_id LIMIT %s) c JOIN search_title e ON "
-                    "e.document_id = c.document_id ORDER BY s DESC, c.document_id LIMIT %s OFFSET %s)")
+            # Rank only the top candidates: the boosts are added to the best RERANK by base score (their
+            # titles read by key, one by one, whatever join the rest of the statement uses).
+            page = ("(SELECT '_hit', e.document_id::text, 0, e.score" + boosts + " AS s FROM (SELECT c.document_id, "
+                    "c.score, (SELECT t.core FROM search_title t WHERE t.document_id = c.document_id) AS core FROM "
+                    "(SELECT document_id, score FROM final ORDER BY score DESC, document_id LIMIT %s) c) e "
+                    "ORDER BY s DESC, e.document_id LIMIT %s OFFSET %s)")
             page_params = [*boost_params, query.offset + max(query.limit, 1) + RERANK, *page_params]
         else:
             page = "(SELECT '_hit', document_id::text, 0, score FROM final ORDER BY score DESC, document_id LIMIT %s OFFSET %s)"
         selects = ["SELECT '_count', '', count(*), 0.0 FROM final", page]
         if query.facets:
-            selects += [f"SELECT '{name}', {_COLUMNS[name].replace('::text', '')}::text, count(*), 0.0 FROM final "
-                        f"WHERE {_COLUMNS[name].replace('::text', '')} IS NOT NULL GROUP BY 2"
-                        for name in FACET_FIELDS if name not in ("issuer", "tag")]
-            selects += [f"SELECT '{name}', v, count(*), 0.0 FROM final, unnest(string_to_array(final.{column}, "
-                        "E'\\n')) v WHERE v <> '' GROUP BY 2" for name, column in (("issuer", "issuers"), ("tag", "tags"))]
+            # Every facet in one pass over the matches; issuers and tags (one a line) are counted by their
+            # whole text, which few distinct values share, and split in Python.
+            columns = [column for _, column in _FACET_COLUMNS]
+            name = " ".join(f"WHEN GROUPING({column}) = 0 THEN '{facet}'" for facet, column in _FACET_COLUMNS)
+            value = " ".join(f"WHEN GROUPING({column}) = 0 THEN {column}::text" for _, column in _FACET_COLUMNS)
+            selects.append(f"SELECT CASE {name} END, CASE {value} END, count(*), 0.0 FROM final "
+                           f"GROUP BY GROUPING SETS ({', '.join(f'({c})' for c in columns)})")
         return with_sql + " " + " UNION ALL ".join(selects), params + page_params
 
     def search(self, query: EngineQuery) -> EngineResult:
@@ -237,26 +298,33 @@ class PostgresBackend(SearchBackend):
         sql, params = self.statement(query)
         with connection.cursor() as cursor:
             # With fresh statistics the planner may read a common word by a sequential scan, detoasting
-            # every entry's body tsvector: seconds. Through the GIN indexes only.
-            cursor.execute("SET enable_seqscan = off")
+            # every entry's body tsvector: seconds. Through the GIN indexes only (see _settings).
+            cursor.execute(*self._settings(query))
             try:
                 cursor.execute(sql, params)
                 rows = cursor.fetchall()
             finally:
-                cursor.execute("RESET enable_seqscan")
+                cursor.execute("RESET enable_seqscan; RESET enable_nestloop; RESET work_mem; "
+                               "RESET max_parallel_workers_per_gather")
         if query.count_only:
             return EngineResult(int(rows[0][0]), [], {})
         count, hits = 0, []
         facets: dict[str, list[tuple[str, int]]] = {name: [] for name in FACET_FIELDS} if query.facets else {}
+        counted: dict[str, list[tuple[str, int]]] = {name: [] for name in facets}
         for kind, value, n, score in rows:
             if kind == "_count":
                 count = int(n)
             elif kind == "_hit":
                 hits.append(Hit(int(value), float(score) if query.sort != "date" else 0.0))
-            else:
-                facets[kind].append((str(value), int(n)))
-        for name in facets:
-            facets[name] = sorted(facets[name], key=lambda item: -item[1])[:100 if name == "year" else FACET_SIZE]
+            elif value is not None:
+                counted[kind].append((value, int(n)))
+        for name, found in counted.items():
+            values: dict[str, int] = {}
+            for value, n in found:
+                for one in value.split("\n") if name in ("issuer", "tag") else [value]:
+                    if one:
+                        values[one] = values.get(one, 0) + n
+            facets[name] = sorted(values.items(), key=lambda item: -item[1])[:100 if name == "year" else FACET_SIZE]
         return EngineResult(count, hits[:query.limit], facets)
 
     def applied_change(self) -> int:
