@@ -147,7 +147,9 @@ class PostgresBackend(SearchBackend):
         (it guesses 200), so their entries are read by key one by one; when the cached word frequencies say
         they are many (LARGE of the library), search_entry is read whole into a hash join instead."""
         settings = ["set_config('enable_seqscan', 'off', false)", f"set_config('work_mem', '{WORK_MEM}', false)",
-                    "set_config('max_parallel_workers_per_gather', '0', false)"]
+                    "set_config('max_parallel_workers_per_gather', '0', false)",
+                    # A disabled plan node costs 1e10, which would have every search JIT-compiled (a second).
+                    "set_config('jit', 'off', false)"]
         if not self._reads_entries(query):
             return "SELECT " + ", ".join(settings), []
         if query.match_all and not query.units:
@@ -305,7 +307,7 @@ class PostgresBackend(SearchBackend):
                 rows = cursor.fetchall()
             finally:
                 cursor.execute("RESET enable_seqscan; RESET enable_nestloop; RESET work_mem; "
-                               "RESET max_parallel_workers_per_gather")
+                               "RESET max_parallel_workers_per_gather; RESET jit")
         if query.count_only:
             return EngineResult(int(rows[0][0]), [], {})
         count, hits = 0, []
