@@ -50,8 +50,14 @@ BATCH = 1000  # documents per round of COPY
 MAX_UNITS = 62
 # Memory for a search's grouping and hashing (the default 4 MB spills a common word's matches to disk).
 WORK_MEM = "64MB"
-# Above this share of the library, a search's matches join search_entry by hash rather than key by key.
+# Above this share of the library, a search's matches join search_entry by hash rather than key by key:
+# search_entry is read whole (a sequential scan; the side tables' tsvector columns have no statistics, so
+# the planner still reads them through their GIN indexes, see migration 0008).
 LARGE = 0.05
+LARGE_JOIN = (("enable_seqscan", "on"), ("enable_nestloop", "off"), ("enable_mergejoin", "off"))
+SETTINGS = (f"set_config('work_mem', '{WORK_MEM}', false)", "set_config('max_parallel_workers_per_gather', '0', false)",
+            # A disabled plan node costs 1e10, which would have every search JIT-compiled (a second).
+            "set_config('jit', 'off', false)")
 _FACET_COLUMNS = (("agency", "agency_id"), ("subject_top", "subject_top"), ("doc_type", "doc_type"), ("year", "year"),
                   ("validity", "validity"), ("kind", "kind"), ("issuer", "issuers"), ("tag", "tags"))
 _COLUMNS = {"agency": "agency_id::text", "subject_top": "subject_top", "doc_type": "doc_type",
@@ -146,14 +152,12 @@ class PostgresBackend(SearchBackend):
         """The planner settings for a search, as one statement. The matches' size is unknown to the planner
         (it guesses 200), so their entries are read by key one by one; when the cached word frequencies say
         they are many (LARGE of the library), search_entry is read whole into a hash join instead."""
-        settings = ["set_config('enable_seqscan', 'off', false)", f"set_config('work_mem', '{WORK_MEM}', false)",
-                    "set_config('max_parallel_workers_per_gather', '0', false)",
-                    # A disabled plan node costs 1e10, which would have every search JIT-compiled (a second).
-                    "set_config('jit', 'off', false)"]
+        settings = [*SETTINGS, "set_config('enable_seqscan', 'off', false)"]
         if not self._reads_entries(query):
             return "SELECT " + ", ".join(settings), []
         if query.match_all and not query.units:
-            return "SELECT " + ", ".join([*settings, "set_config('enable_nestloop', 'off', false)"]), []
+            return "SELECT " + ", ".join([*SETTINGS, *(f"set_config('{name}', '{value}', false)"
+                                                       for name, value in LARGE_JOIN)]), []
         units, need, _ = self._units(query)
         reaches, params = [], []
         for *_, alternatives in units:
@@ -167,9 +171,13 @@ class PostgresBackend(SearchBackend):
             return "SELECT " + ", ".join(settings), []
         size = (f"least({', '.join(reaches)})" if need == len(units) else " + ".join(reaches)) if len(reaches) > 1 \
             else reaches[0]
-        settings.append(f"set_config('enable_nestloop', CASE WHEN {size} > {LARGE} * (SELECT reltuples FROM pg_class "
-                        "WHERE oid = 'search_entry'::regclass) THEN 'off' ELSE 'on' END, false)")
-        return "SELECT " + ", ".join(settings), params
+        # The frequencies are read once, into the first setting; the others follow it.
+        settings[-1] = (f"set_config('enable_seqscan', CASE WHEN {size} > {LARGE} * (SELECT reltuples FROM pg_class "
+                        "WHERE oid = 'search_entry'::regclass) THEN 'on' ELSE 'off' END, false)")
+        settings = [f"SELECT {settings[-1]} AS large", *settings[:-1]]
+        follow = ", ".join(f"set_config('{name}', CASE WHEN large = 'on' THEN '{value}' ELSE "
+                           f"current_setting('{name}') END, false)" for name, value in LARGE_JOIN if name != "enable_seqscan")
+        return f"SELECT {', '.join(settings[1:])}, {follow} FROM ({settings[0]}) x", params
 
     def _matches(self, query: EngineQuery) -> tuple[str, list, str, list]:
         """SQL (a WITH list ending in CTE `final`) of the filtered documents that match `query`, each with
@@ -306,7 +314,7 @@ class PostgresBackend(SearchBackend):
                 cursor.execute(sql, params)
                 rows = cursor.fetchall()
             finally:
-                cursor.execute("RESET enable_seqscan; RESET enable_nestloop; RESET work_mem; "
+                cursor.execute("RESET enable_seqscan; RESET enable_nestloop; RESET enable_mergejoin; RESET work_mem; "
                                "RESET max_parallel_workers_per_gather; RESET jit")
         if query.count_only:
             return EngineResult(int(rows[0][0]), [], {})
@@ -445,6 +453,9 @@ class PostgresBackend(SearchBackend):
             for table, columns in SIDE_TABLES.items():
                 cursor.execute(f"DROP TABLE IF EXISTS {table}_new")
                 cursor.execute(f"CREATE TABLE {table}_new {columns}")
+                # No statistics for the tsvectors: the planner then always takes a word for a rare one and
+                # reads it through the GIN index, never by a sequential scan that detoasts every tsvector.
+                cursor.execute(f"ALTER TABLE {table}_new ALTER COLUMN tsv SET STATISTICS 0")
             cursor.execute("DELETE FROM search_entry")
             count = self._insert(cursor, docs, "_new")
             for table in SIDE_TABLES:
