@@ -6,12 +6,12 @@ counting and faceting a large match never reads any text. `search_title` holds t
 pinyin initials and a tsvector of `c:` characters, `t:` bigrams and `i:` initials bigrams of the title,
 `tw:` title words and `k:` exact keys; `search_body` holds a tsvector of `w:` body words. The tsvectors
 carry no positions (a title phrase is matched by its bigrams, then checked with strpos on the compacted
-title, which is exact), and they are stored out of line (toast_tuple_target), so the heap pages a GIN
-lookup has to visit hold ~50–150 rows each. Each query unit is one GIN lookup per table; documents are
-scored by the units they match, weighted by rarity, with title matches counting more. The visibility
-rule is joined in SQL, so counts and facets are exact. A rebuild loads fresh side tables with COPY and
-builds their indexes once, then swaps them in. Needs DATABASE_URL pointing at PostgreSQL
-(GONGKAI_SEARCH_BACKEND=postgres).
+title, which is exact); long body tsvectors are stored out of line (toast_tuple_target), so the body heap
+a GIN lookup visits is small. Each query unit is a GIN lookup per table; one grouping pass scores the
+documents by the units they match (bits of a bigint), weighted by rarity, with title matches counting
+more. Excluded (stale, superseded) documents are left out in SQL, so counts and facets are exact. A
+rebuild COPYs into fresh side tables, indexes them once loaded and swaps them in. Needs DATABASE_URL
+pointing at PostgreSQL (GONGKAI_SEARCH_BACKEND=postgres).
 """
 
 from __future__ import annotations
@@ -64,7 +64,8 @@ _COLUMNS = {"agency": "agency_id::text", "subject_top": "subject_top", "doc_type
             "year": "year::text", "validity": "validity", "kind": "kind"}
 ENTRY_COLUMNS = ("document_id", "revision_id", "title", "agency_id", "issuers", "tags", "subject", "subject_top",
                  "doc_type", "year", "validity", "kind", "published_on")
-# The side tables (also created by migration 0008). Out-of-line tsvectors keep the heap rows small.
+# The side tables (also created by migration 0008). Long tsvectors go out of line (a tuple is toasted only
+# above 2 kB, so short ones stay in the row).
 SIDE_TABLES = {
     "search_title": "(document_id bigint NOT NULL, core text NOT NULL, initials text NOT NULL, "
                     "tsv tsvector NOT NULL) WITH (toast_tuple_target = 128)",
