@@ -450,7 +450,7 @@ def report(args, info: str, cpu: tuple[float, float], load_seconds: float, ing: 
         f"{ing['rate']:,.0f} documents/s ({ing['seconds']:,.0f} s) | "
         f"{'≥ 1,000/s ' + ok(ing['rate'] >= 1000) if embedded else ''} |",
         f"| ingest peak RSS | {_mb(ing['peak_rss'])} | ≤ 2 GB {ok(ing['peak_rss'] <= 2 * 1024 ** 3)} |",
-        f"| index size {'on disk' if embedded else '(search_entry table with its GIN indexes)'} | "
+        f"| index size {'on disk' if embedded else '(search_entry, search_title and search_body with their indexes)'} | "
         f"{_mb(ing['index_bytes'])} | |",
         f"| HTTP `/api/v1/search`, facets on, concurrency 1: p50 / p95 / p99 | {http1['p50']:.1f} / "
         f"{http1['p95']:.1f} / {http1['p99']:.1f} ms ({http1['n']} requests, {http1['throughput']:.0f}/s) | "

@@ -91,8 +91,9 @@ class SearchQueryStat(models.Model):
 
 
 class SearchEntry(models.Model):
-    """One public document as the PostgreSQL backend indexes it; `tsv` (tsvector, GIN) is added by a
-    PostgreSQL-only migration, so the table is inert on SQLite."""
+    """One public document as the PostgreSQL backend indexes it: the small columns that filter, facet and
+    sort. Its title and body tsvectors live in side tables made by a PostgreSQL-only migration (0008), so
+    the table is inert on SQLite."""
 
     document_id = models.BigIntegerField(primary_key=True)
     revision_id = models.BigIntegerField()

@@ -360,3 +360,100 @@ class TestEmbeddedBackend(BackendContract):
 @pytest.mark.skipif(not ON_POSTGRES, reason="the PostgreSQL backend needs DATABASE_URL=postgres://… (CI's PostgreSQL pass)")
 class TestPostgresBackend(BackendContract):
     backend = "postgres"
+
+
+def _rows(sql: str, params: list | None = None) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params or [])
+        return cursor.fetchall()
+
+
+def _side_ids() -> dict[str, set[int]]:
+    return {table: {pk for (pk,) in _rows(f"SELECT document_id FROM {table}")}
+            for table in ("search_entry", "search_title", "search_body")}
+
+
+def _term_counts() -> dict[str, int]:
+    return {term: n for term, n in _rows("SELECT term, ndoc FROM search_term WHERE ndoc <> 0")}
+
+
+def _recounted_terms() -> dict[str, int]:
+    """The document frequencies counted afresh from the side tables (what search_term must hold)."""
+    return {term: n for term, n in _rows(
+        "SELECT lexeme, count(*) FROM (SELECT unnest(tsvector_to_array(tsv)) AS lexeme FROM search_body UNION ALL "
+        "SELECT lexeme FROM search_title, unnest(tsvector_to_array(tsv)) AS lexeme WHERE lexeme LIKE 'tw:%%') x "
+        "GROUP BY lexeme")}
+
+
+@pytest.mark.skipif(not ON_POSTGRES, reason="the PostgreSQL backend needs DATABASE_URL=postgres://… (CI's PostgreSQL pass)")
+class TestPostgresStorage:
+    """The PostgreSQL backend's narrow layout: search_entry (filters, facets) and its title and body side tables
+    hold the same documents after every write, and the cached word frequencies match them."""
+
+    @pytest.fixture(autouse=True)
+    def _use_backend(self, settings, fresh_search):
+        settings.GONGKAI_SEARCH_BACKEND = "postgres"
+
+    def test_rebuild_fills_every_table_alike_and_is_idempotent(self, library):
+        public = {d.pk for d in library.values()}
+        assert _side_ids() == {table: public for table in ("search_entry", "search_title", "search_body")}
+        assert _term_counts() == _recounted_terms()
+        before = {q: titles(run(q)) for q in ("最低生活保障", "政府信息公开", "zfxxgk", "示民发〔2024〕3号")}
+        terms = _term_counts()
+        assert rebuild_index() == len(public)
+        assert rebuild_index() == len(public)
+        services.clear_caches()
+        assert _side_ids() == {table: public for table in ("search_entry", "search_title", "search_body")}
+        assert _term_counts() == terms
+        assert {q: titles(run(q)) for q in before} == before
+        # The swapped-in tables keep their names and indexes; nothing of the build is left behind.
+        tables = {name for (name,) in _rows("SELECT tablename FROM pg_tables WHERE tablename LIKE 'search_%%'")}
+        assert {"search_title", "search_body"} <= tables and not {t for t in tables if t.endswith("_new")}
+        indexes = {name for (name,) in _rows(
+            "SELECT indexname FROM pg_indexes WHERE tablename IN ('search_title', 'search_body')")}
+        assert indexes == {"search_title_pkey", "search_title_tsv", "search_body_pkey", "search_body_tsv"}
+
+    def test_apply_keeps_side_tables_and_frequencies_consistent(self, team, agency, library):
+        new = factories.make_document(team, agency, title="关于开展养老服务补贴申领的通知", body="<p>养老服务补贴。</p>")
+        sync_index()
+        assert all(new.pk in ids for ids in _side_ids().values())
+        assert _rows("SELECT core FROM search_title WHERE document_id = %s", [new.pk]) == [("关于开展养老服务补贴申领的通知",)]
+        assert _term_counts() == _recounted_terms()
+        publishing.save_revision(team[Role.DRAFTER], new, factories.data(title="关于开展高龄津贴申领的通知",
+                                                                          body="<p>高龄津贴。</p>"))
+        factories.advance(team, new)
+        publishing.publish_document(team[Role.PUBLISHER], new)
+        sync_index()
+        assert _rows("SELECT core FROM search_title WHERE document_id = %s", [new.pk]) == [("关于开展高龄津贴申领的通知",)]
+        assert _term_counts() == _recounted_terms()
+        assert _term_counts().get("w:养老") is None, "the old revision's words are taken away"
+        publishing.withdraw_document(team[Role.PUBLISHER], new, "内容有误")
+        sync_index()
+        assert not any(new.pk in ids for ids in _side_ids().values())
+        assert _term_counts() == _recounted_terms()
+        assert _side_ids()["search_title"] == _side_ids()["search_entry"] == {d.pk for d in library.values()}
+
+    def test_a_title_phrase_is_matched_exactly(self, library):
+        backend = get_backend()
+        # Every bigram of 生活保障工作 is in the title of low_income, in order; 保障生活 has them out of order.
+        assert backend.search(EngineQuery(units=[Unit([Alternative("生活保障工作", [])])], title_only=True)).count == 1
+        assert backend.search(EngineQuery(units=[Unit([Alternative("障生活保", [])])], title_only=True)).count == 0
+        assert backend.search(EngineQuery(units=[Unit([Alternative("劳", [])])], title_only=True)).count == 1
+
+    def test_filters_and_facets_agree_with_the_count(self, library, agency):
+        found = run("最低生活保障")
+        for name in ("validity", "kind", "year", "agency"):
+            assert sum(v.count for v in found.facets[name]) == found.count
+        for value in found.facets["validity"]:
+            assert run("最低生活保障", validity=value.value).count == value.count
+        issuers = {v.value: v.count for v in run("通知").facets["issuer"]}
+        assert sum(issuers.values()) >= run("通知").count
+
+    def test_one_search_is_a_few_statements(self, library, django_assert_max_num_queries):
+        backend = get_backend()
+        query = EngineQuery(units=[Unit([Alternative("最低生活保障", ["最低", "生活", "保障"])])], facets=True,
+                            phrases=["最低生活保障"], filters={"validity": ["valid"]})
+        # The planner settings, the search (hits, count and facets) and the settings reset.
+        with django_assert_max_num_queries(3):
+            result = backend.search(query)
+        assert result.count == 2 and result.facets["validity"] == [("valid", 2)]

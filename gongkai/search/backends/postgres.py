@@ -1,12 +1,17 @@
-"""The PostgreSQL backend: one `search_entry` row per public document with two tsvectors (GIN indexes).
+"""The PostgreSQL backend: a narrow row per public document for filters and facets, and its text in two
+side tables, each with a GIN index.
 
-The tsvectors are written as literals, not through a text-search configuration, so they hold exactly
-the tokens the embedded backend indexes, prefixed by kind. `tsv_title` (short): `c:`/`t:` title
-characters and bigrams, `i:` bigrams of the title's pinyin initials, `tw:` title words and `k:` exact
-keys; `tsv` (long): `w:` body words. Each query unit is one GIN lookup; documents are scored by the units
-they match, weighted by rarity, with title matches counting more, so no long body is read to rank. The
-visibility rule is joined in SQL, so counts and facets are exact. Needs DATABASE_URL pointing at
-PostgreSQL (GONGKAI_SEARCH_BACKEND=postgres).
+`search_entry` (the SearchEntry model) holds only the small columns that filter, facet and sort, so
+counting and faceting a large match never reads any text. `search_title` holds the compacted title, its
+pinyin initials and a tsvector of `c:` characters, `t:` bigrams and `i:` initials bigrams of the title,
+`tw:` title words and `k:` exact keys; `search_body` holds a tsvector of `w:` body words. The tsvectors
+carry no positions (a title phrase is matched by its bigrams, then checked with strpos on the compacted
+title, which is exact); long body tsvectors are stored out of line (toast_tuple_target), so the body heap
+a GIN lookup visits is small. Each query unit is a GIN lookup per table; one grouping pass scores the
+documents by the units they match (bits of a bigint), weighted by rarity, with title matches counting
+more. Excluded (stale, superseded) documents are left out in SQL, so counts and facets are exact. A
+rebuild COPYs into fresh side tables, indexes them once loaded and swaps them in. Needs DATABASE_URL
+pointing at PostgreSQL (GONGKAI_SEARCH_BACKEND=postgres).
 """
 
 from __future__ import annotations
@@ -30,9 +35,7 @@ from gongkai.search.backends.base import (
 from gongkai.search.models import SearchState
 
 STATE = "postgres"
-LOCK_KEY = 7_340_001  # pg_advisory lock id for writers of search_entry
-MAX_POSITION = 16383  # PostgreSQL's largest tsvector position
-MAX_POSITIONS = 256  # positions kept per lexeme, as PostgreSQL does
+LOCK_KEY = 7_340_001  # pg_advisory lock id for writers of the search tables
 TITLE_BOOST = 4.0
 PHRASE_BOOST = 6.0
 KEY_BOOST = 200.0
@@ -42,69 +45,78 @@ RERANK = 200
 # Every value is counted up to this many (the page shows the top ones and folds the rest under 更多,
 # with the true number of values); issue #11 item 8: 50 cut the issuer facet with no sign.
 FACET_SIZE = 1000
-BATCH = 500
+BATCH = 1000  # documents per round of COPY
+# Units a document matches are bits of a bigint; a query of 100 characters has fewer required ones.
+MAX_UNITS = 62
+# Memory for a search's grouping and hashing (the default 4 MB spills a common word's matches to disk).
+WORK_MEM = "64MB"
+# Above this share of the library, a search's matches join search_entry by hash rather than key by key:
+# search_entry is read whole (a sequential scan; the side tables' tsvector columns have no statistics, so
+# the planner still reads them through their GIN indexes, see migration 0008).
+LARGE = 0.05
+LARGE_JOIN = (("enable_seqscan", "on"), ("enable_nestloop", "off"), ("enable_mergejoin", "off"))
+SETTINGS = (f"set_config('work_mem', '{WORK_MEM}', false)", "set_config('max_parallel_workers_per_gather', '0', false)",
+            # A disabled plan node costs 1e10, which would have every search JIT-compiled (a second).
+            "set_config('jit', 'off', false)")
+_FACET_COLUMNS = (("agency", "agency_id"), ("subject_top", "subject_top"), ("doc_type", "doc_type"), ("year", "year"),
+                  ("validity", "validity"), ("kind", "kind"), ("issuer", "issuers"), ("tag", "tags"))
 _COLUMNS = {"agency": "agency_id::text", "subject_top": "subject_top", "doc_type": "doc_type",
             "year": "year::text", "validity": "validity", "kind": "kind"}
+ENTRY_COLUMNS = ("document_id", "revision_id", "title", "agency_id", "issuers", "tags", "subject", "subject_top",
+                 "doc_type", "year", "validity", "kind", "published_on")
+# The side tables (also created by migration 0008). Long tsvectors go out of line (a tuple is toasted only
+# above 2 kB, so short ones stay in the row).
+SIDE_TABLES = {
+    "search_title": "(document_id bigint NOT NULL, core text NOT NULL, initials text NOT NULL, "
+                    "tsv tsvector NOT NULL) WITH (toast_tuple_target = 128)",
+    "search_body": "(document_id bigint NOT NULL, tsv tsvector NOT NULL) WITH (toast_tuple_target = 128)",
+}
 
 
 def _quote(lexeme: str) -> str:
     return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
-class _Lexemes:
-    """Builds a tsvector literal: lexemes with their positions and weight."""
-
-    def __init__(self) -> None:
-        self.positions: dict[str, list[str]] = {}
-
-    def add(self, lexeme: str, position: int, weight: str) -> None:
-        found = self.positions.setdefault(lexeme, [])
-        if len(found) < MAX_POSITIONS:
-            found.append(f"{min(position, MAX_POSITION)}{weight}")
-
-    def literal(self) -> str:
-        return " ".join(f"{_quote(lexeme)}:{','.join(p)}" for lexeme, p in self.positions.items())
+def _vector(lexemes: Iterable[str]) -> str:
+    return " ".join(_quote(lexeme) for lexeme in dict.fromkeys(lexemes))
 
 
-def tsvector_literals(doc: IndexDoc) -> tuple[str, str]:
-    """The title and body tsvectors of a document as PostgreSQL input text."""
-    title = _Lexemes()
+def analyse(doc: IndexDoc) -> tuple[str, str, str, str]:
+    """The compacted title, its initials, and the title and body tsvectors as PostgreSQL input text."""
     core = text.compact(doc.title)
-    for i, ch in enumerate(core):
-        title.add(f"c:{ch}", i + 1, "A")
-    for i, gram in enumerate(text.bigrams(core)):
-        title.add(f"t:{gram}", i + 1, "A")
-    for i, gram in enumerate(text.bigrams(text.initials(core))):
-        title.add(f"i:{gram}", i + 1, "A")
-    for i, word in enumerate(text.words(doc.title)):
-        title.add(f"tw:{word}", i + 1, "A")
-    for key in doc.keys:
-        title.add(f"k:{key}", 1, "A")
-    body = _Lexemes()
-    for i, word in enumerate(text.words("\n".join([doc.title, *doc.tags, doc.body]))):
-        body.add(f"w:{word}", i + 1, "D")
-    return title.literal(), body.literal()
+    initials = text.initials(core)
+    title = [f"c:{ch}" for ch in core]
+    title += [f"t:{gram}" for gram in text.bigrams(core)]
+    title += [f"i:{gram}" for gram in text.bigrams(initials)]
+    title += [f"tw:{word}" for word in text.words(doc.title)]
+    title += [f"k:{key}" for key in doc.keys]
+    body = (f"w:{word}" for word in text.words("\n".join([doc.title, *doc.tags, doc.body])))
+    return core, initials, _vector(title), _vector(body)
 
 
-def _phrase(prefix: str, core: str) -> str | None:
-    if not core:
-        return None
-    if len(core) == 1:
-        return _quote(f"c:{core}") if prefix == "t" else None
-    return " <-> ".join(_quote(f"{prefix}:{g}") for g in text.bigrams(core))
+def _title_match(prefix: str, cores: Iterable[str]) -> tuple[str, list[str]] | None:
+    """A tsquery finding every title that has the bigrams of one of `cores` (a lone character by itself),
+    and the substrings that then decide it (strpos on the compacted title or its initials)."""
+    parts, checks = [], []
+    for core in dict.fromkeys(cores):
+        if len(core) == 1 and prefix == "t":
+            parts.append(_quote(f"c:{core}"))
+        elif len(core) >= 2:
+            parts.append("(" + " & ".join(_quote(f"{prefix}:{g}") for g in dict.fromkeys(text.bigrams(core))) + ")")
+        else:
+            continue
+        checks.append(core)
+    return (" | ".join(parts), checks) if parts else None
 
 
-def _any(parts: list[str | None]) -> str | None:
-    found = [f"({p})" for p in parts if p]
+def _contains(column: str, checks: list[str]) -> str:
+    return "(" + " OR ".join(f"strpos({column}, %s) > 0" for _ in checks) + ")"
+
+
+def _body_match(unit: Unit) -> str | None:
+    found = ["(" + " & ".join(_quote(f"w:{w}") for w in dict.fromkeys(alt.words)) + ")"
+             for alt in unit.alternatives if alt.words]
     return " | ".join(found) if found else None
-
-
-def _unit_queries(unit: Unit, title_only: bool) -> tuple[str | None, str | None, float]:
-    """A unit's title tsquery, body tsquery (None when not searched) and weight."""
-    title = _any([_phrase("t", alt.text) for alt in unit.alternatives])
-    body = None if title_only else _any([" & ".join(_quote(f"w:{w}") for w in dict.fromkeys(alt.words))
-                                         for alt in unit.alternatives if alt.words])
-    return title, body, max(alt.weight for alt in unit.alternatives)
 
 
 class PostgresBackend(SearchBackend):
@@ -116,62 +128,118 @@ class PostgresBackend(SearchBackend):
 
     # -- querying ---------------------------------------------------------------------------------
 
-    def _matches(self, query: EngineQuery) -> tuple[str, list, str, list]:
-        """SQL (a WITH list ending in CTE `final`) of the filtered documents that match `query`, each with
-        its base score, and its parameters; then the boosts (an SQL sum over entry `e`) and theirs."""
+    @staticmethod
+    def _units(query: EngineQuery) -> tuple[list, int, list[Unit]]:
+        """Per required unit: its title match (tsquery and substrings), the column the substrings are
+        checked on, its body tsquery, its weight and its body words; how many must match; the optional units."""
         required = [u for u in query.units if u.required] or query.units
         optional = [u for u in query.units if not u.required and required is not query.units]
-        units = [_unit_queries(u, query.title_only) for u in required]
+        units = [(_title_match("t", [a.text for a in u.alternatives]), "core",
+                  None if query.title_only else _body_match(u), max(a.weight for a in u.alternatives),
+                  [] if query.title_only else [list(dict.fromkeys(a.words)) for a in u.alternatives])
+                 for u in required]
         if query.initials:
-            initials = _phrase("i", query.initials)
-            if initials:
-                units.append((initials, None, 1.0))
-        units = [u for u in units if u[0] or u[1]]
-        keys = " | ".join(_quote(f"k:{k}") for k in dict.fromkeys(query.keys))
+            units.append((_title_match("i", [query.initials]), "initials", None, 1.0, []))
+        units = [u for u in units if u[0] or u[2]][:MAX_UNITS]
         need = max(1, min(query.min_match or len(units), len(units))) if units else 0
-        ctes, params, parts = [], [], []
-        for n, (title, body, weight) in enumerate(units):
-            where, where_params = [], []
+        return units, need, optional
+
+    @staticmethod
+    def _reads_entries(query: EngineQuery) -> bool:
+        """Whether a search reads its matches' entries: to filter, facet or sort them by date."""
+        return any(query.filters.values()) or (not query.count_only and (query.facets or query.sort == "date"))
+
+    def _settings(self, query: EngineQuery) -> tuple[str, list]:
+        """The planner settings for a search, as one statement. The matches' size is unknown to the planner
+        (it guesses 200), so their entries are read by key one by one; when the cached word frequencies say
+        they are many (LARGE of the library), search_entry is read whole into a hash join instead."""
+        settings = [*SETTINGS, "set_config('enable_seqscan', 'off', false)"]
+        if not self._reads_entries(query):
+            return "SELECT " + ", ".join(settings), []
+        if query.match_all and not query.units:
+            return "SELECT " + ", ".join([*SETTINGS, *(f"set_config('{name}', '{value}', false)"
+                                                       for name, value in LARGE_JOIN)]), []
+        units, need, _ = self._units(query)
+        reaches, params = [], []
+        for *_, alternatives in units:
+            # Documents a unit can match through bodies: per alternative, its rarest word (title matches are
+            # not counted: titles are short).
+            reach = [f"(SELECT CASE WHEN count(*) = {len(words)} THEN min(ndoc) ELSE 0 END FROM search_term "
+                     "WHERE term = ANY(%s))" for words in alternatives if words]
+            params += [[f"w:{w}" for w in words] for words in alternatives if words]
+            reaches.append(" + ".join(reach) or "0")
+        if not reaches:
+            return "SELECT " + ", ".join(settings), []
+        size = (f"least({', '.join(reaches)})" if need == len(units) else " + ".join(reaches)) if len(reaches) > 1 \
+            else reaches[0]
+        # The frequencies are read once, into the first setting; the others follow it.
+        settings[-1] = (f"set_config('enable_seqscan', CASE WHEN {size} > {LARGE} * (SELECT reltuples FROM pg_class "
+                        "WHERE oid = 'search_entry'::regclass) THEN 'on' ELSE 'off' END, false)")
+        settings = [f"SELECT {settings[-1]} AS large", *settings[:-1]]
+        follow = ", ".join(f"set_config('{name}', CASE WHEN large = 'on' THEN '{value}' ELSE "
+                           f"current_setting('{name}') END, false)" for name, value in LARGE_JOIN if name != "enable_seqscan")
+        return f"SELECT {', '.join(settings[1:])}, {follow} FROM ({settings[0]}) x", params
+
+    def _matches(self, query: EngineQuery) -> tuple[str, list, str, list]:
+        """SQL (a WITH list ending in CTE `final`) of the filtered documents that match `query`, each with
+        its base score, and its parameters; then the boosts (an SQL sum over title row `e`) and theirs."""
+        units, need, optional = self._units(query)
+        ctes, params, rows = [], [], []
+        for n, (title, column, body, *_) in enumerate(units):
+            # Each side read apart through its GIN index only (a title by its bigrams, then checked), as
+            # rows of (document, the units it matches, the units it matches in its title, key).
             if title:
-                where.append("tsv_title @@ %s::tsquery")
-                where_params.append(title)
+                rows.append(f"SELECT document_id, {1 << n}::bigint AS um, {1 << n}::bigint AS tm, 0 AS key "
+                            f"FROM search_title WHERE tsv @@ %s::tsquery AND {_contains(column, title[1])}")
+                params += [title[0], *title[1]]
             if body:
-                where.append("tsv @@ %s::tsquery")
-                where_params.append(body)
-            hit = "(tsv_title @@ %s::tsquery)::int" if title else "0"
-            ctes.append(f"u{n} AS (SELECT document_id, {hit} AS t FROM search_entry WHERE {' OR '.join(where)})")
-            ctes.append(f"c{n} AS (SELECT count(*) AS n, count(*) FILTER (WHERE t = 1) AS nt FROM u{n})")
-            params += ([title] if title else []) + where_params
-            # Rarer units weigh more, as in BM25: an IDF over the unit's matches, and for a title match one
-            # over the titles it matches (a word rare in titles tells more than one that many titles have).
-            parts.append(f"SELECT document_id, {weight:.3f} * (ln(1 + (SELECT total FROM n) / (1 + c.n)) + "
-                         f"t * {TITLE_BOOST} * ln(1 + (SELECT total FROM n) / (1 + c.nt))) AS score, "
-                         f"1 AS unit, 0 AS key FROM u{n}, c{n} c")
+                rows.append(f"SELECT document_id, {1 << n}::bigint AS um, 0::bigint AS tm, 0 AS key FROM search_body "
+                            "WHERE tsv @@ %s::tsquery")
+                params.append(body)
+        keys = " | ".join(_quote(f"k:{k}") for k in dict.fromkeys(query.keys))
         if keys:
-            parts.append(f"SELECT document_id, {KEY_BOOST} AS score, 0 AS unit, 1 AS key FROM search_entry "
-                         "WHERE tsv_title @@ %s::tsquery")
+            rows.append("SELECT document_id, 0::bigint AS um, 0::bigint AS tm, 1 AS key FROM search_title "
+                        "WHERE tsv @@ %s::tsquery")
             params.append(keys)
-        if parts:
-            ctes.append("m AS (SELECT document_id, sum(score) AS score FROM (" + " UNION ALL ".join(parts) +
-                        f") x GROUP BY document_id HAVING sum(unit) >= {need} OR max(key) = 1)")
+        if rows:
+            # One pass groups every matching row by document; the units it matches are bits.
+            ctes.append("g AS MATERIALIZED (SELECT document_id, bit_or(um) AS um, bit_or(tm) AS tm, max(key) AS key "
+                        "FROM (" + " UNION ALL ".join(rows) + ") x GROUP BY document_id)")
+            full = (1 << len(units)) - 1
+            enough = (f"um = {full}" if need == len(units) else f"bit_count(um::bit(64)) >= {need}") if units else "FALSE"
+            if query.count_only:
+                ctes.append(f"m AS (SELECT document_id FROM g WHERE {enough} OR key = 1)")
+            else:
+                # Rarer units weigh more, as in BM25: an IDF over the unit's matches, and for a title match
+                # one over the titles it matches (a word rare in titles tells more than one many titles have).
+                idfs = ", ".join(f"ln(1 + (SELECT total FROM n) / (1 + count(*) FILTER (WHERE um & {1 << i} <> 0))) "
+                                 f"AS i{i}, ln(1 + (SELECT total FROM n) / (1 + count(*) FILTER (WHERE tm & {1 << i} "
+                                 f"<> 0))) AS j{i}" for i in range(len(units)))
+                score = " + ".join([f"{weight:.3f} * ((um & {1 << i} <> 0)::int * idf.i{i} + (tm & {1 << i} <> 0)::int"
+                                    f" * {TITLE_BOOST} * idf.j{i})" for i, (_, _, _, weight, _) in enumerate(units)]
+                                   + [f"key * {KEY_BOOST}"])
+                if units:
+                    ctes.append(f"idf AS (SELECT {idfs} FROM g)")
+                ctes.append(f"m AS (SELECT document_id, {score} AS score FROM g{', idf' if units else ''} "
+                            f"WHERE {enough} OR key = 1)")
         elif query.match_all:
             ctes.append("m AS (SELECT document_id, 0.0 AS score FROM search_entry)")
         else:
             ctes.append("m AS (SELECT document_id, 0.0 AS score FROM search_entry WHERE FALSE)")
         # Phrase and optional-unit boosts read each title again, so they are added to the top candidates
-        # only (see search), and not at all to a probe that only counts.
+        # only (see statement), and not at all to a probe that only counts.
         boosts, boost_params = [], []
         for phrase in [] if query.count_only else query.phrases:
-            q = _phrase("t", text.compact(phrase))
-            if q:
-                boosts.append(f" + {PHRASE_BOOST} * (e.tsv_title @@ %s::tsquery)::int")
-                boost_params.append(q)
+            core = text.compact(phrase)
+            if core:
+                boosts.append(f" + {PHRASE_BOOST} * (strpos(e.core, %s) > 0)::int")
+                boost_params.append(core)
         for unit in [] if query.count_only else optional:
-            q = _unit_queries(unit, True)[0]
-            if q:
-                boosts.append(f" + {OPTIONAL_BOOST} * (e.tsv_title @@ %s::tsquery)::int")
-                boost_params.append(q)
-        conditions = ["TRUE"]
+            found = _title_match("t", [a.text for a in unit.alternatives])
+            if found:
+                boosts.append(f" + {OPTIONAL_BOOST} * {_contains('e.core', found[1])}::int")
+                boost_params += found[1]
+        conditions = []
         condition_params: list = []
         for name, values in query.filters.items():
             if not values:
@@ -185,12 +253,20 @@ class PostgresBackend(SearchBackend):
                 conditions.append(f"{_COLUMNS[name]} = ANY(%s)")
             condition_params.append([str(v) for v in values])
         if query.exclude_ids:
-            conditions.append("NOT (e.document_id = ANY(%s))")
+            conditions.append("NOT (m.document_id = ANY(%s))")
             condition_params.append(sorted(query.exclude_ids))
-        ctes.append(
-            "final AS MATERIALIZED (SELECT e.document_id, m.score, e.published_on, "
-            "e.agency_id, e.subject_top, e.doc_type, e.year, e.validity, e.kind, e.issuers, e.tags "
-            "FROM m JOIN search_entry e ON e.document_id = m.document_id WHERE " + " AND ".join(conditions) + ")")
+        where = " WHERE " + " AND ".join(conditions) if conditions else ""
+        if not self._reads_entries(query):
+            score = "" if query.count_only else ", m.score"
+            ctes.append(f"final AS MATERIALIZED (SELECT m.document_id{score} FROM m{where})")
+        elif query.count_only:
+            ctes.append(f"final AS (SELECT m.document_id FROM m JOIN search_entry e ON e.document_id = m.document_id"
+                        f"{where})")
+        else:
+            ctes.append(
+                "final AS MATERIALIZED (SELECT e.document_id, m.score, e.published_on, e.agency_id, e.subject_top, "
+                "e.doc_type, e.year, e.validity, e.kind, e.issuers, e.tags FROM m JOIN search_entry e ON "
+                f"e.document_id = m.document_id{where})")
         params += condition_params
         total = ("n AS (SELECT greatest(reltuples, 1)::float AS total FROM pg_class "
                  "WHERE oid = 'search_entry'::regclass)")
@@ -207,20 +283,24 @@ class PostgresBackend(SearchBackend):
             page = ("(SELECT '_hit', document_id::text, 0, 0.0 FROM final "
                     "ORDER BY published_on DESC NULLS LAST, document_id DESC LIMIT %s OFFSET %s)")
         elif boosts:
-            # Rank only the top candidates: the boosts are added to the best RERANK by base score.
-            page = ("(SELECT '_hit', c.document_id::text, 0, c.score" + boosts + " AS s FROM (SELECT document_id, "
-                    "score FROM final ORDER BY score DESC, document_id LIMIT %s) c JOIN search_entry e ON "
-                    "e.document_id = c.document_id ORDER BY s DESC, c.document_id LIMIT %s OFFSET %s)")
+            # Rank only the top candidates: the boosts are added to the best RERANK by base score (their
+            # titles read by key, one by one, whatever join the rest of the statement uses).
+            page = ("(SELECT '_hit', e.document_id::text, 0, e.score" + boosts + " AS s FROM (SELECT c.document_id, "
+                    "c.score, (SELECT t.core FROM search_title t WHERE t.document_id = c.document_id) AS core FROM "
+                    "(SELECT document_id, score FROM final ORDER BY score DESC, document_id LIMIT %s) c) e "
+                    "ORDER BY s DESC, e.document_id LIMIT %s OFFSET %s)")
             page_params = [*boost_params, query.offset + max(query.limit, 1) + RERANK, *page_params]
         else:
             page = "(SELECT '_hit', document_id::text, 0, score FROM final ORDER BY score DESC, document_id LIMIT %s OFFSET %s)"
         selects = ["SELECT '_count', '', count(*), 0.0 FROM final", page]
         if query.facets:
-            selects += [f"SELECT '{name}', {_COLUMNS[name].replace('::text', '')}::text, count(*), 0.0 FROM final "
-                        f"WHERE {_COLUMNS[name].replace('::text', '')} IS NOT NULL GROUP BY 2"
-                        for name in FACET_FIELDS if name not in ("issuer", "tag")]
-            selects += [f"SELECT '{name}', v, count(*), 0.0 FROM final, unnest(string_to_array(final.{column}, "
-                        "E'\\n')) v WHERE v <> '' GROUP BY 2" for name, column in (("issuer", "issuers"), ("tag", "tags"))]
+            # Every facet in one pass over the matches; issuers and tags (one a line) are counted by their
+            # whole text, which few distinct values share, and split in Python.
+            columns = [column for _, column in _FACET_COLUMNS]
+            name = " ".join(f"WHEN GROUPING({column}) = 0 THEN '{facet}'" for facet, column in _FACET_COLUMNS)
+            value = " ".join(f"WHEN GROUPING({column}) = 0 THEN {column}::text" for _, column in _FACET_COLUMNS)
+            selects.append(f"SELECT CASE {name} END, CASE {value} END, count(*), 0.0 FROM final "
+                           f"GROUP BY GROUPING SETS ({', '.join(f'({c})' for c in columns)})")
         return with_sql + " " + " UNION ALL ".join(selects), params + page_params
 
     def search(self, query: EngineQuery) -> EngineResult:
@@ -228,29 +308,34 @@ class PostgresBackend(SearchBackend):
             return EngineResult(0, [], {})
         sql, params = self.statement(query)
         with connection.cursor() as cursor:
-            # With fresh statistics the planner reads a common word by a sequential scan, testing every
-            # entry's body tsvector (out of line, 10+ KB each): seconds. Through the GIN indexes only.
-            cursor.execute("SET enable_seqscan = off")
+            # With fresh statistics the planner may read a common word by a sequential scan, detoasting
+            # every entry's body tsvector: seconds. Through the GIN indexes only (see _settings).
+            cursor.execute(*self._settings(query))
             try:
                 cursor.execute(sql, params)
                 rows = cursor.fetchall()
             finally:
-                cursor.execute("RESET enable_seqscan")
+                cursor.execute("RESET enable_seqscan; RESET enable_nestloop; RESET enable_mergejoin; RESET work_mem; "
+                               "RESET max_parallel_workers_per_gather; RESET jit")
         if query.count_only:
             return EngineResult(int(rows[0][0]), [], {})
         count, hits = 0, []
         facets: dict[str, list[tuple[str, int]]] = {name: [] for name in FACET_FIELDS} if query.facets else {}
+        counted: dict[str, list[tuple[str, int]]] = {name: [] for name in facets}
         for kind, value, n, score in rows:
             if kind == "_count":
                 count = int(n)
             elif kind == "_hit":
                 hits.append(Hit(int(value), float(score) if query.sort != "date" else 0.0))
-            else:
-                facets[kind].append((str(value), int(n)))
-        order_key = {h.id: i for i, h in enumerate(hits)}
-        hits.sort(key=lambda h: order_key[h.id])
-        for name in facets:
-            facets[name] = sorted(facets[name], key=lambda item: -item[1])[:100 if name == "year" else FACET_SIZE]
+            elif value is not None:
+                counted[kind].append((value, int(n)))
+        for name, found in counted.items():
+            values: dict[str, int] = {}
+            for value, n in found:
+                for one in value.split("\n") if name in ("issuer", "tag") else [value]:
+                    if one:
+                        values[one] = values.get(one, 0) + n
+            facets[name] = sorted(values.items(), key=lambda item: -item[1])[:100 if name == "year" else FACET_SIZE]
         return EngineResult(count, hits[:query.limit], facets)
 
     def applied_change(self) -> int:
@@ -289,7 +374,8 @@ class PostgresBackend(SearchBackend):
 
     def stats(self) -> dict[str, int]:
         with connection.cursor() as cursor:
-            cursor.execute("SELECT count(*), pg_total_relation_size('search_entry') FROM search_entry")
+            cursor.execute("SELECT count(*), pg_total_relation_size('search_entry') + pg_total_relation_size("
+                           "'search_title') + pg_total_relation_size('search_body') FROM search_entry")
             count, size = cursor.fetchone()
         return {"documents": int(count), "bytes": int(size)}
 
@@ -304,37 +390,44 @@ class PostgresBackend(SearchBackend):
             yield
 
     @staticmethod
-    def _insert(cursor, docs: Iterable[IndexDoc]) -> int:
-        count, batch = 0, []
+    def _insert(cursor, docs: Iterable[IndexDoc], suffix: str = "") -> int:
+        """COPY the documents into search_entry and the side tables (named with `suffix`), a batch at a
+        time (a connection runs one COPY at once)."""
+        tables = {f"search_entry ({', '.join(ENTRY_COLUMNS)})": [], f"search_title{suffix} (document_id, core, "
+                  "initials, tsv)": [], f"search_body{suffix} (document_id, tsv)": []}
+        count = 0
 
         def flush() -> None:
-            cursor.executemany(
-                "INSERT INTO search_entry (document_id, revision_id, title, agency_id, issuers, tags, subject, subject_top, "
-                "doc_type, year, validity, kind, published_on, tsv_title, tsv) "
-                "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s::tsvector, %s::tsvector)", batch)
-            batch.clear()
+            for target, rows in tables.items():
+                with cursor.cursor.copy(f"COPY {target} FROM STDIN") as copy:
+                    for row in rows:
+                        copy.write_row(row)
+                rows.clear()
 
-        for doc, (title_tsv, body_tsv) in parallel.analysed(docs, tsvector_literals):
-            batch.append((doc.id, doc.revision_id, doc.title, doc.agency, "\n".join(doc.issuers), "\n".join(doc.tags),
-                          doc.subject, doc.subject_top, doc.doc_type, doc.year, doc.validity, doc.kind,
-                          doc.published_on, title_tsv, body_tsv))
+        entries, titles, bodies = tables.values()
+        for doc, (core, initials, title_tsv, body_tsv) in parallel.analysed(docs, analyse):
+            entries.append((doc.id, doc.revision_id, doc.title, doc.agency, "\n".join(doc.issuers),
+                            "\n".join(doc.tags), doc.subject, doc.subject_top, doc.doc_type, doc.year,
+                            doc.validity, doc.kind, doc.published_on))
+            titles.append((doc.id, core, initials, title_tsv))
+            bodies.append((doc.id, body_tsv))
             count += 1
-            if len(batch) >= BATCH:
+            if len(entries) >= BATCH:
                 flush()
-        if batch:
+        if entries:
             flush()
         return count
 
     @staticmethod
-    def _count_terms(cursor, ids: list[int] | None, sign: int) -> None:
+    def _count_terms(cursor, ids: list[int] | None, sign: int, suffix: str = "") -> None:
         """Add (sign 1) or take away (sign -1) the words of the given entries (None: all) to the cached
         document frequencies: body words and title words, one per entry however often it occurs."""
         where, params = ("", []) if ids is None else ("WHERE document_id = ANY(%s)", [ids, ids])
         title_where = "WHERE" if ids is None else f"{where} AND"
         cursor.execute(
             "INSERT INTO search_term (term, ndoc) SELECT lexeme, %s * count(*) FROM ("
-            f"SELECT unnest(tsvector_to_array(tsv)) AS lexeme FROM search_entry {where} UNION ALL "
-            f"SELECT lexeme FROM search_entry, unnest(tsvector_to_array(tsv_title)) AS lexeme {title_where} "
+            f"SELECT unnest(tsvector_to_array(tsv)) AS lexeme FROM search_body{suffix} {where} UNION ALL "
+            f"SELECT lexeme FROM search_title{suffix}, unnest(tsvector_to_array(tsv)) AS lexeme {title_where} "
             "lexeme LIKE 'tw:%%') x GROUP BY lexeme "
             "ON CONFLICT (term) DO UPDATE SET ndoc = search_term.ndoc + EXCLUDED.ndoc", [sign, *params])
 
@@ -346,20 +439,37 @@ class PostgresBackend(SearchBackend):
         ids = sorted({int(pk) for pk in deletes} | {d.id for d in upserts})
         with self.write_lock(), connection.cursor() as cursor:
             self._count_terms(cursor, ids, -1)
-            cursor.execute("DELETE FROM search_entry WHERE document_id = ANY(%s)", [ids])
+            for table in ("search_entry", *SIDE_TABLES):
+                cursor.execute(f"DELETE FROM {table} WHERE document_id = ANY(%s)", [ids])
             self._insert(cursor, upserts)
             self._count_terms(cursor, [d.id for d in upserts], 1)
             self._set_applied(applied_change)
 
     def rebuild(self, docs: Iterable[IndexDoc], applied_change: int) -> int:
-        # One transaction: readers keep seeing the old entries until the new ones commit (MVCC).
+        # One transaction: readers keep seeing the old entries until the new ones commit (MVCC). The side
+        # tables are built fresh and indexed once loaded (far quicker than growing a GIN index row by
+        # row), then swapped in at the end, where readers wait only for the commit.
         with self.write_lock(), connection.cursor() as cursor:
+            cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+            for table, columns in SIDE_TABLES.items():
+                cursor.execute(f"DROP TABLE IF EXISTS {table}_new")
+                cursor.execute(f"CREATE TABLE {table}_new {columns}")
+                # No statistics for the tsvectors: the planner then always takes a word for a rare one and
+                # reads it through the GIN index, never by a sequential scan that detoasts every tsvector.
+                cursor.execute(f"ALTER TABLE {table}_new ALTER COLUMN tsv SET STATISTICS 0")
             cursor.execute("DELETE FROM search_entry")
+            count = self._insert(cursor, docs, "_new")
+            for table in SIDE_TABLES:
+                cursor.execute(f"ALTER TABLE {table}_new ADD CONSTRAINT {table}_new_pkey PRIMARY KEY (document_id)")
+                cursor.execute(f"CREATE INDEX {table}_new_tsv ON {table}_new USING gin (tsv)")
             cursor.execute("DELETE FROM search_term")
-            count = self._insert(cursor, docs)
-            self._count_terms(cursor, None, 1)
+            self._count_terms(cursor, None, 1, "_new")
+            for table in SIDE_TABLES:
+                cursor.execute(f"DROP TABLE {table}")
+                cursor.execute(f"ALTER TABLE {table}_new RENAME TO {table}")
+                cursor.execute(f"ALTER INDEX {table}_new_pkey RENAME TO {table}_pkey")
+                cursor.execute(f"ALTER INDEX {table}_new_tsv RENAME TO {table}_tsv")
             # Fresh statistics for the planner: without them it takes a common word for a rare one.
-            cursor.execute("ANALYZE search_entry")
-            cursor.execute("ANALYZE search_term")
+            cursor.execute("ANALYZE search_entry, search_title, search_body, search_term")
             self._set_applied(applied_change)
         return count
