@@ -3,6 +3,8 @@ on SQLite). They are separate so that title matches, phrase checks and ranking n
 
 from django.db import migrations
 
+from gongkai.search.migrations._postgres import on_postgres
+
 FORWARD = [
     "ALTER TABLE search_entry ADD COLUMN IF NOT EXISTS tsv_title tsvector NOT NULL DEFAULT ''::tsvector",
     "ALTER TABLE search_entry ADD COLUMN IF NOT EXISTS tsv tsvector NOT NULL DEFAULT ''::tsvector",
@@ -19,15 +21,6 @@ BACKWARD = [
 ]
 
 
-def _run(statements):
-    def run(apps, schema_editor):
-        if schema_editor.connection.vendor != "postgresql":
-            return
-        for statement in statements:
-            schema_editor.execute(statement)
-    return run
-
-
 class Migration(migrations.Migration):
     dependencies = [("search", "0001_initial")]
-    operations = [migrations.RunPython(_run(FORWARD), _run(BACKWARD))]
+    operations = [migrations.RunPython(on_postgres(FORWARD), on_postgres(BACKWARD))]

@@ -5,6 +5,8 @@ read tens of thousands of rows for a common word."""
 
 from django.db import migrations
 
+from gongkai.search.migrations._postgres import on_postgres
+
 FORWARD = [
     "CREATE TABLE IF NOT EXISTS search_term (term text PRIMARY KEY, ndoc integer NOT NULL)",
     # Filled from the entries already indexed, so an upgrade needs no rebuild.
@@ -16,15 +18,6 @@ FORWARD = [
 BACKWARD = ["DROP TABLE IF EXISTS search_term"]
 
 
-def _run(statements):
-    def run(apps, schema_editor):
-        if schema_editor.connection.vendor != "postgresql":
-            return
-        for statement in statements:
-            schema_editor.execute(statement)
-    return run
-
-
 class Migration(migrations.Migration):
     dependencies = [("search", "0006_hot_searches")]
-    operations = [migrations.RunPython(_run(FORWARD), _run(BACKWARD))]
+    operations = [migrations.RunPython(on_postgres(FORWARD), on_postgres(BACKWARD))]

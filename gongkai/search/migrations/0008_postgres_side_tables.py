@@ -8,6 +8,8 @@ it, and an operator runs `gongkai search rebuild` right after upgrading (see REA
 
 from django.db import migrations
 
+from gongkai.search.migrations._postgres import on_postgres
+
 FORWARD = [
     "CREATE TABLE IF NOT EXISTS search_title (document_id bigint PRIMARY KEY, core text NOT NULL, "
     "initials text NOT NULL, tsv tsvector NOT NULL) WITH (toast_tuple_target = 128)",
@@ -39,15 +41,6 @@ BACKWARD = [
 ]
 
 
-def _run(statements):
-    def run(apps, schema_editor):
-        if schema_editor.connection.vendor != "postgresql":
-            return
-        for statement in statements:
-            schema_editor.execute(statement)
-    return run
-
-
 class Migration(migrations.Migration):
     dependencies = [("search", "0007_postgres_term_stats")]
-    operations = [migrations.RunPython(_run(FORWARD), _run(BACKWARD))]
+    operations = [migrations.RunPython(on_postgres(FORWARD), on_postgres(BACKWARD))]
