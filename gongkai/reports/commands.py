@@ -42,6 +42,15 @@ def cmd_report_annual(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_report_figures(args: argparse.Namespace) -> int:
+    setup_django()
+    from gongkai.reports import services
+
+    figures = services.import_figures(None, args.file)
+    sys.stdout.write(f"已导入 {len(figures)} 项填报数据。\n")
+    return 0
+
+
 def add_parsers(sub) -> None:
     """Register `report annual` on the `gongkai` command's subparsers."""
     p = sub.add_parser("report", help="生成报告")
@@ -53,3 +62,6 @@ def add_parsers(sub) -> None:
     a.add_argument("--format", choices=["json", "xlsx"], default="json", help="输出格式")
     a.add_argument("--out", default=None, metavar="FILE", help="输出文件（JSON 默认输出到标准输出）")
     a.set_defaults(func=cmd_report_annual)
+    f = reports.add_parser("figures", help="从 CSV 或 XLSX 导入表二的填报数据（列：机关代码、年度、事项、数值）")
+    f.add_argument("file", help="CSV（UTF-8）或 XLSX 文件")
+    f.set_defaults(func=cmd_report_figures)
