@@ -80,3 +80,27 @@ def test_figures_are_imported_from_the_command_line(city, tmp_path, capsys):
     assert args.func(args) == 0
     assert "已导入 1 项" in capsys.readouterr().out
     assert EnteredFigure.objects.get().entered_by is None  # the command runs as 系统 in the audit log
+
+
+def test_docx_reads_back_with_sections_tables_and_narrative(city, case, tmp_path):
+    from docx import Document
+
+    from gongkai.reports import services
+
+    _cases(city, case)
+    officer = city["teams"][city["finance"].pk]["officer"]
+    services.save_narrative(officer, city["finance"], 2026, "overview", "本局全年主动公开政府信息。")
+    out = tmp_path / "r.docx"
+    assert run("--year", "2026", "--agency", city["finance"].code, "--format", "docx", "--out", str(out)) == 0
+    doc = Document(str(out))
+    text = [p.text for p in doc.paragraphs]
+    assert text[0] == "示例市财政局2026年政府信息公开工作年度报告"
+    assert [t for t in text if t[:2] in {s.label[:2] for s in rules.Section}] == [s.label for s in rules.Section]
+    assert "本局全年主动公开政府信息。" in text
+    t3 = next(t for t in doc.tables if t.rows[0].cells[0].text.startswith("本列数据的勾稽关系"))
+    rows = {r.cells[0].text: [c.text for c in r.cells[1:]] for r in t3.rows}
+    assert rows["二、上年结转政府信息公开申请数量"][-1] == "1"
+    assert rows["四、结转下年度继续办理"][-1] == "1"
+    header = t3.rows[0]._tr.trPr
+    assert header is not None and "tblHeader" in header.xml  # repeated on every page the table runs over
+    assert [c.text for c in doc.tables[-1].rows[1].cells][:5] == ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]
