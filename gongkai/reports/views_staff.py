@@ -4,6 +4,8 @@ with covers_subordinates, and to superusers (the same reach as the disclosure of
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -15,7 +17,7 @@ from gongkai.core.errors import DomainError
 from gongkai.core.forms import parse_number
 from gongkai.disclosure import queries
 from gongkai.orgs.models import Agency
-from gongkai.reports import annual, rules, services
+from gongkai.reports import annual, docx, rules, services, xlsx
 from gongkai.staff.decorators import forbidden, staff_required
 
 _NO_ROLE = "年度报告仅供政府信息公开工作机构的工作人员使用。"
@@ -105,3 +107,27 @@ def save_narrative(request: HttpRequest, code: str) -> HttpResponse:
     except DomainError as exc:
         messages.error(request, exc.message)
     return redirect(reverse("staff-annual-report") + "?" + _query(year, agency, False))
+
+
+@staff_required
+def annual_download(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
+    """The report of the chosen agency (or its aggregate) as XLSX in the official layout, or as DOCX."""
+    agencies = queries.handling_agencies(request.user)
+    if not agencies:
+        return forbidden(request, _NO_ROLE)
+    if fmt not in _FORMATS:
+        raise Http404("没有这种格式")
+    year = _year(request.GET.get("year", ""))
+    agency = _agency(request, agencies, code)
+    report = annual.annual_report(year, agency, aggregate=request.GET.get("aggregate") == "1")
+    render_file, content_type = _FORMATS[fmt]
+    response = HttpResponse(render_file(report), content_type=content_type)
+    name = quote(f"{report['agency_name']}{year}年政府信息公开工作年度报告.{fmt}")
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{name}"
+    return response
+
+
+_FORMATS = {
+    "xlsx": (xlsx.workbook, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    "docx": (docx.document, "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+}

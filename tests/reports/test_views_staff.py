@@ -49,3 +49,20 @@ def test_aggregate_page_for_the_government(client, city, case):
     assert page.status_code == 200
     assert page.context["report"]["table3"]["new"]["total"] == 2
     assert "（汇总）" in page.content.decode()
+
+
+def test_downloads_open_in_their_readers(client, city, case):
+    import io
+
+    from docx import Document
+    from openpyxl import load_workbook
+
+    finance = city["finance"]
+    case(finance, D(2026, 3, 2))
+    client.force_login(city["teams"][finance.pk]["head"])
+    got = client.get(reverse("staff-annual-report-download", args=[finance.code, "xlsx"]), {"year": "2026"})
+    assert got.status_code == 200 and "attachment" in got["Content-Disposition"]
+    assert load_workbook(io.BytesIO(got.content))["表三 申请情况"]["A1"].value.startswith("三、")
+    got = client.get(reverse("staff-annual-report-download", args=[finance.code, "docx"]), {"year": "2026"})
+    assert Document(io.BytesIO(got.content)).paragraphs[0].text.endswith("政府信息公开工作年度报告")
+    assert client.get(reverse("staff-annual-report-download", args=[finance.code, "pdf"])).status_code == 404

@@ -306,6 +306,9 @@ URL_RULES: dict[tuple[str, str], Rule] = {
                                          shows=(own_reported, handles)),
     ("staff-annual-report-cell", "GET"): Rule(lambda a: 200 if handles(a) else 404 if holds_anywhere(a, HANDLERS)
                                               else 403, args=lambda w: [w.own.code]),
+    ("staff-annual-report-download", "GET"): Rule(lambda a: 200 if handles(a) else 404
+                                                  if holds_anywhere(a, HANDLERS) else 403,
+                                                  args=lambda w: [w.own.code, "xlsx"]),
     ("staff-annual-report-narrative", "GET"): post_only(lambda w: [w.own.code]),
     ("staff-annual-report-narrative", "POST"): Rule(lambda a: 302 if handles(a) else 404
                                                     if holds_anywhere(a, HANDLERS) else 403,
