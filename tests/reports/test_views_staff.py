@@ -66,3 +66,19 @@ def test_downloads_open_in_their_readers(client, city, case):
     got = client.get(reverse("staff-annual-report-download", args=[finance.code, "docx"]), {"year": "2026"})
     assert Document(io.BytesIO(got.content)).paragraphs[0].text.endswith("政府信息公开工作年度报告")
     assert client.get(reverse("staff-annual-report-download", args=[finance.code, "pdf"])).status_code == 404
+
+
+def test_dashboard_shows_last_years_deadline(client, city):
+    from django.utils import timezone
+
+    from gongkai.reports import rules
+
+    finance = city["finance"]
+    officer = city["teams"][finance.pk]["officer"]
+    year = timezone.localdate().year - 1
+    services.save_narrative(officer, finance, year, "overview", "总体情况。")
+    client.force_login(officer)
+    html = client.get(reverse("staff-dashboard")).content.decode()
+    assert f"{year} 年政府信息公开工作年度报告" in html
+    assert f"应于 {rules.deadline(year, False).isoformat()} 前公布" in html
+    assert "正文已填写 1/6 部分" in html
