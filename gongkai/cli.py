@@ -16,6 +16,7 @@ import time
 from gongkai.core import commands as core_commands
 from gongkai.disclosure import commands as disclosure_commands
 from gongkai.orgs import commands as orgs_commands
+from gongkai.reports import commands as reports_commands
 from gongkai.runtime import setup_django
 
 
@@ -345,6 +346,7 @@ def build_parser() -> argparse.ArgumentParser:
     core_commands.add_parsers(sub)
     disclosure_commands.add_parsers(sub)
     orgs_commands.add_parsers(sub)
+    reports_commands.add_parsers(sub)
 
     p = sub.add_parser("createsuperuser", help="创建管理员账号")
     p.set_defaults(func=cmd_createsuperuser)

@@ -23,6 +23,7 @@ urlpatterns = [
     path("xxgk/", include("gongkai.publishing.urls_public")),
     path("ysqgk/", include("gongkai.disclosure.urls_public")),
     path("staff/applications/", include("gongkai.disclosure.urls_staff")),
+    path("staff/reports/", include("gongkai.reports.urls_staff")),
     path("search/", include("gongkai.search.urls")),
     path("staff/search/", include("gongkai.search.urls_staff")),
     path("staff/", include("gongkai.staff.urls")),

@@ -51,7 +51,6 @@ class Row:
 
 def table3(applications: list[Application], year: int) -> list[Row]:
     """Table 3 (收到和处理政府信息公开申请情况) for `year`."""
-    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
     new = Row("new", "一、本年新收政府信息公开申请数量")
     carried_in = Row("carried_in", "二、上年结转政府信息公开申请数量")
     results_header = Row("results", "三、本年度办理结果")
@@ -71,23 +70,36 @@ def table3(applications: list[Application], year: int) -> list[Row]:
             result_rows.append(items[decision.code])
     total = Row("results_total", "（七）总计", level=1)
     carried_out = Row("carried_out", "四、结转下年度继续办理")
+    rows = {r.key: r for r in (new, carried_in, total, carried_out, *groups.values(), *items.values())}
     for a in applications:
-        if a.is_record_correction:
-            continue  # 《条例》第四十一条 requests are not applications for information: no row of table 3 is theirs
         column = column_of(a)
-        decided = a.decided_on if a.decision else None
-        if start <= a.received_on <= end:
-            new.add(column)
-        if a.received_on < start and (decided is None or decided >= start):
-            carried_in.add(column)
-        if decided and start <= decided <= end:
-            groups[a.decision.split(".")[0]].add(column)
-            if a.decision in items:
-                items[a.decision].add(column)
-            total.add(column)
-        if a.received_on <= end and (decided is None or decided > end):
-            carried_out.add(column)
+        for key in table3_rows_of(a, year):
+            if key in rows:
+                rows[key].add(column)
     return [new, carried_in, results_header, *result_rows, total, carried_out]
+
+
+def table3_rows_of(a: Application, year: int) -> list[str]:
+    """The keys of the table 3 rows that count application `a` in `year` (its column is column_of(a)):
+    new, carried_in, the decision's group and code, results_total, carried_out."""
+    if a.is_record_correction:
+        return []  # 《条例》第四十一条 requests are not applications for information: no row of table 3 is theirs
+    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    decided = a.decided_on if a.decision else None
+    keys = []
+    if start <= a.received_on <= end:
+        keys.append("new")
+    if a.received_on < start and (decided is None or decided >= start):
+        keys.append("carried_in")
+    if decided and start <= decided <= end:
+        group = a.decision.split(".")[0]
+        keys.append(group)
+        if a.decision != group:
+            keys.append(a.decision)
+        keys.append("results_total")
+    if a.received_on <= end and (decided is None or decided > end):
+        keys.append("carried_out")
+    return keys
 
 
 @dataclass
@@ -99,7 +111,6 @@ class RemedyTable:
 
 def table4(applications: list[Application], year: int) -> RemedyTable:
     """Table 4 (因政府信息公开工作被申请行政复议、提起行政诉讼情况) for `year`."""
-    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
 
     def empty() -> dict[str, int]:
         return {**{o.value: 0 for o in OUTCOMES}, "total": 0}
@@ -107,19 +118,27 @@ def table4(applications: list[Application], year: int) -> RemedyTable:
     table = RemedyTable(empty(), empty(), empty())
     for a in applications:
         for remedy in a.remedies.all():
-            if not start <= remedy.filed_on <= end:
+            cell = table4_cell_of(remedy, year)
+            if cell is None:
                 continue
-            concluded = remedy.concluded_on and remedy.concluded_on <= end
-            outcome = remedy.outcome if concluded else RemedyOutcome.PENDING
-            if remedy.kind == RemedyKind.REVIEW:
-                target = table.review
-            elif remedy.route == LitigationRoute.AFTER_REVIEW:
-                target = table.after_review
-            else:
-                target = table.direct
-            target[outcome] += 1
+            target = getattr(table, cell[0])
+            target[cell[1]] += 1
             target["total"] += 1
     return table
+
+
+def table4_cell_of(remedy, year: int) -> tuple[str, str] | None:
+    """(review | direct | after_review, outcome as it stood at the end of `year`) for a remedy filed in `year`."""
+    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    if not start <= remedy.filed_on <= end:
+        return None
+    concluded = remedy.concluded_on and remedy.concluded_on <= end
+    outcome = remedy.outcome if concluded else RemedyOutcome.PENDING
+    if remedy.kind == RemedyKind.REVIEW:
+        return "review", str(outcome)
+    if remedy.route == LitigationRoute.AFTER_REVIEW:
+        return "after_review", str(outcome)
+    return "direct", str(outcome)
 
 
 def annual_figures(queryset, year: int) -> dict:

@@ -142,6 +142,7 @@ INSTALLED_APPS = [
     "gongkai.publishing",
     "gongkai.search",
     "gongkai.disclosure",
+    "gongkai.reports",
     "gongkai.portal",
 ]
 

@@ -301,6 +301,18 @@ URL_RULES: dict[tuple[str, str], Rule] = {
         probe="disclosure.case:register_application"),
     ("staff-applications-report", "GET"): Rule(lambda a: 200 if holds_anywhere(a, HANDLERS) else 403,
                                                shows=(own_reported, handles)),
+    # The annual report: the disclosure office of the agency (or above it, with covers_subordinates) and superusers.
+    ("staff-annual-report", "GET"): Rule(lambda a: 200 if holds_anywhere(a, HANDLERS) else 403,
+                                         shows=(own_reported, handles)),
+    ("staff-annual-report-cell", "GET"): Rule(lambda a: 200 if handles(a) else 404 if holds_anywhere(a, HANDLERS)
+                                              else 403, args=lambda w: [w.own.code]),
+    ("staff-annual-report-download", "GET"): Rule(lambda a: 200 if handles(a) else 404
+                                                  if holds_anywhere(a, HANDLERS) else 403,
+                                                  args=lambda w: [w.own.code, "xlsx"]),
+    ("staff-annual-report-narrative", "GET"): post_only(lambda w: [w.own.code]),
+    ("staff-annual-report-narrative", "POST"): Rule(lambda a: 302 if handles(a) else 404
+                                                    if holds_anywhere(a, HANDLERS) else 403,
+                                                    args=lambda w: [w.own.code]),
     ("staff-application", "GET"): object_page(handles, _case),
     ("staff-application-applicant", "GET"): post_only(_case),
     # Revealing the applicant's details is a read, audited; it is not a workflow action.
@@ -935,6 +947,13 @@ def test_post(client, world, url_name, actor):
         revealed = AuditEntry.objects.filter(action="view_applicant").count() > before
         assert revealed is handles(actor)
         assert ("张三丰" in response.content.decode()) is handles(actor)
+    elif url_name == "staff-annual-report-narrative":
+        from gongkai.reports.models import Narrative
+
+        response = login(client, world, actor).post(reverse(url_name, args=rule.args(world)),
+                                                    {"year": "2025", "section": "overview", "text": "甲局总体情况"})
+        _assert_status(response, rule.status(actor))
+        assert Narrative.objects.filter(agency=world.own, text="甲局总体情况").exists() is handles(actor)
     elif url_name == "staff-search-hot":
         response = login(client, world, actor).post(reverse(url_name), {"query": "低保", "kind": "pin"})
         _assert_status(response, rule.status(actor))
