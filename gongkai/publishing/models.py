@@ -69,7 +69,7 @@ class Document(models.Model):
     external_id = models.CharField("外部编号", max_length=100, unique=True, null=True, blank=True)
     # Versions of one document (the same law revised and published again) share a group; see publishing.versions.
     version_group = models.CharField("版本组", max_length=32, blank=True, default="", db_index=True, editable=False)
-    superseded = models.BooleanField("已有新版本", default=False, db_index=True, editable=False,
+    superseded = models.BooleanField("已有新版本", default=False, editable=False,
                                      help_text="同一文件有更新的公开版本：只在现行版本下作为历史版本列出。")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
@@ -80,7 +80,12 @@ class Document(models.Model):
         verbose_name = verbose_name_plural = "政府信息"
         # Undated documents (a reference law whose source gives no date) come last, on every database.
         ordering = [models.F("published_on").desc(nulls_last=True), "-id"]
-        indexes = [models.Index(fields=["agency", "state"])]
+        indexes = [
+            models.Index(fields=["agency", "state"]),
+            # Every search excludes the few superseded documents: a partial index finds them without reading
+            # the table (a plain boolean index was passed over for a sequential scan, ~20 ms at 100,000).
+            models.Index(fields=["id"], condition=models.Q(superseded=True), name="publishing_doc_superseded"),
+        ]
 
     def __str__(self) -> str:
         rev = self.live_revision or self.latest_revision
