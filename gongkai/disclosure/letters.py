@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.template.loader import render_to_string
 
+from gongkai.core.office import set_run_font
 from gongkai.core.text import excerpt
 from gongkai.disclosure import rules
 from gongkai.disclosure.models import ApplicantType, Application
@@ -122,21 +123,6 @@ def enclosure_lines(application: Application) -> list[str]:
             for item in application.released_items.all()]
 
 
-def _east_asian(run, font: str, size_pt: float, bold: bool = False) -> None:
-    from docx.oxml.ns import qn
-    from docx.shared import Pt
-
-    run.font.name = font
-    run.font.size = Pt(size_pt)
-    run.font.bold = bold
-    rpr = run._element.get_or_add_rPr()
-    fonts = rpr.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = rpr.makeelement(qn("w:rFonts"), {})
-        rpr.append(fonts)
-    fonts.set(qn("w:eastAsia"), font)
-
-
 def render_docx(text: LetterText) -> bytes:
     """The letter as a Word document (A4, 仿宋 三号 body, centred title)."""
     from docx import Document
@@ -151,24 +137,24 @@ def render_docx(text: LetterText) -> bytes:
 
     title = doc.add_paragraph()
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _east_asian(title.add_run(text.title), "SimSun", 22, bold=True)
+    set_run_font(title.add_run(text.title), "SimSun", 22, bold=True)
     number = doc.add_paragraph()
     number.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _east_asian(number.add_run(text.case_no), SERIF, 16)
+    set_run_font(number.add_run(text.case_no), SERIF, 16)
     salutation = doc.add_paragraph()
-    _east_asian(salutation.add_run(text.salutation), SERIF, 16)
+    set_run_font(salutation.add_run(text.salutation), SERIF, 16)
     for body in text.paragraphs:
         paragraph = doc.add_paragraph()
         paragraph.paragraph_format.first_line_indent = Pt(32)
         paragraph.paragraph_format.line_spacing = Pt(28)
-        _east_asian(paragraph.add_run(body), SERIF, 16)
+        set_run_font(paragraph.add_run(body), SERIF, 16)
     for n, title in enumerate(text.enclosures, 1):
         paragraph = doc.add_paragraph()
         # 附件 is flush with the body's indent; later items hang under the first item's number.
         paragraph.paragraph_format.left_indent = Pt(32 + (48 if n > 1 else 0))
         paragraph.paragraph_format.line_spacing = Pt(28)
         paragraph.paragraph_format.keep_with_next = n < len(text.enclosures)
-        _east_asian(paragraph.add_run(f"{'附件：' if n == 1 else ''}{n}. {title}"), SERIF, 16)
+        set_run_font(paragraph.add_run(f"{'附件：' if n == 1 else ''}{n}. {title}"), SERIF, 16)
     # Blank lines for the seal, then agency and date: one block that Word never splits across pages.
     for line in ("", "", text.agency, text.date):
         paragraph = doc.add_paragraph()
@@ -176,7 +162,7 @@ def render_docx(text: LetterText) -> bytes:
         paragraph.paragraph_format.right_indent = Pt(64)
         paragraph.paragraph_format.keep_together = True
         paragraph.paragraph_format.keep_with_next = line != text.date
-        _east_asian(paragraph.add_run(line), SERIF, 16)
+        set_run_font(paragraph.add_run(line), SERIF, 16)
     buffer = io.BytesIO()
     doc.core_properties.title = f"{text.title}（{text.case_no}）"
     doc.save(buffer)

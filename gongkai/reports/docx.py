@@ -4,20 +4,12 @@ from __future__ import annotations
 
 import io
 
+from gongkai.core.office import set_run_font
 from gongkai.reports import rules
 
 
 def _font(run, size_pt: float, bold: bool = False, font: str = "仿宋") -> None:
-    from docx.oxml.ns import qn
-    from docx.shared import Pt
-
-    run.font.name, run.font.size, run.font.bold = font, Pt(size_pt), bold
-    rpr = run._element.get_or_add_rPr()
-    fonts = rpr.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = rpr.makeelement(qn("w:rFonts"), {})
-        rpr.append(fonts)
-    fonts.set(qn("w:eastAsia"), font)
+    set_run_font(run, font, size_pt, bold)
 
 
 def _table(doc, header: list[list[str]], body: list[list]):
