@@ -127,6 +127,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
             # The longest request line gunicorn allows (its default, 4,094 bytes, is about 450 Chinese
             # characters of query): a pasted long search link reaches our Chinese pages instead of its 414.
             self.cfg.set("limit_request_line", 8190)
+            # gunicorn 27's control socket sits at one path per user (~/.gunicorn/gunicorn.ctl), shared by
+            # every instance on the host; we do not use it, and two instances must not step on each other.
+            if "control_socket_disable" in self.cfg.settings:
+                self.cfg.set("control_socket_disable", True)
 
         def load(self):
             return application
