@@ -649,7 +649,8 @@ def _merged_long(backend: SearchBackend, strict: EngineResult, docs: dict[int, P
     if kept and text.compact(docs[kept[0].id].title) == text.compact(typed):
         ranked = kept  # a title typed in full: the strict match is right
     else:
-        plain, plain_docs = _run(backend, replace(longquery.terms_query(query), limit=depth, facets=False))
+        plain, plain_docs = _run(backend, replace(longquery.terms_query(query), limit=depth, facets=False,
+                                                  top_only=True))
         docs = {**plain_docs, **docs}
         ranked = longquery.merge(kept, [h for h in plain.hits if h.id in docs])
     extra = len(ranked) - len(kept)

@@ -7,6 +7,7 @@ same paths as in production; only the PostgreSQL class needs DATABASE_URL (CI's 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import pytest
 from django.db import connection
@@ -16,7 +17,7 @@ from gongkai.publishing import services as publishing
 from gongkai.publishing.models import Document, DocumentKind
 from gongkai.publishing.rules import RelationKind
 from gongkai.search import parallel, services, synonyms
-from gongkai.search.backends import get_backend
+from gongkai.search.backends import get_backend, pgfacets, postgres
 from gongkai.search.backends.base import Alternative, EngineQuery, Unit
 from gongkai.search.indexing import rebuild_index, stale_ids, sync_index
 from gongkai.search.query import analyze
@@ -453,7 +454,43 @@ class TestPostgresStorage:
         backend = get_backend()
         query = EngineQuery(units=[Unit([Alternative("最低生活保障", ["最低", "生活", "保障"])])], facets=True,
                             phrases=["最低生活保障"], filters={"validity": ["valid"]})
-        # The planner settings, the search (hits, count and facets) and the settings reset.
-        with django_assert_max_num_queries(3):
+        backend.search(query)  # reads the facet columns of this index generation once (pgfacets)
+        # The planner settings with the word frequencies, the join settings (the filter reads the entries of
+        # a match that is large for this small library), the search (hits, count and the ids the facets
+        # count) and the settings reset.
+        with django_assert_max_num_queries(4):
             result = backend.search(query)
         assert result.count == 2 and result.facets["validity"] == [("valid", 2)]
+
+    def test_facets_counted_in_memory_equal_counting_in_sql(self, team, agency, library):
+        query = EngineQuery(units=[Unit([Alternative("通知", ["通知"])])], facets=True, limit=1)
+
+        def in_sql() -> dict[str, dict[str, int]]:
+            ids = [hit.id for hit in get_backend().search(replace(query, facets=False, limit=1000)).hits]
+            counted: dict[str, dict[str, int]] = {}
+            for name, column in pgfacets.SINGLE + pgfacets.MULTI:
+                for (value,) in _rows(f"SELECT {column} FROM search_entry WHERE document_id = ANY(%s)", [ids]):
+                    for one in (value or "").split("\n") if name in ("issuer", "tag") else [value]:
+                        if one:
+                            counted.setdefault(name, {})[one] = counted.setdefault(name, {}).get(one, 0) + 1
+            return counted
+
+        def in_memory() -> dict[str, dict[str, int]]:
+            return {name: dict(values) for name, values in get_backend().search(query).facets.items() if values}
+
+        assert in_memory() == in_sql() and in_memory()["agency"]
+        # A write moves the index generation on, so the columns are read again (even within one transaction).
+        factories.make_document(team, agency, title="关于新增一项工作的通知", body="<p>通知正文。</p>", doc_number="")
+        sync_index()
+        assert in_memory() == in_sql()
+
+    def test_top_only_ranks_the_best_like_the_whole_ranking(self, library, monkeypatch):
+        units = [Unit([Alternative(w, [w])]) for w in ("最低", "生活", "保障", "通知")]
+        whole = [h.id for h in get_backend().search(EngineQuery(units=units, min_match=1, limit=5)).hits]
+        best = get_backend().search(EngineQuery(units=units, min_match=1, limit=5, top_only=True))
+        assert [h.id for h in best.hits] == whole and best.count == len(best.hits)
+        # As if the library were large: only the rarest side finds candidates, the others only add to the
+        # scores of those (read from their own title and body), so the best come first as before.
+        monkeypatch.setattr(postgres, "COMMON_FLOOR", 0)
+        best = [h.id for h in get_backend().search(EngineQuery(units=units, min_match=1, limit=5, top_only=True)).hits]
+        assert best and best == whole[:len(best)]

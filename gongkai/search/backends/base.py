@@ -85,6 +85,9 @@ class EngineQuery:
     initials: str = ""  # pinyin initials that a title must contain (zfxxgk), matched as one more unit
     match_all: bool = False  # no query words: every document passing the filters (browsing)
     count_only: bool = False  # only the count is read (a probe): the backend may skip scoring
+    # Only the best `limit` hits are read (no count, no facets): the backend may rank the likely best
+    # candidates only (the plain ranking a long question is merged with).
+    top_only: bool = False
 
     @property
     def empty(self) -> bool:

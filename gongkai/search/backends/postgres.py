@@ -16,13 +16,16 @@ pointing at PostgreSQL (GONGKAI_SEARCH_BACKEND=postgres).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
+import numpy as np
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, transaction
 
 from gongkai.search import parallel, text
+from gongkai.search.backends import pgfacets
 from gongkai.search.backends.base import (
     FACET_FIELDS,
     EngineQuery,
@@ -42,6 +45,14 @@ KEY_BOOST = 200.0
 OPTIONAL_BOOST = 0.3
 # Candidates (beyond the page) that get the phrase and optional-unit boosts; the rest keep their base score.
 RERANK = 200
+# A search that reads only its best hits (top_only: the plain ranking of a long question) does not find
+# candidates through body words more than this share of the library has: each adds at most ln(1 + 1/0.05)
+# ≈ 3 times its weight, against twice that and more for a rarer word or a title. The best RERANK + LATE_MARGIN
+# candidates then get what those words add.
+COMMON = 0.05
+LATE_MARGIN = 100
+# Below this many documents a side is never left out: finding them all costs little.
+COMMON_FLOOR = 2000
 # Every value is counted up to this many (the page shows the top ones and folds the rest under 更多,
 # with the true number of values); issue #11 item 8: 50 cut the issuer facet with no sign.
 FACET_SIZE = 1000
@@ -58,8 +69,6 @@ LARGE_JOIN = (("enable_seqscan", "on"), ("enable_nestloop", "off"), ("enable_mer
 SETTINGS = (f"set_config('work_mem', '{WORK_MEM}', false)", "set_config('max_parallel_workers_per_gather', '0', false)",
             # A disabled plan node costs 1e10, which would have every search JIT-compiled (a second).
             "set_config('jit', 'off', false)")
-_FACET_COLUMNS = (("agency", "agency_id"), ("subject_top", "subject_top"), ("doc_type", "doc_type"), ("year", "year"),
-                  ("validity", "validity"), ("kind", "kind"), ("issuer", "issuers"), ("tag", "tags"))
 _COLUMNS = {"agency": "agency_id::text", "subject_top": "subject_top", "doc_type": "doc_type",
             "year": "year::text", "validity": "validity", "kind": "kind"}
 ENTRY_COLUMNS = ("document_id", "revision_id", "title", "agency_id", "issuers", "tags", "subject", "subject_top",
@@ -145,83 +154,122 @@ class PostgresBackend(SearchBackend):
         return units, need, optional
 
     @staticmethod
+    def _frequencies(query: EngineQuery) -> tuple[float, dict[str, int], str]:
+        """In one round trip: the planner settings of a search (see _settings), the library's size (the
+        planner's estimate), the cached document frequencies of the query's body words (they weigh the
+        units and tell how many documents a unit reaches) and the index generation (for pgfacets)."""
+        words = sorted({f"{prefix}:{w}" for u in query.units for a in u.alternatives for w in a.words
+                        for prefix in ("w", "tw")})
+        settings = ", ".join([*SETTINGS, "set_config('enable_seqscan', 'off', false)"])
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT '', greatest(reltuples, 1)::bigint::text FROM pg_class WHERE oid = 'search_entry'::regclass "
+                "UNION ALL SELECT '#', concat_ws('/', applied_change, ctid, xmin) FROM search_searchstate "
+                f"WHERE name = %s UNION ALL SELECT '!', concat({settings}) "
+                "UNION ALL SELECT term, ndoc::text FROM search_term WHERE term = ANY(%s)", [STATE, words])
+            rows = dict(cursor.fetchall())
+        total, generation = float(rows.pop("", 1)), rows.pop("#", "")
+        rows.pop("!", None)
+        return total, {term: max(int(n), 0) for term, n in rows.items()}, generation
+
+    @staticmethod
+    def _reach(alternatives: list[list[str]], freqs: dict[str, int], total: float, prefix: str = "w") -> int:
+        """How many documents a unit can match through bodies (or, with prefix "tw", about how many
+        through titles): per alternative, its rarest word."""
+        return int(min(total, sum(min((freqs.get(f"{prefix}:{w}", 0) for w in words), default=0)
+                                  for words in alternatives)))
+
+    @staticmethod
     def _reads_entries(query: EngineQuery) -> bool:
         """Whether a search reads its matches' entries: to filter, facet or sort them by date."""
-        return any(query.filters.values()) or (not query.count_only and (query.facets or query.sort == "date"))
+        return any(query.filters.values()) or (not query.count_only and query.sort == "date")
 
-    def _settings(self, query: EngineQuery) -> tuple[str, list]:
-        """The planner settings for a search, as one statement. The matches' size is unknown to the planner
-        (it guesses 200), so their entries are read by key one by one; when the cached word frequencies say
-        they are many (LARGE of the library), search_entry is read whole into a hash join instead."""
-        settings = [*SETTINGS, "set_config('enable_seqscan', 'off', false)"]
+    def _settings(self, query: EngineQuery, total: float, freqs: dict[str, int]) -> str | None:
+        """The planner settings for a search that reads many entries, or None. Every search reads its
+        matches through the GIN indexes only (enable_seqscan off, set by _frequencies). The matches' size is
+        unknown to the planner (it guesses 200), so their entries are read by key one by one; when the cached
+        word frequencies say they are many (LARGE of the library), search_entry is read whole into a hash
+        join instead."""
         if not self._reads_entries(query):
-            return "SELECT " + ", ".join(settings), []
-        if query.match_all and not query.units:
-            return "SELECT " + ", ".join([*SETTINGS, *(f"set_config('{name}', '{value}', false)"
-                                                       for name, value in LARGE_JOIN)]), []
-        units, need, _ = self._units(query)
-        reaches, params = [], []
-        for *_, alternatives in units:
-            # Documents a unit can match through bodies: per alternative, its rarest word (title matches are
-            # not counted: titles are short).
-            reach = [f"(SELECT CASE WHEN count(*) = {len(words)} THEN min(ndoc) ELSE 0 END FROM search_term "
-                     "WHERE term = ANY(%s))" for words in alternatives if words]
-            params += [[f"w:{w}" for w in words] for words in alternatives if words]
-            reaches.append(" + ".join(reach) or "0")
-        if not reaches:
-            return "SELECT " + ", ".join(settings), []
-        size = (f"least({', '.join(reaches)})" if need == len(units) else " + ".join(reaches)) if len(reaches) > 1 \
-            else reaches[0]
-        # The frequencies are read once, into the first setting; the others follow it.
-        settings[-1] = (f"set_config('enable_seqscan', CASE WHEN {size} > {LARGE} * (SELECT reltuples FROM pg_class "
-                        "WHERE oid = 'search_entry'::regclass) THEN 'on' ELSE 'off' END, false)")
-        settings = [f"SELECT {settings[-1]} AS large", *settings[:-1]]
-        follow = ", ".join(f"set_config('{name}', CASE WHEN large = 'on' THEN '{value}' ELSE "
-                           f"current_setting('{name}') END, false)" for name, value in LARGE_JOIN if name != "enable_seqscan")
-        return f"SELECT {', '.join(settings[1:])}, {follow} FROM ({settings[0]}) x", params
+            return None
+        if not (query.match_all and not query.units):
+            units, need, _ = self._units(query)
+            reaches = [self._reach(alternatives, freqs, total) for *_, alternatives in units if alternatives]
+            if not reaches or (min(reaches) if need == len(units) else sum(reaches)) <= LARGE * total:
+                return None
+        return "SELECT " + ", ".join(f"set_config('{name}', '{value}', false)" for name, value in LARGE_JOIN)
 
-    def _matches(self, query: EngineQuery) -> tuple[str, list, str, list]:
+    def _matches(self, query: EngineQuery, total: float, freqs: dict[str, int]) -> tuple[str, list, str, list]:
         """SQL (a WITH list ending in CTE `final`) of the filtered documents that match `query`, each with
-        its base score, and its parameters; then the boosts (an SQL sum over title row `e`) and theirs."""
+        its score, and its parameters; then the boosts (an SQL sum over title row `e`) and theirs.
+
+        A document scores, per unit it matches, the unit's weight times its rarity (as in BM25: an IDF over
+        the cached body frequencies) where its body has the unit, plus TITLE_BOOST times the unit's rarity
+        among titles where its title has it, so the score is a plain sum over the matching rows."""
         units, need, optional = self._units(query)
-        ctes, params, rows = [], [], []
-        for n, (title, column, body, *_) in enumerate(units):
-            # Each side read apart through its GIN index only (a title by its bigrams, then checked), as
-            # rows of (document, the units it matches, the units it matches in its title, key).
-            if title:
-                rows.append(f"SELECT document_id, {1 << n}::bigint AS um, {1 << n}::bigint AS tm, 0 AS key "
-                            f"FROM search_title WHERE tsv @@ %s::tsquery AND {_contains(column, title[1])}")
-                params += [title[0], *title[1]]
+        scored = not query.count_only
+        ctes, params, rows, titles, title_params = [], [], [], [], []
+        # A search that reads only its best hits (top_only) leaves the commonest words out of finding
+        # candidates: they add little to a score (see COMMON) and cost the most rows; the best candidates
+        # then get what those words add by reading their own title and body.
+        late_titles: list[tuple[tuple[str, list[str]], str, float]] = []
+        late: list[tuple[str, float]] = []
+        late_title_units: set[int] = set()
+        sides = [(self._reach(alts, freqs, total, prefix) if alts else 0, n, side)
+                 for n, (title, _, body, _, alts) in enumerate(units)
+                 for side, prefix in (("title", "tw"), ("body", "w")) if (title if side == "title" else body)]
+        prune = scored and query.top_only and bool(sides)
+        # The rarest side always finds candidates, so a query of common words only still finds some.
+        finding = {(n, side) for reach, n, side in sides if reach <= max(COMMON * total, COMMON_FLOOR)} | \
+            ({min(sides)[1:]} if sides else set())
+        for n, (title, column, body, weight, alternatives) in enumerate(units):
+            # Each side read apart through its GIN index only (a title by its bigrams, then checked).
+            if title and prune and (n, "title") not in finding:
+                reach = self._reach(alternatives, freqs, total, "tw")
+                late_titles.append((title, column, weight * TITLE_BOOST * math.log(1 + total / (1 + reach))))
+                late_title_units.add(n)
+            elif title:
+                titles.append(f"SELECT document_id, {1 << n}::bigint AS um FROM search_title WHERE tsv @@ %s::tsquery "
+                              f"AND {_contains(column, title[1])}")
+                title_params += [title[0], *title[1]]
             if body:
-                rows.append(f"SELECT document_id, {1 << n}::bigint AS um, 0::bigint AS tm, 0 AS key FROM search_body "
-                            "WHERE tsv @@ %s::tsquery")
+                idf = math.log(1 + total / (1 + self._reach(alternatives, freqs, total)))
+                if prune and (n, "body") not in finding:
+                    late.append((body, weight * idf))
+                    continue
+                rows.append(f"SELECT document_id, {1 << n}::bigint AS um, {weight * idf if scored else 0:.6f}::float8 "
+                            "AS w, 0 AS key FROM search_body WHERE tsv @@ %s::tsquery")
                 params.append(body)
+        params = title_params + params
+        if titles:
+            ctes.append("t AS MATERIALIZED (" + " UNION ALL ".join(titles) + ")")
+            if scored:
+                # Rarity among titles: a word rare in titles tells more than one many titles have. A unit
+                # with no body words (initials, a title-only search) is weighed by its titles alone.
+                weights = ", ".join(
+                    f"{units[n][3] * (TITLE_BOOST + (0 if units[n][2] else 1)):.6f} * ln(1 + {total} / (1 + "
+                    f"count(*) FILTER (WHERE um = {1 << n}))) AS t{n}" for n in range(len(units))
+                    if units[n][0] and n not in late_title_units)
+                ctes.append(f"tw AS MATERIALIZED (SELECT {weights} FROM t)")
+                pick = " ".join(f"WHEN {1 << n} THEN tw.t{n}" for n in range(len(units))
+                                if units[n][0] and n not in late_title_units)
+                rows.insert(0, f"SELECT document_id, um, CASE um {pick} END AS w, 0 AS key FROM t, tw")
+            else:
+                rows.insert(0, "SELECT document_id, um, 0.0::float8 AS w, 0 AS key FROM t")
         keys = " | ".join(_quote(f"k:{k}") for k in dict.fromkeys(query.keys))
         if keys:
-            rows.append("SELECT document_id, 0::bigint AS um, 0::bigint AS tm, 1 AS key FROM search_title "
+            rows.append("SELECT document_id, 0::bigint AS um, 0.0::float8 AS w, 1 AS key FROM search_title "
                         "WHERE tsv @@ %s::tsquery")
             params.append(keys)
         if rows:
-            # One pass groups every matching row by document; the units it matches are bits.
-            ctes.append("g AS MATERIALIZED (SELECT document_id, bit_or(um) AS um, bit_or(tm) AS tm, max(key) AS key "
+            # One pass groups every matching row by document: the units it matches are bits, its score a sum.
+            ctes.append("g AS MATERIALIZED (SELECT document_id, bit_or(um) AS um, sum(w) AS s, max(key) AS key "
                         "FROM (" + " UNION ALL ".join(rows) + ") x GROUP BY document_id)")
             full = (1 << len(units)) - 1
-            enough = (f"um = {full}" if need == len(units) else f"bit_count(um::bit(64)) >= {need}") if units else "FALSE"
-            if query.count_only:
-                ctes.append(f"m AS (SELECT document_id FROM g WHERE {enough} OR key = 1)")
-            else:
-                # Rarer units weigh more, as in BM25: an IDF over the unit's matches, and for a title match
-                # one over the titles it matches (a word rare in titles tells more than one many titles have).
-                idfs = ", ".join(f"ln(1 + (SELECT total FROM n) / (1 + count(*) FILTER (WHERE um & {1 << i} <> 0))) "
-                                 f"AS i{i}, ln(1 + (SELECT total FROM n) / (1 + count(*) FILTER (WHERE tm & {1 << i} "
-                                 f"<> 0))) AS j{i}" for i in range(len(units)))
-                score = " + ".join([f"{weight:.3f} * ((um & {1 << i} <> 0)::int * idf.i{i} + (tm & {1 << i} <> 0)::int"
-                                    f" * {TITLE_BOOST} * idf.j{i})" for i, (_, _, _, weight, _) in enumerate(units)]
-                                   + [f"key * {KEY_BOOST}"])
-                if units:
-                    ctes.append(f"idf AS (SELECT {idfs} FROM g)")
-                ctes.append(f"m AS (SELECT document_id, {score} AS score FROM g{', idf' if units else ''} "
-                            f"WHERE {enough} OR key = 1)")
+            enough = "FALSE" if not units else "TRUE" if prune else (
+                f"um = {full}" if need == len(units) else f"bit_count(um::bit(64)) >= {need}")
+            score = "" if query.count_only else f", s + key * {KEY_BOOST} AS score"
+            ctes.append(f"m AS (SELECT document_id{score} FROM g WHERE {enough} OR key = 1)")
         elif query.match_all:
             ctes.append("m AS (SELECT document_id, 0.0 AS score FROM search_entry)")
         else:
@@ -268,14 +316,27 @@ class PostgresBackend(SearchBackend):
                 "e.doc_type, e.year, e.validity, e.kind, e.issuers, e.tags FROM m JOIN search_entry e ON "
                 f"e.document_id = m.document_id{where})")
         params += condition_params
-        total = ("n AS (SELECT greatest(reltuples, 1)::float AS total FROM pg_class "
-                 "WHERE oid = 'search_entry'::regclass)")
-        return "WITH " + ", ".join([total, *ctes]), params, "".join(boosts), boost_params
+        if prune:
+            # The best candidates (as many as the page and its reranking read, and some more) get what the
+            # common words add, each read in its own body; the rest are never shown.
+            ctes[-1] = ctes[-1].replace("final AS", "found AS", 1)
+            extra = " + ".join(f"{weight:.6f} * (b.tsv @@ %s::tsquery)::int" for _, weight in late) or "0"
+            extra_title = " + ".join(f"{weight:.6f} * {_contains('tt.' + column, title[1])}::int"
+                                     for title, column, weight in late_titles) or "0"
+            ctes.append("c AS (SELECT document_id, score FROM found ORDER BY score DESC, document_id LIMIT %s)")
+            ctes.append(f"final AS MATERIALIZED (SELECT c.document_id, c.score + coalesce((SELECT {extra} FROM "
+                        "search_body b WHERE b.document_id = c.document_id), 0) + coalesce((SELECT "
+                        f"{extra_title} FROM search_title tt WHERE tt.document_id = c.document_id), 0) AS score FROM c)")
+            params += [query.offset + max(query.limit, 1) + RERANK + LATE_MARGIN, *(body for body, _ in late),
+                       *(check for title, _, _ in late_titles for check in title[1])]
+        return "WITH " + ", ".join(ctes), params, "".join(boosts), boost_params
 
-    def statement(self, query: EngineQuery) -> tuple[str, list]:
+    def statement(self, query: EngineQuery, frequencies: tuple[float, dict[str, int]] | None = None
+                  ) -> tuple[str, list]:
         """The one SQL statement of a search and its parameters: rows ('_count', …), ('_hit', id, …) and
         (facet, value, count) (or, for a count-only probe, the count alone)."""
-        with_sql, params, boosts, boost_params = self._matches(query)
+        total, freqs = frequencies or self._frequencies(query)[:2]
+        with_sql, params, boosts, boost_params = self._matches(query, total, freqs)
         if query.count_only:
             return with_sql + " SELECT count(*) FROM final", params
         page_params = [max(query.limit, 1), query.offset]
@@ -294,24 +355,22 @@ class PostgresBackend(SearchBackend):
             page = "(SELECT '_hit', document_id::text, 0, score FROM final ORDER BY score DESC, document_id LIMIT %s OFFSET %s)"
         selects = ["SELECT '_count', '', count(*), 0.0 FROM final", page]
         if query.facets:
-            # Every facet in one pass over the matches; issuers and tags (one a line) are counted by their
-            # whole text, which few distinct values share, and split in Python.
-            columns = [column for _, column in _FACET_COLUMNS]
-            name = " ".join(f"WHEN GROUPING({column}) = 0 THEN '{facet}'" for facet, column in _FACET_COLUMNS)
-            value = " ".join(f"WHEN GROUPING({column}) = 0 THEN {column}::text" for _, column in _FACET_COLUMNS)
-            selects.append(f"SELECT CASE {name} END, CASE {value} END, count(*), 0.0 FROM final "
-                           f"GROUP BY GROUPING SETS ({', '.join(f'({c})' for c in columns)})")
+            # The ids matched, for the facets counted in memory (see pgfacets).
+            selects.append("SELECT '_ids', string_agg(document_id::text, ','), 0, 0.0 FROM final")
         return with_sql + " " + " UNION ALL ".join(selects), params + page_params
 
     def search(self, query: EngineQuery) -> EngineResult:
         if query.empty:
             return EngineResult(0, [], {})
-        sql, params = self.statement(query)
         with connection.cursor() as cursor:
-            # With fresh statistics the planner may read a common word by a sequential scan, detoasting
-            # every entry's body tsvector: seconds. Through the GIN indexes only (see _settings).
-            cursor.execute(*self._settings(query))
             try:
+                # With fresh statistics the planner may read a common word by a sequential scan, detoasting
+                # every entry's body tsvector: seconds. Through the GIN indexes only (see _settings).
+                total, freqs, generation = self._frequencies(query)
+                sql, params = self.statement(query, (total, freqs))
+                large = self._settings(query, total, freqs)
+                if large:
+                    cursor.execute(large)
                 cursor.execute(sql, params)
                 rows = cursor.fetchall()
             finally:
@@ -319,24 +378,21 @@ class PostgresBackend(SearchBackend):
                                "RESET max_parallel_workers_per_gather; RESET jit")
         if query.count_only:
             return EngineResult(int(rows[0][0]), [], {})
-        count, hits = 0, []
-        facets: dict[str, list[tuple[str, int]]] = {name: [] for name in FACET_FIELDS} if query.facets else {}
-        counted: dict[str, list[tuple[str, int]]] = {name: [] for name in facets}
+        count, hits, matched = 0, [], ""
         for kind, value, n, score in rows:
             if kind == "_count":
                 count = int(n)
             elif kind == "_hit":
                 hits.append(Hit(int(value), float(score) if query.sort != "date" else 0.0))
-            elif value is not None:
-                counted[kind].append((value, int(n)))
-        for name, found in counted.items():
-            values: dict[str, int] = {}
-            for value, n in found:
-                for one in value.split("\n") if name in ("issuer", "tag") else [value]:
-                    if one:
-                        values[one] = values.get(one, 0) + n
-            facets[name] = sorted(values.items(), key=lambda item: -item[1])[:100 if name == "year" else FACET_SIZE]
-        return EngineResult(count, hits[:query.limit], facets)
+            elif kind == "_ids":
+                matched = value or ""
+        facets: dict[str, list[tuple[str, int]]] = {}
+        if query.facets:
+            ids = np.array(matched.split(",") if matched else [], dtype=np.int64)
+            sizes = {name: 100 if name == "year" else FACET_SIZE for name in FACET_FIELDS}
+            facets = {name: [] for name in FACET_FIELDS} | pgfacets.columns(generation).count(ids, sizes)
+        # A top_only search counts only the candidates it ranked; it tells no count.
+        return EngineResult(len(hits[:query.limit]) if query.top_only else count, hits[:query.limit], facets)
 
     def applied_change(self) -> int:
         state = SearchState.objects.filter(name=STATE).values_list("applied_change", flat=True).first()
