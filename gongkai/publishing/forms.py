@@ -30,6 +30,7 @@ from gongkai.publishing.rules import (
     RelationKind,
     Validity,
     WithholdingGround,
+    default_period,
 )
 from gongkai.publishing.services import DocumentData
 from gongkai.publishing.visibility import public_documents
@@ -287,7 +288,7 @@ class DocumentForm(ServiceForm):
         return DocumentData(
             title=c["title"], body=c["body"], body_format="html", subject=c["subject"], doc_type=c["doc_type"],
             doc_number=c.get("doc_number", ""), signed_on=c.get("signed_on"), formed_on=c.get("formed_on"),
-            disclosure_period=c.get("disclosure_period") or DisclosurePeriod.REGULATION,
+            disclosure_period=c.get("disclosure_period") or default_period(c["doc_type"]),
             issuing_agency_ids=[a.pk for a in c.get("issuing_agencies") or []],
             other_issuers=c.get("other_issuers", ""), disclosure_mode=c["disclosure_mode"],
             withholding_ground=c.get("withholding_ground", ""), withholding_reason=c.get("withholding_reason", ""),
