@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import zipfile
 from typing import IO
 
 from django.db import transaction
@@ -72,7 +73,7 @@ def _rows(upload: IO[bytes], columns: list[tuple[str, str]]) -> list[tuple[int, 
     """(row number, field → text) of every non-empty row; the header row must name the required columns."""
     try:
         sheet = load_workbook(upload, read_only=True, data_only=True).active
-    except (InvalidFileException, KeyError, OSError, ValueError, TypeError) as exc:
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
         raise DomainError("无法读取该文件，请上传 Excel（.xlsx）文件。", field="file") from exc
     values = list(sheet.iter_rows(values_only=True, max_row=MAX_ROWS + 1))
     if len(values) > MAX_ROWS:

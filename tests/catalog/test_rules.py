@@ -6,8 +6,13 @@ import pytest
 
 from gongkai.catalog import rules as catalog_rules
 from gongkai.core.workdays import WorkCalendar
-from gongkai.publishing.rules import DOC_TYPE_PERIODS, PERIOD_RULES, DisclosurePeriod, default_period, \
-    disclosure_deadline
+from gongkai.publishing.rules import (
+    DOC_TYPE_PERIODS,
+    PERIOD_RULES,
+    DisclosurePeriod,
+    default_period,
+    disclosure_deadline,
+)
 
 
 def test_every_period_has_a_rule_with_its_source():
