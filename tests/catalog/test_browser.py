@@ -1,0 +1,69 @@
+"""The 政府信息公开 column in headless Chromium at desktop and phone width: the statutory structure is there,
+nothing scrolls sideways, the agency picker works from the keyboard, and axe-core finds no serious violation."""
+
+from __future__ import annotations
+
+import pytest
+
+from gongkai.catalog import services
+from gongkai.catalog.models import CatalogItem
+from tests import factories
+from tests.browser import launch_chromium, sideways_overflow
+from tests.catalog.test_services import GUIDE
+from tests.disclosure_factories import disclosure_team
+from tests.portal.test_browser_a11y import DESKTOP, PHONE, _axe_source, _serious_violations
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def column(transactional_db, live_server):
+    root = factories.make_agency("11000000ZFXX001X", "栏目市人民政府", kind="government")
+    agency = factories.make_agency("11000000ZFXX002X", "栏目市财政局", parent=root)
+    for each in (root, agency):
+        office = disclosure_team(each)
+        services.publish_entry(office["head"], services.save_guide(office["officer"], each, GUIDE))
+        services.seed_default_catalog(office["officer"], each)
+        for item in CatalogItem.objects.filter(agency=each):
+            services.publish_entry(office["head"], item)
+        services.publish_entry(office["head"], services.save_negative_entry(office["officer"], each, {
+            "category": "过程性信息", "content": "讨论记录、过程稿、磋商信函、请示报告等",
+            "basis": "《中华人民共和国政府信息公开条例》第十六条第二款"}))
+    team = factories.make_team(agency)
+    factories.make_document(team, agency, title="栏目市财政局关于规范财政专项资金管理的若干规定",
+                            doc_type="行政规范性文件", doc_number="栏财规〔2026〕1号")
+    return {"base": live_server.url, "agency": agency}
+
+
+PATHS = ["/zfxxgk/", "/zfxxgk/?agency={code}", "/zfxxgk/zn/{code}/", "/zfxxgk/ml/?agency={code}", "/zfxxgk/fmqd/",
+         "/zfxxgk/zn/"]
+
+
+def test_the_column_at_desktop_and_phone_width(column):
+    axe = _axe_source()
+    code = column["agency"].code
+    with launch_chromium() as browser:
+        for viewport in (DESKTOP, PHONE):
+            context = browser.new_context(locale="zh-CN", base_url=column["base"], viewport=viewport, bypass_csp=True)
+            page = context.new_page()
+            for path in PATHS:
+                response = page.goto(path.format(code=code))
+                assert response.status == 200, path
+                assert sideways_overflow(page) <= 1, f"{path} scrolls sideways at {viewport['width']} px"
+                violations = _serious_violations(page, axe)
+                assert violations == [], f"{path} at {viewport['width']} px: {violations}"
+            context.close()
+
+
+def test_pick_an_agency_and_follow_an_item_into_the_library(column):
+    with launch_chromium() as browser:
+        page = browser.new_page(locale="zh-CN", viewport=PHONE, base_url=column["base"])
+        page.goto("/zfxxgk/")
+        for heading in ("政府信息公开指南", "政府信息公开制度", "政府信息公开年度报告", "依申请公开", "法定主动公开内容"):
+            assert page.get_by_role("heading", name=heading, level=2).is_visible(), heading
+        page.get_by_label("机关", exact=True).select_option(label="栏目市财政局")
+        page.get_by_role("button", name="查看").press("Enter")
+        page.wait_for_url("**agency=*")
+        page.locator("#c-normative a").first.click()
+        page.wait_for_url("**/xxgk/documents/?*")
+        assert "栏目市财政局关于规范财政专项资金管理的若干规定" in page.content()
