@@ -1,5 +1,6 @@
-"""What the catalogue adds to the staff shell: its menu entry, and a dashboard panel listing the guides not
-reviewed this year for the disclosure offices (a general office granted over its subordinates sees them all)."""
+"""What the catalogue adds to the staff shell: its menu entry, and a dashboard panel listing the guides and
+negative lists not reviewed this year for the disclosure offices (a general office granted over its
+subordinates sees them all)."""
 
 from __future__ import annotations
 
@@ -19,8 +20,10 @@ def panel_context(request: HttpRequest) -> dict[str, Any] | None:
     agencies = handling_agencies(request.user)
     if not agencies:
         return None
-    stale = queries.stale_guides(agencies, timezone.localdate())
-    return {"stale": stale[:PANEL_ROWS], "more": max(0, len(stale) - PANEL_ROWS), "year": timezone.localdate().year}
+    today = timezone.localdate()
+    stale = queries.stale_guides(agencies, today)
+    return {"stale": stale[:PANEL_ROWS], "more": max(0, len(stale) - PANEL_ROWS), "year": today.year,
+            "negative": queries.stale_negative_lists(agencies, today)[:PANEL_ROWS]}
 
 
 def register() -> None:

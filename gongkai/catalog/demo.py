@@ -8,15 +8,18 @@ from django.contrib.auth import get_user_model
 from gongkai.catalog import services
 from gongkai.catalog.models import CatalogItem, Guide, LedgerEntry, NegativeListEntry
 from gongkai.orgs.models import Agency
+from gongkai.publishing.rules import WithholdingGround
 
 # The town's guide stays a draft: the general office sees it among the guides not reviewed this year.
 DRAFT_GUIDE = "11339900MB0000009J"
 CATALOGUED = ("11339900MB0000001A", "11339900MB0000004D", "11339900MB0000005E")
 NEGATIVE = [
     ("国家秘密", "依法确定为国家秘密的政府信息，如涉密的应急物资储备布局", "《中华人民共和国政府信息公开条例》第十四条；"
-     "《中华人民共和国保守国家秘密法》"),
-    ("内部事务信息", "人事管理、后勤管理、内部工作流程等方面的信息", "《中华人民共和国政府信息公开条例》第十六条第一款"),
-    ("过程性信息", "讨论记录、过程稿、磋商信函、请示报告等", "《中华人民共和国政府信息公开条例》第十六条第二款"),
+     "《中华人民共和国保守国家秘密法》", WithholdingGround.STATE_SECRET),
+    ("内部事务信息", "人事管理、后勤管理、内部工作流程等方面的信息", "《中华人民共和国政府信息公开条例》第十六条第一款",
+     WithholdingGround.INTERNAL_AFFAIRS),
+    ("过程性信息", "讨论记录、过程稿、磋商信函、请示报告等", "《中华人民共和国政府信息公开条例》第十六条第二款",
+     WithholdingGround.PROCESS_INFORMATION),
 ]
 
 
@@ -55,9 +58,9 @@ def load_demo_catalog() -> dict[str, int]:
             for item in services.seed_default_catalog(officer, agency):
                 services.publish_entry(head, item)
         if not NegativeListEntry.objects.filter(agency=agency).exists():
-            for category, content, basis in NEGATIVE:
+            for category, content, basis, ground in NEGATIVE:
                 entry = services.save_negative_entry(officer, agency, {"category": category, "content": content,
-                                                                       "basis": basis})
+                                                                       "basis": basis, "ground": ground})
                 services.publish_entry(head, entry, "年度审核")
         if not LedgerEntry.objects.filter(agency=agency).exists():
             services.generate_ledger(officer, agency)

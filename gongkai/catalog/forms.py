@@ -8,7 +8,7 @@ from gongkai.catalog.models import CatalogItem, Guide, LedgerEntry, NegativeList
 from gongkai.catalog.rules import LEDGER_DOC_TYPES, Category, LedgerValidity
 from gongkai.core.forms import ServiceForm, date_field
 from gongkai.core.taxonomy import DOC_TYPES
-from gongkai.publishing.rules import DisclosurePeriod
+from gongkai.publishing.rules import DisclosurePeriod, WithholdingGround
 
 TEXTAREA = forms.Textarea(attrs={"rows": 4})
 
@@ -61,6 +61,9 @@ class NegativeForm(ServiceForm):
     category = _text(NegativeListEntry, "category", required=True)
     content = _text(NegativeListEntry, "content", box=True, required=True)
     basis = _text(NegativeListEntry, "basis", box=True, required=True)
+    ground = forms.ChoiceField(label="对应的不予主动公开依据", choices=[("", "（不对应）"), *WithholdingGround.choices],
+                               required=False, help_text=NegativeListEntry._meta.get_field("ground").help_text,
+                               error_messages={"invalid_choice": "请选择不予主动公开依据。"})
 
 
 class LedgerForm(ServiceForm):

@@ -16,7 +16,7 @@ from django.db import models
 from gongkai.catalog.rules import Category, LedgerValidity, time_limit_text
 from gongkai.catalog.states import CatalogState
 from gongkai.orgs.models import Agency
-from gongkai.publishing.rules import DisclosurePeriod
+from gongkai.publishing.rules import DisclosurePeriod, WithholdingGround
 
 
 class Reviewed(models.Model):
@@ -126,13 +126,15 @@ class CatalogItem(Reviewed):
 class NegativeListEntry(Reviewed):
     """One entry of an agency's 不予主动公开清单 (负面清单), with its legal ground."""
 
-    PUBLIC_FIELDS = ("category", "content", "basis")
+    PUBLIC_FIELDS = ("category", "content", "basis", "ground")
     REQUIRED = {"category": "信息事项类别", "content": "信息事项内容", "basis": "法律政策依据"}
 
     agency = models.ForeignKey(Agency, verbose_name="机关", on_delete=models.CASCADE, related_name="negative_list")
     category = models.CharField("信息事项类别", max_length=100)
     content = models.TextField("信息事项内容")
     basis = models.TextField("法律政策依据")
+    ground = models.CharField("对应的不予主动公开依据", max_length=30, choices=WithholdingGround.choices, blank=True,
+                              help_text="文件以该依据不予主动公开时，视为列入本清单；未列入清单的依据会提示综合办公室核查。")
 
     class Meta:
         verbose_name = verbose_name_plural = "负面清单事项"

@@ -149,3 +149,17 @@ def stale_negative_lists(agencies: list[Agency], today: dt.date) -> list[Agency]
     ids = {e.agency_id for e in NegativeListEntry.objects.filter(agency__in=agencies, state=CatalogState.PUBLIC)
            if rules.is_stale(e.reviewed_on, today)}
     return [a for a in agencies if a.pk in ids]
+
+
+def withheld_off_list(agencies: list[Agency]) -> list[Document]:
+    """Documents of `agencies` whose latest revision is withheld (不予公开) on a ground that none of the
+    agency's public negative-list entries covers (长办发〔2017〕7号（三十五）: the list names what is withheld)."""
+    covered: dict[int, set[str]] = {}
+    for agency_id, ground in NegativeListEntry.objects.filter(
+            agency__in=agencies, state=CatalogState.PUBLIC).exclude(ground="").values_list("agency_id", "ground"):
+        covered.setdefault(agency_id, set()).add(ground)
+    found = (Document.objects.filter(agency__in=agencies)
+             .filter(latest_revision__disclosure_mode=timeliness.DisclosureMode.WITHHELD)
+             .select_related("latest_revision", "agency").order_by("agency_id", "-id"))
+    return [d for d in found if d.latest_revision and d.latest_revision.withholding_ground
+            not in covered.get(d.agency_id, set())]

@@ -31,7 +31,7 @@ REVIEW = agency_workflow(
     transitions=(
         # Publishing again a public entry publishes its edits: each publication is a review.
         Transition("publish", "审核并公开", (CatalogState.DRAFT, CatalogState.PUBLIC, CatalogState.RETIRED),
-                   CatalogState.PUBLIC, (Role.DISCLOSURE_HEAD,), guard=_has_content, system=True, order=10),
+                   CatalogState.PUBLIC, (Role.DISCLOSURE_HEAD,), guard=_has_content, order=10),
         Transition("retire", "停用（不再公开）", (CatalogState.PUBLIC,), CatalogState.RETIRED,
                    (Role.DISCLOSURE_HEAD,), needs_comment=True, order=90),
     ),

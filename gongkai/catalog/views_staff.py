@@ -67,6 +67,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         "statuses": statuses, "negatives": negatives,
         "negative_stale": [e for e in negatives if rules.is_stale(e.reviewed_on, today)],
         "stale_guides": queries.stale_guides(agencies, today), "year": today.year, "upload": forms.UploadForm(),
+        "off_list": queries.withheld_off_list([agency]),
     })
 
 

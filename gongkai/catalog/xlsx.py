@@ -44,6 +44,10 @@ def _sheet(title: str, headers: list[str], rows: list[list]) -> bytes:
         cell.alignment = Alignment(wrap_text=True, vertical="center")
     for row in rows:
         sheet.append(row)
+        for cell in sheet[sheet.max_row]:
+            # Text typed by staff is text: openpyxl would store “=…” as a formula that Excel runs on opening.
+            if isinstance(cell.value, str) and cell.value.startswith("="):
+                cell.data_type = "s"
     for column in sheet.columns:
         sheet.column_dimensions[column[0].column_letter].width = 18
     out = io.BytesIO()

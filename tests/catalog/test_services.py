@@ -150,3 +150,21 @@ def test_retire_needs_a_reason_and_takes_it_off(office):
         services.retire_entry(office["head"], entry, "")
     entry = services.retire_entry(office["head"], entry, "已解密")
     assert entry.state == CatalogState.RETIRED
+
+
+def test_a_document_withheld_on_a_ground_off_the_list_is_flagged(office):
+    from gongkai.publishing.rules import DisclosureMode, WithholdingGround
+
+    agency, team = office["agency"], office["team"]
+    withheld = factories.make_document(team, agency, publish=False, title="内部管理制度",
+                                       disclosure_mode=DisclosureMode.WITHHELD,
+                                       withholding_ground=WithholdingGround.INTERNAL_AFFAIRS,
+                                       withholding_reason="机关内部管理")
+    factories.make_document(team, agency, title="公开的通知")
+    assert [d.pk for d in queries.withheld_off_list([agency])] == [withheld.pk]
+    entry = services.save_negative_entry(office["officer"], agency, {
+        "category": "内部事务信息", "content": "人事、后勤管理和内部工作流程", "basis": "《条例》第十六条第一款",
+        "ground": WithholdingGround.INTERNAL_AFFAIRS})
+    assert queries.withheld_off_list([agency]) != []  # a draft entry does not cover it yet
+    services.publish_entry(office["head"], entry)
+    assert queries.withheld_off_list([agency]) == []

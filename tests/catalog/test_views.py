@@ -142,3 +142,13 @@ def test_ledger_import_and_page(client, office):
     assert LedgerEntry.objects.count() == 2
     page = client.get(reverse("staff-catalog-ledger", args=[agency.code])).content.decode()
     assert "台帐中有、文件库未公开（1）" in page and "旧办法" in page
+
+
+def test_typed_text_is_exported_as_text_not_a_formula(client, office):
+    agency = office["agency"]
+    services.save_item(office["officer"], agency, {"category": "other", "content": "=HYPERLINK(\"http://x\")",
+                                                   "basis": "《条例》第二十条"})
+    client.force_login(office["officer"])
+    response = client.get(reverse("staff-catalog-export", args=[agency.code, "catalog"]))
+    cell = load_workbook(io.BytesIO(response.content)).active["D2"]
+    assert cell.data_type == "s" and cell.value == "=HYPERLINK(\"http://x\")"
