@@ -67,3 +67,40 @@ def test_pick_an_agency_and_follow_an_item_into_the_library(column):
         page.locator("#c-normative a").first.click()
         page.wait_for_url("**/xxgk/documents/?*")
         assert "栏目市财政局关于规范财政专项资金管理的若干规定" in page.content()
+
+
+def test_the_office_writes_the_guide_and_the_head_reviews_it(transactional_db, live_server):
+    """On a phone: the officer writes the guide (a wrong postcode is kept with its message), the head reviews it,
+    and the public page shows it; the staff pages pass axe-core."""
+    from tests.browser import login
+
+    axe = _axe_source()
+    agency = factories.make_agency("11000000ZFXX003X", "指南市民政局", kind="department")
+    office = disclosure_team(agency)
+    with launch_chromium() as browser:
+        page = login(browser, live_server.url, office["officer"].username, factories.PASSWORD, viewport=PHONE,
+                     bypass_csp=True)
+        page.goto("/staff/catalog/")
+        assert page.get_by_text("尚未编制指南").is_visible()
+        assert _serious_violations(page, axe) == []
+        page.get_by_role("link", name="编辑指南").click()
+        page.get_by_label("依申请公开的申请方式").fill("在线申请或书面申请。")
+        page.get_by_label("办公时间").fill("工作日 9:00-17:00")
+        page.get_by_label("邮政编码").fill("3100")
+        page.get_by_role("button", name="保存草稿").click()
+        assert page.get_by_text("邮政编码应为6位数字。", exact=True).is_visible()
+        assert page.get_by_label("办公时间").input_value() == "工作日 9:00-17:00"
+        assert sideways_overflow(page) <= 1
+        assert _serious_violations(page, axe) == []
+        page.get_by_label("邮政编码").fill("310000")
+        page.get_by_role("button", name="保存草稿").click()
+        page.wait_for_url("**/staff/catalog/?agency=*")
+        assert page.get_by_role("button", name="审核并公开").count() == 0
+
+        head = login(browser, live_server.url, office["head"].username, factories.PASSWORD, viewport=PHONE)
+        head.goto(f"/staff/catalog/?agency={agency.code}")
+        head.get_by_role("button", name="审核并公开").click()
+        head.wait_for_url("**/staff/catalog/?agency=*")
+        assert head.get_by_text("已审核并公开。").is_visible()
+        head.goto(f"/zfxxgk/zn/{agency.code}/")
+        assert head.get_by_text("工作日 9:00-17:00").is_visible()
