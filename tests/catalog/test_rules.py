@@ -64,3 +64,17 @@ def test_a_guide_reviewed_last_year_is_stale():
     assert catalog_rules.is_stale(dt.date(2025, 12, 31), dt.date(2026, 1, 1))
     assert not catalog_rules.is_stale(dt.date(2026, 1, 1), dt.date(2026, 12, 31))
     assert catalog_rules.is_stale(None, dt.date(2026, 5, 1))
+
+
+
+@pytest.mark.django_db
+def test_an_imported_record_without_a_period_takes_its_document_types_default(agency):
+    from gongkai.publishing.importer import AgencyDirectory, parse_record
+
+    record = {"external_id": "x-1", "title": "解读", "body": "正文", "agency": agency.code, "doc_type": "政策解读",
+              "subject": "综合政务\\政务公开"}
+    assert parse_record(record, AgencyDirectory()).data.disclosure_period == DisclosurePeriod.INTERPRETATION
+    record.update(external_id="x-2", doc_type="通知")
+    assert parse_record(record, AgencyDirectory()).data.disclosure_period == DisclosurePeriod.REGULATION
+    record.update(external_id="x-3", disclosure_period=DisclosurePeriod.LICENSING_PENALTY.label)
+    assert parse_record(record, AgencyDirectory()).data.disclosure_period == DisclosurePeriod.LICENSING_PENALTY
