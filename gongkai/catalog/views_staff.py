@@ -17,6 +17,7 @@ from gongkai.catalog.models import CatalogItem, Guide, LedgerEntry, NegativeList
 from gongkai.catalog.states import REVIEW
 from gongkai.core.audit import history
 from gongkai.core.errors import DomainError
+from gongkai.core.forms import MAX_ID
 from gongkai.disclosure.queries import handling_agencies
 from gongkai.orgs.models import Agency
 from gongkai.staff.decorators import forbidden, staff_required
@@ -104,7 +105,7 @@ def _entry(kind: str, agency: Agency, pk: int):
     model = KINDS[kind][0]
     if pk == 0:
         return None
-    found = model.objects.filter(pk=pk, agency=agency).first()
+    found = model.objects.filter(pk=pk, agency=agency).first() if pk <= MAX_ID else None
     if found is None:
         raise Http404("没有这一条")
     return found
@@ -154,7 +155,8 @@ def action(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     if not agencies:
         return forbidden(request, _NO_ROLE)
     model = REVIEWED.get(kind)
-    obj = model.objects.filter(pk=pk, agency__in=agencies).select_related("agency").first() if model else None
+    obj = (model.objects.filter(pk=pk, agency__in=agencies).select_related("agency").first()
+           if model and pk <= MAX_ID else None)
     if obj is None:
         raise Http404("没有这一条")
     name = request.POST.get("action", "")

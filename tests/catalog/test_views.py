@@ -152,3 +152,11 @@ def test_typed_text_is_exported_as_text_not_a_formula(client, office):
     response = client.get(reverse("staff-catalog-export", args=[agency.code, "catalog"]))
     cell = load_workbook(io.BytesIO(response.content)).active["D2"]
     assert cell.data_type == "s" and cell.value == "=HYPERLINK(\"http://x\")"
+
+
+def test_review_of_a_huge_or_unknown_id_is_404(client, office):
+    client.force_login(office["head"])
+    for path in ("/staff/catalog/review/item/99999999999999999999/", "/staff/catalog/review/nope/1/"):
+        assert client.post(path, {"action": "publish"}).status_code == 404, path
+    assert client.get(f"/staff/catalog/{office['agency'].code}/nope/0/").status_code == 404
+    assert client.get(f"/staff/catalog/{office['agency'].code}/catalog/import/").status_code == 405
