@@ -4,6 +4,7 @@ catalog.visibility (reviewed snapshots) and publishing.visibility (documents).""
 
 from __future__ import annotations
 
+from django.db.models import F
 from django.http import Http404
 from django.shortcuts import render
 
@@ -15,6 +16,8 @@ from gongkai.publishing.visibility import public_documents
 # 政府信息公开制度: the library's 综合政务\政务公开 subject holds the disclosure system's own rules.
 SYSTEM_SUBJECT = "综合政务\\政务公开"
 ANNUAL_REPORTS_PATH = "/zfxxgk/ndbg/"
+# Documents listed under each item on the catalogue page; the rest are one link away in the library.
+LISTED = 5
 
 
 def _agency(request) -> tuple[Agency | None, list[Agency]]:
@@ -30,16 +33,16 @@ def _agency(request) -> tuple[Agency | None, list[Agency]]:
     return (roots[0] if roots else None), agencies
 
 
-def _sections(agency: Agency) -> list[dict]:
-    """法定主动公开内容 of `agency`: its public catalogue items grouped by 一级事项, in the column's order."""
-    counts: dict[int, int] = {}
+def _sections(agency: Agency, listed: int = 0) -> list[dict]:
+    """法定主动公开内容 of `agency`: its public catalogue items grouped by 一级事项, in the column's order, each
+    with the number of its public documents and (when `listed`) the newest of them."""
     grouped: dict[str, list] = {}
     for item in public_items().filter(agency=agency).order_by("order", "id"):
         data = item.published
         docs = queries.item_documents(agency, data.get("doc_type", ""), data.get("subject", ""))
-        counts[item.pk] = docs.count()
         grouped.setdefault(data.get("category", rules.Category.OTHER), []).append({
-            "id": item.pk, "data": data, "count": counts[item.pk],
+            "id": item.pk, "data": data, "count": docs.count(),
+            "documents": list(docs.order_by(F("published_on").desc(nulls_last=True), "-id")[:listed]) if listed else [],
             "link": queries.library_link(agency, data.get("doc_type", ""), data.get("subject", ""))
             if (data.get("doc_type") or data.get("subject")) else "",
         })
@@ -79,7 +82,7 @@ def catalogue(request):
     """The catalogue of the chosen agency: every public item with its elements and its documents."""
     agency, agencies = _agency(request)
     return render(request, "catalog/public/catalogue.html", {
-        "agency": agency, "agencies": agencies, "sections": _sections(agency) if agency else []})
+        "agency": agency, "agencies": agencies, "sections": _sections(agency, LISTED) if agency else []})
 
 
 def negative_list(request):

@@ -39,7 +39,8 @@ def test_the_column_has_the_statutory_structure(client, office):
     assert GUIDE["office_hours"] in guide and "目录市人民路1号" in guide
     assert agency.name in client.get(reverse("zfxxgk-guides")).content.decode()
     catalogue = client.get(reverse("zfxxgk-catalogue") + f"?agency={agency.code}").content.decode()
-    assert "规范性文件（行政法规" in catalogue and ">1 件</a>" in catalogue
+    assert "规范性文件（行政法规" in catalogue and ">全部 1 件</a>" in catalogue
+    assert "目录市财政局行政规范性文件" in catalogue
 
 
 def test_unknown_agency_and_missing_guide_are_404(client, office):
