@@ -234,6 +234,9 @@ def _load_demo() -> dict:
     from gongkai.disclosure.demo import load_demo_applications
 
     load_demo_applications()
+    from gongkai.catalog.demo import load_demo_catalog
+
+    load_demo_catalog()
     return {"agencies": len(agencies), "users": len(USERS),
             "documents": Document.objects.filter(external_id__startswith="demo-").count(),
             "usernames": [u[0] for u in USERS]}

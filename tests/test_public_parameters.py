@@ -32,6 +32,8 @@ PUBLIC = [
     ("/feeds/latest.xml", ["page", "agency"]),
     ("/sitemap.xml", ["p", "page"]),
     ("/ysqgk/track/", ["code", "token"]),
+    ("/zfxxgk/", ["agency"]),
+    ("/zfxxgk/ml/", ["agency"]),
 ]
 
 
@@ -67,7 +69,7 @@ def test_public_pages_ignore_values_they_cannot_apply_the_same_way(client, publi
     "/xxgk/documents/99999999999999999999/", "/api/v1/documents/99999999999999999999",
     "/api/v1/documents/-1", "/xxgk/attachments/99999999999999999999/a.pdf",
     "/xxgk/agencies/" + "x" * 3000 + "/", "/api/v1/applications/" + "Y" * 5000,
-    "/ysqgk/track/" + "9" * 40 + "/",
+    "/ysqgk/track/" + "9" * 40 + "/", "/zfxxgk/zn/" + "x" * 3000 + "/",
 ])
 def test_public_paths_with_huge_ids_are_404(client, db, path):
     assert client.get(path).status_code == 404
@@ -79,13 +81,14 @@ STAFF = [
     ("/staff/documents/", ["state", "agency", "page"]),
     ("/staff/search/", ["days"]),
     ("/staff/documents/new/", ["kind", "interprets"]),
+    ("/staff/catalog/", ["agency"]),
 ]
 
 
 @pytest.mark.parametrize(("url", "param"), [(url, p) for url, params in STAFF for p in params])
 def test_staff_list_parameters_never_give_a_5xx(client, agency, url, param):
     # The disclosure officer for the case pages, a drafter for the document pages.
-    if url.startswith("/staff/applications/"):
+    if url.startswith(("/staff/applications/", "/staff/catalog/")):
         client.force_login(disclosure_team(agency)["officer"])
     else:
         client.force_login(factories.make_staff(agency, Role.DRAFTER))
@@ -97,6 +100,8 @@ def test_staff_list_parameters_never_give_a_5xx(client, agency, url, param):
     "/staff/applications/99999999999999999999/", "/staff/applications/99999999999999999999/applicant/",
     "/staff/applications/99999999999999999999/letter.pdf", "/staff/documents/99999999999999999999/",
     "/staff/documents/99999999999999999999/edit/", "/staff/attachments/99999999999999999999/",
+    "/staff/catalog/11000000TEST00002X/item/99999999999999999999/",
+    "/staff/catalog/11000000TEST00002X/ledger/99999999999999999999/",
 ])
 def test_staff_paths_with_huge_ids_are_404(client, agency, path):
     client.force_login(disclosure_team(agency)["officer"])

@@ -173,3 +173,51 @@ def test_every_non_public_state_is_planted(planted):
             State.FILED} <= states
     withdrawn = {key for key, d in items.items() if Document.objects.get(pk=d.pk).is_withdrawn}
     assert {"withdrawn", "withdrawn_pending", "taken_down", "withdrawn_version"} <= withdrawn
+
+
+@pytest.fixture
+def planted_catalog(planted, agency):
+    """The catalogue's non-public content, marked: a draft guide of a second agency, edits not yet reviewed of a
+    public guide, item and negative-list entry, draft and retired items and entries."""
+    from gongkai.catalog import services as catalog
+    from tests.disclosure_factories import disclosure_team
+
+    office = disclosure_team(agency)
+    officer, head = office["officer"], office["head"]
+    guide = {"how_to_apply": "在线申请", "office_name": "办公室", "office_hours": "工作日"}
+    catalog.publish_entry(head, catalog.save_guide(officer, agency, guide))
+    catalog.save_guide(officer, agency, {**guide, "office_hours": f"{MARKER}时间", "notes": MARKER})
+    other = factories.make_agency("11000000TEST00009X", "测试市草稿局", parent=agency.parent)
+    catalog.save_guide(disclosure_team(other)["officer"], other, {**guide, "how_to_apply": MARKER})
+    # A public item mapped to 通知, the type of the planted non-public documents: its count covers public ones only.
+    item = catalog.publish_entry(head, catalog.save_item(officer, agency, {
+        "category": "normative", "content": "规范性文件", "basis": "《条例》第二十条", "doc_type": "通知"}))
+    catalog.save_item(officer, agency, {"content": f"{MARKER}修改", "subcategory": MARKER}, item)
+    catalog.save_item(officer, agency, {"category": "budget", "content": f"{MARKER}草稿", "basis": MARKER})
+    retired = catalog.publish_entry(head, catalog.save_item(officer, agency, {
+        "category": "plans", "content": f"{MARKER}停用", "basis": MARKER}))
+    catalog.retire_entry(head, retired, "不再适用")
+    entry = catalog.publish_entry(head, catalog.save_negative_entry(officer, agency, {
+        "category": "国家秘密", "content": "涉密事项", "basis": "《保守国家秘密法》"}))
+    catalog.save_negative_entry(officer, agency, {"content": f"{MARKER}修改"}, entry)
+    catalog.save_negative_entry(officer, agency, {"category": MARKER, "content": MARKER, "basis": MARKER})
+    gone = catalog.publish_entry(head, catalog.save_negative_entry(officer, agency, {
+        "category": f"{MARKER}类", "content": MARKER, "basis": MARKER}))
+    catalog.retire_entry(head, gone, "已解密")
+    return planted, other
+
+
+def test_the_catalogue_never_shows_what_was_not_reviewed(client, planted_catalog, agency):
+    (public, _items), draft_agency = planted_catalog
+    start = ["/zfxxgk/", f"/zfxxgk/?agency={agency.code}", f"/zfxxgk/?agency={draft_agency.code}", "/zfxxgk/zn/",
+             f"/zfxxgk/zn/{agency.code}/", f"/zfxxgk/ml/?agency={agency.code}",
+             f"/zfxxgk/ml/?agency={draft_agency.code}", "/zfxxgk/fmqd/", "/wzdt/"]
+    bodies = _crawl(client, start, limit=150)
+    assert bodies[f"/zfxxgk/zn/{agency.code}/"][0] == 200 and "涉密事项" in bodies["/zfxxgk/fmqd/"][1]
+    from gongkai.publishing.visibility import public_documents
+
+    shown = public_documents().filter(agency=agency, live_revision__doc_type="通知").count()
+    assert f"（{shown} 件）" in bodies[f"/zfxxgk/?agency={agency.code}"][1], "only the public 通知 are counted"
+    for url, (_status, text) in bodies.items():
+        assert MARKER not in text, f"non-public catalogue content leaked at {url}"
+    assert client.get(f"/zfxxgk/zn/{draft_agency.code}/").status_code == 404

@@ -30,6 +30,7 @@ from gongkai.publishing.rules import (
     RelationKind,
     Validity,
     WithholdingGround,
+    default_period,
 )
 from gongkai.publishing.services import DocumentData
 from gongkai.publishing.visibility import public_documents
@@ -138,7 +139,9 @@ class DocumentForm(ServiceForm):
         help_text=f"一般信息按《条例》第二十六条计 {PROACTIVE_DISCLOSURE_WORKDAYS} 个工作日；法律另有规定的从其规定："
                   f"部门预算、决算及报表自财政部门批复后 {PERIOD_RULES[DisclosurePeriod.DEPARTMENT_BUDGET].days} 日内公开，"
                   "政府预算、预算调整、决算、预算执行情况的报告及报表自人大或其常委会批准后 "
-                  f"{PERIOD_RULES[DisclosurePeriod.GOVERNMENT_BUDGET].days} 日内公开（《预算法》第十四条，按自然日计）。",
+                  f"{PERIOD_RULES[DisclosurePeriod.GOVERNMENT_BUDGET].days} 日内公开（《预算法》第十四条，按自然日计）。"
+                  "涉企政策、重大行政决策、行政许可和行政处罚（双公示）、政策解读的时限及出处见各选项；"
+                  "批量导入未填写的，按公文种类的默认依据（政策解读按解读时限）。",
         error_messages=CHOICE_ERRORS)
     issuing_agencies = forms.ModelMultipleChoiceField(
         label="发文机关", queryset=Agency.objects.all(), required=False,
@@ -287,7 +290,7 @@ class DocumentForm(ServiceForm):
         return DocumentData(
             title=c["title"], body=c["body"], body_format="html", subject=c["subject"], doc_type=c["doc_type"],
             doc_number=c.get("doc_number", ""), signed_on=c.get("signed_on"), formed_on=c.get("formed_on"),
-            disclosure_period=c.get("disclosure_period") or DisclosurePeriod.REGULATION,
+            disclosure_period=c.get("disclosure_period") or default_period(c["doc_type"]),
             issuing_agency_ids=[a.pk for a in c.get("issuing_agencies") or []],
             other_issuers=c.get("other_issuers", ""), disclosure_mode=c["disclosure_mode"],
             withholding_ground=c.get("withholding_ground", ""), withholding_reason=c.get("withholding_reason", ""),

@@ -18,7 +18,7 @@ bad line is reported with its number and a reason in Chinese and the rest of the
 | `doc_type` | | 公文种类 from the taxonomy (令 and 命令 read as 命令（令）); default 其他 |
 | `subject` | | 主题分类 as `综合政务\\政务公开`, `综合政务/政务公开`, a top category or a unique sub-category; default 其他\\其他 |
 | `signed_on`, `formed_on`, `published_on`, `effective_on`, `expires_on`, `repealed_on` | | dates as `2019-04-03`, `2019/4/3` or `2019年4月3日`; `published_on` only counts with `status` `published`; a date the line does not give stays empty (shown as 未注明, sorted last) — a new line imported as `published` without `formed_on` and `signed_on` takes its `published_on` as `formed_on`, or none; a changed line of a public document without `formed_on` is dated the day of import (a change starts its own clock), and a `formed_on` before the public version's 发布日期 is rejected |
-| `disclosure_period` | | 公开时限依据: `regulation_art26` (default, 《条例》第二十六条 20 working days), `budget_law_art14_2` (部门预决算, 批复后 20 days) or `budget_law_art14_1` (政府预决算, 批准后 20 days), or their Chinese labels; under the budget periods `formed_on` is the approval date |
+| `disclosure_period` | | 公开时限依据: `regulation_art26` (default, 《条例》第二十六条 20 working days), `budget_law_art14_2` (部门预决算, 批复后 20 days) `budget_law_art14_1` (政府预决算, 批准后 20 days), `enterprise_policy` (涉企政策, 20 working days), `major_decision` (重大行政决策, 20 days from the decision), `licensing_penalty` (双公示, 7 working days) or `interpretation` (政策解读, 3 working days after the policy), or their Chinese labels (default: `default_period` of the 公文种类 in publishing/rules.py); under the budget periods `formed_on` is the approval date, under the decision periods the decision date, for an interpretation the policy's publication date |
 | `validity` | | `valid`/有效 (default), `expired`/失效, `repealed`/废止, `amended`/已修订 |
 | `disclosure_mode` | | `proactive`/主动公开 (default), `on_application`/依申请公开, `withheld`/不予公开 |
 | `withheld_reason` | | the reason for not disclosing proactively (also read as `withholding_reason`) |
@@ -55,7 +55,13 @@ from gongkai.core.text import BODY_FORMATS, sanitize_html, to_html
 from gongkai.orgs.models import Agency
 from gongkai.publishing import services
 from gongkai.publishing.models import Document, Revision
-from gongkai.publishing.rules import DisclosureMode, DisclosurePeriod, Validity, WithholdingGround
+from gongkai.publishing.rules import (
+    DisclosureMode,
+    DisclosurePeriod,
+    Validity,
+    WithholdingGround,
+    default_period,
+)
 from gongkai.publishing.services import SYSTEM, DocumentData
 from gongkai.publishing.signals import held_announcements
 from gongkai.publishing.states import State
@@ -253,7 +259,7 @@ def parse_record(record: dict[str, Any], agencies: AgencyDirectory, html: str | 
         body=html, body_format="html",
         subject=subject, doc_type=doc_type, doc_number=_text(record, "doc_number", limit=100),
         signed_on=_date(record, "signed_on"), formed_on=_date(record, "formed_on"),
-        disclosure_period=_choice(record, "disclosure_period", PERIODS, DisclosurePeriod.REGULATION),
+        disclosure_period=_choice(record, "disclosure_period", PERIODS, default_period(doc_type)),
         issuing_agency_ids=issuing_ids, other_issuers=other_issuers,
         disclosure_mode=mode, withholding_ground=ground, withholding_reason=reason,
         tags=_names(record, "tags"),

@@ -143,6 +143,7 @@ INSTALLED_APPS = [
     "gongkai.search",
     "gongkai.disclosure",
     "gongkai.reports",
+    "gongkai.catalog",
     "gongkai.portal",
 ]
 

@@ -113,6 +113,9 @@ TRANSITION_ROLES: dict[str, frozenset[str]] = {
     # 《条例》第四十一条 correction requests and 第四十三条 help are handled by the same office.
     "disclosure.case:decide_record_correction": HANDLERS,
     "disclosure.case:record_assistance": HANDLERS,
+    # The guide, catalogue and negative list go public when the head of the disclosure office reviews them.
+    "catalog.review:publish": frozenset({HD}),
+    "catalog.review:retire": frozenset({HD}),
 }
 
 # Where a role granted in one scope reaches: a grant with covers_subordinates reaches every agency below.
@@ -252,6 +255,11 @@ def _case(w) -> list:
     return [w.pk("case:decided")]
 
 
+def _catalog_page(done: int = 200, args: Callable[[Any], list] = lambda w: [w.own.code]) -> Rule:
+    """A catalogue page of the own agency: its disclosure office gets it; another office 404; other staff 403."""
+    return Rule(lambda a: done if handles(a) else 404 if holds_anywhere(a, HANDLERS) else 403, args=args)
+
+
 # Every staff URL (by name) and method: who gets what. Staff without a role in the object's agency get 404 on
 # object pages; on lists they get the page without the object, except the disclosure pages, which refuse (403)
 # staff who handle no agency's cases at all.
@@ -313,6 +321,24 @@ URL_RULES: dict[tuple[str, str], Rule] = {
     ("staff-annual-report-narrative", "POST"): Rule(lambda a: 302 if handles(a) else 404
                                                     if holds_anywhere(a, HANDLERS) else 403,
                                                     args=lambda w: [w.own.code]),
+    # The catalogue (guide, catalogue, negative list, ledger): the disclosure office of the agency, as the annual report.
+    ("staff-catalog", "GET"): Rule(lambda a: 200 if holds_anywhere(a, HANDLERS) else 403,
+                                   shows=(own_reported, handles)),
+    ("staff-catalog-guide", "GET"): _catalog_page(),
+    ("staff-catalog-guide", "POST"): _catalog_page(302),
+    ("staff-catalog-entry", "GET"): _catalog_page(args=lambda w: [w.own.code, "item", 0]),
+    ("staff-catalog-entry", "POST"): _catalog_page(302, args=lambda w: [w.own.code, "item", 0]),
+    ("staff-catalog-seed", "GET"): post_only(lambda w: [w.own.code]),
+    ("staff-catalog-seed", "POST"): _catalog_page(302),
+    ("staff-catalog-ledger", "GET"): _catalog_page(),
+    ("staff-catalog-ledger-generate", "GET"): post_only(lambda w: [w.own.code]),
+    ("staff-catalog-ledger-generate", "POST"): _catalog_page(302),
+    ("staff-catalog-export", "GET"): _catalog_page(args=lambda w: [w.own.code, "catalog"]),
+    ("staff-catalog-import", "GET"): post_only(lambda w: [w.own.code, "catalog"]),
+    ("staff-catalog-import", "POST"): _catalog_page(302, args=lambda w: [w.own.code, "catalog"]),
+    ("staff-catalog-action", "GET"): post_only(lambda w: ["negative", w.pk("catalog:draft")]),
+    ("staff-catalog-action", "POST"): Rule(lambda a: 302 if handles(a) else 404 if holds_anywhere(a, HANDLERS)
+                                           else 403, probe="catalog.review:publish"),
     ("staff-application", "GET"): object_page(handles, _case),
     ("staff-application-applicant", "GET"): post_only(_case),
     # Revealing the applicant's details is a read, audited; it is not a workflow action.
@@ -381,6 +407,8 @@ SUBJECTS: dict[str, str] = {
     "disclosure.case:defer_reply": "case:bulk_asked",
     "disclosure.case:decide_record_correction": "case:rc_in_progress",
     "disclosure.case:record_assistance": "case:in_progress",
+    "catalog.review:publish": "catalog:draft",
+    "catalog.review:retire": "catalog:public",
 }
 
 # For each guarded transition: an object in a source state where the guard refuses.
@@ -408,6 +436,8 @@ GUARD_REFUSES: dict[str, str] = {
     # A disclosure decision on a correction request, and a correction answer on a disclosure request.
     "disclosure.case:decide": "case:rc_in_progress",
     "disclosure.case:decide_record_correction": "case:in_progress",
+    # A guide without its application method and office hours cannot be published.
+    "catalog.review:publish": "catalog:empty",
 }
 # Guards whose refusal cannot be set up through the services, and why.
 NO_GUARD_REFUSAL = {
@@ -560,6 +590,17 @@ def _build_world() -> World:
             received_on=today - dt.timedelta(days=60), closed_on=today - dt.timedelta(days=40),
             decision=decision, remedies=[]))
         keep(key, Application.objects.get(external_id=key))
+
+    # The catalogue: a draft and a public negative-list entry, a guide lacking what it must say, and a public
+    # normative document the ledger can be generated from.
+    from gongkai.catalog import services as catalog
+
+    negative = {"category": "国家秘密", "content": "甲局涉密事项", "basis": "《保守国家秘密法》"}
+    keep("catalog:draft", catalog.save_negative_entry(officer, own, negative))
+    keep("catalog:public", catalog.publish_entry(head, catalog.save_negative_entry(officer, own, negative)))
+    keep("catalog:empty", catalog.save_guide(officer, own, {"office_name": "甲局办公室"}))
+    factories.make_document(team, own, title="甲局规范性文件（已发布）", doc_type="行政规范性文件",
+                            doc_number="矩阵规〔2026〕1号")
 
     # One session per signed-in actor, made once: signing in afresh for each of thousands of requests would
     # cost more than the requests.
@@ -759,6 +800,11 @@ def _later(w: World) -> str:
     return f"{timezone.localtime() + dt.timedelta(days=30):%Y-%m-%dT%H:%M}"
 
 
+def _catalog_kind(obj) -> str:
+    """The kind a catalogue object has in the review URL."""
+    return {"Guide": "guide", "CatalogItem": "item", "NegativeListEntry": "negative"}[type(obj).__name__]
+
+
 CONVERT = {"title": "甲局文件（依申请转主动公开）", "body": "资金共计1200万元。", "subject": "综合政务\\政务公开"}
 
 # How a user takes each action in the back office: (URL name, URL args, POST data) for the subject.
@@ -837,6 +883,9 @@ REQUESTS: dict[str, Callable[[World, Any], tuple[str, list, dict]]] = {
         "decide_record_correction", outcome="corrected", reason="已将出生日期更正为1990年1月1日。"),
     "disclosure.case:record_assistance": _case_action("record_assistance", assistance_needs="sight",
                                                       assistance_help="large_print"),
+    "catalog.review:publish": lambda w, s: ("staff-catalog-action", [_catalog_kind(s), s.pk], {"action": "publish"}),
+    "catalog.review:retire": lambda w, s: ("staff-catalog-action", [_catalog_kind(s), s.pk],
+                                           {"action": "retire", "comment": "不再适用"}),
 }
 
 
@@ -847,6 +896,8 @@ def _state(obj) -> tuple:
     obj = type(obj)._default_manager.get(pk=obj.pk)
     if isinstance(obj, Document):
         return (obj.state, obj.validity, obj.live_revision_id, obj.latest_revision_id, obj.scheduled_at)
+    if hasattr(obj, "published") and hasattr(obj, "reviewed_on"):  # a catalogue entry (catalog.models.Reviewed)
+        return (obj.state, obj.published, obj.reviewed_on)
     if isinstance(obj, Application):
         return (obj.state, obj.assigned_to_id, obj.extension_days, obj.extension_requested_days, obj.decision,
                 obj.proactive_document_id)
@@ -954,12 +1005,50 @@ def test_post(client, world, url_name, actor):
                                                     {"year": "2025", "section": "overview", "text": "甲局总体情况"})
         _assert_status(response, rule.status(actor))
         assert Narrative.objects.filter(agency=world.own, text="甲局总体情况").exists() is handles(actor)
+    elif url_name.startswith("staff-catalog-"):
+        _post_catalog(client, world, actor, url_name, rule)
     elif url_name == "staff-search-hot":
         response = login(client, world, actor).post(reverse(url_name), {"query": "低保", "kind": "pin"})
         _assert_status(response, rule.status(actor))
         assert HotSearchRule.objects.filter(query="低保").exists() is (actor.kind == "superuser")
     else:
         pytest.fail(f"no POST request written for {url_name}")
+
+
+def _post_catalog(client, world: World, actor: Actor, url_name: str, rule: Rule) -> None:
+    """POST a catalogue form of the own agency; it writes exactly when the actor handles the own agency."""
+    import io
+
+    from openpyxl import Workbook
+
+    from gongkai.catalog.models import CatalogItem, Guide, LedgerEntry
+
+    data: dict[str, Any] = {}
+    if url_name == "staff-catalog-guide":
+        data = {"how_to_apply": "在线申请", "office_name": "甲局办公室", "office_hours": "矩阵办公时间"}
+        written = lambda: Guide.objects.filter(agency=world.own, office_hours="矩阵办公时间").exists()  # noqa: E731
+    elif url_name == "staff-catalog-entry":
+        data = {"category": "budget", "content": "矩阵部门预算", "basis": "《预算法》第十四条", "order": 10}
+        written = lambda: CatalogItem.objects.filter(agency=world.own, content="矩阵部门预算").exists()  # noqa: E731
+    elif url_name == "staff-catalog-seed":
+        written = lambda: CatalogItem.objects.filter(agency=world.own).exists()  # noqa: E731
+    elif url_name == "staff-catalog-ledger-generate":
+        written = lambda: LedgerEntry.objects.filter(agency=world.own).exists()  # noqa: E731
+    elif url_name == "staff-catalog-import":
+        book = Workbook()
+        book.active.append(["一级事项", "二级事项", "公开内容（要素）", "公开依据"])
+        book.active.append(["财政预决算", "", "矩阵导入事项", "《预算法》第十四条"])
+        upload = io.BytesIO()
+        book.save(upload)
+        upload.seek(0)
+        upload.name = "catalog.xlsx"
+        data = {"file": upload}
+        written = lambda: CatalogItem.objects.filter(agency=world.own, content="矩阵导入事项").exists()  # noqa: E731
+    else:
+        pytest.fail(f"no POST request written for {url_name}")
+    response = login(client, world, actor).post(reverse(url_name, args=rule.args(world)), data)
+    _assert_status(response, rule.status(actor))
+    assert written() is handles(actor)
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -1,0 +1,163 @@
+"""The public column and the staff pages through the test client: what shows, what is refused, XLSX round trip."""
+
+import io
+
+from django.urls import reverse
+from openpyxl import Workbook, load_workbook
+
+from gongkai.catalog import services
+from gongkai.catalog.models import CatalogItem, Guide, LedgerEntry
+from gongkai.catalog.states import CatalogState
+from gongkai.orgs.roles import Role
+from tests import factories
+from tests.catalog.test_services import GUIDE
+
+
+def _public_catalogue(office):
+    agency = office["agency"]
+    services.seed_default_catalog(office["officer"], agency)
+    for item in CatalogItem.objects.filter(agency=agency):
+        services.publish_entry(office["head"], item)
+    services.publish_entry(office["head"], services.save_guide(office["officer"], agency, GUIDE))
+    factories.make_document(office["team"], agency, title="目录市财政局行政规范性文件", doc_type="行政规范性文件",
+                            doc_number="目财规〔2026〕7号")
+
+
+def test_the_column_has_the_statutory_structure(client, office):
+    _public_catalogue(office)
+    agency = office["agency"]
+    page = client.get(reverse("zfxxgk") + f"?agency={agency.code}").content.decode()
+    for heading in ("政府信息公开指南", "政府信息公开制度", "法定主动公开内容", "政府信息公开年度报告", "依申请公开",
+                    "机构职能", "规章", "规范性文件", "规划计划", "统计信息", "财政预决算", "行政许可"):
+        assert heading in page, heading
+    assert "/zfxxgk/ndbg/" in page and reverse("ysq-apply") in page
+    # The normative item links into the library with its filter, and counts the public document.
+    assert f"/xxgk/documents/?agency={agency.code}&amp;doc_type=%E8%A1%8C%E6%94%BF%E8%A7%84%E8%8C%83%E6%80%A7" \
+           in page
+    assert "（1 件）" in page
+    guide = client.get(reverse("zfxxgk-guide", args=[agency.code])).content.decode()
+    assert GUIDE["office_hours"] in guide and "目录市人民路1号" in guide
+    assert agency.name in client.get(reverse("zfxxgk-guides")).content.decode()
+    catalogue = client.get(reverse("zfxxgk-catalogue") + f"?agency={agency.code}").content.decode()
+    assert "规范性文件（行政法规" in catalogue and ">全部 1 件</a>" in catalogue
+    assert "目录市财政局行政规范性文件" in catalogue
+
+
+def test_unknown_agency_and_missing_guide_are_404(client, office):
+    assert client.get(reverse("zfxxgk") + "?agency=NOPE").status_code == 404
+    assert client.get(reverse("zfxxgk-guide", args=[office["agency"].code])).status_code == 404
+
+
+def test_site_map_lists_the_column(client, office):
+    page = client.get("/wzdt/").content.decode()
+    for path in ("/zfxxgk/", "/zfxxgk/zn/", "/zfxxgk/ml/", "/zfxxgk/fmqd/", "/zfxxgk/ndbg/"):
+        assert f'href="{path}"' in page, path
+
+
+def test_staff_edit_guide_keeps_typed_values_on_error(client, office):
+    client.force_login(office["officer"])
+    url = reverse("staff-catalog-guide", args=[office["agency"].code])
+    response = client.post(url, {**GUIDE, "postcode": "abc"})
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "邮政编码应为6位数字" in body and GUIDE["office_name"] in body
+    assert not Guide.objects.exists()
+    assert client.post(url, GUIDE).status_code == 302
+    assert Guide.objects.get().office_name == GUIDE["office_name"]
+
+
+def test_staff_review_through_the_view(client, office):
+    guide = services.save_guide(office["officer"], office["agency"], GUIDE)
+    client.force_login(office["officer"])
+    overview = client.get(reverse("staff-catalog")).content.decode()
+    assert "本年度尚未审核" in overview and "审核并公开" not in overview
+    client.post(reverse("staff-catalog-action", args=["guide", guide.pk]), {"action": "publish"})
+    assert Guide.objects.get().state == CatalogState.DRAFT
+    client.force_login(office["head"])
+    assert "审核并公开" in client.get(reverse("staff-catalog")).content.decode()
+    client.post(reverse("staff-catalog-action", args=["guide", guide.pk]), {"action": "publish"})
+    assert Guide.objects.get().state == CatalogState.PUBLIC
+
+
+def test_staff_without_a_disclosure_role_are_refused(client, office):
+    client.force_login(office["team"][Role.DRAFTER])
+    assert client.get(reverse("staff-catalog")).status_code == 403
+
+
+def _xlsx(rows):
+    book = Workbook()
+    for row in rows:
+        book.active.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    out.seek(0)
+    out.name = "catalog.xlsx"
+    return out
+
+
+def test_catalogue_xlsx_round_trip(client, office):
+    agency = office["agency"]
+    services.seed_default_catalog(office["officer"], agency)
+    client.force_login(office["officer"])
+    response = client.get(reverse("staff-catalog-export", args=[agency.code, "catalog"]))
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    header = [c.value for c in sheet[1]]
+    assert header[:5] == ["序号", "一级事项", "二级事项", "公开内容（要素）", "公开依据"]
+    assert sheet.max_row == CatalogItem.objects.count() + 1
+    # Edit one row and import it back: the item is updated, none is added.
+    rows = [[c.value for c in r] for r in sheet.iter_rows()]
+    licensing = next(r for r in rows if r[1] == "行政许可")
+    licensing[7] = "行政审批科"
+    upload = _xlsx(rows)
+    client.post(reverse("staff-catalog-import", args=[agency.code, "catalog"]), {"file": upload})
+    assert CatalogItem.objects.count() == len(rows) - 1
+    assert CatalogItem.objects.get(category="licensing").office == "行政审批科"
+
+
+def test_a_bad_row_refuses_the_whole_import(client, office):
+    agency = office["agency"]
+    client.force_login(office["officer"])
+    upload = _xlsx([["一级事项", "二级事项", "公开内容（要素）", "公开依据", "对应公文种类"],
+                    ["财政预决算", "部门预算", "部门预算及说明", "《预算法》第十四条", ""],
+                    ["财政预决算", "部门决算", "部门决算及说明", "", ""]])
+    response = client.post(reverse("staff-catalog-import", args=[agency.code, "catalog"]), {"file": upload},
+                           follow=True)
+    assert "第 3 行" in response.content.decode()
+    assert not CatalogItem.objects.exists()
+    junk = io.BytesIO(b"not a workbook")
+    junk.name = "x.xlsx"
+    response = client.post(reverse("staff-catalog-import", args=[agency.code, "catalog"]), {"file": junk},
+                           follow=True)
+    assert response.status_code == 200 and "无法读取该文件" in response.content.decode()
+
+
+def test_ledger_import_and_page(client, office):
+    agency = office["agency"]
+    factories.make_document(office["team"], agency, title="已公开规范性文件", doc_type="行政规范性文件",
+                            doc_number="目财规〔2026〕8号")
+    client.force_login(office["officer"])
+    upload = _xlsx([["文件名称", "发文字号", "类别", "成文日期", "有效性"],
+                    ["已公开规范性文件", "目财规〔2026〕8号", "行政规范性文件", "2026-03-02", "现行有效"],
+                    ["旧办法", "目财规〔2020〕1号", "行政规范性文件", "2020-01-05", "已废止"]])
+    client.post(reverse("staff-catalog-import", args=[agency.code, "ledger"]), {"file": upload})
+    assert LedgerEntry.objects.count() == 2
+    page = client.get(reverse("staff-catalog-ledger", args=[agency.code])).content.decode()
+    assert "台帐中有、文件库未公开（1）" in page and "旧办法" in page
+
+
+def test_typed_text_is_exported_as_text_not_a_formula(client, office):
+    agency = office["agency"]
+    services.save_item(office["officer"], agency, {"category": "other", "content": "=HYPERLINK(\"http://x\")",
+                                                   "basis": "《条例》第二十条"})
+    client.force_login(office["officer"])
+    response = client.get(reverse("staff-catalog-export", args=[agency.code, "catalog"]))
+    cell = load_workbook(io.BytesIO(response.content)).active["D2"]
+    assert cell.data_type == "s" and cell.value == "=HYPERLINK(\"http://x\")"
+
+
+def test_review_of_a_huge_or_unknown_id_is_404(client, office):
+    client.force_login(office["head"])
+    for path in ("/staff/catalog/review/item/99999999999999999999/", "/staff/catalog/review/nope/1/"):
+        assert client.post(path, {"action": "publish"}).status_code == 404, path
+    assert client.get(f"/staff/catalog/{office['agency'].code}/nope/0/").status_code == 404
+    assert client.get(f"/staff/catalog/{office['agency'].code}/catalog/import/").status_code == 405
