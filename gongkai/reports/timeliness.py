@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from gongkai.core.workdays import DayInfo, WorkCalendar
 from gongkai.disclosure.models import Application, Pause
-from gongkai.disclosure.rules import MAX_EXTENSION_WORKDAYS, REPLY_WORKDAYS, DecisionGroup, RequestKind
+from gongkai.disclosure.rules import REPLY_WORKDAYS, DecisionGroup, RequestKind
 from gongkai.disclosure.services.clock import excluded_pauses
 from gongkai.orgs.models import Agency
 from gongkai.reports.annual import Scope, column_of
@@ -39,8 +39,8 @@ def figure_labels() -> dict[str, str]:
     labels = {"replied": "本期答复", "timed": "计时答复（计入平均用时）"}
     labels.update({f"within_{d}": band_label(d) for d in BANDS})
     labels.update({
-        "extended": f"经批准延长后答复（用时超过 {REPLY_WORKDAYS} 个工作日、在延长期限内）",
-        "extension_approved": f"批准延长答复期限（最长 {MAX_EXTENSION_WORKDAYS} 个工作日）",
+        "extended": "经批准延长后答复",
+        "extension_approved": "批准延长答复期限",
         "late": "超过答复期限答复",
         "untimed": "未计时（告知补正后申请人未补正）",
     })

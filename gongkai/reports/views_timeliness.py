@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from gongkai.core.forms import parse_number
 from gongkai.disclosure import queries
-from gongkai.disclosure.rules import REPLY_WORKDAYS, DecisionGroup
+from gongkai.disclosure.rules import MAX_EXTENSION_WORKDAYS, REPLY_WORKDAYS, DecisionGroup
 from gongkai.orgs.models import Agency
 from gongkai.reports import timeliness
 from gongkai.reports.timeliness import BANDS, Period
@@ -111,6 +111,7 @@ def timeliness_page(request: HttpRequest) -> HttpResponse:
         "agency": agency, "agencies": agencies, "aggregate": aggregate, "query": query,
         "years": list(range(this_year, this_year - 6, -1)),
         "year": period.start.year, "labels": labels, "reply_workdays": REPLY_WORKDAYS,
+        "max_extension": MAX_EXTENSION_WORKDAYS,
         "time_chart": _bars(figures, time_codes, labels, link),
         "outcome_chart": _bars(figures, outcome_codes, labels, link),
         "links": {code: link(code) for code in labels},
