@@ -199,3 +199,22 @@ def test_figures_match_table3_and_the_aggregate_is_the_sum_of_its_agencies(city,
     assert sum(shares) == pytest.approx(100, abs=0.3)
     alone = timeliness.timeliness(government, Period.year(2026))["figures"]
     assert alone.replied < result["figures"].replied  # without aggregate: the government's own cases only
+
+
+def test_fee_notice_until_payment_is_left_out(city, handled, calendar):
+    from gongkai.disclosure.rules import FeeBasis
+
+    finance = city["finance"]
+    received = D(2026, 7, 1)
+    issued = calendar.add_workdays(received, 5).due_on
+    paid = calendar.add_workdays(issued, 6).due_on
+
+    def charge(officer, head, application):
+        notice = services.issue_fee_notice(officer, application, FeeBasis.PER_PAGE, pages=300, issued_on=issued,
+                                           served_by="online", received_on=issued)
+        services.record_payment(officer, notice, paid_on=paid)
+
+    application = handled(finance, received, lambda a: a.due_on, steps=charge, delivery="paper")
+    row = _row(application)
+    assert row.workdays_used == rules.REPLY_WORKDAYS and not row.late
+    assert row.paused_workdays == calendar.workdays_between(issued - dt.timedelta(days=1), paid)
