@@ -339,6 +339,13 @@ URL_RULES: dict[tuple[str, str], Rule] = {
     ("staff-catalog-action", "GET"): post_only(lambda w: ["negative", w.pk("catalog:draft")]),
     ("staff-catalog-action", "POST"): Rule(lambda a: 302 if handles(a) else 404 if holds_anywhere(a, HANDLERS)
                                            else 403, probe="catalog.review:publish"),
+    # The timeliness figures beside the annual report: the same reach.
+    ("staff-timeliness", "GET"): Rule(lambda a: 200 if holds_anywhere(a, HANDLERS) else 403,
+                                      shows=(own_reported, handles)),
+    ("staff-timeliness-rows", "GET"): Rule(lambda a: 200 if handles(a) else 404 if holds_anywhere(a, HANDLERS)
+                                           else 403, args=lambda w: [w.own.code]),
+    ("staff-timeliness-csv", "GET"): Rule(lambda a: 200 if handles(a) else 404 if holds_anywhere(a, HANDLERS)
+                                          else 403, args=lambda w: [w.own.code]),
     ("staff-application", "GET"): object_page(handles, _case),
     ("staff-application-applicant", "GET"): post_only(_case),
     # Revealing the applicant's details is a read, audited; it is not a workflow action.

@@ -33,6 +33,22 @@ def deadline_for(application: Application, calendar: WorkCalendar | None = None,
     if answered and application.correction_requested_on and not application.corrected_on:
         return None, Clock.STOPPED  # never corrected: the reply period never started again
     limit = application.decided_on if answered and application.decided_on else today
+    pauses, paused = excluded_pauses(application, limit, calendar)
+    deadline = rules.reply_deadline(application.received_on, corrected_on=application.corrected_on, pauses=pauses,
+                                    extended=application.extension_days > 0,
+                                    extension_days=application.extension_days or rules.MAX_EXTENSION_WORKDAYS,
+                                    deferred_to=application.deferred_to, calendar=calendar)
+    if answered:
+        return deadline, Clock.STOPPED
+    return deadline, Clock.PAUSED if paused else Clock.RUNNING
+
+
+def excluded_pauses(application: Application, limit: dt.date,
+                    calendar: WorkCalendar) -> tuple[list[rules.Pause], bool]:
+    """The intervals excluded from the reply period up to `limit` (a pause still open runs to it), each capped at
+    the consulted party's opinion deadline; and whether one of them is still running on `limit`.
+
+    Reads `application.pauses.all()`, so a caller handling many cases can prefetch them."""
     pauses, paused = [], False
     for pause in application.pauses.all():
         if not rules.STOPS_CLOCK[pause.kind] or pause.started_on > limit:
@@ -42,13 +58,7 @@ def deadline_for(application: Application, calendar: WorkCalendar | None = None,
         excluded = rules.capped_pause(pause.kind, pause.started_on, end, calendar, label)
         paused = paused or (pause.ended_on is None and excluded.end >= limit)
         pauses.append(excluded)
-    deadline = rules.reply_deadline(application.received_on, corrected_on=application.corrected_on, pauses=pauses,
-                                    extended=application.extension_days > 0,
-                                    extension_days=application.extension_days or rules.MAX_EXTENSION_WORKDAYS,
-                                    deferred_to=application.deferred_to, calendar=calendar)
-    if answered:
-        return deadline, Clock.STOPPED
-    return deadline, Clock.PAUSED if paused else Clock.RUNNING
+    return pauses, paused
 
 
 def refresh(application: Application, *, calendar: WorkCalendar | None = None, cause: str = "",
