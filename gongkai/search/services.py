@@ -223,12 +223,14 @@ def _engine_query(analysis: Analysis, **kwargs) -> EngineQuery:
 
 
 def _strict_count(backend: SearchBackend, analysis: Analysis, filters: dict, excluded: set[int],
-                  title_only: bool = False) -> int:
-    """Documents that have every unit of the query (or match one of its exact keys)."""
+                  title_only: bool = False, at_least: int = 0) -> int:
+    """Documents that have every unit of the query (or match one of its exact keys); with `at_least`, any
+    count from that on may stand for a larger one (the caller only compares it with that many)."""
     if analysis.empty:
         return 0
     query = EngineQuery(units=analysis.units, min_match=len(analysis.units), keys=analysis.keys,
-                        filters=filters, exclude_ids=excluded, limit=1, title_only=title_only, count_only=True)
+                        filters=filters, exclude_ids=excluded, limit=1, title_only=title_only, count_only=True,
+                        count_limit=at_least)
     return backend.search(query).count
 
 
@@ -399,10 +401,10 @@ def _better_reading(backend: SearchBackend, typed: Analysis, corrected: Analysis
     that finds about as little as the original is no clearer than what the visitor typed."""
     if confirmed:
         return True
-    as_typed = _strict_count(backend, typed, filters, excluded)
+    as_typed = _strict_count(backend, typed, filters, excluded, at_least=FEW_RESULTS)
     if as_typed >= FEW_RESULTS:
         return False
-    found = _strict_count(backend, corrected, filters, excluded)
+    found = _strict_count(backend, corrected, filters, excluded, at_least=max(FEW_RESULTS, 2 * as_typed + 1))
     return found >= FEW_RESULTS and found > 2 * as_typed
 
 
@@ -588,7 +590,7 @@ def plan(params: SearchParams, backend: SearchBackend | None = None) -> Plan:
             better = analyze(reading, dictionary)
             if _better_reading(backend, analysis, better, filters, excluded, confirmed=verified):
                 analysis, corrected, correction_kind = better, better.text, kind
-    if analysis.reference and _strict_count(backend, analysis, filters, excluded) == 0:
+    if analysis.reference and _strict_count(backend, analysis, filters, excluded, at_least=1) == 0:
         # A number nobody has: say so (issue #11) rather than show documents that only share its words.
         query = EngineQuery(filters=filters, exclude_ids=excluded, limit=params.page_size, facets=params.facets)
         return Plan(typed, analysis, corrected, correction_kind, query, reference_not_found=analysis.reference_label)

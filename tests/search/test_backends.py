@@ -179,6 +179,17 @@ class BackendContract:
         rebuild_index()
         assert titles(run("公积金 贷款 买房"))[0] == fund.live_revision.title
 
+    def test_the_law_ranks_before_the_interpretations_that_name_it(self, team, agency):
+        # As BM25 weighs a match by the length of its field: the short title that is the topic wins.
+        for n in range(3):
+            factories.make_document(team, agency, doc_number="",
+                                    title=f"最高人民法院关于适用《中华人民共和国示范法》第{n + 1}编若干问题的解释",
+                                    body="<p>为正确审理案件，根据《中华人民共和国示范法》，结合审判实践，制定本解释。</p>")
+        law = factories.make_document(team, agency, doc_number="", title="中华人民共和国示范法",
+                                      body="<p>为了规范示范活动，制定本法。</p>")
+        rebuild_index()
+        assert titles(run("示范法"))[0] == law.live_revision.title
+
     def test_index_number(self, library):
         index_no = library["labour"].index_no
         assert titles(run(index_no)) == ["关于印发劳动合同管理办法的通知"]
@@ -322,6 +333,19 @@ class BackendContract:
         assert "公积金" in backend.vocabulary() or "住房公积金" in backend.vocabulary()
         assert backend.search(EngineQuery(initials="zfxxgk")).count == 1
 
+    def test_a_count_may_stop_at_its_limit(self, library):
+        backend = get_backend()
+        units = [Unit([Alternative(w, [w])]) for w in ("政府", "公开")]
+        exact = backend.search(EngineQuery(units=units, min_match=2, count_only=True)).count
+        assert exact >= 2
+        # A count at or past its limit may stop there; one below it is exact.
+        assert backend.search(EngineQuery(units=units, min_match=2, count_only=True, count_limit=2)).count >= 2
+        assert backend.search(EngineQuery(units=units, min_match=2, count_only=True, count_limit=exact + 5)).count \
+            == exact
+        excluded = {h.id for h in backend.search(EngineQuery(units=units, min_match=2, limit=100)).hits}
+        assert backend.search(EngineQuery(units=units, min_match=2, count_only=True, count_limit=1,
+                                          exclude_ids=excluded)).count == 0
+
     def test_analysis_is_backend_independent(self, library):
         analysis = analyze("国办发[2019]14号", synonyms.dictionary())
         assert analysis.keys == ["n:国办发〔2019〕14"] and analysis.reference
@@ -375,7 +399,17 @@ def _side_ids() -> dict[str, set[int]]:
 
 
 def _term_counts() -> dict[str, int]:
-    return {term: n for term, n in _rows("SELECT term, ndoc FROM search_term WHERE ndoc <> 0")}
+    return {term: n for term, n in _rows("SELECT term, ndoc FROM search_term WHERE ndoc <> 0 AND term NOT LIKE '#%%'")}
+
+
+def _lengths_consistent() -> bool:
+    """The cached sums of title and body lengths equal what the side tables hold, and every body's length
+    is its number of distinct words."""
+    sums = dict(_rows("SELECT term, ndoc FROM search_term WHERE term LIKE '#len:%%'"))
+    ((body, words, title),) = _rows("SELECT (SELECT coalesce(sum(n), 0) FROM search_body), (SELECT coalesce(sum("
+                                    "length(tsv)), 0) FROM search_body), (SELECT coalesce(sum(char_length(core)), 0) "
+                                    "FROM search_title)")
+    return sums.get("#len:body", 0) == body == words and sums.get("#len:title", 0) == title and body > 0
 
 
 def _recounted_terms() -> dict[str, int]:
@@ -398,7 +432,7 @@ class TestPostgresStorage:
     def test_rebuild_fills_every_table_alike_and_is_idempotent(self, library):
         public = {d.pk for d in library.values()}
         assert _side_ids() == {table: public for table in ("search_entry", "search_title", "search_body")}
-        assert _term_counts() == _recounted_terms()
+        assert _term_counts() == _recounted_terms() and _lengths_consistent()
         before = {q: titles(run(q)) for q in ("最低生活保障", "政府信息公开", "zfxxgk", "示民发〔2024〕3号")}
         terms = _term_counts()
         assert rebuild_index() == len(public)
@@ -419,19 +453,19 @@ class TestPostgresStorage:
         sync_index()
         assert all(new.pk in ids for ids in _side_ids().values())
         assert _rows("SELECT core FROM search_title WHERE document_id = %s", [new.pk]) == [("关于开展养老服务补贴申领的通知",)]
-        assert _term_counts() == _recounted_terms()
+        assert _term_counts() == _recounted_terms() and _lengths_consistent()
         publishing.save_revision(team[Role.DRAFTER], new, factories.data(title="关于开展高龄津贴申领的通知",
                                                                           body="<p>高龄津贴。</p>"))
         factories.advance(team, new)
         publishing.publish_document(team[Role.PUBLISHER], new)
         sync_index()
         assert _rows("SELECT core FROM search_title WHERE document_id = %s", [new.pk]) == [("关于开展高龄津贴申领的通知",)]
-        assert _term_counts() == _recounted_terms()
+        assert _term_counts() == _recounted_terms() and _lengths_consistent()
         assert _term_counts().get("w:养老") is None, "the old revision's words are taken away"
         publishing.withdraw_document(team[Role.PUBLISHER], new, "内容有误")
         sync_index()
         assert not any(new.pk in ids for ids in _side_ids().values())
-        assert _term_counts() == _recounted_terms()
+        assert _term_counts() == _recounted_terms() and _lengths_consistent()
         assert _side_ids()["search_title"] == _side_ids()["search_entry"] == {d.pk for d in library.values()}
 
     def test_a_title_phrase_is_matched_exactly(self, library):

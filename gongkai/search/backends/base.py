@@ -88,6 +88,9 @@ class EngineQuery:
     # Only the best `limit` hits are read (no count, no facets): the backend may rank the likely best
     # candidates only (the plain ranking a long question is merged with).
     top_only: bool = False
+    # With count_only: a count from this many on may stand for any larger one (0: the exact count), so
+    # the backend may stop counting there.
+    count_limit: int = 0
 
     @property
     def empty(self) -> bool:

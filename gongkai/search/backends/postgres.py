@@ -53,6 +53,10 @@ COMMON = 0.05
 LATE_MARGIN = 100
 # Below this many documents a side is never left out: finding them all costs little.
 COMMON_FLOOR = 2000
+# BM25's saturation and length normalisation (as tantivy's defaults), with a term occurring once: a match
+# in a title or body of average length counts 1, in a shorter one more, in a longer one less.
+K1 = 1.2
+B = 0.75
 # Every value is counted up to this many (the page shows the top ones and folds the rest under 更多,
 # with the true number of values); issue #11 item 8: 50 cut the issuer facet with no sign.
 FACET_SIZE = 1000
@@ -78,7 +82,8 @@ ENTRY_COLUMNS = ("document_id", "revision_id", "title", "agency_id", "issuers", 
 SIDE_TABLES = {
     "search_title": "(document_id bigint NOT NULL, core text NOT NULL, initials text NOT NULL, "
                     "tsv tsvector NOT NULL) WITH (toast_tuple_target = 128)",
-    "search_body": "(document_id bigint NOT NULL, tsv tsvector NOT NULL) WITH (toast_tuple_target = 128)",
+    "search_body": "(document_id bigint NOT NULL, tsv tsvector NOT NULL, n integer NOT NULL DEFAULT 0) "
+                   "WITH (toast_tuple_target = 128)",
 }
 
 
@@ -90,8 +95,9 @@ def _vector(lexemes: Iterable[str]) -> str:
     return " ".join(_quote(lexeme) for lexeme in dict.fromkeys(lexemes))
 
 
-def analyse(doc: IndexDoc) -> tuple[str, str, str, str]:
-    """The compacted title, its initials, and the title and body tsvectors as PostgreSQL input text."""
+def analyse(doc: IndexDoc) -> tuple[str, str, str, str, int]:
+    """The compacted title, its initials, the title and body tsvectors as PostgreSQL input text, and the
+    number of distinct body words (the body's length, as BM25 weighs it)."""
     core = text.compact(doc.title)
     initials = text.initials(core)
     title = [f"c:{ch}" for ch in core]
@@ -99,8 +105,8 @@ def analyse(doc: IndexDoc) -> tuple[str, str, str, str]:
     title += [f"i:{gram}" for gram in text.bigrams(initials)]
     title += [f"tw:{word}" for word in text.words(doc.title)]
     title += [f"k:{key}" for key in doc.keys]
-    body = (f"w:{word}" for word in text.words("\n".join([doc.title, *doc.tags, doc.body])))
-    return core, initials, _vector(title), _vector(body)
+    body = list(dict.fromkeys(f"w:{word}" for word in text.words("\n".join([doc.title, *doc.tags, doc.body]))))
+    return core, initials, _vector(title), _vector(body), len(body)
 
 
 def _title_match(prefix: str, cores: Iterable[str]) -> tuple[str, list[str]] | None:
@@ -116,6 +122,14 @@ def _title_match(prefix: str, cores: Iterable[str]) -> tuple[str, list[str]] | N
             continue
         checks.append(core)
     return (" | ".join(parts), checks) if parts else None
+
+
+def _norm(length: str, average: float) -> str:
+    """SQL of BM25's length factor for a match in a field `length` long (average length: 1); 1 when the
+    average is unknown (an index built before lengths were kept)."""
+    if average <= 0:
+        return "1"
+    return f"{K1 + 1} / ({1 + K1 * (1 - B):.4f} + {K1 * B / average:.6f} * {length})"
 
 
 def _contains(column: str, checks: list[str]) -> str:
@@ -166,7 +180,8 @@ class PostgresBackend(SearchBackend):
                 "SELECT '', greatest(reltuples, 1)::bigint::text FROM pg_class WHERE oid = 'search_entry'::regclass "
                 "UNION ALL SELECT '#', concat_ws('/', applied_change, ctid, xmin) FROM search_searchstate "
                 f"WHERE name = %s UNION ALL SELECT '!', concat({settings}) "
-                "UNION ALL SELECT term, ndoc::text FROM search_term WHERE term = ANY(%s)", [STATE, words])
+                "UNION ALL SELECT term, ndoc::text FROM search_term WHERE term = ANY(%s)",
+                [STATE, [*words, "#len:title", "#len:body"]])
             rows = dict(cursor.fetchall())
         total, generation = float(rows.pop("", 1)), rows.pop("#", "")
         rows.pop("!", None)
@@ -209,6 +224,8 @@ class PostgresBackend(SearchBackend):
         units, need, optional = self._units(query)
         scored = not query.count_only
         ctes, params, rows, titles, title_params = [], [], [], [], []
+        title_norm = _norm("{}", freqs.get("#len:title", 0) / total)
+        body_norm = _norm("{}", freqs.get("#len:body", 0) / total)
         # A search that reads only its best hits (top_only) leaves the commonest words out of finding
         # candidates: they add little to a score (see COMMON) and cost the most rows; the best candidates
         # then get what those words add by reading their own title and body.
@@ -229,16 +246,17 @@ class PostgresBackend(SearchBackend):
                 late_titles.append((title, column, weight * TITLE_BOOST * math.log(1 + total / (1 + reach))))
                 late_title_units.add(n)
             elif title:
-                titles.append(f"SELECT document_id, {1 << n}::bigint AS um FROM search_title WHERE tsv @@ %s::tsquery "
-                              f"AND {_contains(column, title[1])}")
+                titles.append(f"SELECT document_id, {1 << n}::bigint AS um, char_length(core) AS len FROM search_title "
+                              f"WHERE tsv @@ %s::tsquery AND {_contains(column, title[1])}")
                 title_params += [title[0], *title[1]]
             if body:
                 idf = math.log(1 + total / (1 + self._reach(alternatives, freqs, total)))
                 if prune and (n, "body") not in finding:
                     late.append((body, weight * idf))
                     continue
-                rows.append(f"SELECT document_id, {1 << n}::bigint AS um, {weight * idf if scored else 0:.6f}::float8 "
-                            "AS w, 0 AS key FROM search_body WHERE tsv @@ %s::tsquery")
+                w = f"{weight * idf:.6f} * {body_norm.format('n')}" if scored else "0"
+                rows.append(f"SELECT document_id, {1 << n}::bigint AS um, ({w})::float8 AS w, 0 AS key FROM search_body "
+                            "WHERE tsv @@ %s::tsquery")
                 params.append(body)
         params = title_params + params
         if titles:
@@ -253,7 +271,8 @@ class PostgresBackend(SearchBackend):
                 ctes.append(f"tw AS MATERIALIZED (SELECT {weights} FROM t)")
                 pick = " ".join(f"WHEN {1 << n} THEN tw.t{n}" for n in range(len(units))
                                 if units[n][0] and n not in late_title_units)
-                rows.insert(0, f"SELECT document_id, um, CASE um {pick} END AS w, 0 AS key FROM t, tw")
+                rows.insert(0, f"SELECT document_id, um, (CASE um {pick} END) * {title_norm.format('len')} AS w, 0 AS key "
+                            "FROM t, tw")
             else:
                 rows.insert(0, "SELECT document_id, um, 0.0::float8 AS w, 0 AS key FROM t")
         keys = " | ".join(_quote(f"k:{k}") for k in dict.fromkeys(query.keys))
@@ -320,8 +339,10 @@ class PostgresBackend(SearchBackend):
             # The best candidates (as many as the page and its reranking read, and some more) get what the
             # common words add, each read in its own body; the rest are never shown.
             ctes[-1] = ctes[-1].replace("final AS", "found AS", 1)
-            extra = " + ".join(f"{weight:.6f} * (b.tsv @@ %s::tsquery)::int" for _, weight in late) or "0"
-            extra_title = " + ".join(f"{weight:.6f} * {_contains('tt.' + column, title[1])}::int"
+            extra = " + ".join(f"{weight:.6f} * {body_norm.format('b.n')} * (b.tsv @@ %s::tsquery)::int"
+                               for _, weight in late) or "0"
+            extra_title = " + ".join(f"{weight:.6f} * {title_norm.format('char_length(tt.core)')} * "
+                                     f"{_contains('tt.' + column, title[1])}::int"
                                      for title, column, weight in late_titles) or "0"
             ctes.append("c AS (SELECT document_id, score FROM found ORDER BY score DESC, document_id LIMIT %s)")
             ctes.append(f"final AS MATERIALIZED (SELECT c.document_id, c.score + coalesce((SELECT {extra} FROM "
@@ -359,9 +380,33 @@ class PostgresBackend(SearchBackend):
             selects.append("SELECT '_ids', string_agg(document_id::text, ','), 0, 0.0 FROM final")
         return with_sql + " " + " UNION ALL ".join(selects), params + page_params
 
+    @staticmethod
+    def _enough_in_bodies(query: EngineQuery) -> bool:
+        """Whether at least query.count_limit documents have every unit in their body: one GIN lookup of
+        all the units' words together (it intersects them in the index), reading only those bodies. Bodies
+        hold their titles' words, so this is most of a strict count; when it falls short the full count runs."""
+        # (Exact keys only add documents to a count, so they do not stand in the way.)
+        if not (query.count_only and query.count_limit > 0) or query.title_only or query.initials or \
+                any(query.filters.values()):
+            return False
+        units, need, _ = PostgresBackend._units(query)
+        bodies = [body for _, _, body, *_ in units]
+        if not units or need < len(units) or not all(bodies):
+            return False
+        sql = "SELECT count(*) FROM (SELECT document_id FROM search_body WHERE tsv @@ %s::tsquery"
+        params: list = [" & ".join(f"({body})" for body in bodies)]
+        if query.exclude_ids:
+            sql += " AND NOT (document_id = ANY(%s))"
+            params.append(sorted(query.exclude_ids))
+        with connection.cursor() as cursor:
+            cursor.execute(sql + " LIMIT %s) x", [*params, query.count_limit])
+            return cursor.fetchone()[0] >= query.count_limit
+
     def search(self, query: EngineQuery) -> EngineResult:
         if query.empty:
             return EngineResult(0, [], {})
+        if self._enough_in_bodies(query):
+            return EngineResult(query.count_limit, [], {})
         with connection.cursor() as cursor:
             try:
                 # With fresh statistics the planner may read a common word by a sequential scan, detoasting
@@ -450,7 +495,7 @@ class PostgresBackend(SearchBackend):
         """COPY the documents into search_entry and the side tables (named with `suffix`), a batch at a
         time (a connection runs one COPY at once)."""
         tables = {f"search_entry ({', '.join(ENTRY_COLUMNS)})": [], f"search_title{suffix} (document_id, core, "
-                  "initials, tsv)": [], f"search_body{suffix} (document_id, tsv)": []}
+                  "initials, tsv)": [], f"search_body{suffix} (document_id, tsv, n)": []}
         count = 0
 
         def flush() -> None:
@@ -461,12 +506,12 @@ class PostgresBackend(SearchBackend):
                 rows.clear()
 
         entries, titles, bodies = tables.values()
-        for doc, (core, initials, title_tsv, body_tsv) in parallel.analysed(docs, analyse):
+        for doc, (core, initials, title_tsv, body_tsv, length) in parallel.analysed(docs, analyse):
             entries.append((doc.id, doc.revision_id, doc.title, doc.agency, "\n".join(doc.issuers),
                             "\n".join(doc.tags), doc.subject, doc.subject_top, doc.doc_type, doc.year,
                             doc.validity, doc.kind, doc.published_on))
             titles.append((doc.id, core, initials, title_tsv))
-            bodies.append((doc.id, body_tsv))
+            bodies.append((doc.id, body_tsv, length))
             count += 1
             if len(entries) >= BATCH:
                 flush()
@@ -477,15 +522,21 @@ class PostgresBackend(SearchBackend):
     @staticmethod
     def _count_terms(cursor, ids: list[int] | None, sign: int, suffix: str = "") -> None:
         """Add (sign 1) or take away (sign -1) the words of the given entries (None: all) to the cached
-        document frequencies: body words and title words, one per entry however often it occurs."""
-        where, params = ("", []) if ids is None else ("WHERE document_id = ANY(%s)", [ids, ids])
+        document frequencies: body words and title words, one per entry however often it occurs; and their
+        lengths to the sums of title and body lengths (rows #len:title and #len:body, for the averages)."""
+        where, params = ("", []) if ids is None else ("WHERE document_id = ANY(%s)", [ids])
         title_where = "WHERE" if ids is None else f"{where} AND"
         cursor.execute(
             "INSERT INTO search_term (term, ndoc) SELECT lexeme, %s * count(*) FROM ("
             f"SELECT unnest(tsvector_to_array(tsv)) AS lexeme FROM search_body{suffix} {where} UNION ALL "
             f"SELECT lexeme FROM search_title{suffix}, unnest(tsvector_to_array(tsv)) AS lexeme {title_where} "
             "lexeme LIKE 'tw:%%') x GROUP BY lexeme "
-            "ON CONFLICT (term) DO UPDATE SET ndoc = search_term.ndoc + EXCLUDED.ndoc", [sign, *params])
+            "ON CONFLICT (term) DO UPDATE SET ndoc = search_term.ndoc + EXCLUDED.ndoc", [sign, *params, *params])
+        cursor.execute(
+            f"INSERT INTO search_term (term, ndoc) SELECT '#len:body', %s * coalesce(sum(n), 0) FROM search_body{suffix} "
+            f"{where} UNION ALL SELECT '#len:title', %s * coalesce(sum(char_length(core)), 0) FROM search_title{suffix} "
+            f"{where} ON CONFLICT (term) DO UPDATE SET ndoc = search_term.ndoc + EXCLUDED.ndoc",
+            [sign, *params, sign, *params])
 
     def _set_applied(self, applied_change: int) -> None:
         SearchState.objects.update_or_create(name=STATE, defaults={"applied_change": applied_change})
