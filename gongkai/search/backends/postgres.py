@@ -17,6 +17,7 @@ pointing at PostgreSQL (GONGKAI_SEARCH_BACKEND=postgres).
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
@@ -57,6 +58,9 @@ COMMON_FLOOR = 2000
 # in a title or body of average length counts 1, in a shorter one more, in a longer one less.
 K1 = 1.2
 B = 0.75
+# A body that has a word this many times or more matches its `h:` lexeme too, and scores as BM25 scores a
+# word occurring this often rather than once.
+HEAVY = 3
 # Every value is counted up to this many (the page shows the top ones and folds the rest under 更多,
 # with the true number of values); issue #11 item 8: 50 cut the issuer facet with no sign.
 FACET_SIZE = 1000
@@ -105,8 +109,11 @@ def analyse(doc: IndexDoc) -> tuple[str, str, str, str, int]:
     title += [f"i:{gram}" for gram in text.bigrams(initials)]
     title += [f"tw:{word}" for word in text.words(doc.title)]
     title += [f"k:{key}" for key in doc.keys]
-    body = list(dict.fromkeys(f"w:{word}" for word in text.words("\n".join([doc.title, *doc.tags, doc.body]))))
-    return core, initials, _vector(title), _vector(body), len(body)
+    counts = Counter(text.words("\n".join([doc.title, *doc.tags, doc.body])))
+    # A word the body uses often also gets a `h:` lexeme (the tsvector keeps no counts): BM25 counts a
+    # word's occurrences, and a regulation on a topic uses its words again and again.
+    body = [f"w:{word}" for word in counts] + [f"h:{word}" for word, n in counts.items() if n >= HEAVY]
+    return core, initials, _vector(title), _vector(body), len(counts)
 
 
 def _title_match(prefix: str, cores: Iterable[str]) -> tuple[str, list[str]] | None:
@@ -124,20 +131,20 @@ def _title_match(prefix: str, cores: Iterable[str]) -> tuple[str, list[str]] | N
     return (" | ".join(parts), checks) if parts else None
 
 
-def _norm(length: str, average: float) -> str:
-    """SQL of BM25's length factor for a match in a field `length` long (average length: 1); 1 when the
-    average is unknown (an index built before lengths were kept)."""
+def _norm(length: str, average: float, often: int = 1) -> str:
+    """SQL of BM25's factor for a word occurring `often` times in a field `length` long (once in a field of
+    average length: 1); with no average known (an index built before lengths were kept), length is ignored."""
     if average <= 0:
-        return "1"
-    return f"{K1 + 1} / ({1 + K1 * (1 - B):.4f} + {K1 * B / average:.6f} * {length})"
+        return f"{often * (K1 + 1) / (often + K1):.6f}"
+    return f"{often * (K1 + 1)} / ({often + K1 * (1 - B):.4f} + {K1 * B / average:.6f} * {length})"
 
 
 def _contains(column: str, checks: list[str]) -> str:
     return "(" + " OR ".join(f"strpos({column}, %s) > 0" for _ in checks) + ")"
 
 
-def _body_match(unit: Unit) -> str | None:
-    found = ["(" + " & ".join(_quote(f"w:{w}") for w in dict.fromkeys(alt.words)) + ")"
+def _body_match(unit: Unit, prefix: str = "w") -> str | None:
+    found = ["(" + " & ".join(_quote(f"{prefix}:{w}") for w in dict.fromkeys(alt.words)) + ")"
              for alt in unit.alternatives if alt.words]
     return " | ".join(found) if found else None
 
@@ -224,13 +231,15 @@ class PostgresBackend(SearchBackend):
         units, need, optional = self._units(query)
         scored = not query.count_only
         ctes, params, rows, titles, title_params = [], [], [], [], []
-        title_norm = _norm("{}", freqs.get("#len:title", 0) / total)
-        body_norm = _norm("{}", freqs.get("#len:body", 0) / total)
+        title_norm = _norm("{len}", freqs.get("#len:title", 0) / total)
+        body_norm = _norm("{len}", freqs.get("#len:body", 0) / total)
+        # What a body using the word often (HEAVY times) adds to once (see analyse).
+        heavy_norm = f"({_norm('{len}', freqs.get('#len:body', 0) / total, HEAVY)} - {body_norm})"
         # A search that reads only its best hits (top_only) leaves the commonest words out of finding
         # candidates: they add little to a score (see COMMON) and cost the most rows; the best candidates
         # then get what those words add by reading their own title and body.
         late_titles: list[tuple[tuple[str, list[str]], str, float]] = []
-        late: list[tuple[str, float]] = []
+        late: list[tuple[str, float, str]] = []
         late_title_units: set[int] = set()
         sides = [(self._reach(alts, freqs, total, prefix) if alts else 0, n, side)
                  for n, (title, _, body, _, alts) in enumerate(units)
@@ -251,13 +260,20 @@ class PostgresBackend(SearchBackend):
                 title_params += [title[0], *title[1]]
             if body:
                 idf = math.log(1 + total / (1 + self._reach(alternatives, freqs, total)))
+                heavy = body.replace("'w:", "'h:")
                 if prune and (n, "body") not in finding:
-                    late.append((body, weight * idf))
+                    late += [(body, weight * idf, body_norm), (heavy, weight * idf, heavy_norm)]
                     continue
-                w = f"{weight * idf:.6f} * {body_norm.format('n')}" if scored else "0"
+                w = f"{weight * idf:.6f} * {body_norm.format(len='n')}" if scored else "0"
                 rows.append(f"SELECT document_id, {1 << n}::bigint AS um, ({w})::float8 AS w, 0 AS key FROM search_body "
                             "WHERE tsv @@ %s::tsquery")
                 params.append(body)
+                if scored:
+                    # The bodies that use the unit's words often: what BM25 adds for the repeats.
+                    rows.append(f"SELECT document_id, 0::bigint AS um, ({weight * idf:.6f} * "
+                                f"{heavy_norm.format(len='n')})::float8 AS w, 0 AS key FROM search_body "
+                                "WHERE tsv @@ %s::tsquery")
+                    params.append(heavy)
         params = title_params + params
         if titles:
             ctes.append("t AS MATERIALIZED (" + " UNION ALL ".join(titles) + ")")
@@ -271,7 +287,7 @@ class PostgresBackend(SearchBackend):
                 ctes.append(f"tw AS MATERIALIZED (SELECT {weights} FROM t)")
                 pick = " ".join(f"WHEN {1 << n} THEN tw.t{n}" for n in range(len(units))
                                 if units[n][0] and n not in late_title_units)
-                rows.insert(0, f"SELECT document_id, um, (CASE um {pick} END) * {title_norm.format('len')} AS w, 0 AS key "
+                rows.insert(0, f"SELECT document_id, um, (CASE um {pick} END) * {title_norm.format(len='len')} AS w, 0 AS key "
                             "FROM t, tw")
             else:
                 rows.insert(0, "SELECT document_id, um, 0.0::float8 AS w, 0 AS key FROM t")
@@ -339,16 +355,16 @@ class PostgresBackend(SearchBackend):
             # The best candidates (as many as the page and its reranking read, and some more) get what the
             # common words add, each read in its own body; the rest are never shown.
             ctes[-1] = ctes[-1].replace("final AS", "found AS", 1)
-            extra = " + ".join(f"{weight:.6f} * {body_norm.format('b.n')} * (b.tsv @@ %s::tsquery)::int"
-                               for _, weight in late) or "0"
-            extra_title = " + ".join(f"{weight:.6f} * {title_norm.format('char_length(tt.core)')} * "
+            extra = " + ".join(f"{weight:.6f} * {factor.format(len='b.n')} * (b.tsv @@ %s::tsquery)::int"
+                               for _, weight, factor in late) or "0"
+            extra_title = " + ".join(f"{weight:.6f} * {title_norm.format(len='char_length(tt.core)')} * "
                                      f"{_contains('tt.' + column, title[1])}::int"
                                      for title, column, weight in late_titles) or "0"
             ctes.append("c AS (SELECT document_id, score FROM found ORDER BY score DESC, document_id LIMIT %s)")
             ctes.append(f"final AS MATERIALIZED (SELECT c.document_id, c.score + coalesce((SELECT {extra} FROM "
                         "search_body b WHERE b.document_id = c.document_id), 0) + coalesce((SELECT "
                         f"{extra_title} FROM search_title tt WHERE tt.document_id = c.document_id), 0) AS score FROM c)")
-            params += [query.offset + max(query.limit, 1) + RERANK + LATE_MARGIN, *(body for body, _ in late),
+            params += [query.offset + max(query.limit, 1) + RERANK + LATE_MARGIN, *(body for body, _, _ in late),
                        *(check for title, _, _ in late_titles for check in title[1])]
         return "WITH " + ", ".join(ctes), params, "".join(boosts), boost_params
 
