@@ -426,7 +426,7 @@ def _recounted_terms() -> dict[str, int]:
     """The document frequencies counted afresh from the side tables (what search_term must hold)."""
     return {term: n for term, n in _rows(
         "SELECT lexeme, count(*) FROM (SELECT unnest(tsvector_to_array(tsv)) AS lexeme FROM search_body UNION ALL "
-        "SELECT lexeme FROM search_title, unnest(tsvector_to_array(tsv)) AS lexeme WHERE lexeme LIKE 'tw:%%') x "
+        "SELECT lexeme FROM search_title, unnest(tsvector_to_array(tsv)) AS lexeme WHERE lexeme NOT LIKE 'k:%%') x "
         "GROUP BY lexeme")}
 
 

@@ -139,6 +139,13 @@ def _norm(length: str, average: float, often: int = 1) -> str:
     return f"{often * (K1 + 1)} / ({often + K1 * (1 - B):.4f} + {K1 * B / average:.6f} * {length})"
 
 
+def _title_terms(title: tuple[str, list[str]], column: str) -> dict[str, list[str]]:
+    """Per substring a title match checks, the lexemes whose cached counts bound how many titles have it."""
+    prefix = "t" if column == "core" else "i"
+    return {core: [f"c:{core}"] if len(core) == 1 else [f"{prefix}:{g}" for g in text.bigrams(core)]
+            for core in title[1]}
+
+
 def _contains(column: str, checks: list[str]) -> str:
     return "(" + " OR ".join(f"strpos({column}, %s) > 0" for _ in checks) + ")"
 
@@ -179,8 +186,9 @@ class PostgresBackend(SearchBackend):
         """In one round trip: the planner settings of a search (see _settings), the library's size (the
         planner's estimate), the cached document frequencies of the query's body words (they weigh the
         units and tell how many documents a unit reaches) and the index generation (for pgfacets)."""
-        words = sorted({f"{prefix}:{w}" for u in query.units for a in u.alternatives for w in a.words
-                        for prefix in ("w", "tw")})
+        words = {f"w:{w}" for u in query.units for a in u.alternatives for w in a.words}
+        for title, column, *_ in PostgresBackend._units(query)[0]:
+            words |= set(_title_terms(title, column)) if title else set()
         settings = ", ".join([*SETTINGS, "set_config('enable_seqscan', 'off', false)"])
         with connection.cursor() as cursor:
             cursor.execute(
@@ -188,18 +196,23 @@ class PostgresBackend(SearchBackend):
                 "UNION ALL SELECT '#', concat_ws('/', applied_change, ctid, xmin) FROM search_searchstate "
                 f"WHERE name = %s UNION ALL SELECT '!', concat({settings}) "
                 "UNION ALL SELECT term, ndoc::text FROM search_term WHERE term = ANY(%s)",
-                [STATE, [*words, "#len:title", "#len:body"]])
+                [STATE, [*sorted(words), "#len:title", "#len:body"]])
             rows = dict(cursor.fetchall())
         total, generation = float(rows.pop("", 1)), rows.pop("#", "")
         rows.pop("!", None)
         return total, {term: max(int(n), 0) for term, n in rows.items()}, generation
 
     @staticmethod
-    def _reach(alternatives: list[list[str]], freqs: dict[str, int], total: float, prefix: str = "w") -> int:
-        """How many documents a unit can match through bodies (or, with prefix "tw", about how many
-        through titles): per alternative, its rarest word."""
-        return int(min(total, sum(min((freqs.get(f"{prefix}:{w}", 0) for w in words), default=0)
+    def _reach(alternatives: list[list[str]], freqs: dict[str, int], total: float) -> int:
+        """How many documents a unit can match through bodies: per alternative, its rarest word."""
+        return int(min(total, sum(min((freqs.get(f"w:{w}", 0) for w in words), default=0)
                                   for words in alternatives)))
+
+    @staticmethod
+    def _title_reach(title: tuple[str, list[str]], column: str, freqs: dict[str, int], total: float) -> int:
+        """At most how many titles a unit can match: per substring it checks, its rarest character bigram."""
+        terms = _title_terms(title, column)
+        return int(min(total, sum(min(freqs.get(term, 0) for term in found) for found in terms.values())))
 
     @staticmethod
     def _reads_entries(query: EngineQuery) -> bool:
@@ -241,9 +254,9 @@ class PostgresBackend(SearchBackend):
         late_titles: list[tuple[tuple[str, list[str]], str, float]] = []
         late: list[tuple[str, float, str]] = []
         late_title_units: set[int] = set()
-        sides = [(self._reach(alts, freqs, total, prefix) if alts else 0, n, side)
-                 for n, (title, _, body, _, alts) in enumerate(units)
-                 for side, prefix in (("title", "tw"), ("body", "w")) if (title if side == "title" else body)]
+        sides = [(self._title_reach(title, column, freqs, total), n, "title") for n, (title, column, *_) in
+                 enumerate(units) if title]
+        sides += [(self._reach(alts, freqs, total), n, "body") for n, (_, _, body, _, alts) in enumerate(units) if body]
         prune = scored and query.top_only and bool(sides)
         # The rarest side always finds candidates, so a query of common words only still finds some.
         finding = {(n, side) for reach, n, side in sides if reach <= max(COMMON * total, COMMON_FLOOR)} | \
@@ -251,7 +264,7 @@ class PostgresBackend(SearchBackend):
         for n, (title, column, body, weight, alternatives) in enumerate(units):
             # Each side read apart through its GIN index only (a title by its bigrams, then checked).
             if title and prune and (n, "title") not in finding:
-                reach = self._reach(alternatives, freqs, total, "tw")
+                reach = self._title_reach(title, column, freqs, total)
                 late_titles.append((title, column, weight * TITLE_BOOST * math.log(1 + total / (1 + reach))))
                 late_title_units.add(n)
             elif title:
@@ -538,7 +551,8 @@ class PostgresBackend(SearchBackend):
     @staticmethod
     def _count_terms(cursor, ids: list[int] | None, sign: int, suffix: str = "") -> None:
         """Add (sign 1) or take away (sign -1) the words of the given entries (None: all) to the cached
-        document frequencies: body words and title words, one per entry however often it occurs; and their
+        document frequencies: body words and title lexemes (but exact keys), one per entry however often it
+        occurs; and their
         lengths to the sums of title and body lengths (rows #len:title and #len:body, for the averages)."""
         where, params = ("", []) if ids is None else ("WHERE document_id = ANY(%s)", [ids])
         title_where = "WHERE" if ids is None else f"{where} AND"
@@ -546,7 +560,7 @@ class PostgresBackend(SearchBackend):
             "INSERT INTO search_term (term, ndoc) SELECT lexeme, %s * count(*) FROM ("
             f"SELECT unnest(tsvector_to_array(tsv)) AS lexeme FROM search_body{suffix} {where} UNION ALL "
             f"SELECT lexeme FROM search_title{suffix}, unnest(tsvector_to_array(tsv)) AS lexeme {title_where} "
-            "lexeme LIKE 'tw:%%') x GROUP BY lexeme "
+            "lexeme NOT LIKE 'k:%%') x GROUP BY lexeme "
             "ON CONFLICT (term) DO UPDATE SET ndoc = search_term.ndoc + EXCLUDED.ndoc", [sign, *params, *params])
         cursor.execute(
             f"INSERT INTO search_term (term, ndoc) SELECT '#len:body', %s * coalesce(sum(n), 0) FROM search_body{suffix} "
