@@ -259,8 +259,8 @@ class PostgresBackend(SearchBackend):
         sides += [(self._reach(alts, freqs, total), n, "body") for n, (_, _, body, _, alts) in enumerate(units) if body]
         prune = scored and query.top_only and bool(sides)
         # The rarest side always finds candidates, so a query of common words only still finds some.
-        finding = {(n, side) for reach, n, side in sides if reach <= max(COMMON * total, COMMON_FLOOR)} | \
-            ({min(sides)[1:]} if sides else set())
+        rare = {(n, side) for reach, n, side in sides if reach <= max(COMMON * total, COMMON_FLOOR)}
+        finding = rare | ({min(sides)[1:]} if sides else set())
         for n, (title, column, body, weight, alternatives) in enumerate(units):
             # Each side read apart through its GIN index only (a title by its bigrams, then checked).
             if title and prune and (n, "title") not in finding:
@@ -281,8 +281,9 @@ class PostgresBackend(SearchBackend):
                 rows.append(f"SELECT document_id, {1 << n}::bigint AS um, ({w})::float8 AS w, 0 AS key FROM search_body "
                             "WHERE tsv @@ %s::tsquery")
                 params.append(body)
-                if scored:
-                    # The bodies that use the unit's words often: what BM25 adds for the repeats.
+                if scored and (n, "body") in rare:
+                    # The bodies that use the unit's words often: what BM25 adds for the repeats (not for a
+                    # common word: its repeats add little and its rows cost the most).
                     rows.append(f"SELECT document_id, 0::bigint AS um, ({weight * idf:.6f} * "
                                 f"{heavy_norm.format(len='n')})::float8 AS w, 0 AS key FROM search_body "
                                 "WHERE tsv @@ %s::tsquery")
