@@ -138,3 +138,15 @@ def test_public_page_shows_the_released_report_in_the_official_layout(client, of
     assert client.get(reverse("zfxxgk-annual-report-download", args=[agency.code, 2026, "exe"])).status_code == 404
     assert client.get(reverse("zfxxgk-annual-report", args=[agency.code, 2025])).status_code == 404
     assert report.snapshot["table3"]["granted"]["total"] == 1
+
+
+def test_dashboard_shows_where_last_years_release_stands(client, office):
+    from django.utils import timezone
+
+    agency, year = office["agency"], timezone.localdate().year - 1
+    report = services.draft_report(office["drafter"], agency, year)
+    client.force_login(office["drafter"])
+    assert "报告待审核" in client.get(reverse("staff-dashboard")).content.decode()
+    services.release_report(office["releaser"], services.review_report(office["reviewer"], report))
+    html = client.get(reverse("staff-dashboard")).content.decode()
+    assert f"已于 {timezone.localdate():%Y-%m-%d} 发布" in html and "已超过期限" not in html

@@ -957,7 +957,8 @@ def _state(obj) -> tuple:
 
 def _totals() -> tuple:
     """Counts of everything an action writes: none may move when a request is refused."""
-    return tuple(m.objects.count() for m in (AuditEntry, Document, Revision, Relation, Application, CaseEvent))
+    return tuple(m.objects.count() for m in (AuditEntry, Document, Revision, Relation, Application, CaseEvent,
+                                             apps.get_model("reports", "AnnualReport")))
 
 
 def _assert_status(response, expected: int | str) -> None:
