@@ -38,6 +38,15 @@ def _no_open_revision(report) -> str | None:
     return None
 
 
+def _identity_holds(report) -> str | None:
+    # Table 3 must add up (new + carried over = processed + carried forward) before the report goes public.
+    broken = report.snapshot.get("identity_violations") or []
+    if broken:
+        return (f"表三勾稽关系不成立（涉及 {len(broken)} 件申请，见年度报告页），不能审核通过；"
+                "请核对数据后退回，重新生成报告。")
+    return None
+
+
 def _report_key(report) -> str:
     return f"reports.annual:{report.pk}" if report.pk else ""
 
@@ -56,7 +65,7 @@ RELEASE = agency_workflow(
     transitions=(
         Transition("draft", "生成报告并提交审核", (NEW,), D, HANDLERS, guard=_no_open_revision, duty="draft",
                    new_subject=True, order=10),
-        Transition("review", "审核通过", (D,), RV, HANDLERS, duty="review", order=10),
+        Transition("review", "审核通过", (D,), RV, HANDLERS, guard=_identity_holds, duty="review", order=10),
         Transition("reject_review", "审核退回", (D,), RT, HANDLERS, needs_comment=True, duty="review", order=20),
         Transition("release", "发布", (RV,), RL, HANDLERS, duty="release", order=10),
         Transition("reject_release", "发布退回", (RV,), RT, HANDLERS, needs_comment=True, duty="release",

@@ -150,3 +150,20 @@ def test_dashboard_shows_where_last_years_release_stands(client, office):
     services.release_report(office["releaser"], services.review_report(office["reviewer"], report))
     html = client.get(reverse("staff-dashboard")).content.decode()
     assert f"已于 {timezone.localdate():%Y-%m-%d} 发布" in html and "已超过期限" not in html
+
+
+def test_a_report_whose_table3_does_not_add_up_cannot_pass_review(client, office, case):
+    from gongkai.disclosure.models import Application
+
+    agency = office["agency"]
+    done = case(agency, D(2026, 3, 2), D(2026, 3, 20))
+    # Bad imported data: answered before it was received (see test_annual); the services never write this.
+    Application.objects.filter(pk=done.pk).update(decided_on=D(2025, 12, 1))
+    report = services.draft_report(office["drafter"], agency, 2026)
+    assert [v["case_no"] for v in report.snapshot["identity_violations"]] == [done.case_no]
+    with pytest.raises(DomainError, match="表三勾稽关系不成立"):
+        services.review_report(office["reviewer"], report)
+    client.force_login(office["reviewer"])
+    html = client.get(reverse("staff-annual-report") + f"?year=2026&agency={agency.code}").content.decode()
+    assert "不能审核通过；请退回" in html and ">审核通过</button>" not in html and ">审核退回</button>" in html
+    assert services.return_report(office["reviewer"], report, "请核对案件日期。").state == ReportState.RETURNED
