@@ -7,6 +7,7 @@ from gongkai.orgs.forms import AdminLoginForm
 from gongkai.portal import views as portal_views
 from gongkai.publishing.feeds import LatestDocumentsFeed
 from gongkai.publishing.sitemaps import SITEMAPS
+from gongkai.reports.sitemaps import ReportSitemap
 from gongkai.staff import views as staff_views
 
 admin.site.site_header = "公开平台管理"
@@ -22,6 +23,7 @@ urlpatterns = [
     path("wzdt/", portal_views.site_map, name="site-map"),
     path("xxgk/", include("gongkai.publishing.urls_public")),
     path("ysqgk/", include("gongkai.disclosure.urls_public")),
+    path("zfxxgk/ndbg/", include("gongkai.reports.urls_public")),
     path("zfxxgk/", include("gongkai.catalog.urls_public")),
     path("staff/applications/", include("gongkai.disclosure.urls_staff")),
     path("staff/reports/", include("gongkai.reports.urls_staff")),
@@ -32,7 +34,7 @@ urlpatterns = [
     path("staff/", include("gongkai.publishing.urls_staff")),
     path("api/v1/", api.urls),
     path("feeds/latest.xml", LatestDocumentsFeed(), name="feed-latest"),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("sitemap.xml", sitemap, {"sitemaps": {**SITEMAPS, "reports": ReportSitemap}}, name="sitemap"),
     path("admin/", admin.site.urls),
 ]
 

@@ -70,6 +70,8 @@ def test_public_pages_ignore_values_they_cannot_apply_the_same_way(client, publi
     "/api/v1/documents/-1", "/xxgk/attachments/99999999999999999999/a.pdf",
     "/xxgk/agencies/" + "x" * 3000 + "/", "/api/v1/applications/" + "Y" * 5000,
     "/ysqgk/track/" + "9" * 40 + "/", "/zfxxgk/zn/" + "x" * 3000 + "/",
+    "/zfxxgk/ndbg/11000000TEST00002X/99999999999999999999/", "/zfxxgk/ndbg/x/99999999999999999999/hz/report.pdf",
+    "/zfxxgk/ndbg/" + "x" * 3000 + "/2025/",
 ])
 def test_public_paths_with_huge_ids_are_404(client, db, path):
     assert client.get(path).status_code == 404
@@ -82,13 +84,14 @@ STAFF = [
     ("/staff/search/", ["days"]),
     ("/staff/documents/new/", ["kind", "interprets"]),
     ("/staff/catalog/", ["agency"]),
+    ("/staff/reports/annual/", ["year", "agency", "aggregate"]),
 ]
 
 
 @pytest.mark.parametrize(("url", "param"), [(url, p) for url, params in STAFF for p in params])
 def test_staff_list_parameters_never_give_a_5xx(client, agency, url, param):
     # The disclosure officer for the case pages, a drafter for the document pages.
-    if url.startswith(("/staff/applications/", "/staff/catalog/")):
+    if url.startswith(("/staff/applications/", "/staff/catalog/", "/staff/reports/")):
         client.force_login(disclosure_team(agency)["officer"])
     else:
         client.force_login(factories.make_staff(agency, Role.DRAFTER))
@@ -102,6 +105,8 @@ def test_staff_list_parameters_never_give_a_5xx(client, agency, url, param):
     "/staff/documents/99999999999999999999/edit/", "/staff/attachments/99999999999999999999/",
     "/staff/catalog/11000000TEST00002X/item/99999999999999999999/",
     "/staff/catalog/11000000TEST00002X/ledger/99999999999999999999/",
+    "/staff/reports/annual/11000000TEST00002X/revisions/99999999999999999999/",
+    "/staff/reports/annual/11000000TEST00002X/revisions/99999999999999999999/report.pdf",
 ])
 def test_staff_paths_with_huge_ids_are_404(client, agency, path):
     client.force_login(disclosure_team(agency)["officer"])

@@ -221,3 +221,55 @@ def test_the_catalogue_never_shows_what_was_not_reviewed(client, planted_catalog
     for url, (_status, text) in bodies.items():
         assert MARKER not in text, f"non-public catalogue content leaked at {url}"
     assert client.get(f"/zfxxgk/zn/{draft_agency.code}/").status_code == 404
+
+
+@pytest.fixture
+def planted_reports(planted, agency):
+    """Annual reports of the agency: one released, and marked revisions drafted, reviewed and returned; a marked
+    report of another year drafted only; a marked aggregate report reviewed."""
+    from gongkai.orgs.models import Agency
+    from gongkai.reports import services as reports
+    from tests.disclosure_factories import disclosure_team
+
+    office = disclosure_team(agency)
+    drafter, reviewer = office["officer"], office["head"]
+    releaser = factories.make_staff(agency, Role.DISCLOSURE_OFFICER)
+    reports.save_narrative(drafter, agency, 2025, "overview", "公开的年度报告正文。")
+    released = reports.release_report(releaser, reports.review_report(
+        reviewer, reports.draft_report(drafter, agency, 2025)))
+    reports.save_narrative(drafter, agency, 2025, "overview", f"{MARKER}退回的更正稿")
+    reports.return_report(reviewer, reports.draft_report(drafter, agency, 2025), "请修改。")
+    reports.save_narrative(drafter, agency, 2025, "problems", f"{MARKER}待发布的更正稿")
+    reviewed = reports.review_report(reviewer, reports.draft_report(drafter, agency, 2025))
+    reports.save_narrative(drafter, agency, 2024, "overview", f"{MARKER}草稿")
+    drafted = reports.draft_report(drafter, agency, 2024)
+    parent = Agency.objects.get(pk=agency.parent_id) if agency.parent_id else agency
+    parent_office = disclosure_team(parent)
+    reports.save_narrative(parent_office["officer"], parent, 2025, "overview", f"{MARKER}汇总")
+    aggregate = reports.review_report(parent_office["head"], reports.draft_report(
+        parent_office["officer"], parent, 2025, aggregate=True))
+    return released, [reviewed, drafted, aggregate]
+
+
+def test_annual_reports_show_only_the_latest_release(client, planted_reports):
+    released, hidden = planted_reports
+    code = released.agency.code
+    start = ["/zfxxgk/ndbg/", f"/zfxxgk/ndbg/{code}/2025/", f"/zfxxgk/ndbg/{code}/2024/", "/zfxxgk/", "/wzdt/",
+             "/sitemap.xml", f"/search/?q={MARKER[:4]}", f"/api/v1/search?q={MARKER[:4]}"]
+    rebuild_index()
+    bodies = _crawl(client, start, limit=150)
+    assert "公开的年度报告正文。" in bodies[f"/zfxxgk/ndbg/{code}/2025/"][1]
+    assert f"/zfxxgk/ndbg/{code}/2025/" in bodies["/sitemap.xml"][1]
+    for url, (_status, text) in bodies.items():
+        assert MARKER not in text, f"an unreleased annual report leaked at {url}"
+    for fmt in ("pdf", "docx", "xlsx"):
+        got = client.get(f"/zfxxgk/ndbg/{code}/2025/report.{fmt}")
+        assert got.status_code == 200
+    for report in hidden:
+        suffix = "hz/" if report.aggregate else ""
+        page = f"/zfxxgk/ndbg/{report.agency.code}/{report.year}/{suffix}"
+        if report.year == 2025 and not report.aggregate:
+            assert MARKER not in client.get(page).content.decode()  # the older release still shows
+            continue
+        assert client.get(page).status_code == 404, page
+        assert client.get(f"{page}report.pdf").status_code == 404, page

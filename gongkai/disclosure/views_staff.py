@@ -31,7 +31,7 @@ from gongkai.disclosure import queries, rules, services, stats
 from gongkai.disclosure.models import Application, Clock
 from gongkai.disclosure.states import CASE, State, expected_steps, extension_pressing, next_step
 from gongkai.orgs.roles import Role
-from gongkai.staff.decorators import forbidden, staff_required
+from gongkai.staff.decorators import agencies_required, staff_required
 
 PAGE_SIZE = 30
 
@@ -41,19 +41,17 @@ def _case(request: HttpRequest, pk: int) -> Application:
     return get_object_or_404(queries.staff_applications(request.user), pk=pk)
 
 
-def _no_role(request: HttpRequest) -> HttpResponse:
-    return forbidden(request, "依申请公开案件仅对受理机关的依申请公开经办人和政府信息公开工作机构负责人开放。")
+_NO_ROLE = "依申请公开案件仅对受理机关的依申请公开经办人和政府信息公开工作机构负责人开放。"
+# The prelude of the pages over all the user's agencies: find them, or refuse with _NO_ROLE.
+office_required = agencies_required(queries.handling_agencies, _NO_ROLE)
 
 
 # ---------------------------------------------------------------------------------------------------------------
 # List, export, registration
 
-@staff_required
-def case_list(request: HttpRequest) -> HttpResponse:
+@office_required
+def case_list(request: HttpRequest, agencies: list) -> HttpResponse:
     """Every case of the user's agencies, filtered by due soon, overdue, pause, state and agency; or CSV."""
-    agencies = queries.handling_agencies(request.user)
-    if not agencies:
-        return _no_role(request)
     calendar = WorkCalendar.load()
     cases = queries.staff_applications(request.user)
     filter_errors = []
@@ -117,12 +115,9 @@ def _export(request: HttpRequest, cases, calendar: WorkCalendar) -> HttpResponse
 
 
 @takes_uploads
-@staff_required
-def register(request: HttpRequest) -> HttpResponse:
+@office_required
+def register(request: HttpRequest, agencies: list) -> HttpResponse:
     """Register an application that came by letter, fax or in person."""
-    agencies = queries.handling_agencies(request.user)
-    if not agencies:
-        return _no_role(request)
     if request.method != "POST":
         initial = {"agency": agencies[0].code} if len(agencies) == 1 else {}
         form = f.RegisterForm(agencies=agencies, initial=initial)
@@ -573,12 +568,9 @@ def letter_download(request: HttpRequest, pk: int, fmt: str) -> FileResponse:
 # ---------------------------------------------------------------------------------------------------------------
 # Reports
 
-@staff_required
-def report(request: HttpRequest) -> HttpResponse:
+@office_required
+def report(request: HttpRequest, agencies: list) -> HttpResponse:
     """Annual-report figures (tables 3 and 4) and the most requested topics for the user's agencies."""
-    agencies = queries.handling_agencies(request.user)
-    if not agencies:
-        return _no_role(request)
     this_year = timezone.localdate().year
     raw = request.GET.get("year", "").strip()
     year = parse_number(raw) or 0

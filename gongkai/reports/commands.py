@@ -13,7 +13,7 @@ from gongkai.runtime import setup_django
 def cmd_report_annual(args: argparse.Namespace) -> int:
     setup_django()
     from gongkai.orgs.models import Agency
-    from gongkai.reports import annual, docx, xlsx
+    from gongkai.reports import annual, exports
 
     agency = None
     if args.agency:
@@ -25,12 +25,11 @@ def cmd_report_annual(args: argparse.Namespace) -> int:
         sys.stderr.write("gongkai report: 错误：--aggregate 须与 --agency 同用\n")
         return 2
     report = annual.annual_report(args.year, agency, aggregate=args.aggregate)
-    if args.format in ("xlsx", "docx"):
+    if args.format in exports.FORMATS:
         if not args.out:
             sys.stderr.write(f"gongkai report: 错误：{args.format.upper()} 格式须用 --out 指定输出文件\n")
             return 2
-        render = xlsx.workbook if args.format == "xlsx" else docx.document
-        Path(args.out).write_bytes(render(report))
+        Path(args.out).write_bytes(exports.FORMATS[args.format][0](report))
     else:
         text = json.dumps(report, ensure_ascii=False, indent=2) + "\n"
         if args.out:
@@ -60,7 +59,7 @@ def add_parsers(sub) -> None:
     a.add_argument("--year", type=int, required=True, help="报告年度，例如 2026")
     a.add_argument("--agency", default=None, metavar="CODE", help="机构代码（不写则为全部机关）")
     a.add_argument("--aggregate", action="store_true", help="汇总该机关及其下属全部机关")
-    a.add_argument("--format", choices=["json", "xlsx", "docx"], default="json", help="输出格式")
+    a.add_argument("--format", choices=["json", "xlsx", "docx", "pdf"], default="json", help="输出格式")
     a.add_argument("--out", default=None, metavar="FILE", help="输出文件（JSON 默认输出到标准输出）")
     a.set_defaults(func=cmd_report_annual)
     f = reports.add_parser("figures", help="从 CSV 或 XLSX 导入表二的填报数据（列：机关代码、年度、事项、数值）")

@@ -11,7 +11,7 @@ from django.utils import timezone
 from gongkai.disclosure import queries
 from gongkai.orgs.models import AgencyKind
 from gongkai.reports import rules
-from gongkai.reports.models import Narrative
+from gongkai.reports.models import AnnualReport, Narrative
 from gongkai.staff.registry import MenuEntry, Panel, register_menu, register_panel
 
 # Agencies listed on the panel; the report page reaches them all.
@@ -33,11 +33,20 @@ def panel_context(request: HttpRequest) -> dict[str, Any] | None:
     for agency_id in Narrative.objects.filter(agency__in=agencies, year=year).exclude(text="").values_list(
             "agency_id", flat=True):
         written[agency_id] = written.get(agency_id, 0) + 1
+    # The newest revision of each agency's own report (not the aggregate): where its release stands.
+    latest: dict[int, AnnualReport] = {}
+    for report in AnnualReport.objects.filter(agency__in=agencies[:PANEL_AGENCIES], year=year,
+                                              aggregate=False).order_by("revision"):
+        latest[report.agency_id] = report
+    released = dict(AnnualReport.objects.filter(agency__in=agencies[:PANEL_AGENCIES], year=year, aggregate=False,
+                                                state="released").order_by("revision")
+                    .values_list("agency_id", "released_at"))
     rows = []
     for agency in agencies[:PANEL_AGENCIES]:
         due = rules.deadline(year, agency.kind == AgencyKind.GOVERNMENT)
         rows.append({"agency": agency, "due": due, "days_left": (due - today).days, "overdue": (today - due).days,
-                     "written": written.get(agency.pk, 0)})
+                     "written": written.get(agency.pk, 0), "latest": latest.get(agency.pk),
+                     "released_at": released.get(agency.pk)})
     return {"year": year, "rows": rows, "sections": len(rules.Section), "more": max(0, len(agencies) - PANEL_AGENCIES)}
 
 

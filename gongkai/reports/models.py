@@ -7,6 +7,7 @@ from django.db import models
 
 from gongkai.orgs.models import Agency
 from gongkai.reports.rules import Section, Table2Item
+from gongkai.reports.states import ReportState
 
 
 class EnteredFigure(models.Model):
@@ -47,3 +48,39 @@ class Narrative(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} {self.get_section_display()}"
+
+
+class AnnualReport(models.Model):
+    """One revision of the annual report of an agency (or of a government with all below it) for a year.
+
+    `snapshot` is the computed report with its narratives, frozen when the revision is drafted; review and
+    release move the state only, so the released text never changes. The public sees the latest released
+    revision of each agency, year and scope (gongkai.reports.visibility)."""
+
+    agency = models.ForeignKey(Agency, verbose_name="机关", on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveIntegerField("年度")
+    aggregate = models.BooleanField("汇总下属机关", default=False)
+    revision = models.PositiveIntegerField("版本", default=1)
+    state = models.CharField("状态", max_length=20, choices=ReportState.choices, default=ReportState.DRAFTED,
+                             db_index=True)
+    snapshot = models.JSONField("报告内容", default=dict, editable=False)
+    drafted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="起草人", null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    drafted_at = models.DateTimeField("起草时间", auto_now_add=True)
+    released_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="发布人", null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    released_at = models.DateTimeField("发布时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "政府信息公开工作年度报告"
+        ordering = ["-year", "agency__order", "agency_id", "aggregate", "-revision"]
+        constraints = [models.UniqueConstraint(fields=["agency", "year", "aggregate", "revision"],
+                                               name="reports_annual_revision_unique")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def title(self) -> str:
+        name = self.snapshot.get("agency_name") or self.agency.name
+        return f"{name}{self.year}年政府信息公开工作年度报告"

@@ -1,19 +1,26 @@
-"""Writes of the annual report: entered table 2 figures (one by one or imported) and narrative sections."""
+"""Writes of the annual report: entered table 2 figures (one by one or imported), narrative sections, and the
+release of the report through its workflow (gongkai.reports.states)."""
 
 from __future__ import annotations
 
 import csv
 import io
+import json
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
+from django.utils import timezone
 
 from gongkai.core import audit
 from gongkai.core.errors import DomainError
+from gongkai.core.workflow import NEW
 from gongkai.orgs.models import Agency
-from gongkai.reports.models import EnteredFigure, Narrative
+from gongkai.reports import annual
+from gongkai.reports.models import AnnualReport, EnteredFigure, Narrative
 from gongkai.reports.rules import ENTERED_ITEMS, Section, Table2Item
+from gongkai.reports.states import RELEASE, ReportState
 
 
 def _decimal(value, item: str) -> Decimal:
@@ -100,3 +107,58 @@ def save_narrative(actor, agency: Agency, year: int, section: str, text: str) ->
     narrative.save()
     audit.record(actor, "reports.save_narrative", narrative, section=section, year=year)
     return narrative
+
+
+# -- release of the report (drafted → reviewed → released) ------------------------------------------------------
+
+
+@transaction.atomic
+def draft_report(actor, agency: Agency, year: int, aggregate: bool = False) -> AnnualReport:
+    """Freeze the report as computed now, with its narratives, into a new revision waiting for review."""
+    # Lock the agency so two drafts of the same report cannot both pass the one-open-revision guard.
+    Agency.objects.select_for_update().filter(pk=agency.pk).first()
+    latest = (AnnualReport.objects.filter(agency=agency, year=year, aggregate=aggregate)
+              .order_by("-revision").values_list("revision", flat=True).first())
+    report = AnnualReport(agency=agency, year=year, aggregate=aggregate, revision=(latest or 0) + 1)
+    transition = RELEASE.check(actor, report, "draft")
+    report.snapshot = json.loads(json.dumps(annual.annual_report(year, agency, aggregate=aggregate),
+                                            cls=DjangoJSONEncoder))
+    report.state = ReportState.DRAFTED
+    report.drafted_by = actor if getattr(actor, "pk", None) else None
+    report.save()
+    RELEASE.commit(actor, report, transition, from_state=NEW, year=year, aggregate=aggregate,
+                   revision=report.revision)
+    return report
+
+
+def _move(actor, report: AnnualReport, name: str, comment: str = "") -> AnnualReport:
+    report = AnnualReport.objects.select_for_update().select_related("agency").get(pk=report.pk)
+    transition = RELEASE.check(actor, report, name)
+    if name == "release":
+        report.released_by, report.released_at = actor, timezone.now()
+    RELEASE.commit(actor, report, transition, comment=comment, year=report.year, revision=report.revision)
+    return report
+
+
+@transaction.atomic
+def review_report(actor, report: AnnualReport) -> AnnualReport:
+    """The reviewer (not the drafter) passes the frozen report on for release."""
+    return _move(actor, report, "review")
+
+
+@transaction.atomic
+def release_report(actor, report: AnnualReport) -> AnnualReport:
+    """The releaser (neither drafter nor reviewer) publishes the reviewed report; it supersedes older releases."""
+    return _move(actor, report, "release")
+
+
+@transaction.atomic
+def return_report(actor, report: AnnualReport, comment: str) -> AnnualReport:
+    """Send the revision back to the drafter with a reason: by the reviewer, or by the releaser."""
+    name = "reject_review" if report.state == ReportState.DRAFTED else "reject_release"
+    return _move(actor, report, name, comment)
+
+
+# The staff page's action name → the service doing it (draft takes the agency, year and scope instead).
+REPORT_ACTIONS = {"review": review_report, "release": release_report, "reject_review": return_report,
+                  "reject_release": return_report}

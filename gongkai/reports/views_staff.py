@@ -1,10 +1,9 @@
 """Staff pages of the annual report: the tables of one agency (or its aggregate) for a year, the records behind
-each cell, and the narrative sections. Open to the disclosure office of the agency or of an agency above it
-with covers_subordinates, and to superusers (the same reach as the disclosure office's own pages)."""
+each cell, the narrative sections, and the release of the report (drafted → reviewed → released). Open to the
+disclosure office of the agency or of an agency above it with covers_subordinates, and to superusers (the same
+reach as the disclosure office's own pages)."""
 
 from __future__ import annotations
-
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
@@ -17,10 +16,13 @@ from gongkai.core.errors import DomainError
 from gongkai.core.forms import parse_number
 from gongkai.disclosure import queries
 from gongkai.orgs.models import Agency
-from gongkai.reports import annual, docx, rules, services, xlsx
-from gongkai.staff.decorators import forbidden, staff_required
+from gongkai.reports import annual, exports, layout, rules, services
+from gongkai.reports.models import AnnualReport
+from gongkai.reports.states import RELEASE
+from gongkai.staff.decorators import agencies_required, chosen_agency
 
 _NO_ROLE = "年度报告仅供政府信息公开工作机构的工作人员使用。"
+office_required = agencies_required(queries.handling_agencies, _NO_ROLE)
 
 
 def _year(raw: str) -> int:
@@ -29,28 +31,26 @@ def _year(raw: str) -> int:
     return year if 2008 <= year <= this_year + 1 else this_year - 1
 
 
-def _agency(request: HttpRequest, agencies: list[Agency], code: str) -> Agency:
-    """The chosen agency among the user's (the first by default); 404 for any other, never a hint it exists."""
-    if not code:
-        return agencies[0]
-    for agency in agencies:
-        if agency.code == code:
-            return agency
-    raise Http404("没有这个机关")
-
-
 def _query(year: int, agency: Agency, aggregate: bool) -> str:
     return f"year={year}&agency={agency.code}" + ("&aggregate=1" if aggregate else "")
 
 
-@staff_required
-def annual_report(request: HttpRequest) -> HttpResponse:
-    """The report's tables and narrative sections for the chosen year and agency."""
-    agencies = queries.handling_agencies(request.user)
-    if not agencies:
-        return forbidden(request, _NO_ROLE)
+def _release_panel(user, agency: Agency, year: int, aggregate: bool) -> dict:
+    """The report's revisions and what `user` may do now: on the open revision, or draft a new one."""
+    revisions = list(AnnualReport.objects.filter(agency=agency, year=year, aggregate=aggregate)
+                     .select_related("drafted_by", "released_by").order_by("-revision"))
+    current = next((r for r in revisions if r.state in ("drafted", "reviewed")), None)
+    subject = current or AnnualReport(agency=agency, year=year, aggregate=aggregate)
+    return {"revisions": revisions, "current": current, "actions": RELEASE.available(user, subject),
+            "duty_refusal": RELEASE.duty_refusal(user, subject),
+            "released": next((r for r in revisions if r.state == "released"), None)}
+
+
+@office_required
+def annual_report(request: HttpRequest, agencies: list[Agency]) -> HttpResponse:
+    """The report's tables and narrative sections for the chosen year and agency, and its release."""
     year = _year(request.GET.get("year", ""))
-    agency = _agency(request, agencies, request.GET.get("agency", "").strip())
+    agency = chosen_agency(agencies, request.GET.get("agency", "").strip())
     aggregate = request.GET.get("aggregate") == "1"
     report = annual.annual_report(year, agency, aggregate=aggregate)
     narrative = report["narrative"]
@@ -71,17 +71,15 @@ def annual_report(request: HttpRequest) -> HttpResponse:
                        for item, figure in rules.ENTERED_ITEMS.items()],
         "sections": [(s.value, s.label, narrative.get(s.value, ""), last_year.get(s.value, ""))
                      for s in rules.Section],
+        "release": _release_panel(request.user, agency, year, aggregate),
     })
 
 
-@staff_required
-def annual_cell(request: HttpRequest, code: str) -> HttpResponse:
+@office_required
+def annual_cell(request: HttpRequest, agencies: list[Agency], code: str) -> HttpResponse:
     """The records counted in one cell of the report."""
-    agencies = queries.handling_agencies(request.user)
-    if not agencies:
-        return forbidden(request, _NO_ROLE)
     year = _year(request.GET.get("year", ""))
-    agency = _agency(request, agencies, code)
+    agency = chosen_agency(agencies, code)
     aggregate = request.GET.get("aggregate") == "1"
     table, row, column = (request.GET.get(k, "") for k in ("table", "row", "column"))
     records = annual.cell_records(year, agency, aggregate, table, row, column)
@@ -92,14 +90,11 @@ def annual_cell(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @require_POST
-@staff_required
-def save_narrative(request: HttpRequest, code: str) -> HttpResponse:
+@office_required
+def save_narrative(request: HttpRequest, agencies: list[Agency], code: str) -> HttpResponse:
     """Save one narrative section of the chosen agency's report."""
-    agencies = queries.handling_agencies(request.user)
-    if not agencies:
-        return forbidden(request, _NO_ROLE)
     year = _year(request.POST.get("year", ""))
-    agency = _agency(request, agencies, code)
+    agency = chosen_agency(agencies, code)
     try:
         services.save_narrative(request.user, agency, year, request.POST.get("section", ""),
                                 request.POST.get("text", ""))
@@ -109,25 +104,68 @@ def save_narrative(request: HttpRequest, code: str) -> HttpResponse:
     return redirect(reverse("staff-annual-report") + "?" + _query(year, agency, False))
 
 
-@staff_required
-def annual_download(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
-    """The report of the chosen agency (or its aggregate) as XLSX in the official layout, or as DOCX."""
-    agencies = queries.handling_agencies(request.user)
-    if not agencies:
-        return forbidden(request, _NO_ROLE)
-    if fmt not in _FORMATS:
+@office_required
+def annual_download(request: HttpRequest, agencies: list[Agency], code: str, fmt: str) -> HttpResponse:
+    """The report of the chosen agency (or its aggregate) as computed now: XLSX, DOCX or PDF."""
+    if fmt not in exports.FORMATS:
         raise Http404("没有这种格式")
     year = _year(request.GET.get("year", ""))
-    agency = _agency(request, agencies, code)
-    report = annual.annual_report(year, agency, aggregate=request.GET.get("aggregate") == "1")
-    render_file, content_type = _FORMATS[fmt]
-    response = HttpResponse(render_file(report), content_type=content_type)
-    name = quote(f"{report['agency_name']}{year}年政府信息公开工作年度报告.{fmt}")
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{name}"
-    return response
+    agency = chosen_agency(agencies, code)
+    return exports.download(annual.annual_report(year, agency, aggregate=request.GET.get("aggregate") == "1"), fmt)
 
 
-_FORMATS = {
-    "xlsx": (xlsx.workbook, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-    "docx": (docx.document, "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
-}
+_DONE = {"draft": "已生成报告并提交审核。", "review": "已审核通过，待发布。", "release": "已发布，公众可在政府信息公开专栏查看。",
+         "reject_review": "已退回。", "reject_release": "已退回。"}
+
+
+@require_POST
+@office_required
+def report_action(request: HttpRequest, agencies: list[Agency], code: str) -> HttpResponse:
+    """A move of the report's release: draft a new revision, or review, release or return the open one."""
+    agency = chosen_agency(agencies, code)
+    action = request.POST.get("action", "")
+    year = _year(request.POST.get("year", ""))
+    aggregate = request.POST.get("aggregate") == "1"
+    back = redirect(reverse("staff-annual-report") + "?" + _query(year, agency, aggregate))
+    try:
+        if action == "draft":
+            services.draft_report(request.user, agency, year, aggregate)
+        elif action in services.REPORT_ACTIONS:
+            report = AnnualReport.objects.filter(pk=parse_number(request.POST.get("report", "")) or 0,
+                                                 agency=agency).first()
+            if report is None:
+                raise Http404("没有这份年度报告")
+            back = redirect(reverse("staff-annual-report") + "?" + _query(report.year, agency, report.aggregate))
+            move = services.REPORT_ACTIONS[action]
+            if move is services.return_report:
+                move(request.user, report, request.POST.get("comment", ""))
+            else:
+                move(request.user, report)
+        else:
+            raise DomainError("未知的操作。")
+        messages.success(request, _DONE.get(action, "已办理。"))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return back
+
+
+def _revision(agencies: list[Agency], code: str, pk: int) -> AnnualReport:
+    report = AnnualReport.objects.filter(pk=pk, agency=chosen_agency(agencies, code)).first()
+    if report is None:
+        raise Http404("没有这份年度报告")
+    return report
+
+
+@office_required
+def revision_page(request: HttpRequest, agencies: list[Agency], code: str, pk: int) -> HttpResponse:
+    """One frozen revision, laid out as the public will see it: what the reviewer reviews and the releaser releases."""
+    report = _revision(agencies, code, pk)
+    return render(request, "reports/staff/revision.html", {
+        **layout.context(report.snapshot), "annual": report, "formats": list(exports.FORMATS),
+        "back": reverse("staff-annual-report") + "?" + _query(report.year, report.agency, report.aggregate)})
+
+
+@office_required
+def revision_download(request: HttpRequest, agencies: list[Agency], code: str, pk: int, fmt: str) -> HttpResponse:
+    """One frozen revision as DOCX, PDF or XLSX."""
+    return exports.download(_revision(agencies, code, pk).snapshot, fmt)

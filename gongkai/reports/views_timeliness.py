@@ -20,7 +20,7 @@ from gongkai.disclosure.rules import MAX_EXTENSION_WORKDAYS, REPLY_WORKDAYS, Dec
 from gongkai.orgs.models import Agency
 from gongkai.reports import timeliness
 from gongkai.reports.timeliness import BANDS, Period
-from gongkai.staff.decorators import forbidden, staff_required
+from gongkai.staff.decorators import agencies_required, forbidden, staff_required
 
 _NO_ROLE = "答复时效统计仅供政府信息公开工作机构的工作人员使用。"
 # Longest range one request may cover: a few years is what anyone compares; more only loads the server.
@@ -82,12 +82,9 @@ def _bars(figures, codes: list[str], labels: dict[str, str], link) -> dict:
             "bar_x": label_width, "value_x": label_width + bar_width + 8, "width": label_width + bar_width + 130}
 
 
-@staff_required
-def timeliness_page(request: HttpRequest) -> HttpResponse:
+@agencies_required(queries.handling_agencies, _NO_ROLE)
+def timeliness_page(request: HttpRequest, agencies: list[Agency]) -> HttpResponse:
     """The figures, their charts and the table by agency for the chosen period and agency."""
-    agencies = queries.handling_agencies(request.user)
-    if not agencies:
-        return forbidden(request, _NO_ROLE)
     period, typed, errors = _period(request.GET)
     agency = _chosen_agency(agencies, request.GET.get("agency", "").strip())
     aggregate = request.GET.get("aggregate") == "1"

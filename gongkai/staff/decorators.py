@@ -7,7 +7,7 @@ from functools import wraps
 from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 
@@ -28,3 +28,32 @@ def staff_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespo
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+def agencies_required(agencies_of: Callable[[Any], list], message: str):
+    """A staff page for people who work for some agencies: `agencies_of(user)` finds them (e.g. the disclosure
+    office's), a user with none gets a 403 with `message`, and the view receives them after the request."""
+
+    def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        @staff_required
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            agencies = agencies_of(request.user)
+            if not agencies:
+                return forbidden(request, message)
+            return view(request, agencies, *args, **kwargs)
+
+        return wrapper
+
+    return decorate
+
+
+def chosen_agency(agencies: list, code: str):
+    """The agency with `code` among the user's (the first when no code is given); 404 for any other, never a
+    hint that it exists."""
+    if not code:
+        return agencies[0]
+    for agency in agencies:
+        if agency.code == code:
+            return agency
+    raise Http404("没有这个机关")

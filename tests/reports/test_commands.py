@@ -104,3 +104,19 @@ def test_docx_reads_back_with_sections_tables_and_narrative(city, case, tmp_path
     header = t3.rows[0]._tr.trPr
     assert header is not None and "tblHeader" in header.xml  # repeated on every page the table runs over
     assert [c.text for c in doc.tables[-1].rows[1].cells][:5] == ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]
+
+
+def test_pdf_from_the_command_line_reads_back(city, case, tmp_path, capsys):
+    import io
+    import re
+
+    from pypdf import PdfReader
+
+    _cases(city, case)
+    out = tmp_path / "r.pdf"
+    assert run("--year", "2026", "--agency", city["finance"].code, "--format", "pdf", "--out", str(out)) == 0
+    text = re.sub(r"\s+", "", "".join(p.extract_text() for p in PdfReader(io.BytesIO(out.read_bytes())).pages))
+    assert text.startswith("示例市财政局2026年政府信息公开工作年度报告")
+    assert "二、上年结转政府信息公开申请数量" in text and "三、本年度办理结果" in text
+    assert run("--year", "2026", "--agency", city["finance"].code, "--format", "pdf") == 2
+    assert "PDF 格式须用 --out" in capsys.readouterr().err

@@ -65,7 +65,9 @@ def test_downloads_open_in_their_readers(client, city, case):
     assert load_workbook(io.BytesIO(got.content))["表三 申请情况"]["A1"].value.startswith("三、")
     got = client.get(reverse("staff-annual-report-download", args=[finance.code, "docx"]), {"year": "2026"})
     assert Document(io.BytesIO(got.content)).paragraphs[0].text.endswith("政府信息公开工作年度报告")
-    assert client.get(reverse("staff-annual-report-download", args=[finance.code, "pdf"])).status_code == 404
+    got = client.get(reverse("staff-annual-report-download", args=[finance.code, "pdf"]), {"year": "2026"})
+    assert got.status_code == 200 and got.content.startswith(b"%PDF")
+    assert client.get(reverse("staff-annual-report-download", args=[finance.code, "odt"])).status_code == 404
 
 
 def test_dashboard_shows_last_years_deadline(client, city):

@@ -116,6 +116,12 @@ TRANSITION_ROLES: dict[str, frozenset[str]] = {
     # The guide, catalogue and negative list go public when the head of the disclosure office reviews them.
     "catalog.review:publish": frozenset({HD}),
     "catalog.review:retire": frozenset({HD}),
+    # The annual report is drafted, reviewed and released by the disclosure office (three different people).
+    "reports.annual:draft": HANDLERS,
+    "reports.annual:review": HANDLERS,
+    "reports.annual:reject_review": HANDLERS,
+    "reports.annual:release": HANDLERS,
+    "reports.annual:reject_release": HANDLERS,
 }
 
 # Where a role granted in one scope reaches: a grant with covers_subordinates reaches every agency below.
@@ -318,6 +324,15 @@ URL_RULES: dict[tuple[str, str], Rule] = {
                                                   if holds_anywhere(a, HANDLERS) else 403,
                                                   args=lambda w: [w.own.code, "xlsx"]),
     ("staff-annual-report-narrative", "GET"): post_only(lambda w: [w.own.code]),
+    ("staff-annual-report-action", "GET"): post_only(lambda w: [w.own.code]),
+    ("staff-annual-report-action", "POST"): Rule(lambda a: 302 if handles(a) else 404
+                                                 if holds_anywhere(a, HANDLERS) else 403, probe="reports.annual:review"),
+    ("staff-annual-report-revision", "GET"): Rule(lambda a: 200 if handles(a) else 404
+                                                  if holds_anywhere(a, HANDLERS) else 403,
+                                                  args=lambda w: [w.own.code, w.pk("report:drafted")]),
+    ("staff-annual-report-revision-download", "GET"): Rule(lambda a: 200 if handles(a) else 404
+                                                           if holds_anywhere(a, HANDLERS) else 403,
+                                                           args=lambda w: [w.own.code, w.pk("report:drafted"), "xlsx"]),
     ("staff-annual-report-narrative", "POST"): Rule(lambda a: 302 if handles(a) else 404
                                                     if holds_anywhere(a, HANDLERS) else 403,
                                                     args=lambda w: [w.own.code]),
@@ -416,6 +431,11 @@ SUBJECTS: dict[str, str] = {
     "disclosure.case:record_assistance": "case:in_progress",
     "catalog.review:publish": "catalog:draft",
     "catalog.review:retire": "catalog:public",
+    "reports.annual:draft": "report:new",
+    "reports.annual:review": "report:drafted",
+    "reports.annual:reject_review": "report:drafted",
+    "reports.annual:release": "report:reviewed",
+    "reports.annual:reject_release": "report:reviewed",
 }
 
 # For each guarded transition: an object in a source state where the guard refuses.
@@ -445,9 +465,13 @@ GUARD_REFUSES: dict[str, str] = {
     "disclosure.case:decide_record_correction": "case:in_progress",
     # A guide without its application method and office hours cannot be published.
     "catalog.review:publish": "catalog:empty",
+    # A revision of the same report is already waiting for review.
+    "reports.annual:draft": "report:new_busy",
 }
 # Guards whose refusal cannot be set up through the services, and why.
 NO_GUARD_REFUSAL = {
+    "reports.annual:review": "table 3 adds up for every case the services write (a violation needs bad imported data; "
+                             "tests/reports/test_release.py plants one)",
     "disclosure.case:deliver": "a decided case always has its reply letter (the decision renders it)",
     "disclosure.case:post_reply": "a decided case always has its reply letter (the decision renders it)",
 }
@@ -467,6 +491,10 @@ class World(SimpleNamespace):
             return Document(agency=self.own)
         if key == "case:new":
             return Application(agency=self.own)
+        if key in ("report:new", "report:new_busy"):
+            from gongkai.reports.models import AnnualReport
+
+            return AnnualReport(agency=self.own, year=self.today.year - (3 if key == "report:new" else 1))
         model, pk = self.objects[key]
         return model._default_manager.get(pk=pk)
 
@@ -608,6 +636,12 @@ def _build_world() -> World:
     keep("catalog:empty", catalog.save_guide(officer, own, {"office_name": "甲局办公室"}))
     factories.make_document(team, own, title="甲局规范性文件（已发布）", doc_type="行政规范性文件",
                             doc_number="矩阵规〔2026〕1号")
+
+    # The annual report: last year's drafted by the officer, the year before's drafted and reviewed.
+    from gongkai.reports import services as reports
+
+    keep("report:drafted", reports.draft_report(officer, own, today.year - 1))
+    keep("report:reviewed", reports.review_report(head, reports.draft_report(officer, own, today.year - 2)))
 
     # One session per signed-in actor, made once: signing in afresh for each of thousands of requests would
     # cost more than the requests.
@@ -815,6 +849,12 @@ def _catalog_kind(obj) -> str:
 CONVERT = {"title": "甲局文件（依申请转主动公开）", "body": "资金共计1200万元。", "subject": "综合政务\\政务公开"}
 
 # How a user takes each action in the back office: (URL name, URL args, POST data) for the subject.
+def _report_action(name: str) -> Callable[[World, Any], tuple[str, list, dict]]:
+    """The POST of one move on an annual report revision (a return carries its reason)."""
+    return lambda w, s: ("staff-annual-report-action", [w.own.code],
+                         {"action": name, "report": s.pk, "year": str(s.year), "comment": "请补充第五部分。"})
+
+
 REQUESTS: dict[str, Callable[[World, Any], tuple[str, list, dict]]] = {
     "publishing.review:create_document": lambda w, s: (
         "staff-document-new", [], _document_form(w, "甲局文件（新建）", agency=w.own.pk, kind="policy")),
@@ -893,6 +933,10 @@ REQUESTS: dict[str, Callable[[World, Any], tuple[str, list, dict]]] = {
     "catalog.review:publish": lambda w, s: ("staff-catalog-action", [_catalog_kind(s), s.pk], {"action": "publish"}),
     "catalog.review:retire": lambda w, s: ("staff-catalog-action", [_catalog_kind(s), s.pk],
                                            {"action": "retire", "comment": "不再适用"}),
+    "reports.annual:draft": lambda w, s: ("staff-annual-report-action", [w.own.code],
+                                          {"action": "draft", "year": str(s.year)}),
+    **{f"reports.annual:{name}": _report_action(name)
+       for name in ("review", "reject_review", "release", "reject_release")},
 }
 
 
@@ -905,6 +949,8 @@ def _state(obj) -> tuple:
         return (obj.state, obj.validity, obj.live_revision_id, obj.latest_revision_id, obj.scheduled_at)
     if hasattr(obj, "published") and hasattr(obj, "reviewed_on"):  # a catalogue entry (catalog.models.Reviewed)
         return (obj.state, obj.published, obj.reviewed_on)
+    if hasattr(obj, "snapshot") and hasattr(obj, "released_at"):  # an annual report (reports.models.AnnualReport)
+        return (obj.state, obj.released_at)
     if isinstance(obj, Application):
         return (obj.state, obj.assigned_to_id, obj.extension_days, obj.extension_requested_days, obj.decision,
                 obj.proactive_document_id)
@@ -913,7 +959,8 @@ def _state(obj) -> tuple:
 
 def _totals() -> tuple:
     """Counts of everything an action writes: none may move when a request is refused."""
-    return tuple(m.objects.count() for m in (AuditEntry, Document, Revision, Relation, Application, CaseEvent))
+    return tuple(m.objects.count() for m in (AuditEntry, Document, Revision, Relation, Application, CaseEvent,
+                                             apps.get_model("reports", "AnnualReport")))
 
 
 def _assert_status(response, expected: int | str) -> None:

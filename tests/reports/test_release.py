@@ -1,0 +1,169 @@
+"""The release of the annual report: drafted → reviewed → released by three people, the snapshot frozen at
+drafting, corrections as new revisions, the staff page's actions and the public pages of released reports."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+from django.urls import reverse
+
+from gongkai.core.errors import DomainError, PermissionDenied
+from gongkai.core.models import AuditEntry
+from gongkai.orgs.roles import Role
+from gongkai.reports import services
+from gongkai.reports.models import AnnualReport
+from gongkai.reports.states import ReportState
+from tests import factories
+
+D = dt.date
+
+
+@pytest.fixture
+def office(city):
+    """The finance bureau's disclosure office: an officer who drafts, the head who reviews, a second officer."""
+    finance = city["finance"]
+    team = city["teams"][finance.pk]
+    return {"agency": finance, "drafter": team["officer"], "reviewer": team["head"],
+            "releaser": factories.make_staff(finance, Role.DISCLOSURE_OFFICER)}
+
+
+def _released(office, year=2026, text="本年度总体情况良好。"):
+    agency = office["agency"]
+    services.save_narrative(office["drafter"], agency, year, "overview", text)
+    report = services.draft_report(office["drafter"], agency, year)
+    services.review_report(office["reviewer"], report)
+    return services.release_report(office["releaser"], report)
+
+
+def test_three_people_release_a_frozen_report(office, case):
+    agency = office["agency"]
+    case(agency, D(2025, 12, 22), D(2026, 1, 12))
+    case(agency, D(2026, 3, 2))
+    services.save_narrative(office["drafter"], agency, 2026, "overview", "第一稿正文。")
+    report = services.draft_report(office["drafter"], agency, 2026)
+    assert report.state == ReportState.DRAFTED and report.revision == 1
+    assert report.snapshot["table3"]["new"]["total"] == 1 and report.snapshot["table3"]["carried_over"]["total"] == 1
+    with pytest.raises(PermissionDenied, match="起草"):  # the drafter may not review their own draft
+        services.review_report(office["drafter"], report)
+    services.review_report(office["reviewer"], report)
+    with pytest.raises(PermissionDenied, match="审核"):  # nor the reviewer release it
+        services.release_report(office["reviewer"], report)
+    # Written after the draft: neither the new case nor the edited text reaches the released report.
+    case(agency, D(2026, 5, 6))
+    services.save_narrative(office["drafter"], agency, 2026, "overview", "起草后改动的正文。")
+    released = services.release_report(office["releaser"], report)
+    assert released.state == ReportState.RELEASED and released.released_by == office["releaser"]
+    assert released.released_at is not None
+    frozen = AnnualReport.objects.get(pk=report.pk).snapshot
+    assert frozen["table3"]["new"]["total"] == 1 and frozen["narrative"]["overview"] == "第一稿正文。"
+    moves = list(AuditEntry.objects.filter(duty_subject=f"reports.annual:{report.pk}").order_by("id")
+                 .values_list("action", "actor_id"))
+    assert moves == [("draft", office["drafter"].pk), ("review", office["reviewer"].pk),
+                     ("release", office["releaser"].pk)]
+
+
+def test_one_open_revision_return_needs_a_reason_and_corrections_supersede(client, office):
+    agency = office["agency"]
+    first = _released(office, text="原报告正文。")
+    draft = services.draft_report(office["drafter"], agency, 2026)
+    assert draft.revision == 2
+    with pytest.raises(DomainError, match="已有待审核"):
+        services.draft_report(office["reviewer"], agency, 2026)
+    with pytest.raises(DomainError, match="退回时请填写意见"):
+        services.return_report(office["reviewer"], draft, " ")
+    returned = services.return_report(office["reviewer"], draft, "第五部分请补充。")
+    assert returned.state == ReportState.RETURNED
+    page = client.get(reverse("zfxxgk-annual-report", args=[agency.code, 2026]))
+    assert "原报告正文。" in page.content.decode()  # the returned draft changes nothing public
+    corrected = _released(office, text="更正后的正文。")
+    assert corrected.revision == 3 and AnnualReport.objects.get(pk=first.pk).state == ReportState.RELEASED
+    html = client.get(reverse("zfxxgk-annual-report", args=[agency.code, 2026])).content.decode()
+    assert "更正后的正文。" in html and "原报告正文。" not in html and "更正后的版本" in html
+    listing = client.get(reverse("zfxxgk-annual-reports")).content.decode()
+    assert listing.count(f"{agency.name}2026年政府信息公开工作年度报告") == 1
+
+
+def test_staff_page_offers_each_step_to_the_right_person(client, office):
+    agency = office["agency"]
+    page = reverse("staff-annual-report") + f"?year=2026&agency={agency.code}"
+    action = reverse("staff-annual-report-action", args=[agency.code])
+    client.force_login(office["drafter"])
+    assert "生成报告并提交审核" in client.get(page).content.decode()
+    assert client.post(action, {"action": "draft", "year": "2026"}).status_code == 302
+    report = AnnualReport.objects.get(agency=agency, year=2026)
+    html = client.get(page).content.decode()
+    assert "审核通过" not in html and "您已对本年度报告的这一版本办理过“起草”" in html
+    refused = client.post(action, {"action": "review", "report": report.pk, "year": "2026"}, follow=True)
+    assert "不能再办理“审核”" in refused.content.decode()
+    assert AnnualReport.objects.get(pk=report.pk).state == ReportState.DRAFTED
+    client.force_login(office["reviewer"])
+    assert "审核通过" in client.get(page).content.decode()
+    client.post(action, {"action": "review", "report": report.pk, "year": "2026"})
+    client.force_login(office["releaser"])
+    html = client.get(page).content.decode()
+    assert ">发布</button>" in html and "发布退回" in html
+    preview = client.get(reverse("staff-annual-report-revision", args=[agency.code, report.pk]))
+    assert preview.status_code == 200 and "三、本年度办理结果" in preview.content.decode()
+    done = client.post(action, {"action": "release", "report": report.pk, "year": "2026"}, follow=True)
+    assert "已发布" in done.content.decode()
+    assert AnnualReport.objects.get(pk=report.pk).state == ReportState.RELEASED
+    other = reverse("staff-annual-report-action", args=[office["agency"].parent.code])
+    assert client.post(other, {"action": "draft", "year": "2026"}).status_code == 404
+
+
+def test_public_page_shows_the_released_report_in_the_official_layout(client, office, case):
+    agency = office["agency"]
+    case(agency, D(2026, 3, 2), D(2026, 3, 20))
+    report = _released(office)
+    html = client.get(reverse("zfxxgk-annual-report", args=[agency.code, 2026])).content.decode()
+    for text in ("一、总体情况", "六、其他需要报告的事项", "本年度总体情况良好。", "第二十条第（一）项", "规章",
+                 "本年收费金额（万元）", "申请人情况", "法人或其他组织", "三、本年度办理结果", "（三）不予公开",
+                 "1. 属于国家秘密", "四、结转下年度继续办理", "未经复议直接起诉", "复议后起诉"):
+        assert text in html, text
+    assert 'rowspan="3"' in html and 'colspan="7"' in html  # the header of table 3 as in the official form
+    listing = client.get(reverse("zfxxgk-annual-reports")).content.decode()
+    assert reverse("zfxxgk-annual-report", args=[agency.code, 2026]) in listing
+    assert "/zfxxgk/ndbg/" in client.get("/wzdt/").content.decode()
+    assert reverse("zfxxgk-annual-report", args=[agency.code, 2026]) in client.get("/sitemap.xml").content.decode()
+    for fmt, magic in (("pdf", b"%PDF"), ("docx", b"PK"), ("xlsx", b"PK")):
+        got = client.get(reverse("zfxxgk-annual-report-download", args=[agency.code, 2026, fmt]))
+        assert got.status_code == 200 and got.content.startswith(magic), fmt
+    from docx import Document
+
+    docx_file = client.get(reverse("zfxxgk-annual-report-download", args=[agency.code, 2026, "docx"]))
+    text = "\n".join(p.text for p in Document(io.BytesIO(docx_file.content)).paragraphs)
+    assert "本年度总体情况良好。" in text
+    assert client.get(reverse("zfxxgk-annual-report-download", args=[agency.code, 2026, "exe"])).status_code == 404
+    assert client.get(reverse("zfxxgk-annual-report", args=[agency.code, 2025])).status_code == 404
+    assert report.snapshot["table3"]["granted"]["total"] == 1
+
+
+def test_dashboard_shows_where_last_years_release_stands(client, office):
+    from django.utils import timezone
+
+    agency, year = office["agency"], timezone.localdate().year - 1
+    report = services.draft_report(office["drafter"], agency, year)
+    client.force_login(office["drafter"])
+    assert "报告待审核" in client.get(reverse("staff-dashboard")).content.decode()
+    services.release_report(office["releaser"], services.review_report(office["reviewer"], report))
+    html = client.get(reverse("staff-dashboard")).content.decode()
+    assert f"已于 {timezone.localdate():%Y-%m-%d} 发布" in html and "已超过期限" not in html
+
+
+def test_a_report_whose_table3_does_not_add_up_cannot_pass_review(client, office, case):
+    from gongkai.disclosure.models import Application
+
+    agency = office["agency"]
+    done = case(agency, D(2026, 3, 2), D(2026, 3, 20))
+    # Bad imported data: answered before it was received (see test_annual); the services never write this.
+    Application.objects.filter(pk=done.pk).update(decided_on=D(2025, 12, 1))
+    report = services.draft_report(office["drafter"], agency, 2026)
+    assert [v["case_no"] for v in report.snapshot["identity_violations"]] == [done.case_no]
+    with pytest.raises(DomainError, match="表三勾稽关系不成立"):
+        services.review_report(office["reviewer"], report)
+    client.force_login(office["reviewer"])
+    html = client.get(reverse("staff-annual-report") + f"?year=2026&agency={agency.code}").content.decode()
+    assert "不能审核通过；请退回" in html and ">审核通过</button>" not in html and ">审核退回</button>" in html
+    assert services.return_report(office["reviewer"], report, "请核对案件日期。").state == ReportState.RETURNED
