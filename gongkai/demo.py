@@ -44,6 +44,8 @@ USERS = [
     ("publisher", "陈发布", "11339900MB0000002B", [Role.PUBLISHER], True),
     ("officer", "刘经办", "11339900MB0000002B", [Role.DISCLOSURE_OFFICER], True),
     ("head", "孙负责", "11339900MB0000002B", [Role.DISCLOSURE_HEAD], True),
+    # A second officer: the annual report is drafted, reviewed and released by three people.
+    ("officer2", "吴经办", "11339900MB0000002B", [Role.DISCLOSURE_OFFICER], True),
     ("mz_drafter", "周民政", "11339900MB0000005E", [Role.DRAFTER], False),
 ]
 
@@ -237,6 +239,9 @@ def _load_demo() -> dict:
     from gongkai.catalog.demo import load_demo_catalog
 
     load_demo_catalog()
+    from gongkai.reports.demo import load_demo_report
+
+    load_demo_report()
     return {"agencies": len(agencies), "users": len(USERS),
             "documents": Document.objects.filter(external_id__startswith="demo-").count(),
             "usernames": [u[0] for u in USERS]}
