@@ -538,3 +538,19 @@ class TestPostgresStorage:
         monkeypatch.setattr(postgres, "COMMON_FLOOR", 0)
         best = [h.id for h in get_backend().search(EngineQuery(units=units, min_match=1, limit=5, top_only=True)).hits]
         assert best and best == whole[:len(best)]
+
+    def test_frequencies_read_once_follow_every_write(self, team, agency, library, django_assert_max_num_queries):
+        backend = get_backend()
+        backend.applied_change()
+        before = backend.doc_freq("养老")
+        with django_assert_max_num_queries(0):
+            assert backend.doc_freq("养老") == before  # read once per index version
+        factories.make_document(team, agency, title="关于养老服务的通知", body="<p>养老服务。</p>", doc_number="")
+        sync_index()
+        assert backend.doc_freq("养老") == before + 1
+        # Another process's write moves the state row on; the next search's first read notices it.
+        with connection.cursor() as cursor:
+            cursor.execute("UPDATE search_term SET ndoc = ndoc + 5 WHERE term = 'w:养老'")
+            cursor.execute("UPDATE search_searchstate SET applied_change = applied_change WHERE name = 'postgres'")
+        backend.applied_change()
+        assert backend.doc_freq("养老") == before + 6

@@ -54,6 +54,8 @@ COMMON = 0.05
 LATE_MARGIN = 100
 # Below this many documents a side is never left out: finding them all costs little.
 COMMON_FLOOR = 2000
+# Words whose document frequency a process keeps (per index version) before it starts afresh.
+FREQ_CACHE = 100_000
 # BM25's saturation and length normalisation (as tantivy's defaults), with a term occurring once: a match
 # in a title or body of average length counts 1, in a shorter one more, in a longer one less.
 K1 = 1.2
@@ -162,6 +164,11 @@ class PostgresBackend(SearchBackend):
     def __init__(self) -> None:
         if connection.vendor != "postgresql":
             raise ImproperlyConfigured("GONGKAI_SEARCH_BACKEND=postgres needs DATABASE_URL pointing at PostgreSQL.")
+        # Document frequencies already read, for the index version they were read in: query understanding
+        # asks for dozens of words per long question, most of them asked before. Every search starts by
+        # reading the applied change (see indexing.stale_ids), which tells whether the index moved on.
+        self._freqs: dict[str, int] = {}
+        self._version: object = None
 
     # -- querying ---------------------------------------------------------------------------------
 
@@ -470,8 +477,17 @@ class PostgresBackend(SearchBackend):
         return EngineResult(len(hits[:query.limit]) if query.top_only else count, hits[:query.limit], facets)
 
     def applied_change(self) -> int:
-        state = SearchState.objects.filter(name=STATE).values_list("applied_change", flat=True).first()
-        return -1 if state is None else state
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT applied_change, ctid::text || '/' || xmin::text FROM search_searchstate "
+                           "WHERE name = %s", [STATE])
+            row = cursor.fetchone()
+        self._seen(row[1] if row else None)
+        return -1 if row is None else int(row[0])
+
+    def _seen(self, version: object) -> None:
+        """Forget the frequencies read when the index has changed since (a rebuild too: it rewrites the state row)."""
+        if version != self._version or len(self._freqs) > FREQ_CACHE:
+            self._freqs, self._version = {}, version
 
     def vocabulary(self) -> dict[str, int]:
         with connection.cursor() as cursor:
@@ -483,10 +499,13 @@ class PostgresBackend(SearchBackend):
         # entry holding a common word, several times per search.
         if not word:
             return 0
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT ndoc FROM search_term WHERE term = %s", [f"w:{word}"])
-            row = cursor.fetchone()
-            return max(int(row[0]), 0) if row else 0
+        found = self._freqs.get(word)
+        if found is None:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT ndoc FROM search_term WHERE term = %s", [f"w:{word}"])
+                row = cursor.fetchone()
+            found = self._freqs[word] = max(int(row[0]), 0) if row else 0
+        return found
 
     def indexed_ids(self) -> set[int]:
         with connection.cursor() as cursor:
@@ -574,6 +593,7 @@ class PostgresBackend(SearchBackend):
 
     def apply(self, upserts: Iterable[IndexDoc], deletes: Iterable[int], applied_change: int) -> None:
         upserts = list(upserts)
+        self._seen(object())  # this process's own write: forget the frequencies read before it
         ids = sorted({int(pk) for pk in deletes} | {d.id for d in upserts})
         with self.write_lock(), connection.cursor() as cursor:
             self._count_terms(cursor, ids, -1)
@@ -584,6 +604,7 @@ class PostgresBackend(SearchBackend):
             self._set_applied(applied_change)
 
     def rebuild(self, docs: Iterable[IndexDoc], applied_change: int) -> int:
+        self._seen(object())
         # One transaction: readers keep seeing the old entries until the new ones commit (MVCC). The side
         # tables are built fresh and indexed once loaded (far quicker than growing a GIN index row by
         # row), then swapped in at the end, where readers wait only for the commit.
