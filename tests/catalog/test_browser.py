@@ -17,7 +17,7 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def column(transactional_db, live_server):
+def column(transactional_db, live_server, fresh_search):
     root = factories.make_agency("11000000ZFXX001X", "栏目市人民政府", kind="government")
     agency = factories.make_agency("11000000ZFXX002X", "栏目市财政局", parent=root)
     for each in (root, agency):

@@ -20,7 +20,7 @@ document.addEventListener('securitypolicyviolation',
 
 
 @pytest.fixture
-def site(transactional_db, live_server):
+def site(transactional_db, live_server, fresh_search):
     root = factories.make_agency("11000000CSP00001X", "安全市人民政府", kind="government")
     agency = factories.make_agency("11000000CSP00002X", "安全市财政局", parent=root)
     team = factories.make_team(agency)

@@ -15,7 +15,7 @@ LONG_TITLE = "关于进一步优化营商环境降低制度性交易成本支持
 
 
 @pytest.fixture
-def site(transactional_db, live_server):
+def site(transactional_db, live_server, fresh_search):
     root = factories.make_agency("11000000A11Y0001X", "无障碍市人民政府", kind="government")
     agency = factories.make_agency("11000000A11Y0002X", "无障碍市发展和改革委员会", parent=root)
     team = factories.make_team(agency)

@@ -18,7 +18,7 @@ PHONE = {"width": 390, "height": 844}
 
 
 @pytest.fixture
-def office(transactional_db, live_server):
+def office(transactional_db, live_server, fresh_search):
     root = factories.make_agency("11000000BRW0001X", "浏览市人民政府", kind="government")
     agency = factories.make_agency("11000000BRW0002X", "浏览市财政局", parent=root)
     make_application(agency)
