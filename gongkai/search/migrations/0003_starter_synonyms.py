@@ -41,7 +41,7 @@ STARTER = [
     ("产假", "生育假、女职工劳动保护", "plain", False),
     ("买房", "商品房、房屋买卖", "plain", False),
     ("租房", "房屋租赁", "plain", False),
-    ("房东", "出租人", "plain", False),
+    ("房东", "出租人、房屋租赁", "plain", False),
     ("物业费", "物业服务费用、物业服务收费", "plain", False),
     ("拆迁", "房屋征收、征收补偿", "plain", True),
     ("违建", "违法建设、违法建筑", "plain", True),
