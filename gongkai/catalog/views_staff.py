@@ -20,7 +20,7 @@ from gongkai.core.errors import DomainError
 from gongkai.core.forms import MAX_ID
 from gongkai.disclosure.queries import handling_agencies
 from gongkai.orgs.models import Agency
-from gongkai.staff.decorators import forbidden, staff_required
+from gongkai.staff.decorators import chosen_agency, forbidden, staff_required
 
 _NO_ROLE = "公开目录与指南由政府信息公开工作机构的工作人员维护。"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -36,12 +36,7 @@ def _scope(request: HttpRequest, code: str | None) -> tuple[list[Agency], Agency
     agencies = handling_agencies(request.user)
     if not agencies:
         return forbidden(request, _NO_ROLE)
-    if not code:
-        return agencies, agencies[0]
-    for agency in agencies:
-        if agency.code == code:
-            return agencies, agency
-    raise Http404("没有这个机关")
+    return agencies, chosen_agency(agencies, code or "")
 
 
 def _back(agency: Agency, anchor: str = "") -> str:
