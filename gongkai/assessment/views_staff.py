@@ -7,6 +7,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.contrib import messages
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -138,9 +139,11 @@ def scheme_edit(request: HttpRequest, agencies, pk: int) -> HttpResponse:
         try:
             if not year_text.isdigit():
                 raise DomainError("年度须为四位数字。", field="year")
-            target = scheme or services.create_scheme(request.user, values["name"], int(year_text))
-            services.update_scheme(request.user, target, name=values["name"], year=int(year_text),
-                                   active=bool(values["active"]), indicators=indicators)
+            # One transaction: a new scheme whose indicators are refused is not left behind half-made.
+            with transaction.atomic():
+                target = scheme or services.create_scheme(request.user, values["name"], int(year_text))
+                services.update_scheme(request.user, target, name=values["name"], year=int(year_text),
+                                       active=bool(values["active"]), indicators=indicators)
         except DomainError as error:
             errors = error.errors or {"__all__": [error.message]}
         else:
@@ -152,5 +155,6 @@ def scheme_edit(request: HttpRequest, agencies, pk: int) -> HttpResponse:
              + errors.get(f"points_{code}", [])}
             for code in rules.IndicatorCode.values if f"weight_{code}" in values]
     return render(request, "assessment/staff/scheme.html", {
-        "scheme": scheme, "values": values, "errors": errors, "rows": rows, "formulas": rules.Formula.choices},
+        "scheme": scheme, "values": values, "errors": errors, "rows": rows,
+        "general_errors": errors.get("__all__", []), "formulas": rules.Formula.choices},
         status=400 if errors else 200)
