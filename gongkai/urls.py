@@ -28,6 +28,7 @@ urlpatterns = [
     path("staff/applications/", include("gongkai.disclosure.urls_staff")),
     path("staff/reports/", include("gongkai.reports.urls_staff")),
     path("staff/catalog/", include("gongkai.catalog.urls_staff")),
+    path("staff/assessment/", include("gongkai.assessment.urls_staff")),
     path("search/", include("gongkai.search.urls")),
     path("staff/search/", include("gongkai.search.urls_staff")),
     path("staff/", include("gongkai.staff.urls")),

@@ -28,6 +28,18 @@ def _reinstall_starter_dictionary(sender, using="default", **kwargs):
 post_migrate.connect(_reinstall_starter_dictionary, dispatch_uid="tests.reinstall_starter_dictionary")
 
 
+def _reinstall_default_scheme(sender, using="default", **kwargs):
+    """The same for the default 考评方案 its migration seeds (the seed does nothing while a scheme exists)."""
+    if sender.label != "assessment":
+        return
+    from django.apps import apps
+
+    importlib.import_module("gongkai.assessment.migrations.0002_default_scheme").seed(apps, None)
+
+
+post_migrate.connect(_reinstall_default_scheme, dispatch_uid="tests.reinstall_default_scheme")
+
+
 @pytest.fixture
 def agency(db):
     root = factories.make_agency("11000000TEST00001X", "测试市人民政府", kind="government")

@@ -261,6 +261,16 @@ def _case(w) -> list:
     return [w.pk("case:decided")]
 
 
+def general_office(actor: Actor) -> bool:
+    """The general office: an administrator or head of the disclosure office at the root over its subordinates."""
+    return actor.kind == "superuser" or any(role in {AD, HD} and scope == "root+sub" for role, scope in actor.grants)
+
+
+def _assessment_page(done: int = 200, args: Callable[[Any], list] = lambda w: []) -> Rule:
+    """An assessment page: the general office gets it; all other staff 403, whatever they hold below the root."""
+    return Rule(lambda a: done if general_office(a) else 403, args=args)
+
+
 def _catalog_page(done: int = 200, args: Callable[[Any], list] = lambda w: [w.own.code]) -> Rule:
     """A catalogue page of the own agency: its disclosure office gets it; another office 404; other staff 403."""
     return Rule(lambda a: done if handles(a) else 404 if holds_anywhere(a, HANDLERS) else 403, args=args)
@@ -352,6 +362,12 @@ URL_RULES: dict[tuple[str, str], Rule] = {
     ("staff-catalog-import", "GET"): post_only(lambda w: [w.own.code, "catalog"]),
     ("staff-catalog-import", "POST"): _catalog_page(302, args=lambda w: [w.own.code, "catalog"]),
     ("staff-catalog-action", "GET"): post_only(lambda w: ["negative", w.pk("catalog:draft")]),
+    # The assessment (考评): the general office only, over every agency below the root.
+    ("staff-assessment", "GET"): _assessment_page(),
+    ("staff-assessment-export", "GET"): _assessment_page(),
+    ("staff-assessment-evidence", "GET"): _assessment_page(args=lambda w: [w.own.code, "on_time_rate"]),
+    ("staff-assessment-scheme", "GET"): _assessment_page(args=lambda w: [0]),
+    ("staff-assessment-scheme", "POST"): _assessment_page(302, args=lambda w: [0]),
     ("staff-catalog-action", "POST"): Rule(lambda a: 302 if handles(a) else 404 if holds_anywhere(a, HANDLERS)
                                            else 403, probe="catalog.review:publish"),
     # The timeliness figures beside the annual report: the same reach.
@@ -1061,6 +1077,16 @@ def test_post(client, world, url_name, actor):
         assert Narrative.objects.filter(agency=world.own, text="甲局总体情况").exists() is handles(actor)
     elif url_name.startswith("staff-catalog-"):
         _post_catalog(client, world, actor, url_name, rule)
+    elif url_name == "staff-assessment-scheme":
+        from gongkai.assessment.models import Scheme
+        from gongkai.assessment.rules import DEFAULT_INDICATORS
+
+        data = {"name": "矩阵考评方案", "year": "2026"}
+        for code, weight, formula, points in DEFAULT_INDICATORS:
+            data.update({f"weight_{code}": weight, f"formula_{code}": formula, f"points_{code}": points})
+        response = login(client, world, actor).post(reverse(url_name, args=rule.args(world)), data)
+        _assert_status(response, rule.status(actor))
+        assert Scheme.objects.filter(name="矩阵考评方案").exists() is general_office(actor)
     elif url_name == "staff-search-hot":
         response = login(client, world, actor).post(reverse(url_name), {"query": "低保", "kind": "pin"})
         _assert_status(response, rule.status(actor))

@@ -1,0 +1,57 @@
+"""The assessment's fixed vocabulary: the indicators it can measure, the deduction formulas a scheme may choose
+(no user-entered code is ever evaluated) and the default scheme's weights. None of these is statutory: the
+general office sets its own 考评方案 each year."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db import models
+
+
+class IndicatorCode(models.TextChoices):
+    ON_TIME_RATE = "on_time_rate", "主动公开按时发布率"
+    OVERDUE_DOCUMENTS = "overdue_documents", "超过公开时限未发布的信息"
+    MISSING_INTERPRETATIONS = "missing_interpretations", "应解读未解读的政策文件"
+    CATALOG_NOT_MET = "catalog_not_met", "未达标的主动公开目录事项"
+    CASES_OVERDUE = "cases_overdue", "超期未答复的依申请公开案件"
+    GUIDE_STALE = "guide_stale", "公开指南本年度未复核"
+
+
+class Formula(models.TextChoices):
+    RATE = "rate", "得分 = 满分 × 达标率"
+    PER_ITEM = "per_item", "每件扣 X 分，扣完为止"
+    ANY_ITEM = "any_item", "有一件即扣全部分值"
+
+
+# Indicators measured as a rate (the only ones the rate formula fits).
+RATE_INDICATORS = frozenset({IndicatorCode.ON_TIME_RATE})
+MAX_WEIGHT = Decimal("1000")
+TWO_PLACES = Decimal("0.01")
+
+# The seeded scheme: 100 marks, the heaviest on the proactive clock and the reply clock (《条例》第二十六条、
+# 第三十三条), then interpretations and the catalogue. (indicator, weight, formula, points per item)
+DEFAULT_NAME = "政务公开工作考评方案（默认）"
+DEFAULT_INDICATORS: tuple[tuple[str, str, str, str], ...] = (
+    (IndicatorCode.ON_TIME_RATE, "30", Formula.RATE, "0"),
+    (IndicatorCode.OVERDUE_DOCUMENTS, "20", Formula.PER_ITEM, "2"),
+    (IndicatorCode.MISSING_INTERPRETATIONS, "15", Formula.PER_ITEM, "3"),
+    (IndicatorCode.CATALOG_NOT_MET, "15", Formula.PER_ITEM, "1"),
+    (IndicatorCode.CASES_OVERDUE, "15", Formula.PER_ITEM, "5"),
+    (IndicatorCode.GUIDE_STALE, "5", Formula.ANY_ITEM, "0"),
+)
+
+
+def score(formula: str, weight: Decimal, points: Decimal, count: int, rate: float | None) -> Decimal:
+    """The marks an indicator earns under `formula`: never below 0 nor above `weight`.
+
+    A rate with nothing to count (no document published in the period) earns full marks."""
+    if formula == Formula.RATE:
+        value = weight if rate is None else weight * Decimal(str(rate))
+    elif formula == Formula.PER_ITEM:
+        value = weight - points * count
+    elif formula == Formula.ANY_ITEM:
+        value = weight if count == 0 else Decimal(0)
+    else:
+        raise ValueError(f"unknown formula {formula!r}")
+    return min(weight, max(Decimal(0), value)).quantize(TWO_PLACES, ROUND_HALF_UP)

@@ -1,0 +1,83 @@
+"""The compliance indicators on planted data, and the scores the formulas give them."""
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from gongkai.assessment import rules
+from gongkai.assessment.indicators import Period, measure_agency
+from gongkai.assessment.rules import Formula, IndicatorCode
+from gongkai.assessment.scoring import ranking
+
+pytestmark = pytest.mark.django_db
+
+
+def month_of(today):
+    return Period.month(today.year, today.month)
+
+
+def test_indicators_of_an_agency_with_every_lapse(city):
+    measures = measure_agency(city["finance"], month_of(city["today"]))
+    rate = measures[IndicatorCode.ON_TIME_RATE]
+    assert (rate.total, rate.count, rate.rate) == (2, 1, 0.5)
+    assert [e.url for e in rate.evidence] == [reverse("staff-document", args=[city["late"].pk])]
+    overdue = measures[IndicatorCode.OVERDUE_DOCUMENTS]
+    assert [e.url for e in overdue.evidence] == [reverse("staff-document", args=[city["overdue"].pk])]
+    missing = measures[IndicatorCode.MISSING_INTERPRETATIONS]
+    assert [e.label for e in missing.evidence] == ["考评迟发的政策文件"]
+    cases = measures[IndicatorCode.CASES_OVERDUE]
+    assert [e.url for e in cases.evidence] == [reverse("staff-application", args=[city["case"].pk])]
+    catalog = measures[IndicatorCode.CATALOG_NOT_MET]
+    assert catalog.count == 1 and "考评部门预算" in catalog.evidence[0].label
+    guide = measures[IndicatorCode.GUIDE_STALE]
+    assert guide.count == 1 and guide.evidence[0].url == reverse("staff-catalog-guide", args=[city["finance"].code])
+
+
+def test_indicators_of_a_clean_agency(city):
+    measures = measure_agency(city["education"], month_of(city["today"]))
+    assert all(m.count == 0 and not m.evidence for m in measures.values())
+    assert measures[IndicatorCode.ON_TIME_RATE].rate is None  # nothing published: nothing late
+
+
+def test_a_month_before_the_documents_counts_none_published(city):
+    today = city["today"]
+    earlier = Period.month(today.year - 1, today.month)
+    assert measure_agency(city["finance"], earlier)[IndicatorCode.ON_TIME_RATE].total == 0
+
+
+@pytest.mark.parametrize(("formula", "weight", "points", "count", "rate", "expected"), [
+    (Formula.RATE, "30", "0", 1, 0.5, "15.00"),
+    (Formula.RATE, "30", "0", 0, None, "30.00"),
+    (Formula.RATE, "10", "0", 2, 1 / 3, "3.33"),
+    (Formula.PER_ITEM, "20", "2", 3, None, "14.00"),
+    (Formula.PER_ITEM, "20", "2", 15, None, "0.00"),  # floor at 0
+    (Formula.ANY_ITEM, "5", "0", 0, None, "5.00"),
+    (Formula.ANY_ITEM, "5", "0", 2, None, "0.00"),
+])
+def test_each_formula(formula, weight, points, count, rate, expected):
+    assert rules.score(formula, Decimal(weight), Decimal(points), count, rate) == Decimal(expected)
+
+
+def test_ranking_order_and_deductions_match_the_evidence(city):
+    rows = ranking(city["scheme"], [city["government"], city["finance"], city["education"]],
+                   month_of(city["today"]))
+    assert [r.agency for r in rows] == [city["education"], city["government"], city["finance"]]
+    assert [r.rank for r in rows] == [1, 2, 3]
+    # Education: nothing missing. Government: no guide (5). Finance: half on time (15 of 30), one overdue document
+    # (2), one missing interpretation (3), one catalogue item not met (1), one overdue case (5), stale guide (5).
+    assert [r.score for r in rows] == [Decimal(100), Decimal(95), Decimal(69)]
+    finance = rows[2]
+    for line in finance.lines:
+        assert bool(line.deduction) is bool(line.measure.evidence)
+    assert finance.line(IndicatorCode.CASES_OVERDUE).deduction == Decimal(5)
+
+
+def test_equal_scores_share_a_rank(city):
+    rows = ranking(city["scheme"], [city["education"], city["government"]], Period.month(2000, 1))
+    # Judged at the end of January 2000 nothing was due or published yet; only the government, which has no
+    # guide at all, loses the guide's 5 marks.
+    assert [r.rank for r in rows] == [1, 2]
+    city["scheme"].indicators.filter(indicator=IndicatorCode.GUIDE_STALE).update(weight=0)
+    rows = ranking(city["scheme"], [city["education"], city["government"]], Period.month(2000, 1))
+    assert [r.rank for r in rows] == [1, 1]
