@@ -48,6 +48,7 @@ class WorkerSupervisor(threading.Thread):
     MAX_DELAY_SECONDS = 60
     # A worker that ran this long died of something new: the next restart is immediate again.
     HEALTHY_RUN_SECONDS = 60
+    POLL_SECONDS = 0.5
 
     def __init__(self, command: list[str], env: dict[str, str]) -> None:
         super().__init__(name="worker-supervisor", daemon=True)
@@ -65,7 +66,13 @@ class WorkerSupervisor(threading.Thread):
                     return
                 self.process = process = subprocess.Popen(self.command, env=self.env)
             started = time.monotonic()
-            code = process.wait()
+            # Polled, not waited for: the gunicorn master this thread runs in reaps every child on SIGCHLD
+            # (waitpid(-1)), so a blocking wait here can race with it; poll() sees the child gone either way
+            # (its status, or 0 when the master took it first).
+            while process.poll() is None:
+                if self.stopping.wait(self.POLL_SECONDS):
+                    return
+            code = process.returncode
             if self.stopping.is_set():
                 return
             quick_deaths = 0 if time.monotonic() - started >= self.HEALTHY_RUN_SECONDS else quick_deaths + 1
