@@ -40,7 +40,8 @@ FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
 ROWS_PER_BATCH = 500
 # Rows that `migrate` itself writes into a new database; a database holding only these is still empty.
-FILLED_BY_MIGRATE = frozenset({"django_content_type", "auth_permission", "search_synonym"})
+FILLED_BY_MIGRATE = frozenset({"django_content_type", "auth_permission", "search_synonym", "assessment_scheme",
+                               "assessment_schemeindicator"})
 KEYS_WARNING = ("注意：备份文件含有密钥（secret_key 等），持有它即可伪造登录、解密数据；"
                 "请与数据库同等保管（仅限管理员可读、异地加密存放），不要放在网站目录或共享盘中。")
 
