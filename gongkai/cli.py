@@ -65,10 +65,9 @@ class WorkerSupervisor(threading.Thread):
                 if self.stopping.is_set():
                     return
                 self.process = process = subprocess.Popen(self.command, env=self.env)
+            log.info("任务进程已启动（pid %s）。", process.pid)
             started = time.monotonic()
-            # Polled, not waited for: the gunicorn master this thread runs in reaps every child on SIGCHLD
-            # (waitpid(-1)), so a blocking wait here can race with it; poll() sees the child gone either way
-            # (its status, or 0 when the master took it first).
+            # Polled so that stop() is noticed within POLL_SECONDS; the only other waiter is stop() itself.
             while process.poll() is None:
                 if self.stopping.wait(self.POLL_SECONDS):
                     return
@@ -104,6 +103,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
                   file=sys.stderr, flush=True)
     setup_django()
     from django.conf import settings
+
+    if not args.no_worker and settings.HUEY.get("immediate") is False:
+        # The task worker publishes scheduled documents; it runs beside the web server unless told not to.
+        return _serve_with_worker(args)
+
     from gunicorn.app.base import BaseApplication
 
     from gongkai.core.origin import set_process
@@ -112,13 +116,6 @@ def cmd_serve(args: argparse.Namespace) -> int:
     set_process("web")
 
     from gongkai.wsgi import application
-
-    supervisor = None
-    if not args.no_worker and settings.HUEY.get("immediate") is False:
-        # The task worker publishes scheduled documents; it runs beside the web server unless told not to,
-        # and is started again whenever it dies.
-        supervisor = WorkerSupervisor([sys.executable, "-m", "gongkai", "worker"], os.environ.copy())
-        supervisor.start()
 
     class Server(BaseApplication):
         def load_config(self):
@@ -144,12 +141,46 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     print(f"公开平台已启动：{settings.GONGKAI_BASE_URL}/  （监听 {_bracketed(args.host)}:{args.port}；"
           "工作台 /staff/，接口文档 /api/v1/docs）", flush=True)
-    try:
-        Server().run()
-    finally:
-        if supervisor is not None:
-            supervisor.stop()
+    Server().run()
     return 0
+
+
+# Signals an operator sends `gongkai serve` that are meant for the web server (gunicorn's own set).
+FORWARDED_SIGNALS = ("SIGTERM", "SIGINT", "SIGQUIT", "SIGHUP", "SIGTTIN", "SIGTTOU", "SIGUSR1", "SIGUSR2",
+                     "SIGWINCH")
+STOPPING_SIGNALS = {"SIGTERM", "SIGINT", "SIGQUIT"}
+
+
+def _serve_with_worker(args: argparse.Namespace) -> int:
+    """Run the web server and the task worker as two children of this process, starting the worker again
+    whenever it dies; the exit status is the web server's.
+
+    The supervisor does not live inside the gunicorn master: that process reaps every child (waitpid(-1))
+    and forks on its own schedule, and a killed worker was seen there never to be restarted under load."""
+    import signal
+
+    server_command = [sys.executable, "-m", "gongkai", "serve", "--host", args.host, "--port", str(args.port),
+                      "--workers", str(args.workers), "--threads", str(args.threads), "--no-worker"]
+    if args.access_log:
+        server_command.append("--access-log")
+    supervisor = WorkerSupervisor([sys.executable, "-m", "gongkai", "worker"], os.environ.copy())
+    server = subprocess.Popen(server_command)
+
+    def forward(signum, frame) -> None:
+        if signal.Signals(signum).name in STOPPING_SIGNALS:
+            supervisor.stopping.set()  # a worker that dies now (Ctrl-C reaches it too) is not started again
+        if server.poll() is None:
+            server.send_signal(signum)
+
+    for name in FORWARDED_SIGNALS:
+        signal.signal(getattr(signal, name), forward)
+    supervisor.start()
+    try:
+        code = server.wait()
+    finally:
+        supervisor.stop()
+    # A web server killed by a signal exits as a shell reports it (128 + the signal's number).
+    return 128 - code if code < 0 else code
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
