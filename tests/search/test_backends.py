@@ -539,6 +539,19 @@ class TestPostgresStorage:
         best = [h.id for h in get_backend().search(EngineQuery(units=units, min_match=1, limit=5, top_only=True)).hits]
         assert best and best == whole[:len(best)]
 
+    def test_title_reach_reads_the_cached_title_counts(self, library):
+        """A unit's reach among titles comes from the cached title lexemes (the query asked for them): with
+        none read, every title side looked rare and found candidates, however common (the slowest long
+        questions at 100,000 documents)."""
+        query = EngineQuery(units=[Unit([Alternative("通知", ["通知"])])], min_match=1, limit=5, top_only=True)
+        backend = get_backend()
+        total, freqs, _ = backend._frequencies(query)
+        title, column = backend._units(query)[0][0][:2]
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM search_title WHERE tsv @@ %s::tsquery", [title[0]])
+            titles = cursor.fetchone()[0]
+        assert titles > 0 and backend._title_reach(title, column, freqs, total) == titles
+
     def test_frequencies_read_once_follow_every_write(self, team, agency, library, django_assert_max_num_queries):
         backend = get_backend()
         backend.applied_change()

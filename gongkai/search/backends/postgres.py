@@ -195,7 +195,8 @@ class PostgresBackend(SearchBackend):
         units and tell how many documents a unit reaches) and the index generation (for pgfacets)."""
         words = {f"w:{w}" for u in query.units for a in u.alternatives for w in a.words}
         for title, column, *_ in PostgresBackend._units(query)[0]:
-            words |= set(_title_terms(title, column)) if title else set()
+            for terms in (_title_terms(title, column).values() if title else ()):
+                words.update(terms)
         settings = ", ".join([*SETTINGS, "set_config('enable_seqscan', 'off', false)"])
         with connection.cursor() as cursor:
             cursor.execute(
