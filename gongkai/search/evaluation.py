@@ -23,6 +23,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 EVAL_DIR = Path(__file__).resolve().parent / "eval"
 QUERIES = EVAL_DIR / "queries.jsonl"
@@ -180,6 +181,26 @@ def prepare_corpus(corpus: Path, out=sys.stdout) -> int:
     return rebuild_index()
 
 
+def ensure_database(url: str) -> str | None:
+    """Create the evaluation's PostgreSQL database when it does not exist yet; a Chinese reason when that
+    cannot be done (no server there, no right to create it)."""
+    import psycopg
+    from psycopg import sql
+
+    parts = urlsplit(url)
+    name = unquote(parts.path.lstrip("/"))
+    if not name:
+        return f"{url} 没有指明数据库名。"
+    server = urlunsplit(parts._replace(path="/postgres"))
+    try:
+        with psycopg.connect(server, autocommit=True) as conn:
+            if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is None:
+                conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    except psycopg.Error as exc:
+        return f"无法连接 PostgreSQL 或创建评测数据库 {name}：{str(exc).strip()}"
+    return None
+
+
 def run_eval_command(args: argparse.Namespace, setup: Callable[..., None]) -> int:
     """`gongkai search eval`: import the corpus into a throw-away data folder (reused between runs),
     index it, and print top-1, top-3 and MRR per kind."""
@@ -199,6 +220,10 @@ def run_eval_command(args: argparse.Namespace, setup: Callable[..., None]) -> in
         # into it once and reused).
         os.environ["DATABASE_URL"] = args.postgres
         os.environ["GONGKAI_SEARCH_BACKEND"] = "postgres"
+        problem = ensure_database(args.postgres)
+        if problem:
+            print(f"错误：{problem}", file=sys.stderr)
+            return 1
     setup()
     indexed = prepare_corpus(corpus)
     queries = load_queries(Path(args.queries) if args.queries else QUERIES)
