@@ -364,7 +364,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--check", action="store_true", help="eval：低于 thresholds.json 中的阈值时以非零状态退出")
     p.add_argument("--verbose", action="store_true", help="eval：列出未进入前三的查询")
     p.add_argument("--postgres", default=None, metavar="DATABASE_URL",
-                   help="eval：改用 PostgreSQL 后端评测，语料导入这个专用于评测的空数据库（例如 "
+                   help="eval：改用 PostgreSQL 后端评测，语料导入这个专用于评测的数据库（不存在时自动创建；例如 "
                         "postgres://postgres@127.0.0.1:5432/gongkai_eval）")
     p.add_argument("--plain", action="store_true",
                    help="eval：同时列出对照：按检索词做普通 BM25 排序（任一词命中即可，不用同义词、标题短语和纠错）的成绩")
