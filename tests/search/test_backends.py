@@ -539,6 +539,27 @@ class TestPostgresStorage:
         best = [h.id for h in get_backend().search(EngineQuery(units=units, min_match=1, limit=5, top_only=True)).hits]
         assert best and best == whole[:len(best)]
 
+    @pytest.mark.parametrize("words", [("最低", "生活", "保障"), ("城乡", "保障", "通知"), ("乡居", "保障"),
+                                       ("住房", "公积金"), ("通知", "印发"), ("政府", "公开", "条例")])
+    def test_a_search_needing_every_unit_finds_and_scores_as_reading_every_row(self, library, monkeypatch, words):
+        """Anchored on its rarest unit (the others' body rows read only where it is too), a search needing every
+        unit finds, counts, scores and facets as when every row is read; 乡居 is in titles only (a substring
+        across two words), so documents having the anchor by title alone are covered too."""
+        units = [Unit([Alternative(w, [w])]) for w in words]
+        query = EngineQuery(units=units, min_match=len(units), limit=20, facets=True)
+        backend = get_backend()
+
+        def outcome():
+            found = backend.search(query)
+            counted = backend.search(replace(query, count_only=True, facets=False)).count
+            return (found.count, counted, [(h.id, round(h.score, 6)) for h in found.hits],
+                    {k: sorted(v) for k, v in found.facets.items()})
+
+        anchored = outcome()
+        monkeypatch.setattr(postgres.PostgresBackend, "_anchor", lambda self, *args: None)
+        assert anchored == outcome()
+        assert anchored[0] == anchored[1] > 0
+
     def test_title_reach_reads_the_cached_title_counts(self, library):
         """A unit's reach among titles comes from the cached title lexemes (the query asked for them): with
         none read, every title side looked rare and found candidates, however common (the slowest long

@@ -242,6 +242,51 @@ class PostgresBackend(SearchBackend):
                 return None
         return "SELECT " + ", ".join(f"set_config('{name}', '{value}', false)" for name, value in LARGE_JOIN)
 
+    def _anchor(self, units: list, need: int, freqs: dict[str, int], total: float) -> int | None:
+        """For a search every match of which has every unit (each with body words), the unit reaching the
+        fewest documents: the others' body rows are then read only where it is too (see _anchored_rows)."""
+        if need != len(units) or len(units) < 2 or not all(body for _, _, body, *_ in units):
+            return None
+        reaches = [((self._title_reach(title, column, freqs, total) if title else 0)
+                    + self._reach(alternatives, freqs, total), n)
+                   for n, (title, column, _, _, alternatives) in enumerate(units)]
+        return min(reaches)[1]
+
+    @staticmethod
+    def _anchored_rows(n: int, anchor: int, units: list, body: str, heavy: str, weight: float, w: str,
+                       heavy_norm: str, with_heavy: bool, rows: list, params: list, ctes: list, cte_params: list
+                       ) -> None:
+        """The body rows of unit `n` in a search that needs every unit: all of them for the anchor unit (CTE
+        `br`); for another, those of bodies that also have the anchor unit (one GIN lookup of both, which
+        intersects them in the index), and of the few documents that have the anchor only in their title
+        (CTE `tx`). Every document that matches every unit gets the rows it got before, so its score and
+        the count are as before; the common units' other rows (most of them) are never read. (In the join
+        with `tx`, the weights' `n` is the body's: tx has no such column.)"""
+        bit, titled = 1 << n, units[anchor][0] is not None
+        weigh = f"{weight:.6f} * {heavy_norm.format(len='n')}"
+        if n == anchor:
+            ctes.append("br AS MATERIALIZED (SELECT document_id, n FROM search_body WHERE tsv @@ %s::tsquery)")
+            cte_params.append(body)
+            if titled:
+                ctes.append(f"tx AS MATERIALIZED (SELECT DISTINCT document_id FROM t WHERE um = {bit} AND NOT EXISTS "
+                            "(SELECT 1 FROM br WHERE br.document_id = t.document_id))")
+            rows.append(f"SELECT document_id, {bit}::bigint AS um, ({w})::float8 AS w, 0 AS key FROM br")
+            if with_heavy:
+                rows.append(f"SELECT document_id, 0::bigint AS um, ({weigh})::float8 AS w, 0 AS key FROM search_body "
+                            "WHERE tsv @@ %s::tsquery")
+                params.append(heavy)
+            return
+        both = units[anchor][2]
+        for lexemes, um, weighed in [(body, bit, w), *([(heavy, 0, weigh)] if with_heavy else [])]:
+            rows.append(f"SELECT document_id, {um}::bigint AS um, ({weighed})::float8 AS w, 0 AS key FROM search_body "
+                        "WHERE tsv @@ %s::tsquery")
+            params.append(f"({both}) & ({lexemes})")
+            if titled:
+                rows.append(f"SELECT b.document_id, {um}::bigint AS um, ({weighed})::float8 AS w, "
+                            "0 AS key FROM tx JOIN search_body b ON b.document_id = tx.document_id "
+                            "WHERE b.tsv @@ %s::tsquery")
+                params.append(lexemes)
+
     def _matches(self, query: EngineQuery, total: float, freqs: dict[str, int]) -> tuple[str, list, str, list]:
         """SQL (a WITH list ending in CTE `final`) of the filtered documents that match `query`, each with
         its score, and its parameters; then the boosts (an SQL sum over title row `e`) and theirs.
@@ -269,6 +314,9 @@ class PostgresBackend(SearchBackend):
         # The rarest side always finds candidates, so a query of common words only still finds some.
         rare = {(n, side) for reach, n, side in sides if reach <= max(COMMON * total, COMMON_FLOOR)}
         finding = rare | ({min(sides)[1:]} if sides else set())
+        anchor = None if prune else self._anchor(units, need, freqs, total)
+        anchor_ctes: list[str] = []
+        anchor_params: list = []
         for n, (title, column, body, weight, alternatives) in enumerate(units):
             # Each side read apart through its GIN index only (a title by its bigrams, then checked).
             if title and prune and (n, "title") not in finding:
@@ -286,6 +334,10 @@ class PostgresBackend(SearchBackend):
                     late += [(body, weight * idf, body_norm), (heavy, weight * idf, heavy_norm)]
                     continue
                 w = f"{weight * idf:.6f} * {body_norm.format(len='n')}" if scored else "0"
+                if anchor is not None:
+                    self._anchored_rows(n, anchor, units, body, heavy, weight * idf, w, heavy_norm,
+                                        scored and (n, "body") in rare, rows, params, anchor_ctes, anchor_params)
+                    continue
                 rows.append(f"SELECT document_id, {1 << n}::bigint AS um, ({w})::float8 AS w, 0 AS key FROM search_body "
                             "WHERE tsv @@ %s::tsquery")
                 params.append(body)
@@ -296,7 +348,7 @@ class PostgresBackend(SearchBackend):
                                 f"{heavy_norm.format(len='n')})::float8 AS w, 0 AS key FROM search_body "
                                 "WHERE tsv @@ %s::tsquery")
                     params.append(heavy)
-        params = title_params + params
+        params = title_params + anchor_params + params
         if titles:
             ctes.append("t AS MATERIALIZED (" + " UNION ALL ".join(titles) + ")")
             if scored:
@@ -313,6 +365,7 @@ class PostgresBackend(SearchBackend):
                             "FROM t, tw")
             else:
                 rows.insert(0, "SELECT document_id, um, 0.0::float8 AS w, 0 AS key FROM t")
+        ctes += anchor_ctes
         keys = " | ".join(_quote(f"k:{k}") for k in dict.fromkeys(query.keys))
         if keys:
             rows.append("SELECT document_id, 0::bigint AS um, 0.0::float8 AS w, 1 AS key FROM search_title "
