@@ -90,7 +90,8 @@ def plan_new(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, f"已创建“{plan.title}”，请添加或导入工作任务。")
             return redirect("staff-workplan", pk=plan.pk)
-    return render(request, "assessment/workplan/plan_form.html", {"values": values, "errors": errors},
+    return render(request, "assessment/workplan/plan_form.html", {
+        "values": values, "errors": errors, "general_errors": errors.get("__all__", [])},
                   status=400 if errors else 200)
 
 
