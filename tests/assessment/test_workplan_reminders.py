@@ -42,7 +42,7 @@ def test_reminders_reach_the_owner_agency_once_a_day(mail_settings, settings):
         finance_mail = "\n".join(by_rcpt["rmofficer@example.gov.cn"])
         assert "即将到期的任务" in finance_mail and "已经逾期的任务" in finance_mail and "已逾期 7 天" in finance_mail
         assert "还早的任务" not in finance_mail and "已确认完成的任务" not in finance_mail
-        assert f"/staff/assessment/workplans/tasks/{late.pk}/" in finance_mail
+        assert f"/staff/workplans/tasks/{late.pk}/" in finance_mail
         assert "教育局逾期的任务" in by_rcpt["rmteacher@example.gov.cn"][0]
         assert OutgoingMail.objects.filter(purpose=workplan.MAIL_PURPOSE, status=OutgoingMail.Status.SENT).count() == 5
         # The next day the overdue and due-soon tasks are reminded about again, once.
