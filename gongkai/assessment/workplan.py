@@ -128,9 +128,12 @@ def public_document(address: str, field: str):
 
 
 @transaction.atomic
-def create_plan(user, *, year: int | str, title: str, source: str = "") -> WorkPlan:
-    """A new work plan of the general office's root agency, optionally tied to the published document it is."""
+def create_plan(user, *, year: int | str, title: str, source: str = "", agency: Agency | None = None) -> WorkPlan:
+    """A new work plan of the general office's root agency (`agency`, default the first it covers), optionally
+    tied to the published document it comes from."""
     agencies = _require_office(user)
+    if agency is not None and (agency not in agencies or agency.parent_id is not None):
+        raise PermissionDenied(_NOT_OFFICE)
     errors: dict[str, list[str]] = {}
     title = (title or "").strip()
     if not title:
@@ -149,7 +152,8 @@ def create_plan(user, *, year: int | str, title: str, source: str = "") -> WorkP
     if errors:
         raise DomainError(next(iter(errors.values()))[0], errors=errors)
     roots = sorted((a for a in agencies if a.parent_id is None), key=lambda a: (a.order, a.pk))
-    plan = WorkPlan.objects.create(agency=roots[0] if roots else agencies[0], year=int(year_text), title=title,
+    plan = WorkPlan.objects.create(agency=agency or (roots[0] if roots else agencies[0]), year=int(year_text),
+                                   title=title,
                                    source=document)
     record(user, "assessment.create_work_plan", plan, title=title, year=plan.year,
            source=document.pk if document else None)
