@@ -262,3 +262,17 @@ def test_forms_keep_what_was_typed_and_store_nothing_on_bad_input(client, city):
                            follow=True)
     assert "政府办公室" in response.content.decode()
     assert WorkTask.objects.get(pk=task.pk).state == TaskState.REPORTED
+
+
+def test_the_scheme_page_offers_the_indicator_at_zero_marks(client, city):
+    client.force_login(city["office"])
+    page = client.get(reverse("staff-assessment-scheme", args=[0]))
+    assert "工作要点任务逾期" in page.content.decode()
+    assert page.context["values"][f"weight_{IndicatorCode.WORK_TASKS_OVERDUE}"] == "0"
+    data = page.context["values"] | {"name": "带工作要点的方案", f"weight_{IndicatorCode.WORK_TASKS_OVERDUE}": "5",
+                                     "year": "2026"}
+    assert client.post(reverse("staff-assessment-scheme", args=[0]), data).status_code == 302
+    from gongkai.assessment.models import Scheme
+
+    scheme = Scheme.objects.get(name="带工作要点的方案")
+    assert scheme.full_marks == 105 and scheme.indicators.get(indicator=IndicatorCode.WORK_TASKS_OVERDUE).weight == 5
