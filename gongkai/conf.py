@@ -65,6 +65,8 @@ SETTINGS: tuple[Setting, ...] = (
             "页脚“我为政府网站找错”链接的目标：网址（如全国政府网站找错平台的本站入口）、本站路径或 mailto: 地址；"
             "留空则为 mailto:GONGKAI_SITE_EMAIL，二者都空则不显示该链接。"),
     Setting("GONGKAI_TIMELINESS_WARN_DAYS", "5", "距主动公开时限（《条例》第二十六条）不足多少个工作日时提醒。"),
+    Setting("GONGKAI_WORKPLAN_REMIND_DAYS", "5",
+            "工作要点任务距完成时限不足多少个工作日时，每天以邮件提醒责任单位的政府信息公开工作人员（逾期任务每天提醒）。"),
     Setting("GONGKAI_MAX_UPLOAD_MB", "50", "单个附件大小上限（MB）。"),
     Setting("GONGKAI_EXTRACT_MAX_MB", "100",
             "DOCX、XLSX 附件解压后的总大小上限（MB），在解压前按压缩包目录核对；超过的文件不予上传（防止压缩炸弹）。"),

@@ -242,6 +242,9 @@ def _load_demo() -> dict:
     from gongkai.reports.demo import load_demo_report
 
     load_demo_report()
+    from gongkai.assessment.demo import load_demo_workplan
+
+    load_demo_workplan(DEMO_PASSWORD)
     return {"agencies": len(agencies), "users": len(USERS),
             "documents": Document.objects.filter(external_id__startswith="demo-").count(),
             "usernames": [u[0] for u in USERS]}

@@ -29,6 +29,7 @@ urlpatterns = [
     path("staff/reports/", include("gongkai.reports.urls_staff")),
     path("staff/catalog/", include("gongkai.catalog.urls_staff")),
     path("staff/assessment/", include("gongkai.assessment.urls_staff")),
+    path("staff/workplans/", include("gongkai.assessment.urls_workplan")),
     path("search/", include("gongkai.search.urls")),
     path("staff/search/", include("gongkai.search.urls_staff")),
     path("staff/", include("gongkai.staff.urls")),

@@ -144,12 +144,27 @@ def guide_stale(agency: Agency, period: Period) -> Measure:
         Evidence("政府信息公开指南", reverse("staff-catalog-guide", args=[agency.code]), detail)])
 
 
+def work_tasks_overdue(agency: Agency, period: Period) -> Measure:
+    """Tasks of the work plan (工作要点) the agency owns that were overdue on some day of the period."""
+    from gongkai.assessment.workplan import overdue_in_period
+
+    found = overdue_in_period(agency, period.start, period.as_of())
+    evidence = []
+    for task in found:
+        detail = (f"应于 {task.due_on:%Y-%m-%d} 前完成，{task.confirmed_on:%Y-%m-%d} 确认完成" if task.confirmed_on
+                  else f"应于 {task.due_on:%Y-%m-%d} 前完成，至 {period.as_of():%Y-%m-%d} 尚未确认完成")
+        evidence.append(Evidence(f"{task.plan.title} {task.number} {task.text[:40]}",
+                                 reverse("staff-workplan-task", args=[task.pk]), detail))
+    return Measure(IndicatorCode.WORK_TASKS_OVERDUE, len(found), evidence=evidence)
+
+
 def measure_agency(agency: Agency, period: Period, calendar: WorkCalendar | None = None) -> dict[str, Measure]:
     """Every indicator of `agency` for `period`, by indicator code."""
     calendar = calendar or WorkCalendar.load()
     measures = [on_time_rate(agency, period, calendar), overdue_documents(agency, period),
                 missing_interpretations(agency, period), catalog_not_met(agency),
-                cases_overdue(agency, period, calendar), guide_stale(agency, period)]
+                cases_overdue(agency, period, calendar), guide_stale(agency, period),
+                work_tasks_overdue(agency, period)]
     return {m.code: m for m in measures}
 
 

@@ -16,6 +16,7 @@ class IndicatorCode(models.TextChoices):
     CATALOG_NOT_MET = "catalog_not_met", "未达标的主动公开目录事项"
     CASES_OVERDUE = "cases_overdue", "超期未答复的依申请公开案件"
     GUIDE_STALE = "guide_stale", "公开指南本年度未复核"
+    WORK_TASKS_OVERDUE = "work_tasks_overdue", "工作要点任务逾期"
 
 
 class Formula(models.TextChoices):
@@ -23,6 +24,27 @@ class Formula(models.TextChoices):
     PER_ITEM = "per_item", "每件扣 X 分，扣完为止"
     ANY_ITEM = "any_item", "有一件即扣全部分值"
 
+
+# Indicators a scheme may add beside the defaults; not in the default scheme, whose 100 marks are all given.
+OPTIONAL_INDICATORS: tuple[tuple[str, str, str, str], ...] = (
+    ("work_tasks_overdue", "0", "per_item", "1"),
+)
+
+
+class TaskState(models.TextChoices):
+    """Where a task of the work plan (工作要点) stands; overdue is computed, not a state."""
+
+    PENDING = "pending", "未开始"
+    IN_PROGRESS = "in_progress", "进行中"
+    REPORTED = "reported", "已报完成"
+    CONFIRMED = "confirmed", "已确认完成"
+
+
+OPEN_TASK_STATES = (TaskState.PENDING, TaskState.IN_PROGRESS, TaskState.REPORTED)
+# The XLSX columns of a work plan's tasks (import reads the first four, export adds the rest).
+TASK_COLUMNS = ("序号", "工作任务", "责任单位", "完成时限")
+MAX_TASKS_PER_IMPORT = 1000
+MAX_EVIDENCE_DOCUMENTS = 20
 
 # Indicators measured as a rate (the only ones the rate formula fits).
 RATE_INDICATORS = frozenset({IndicatorCode.ON_TIME_RATE})

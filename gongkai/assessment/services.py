@@ -101,7 +101,7 @@ def update_scheme(user, scheme: Scheme, *, name: str, year: int, active: bool,
     scheme.save()
     if active:
         Scheme.objects.filter(year=year, active=True).exclude(pk=scheme.pk).update(active=False)
-    order = {code: n for n, (code, *_rest) in enumerate(rules.DEFAULT_INDICATORS)}
+    order = {code: n for n, (code, *_rest) in enumerate(rules.DEFAULT_INDICATORS + rules.OPTIONAL_INDICATORS)}
     for code, (weight, formula, points) in clean.items():
         SchemeIndicator.objects.update_or_create(
             scheme=scheme, indicator=code,

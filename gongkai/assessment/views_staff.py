@@ -119,6 +119,9 @@ def _scheme_values(scheme: Scheme | None) -> dict[str, str]:
     else:
         values = {"name": scheme.name, "year": str(scheme.year), "active": "on" if scheme.active else ""}
         rows = [(i.indicator, i.weight.normalize(), i.formula, i.points.normalize()) for i in scheme.indicators.all()]
+    # Indicators outside the defaults are offered at 0 marks, so a scheme can choose to weigh them.
+    present = {code for code, *_ in rows}
+    rows += [row for row in rules.OPTIONAL_INDICATORS if row[0] not in present]
     for code, weight, formula, points in rows:
         values.update({f"weight_{code}": f"{Decimal(weight):f}", f"formula_{code}": formula,
                        f"points_{code}": f"{Decimal(points):f}"})
@@ -131,10 +134,11 @@ def scheme_edit(request: HttpRequest, agencies, pk: int) -> HttpResponse:
     scheme = get_object_or_404(Scheme, pk=pk) if pk else None
     values, errors = _scheme_values(scheme), {}
     if request.method == "POST":
+        optional = {code for code, *_ in rules.OPTIONAL_INDICATORS}
         values = {k: request.POST.get(k, "") for k in values}
         indicators = {code: {"weight": values[f"weight_{code}"], "formula": values[f"formula_{code}"],
                              "points": values[f"points_{code}"]} for code in rules.IndicatorCode.values
-                      if f"weight_{code}" in values}
+                      if f"weight_{code}" in values and (f"weight_{code}" in request.POST or code not in optional)}
         year_text = values["year"].strip()
         try:
             if not year_text.isdigit():

@@ -104,6 +104,7 @@ ALLOWED_HOSTS = allowed_hosts()
 CSRF_TRUSTED_ORIGINS = [base_origin()]
 GONGKAI_SITE_NAME = env("GONGKAI_SITE_NAME")
 GONGKAI_TIMELINESS_WARN_DAYS = int(env("GONGKAI_TIMELINESS_WARN_DAYS"))
+GONGKAI_WORKPLAN_REMIND_DAYS = env_int("GONGKAI_WORKPLAN_REMIND_DAYS")
 # The home page's blocks and the footer the national website norms ask for (国办发〔2017〕47号).
 GONGKAI_HOME_BLOCKS = home_blocks()
 GONGKAI_HOME_NEWS_TYPES = env_list("GONGKAI_HOME_NEWS_TYPES")

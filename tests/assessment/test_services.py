@@ -14,7 +14,9 @@ pytestmark = pytest.mark.django_db
 
 def test_the_default_scheme_weighs_100_marks():
     assert sum(Decimal(weight) for _, weight, _, _ in rules.DEFAULT_INDICATORS) == 100
-    assert {code for code, *_ in rules.DEFAULT_INDICATORS} == set(rules.IndicatorCode.values)
+    # Every indicator is either weighed by default or offered (at 0 marks) for a scheme to choose.
+    default, optional = ({code for code, *_ in rows} for rows in (rules.DEFAULT_INDICATORS, rules.OPTIONAL_INDICATORS))
+    assert default | optional == set(rules.IndicatorCode.values) and not default & optional
 
 
 def test_create_scheme_is_audited_and_refused_below_the_root(city):

@@ -122,6 +122,12 @@ TRANSITION_ROLES: dict[str, frozenset[str]] = {
     "reports.annual:reject_review": HANDLERS,
     "reports.annual:release": HANDLERS,
     "reports.annual:reject_release": HANDLERS,
+    # The work plan (工作要点): the owner agency's disclosure office carries out and reports its task ...
+    "assessment.workplan:start_task": HANDLERS,
+    "assessment.workplan:report_task": HANDLERS,
+    # ... and the general office confirms or returns the report (TRANSITION_GATES: only at the root, over all).
+    "assessment.workplan:confirm_task": frozenset({HD, AD}),
+    "assessment.workplan:return_task": frozenset({HD, AD}),
 }
 
 # Where a role granted in one scope reaches: a grant with covers_subordinates reaches every agency below.
@@ -178,7 +184,8 @@ def holds_anywhere(actor: Actor, roles) -> bool:
 
 def allowed(actor: Actor, transition: str) -> bool:
     """Whether the rule table lets the actor take `transition` on an object of the own agency."""
-    return may(actor, TRANSITION_ROLES[transition])
+    gate = TRANSITION_GATES.get(transition)
+    return gate(actor) if gate else may(actor, TRANSITION_ROLES[transition])
 
 
 LOGIN = "login"  # a redirect to the staff login page, carrying ?next=
@@ -266,8 +273,28 @@ def general_office(actor: Actor) -> bool:
     return actor.kind == "superuser" or any(role in {AD, HD} and scope == "root+sub" for role, scope in actor.grants)
 
 
+# Transitions whose role alone does not decide: the role must be held where the rule says (defined below).
+TRANSITION_GATES: dict[str, Callable[[Actor], bool]] = {}
+
+
 def _assessment_page(done: int = 200, args: Callable[[Any], list] = lambda w: []) -> Rule:
     """An assessment page: the general office gets it; all other staff 403, whatever they hold below the root."""
+    return Rule(lambda a: done if general_office(a) else 403, args=args)
+
+
+TRANSITION_GATES.update({"assessment.workplan:confirm_task": general_office,
+                         "assessment.workplan:return_task": general_office})
+
+
+def _workplan_page(done: int = 200, args: Callable[[Any], list] = lambda w: [w.pk("plan")]) -> Rule:
+    """A work plan page of tasks in the own agency: the general office and the own agency's disclosure office
+    get it; another disclosure office 404; other staff 403."""
+    return Rule(lambda a: done if general_office(a) or handles(a) else 404 if holds_anywhere(a, HANDLERS)
+                else 403, args=args)
+
+
+def _workplan_office(done: int = 200, args: Callable[[Any], list] = lambda w: [w.pk("plan")]) -> Rule:
+    """A work plan form of the general office: everyone else 403."""
     return Rule(lambda a: done if general_office(a) else 403, args=args)
 
 
@@ -368,6 +395,23 @@ URL_RULES: dict[tuple[str, str], Rule] = {
     ("staff-assessment-evidence", "GET"): _assessment_page(args=lambda w: [w.own.code, "on_time_rate"]),
     ("staff-assessment-scheme", "GET"): _assessment_page(args=lambda w: [0]),
     ("staff-assessment-scheme", "POST"): _assessment_page(302, args=lambda w: [0]),
+    # The work plan (工作要点): the general office plans; each agency's disclosure office sees and reports its own.
+    ("staff-workplans", "GET"): Rule(lambda a: 200 if general_office(a) or holds_anywhere(a, HANDLERS) else 403),
+    ("staff-workplan-new", "GET"): _workplan_office(args=lambda w: []),
+    ("staff-workplan-new", "POST"): _workplan_office(302, args=lambda w: []),
+    ("staff-workplan", "GET"): _workplan_page(),
+    ("staff-workplan-export", "GET"): _workplan_page(),
+    ("staff-workplan-task-new", "GET"): _workplan_office(302),
+    ("staff-workplan-task-new", "POST"): _workplan_office(302),
+    ("staff-workplan-import", "GET"): post_only(lambda w: [w.pk("plan")]),
+    ("staff-workplan-import", "POST"): _workplan_office(302),
+    ("staff-workplan-task", "GET"): _workplan_page(args=lambda w: [w.pk("task:reported")]),
+    ("staff-workplan-evidence", "GET"): _workplan_page(args=lambda w: [w.pk("task:reported")]),
+    ("staff-workplan-task-action", "GET"): post_only(lambda w: [w.pk("task:reported")]),
+    # A move the user may not take is refused on the task page (302 back to it) by anyone who sees the task.
+    ("staff-workplan-task-action", "POST"): Rule(
+        lambda a: 302 if general_office(a) or handles(a) else 404 if holds_anywhere(a, HANDLERS) else 403,
+        probe="assessment.workplan:report_task"),
     ("staff-catalog-action", "POST"): Rule(lambda a: 302 if handles(a) else 404 if holds_anywhere(a, HANDLERS)
                                            else 403, probe="catalog.review:publish"),
     # The timeliness figures beside the annual report: the same reach.
@@ -452,6 +496,10 @@ SUBJECTS: dict[str, str] = {
     "reports.annual:reject_review": "report:drafted",
     "reports.annual:release": "report:reviewed",
     "reports.annual:reject_release": "report:reviewed",
+    "assessment.workplan:start_task": "task:pending",
+    "assessment.workplan:report_task": "task:in_progress",
+    "assessment.workplan:confirm_task": "task:reported",
+    "assessment.workplan:return_task": "task:reported",
 }
 
 # For each guarded transition: an object in a source state where the guard refuses.
@@ -658,6 +706,23 @@ def _build_world() -> World:
 
     keep("report:drafted", reports.draft_report(officer, own, today.year - 1))
     keep("report:reviewed", reports.review_report(head, reports.draft_report(officer, own, today.year - 2)))
+
+    # The work plan: the general office's plan with three tasks of the own agency, one in each state a move
+    # starts from; the report (with a file) is the own disclosure office's, so no actor has done a step on it.
+    from gongkai.assessment import workplan
+
+    planner = users[f"{HD}@root+sub"]
+    plan = workplan.create_plan(planner, year=today.year, title="矩阵市政务公开工作要点", agency=root)
+    keep("plan", plan)
+
+    def task(name: str):
+        return workplan.add_task(planner, plan, workplan.TaskData(
+            "一", f"甲局工作要点任务（{name}）", own.code, f"{today + dt.timedelta(days=30):%Y-%m-%d}"))
+
+    keep("task:pending", task("未开始"))
+    keep("task:in_progress", workplan.start_task(officer, task("进行中")))
+    keep("task:reported", workplan.report_task(officer, task("已报完成"), text="已完成。",
+                                               upload=workplan.EvidenceFile("佐证.pdf", minimal_pdf("佐证"))))
 
     # One session per signed-in actor, made once: signing in afresh for each of thousands of requests would
     # cost more than the requests.
@@ -953,6 +1018,13 @@ REQUESTS: dict[str, Callable[[World, Any], tuple[str, list, dict]]] = {
                                           {"action": "draft", "year": str(s.year)}),
     **{f"reports.annual:{name}": _report_action(name)
        for name in ("review", "reject_review", "release", "reject_release")},
+    "assessment.workplan:start_task": lambda w, s: ("staff-workplan-task-action", [s.pk], {"action": "start_task"}),
+    "assessment.workplan:report_task": lambda w, s: (
+        "staff-workplan-task-action", [s.pk], {"action": "report_task", "evidence_text": "已按要求公开。"}),
+    "assessment.workplan:confirm_task": lambda w, s: ("staff-workplan-task-action", [s.pk],
+                                                      {"action": "confirm_task"}),
+    "assessment.workplan:return_task": lambda w, s: (
+        "staff-workplan-task-action", [s.pk], {"action": "return_task", "comment": "请补充佐证。"}),
 }
 
 
@@ -967,6 +1039,8 @@ def _state(obj) -> tuple:
         return (obj.state, obj.published, obj.reviewed_on)
     if hasattr(obj, "snapshot") and hasattr(obj, "released_at"):  # an annual report (reports.models.AnnualReport)
         return (obj.state, obj.released_at)
+    if type(obj).__name__ == "WorkTask":
+        return (obj.state, obj.reported_at, obj.confirmed_on, obj.return_reason)
     if isinstance(obj, Application):
         return (obj.state, obj.assigned_to_id, obj.extension_days, obj.extension_requested_days, obj.decision,
                 obj.proactive_document_id)
@@ -976,7 +1050,9 @@ def _state(obj) -> tuple:
 def _totals() -> tuple:
     """Counts of everything an action writes: none may move when a request is refused."""
     return tuple(m.objects.count() for m in (AuditEntry, Document, Revision, Relation, Application, CaseEvent,
-                                             apps.get_model("reports", "AnnualReport")))
+                                             apps.get_model("reports", "AnnualReport"),
+                                             apps.get_model("assessment", "WorkPlan"),
+                                             apps.get_model("assessment", "WorkTask")))
 
 
 def _assert_status(response, expected: int | str) -> None:
@@ -1077,6 +1153,8 @@ def test_post(client, world, url_name, actor):
         assert Narrative.objects.filter(agency=world.own, text="甲局总体情况").exists() is handles(actor)
     elif url_name.startswith("staff-catalog-"):
         _post_catalog(client, world, actor, url_name, rule)
+    elif url_name.startswith("staff-workplan-"):
+        _post_workplan(client, world, actor, url_name, rule)
     elif url_name == "staff-assessment-scheme":
         from gongkai.assessment.models import Scheme
         from gongkai.assessment.rules import DEFAULT_INDICATORS
@@ -1129,6 +1207,38 @@ def _post_catalog(client, world: World, actor: Actor, url_name: str, rule: Rule)
     response = login(client, world, actor).post(reverse(url_name, args=rule.args(world)), data)
     _assert_status(response, rule.status(actor))
     assert written() is handles(actor)
+
+
+def _post_workplan(client, world: World, actor: Actor, url_name: str, rule: Rule) -> None:
+    """POST a work plan form; it writes exactly when the actor is the general office."""
+    import io
+
+    from openpyxl import Workbook
+
+    from gongkai.assessment.models import WorkPlan, WorkTask
+
+    data: dict[str, Any] = {}
+    if url_name == "staff-workplan-new":
+        data = {"year": str(world.today.year), "title": "矩阵新建工作要点", "source": ""}
+        written = lambda: WorkPlan.objects.filter(title="矩阵新建工作要点").exists()  # noqa: E731
+    elif url_name == "staff-workplan-task-new":
+        data = {"number": "二", "text": "矩阵新增任务", "agency": world.own.code, "due_on": "2026-12-31"}
+        written = lambda: WorkTask.objects.filter(text="矩阵新增任务").exists()  # noqa: E731
+    elif url_name == "staff-workplan-import":
+        book = Workbook()
+        book.active.append(["序号", "工作任务", "责任单位", "完成时限"])
+        book.active.append(["三", "矩阵导入任务", world.own.name, "2026-12-31"])
+        upload = io.BytesIO()
+        book.save(upload)
+        upload.seek(0)
+        upload.name = "tasks.xlsx"
+        data = {"file": upload}
+        written = lambda: WorkTask.objects.filter(text="矩阵导入任务").exists()  # noqa: E731
+    else:
+        pytest.fail(f"no POST request written for {url_name}")
+    response = login(client, world, actor).post(reverse(url_name, args=rule.args(world)), data)
+    _assert_status(response, rule.status(actor))
+    assert written() is general_office(actor)
 
 
 # ---------------------------------------------------------------------------------------------------------------
