@@ -3,6 +3,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from gongkai.api import api
+from gongkai.catalog.sitemaps import ColumnSitemap, GuideSitemap
 from gongkai.orgs.forms import AdminLoginForm
 from gongkai.portal import views as portal_views
 from gongkai.publishing.feeds import LatestDocumentsFeed
@@ -36,7 +37,8 @@ urlpatterns = [
     path("staff/", include("gongkai.publishing.urls_staff")),
     path("api/v1/", api.urls),
     path("feeds/latest.xml", LatestDocumentsFeed(), name="feed-latest"),
-    path("sitemap.xml", sitemap, {"sitemaps": {**SITEMAPS, "reports": ReportSitemap}}, name="sitemap"),
+    path("sitemap.xml", sitemap, {"sitemaps": {**SITEMAPS, "column": ColumnSitemap, "guides": GuideSitemap,
+                                                 "reports": ReportSitemap}}, name="sitemap"),
     path("admin/", admin.site.urls),
 ]
 

@@ -11,6 +11,7 @@ from gongkai.catalog.states import CatalogState
 from gongkai.orgs.roles import Role
 from tests import factories
 from tests.catalog.test_services import GUIDE
+from tests.disclosure_factories import disclosure_team
 
 
 def _public_catalogue(office):
@@ -52,6 +53,24 @@ def test_site_map_lists_the_column(client, office):
     page = client.get("/wzdt/").content.decode()
     for path in ("/zfxxgk/", "/zfxxgk/zn/", "/zfxxgk/ml/", "/zfxxgk/fmqd/", "/zfxxgk/ndbg/"):
         assert f'href="{path}"' in page, path
+
+
+def test_sitemap_lists_the_column_and_only_public_guides(client, office, settings):
+    """/sitemap.xml carries the column's pages, each agency's index and catalogue, and the public guides."""
+    settings.GONGKAI_BASE_URL = "https://xxgk.example.gov.cn"
+    agency = office["agency"]
+    other = factories.make_agency("11000000CAT000003X", "目录市教育局", parent=office["government"])
+    services.save_guide(disclosure_team(other)["officer"], other, GUIDE)  # a draft: not public
+    before = client.get("/sitemap.xml").content.decode()
+    assert "/zfxxgk/ml/?agency=" not in before and "/zfxxgk/zn/" + agency.code not in before
+    _public_catalogue(office)
+    sitemap = client.get("/sitemap.xml").content.decode()
+    base = "https://xxgk.example.gov.cn"
+    for path in ("/zfxxgk/", "/zfxxgk/zn/", "/zfxxgk/ml/", "/zfxxgk/fmqd/", "/zfxxgk/ndbg/",
+                 f"/zfxxgk/?agency={agency.code}", f"/zfxxgk/ml/?agency={agency.code}",
+                 f"/zfxxgk/zn/{agency.code}/"):
+        assert f"<loc>{base}{path}</loc>" in sitemap, path
+    assert f"/zfxxgk/zn/{other.code}/" not in sitemap and f"agency={other.code}" not in sitemap
 
 
 def test_staff_edit_guide_keeps_typed_values_on_error(client, office):
