@@ -10,6 +10,7 @@ from ninja.errors import HttpError, ValidationError
 from ninja.renderers import JSONRenderer
 
 from gongkai import __version__
+from gongkai.catalog.api import router as catalog_router
 from gongkai.core.errors import DomainError
 from gongkai.disclosure.api import router as disclosure_router
 from gongkai.orgs.api import router as orgs_router
@@ -100,3 +101,4 @@ api.add_router("/", orgs_router)
 api.add_router("/", publishing_router)
 api.add_router("/", search_router)
 api.add_router("/", disclosure_router)
+api.add_router("/", catalog_router)

@@ -211,7 +211,9 @@ def test_the_catalogue_never_shows_what_was_not_reviewed(client, planted_catalog
     (public, _items), draft_agency = planted_catalog
     start = ["/zfxxgk/", f"/zfxxgk/?agency={agency.code}", f"/zfxxgk/?agency={draft_agency.code}", "/zfxxgk/zn/",
              f"/zfxxgk/zn/{agency.code}/", f"/zfxxgk/ml/?agency={agency.code}",
-             f"/zfxxgk/ml/?agency={draft_agency.code}", "/zfxxgk/fmqd/", "/wzdt/"]
+             f"/zfxxgk/ml/?agency={draft_agency.code}", "/zfxxgk/fmqd/", "/wzdt/", "/sitemap.xml",
+             *(f"/api/v1/catalog/{code}{tail}" for code in (agency.code, draft_agency.code)
+               for tail in ("", "/guide", "/negative-list"))]
     bodies = _crawl(client, start, limit=150)
     assert bodies[f"/zfxxgk/zn/{agency.code}/"][0] == 200 and "涉密事项" in bodies["/zfxxgk/fmqd/"][1]
     from gongkai.publishing.visibility import public_documents
@@ -221,6 +223,8 @@ def test_the_catalogue_never_shows_what_was_not_reviewed(client, planted_catalog
     for url, (_status, text) in bodies.items():
         assert MARKER not in text, f"non-public catalogue content leaked at {url}"
     assert client.get(f"/zfxxgk/zn/{draft_agency.code}/").status_code == 404
+    assert client.get(f"/api/v1/catalog/{draft_agency.code}/guide").status_code == 404
+    assert client.get(f"/api/v1/catalog/{agency.code}/guide").json()["fields"]["office_hours"]
 
 
 @pytest.fixture

@@ -7,11 +7,12 @@ import datetime as dt
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 
 from gongkai.catalog import rules
 from gongkai.catalog.models import CatalogItem, Guide, LedgerEntry, NegativeListEntry
 from gongkai.catalog.states import CatalogState
+from gongkai.catalog.visibility import public_items
 from gongkai.core.taxonomy import SUBJECTS
 from gongkai.core.workdays import WorkCalendar
 from gongkai.orgs.models import Agency
@@ -163,3 +164,22 @@ def withheld_off_list(agencies: list[Agency]) -> list[Document]:
              .select_related("latest_revision", "agency").order_by("agency_id", "-id"))
     return [d for d in found if d.latest_revision and d.latest_revision.withholding_ground
             not in covered.get(d.agency_id, set())]
+
+
+def public_sections(agency: Agency, listed: int = 0) -> list[dict]:
+    """法定主动公开内容 of `agency`: its public catalogue items grouped by 一级事项, in the column's order, each
+    with the number of its public documents and (when `listed`) the newest of them."""
+    grouped: dict[str, list] = {}
+    for item in public_items().filter(agency=agency).order_by("order", "id"):
+        data = item.published
+        docs = item_documents(agency, data.get("doc_type", ""), data.get("subject", ""))
+        grouped.setdefault(data.get("category", rules.Category.OTHER), []).append({
+            "id": item.pk, "data": data, "count": docs.count(),
+            "documents": list(docs.select_related("live_revision").order_by(F("published_on").desc(nulls_last=True), "-id")[:listed])
+            if listed else [],
+            "link": library_link(agency, data.get("doc_type", ""), data.get("subject", ""))
+            if (data.get("doc_type") or data.get("subject")) else "",
+        })
+    labels = dict(rules.Category.choices)
+    return [{"key": c.value, "label": labels[c.value], "items": grouped[c.value]}
+            for c in rules.COLUMN_ORDER if c.value in grouped]

@@ -4,12 +4,11 @@ catalog.visibility (reviewed snapshots) and publishing.visibility (documents).""
 
 from __future__ import annotations
 
-from django.db.models import F
 from django.http import Http404
 from django.shortcuts import render
 
-from gongkai.catalog import queries, rules
-from gongkai.catalog.visibility import public_guides, public_items, public_negative_entries
+from gongkai.catalog import queries
+from gongkai.catalog.visibility import public_guides, public_negative_entries
 from gongkai.orgs.models import Agency
 from gongkai.publishing.visibility import public_documents
 
@@ -33,31 +32,13 @@ def _agency(request) -> tuple[Agency | None, list[Agency]]:
     return (roots[0] if roots else None), agencies
 
 
-def _sections(agency: Agency, listed: int = 0) -> list[dict]:
-    """法定主动公开内容 of `agency`: its public catalogue items grouped by 一级事项, in the column's order, each
-    with the number of its public documents and (when `listed`) the newest of them."""
-    grouped: dict[str, list] = {}
-    for item in public_items().filter(agency=agency).order_by("order", "id"):
-        data = item.published
-        docs = queries.item_documents(agency, data.get("doc_type", ""), data.get("subject", ""))
-        grouped.setdefault(data.get("category", rules.Category.OTHER), []).append({
-            "id": item.pk, "data": data, "count": docs.count(),
-            "documents": list(docs.order_by(F("published_on").desc(nulls_last=True), "-id")[:listed]) if listed else [],
-            "link": queries.library_link(agency, data.get("doc_type", ""), data.get("subject", ""))
-            if (data.get("doc_type") or data.get("subject")) else "",
-        })
-    labels = dict(rules.Category.choices)
-    return [{"key": c.value, "label": labels[c.value], "items": grouped[c.value]}
-            for c in rules.COLUMN_ORDER if c.value in grouped]
-
-
 def index(request):
     """The column's index: the statutory structure for the chosen agency."""
     agency, agencies = _agency(request)
     guide = public_guides().filter(agency=agency).first() if agency else None
     system_count = public_documents().filter(live_revision__subject=SYSTEM_SUBJECT).count()
     return render(request, "catalog/public/index.html", {
-        "agency": agency, "agencies": agencies, "guide": guide, "sections": _sections(agency) if agency else [],
+        "agency": agency, "agencies": agencies, "guide": guide, "sections": queries.public_sections(agency) if agency else [],
         "system_subject": SYSTEM_SUBJECT, "system_count": system_count, "annual_reports": ANNUAL_REPORTS_PATH,
         "negative_count": public_negative_entries().filter(agency=agency).count() if agency else 0,
     })
@@ -82,7 +63,7 @@ def catalogue(request):
     """The catalogue of the chosen agency: every public item with its elements and its documents."""
     agency, agencies = _agency(request)
     return render(request, "catalog/public/catalogue.html", {
-        "agency": agency, "agencies": agencies, "sections": _sections(agency, LISTED) if agency else []})
+        "agency": agency, "agencies": agencies, "sections": queries.public_sections(agency, LISTED) if agency else []})
 
 
 def negative_list(request):
