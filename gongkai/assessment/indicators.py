@@ -115,9 +115,10 @@ def missing_interpretations(agency: Agency, period: Period) -> Measure:
                    evidence=[_doc_evidence(d, f"{d.published_on:%Y-%m-%d} 发布，尚无政策解读") for d in found])
 
 
-def catalog_not_met(agency: Agency) -> Measure:
-    """Catalogue items the library does not meet (catalog's own test: mapped, published, on time)."""
-    missed = [s for s in catalog_queries.catalog_statuses(agency) if not s.met]
+def catalog_not_met(agency: Agency, period: Period) -> Measure:
+    """Catalogue items the library does not meet (catalog's own test: mapped, published, on time), as the
+    library stood at the period's end."""
+    missed = [s for s in catalog_queries.catalog_statuses(agency, period.as_of()) if not s.met]
     return Measure(IndicatorCode.CATALOG_NOT_MET, len(missed), evidence=[
         Evidence(str(s.item),
                  reverse("staff-catalog-entry", args=[agency.code, "item", s.item.pk]), s.label) for s in missed])
@@ -162,7 +163,7 @@ def measure_agency(agency: Agency, period: Period, calendar: WorkCalendar | None
     """Every indicator of `agency` for `period`, by indicator code."""
     calendar = calendar or WorkCalendar.load()
     measures = [on_time_rate(agency, period, calendar), overdue_documents(agency, period),
-                missing_interpretations(agency, period), catalog_not_met(agency),
+                missing_interpretations(agency, period), catalog_not_met(agency, period),
                 cases_overdue(agency, period, calendar), guide_stale(agency, period),
                 work_tasks_overdue(agency, period)]
     return {m.code: m for m in measures}

@@ -77,9 +77,12 @@ class ItemStatus:
         return "已按时公开"
 
 
-def item_status(item: CatalogItem, calendar: WorkCalendar | None = None) -> ItemStatus:
-    """Whether the library meets `item`: at least one public document, each published within the item's period."""
+def item_status(item: CatalogItem, calendar: WorkCalendar | None = None, as_of: dt.date | None = None) -> ItemStatus:
+    """Whether the library meets `item`: at least one public document, each published within the item's period;
+    with `as_of`, as it stood that day (documents published by then)."""
     docs = item_documents(item.agency, item.doc_type, item.subject)
+    if as_of is not None:
+        docs = docs.filter(published_on__lte=as_of)
     status = ItemStatus(item, _mapping(item.doc_type, item.subject) is not None,
                         link=library_link(item.agency, item.doc_type, item.subject))
     if not status.mapped:
@@ -94,9 +97,9 @@ def item_status(item: CatalogItem, calendar: WorkCalendar | None = None) -> Item
     return status
 
 
-def catalog_statuses(agency: Agency) -> list[ItemStatus]:
+def catalog_statuses(agency: Agency, as_of: dt.date | None = None) -> list[ItemStatus]:
     calendar = WorkCalendar.load()
-    return [item_status(item, calendar) for item in
+    return [item_status(item, calendar, as_of) for item in
             CatalogItem.objects.filter(agency=agency).exclude(state=CatalogState.RETIRED).select_related("agency")]
 
 

@@ -81,3 +81,18 @@ def test_equal_scores_share_a_rank(city):
     city["scheme"].indicators.filter(indicator=IndicatorCode.GUIDE_STALE).update(weight=0)
     rows = ranking(city["scheme"], [city["education"], city["government"]], Period.month(2000, 1))
     assert [r.rank for r in rows] == [1, 1]
+
+
+def test_the_catalogue_is_judged_as_the_library_stood_at_the_period_end(city):
+    """An item met by a document published this month was not met a year earlier, when it was not yet public."""
+    from gongkai.catalog import services as catalog
+
+    office, finance, today = city["office"], city["finance"], city["today"]
+    item = catalog.publish_entry(office["head"], catalog.save_item(office["officer"], finance, {
+        "category": "other", "content": "考评通知公告", "basis": "《条例》第二十条", "doc_type": "通知"}))
+
+    def unmet(period):
+        return [e.label for e in measure_agency(finance, period)[IndicatorCode.CATALOG_NOT_MET].evidence]
+
+    assert str(item) not in unmet(month_of(today))
+    assert str(item) in unmet(Period.month(today.year - 1, today.month))
