@@ -242,45 +242,53 @@ class PostgresBackend(SearchBackend):
                 return None
         return "SELECT " + ", ".join(f"set_config('{name}', '{value}', false)" for name, value in LARGE_JOIN)
 
-    def _anchor(self, units: list, need: int, freqs: dict[str, int], total: float) -> int | None:
-        """For a search every match of which has every unit (each with body words), the unit reaching the
-        fewest documents: the others' body rows are then read only where it is too (see _anchored_rows)."""
-        if need != len(units) or len(units) < 2 or not all(body for _, _, body, *_ in units):
+    def _anchors(self, units: list, need: int, freqs: dict[str, int], total: float) -> list[int] | None:
+        """For a search whose matches have `need` of its units (each unit with body words), the units every
+        match has at least one of: the len(units) - need + 1 reaching the fewest documents (a document without
+        any of them has need - 1 units at most). None when that is every unit (nothing to gain)."""
+        if need < 2 or not all(body for _, _, body, *_ in units):
             return None
-        reaches = [((self._title_reach(title, column, freqs, total) if title else 0)
-                    + self._reach(alternatives, freqs, total), n)
-                   for n, (title, column, _, _, alternatives) in enumerate(units)]
-        return min(reaches)[1]
+        reaches = sorted(((self._title_reach(title, column, freqs, total) if title else 0)
+                          + self._reach(alternatives, freqs, total), n)
+                         for n, (title, column, _, _, alternatives) in enumerate(units))
+        return sorted(n for _, n in reaches[:len(units) - need + 1])
 
     @staticmethod
-    def _anchored_rows(n: int, anchor: int, units: list, body: str, heavy: str, weight: float, w: str,
-                       heavy_norm: str, with_heavy: bool, rows: list, params: list, ctes: list, cte_params: list
-                       ) -> None:
-        """The body rows of unit `n` in a search that needs every unit: all of them for the anchor unit (CTE
-        `br`); for another, those of bodies that also have the anchor unit (one GIN lookup of both, which
-        intersects them in the index), and of the few documents that have the anchor only in their title
-        (CTE `tx`). Every document that matches every unit gets the rows it got before, so its score and
-        the count are as before; the common units' other rows (most of them) are never read. (In the join
-        with `tx`, the weights' `n` is the body's: tx has no such column.)"""
-        bit, titled = 1 << n, units[anchor][0] is not None
+    def _anchor_ctes(anchors: list[int], units: list) -> tuple[list[str], list]:
+        """CTE `br`: the body rows of the anchor units (each with its unit's bit); CTE `tx`: the documents that
+        have an anchor unit in their title but none in their body (few: bodies hold their titles' words)."""
+        ctes = ["br AS MATERIALIZED (" + " UNION ALL ".join(
+            f"SELECT document_id, n, {1 << a}::bigint AS um FROM search_body WHERE tsv @@ %s::tsquery"
+            for a in anchors) + ")"]
+        titled = [1 << a for a in anchors if units[a][0] is not None]
+        if titled:
+            ctes.append(f"tx AS MATERIALIZED (SELECT DISTINCT document_id FROM t WHERE um IN ({', '.join(map(str, titled))})"
+                        " AND NOT EXISTS (SELECT 1 FROM br WHERE br.document_id = t.document_id))")
+        return ctes, [units[a][2] for a in anchors]
+
+    @staticmethod
+    def _anchored_rows(n: int, anchors: list[int], units: list, body: str, heavy: str, weight: float, w: str,
+                       heavy_norm: str, with_heavy: bool, rows: list, params: list) -> None:
+        """The body rows of unit `n` in a search anchored on `anchors` (see _anchors): an anchor's are all its
+        rows (from `br`); another unit's, those of bodies that also have an anchor unit (one GIN lookup, which
+        intersects them in the index) and those of the documents in `tx`. Every document that can match gets
+        the rows it got before, so its score and the count are as before; the common units' other rows (most
+        of them) are never read. (In the join with `tx`, the weights' `n` is the body's: tx has no such column.)"""
+        bit = 1 << n
         weigh = f"{weight:.6f} * {heavy_norm.format(len='n')}"
-        if n == anchor:
-            ctes.append("br AS MATERIALIZED (SELECT document_id, n FROM search_body WHERE tsv @@ %s::tsquery)")
-            cte_params.append(body)
-            if titled:
-                ctes.append(f"tx AS MATERIALIZED (SELECT DISTINCT document_id FROM t WHERE um = {bit} AND NOT EXISTS "
-                            "(SELECT 1 FROM br WHERE br.document_id = t.document_id))")
-            rows.append(f"SELECT document_id, {bit}::bigint AS um, ({w})::float8 AS w, 0 AS key FROM br")
+        titled = any(units[a][0] is not None for a in anchors)
+        if n in anchors:
+            rows.append(f"SELECT document_id, {bit}::bigint AS um, ({w})::float8 AS w, 0 AS key FROM br WHERE um = {bit}")
             if with_heavy:
                 rows.append(f"SELECT document_id, 0::bigint AS um, ({weigh})::float8 AS w, 0 AS key FROM search_body "
                             "WHERE tsv @@ %s::tsquery")
                 params.append(heavy)
             return
-        both = units[anchor][2]
+        some = " | ".join(f"({units[a][2]})" for a in anchors)
         for lexemes, um, weighed in [(body, bit, w), *([(heavy, 0, weigh)] if with_heavy else [])]:
             rows.append(f"SELECT document_id, {um}::bigint AS um, ({weighed})::float8 AS w, 0 AS key FROM search_body "
                         "WHERE tsv @@ %s::tsquery")
-            params.append(f"({both}) & ({lexemes})")
+            params.append(f"({some}) & ({lexemes})")
             if titled:
                 rows.append(f"SELECT b.document_id, {um}::bigint AS um, ({weighed})::float8 AS w, "
                             "0 AS key FROM tx JOIN search_body b ON b.document_id = tx.document_id "
@@ -314,9 +322,8 @@ class PostgresBackend(SearchBackend):
         # The rarest side always finds candidates, so a query of common words only still finds some.
         rare = {(n, side) for reach, n, side in sides if reach <= max(COMMON * total, COMMON_FLOOR)}
         finding = rare | ({min(sides)[1:]} if sides else set())
-        anchor = None if prune else self._anchor(units, need, freqs, total)
-        anchor_ctes: list[str] = []
-        anchor_params: list = []
+        anchors = None if prune else self._anchors(units, need, freqs, total)
+        anchor_ctes, anchor_params = self._anchor_ctes(anchors, units) if anchors else ([], [])
         for n, (title, column, body, weight, alternatives) in enumerate(units):
             # Each side read apart through its GIN index only (a title by its bigrams, then checked).
             if title and prune and (n, "title") not in finding:
@@ -334,9 +341,9 @@ class PostgresBackend(SearchBackend):
                     late += [(body, weight * idf, body_norm), (heavy, weight * idf, heavy_norm)]
                     continue
                 w = f"{weight * idf:.6f} * {body_norm.format(len='n')}" if scored else "0"
-                if anchor is not None:
-                    self._anchored_rows(n, anchor, units, body, heavy, weight * idf, w, heavy_norm,
-                                        scored and (n, "body") in rare, rows, params, anchor_ctes, anchor_params)
+                if anchors:
+                    self._anchored_rows(n, anchors, units, body, heavy, weight * idf, w, heavy_norm,
+                                        scored and (n, "body") in rare, rows, params)
                     continue
                 rows.append(f"SELECT document_id, {1 << n}::bigint AS um, ({w})::float8 AS w, 0 AS key FROM search_body "
                             "WHERE tsv @@ %s::tsquery")
