@@ -242,6 +242,9 @@ def _load_demo() -> dict:
     from gongkai.reports.demo import load_demo_report
 
     load_demo_report()
+    from gongkai.participation.demo import load_demo_consultations
+
+    load_demo_consultations()
     return {"agencies": len(agencies), "users": len(USERS),
             "documents": Document.objects.filter(external_id__startswith="demo-").count(),
             "usernames": [u[0] for u in USERS]}
