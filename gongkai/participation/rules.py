@@ -45,11 +45,13 @@ MINIMUM_PERIODS: dict[str, MinimumPeriod] = {
     ConsultationKind.RULE: MinimumPeriod(
         30, False, "《规章制定程序条例》第十五条第二款：起草规章，除依法需要保密的外，应当将规章草案及其说明等向社会公布，"
                    "征求意见。向社会公布征求意见的期限一般不少于30日。"),
-    # 国办发〔2018〕37号 is not in the shared corpus; the text is quoted from the State Council General Office's
-    # notice as published (二、（三）).
+    # 国办发〔2018〕37号 is not in the shared corpus (the shared corpus holds laws and regulations, not the
+    # State Council General Office's notices): its item “广泛征求意见” is cited from the notice as published and
+    # should be checked against the official text when the corpus gains it.
     ConsultationKind.NORMATIVE: MinimumPeriod(
-        7, True, "《国务院办公厅关于加强行政规范性文件制定和监督管理工作的通知》（国办发〔2018〕37号）：对涉及群众切身利益"
-                 "或者对公民、法人和其他组织权利义务有重大影响的行政规范性文件，要向社会公开征求意见，期限一般不少于7个工作日。"),
+        7, True, "《国务院办公厅关于加强行政规范性文件制定和监督管理工作的通知》（国办发〔2018〕37号）“广泛征求意见”：对涉及"
+                 "群众切身利益或者对公民、法人和其他组织权利义务有重大影响的行政规范性文件，要向社会公开征求意见；对相对集中的"
+                 "意见建议不予采纳的，公布时要说明理由；向社会公开征求意见的期限一般不少于7个工作日。"),
     ConsultationKind.NORMATIVE_MARKET: MinimumPeriod(
         30, False, "《优化营商环境条例》第六十二条第二款：制定与市场主体生产经营活动密切相关的行政法规、规章、行政规范性文件，"
                    "应当通过报纸、网络等向社会公开征求意见，并建立健全意见采纳情况反馈机制。向社会公开征求意见的期限一般不少于30日。"),
