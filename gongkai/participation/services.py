@@ -285,7 +285,7 @@ def submit_comment(consultation: Consultation | int, data: CommentData, *, chann
     try:
         with transaction.atomic():
             # The row lock orders a comment against closing: what passes the clock check is in before the close.
-            found = Consultation.objects.select_for_update().select_related("document__live_revision").filter(
+            found = Consultation.objects.select_for_update(of=("self",)).select_related("document__live_revision").filter(
                 pk=pk).first()
             if found is None:
                 raise DomainError("没有这项征求意见。")
@@ -328,7 +328,7 @@ def submit_comment(consultation: Consultation | int, data: CommentData, *, chann
 @transaction.atomic
 def moderate_comment(actor, comment: Comment, hide: bool, reason: str) -> Comment:
     """Hide a comment from the public (or show it again), always with a reason that is kept."""
-    comment = Comment.objects.select_for_update().select_related("consultation__agency").get(pk=comment.pk)
+    comment = Comment.objects.select_for_update(of=("self",)).select_related("consultation__agency").get(pk=comment.pk)
     _check_editor(actor, comment.consultation.agency)
     reason = (reason or "").strip()
     if not reason:
