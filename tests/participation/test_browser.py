@@ -63,6 +63,8 @@ def test_from_opening_to_published_feedback(transactional_db, live_server):
         public.get_by_role("link", name=consultation.title).click()
         public.get_by_role("link", name="对第 2 段提意见").click()
         assert public.get_by_label("针对").input_value() == "2"
+        honeypot = public.locator("input[name=website]").bounding_box()
+        assert honeypot["x"] + honeypot["width"] < 0, "the honeypot field must stay off-screen"
         public.get_by_label("意见内容").fill("建议把郊区的集镇也纳入适用范围。")
         public.get_by_label("联系方式（可不填）").fill("13900002222")
         assert sideways_overflow(public) <= 1
