@@ -89,3 +89,11 @@ def test_a_consultation_opened_for_a_later_day_takes_no_comment_yet(client, offi
         assert "尚未开始" in exc.message
     else:
         raise AssertionError("accepted before the start")
+
+
+def test_the_worker_records_the_close(open_consultation):
+    from gongkai.participation.tasks import close_ended_consultations
+
+    ended = end(open_consultation)
+    close_ended_consultations.call_local()
+    assert Consultation.objects.get(pk=ended.pk).status == "closed"
