@@ -52,6 +52,7 @@ def test_from_opening_to_published_feedback(transactional_db, live_server):
         staff.get_by_role("button", name="保存草稿").click()
         staff.get_by_role("button", name="发布征求意见").click()
         expect(staff.get_by_role("status").first).to_contain_text("已发布征求意见")
+        assert sideways_overflow(staff) <= 1 and _serious_violations(staff, axe) == []
         consultation = Consultation.objects.get()
         assert consultation.status == ConsultationStatus.OPEN
 
@@ -85,7 +86,9 @@ def test_from_opening_to_published_feedback(transactional_db, live_server):
         assert Comment.objects.count() == 1
 
         staff.goto(f"/staff/participation/c/{consultation.pk}/")
+        assert _serious_violations(staff, axe) == []  # the comment, its personal data and the moderation form
         staff.get_by_role("link", name="填写意见采纳情况").click()
+        assert sideways_overflow(staff) <= 1 and _serious_violations(staff, axe) == []
         staff.get_by_label("采纳意见条数").fill("1")
         staff.get_by_label("意见采纳情况说明").fill("共收到意见1条，已采纳，适用范围扩大到各集镇。")
         staff.get_by_role("button", name="保存").click()
