@@ -120,9 +120,9 @@ def save_consultation(actor, agency: Agency, data: Mapping[str, Any],
             setattr(consultation, name, (value or "").strip() if isinstance(value, str) or value is None else value)
     for name, required in (("document", consultation.pk is None), ("explanation_document", False),
                            ("interpretation_document", False), ("decision_document", False)):
-        if name in data:
+        if name in data or required:
             try:
-                setattr(consultation, name, _document(data[name], agency, name, required))
+                setattr(consultation, name, _document(data.get(name), agency, name, required))
             except DomainError as exc:
                 errors.setdefault(name, []).append(exc.message)
     if not consultation.title and consultation.document_id:

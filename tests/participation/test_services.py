@@ -223,3 +223,10 @@ def test_withdrawing_the_draft_takes_the_consultation_down(office, open_consulta
     assert not public_consultations().filter(pk=open_consultation.pk).exists()
     with pytest.raises(DomainError, match="没有这项征求意见"):
         services.submit_comment(open_consultation, services.CommentData(content="意见"))
+
+
+def test_a_new_consultation_needs_its_draft(office):
+    with pytest.raises(DomainError) as refused:
+        services.save_consultation(office["officer"], office["agency"], {"kind": "rule"})
+    assert refused.value.errors == {"document": ["请选择文件库中的草案文件。"]}
+    assert not Consultation.objects.exists()
