@@ -14,6 +14,7 @@ from gongkai.catalog.api import router as catalog_router
 from gongkai.core.errors import DomainError
 from gongkai.disclosure.api import router as disclosure_router
 from gongkai.orgs.api import router as orgs_router
+from gongkai.participation.api import router as participation_router
 from gongkai.publishing.api import router as publishing_router
 from gongkai.search.api import router as search_router
 
@@ -27,7 +28,7 @@ api = NinjaAPI(
     renderer=ChineseJSONRenderer(),
     title="公开平台开放接口",
     version=__version__,
-    description="政府信息公开平台的开放接口：机关、政策文件、政策解读（只读，只返回已公开的信息），以及依申请公开的在线提交和凭查询码、查询密码查询办理进度。",
+    description="政府信息公开平台的开放接口：机关、政策文件、政策解读（只读，只返回已公开的信息），依申请公开的在线提交和凭查询码、查询密码查询办理进度，以及征求意见（草案、提交意见、意见采纳情况）。",
     urls_namespace="api",
     docs_url="/docs",
     openapi_url="/openapi.json",
@@ -102,3 +103,4 @@ api.add_router("/", publishing_router)
 api.add_router("/", search_router)
 api.add_router("/", disclosure_router)
 api.add_router("/", catalog_router)
+api.add_router("/", participation_router)

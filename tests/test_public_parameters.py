@@ -34,6 +34,9 @@ PUBLIC = [
     ("/ysqgk/track/", ["code", "token"]),
     ("/zfxxgk/", ["agency"]),
     ("/zfxxgk/ml/", ["agency"]),
+    ("/hdjl/yjzj/", ["status", "page"]),
+    ("/hdjl/zdjcml/", ["page"]),
+    ("/api/v1/consultations", ["status", "page", "page_size"]),
 ]
 
 
@@ -72,6 +75,9 @@ def test_public_pages_ignore_values_they_cannot_apply_the_same_way(client, publi
     "/ysqgk/track/" + "9" * 40 + "/", "/zfxxgk/zn/" + "x" * 3000 + "/",
     "/zfxxgk/ndbg/11000000TEST00002X/99999999999999999999/", "/zfxxgk/ndbg/x/99999999999999999999/hz/report.pdf",
     "/zfxxgk/ndbg/" + "x" * 3000 + "/2025/",
+    "/hdjl/yjzj/99999999999999999999/", "/hdjl/yjzj/99999999999999999999/yj/",
+    "/hdjl/yjzj/99999999999999999999/fk/", "/api/v1/consultations/99999999999999999999",
+    "/api/v1/consultations/-1", "/api/v1/consultations/99999999999999999999/feedback",
 ])
 def test_public_paths_with_huge_ids_are_404(client, db, path):
     assert client.get(path).status_code == 404
@@ -85,13 +91,14 @@ STAFF = [
     ("/staff/documents/new/", ["kind", "interprets"]),
     ("/staff/catalog/", ["agency"]),
     ("/staff/reports/annual/", ["year", "agency", "aggregate"]),
+    ("/staff/participation/", ["agency"]),
 ]
 
 
 @pytest.mark.parametrize(("url", "param"), [(url, p) for url, params in STAFF for p in params])
 def test_staff_list_parameters_never_give_a_5xx(client, agency, url, param):
     # The disclosure officer for the case pages, a drafter for the document pages.
-    if url.startswith(("/staff/applications/", "/staff/catalog/", "/staff/reports/")):
+    if url.startswith(("/staff/applications/", "/staff/catalog/", "/staff/reports/", "/staff/participation/")):
         client.force_login(disclosure_team(agency)["officer"])
     else:
         client.force_login(factories.make_staff(agency, Role.DRAFTER))
@@ -107,6 +114,9 @@ def test_staff_list_parameters_never_give_a_5xx(client, agency, url, param):
     "/staff/catalog/11000000TEST00002X/ledger/99999999999999999999/",
     "/staff/reports/annual/11000000TEST00002X/revisions/99999999999999999999/",
     "/staff/reports/annual/11000000TEST00002X/revisions/99999999999999999999/report.pdf",
+    "/staff/participation/c/99999999999999999999/", "/staff/participation/c/99999999999999999999/edit/",
+    "/staff/participation/c/99999999999999999999/feedback/",
+    "/staff/participation/c/99999999999999999999/comments.csv",
 ])
 def test_staff_paths_with_huge_ids_are_404(client, agency, path):
     client.force_login(disclosure_team(agency)["officer"])

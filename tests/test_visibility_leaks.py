@@ -277,3 +277,66 @@ def test_annual_reports_show_only_the_latest_release(client, planted_reports):
             continue
         assert client.get(page).status_code == 404, page
         assert client.get(f"{page}report.pdf").status_code == 404, page
+
+
+@pytest.fixture
+def planted_consultations(planted, agency, team):
+    """Consultations: a public one with a marked hidden comment, one whose feedback is marked but not published,
+    a marked draft consultation, and a marked consultation (opened) of a draft since withdrawn from the library."""
+    from gongkai.participation import services as participation
+    from tests.disclosure_factories import disclosure_team
+    from tests.participation.conftest import DRAFT_BODY, end
+
+    office = disclosure_team(agency)
+    officer = office["officer"]
+    draft = factories.make_document(team, agency, title="公开的征求意见稿", body=DRAFT_BODY)
+    today = timezone.localdate()
+
+    def consultation(title: str, document=draft, open_it: bool = True, **extra):
+        made = participation.save_consultation(officer, agency, {
+            "document": document.pk, "kind": "rule", "title": title, "explanation": "起草说明",
+            "starts_on": today, "ends_on": today + dt.timedelta(days=40), **extra})
+        return participation.open_consultation(officer, made) if open_it else made
+
+    public = consultation("公开的征求意见")
+    participation.submit_comment(public, participation.CommentData(content="公开的意见"))
+    hidden = participation.submit_comment(public, participation.CommentData(
+        content=f"{MARKER}被屏蔽的意见", name=f"{MARKER}姓名", contact=f"{MARKER}电话"))
+    participation.moderate_comment(officer, hidden, True, "广告")
+    participation.submit_comment(public, participation.CommentData(content="署名意见", name=f"{MARKER}真名",
+                                                                   contact=f"{MARKER}13900000000"))
+    unpublished = end(consultation("已结束待公布采纳情况的征求意见"))
+    participation.save_feedback(officer, unpublished, {
+        "received_count": 0, "adopted_count": 0, "feedback_text": f"{MARKER}未公布的采纳情况",
+        "unadopted": f"{MARKER}意见\n{MARKER}理由"})
+    drafted = consultation(f"{MARKER}草稿征求意见", open_it=False, explanation=MARKER)
+    withdrawn_doc = factories.make_document(team, agency, title=f"{MARKER}撤回的征求意见稿", body=DRAFT_BODY)
+    taken_down = consultation(f"{MARKER}草案已撤回的征求意见", document=withdrawn_doc)
+    services.withdraw_document(team[Role.PUBLISHER], withdrawn_doc, "撤回")
+    later = consultation(f"{MARKER}尚未开始的征求意见", starts_on=today + dt.timedelta(days=5),
+                         ends_on=today + dt.timedelta(days=50))
+    return public, unpublished, [drafted, taken_down, later]
+
+
+def test_consultations_show_nothing_hidden_unpublished_or_of_a_non_public_draft(client, planted_consultations):
+    public, unpublished, hidden = planted_consultations
+    start = ["/hdjl/yjzj/", "/hdjl/yjzj/?status=closed", "/hdjl/zdjcml/", f"/hdjl/yjzj/{public.pk}/",
+             f"/hdjl/yjzj/{public.pk}/yj/", f"/hdjl/yjzj/{unpublished.pk}/", "/api/v1/consultations",
+             "/api/v1/consultations?status=closed", f"/api/v1/consultations/{public.pk}",
+             f"/api/v1/consultations/{unpublished.pk}", "/wzdt/", "/sitemap.xml", "/"]
+    bodies = _crawl(client, start, limit=150)
+    assert "公开的意见" in bodies[f"/hdjl/yjzj/{public.pk}/yj/"][1]
+    assert "署名意见" in bodies[f"/hdjl/yjzj/{public.pk}/yj/"][1]
+    for url, (_status, text) in bodies.items():
+        assert MARKER not in text, f"non-public consultation content leaked at {url}"
+    for path in (f"/hdjl/yjzj/{unpublished.pk}/fk/", f"/api/v1/consultations/{unpublished.pk}/feedback"):
+        assert client.get(path).status_code == 404, path
+    for consultation in hidden:
+        for path in (f"/hdjl/yjzj/{consultation.pk}/", f"/hdjl/yjzj/{consultation.pk}/yj/",
+                     f"/api/v1/consultations/{consultation.pk}"):
+            assert client.get(path).status_code == 404, path
+        posted = client.post(f"/api/v1/consultations/{consultation.pk}/comments", data={"content": "意见"},
+                             content_type="application/json")
+        assert posted.status_code == 404
+    listed = {r["id"] for r in client.get("/api/v1/consultations").json()["results"]}
+    assert listed == {public.pk, unpublished.pk}

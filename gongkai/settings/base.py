@@ -145,6 +145,7 @@ INSTALLED_APPS = [
     "gongkai.disclosure",
     "gongkai.reports",
     "gongkai.catalog",
+    "gongkai.participation",
     "gongkai.assessment",
     "gongkai.portal",
 ]

@@ -117,6 +117,9 @@ TRANSITION_ROLES: dict[str, frozenset[str]] = {
     "catalog.review:publish": frozenset({HD}),
     "catalog.review:retire": frozenset({HD}),
     # The annual report is drafted, reviewed and released by the disclosure office (three different people).
+    # Consultations on drafts are run by the disclosure office, as the catalogue: opening and the feedback.
+    "participation.consultation:open": HANDLERS,
+    "participation.consultation:publish_feedback": HANDLERS,
     "reports.annual:draft": HANDLERS,
     "reports.annual:review": HANDLERS,
     "reports.annual:reject_review": HANDLERS,
@@ -296,6 +299,9 @@ def _workplan_page(done: int = 200, args: Callable[[Any], list] = lambda w: [w.p
 def _workplan_office(done: int = 200, args: Callable[[Any], list] = lambda w: [w.pk("plan")]) -> Rule:
     """A work plan form of the general office: everyone else 403."""
     return Rule(lambda a: done if general_office(a) else 403, args=args)
+def _participation_page(done: int = 200, args: Callable[[Any], list] = lambda w: [w.pk("consultation:draft")]) -> Rule:
+    """A consultation page of the own agency: its disclosure office gets it; another office 404; other staff 403."""
+    return Rule(lambda a: done if handles(a) else 404 if holds_anywhere(a, HANDLERS) else 403, args=args)
 
 
 def _catalog_page(done: int = 200, args: Callable[[Any], list] = lambda w: [w.own.code]) -> Rule:
@@ -414,6 +420,24 @@ URL_RULES: dict[tuple[str, str], Rule] = {
         probe="assessment.workplan:report_task"),
     ("staff-catalog-action", "POST"): Rule(lambda a: 302 if handles(a) else 404 if holds_anywhere(a, HANDLERS)
                                            else 403, probe="catalog.review:publish"),
+    # Consultations (意见征集): the disclosure office of the agency, as the catalogue.
+    ("staff-consultations", "GET"): Rule(lambda a: 200 if holds_anywhere(a, HANDLERS) else 403,
+                                         shows=(own_reported, handles)),
+    ("staff-consultation-new", "GET"): _catalog_page(),
+    ("staff-consultation-new", "POST"): _catalog_page(302),
+    ("staff-consultation", "GET"): _participation_page(),
+    ("staff-consultation-edit", "GET"): _participation_page(),
+    ("staff-consultation-edit", "POST"): _participation_page(302),
+    ("staff-consultation-action", "GET"): post_only(lambda w: [w.pk("consultation:draft")]),
+    ("staff-consultation-action", "POST"): Rule(lambda a: 302 if handles(a) else 404 if holds_anywhere(a, HANDLERS)
+                                                else 403, probe="participation.consultation:open"),
+    ("staff-consultation-feedback", "GET"): _participation_page(args=lambda w: [w.pk("consultation:ended")]),
+    ("staff-consultation-feedback", "POST"): _participation_page(302, args=lambda w: [w.pk("consultation:ended")]),
+    ("staff-consultation-comment", "GET"): post_only(lambda w: [w.pk("consultation:open")]),
+    ("staff-consultation-comment", "POST"): _participation_page(302, args=lambda w: [w.pk("consultation:open")]),
+    ("staff-consultation-moderate", "GET"): post_only(lambda w: [w.pk("comment:visible")]),
+    ("staff-consultation-moderate", "POST"): _participation_page(302, args=lambda w: [w.pk("comment:visible")]),
+    ("staff-consultation-export", "GET"): _participation_page(args=lambda w: [w.pk("consultation:open"), "csv"]),
     # The timeliness figures beside the annual report: the same reach.
     ("staff-timeliness", "GET"): Rule(lambda a: 200 if holds_anywhere(a, HANDLERS) else 403,
                                       shows=(own_reported, handles)),
@@ -491,6 +515,8 @@ SUBJECTS: dict[str, str] = {
     "disclosure.case:record_assistance": "case:in_progress",
     "catalog.review:publish": "catalog:draft",
     "catalog.review:retire": "catalog:public",
+    "participation.consultation:open": "consultation:draft",
+    "participation.consultation:publish_feedback": "consultation:ended",
     "reports.annual:draft": "report:new",
     "reports.annual:review": "report:drafted",
     "reports.annual:reject_review": "report:drafted",
@@ -529,6 +555,9 @@ GUARD_REFUSES: dict[str, str] = {
     "disclosure.case:decide_record_correction": "case:in_progress",
     # A guide without its application method and office hours cannot be published.
     "catalog.review:publish": "catalog:empty",
+    # A period shorter than the minimum without a reason; feedback before the end.
+    "participation.consultation:open": "consultation:short",
+    "participation.consultation:publish_feedback": "consultation:open",
     # A revision of the same report is already waiting for review.
     "reports.annual:draft": "report:new_busy",
 }
@@ -700,6 +729,28 @@ def _build_world() -> World:
     keep("catalog:empty", catalog.save_guide(officer, own, {"office_name": "甲局办公室"}))
     factories.make_document(team, own, title="甲局规范性文件（已发布）", doc_type="行政规范性文件",
                             doc_number="矩阵规〔2026〕1号")
+
+    # Consultations of the own agency on its public document: a draft, a draft too short to open, an open one
+    # with a comment, and one ended with its feedback saved (moved into the past: the clock is what closes it).
+    from gongkai.participation import services as participation
+    from gongkai.participation.models import Consultation
+
+    def consultation(days: int, open_it: bool):
+        made = participation.save_consultation(officer, own, {
+            "document": objects["doc:live"][1], "kind": "rule", "explanation": "甲局起草说明",
+            "starts_on": today, "ends_on": today + dt.timedelta(days=days)})
+        return participation.open_consultation(officer, made) if open_it else made
+
+    keep("consultation:draft", consultation(45, False))
+    keep("consultation:short", consultation(5, False))
+    keep("consultation:open", consultation(45, True))
+    keep("comment:visible", participation.submit_comment(objects["consultation:open"][1], participation.CommentData(
+        content="甲局收到的意见")))
+    ended = consultation(45, True)
+    ended_at = timezone.now() - dt.timedelta(days=1)
+    Consultation.objects.filter(pk=ended.pk).update(starts_at=ended_at - dt.timedelta(days=45), ends_at=ended_at)
+    keep("consultation:ended", participation.save_feedback(officer, Consultation.objects.get(pk=ended.pk), {
+        "received_count": 0, "adopted_count": 0, "feedback_text": "未收到意见。"}))
 
     # The annual report: last year's drafted by the officer, the year before's drafted and reviewed.
     from gongkai.reports import services as reports
@@ -1016,6 +1067,9 @@ REQUESTS: dict[str, Callable[[World, Any], tuple[str, list, dict]]] = {
                                            {"action": "retire", "comment": "不再适用"}),
     "reports.annual:draft": lambda w, s: ("staff-annual-report-action", [w.own.code],
                                           {"action": "draft", "year": str(s.year)}),
+    "participation.consultation:open": lambda w, s: ("staff-consultation-action", [s.pk], {"action": "open"}),
+    "participation.consultation:publish_feedback": lambda w, s: ("staff-consultation-action", [s.pk],
+                                                                 {"action": "publish_feedback"}),
     **{f"reports.annual:{name}": _report_action(name)
        for name in ("review", "reject_review", "release", "reject_release")},
     "assessment.workplan:start_task": lambda w, s: ("staff-workplan-task-action", [s.pk], {"action": "start_task"}),
@@ -1155,6 +1209,8 @@ def test_post(client, world, url_name, actor):
         _post_catalog(client, world, actor, url_name, rule)
     elif url_name.startswith("staff-workplan-"):
         _post_workplan(client, world, actor, url_name, rule)
+    elif url_name.startswith("staff-consultation-"):
+        _post_participation(client, world, actor, url_name, rule)
     elif url_name == "staff-assessment-scheme":
         from gongkai.assessment.models import Scheme
         from gongkai.assessment.rules import DEFAULT_INDICATORS
@@ -1171,6 +1227,30 @@ def test_post(client, world, url_name, actor):
         assert HotSearchRule.objects.filter(query="低保").exists() is (actor.kind == "superuser")
     else:
         pytest.fail(f"no POST request written for {url_name}")
+
+
+def _post_participation(client, world: World, actor: Actor, url_name: str, rule: Rule) -> None:
+    """POST a consultation form of the own agency; it writes exactly when the actor handles the own agency."""
+    from gongkai.participation.models import Comment, Consultation
+
+    draft = {"document": world.pk("doc:live"), "kind": "rule", "explanation": "矩阵起草说明",
+             "starts_on": f"{world.today:%Y-%m-%d}", "ends_on": f"{world.today + dt.timedelta(days=45):%Y-%m-%d}"}
+    if url_name == "staff-consultation-new":
+        data, written = {**draft, "title": "矩阵新建征求意见"}, Consultation.objects.filter(title="矩阵新建征求意见")
+    elif url_name == "staff-consultation-edit":
+        data, written = {**draft, "title": "矩阵修改标题"}, Consultation.objects.filter(title="矩阵修改标题")
+    elif url_name == "staff-consultation-feedback":
+        data = {"received_count": "3", "adopted_count": "1", "feedback_text": "矩阵采纳情况"}
+        written = Consultation.objects.filter(feedback_text="矩阵采纳情况")
+    elif url_name == "staff-consultation-comment":
+        data, written = {"content": "矩阵登记意见"}, Comment.objects.filter(content="矩阵登记意见")
+    elif url_name == "staff-consultation-moderate":
+        data, written = {"action": "hide", "reason": "矩阵屏蔽"}, Comment.objects.filter(moderation_reason="矩阵屏蔽")
+    else:
+        pytest.fail(f"no POST request written for {url_name}")
+    response = login(client, world, actor).post(reverse(url_name, args=rule.args(world)), data)
+    _assert_status(response, rule.status(actor))
+    assert written.exists() is handles(actor)
 
 
 def _post_catalog(client, world: World, actor: Actor, url_name: str, rule: Rule) -> None:

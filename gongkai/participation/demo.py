@@ -1,0 +1,105 @@
+"""Demo consultations, so both ends can be tried at once after `make run`: an open consultation on a draft
+rule of 示例市住房和城乡建设局 taking comments now, and a closed consultation on a major decision whose
+feedback (意见采纳情况) is published. Run after the demo agencies, users and documents exist; running it again
+changes nothing that exists."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from gongkai.orgs.models import Agency
+from gongkai.orgs.roles import Role
+from gongkai.participation import services
+from gongkai.participation.models import Comment, Consultation
+from gongkai.participation.rules import ConsultationKind
+from gongkai.publishing import services as publishing
+from gongkai.publishing.models import Document
+from gongkai.publishing.services import DocumentData
+from gongkai.publishing.states import State
+
+AGENCY = "11339900MB0000007G"  # 示例市住房和城乡建设局
+
+
+def _p(*paragraphs: str) -> str:
+    return "".join(f"<p>{p}</p>" for p in paragraphs)
+
+
+OPEN_DRAFT = dict(
+    title="示例市住宅小区电动自行车停放充电管理办法（征求意见稿）", doc_type="其他", subject="城乡建设、环境保护\\城乡建设（含住房）",
+    body=_p("第一条 为了规范住宅小区电动自行车停放和充电行为，预防和减少火灾事故，制定本办法。",
+            "第二条 本办法适用于本市行政区域内住宅小区电动自行车的停放、充电及其监督管理。",
+            "第三条 物业服务企业应当在小区内设置集中停放场所和充电设施，并配备消防器材。",
+            "第四条 禁止在楼道、安全出口和疏散通道停放电动自行车或者为其充电。",
+            "第五条 违反本办法第四条规定的，由消防救援机构责令改正。",
+            "第六条 本办法自公布之日起施行。"))
+CLOSED_DRAFT = dict(
+    title="示例市老旧小区改造三年行动方案（征求意见稿）", doc_type="其他", subject="城乡建设、环境保护\\城乡建设（含住房）",
+    body=_p("一、总体目标：用三年时间完成2000年以前建成的老旧小区改造。",
+            "二、改造内容：基础类改造包括水电气管网、屋面防水和消防设施；完善类改造包括加装电梯和停车设施。",
+            "三、资金筹措：政府补助、居民出资和社会资本参与相结合。",
+            "四、组织实施：各街道办事处负责组织居民协商确定改造方案。"))
+
+
+def _document(team: dict, agency: Agency, key: str, values: dict, published_on: dt.date) -> Document:
+    from gongkai.demo import _advance
+
+    found = Document.objects.filter(external_id=key).first()
+    if found is not None:
+        return found
+    document = publishing.create_document(team[Role.DRAFTER], agency, DocumentData(
+        signed_on=published_on, formed_on=published_on, doc_number="", **values), external_id=key)
+    _advance(team, document, State.PUBLISHED, published_on)
+    return Document.objects.get(pk=document.pk)
+
+
+def load_demo_consultations() -> dict[str, int]:
+    users = get_user_model().objects
+    officer, head = users.get(username="officer"), users.get(username="head")
+    team = {r: users.get(username=u) for u, r in (("drafter", Role.DRAFTER), ("reviewer", Role.SECRECY_REVIEWER),
+                                                   ("approver", Role.APPROVER), ("signer", Role.SIGNER),
+                                                   ("publisher", Role.PUBLISHER))}
+    agency = Agency.objects.get(code=AGENCY)
+    today = timezone.localdate()
+    if not Consultation.objects.filter(agency=agency).exists():
+        draft = _document(team, agency, "demo-consultation-open", OPEN_DRAFT, today)
+        opened = services.open_consultation(officer, services.save_consultation(officer, agency, {
+            "document": draft.pk, "kind": ConsultationKind.RULE,
+            "explanation": "近年来电动自行车火灾事故多发，起于楼道停放和入户充电。为落实消防安全责任，市住房和城乡建设局"
+                           "会同消防救援机构起草了本办法，明确集中停放、充电设施建设和禁止行为。",
+            "interpretation": "本办法主要解决三个问题：车停哪里、电在哪里充、违规怎么管。第三条要求物业服务企业建设集中停放"
+                              "场所；第四条列明禁止行为。",
+            "other_channels": "电子邮箱：zjj@example.gov.cn；通信地址：示例市人民大道8号市住房和城乡建设局法规科（信封注明"
+                              "“征求意见”）。",
+            "starts_on": today, "ends_on": today + dt.timedelta(days=35)}))
+        for content, paragraph in (("建议明确老旧小区没有场地建设集中停放场所时怎么办。", 3),
+                                   ("赞成禁止在楼道充电，建议同时规定充电设施的收费标准。", None)):
+            services.submit_comment(opened, services.CommentData(content=content, paragraph=paragraph))
+
+        started = today - dt.timedelta(days=75)
+        draft = _document(team, agency, "demo-consultation-closed", CLOSED_DRAFT, started)
+        made = services.save_consultation(officer, agency, {
+            "document": draft.pk, "kind": ConsultationKind.MAJOR_DECISION,
+            "explanation": "老旧小区改造列入本市重大行政决策事项目录，决策草案依《重大行政决策程序暂行条例》公开征求意见。",
+            "starts_on": today, "ends_on": today + dt.timedelta(days=35)})
+        closed = services.open_consultation(officer, made)
+        for content in ("建议把加装电梯列为基础类改造。", "加装电梯费用应由政府全额承担。", "改造期间请保障居民出行。",
+                        "加装电梯费用应由政府全额承担，居民不出资。"):
+            services.submit_comment(closed, services.CommentData(content=content))
+        spam = services.submit_comment(closed, services.CommentData(content="专业疏通下水道，电话见附件。"))
+        services.moderate_comment(officer, spam, True, "与决策草案无关的广告")
+        # The demo's consultation ran before the demo existed: its period is moved into the past.
+        Consultation.objects.filter(pk=closed.pk).update(
+            starts_at=timezone.make_aware(dt.datetime.combine(started, dt.time.min)),
+            ends_at=timezone.make_aware(dt.datetime.combine(started + dt.timedelta(days=36), dt.time.min)))
+        services.close_ended()
+        services.save_feedback(officer, Consultation.objects.get(pk=closed.pk), {
+            "received_count": Comment.objects.filter(consultation=closed).count(), "adopted_count": 2,
+            "feedback_text": "征求意见期间共收到意见5条（其中1条为广告，已屏蔽），采纳2条：将保障居民出行写入组织实施部分，"
+                             "并明确加装电梯的财政补助标准另行制定。",
+            "unadopted": "加装电梯费用应由政府全额承担（2条）\n加装电梯主要惠及本楼居民，按照“谁受益、谁出资”的原则，"
+                         "由政府给予补助、居民合理分担，不采纳由政府全额承担的意见。"})
+        services.publish_feedback(head, Consultation.objects.get(pk=closed.pk))
+    return {"consultations": Consultation.objects.count(), "comments": Comment.objects.count()}

@@ -1,0 +1,111 @@
+"""Forms of consultations: the public comment form (with a honeypot and a submission id) and the staff forms.
+They check shapes only; the rules live in services."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from django import forms
+
+from gongkai.core.forms import CHOICE_ERRORS, ServiceForm, date_field, text_field
+from gongkai.participation import rules
+from gongkai.publishing.models import Document
+
+HONEYPOT_MESSAGE = "提交未成功，请稍后重试，或通过其他方式提交意见。"
+
+
+class CommentForm(ServiceForm):
+    """A comment on the whole draft or on one numbered paragraph."""
+
+    paragraph = forms.TypedChoiceField(label="针对", required=False, coerce=int, empty_value=None, choices=[],
+                                       error_messages=CHOICE_ERRORS)
+    content = text_field("意见内容", rows=6, required=True, max_length=rules.MAX_COMMENT_CHARS,
+                         help_text=f"不超过{rules.MAX_COMMENT_CHARS}个字。")
+    name = text_field("姓名（可不填）", max_length=rules.MAX_NAME_CHARS,
+                      help_text="署名意见便于我们联系您；姓名不会公开显示。")
+    contact = text_field("联系方式（可不填）", max_length=rules.MAX_CONTACT_CHARS,
+                         help_text="电话或电子邮箱，仅工作人员可见，加密保存。")
+    attachment = forms.FileField(label="附件（可不填）", required=False,
+                                 help_text="PDF、DOCX、XLSX 或图片，一个文件；附件仅工作人员可见。",
+                                 error_messages={"invalid": "请选择要上传的文件。", "empty": "上传的附件是空文件。"})
+    # Off-screen, out of the keyboard order and hidden from screen readers: only a robot fills it.
+    website = forms.CharField(label="网址（请勿填写）", required=False, max_length=200, widget=forms.TextInput(
+        attrs={"tabindex": "-1", "autocomplete": "off"}))
+    submission = forms.CharField(required=False, max_length=40, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, paragraphs: int = 0, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["paragraph"].choices = [("", "全文")] + [(str(n), f"第 {n} 段") for n in range(1, paragraphs + 1)]
+        if not self.is_bound:
+            self.initial.setdefault("submission", secrets.token_urlsafe(16))
+
+
+class StaffCommentForm(ServiceForm):
+    """A comment received by letter, fax or in person, entered by staff while the consultation is open."""
+
+    paragraph = CommentForm.base_fields["paragraph"]
+    content = CommentForm.base_fields["content"]
+    name = text_field("姓名", max_length=rules.MAX_NAME_CHARS)
+    contact = text_field("联系方式", max_length=rules.MAX_CONTACT_CHARS)
+
+    def __init__(self, *args: Any, paragraphs: int = 0, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["paragraph"] = forms.TypedChoiceField(
+            label="针对", required=False, coerce=int, empty_value=None, error_messages=CHOICE_ERRORS,
+            choices=[("", "全文")] + [(str(n), f"第 {n} 段") for n in range(1, paragraphs + 1)])
+
+
+def _document_field(label: str, required: bool, help_text: str = "") -> forms.ModelChoiceField:
+    return forms.ModelChoiceField(label=label, required=required, queryset=Document.objects.none(),
+                                  help_text=help_text, error_messages={**CHOICE_ERRORS,
+                                                                       "required": "请选择文件库中的草案文件。"})
+
+
+class ConsultationForm(ServiceForm):
+    document = _document_field("草案（征求意见稿）", True, "先在文件库中起草并经审核发布征求意见稿，再在此选择。")
+    title = text_field("标题", max_length=300, help_text="不填则为“关于《草案标题》公开征求意见”。")
+    kind = forms.ChoiceField(label="草案类别", choices=[("", "请选择"), *rules.ConsultationKind.choices],
+                             error_messages=CHOICE_ERRORS,
+                             help_text="类别决定最短征求意见期限：" + "；".join(
+                                 f"{rules.ConsultationKind(k).label}{p.text}" for k, p in rules.MINIMUM_PERIODS.items()))
+    explanation = text_field("起草说明", rows=5, help_text="草案的起草背景、依据和主要内容；也可在下面选择文件库中的起草说明。")
+    explanation_document = _document_field("起草说明（文件库中的文件）", False)
+    interpretation = text_field("草案解读", rows=5)
+    interpretation_document = _document_field("草案解读（文件库中的文件）", False)
+    starts_on = date_field("开始日期", required=True)
+    ends_on = date_field("截止日期", required=True, help_text="截止日期当天24时结束。")
+    emergency_reason = text_field("缩短期限的理由", rows=2,
+                                  help_text="期限短于最短期限时必填，将随征求意见公布。" + rules.EMERGENCY_SOURCE)
+    other_channels = text_field("其他提交意见的方式", rows=2, help_text="如电子邮箱、通信地址、传真。")
+
+    def __init__(self, *args: Any, documents=None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("document", "explanation_document", "interpretation_document"):
+            self.fields[name].queryset = documents if documents is not None else Document.objects.none()
+            self.fields[name].label_from_instance = lambda d: (d.latest_revision.title if d.latest_revision
+                                                               else d.index_no)
+
+
+class FeedbackForm(ServiceForm):
+    received_count = forms.IntegerField(label="收到意见条数", min_value=0, max_value=1_000_000,
+                                        error_messages={"required": "请填写收到意见条数。",
+                                                        "invalid": "请填写整数。"})
+    adopted_count = forms.IntegerField(label="采纳意见条数", min_value=0, max_value=1_000_000,
+                                       error_messages={"required": "请填写采纳意见条数。", "invalid": "请填写整数。"})
+    feedback_text = text_field("意见采纳情况说明", rows=6, required=True,
+                               help_text="意见的总体情况、采纳的主要意见及修改情况。")
+    unadopted = text_field("未采纳的集中意见及理由", rows=6,
+                           help_text="每条一段：第一行写意见，下一行写不予采纳的理由；条与条之间空一行。")
+    decision_document = _document_field("作出的决策（文件库中的文件）", False,
+                                         help_text="重大行政决策作出后，选择文件库中公开的决策文件，将显示在重大行政决策目录中。")
+
+    def __init__(self, *args: Any, documents=None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["decision_document"].queryset = documents if documents is not None else Document.objects.none()
+        self.fields["decision_document"].label_from_instance = lambda d: (
+            d.latest_revision.title if d.latest_revision else d.index_no)
+
+
+class ModerateForm(ServiceForm):
+    reason = text_field("理由", max_length=500, required=True)

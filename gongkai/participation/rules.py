@@ -1,0 +1,104 @@
+"""The statutory numbers of public consultations on drafts (征求意见 / 决策预公开), each with its source.
+
+A draft is open for comment for no shorter than the minimum of its kind. Every minimum reads "一般不少于":
+a shorter period is allowed only where the agency states the reason (an emergency) when the consultation
+opens, as 《重大行政决策程序暂行条例》第十五条 requires, and the reason is published with it.
+
+Periods counted in days follow 《中华人民共和国民法典》第二百零一条 (the opening day is not counted) and
+第二百零三条 (a period whose last day falls on a statutory holiday ends on the day after the holiday; the
+last day ends at 24:00). Periods counted in working days use the working-day calendar (gongkai.core.workdays),
+make-up working days (调休) included.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import models
+
+from gongkai.core.workdays import WorkCalendar
+from gongkai.publishing.rules import PERIOD_RULES, DisclosurePeriod
+
+
+class ConsultationKind(models.TextChoices):
+    """What the draft is: the kind decides the minimum period."""
+
+    RULE = "rule", "规章草案"
+    NORMATIVE = "normative", "行政规范性文件"
+    NORMATIVE_MARKET = "normative_market", "行政规范性文件（与市场主体生产经营活动密切相关）"
+    MAJOR_DECISION = "major_decision", "重大行政决策"
+
+
+@dataclass(frozen=True)
+class MinimumPeriod:
+    days: int
+    workdays: bool  # counted in working days (else in calendar days)
+    source: str
+
+    @property
+    def text(self) -> str:
+        return f"{self.days}{'个工作日' if self.workdays else '日'}"
+
+
+MINIMUM_PERIODS: dict[str, MinimumPeriod] = {
+    ConsultationKind.RULE: MinimumPeriod(
+        30, False, "《规章制定程序条例》第十五条第二款：起草规章，除依法需要保密的外，应当将规章草案及其说明等向社会公布，"
+                   "征求意见。向社会公布征求意见的期限一般不少于30日。"),
+    # 国办发〔2018〕37号 is not in the shared corpus (the shared corpus holds laws and regulations, not the
+    # State Council General Office's notices): its item “广泛征求意见” is cited from the notice as published and
+    # should be checked against the official text when the corpus gains it.
+    ConsultationKind.NORMATIVE: MinimumPeriod(
+        7, True, "《国务院办公厅关于加强行政规范性文件制定和监督管理工作的通知》（国办发〔2018〕37号）“广泛征求意见”：对涉及"
+                 "群众切身利益或者对公民、法人和其他组织权利义务有重大影响的行政规范性文件，要向社会公开征求意见；对相对集中的"
+                 "意见建议不予采纳的，公布时要说明理由；向社会公开征求意见的期限一般不少于7个工作日。"),
+    ConsultationKind.NORMATIVE_MARKET: MinimumPeriod(
+        30, False, "《优化营商环境条例》第六十二条第二款：制定与市场主体生产经营活动密切相关的行政法规、规章、行政规范性文件，"
+                   "应当通过报纸、网络等向社会公开征求意见，并建立健全意见采纳情况反馈机制。向社会公开征求意见的期限一般不少于30日。"),
+    ConsultationKind.MAJOR_DECISION: MinimumPeriod(
+        30, False, "《重大行政决策程序暂行条例》第十五条第一款：公开征求意见的期限一般不少于30日；因情况紧急等原因需要缩短期限的，"
+                   "公开征求意见时应当予以说明。"),
+}
+
+EMERGENCY_SOURCE = ("《重大行政决策程序暂行条例》第十五条第一款：因情况紧急等原因需要缩短期限的，公开征求意见时应当予以说明。"
+                    "各类草案的最短期限均为“一般不少于”，缩短的须在开始征求意见时公布理由。")
+PERIOD_COUNTING_SOURCE = ("《民法典》第二百零一条：按照日计算期间的，开始的当日不计入，自下一日开始计算；第二百零三条：期间的"
+                          "最后一日是法定休假日的，以法定休假日结束的次日为期间的最后一日，截止时间为二十四时。")
+
+# 意见采纳情况 is government information formed when the agency concludes on the comments: it is published
+# proactively within the general time limit of 《政府信息公开条例》第二十六条 (20 working days from its
+# formation), counted here from the end of the consultation. The dashboard flags feedback not published by then.
+FEEDBACK_PERIOD = PERIOD_RULES[DisclosurePeriod.REGULATION]
+FEEDBACK_WORKDAYS = FEEDBACK_PERIOD.days
+FEEDBACK_SOURCE = ("意见采纳情况属于《政府信息公开条例》第二十六条规定的主动公开信息，应当自该信息形成（征求意见结束）之日起"
+                   f"{FEEDBACK_WORKDAYS}个工作日内公开；《优化营商环境条例》第六十二条要求建立健全意见采纳情况反馈机制，"
+                   "《重大行政决策程序暂行条例》第三十二条要求说明公众意见的采纳情况。")
+# How many working days before the feedback limit the dashboard starts warning.
+FEEDBACK_WARN_WORKDAYS = 5
+
+# 重大行政决策: the decision itself is published within 20 days (长办发〔2017〕7号（八）, the publishing clock's
+# DisclosurePeriod.MAJOR_DECISION); the catalogue page links each consultation to its decision once published.
+DECISION_PERIOD = PERIOD_RULES[DisclosurePeriod.MAJOR_DECISION]
+
+# Comments: how long one may be, and the size of an attachment, kept small for the public form.
+MAX_COMMENT_CHARS = 5000
+MAX_NAME_CHARS = 50
+MAX_CONTACT_CHARS = 100
+MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024
+
+
+def minimum_end(kind: str, starts_on: dt.date, calendar: WorkCalendar) -> dt.date:
+    """The earliest last day (inclusive, until 24:00) of a consultation of `kind` opened on `starts_on`."""
+    rule = MINIMUM_PERIODS[kind]
+    if rule.workdays:
+        return calendar.add_workdays(starts_on, rule.days).due_on
+    last = starts_on + dt.timedelta(days=rule.days)
+    # 第二百零三条: a last day on a holiday (weekends included) moves to the first working day after it.
+    while not calendar.is_workday(last):
+        last += dt.timedelta(days=1)
+    return last
+
+
+def feedback_due(ends_on: dt.date, calendar: WorkCalendar) -> dt.date:
+    """The last day to publish the feedback of a consultation whose last day was `ends_on`."""
+    return calendar.add_workdays(ends_on, FEEDBACK_WORKDAYS).due_on

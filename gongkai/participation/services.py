@@ -1,0 +1,440 @@
+"""The only write path of consultations: drafting, opening, comments, moderation, closing and the feedback.
+
+Closed means closed on the server: every path that adds a comment (the public form, the API, staff entering a
+letter) goes through submit_comment(), which locks the consultation row and refuses once `ends_at` has passed,
+whatever the stored status and however old the page that sent it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils import timezone
+
+from gongkai.conf import env
+from gongkai.core import audit
+from gongkai.core.errors import DomainError
+from gongkai.core.text import html_to_text
+from gongkai.core.workdays import WorkCalendar
+from gongkai.core.workflow import SYSTEM
+from gongkai.orgs.models import Agency
+from gongkai.orgs.permissions import require_any_role
+from gongkai.participation import rules
+from gongkai.participation.models import (
+    Comment,
+    CommentChannel,
+    CommentStatus,
+    Consultation,
+    ConsultationStatus,
+)
+from gongkai.participation.states import CONSULTATION, EDITORS
+from gongkai.publishing.extract import check_file
+from gongkai.publishing.models import Document
+from gongkai.publishing.visibility import is_public
+
+
+class ConsultationClosed(DomainError):
+    """A comment arrived outside the consultation's period (the API answers 409)."""
+
+
+# -- time ----------------------------------------------------------------------------------------------------------
+
+def _start_of(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def _end_of(day: dt.date) -> dt.datetime:
+    """24:00 of `day` (民法典第二百零三条), stored as the next day's midnight: a comment at 23:59:59 still counts."""
+    return _start_of(day + dt.timedelta(days=1))
+
+
+def _fmt(moment: dt.datetime) -> str:
+    local = timezone.localtime(moment - dt.timedelta(microseconds=1))
+    return f"{local:%Y-%m-%d} 24:00"
+
+
+# -- the draft's text ----------------------------------------------------------------------------------------------
+
+_BLOCK = re.compile(r"</(?:p|div|h[1-6]|li|tr|blockquote|pre)>", re.I)
+
+
+def paragraphs(document: Document) -> list[str]:
+    """The public text of the draft cut into its paragraphs, numbered from 1 by position in this list."""
+    revision = document.live_revision
+    if revision is None:
+        return []
+    blocks = _BLOCK.split(revision.body_html or "")
+    found = []
+    for block in blocks:
+        text = html_to_text(block).replace("\n", " ").strip()
+        if text:
+            found.append(text)
+    return found
+
+
+# -- drafting and opening ------------------------------------------------------------------------------------------
+
+def _check_editor(actor, agency: Agency) -> None:
+    if actor is not None:
+        require_any_role(actor, EDITORS, agency)
+
+
+DRAFT_FIELDS = ("title", "kind", "explanation", "interpretation", "other_channels", "emergency_reason")
+
+
+def _document(value, agency: Agency, field: str, required: bool = False) -> Document | None:
+    if value in (None, ""):
+        if required:
+            raise DomainError("请选择文件库中的草案文件。", field=field)
+        return None
+    found = value if isinstance(value, Document) else Document.objects.filter(pk=value).first()
+    if found is None or found.agency_id != agency.pk:
+        raise DomainError("只能选择本机关文件库中的文件。", field=field)
+    return found
+
+
+@transaction.atomic
+def save_consultation(actor, agency: Agency, data: Mapping[str, Any],
+                      consultation: Consultation | None = None) -> Consultation:
+    """Create or edit the draft of a consultation of `agency`; it goes public when opened (open_consultation)."""
+    _check_editor(actor, agency)
+    if consultation is not None:
+        consultation = Consultation.objects.select_for_update().get(pk=consultation.pk, agency=agency)
+        if consultation.status != ConsultationStatus.DRAFT:
+            raise DomainError("征求意见已发布，不能再修改草案、期限和说明。")
+    else:
+        consultation = Consultation(agency=agency, created_by=actor if getattr(actor, "pk", None) else None)
+    errors: dict[str, list[str]] = {}
+    for name in DRAFT_FIELDS:
+        if name in data:
+            value = data[name]
+            setattr(consultation, name, (value or "").strip() if isinstance(value, str) or value is None else value)
+    for name, required in (("document", consultation.pk is None), ("explanation_document", False),
+                           ("interpretation_document", False), ("decision_document", False)):
+        if name in data or required:
+            try:
+                setattr(consultation, name, _document(data.get(name), agency, name, required))
+            except DomainError as exc:
+                errors.setdefault(name, []).append(exc.message)
+    if not consultation.title and consultation.document_id:
+        revision = consultation.document.latest_revision
+        consultation.title = f"关于《{revision.title}》公开征求意见" if revision else ""
+    if consultation.kind not in rules.ConsultationKind.values:
+        errors.setdefault("kind", []).append("请选择草案类别。")
+    starts_on, ends_on = data.get("starts_on"), data.get("ends_on")
+    if starts_on:
+        consultation.starts_at = _start_of(starts_on)
+    if ends_on:
+        consultation.ends_at = _end_of(ends_on)
+    if starts_on and ends_on and ends_on < starts_on:
+        errors.setdefault("ends_on", []).append("截止日期不能早于开始日期。")
+    if len(consultation.title) > 300:
+        errors.setdefault("title", []).append("标题不能超过300个字。")
+    if errors:
+        raise DomainError(next(iter(errors.values()))[0], errors=errors)
+    consultation.save()
+    audit.record(actor, "participation.save_consultation", consultation)
+    return consultation
+
+
+def opening_refusal(consultation: Consultation, calendar: WorkCalendar | None = None,
+                    today: dt.date | None = None) -> str | None:
+    """Why the consultation cannot be opened now (a Chinese sentence), or None."""
+    missing = [label for label, ok in (("标题", consultation.title), ("开始日期", consultation.starts_at),
+                                        ("截止日期", consultation.ends_at),
+                                        ("起草说明", consultation.explanation or consultation.explanation_document_id))
+               if not ok]
+    if missing:
+        return f"请先填写：{'、'.join(missing)}。"
+    if not is_public(consultation.document):
+        return "草案（征求意见稿）尚未在文件库中公开：请先经审核发布草案，再发布征求意见。"
+    today = today or timezone.localdate()
+    if consultation.starts_on < today:
+        return "开始日期不能早于发布当天。"
+    calendar = calendar or WorkCalendar.load()
+    shortest = rules.minimum_end(consultation.kind, consultation.starts_on, calendar)
+    if consultation.ends_on < shortest and not consultation.emergency_reason.strip():
+        rule = rules.MINIMUM_PERIODS[consultation.kind]
+        return (f"{consultation.get_kind_display()}征求意见的期限一般不少于{rule.text}：自 {consultation.starts_on:%Y-%m-%d} "
+                f"起，截止日期最早为 {shortest:%Y-%m-%d}。因情况紧急需要缩短的，请填写缩短期限的理由（将随征求意见公布）。"
+                f"依据：{rule.source}")
+    return None
+
+
+def shortened(consultation: Consultation, calendar: WorkCalendar | None = None) -> bool:
+    """Whether the period is shorter than the minimum of its kind (then its emergency reason is published)."""
+    if consultation.starts_on is None or consultation.ends_on is None:
+        return False
+    return consultation.ends_on < rules.minimum_end(consultation.kind, consultation.starts_on,
+                                                    calendar or WorkCalendar.load())
+
+
+@transaction.atomic
+def open_consultation(actor, consultation: Consultation) -> Consultation:
+    """Publish the consultation: from its start date the draft takes comments until 24:00 of its last day."""
+    consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
+    if not shortened(consultation):
+        consultation.emergency_reason = ""  # a reason for a period that is not short would mislead
+    consultation.opened_at = timezone.now()
+    CONSULTATION.apply(actor, consultation, "open")
+    return consultation
+
+
+@transaction.atomic
+def close_ended(now: dt.datetime | None = None) -> int:
+    """Record as closed every open consultation whose end has passed (the clock already refuses comments)."""
+    now = now or timezone.now()
+    closed = 0
+    for consultation in Consultation.objects.select_for_update().filter(status=ConsultationStatus.OPEN,
+                                                                        ends_at__lte=now):
+        consultation.closed_at = now
+        CONSULTATION.apply(SYSTEM, consultation, "close")
+        closed += 1
+    return closed
+
+
+# -- comments ------------------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class CommentData:
+    content: str = ""
+    paragraph: Any = None
+    name: str = ""
+    contact: str = ""
+    attachment_name: str = ""
+    attachment: bytes | None = None
+    submission: str = ""
+
+
+def comment_limit() -> tuple[int, int]:
+    """(comments, seconds) from GONGKAI_COMMENT_RATE_LIMIT, e.g. "20/3600"."""
+    raw = getattr(settings, "GONGKAI_COMMENT_RATE_LIMIT", None) or env("GONGKAI_COMMENT_RATE_LIMIT")
+    try:
+        count, window = (int(part) for part in str(raw).split("/", 1))
+    except ValueError:
+        count, window = 20, 3600
+    return max(count, 1), max(window, 1)
+
+
+def closed_message(consultation: Consultation, now: dt.datetime) -> str:
+    if consultation.starts_at and now < consultation.starts_at and consultation.status == ConsultationStatus.OPEN:
+        return f"本次征求意见尚未开始（自 {timezone.localtime(consultation.starts_at):%Y-%m-%d} 起接受意见）。"
+    if consultation.ends_at:
+        return f"本次征求意见已于 {_fmt(consultation.ends_at)} 截止，不再接受意见。感谢您的关注。"
+    return "本次征求意见未在进行中，不接受意见。"
+
+
+def _attachment_limit() -> int:
+    return min(settings.GONGKAI_MAX_UPLOAD_BYTES, settings.GONGKAI_MAX_REQUEST_BYTES)
+
+
+def _check_comment(consultation: Consultation, data: CommentData) -> tuple[str, int | None, str, str]:
+    errors: dict[str, list[str]] = {}
+    content = (data.content or "").strip()
+    if not content:
+        errors["content"] = ["请填写意见内容。"]
+    elif len(content) > rules.MAX_COMMENT_CHARS:
+        errors["content"] = [f"意见内容不能超过{rules.MAX_COMMENT_CHARS}个字（现有{len(content)}个字），可分条提交或作为附件上传。"]
+    paragraph = None
+    raw = data.paragraph
+    if raw not in (None, "", 0, "0"):
+        count = len(paragraphs(consultation.document))
+        try:
+            paragraph = int(str(raw).strip())
+        except ValueError:
+            paragraph = -1
+        if not 1 <= paragraph <= count:
+            errors["paragraph"] = [f"段落编号应为 1 到 {count} 之间的整数（不填为针对全文）。"]
+    name, contact = (data.name or "").strip(), (data.contact or "").strip()
+    if len(name) > rules.MAX_NAME_CHARS:
+        errors["name"] = [f"姓名不能超过{rules.MAX_NAME_CHARS}个字。"]
+    if len(contact) > rules.MAX_CONTACT_CHARS:
+        errors["contact"] = [f"联系方式不能超过{rules.MAX_CONTACT_CHARS}个字。"]
+    if data.attachment is not None:
+        if not data.attachment:
+            errors["attachment"] = ["上传的附件是空文件。"]
+        elif len(data.attachment) > _attachment_limit():
+            errors["attachment"] = [f"附件不能超过 {_attachment_limit() // 1024} KB。"]
+        else:
+            try:
+                check_file(data.attachment_name or "附件", data.attachment[:16])
+            except DomainError as exc:
+                errors["attachment"] = [exc.message]
+    if errors:
+        raise DomainError(next(iter(errors.values()))[0], errors=errors)
+    return content, paragraph, name, contact
+
+
+def submit_comment(consultation: Consultation | int, data: CommentData, *, channel: str = CommentChannel.WEB,
+                   actor=None, now: dt.datetime | None = None) -> Comment:
+    """Accept one comment while the consultation is open, from any path; refuse with ConsultationClosed after.
+
+    Public paths (web, API) reach only consultations the public may see; staff enter letters and faxes for their
+    own agency, under the same clock."""
+    pk = consultation.pk if isinstance(consultation, Consultation) else consultation
+    stored = ""
+    try:
+        with transaction.atomic():
+            # The row lock orders a comment against closing: what passes the clock check is in before the close.
+            found = Consultation.objects.select_for_update(of=("self",)).select_related("document__live_revision").filter(
+                pk=pk).first()
+            if found is None:
+                raise DomainError("没有这项征求意见。")
+            if channel == CommentChannel.STAFF:
+                require_any_role(actor, EDITORS, found.agency)
+            else:
+                from gongkai.participation.visibility import public_consultations
+
+                if not public_consultations().filter(pk=found.pk).exists():
+                    raise DomainError("没有这项征求意见。")
+            now = now or timezone.now()
+            if not found.accepting(now):
+                raise ConsultationClosed(closed_message(found, now))
+            if data.submission:
+                repeated = found.comments.filter(submission=data.submission).first()
+                if repeated is not None:
+                    return repeated  # the same form sent twice (a reload): one comment
+            content, paragraph, name, contact = _check_comment(found, data)
+            comment = Comment(consultation=found, content=content, paragraph=paragraph, name=name, contact=contact,
+                              channel=channel, submission=(data.submission or "")[:40],
+                              created_by=actor if getattr(actor, "pk", None) else None)
+            if data.attachment:
+                ext, content_type = check_file(data.attachment_name, data.attachment[:16])
+                digest = hashlib.sha256(data.attachment).hexdigest()[:16]
+                stored = default_storage.save(f"participation/{found.pk}/{now:%Y%m%d}-{digest}{ext}",
+                                              ContentFile(data.attachment))
+                comment.attachment.name = stored
+                comment.attachment_name = (data.attachment_name or "附件")[-200:]
+                comment.attachment_type = content_type
+                comment.attachment_size = len(data.attachment)
+            comment.save()
+            audit.record(actor, "participation.comment", comment, channel=channel)
+            return comment
+    except BaseException:
+        if stored:
+            default_storage.delete(stored)
+        raise
+
+
+@transaction.atomic
+def moderate_comment(actor, comment: Comment, hide: bool, reason: str) -> Comment:
+    """Hide a comment from the public (or show it again), always with a reason that is kept."""
+    comment = Comment.objects.select_for_update(of=("self",)).select_related("consultation__agency").get(pk=comment.pk)
+    _check_editor(actor, comment.consultation.agency)
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError("请填写屏蔽或恢复的理由。", field="reason")
+    if len(reason) > 500:
+        raise DomainError("理由不能超过500个字。", field="reason")
+    before = comment.status
+    comment.status = CommentStatus.HIDDEN if hide else CommentStatus.VISIBLE
+    comment.moderation_reason = reason
+    comment.moderated_by = actor if getattr(actor, "pk", None) else None
+    comment.moderated_at = timezone.now()
+    comment.save()
+    audit.record(actor, "participation.moderate", comment, from_state=before, to_state=comment.status,
+                 comment=reason)
+    return comment
+
+
+# -- feedback (意见采纳情况) -------------------------------------------------------------------------------------------
+
+def ended(consultation: Consultation, now: dt.datetime | None = None) -> bool:
+    return consultation.ends_at is not None and (now or timezone.now()) >= consultation.ends_at
+
+
+def parse_unadopted(text: str) -> list[dict[str, str]]:
+    """Blocks separated by a blank line: the first line is the opinion, the rest the reason it was not adopted."""
+    items = []
+    for block in re.split(r"\n\s*\n", (text or "").strip()):
+        lines = [line.strip() for line in block.strip().splitlines() if line.strip()]
+        if lines:
+            items.append({"opinion": lines[0], "reason": " ".join(lines[1:])})
+    return items
+
+
+def unadopted_text(items: list[dict[str, str]]) -> str:
+    return "\n\n".join(f"{i.get('opinion', '')}\n{i.get('reason', '')}".strip() for i in items)
+
+
+def _count(value: Any) -> int | None:
+    """A count typed or sent: a whole number from 0 up to a million, else None."""
+    text = str(value if value is not None else "").strip()
+    return int(text) if text.isascii() and text.isdigit() and int(text) <= 1_000_000 else None
+
+
+def feedback_refusal(consultation: Consultation) -> str | None:
+    """Why the feedback cannot be published now, or None."""
+    if not ended(consultation):
+        end = _fmt(consultation.ends_at) if consultation.ends_at else "未定"
+        return f"征求意见尚未结束（截止时间 {end}），结束后才能公布意见采纳情况。"
+    if not consultation.feedback_text.strip() or consultation.received_count is None \
+            or consultation.adopted_count is None:
+        return "请先填写意见采纳情况：收到和采纳的意见条数、采纳情况说明。"
+    return None
+
+
+@transaction.atomic
+def save_feedback(actor, consultation: Consultation, data: Mapping[str, Any]) -> Consultation:
+    """Save the draft of the feedback; it goes public with publish_feedback."""
+    consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
+    _check_editor(actor, consultation.agency)
+    if consultation.status == ConsultationStatus.FEEDBACK_PUBLISHED:
+        raise DomainError("意见采纳情况已公布，不能再修改。")
+    if consultation.status == ConsultationStatus.DRAFT or not ended(consultation):
+        raise DomainError("征求意见结束后才能填写意见采纳情况。")
+    errors: dict[str, list[str]] = {}
+    text = (data.get("feedback_text") or "").strip()
+    received, adopted = _count(data.get("received_count")), _count(data.get("adopted_count"))
+    online = consultation.comments.count()
+    if not text:
+        errors["feedback_text"] = ["请填写意见采纳情况说明。"]
+    if received is None:
+        errors["received_count"] = ["请填写收到意见条数（0 或正整数）。"]
+    elif received < online:
+        errors["received_count"] = [f"本平台已收到 {online} 条意见，收到意见条数不能少于此数。"]
+    if adopted is None:
+        errors["adopted_count"] = ["请填写采纳意见条数（0 或正整数）。"]
+    elif received is not None and adopted > received:
+        errors["adopted_count"] = ["采纳条数不能多于收到条数。"]
+    raw = data.get("unadopted")
+    items = parse_unadopted(raw) if isinstance(raw, str) else list(raw or [])
+    if any(not item.get("reason") for item in items):
+        errors["unadopted"] = ["每条未采纳的意见都要写明理由：第一行写意见，下一行写理由，条与条之间空一行。"]
+    if errors:
+        raise DomainError(next(iter(errors.values()))[0], errors=errors)
+    consultation.feedback_text, consultation.unadopted = text, items
+    consultation.received_count, consultation.adopted_count = received, adopted
+    if "decision_document" in data:
+        consultation.decision_document = _document(data["decision_document"], consultation.agency,
+                                                   "decision_document")
+    if consultation.status == ConsultationStatus.OPEN:
+        consultation.closed_at = timezone.now()
+        CONSULTATION.apply(SYSTEM, consultation, "close", save=False)
+    consultation.save()
+    audit.record(actor, "participation.save_feedback", consultation)
+    return consultation
+
+
+@transaction.atomic
+def publish_feedback(actor, consultation: Consultation) -> Consultation:
+    """Publish the feedback (意见采纳情况) of an ended consultation."""
+    consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
+    consultation.feedback_published_at = timezone.now()
+    CONSULTATION.apply(actor, consultation, "publish_feedback")
+    return consultation
+
+
+def feedback_due_on(consultation: Consultation, calendar: WorkCalendar | None = None) -> dt.date | None:
+    if consultation.ends_on is None:
+        return None
+    return rules.feedback_due(consultation.ends_on, calendar or WorkCalendar.load())

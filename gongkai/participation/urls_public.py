@@ -1,0 +1,13 @@
+"""Public pages of consultations, mounted at /hdjl/ (互动交流)."""
+
+from django.urls import path
+
+from gongkai.participation import views_public as v
+
+urlpatterns = [
+    path("yjzj/", v.index, name="consultations"),
+    path("yjzj/<int:pk>/", v.detail, name="consultation"),
+    path("yjzj/<int:pk>/yj/", v.comments, name="consultation-comments"),
+    path("yjzj/<int:pk>/fk/", v.feedback, name="consultation-feedback"),
+    path("zdjcml/", v.decisions, name="major-decisions"),
+]

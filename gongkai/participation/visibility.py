@@ -1,0 +1,38 @@
+"""What the public may see of consultations, on every channel (pages, API, sitemap, site map).
+
+A consultation is public once opened and started, and only while its draft is public by the library's one
+rule (gongkai.publishing.visibility): a draft withdrawn from the library takes its consultation down with it.
+Hidden comments never show; the feedback (意见采纳情况) shows only once published.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from gongkai.participation.models import Comment, CommentStatus, Consultation, ConsultationStatus
+from gongkai.publishing.visibility import public_documents
+
+__all__ = ["public_comments", "public_consultations", "public_documents", "published_feedback"]
+
+PUBLIC_STATUSES = (ConsultationStatus.OPEN, ConsultationStatus.CLOSED, ConsultationStatus.FEEDBACK_PUBLISHED)
+
+
+def public_consultations() -> QuerySet[Consultation]:
+    """Opened, started consultations of public drafts, each with the number of its public comments."""
+    return (Consultation.objects
+            .filter(status__in=PUBLIC_STATUSES, starts_at__lte=timezone.now(),
+                    document__in=public_documents().values("pk"))
+            .select_related("agency", "document__live_revision")
+            .annotate(comment_count=Count("comments", filter=Q(comments__status=CommentStatus.VISIBLE))))
+
+
+def public_comments(consultation: Consultation) -> QuerySet[Comment]:
+    """The comments of a public consultation the public may read (never a hidden one)."""
+    return Comment.objects.filter(consultation=consultation, status=CommentStatus.VISIBLE,
+                                  consultation__in=public_consultations().values("pk"))
+
+
+def published_feedback() -> QuerySet[Consultation]:
+    """Public consultations whose feedback has been published."""
+    return public_consultations().filter(status=ConsultationStatus.FEEDBACK_PUBLISHED)

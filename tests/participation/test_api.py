@@ -1,0 +1,93 @@
+"""The consultations API, exactly as the issue specifies it."""
+
+import json
+
+import pytest
+from django.test import override_settings
+
+from gongkai.participation import services
+from gongkai.participation.models import Comment
+from tests.participation.conftest import end, make_consultation
+from tests.participation.test_services import FEEDBACK
+
+
+def _post(client, pk, body, **headers):
+    return client.post(f"/api/v1/consultations/{pk}/comments", data=json.dumps(body, ensure_ascii=False),
+                       content_type="application/json", **headers)
+
+
+def test_the_list_has_exactly_the_specified_shape(client, office, open_consultation):
+    services.submit_comment(open_consultation, services.CommentData(content="意见"))
+    closed = end(make_consultation(office))
+    make_consultation(office, open_it=False)  # a draft is not listed
+    got = client.get("/api/v1/consultations").json()
+    assert set(got) == {"count", "results"} and got["count"] == 2
+    for item in got["results"]:
+        assert set(item) == {"id", "title", "status", "starts_at", "ends_at", "comment_count", "url"}
+    by_id = {r["id"]: r for r in got["results"]}
+    assert by_id[open_consultation.pk]["status"] == "open" and by_id[open_consultation.pk]["comment_count"] == 1
+    assert by_id[closed.pk]["status"] == "closed"
+    assert by_id[open_consultation.pk]["url"].endswith(f"/hdjl/yjzj/{open_consultation.pk}/")
+    assert [r["id"] for r in client.get("/api/v1/consultations?status=open").json()["results"]] == [
+        open_consultation.pk]
+    assert [r["id"] for r in client.get("/api/v1/consultations?status=closed").json()["results"]] == [closed.pk]
+    assert client.get("/api/v1/consultations?status=maybe").status_code == 400
+
+
+def test_one_consultation_with_its_numbered_paragraphs(client, open_consultation):
+    got = client.get(f"/api/v1/consultations/{open_consultation.pk}").json()
+    assert got["status"] == "open" and got["kind"] == "rule" and got["kind_label"] == "规章草案"
+    assert got["paragraphs"][1] == "第二条 本办法适用于本市城市建成区。"
+    assert got["explanation"] == "为规范养犬行为，起草本办法。" and got["feedback_url"] is None
+    assert client.get("/api/v1/consultations/999999").status_code == 404
+    assert client.get("/api/v1/consultations/99999999999999999999").status_code in (400, 404)
+
+
+def test_a_comment_while_open_is_201(client, open_consultation):
+    response = _post(client, open_consultation.pk, {"content": "建议增加遛犬时段的规定。", "paragraph": 3,
+                                                    "name": "赵六", "contact": "zhao@example.com"})
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["paragraph"] == 3
+    comment = Comment.objects.get(pk=body["id"])
+    assert comment.channel == "api" and comment.contact == "zhao@example.com"
+
+
+@pytest.mark.parametrize(("body", "field"), [
+    ({}, "content"), ({"content": ""}, "content"), ({"content": "意见", "paragraph": 99}, "paragraph"),
+    ({"content": "意见", "paragraph": "第二段"}, "paragraph"), ({"content": "意见", "name": "名" * 60}, "name"),
+])
+def test_bad_input_is_400_with_field_errors(client, open_consultation, body, field):
+    response = _post(client, open_consultation.pk, body)
+    assert response.status_code == 400
+    assert field in response.json()["errors"]
+    assert Comment.objects.count() == 0
+
+
+def test_the_honeypot_and_the_write_guards(client, open_consultation):
+    assert _post(client, open_consultation.pk, {"content": "意见", "website": "http://spam"}).status_code == 400
+    form = client.post(f"/api/v1/consultations/{open_consultation.pk}/comments", {"content": "意见"})
+    assert form.status_code == 415
+    cross = _post(client, open_consultation.pk, {"content": "意见"}, HTTP_ORIGIN="https://evil.example")
+    assert cross.status_code == 403
+    assert Comment.objects.count() == 0
+
+
+@override_settings(GONGKAI_COMMENT_RATE_LIMIT="2/3600")
+def test_the_rate_limit_counts_per_address(client, open_consultation):
+    assert [_post(client, open_consultation.pk, {"content": f"意见{n}"}).status_code for n in range(3)] == [201, 201, 429]
+    assert Comment.objects.count() == 2
+
+
+def test_feedback_is_404_until_published(client, office, open_consultation):
+    assert client.get(f"/api/v1/consultations/{open_consultation.pk}/feedback").status_code == 404
+    ended = end(open_consultation)
+    for n in range(3):
+        Comment.objects.create(consultation=ended, content=f"意见{n}")
+    services.save_feedback(office["officer"], ended, FEEDBACK)
+    assert client.get(f"/api/v1/consultations/{ended.pk}/feedback").status_code == 404
+    services.publish_feedback(office["head"], ended)
+    got = client.get(f"/api/v1/consultations/{ended.pk}/feedback").json()
+    assert (got["received_count"], got["adopted_count"]) == (3, 1)
+    assert got["unadopted"] == [{"opinion": "建议取消登记", "reason": "登记是《动物防疫法》规定的义务，不予采纳。"}]
+    assert client.get(f"/api/v1/consultations/{ended.pk}").json()["feedback_url"].endswith(f"/{ended.pk}/fk/")

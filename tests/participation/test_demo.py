@@ -1,0 +1,21 @@
+"""The demo has an open consultation and a closed one with published feedback; it runs twice unchanged."""
+
+from gongkai.demo import load_demo
+from gongkai.participation.models import Comment, Consultation, ConsultationStatus
+
+
+def test_demo_has_an_open_and_a_closed_consultation_with_feedback(db, client):
+    load_demo()
+    counts = (Consultation.objects.count(), Comment.objects.count())
+    load_demo()
+    assert (Consultation.objects.count(), Comment.objects.count()) == counts == (2, 7)
+    listed = {r["status"]: r for r in client.get("/api/v1/consultations").json()["results"]}
+    assert set(listed) == {"open", "closed"}
+    closed = Consultation.objects.get(pk=listed["closed"]["id"])
+    assert closed.status == ConsultationStatus.FEEDBACK_PUBLISHED and closed.kind == "major_decision"
+    feedback = client.get(f"/api/v1/consultations/{closed.pk}/feedback").json()
+    assert (feedback["received_count"], feedback["adopted_count"]) == (5, 2)
+    assert "疏通下水道" not in client.get(f"/hdjl/yjzj/{closed.pk}/yj/").content.decode()
+    assert "示例市老旧小区改造三年行动方案" in client.get("/hdjl/zdjcml/").content.decode()
+    page = client.get(f"/hdjl/yjzj/{listed['open']['id']}/").content.decode()
+    assert "提交意见" in page and "第三条 物业服务企业" in page

@@ -1,0 +1,232 @@
+"""Consultations through their services: drafting, opening against the minimum period, comments, moderation,
+closing and the feedback."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from gongkai.core.errors import DomainError, PermissionDenied
+from gongkai.core.models import AuditEntry
+from gongkai.orgs.roles import Role
+from gongkai.participation import services
+from gongkai.participation.models import Comment, CommentStatus, Consultation, ConsultationStatus
+from gongkai.participation.rules import ConsultationKind
+from gongkai.participation.visibility import public_comments, public_consultations, published_feedback
+from gongkai.publishing import services as publishing
+from tests import factories
+from tests.participation.conftest import end, make_consultation
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF"
+
+
+def test_a_draft_consultation_is_not_public_until_opened(office):
+    draft = make_consultation(office, open_it=False)
+    assert draft.status == ConsultationStatus.DRAFT
+    assert draft.title == "关于《参与市养犬管理办法（征求意见稿）》公开征求意见"
+    assert not public_consultations().filter(pk=draft.pk).exists()
+    opened = services.open_consultation(office["officer"], draft)
+    assert opened.status == ConsultationStatus.OPEN and opened.opened_at is not None
+    assert public_consultations().filter(pk=draft.pk).exists()
+    assert AuditEntry.objects.filter(object_type="participation.consultation", action="open").exists()
+
+
+def test_a_period_shorter_than_the_minimum_is_refused_with_its_source(office):
+    short = make_consultation(office, days=10, open_it=False)
+    with pytest.raises(DomainError) as refused:
+        services.open_consultation(office["officer"], short)
+    assert "一般不少于30日" in refused.value.message and "规章制定程序条例" in refused.value.message
+    assert Consultation.objects.get(pk=short.pk).status == ConsultationStatus.DRAFT
+
+
+def test_an_emergency_reason_allows_a_shorter_period_and_is_kept(office):
+    short = make_consultation(office, days=10, open_it=False, emergency_reason="汛期临近，需尽快出台。")
+    opened = services.open_consultation(office["officer"], short)
+    assert opened.status == ConsultationStatus.OPEN and opened.emergency_reason == "汛期临近，需尽快出台。"
+    assert services.shortened(opened)
+
+
+def test_a_reason_for_a_period_that_is_not_short_is_dropped(office):
+    opened = make_consultation(office, days=45, emergency_reason="不需要的理由")
+    assert opened.emergency_reason == ""
+
+
+def test_normative_documents_need_seven_working_days(office):
+    start = timezone.localdate()
+    ok = make_consultation(office, kind=ConsultationKind.NORMATIVE, days=20)
+    assert ok.status == ConsultationStatus.OPEN
+    short = make_consultation(office, kind=ConsultationKind.NORMATIVE, days=3, open_it=False)
+    with pytest.raises(DomainError, match="7个工作日"):
+        services.open_consultation(office["officer"], short)
+    assert start == timezone.localdate()
+
+
+def test_a_draft_that_is_not_public_cannot_be_consulted_on(office):
+    hidden = factories.make_document(office["team"], office["agency"], publish=False, title="内部草稿")
+    draft = make_consultation(office, open_it=False, document=hidden.pk)
+    with pytest.raises(DomainError, match="尚未在文件库中公开"):
+        services.open_consultation(office["officer"], draft)
+
+
+def test_a_start_in_the_past_is_refused(office):
+    draft = make_consultation(office, open_it=False, start=timezone.localdate() - dt.timedelta(days=2))
+    with pytest.raises(DomainError, match="不能早于发布当天"):
+        services.open_consultation(office["officer"], draft)
+
+
+def test_only_the_disclosure_office_of_the_agency_drafts_and_opens(office):
+    with pytest.raises(PermissionDenied):
+        services.save_consultation(office["team"][Role.DRAFTER], office["agency"], {"document": office["draft"].pk,
+                                                                                    "kind": "rule"})
+    draft = make_consultation(office, open_it=False)
+    with pytest.raises(PermissionDenied):
+        services.open_consultation(office["team"][Role.PUBLISHER], draft)
+
+
+def test_another_agencys_document_is_refused(office):
+    other = factories.make_agency("11000000PAR000009X", "参与市教育局", parent=office["government"])
+    theirs = factories.make_document(factories.make_team(other), other, title="教育局文件")
+    with pytest.raises(DomainError) as refused:
+        services.save_consultation(office["officer"], office["agency"], {"document": theirs.pk, "kind": "rule"})
+    assert refused.value.errors["document"] == ["只能选择本机关文件库中的文件。"]
+
+
+def test_an_open_consultation_cannot_be_edited(office, open_consultation):
+    with pytest.raises(DomainError, match="不能再修改"):
+        services.save_consultation(office["officer"], office["agency"], {"title": "新标题"}, open_consultation)
+
+
+def test_the_draft_is_cut_into_numbered_paragraphs(office):
+    assert services.paragraphs(office["draft"]) == [
+        "第一条 为了规范城市养犬管理，制定本办法。", "第二条 本办法适用于本市城市建成区。", "第三条 养犬人应当为犬只办理登记。",
+        "第四条 本办法自发布之日起施行。"]
+
+
+def test_comments_on_the_whole_draft_and_on_a_paragraph(open_consultation):
+    whole = services.submit_comment(open_consultation, services.CommentData(content="总体赞成。"))
+    para = services.submit_comment(open_consultation, services.CommentData(content="建议扩大到郊区。", paragraph=2,
+                                                                          name="王五", contact="13900001111"))
+    assert whole.paragraph is None and para.paragraph == 2
+    assert list(public_comments(open_consultation)) == [whole, para]
+
+
+def test_personal_data_is_sealed_in_the_database(open_consultation):
+    comment = services.submit_comment(open_consultation, services.CommentData(
+        content="意见", name="王五", contact="13900001111"))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name, contact FROM participation_comment WHERE id = %s", [comment.pk])
+        name, contact = cursor.fetchone()
+    assert "王五" not in name and "13900001111" not in contact and contact.startswith("gk1:")
+    assert Comment.objects.get(pk=comment.pk).contact == "13900001111"
+
+
+@pytest.mark.parametrize(("data", "field"), [
+    ({"content": "  "}, "content"), ({"content": "长" * 5001}, "content"),
+    ({"content": "意见", "paragraph": 5}, "paragraph"), ({"content": "意见", "paragraph": "第二段"}, "paragraph"),
+    ({"content": "意见", "name": "名" * 51}, "name"), ({"content": "意见", "contact": "1" * 101}, "contact"),
+    ({"content": "意见", "attachment_name": "a.exe", "attachment": b"MZ\x90\x00"}, "attachment"),
+    ({"content": "意见", "attachment_name": "a.pdf", "attachment": b"not a pdf"}, "attachment"),
+    ({"content": "意见", "attachment_name": "a.pdf", "attachment": b""}, "attachment"),
+])
+def test_bad_comments_are_refused_at_their_field_and_nothing_is_stored(open_consultation, data, field):
+    with pytest.raises(DomainError) as refused:
+        services.submit_comment(open_consultation, services.CommentData(**data))
+    assert field in refused.value.errors
+    assert Comment.objects.count() == 0
+
+
+def test_an_attachment_is_checked_and_kept(open_consultation):
+    comment = services.submit_comment(open_consultation, services.CommentData(
+        content="详见附件。", attachment_name="意见.pdf", attachment=PDF))
+    assert comment.attachment_type == "application/pdf" and comment.attachment_size == len(PDF)
+    with comment.attachment.open("rb") as handle:
+        assert handle.read() == PDF
+
+
+def test_the_same_form_sent_twice_makes_one_comment(open_consultation):
+    first = services.submit_comment(open_consultation, services.CommentData(content="意见", submission="abc"))
+    again = services.submit_comment(open_consultation, services.CommentData(content="意见", submission="abc"))
+    assert first.pk == again.pk and Comment.objects.count() == 1
+
+
+def test_moderation_needs_a_reason_and_hidden_comments_are_never_public(office, open_consultation):
+    comment = services.submit_comment(open_consultation, services.CommentData(content="广告内容"))
+    with pytest.raises(DomainError, match="理由"):
+        services.moderate_comment(office["officer"], comment, True, " ")
+    hidden = services.moderate_comment(office["officer"], comment, True, "与草案无关的广告")
+    assert hidden.status == CommentStatus.HIDDEN and hidden.moderation_reason == "与草案无关的广告"
+    assert not public_comments(open_consultation).exists()
+    assert public_consultations().get(pk=open_consultation.pk).comment_count == 0
+    shown = services.moderate_comment(office["officer"], comment, False, "误判，恢复")
+    assert list(public_comments(open_consultation)) == [shown]
+    with pytest.raises(PermissionDenied):
+        services.moderate_comment(office["team"][Role.DRAFTER], comment, True, "无权")
+
+
+def test_closing_is_recorded_by_the_platform_when_the_end_passes(office, open_consultation):
+    assert services.close_ended() == 0
+    ended = end(open_consultation)
+    assert ended.phase() == "closed" and ended.status == ConsultationStatus.OPEN
+    assert services.close_ended() == 1
+    closed = Consultation.objects.get(pk=ended.pk)
+    assert closed.status == ConsultationStatus.CLOSED and closed.closed_at is not None
+    entry = AuditEntry.objects.get(object_type="participation.consultation", action="close")
+    assert entry.actor is None and entry.actor_name == "系统"
+
+
+FEEDBACK = {"received_count": 3, "adopted_count": 1, "feedback_text": "共收到意见3条，采纳1条。",
+            "unadopted": "建议取消登记\n登记是《动物防疫法》规定的义务，不予采纳。"}
+
+
+def test_feedback_only_after_the_end(office, open_consultation):
+    with pytest.raises(DomainError, match="结束后"):
+        services.save_feedback(office["officer"], open_consultation, FEEDBACK)
+    with pytest.raises(DomainError, match="尚未结束"):
+        services.publish_feedback(office["officer"], open_consultation)
+
+
+def test_feedback_is_drafted_then_published(office, open_consultation):
+    for n in range(3):
+        services.submit_comment(open_consultation, services.CommentData(content=f"意见{n}"))
+    ended = end(open_consultation)
+    with pytest.raises(DomainError, match="请先填写"):
+        services.publish_feedback(office["officer"], ended)
+    saved = services.save_feedback(office["officer"], ended, FEEDBACK)
+    assert saved.status == ConsultationStatus.CLOSED  # saving records the close the clock already made
+    assert saved.unadopted == [{"opinion": "建议取消登记", "reason": "登记是《动物防疫法》规定的义务，不予采纳。"}]
+    assert not published_feedback().exists()
+    published = services.publish_feedback(office["head"], saved)
+    assert published.status == ConsultationStatus.FEEDBACK_PUBLISHED and published.feedback_published_at
+    assert list(published_feedback()) == [published]
+    with pytest.raises(DomainError, match="已公布"):
+        services.save_feedback(office["officer"], published, FEEDBACK)
+
+
+@pytest.mark.parametrize(("change", "field"), [
+    ({"received_count": 2}, "received_count"), ({"adopted_count": 4}, "adopted_count"),
+    ({"feedback_text": ""}, "feedback_text"), ({"unadopted": "只有意见没有理由"}, "unadopted"),
+    ({"received_count": "三"}, "received_count"),
+])
+def test_bad_feedback_is_refused_at_its_field(office, open_consultation, change, field):
+    for n in range(3):
+        services.submit_comment(open_consultation, services.CommentData(content=f"意见{n}"))
+    ended = end(open_consultation)
+    with pytest.raises(DomainError) as refused:
+        services.save_feedback(office["officer"], ended, {**FEEDBACK, **change})
+    assert field in refused.value.errors
+    assert Consultation.objects.get(pk=ended.pk).feedback_text == ""
+
+
+def test_withdrawing_the_draft_takes_the_consultation_down(office, open_consultation):
+    publishing.withdraw_document(office["team"][Role.PUBLISHER], office["draft"], "撤回征求意见稿")
+    assert not public_consultations().filter(pk=open_consultation.pk).exists()
+    with pytest.raises(DomainError, match="没有这项征求意见"):
+        services.submit_comment(open_consultation, services.CommentData(content="意见"))
+
+
+def test_a_new_consultation_needs_its_draft(office):
+    with pytest.raises(DomainError) as refused:
+        services.save_consultation(office["officer"], office["agency"], {"kind": "rule"})
+    assert refused.value.errors == {"document": ["请选择文件库中的草案文件。"]}
+    assert not Consultation.objects.exists()
