@@ -124,7 +124,8 @@ def test_serve_runs_the_production_server(demo_dir, tmp_path):
         status, page = _fetch(base + "/")
         assert status == 200 and "示例市最低生活保障工作实施办法" in page
         assert _fetch(base + "/static/gongkai/site.css")[0] == 200
-        assert '"count": 8' in _fetch(base + "/api/v1/documents")[1]
+        # The demo's public documents: eight, and the two drafts put out for comment (participation).
+        assert '"count": 10' in _fetch(base + "/api/v1/documents")[1]
     out = log.read_text()
     assert "gunicorn" in out.lower() or "Booting worker" in out
 
