@@ -103,6 +103,22 @@ def catalog_statuses(agency: Agency, as_of: dt.date | None = None) -> list[ItemS
             CatalogItem.objects.filter(agency=agency).exclude(state=CatalogState.RETIRED).select_related("agency")]
 
 
+# Documents of an agency that no catalogue item takes in are listed up to this many (with their true number).
+UNFILED_SHOWN = 20
+
+
+def unfiled_documents(agency: Agency) -> QuerySet[Document]:
+    """Public documents of `agency` that no catalogue item (not retired) takes in by its 公文种类 and 主题分类:
+    every published document belongs under an item of the catalogue (国办发〔2019〕54号), so these show where the
+    catalogue or the document's classification needs work."""
+    taken = Q(pk__in=[])
+    for item in CatalogItem.objects.filter(agency=agency).exclude(state=CatalogState.RETIRED):
+        mapping = _mapping(item.doc_type, item.subject)
+        if mapping is not None:
+            taken |= mapping
+    return public_documents().filter(agency=agency).exclude(taken)
+
+
 # -- ledger ---------------------------------------------------------------------------------------------------------
 
 @dataclass

@@ -6,6 +6,7 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from django.contrib import messages
+from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -54,6 +55,7 @@ def overview(request: HttpRequest) -> HttpResponse:
     guide = Guide.objects.filter(agency=agency).first()
     negatives = list(NegativeListEntry.objects.filter(agency=agency))
     statuses = queries.catalog_statuses(agency)
+    unfiled = queries.unfiled_documents(agency)
     for obj in [guide, *negatives, *(s.item for s in statuses)]:
         if obj is not None:
             obj.review_actions = REVIEW.available(request.user, obj)
@@ -63,7 +65,9 @@ def overview(request: HttpRequest) -> HttpResponse:
         "statuses": statuses, "negatives": negatives,
         "negative_stale": [e for e in negatives if rules.is_stale(e.reviewed_on, today)],
         "stale_guides": queries.stale_guides(agencies, today), "year": today.year, "upload": forms.UploadForm(),
-        "off_list": queries.withheld_off_list([agency]),
+        "off_list": queries.withheld_off_list([agency]), "unfiled_count": unfiled.count(),
+        "unfiled": list(unfiled.select_related("live_revision").order_by(F("published_on").desc(nulls_last=True), "-pk")
+                        [:queries.UNFILED_SHOWN]),
     })
 
 

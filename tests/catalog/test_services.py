@@ -112,6 +112,24 @@ def test_item_met_on_time_and_late(office):
     assert queries.item_status(item).count == 2
 
 
+def test_documents_no_item_takes_in_are_listed_until_one_does(office, client):
+    agency, team = office["agency"], office["team"]
+    normative = factories.make_document(team, agency, title="未归目录的规范性文件", doc_type="行政规范性文件",
+                                        doc_number="目财规〔2026〕9号")
+    notice = factories.make_document(team, agency, title="未归目录的通知", doc_type="通知", doc_number="")
+    factories.make_document(team, agency, publish=False, title="未归目录的草稿", doc_type="通知")
+    assert set(queries.unfiled_documents(agency)) == {normative, notice}  # a draft is no published document
+    item = services.save_item(office["officer"], agency, {
+        "category": "normative", "content": "行政规范性文件", "basis": "《条例》第二十条第（一）项",
+        "doc_type": "行政规范性文件"})
+    assert list(queries.unfiled_documents(agency)) == [notice]
+    client.force_login(office["officer"])
+    page = client.get(f"/staff/catalog/?agency={agency.code}").content.decode()
+    assert "未归入任何目录事项的已公开文件（1 件）" in page and "未归目录的通知" in page
+    services.retire_entry(office["head"], services.publish_entry(office["head"], item), "不再适用")
+    assert set(queries.unfiled_documents(agency)) == {normative, notice}  # a retired item takes in nothing
+
+
 def test_ledger_generated_edited_and_cross_checked(office):
     agency, team = office["agency"], office["team"]
     a = factories.make_document(team, agency, title="规范性文件甲", doc_type="行政规范性文件", doc_number="目财规〔2026〕3号")
