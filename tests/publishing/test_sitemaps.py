@@ -16,7 +16,9 @@ def test_sitemap_locations_come_from_the_base_url_not_the_host_header(client, pu
     assert "evil.example" not in body
     locations = [loc.text for loc in ET.fromstring(body).iter(f"{SITEMAP}loc")]
     assert locations == [f"{BASE}/", f"{BASE}/xxgk/", f"{BASE}/xxgk/documents/", f"{BASE}/wzdt/",
-                         f"{BASE}/xxgk/documents/{published.pk}/"]
+                         f"{BASE}/xxgk/documents/{published.pk}/",
+                         # the 政府信息公开 column's fixed pages (gongkai/catalog/sitemaps.py)
+                         *(f"{BASE}/zfxxgk/{page}" for page in ("", "zn/", "ml/", "fmqd/", "ndbg/"))]
 
 
 def test_a_base_url_with_a_path_keeps_it(client, published, any_host, settings):
