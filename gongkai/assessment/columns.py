@@ -90,17 +90,18 @@ def agency_columns(agency: Agency, as_of: dt.date) -> list[Column]:
     An item mapped to no 公文种类 or 主题分类 shows its own text, not documents, and is left out."""
     columns = []
     labels = dict(Category.choices)
-    for item in public_items().filter(agency=agency).order_by("order", "id"):
+    items = [item for item in public_items().filter(agency=agency).order_by("order", "id")
+             if item.published.get("doc_type") or item.published.get("subject")]
+    newest = catalog_queries.newest_per_item(
+        agency, {item.pk: (item.published.get("doc_type", ""), item.published.get("subject", "")) for item in items},
+        as_of)
+    for item in items:
         data = item.published
-        doc_type, subject = data.get("doc_type", ""), data.get("subject", "")
-        if not doc_type and not subject:
-            continue
         kind, source = item_kind(item)
         name = "·".join(p for p in (labels.get(data.get("category", ""), ""), data.get("subcategory", "")) if p)
         name = f"{name}：{data.get('content', '')[:30]}" if data.get("content") else name
-        columns.append(Column(name, kind, source,
-                              _last_update(catalog_queries.item_documents(agency, doc_type, subject), as_of),
-                              as_of, reverse("staff-catalog-entry", args=[agency.code, "item", item.pk])))
+        columns.append(Column(name, kind, source, newest[item.pk], as_of,
+                              reverse("staff-catalog-entry", args=[agency.code, "item", item.pk])))
     if agency.parent_id is None:
         columns += _home_columns(agency, as_of)
     return columns

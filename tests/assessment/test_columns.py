@@ -260,3 +260,22 @@ def test_the_dashboard_panel_counts_for_the_office(client, site):
     assert "栏目空白与不更新" in page and "空白栏目 6 个，不更新栏目 0 个" in page
     client.force_login(site["office"]["head"])
     assert "栏目空白与不更新" not in client.get(reverse("staff-dashboard")).content.decode()
+
+
+def test_last_updates_agree_with_the_catalogue_item_documents(site):
+    """One aggregate query per agency gives each item the newest of catalog's own item_documents."""
+    from gongkai.catalog.queries import item_documents
+
+    office, bureau, team, today = site["office"], site["bureau"], site["team"], site["today"]
+    whole = catalog.publish_entry(office["head"], catalog.save_item(office["officer"], bureau, {
+        "category": "other", "subcategory": "政务公开文件", "content": "综合政务类文件", "basis": "《条例》第二十条",
+        "subject": "综合政务"}))  # a first-level subject: every subject under it
+    publish_on(team, bureau, today - dt.timedelta(days=9), title="综合政务的通知", doc_type="通知")
+    publish_on(team, bureau, today - dt.timedelta(days=4), title="综合政务的决定", doc_type="决定")
+    columns = by_name(agency_columns(bureau, today))
+    for name, item in (("综合政务类文件", whole), ("民政通知公告", site["items"]["notices"]),
+                       ("人事任免信息", site["items"]["personnel"]), ("部门预算", site["items"]["blank"])):
+        docs = item_documents(bureau, item.published["doc_type"], item.published["subject"])
+        newest = max((d.published_on for d in docs), default=None)
+        assert columns[name].last_update == newest, name
+    assert columns["综合政务类文件"].days_since == 4 and columns["民政通知公告"].days_since == 9
