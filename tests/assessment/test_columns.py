@@ -248,6 +248,12 @@ def test_the_page_lists_each_agency_with_a_total(client, site):
     assert 'value="2026-13-01"' in bad.content.decode()
 
 
+def test_the_ranking_links_to_the_page(client, site):
+    client.force_login(site["general"])
+    page = client.get(reverse("staff-assessment") + "?month=2026-01").content.decode()
+    assert reverse("staff-assessment-columns") in page
+
+
 def test_only_the_general_office_sees_the_page(client, site):
     assert client.get(reverse("staff-assessment-columns")).status_code == 302
     client.force_login(site["office"]["head"])
