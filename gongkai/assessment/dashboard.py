@@ -62,7 +62,23 @@ def panel_context(request: HttpRequest) -> dict[str, Any] | None:
     return {"plans": plans, "tasks": rows, "more": more, "remind_days": workplan.warn_days()}
 
 
+def columns_panel_context(request: HttpRequest) -> dict[str, Any] | None:
+    """The general office: how many columns of its agencies are blank or stale today (国办秘函〔2019〕19号)."""
+    from gongkai.assessment.columns import failing_columns
+
+    office = office_agencies(request.user)
+    if not office:
+        return None
+    today = timezone.localdate()
+    found = {agency.pk: failing_columns(agency, today) for agency in office}
+    blank = sum(1 for cols in found.values() for c in cols if c.blank)
+    stale = sum(1 for cols in found.values() for c in cols if c.stale)
+    return {"today": today, "blank": blank, "stale": stale, "total": blank + stale,
+            "agencies": sum(1 for cols in found.values() if cols)}
+
+
 def register() -> None:
     register_menu(MenuEntry("assessment", "考评", "staff-assessment", order=40, visible=_assesses))
     register_menu(MenuEntry("workplan", "工作要点", "staff-workplans", order=41, visible=_works_on_plans))
     register_panel(Panel("workplan", "assessment/workplan/_panel.html", panel_context, order=30))
+    register_panel(Panel("columns", "assessment/staff/_columns_panel.html", columns_panel_context, order=31))

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from django.urls import reverse
 from django.utils import timezone
 
+from gongkai.assessment.columns import failing_columns
 from gongkai.assessment.rules import IndicatorCode
 from gongkai.catalog import queries as catalog_queries
 from gongkai.core.workdays import WorkCalendar
@@ -159,13 +160,21 @@ def work_tasks_overdue(agency: Agency, period: Period) -> Measure:
     return Measure(IndicatorCode.WORK_TASKS_OVERDUE, len(found), evidence=evidence)
 
 
+def stale_columns(agency: Agency, period: Period) -> Measure:
+    """Blank columns and columns not updated within their kind's period (国办秘函〔2019〕19号), judged on the
+    period's end (or today while it runs)."""
+    found = failing_columns(agency, period.as_of())
+    return Measure(IndicatorCode.STALE_COLUMNS, len(found),
+                   evidence=[Evidence(c.name, c.url, c.detail) for c in found])
+
+
 def measure_agency(agency: Agency, period: Period, calendar: WorkCalendar | None = None) -> dict[str, Measure]:
     """Every indicator of `agency` for `period`, by indicator code."""
     calendar = calendar or WorkCalendar.load()
     measures = [on_time_rate(agency, period, calendar), overdue_documents(agency, period),
                 missing_interpretations(agency, period), catalog_not_met(agency, period),
                 cases_overdue(agency, period, calendar), guide_stale(agency, period),
-                work_tasks_overdue(agency, period)]
+                work_tasks_overdue(agency, period), stale_columns(agency, period)]
     return {m.code: m for m in measures}
 
 

@@ -1,9 +1,12 @@
 """The assessment's fixed vocabulary: the indicators it can measure, the deduction formulas a scheme may choose
 (no user-entered code is ever evaluated) and the default scheme's weights. None of these is statutory: the
-general office sets its own 考评方案 each year."""
+general office sets its own 考评方案 each year. The one exception is the columns' update periods below, which
+are the national inspection's (国办秘函〔2019〕19号)."""
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import models
@@ -17,6 +20,7 @@ class IndicatorCode(models.TextChoices):
     CASES_OVERDUE = "cases_overdue", "超期未答复的依申请公开案件"
     GUIDE_STALE = "guide_stale", "公开指南本年度未复核"
     WORK_TASKS_OVERDUE = "work_tasks_overdue", "工作要点任务逾期"
+    STALE_COLUMNS = "stale_columns", "栏目空白或不更新"
 
 
 class Formula(models.TextChoices):
@@ -28,6 +32,7 @@ class Formula(models.TextChoices):
 # Indicators a scheme may add beside the defaults; not in the default scheme, whose 100 marks are all given.
 OPTIONAL_INDICATORS: tuple[tuple[str, str, str, str], ...] = (
     ("work_tasks_overdue", "0", "per_item", "1"),
+    ("stale_columns", "0", "per_item", "1"),
 )
 
 
@@ -77,3 +82,64 @@ def score(formula: str, weight: Decimal, points: Decimal, count: int, rate: floa
     else:
         raise ValueError(f"unknown formula {formula!r}")
     return min(weight, max(Decimal(0), value)).quantize(TWO_PLACES, ROUND_HALF_UP)
+
+
+# -- columns of the public site: blank or not updated ----------------------------------------------------------------
+# 国办秘函〔2019〕19号《政府网站与政务新媒体检查指标》，单项否决指标“栏目不更新”：动态、要闻类栏目超过 2 周未更新；
+# 通知公告、政策文件类栏目超过 6 个月未更新；人事、规划计划类栏目超过 1 年未更新；以及“空白栏目”（栏目从未有过内容）。
+COLUMNS_SOURCE = "国办秘函〔2019〕19号《政府网站与政务新媒体检查指标》"
+
+
+class ColumnKind(models.TextChoices):
+    """The kinds of column the inspection gives an update period; OTHER has none (only a blank one counts)."""
+
+    NEWS = "news", "动态、要闻类"
+    NOTICES_POLICIES = "notices_policies", "通知公告、政策文件类"
+    PERSONNEL_PLANS = "personnel_plans", "人事、规划计划类"
+    OTHER = "other", "其他（仅检查是否空白）"
+
+
+# The longest a column may go without an update, in calendar time as the inspection counts it: (days, months).
+# A column is stale when its newest public document is older than the reference date less this period
+# (“超过”: exactly 2 weeks or exactly 6 months is not yet stale).
+COLUMN_PERIODS: dict[str, tuple[int, int]] = {
+    ColumnKind.NEWS: (14, 0),
+    ColumnKind.NOTICES_POLICIES: (0, 6),
+    ColumnKind.PERSONNEL_PLANS: (0, 12),
+}
+COLUMN_PERIOD_TEXT = {ColumnKind.NEWS: "2 周", ColumnKind.NOTICES_POLICIES: "6 个月",
+                      ColumnKind.PERSONNEL_PLANS: "1 年", ColumnKind.OTHER: "无更新周期"}
+
+# Keywords in a catalogue item's 二级事项, then its 一级事项, that give the column's kind; the first kind whose
+# keyword appears wins, in this order (a 人事任免通知 column is a personnel column, not a notices one).
+COLUMN_KEYWORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (ColumnKind.NEWS, ("动态", "要闻", "新闻", "工作动态")),
+    (ColumnKind.PERSONNEL_PLANS, ("人事", "任免", "规划", "计划")),
+    (ColumnKind.NOTICES_POLICIES, ("通知", "公告", "通告", "政策", "文件", "规范性文件", "规章")),
+)
+
+# The portal's home blocks are columns too, filled from the document types of these settings (gongkai/conf.py).
+HOME_NEWS_COLUMN = "要闻动态（首页）"
+HOME_NOTICES_COLUMN = "通知公告（首页）"
+
+
+def kind_from_names(*names: str) -> str:
+    """The column kind the keywords give for the first of `names` that matches any, else OTHER."""
+    for name in names:
+        for kind, words in COLUMN_KEYWORDS:
+            if name and any(word in name for word in words):
+                return kind
+    return ColumnKind.OTHER
+
+
+def stale_after(kind: str, last_update: dt.date) -> dt.date | None:
+    """The last day a column updated on `last_update` is still current (None: the kind has no period)."""
+    if kind not in COLUMN_PERIODS:
+        return None
+    days, months = COLUMN_PERIODS[kind]
+    if months:
+        month = last_update.month - 1 + months
+        year, month = last_update.year + month // 12, month % 12 + 1
+        day = min(last_update.day, calendar.monthrange(year, month)[1])
+        return dt.date(year, month, day)
+    return last_update + dt.timedelta(days=days)

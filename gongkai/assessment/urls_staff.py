@@ -8,5 +8,6 @@ urlpatterns = [
     path("", v.overview, name="staff-assessment"),
     path("ranking.xlsx", v.export, name="staff-assessment-export"),
     path("schemes/<int:pk>/", v.scheme_edit, name="staff-assessment-scheme"),
+    path("columns/", v.columns, name="staff-assessment-columns"),
     path("<str:code>/<str:indicator>/", v.evidence, name="staff-assessment-evidence"),
 ]

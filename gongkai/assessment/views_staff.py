@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from gongkai.assessment import rules, services, xlsx
 from gongkai.assessment.access import office_agencies
+from gongkai.assessment.columns import agency_columns
 from gongkai.assessment.indicators import Period
 from gongkai.assessment.models import Scheme
 from gongkai.assessment.scoring import active_scheme, ranking
@@ -80,6 +81,26 @@ def overview(request: HttpRequest, agencies) -> HttpResponse:
         "period": period, "typed": typed, "errors": errors, "scheme": scheme, "rows": rows,
         "agencies": agencies, "indicators": list(scheme.indicators.all()) if scheme else [],
         "schemes": Scheme.objects.all(), "query": _query(period, scheme) if scheme else ""})
+
+
+@office_required
+def columns(request: HttpRequest, agencies) -> HttpResponse:
+    """Per agency, the blank and stale columns of the public site as the national inspection would find them on
+    the period's end (国办秘函〔2019〕19号)."""
+    period, typed, errors = _period(request)
+    as_of = period.as_of()
+    rows = []
+    for agency in sorted(agencies, key=lambda a: (a.order, a.pk)):
+        found = agency_columns(agency, as_of)
+        failing = [c for c in found if c.failing]
+        rows.append({"agency": agency, "columns": len(found), "failing": failing,
+                     "blank": sum(1 for c in failing if c.blank), "stale": sum(1 for c in failing if c.stale)})
+    return render(request, "assessment/staff/columns.html", {
+        "period": period, "typed": typed, "errors": errors, "as_of": as_of, "rows": rows,
+        "total_blank": sum(r["blank"] for r in rows), "total_stale": sum(r["stale"] for r in rows),
+        "total": sum(len(r["failing"]) for r in rows), "kinds": [
+            (label, rules.COLUMN_PERIOD_TEXT[kind]) for kind, label in rules.ColumnKind.choices],
+        "source": rules.COLUMNS_SOURCE})
 
 
 @office_required

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
+from gongkai.assessment.rules import ColumnKind
 from gongkai.catalog.models import CatalogItem, Guide, LedgerEntry, NegativeListEntry
 from gongkai.catalog.rules import LEDGER_DOC_TYPES, Category, LedgerValidity
 from gongkai.core.forms import ServiceForm, date_field
@@ -55,6 +56,9 @@ class ItemForm(ServiceForm):
     subject.help_text = "主题分类，如“财政、金融、审计\\财政”或一级分类名称；与公文种类一起决定本事项对应哪些已公开信息。"
     order = forms.IntegerField(label="排序", min_value=0, max_value=10000, initial=100,
                                error_messages={"invalid": "排序应为整数。"})
+    column_kind = forms.ChoiceField(label="栏目更新要求", choices=[("", "按事项名称自动判断"), *ColumnKind.choices],
+                                    required=False, help_text=CatalogItem._meta.get_field("column_kind").help_text,
+                                    error_messages={"invalid_choice": "请选择栏目更新要求。"})
 
 
 class NegativeForm(ServiceForm):

@@ -13,6 +13,7 @@ from typing import ClassVar
 from django.conf import settings
 from django.db import models
 
+from gongkai.assessment.rules import ColumnKind
 from gongkai.catalog.rules import Category, LedgerValidity, time_limit_text
 from gongkai.catalog.states import CatalogState
 from gongkai.orgs.models import Agency
@@ -109,6 +110,9 @@ class CatalogItem(Reviewed):
     doc_type = models.CharField("对应公文种类", max_length=20, blank=True)
     subject = models.CharField("对应主题分类", max_length=60, blank=True)
     order = models.PositiveIntegerField("排序", default=100)
+    # Not a public field (not in the snapshot): only the general office's column check reads it.
+    column_kind = models.CharField("栏目更新要求", max_length=20, choices=ColumnKind.choices, blank=True,
+                                   help_text="不填则按一级、二级事项名称中的关键词判断（国办秘函〔2019〕19号）。")
 
     class Meta:
         verbose_name = verbose_name_plural = "主动公开目录事项"

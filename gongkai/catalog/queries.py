@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, Max, Q, QuerySet
 
 from gongkai.catalog import rules
 from gongkai.catalog.models import CatalogItem, Guide, LedgerEntry, NegativeListEntry
@@ -40,6 +40,16 @@ def item_documents(agency: Agency, doc_type: str, subject: str) -> QuerySet[Docu
     if q is None:
         return public_documents().none()
     return public_documents().filter(agency=agency).filter(q)
+
+
+def newest_per_item(agency: Agency, mappings: dict[int, tuple[str, str]], as_of: dt.date) -> dict[int, dt.date | None]:
+    """For each key of `mappings` (an item's 公文种类 and 主题分类), the newest publication date of the public
+    documents of `agency` filed under it by `as_of` (None: none, or the item maps to nothing); one query."""
+    filters = {key: _mapping(doc_type, subject) for key, (doc_type, subject) in mappings.items()}
+    aggregates = {f"item_{key}": Max("published_on", filter=q) for key, q in filters.items() if q is not None}
+    found = (public_documents().filter(agency=agency, published_on__lte=as_of).order_by().aggregate(**aggregates)
+             if aggregates else {})
+    return {key: found.get(f"item_{key}") for key in mappings}
 
 
 def library_link(agency: Agency, doc_type: str, subject: str) -> str:

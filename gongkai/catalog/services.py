@@ -86,7 +86,7 @@ def save_guide(actor, agency: Agency, data: Mapping[str, Any]) -> Guide:
 # -- catalogue items -----------------------------------------------------------------------------------------------
 
 ITEM_FIELDS = ("category", "subcategory", "content", "basis", "period", "time_limit", "office", "channel",
-               "audience", "doc_type", "subject", "order")
+               "audience", "doc_type", "subject", "order", "column_kind")
 
 
 def _item_errors(item: CatalogItem) -> dict[str, list[str]]:

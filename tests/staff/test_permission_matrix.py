@@ -398,6 +398,7 @@ URL_RULES: dict[tuple[str, str], Rule] = {
     # The assessment (考评): the general office only, over every agency below the root.
     ("staff-assessment", "GET"): _assessment_page(),
     ("staff-assessment-export", "GET"): _assessment_page(),
+    ("staff-assessment-columns", "GET"): _assessment_page(),
     ("staff-assessment-evidence", "GET"): _assessment_page(args=lambda w: [w.own.code, "on_time_rate"]),
     ("staff-assessment-scheme", "GET"): _assessment_page(args=lambda w: [0]),
     ("staff-assessment-scheme", "POST"): _assessment_page(302, args=lambda w: [0]),
