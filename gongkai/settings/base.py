@@ -146,6 +146,7 @@ INSTALLED_APPS = [
     "gongkai.catalog",
     "gongkai.assessment",
     "gongkai.portal",
+    "gongkai.qa",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,229 @@
+"""Answering a question from the articles of public documents, honestly: the best article with the sentences
+that answer highlighted and its source linked, or a plain "no answer" when nothing answers well enough.
+
+Retrieval is the search app's: the question is understood by search.services.plan (segmenter, synonyms, typo
+and pinyin correction, question words dropped, common words demoted) and run against the article index
+(gongkai.qa.index) the way search runs a long question (longquery: strict match merged with plain ranking).
+Every hit is read back through the visibility rule before it is shown. Whether the best article answers is
+decided by its coverage: the share of the question's concepts, weighted by rarity, that the article (with its
+law's title and chapter) contains.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field, replace
+
+from django.db.models import F
+from django.urls import reverse
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from gongkai.core.errors import DomainError
+from gongkai.publishing.visibility import public_documents
+from gongkai.qa.index import article_backend, stale_article_ids
+from gongkai.qa.models import Article, Feedback, UnansweredQuestion
+from gongkai.search import longquery, text
+from gongkai.search import services as search
+from gongkai.search.backends.base import SearchBackend, Unit
+
+MAX_QUESTION = 200
+MIN_QUESTION = 2
+# Hits read from the article index before they are checked against the visibility rule and re-ranked.
+DEPTH = 40
+# The best article answers when it holds at least this share of the question's concepts (weighted by
+# rarity); set from the evaluation set (gongkai qa eval), see README.
+MIN_COVERAGE = 0.6
+# Optional units (lone verbs, common words) count this much of their rarity towards coverage.
+OPTIONAL_WEIGHT = 0.3
+# How far coverage weighs against the engine's score when the candidates are re-ranked.
+COVERAGE_WEIGHT = 1.0
+RELATED = 4
+_SENTENCE = re.compile(r"[^。；！？\n]+[。；！？]?")
+
+
+@dataclass
+class Source:
+    title: str
+    url: str
+    article: str
+    document_id: int
+    chapter: str = ""
+
+    def as_dict(self) -> dict:
+        return {"title": self.title, "url": self.url, "article": self.article, "document_id": self.document_id}
+
+
+@dataclass
+class ArticleMatch:
+    article: Article
+    title: str
+    score: float
+    coverage: float
+    sentences: list[tuple[str, bool]] = field(default_factory=list)
+
+    @property
+    def source(self) -> Source:
+        url = reverse("public-document", args=[self.article.document_id]) + f"#{self.article.anchor}"
+        return Source(self.title, url, self.article.label, self.article.document_id, self.article.chapter)
+
+    @property
+    def html(self) -> SafeString:
+        """The article text, the sentences that answer marked."""
+        parts = []
+        for sentence, hit in self.sentences:
+            piece = escape(sentence).replace("\n", "<br>")
+            parts.append(f"<mark>{piece}</mark>" if hit else piece)
+        return mark_safe("".join(parts))
+
+
+@dataclass
+class Answer:
+    question: str
+    answered: bool
+    kind: str | None = None
+    answer: str = ""
+    sources: list[Source] = field(default_factory=list)
+    related: list[Source] = field(default_factory=list)
+    matches: list[ArticleMatch] = field(default_factory=list)
+
+    @property
+    def best(self) -> ArticleMatch | None:
+        return self.matches[0] if self.answered and self.matches else None
+
+    def as_dict(self) -> dict:
+        return {"answered": self.answered, "answer": self.answer, "kind": self.kind,
+                "sources": [s.as_dict() for s in self.sources], "related": [s.as_dict() for s in self.related]}
+
+
+def question_key(question: str) -> str:
+    """One key for one question however it was typed (width, case, spaces and punctuation aside)."""
+    return text.compact(question)[:200]
+
+
+def clean_question(question: str) -> str:
+    """The question as asked, checked: raise DomainError (Chinese, at the field) when it cannot be asked."""
+    question = (question or "").strip()
+    if len(text.compact(question)) < MIN_QUESTION:
+        raise DomainError("请输入您要咨询的问题（至少两个字）。", field="question")
+    if len(question) > MAX_QUESTION:
+        raise DomainError(f"问题不能超过 {MAX_QUESTION} 个字，请简要描述。", field="question")
+    return question
+
+
+def _weights(units: list[Unit], backend: SearchBackend) -> list[float]:
+    """Each unit's rarity in the article index (inverse document frequency of its rarest word)."""
+    total = max(backend.document_count(), 1)
+    weights = []
+    for unit in units:
+        freqs = [min((backend.doc_freq(w) for w in alt.words), default=0) for alt in unit.alternatives]
+        df = max(freqs) if freqs else 0
+        weight = math.log(1 + total / (df + 1))
+        weights.append(weight if unit.required else weight * OPTIONAL_WEIGHT)
+    return weights
+
+
+def _present(unit: Unit, title: str, words: set[str]) -> bool:
+    return any((alt.text and alt.text in title) or (alt.words and all(w in words for w in alt.words))
+               for alt in unit.alternatives)
+
+
+def _coverage(units: list[Unit], weights: list[float], title: str, body: str) -> float:
+    total = sum(weights)
+    if not total:
+        return 0.0
+    words = set(text.words(body))
+    core = text.compact(title)
+    return sum(w for unit, w in zip(units, weights, strict=True) if _present(unit, core, words)) / total
+
+
+def _sentences(units: list[Unit], weights: list[float], body: str) -> list[tuple[str, bool]]:
+    """The article's sentences, those that hold the most of the question marked (at least half the best)."""
+    pieces = _SENTENCE.findall(body)
+    scores = []
+    for piece in pieces:
+        words = set(text.words(piece))
+        core = text.compact(piece)
+        scores.append(sum(w for unit, w in zip(units, weights, strict=True) if _present(unit, core, words)))
+    top = max(scores, default=0.0)
+    return [(p, top > 0 and s >= top / 2) for p, s in zip(pieces, scores, strict=True)]
+
+
+def _visible(ids: list[int]) -> dict[int, tuple[Article, str]]:
+    """These articles as the public may see them: of a public document's live revision, its current version."""
+    current = public_documents().filter(superseded=False)
+    rows = (Article.objects.filter(pk__in=ids, document__in=current, revision_id=F("document__live_revision_id"))
+            .select_related("revision"))
+    return {a.pk: (a, a.revision.title) for a in rows}
+
+
+def retrieve(question: str, agency: str = "", limit: int = RELATED + 1) -> tuple[list[ArticleMatch], list[Unit]]:
+    """The best public articles for `question`, best first, with their coverage; and the question's units."""
+    params = search.SearchParams(q=question, agency=agency, facets=False, page_size=10)
+    planned = search.plan(params)
+    analysis = planned.analysis
+    if analysis.empty or analysis.reference:
+        return [], analysis.units
+    backend = article_backend()
+    query = replace(planned.query, keys=[], exclude_ids=stale_article_ids(backend), offset=0, limit=DEPTH,
+                    facets=False, top_only=True, sort="relevance")
+    strict = backend.search(query)
+    if not strict.hits and query.min_match > 1:
+        strict = backend.search(replace(query, min_match=max(1, query.min_match // 2)))
+    plain = backend.search(longquery.terms_query(query))
+    ranked = longquery.merge(strict.hits, plain.hits)[:DEPTH]
+    visible = _visible([h.id for h in ranked])
+    units = analysis.units
+    weights = _weights(units, backend)
+    top = max((h.score for h in ranked), default=1.0) or 1.0
+    matches = []
+    for hit in ranked:
+        if hit.id not in visible:
+            continue
+        article, title = visible[hit.id]
+        body = "\n".join([article.chapter, article.text])
+        coverage = _coverage(units, weights, title, body)
+        matches.append(ArticleMatch(article, title, hit.score / top + COVERAGE_WEIGHT * coverage, coverage))
+    matches.sort(key=lambda m: -m.score)
+    matches = matches[:limit]
+    for match in matches:
+        match.sentences = _sentences(units, weights, match.article.text)
+    return matches, units
+
+
+def ask(question: str, agency: str = "", record: bool = True) -> Answer:
+    """Answer `question` from the articles of public documents; an unanswered one goes onto the staff work
+    list (unless `record` is false, as in the evaluation)."""
+    question = clean_question(question)
+    if agency and not search.Agency.objects.filter(code=agency).exists():
+        raise DomainError("没有这个机关代码。", field="agency")
+    matches, _ = retrieve(question, agency)
+    answered = bool(matches) and matches[0].coverage >= MIN_COVERAGE
+    if not answered:
+        if record:
+            note_unanswered(question)
+        return Answer(question, False, related=[m.source for m in matches[:RELATED] if m.coverage > 0],
+                      matches=matches)
+    best = matches[0]
+    return Answer(question, True, "article", f"{best.article.label} {best.article.text}", [best.source],
+                  [m.source for m in matches[1:RELATED + 1]], matches)
+
+
+def note_unanswered(question: str) -> None:
+    """Count a question nobody could answer (one row per question however often it is asked)."""
+    key = question_key(question)
+    row, created = UnansweredQuestion.objects.get_or_create(key=key, defaults={"question": question[:500]})
+    if not created:
+        UnansweredQuestion.objects.filter(pk=row.pk).update(count=F("count") + 1, last_asked=search.timezone.now(),
+                                                            resolved=False)
+
+
+def record_feedback(question: str, source: str, helpful: bool) -> Feedback:
+    """Count 有帮助 / 没有帮助 for one answer; `source` is "article:<id>" of a public article."""
+    question = clean_question(question)
+    kind, _, raw = (source or "").partition(":")
+    if kind != "article" or not raw.isdigit() or int(raw) not in _visible([int(raw)]):
+        raise DomainError("评价的答案不存在。", field="source")
+    return Feedback.objects.create(question_key=question_key(question), question=question[:500], source=source,
+                                   helpful=helpful)
