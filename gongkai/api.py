@@ -14,6 +14,7 @@ from gongkai.core.errors import DomainError
 from gongkai.disclosure.api import router as disclosure_router
 from gongkai.orgs.api import router as orgs_router
 from gongkai.publishing.api import router as publishing_router
+from gongkai.qa.api import router as qa_router
 from gongkai.search.api import router as search_router
 
 
@@ -100,3 +101,4 @@ api.add_router("/", orgs_router)
 api.add_router("/", publishing_router)
 api.add_router("/", search_router)
 api.add_router("/", disclosure_router)
+api.add_router("/", qa_router)

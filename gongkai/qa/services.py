@@ -14,6 +14,8 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field, replace
+from functools import cache
+from pathlib import Path
 
 from django.db.models import F
 from django.urls import reverse
@@ -27,6 +29,7 @@ from gongkai.qa.models import Article, Feedback, UnansweredQuestion
 from gongkai.search import longquery, text
 from gongkai.search import services as search
 from gongkai.search.backends.base import SearchBackend, Unit
+from gongkai.search.query import alternative
 
 MAX_QUESTION = 200
 MIN_QUESTION = 2
@@ -40,6 +43,12 @@ OPTIONAL_WEIGHT = 0.3
 # How far coverage weighs against the engine's score when the candidates are re-ranked.
 COVERAGE_WEIGHT = 1.0
 RELATED = 4
+# The document search's own ranking of the question (titles, long-question merging) as a prior on the law:
+# an article of its n-th document (from 0) gains LAW_PRIOR / (n + 1), for its first LAW_PRIOR_DEPTH documents.
+LAW_PRIOR = 0.6
+LAW_PRIOR_DEPTH = 5
+LEGAL_TERMS_FILE = Path(__file__).resolve().parent / "data" / "legal_terms.tsv"
+LEGAL_TERM_WEIGHT = 0.9
 _SENTENCE = re.compile(r"[^。；！？\n]+[。；！？]?")
 
 
@@ -150,6 +159,40 @@ def _sentences(units: list[Unit], weights: list[float], body: str) -> list[tuple
     return [(p, top > 0 and s >= top / 2) for p, s in zip(pieces, scores, strict=True)]
 
 
+@cache
+def legal_terms() -> dict[str, list[str]]:
+    """Everyday words residents use mapped to the words laws use for the same thing (data/legal_terms.tsv)."""
+    table: dict[str, list[str]] = {}
+    for line in LEGAL_TERMS_FILE.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        term, _, others = line.partition("\t")
+        table[text.compact(term)] = [o.strip() for o in others.split("、") if o.strip() and o.strip() != term]
+    return table
+
+
+def with_legal_terms(units: list[Unit]) -> list[Unit]:
+    """`units` with each everyday word also matched as the law says it (公司 → 用人单位, 喝酒 → 饮酒); a lone
+    verb that laws have a word for (偷 → 盗窃, 签 → 订立) becomes a concept of its own."""
+    table = legal_terms()
+    out = []
+    for unit in units:
+        extra = [alternative(other, LEGAL_TERM_WEIGHT) for alt in unit.alternatives
+                 for other in table.get(alt.text, [])]
+        known = {a.text for a in unit.alternatives}
+        extra = [a for a in extra if a.text not in known]
+        out.append(replace(unit, alternatives=[*unit.alternatives, *extra], required=unit.required or bool(extra))
+                   if extra else unit)
+    return out
+
+
+def _law_prior(question: str, agency: str) -> dict[int, float]:
+    """What each of the document search's best documents for `question` adds to its articles' scores."""
+    found = search.search(search.SearchParams(q=question, agency=agency, facets=False, page_size=LAW_PRIOR_DEPTH),
+                          record=False)
+    return {r.id: LAW_PRIOR / (n + 1) for n, r in enumerate(found.results)}
+
+
 def _visible(ids: list[int]) -> dict[int, tuple[Article, str]]:
     """These articles as the public may see them: of a public document's live revision, its current version."""
     current = public_documents().filter(superseded=False)
@@ -166,7 +209,8 @@ def retrieve(question: str, agency: str = "", limit: int = RELATED + 1) -> tuple
     if analysis.empty or analysis.reference:
         return [], analysis.units
     backend = article_backend()
-    query = replace(planned.query, keys=[], exclude_ids=stale_article_ids(backend), offset=0, limit=DEPTH,
+    units = with_legal_terms(analysis.units)
+    query = replace(planned.query, units=units, keys=[], exclude_ids=stale_article_ids(backend), offset=0, limit=DEPTH,
                     facets=False, top_only=True, sort="relevance")
     strict = backend.search(query)
     if not strict.hits and query.min_match > 1:
@@ -174,7 +218,7 @@ def retrieve(question: str, agency: str = "", limit: int = RELATED + 1) -> tuple
     plain = backend.search(longquery.terms_query(query))
     ranked = longquery.merge(strict.hits, plain.hits)[:DEPTH]
     visible = _visible([h.id for h in ranked])
-    units = analysis.units
+    prior = _law_prior(question, agency)
     weights = _weights(units, backend)
     top = max((h.score for h in ranked), default=1.0) or 1.0
     matches = []
@@ -184,7 +228,8 @@ def retrieve(question: str, agency: str = "", limit: int = RELATED + 1) -> tuple
         article, title = visible[hit.id]
         body = "\n".join([article.chapter, article.text])
         coverage = _coverage(units, weights, title, body)
-        matches.append(ArticleMatch(article, title, hit.score / top + COVERAGE_WEIGHT * coverage, coverage))
+        score = hit.score / top + COVERAGE_WEIGHT * coverage + prior.get(article.document_id, 0.0)
+        matches.append(ArticleMatch(article, title, score, coverage))
     matches.sort(key=lambda m: -m.score)
     matches = matches[:limit]
     for match in matches:
