@@ -34,10 +34,10 @@ from gongkai.search.query import alternative
 MAX_QUESTION = 200
 MIN_QUESTION = 2
 # Hits read from the article index before they are checked against the visibility rule and re-ranked.
-DEPTH = 40
+DEPTH = 300
 # The best article answers when it holds at least this share of the question's concepts (weighted by
 # rarity); set from the evaluation set (gongkai qa eval), see README.
-MIN_COVERAGE = 0.6
+MIN_COVERAGE = 0.45
 # Optional units (lone verbs, common words) count this much of their rarity towards coverage.
 OPTIONAL_WEIGHT = 0.3
 # How far coverage weighs against the engine's score when the candidates are re-ranked.
@@ -45,8 +45,15 @@ COVERAGE_WEIGHT = 1.0
 RELATED = 4
 # The document search's own ranking of the question (titles, long-question merging) as a prior on the law:
 # an article of its n-th document (from 0) gains LAW_PRIOR / (n + 1), for its first LAW_PRIOR_DEPTH documents.
-LAW_PRIOR = 0.6
+LAW_PRIOR = 0.0
 LAW_PRIOR_DEPTH = 5
+# Weights of the re-ranking (chosen on the evaluation set, see README): the engine's score (scaled to the
+# best hit), coverage, the law's standing (上位法: a national law answers for everyone, a local rule for its
+# place) and how many of the question's best articles its law holds (a law about the topic has several).
+ENGINE_WEIGHT = 0.25
+RANK_BY_TYPE = {"法律": 0.5, "行政法规": 0.35, "部门规章": 0.2, "司法解释": 0.1}
+LAW_SUPPORT = 0.0
+LAW_SUPPORT_ARTICLES = 3
 LEGAL_TERMS_FILE = Path(__file__).resolve().parent / "data" / "legal_terms.tsv"
 LEGAL_TERM_WEIGHT = 0.9
 _SENTENCE = re.compile(r"[^。；！？\n]+[。；！？]?")
@@ -138,11 +145,25 @@ def _present(unit: Unit, title: str, words: set[str]) -> bool:
                for alt in unit.alternatives)
 
 
-def _coverage(units: list[Unit], weights: list[float], title: str, body: str) -> float:
+_WORDS: dict[int, frozenset[str]] = {}
+# Word sets of articles kept per process (an article's text never changes: a new revision has new articles).
+WORDS_CACHE = 200_000
+
+
+def article_words(article: Article) -> frozenset[str]:
+    """The words of an article with its chapter, segmented once per process."""
+    found = _WORDS.get(article.pk)
+    if found is None:
+        if len(_WORDS) >= WORDS_CACHE:
+            _WORDS.clear()
+        found = _WORDS[article.pk] = frozenset(text.words("\n".join([article.chapter, article.text])))
+    return found
+
+
+def _coverage(units: list[Unit], weights: list[float], title: str, words: frozenset[str]) -> float:
     total = sum(weights)
     if not total:
         return 0.0
-    words = set(text.words(body))
     core = text.compact(title)
     return sum(w for unit, w in zip(units, weights, strict=True) if _present(unit, core, words)) / total
 
@@ -194,11 +215,20 @@ def _law_prior(question: str, agency: str) -> dict[int, float]:
 
 
 def _visible(ids: list[int]) -> dict[int, tuple[Article, str]]:
-    """These articles as the public may see them: of a public document's live revision, its current version."""
-    current = public_documents().filter(superseded=False)
-    rows = (Article.objects.filter(pk__in=ids, document__in=current, revision_id=F("document__live_revision_id"))
-            .select_related("revision"))
-    return {a.pk: (a, a.revision.title) for a in rows}
+    """These articles as the public may see them: of a public document's live revision, its current version
+    (two lookups by key: the articles, then their documents through the visibility rule)."""
+    articles = list(Article.objects.filter(pk__in=ids).only(
+        "pk", "document_id", "revision_id", "number", "sub", "label", "chapter", "text"))
+    documents = {pk: (live, title, doc_type) for pk, live, title, doc_type in (
+        public_documents().filter(pk__in={a.document_id for a in articles}, superseded=False)
+        .values_list("pk", "live_revision_id", "live_revision__title", "live_revision__doc_type"))}
+    out = {}
+    for article in articles:
+        live = documents.get(article.document_id)
+        if live is not None and live[0] == article.revision_id:
+            article.doc_type = live[2]
+            out[article.pk] = (article, live[1])
+    return out
 
 
 def retrieve(question: str, agency: str = "", limit: int = RELATED + 1) -> tuple[list[ArticleMatch], list[Unit]]:
@@ -218,7 +248,7 @@ def retrieve(question: str, agency: str = "", limit: int = RELATED + 1) -> tuple
     plain = backend.search(longquery.terms_query(query))
     ranked = longquery.merge(strict.hits, plain.hits)[:DEPTH]
     visible = _visible([h.id for h in ranked])
-    prior = _law_prior(question, agency)
+    prior = _law_prior(question, agency) if LAW_PRIOR else {}
     weights = _weights(units, backend)
     top = max((h.score for h in ranked), default=1.0) or 1.0
     matches = []
@@ -226,10 +256,19 @@ def retrieve(question: str, agency: str = "", limit: int = RELATED + 1) -> tuple
         if hit.id not in visible:
             continue
         article, title = visible[hit.id]
-        body = "\n".join([article.chapter, article.text])
-        coverage = _coverage(units, weights, title, body)
-        score = hit.score / top + COVERAGE_WEIGHT * coverage + prior.get(article.document_id, 0.0)
+        coverage = _coverage(units, weights, title, article_words(article))
+        score = (ENGINE_WEIGHT * hit.score / top + COVERAGE_WEIGHT * coverage + prior.get(article.document_id, 0.0)
+                 + RANK_BY_TYPE.get(article.doc_type, 0.0))
         matches.append(ArticleMatch(article, title, score, coverage))
+    # Support: a law about the question's topic has several good articles among the candidates; its best
+    # LAW_SUPPORT_ARTICLES articles' scores, relative to the best law's, add LAW_SUPPORT at most.
+    per_law: dict[int, list[float]] = {}
+    for match in matches:
+        per_law.setdefault(match.article.document_id, []).append(match.score)
+    law_scores = {pk: sum(sorted(scores, reverse=True)[:LAW_SUPPORT_ARTICLES]) for pk, scores in per_law.items()}
+    best_law = max(law_scores.values(), default=1.0) or 1.0
+    for match in matches:
+        match.score += LAW_SUPPORT * law_scores[match.article.document_id] / best_law
     matches.sort(key=lambda m: -m.score)
     matches = matches[:limit]
     for match in matches:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -42,7 +42,8 @@ def ask_page(request: HttpRequest) -> HttpResponse:
 def staff_unanswered(request: HttpRequest) -> HttpResponse:
     """Questions the knowledge base could not answer, most asked first, and how answers were rated."""
     rows = UnansweredQuestion.objects.filter(resolved=False)[:200]
-    ratings = (Feedback.objects.values("source")
-               .annotate(helpful=Count("pk", filter=Q(helpful=True)), unhelpful=Count("pk", filter=Q(helpful=False)))
-               .order_by("-unhelpful", "-helpful")[:50])
+    counts: dict[str, dict[str, int]] = {}
+    for source, helpful, n in Feedback.objects.values_list("source", "helpful").annotate(n=Count("pk")).order_by():
+        counts.setdefault(source, {"source": source, "helpful": 0, "unhelpful": 0})["helpful" if helpful else "unhelpful"] = n
+    ratings = sorted(counts.values(), key=lambda r: (-r["unhelpful"], -r["helpful"]))[:50]
     return render(request, "qa/staff_unanswered.html", {"rows": rows, "ratings": ratings})
