@@ -30,6 +30,7 @@ from gongkai.search import longquery, text
 from gongkai.search import services as search
 from gongkai.search.backends.base import SearchBackend, Unit
 from gongkai.search.query import alternative
+from gongkai.search.searchlog import anonymise
 
 MAX_QUESTION = 200
 MIN_QUESTION = 2
@@ -295,7 +296,9 @@ def ask(question: str, agency: str = "", record: bool = True) -> Answer:
 
 
 def note_unanswered(question: str) -> None:
-    """Count a question nobody could answer (one row per question however often it is asked)."""
+    """Count a question nobody could answer (one row per question however often it is asked); phone, ID and
+    other long numbers and e-mail addresses are masked first, as in the search log."""
+    question = anonymise(question)
     key = question_key(question)
     row, created = UnansweredQuestion.objects.get_or_create(key=key, defaults={"question": question[:500]})
     if not created:
@@ -305,7 +308,7 @@ def note_unanswered(question: str) -> None:
 
 def record_feedback(question: str, source: str, helpful: bool) -> Feedback:
     """Count 有帮助 / 没有帮助 for one answer; `source` is "article:<id>" of a public article."""
-    question = clean_question(question)
+    question = anonymise(clean_question(question))
     kind, _, raw = (source or "").partition(":")
     if kind != "article" or not raw.isdigit() or int(raw) not in _visible([int(raw)]):
         raise DomainError("评价的答案不存在。", field="source")

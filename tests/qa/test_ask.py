@@ -115,3 +115,8 @@ def test_staff_see_unanswered_questions_with_counts(client, library, agency):
     client.force_login(factories.make_staff(agency, Role.DRAFTER))
     page = client.get("/staff/qa/unanswered/").content.decode()
     assert "张三丰是谁" in page and "<td>2</td>" in page
+
+
+def test_numbers_in_unanswered_questions_are_masked(library):
+    services.ask("我的手机号13812345678被人冒用了怎么办")
+    assert "13812345678" not in UnansweredQuestion.objects.get().question

@@ -291,6 +291,8 @@ URL_RULES: dict[tuple[str, str], Rule] = {
     ("staff-dashboard", "GET"): Rule(lambda a: 200,
                                      shows=(own_dashboard, lambda a: reads(a) and holds_anywhere(a, DOCUMENT_ROLES))),
     ("staff-search-report", "GET"): Rule(lambda a: 200),
+    # The Q&A's unanswered questions and answer ratings (masked like the search log): every staff member.
+    ("staff-qa-unanswered", "GET"): Rule(lambda a: 200),
     # Hot-search settings: every staff member sees them; only the site's administrators (the root agency's
     # administrator role, which no actor here holds, or a superuser) change them.
     ("staff-search-hot", "GET"): Rule(lambda a: 200),
