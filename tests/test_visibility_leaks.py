@@ -175,6 +175,7 @@ def test_the_qa_never_answers_from_a_non_public_article(client, planted, team, a
     from gongkai.search.backends.base import IndexDoc
     from gongkai.search.models import IndexChange
 
+    public, _items = planted
     body = f"<p>第一条 {MARKER}条文：申领{MARKER}补贴的，应当提交申请。</p>"
     factories.make_document(team, agency, publish=False, **{**_marked(), "body": body})
     withdrawn = factories.make_document(team, agency, **{**_marked(), "body": body})
@@ -191,12 +192,26 @@ def test_the_qa_never_answers_from_a_non_public_article(client, planted, team, a
                                        issuers=[agency.name], subject=revision.subject, doc_type=revision.doc_type,
                                        validity="valid", kind="policy", published_on=None))
     assert len(everything) >= 3
+    # Curated pairs: one still in review, and one published whose source was withdrawn afterwards (before any
+    # flagging ran): neither may answer or be listed.
+    from gongkai.qa import pairs
+
+    pair_data = {"question": "申领补贴应当提交申请吗", "answer": f"{MARKER}答案", "source": public.pk}
+    in_review = pairs.save_pair(team[Role.DRAFTER], agency, pair_data)
+    pairs.move_pair(team[Role.DRAFTER], in_review, "submit")
+    source = factories.make_document(team, agency, title="补贴申领办法", body="<p>第一条 申领补贴的，应当提交申请。</p>")
+    orphan = pairs.save_pair(team[Role.DRAFTER], agency, {**pair_data, "source": source.pk})
+    pairs.move_pair(team[Role.DRAFTER], orphan, "submit")
+    pairs.move_pair(team[Role.APPROVER], orphan, "publish")
+    services.withdraw_document(team[Role.PUBLISHER], source, "撤回")
+    listed = client.get("/api/v1/qa/pairs", {"page_size": 100})
+    assert listed.status_code == 200 and listed.json()["count"] == 0 and MARKER not in listed.content.decode()
     article_backend().rebuild(everything, max(IndexChange.objects.values_list("pk", flat=True)))
     rebuild_index()
     for question in (f"申领{MARKER}补贴要提交什么", f"{MARKER[:4]}补贴怎么申请", "申领补贴应当提交申请吗"):
         data = client.post("/api/v1/qa/ask", {"question": question}, content_type="application/json")
         assert data.status_code == 200 and MARKER not in data.content.decode().replace(question, ""), question
-        assert data.json()["answered"] is False and data.json()["sources"] == []
+        assert data.json()["answered"] is False and data.json()["sources"] == [] and data.json()["kind"] is None
         page = client.get("/wdk/", {"q": question}).content.decode().replace(question, "")
         assert MARKER not in page, page[page.find(MARKER) - 300:page.find(MARKER) + 100]
         assert not re.search(r"/xxgk/documents/\d", page), question

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 from pydantic import BaseModel, Field
 
-from gongkai.qa import services
+from gongkai.core.errors import DomainError
+from gongkai.orgs.models import Agency
+from gongkai.qa import pairs, services
 
 router = Router(tags=["政策问答"])
 
@@ -36,6 +38,27 @@ class FeedbackIn(Schema):
     helpful: bool
 
 
+class PairsQuery(Schema):
+    agency: str = Field("", description="机关代码（含下级机关）")
+    tag: str = Field("", max_length=50, description="标签")
+    page: int = Field(1, ge=1, le=10000)
+    page_size: int = Field(20, ge=1, le=100)
+
+
+class PairOut(BaseModel):
+    id: int
+    question: str
+    answer: str
+    agency: str
+    tags: list[str]
+    sources: list[SourceOut]
+
+
+class PairsOut(BaseModel):
+    count: int
+    results: list[PairOut]
+
+
 class Message(BaseModel):
     detail: str
 
@@ -49,3 +72,20 @@ def ask(request, payload: AskIn):
 def feedback(request, payload: FeedbackIn):
     services.record_feedback(payload.question, payload.source, payload.helpful)
     return 201, {"detail": "感谢您的评价。"}
+
+
+@router.get("/qa/pairs", response={200: PairsOut, 400: Message}, summary="已审核公开的政策问答")
+def list_pairs(request, params: Query[PairsQuery]):
+    found = pairs.public_pairs().select_related("agency", "source__live_revision").order_by("-updated_at", "-pk")
+    if params.agency:
+        agency = Agency.objects.filter(code=params.agency).first()
+        if agency is None:
+            raise DomainError("没有这个机关代码。", field="agency")
+        found = found.filter(agency_id__in=agency.descendant_ids())
+    if params.tag:
+        found = found.filter(tags__contains=params.tag)
+    start = (params.page - 1) * params.page_size
+    page = list(found[start:start + params.page_size])
+    return {"count": found.count(), "results": [
+        {"id": p.pk, "question": p.question, "answer": p.answer, "agency": p.agency.name,
+         "tags": [t for t in p.tags.split("、") if t], "sources": [pairs.source_of(p)]} for p in page]}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import models
 
 from gongkai.publishing.models import Document, Revision
+from gongkai.qa.states import PairState
 
 
 class Article(models.Model):
@@ -66,3 +67,36 @@ class Feedback(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source} {'有帮助' if self.helpful else '没有帮助'}"
+
+
+class QAPair(models.Model):
+    """A curated question and answer tied to the source document and article it rests on (see qa.states)."""
+
+    agency = models.ForeignKey("orgs.Agency", on_delete=models.PROTECT, related_name="qa_pairs",
+                               verbose_name="机关")
+    question = models.CharField("问题", max_length=300)
+    answer = models.TextField("答案")
+    source = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="qa_pairs", verbose_name="依据文件")
+    article = models.CharField("依据条文", max_length=20, blank=True, help_text="条号，如 19 或 133-1（第一百三十三条之一）")
+    tags = models.CharField("标签", max_length=200, blank=True, help_text="多个用顿号分隔")
+    state = models.CharField("状态", max_length=20, choices=PairState.choices, default=PairState.DRAFT, db_index=True)
+    version = models.PositiveIntegerField("版本", default=1)
+    flag_reason = models.CharField("暂停原因", max_length=200, blank=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("修改时间", auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "政策问答"
+        ordering = ["-updated_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.question
+
+    def missing_content(self) -> str | None:
+        if not self.question.strip() or not self.answer.strip():
+            return "问题和答案都要填写。"
+        return None
+
+    @property
+    def anchor(self) -> str:
+        return f"art-{self.article}" if self.article else ""

@@ -19,3 +19,12 @@ def on_public_content_changed(sender, document_id: int, **kwargs) -> None:
 @receiver(post_delete, sender=Document, dispatch_uid="qa-articles-delete")
 def on_document_deleted(sender, instance: Document, **kwargs) -> None:
     transaction.on_commit(request_sync)
+
+
+@receiver(public_content_changed, dispatch_uid="qa-pairs-flag")
+def flag_pairs(sender, document_id: int, **kwargs) -> None:
+    # A repealed, amended or withdrawn source hides its pairs at once (public_pairs); flagging puts them on
+    # the staff's list for review.
+    from gongkai.qa.pairs import flag_pairs_for
+
+    flag_pairs_for(document_id)

@@ -25,7 +25,7 @@ from django.utils.safestring import SafeString, mark_safe
 from gongkai.core.errors import DomainError
 from gongkai.publishing.visibility import public_documents
 from gongkai.qa.index import article_backend, stale_article_ids
-from gongkai.qa.models import Article, Feedback, UnansweredQuestion
+from gongkai.qa.models import Article, Feedback, QAPair, UnansweredQuestion
 from gongkai.search import longquery, text
 from gongkai.search import services as search
 from gongkai.search.backends.base import SearchBackend, Unit
@@ -44,6 +44,9 @@ OPTIONAL_WEIGHT = 0.3
 # How far coverage weighs against the engine's score when the candidates are re-ranked.
 COVERAGE_WEIGHT = 1.0
 RELATED = 4
+# A curated pair answers instead of the articles when its question holds at least this share of the asked
+# question's concepts (weighted as coverage is).
+PAIR_MIN_COVERAGE = 0.75
 # The document search's own ranking of the question (titles, long-question merging) as a prior on the law:
 # an article of its n-th document (from 0) gains LAW_PRIOR / (n + 1), for its first LAW_PRIOR_DEPTH documents.
 LAW_PRIOR = 0.0
@@ -104,10 +107,11 @@ class Answer:
     sources: list[Source] = field(default_factory=list)
     related: list[Source] = field(default_factory=list)
     matches: list[ArticleMatch] = field(default_factory=list)
+    pair: QAPair | None = None
 
     @property
     def best(self) -> ArticleMatch | None:
-        return self.matches[0] if self.answered and self.matches else None
+        return self.matches[0] if self.answered and self.kind == "article" and self.matches else None
 
     def as_dict(self) -> dict:
         return {"answered": self.answered, "answer": self.answer, "kind": self.kind,
@@ -283,7 +287,15 @@ def ask(question: str, agency: str = "", record: bool = True) -> Answer:
     question = clean_question(question)
     if agency and not search.Agency.objects.filter(code=agency).exists():
         raise DomainError("没有这个机关代码。", field="agency")
-    matches, _ = retrieve(question, agency)
+    matches, units = retrieve(question, agency)
+    pair = best_pair(units, agency)
+    if pair is not None:
+        from gongkai.qa.pairs import source_of
+
+        source = source_of(pair)
+        return Answer(question, True, "pair", pair.answer,
+                      [Source(source["title"], source["url"], source["article"], source["document_id"])],
+                      [m.source for m in matches[:RELATED]], matches, pair=pair)
     answered = bool(matches) and matches[0].coverage >= MIN_COVERAGE
     if not answered:
         if record:
@@ -293,6 +305,32 @@ def ask(question: str, agency: str = "", record: bool = True) -> Answer:
     best = matches[0]
     return Answer(question, True, "article", f"{best.article.label} {best.article.text}", [best.source],
                   [m.source for m in matches[1:RELATED + 1]], matches)
+
+
+_PAIR_WORDS: dict[tuple[int, int], frozenset[str]] = {}
+
+
+def best_pair(units: list[Unit], agency: str = "") -> QAPair | None:
+    """The public curated pair whose question best holds the asked question's concepts, if it holds enough."""
+    from gongkai.qa.pairs import public_pairs
+
+    if not units:
+        return None
+    pairs = public_pairs().select_related("source__live_revision").only(
+        "pk", "version", "question", "answer", "article", "source_id", "source__live_revision__title", "agency_id")
+    if agency:
+        scope = search.Agency.objects.filter(code=agency).first()
+        pairs = pairs.filter(agency_id__in=scope.descendant_ids()) if scope else pairs.none()
+    weights = _weights(units, article_backend())
+    best, best_coverage = None, 0.0
+    for pair in pairs:
+        key = (pair.pk, pair.version)
+        if key not in _PAIR_WORDS:
+            _PAIR_WORDS[key] = frozenset(text.words(pair.question))
+        coverage = _coverage(units, weights, pair.question, _PAIR_WORDS[key])
+        if coverage > best_coverage:
+            best, best_coverage = pair, coverage
+    return best if best_coverage >= PAIR_MIN_COVERAGE else None
 
 
 def note_unanswered(question: str) -> None:
@@ -309,8 +347,13 @@ def note_unanswered(question: str) -> None:
 def record_feedback(question: str, source: str, helpful: bool) -> Feedback:
     """Count 有帮助 / 没有帮助 for one answer; `source` is "article:<id>" of a public article."""
     question = anonymise(clean_question(question))
+    from gongkai.qa.pairs import public_pairs
+
     kind, _, raw = (source or "").partition(":")
-    if kind != "article" or not raw.isdigit() or int(raw) not in _visible([int(raw)]):
+    known = raw.isascii() and raw.isdigit() and len(raw) < 19 and (
+        (kind == "article" and int(raw) in _visible([int(raw)]))
+        or (kind == "pair" and public_pairs().filter(pk=int(raw)).exists()))
+    if not known:
         raise DomainError("评价的答案不存在。", field="source")
     return Feedback.objects.create(question_key=question_key(question), question=question[:500], source=source,
                                    helpful=helpful)
