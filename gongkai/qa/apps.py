@@ -11,4 +11,5 @@ class QAConfig(AppConfig):
         from gongkai.qa import receivers  # noqa: F401
         from gongkai.staff.registry import MenuEntry, register_menu
 
+        register_menu(MenuEntry("qa-pairs", "政策问答", "staff-qa-pairs", order=61))
         register_menu(MenuEntry("qa-unanswered", "未答问题", "staff-qa-unanswered", order=62))

@@ -128,3 +128,24 @@ def test_xlsx_round_trip(people, agency, source):
     assert again == 2 and QAPair.objects.count() == 4
     with pytest.raises(DomainError):
         pairs.import_xlsx(people["drafter"], agency, b"not a workbook")
+
+
+def test_staff_write_submit_and_review_through_the_pages(client, people, agency, source):
+    client.force_login(people["drafter"])
+    bad = client.post(f"/staff/qa/pairs/{agency.code}/0/", {"question": QUESTION, "answer": "", "source": "x"})
+    assert bad.status_code == 200 and "请填写答案" in bad.content.decode() and QUESTION in bad.content.decode()
+    assert not QAPair.objects.exists()
+    saved = client.post(f"/staff/qa/pairs/{agency.code}/0/", {"question": QUESTION, "answer": ANSWER,
+                                                               "source": source.pk, "article": "第6条"})
+    assert saved.status_code == 302
+    pair = QAPair.objects.get()
+    assert pair.article == "6"
+    client.post(f"/staff/qa/pairs/{pair.pk}/action/", {"action": "submit"})
+    client.force_login(people["approver"])
+    listing = client.get("/staff/qa/pairs/").content.decode()
+    assert QUESTION in listing and "审核通过并公开" in listing
+    client.post(f"/staff/qa/pairs/{pair.pk}/action/", {"action": "publish"})
+    pair.refresh_from_db()
+    assert pair.state == PairState.PUBLISHED
+    exported = client.get(f"/staff/qa/pairs/{agency.code}/export.xlsx")
+    assert exported.status_code == 200 and exported.content[:2] == b"PK"
