@@ -16,6 +16,7 @@ from gongkai.disclosure.api import router as disclosure_router
 from gongkai.orgs.api import router as orgs_router
 from gongkai.participation.api import router as participation_router
 from gongkai.publishing.api import router as publishing_router
+from gongkai.qa.api import router as qa_router
 from gongkai.search.api import router as search_router
 
 
@@ -104,3 +105,4 @@ api.add_router("/", search_router)
 api.add_router("/", disclosure_router)
 api.add_router("/", catalog_router)
 api.add_router("/", participation_router)
+api.add_router("/", qa_router)

@@ -251,6 +251,21 @@ def cmd_search(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_qa(args: argparse.Namespace) -> int:
+    if args.action == "eval":
+        from gongkai.qa.evaluation import run_eval_command
+
+        return run_eval_command(args, setup_django)
+    setup_django()
+    from gongkai.qa.index import rebuild_articles, sync_articles
+
+    if args.action == "rebuild":
+        print(f"条文索引已重建：{rebuild_articles()} 条。")
+    else:
+        print(f"条文索引已同步：处理 {sync_articles()} 份文件的变更。")
+    return 0
+
+
 def cmd_backup(args: argparse.Namespace) -> int:
     # Not migrated first: a backup is taken by the version that wrote the data (before an upgrade).
     setup_django(migrate=False)
@@ -369,6 +384,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--plain", action="store_true",
                    help="eval：同时列出对照：按检索词做普通 BM25 排序（任一词命中即可，不用同义词、标题短语和纠错）的成绩")
     p.set_defaults(func=cmd_search)
+
+    p = sub.add_parser("qa", help="政策问答：重建或同步条文索引，评测问答质量")
+    p.add_argument("action", choices=["rebuild", "sync", "eval"],
+                   help="rebuild：从数据库重建条文索引；sync：应用待更新的变更；eval：用评测集评测问答质量")
+    p.add_argument("--corpus", default=None, help="eval：法律法规语料（默认 ../shared/corpus/laws.jsonl.gz）")
+    p.add_argument("--questions", default=None, help="eval：评测集 JSONL（默认 gongkai/qa/eval/questions.jsonl）")
+    p.add_argument("--data-dir", default=None, help="eval：导入语料用的临时数据目录（默认与 search eval 共用）")
+    p.add_argument("--rebuild", action="store_true", help="eval：先重建条文索引（默认只同步）")
+    p.add_argument("--check", action="store_true", help="eval：低于 thresholds.json 中的阈值时以非零状态退出")
+    p.add_argument("--verbose", action="store_true", help="eval：列出未进入前三的问题和错答的不可答问题")
+    p.set_defaults(func=cmd_qa)
 
     p = sub.add_parser("backup", help="在线备份数据库、附件和答复书、数据目录中的密钥文件到一个 tar.gz 文件")
     p.add_argument("file", help="备份文件名，例如 /var/backups/gongkai/gongkai-20260301.tar.gz（只有所有者可读）")

@@ -60,6 +60,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("GONGKAI_SITE_CONAC_URL", "",
             "党政机关网站标识的核验地址（开办单位在党政机关网站标识系统中取得的链接）；设置后页脚显示党政机关网站标识并链接到该地址。"),
     Setting("GONGKAI_SITE_CONTACT", "", "页脚的联系方式（如 电话：010-12345678　地址：某市某路 1 号）；留空不显示。"),
+    Setting("GONGKAI_QA_HOTLINE", "12345", "政策问答找不到答案时建议拨打的咨询热线；留空不显示。"),
+    Setting("GONGKAI_QA_MAILBOX_URL", "", "政策问答找不到答案时建议留言的信箱地址（网址）；留空不显示。"),
     Setting("GONGKAI_SITE_EMAIL", "", "网站联系邮箱，显示在页脚；“我为政府网站找错”未另设地址时以邮件发到这里。"),
     Setting("GONGKAI_ERROR_REPORT_URL", "",
             "页脚“我为政府网站找错”链接的目标：网址（如全国政府网站找错平台的本站入口）、本站路径或 mailto: 地址；"

@@ -35,6 +35,8 @@ urlpatterns = [
     path("staff/participation/", include("gongkai.participation.urls_staff")),
     path("search/", include("gongkai.search.urls")),
     path("staff/search/", include("gongkai.search.urls_staff")),
+    path("wdk/", include("gongkai.qa.urls")),
+    path("staff/qa/", include("gongkai.qa.urls_staff")),
     path("staff/", include("gongkai.staff.urls")),
     path("staff/", include("gongkai.publishing.urls_staff")),
     path("api/v1/", api.urls),

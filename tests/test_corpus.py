@@ -159,3 +159,27 @@ def test_search_quality_stays_above_thresholds(corpus, db, capsys):
         print("\n" + evaluation.table(scores))
     failures = evaluation.below_thresholds(scores, load_thresholds())
     assert not failures, failures
+
+
+@pytest.mark.skipif(os.environ.get("DATABASE_URL", "").startswith("postgres"),
+                    reason="the quality gate runs in the SQLite pass (the ranking does not depend on the database)")
+def test_qa_quality_stays_above_thresholds(corpus, db, capsys):
+    """The policy Q&A from articles alone (gongkai/qa/eval): every expected article exists in the corpus, and
+    law / article top-3 and the refusal rate stay at or above what was measured."""
+    from gongkai.qa import evaluation as qa_evaluation
+    from gongkai.qa.index import rebuild_articles
+    from gongkai.qa.models import Article
+
+    rebuild_articles()
+    questions = qa_evaluation.load_questions()
+    assert len([q for q in questions if q.kind == "answerable"]) >= 150
+    assert len([q for q in questions if q.kind == "unanswerable"]) >= 30
+    for q in questions:
+        if q.kind == "answerable":
+            number, _, sub = q.article.partition("-")
+            assert Article.objects.filter(revision__title=q.law, number=int(number), sub=int(sub or 0)).exists(), q
+    scores = qa_evaluation.evaluate(questions, qa_evaluation.qa_outcome)
+    with capsys.disabled():
+        print("\n" + qa_evaluation.table(scores))
+    failures = qa_evaluation.below_thresholds(scores, qa_evaluation.load_thresholds())
+    assert not failures, failures

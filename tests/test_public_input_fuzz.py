@@ -120,6 +120,20 @@ def test_library_filters_and_search_parameters(client, site, value):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("value", NASTY, ids=range(len(NASTY)))
+def test_policy_qa_question(client, site, value):
+    # The ask page renders whatever was typed (a question it cannot take is explained in Chinese); the API
+    # answers 200 or 400, never 5xx; a rating for an answer that does not exist stores nothing.
+    _check_page(_rendered(client.get("/wdk/", {"q": value}), value))
+    _check_page(client.post("/api/v1/qa/ask", {"question": value[:200]}, content_type="application/json"))
+    _check_page(client.post("/api/v1/qa/ask", {"question": "试用期", "agency": value[:50]},
+                            content_type="application/json"))
+    _check_page(client.post("/api/v1/qa/feedback", {"question": "试用期", "source": value[:40], "helpful": True},
+                            content_type="application/json"))
+    _check_page(client.post("/wdk/", {"q": value, "source": value, "helpful": "1"}))
+
+
+@pytest.mark.django_db
 @settings(max_examples=150, deadline=None, derandomize=True, database=None,
           suppress_health_check=list(HealthCheck))
 @given(changes=st.dictionaries(st.sampled_from(FIELDS), st.text(max_size=400), max_size=len(FIELDS)))

@@ -136,7 +136,9 @@ def test_marked_items_never_reach_a_public_channel(client, planted):
              f"/xxgk/documents/?q={MARKER[4:]}〔2026〕1号&scope=number", "/xxgk/documents/?q=〔2026〕&scope=number",
              "/xxgk/documents/?q=文件&sort=signed", "/xxgk/documents/?sort=signed&doc_type=通知",
              f"/xxgk/documents/?issuer={MARKER[:4]}", f"/api/v1/documents?q={MARKER[:4]}&scope=title",
-             "/api/v1/documents?q=〔2026〕&scope=number"]
+             "/api/v1/documents?q=〔2026〕&scope=number",
+             # The policy Q&A, asked for the marker's parts (the page echoes the question, never the whole marker).
+             f"/wdk/?q={MARKER[:4]}", f"/wdk/?q={MARKER[4:]}正文"]
     rebuild_index()
     for n in range(5):  # many searched for it, and staff pinned it: hot searches must still never offer it
         record_query(MARKER, 3, f"client{n}")
@@ -163,6 +165,56 @@ def test_marked_items_never_reach_a_public_channel(client, planted):
     assert marked_files.count() == 4
     for attachment in marked_files:
         assert client.get(f"/xxgk/attachments/{attachment.pk}/{attachment.name}").status_code == 404
+
+
+def test_the_qa_never_answers_from_a_non_public_article(client, planted, team, agency, fresh_search):
+    """Articles of non-public documents, in an article index that holds every one of them and claims to be up
+    to date (the worst stale index), never answer, are never cited and never linked."""
+    from gongkai.publishing.models import Revision
+    from gongkai.qa.index import article_backend, ensure_articles
+    from gongkai.search.backends.base import IndexDoc
+    from gongkai.search.models import IndexChange
+
+    public, _items = planted
+    body = f"<p>第一条 {MARKER}条文：申领{MARKER}补贴的，应当提交申请。</p>"
+    factories.make_document(team, agency, publish=False, **{**_marked(), "body": body})
+    withdrawn = factories.make_document(team, agency, **{**_marked(), "body": body})
+    services.withdraw_document(team[Role.PUBLISHER], withdrawn, "撤回")
+    withheld = factories.make_document(team, agency, publish=False, disclosure_mode=DisclosureMode.WITHHELD,
+                                       withholding_ground=WithholdingGround.PROCESS_INFORMATION,
+                                       withholding_reason="过程性信息", **{**_marked(), "body": body})
+    factories.advance(team, withheld)
+    everything = []
+    for revision in Revision.objects.select_related("document"):
+        for article in ensure_articles(revision):
+            everything.append(IndexDoc(id=article.pk, revision_id=revision.pk, title=revision.title,
+                                       body=f"{article.label}\n{article.text}", keys=[], agency=agency.pk,
+                                       issuers=[agency.name], subject=revision.subject, doc_type=revision.doc_type,
+                                       validity="valid", kind="policy", published_on=None))
+    assert len(everything) >= 3
+    # Curated pairs: one still in review, and one published whose source was withdrawn afterwards (before any
+    # flagging ran): neither may answer or be listed.
+    from gongkai.qa import pairs
+
+    pair_data = {"question": "申领补贴应当提交申请吗", "answer": f"{MARKER}答案", "source": public.pk}
+    in_review = pairs.save_pair(team[Role.DRAFTER], agency, pair_data)
+    pairs.move_pair(team[Role.DRAFTER], in_review, "submit")
+    source = factories.make_document(team, agency, title="补贴申领办法", body="<p>第一条 申领补贴的，应当提交申请。</p>")
+    orphan = pairs.save_pair(team[Role.DRAFTER], agency, {**pair_data, "source": source.pk})
+    pairs.move_pair(team[Role.DRAFTER], orphan, "submit")
+    pairs.move_pair(team[Role.APPROVER], orphan, "publish")
+    services.withdraw_document(team[Role.PUBLISHER], source, "撤回")
+    listed = client.get("/api/v1/qa/pairs", {"page_size": 100})
+    assert listed.status_code == 200 and listed.json()["count"] == 0 and MARKER not in listed.content.decode()
+    article_backend().rebuild(everything, max(IndexChange.objects.values_list("pk", flat=True)))
+    rebuild_index()
+    for question in (f"申领{MARKER}补贴要提交什么", f"{MARKER[:4]}补贴怎么申请", "申领补贴应当提交申请吗"):
+        data = client.post("/api/v1/qa/ask", {"question": question}, content_type="application/json")
+        assert data.status_code == 200 and MARKER not in data.content.decode().replace(question, ""), question
+        assert data.json()["answered"] is False and data.json()["sources"] == [] and data.json()["kind"] is None
+        page = client.get("/wdk/", {"q": question}).content.decode().replace(question, "")
+        assert MARKER not in page, page[page.find(MARKER) - 300:page.find(MARKER) + 100]
+        assert not re.search(r"/xxgk/documents/\d", page), question
 
 
 def test_every_non_public_state_is_planted(planted):

@@ -71,8 +71,10 @@ def document_detail(request, pk: int):
     interpretations = [d for k, d in relations["incoming"] if k == RelationKind.INTERPRETS]
     issuer = revision.issuer or document.agency.name
     versions = document_versions(document)
+    from gongkai.qa.articles import add_anchors  # each article gets an anchor a Q&A citation lands on
+
     return render(request, "publishing/detail.html", {
-        "document": document, "revision": revision, "issuer": issuer,
+        "document": document, "revision": revision, "issuer": issuer, "body_html": add_anchors(revision.body_html),
         # A document another body issued (a national law kept for reference) is not filed under our agency.
         "own_issue": document.agency.name in issuer.split("、"), "outgoing": outgoing, "incoming": incoming,
         "interpretations": interpretations, "attachments": revision.attachments.all(),

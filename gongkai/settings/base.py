@@ -116,6 +116,8 @@ GONGKAI_SITE_ICP = env("GONGKAI_SITE_ICP").strip()
 GONGKAI_SITE_PSB = env("GONGKAI_SITE_PSB").strip()
 GONGKAI_SITE_CONAC_URL = env("GONGKAI_SITE_CONAC_URL").strip()
 GONGKAI_SITE_CONTACT = env("GONGKAI_SITE_CONTACT").strip()
+GONGKAI_QA_HOTLINE = env("GONGKAI_QA_HOTLINE").strip()
+GONGKAI_QA_MAILBOX_URL = env("GONGKAI_QA_MAILBOX_URL").strip()
 GONGKAI_SITE_EMAIL = env("GONGKAI_SITE_EMAIL").strip()
 GONGKAI_ERROR_REPORT_URL = error_report_url()
 GONGKAI_SEARCH_BACKEND = env("GONGKAI_SEARCH_BACKEND")
@@ -148,6 +150,7 @@ INSTALLED_APPS = [
     "gongkai.participation",
     "gongkai.assessment",
     "gongkai.portal",
+    "gongkai.qa",
 ]
 
 MIDDLEWARE = [

@@ -116,6 +116,11 @@ TRANSITION_ROLES: dict[str, frozenset[str]] = {
     # The guide, catalogue and negative list go public when the head of the disclosure office reviews them.
     "catalog.review:publish": frozenset({HD}),
     "catalog.review:retire": frozenset({HD}),
+    # Curated Q&A pairs are written by drafters and reviewed by approvers, like documents.
+    "qa.pair:submit": frozenset({D}),
+    "qa.pair:publish": frozenset({AP}),
+    "qa.pair:return": frozenset({AP}),
+    "qa.pair:revise": frozenset({D}),
     # The annual report is drafted, reviewed and released by the disclosure office (three different people).
     # Consultations on drafts are run by the disclosure office, as the catalogue: opening and the feedback.
     "participation.consultation:open": HANDLERS,
@@ -324,6 +329,22 @@ URL_RULES: dict[tuple[str, str], Rule] = {
     ("staff-dashboard", "GET"): Rule(lambda a: 200,
                                      shows=(own_dashboard, lambda a: reads(a) and holds_anywhere(a, DOCUMENT_ROLES))),
     ("staff-search-report", "GET"): Rule(lambda a: 200),
+    # The Q&A's unanswered questions and answer ratings (masked like the search log): every staff member.
+    ("staff-qa-unanswered", "GET"): Rule(lambda a: 200),
+    # Curated pairs: drafters write them and approvers review them in their agency (reach as for documents).
+    ("staff-qa-pairs", "GET"): Rule(lambda a: 200 if holds_anywhere(a, {D, AP}) else 403),
+    ("staff-qa-pair-edit", "GET"): Rule(lambda a: 200 if may(a, {D}) else 404 if holds_anywhere(a, {D, AP}) else 403,
+                                        args=lambda w: [w.own.code, w.pk("pair:draft")]),
+    ("staff-qa-pair-edit", "POST"): Rule(lambda a: 302 if may(a, {D}) else 404 if holds_anywhere(a, {D, AP})
+                                         else 403, probe="qa.pair:revise"),
+    ("staff-qa-pair-action", "GET"): post_only(lambda w: [w.pk("pair:draft")]),
+    ("staff-qa-pair-action", "POST"): Rule(lambda a: 302 if may(a, {D, AP}) else 404 if holds_anywhere(a, {D, AP})
+                                           else 403, probe="qa.pair:publish"),
+    ("staff-qa-pairs-export", "GET"): Rule(lambda a: 200 if may(a, {D, AP}) else 404 if holds_anywhere(a, {D, AP})
+                                           else 403, args=lambda w: [w.own.code]),
+    ("staff-qa-pairs-import", "GET"): post_only(lambda w: [w.own.code]),
+    ("staff-qa-pairs-import", "POST"): Rule(lambda a: 302 if may(a, {D}) else 404 if holds_anywhere(a, {D, AP})
+                                            else 403, args=lambda w: [w.own.code]),
     # Hot-search settings: every staff member sees them; only the site's administrators (the root agency's
     # administrator role, which no actor here holds, or a superuser) change them.
     ("staff-search-hot", "GET"): Rule(lambda a: 200),
@@ -518,6 +539,10 @@ SUBJECTS: dict[str, str] = {
     "catalog.review:retire": "catalog:public",
     "participation.consultation:open": "consultation:draft",
     "participation.consultation:publish_feedback": "consultation:ended",
+    "qa.pair:submit": "pair:draft",
+    "qa.pair:publish": "pair:review",
+    "qa.pair:return": "pair:review",
+    "qa.pair:revise": "pair:published",
     "reports.annual:draft": "report:new",
     "reports.annual:review": "report:drafted",
     "reports.annual:reject_review": "report:drafted",
@@ -564,6 +589,8 @@ GUARD_REFUSES: dict[str, str] = {
 }
 # Guards whose refusal cannot be set up through the services, and why.
 NO_GUARD_REFUSAL = {
+    "qa.pair:submit": "a pair always has its question and answer (the services refuse one without)",
+    "qa.pair:publish": "a pair always has its question and answer (the services refuse one without)",
     "reports.annual:review": "table 3 adds up for every case the services write (a violation needs bad imported data; "
                              "tests/reports/test_release.py plants one)",
     "disclosure.case:deliver": "a decided case always has its reply letter (the decision renders it)",
@@ -752,6 +779,14 @@ def _build_world() -> World:
     Consultation.objects.filter(pk=ended.pk).update(starts_at=ended_at - dt.timedelta(days=45), ends_at=ended_at)
     keep("consultation:ended", participation.save_feedback(officer, Consultation.objects.get(pk=ended.pk), {
         "received_count": 0, "adopted_count": 0, "feedback_text": "未收到意见。"}))
+    # Curated Q&A pairs of the own agency: a draft, one waiting for review and a public one.
+    from gongkai.qa import pairs
+
+    pair = {"question": "甲局问答：补贴怎么申请", "answer": "向甲局提出申请。", "source": live.pk}
+    keep("pair:draft", pairs.save_pair(team[D], own, pair))
+    keep("pair:review", pairs.move_pair(team[D], pairs.save_pair(team[D], own, pair), "submit"))
+    keep("pair:published", pairs.move_pair(team[AP], pairs.move_pair(team[D], pairs.save_pair(team[D], own, pair),
+                                                                      "submit"), "publish"))
 
     # The annual report: last year's drafted by the officer, the year before's drafted and reviewed.
     from gongkai.reports import services as reports
@@ -988,6 +1023,10 @@ def _report_action(name: str) -> Callable[[World, Any], tuple[str, list, dict]]:
                          {"action": name, "report": s.pk, "year": str(s.year), "comment": "请补充第五部分。"})
 
 
+def _pair_action(name: str):
+    return lambda w, s: ("staff-qa-pair-action", [s.pk], {"action": name, "comment": "请补充依据。"})
+
+
 REQUESTS: dict[str, Callable[[World, Any], tuple[str, list, dict]]] = {
     "publishing.review:create_document": lambda w, s: (
         "staff-document-new", [], _document_form(w, "甲局文件（新建）", agency=w.own.pk, kind="policy")),
@@ -1064,6 +1103,9 @@ REQUESTS: dict[str, Callable[[World, Any], tuple[str, list, dict]]] = {
     "disclosure.case:record_assistance": _case_action("record_assistance", assistance_needs="sight",
                                                       assistance_help="large_print"),
     "catalog.review:publish": lambda w, s: ("staff-catalog-action", [_catalog_kind(s), s.pk], {"action": "publish"}),
+    **{f"qa.pair:{name}": _pair_action(name) for name in ("submit", "publish", "return")},
+    "qa.pair:revise": lambda w, s: ("staff-qa-pair-edit", [w.own.code, s.pk], {
+        "question": "甲局问答：补贴怎么申请（修改）", "answer": "向甲局提出书面申请。", "source": w.pk("doc:live")}),
     "catalog.review:retire": lambda w, s: ("staff-catalog-action", [_catalog_kind(s), s.pk],
                                            {"action": "retire", "comment": "不再适用"}),
     "reports.annual:draft": lambda w, s: ("staff-annual-report-action", [w.own.code],
@@ -1092,6 +1134,8 @@ def _state(obj) -> tuple:
         return (obj.state, obj.validity, obj.live_revision_id, obj.latest_revision_id, obj.scheduled_at)
     if hasattr(obj, "published") and hasattr(obj, "reviewed_on"):  # a catalogue entry (catalog.models.Reviewed)
         return (obj.state, obj.published, obj.reviewed_on)
+    if hasattr(obj, "flag_reason") and hasattr(obj, "version"):  # a curated Q&A pair (qa.models.QAPair)
+        return (obj.state, obj.version, obj.question, obj.answer)
     if hasattr(obj, "snapshot") and hasattr(obj, "released_at"):  # an annual report (reports.models.AnnualReport)
         return (obj.state, obj.released_at)
     if type(obj).__name__ == "WorkTask":
@@ -1222,6 +1266,24 @@ def test_post(client, world, url_name, actor):
         response = login(client, world, actor).post(reverse(url_name, args=rule.args(world)), data)
         _assert_status(response, rule.status(actor))
         assert Scheme.objects.filter(name="矩阵考评方案").exists() is general_office(actor)
+    elif url_name == "staff-qa-pairs-import":
+        import io
+
+        from openpyxl import Workbook
+
+        from gongkai.qa.models import QAPair
+        from gongkai.qa.pairs import XLSX_COLUMNS
+
+        book = Workbook()
+        book.active.append(list(XLSX_COLUMNS))
+        book.active.append(["矩阵导入的问答", "答案。", world.pk("doc:live"), "", ""])
+        upload = io.BytesIO()
+        book.save(upload)
+        upload.seek(0)
+        upload.name = "pairs.xlsx"
+        response = login(client, world, actor).post(reverse(url_name, args=rule.args(world)), {"file": upload})
+        _assert_status(response, rule.status(actor))
+        assert QAPair.objects.filter(question="矩阵导入的问答").exists() is may(actor, {D})
     elif url_name == "staff-search-hot":
         response = login(client, world, actor).post(reverse(url_name), {"query": "低保", "kind": "pin"})
         _assert_status(response, rule.status(actor))

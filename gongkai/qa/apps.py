@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+
+
+class QAConfig(AppConfig):
+    name = "gongkai.qa"
+    label = "qa"
+    verbose_name = "政策问答"
+
+    def ready(self) -> None:
+        # Connect the receiver that keeps the article index in step with what the public may see.
+        from gongkai.qa import receivers  # noqa: F401
+        from gongkai.staff.registry import MenuEntry, register_menu
+
+        register_menu(MenuEntry("qa-pairs", "政策问答", "staff-qa-pairs", order=61))
+        register_menu(MenuEntry("qa-unanswered", "未答问题", "staff-qa-unanswered", order=62))

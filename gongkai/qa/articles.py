@@ -1,0 +1,121 @@
+"""Splitting a document's text into articles (第一条 …), each with its chapter context and a stable anchor.
+
+A law or normative document is cited article by article; the Q&A answers with articles, so each one is a
+unit here. An article starts at a line beginning with 第X条 (第X条之一 too); lines after it, up to the next
+article or heading, are its further paragraphs (款). Headings (第X编 / 分编 / 章 / 节) set the chapter context of
+the articles below them. A document with no article lines (a notice) has no articles.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from gongkai.search.docnumbers import chinese_number
+
+_NUM = r"[一二三四五六七八九十百千零〇两\d]+"
+ARTICLE_LINE = re.compile(rf"^\s*第({_NUM})条(?:之({_NUM}))?(?=[\s\u3000：:　]|$|[^\s，。、；])[\s\u3000：:]*")
+HEADING_LINE = re.compile(rf"^\s*第({_NUM})(编|分编|章|节)(?:[\s\u3000]+|$)(.{{0,40}})$")
+LEVELS = {"编": 0, "分编": 1, "章": 2, "节": 3}
+# A heading line longer than this is a sentence that happens to begin with 第X章, not a heading.
+MAX_HEADING = 48
+
+
+@dataclass
+class ArticleUnit:
+    """One article as split from a text: its number (第十二条 → 12, 之一 → sub 1), label, chapter and text."""
+
+    number: int
+    sub: int
+    label: str
+    chapter: str
+    text: str
+
+    @property
+    def anchor(self) -> str:
+        """The id of the article on the document page: art-12, art-12-1 for 第十二条之一."""
+        return f"art-{self.number}" + (f"-{self.sub}" if self.sub else "")
+
+
+def split_articles(body_text: str) -> list[ArticleUnit]:
+    """The articles of a plain text (one block a line), in order; an anchor that repeats (a quoted article
+    of another law) keeps its first article only, so every anchor is unique on the page."""
+    articles: list[ArticleUnit] = []
+    headings: dict[int, str] = {}
+    current: ArticleUnit | None = None
+    seen: set[str] = set()
+    for raw in (body_text or "").splitlines():
+        line = raw.strip().lstrip("#").strip()
+        if not line:
+            continue
+        heading = HEADING_LINE.match(line) if len(line) <= MAX_HEADING else None
+        if heading:
+            level = LEVELS[heading.group(2)]
+            headings = {k: v for k, v in headings.items() if k < level}
+            headings[level] = re.sub(r"[\s\u3000]+", " ", line)
+            current = None
+            continue
+        match = ARTICLE_LINE.match(line)
+        number = chinese_number(match.group(1)) if match else None
+        if match and number:
+            sub = chinese_number(match.group(2)) if match.group(2) else 0
+            label = line[:match.end()].strip().rstrip("：:")
+            current = ArticleUnit(number, sub or 0, label, " ".join(headings[k] for k in sorted(headings)),
+                                  line[match.end():].strip())
+            if current.anchor in seen:
+                current = None  # a repeated number: its lines are left out rather than merged into another
+                continue
+            seen.add(current.anchor)
+            articles.append(current)
+            continue
+        if current is not None:
+            current.text += "\n" + line
+    return articles
+
+
+def article_label(number: int, sub: int = 0) -> str:
+    """第十二条 (第十二条之一) for 12 (, 1)."""
+    return f"第{to_chinese(number)}条" + (f"之{to_chinese(sub)}" if sub else "")
+
+
+_DIGITS = "零一二三四五六七八九"
+
+
+def to_chinese(n: int) -> str:
+    """An article number in Chinese numerals as laws write it: 10 → 十, 21 → 二十一, 105 → 一百零五."""
+    if n < 10:
+        return _DIGITS[n]
+    if n < 20:
+        return "十" + (_DIGITS[n % 10] if n % 10 else "")
+    out = ""
+    for value, unit in ((1000, "千"), (100, "百"), (10, "十")):
+        digit, n = divmod(n, value)
+        if digit:
+            out += _DIGITS[digit] + unit
+        elif out and n:
+            out += "零" if not out.endswith("零") else ""
+    if n:
+        out += _DIGITS[n]
+    return out
+
+
+_P_ARTICLE = re.compile(rf"<p((?:\s+class=\"[^\"]*\")?)>(\s*(?:<(?:strong|b)>)?\s*)第({_NUM})条(?:之({_NUM}))?")
+
+
+def add_anchors(body_html: str) -> str:
+    """The sanitised body with an id on each paragraph that begins an article (art-12), so that a citation
+    (…#art-12) lands on it; the first paragraph of a number wins, as in split_articles."""
+    seen: set[str] = set()
+
+    def anchor(match: re.Match) -> str:
+        number = chinese_number(match.group(3))
+        sub = chinese_number(match.group(4)) if match.group(4) else 0
+        if not number:
+            return match.group(0)
+        name = f"art-{number}" + (f"-{sub}" if sub else "")
+        if name in seen:
+            return match.group(0)
+        seen.add(name)
+        return f'<p id="{name}"{match.group(1)}>' + match.group(0)[len(f"<p{match.group(1)}>"):]
+
+    return _P_ARTICLE.sub(anchor, body_html or "")

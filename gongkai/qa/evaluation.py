@@ -1,0 +1,169 @@
+"""Q&A quality over the real laws corpus: top-1 / top-3 of the right law and of the right article, and the
+share of unanswerable questions correctly refused.
+
+eval/questions.jsonl holds one question a line: {"kind": "answerable", "question", "law", "article"} where
+article is the number as the page anchors it ("19", "133-1" for 第一百三十三条之一), each checked against the
+article's text in the corpus; or {"kind": "unanswerable", "question"} (weather, a person, another city's bus,
+facts no law holds). eval/thresholds.json holds the minimum figures CI accepts (set from measurement).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+EVAL_DIR = Path(__file__).resolve().parent / "eval"
+QUESTIONS = EVAL_DIR / "questions.jsonl"
+THRESHOLDS = EVAL_DIR / "thresholds.json"
+METRICS = ("law_top1", "law_top3", "article_top1", "article_top3", "refusal", "false_refusal")
+
+
+@dataclass
+class EvalQuestion:
+    kind: str
+    question: str
+    law: str = ""
+    article: str = ""
+
+
+@dataclass
+class Outcome:
+    """What the Q&A gave for one question: (law title, article anchor number) best first, and whether it answered."""
+
+    found: list[tuple[str, str]]
+    answered: bool
+
+
+@dataclass
+class Scores:
+    answerable: int = 0
+    unanswerable: int = 0
+    law_top1: float = 0.0
+    law_top3: float = 0.0
+    article_top1: float = 0.0
+    article_top3: float = 0.0
+    refusal: float = 0.0  # unanswerable questions answered "no answer"
+    false_refusal: float = 0.0  # answerable questions answered "no answer" (lower is better)
+    misses: list[str] = field(default_factory=list)
+
+
+def load_questions(path: Path = QUESTIONS) -> list[EvalQuestion]:
+    with open(path, encoding="utf-8") as handle:
+        rows = [json.loads(line) for line in handle if line.strip()]
+    return [EvalQuestion(r["kind"], r["question"], r.get("law", ""), str(r.get("article", ""))) for r in rows]
+
+
+def load_thresholds(path: Path = THRESHOLDS) -> dict[str, float]:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def evaluate(questions: list[EvalQuestion], outcome_for: Callable[[str], Outcome]) -> Scores:
+    scores = Scores()
+    for item in questions:
+        outcome = outcome_for(item.question)
+        if item.kind == "unanswerable":
+            scores.unanswerable += 1
+            if not outcome.answered:
+                scores.refusal += 1
+            else:
+                scores.misses.append(f"应拒答却作答：{item.question} → {outcome.found[0][0]} 第{outcome.found[0][1]}条")
+            continue
+        scores.answerable += 1
+        laws = [law for law, _ in outcome.found]
+        law_rank = next((i + 1 for i, law in enumerate(laws) if law == item.law), None)
+        art_rank = next((i + 1 for i, pair in enumerate(outcome.found) if pair == (item.law, item.article)), None)
+        scores.law_top1 += law_rank == 1
+        scores.law_top3 += bool(law_rank and law_rank <= 3)
+        scores.article_top1 += art_rank == 1
+        scores.article_top3 += bool(art_rank and art_rank <= 3)
+        scores.false_refusal += not outcome.answered
+        if not (art_rank and art_rank <= 3):
+            top = "；".join(f"{law} 第{number}条" for law, number in outcome.found[:3]) or "（无）"
+            scores.misses.append(f"未进前三：{item.question}（应为 {item.law} 第{item.article}条）→ {top}")
+    for name in ("law_top1", "law_top3", "article_top1", "article_top3", "false_refusal"):
+        setattr(scores, name, getattr(scores, name) / max(scores.answerable, 1))
+    scores.refusal /= max(scores.unanswerable, 1)
+    return scores
+
+
+def table(scores: Scores) -> str:
+    return "\n".join([
+        "| 指标 metric | 值 |", "|---|---:|",
+        f"| 可答问题数 answerable | {scores.answerable} |",
+        f"| 法规 top-1 law_top1 | {scores.law_top1:.3f} |",
+        f"| 法规 top-3 law_top3 | {scores.law_top3:.3f} |",
+        f"| 条文 top-1 article_top1 | {scores.article_top1:.3f} |",
+        f"| 条文 top-3 article_top3 | {scores.article_top3:.3f} |",
+        f"| 可答却拒答 false_refusal | {scores.false_refusal:.3f} |",
+        f"| 不可答问题数 unanswerable | {scores.unanswerable} |",
+        f"| 正确拒答 refusal | {scores.refusal:.3f} |",
+    ])
+
+
+def below_thresholds(scores: Scores, thresholds: dict[str, float]) -> list[str]:
+    """Messages for every figure under its minimum (false_refusal: over its maximum)."""
+    failures = []
+    for metric, limit in thresholds.items():
+        value = getattr(scores, metric)
+        if metric == "false_refusal":
+            if value - 1e-9 > limit:
+                failures.append(f"{metric} = {value:.3f} > {limit:.3f}")
+        elif value + 1e-9 < limit:
+            failures.append(f"{metric} = {value:.3f} < {limit:.3f}")
+    return failures
+
+
+def qa_outcome(question: str) -> Outcome:
+    """The Q&A's answer to `question` through the real service, from articles alone (nothing recorded)."""
+    from gongkai.qa.services import RELATED, ask
+
+    answer = ask(question, record=False)
+    return Outcome([(m.title, m.article.anchor.removeprefix("art-")) for m in answer.matches[:RELATED + 1]],
+                   answer.answered)
+
+
+def run_eval_command(args: argparse.Namespace, setup: Callable[..., None]) -> int:
+    """`gongkai qa eval`: import the corpus into a throw-away data folder (reused between runs, shared with
+    `gongkai search eval`), index documents and articles, and print the figures."""
+    from gongkai.search.evaluation import DEFAULT_CORPUS
+
+    corpus = Path(args.corpus or DEFAULT_CORPUS).resolve()
+    if not corpus.is_file():
+        print(f"错误：找不到语料 {corpus}", file=sys.stderr)
+        return 1
+    stamp = hashlib.sha256(f"{corpus}:{corpus.stat().st_mtime_ns}".encode()).hexdigest()[:12]
+    data_dir = Path(args.data_dir or Path(tempfile.gettempdir()) / f"gongkai-search-eval-{stamp}")
+    data_dir.mkdir(parents=True, exist_ok=True)
+    os.environ["GONGKAI_DATA_DIR"] = str(data_dir)
+    os.environ.pop("DATABASE_URL", None)
+    os.environ["GONGKAI_SEARCH_BACKEND"] = "embedded"
+    setup()
+    from gongkai.qa.index import rebuild_articles, sync_articles
+    from gongkai.search.evaluation import prepare_corpus
+
+    indexed = prepare_corpus(corpus, out=sys.stderr)
+    articles = rebuild_articles() if args.rebuild else sync_articles()
+    questions = load_questions(Path(args.questions) if args.questions else QUESTIONS)
+    started = time.monotonic()
+    scores = evaluate(questions, qa_outcome)
+    elapsed = time.monotonic() - started
+    print(f"语料：{indexed} 份公开文件（条文索引本次处理 {articles}）；评测集：{len(questions)} 个问题，"
+          f"平均每个 {elapsed / len(questions) * 1000:.0f} 毫秒。")
+    print(table(scores))
+    if args.verbose:
+        for miss in scores.misses:
+            print(f"  {miss}")
+    if args.check:
+        failures = below_thresholds(scores, load_thresholds())
+        for failure in failures:
+            print(f"低于阈值：{failure}", file=sys.stderr)
+        return 1 if failures else 0
+    return 0

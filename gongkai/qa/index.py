@@ -1,0 +1,146 @@
+"""The article index: every article of every public document, in a search index of its own.
+
+It is built with the search app's backend abstraction (an EmbeddedBackend in <search folder>/articles, the
+same tantivy analysis, segmenter and scoring as document search) and follows the same outbox as the document
+index: every saved Document writes an IndexChange (gongkai.search.receivers); `sync_articles` applies the
+changes after the article index's own high-water mark, reading documents through the one visibility rule, so
+an article of a document that is not public is removed and never indexed. Articles are split from the live
+revision when it is first indexed (`ensure_articles`) and kept per revision, which never changes.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from django.db import transaction
+from django.db.models import Max
+
+from gongkai.publishing.models import Document, Revision
+from gongkai.publishing.visibility import public_documents
+from gongkai.qa.articles import split_articles
+from gongkai.qa.models import Article
+from gongkai.search.backends import index_dir
+from gongkai.search.backends.base import IndexDoc, SearchBackend
+from gongkai.search.backends.embedded import EmbeddedBackend
+from gongkai.search.models import IndexChange
+
+log = logging.getLogger(__name__)
+CHUNK = 200
+SYNC_BATCH = 2000
+_instances: dict[str, SearchBackend] = {}
+_lock = threading.Lock()
+
+
+def article_backend() -> SearchBackend:
+    """The article index (one instance per process and location): tantivy under the search folder."""
+    location = str(Path(index_dir()) / "articles")
+    with _lock:
+        if location not in _instances:
+            _instances[location] = EmbeddedBackend(Path(location))
+        return _instances[location]
+
+
+def ensure_articles(revision: Revision) -> list[Article]:
+    """The articles of `revision`, split and stored the first time they are asked for."""
+    existing = list(Article.objects.filter(revision=revision).order_by("position"))
+    if existing:
+        return existing
+    units = split_articles(revision.body_text)
+    if not units:
+        return []
+    rows = [Article(revision=revision, document_id=revision.document_id, position=i, number=u.number, sub=u.sub,
+                    label=u.label[:40], chapter=u.chapter[:300], text=u.text) for i, u in enumerate(units)]
+    with transaction.atomic():
+        Article.objects.bulk_create(rows, batch_size=500, ignore_conflicts=True)
+    return list(Article.objects.filter(revision=revision).order_by("position"))
+
+
+def _index_docs_for(documents: Iterable[Document]) -> Iterator[IndexDoc]:
+    for document in documents:
+        revision = document.live_revision
+        for article in ensure_articles(revision):
+            yield IndexDoc(
+                id=article.pk, revision_id=revision.pk, title=revision.title,
+                body="\n".join(p for p in (article.chapter, article.label, article.text) if p),
+                keys=[], agency=document.agency_id, issuers=[document.agency.name], subject=revision.subject,
+                doc_type=revision.doc_type, validity=document.validity, kind=document.kind,
+                published_on=document.published_on)
+
+
+def article_docs(document_ids: Iterable[int] | None = None) -> Iterator[IndexDoc]:
+    """IndexDocs of the articles of public documents (all, or those among `document_ids`)."""
+    base = public_documents().only("pk", "agency_id", "agency__name", "validity", "kind", "published_on",
+                                   "live_revision__title", "live_revision__body_text",
+                                   "live_revision__subject", "live_revision__doc_type",
+                                   "live_revision__document_id")
+    if document_ids is not None:
+        wanted = sorted(set(document_ids))
+        for start in range(0, len(wanted), CHUNK):
+            yield from _index_docs_for(base.filter(pk__in=wanted[start:start + CHUNK]).order_by("pk"))
+        return
+    last = 0
+    while True:
+        rows = list(base.filter(pk__gt=last).order_by("pk")[:CHUNK])
+        if not rows:
+            return
+        yield from _index_docs_for(rows)
+        last = rows[-1].pk
+
+
+def sync_articles(backend: SearchBackend | None = None) -> int:
+    """Apply every pending document change to the article index (building it if there is none); return how
+    many documents were touched."""
+    backend = backend or article_backend()
+    if backend.applied_change() < 0:
+        return rebuild_articles(backend)
+    touched = 0
+    with backend.write_lock():
+        applied = backend.applied_change()
+        while True:
+            rows = list(IndexChange.objects.filter(pk__gt=applied).order_by("pk")
+                        .values_list("pk", "document_id")[:SYNC_BATCH])
+            if not rows:
+                break
+            ids = {document_id for _, document_id in rows}
+            docs = list(article_docs(ids))
+            # Every article any version of a changed document ever had is removed; the public ones come back.
+            gone = set(Article.objects.filter(document_id__in=ids).values_list("pk", flat=True))
+            backend.apply(docs, gone, rows[-1][0])
+            applied = rows[-1][0]
+            touched += len(ids)
+    return touched
+
+
+def rebuild_articles(backend: SearchBackend | None = None) -> int:
+    """Build a fresh article index of every public document, swap it in, then apply changes made meanwhile;
+    return the number of articles indexed."""
+    backend = backend or article_backend()
+    high = IndexChange.objects.aggregate(top=Max("pk"))["top"] or 0
+    count = backend.rebuild(article_docs(), high)
+    sync_articles(backend)
+    return count
+
+
+def stale_article_ids(backend: SearchBackend | None = None) -> set[int]:
+    """Articles of documents changed since the article index caught up that are not public now: excluded
+    from every answer until the index reflects them."""
+    backend = backend or article_backend()
+    pending = set(IndexChange.objects.filter(pk__gt=max(backend.applied_change(), 0))
+                  .values_list("document_id", flat=True).distinct())
+    if not pending:
+        return set()
+    hidden = pending - set(public_documents().filter(pk__in=pending).values_list("pk", flat=True))
+    return set(Article.objects.filter(document_id__in=hidden).values_list("pk", flat=True)) if hidden else set()
+
+
+def request_sync() -> None:
+    """Enqueue an article index sync; a failure here must never break the caller (the periodic sync catches up)."""
+    try:
+        from gongkai.qa.tasks import sync_article_index
+
+        sync_article_index()
+    except Exception:  # noqa: BLE001 - indexing trouble is logged, never raised into publishing
+        log.exception("could not enqueue an article index sync")

@@ -1,0 +1,170 @@
+"""Curated Q&A pairs: written by drafters, reviewed by approvers (qa.states.REVIEW) before they are public,
+flagged and hidden when their source document is repealed, amended, expires or leaves the public; XLSX in and out.
+
+Only `public_pairs()` reaches the public: a pair that is published and whose source is a public, current and
+valid document."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.urls import reverse
+
+from gongkai.core.errors import DomainError
+from gongkai.core.workflow import SYSTEM
+from gongkai.orgs.models import Agency
+from gongkai.orgs.permissions import require_any_role
+from gongkai.orgs.roles import Role
+from gongkai.publishing.models import Document
+from gongkai.publishing.rules import Validity
+from gongkai.publishing.visibility import public_documents
+from gongkai.qa.articles import article_label
+from gongkai.qa.models import Article, QAPair
+from gongkai.qa.states import REVIEW, PairState
+
+MAX_QUESTION = 300
+MAX_ANSWER = 5000
+XLSX_COLUMNS = ("问题", "答案", "依据文件编号", "依据条号", "标签")
+MAX_IMPORT_ROWS = 2000
+
+
+def public_pairs():
+    """Pairs the public may see: reviewed, published, resting on a public, current and valid document."""
+    sources = public_documents().filter(superseded=False, validity=Validity.VALID)
+    return QAPair.objects.filter(state=PairState.PUBLISHED, source__in=sources)
+
+
+def source_of(pair: QAPair) -> dict:
+    """The pair's source as the API and pages cite it."""
+    url = reverse("public-document", args=[pair.source_id]) + (f"#{pair.anchor}" if pair.anchor else "")
+    number, _, sub = pair.article.partition("-")
+    label = article_label(int(number), int(sub or 0)) if number.isdigit() and (sub.isdigit() or not sub) else ""
+    return {"title": pair.source.live_revision.title if pair.source.live_revision_id else "", "url": url,
+            "article": label, "document_id": pair.source_id}
+
+
+def _clean(agency: Agency, data: dict) -> dict:
+    """The pair's fields checked; raise DomainError with every message at its field."""
+    errors: dict[str, list[str]] = {}
+    question = str(data.get("question") or "").strip()
+    answer = str(data.get("answer") or "").strip()
+    article = str(data.get("article") or "").strip().removeprefix("第").removesuffix("条")
+    if not 2 <= len(question) <= MAX_QUESTION:
+        errors["question"] = [f"请填写问题（2 到 {MAX_QUESTION} 个字）。"]
+    if not answer or len(answer) > MAX_ANSWER:
+        errors["answer"] = [f"请填写答案（不超过 {MAX_ANSWER} 个字）。"]
+    source = None
+    try:
+        source = public_documents().filter(pk=int(data.get("source") or 0)).first()
+    except (TypeError, ValueError, OverflowError):
+        source = None
+    if source is None:
+        errors["source"] = ["依据文件须为已公开的文件（填写文件编号）。"]
+    elif article:
+        number, _, sub = article.partition("-")
+        if not (number.isdigit() and (not sub or sub.isdigit()) and len(number) <= 6 and len(sub) <= 3) or not \
+                Article.objects.filter(revision_id=source.live_revision_id, number=int(number),
+                                       sub=int(sub or 0)).exists():
+            errors["article"] = ["依据文件中没有这一条（条号如 19，第一百三十三条之一写 133-1）。"]
+    if errors:
+        raise DomainError(next(iter(errors.values()))[0], errors=errors)
+    return {"question": question, "answer": answer, "source": source, "article": article,
+            "tags": str(data.get("tags") or "").strip()[:200]}
+
+
+@transaction.atomic
+def save_pair(actor, agency: Agency, data: dict, pair: QAPair | None = None) -> QAPair:
+    """Create a draft pair of `agency`, or edit one (a public or flagged pair goes back to draft: revise)."""
+    require_any_role(actor, (Role.DRAFTER,), agency)
+    fields = _clean(agency, data)
+    if pair is None:
+        from gongkai.qa.index import ensure_articles  # the source's articles, for the citation
+
+        ensure_articles(fields["source"].live_revision)
+        return QAPair.objects.create(agency=agency, **fields)
+    pair = QAPair.objects.select_for_update().get(pk=pair.pk, agency=agency)
+    for name, value in fields.items():
+        setattr(pair, name, value)
+    if pair.state in (PairState.PUBLISHED, PairState.FLAGGED):
+        pair.version += 1
+        pair.flag_reason = ""
+        REVIEW.apply(actor, pair, "revise")
+    else:
+        pair.save()
+    return pair
+
+
+@transaction.atomic
+def move_pair(actor, pair: QAPair, name: str, comment: str = "") -> QAPair:
+    """Take a review step (submit, publish, return) on a pair."""
+    pair = QAPair.objects.select_for_update().get(pk=pair.pk)
+    REVIEW.apply(actor, pair, name, comment=comment)
+    return pair
+
+
+def flag_pairs_for(document_id: int) -> int:
+    """Flag and hide the published pairs resting on this document when it is no longer a public, current and
+    valid document (repealed, amended, expired, superseded or withdrawn); return how many."""
+    document = Document.objects.filter(pk=document_id).first()
+    if document is not None and public_pairs().filter(source_id=document_id).exists():
+        return 0
+    if document is None:
+        reason = "依据文件已删除"
+    elif document.validity != Validity.VALID:
+        reason = f"依据文件已{document.get_validity_display()}"
+    elif document.superseded:
+        reason = "依据文件已有新版本"
+    else:
+        reason = "依据文件已不再公开"
+    count = 0
+    for pair in QAPair.objects.filter(source_id=document_id, state=PairState.PUBLISHED):
+        with transaction.atomic():
+            pair.flag_reason = reason
+            REVIEW.apply(SYSTEM, pair, "flag", comment=reason)
+            count += 1
+    return count
+
+
+def export_xlsx(pairs: Iterable[QAPair]) -> bytes:
+    """The pairs as a workbook with the import's columns (and the state, ignored on import)."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "政策问答"
+    sheet.append([*XLSX_COLUMNS, "状态"])
+    for pair in pairs:
+        sheet.append([pair.question, pair.answer, pair.source_id, pair.article, pair.tags, pair.get_state_display()])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def import_xlsx(actor, agency: Agency, content: bytes) -> tuple[int, list[str]]:
+    """Create a draft pair for each row of the workbook (columns as XLSX_COLUMNS); a bad row is reported with
+    its number and reason, the others are imported. Return (created, problems)."""
+    from openpyxl import load_workbook
+
+    require_any_role(actor, (Role.DRAFTER,), agency)
+    try:
+        rows = list(load_workbook(io.BytesIO(content), read_only=True, data_only=True).active.iter_rows(values_only=True))
+    except Exception as exc:  # noqa: BLE001 - any unreadable file is the same refusal to the user
+        raise DomainError("无法读取该文件，请上传 XLSX 格式的表格。", field="file") from exc
+    if not rows or [str(c or "").strip() for c in rows[0][:2]] != list(XLSX_COLUMNS[:2]):
+        raise DomainError(f"表格第一行须为列名：{'、'.join(XLSX_COLUMNS)}。", field="file")
+    if len(rows) - 1 > MAX_IMPORT_ROWS:
+        raise DomainError(f"一次最多导入 {MAX_IMPORT_ROWS} 条。", field="file")
+    created, problems = 0, []
+    for number, row in enumerate(rows[1:], start=2):
+        values = dict(zip(("question", "answer", "source", "article", "tags"), (*row, None, None, None)[:5],
+                          strict=True))
+        if not any(values.values()):
+            continue
+        try:
+            save_pair(actor, agency, values)
+            created += 1
+        except DomainError as exc:
+            problems.append(f"第 {number} 行：{exc.message}")
+    return created, problems

@@ -1,0 +1,359 @@
+"""Answering a question from the articles of public documents, honestly: the best article with the sentences
+that answer highlighted and its source linked, or a plain "no answer" when nothing answers well enough.
+
+Retrieval is the search app's: the question is understood by search.services.plan (segmenter, synonyms, typo
+and pinyin correction, question words dropped, common words demoted) and run against the article index
+(gongkai.qa.index) the way search runs a long question (longquery: strict match merged with plain ranking).
+Every hit is read back through the visibility rule before it is shown. Whether the best article answers is
+decided by its coverage: the share of the question's concepts, weighted by rarity, that the article (with its
+law's title and chapter) contains.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field, replace
+from functools import cache
+from pathlib import Path
+
+from django.db.models import F
+from django.urls import reverse
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from gongkai.core.errors import DomainError
+from gongkai.publishing.visibility import public_documents
+from gongkai.qa.index import article_backend, stale_article_ids
+from gongkai.qa.models import Article, Feedback, QAPair, UnansweredQuestion
+from gongkai.search import longquery, text
+from gongkai.search import services as search
+from gongkai.search.backends.base import SearchBackend, Unit
+from gongkai.search.query import alternative
+from gongkai.search.searchlog import anonymise
+
+MAX_QUESTION = 200
+MIN_QUESTION = 2
+# Hits read from the article index before they are checked against the visibility rule and re-ranked.
+DEPTH = 300
+# The best article answers when it holds at least this share of the question's concepts (weighted by
+# rarity); set from the evaluation set (gongkai qa eval), see README.
+MIN_COVERAGE = 0.45
+# Optional units (lone verbs, common words) count this much of their rarity towards coverage.
+OPTIONAL_WEIGHT = 0.3
+# How far coverage weighs against the engine's score when the candidates are re-ranked.
+COVERAGE_WEIGHT = 1.0
+RELATED = 4
+# A curated pair answers instead of the articles when its question holds at least this share of the asked
+# question's concepts (weighted as coverage is).
+PAIR_MIN_COVERAGE = 0.75
+# The document search's own ranking of the question (titles, long-question merging) as a prior on the law:
+# an article of its n-th document (from 0) gains LAW_PRIOR / (n + 1), for its first LAW_PRIOR_DEPTH documents.
+LAW_PRIOR = 0.0
+LAW_PRIOR_DEPTH = 5
+# Weights of the re-ranking (chosen on the evaluation set, see README): the engine's score (scaled to the
+# best hit), coverage, the law's standing (上位法: a national law answers for everyone, a local rule for its
+# place) and how many of the question's best articles its law holds (a law about the topic has several).
+ENGINE_WEIGHT = 0.25
+RANK_BY_TYPE = {"法律": 0.5, "行政法规": 0.35, "部门规章": 0.2, "司法解释": 0.1}
+LAW_SUPPORT = 0.0
+LAW_SUPPORT_ARTICLES = 3
+LEGAL_TERMS_FILE = Path(__file__).resolve().parent / "data" / "legal_terms.tsv"
+LEGAL_TERM_WEIGHT = 0.9
+_SENTENCE = re.compile(r"[^。；！？\n]+[。；！？]?")
+
+
+@dataclass
+class Source:
+    title: str
+    url: str
+    article: str
+    document_id: int
+    chapter: str = ""
+
+    def as_dict(self) -> dict:
+        return {"title": self.title, "url": self.url, "article": self.article, "document_id": self.document_id}
+
+
+@dataclass
+class ArticleMatch:
+    article: Article
+    title: str
+    score: float
+    coverage: float
+    sentences: list[tuple[str, bool]] = field(default_factory=list)
+
+    @property
+    def source(self) -> Source:
+        url = reverse("public-document", args=[self.article.document_id]) + f"#{self.article.anchor}"
+        return Source(self.title, url, self.article.label, self.article.document_id, self.article.chapter)
+
+    @property
+    def html(self) -> SafeString:
+        """The article text, the sentences that answer marked."""
+        parts = []
+        for sentence, hit in self.sentences:
+            piece = escape(sentence).replace("\n", "<br>")
+            parts.append(f"<mark>{piece}</mark>" if hit else piece)
+        return mark_safe("".join(parts))
+
+
+@dataclass
+class Answer:
+    question: str
+    answered: bool
+    kind: str | None = None
+    answer: str = ""
+    sources: list[Source] = field(default_factory=list)
+    related: list[Source] = field(default_factory=list)
+    matches: list[ArticleMatch] = field(default_factory=list)
+    pair: QAPair | None = None
+
+    @property
+    def best(self) -> ArticleMatch | None:
+        return self.matches[0] if self.answered and self.kind == "article" and self.matches else None
+
+    def as_dict(self) -> dict:
+        return {"answered": self.answered, "answer": self.answer, "kind": self.kind,
+                "sources": [s.as_dict() for s in self.sources], "related": [s.as_dict() for s in self.related]}
+
+
+def question_key(question: str) -> str:
+    """One key for one question however it was typed (width, case, spaces and punctuation aside)."""
+    return text.compact(question)[:200]
+
+
+def clean_question(question: str) -> str:
+    """The question as asked, checked: raise DomainError (Chinese, at the field) when it cannot be asked."""
+    question = (question or "").strip()
+    if len(text.compact(question)) < MIN_QUESTION:
+        raise DomainError("请输入您要咨询的问题（至少两个字）。", field="question")
+    if len(question) > MAX_QUESTION:
+        raise DomainError(f"问题不能超过 {MAX_QUESTION} 个字，请简要描述。", field="question")
+    return question
+
+
+def _weights(units: list[Unit], backend: SearchBackend) -> list[float]:
+    """Each unit's rarity in the article index (inverse document frequency of its rarest word)."""
+    total = max(backend.document_count(), 1)
+    weights = []
+    for unit in units:
+        freqs = [min((backend.doc_freq(w) for w in alt.words), default=0) for alt in unit.alternatives]
+        df = max(freqs) if freqs else 0
+        weight = math.log(1 + total / (df + 1))
+        weights.append(weight if unit.required else weight * OPTIONAL_WEIGHT)
+    return weights
+
+
+def _present(unit: Unit, title: str, words: set[str]) -> bool:
+    return any((alt.text and alt.text in title) or (alt.words and all(w in words for w in alt.words))
+               for alt in unit.alternatives)
+
+
+_WORDS: dict[int, frozenset[str]] = {}
+# Word sets of articles kept per process (an article's text never changes: a new revision has new articles).
+WORDS_CACHE = 200_000
+
+
+def article_words(article: Article) -> frozenset[str]:
+    """The words of an article with its chapter, segmented once per process."""
+    found = _WORDS.get(article.pk)
+    if found is None:
+        if len(_WORDS) >= WORDS_CACHE:
+            _WORDS.clear()
+        found = _WORDS[article.pk] = frozenset(text.words("\n".join([article.chapter, article.text])))
+    return found
+
+
+def _coverage(units: list[Unit], weights: list[float], title: str, words: frozenset[str]) -> float:
+    total = sum(weights)
+    if not total:
+        return 0.0
+    core = text.compact(title)
+    return sum(w for unit, w in zip(units, weights, strict=True) if _present(unit, core, words)) / total
+
+
+def _sentences(units: list[Unit], weights: list[float], body: str) -> list[tuple[str, bool]]:
+    """The article's sentences, those that hold the most of the question marked (at least half the best)."""
+    pieces = _SENTENCE.findall(body)
+    scores = []
+    for piece in pieces:
+        words = set(text.words(piece))
+        core = text.compact(piece)
+        scores.append(sum(w for unit, w in zip(units, weights, strict=True) if _present(unit, core, words)))
+    top = max(scores, default=0.0)
+    return [(p, top > 0 and s >= top / 2) for p, s in zip(pieces, scores, strict=True)]
+
+
+@cache
+def legal_terms() -> dict[str, list[str]]:
+    """Everyday words residents use mapped to the words laws use for the same thing (data/legal_terms.tsv)."""
+    table: dict[str, list[str]] = {}
+    for line in LEGAL_TERMS_FILE.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        term, _, others = line.partition("\t")
+        table[text.compact(term)] = [o.strip() for o in others.split("、") if o.strip() and o.strip() != term]
+    return table
+
+
+def with_legal_terms(units: list[Unit]) -> list[Unit]:
+    """`units` with each everyday word also matched as the law says it (公司 → 用人单位, 喝酒 → 饮酒); a lone
+    verb that laws have a word for (偷 → 盗窃, 签 → 订立) becomes a concept of its own."""
+    table = legal_terms()
+    out = []
+    for unit in units:
+        extra = [alternative(other, LEGAL_TERM_WEIGHT) for alt in unit.alternatives
+                 for other in table.get(alt.text, [])]
+        known = {a.text for a in unit.alternatives}
+        extra = [a for a in extra if a.text not in known]
+        out.append(replace(unit, alternatives=[*unit.alternatives, *extra], required=unit.required or bool(extra))
+                   if extra else unit)
+    return out
+
+
+def _law_prior(question: str, agency: str) -> dict[int, float]:
+    """What each of the document search's best documents for `question` adds to its articles' scores."""
+    found = search.search(search.SearchParams(q=question, agency=agency, facets=False, page_size=LAW_PRIOR_DEPTH),
+                          record=False)
+    return {r.id: LAW_PRIOR / (n + 1) for n, r in enumerate(found.results)}
+
+
+def _visible(ids: list[int]) -> dict[int, tuple[Article, str]]:
+    """These articles as the public may see them: of a public document's live revision, its current version
+    (two lookups by key: the articles, then their documents through the visibility rule)."""
+    articles = list(Article.objects.filter(pk__in=ids).only(
+        "pk", "document_id", "revision_id", "number", "sub", "label", "chapter", "text"))
+    documents = {pk: (live, title, doc_type) for pk, live, title, doc_type in (
+        public_documents().filter(pk__in={a.document_id for a in articles}, superseded=False)
+        .values_list("pk", "live_revision_id", "live_revision__title", "live_revision__doc_type"))}
+    out = {}
+    for article in articles:
+        live = documents.get(article.document_id)
+        if live is not None and live[0] == article.revision_id:
+            article.doc_type = live[2]
+            out[article.pk] = (article, live[1])
+    return out
+
+
+def retrieve(question: str, agency: str = "", limit: int = RELATED + 1) -> tuple[list[ArticleMatch], list[Unit]]:
+    """The best public articles for `question`, best first, with their coverage; and the question's units."""
+    params = search.SearchParams(q=question, agency=agency, facets=False, page_size=10)
+    planned = search.plan(params)
+    analysis = planned.analysis
+    if analysis.empty or analysis.reference:
+        return [], analysis.units
+    backend = article_backend()
+    units = with_legal_terms(analysis.units)
+    query = replace(planned.query, units=units, keys=[], exclude_ids=stale_article_ids(backend), offset=0, limit=DEPTH,
+                    facets=False, top_only=True, sort="relevance")
+    strict = backend.search(query)
+    if not strict.hits and query.min_match > 1:
+        strict = backend.search(replace(query, min_match=max(1, query.min_match // 2)))
+    plain = backend.search(longquery.terms_query(query))
+    ranked = longquery.merge(strict.hits, plain.hits)[:DEPTH]
+    visible = _visible([h.id for h in ranked])
+    prior = _law_prior(question, agency) if LAW_PRIOR else {}
+    weights = _weights(units, backend)
+    top = max((h.score for h in ranked), default=1.0) or 1.0
+    matches = []
+    for hit in ranked:
+        if hit.id not in visible:
+            continue
+        article, title = visible[hit.id]
+        coverage = _coverage(units, weights, title, article_words(article))
+        score = (ENGINE_WEIGHT * hit.score / top + COVERAGE_WEIGHT * coverage + prior.get(article.document_id, 0.0)
+                 + RANK_BY_TYPE.get(article.doc_type, 0.0))
+        matches.append(ArticleMatch(article, title, score, coverage))
+    # Support: a law about the question's topic has several good articles among the candidates; its best
+    # LAW_SUPPORT_ARTICLES articles' scores, relative to the best law's, add LAW_SUPPORT at most.
+    per_law: dict[int, list[float]] = {}
+    for match in matches:
+        per_law.setdefault(match.article.document_id, []).append(match.score)
+    law_scores = {pk: sum(sorted(scores, reverse=True)[:LAW_SUPPORT_ARTICLES]) for pk, scores in per_law.items()}
+    best_law = max(law_scores.values(), default=1.0) or 1.0
+    for match in matches:
+        match.score += LAW_SUPPORT * law_scores[match.article.document_id] / best_law
+    matches.sort(key=lambda m: -m.score)
+    matches = matches[:limit]
+    for match in matches:
+        match.sentences = _sentences(units, weights, match.article.text)
+    return matches, units
+
+
+def ask(question: str, agency: str = "", record: bool = True) -> Answer:
+    """Answer `question` from the articles of public documents; an unanswered one goes onto the staff work
+    list (unless `record` is false, as in the evaluation)."""
+    question = clean_question(question)
+    if agency and not search.Agency.objects.filter(code=agency).exists():
+        raise DomainError("没有这个机关代码。", field="agency")
+    matches, units = retrieve(question, agency)
+    pair = best_pair(units, agency)
+    if pair is not None:
+        from gongkai.qa.pairs import source_of
+
+        source = source_of(pair)
+        return Answer(question, True, "pair", pair.answer,
+                      [Source(source["title"], source["url"], source["article"], source["document_id"])],
+                      [m.source for m in matches[:RELATED]], matches, pair=pair)
+    answered = bool(matches) and matches[0].coverage >= MIN_COVERAGE
+    if not answered:
+        if record:
+            note_unanswered(question)
+        return Answer(question, False, related=[m.source for m in matches[:RELATED] if m.coverage > 0],
+                      matches=matches)
+    best = matches[0]
+    return Answer(question, True, "article", f"{best.article.label} {best.article.text}", [best.source],
+                  [m.source for m in matches[1:RELATED + 1]], matches)
+
+
+_PAIR_WORDS: dict[tuple[int, int], frozenset[str]] = {}
+
+
+def best_pair(units: list[Unit], agency: str = "") -> QAPair | None:
+    """The public curated pair whose question best holds the asked question's concepts, if it holds enough."""
+    from gongkai.qa.pairs import public_pairs
+
+    if not units:
+        return None
+    pairs = public_pairs().select_related("source__live_revision").only(
+        "pk", "version", "question", "answer", "article", "source_id", "source__live_revision__title", "agency_id")
+    if agency:
+        scope = search.Agency.objects.filter(code=agency).first()
+        pairs = pairs.filter(agency_id__in=scope.descendant_ids()) if scope else pairs.none()
+    weights = _weights(units, article_backend())
+    best, best_coverage = None, 0.0
+    for pair in pairs:
+        key = (pair.pk, pair.version)
+        if key not in _PAIR_WORDS:
+            _PAIR_WORDS[key] = frozenset(text.words(pair.question))
+        coverage = _coverage(units, weights, pair.question, _PAIR_WORDS[key])
+        if coverage > best_coverage:
+            best, best_coverage = pair, coverage
+    return best if best_coverage >= PAIR_MIN_COVERAGE else None
+
+
+def note_unanswered(question: str) -> None:
+    """Count a question nobody could answer (one row per question however often it is asked); phone, ID and
+    other long numbers and e-mail addresses are masked first, as in the search log."""
+    question = anonymise(question)
+    key = question_key(question)
+    row, created = UnansweredQuestion.objects.get_or_create(key=key, defaults={"question": question[:500]})
+    if not created:
+        UnansweredQuestion.objects.filter(pk=row.pk).update(count=F("count") + 1, last_asked=search.timezone.now(),
+                                                            resolved=False)
+
+
+def record_feedback(question: str, source: str, helpful: bool) -> Feedback:
+    """Count 有帮助 / 没有帮助 for one answer; `source` is "article:<id>" of a public article."""
+    question = anonymise(clean_question(question))
+    from gongkai.qa.pairs import public_pairs
+
+    kind, _, raw = (source or "").partition(":")
+    known = raw.isascii() and raw.isdigit() and len(raw) < 19 and (
+        (kind == "article" and int(raw) in _visible([int(raw)]))
+        or (kind == "pair" and public_pairs().filter(pk=int(raw)).exists()))
+    if not known:
+        raise DomainError("评价的答案不存在。", field="source")
+    return Feedback.objects.create(question_key=question_key(question), question=question[:500], source=source,
+                                   helpful=helpful)

@@ -1,0 +1,46 @@
+"""The review of curated Q&A pairs (政策问答): a drafter writes, an approver reviews before anything is public.
+
+A pair rests on a source document (and the article it cites). When that document is repealed, amended, expires
+or leaves the public, the pair is flagged and hidden from answers until it is revised and reviewed again.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+from gongkai.core.workflow import Transition
+from gongkai.orgs.roles import Role
+from gongkai.orgs.workflows import agency_workflow
+
+
+class PairState(models.TextChoices):
+    DRAFT = "draft", "草稿（未公开）"
+    REVIEW = "review", "待审核"
+    PUBLISHED = "published", "已公开"
+    FLAGGED = "flagged", "依据变化，待复核（已暂停公开）"
+
+
+def _complete(pair) -> str | None:
+    return pair.missing_content()
+
+
+REVIEW = agency_workflow(
+    name="qa.pair",
+    states=PairState,
+    object_label="本问答",
+    subject_label="本问答",
+    duties={"draft": "起草", "review": "审核"},
+    duty_subject=lambda pair: f"qa-pair:{pair.pk}:{pair.version}",
+    transitions=(
+        Transition("submit", "提交审核", (PairState.DRAFT,), PairState.REVIEW, (Role.DRAFTER,), guard=_complete,
+                   duty="draft", order=10),
+        Transition("publish", "审核通过并公开", (PairState.REVIEW,), PairState.PUBLISHED, (Role.APPROVER,),
+                   guard=_complete, duty="review", order=20),
+        Transition("return", "退回修改", (PairState.REVIEW,), PairState.DRAFT, (Role.APPROVER,), needs_comment=True,
+                   duty="review", order=30),
+        # Editing a public or flagged pair starts a new version, which is reviewed again before it is public.
+        Transition("revise", "修改", (PairState.PUBLISHED, PairState.FLAGGED), PairState.DRAFT, (Role.DRAFTER,),
+                   offered=False, new_subject=True, duty="draft"),
+        Transition("flag", "依据变化，暂停公开", (PairState.PUBLISHED,), PairState.FLAGGED, system=True),
+    ),
+)

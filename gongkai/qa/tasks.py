@@ -1,0 +1,18 @@
+"""Background tasks of the Q&A knowledge base, run by the task worker (`gongkai worker`)."""
+
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task
+
+from gongkai.qa.index import sync_articles
+
+
+@db_task()
+def sync_article_index() -> int:
+    """Apply pending document changes to the article index (enqueued after each public change)."""
+    return sync_articles()
+
+
+@db_periodic_task(crontab(minute="*"))
+def sync_article_index_periodically() -> int:
+    """Every minute: catch up with changes whose task was lost, and build the index if there is none."""
+    return sync_articles()

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from gongkai.qa import views
+
+urlpatterns = [
+    path("unanswered/", views.staff_unanswered, name="staff-qa-unanswered"),
+    path("pairs/", views.staff_pairs, name="staff-qa-pairs"),
+    path("pairs/<str:code>/<int:pk>/", views.staff_pair_edit, name="staff-qa-pair-edit"),
+    path("pairs/<int:pk>/action/", views.staff_pair_action, name="staff-qa-pair-action"),
+    path("pairs/<str:code>/export.xlsx", views.staff_pairs_export, name="staff-qa-pairs-export"),
+    path("pairs/<str:code>/import/", views.staff_pairs_import, name="staff-qa-pairs-import"),
+]

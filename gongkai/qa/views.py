@@ -1,0 +1,169 @@
+"""The public ask page (/wdk/) and the staff list of unanswered questions."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.db.models import Count
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.views.decorators.http import require_http_methods, require_POST
+
+from gongkai.core.errors import DomainError
+from gongkai.orgs.models import Agency
+from gongkai.orgs.permissions import agencies_for
+from gongkai.orgs.roles import Role
+from gongkai.qa import pairs, services
+from gongkai.qa.models import Feedback, QAPair, UnansweredQuestion
+from gongkai.qa.states import REVIEW
+from gongkai.staff.decorators import forbidden, staff_required
+
+
+@require_http_methods(["GET", "POST"])
+def ask_page(request: HttpRequest) -> HttpResponse:
+    """Ask a question (GET ?q=) and rate the answer (POST)."""
+    if request.method == "POST":
+        question = request.POST.get("q", "")
+        try:
+            services.record_feedback(question, request.POST.get("source", ""), request.POST.get("helpful") == "1")
+            messages.success(request, "感谢您的评价。")
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        return redirect(reverse("qa-ask") + "?" + urlencode({"q": question}))
+    question = request.GET.get("q", "").strip()
+    context = {"q": question, "hotline": settings.GONGKAI_QA_HOTLINE, "mailbox": settings.GONGKAI_QA_MAILBOX_URL}
+    if question:
+        try:
+            context["answer"] = services.ask(question)
+        except DomainError as exc:
+            context["error"] = exc.message
+    return render(request, "qa/ask.html", context)
+
+
+@staff_required
+def staff_unanswered(request: HttpRequest) -> HttpResponse:
+    """Questions the knowledge base could not answer, most asked first, and how answers were rated."""
+    rows = UnansweredQuestion.objects.filter(resolved=False)[:200]
+    counts: dict[str, dict[str, int]] = {}
+    for source, helpful, n in Feedback.objects.values_list("source", "helpful").annotate(n=Count("pk")).order_by():
+        counts.setdefault(source, {"source": source, "helpful": 0, "unhelpful": 0})["helpful" if helpful else "unhelpful"] = n
+    ratings = sorted(counts.values(), key=lambda r: (-r["unhelpful"], -r["helpful"]))[:50]
+    return render(request, "qa/staff_unanswered.html", {"rows": rows, "ratings": ratings})
+
+
+# -- curated pairs (staff) ----------------------------------------------------------------------------------------
+
+PAIR_ROLES = (Role.DRAFTER, Role.APPROVER)
+_NO_PAIR_ROLE = "政策问答由起草人编写、审核人（分管领导）审核；您在任何机关都没有这两个角色。"
+MAX_ID = 2**63 - 1
+
+
+def _pair_agencies(user, roles=PAIR_ROLES) -> list[Agency]:
+    found: dict[int, Agency] = {}
+    for role in roles:
+        found.update({a.pk: a for a in agencies_for(user, role)})
+    return list(found.values())
+
+
+def _scope(request: HttpRequest, code: str, roles=PAIR_ROLES) -> Agency | HttpResponse:
+    """The agency `code` if the user holds one of `roles` there; 404 for other staff who work on pairs, else 403."""
+    if not _pair_agencies(request.user):
+        return forbidden(request, _NO_PAIR_ROLE)
+    agency = next((a for a in _pair_agencies(request.user, roles) if a.code == code), None)
+    if agency is None:
+        raise Http404("没有这个机关")
+    return agency
+
+
+@staff_required
+def staff_pairs(request: HttpRequest) -> HttpResponse:
+    """The pairs of every agency where the user writes or reviews them, with the actions they may take."""
+    agencies = _pair_agencies(request.user)
+    if not agencies:
+        return forbidden(request, _NO_PAIR_ROLE)
+    rows = (QAPair.objects.filter(agency__in=agencies).select_related("agency", "source__live_revision")[:500])
+    return render(request, "qa/staff_pairs.html", {
+        "rows": [(p, REVIEW.available(request.user, p)) for p in rows],
+        "drafting": _pair_agencies(request.user, (Role.DRAFTER,)), "agencies": agencies})
+
+
+@staff_required
+def staff_pair_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    """Write a new pair (pk 0) or edit one; editing a public pair takes it back to draft for review."""
+    agency = _scope(request, code, (Role.DRAFTER,))
+    if isinstance(agency, HttpResponse):
+        return agency
+    pair = None
+    if pk:
+        pair = QAPair.objects.filter(pk=pk, agency=agency).first() if pk <= MAX_ID else None
+        if pair is None:
+            raise Http404("没有这条问答")
+    values = {"question": pair.question, "answer": pair.answer, "source": pair.source_id, "article": pair.article,
+              "tags": pair.tags} if pair else {}
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        values = {name: request.POST.get(name, "") for name in ("question", "answer", "source", "article", "tags")}
+        try:
+            pairs.save_pair(request.user, agency, values, pair)
+            messages.success(request, "已保存，提交审核后公开。")
+            return redirect("staff-qa-pairs")
+        except DomainError as exc:
+            errors = exc.errors or {"question": [exc.message]}
+    return render(request, "qa/staff_pair_form.html", {"agency": agency, "pair": pair, "values": values,
+                                                       "errors": errors})
+
+
+@require_POST
+@staff_required
+def staff_pair_action(request: HttpRequest, pk: int) -> HttpResponse:
+    """Submit, review (publish) or return a pair."""
+    agencies = _pair_agencies(request.user)
+    if not agencies:
+        return forbidden(request, _NO_PAIR_ROLE)
+    pair = QAPair.objects.filter(pk=pk, agency__in=agencies).first() if pk <= MAX_ID else None
+    if pair is None:
+        raise Http404("没有这条问答")
+    name = request.POST.get("action", "")
+    if name not in ("submit", "publish", "return"):
+        messages.error(request, "未知的操作。")
+        return redirect("staff-qa-pairs")
+    try:
+        pairs.move_pair(request.user, pair, name, request.POST.get("comment", ""))
+        messages.success(request, {"submit": "已提交审核。", "publish": "已审核通过并公开。", "return": "已退回修改。"}[name])
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("staff-qa-pairs")
+
+
+@staff_required
+def staff_pairs_export(request: HttpRequest, code: str) -> HttpResponse:
+    """The agency's pairs as XLSX (the import's columns)."""
+    agency = _scope(request, code)
+    if isinstance(agency, HttpResponse):
+        return agency
+    response = HttpResponse(pairs.export_xlsx(QAPair.objects.filter(agency=agency).select_related("source")),
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="qa-pairs-{agency.code}.xlsx"'
+    return response
+
+
+@require_POST
+@staff_required
+def staff_pairs_import(request: HttpRequest, code: str) -> HttpResponse:
+    """Import pairs from XLSX as drafts; bad rows are reported by number, the others imported."""
+    agency = _scope(request, code, (Role.DRAFTER,))
+    if isinstance(agency, HttpResponse):
+        return agency
+    upload = request.FILES.get("file")
+    try:
+        if upload is None:
+            raise DomainError("请选择要导入的 XLSX 文件。", field="file")
+        created, problems = pairs.import_xlsx(request.user, agency, upload.read())
+        messages.success(request, f"已导入 {created} 条（草稿）。")
+        for problem in problems[:20]:
+            messages.error(request, problem)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("staff-qa-pairs")

@@ -1,0 +1,46 @@
+"""Splitting a text into articles, with chapter context, and anchoring them on the document page."""
+
+from __future__ import annotations
+
+from gongkai.qa.articles import add_anchors, split_articles, to_chinese
+
+LAW = """第一章 总则
+第一条 为了保护劳动者的合法权益，制定本法。
+第二条 本法适用于中华人民共和国境内的企业。
+第二章 劳动合同的订立
+第一节 一般规定
+第十九条 劳动合同期限三个月以上不满一年的，试用期不得超过一个月。
+同一用人单位与同一劳动者只能约定一次试用期。
+第十九条之一 试用期包含在劳动合同期限内。
+第三章 附则
+第一百零五条 本法自2008年1月1日起施行。"""
+
+
+def test_articles_carry_number_chapter_and_further_paragraphs():
+    articles = split_articles(LAW)
+    assert [(a.number, a.sub, a.label) for a in articles] == [
+        (1, 0, "第一条"), (2, 0, "第二条"), (19, 0, "第十九条"), (19, 1, "第十九条之一"), (105, 0, "第一百零五条")]
+    nineteenth = articles[2]
+    assert nineteenth.chapter == "第二章 劳动合同的订立 第一节 一般规定"
+    assert nineteenth.text.endswith("只能约定一次试用期。"), "a further paragraph belongs to its article"
+    assert articles[4].chapter == "第三章 附则", "a new chapter drops the section of the one before"
+    assert [a.anchor for a in articles] == ["art-1", "art-2", "art-19", "art-19-1", "art-105"]
+
+
+def test_a_notice_has_no_articles_and_a_repeated_number_keeps_the_first():
+    assert split_articles("关于做好防汛工作的通知\n各区人民政府：现将有关事项通知如下。") == []
+    repeated = split_articles("第一条 原文。\n第二条 将第十条修改为：\n第一条 被引用的条文。")
+    assert [a.text for a in repeated] == ["原文。", "将第十条修改为："]
+
+
+def test_article_numbers_in_chinese():
+    assert [to_chinese(n) for n in (1, 10, 11, 20, 105, 110, 1079)] == [
+        "一", "十", "十一", "二十", "一百零五", "一百一十", "一千零七十九"]
+
+
+def test_anchors_land_on_the_paragraph_that_begins_an_article():
+    html = add_anchors('<h2>第一章 总则</h2><p>第一条 目的。</p><p>续段。</p><p><strong>第二条之一</strong> 补充。</p>'
+                       '<p>第一条 重复。</p>')
+    assert '<p id="art-1">第一条 目的。</p>' in html
+    assert '<p id="art-2-1"><strong>第二条之一</strong>' in html
+    assert html.count('id="art-1"') == 1

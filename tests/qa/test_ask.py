@@ -1,0 +1,122 @@
+"""Asking the knowledge base: articles of public documents answer, with the answering sentences marked and the
+source linked to the article's anchor; nothing answers from a document the public may not see; a question
+nothing answers says so, offers the hotline and lands on the staff work list."""
+
+from __future__ import annotations
+
+import pytest
+
+from gongkai.orgs.roles import Role
+from gongkai.publishing import services as publishing
+from gongkai.qa import services
+from gongkai.qa.index import rebuild_articles, sync_articles
+from gongkai.qa.models import Article, Feedback, UnansweredQuestion
+from gongkai.search.indexing import rebuild_index
+from tests import factories
+
+pytestmark = pytest.mark.usefixtures("fresh_search")
+
+CONTRACT = ("<h2>第一章 总则</h2><p>第一条 为了规范劳动合同的订立和履行，制定本办法。</p>"
+            "<h2>第二章 试用期</h2><p>第五条 劳动合同期限一年以上不满三年的，试用期不得超过二个月。"
+            "试用期包含在劳动合同期限内。</p><p>同一用人单位与同一劳动者只能约定一次试用期。</p>"
+            "<p>第六条 劳动者在试用期的工资不得低于本单位相同岗位最低档工资的百分之八十。</p>")
+DOGS = ("<p>第一条 为了规范养犬行为，制定本规定。</p><p>第八条 携犬出户的，应当为犬只束犬链，"
+        "并由具有完全民事行为能力的人牵领。</p><p>第九条 养犬人应当为犬只办理登记，每年接种狂犬病疫苗。</p>")
+
+
+@pytest.fixture
+def library(team, agency):
+    contract = factories.make_document(team, agency, title="测试市劳动合同管理办法", body=CONTRACT,
+                                       doc_number="测政发〔2026〕5号")
+    dogs = factories.make_document(team, agency, title="测试市养犬管理规定", body=DOGS, doc_number="测政发〔2026〕6号")
+    rebuild_index()
+    rebuild_articles()
+    return contract, dogs
+
+
+def test_articles_are_stored_at_publish_time_and_anchored_on_the_page(client, library):
+    contract, _ = library
+    labels = list(Article.objects.filter(document=contract).values_list("label", "chapter"))
+    assert labels == [("第一条", "第一章 总则"), ("第五条", "第二章 试用期"), ("第六条", "第二章 试用期")]
+    page = client.get(f"/xxgk/documents/{contract.pk}/").content.decode()
+    assert '<p id="art-5">第五条' in page and '<p id="art-6">第六条' in page
+
+
+def test_a_question_is_answered_by_the_right_article_with_its_source(client, library):
+    contract, _ = library
+    answer = services.ask("签了两年的劳动合同，试用期最长可以约定几个月", record=False)
+    assert answer.answered and answer.kind == "article"
+    best = answer.best
+    assert (best.article.document_id, best.article.label) == (contract.pk, "第五条")
+    assert answer.sources[0].url == f"/xxgk/documents/{contract.pk}/#art-5"
+    marked = [s for s, hit in best.sentences if hit]
+    assert any("试用期不得超过二个月" in s for s in marked)
+    assert "<mark>" in best.html
+
+    data = client.post("/api/v1/qa/ask", {"question": "带狗出门要不要系犬链"}, content_type="application/json").json()
+    assert data["answered"] is True and data["kind"] == "article"
+    assert data["sources"][0]["article"] == "第八条" and data["sources"][0]["title"] == "测试市养犬管理规定"
+    assert data["answer"].startswith("第八条 携犬出户的")
+
+
+def test_an_unanswerable_question_is_refused_and_counted_for_staff(client, library):
+    for _ in range(2):
+        data = client.post("/api/v1/qa/ask", {"question": "明天的天气预报怎么样"},
+                           content_type="application/json").json()
+        assert data == {**data, "answered": False, "kind": None, "answer": "", "sources": []}
+    row = UnansweredQuestion.objects.get()
+    assert (row.question, row.count) == ("明天的天气预报怎么样", 2)
+    page = client.get("/wdk/", {"q": "明天的天气预报怎么样"}).content.decode()
+    assert "暂未找到能回答这个问题的条文" in page and "12345" in page
+
+
+def test_bad_input_gets_a_chinese_message(client, library):
+    response = client.post("/api/v1/qa/ask", {"question": "？"}, content_type="application/json")
+    assert response.status_code == 400 and "请输入您要咨询的问题" in response.json()["detail"]
+    page = client.get("/wdk/", {"q": "。"})
+    assert page.status_code == 200 and "请输入您要咨询的问题" in page.content.decode()
+    assert client.post("/api/v1/qa/ask", {"question": "试用期", "agency": "NOPE"},
+                       content_type="application/json").status_code == 400
+    assert not UnansweredQuestion.objects.exists()
+
+
+def test_a_withdrawn_document_no_longer_answers(library, team):
+    contract, _ = library
+    assert services.ask("试用期最长几个月", record=False).answered
+    publishing.withdraw_document(team[Role.PUBLISHER], contract, "撤回")
+    sync_articles()
+    answer = services.ask("试用期最长几个月", record=False)
+    assert all(m.article.document_id != contract.pk for m in answer.matches)
+
+
+def test_feedback_is_counted_per_answer(client, library):
+    answer = services.ask("带狗出门要不要系犬链", record=False)
+    source = f"article:{answer.best.article.pk}"
+    response = client.post("/wdk/", {"q": "带狗出门要不要系犬链", "source": source, "helpful": "1"})
+    assert response.status_code == 302
+    client.post("/api/v1/qa/feedback", {"question": "带狗出门要不要系犬链", "source": source, "helpful": False},
+                content_type="application/json")
+    assert sorted(Feedback.objects.values_list("helpful", flat=True)) == [False, True]
+    bad = client.post("/api/v1/qa/feedback", {"question": "遛狗", "source": "article:999999", "helpful": True},
+                      content_type="application/json")
+    assert bad.status_code == 400 and Feedback.objects.count() == 2
+
+
+def test_the_ask_page_shows_the_answer_with_its_source(client, library):
+    contract, _ = library
+    page = client.get("/wdk/", {"q": "试用期工资最低是多少"}).content.decode()
+    assert "第六条" in page and f'href="/xxgk/documents/{contract.pk}/#art-6"' in page
+    assert "<mark>" in page and "有帮助" in page
+
+
+def test_staff_see_unanswered_questions_with_counts(client, library, agency):
+    services.ask("张三丰是谁")
+    services.ask("张三丰是谁")
+    client.force_login(factories.make_staff(agency, Role.DRAFTER))
+    page = client.get("/staff/qa/unanswered/").content.decode()
+    assert "张三丰是谁" in page and "<td>2</td>" in page
+
+
+def test_numbers_in_unanswered_questions_are_masked(library):
+    services.ask("我的手机号13812345678被人冒用了怎么办")
+    assert "13812345678" not in UnansweredQuestion.objects.get().question

@@ -1,0 +1,151 @@
+"""Curated Q&A pairs: reviewed before they are public (一事一审), preferred when they match the question,
+flagged and hidden when their source is repealed, listed through the API, and round-tripped through XLSX."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.utils import timezone
+from openpyxl import Workbook
+
+from gongkai.core.errors import DomainError, PermissionDenied
+from gongkai.orgs.roles import Role
+from gongkai.publishing import services as publishing
+from gongkai.publishing.rules import Validity
+from gongkai.qa import pairs, services
+from gongkai.qa.index import rebuild_articles
+from gongkai.qa.models import QAPair
+from gongkai.qa.states import PairState
+from gongkai.search.indexing import rebuild_index
+from tests import factories
+from tests.qa.test_ask import CONTRACT
+
+pytestmark = pytest.mark.usefixtures("fresh_search")
+
+QUESTION = "试用期工资可以只发一半吗"
+ANSWER = "不可以。试用期工资不得低于本单位相同岗位最低档工资的百分之八十，也不得低于当地最低工资标准。"
+
+
+@pytest.fixture
+def source(team, agency):
+    document = factories.make_document(team, agency, title="测试市劳动合同管理办法", body=CONTRACT)
+    rebuild_index()
+    rebuild_articles()
+    return document
+
+
+@pytest.fixture
+def people(agency, team):
+    return {"drafter": team[Role.DRAFTER], "approver": team[Role.APPROVER]}
+
+
+def _published(people, agency, source) -> QAPair:
+    pair = pairs.save_pair(people["drafter"], agency, {"question": QUESTION, "answer": ANSWER, "source": source.pk,
+                                                        "article": "6", "tags": "劳动、试用期"})
+    pairs.move_pair(people["drafter"], pair, "submit")
+    return pairs.move_pair(people["approver"], pair, "publish")
+
+
+def test_a_pair_is_public_only_after_review(client, people, agency, source):
+    pair = pairs.save_pair(people["drafter"], agency, {"question": QUESTION, "answer": ANSWER, "source": source.pk,
+                                                        "article": "6"})
+    assert services.ask(QUESTION, record=False).kind != "pair"
+    pairs.move_pair(people["drafter"], pair, "submit")
+    with pytest.raises(PermissionDenied):
+        pairs.move_pair(people["drafter"], pair, "publish")
+    assert client.get("/api/v1/qa/pairs").json()["count"] == 0
+    assert services.ask(QUESTION, record=False).kind != "pair"
+    pairs.move_pair(people["approver"], pair, "publish")
+    answer = client.post("/api/v1/qa/ask", {"question": "试用期的工资能只给一半吗"},
+                         content_type="application/json").json()
+    assert answer["kind"] == "pair" and answer["answer"] == ANSWER
+    assert answer["sources"] == [{"title": "测试市劳动合同管理办法", "url": f"/xxgk/documents/{source.pk}/#art-6",
+                                  "article": "第六条", "document_id": source.pk}]
+    listed = client.get("/api/v1/qa/pairs", {"agency": agency.code}).json()
+    assert listed["count"] == 1 and listed["results"][0]["question"] == QUESTION
+    assert listed["results"][0]["tags"] == []
+    page = client.get("/wdk/", {"q": "试用期的工资能只给一半吗"}).content.decode()
+    assert ANSWER in page and f'value="pair:{pair.pk}"' in page
+
+
+def test_one_person_does_not_write_and_review_the_same_pair(agency, source):
+    both = factories.make_staff(agency, Role.DRAFTER, Role.APPROVER)
+    pair = pairs.save_pair(both, agency, {"question": QUESTION, "answer": ANSWER, "source": source.pk})
+    pairs.move_pair(both, pair, "submit")
+    with pytest.raises(DomainError):
+        pairs.move_pair(both, pair, "publish")
+    assert QAPair.objects.get().state == PairState.REVIEW
+
+
+def test_a_repealed_source_flags_and_hides_its_pairs(client, people, agency, source, team,
+                                                     django_capture_on_commit_callbacks):
+    pair = _published(people, agency, source)
+    assert services.ask(QUESTION, record=False).kind == "pair"
+    with django_capture_on_commit_callbacks(execute=True):  # the change is announced after commit
+        publishing.set_validity(team[Role.PUBLISHER], source, Validity.REPEALED, repealed_on=timezone.localdate(),
+                                comment="废止")
+    pair.refresh_from_db()
+    assert pair.state == PairState.FLAGGED and "废止" in pair.flag_reason
+    assert client.get("/api/v1/qa/pairs").json()["count"] == 0
+    assert services.ask(QUESTION, record=False).kind != "pair"
+    # Revised and reviewed again, it is public once more (here resting on another, valid document).
+    other = factories.make_document(team, agency, title="测试市试用期工资规定", body=CONTRACT, doc_number="测政发〔2026〕9号")
+    pair = pairs.save_pair(people["drafter"], agency, {"question": QUESTION, "answer": ANSWER, "source": other.pk},
+                           pair)
+    assert (pair.state, pair.version) == (PairState.DRAFT, 2)
+    pairs.move_pair(people["drafter"], pair, "submit")
+    pairs.move_pair(people["approver"], pair, "publish")
+    assert client.get("/api/v1/qa/pairs").json()["count"] == 1
+
+
+def test_bad_pairs_are_refused_at_their_fields(people, agency, source, team):
+    draft = factories.make_document(team, agency, publish=False, title="未公开的文件")
+    with pytest.raises(DomainError) as refused:
+        pairs.save_pair(people["drafter"], agency, {"question": "问", "answer": "", "source": draft.pk,
+                                                    "article": "99"})
+    assert set(refused.value.errors) == {"question", "answer", "source"}
+    with pytest.raises(DomainError) as refused:
+        pairs.save_pair(people["drafter"], agency, {"question": QUESTION, "answer": ANSWER, "source": source.pk,
+                                                    "article": "99"})
+    assert set(refused.value.errors) == {"article"}
+    assert not QAPair.objects.exists()
+
+
+def test_xlsx_round_trip(people, agency, source):
+    book = Workbook()
+    sheet = book.active
+    sheet.append(list(pairs.XLSX_COLUMNS))
+    sheet.append([QUESTION, ANSWER, source.pk, "第6条", "劳动"])
+    sheet.append(["坏行", "", 999999, "", ""])
+    sheet.append(["试用期可以约定几次", "同一用人单位与同一劳动者只能约定一次试用期。", source.pk, "5", ""])
+    out = io.BytesIO()
+    book.save(out)
+    created, problems = pairs.import_xlsx(people["drafter"], agency, out.getvalue())
+    assert created == 2 and len(problems) == 1 and problems[0].startswith("第 3 行")
+    assert set(QAPair.objects.values_list("article", "state")) == {("6", PairState.DRAFT), ("5", PairState.DRAFT)}
+    again, _ = pairs.import_xlsx(people["drafter"], agency, pairs.export_xlsx(QAPair.objects.all()))
+    assert again == 2 and QAPair.objects.count() == 4
+    with pytest.raises(DomainError):
+        pairs.import_xlsx(people["drafter"], agency, b"not a workbook")
+
+
+def test_staff_write_submit_and_review_through_the_pages(client, people, agency, source):
+    client.force_login(people["drafter"])
+    bad = client.post(f"/staff/qa/pairs/{agency.code}/0/", {"question": QUESTION, "answer": "", "source": "x"})
+    assert bad.status_code == 200 and "请填写答案" in bad.content.decode() and QUESTION in bad.content.decode()
+    assert not QAPair.objects.exists()
+    saved = client.post(f"/staff/qa/pairs/{agency.code}/0/", {"question": QUESTION, "answer": ANSWER,
+                                                               "source": source.pk, "article": "第6条"})
+    assert saved.status_code == 302
+    pair = QAPair.objects.get()
+    assert pair.article == "6"
+    client.post(f"/staff/qa/pairs/{pair.pk}/action/", {"action": "submit"})
+    client.force_login(people["approver"])
+    listing = client.get("/staff/qa/pairs/").content.decode()
+    assert QUESTION in listing and "审核通过并公开" in listing
+    client.post(f"/staff/qa/pairs/{pair.pk}/action/", {"action": "publish"})
+    pair.refresh_from_db()
+    assert pair.state == PairState.PUBLISHED
+    exported = client.get(f"/staff/qa/pairs/{agency.code}/export.xlsx")
+    assert exported.status_code == 200 and exported.content[:2] == b"PK"
