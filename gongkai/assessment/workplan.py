@@ -10,14 +10,13 @@ import hashlib
 from dataclasses import dataclass
 from io import BytesIO
 from typing import IO
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
-from django.urls import Resolver404, resolve, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from gongkai.assessment import rules
@@ -108,22 +107,12 @@ def overdue_in_period(agency: Agency, start: dt.date, end: dt.date) -> list[Work
 
 def public_document(address: str, field: str):
     """The library Document a link to its public page points at, if the public may see it; else DomainError."""
-    from gongkai.publishing.visibility import public_documents
+    from gongkai.publishing.visibility import public_document_at
 
     address = (address or "").strip()
-    parts = urlsplit(address)
-    refused = DomainError(f"“{address[:80]}”不是本站已公开文件的网址（例如 /xxgk/documents/123/）。", field=field)
-    if parts.netloc and parts.netloc != urlsplit(settings.GONGKAI_BASE_URL).netloc:
-        raise refused
-    try:
-        match = resolve(parts.path or "/")
-    except Resolver404:
-        raise refused from None
-    if match.url_name != "public-document":
-        raise refused
-    document = public_documents().filter(pk=match.kwargs.get("pk")).first()
+    document = public_document_at(address)
     if document is None:
-        raise refused
+        raise DomainError(f"“{address[:80]}”不是本站已公开文件的网址（例如 /xxgk/documents/123/）。", field=field)
     return document
 
 

@@ -8,7 +8,11 @@ between documents shows only once it is in effect (one awaiting the other agency
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
+from django.conf import settings
 from django.db.models import Exists, OuterRef, QuerySet
+from django.urls import Resolver404, resolve
 
 from gongkai.publishing.models import Attachment, Document, Relation, Revision
 from gongkai.publishing.rules import DisclosureMode
@@ -43,3 +47,18 @@ def public_relations(document: Document) -> dict[str, list[tuple[str, Document]]
                    .select_related("revision__document__live_revision"))
     incoming = [(r.kind, r.revision.document) for r in incoming_qs]
     return {"outgoing": outgoing, "incoming": incoming}
+
+
+def public_document_at(address: str) -> Document | None:
+    """The public document a link to this site's document page points at (/xxgk/documents/123/, with or without
+    this site's scheme and host), or None: another site, another page, or a document the public may not see."""
+    parts = urlsplit((address or "").strip())
+    if parts.netloc and parts.netloc != urlsplit(settings.GONGKAI_BASE_URL).netloc:
+        return None
+    try:
+        match = resolve(parts.path or "/")
+    except Resolver404:
+        return None
+    if match.url_name != "public-document":
+        return None
+    return public_documents().filter(pk=match.kwargs.get("pk")).first()

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.files.storage import default_storage
-from django.urls import Resolver404, resolve, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from gongkai.core.errors import DomainError
@@ -106,24 +105,13 @@ def public_document(address: str):
     """The publishing Document a link points at, if the public may see it; else a DomainError at the links field.
 
     Only the site's own document pages count, and only while public by the platform's one visibility rule."""
-    from gongkai.publishing.visibility import public_documents
+    from gongkai.publishing.visibility import public_document_at
 
     address = address.strip()
-    parts = urlsplit(address)
-    own = urlsplit(settings.GONGKAI_BASE_URL)
-    refused = DomainError(f"“{address[:80]}”不是本站已公开的政府信息，不能作为答复附件引用；请上传文件，"
-                          "或引用本站政府信息公开栏目中已公开文件的网址。", field=LINKS_FIELD)
-    if parts.netloc and parts.netloc != own.netloc:
-        raise refused
-    try:
-        match = resolve(parts.path or "/")
-    except Resolver404:
-        raise refused from None
-    if match.url_name != "public-document":
-        raise refused
-    document = public_documents().filter(pk=match.kwargs.get("pk")).first()
+    document = public_document_at(address)
     if document is None:
-        raise refused
+        raise DomainError(f"“{address[:80]}”不是本站已公开的政府信息，不能作为答复附件引用；请上传文件，"
+                          "或引用本站政府信息公开栏目中已公开文件的网址。", field=LINKS_FIELD)
     return document
 
 
