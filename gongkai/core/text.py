@@ -102,3 +102,35 @@ def html_to_text(fragment: str) -> str:
 def excerpt(text: str, limit: int = 120) -> str:
     text = re.sub(r"\s+", " ", text or "").strip()
     return text if len(text) <= limit else text[:limit].rstrip() + "…"
+
+
+# Chinese numerals as documents write them (article numbers, order numbers).
+_CN_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
+              "八": 8, "九": 9}
+_CN_UNITS = {"十": 10, "百": 100, "千": 1000}
+
+
+def chinese_number(value: str) -> int | None:
+    """An integer written in digits or Chinese numerals: 590, 五九〇, 五百九十, 五百九 (= 590), 六百零八.
+
+    Hand-written rather than taken from cn2an, whose import costs about two seconds here."""
+    if value.isdigit():
+        return int(value)
+    if any(c not in _CN_DIGITS and c not in _CN_UNITS for c in value):
+        return None
+    if not any(c in _CN_UNITS for c in value):
+        return int("".join(str(_CN_DIGITS[c]) for c in value))  # read digit by digit: 二〇一九, 五九〇
+    total, digit, last_unit = 0, None, 0
+    for char in value:
+        if char in _CN_DIGITS:
+            digit = _CN_DIGITS[char]
+        else:
+            unit = _CN_UNITS[char]
+            if last_unit and unit >= last_unit:
+                return None  # 十百, 百千: not a number
+            total += (1 if digit is None else digit) * unit
+            digit, last_unit = None, unit
+    if digit is not None:
+        # 五百九 is 590 and 一千二 is 1200, but 一千零二 is 1002.
+        total += digit * (last_unit // 10 if value[-2] in _CN_UNITS and last_unit > 10 else 1)
+    return total

@@ -11,6 +11,7 @@ from gongkai.core.forms import parse_number
 from gongkai.core.taxonomy import SUBJECT_SEPARATOR, SUBJECTS
 from gongkai.orgs.models import Agency
 from gongkai.publishing import library
+from gongkai.publishing.articles import add_anchors
 from gongkai.publishing.rules import RELATION_LABELS, RelationKind
 from gongkai.publishing.versions import current_documents, document_versions
 from gongkai.publishing.visibility import public_attachments, public_documents, public_relations
@@ -71,10 +72,8 @@ def document_detail(request, pk: int):
     interpretations = [d for k, d in relations["incoming"] if k == RelationKind.INTERPRETS]
     issuer = revision.issuer or document.agency.name
     versions = document_versions(document)
-    from gongkai.qa.articles import add_anchors  # each article gets an anchor a Q&A citation lands on
-
     return render(request, "publishing/detail.html", {
-        "document": document, "revision": revision, "issuer": issuer, "body_html": add_anchors(revision.body_html),
+        "document": document, "revision": revision, "issuer": issuer, "body_html": add_anchors(revision.body_html),  # citations land on an article
         # A document another body issued (a national law kept for reference) is not filed under our agency.
         "own_issue": document.agency.name in issuer.split("、"), "outgoing": outgoing, "incoming": incoming,
         "interpretations": interpretations, "attachments": revision.attachments.all(),

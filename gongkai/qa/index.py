@@ -18,9 +18,9 @@ from pathlib import Path
 from django.db import transaction
 from django.db.models import Max
 
+from gongkai.publishing.articles import split_articles
 from gongkai.publishing.models import Document, Revision
 from gongkai.publishing.visibility import public_documents
-from gongkai.qa.articles import split_articles
 from gongkai.qa.models import Article
 from gongkai.search.backends import index_dir
 from gongkai.search.backends.base import IndexDoc, SearchBackend

@@ -9,7 +9,7 @@ from gongkai.qa.states import PairState
 
 
 class Article(models.Model):
-    """One article (第X条) of one revision, split at publish time (gongkai.qa.articles); the public only ever
+    """One article (第X条) of one revision, split at publish time (gongkai.publishing.articles); the public only ever
     sees articles of a public document's live revision (gongkai.qa.index reads them through the visibility rule)."""
 
     revision = models.ForeignKey(Revision, on_delete=models.CASCADE, related_name="articles")

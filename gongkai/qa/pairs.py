@@ -17,10 +17,10 @@ from gongkai.core.workflow import SYSTEM
 from gongkai.orgs.models import Agency
 from gongkai.orgs.permissions import require_any_role
 from gongkai.orgs.roles import Role
+from gongkai.publishing.articles import article_label
 from gongkai.publishing.models import Document
 from gongkai.publishing.rules import Validity
 from gongkai.publishing.visibility import public_documents
-from gongkai.qa.articles import article_label
 from gongkai.qa.models import Article, QAPair
 from gongkai.qa.states import REVIEW, PairState
 

@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from gongkai.core.text import chinese_number
 from gongkai.search import text
 
 SHORT_NAMES_FILE = Path(__file__).resolve().parent / "data" / "issuer_short_names.tsv"
@@ -26,9 +27,6 @@ SHORT_NAMES_FILE = Path(__file__).resolve().parent / "data" / "issuer_short_name
 # written by earlier versions of the index stay valid.
 KEY_FORM = {"国务院": "国"}
 
-_CN_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
-              "八": 8, "九": 9}
-_CN_UNITS = {"十": 10, "百": 100, "千": 1000}
 _NUM = r"[0-9〇零一二两三四五六七八九十百千]{1,8}"
 _YEAR = r"(?:(?:19|20)\d{2}|[一二][〇零一二三四五六七八九]{3})"
 _ISSUERS = r"[\u4e00-\u9fff、]{1,40}?"
@@ -92,32 +90,6 @@ def issuer_name(name: str) -> str:
     """The full name of an issuer as its orders are signed: without 中华人民共和国, short names expanded."""
     name = text.compact(name).removeprefix(text.COUNTRY)
     return short_names().get(name, name)
-
-
-def chinese_number(value: str) -> int | None:
-    """An integer written in digits or Chinese numerals: 590, 五九〇, 五百九十, 五百九 (= 590), 六百零八.
-
-    Hand-written rather than taken from cn2an, whose import costs about two seconds here."""
-    if value.isdigit():
-        return int(value)
-    if any(c not in _CN_DIGITS and c not in _CN_UNITS for c in value):
-        return None
-    if not any(c in _CN_UNITS for c in value):
-        return int("".join(str(_CN_DIGITS[c]) for c in value))  # read digit by digit: 二〇一九, 五九〇
-    total, digit, last_unit = 0, None, 0
-    for char in value:
-        if char in _CN_DIGITS:
-            digit = _CN_DIGITS[char]
-        else:
-            unit = _CN_UNITS[char]
-            if last_unit and unit >= last_unit:
-                return None  # 十百, 百千: not a number
-            total += (1 if digit is None else digit) * unit
-            digit, last_unit = None, unit
-    if digit is not None:
-        # 五百九 is 590 and 一千二 is 1200, but 一千零二 is 1002.
-        total += digit * (last_unit // 10 if value[-2] in _CN_UNITS and last_unit > 10 else 1)
-    return total
 
 
 def _clean(value: str) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from gongkai.qa.articles import add_anchors, split_articles, to_chinese
+from gongkai.publishing.articles import add_anchors, split_articles, to_chinese
 
 LAW = """第一章 总则
 第一条 为了保护劳动者的合法权益，制定本法。

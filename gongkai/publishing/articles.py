@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from gongkai.search.docnumbers import chinese_number
+from gongkai.core.text import chinese_number
 
 _NUM = r"[一二三四五六七八九十百千零〇两\d]+"
 ARTICLE_LINE = re.compile(rf"^\s*第({_NUM})条(?:之({_NUM}))?(?=[\s\u3000：:　]|$|[^\s，。、；])[\s\u3000：:]*")
