@@ -25,11 +25,11 @@ from gongkai.qa.models import Article
 from gongkai.search.backends import index_dir
 from gongkai.search.backends.base import IndexDoc, SearchBackend
 from gongkai.search.backends.embedded import EmbeddedBackend
+from gongkai.search.indexing import apply_pending
 from gongkai.search.models import IndexChange
 
 log = logging.getLogger(__name__)
 CHUNK = 200
-SYNC_BATCH = 2000
 _instances: dict[str, SearchBackend] = {}
 _lock = threading.Lock()
 
@@ -96,22 +96,12 @@ def sync_articles(backend: SearchBackend | None = None) -> int:
     backend = backend or article_backend()
     if backend.applied_change() < 0:
         return rebuild_articles(backend)
-    touched = 0
-    with backend.write_lock():
-        applied = backend.applied_change()
-        while True:
-            rows = list(IndexChange.objects.filter(pk__gt=applied).order_by("pk")
-                        .values_list("pk", "document_id")[:SYNC_BATCH])
-            if not rows:
-                break
-            ids = {document_id for _, document_id in rows}
-            docs = list(article_docs(ids))
-            # Every article any version of a changed document ever had is removed; the public ones come back.
-            gone = set(Article.objects.filter(document_id__in=ids).values_list("pk", flat=True))
-            backend.apply(docs, gone, rows[-1][0])
-            applied = rows[-1][0]
-            touched += len(ids)
-    return touched
+
+    def changed(ids: set[int]) -> tuple[list, set[int]]:
+        # Every article any version of a changed document ever had is removed; the public ones come back.
+        return list(article_docs(ids)), set(Article.objects.filter(document_id__in=ids).values_list("pk", flat=True))
+
+    return apply_pending(backend, changed)[0]
 
 
 def rebuild_articles(backend: SearchBackend | None = None) -> int:

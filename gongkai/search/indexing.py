@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from django.db.models import Max
 from django.utils import timezone
@@ -96,12 +96,11 @@ def index_docs(ids: Iterable[int] | None = None) -> Iterator[IndexDoc]:
         last = rows[-1]["pk"]
 
 
-def sync_index(backend: SearchBackend | None = None) -> int:
-    """Apply every pending change to the index (rebuilding it if there is none); return how many
-    documents were touched."""
-    backend = backend or get_backend()
-    if backend.applied_change() < 0:
-        return rebuild_index(backend)
+def apply_pending(backend: SearchBackend,
+                  changed: Callable[[set[int]], tuple[Iterable[IndexDoc], Iterable[int]]]) -> tuple[int, int]:
+    """Apply the change log past `backend`'s applied change, batch by batch under its write lock; `changed(ids)`
+    gives, for the changed documents, what to add and which keys to delete first. Returns the documents touched
+    and the last change applied (the search index and the Q&A article index both follow the one log)."""
     touched = 0
     with backend.write_lock():
         applied = backend.applied_change()
@@ -111,11 +110,21 @@ def sync_index(backend: SearchBackend | None = None) -> int:
             if not rows:
                 break
             ids = {document_id for _, document_id in rows}
-            docs = list(index_docs(ids))
-            # Every changed id is deleted first; the public ones are then added back in their new form.
-            backend.apply(docs, ids, rows[-1][0])
+            docs, gone = changed(ids)
+            backend.apply(list(docs), gone, rows[-1][0])
             applied = rows[-1][0]
             touched += len(ids)
+    return touched, applied
+
+
+def sync_index(backend: SearchBackend | None = None) -> int:
+    """Apply every pending change to the index (rebuilding it if there is none); return how many
+    documents were touched."""
+    backend = backend or get_backend()
+    if backend.applied_change() < 0:
+        return rebuild_index(backend)
+    # Every changed id is deleted first; the public ones are then added back in their new form.
+    touched, applied = apply_pending(backend, lambda ids: (index_docs(ids), ids))
     IndexChange.objects.filter(pk__lte=applied, created_at__lt=timezone.now() - KEEP_APPLIED).delete()
     return touched
 
