@@ -133,6 +133,21 @@ def clean_question(question: str) -> str:
     return question
 
 
+def looks_like_question(query: str) -> bool:
+    """Whether a search query is a question someone asked (低保怎么申请, 试用期最长多久？) rather than words or a
+    title typed: it holds a question word or ends with a question mark, and has something besides."""
+    compact = text.compact(query or "")
+    if len(compact) < 4:
+        return False
+    if query.strip().endswith(("?", "？")):
+        return True
+    words = text.precise_words(text.normalize(query))
+    # 要不要, 能不能 …: the segmenter may split them, so the longer question words are also looked for as text.
+    asked = any(w in text.QUESTION_WORDS for w in words) or any(
+        len(w) > 1 and w in compact for w in text.QUESTION_WORDS)
+    return asked and any(w not in text.STOPWORDS for w in words)
+
+
 def _weights(units: list[Unit], backend: SearchBackend) -> list[float]:
     """Each unit's rarity in the article index (inverse document frequency of its rarest word)."""
     total = max(backend.document_count(), 1)

@@ -120,3 +120,25 @@ def test_staff_see_unanswered_questions_with_counts(client, library, agency):
 def test_numbers_in_unanswered_questions_are_masked(library):
     services.ask("我的手机号13812345678被人冒用了怎么办")
     assert "13812345678" not in UnansweredQuestion.objects.get().question
+
+
+def test_a_question_typed_in_the_search_box_gets_the_answer_above_the_results(client, library):
+    contract, _ = library
+    page = client.get("/search/", {"q": "签了两年的劳动合同，试用期最长可以约定几个月"}).content.decode()
+    box = page.split('class="qa-answer qa-search-answer"')[1].split("</section>")[0]
+    assert f"/xxgk/documents/{contract.pk}/#art-5" in box and "<mark>" in box and "/wdk/?q=" in box
+    assert page.index("qa-search-answer") < page.index('class="result-list"')
+    assert not UnansweredQuestion.objects.exists()
+
+
+def test_words_titles_and_unanswerable_questions_get_no_answer_box(client, library):
+    for query in ("劳动合同", "测试市养犬管理规定", "珠穆朗玛峰有多高"):
+        assert "qa-search-answer" not in client.get("/search/", {"q": query}).content.decode(), query
+    assert not UnansweredQuestion.objects.exists()
+
+
+@pytest.mark.parametrize(("query", "question"), [
+    ("低保怎么申请", True), ("试用期最长多久？", True), ("带狗出门要不要系犬链", True),
+    ("劳动合同", False), ("吗", False), ("怎么办", False), ("测政发〔2026〕5号", False)])
+def test_what_counts_as_a_question(query, question):
+    assert services.looks_like_question(query) is question

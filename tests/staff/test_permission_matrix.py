@@ -348,6 +348,12 @@ URL_RULES: dict[tuple[str, str], Rule] = {
     # Hot-search settings: every staff member sees them; only the site's administrators (the root agency's
     # administrator role, which no actor here holds, or a superuser) change them.
     ("staff-search-hot", "GET"): Rule(lambda a: 200),
+    # Partner API keys: superusers only.
+    ("staff-api-keys", "GET"): Rule(lambda a: 200 if a.kind == "superuser" else 403),
+    ("staff-api-keys", "POST"): Rule(lambda a: 200 if a.kind == "superuser" else 403),
+    ("staff-api-key-action", "GET"): post_only(lambda w: [w.pk("api_client")]),
+    ("staff-api-key-action", "POST"): Rule(lambda a: 302 if a.kind == "superuser" else 403,
+                                           args=lambda w: [w.pk("api_client")]),
     ("staff-search-hot", "POST"): Rule(lambda a: 302 if a.kind == "superuser" else 403),
     ("staff-documents", "GET"): Rule(lambda a: 200, shows=(own_listed_document, reads)),
     # Someone who drafts nowhere is sent back to the dashboard; a drafter elsewhere may not pick this agency.
@@ -810,6 +816,10 @@ def _build_world() -> World:
     keep("task:in_progress", workplan.start_task(officer, task("进行中")))
     keep("task:reported", workplan.report_task(officer, task("已报完成"), text="已完成。",
                                                upload=workplan.EvidenceFile("佐证.pdf", minimal_pdf("佐证"))))
+
+    from gongkai.core import apiclients
+
+    keep("api_client", apiclients.issue_key(None, "矩阵对接系统", limit_per_minute=10)[0])
 
     # One session per signed-in actor, made once: signing in afresh for each of thousands of requests would
     # cost more than the requests.
@@ -1284,6 +1294,15 @@ def test_post(client, world, url_name, actor):
         response = login(client, world, actor).post(reverse(url_name, args=rule.args(world)), {"file": upload})
         _assert_status(response, rule.status(actor))
         assert QAPair.objects.filter(question="矩阵导入的问答").exists() is may(actor, {D})
+    elif url_name in ("staff-api-keys", "staff-api-key-action"):
+        from gongkai.core.models import ApiClient
+
+        data = {"name": f"矩阵签发{actor.name}", "limit_per_minute": "7", "action": "limit"}
+        response = login(client, world, actor).post(reverse(url_name, args=rule.args(world)), data)
+        _assert_status(response, rule.status(actor))
+        changed = (ApiClient.objects.filter(name=data["name"]).exists() if url_name == "staff-api-keys"
+                   else ApiClient.objects.get(pk=world.pk("api_client")).limit_per_minute == 7)
+        assert changed is (actor.kind == "superuser")
     elif url_name == "staff-search-hot":
         response = login(client, world, actor).post(reverse(url_name), {"query": "低保", "kind": "pin"})
         _assert_status(response, rule.status(actor))
