@@ -9,9 +9,10 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
-from django.db.models import Q
+from django.db.models import CharField, Q
+from django.db.models.functions import Cast
 
 from gongkai.disclosure import stats
 from gongkai.disclosure.models import ApplicantType, Application, FeeNotice, Remedy
@@ -20,7 +21,7 @@ from gongkai.publishing.models import Document
 from gongkai.publishing.rules import Validity
 from gongkai.reports import rules
 from gongkai.reports.models import EnteredFigure, Narrative
-from gongkai.reports.rules import ENTERED_ITEMS, TABLE2_DOC_TYPES, Table2Item
+from gongkai.reports.rules import ENTERED_ITEMS, MAX_COUNT, MAX_FEES, TABLE2_DOC_TYPES, Table2Item
 
 _APPLICATION_FIELDS = ("id", "case_no", "agency_id", "received_on", "decided_on", "decision", "applicant_type",
                        "organization_kind", "request_kind")
@@ -128,10 +129,29 @@ def table2(scope: Scope, year: int) -> dict[str, dict]:
         table[item.value] = {c: _documents(scope, year, item, c).count() for c, _ in rules.TABLE2_DOCUMENT_COLUMNS}
     for item in ENTERED_ITEMS:
         figures = scope.filter(EnteredFigure.objects.filter(year=year, item=item))
-        values = list(figures.values_list("value", flat=True))
-        total = sum(values, Decimal(0))
-        table[item.value] = {"value": _number(total) if values else None, "entered": len(values)}
+        values = [v for _, v in figure_values(figures)]
+        good = [v for v in values if v is not None]
+        total = sum(good, Decimal(0))
+        table[item.value] = {"value": _number(total) if good else None, "entered": len(good)}
+        if len(values) > len(good):
+            table[item.value]["invalid"] = len(values) - len(good)
     return table
+
+
+def figure_values(figures) -> list[tuple[int, Decimal | None]]:
+    """(id, value) of entered figures, None where the stored value is out of bounds (stored before entries were
+    validated, e.g. 1e20): read as text, so a value the Decimal field cannot hold never breaks the report."""
+    rows = figures.annotate(text=Cast("value", CharField())).values_list("pk", "text")
+    found = []
+    for pk, text in rows:
+        try:
+            number = Decimal(str(text).strip())
+        except (InvalidOperation, ValueError):
+            number = None
+        if number is not None and (not number.is_finite() or number < 0 or number > max(MAX_COUNT, MAX_FEES)):
+            number = None
+        found.append((pk, number))
+    return found
 
 
 def _number(value: Decimal) -> int | float:
@@ -197,11 +217,13 @@ def cell_records(year: int, agency: Agency | None, aggregate: bool, table: str, 
                  "date": d.published_on.isoformat() if d.published_on else "", "detail": d.get_validity_display()}
                 for d in docs.order_by("published_on", "id")]
     if table == "table2" and row in ENTERED_ITEMS:
-        figures = scope.filter(EnteredFigure.objects.filter(year=year, item=row)).select_related("agency",
-                                                                                               "entered_by")
+        figures = scope.filter(EnteredFigure.objects.filter(year=year, item=row))
+        values = dict(figure_values(figures))
+        figures = figures.select_related("agency", "entered_by").defer("value")
         return [{"kind": "figure", "id": f.pk, "title": f.get_item_display(), "agency": f.agency.name,
                  "date": f.entered_at.date().isoformat(),
-                 "detail": f"{_number(f.value)}（填报人：{_user(f.entered_by)}）"} for f in figures.order_by("id")]
+                 "detail": (f"{_number(values[f.pk])}" if values.get(f.pk) is not None else "数值有误，请重新填报")
+                           + f"（填报人：{_figure_user(f)}）"} for f in figures.order_by("id")]
     if table == "fees":
         start, end = _bounds(year)
         paid = scope.filter(FeeNotice.objects.filter(paid_on__range=(start, end), voided_on__isnull=True),
@@ -213,6 +235,23 @@ def cell_records(year: int, agency: Agency | None, aggregate: bool, table: str, 
 
 def _user(user) -> str:
     return (user.get_full_name() or user.get_username()) if user else "系统"
+
+
+def format_figure(value: Decimal) -> str:
+    """An entered figure as typed: 120, 12.5."""
+    return str(_number(value))
+
+
+def figure_entered_by(figure: EnteredFigure) -> str:
+    """Who entered a figure, for the staff pages."""
+    return _figure_user(figure)
+
+
+def _figure_user(figure: EnteredFigure) -> str:
+    # Only `gongkai report figures` without --by enters a figure with nobody signed in.
+    if figure.entered_by:
+        return _user(figure.entered_by)
+    return "命令行导入（未注明填报人）"
 
 
 def sum_of(reports: list[dict]) -> dict:

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 
 from gongkai.orgs.models import Agency
-from gongkai.reports.rules import Section, Table2Item
+from gongkai.reports.rules import FIRST_YEAR, MAX_COUNT, MAX_FEES, Section, Table2Item
 from gongkai.reports.states import ReportState
 
 
@@ -24,7 +24,14 @@ class EnteredFigure(models.Model):
 
     class Meta:
         verbose_name = verbose_name_plural = "年度报告填报数据"
-        constraints = [models.UniqueConstraint(fields=["agency", "year", "item"], name="reports_figure_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "year", "item"], name="reports_figure_unique"),
+            # The bounds of gongkai.reports.rules, kept by the database too: a bad figure can never be stored.
+            models.CheckConstraint(condition=models.Q(value__gte=0, value__lte=max(MAX_COUNT, MAX_FEES)),
+                                   name="reports_figure_value_range"),
+            models.CheckConstraint(condition=models.Q(year__gte=FIRST_YEAR, year__lte=2100),
+                                   name="reports_figure_year_range"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.year} {self.get_item_display()} {self.value}"

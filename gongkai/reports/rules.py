@@ -87,6 +87,21 @@ TABLE2_SECTIONS = {Table2Item.RULES: "第二十条第（一）项", Table2Item.N
                    Table2Item.LICENSING: "第二十条第（五）项", Table2Item.PENALTY: "第二十条第（六）项",
                    Table2Item.COERCION: "第二十条第（六）项", Table2Item.FEES: "第二十条第（八）项"}
 
+# Bounds of an entered figure, so that a slip of the keyboard (1e20) is refused at entry instead of breaking the
+# report: counts of decisions are whole numbers, fees are 万元 with at most FEES_DECIMALS places; both fit the
+# database column (max_digits=14, decimal_places=4).
+MAX_COUNT = 10**9
+MAX_FEES = 10**9
+FEES_DECIMALS = 4
+# 《条例》 took effect on 2008-05-01 (国务院令第492号): there is no annual report before 2008.
+FIRST_YEAR = 2008
+
+
+def year_in_range(year: int, today_year: int) -> bool:
+    """Whether `year` can have an annual report: from 2008 (《条例》施行) to next year."""
+    return FIRST_YEAR <= year <= today_year + 1
+
+
 # Table 4 (四、政府信息公开行政复议、行政诉讼情况).
 TABLE4_GROUPS = [("review", "行政复议"), ("direct", "行政诉讼 未经复议直接起诉"), ("after_review", "行政诉讼 复议后起诉")]
 TABLE4_COLUMNS = [("maintained", "结果维持"), ("corrected", "结果纠正"), ("other", "其他结果"),

@@ -6,7 +6,8 @@ from __future__ import annotations
 import csv
 import io
 import json
-from decimal import Decimal, InvalidOperation
+import re
+from decimal import Decimal
 from pathlib import Path
 
 from django.core.serializers.json import DjangoJSONEncoder
@@ -19,19 +20,48 @@ from gongkai.core.workflow import NEW
 from gongkai.orgs.models import Agency
 from gongkai.reports import annual
 from gongkai.reports.models import AnnualReport, EnteredFigure, Narrative
-from gongkai.reports.rules import ENTERED_ITEMS, Section, Table2Item
+from gongkai.reports.rules import (ENTERED_ITEMS, FEES_DECIMALS, FIRST_YEAR, MAX_COUNT, MAX_FEES, Section, Table2Item,
+                                  year_in_range)
 from gongkai.reports.states import RELEASE, ReportState
 
 
-def _decimal(value, item: str) -> Decimal:
+_PLAIN_NUMBER = re.compile(r"^[0-9]+(\.[0-9]+)?$")
+
+
+def parse_figure(value, item: str) -> Decimal:
+    """The entered value of `item` as a Decimal, or a DomainError in Chinese: counts are whole numbers up to
+    MAX_COUNT, fees (万元) have at most FEES_DECIMALS places and stay under MAX_FEES; no NaN, inf or 1e20."""
+    label = Table2Item(item).label
+    text = str(value if value is not None else "").strip().replace(",", "").replace("，", "")
+    if isinstance(value, float) and value.is_integer():
+        text = str(int(value))  # XLSX stores 120 as 120.0
+    if not text:
+        raise DomainError(f"请填写“{label}”的数值。", field="value")
+    if not _PLAIN_NUMBER.match(text):
+        raise DomainError(f"“{label}”的数值应为不带单位的非负数字（如 120 或 12.5），不能是“{value}”。", field="value")
+    number = Decimal(text)
+    if item == Table2Item.FEES:
+        if number and -number.normalize().as_tuple().exponent > FEES_DECIMALS:
+            raise DomainError(f"“{label}”以万元为单位，最多保留 {FEES_DECIMALS} 位小数。", field="value")
+        if number > MAX_FEES:
+            raise DomainError(f"“{label}”不能超过 {MAX_FEES:,} 万元，请核对单位（万元）。", field="value")
+        return number
+    if number != number.to_integral_value():
+        raise DomainError(f"“{label}”的处理决定数量应为整数。", field="value")
+    if number > MAX_COUNT:
+        raise DomainError(f"“{label}”不能超过 {MAX_COUNT:,} 件，请核对。", field="value")
+    return number.to_integral_value()
+
+
+def check_year(year) -> int:
+    """`year` as an int if an annual report can exist for it (2008 to next year), else a DomainError."""
+    this_year = timezone.localdate().year
     try:
-        number = Decimal(str(value).strip().replace(",", ""))
-    except (InvalidOperation, ValueError):
-        raise DomainError(f"“{Table2Item(item).label}”的数值应为数字：{value}", field="value") from None
-    if number < 0 or not number.is_finite():
-        raise DomainError(f"“{Table2Item(item).label}”的数值不能为负数。", field="value")
-    if item != Table2Item.FEES and number != number.to_integral_value():
-        raise DomainError(f"“{Table2Item(item).label}”的处理决定数量应为整数。", field="value")
+        number = int(str(year).strip())
+    except (TypeError, ValueError):
+        raise DomainError("年度应为四位数字，如 2024。", field="year") from None
+    if not year_in_range(number, this_year):
+        raise DomainError(f"年度应在 {FIRST_YEAR} 年（《条例》施行）至 {this_year + 1} 年之间。", field="year")
     return number
 
 
@@ -40,9 +70,15 @@ def record_figure(actor, agency: Agency, year: int, item: str, value, *, source:
     """Enter (or correct) one table 2 figure of `agency` for `year`, with who entered it; audited."""
     if item not in ENTERED_ITEMS:
         raise DomainError("该事项由平台数据计算，不能填报。", field="item")
-    number = _decimal(value, item)
-    figure = EnteredFigure.objects.select_for_update().filter(agency=agency, year=year, item=item).first()
-    before = str(figure.value) if figure else ""
+    year = check_year(year)
+    number = parse_figure(value, item)
+    # The old value is read as text: one stored before entries were validated must not stop its correction.
+    figure = (EnteredFigure.objects.select_for_update().filter(agency=agency, year=year, item=item)
+              .defer("value").first())
+    before = ""
+    if figure is not None:
+        old = dict(annual.figure_values(EnteredFigure.objects.filter(pk=figure.pk))).get(figure.pk)
+        before = "" if old is None else str(old)
     if figure is None:
         figure = EnteredFigure(agency=agency, year=year, item=item, value=number)
     figure.value, figure.entered_by, figure.source = number, actor if getattr(actor, "pk", None) else None, source
@@ -52,49 +88,99 @@ def record_figure(actor, agency: Agency, year: int, item: str, value, *, source:
     return figure
 
 
+@transaction.atomic
+def record_figures(actor, agency: Agency, year: int, values: dict[str, str]) -> list[EnteredFigure]:
+    """Enter several figures of `agency` for `year` at once (item → value; empty values are skipped): all or
+    nothing, with every bad value reported together (DomainErrors keyed by item in `exc.errors`)."""
+    year = check_year(year)
+    errors: dict[str, list[str]] = {}
+    for item, value in values.items():
+        if item not in ENTERED_ITEMS:
+            raise DomainError("该事项由平台数据计算，不能填报。", field="item")
+        if str(value or "").strip():
+            try:
+                parse_figure(value, item)
+            except DomainError as exc:
+                errors[item] = [exc.message]
+    if errors:
+        raise DomainError("；".join(m for ms in errors.values() for m in ms), errors=errors)
+    return [record_figure(actor, agency, year, item, value) for item, value in values.items()
+            if str(value or "").strip()]
+
+
 _HEADERS = {"机关代码": "agency", "年度": "year", "事项": "item", "数值": "value"}
+MAX_IMPORT_ROWS = 5000
 
 
-def _rows_of(path: Path) -> list[dict]:
-    if path.suffix.lower() == ".xlsx":
+def _rows_of(name: str, data: bytes) -> list[list]:
+    if name.lower().endswith(".xlsx"):
         from openpyxl import load_workbook
 
-        sheet = load_workbook(path, read_only=True, data_only=True).active
-        values = [["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)]
-    else:
-        text = path.read_bytes().decode("utf-8-sig")
-        values = list(csv.reader(io.StringIO(text)))
-    if not values:
-        return []
-    header = [_HEADERS.get(h.strip(), h.strip()) for h in values[0]]
-    missing = set(_HEADERS.values()) - set(header)
-    if missing:
-        raise DomainError("表头应包含：机关代码、年度、事项、数值。")
-    return [dict(zip(header, row, strict=False)) for row in values[1:] if any(str(v).strip() for v in row)]
+        try:
+            sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).active
+            return [list(row) for row in sheet.iter_rows(values_only=True, max_row=MAX_IMPORT_ROWS + 2)]
+        except Exception as exc:  # openpyxl raises many kinds on a file that is not a workbook
+            raise DomainError("无法读取该文件，请上传 Excel（.xlsx）或 UTF-8 编码的 CSV 文件。", field="file") from exc
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            text = data.decode("gb18030")  # CSV saved by Excel on a Chinese Windows
+        except UnicodeDecodeError:
+            raise DomainError("无法读取该文件，请上传 UTF-8 编码的 CSV 或 XLSX 文件。", field="file") from None
+    return list(csv.reader(io.StringIO(text)))
 
 
 @transaction.atomic
-def import_figures(actor, path: str | Path) -> list[EnteredFigure]:
-    """Import table 2 figures from a CSV or XLSX file (columns 机关代码, 年度, 事项, 数值): all or nothing."""
-    path = Path(path)
-    labels = {t.label: t.value for t in Table2Item} | {t.value: t.value for t in Table2Item}
-    figures = []
-    for n, row in enumerate(_rows_of(path), start=2):
-        agency = Agency.objects.filter(code=str(row["agency"]).strip()).first()
-        if agency is None:
-            raise DomainError(f"第 {n} 行：没有机关代码为 {row['agency']} 的机关。")
-        item = labels.get(str(row["item"]).strip())
-        if item is None:
-            raise DomainError(f"第 {n} 行：事项应为 行政许可、行政处罚、行政强制 或 行政事业性收费。")
+def import_figures(actor, path: str | Path | None = None, *, name: str = "", data: bytes | None = None,
+                   agencies: list[Agency] | None = None, source: str = "") -> list[EnteredFigure]:
+    """Import table 2 figures from a CSV or XLSX file (columns 机关代码, 年度, 事项, 数值): all or nothing, every
+    bad row named by its number. `agencies` limits the rows to the agencies the importer may enter for."""
+    if path is not None:
+        path = Path(path)
+        name, data = path.name, path.read_bytes()
+    values = _rows_of(name, data or b"")
+    if not values:
+        raise DomainError("文件是空的。", field="file")
+    if len(values) > MAX_IMPORT_ROWS + 1:
+        raise DomainError(f"一次最多导入 {MAX_IMPORT_ROWS} 行。", field="file")
+    header = [_HEADERS.get(str(h or "").strip(), str(h or "").strip()) for h in values[0]]
+    if set(_HEADERS.values()) - set(header):
+        raise DomainError("表头应包含：机关代码、年度、事项、数值。", field="file")
+    labels = {t.label: t.value for t in Table2Item if t in ENTERED_ITEMS} | {
+        t.value: t.value for t in Table2Item if t in ENTERED_ITEMS}
+    allowed = {a.pk for a in agencies} if agencies is not None else None
+    errors, parsed, seen = [], [], {}
+    for n, raw in enumerate(values[1:], start=2):
+        if not any(str(v if v is not None else "").strip() for v in raw):
+            continue
+        row = dict(zip(header, raw, strict=False))
+        code = str(row.get("agency") or "").strip()
+        agency = Agency.objects.filter(code=code).first()
         try:
-            year = int(str(row["year"]).strip())
-        except ValueError:
-            raise DomainError(f"第 {n} 行：年度应为四位数字。") from None
-        try:
-            figures.append(record_figure(actor, agency, year, item, row["value"], source=path.name))
+            if agency is None:
+                raise DomainError(f"没有机关代码为 {code or '（空）'} 的机关。")
+            if allowed is not None and agency.pk not in allowed:
+                raise DomainError(f"您不能填报{agency.name}的数据。")
+            item = labels.get(str(row.get("item") or "").strip())
+            if item is None:
+                raise DomainError(f"事项“{row.get('item') or ''}”应为 行政许可、行政处罚、行政强制 或 行政事业性收费。")
+            year_value = row.get("year")
+            year = check_year(int(year_value) if isinstance(year_value, float) and year_value.is_integer()
+                              else year_value)
+            number = parse_figure(row.get("value"), item)
+            key = (agency.pk, year, item)
+            if key in seen:
+                raise DomainError(f"与第 {seen[key]} 行重复（同一机关、年度和事项）。")
+            seen[key] = n
+            parsed.append((agency, year, item, number))
         except DomainError as exc:
-            raise DomainError(f"第 {n} 行：{exc.message}") from None
-    return figures
+            errors.append(f"第 {n} 行：{exc.message}")
+    if errors:
+        shown = errors[:20] + ([f"另有 {len(errors) - 20} 行有误。"] if len(errors) > 20 else [])
+        raise DomainError("未导入任何数据。" + " ".join(shown), field="file")
+    source = source or name
+    return [record_figure(actor, agency, year, item, number, source=source) for agency, year, item, number in parsed]
 
 
 @transaction.atomic

@@ -3,7 +3,8 @@
 drafted → reviewed → released, with a return to the drafter (returned) from either step. Drafting freezes the
 computed report and the narratives into the report's snapshot, so the reviewer reviews exactly what is released
 and what is released never changes afterwards. A correction is a new revision: drafted, reviewed and released
-again; the public sees the latest released revision. Three different people draft, review and release (一事一审).
+again; the public sees the latest released revision. Three different people draft, review and release (一事一审);
+the review is the head of the disclosure office's (政府信息公开工作机构负责人审定).
 """
 
 from __future__ import annotations
@@ -24,8 +25,11 @@ class ReportState(models.TextChoices):
 
 # A revision under way: at most one per agency, year and scope.
 OPEN_STATES = (ReportState.DRAFTED, ReportState.REVIEWED)
-# The disclosure office prepares, reviews and releases its report (《条例》第四十九条).
+# The disclosure office prepares and releases its report (《条例》第四十九条); the head of the office approves it
+# (审定) before it goes public: an ordinary clerk may draft or release, never review. With one-person-one-step the
+# head who approved cannot also release, so a report always passes a clerk, the head and a second person.
 HANDLERS = (Role.DISCLOSURE_OFFICER, Role.DISCLOSURE_HEAD)
+REVIEWERS = (Role.DISCLOSURE_HEAD,)
 DUTIES = {"draft": "起草", "review": "审核", "release": "发布"}
 
 
@@ -65,8 +69,8 @@ RELEASE = agency_workflow(
     transitions=(
         Transition("draft", "生成报告并提交审核", (NEW,), D, HANDLERS, guard=_no_open_revision, duty="draft",
                    new_subject=True, order=10),
-        Transition("review", "审核通过", (D,), RV, HANDLERS, guard=_identity_holds, duty="review", order=10),
-        Transition("reject_review", "审核退回", (D,), RT, HANDLERS, needs_comment=True, duty="review", order=20),
+        Transition("review", "审核通过", (D,), RV, REVIEWERS, guard=_identity_holds, duty="review", order=10),
+        Transition("reject_review", "审核退回", (D,), RT, REVIEWERS, needs_comment=True, duty="review", order=20),
         Transition("release", "发布", (RV,), RL, HANDLERS, duty="release", order=10),
         Transition("reject_release", "发布退回", (RV,), RT, HANDLERS, needs_comment=True, duty="release",
                    order=20),

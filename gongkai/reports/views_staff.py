@@ -17,7 +17,7 @@ from gongkai.core.forms import parse_number
 from gongkai.disclosure import queries
 from gongkai.orgs.models import Agency
 from gongkai.reports import annual, exports, layout, rules, services
-from gongkai.reports.models import AnnualReport
+from gongkai.reports.models import AnnualReport, EnteredFigure
 from gongkai.reports.states import RELEASE
 from gongkai.staff.decorators import agencies_required, chosen_agency
 
@@ -52,6 +52,12 @@ def annual_report(request: HttpRequest, agencies: list[Agency]) -> HttpResponse:
     year = _year(request.GET.get("year", ""))
     agency = chosen_agency(agencies, request.GET.get("agency", "").strip())
     aggregate = request.GET.get("aggregate") == "1"
+    return _annual_page(request, agencies, year, agency, aggregate)
+
+
+def _annual_page(request: HttpRequest, agencies: list[Agency], year: int, agency: Agency, aggregate: bool,
+                 figure_form: dict | None = None, status: int = 200) -> HttpResponse:
+    """The annual report page; `figure_form` carries typed figures and their errors back after a refused entry."""
     report = annual.annual_report(year, agency, aggregate=aggregate)
     narrative = report["narrative"]
     last_year = annual.narratives(agency, year - 1)
@@ -72,7 +78,65 @@ def annual_report(request: HttpRequest, agencies: list[Agency]) -> HttpResponse:
         "sections": [(s.value, s.label, narrative.get(s.value, ""), last_year.get(s.value, ""))
                      for s in rules.Section],
         "release": _release_panel(request.user, agency, year, aggregate),
-    })
+        "figures": _figure_form(agency, year, figure_form or {}),
+        "figure_upload_error": (figure_form or {}).get("upload_error", ""),
+    }, status=status)
+
+
+def _figure_form(agency: Agency, year: int, typed: dict) -> list[dict]:
+    """The rows of the table 2 entry form: item, label, unit, the value (typed or stored), who entered it, error."""
+    stored = {f.item: f for f in EnteredFigure.objects.filter(agency=agency, year=year)
+              .select_related("entered_by").defer("value")}
+    values = dict(annual.figure_values(EnteredFigure.objects.filter(agency=agency, year=year)))
+    errors = typed.get("errors", {})
+    rows = []
+    for item, figure in rules.ENTERED_ITEMS.items():
+        saved = stored.get(item.value)
+        value = values.get(saved.pk) if saved else None
+        rows.append({"item": item.value, "label": item.label, "figure": figure,
+                     "value": typed["values"].get(item.value, "") if "values" in typed
+                     else ("" if value is None else annual.format_figure(value)),
+                     "entered": annual.figure_entered_by(saved) if saved else "",
+                     "entered_at": saved.entered_at if saved else None,
+                     "error": " ".join(errors.get(item.value, []))})
+    return rows
+
+
+@require_POST
+@office_required
+def save_figures(request: HttpRequest, agencies: list[Agency], code: str) -> HttpResponse:
+    """Enter or correct the chosen agency's table 2 figures for a year (行政许可, 行政处罚, 行政强制, 收费)."""
+    agency = chosen_agency(agencies, code)
+    year = _year(request.POST.get("year", ""))
+    values = {item.value: request.POST.get(f"figure_{item.value}", "") for item in rules.ENTERED_ITEMS}
+    try:
+        saved = services.record_figures(request.user, agency, year, values)
+    except DomainError as exc:
+        messages.error(request, "填报数据有误，未保存：请按各项下的提示修改。")
+        return _annual_page(request, agencies, year, agency, False,
+                            {"values": values, "errors": exc.errors or {"": [exc.message]}}, status=400)
+    messages.success(request, f"已保存 {len(saved)} 项填报数据。" if saved else "没有填写任何数值。")
+    return redirect(reverse("staff-annual-report") + "?" + _query(year, agency, False) + "#table2-entry")
+
+
+@require_POST
+@office_required
+def import_figures(request: HttpRequest, agencies: list[Agency], code: str) -> HttpResponse:
+    """Import table 2 figures from CSV or XLSX for the agencies whose disclosure office the user works in."""
+    agency = chosen_agency(agencies, code)
+    year = _year(request.POST.get("year", ""))
+    upload = request.FILES.get("file")
+    try:
+        if upload is None:
+            raise DomainError("请选择要导入的 CSV 或 XLSX 文件。", field="file")
+        if upload.size > 5 * 1024 * 1024:
+            raise DomainError("文件不能超过 5 MB。", field="file")
+        saved = services.import_figures(request.user, name=upload.name, data=upload.read(), agencies=agencies)
+    except DomainError as exc:
+        messages.error(request, "文件未导入。")
+        return _annual_page(request, agencies, year, agency, False, {"upload_error": exc.message}, status=400)
+    messages.success(request, f"已导入 {len(saved)} 项填报数据。")
+    return redirect(reverse("staff-annual-report") + "?" + _query(year, agency, False) + "#table2-entry")
 
 
 @office_required

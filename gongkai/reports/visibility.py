@@ -13,4 +13,7 @@ def public_reports() -> QuerySet[AnnualReport]:
     released = AnnualReport.objects.filter(state=ReportState.RELEASED)
     newer = released.filter(agency=OuterRef("agency"), year=OuterRef("year"), aggregate=OuterRef("aggregate"),
                             revision__gt=OuterRef("revision"))
-    return released.exclude(Exists(newer)).select_related("agency")
+    # A correction is a release after an earlier release; a first release after returned drafts is not one.
+    older = released.filter(agency=OuterRef("agency"), year=OuterRef("year"), aggregate=OuterRef("aggregate"),
+                            revision__lt=OuterRef("revision"))
+    return released.exclude(Exists(newer)).annotate(corrected=Exists(older)).select_related("agency")

@@ -45,7 +45,7 @@ def test_three_people_release_a_frozen_report(office, case):
     report = services.draft_report(office["drafter"], agency, 2026)
     assert report.state == ReportState.DRAFTED and report.revision == 1
     assert report.snapshot["table3"]["new"]["total"] == 1 and report.snapshot["table3"]["carried_over"]["total"] == 1
-    with pytest.raises(PermissionDenied, match="起草"):  # the drafter may not review their own draft
+    with pytest.raises(PermissionDenied, match="负责人"):  # a clerk (the drafter) may not review
         services.review_report(office["drafter"], report)
     services.review_report(office["reviewer"], report)
     with pytest.raises(PermissionDenied, match="审核"):  # nor the reviewer release it
@@ -94,9 +94,9 @@ def test_staff_page_offers_each_step_to_the_right_person(client, office):
     assert client.post(action, {"action": "draft", "year": "2026"}).status_code == 302
     report = AnnualReport.objects.get(agency=agency, year=2026)
     html = client.get(page).content.decode()
-    assert "审核通过" not in html and "您已对本年度报告的这一版本办理过“起草”" in html
+    assert "审核通过" not in html  # a clerk never reviews (负责人审定)
     refused = client.post(action, {"action": "review", "report": report.pk, "year": "2026"}, follow=True)
-    assert "不能再办理“审核”" in refused.content.decode()
+    assert "政府信息公开工作机构负责人" in refused.content.decode()
     assert AnnualReport.objects.get(pk=report.pk).state == ReportState.DRAFTED
     client.force_login(office["reviewer"])
     assert "审核通过" in client.get(page).content.decode()
@@ -167,3 +167,31 @@ def test_a_report_whose_table3_does_not_add_up_cannot_pass_review(client, office
     html = client.get(reverse("staff-annual-report") + f"?year=2026&agency={agency.code}").content.decode()
     assert "不能审核通过；请退回" in html and ">审核通过</button>" not in html and ">审核退回</button>" in html
     assert services.return_report(office["reviewer"], report, "请核对案件日期。").state == ReportState.RETURNED
+
+
+def test_a_clerk_cannot_review_only_the_head_of_the_office(office):
+    """Three ordinary clerks cannot publish a report: the review (审定) is the head's."""
+    agency = office["agency"]
+    report = services.draft_report(office["drafter"], agency, 2026)
+    with pytest.raises(PermissionDenied):
+        services.review_report(office["releaser"], report)  # a second 依申请公开经办人
+    with pytest.raises(PermissionDenied):
+        services.return_report(office["releaser"], report, "请补充。")
+    services.review_report(office["reviewer"], report)
+    assert services.release_report(office["releaser"], report).state == ReportState.RELEASED
+
+
+def test_a_first_release_after_returned_drafts_is_not_called_a_correction(client, office):
+    agency = office["agency"]
+    first = services.draft_report(office["drafter"], agency, 2026)
+    services.return_report(office["reviewer"], first, "请补充第五部分。")
+    released = _released(office)
+    assert released.revision == 2
+    html = client.get(reverse("zfxxgk-annual-report", args=[agency.code, 2026])).content.decode()
+    assert "已更正" not in html and "更正后的版本" not in html
+    assert f"发布日期：{released.released_at:%Y年%m月%d日}" in html
+    listing = client.get(reverse("zfxxgk-annual-reports")).content.decode()
+    assert "已更正" not in listing and f"发布于 {released.released_at:%Y年%m月%d日}" in listing
+    _released(office, text="更正。")
+    html = client.get(reverse("zfxxgk-annual-report", args=[agency.code, 2026])).content.decode()
+    assert "更正后的版本" in html

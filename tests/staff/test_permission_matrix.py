@@ -126,8 +126,9 @@ TRANSITION_ROLES: dict[str, frozenset[str]] = {
     "participation.consultation:open": HANDLERS,
     "participation.consultation:publish_feedback": HANDLERS,
     "reports.annual:draft": HANDLERS,
-    "reports.annual:review": HANDLERS,
-    "reports.annual:reject_review": HANDLERS,
+    # ... but only the head of the office reviews it (负责人审定): a clerk never passes a report on.
+    "reports.annual:review": frozenset({HD}),
+    "reports.annual:reject_review": frozenset({HD}),
     "reports.annual:release": HANDLERS,
     "reports.annual:reject_release": HANDLERS,
     # The work plan (工作要点): the owner agency's disclosure office carries out and reports its task ...
@@ -406,6 +407,15 @@ URL_RULES: dict[tuple[str, str], Rule] = {
     ("staff-annual-report-narrative", "POST"): Rule(lambda a: 302 if handles(a) else 404
                                                     if holds_anywhere(a, HANDLERS) else 403,
                                                     args=lambda w: [w.own.code]),
+    # Table 2's entered figures (form and CSV/XLSX upload): as the narrative, the disclosure office of the agency.
+    ("staff-annual-report-figures", "GET"): post_only(lambda w: [w.own.code]),
+    ("staff-annual-report-figures", "POST"): Rule(lambda a: 302 if handles(a) else 404
+                                                  if holds_anywhere(a, HANDLERS) else 403,
+                                                  args=lambda w: [w.own.code]),
+    ("staff-annual-report-figures-import", "GET"): post_only(lambda w: [w.own.code]),
+    ("staff-annual-report-figures-import", "POST"): Rule(lambda a: 302 if handles(a) else 404
+                                                         if holds_anywhere(a, HANDLERS) else 403,
+                                                         args=lambda w: [w.own.code]),
     # The catalogue (guide, catalogue, negative list, ledger): the disclosure office of the agency, as the annual report.
     ("staff-catalog", "GET"): Rule(lambda a: 200 if holds_anywhere(a, HANDLERS) else 403,
                                    shows=(own_reported, handles)),
@@ -1260,6 +1270,21 @@ def test_post(client, world, url_name, actor):
                                                     {"year": "2025", "section": "overview", "text": "甲局总体情况"})
         _assert_status(response, rule.status(actor))
         assert Narrative.objects.filter(agency=world.own, text="甲局总体情况").exists() is handles(actor)
+    elif url_name in ("staff-annual-report-figures", "staff-annual-report-figures-import"):
+        import io
+
+        from gongkai.reports.models import EnteredFigure
+
+        if url_name == "staff-annual-report-figures":
+            data = {"year": "2025", "figure_licensing": "17"}
+        else:
+            upload = io.BytesIO(f"机关代码,年度,事项,数值\n{world.own.code},2025,行政许可,17\n".encode())
+            upload.name = "figures.csv"
+            data = {"year": "2025", "file": upload}
+        response = login(client, world, actor).post(reverse(url_name, args=rule.args(world)), data)
+        _assert_status(response, rule.status(actor))
+        entered = EnteredFigure.objects.filter(agency=world.own, year=2025, item="licensing", value=17)
+        assert entered.exists() is handles(actor)
     elif url_name.startswith("staff-catalog-"):
         _post_catalog(client, world, actor, url_name, rule)
     elif url_name.startswith("staff-workplan-"):
