@@ -20,10 +20,17 @@ from gongkai.core.workflow import NEW
 from gongkai.orgs.models import Agency
 from gongkai.reports import annual
 from gongkai.reports.models import AnnualReport, EnteredFigure, Narrative
-from gongkai.reports.rules import (ENTERED_ITEMS, FEES_DECIMALS, FIRST_YEAR, MAX_COUNT, MAX_FEES, Section, Table2Item,
-                                  year_in_range)
+from gongkai.reports.rules import (
+    ENTERED_ITEMS,
+    FEES_DECIMALS,
+    FIRST_YEAR,
+    MAX_COUNT,
+    MAX_FEES,
+    Section,
+    Table2Item,
+    year_in_range,
+)
 from gongkai.reports.states import RELEASE, ReportState
-
 
 _PLAIN_NUMBER = re.compile(r"^[0-9]+(\.[0-9]+)?$")
 
