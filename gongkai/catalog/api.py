@@ -39,9 +39,13 @@ class ItemOut(Schema):
     content: str
     basis: str
     time_limit: str
+    category_name: str
+    publisher: str
     office: str
     channel: str
     audience: str
+    mode: str
+    levels: list[str]
     document_count: int
     documents: list[DocumentRef]
     documents_url: str | None
@@ -96,7 +100,11 @@ def catalog(request, code: str):
             results.append({
                 "id": item["id"], "category": section["key"], "category_label": labels[section["key"]],
                 **{name: data.get(name, "") for name in ("subcategory", "content", "basis", "time_limit", "office",
-                                                         "channel", "audience")},
+                                                         "channel")},
+                # 国办发〔2019〕54号: 一级事项 as written, 公开主体, 公开对象, 公开方式 (主动/依申请), 公开层级.
+                "category_name": item["fields"]["category_text"], "publisher": item["fields"]["publisher"],
+                "audience": item["fields"]["audience"], "mode": item["fields"]["mode"],
+                "levels": item["fields"]["level_list"],
                 "document_count": item["count"],
                 "documents": [{"id": d.pk, "title": d.live_revision.title, "published_on": d.published_on,
                                "url": _absolute(reverse("public-document", args=[d.pk]))} for d in item["documents"]],

@@ -6,7 +6,7 @@ from django import forms
 
 from gongkai.assessment.rules import ColumnKind
 from gongkai.catalog.models import CatalogItem, Guide, LedgerEntry, NegativeListEntry
-from gongkai.catalog.rules import LEDGER_DOC_TYPES, Category, LedgerValidity
+from gongkai.catalog.rules import LEDGER_DOC_TYPES, Audience, Category, LedgerValidity, Mode
 from gongkai.core.forms import ServiceForm, date_field
 from gongkai.core.taxonomy import DOC_TYPES
 from gongkai.publishing.rules import DisclosurePeriod, WithholdingGround
@@ -38,8 +38,10 @@ class GuideForm(ServiceForm):
 
 
 class ItemForm(ServiceForm):
-    category = forms.ChoiceField(label="一级事项", choices=Category.choices,
-                                 error_messages={"invalid_choice": "请选择一级事项。", "required": "请选择一级事项。"})
+    category_name = _text(CatalogItem, "category_name")
+    category = forms.ChoiceField(label="专栏归类", choices=Category.choices,
+                                 help_text=CatalogItem._meta.get_field("category").help_text,
+                                 error_messages={"invalid_choice": "请选择专栏归类。", "required": "请选择专栏归类。"})
     subcategory = _text(CatalogItem, "subcategory")
     content = _text(CatalogItem, "content", box=True, required=True)
     basis = _text(CatalogItem, "basis", box=True, required=True)
@@ -47,9 +49,15 @@ class ItemForm(ServiceForm):
                                required=False, help_text=CatalogItem._meta.get_field("period").help_text,
                                error_messages={"invalid_choice": "请选择公开时限依据。"})
     time_limit = _text(CatalogItem, "time_limit")
+    publisher = _text(CatalogItem, "publisher")
     office = _text(CatalogItem, "office")
     channel = _text(CatalogItem, "channel")
-    audience = _text(CatalogItem, "audience")
+    audience = forms.ChoiceField(label="公开对象", choices=Audience.choices, initial=Audience.PUBLIC,
+                                 error_messages={"invalid_choice": "请选择公开对象。", "required": "请选择公开对象。"})
+    mode = forms.ChoiceField(label="公开方式", choices=Mode.choices, initial=Mode.PROACTIVE,
+                             error_messages={"invalid_choice": "请选择公开方式。", "required": "请选择公开方式。"})
+    level_county = forms.BooleanField(label="公开层级：县级", required=False)
+    level_local = forms.BooleanField(label="公开层级：乡、村级", required=False)
     doc_type = forms.ChoiceField(label="对应公文种类", choices=[("", "不限"), *[(t, t) for t in DOC_TYPES]],
                                  required=False, error_messages={"invalid_choice": "请选择公文种类。"})
     subject = _text(CatalogItem, "subject")
@@ -73,7 +81,7 @@ class NegativeForm(ServiceForm):
 class LedgerForm(ServiceForm):
     title = _text(LedgerEntry, "title", required=True)
     doc_number = _text(LedgerEntry, "doc_number")
-    doc_type = forms.ChoiceField(label="类别", choices=[(t, t) for t in LEDGER_DOC_TYPES],
+    doc_type = forms.ChoiceField(label="类别", choices=[("", "请选择"), *[(t, t) for t in LEDGER_DOC_TYPES]],
                                  error_messages={"invalid_choice": "请选择类别。", "required": "请选择类别。"})
     signed_on = date_field("成文日期")
     validity = forms.ChoiceField(label="有效性", choices=LedgerValidity.choices,

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.db import models
 
 from gongkai.assessment.rules import ColumnKind
-from gongkai.catalog.rules import Category, LedgerValidity, time_limit_text
+from gongkai.catalog.rules import Audience, Category, LedgerValidity, Mode, time_limit_text
 from gongkai.catalog.states import CatalogState
 from gongkai.orgs.models import Agency
 from gongkai.publishing.rules import DisclosurePeriod, WithholdingGround
@@ -90,23 +90,33 @@ class Guide(Reviewed):
 class CatalogItem(Reviewed):
     """One item of an agency's 主动公开目录, mapped to the library by 公文种类 and/or 主题分类."""
 
-    PUBLIC_FIELDS = ("category", "subcategory", "content", "basis", "period", "time_limit", "office", "channel",
-                     "audience", "doc_type", "subject")
+    PUBLIC_FIELDS = ("category", "category_name", "subcategory", "content", "basis", "period", "time_limit",
+                     "publisher", "office", "channel", "audience", "mode", "level_county", "level_local", "doc_type",
+                     "subject")
     REQUIRED = {"content": "公开内容", "basis": "公开依据"}
 
     agency = models.ForeignKey(Agency, verbose_name="公开主体", on_delete=models.CASCADE,
                                related_name="catalog_items")
-    category = models.CharField("一级事项", max_length=30, choices=Category.choices)
+    category = models.CharField("专栏归类", max_length=30, choices=Category.choices,
+                                help_text="本事项列在政府信息公开专栏“法定主动公开内容”的哪一栏。")
+    # The 一级事项 as the catalogue writes it (国办发〔2019〕54号's 26 areas and local ones alike); empty: the
+    # label of `category`.
+    category_name = models.CharField("一级事项", max_length=100, blank=True,
+                                     help_text="如“社会救助”“最低生活保障”；不填则用专栏归类的名称。")
     subcategory = models.CharField("二级事项", max_length=100, blank=True)
     content = models.TextField("公开内容（要素）")
     basis = models.TextField("公开依据")
     period = models.CharField("公开时限依据", max_length=30, choices=DisclosurePeriod.choices, blank=True,
-                              help_text="时限规则见 publishing/rules.py；不填表示本事项无法定时限。")
+                              help_text="各项时限及其法律依据由平台统一维护；不填表示本事项无法定时限。")
     time_limit = models.CharField("公开时限（说明）", max_length=200, blank=True,
                                   help_text="不填则按公开时限依据自动生成。")
+    publisher = models.CharField("公开主体", max_length=200, blank=True, help_text="不填则为本机关。")
     office = models.CharField("责任科室", max_length=100, blank=True)
     channel = models.CharField("公开渠道和载体", max_length=200, blank=True)
-    audience = models.CharField("公开对象", max_length=50, blank=True, default="全社会")
+    audience = models.CharField("公开对象", max_length=10, choices=Audience.choices, default=Audience.PUBLIC)
+    mode = models.CharField("公开方式", max_length=20, choices=Mode.choices, default=Mode.PROACTIVE)
+    level_county = models.BooleanField("公开层级：县级", default=False)
+    level_local = models.BooleanField("公开层级：乡、村级", default=False)
     doc_type = models.CharField("对应公文种类", max_length=20, blank=True)
     subject = models.CharField("对应主题分类", max_length=60, blank=True)
     order = models.PositiveIntegerField("排序", default=100)
@@ -119,12 +129,38 @@ class CatalogItem(Reviewed):
         ordering = ["agency", "order", "id"]
 
     def __str__(self) -> str:
-        return f"{self.get_category_display()}：{self.content[:30]}"
+        return f"{self.category_text}：{self.content[:30]}"
 
     def save(self, *args, **kwargs) -> None:
         if not self.time_limit:
             self.time_limit = time_limit_text(self.period)
         super().save(*args, **kwargs)
+
+    def snapshot(self) -> dict[str, str]:
+        data = super().snapshot()
+        for name in ("level_county", "level_local"):
+            data[name] = "1" if getattr(self, name) else ""
+        return data
+
+    @property
+    def category_text(self) -> str:
+        """The 一级事项 as written, else the column's label."""
+        return self.category_name or self.get_category_display()
+
+    @property
+    def publisher_text(self) -> str:
+        return self.publisher or self.agency.name
+
+    @property
+    def levels_text(self) -> str:
+        """公开层级 in words: 县级、乡、村级, or empty when not set."""
+        return "、".join(label for flag, label in ((self.level_county, "县级"), (self.level_local, "乡、村级")) if flag)
+
+    def applies_to_level(self, level: str) -> bool:
+        """Whether the item is the business of an agency working at `level` (county or local); unset: yes."""
+        if not (self.level_county or self.level_local):
+            return True
+        return self.level_county if level == "county" else self.level_local
 
 
 class NegativeListEntry(Reviewed):

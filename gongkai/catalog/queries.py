@@ -195,6 +195,17 @@ def withheld_off_list(agencies: list[Agency]) -> list[Document]:
             not in covered.get(d.agency_id, set())]
 
 
+def published_fields(data: dict, agency: Agency) -> dict:
+    """The 54号 fields of a published item snapshot in words: 一级事项, 公开主体, 公开对象, 公开方式, 公开层级."""
+    labels = dict(rules.Category.choices)
+    levels = [label for name, label in (("level_county", "县级"), ("level_local", "乡、村级")) if data.get(name)]
+    return {"category_text": data.get("category_name") or labels.get(data.get("category", ""), ""),
+            "publisher": data.get("publisher") or agency.name,
+            "audience": data.get("audience") or rules.Audience.PUBLIC,
+            "mode": dict(rules.Mode.choices).get(data.get("mode") or rules.Mode.PROACTIVE, ""),
+            "levels": " ".join(levels), "level_list": levels}
+
+
 def public_sections(agency: Agency, listed: int = 0) -> list[dict]:
     """法定主动公开内容 of `agency`: its public catalogue items grouped by 一级事项, in the column's order, each
     with the number of its public documents and (when `listed`) the newest of them."""
@@ -203,7 +214,7 @@ def public_sections(agency: Agency, listed: int = 0) -> list[dict]:
         data = item.published
         docs = item_documents(agency, data.get("doc_type", ""), data.get("subject", ""))
         grouped.setdefault(data.get("category", rules.Category.OTHER), []).append({
-            "id": item.pk, "data": data, "count": docs.count(),
+            "id": item.pk, "data": data, "fields": published_fields(data, agency), "count": docs.count(),
             "documents": list(docs.select_related("live_revision").order_by(F("published_on").desc(nulls_last=True), "-id")[:listed])
             if listed else [],
             "link": library_link(agency, data.get("doc_type", ""), data.get("subject", ""))

@@ -62,6 +62,37 @@ class Category(models.TextChoices):
     OTHER = "other", "其他"
 
 
+# 国办发〔2019〕54号《关于全面推进基层政务公开标准化规范化工作的指导意见》: each item of a 基层政务公开标准目录
+# names its 公开对象 (全社会 or 特定群体), 公开方式 (主动 or 依申请) and 公开层级 (县级, 乡、村级).
+class Audience(models.TextChoices):
+    PUBLIC = "全社会", "全社会"
+    GROUP = "特定群体", "特定群体"
+
+
+class Mode(models.TextChoices):
+    PROACTIVE = "proactive", "主动"
+    ON_REQUEST = "on_request", "依申请"
+
+
+def agency_level(kind: str) -> str:
+    """The 公开层级 an agency of `kind` works at: 乡、村级 for a town or sub-district, else 县级 (and above)."""
+    from gongkai.orgs.models import AgencyKind
+
+    return "local" if kind == AgencyKind.TOWNSHIP else "county"
+
+
+# Which agencies produce each item of 第二十条: 规章 are made only by the people's governments of 设区的市 and above
+# (《立法法》第九十三条), so a department's or a town's catalogue has no 规章 item and is never marked down for one.
+GOVERNMENT_ONLY = frozenset({"rules"})
+
+
+def item_applies(category: str, kind: str) -> bool:
+    """Whether the default item of `category` belongs in the catalogue of an agency of `kind`."""
+    from gongkai.orgs.models import AgencyKind
+
+    return category not in GOVERNMENT_ONLY or kind == AgencyKind.GOVERNMENT
+
+
 # (category, item of 第二十条, 公开内容, 公文种类 filter, 主题分类 filter, period)
 DEFAULT_ITEMS: list[tuple[str, str, str, str, str, str]] = [
     (Category.RULES, "（一）", "规章（行政法规、规章和规范性文件之规章）", "地方政府规章", "", DisclosurePeriod.REGULATION),

@@ -85,8 +85,9 @@ def save_guide(actor, agency: Agency, data: Mapping[str, Any]) -> Guide:
 
 # -- catalogue items -----------------------------------------------------------------------------------------------
 
-ITEM_FIELDS = ("category", "subcategory", "content", "basis", "period", "time_limit", "office", "channel",
-               "audience", "doc_type", "subject", "order", "column_kind")
+ITEM_FIELDS = ("category", "category_name", "subcategory", "content", "basis", "period", "time_limit", "publisher",
+               "office", "channel", "audience", "mode", "level_county", "level_local", "doc_type", "subject", "order",
+               "column_kind")
 
 
 def _item_errors(item: CatalogItem) -> dict[str, list[str]]:
@@ -125,17 +126,20 @@ def save_item(actor, agency: Agency, data: Mapping[str, Any], item: CatalogItem 
 
 @transaction.atomic
 def seed_default_catalog(actor, agency: Agency) -> list[CatalogItem]:
-    """Add the items of 《条例》第二十条 that `agency`'s catalogue lacks, as drafts to edit and review."""
+    """Add the items of 《条例》第二十条 that `agency`'s catalogue lacks and that an agency of its kind produces
+    (no 规章 for a department or a town), as drafts to edit and review."""
     _check_editor(actor, agency)
     have = set(CatalogItem.objects.filter(agency=agency).values_list("category", flat=True))
+    level = rules.agency_level(agency.kind)
     made = []
     for n, (category, number, content, doc_type, subject, period) in enumerate(rules.DEFAULT_ITEMS, start=1):
-        if category in have:
+        if category in have or not rules.item_applies(category, agency.kind):
             continue
         made.append(save_item(actor, agency, {
             "category": category, "content": content, "basis": f"{rules.ARTICLE_20_SOURCE}第{number}项",
             "period": period, "doc_type": doc_type, "subject": subject, "order": n * 10,
-            "channel": "政府网站政府信息公开专栏", "audience": "全社会"}))
+            "channel": "政府网站政府信息公开专栏", "audience": rules.Audience.PUBLIC, "mode": rules.Mode.PROACTIVE,
+            "level_county": level == "county", "level_local": level == "local"}))
     return made
 
 

@@ -73,8 +73,14 @@ def test_stale_guides_for_the_general_office(office):
 
 def test_default_catalogue_seeds_article_20_once(office):
     made = services.seed_default_catalog(office["officer"], office["agency"])
-    assert len(made) == len(rules.DEFAULT_ITEMS)
+    # A department makes no 规章: its default catalogue has every item of 第二十条 but that one.
+    assert len(made) == len(rules.DEFAULT_ITEMS) - 1
+    assert not CatalogItem.objects.filter(agency=office["agency"], category=rules.Category.RULES).exists()
     assert services.seed_default_catalog(office["officer"], office["agency"]) == []
+    government = services.seed_default_catalog(factories.make_staff(office["government"], Role.DISCLOSURE_OFFICER),
+                                               office["government"])
+    assert len(government) == len(rules.DEFAULT_ITEMS)
+    assert all(i.level_county and not i.level_local and i.mode == "proactive" for i in made)
     licensing = CatalogItem.objects.get(agency=office["agency"], category=rules.Category.LICENSING)
     assert licensing.period == DisclosurePeriod.LICENSING_PENALTY
     assert licensing.time_limit == rules.time_limit_text(DisclosurePeriod.LICENSING_PENALTY)

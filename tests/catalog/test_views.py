@@ -119,18 +119,89 @@ def test_catalogue_xlsx_round_trip(client, office):
     services.seed_default_catalog(office["officer"], agency)
     client.force_login(office["officer"])
     response = client.get(reverse("staff-catalog-export", args=[agency.code, "catalog"]))
-    sheet = load_workbook(io.BytesIO(response.content)).active
-    header = [c.value for c in sheet[1]]
-    assert header[:5] == ["序号", "一级事项", "二级事项", "公开内容（要素）", "公开依据"]
-    assert sheet.max_row == CatalogItem.objects.count() + 1
+    book = load_workbook(io.BytesIO(response.content))
+    sheet = book.active
+    # The 54号 layout: a title row, then 公开事项 / 公开对象 / 公开方式 / 公开层级 over their sub-columns.
+    assert "标准目录" in sheet["A1"].value
+    top, sub = [c.value for c in sheet[2]], [c.value for c in sheet[3]]
+    assert top[:2] == ["序号", "公开事项"] and sub[1:3] == ["一级事项", "二级事项"]
+    for group, subs in (("公开对象", ["全社会", "特定群体"]), ("公开方式", ["主动", "依申请"]),
+                        ("公开层级", ["县级", "乡、村级"])):
+        assert sub[top.index(group):top.index(group) + 2] == subs
+    assert "B2:C2" in {str(r) for r in sheet.merged_cells.ranges}
+    assert sheet.max_row == CatalogItem.objects.count() + 3
+    # 公开时限依据 has a drop-down of its allowed values.
+    period_column = top.index("公开时限依据")
+    validations = sheet.data_validations.dataValidation
+    assert any(sheet.cell(row=4, column=period_column + 1).coordinate in v.sqref for v in validations)
+    assert "《预算法》第十四条第二款" in [c.value for c in book["可选值"]["A"]]
     # Edit one row and import it back: the item is updated, none is added.
     rows = [[c.value for c in r] for r in sheet.iter_rows()]
     licensing = next(r for r in rows if r[1] == "行政许可")
-    licensing[7] = "行政审批科"
+    assert licensing[top.index("公开对象")] == "√" and licensing[top.index("公开方式")] == "√"
+    licensing[top.index("责任科室")] = "行政审批科"
     upload = _xlsx(rows)
     client.post(reverse("staff-catalog-import", args=[agency.code, "catalog"]), {"file": upload})
-    assert CatalogItem.objects.count() == len(rows) - 1
+    assert CatalogItem.objects.count() == len(rows) - 3
     assert CatalogItem.objects.get(category="licensing").office == "行政审批科"
+
+
+def _standard_layout_rows():
+    """A sheet drawn as 国办发〔2019〕54号's 社会救助 standard catalogue: title, two-row header, √ marks, merged 一级事项."""
+    return [["社会救助领域基层政务公开标准目录", *[None] * 13],
+            ["序号", "公开事项", None, "公开内容（要素）", "公开依据", "公开时限", "公开主体", "公开渠道和载体", "公开对象",
+             None, "公开方式", None, "公开层级", None],
+            [None, "一级事项", "二级事项", None, None, None, None, None, "全社会", "特定群体", "主动", "依申请", "县级",
+             "乡、村级"],
+            [1, "社会救助", "最低生活保障", "低保对象认定条件、办理流程", "《社会救助暂行办法》", "20个工作日",
+             "县级民政部门、乡镇人民政府", "■政府网站 ■公开查阅点", "√", None, "√", None, "√", "√"],
+            [2, None, "特困人员救助供养", "特困人员名单", "《社会救助暂行办法》", "20个工作日", "县级民政部门",
+             "■公开查阅点", None, "√", None, "√", None, "√"]]
+
+
+def test_catalogue_import_takes_the_standard_layout_of_54(client, office):
+    agency = office["agency"]
+    client.force_login(office["officer"])
+    response = client.post(reverse("staff-catalog-import", args=[agency.code, "catalog"]),
+                           {"file": _xlsx(_standard_layout_rows())}, follow=True)
+    assert "表头缺少" not in response.content.decode()
+    first, second = CatalogItem.objects.order_by("id")
+    assert (first.category_name, first.subcategory, first.category) == ("社会救助", "最低生活保障", "other")
+    assert first.publisher == "县级民政部门、乡镇人民政府" and first.audience == "全社会" and first.mode == "proactive"
+    assert first.level_county and first.level_local
+    # The merged 一级事项 carries down; √ in 特定群体 / 依申请 / 乡、村级 only.
+    assert second.category_name == "社会救助" and second.audience == "特定群体" and second.mode == "on_request"
+    assert not second.level_county and second.level_local
+    for item in (first, second):
+        services.publish_entry(office["head"], item)
+    page = client.get(reverse("zfxxgk-catalogue") + f"?agency={agency.code}").content.decode()
+    for text in ("社会救助 / 最低生活保障", "县级民政部门、乡镇人民政府", "特定群体", "依申请", "乡、村级"):
+        assert text in page, text
+    api = client.get(f"/api/v1/catalog/{agency.code}").json()
+    found = {r["subcategory"]: r for r in api["results"]}
+    assert found["特困人员救助供养"]["audience"] == "特定群体" and found["特困人员救助供养"]["mode"] == "依申请"
+    assert found["最低生活保障"]["levels"] == ["县级", "乡、村级"] and found["最低生活保障"]["category_name"] == "社会救助"
+    # Exported again in the same layout, the items come back unchanged.
+    exported = load_workbook(io.BytesIO(client.get(reverse("staff-catalog-export", args=[agency.code, "catalog"]))
+                                        .content)).active
+    rows = [[c.value for c in r] for r in exported.iter_rows()]
+    client.post(reverse("staff-catalog-import", args=[agency.code, "catalog"]), {"file": _xlsx(rows)})
+    assert CatalogItem.objects.count() == 2
+
+
+def test_period_is_taken_by_its_short_name_and_a_wrong_one_lists_the_allowed(client, office):
+    agency = office["agency"]
+    client.force_login(office["officer"])
+    header = ["一级事项", "二级事项", "公开内容（要素）", "公开依据", "公开时限依据"]
+    ok = _xlsx([header, ["财政预决算", "部门预算", "部门预算及报表", "《预算法》第十四条", "部门预算、决算及报表"],
+                [header[0] and "财政预决算", "部门决算", "部门决算", "《预算法》第十四条", "《预算法》第十四条第二款"]])
+    client.post(reverse("staff-catalog-import", args=[agency.code, "catalog"]), {"file": ok})
+    assert set(CatalogItem.objects.values_list("period", flat=True)) == {"budget_law_art14_2"}
+    bad = _xlsx([header, ["财政预决算", "部门预算", "部门预算及报表", "《预算法》第十四条", "随便写的时限"]])
+    response = client.post(reverse("staff-catalog-import", args=[agency.code, "catalog"]), {"file": bad},
+                           follow=True)
+    body = response.content.decode()
+    assert "第 2 行" in body and "《条例》第二十六条" in body and "涉企政策" in body
 
 
 def test_a_bad_row_refuses_the_whole_import(client, office):
