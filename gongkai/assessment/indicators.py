@@ -13,6 +13,7 @@ from django.utils import timezone
 from gongkai.assessment.columns import failing_columns
 from gongkai.assessment.rules import IndicatorCode
 from gongkai.catalog import queries as catalog_queries
+from gongkai.catalog import rules as catalog_rules
 from gongkai.core.workdays import WorkCalendar
 from gongkai.disclosure import queries as disclosure_queries
 from gongkai.disclosure.models import Application
@@ -118,8 +119,18 @@ def missing_interpretations(agency: Agency, period: Period) -> Measure:
 
 def catalog_not_met(agency: Agency, period: Period) -> Measure:
     """Catalogue items the library does not meet (catalog's own test: mapped, published, on time), as the
-    library stood at the period's end."""
-    missed = [s for s in catalog_queries.catalog_statuses(agency, period.as_of()) if not s.met]
+    library stood at the period's end; only items the agency produces (no 规章 for a department, none of another
+    公开层级). An agency with no catalogue at all meets none of the items of 《条例》第二十条 it should have."""
+    statuses = catalog_queries.catalog_statuses(agency, period.as_of())
+    level = catalog_rules.agency_level(agency.kind)
+    applicable = [s for s in statuses if catalog_rules.item_applies(s.item.category, agency.kind)
+                  and s.item.applies_to_level(level)]
+    if not statuses:
+        due = sum(1 for item in catalog_rules.DEFAULT_ITEMS if catalog_rules.item_applies(item[0], agency.kind))
+        return Measure(IndicatorCode.CATALOG_NOT_MET, due, evidence=[Evidence(
+            "尚未编制主动公开目录", reverse("staff-catalog") + f"?agency={agency.code}#item",
+            f"按《条例》第二十条应有 {due} 项，均计为未达标")])
+    missed = [s for s in applicable if not s.met]
     return Measure(IndicatorCode.CATALOG_NOT_MET, len(missed), evidence=[
         Evidence(str(s.item),
                  reverse("staff-catalog-entry", args=[agency.code, "item", s.item.pk]), s.label) for s in missed])
@@ -135,15 +146,28 @@ def cases_overdue(agency: Agency, period: Period, calendar: WorkCalendar) -> Mea
 
 
 def guide_stale(agency: Agency, period: Period) -> Measure:
-    """1 when the agency's guide is missing, unpublished or not reviewed in the year of the period's end."""
-    stale = catalog_queries.stale_guides([agency], period.as_of())
-    if not stale:
-        return Measure(IndicatorCode.GUIDE_STALE)
-    _, guide = stale[0]
-    detail = ("尚未编制公开指南" if guide is None else
-              f"最近复核：{guide.reviewed_on:%Y-%m-%d}" if guide.reviewed_on else "未复核或未公开")
-    return Measure(IndicatorCode.GUIDE_STALE, 1, evidence=[
-        Evidence("政府信息公开指南", reverse("staff-catalog-guide", args=[agency.code]), detail)])
+    """The guide and the negative list, each 1 when missing, unpublished or not reviewed in the year of the
+    period's end (《条例》第十二条“及时更新”; 长办发〔2017〕7号（三十五）负面清单动态调整)."""
+    as_of = period.as_of()
+    measure = Measure(IndicatorCode.GUIDE_STALE)
+    stale = catalog_queries.stale_guides([agency], as_of)
+    if stale:
+        _, guide = stale[0]
+        detail = ("尚未编制公开指南" if guide is None else
+                  f"最近复核：{guide.reviewed_on:%Y-%m-%d}" if guide.reviewed_on else "未复核或未公开")
+        measure.evidence.append(Evidence("政府信息公开指南", reverse("staff-catalog-guide", args=[agency.code]),
+                                         detail))
+    public_list = catalog_queries.public_negative_list(agency)
+    if not public_list:
+        measure.evidence.append(Evidence("不予主动公开清单（负面清单）",
+                                         reverse("staff-catalog") + f"?agency={agency.code}#negative",
+                                         "尚未编制或尚未公开负面清单"))
+    elif catalog_queries.stale_negative_lists([agency], as_of):
+        measure.evidence.append(Evidence("不予主动公开清单（负面清单）",
+                                         reverse("staff-catalog") + f"?agency={agency.code}#negative",
+                                         f"{as_of.year} 年尚未复核"))
+    measure.count = len(measure.evidence)
+    return measure
 
 
 def work_tasks_overdue(agency: Agency, period: Period) -> Measure:

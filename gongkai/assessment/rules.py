@@ -18,7 +18,7 @@ class IndicatorCode(models.TextChoices):
     MISSING_INTERPRETATIONS = "missing_interpretations", "应解读未解读的政策文件"
     CATALOG_NOT_MET = "catalog_not_met", "未达标的主动公开目录事项"
     CASES_OVERDUE = "cases_overdue", "超期未答复的依申请公开案件"
-    GUIDE_STALE = "guide_stale", "公开指南本年度未复核"
+    GUIDE_STALE = "guide_stale", "公开指南、负面清单未编制或本年度未复核"
     WORK_TASKS_OVERDUE = "work_tasks_overdue", "工作要点任务逾期"
     STALE_COLUMNS = "stale_columns", "栏目空白或不更新"
 

@@ -27,6 +27,15 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 office_required = agencies_required(office_agencies, _NO_ROLE)
 
 
+# 《条例》 took effect in 2008: no assessment of disclosure work before it, nor of years not yet begun.
+FIRST_YEAR = 2008
+_RANGE_MESSAGE = "考评期间应在 2008 年（《条例》施行）至 {last} 年之间。"
+
+
+def _in_range(year: int, today: dt.date) -> bool:
+    return FIRST_YEAR <= year <= today.year + 1
+
+
 def _period(request: HttpRequest) -> tuple[Period, dict[str, str], dict[str, str]]:
     """The period asked for (a month, or a date range), the values typed and the message of each bad field;
     a bad field falls back to the current month."""
@@ -34,14 +43,16 @@ def _period(request: HttpRequest) -> tuple[Period, dict[str, str], dict[str, str
     typed = {k: request.GET.get(k, "").strip() for k in ("month", "start", "end")}
     errors: dict[str, str] = {}
     if typed["start"] or typed["end"]:
-        try:
-            start = dt.date.fromisoformat(typed["start"])
-        except ValueError:
-            errors["start"] = "请按“年-月-日”填写开始日期，例如 2026-01-01。"
-        try:
-            end = dt.date.fromisoformat(typed["end"])
-        except ValueError:
-            errors["end"] = "请按“年-月-日”填写结束日期，例如 2026-01-31。"
+        days: dict[str, dt.date] = {}
+        for name, example, what in (("start", "2026-01-01", "开始"), ("end", "2026-01-31", "结束")):
+            try:
+                days[name] = dt.date.fromisoformat(typed[name])
+            except ValueError:
+                errors[name] = f"请按“年-月-日”填写{what}日期，例如 {example}。"
+                continue
+            if not _in_range(days[name].year, today):
+                errors[name] = _RANGE_MESSAGE.format(last=today.year + 1)
+        start, end = days.get("start"), days.get("end")
         if not errors:
             if end < start:
                 errors["end"] = "结束日期不能早于开始日期。"
@@ -52,7 +63,9 @@ def _period(request: HttpRequest) -> tuple[Period, dict[str, str], dict[str, str
     elif typed["month"]:
         try:
             year, month = (int(p) for p in typed["month"].split("-"))
-            return Period.month(year, month), typed, errors
+            if _in_range(year, today):
+                return Period.month(year, month), typed, errors
+            errors["month"] = _RANGE_MESSAGE.format(last=today.year + 1)
         except ValueError:
             errors["month"] = "请按“年-月”填写月份，例如 2026-03。"
     return Period.month(today.year, today.month), typed, errors

@@ -52,10 +52,10 @@ class ItemForm(ServiceForm):
     publisher = _text(CatalogItem, "publisher")
     office = _text(CatalogItem, "office")
     channel = _text(CatalogItem, "channel")
-    audience = forms.ChoiceField(label="公开对象", choices=Audience.choices, initial=Audience.PUBLIC,
-                                 error_messages={"invalid_choice": "请选择公开对象。", "required": "请选择公开对象。"})
-    mode = forms.ChoiceField(label="公开方式", choices=Mode.choices, initial=Mode.PROACTIVE,
-                             error_messages={"invalid_choice": "请选择公开方式。", "required": "请选择公开方式。"})
+    audience = forms.ChoiceField(label="公开对象", choices=Audience.choices, initial=Audience.PUBLIC, required=False,
+                                 error_messages={"invalid_choice": "请选择公开对象。"})
+    mode = forms.ChoiceField(label="公开方式", choices=Mode.choices, initial=Mode.PROACTIVE, required=False,
+                             error_messages={"invalid_choice": "请选择公开方式。"})
     level_county = forms.BooleanField(label="公开层级：县级", required=False)
     level_local = forms.BooleanField(label="公开层级：乡、村级", required=False)
     doc_type = forms.ChoiceField(label="对应公文种类", choices=[("", "不限"), *[(t, t) for t in DOC_TYPES]],
@@ -67,6 +67,12 @@ class ItemForm(ServiceForm):
     column_kind = forms.ChoiceField(label="栏目更新要求", choices=[("", "按事项名称自动判断"), *ColumnKind.choices],
                                     required=False, help_text=CatalogItem._meta.get_field("column_kind").help_text,
                                     error_messages={"invalid_choice": "请选择栏目更新要求。"})
+
+    def clean_audience(self) -> str:
+        return self.cleaned_data.get("audience") or Audience.PUBLIC  # 全社会 unless said otherwise
+
+    def clean_mode(self) -> str:
+        return self.cleaned_data.get("mode") or Mode.PROACTIVE
 
 
 class NegativeForm(ServiceForm):

@@ -181,6 +181,11 @@ def stale_negative_lists(agencies: list[Agency], today: dt.date) -> list[Agency]
     return [a for a in agencies if a.pk in ids]
 
 
+def public_negative_list(agency: Agency) -> bool:
+    """Whether `agency` has a public negative list (at least one public entry)."""
+    return NegativeListEntry.objects.filter(agency=agency, state=CatalogState.PUBLIC).exists()
+
+
 def withheld_off_list(agencies: list[Agency]) -> list[Document]:
     """Documents of `agencies` whose latest revision is withheld (不予公开) on a ground that none of the
     agency's public negative-list entries covers (长办发〔2017〕7号（三十五）: the list names what is withheld)."""

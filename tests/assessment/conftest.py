@@ -14,7 +14,8 @@ GUIDE = {"how_to_apply": "通过网站在线申请。", "office_name": "办公�
 
 @pytest.fixture
 def city(db):
-    """A government (no guide) over a finance bureau with every kind of lapse and an education bureau with none."""
+    """A government (no guide, catalogue or negative list) over a finance bureau with every kind of lapse and an
+    education bureau with none."""
     today = timezone.localdate()
     long_ago = today - dt.timedelta(days=90)
     government = factories.make_agency("11000000ASM000001X", "考评市人民政府", kind="government")
@@ -35,6 +36,14 @@ def city(db):
     type(guide).objects.filter(pk=guide.pk).update(reviewed_on=dt.date(today.year - 1, 6, 1))
     education_office = disclosure_team(education)
     catalog.publish_entry(education_office["head"], catalog.save_guide(education_office["officer"], education, GUIDE))
+    # Education keeps a catalogue the library meets and a negative list, both public: nothing counts against it.
+    factories.make_document(factories.make_team(education), education, title="考评教育通知", signed_on=today,
+                            doc_number="测教发〔2026〕1号")
+    catalog.publish_entry(education_office["head"], catalog.save_item(education_office["officer"], education, {
+        "category": "other", "content": "考评教育通知公告", "basis": "《条例》第二十条", "doc_type": "通知"}))
+    catalog.publish_entry(education_office["head"], catalog.save_negative_entry(
+        education_office["officer"], education, {"category": "内部管理信息", "content": "内部人事管理信息",
+                                                 "basis": "《条例》第十六条"}))
     general = factories.make_staff(government, Role.DISCLOSURE_HEAD, covers_subordinates=True)
     scheme = assessment.create_scheme(general, "测试考评方案", today.year)
     return {"government": government, "finance": finance, "education": education, "late": late,

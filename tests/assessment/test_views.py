@@ -65,13 +65,20 @@ def test_bad_period_falls_back_to_this_month_with_a_message(client, city):
     assert response.context["typed"]["start"] == "2026-13-01"
 
 
+@pytest.mark.parametrize("query_string", ["?month=1800-01", "?month=99999-01", "?start=1800-01-01&end=1800-01-31"])
+def test_a_period_before_the_regulation_is_refused_with_a_message(client, city, query_string):
+    response = signed_in(client, city["general"]).get(reverse("staff-assessment") + query_string)
+    assert response.status_code == 200 and "2008 年（《条例》施行）" in response.content.decode()
+    assert response.context["period"].start.year == city["today"].year
+
+
 def test_xlsx_has_the_ranking_and_the_evidence(client, city):
     response = signed_in(client, city["general"]).get(reverse("staff-assessment-export") + query(city))
     assert response.status_code == 200
     book = load_workbook(io.BytesIO(response.content))
     assert book.sheetnames == [RANKING_SHEET, EVIDENCE_SHEET]
     ranking = list(book[RANKING_SHEET].iter_rows(min_row=3, values_only=True))
-    assert [(r[0], r[1], r[2]) for r in ranking] == [(1, "考评市教育局", 100), (2, "考评市人民政府", 95),
+    assert [(r[0], r[1], r[2]) for r in ranking] == [(1, "考评市教育局", 100), (2, "考评市人民政府", 80),
                                                      (3, "考评市财政局", 69)]
     headers = [c.value for c in book[RANKING_SHEET][2]]
     assert headers[:4] == ["名次", "机关", "总分", "扣分"] and "主动公开按时发布率（30.00 分）" in headers
@@ -79,7 +86,8 @@ def test_xlsx_has_the_ranking_and_the_evidence(client, city):
     finance = [r for r in evidence if r[0] == "考评市财政局"]
     assert {r[1] for r in finance} == {IndicatorCode(code).label for code, *_ in DEFAULT_INDICATORS}
     assert ("考评市财政局", IndicatorCode.ON_TIME_RATE.label, 15, "考评迟发的政策文件") in [r[:4] for r in finance]
-    assert [r[1] for r in evidence if r[0] == "考评市人民政府"] == [IndicatorCode.GUIDE_STALE.label]
+    assert {r[1] for r in evidence if r[0] == "考评市人民政府"} == {IndicatorCode.GUIDE_STALE.label,
+                                                                   IndicatorCode.CATALOG_NOT_MET.label}
 
 
 def form_of(scheme):
