@@ -23,6 +23,8 @@ from gongkai.orgs.roles import Role
 from gongkai.publishing.visibility import public_documents
 
 # The disclosure office keeps the guide, catalogue, negative list and ledger of its agency.
+audit.register_labels({"catalog.save_guide": "保存指南草稿", "catalog.save_item": "保存目录事项草稿",
+                       "catalog.save_negative_entry": "保存负面清单事项草稿", "catalog.save_ledger_entry": "保存台帐记录"})
 EDITORS = (Role.DISCLOSURE_OFFICER, Role.DISCLOSURE_HEAD)
 _POSTCODE = re.compile(r"\d{6}")
 

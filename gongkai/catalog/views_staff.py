@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from gongkai.catalog import forms, queries, rules, services, xlsx
 from gongkai.catalog.models import CatalogItem, Guide, LedgerEntry, NegativeListEntry
 from gongkai.catalog.states import REVIEW
-from gongkai.core.audit import history
+from gongkai.core.audit import history_rows
 from gongkai.core.errors import DomainError
 from gongkai.core.forms import MAX_ID
 from gongkai.disclosure.queries import handling_agencies
@@ -95,7 +95,7 @@ def guide_edit(request: HttpRequest, code: str) -> HttpResponse:
         form, status = forms.GuideForm(initial=initial), 200
     return render(request, "catalog/staff/form.html", {
         "form": form, "agency": agency, "title": f"{agency.name}政府信息公开指南", "source": rules.GUIDE_SOURCE,
-        "history": history(guide) if guide else []}, status=status)
+        "history": history_rows(guide, REVIEW) if guide else []}, status=status)
 
 
 def _entry(kind: str, agency: Agency, pk: int):
@@ -143,7 +143,7 @@ def entry_edit(request: HttpRequest, code: str, kind: str, pk: int) -> HttpRespo
         form, status = form_class(initial=initial), 200
     return render(request, "catalog/staff/form.html", {
         "form": form, "agency": agency, "title": f"{'修改' if obj else '新增'}{label}（{agency.name}）",
-        "history": history(obj) if obj else []}, status=status)
+        "history": history_rows(obj, REVIEW if kind in REVIEWED else None) if obj else []}, status=status)
 
 
 @require_POST

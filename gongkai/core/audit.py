@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from gongkai.core.models import AuditEntry
@@ -41,3 +42,33 @@ def history(obj: Any):
     """Audit entries of one object, oldest first."""
     return AuditEntry.objects.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk)).order_by(
         "created_at", "id")
+
+
+# Audit action name → what staff read in a history. Apps register their own (services' "app.verb_noun" names) at
+# import; a workflow's transitions are labelled by the workflow itself. One mapping for every history page, so no
+# internal name ever shows to staff.
+_LABELS: dict[str, str] = {}
+
+
+def register_labels(labels: Mapping[str, str]) -> None:
+    """Add Chinese labels of audit actions (e.g. {"catalog.save_item": "保存草稿"})."""
+    _LABELS.update(labels)
+
+
+def action_label(action: str, workflow: Any = None) -> str:
+    """The Chinese label of an audit action: the workflow's transition label, a registered one, or 其他操作."""
+    if workflow is not None:
+        found = workflow.labels().get(action)
+        if found:
+            return found
+    return _LABELS.get(action, "其他操作")
+
+
+def history_rows(obj: Any, workflow: Any = None) -> list[dict[str, Any]]:
+    """The history of `obj` as staff read it: when, who, what (in Chinese), the states in Chinese, the comment."""
+    def state(value: str) -> str:
+        return workflow.state_label(value) if workflow is not None and value else value
+
+    return [{"entry": e, "when": e.created_at, "actor": e.actor_name or "系统", "label": action_label(e.action, workflow),
+             "from": state(e.from_state) if e.from_state else "", "to": state(e.to_state) if e.to_state else "",
+             "comment": e.comment} for e in history(obj)]

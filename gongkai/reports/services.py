@@ -32,6 +32,7 @@ from gongkai.reports.rules import (
 )
 from gongkai.reports.states import RELEASE, ReportState
 
+audit.register_labels({"reports.record_figure": "填报表二数据", "reports.save_narrative": "保存报告正文"})
 _PLAIN_NUMBER = re.compile(r"^[0-9]+(\.[0-9]+)?$")
 
 

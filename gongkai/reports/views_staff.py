@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from gongkai.core.audit import history_rows
 from gongkai.core.errors import DomainError
 from gongkai.core.forms import parse_number
 from gongkai.disclosure import queries
@@ -40,6 +41,11 @@ def _release_panel(user, agency: Agency, year: int, aggregate: bool) -> dict:
     revisions = list(AnnualReport.objects.filter(agency=agency, year=year, aggregate=aggregate)
                      .select_related("drafted_by", "released_by").order_by("-revision"))
     current = next((r for r in revisions if r.state in ("drafted", "reviewed")), None)
+    for r in revisions:
+        r.history = history_rows(r, RELEASE)
+        # The last review or return of this revision, for the versions table's 审核 column.
+        r.review = next((h for h in reversed(r.history) if h["entry"].action in ("review", "reject_review",
+                                                                                  "reject_release")), None)
     subject = current or AnnualReport(agency=agency, year=year, aggregate=aggregate)
     return {"revisions": revisions, "current": current, "actions": RELEASE.available(user, subject),
             "duty_refusal": RELEASE.duty_refusal(user, subject),
@@ -226,6 +232,7 @@ def revision_page(request: HttpRequest, agencies: list[Agency], code: str, pk: i
     report = _revision(agencies, code, pk)
     return render(request, "reports/staff/revision.html", {
         **layout.context(report.snapshot), "annual": report, "formats": list(exports.FORMATS),
+        "history": history_rows(report, RELEASE),
         "back": reverse("staff-annual-report") + "?" + _query(report.year, report.agency, report.aggregate)})
 
 

@@ -251,3 +251,20 @@ def test_review_of_a_huge_or_unknown_id_is_404(client, office):
         assert client.post(path, {"action": "publish"}).status_code == 404, path
     assert client.get(f"/staff/catalog/{office['agency'].code}/nope/0/").status_code == 404
     assert client.get(f"/staff/catalog/{office['agency'].code}/catalog/import/").status_code == 405
+
+
+def test_histories_and_help_show_no_internal_names(client, office):
+    agency = office["agency"]
+    item = services.save_item(office["officer"], agency, {"category": "other", "content": "其他信息",
+                                                          "basis": "《条例》第二十条"})
+    services.publish_entry(office["head"], item)
+    services.publish_entry(office["head"], services.save_guide(office["officer"], agency, GUIDE))
+    client.force_login(office["officer"])
+    for url in (reverse("staff-catalog-entry", args=[agency.code, "item", item.pk]),
+                reverse("staff-catalog-guide", args=[agency.code])):
+        page = client.get(url).content.decode()
+        for internal in ("catalog.save_", "publish（", "draft", "public）", "rules.py"):
+            assert internal not in page, (url, internal)
+        assert "审核并公开（草稿（未公开） → 已公开）" in page
+    assert "保存目录事项草稿" in client.get(reverse("staff-catalog-entry", args=[agency.code, "item", item.pk])
+                                        ).content.decode()

@@ -195,3 +195,16 @@ def test_a_first_release_after_returned_drafts_is_not_called_a_correction(client
     _released(office, text="更正。")
     html = client.get(reverse("zfxxgk-annual-report", args=[agency.code, 2026])).content.decode()
     assert "更正后的版本" in html
+
+
+def test_a_return_shows_who_returned_it_and_why(client, office):
+    agency = office["agency"]
+    report = services.draft_report(office["drafter"], agency, 2026)
+    services.return_report(office["reviewer"], report, "第五部分请补充整改措施。")
+    reviewer = office["reviewer"].get_full_name() or office["reviewer"].username
+    client.force_login(office["drafter"])
+    page = client.get(reverse("staff-annual-report") + f"?year=2026&agency={agency.code}").content.decode()
+    assert '<th scope="col">审核</th>' in page
+    assert "第五部分请补充整改措施。" in page and f"{reviewer}" in page and "审核退回" in page
+    revision = client.get(reverse("staff-annual-report-revision", args=[agency.code, report.pk])).content.decode()
+    assert "办理记录" in revision and "第五部分请补充整改措施。" in revision and "审核退回（待审核 → 已退回）" in revision
