@@ -175,8 +175,14 @@ def scheme_edit(request: HttpRequest, agencies, pk: int) -> HttpResponse:
                       if f"weight_{code}" in values and (f"weight_{code}" in request.POST or code not in optional)}
         year_text = values["year"].strip()
         try:
+            # Every field at once: a bad year must not hide an empty name or a bad weight until it is fixed.
+            _, found = services.validate_indicators(indicators)
             if not year_text.isdigit():
-                raise DomainError("年度须为四位数字。", field="year")
+                found.setdefault("year", []).append("年度须为四位数字。")
+            if not values["name"].strip():
+                found.setdefault("name", []).append("请填写方案名称。")
+            if found:
+                raise DomainError(next(iter(found.values()))[0], errors=found)
             # One transaction: a new scheme whose indicators are refused is not left behind half-made.
             with transaction.atomic():
                 target = scheme or services.create_scheme(request.user, values["name"], int(year_text))

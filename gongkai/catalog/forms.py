@@ -34,7 +34,19 @@ class GuideForm(ServiceForm):
     email = _text(Guide, "email")
     postcode = _text(Guide, "postcode")
     website = _text(Guide, "website")
+    website.help_text = "以 http:// 或 https:// 开头，如 https://www.example.gov.cn/。"
     notes = _text(Guide, "notes", box=True)
+
+    def clean(self) -> dict:
+        # The service's own checks too, so a bad e-mail shows together with an empty required field.
+        from gongkai.catalog.services import guide_errors
+
+        cleaned = super().clean()
+        for name, messages in guide_errors({**{k: self.data.get(k) for k in self.fields}, **cleaned}).items():
+            if name not in self.errors:
+                for message in messages:
+                    self.add_error(name, message)
+        return cleaned
 
 
 class ItemForm(ServiceForm):

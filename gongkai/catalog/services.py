@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator, validate_email
 from django.db import transaction
 from django.utils import timezone
 
@@ -52,7 +53,8 @@ def _validate(obj, extra: dict[str, list[str]]) -> None:
         obj.full_clean(exclude=["agency", "reviewed_by", "updated_by", "document", "published"])
     except ValidationError as exc:
         for name, messages in exc.message_dict.items():
-            errors.setdefault(name, []).extend(messages)
+            if name not in extra:  # the service's own message (in Chinese) stands for the field
+                errors.setdefault(name, []).extend(messages)
     if errors:
         first = next(iter(errors.values()))[0]
         raise DomainError(first, errors=errors)
@@ -67,6 +69,29 @@ def _diff(before: dict, after: dict) -> dict[str, list[str]]:
 GUIDE_FIELDS = Guide.PUBLIC_FIELDS
 
 
+def guide_errors(values: Mapping[str, Any]) -> dict[str, list[str]]:
+    """The guide's own checks on typed values (the form shows them with the required fields, all at once):
+    a 6-digit postcode, an e-mail address, a web address starting with http:// or https://."""
+    errors: dict[str, list[str]] = {}
+    postcode = str(values.get("postcode") or "").strip()
+    if postcode and not _POSTCODE.fullmatch(postcode):
+        errors["postcode"] = ["邮政编码应为6位数字。"]
+    email = str(values.get("email") or "").strip()
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            errors["email"] = ["请输入有效的电子邮箱地址。"]
+    website = str(values.get("website") or "").strip()
+    if website:
+        try:
+            # Only web addresses: a javascript: or data: link on the public guide would run in readers' browsers.
+            URLValidator(schemes=["http", "https"])(website)
+        except ValidationError:
+            errors["website"] = ["请输入以 http:// 或 https:// 开头的网址。"]
+    return errors
+
+
 @transaction.atomic
 def save_guide(actor, agency: Agency, data: Mapping[str, Any]) -> Guide:
     """Save the draft of `agency`'s guide; it goes public at the next review (publish_entry)."""
@@ -74,10 +99,7 @@ def save_guide(actor, agency: Agency, data: Mapping[str, Any]) -> Guide:
     guide = Guide.objects.select_for_update().filter(agency=agency).first() or Guide(agency=agency)
     before = {n: str(getattr(guide, n) or "") for n in GUIDE_FIELDS}
     _assign(guide, data, GUIDE_FIELDS)
-    extra: dict[str, list[str]] = {}
-    if guide.postcode and not _POSTCODE.fullmatch(guide.postcode):
-        extra["postcode"] = ["邮政编码应为6位数字。"]
-    _validate(guide, extra)
+    _validate(guide, guide_errors({n: getattr(guide, n) for n in GUIDE_FIELDS}))
     guide.updated_by = _actor(actor)
     guide.save()
     after = {n: str(getattr(guide, n) or "") for n in GUIDE_FIELDS}

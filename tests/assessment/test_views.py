@@ -147,6 +147,16 @@ def test_a_new_scheme_starts_from_the_defaults(client, city):
     assert Scheme.objects.get(name="新方案").active and not Scheme.objects.get(pk=city["scheme"].pk).active
 
 
+def test_every_bad_field_of_a_scheme_shows_at_once(client, city):
+    page = signed_in(client, city["general"]).get(reverse("staff-assessment-scheme", args=[0]))
+    bad = client.post(reverse("staff-assessment-scheme", args=[0]), page.context["values"] | {
+        "name": "", "year": "20x6", "weight_on_time_rate": "abc", "weight_guide_stale": "-5"})
+    body = bad.content.decode()
+    assert bad.status_code == 400
+    for message in ("年度须为四位数字。", "请填写方案名称。", "分值须为数字。", "分值不能为负数。"):
+        assert message in body, message
+
+
 def test_menu_shows_the_assessment_to_the_general_office_only(client, city):
     assert "staff/assessment/" in signed_in(client, city["general"]).get(reverse("staff-dashboard")).content.decode()
     client.logout()

@@ -2,12 +2,15 @@
 
 import io
 
+import pytest
+
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from gongkai.catalog import services
 from gongkai.catalog.models import CatalogItem, Guide, LedgerEntry
 from gongkai.catalog.states import CatalogState
+from gongkai.core.errors import DomainError
 from gongkai.orgs.roles import Role
 from tests import factories
 from tests.catalog.test_services import GUIDE
@@ -268,3 +271,19 @@ def test_histories_and_help_show_no_internal_names(client, office):
         assert "审核并公开（草稿（未公开） → 已公开）" in page
     assert "保存目录事项草稿" in client.get(reverse("staff-catalog-entry", args=[agency.code, "item", item.pk])
                                         ).content.decode()
+
+
+def test_the_guide_form_reports_every_bad_field_at_once_in_chinese(client, office):
+    agency = office["agency"]
+    client.force_login(office["officer"])
+    response = client.post(reverse("staff-catalog-guide", args=[agency.code]), {
+        "how_to_apply": "", "office_name": "", "office_hours": "", "email": "not-an-email", "postcode": "12ab",
+        "website": "javascript:alert(1)"})
+    body = response.content.decode()
+    assert response.status_code == 400
+    for message in ("请填写依申请公开的申请方式。", "请输入有效的电子邮箱地址。", "邮政编码应为6位数字。", "http:// 或 https://"):
+        assert message in body, message
+    assert "Email" not in body and 'value="javascript:alert(1)"' in body
+    assert not Guide.objects.filter(agency=agency).exists()
+    with pytest.raises(DomainError, match="http"):
+        services.save_guide(office["officer"], agency, {**GUIDE, "website": "javascript:alert(1)"})
