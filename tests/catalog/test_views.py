@@ -3,7 +3,6 @@
 import io
 
 import pytest
-
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
