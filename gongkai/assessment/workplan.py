@@ -26,6 +26,7 @@ from gongkai.assessment.rules import TaskState
 from gongkai.assessment.states import HANDLERS, TASK
 from gongkai.core.audit import record
 from gongkai.core.errors import DomainError, PermissionDenied
+from gongkai.core.forms import MAX_BOX
 from gongkai.core.workdays import DueStatus, WorkCalendar, due_status
 from gongkai.orgs.models import Agency, RoleGrant
 from gongkai.orgs.permissions import agencies_for
@@ -348,6 +349,8 @@ def report_task(user, task: WorkTask, *, text: str = "", links: str = "",
             file_info = _check_file(upload)
         except DomainError as exc:
             errors.setdefault(EVIDENCE_FIELD, []).append(exc.message)
+    if len(text) > MAX_BOX:
+        errors.setdefault("evidence_text", []).append(f"完成情况不能超过 {MAX_BOX} 个字（现有 {len(text)} 个字）。")
     if not errors and not (text or documents or file_info):
         errors["evidence_text"] = ["报完成须附佐证：填写完成情况，或引用本站已公开的文件，或上传佐证附件。"]
     if errors:

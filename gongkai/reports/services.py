@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from gongkai.core import audit
 from gongkai.core.errors import DomainError
+from gongkai.core.forms import MAX_BOX
 from gongkai.core.workflow import NEW
 from gongkai.orgs.models import Agency
 from gongkai.reports import annual
@@ -196,6 +197,9 @@ def save_narrative(actor, agency: Agency, year: int, section: str, text: str) ->
     """Save the text of one section of `agency`'s report for `year`; audited."""
     if section not in Section.values:
         raise DomainError("没有这一部分。", field="section")
+    text = (text or "").strip()
+    if len(text) > MAX_BOX:
+        raise DomainError(f"正文不能超过 {MAX_BOX} 个字（现有 {len(text)} 个字），请精简后保存。", field="text")
     narrative, _ = Narrative.objects.select_for_update().get_or_create(agency=agency, year=year, section=section)
     narrative.text, narrative.updated_by = text.strip(), actor if getattr(actor, "pk", None) else None
     narrative.save()

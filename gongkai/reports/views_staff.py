@@ -66,6 +66,9 @@ def _annual_page(request: HttpRequest, agencies: list[Agency], year: int, agency
     """The annual report page; `figure_form` carries typed figures and their errors back after a refused entry."""
     report = annual.annual_report(year, agency, aggregate=aggregate)
     narrative = report["narrative"]
+    typed = (figure_form or {}).get("narrative")
+    typed_text = {typed["section"]: typed["text"]} if typed else {}
+    typed_error = {typed["section"]: typed["error"]} if typed else {}
     last_year = annual.narratives(agency, year - 1)
     t3 = report["table3"]
     this_year = timezone.localdate().year
@@ -81,8 +84,8 @@ def _annual_page(request: HttpRequest, agencies: list[Agency], year: int, agency
                          for item in rules.TABLE2_DOC_TYPES],
         "t2_entered": [(item, rules.TABLE2_SECTIONS[item], figure, report["table2"][item.value])
                        for item, figure in rules.ENTERED_ITEMS.items()],
-        "sections": [(s.value, s.label, narrative.get(s.value, ""), last_year.get(s.value, ""))
-                     for s in rules.Section],
+        "sections": [(s.value, s.label, typed_text.get(s.value, narrative.get(s.value, "")),
+                      last_year.get(s.value, ""), typed_error.get(s.value, "")) for s in rules.Section],
         "release": _release_panel(request.user, agency, year, aggregate),
         "figures": _figure_form(agency, year, figure_form or {}),
         "figure_upload_error": (figure_form or {}).get("upload_error", ""),
@@ -165,12 +168,15 @@ def save_narrative(request: HttpRequest, agencies: list[Agency], code: str) -> H
     """Save one narrative section of the chosen agency's report."""
     year = _year(request.POST.get("year", ""))
     agency = chosen_agency(agencies, code)
+    section, text = request.POST.get("section", ""), request.POST.get("text", "")
     try:
-        services.save_narrative(request.user, agency, year, request.POST.get("section", ""),
-                                request.POST.get("text", ""))
-        messages.success(request, "已保存。")
+        services.save_narrative(request.user, agency, year, section, text)
     except DomainError as exc:
-        messages.error(request, exc.message)
+        # The typed text comes back in its box with the message beside it: nothing is lost.
+        messages.error(request, "正文未保存：" + exc.message)
+        return _annual_page(request, agencies, year, agency, False,
+                            {"narrative": {"section": section, "text": text, "error": exc.message}}, status=400)
+    messages.success(request, "已保存。")
     return redirect(reverse("staff-annual-report") + "?" + _query(year, agency, False))
 
 

@@ -276,3 +276,18 @@ def test_the_scheme_page_offers_the_indicator_at_zero_marks(client, city):
 
     scheme = Scheme.objects.get(name="带工作要点的方案")
     assert scheme.full_marks == 105 and scheme.indicators.get(indicator=IndicatorCode.WORK_TASKS_OVERDUE).weight == 5
+
+
+def test_a_report_longer_than_20000_characters_is_refused_at_the_field(client, city):
+    _, task = plan_with_task(city, timezone.localdate() + dt.timedelta(days=30))
+    text = "完" * 20002
+    with pytest.raises(DomainError) as refused:
+        workplan.report_task(city["office"], task, text=text)
+    assert "20000" in refused.value.errors["evidence_text"][0]
+    client.force_login(city["office"])
+    response = client.post(reverse("staff-workplan-task-action", args=[task.pk]),
+                           {"action": "report_task", "evidence_text": text})
+    assert response.status_code == 400 and "不能超过 20000 个字" in response.content.decode()
+    assert text in response.content.decode()
+    task.refresh_from_db()
+    assert task.state == TaskState.PENDING and not task.evidence_text

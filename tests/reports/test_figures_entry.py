@@ -130,3 +130,17 @@ def test_command_line_names_the_enterer_or_says_it_was_the_command_line(city, tm
 def test_report_command_refuses_a_year_out_of_range(db, capsys):
     args = cli.build_parser().parse_args(["report", "annual", "--year", "99999"])
     assert args.func(args) == 2 and "2008" in capsys.readouterr().err
+
+
+def test_a_narrative_longer_than_20000_characters_is_refused_and_kept(client, city):
+    finance = city["finance"]
+    client.force_login(city["teams"][finance.pk]["officer"])
+    text = "述" * 20002
+    response = client.post(reverse("staff-annual-report-narrative", args=[finance.code]),
+                           {"year": "2025", "section": "overview", "text": text})
+    body = response.content.decode()
+    assert response.status_code == 400 and "不能超过 20000 个字" in body and text in body
+    assert 'aria-describedby="t-overview-error"' in body
+    from gongkai.reports.models import Narrative
+
+    assert not Narrative.objects.exists()
