@@ -292,18 +292,18 @@ def planted_reports(planted, agency):
     releaser = factories.make_staff(agency, Role.DISCLOSURE_OFFICER)
     reports.save_narrative(drafter, agency, 2025, "overview", "公开的年度报告正文。")
     released = reports.release_report(releaser, reports.review_report(
-        reviewer, reports.draft_report(drafter, agency, 2025)))
+        reviewer, reports.draft_report(drafter, agency, 2025), confirm_gaps=True), confirm_gaps=True)
     reports.save_narrative(drafter, agency, 2025, "overview", f"{MARKER}退回的更正稿")
     reports.return_report(reviewer, reports.draft_report(drafter, agency, 2025), "请修改。")
     reports.save_narrative(drafter, agency, 2025, "problems", f"{MARKER}待发布的更正稿")
-    reviewed = reports.review_report(reviewer, reports.draft_report(drafter, agency, 2025))
+    reviewed = reports.review_report(reviewer, reports.draft_report(drafter, agency, 2025), confirm_gaps=True)
     reports.save_narrative(drafter, agency, 2024, "overview", f"{MARKER}草稿")
     drafted = reports.draft_report(drafter, agency, 2024)
     parent = Agency.objects.get(pk=agency.parent_id) if agency.parent_id else agency
     parent_office = disclosure_team(parent)
     reports.save_narrative(parent_office["officer"], parent, 2025, "overview", f"{MARKER}汇总")
     aggregate = reports.review_report(parent_office["head"], reports.draft_report(
-        parent_office["officer"], parent, 2025, aggregate=True))
+        parent_office["officer"], parent, 2025, aggregate=True), confirm_gaps=True)
     return released, [reviewed, drafted, aggregate]
 
 

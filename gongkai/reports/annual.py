@@ -187,6 +187,16 @@ def annual_report(year: int, agency: Agency | None = None, aggregate: bool = Fal
     }
 
 
+def gaps(report: dict) -> list[str]:
+    """What a report (computed or a snapshot) leaves blank: table 2 figures never entered (shown as 未填报, never as
+    0: the platform cannot tell “none” from “not reported”) and empty narrative sections."""
+    found = [f"表二“{item.label}”未填报" for item in ENTERED_ITEMS
+             if (report.get("table2") or {}).get(item.value, {}).get("value") is None]
+    narrative = report.get("narrative") or {}
+    found += [f"“{section.label}”正文为空" for section in rules.Section if not (narrative.get(section.value) or "").strip()]
+    return found
+
+
 def narratives(agency: Agency, year: int) -> dict[str, str]:
     """Section code → text of `agency`'s report for `year` (empty where not written)."""
     saved = dict(Narrative.objects.filter(agency=agency, year=year).values_list("section", "text"))

@@ -34,5 +34,5 @@ def load_demo_report() -> None:
     for section, text in TEXT.items():
         services.save_narrative(users["officer"], agency, year, section, text)
     report = services.draft_report(users["officer"], agency, year)
-    report = services.review_report(users["head"], report)
-    services.release_report(users["officer2"], report)
+    report = services.review_report(users["head"], report, confirm_gaps=True)
+    services.release_report(users["officer2"], report, confirm_gaps=True)

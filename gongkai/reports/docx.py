@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 
 from gongkai.core.office import set_run_font
-from gongkai.reports import rules
+from gongkai.reports import layout, rules
 
 
 def _font(run, size_pt: float, bold: bool = False, font: str = "仿宋") -> None:
@@ -51,7 +51,8 @@ def document(report: dict) -> bytes:
                    [[item.label, *[t2[item.value][c] for c, _ in rules.TABLE2_DOCUMENT_COLUMNS]]
                     for item in rules.TABLE2_DOC_TYPES])
             _table(doc, [["信息内容", "数量或金额"]],
-                   [[f"{item.label}（{figure}）", t2[item.value]["value"]] for item, figure in rules.ENTERED_ITEMS.items()])
+                   [[f"{item.label}（{figure}）", layout.NOT_ENTERED if t2[item.value]["value"] is None
+                     else t2[item.value]["value"]] for item, figure in rules.ENTERED_ITEMS.items()])
         elif section == rules.Section.APPLICATIONS:
             t3 = report["table3"]
             _table(doc, [["本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和",

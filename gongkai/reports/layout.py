@@ -22,6 +22,14 @@ def _shown(value) -> str:
     return "" if value is None else str(value)
 
 
+# An entered figure nobody entered: not 0, which would state that there were none.
+NOT_ENTERED = "未填报"
+
+
+def _entered(value) -> str:
+    return NOT_ENTERED if value is None else str(value)
+
+
 def table2(report: dict) -> list[dict]:
     """Table 2 as its four blocks (第二十条第（一）、（五）、（六）、（八）项), each a header row and body rows."""
     t2 = report["table2"]
@@ -32,7 +40,7 @@ def table2(report: dict) -> list[dict]:
     for section in ("第二十条第（五）项", "第二十条第（六）项", "第二十条第（八）项"):
         items = [item for item, s in rules.TABLE2_SECTIONS.items() if s == section]
         blocks.append({"caption": section, "head": ["信息内容", rules.ENTERED_ITEMS[items[0]]],
-                       "rows": [[item.label, _shown(t2[item.value]["value"])] for item in items]})
+                       "rows": [[item.label, _entered(t2[item.value]["value"])] for item in items]})
     return blocks
 
 

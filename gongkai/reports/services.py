@@ -229,25 +229,32 @@ def draft_report(actor, agency: Agency, year: int, aggregate: bool = False) -> A
     return report
 
 
-def _move(actor, report: AnnualReport, name: str, comment: str = "") -> AnnualReport:
+def _move(actor, report: AnnualReport, name: str, comment: str = "", confirm_gaps: bool = True) -> AnnualReport:
     report = AnnualReport.objects.select_for_update().select_related("agency").get(pk=report.pk)
     transition = RELEASE.check(actor, report, name)
+    missing = annual.gaps(report.snapshot)
+    if missing and not confirm_gaps:
+        raise DomainError(f"本版本有 {len(missing)} 处缺项：{'；'.join(missing)}。请退回补充；如确属无此数据或无需"
+                          "说明，请勾选“已核对缺项”后再办理。", field="confirm_gaps")
     if name == "release":
         report.released_by, report.released_at = actor, timezone.now()
-    RELEASE.commit(actor, report, transition, comment=comment, year=report.year, revision=report.revision)
+    RELEASE.commit(actor, report, transition, comment=comment, year=report.year, revision=report.revision,
+                   **({"gaps_confirmed": missing} if missing else {}))
     return report
 
 
 @transaction.atomic
-def review_report(actor, report: AnnualReport) -> AnnualReport:
-    """The reviewer (not the drafter) passes the frozen report on for release."""
-    return _move(actor, report, "review")
+def review_report(actor, report: AnnualReport, *, confirm_gaps: bool = False) -> AnnualReport:
+    """The head of the office (not the drafter) passes the frozen report on for release; a report with blank
+    figures or sections passes only when the reviewer confirms having seen them (`confirm_gaps`)."""
+    return _move(actor, report, "review", confirm_gaps=confirm_gaps)
 
 
 @transaction.atomic
-def release_report(actor, report: AnnualReport) -> AnnualReport:
-    """The releaser (neither drafter nor reviewer) publishes the reviewed report; it supersedes older releases."""
-    return _move(actor, report, "release")
+def release_report(actor, report: AnnualReport, *, confirm_gaps: bool = False) -> AnnualReport:
+    """The releaser (neither drafter nor reviewer) publishes the reviewed report; it supersedes older releases.
+    Blank figures or sections need the releaser's confirmation too."""
+    return _move(actor, report, "release", confirm_gaps=confirm_gaps)
 
 
 @transaction.atomic

@@ -48,6 +48,7 @@ def _release_panel(user, agency: Agency, year: int, aggregate: bool) -> dict:
                                                                                   "reject_release")), None)
     subject = current or AnnualReport(agency=agency, year=year, aggregate=aggregate)
     return {"revisions": revisions, "current": current, "actions": RELEASE.available(user, subject),
+            "gaps": annual.gaps(current.snapshot) if current else [],
             "duty_refusal": RELEASE.duty_refusal(user, subject),
             "released": next((r for r in revisions if r.state == "released"), None)}
 
@@ -216,7 +217,7 @@ def report_action(request: HttpRequest, agencies: list[Agency], code: str) -> Ht
             if move is services.return_report:
                 move(request.user, report, request.POST.get("comment", ""))
             else:
-                move(request.user, report)
+                move(request.user, report, confirm_gaps=request.POST.get("confirm_gaps") == "1")
         else:
             raise DomainError("未知的操作。")
         messages.success(request, _DONE.get(action, "已办理。"))

@@ -8,7 +8,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
-from gongkai.reports import rules
+from gongkai.reports import layout, rules
 
 _THIN = Side(style="thin")
 _BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
@@ -41,7 +41,7 @@ def _table2(sheet, report: dict) -> None:
         sheet.append([rules.TABLE2_SECTIONS[item]])
         sheet.append(["信息内容", figure])
         value = t2[item.value]["value"]
-        sheet.append([item.label, "" if value is None else value])
+        sheet.append([item.label, layout.NOT_ENTERED if value is None else value])
     _grid(sheet, start, sheet.max_row, 4)
     sheet.column_dimensions["A"].width = 24
     for col in "BCD":

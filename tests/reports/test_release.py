@@ -33,8 +33,8 @@ def _released(office, year=2026, text="本年度总体情况良好。"):
     agency = office["agency"]
     services.save_narrative(office["drafter"], agency, year, "overview", text)
     report = services.draft_report(office["drafter"], agency, year)
-    services.review_report(office["reviewer"], report)
-    return services.release_report(office["releaser"], report)
+    services.review_report(office["reviewer"], report, confirm_gaps=True)
+    return services.release_report(office["releaser"], report, confirm_gaps=True)
 
 
 def test_three_people_release_a_frozen_report(office, case):
@@ -46,14 +46,14 @@ def test_three_people_release_a_frozen_report(office, case):
     assert report.state == ReportState.DRAFTED and report.revision == 1
     assert report.snapshot["table3"]["new"]["total"] == 1 and report.snapshot["table3"]["carried_over"]["total"] == 1
     with pytest.raises(PermissionDenied, match="负责人"):  # a clerk (the drafter) may not review
-        services.review_report(office["drafter"], report)
-    services.review_report(office["reviewer"], report)
+        services.review_report(office["drafter"], report, confirm_gaps=True)
+    services.review_report(office["reviewer"], report, confirm_gaps=True)
     with pytest.raises(PermissionDenied, match="审核"):  # nor the reviewer release it
-        services.release_report(office["reviewer"], report)
+        services.release_report(office["reviewer"], report, confirm_gaps=True)
     # Written after the draft: neither the new case nor the edited text reaches the released report.
     case(agency, D(2026, 5, 6))
     services.save_narrative(office["drafter"], agency, 2026, "overview", "起草后改动的正文。")
-    released = services.release_report(office["releaser"], report)
+    released = services.release_report(office["releaser"], report, confirm_gaps=True)
     assert released.state == ReportState.RELEASED and released.released_by == office["releaser"]
     assert released.released_at is not None
     frozen = AnnualReport.objects.get(pk=report.pk).snapshot
@@ -94,19 +94,20 @@ def test_staff_page_offers_each_step_to_the_right_person(client, office):
     assert client.post(action, {"action": "draft", "year": "2026"}).status_code == 302
     report = AnnualReport.objects.get(agency=agency, year=2026)
     html = client.get(page).content.decode()
-    assert "审核通过" not in html  # a clerk never reviews (负责人审定)
+    assert ">审核通过</button>" not in html  # a clerk never reviews (负责人审定)
     refused = client.post(action, {"action": "review", "report": report.pk, "year": "2026"}, follow=True)
     assert "政府信息公开工作机构负责人" in refused.content.decode()
     assert AnnualReport.objects.get(pk=report.pk).state == ReportState.DRAFTED
     client.force_login(office["reviewer"])
     assert "审核通过" in client.get(page).content.decode()
-    client.post(action, {"action": "review", "report": report.pk, "year": "2026"})
+    client.post(action, {"action": "review", "report": report.pk, "year": "2026", "confirm_gaps": "1"})
     client.force_login(office["releaser"])
     html = client.get(page).content.decode()
     assert ">发布</button>" in html and "发布退回" in html
     preview = client.get(reverse("staff-annual-report-revision", args=[agency.code, report.pk]))
     assert preview.status_code == 200 and "三、本年度办理结果" in preview.content.decode()
-    done = client.post(action, {"action": "release", "report": report.pk, "year": "2026"}, follow=True)
+    done = client.post(action, {"action": "release", "report": report.pk, "year": "2026", "confirm_gaps": "1"},
+                       follow=True)
     assert "已发布" in done.content.decode()
     assert AnnualReport.objects.get(pk=report.pk).state == ReportState.RELEASED
     other = reverse("staff-annual-report-action", args=[office["agency"].parent.code])
@@ -147,7 +148,7 @@ def test_dashboard_shows_where_last_years_release_stands(client, office):
     report = services.draft_report(office["drafter"], agency, year)
     client.force_login(office["drafter"])
     assert "报告待审核" in client.get(reverse("staff-dashboard")).content.decode()
-    services.release_report(office["releaser"], services.review_report(office["reviewer"], report))
+    services.release_report(office["releaser"], services.review_report(office["reviewer"], report, confirm_gaps=True), confirm_gaps=True)
     html = client.get(reverse("staff-dashboard")).content.decode()
     assert f"已于 {timezone.localdate():%Y-%m-%d} 发布" in html and "已超过期限" not in html
 
@@ -162,7 +163,7 @@ def test_a_report_whose_table3_does_not_add_up_cannot_pass_review(client, office
     report = services.draft_report(office["drafter"], agency, 2026)
     assert [v["case_no"] for v in report.snapshot["identity_violations"]] == [done.case_no]
     with pytest.raises(DomainError, match="表三勾稽关系不成立"):
-        services.review_report(office["reviewer"], report)
+        services.review_report(office["reviewer"], report, confirm_gaps=True)
     client.force_login(office["reviewer"])
     html = client.get(reverse("staff-annual-report") + f"?year=2026&agency={agency.code}").content.decode()
     assert "不能审核通过；请退回" in html and ">审核通过</button>" not in html and ">审核退回</button>" in html
@@ -174,11 +175,11 @@ def test_a_clerk_cannot_review_only_the_head_of_the_office(office):
     agency = office["agency"]
     report = services.draft_report(office["drafter"], agency, 2026)
     with pytest.raises(PermissionDenied):
-        services.review_report(office["releaser"], report)  # a second 依申请公开经办人
+        services.review_report(office["releaser"], report, confirm_gaps=True)  # a second 依申请公开经办人
     with pytest.raises(PermissionDenied):
         services.return_report(office["releaser"], report, "请补充。")
-    services.review_report(office["reviewer"], report)
-    assert services.release_report(office["releaser"], report).state == ReportState.RELEASED
+    services.review_report(office["reviewer"], report, confirm_gaps=True)
+    assert services.release_report(office["releaser"], report, confirm_gaps=True).state == ReportState.RELEASED
 
 
 def test_a_first_release_after_returned_drafts_is_not_called_a_correction(client, office):
@@ -208,3 +209,31 @@ def test_a_return_shows_who_returned_it_and_why(client, office):
     assert "第五部分请补充整改措施。" in page and f"{reviewer}" in page and "审核退回" in page
     revision = client.get(reverse("staff-annual-report-revision", args=[agency.code, report.pk])).content.decode()
     assert "办理记录" in revision and "第五部分请补充整改措施。" in revision and "审核退回（待审核 → 已退回）" in revision
+
+
+def test_blank_figures_and_sections_need_a_confirmation_and_show_as_not_entered(client, office):
+    from gongkai.reports import exports
+
+    agency = office["agency"]
+    services.save_narrative(office["drafter"], agency, 2026, "overview", "总体情况。")
+    report = services.draft_report(office["drafter"], agency, 2026)
+    with pytest.raises(DomainError) as refused:
+        services.review_report(office["reviewer"], report)
+    assert "表二“行政许可”未填报" in refused.value.message and "“五、存在的主要问题及改进情况”正文为空" in refused.value.message
+    client.force_login(office["reviewer"])
+    page = client.get(reverse("staff-annual-report") + f"?year=2026&agency={agency.code}").content.decode()
+    assert 'id="report-gaps"' in page and 'name="confirm_gaps"' in page
+    action = reverse("staff-annual-report-action", args=[agency.code])
+    client.post(action, {"action": "review", "report": report.pk, "year": "2026"})
+    assert AnnualReport.objects.get(pk=report.pk).state == ReportState.DRAFTED
+    client.post(action, {"action": "review", "report": report.pk, "year": "2026", "confirm_gaps": "1"})
+    assert AnnualReport.objects.get(pk=report.pk).state == ReportState.REVIEWED
+    entry = AuditEntry.objects.get(duty_subject=f"reports.annual:{report.pk}", action="review")
+    assert "表二“行政许可”未填报" in entry.data["gaps_confirmed"]
+    released = services.release_report(office["releaser"], report, confirm_gaps=True)
+    public = client.get(reverse("zfxxgk-annual-report", args=[agency.code, 2026])).content.decode()
+    assert public.count("未填报") >= 4
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(exports.FORMATS["xlsx"][0](released.snapshot)))
+    assert "未填报" in [c for row in book.worksheets[0].iter_rows(values_only=True) for c in row]

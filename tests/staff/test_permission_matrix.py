@@ -808,7 +808,7 @@ def _build_world() -> World:
     from gongkai.reports import services as reports
 
     keep("report:drafted", reports.draft_report(officer, own, today.year - 1))
-    keep("report:reviewed", reports.review_report(head, reports.draft_report(officer, own, today.year - 2)))
+    keep("report:reviewed", reports.review_report(head, reports.draft_report(officer, own, today.year - 2), confirm_gaps=True))
 
     # The work plan: the general office's plan with three tasks of the own agency, one in each state a move
     # starts from; the report (with a file) is the own disclosure office's, so no actor has done a step on it.
@@ -1040,7 +1040,8 @@ CONVERT = {"title": "甲局文件（依申请转主动公开）", "body": "资�
 def _report_action(name: str) -> Callable[[World, Any], tuple[str, list, dict]]:
     """The POST of one move on an annual report revision (a return carries its reason)."""
     return lambda w, s: ("staff-annual-report-action", [w.own.code],
-                         {"action": name, "report": s.pk, "year": str(s.year), "comment": "请补充第五部分。"})
+                         {"action": name, "report": s.pk, "year": str(s.year), "comment": "请补充第五部分。",
+                          "confirm_gaps": "1"})
 
 
 def _pair_action(name: str):
