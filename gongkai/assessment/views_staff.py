@@ -139,7 +139,7 @@ def export(request: HttpRequest, agencies) -> HttpResponse:
     scheme = _scheme(request, period)
     if scheme is None:
         raise Http404("没有启用的考评方案")
-    content = xlsx.workbook(scheme, period, ranking(scheme, agencies, period))
+    content = xlsx.workbook(scheme, period, ranking(scheme, agencies, period), request.build_absolute_uri("/"))
     response = HttpResponse(content, content_type=XLSX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="assessment-{period.start:%Y%m%d}-{period.end:%Y%m%d}.xlsx"'
     return response

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from io import BytesIO
 
+from django.conf import settings
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
@@ -15,8 +16,10 @@ RANKING_SHEET = "考评排名"
 EVIDENCE_SHEET = "扣分依据"
 
 
-def workbook(scheme: Scheme, period: Period, rows: list[Row]) -> bytes:
-    """The workbook's bytes."""
+def workbook(scheme: Scheme, period: Period, rows: list[Row], base_url: str = "") -> bytes:
+    """The workbook's bytes; evidence links are absolute (`base_url`, else the site's GONGKAI_BASE_URL), so they
+    open from the file. An indicator's deduction is written once, on its first evidence row."""
+    base_url = (base_url or settings.GONGKAI_BASE_URL).rstrip("/")
     book = Workbook()
     sheet = book.active
     sheet.title = RANKING_SHEET
@@ -34,9 +37,13 @@ def workbook(scheme: Scheme, period: Period, rows: list[Row]) -> bytes:
         for line in row.lines:
             if not line.deduction:
                 continue
-            for item in line.measure.evidence or [None]:
-                evidence.append([row.agency.name, line.indicator.get_indicator_display(), float(line.deduction),
-                                 item.label if item else "", item.detail if item else "", item.url if item else ""])
+            for n, item in enumerate(line.measure.evidence or [None]):
+                link = (base_url + item.url if item.url.startswith("/") else item.url) if item else ""
+                evidence.append([row.agency.name, line.indicator.get_indicator_display(),
+                                 float(line.deduction) if n == 0 else None,
+                                 item.label if item else "", item.detail if item else "", link])
+                if link:
+                    evidence.cell(row=evidence.max_row, column=6).hyperlink = link
     for ws in (sheet, evidence):
         for cell in ws[2 if ws is sheet else 1]:
             cell.font = Font(bold=True)

@@ -86,6 +86,11 @@ def test_xlsx_has_the_ranking_and_the_evidence(client, city):
     finance = [r for r in evidence if r[0] == "考评市财政局"]
     assert {r[1] for r in finance} == {IndicatorCode(code).label for code, *_ in DEFAULT_INDICATORS}
     assert ("考评市财政局", IndicatorCode.ON_TIME_RATE.label, 15, "考评迟发的政策文件") in [r[:4] for r in finance]
+    # Each indicator's deduction once (not repeated on every evidence row), links absolute.
+    guide_rows = [r for r in finance if r[1] == IndicatorCode.GUIDE_STALE.label]
+    assert [r[2] for r in guide_rows] == [5, None]
+    assert sum(r[2] or 0 for r in finance) == 100 - 69
+    assert all(r[5].startswith("http://testserver/staff/") for r in evidence if r[5])
     assert {r[1] for r in evidence if r[0] == "考评市人民政府"} == {IndicatorCode.GUIDE_STALE.label,
                                                                    IndicatorCode.CATALOG_NOT_MET.label}
 
