@@ -248,9 +248,15 @@ def _load_demo() -> dict:
     from gongkai.participation.demo import load_demo_consultations
 
     load_demo_consultations()
-    return {"agencies": len(agencies), "users": len(USERS),
+    # The apps' demos add accounts of their own (e.g. mz_officer): every demo account is listed, in the order made.
+    from django.contrib.auth import get_user_model
+
+    names = [u[0] for u in USERS]
+    names += [n for n in get_user_model().objects.filter(email__endswith="@example.gov.cn").order_by("pk")
+              .values_list("username", flat=True) if n not in names]
+    return {"agencies": len(agencies), "users": len(names),
             "documents": Document.objects.filter(external_id__startswith="demo-").count(),
-            "usernames": [u[0] for u in USERS]}
+            "usernames": names}
 
 
 def _advance(team: dict, document: Document, target: str, published_on: dt.date | None) -> None:

@@ -96,6 +96,9 @@ def demo_dir(tmp_path_factory):
     second = _gongkai(env, "demo")  # idempotent
     assert second.returncode == 0, second.stderr
     assert first.stdout == second.stdout
+    # Every demo account is listed and counted, the apps' own (mz_officer of the work plan) too.
+    listed = first.stdout.split("：")[-1].strip().split("、")
+    assert "mz_officer" in listed and f"{len(listed)} 个用户" in first.stdout
     return data_dir
 
 

@@ -22,8 +22,10 @@ def panel_context(request: HttpRequest) -> dict[str, Any] | None:
         return None
     today = timezone.localdate()
     stale = queries.stale_guides(agencies, today)
+    no_catalogue, no_negative = queries.missing_catalogues(agencies)
     return {"stale": stale[:PANEL_ROWS], "more": max(0, len(stale) - PANEL_ROWS), "year": today.year,
-            "negative": queries.stale_negative_lists(agencies, today)[:PANEL_ROWS]}
+            "negative": queries.stale_negative_lists(agencies, today)[:PANEL_ROWS],
+            "no_catalogue": no_catalogue[:PANEL_ROWS], "no_negative": no_negative[:PANEL_ROWS]}
 
 
 def register() -> None:

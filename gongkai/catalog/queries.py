@@ -181,6 +181,15 @@ def stale_negative_lists(agencies: list[Agency], today: dt.date) -> list[Agency]
     return [a for a in agencies if a.pk in ids]
 
 
+def missing_catalogues(agencies: list[Agency]) -> tuple[list[Agency], list[Agency]]:
+    """The agencies with no public catalogue item, and those with no public negative-list entry."""
+    with_items = set(CatalogItem.objects.filter(agency__in=agencies, state=CatalogState.PUBLIC)
+                     .values_list("agency_id", flat=True))
+    with_list = set(NegativeListEntry.objects.filter(agency__in=agencies, state=CatalogState.PUBLIC)
+                    .values_list("agency_id", flat=True))
+    return [a for a in agencies if a.pk not in with_items], [a for a in agencies if a.pk not in with_list]
+
+
 def public_negative_list(agency: Agency) -> bool:
     """Whether `agency` has a public negative list (at least one public entry)."""
     return NegativeListEntry.objects.filter(agency=agency, state=CatalogState.PUBLIC).exists()

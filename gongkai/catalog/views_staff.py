@@ -37,7 +37,7 @@ def _scope(request: HttpRequest, code: str | None) -> tuple[list[Agency], Agency
     agencies = handling_agencies(request.user)
     if not agencies:
         return forbidden(request, _NO_ROLE)
-    return agencies, chosen_agency(agencies, code or "")
+    return agencies, chosen_agency(agencies, code or "", request.user)
 
 
 def _back(agency: Agency, anchor: str = "") -> str:

@@ -57,7 +57,7 @@ def _release_panel(user, agency: Agency, year: int, aggregate: bool) -> dict:
 def annual_report(request: HttpRequest, agencies: list[Agency]) -> HttpResponse:
     """The report's tables and narrative sections for the chosen year and agency, and its release."""
     year = _year(request.GET.get("year", ""))
-    agency = chosen_agency(agencies, request.GET.get("agency", "").strip())
+    agency = chosen_agency(agencies, request.GET.get("agency", "").strip(), request.user)
     aggregate = request.GET.get("aggregate") == "1"
     return _annual_page(request, agencies, year, agency, aggregate)
 

@@ -48,11 +48,15 @@ def agencies_required(agencies_of: Callable[[Any], list], message: str):
     return decorate
 
 
-def chosen_agency(agencies: list, code: str):
-    """The agency with `code` among the user's (the first when no code is given); 404 for any other, never a
-    hint that it exists."""
+def chosen_agency(agencies: list, code: str, user: Any = None):
+    """The agency with `code` among the user's; 404 for any other, never a hint that it exists. With no code:
+    the user's own agency (their staff profile's) when it is among them, else the highest of them (one whose
+    parent is not in the list), so a general office opens on its government rather than the first department."""
     if not code:
-        return agencies[0]
+        profile = getattr(user, "staff_profile", None) if user is not None else None
+        own = next((a for a in agencies if profile is not None and a.pk == profile.agency_id), None)
+        ids = {a.pk for a in agencies}
+        return own or next((a for a in agencies if a.parent_id not in ids), agencies[0])
     for agency in agencies:
         if agency.code == code:
             return agency

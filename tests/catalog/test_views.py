@@ -286,3 +286,18 @@ def test_the_guide_form_reports_every_bad_field_at_once_in_chinese(client, offic
     assert not Guide.objects.filter(agency=agency).exists()
     with pytest.raises(DomainError, match="http"):
         services.save_guide(office["officer"], agency, {**GUIDE, "website": "javascript:alert(1)"})
+
+
+def test_dashboard_warns_of_a_missing_catalogue_or_negative_list(client, office):
+    client.force_login(office["officer"])
+    page = client.get(reverse("staff-dashboard")).content.decode()
+    assert 'id="no-catalogue"' in page and 'id="no-negative"' in page and office["agency"].name in page
+    _public_catalogue(office)
+    page = client.get(reverse("staff-dashboard")).content.decode()
+    assert 'id="no-catalogue"' not in page and 'id="no-negative"' in page
+
+
+def test_a_new_ledger_row_has_no_category_until_chosen(client, office):
+    client.force_login(office["officer"])
+    page = client.get(reverse("staff-catalog-entry", args=[office["agency"].code, "ledger", 0])).content.decode()
+    assert '<option value="" selected>请选择</option>' in page

@@ -144,3 +144,19 @@ def test_a_narrative_longer_than_20000_characters_is_refused_and_kept(client, ci
     from gongkai.reports.models import Narrative
 
     assert not Narrative.objects.exists()
+
+
+def test_pages_open_on_the_users_own_agency(client, db):
+    """On a fresh site every agency has order 0 and a department may come first: the general office still opens
+    on its own government."""
+    from gongkai.orgs.roles import Role
+    from tests import factories
+
+    department = factories.make_agency("11000000OWN000002X", "甲市民政局")
+    government = factories.make_agency("11000000OWN000001X", "甲市人民政府", kind="government")
+    department.parent = government
+    department.save()
+    head = factories.make_staff(government, Role.DISCLOSURE_HEAD, covers_subordinates=True)
+    client.force_login(head)
+    assert client.get(reverse("staff-annual-report")).context["agency"] == government
+    assert client.get(reverse("staff-catalog")).context["agency"] == government
