@@ -12,7 +12,7 @@ def _font(run, size_pt: float, bold: bool = False, font: str = "仿宋") -> None
     set_run_font(run, font, size_pt, bold)
 
 
-def _table(doc, header: list[list[str]], body: list[list]):
+def _table(doc, header: list[list[str]], body: list[list], merge_first_row: bool = False):
     table = doc.add_table(rows=0, cols=len(header[0]))
     table.style = "Table Grid"
     for n, values in enumerate([*header, *body]):
@@ -26,6 +26,10 @@ def _table(doc, header: list[list[str]], body: list[list]):
             row._tr.get_or_add_trPr().append(flag)
         for cell, value in zip(row.cells, values, strict=False):
             cell.text = "" if value is None else str(value)
+    if merge_first_row and len(header[0]) > 1:
+        first = table.rows[0].cells
+        text = first[0].text
+        first[0].merge(first[-1]).text = text
     return table
 
 
@@ -35,24 +39,22 @@ def document(report: dict) -> bytes:
     from docx.enum.text import WD_ALIGN_PARAGRAPH
 
     doc = Document()
-    title = doc.add_paragraph()
+    title = doc.add_heading(level=0)
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
     _font(title.add_run(f"{report['agency_name']}{report['year']}年政府信息公开工作年度报告"), 22, font="方正小标宋简体")
     narrative = report.get("narrative") or {}
     for section in rules.Section:
-        heading = doc.add_paragraph()
+        # A Heading style, so Word's navigation pane and outline show the six sections.
+        heading = doc.add_heading(level=1)
         _font(heading.add_run(section.label), 16, bold=True, font="黑体")
         for line in (narrative.get(section.value) or "").splitlines():
             if line.strip():
                 _font(doc.add_paragraph().add_run(line.strip()), 16)
         if section == rules.Section.PROACTIVE:
-            t2 = report["table2"]
-            _table(doc, [["信息内容", *[label for _, label in rules.TABLE2_DOCUMENT_COLUMNS]]],
-                   [[item.label, *[t2[item.value][c] for c, _ in rules.TABLE2_DOCUMENT_COLUMNS]]
-                    for item in rules.TABLE2_DOC_TYPES])
-            _table(doc, [["信息内容", "数量或金额"]],
-                   [[f"{item.label}（{figure}）", layout.NOT_ENTERED if t2[item.value]["value"] is None
-                     else t2[item.value]["value"]] for item, figure in rules.ENTERED_ITEMS.items()])
+            # As the PDF and the page lay it out: one block per item of 第二十条, headed by the item.
+            for block in layout.table2(report):
+                _table(doc, [[block["caption"]] + [None] * (len(block["head"]) - 1), block["head"]], block["rows"],
+                       merge_first_row=True)
         elif section == rules.Section.APPLICATIONS:
             t3 = report["table3"]
             _table(doc, [["本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和",

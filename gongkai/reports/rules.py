@@ -106,3 +106,23 @@ def year_in_range(year: int, today_year: int) -> bool:
 TABLE4_GROUPS = [("review", "行政复议"), ("direct", "行政诉讼 未经复议直接起诉"), ("after_review", "行政诉讼 复议后起诉")]
 TABLE4_COLUMNS = [("maintained", "结果维持"), ("corrected", "结果纠正"), ("other", "其他结果"),
                   ("pending", "尚未审结"), ("total", "总计")]
+
+
+def cell_label(table: str, row: str, column: str) -> str:
+    """The name of one cell of the report, e.g. 表三 · 一、本年新收政府信息公开申请数量 · 自然人; empty if unknown."""
+    if table == "table3":
+        rows = {code: label for code, label, _ in table3_rows()}
+        columns = dict(TABLE3_COLUMNS)
+        if row in rows and column in columns:
+            return f"表三 · {rows[row]} · {columns[column]}"
+    elif table == "table4":
+        groups, columns = dict(TABLE4_GROUPS), dict(TABLE4_COLUMNS)
+        if row in groups and column in columns:
+            return f"表四 · {groups[row]} · {columns[column]}"
+    elif table == "table2" and row in Table2Item.values:
+        item = Table2Item(row)
+        column_label = dict(TABLE2_DOCUMENT_COLUMNS).get(column) or ENTERED_ITEMS.get(item, "")
+        return f"表二 · {TABLE2_SECTIONS[item]} · {item.label} · {column_label}"
+    elif table == "fees":
+        return "第六部分 · 本年收取的信息处理费"
+    return ""

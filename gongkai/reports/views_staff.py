@@ -159,6 +159,7 @@ def annual_cell(request: HttpRequest, agencies: list[Agency], code: str) -> Http
     records = annual.cell_records(year, agency, aggregate, table, row, column)
     return render(request, "reports/staff/cell.html", {
         "records": records, "year": year, "agency": agency, "aggregate": aggregate, "table": table, "row": row,
+        "cell_label": rules.cell_label(table, row, column),
         "column": column, "back": reverse("staff-annual-report") + "?" + _query(year, agency, aggregate),
     })
 

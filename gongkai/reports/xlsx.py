@@ -30,22 +30,28 @@ def _title(sheet, text: str, width: int) -> None:
 
 
 def _table2(sheet, report: dict) -> None:
+    # The blocks of the shared layout: one header per item of 第二十条, 行政处罚 and 行政强制 under one （六）.
     _title(sheet, "二、主动公开政府信息情况", 4)
-    t2 = report["table2"]
     start = sheet.max_row + 1
-    for item in rules.TABLE2_DOC_TYPES:
-        sheet.append([rules.TABLE2_SECTIONS[item]])
-        sheet.append(["信息内容", *[label for _, label in rules.TABLE2_DOCUMENT_COLUMNS]])
-        sheet.append([item.label, *[t2[item.value][c] for c, _ in rules.TABLE2_DOCUMENT_COLUMNS]])
-    for item, figure in rules.ENTERED_ITEMS.items():
-        sheet.append([rules.TABLE2_SECTIONS[item]])
-        sheet.append(["信息内容", figure])
-        value = t2[item.value]["value"]
-        sheet.append([item.label, layout.NOT_ENTERED if value is None else value])
+    for block in layout.table2(report):
+        sheet.append([block["caption"]])
+        sheet.merge_cells(start_row=sheet.max_row, start_column=1, end_row=sheet.max_row, end_column=4)
+        sheet.append(block["head"])
+        for row in block["rows"]:
+            sheet.append([_number(v) for v in row])
     _grid(sheet, start, sheet.max_row, 4)
     sheet.column_dimensions["A"].width = 24
     for col in "BCD":
         sheet.column_dimensions[col].width = 16
+
+
+def _number(value):
+    """A figure as a number (so the cell sums), text (a label, 未填报) as it is."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return value
+    return int(number) if number.is_integer() else number
 
 
 def _table3(sheet, report: dict) -> None:

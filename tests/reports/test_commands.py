@@ -120,3 +120,23 @@ def test_pdf_from_the_command_line_reads_back(city, case, tmp_path, capsys):
     assert "二、上年结转政府信息公开申请数量" in text and "三、本年度办理结果" in text
     assert run("--year", "2026", "--agency", city["finance"].code, "--format", "pdf") == 2
     assert "PDF 格式须用 --out" in capsys.readouterr().err
+
+
+def test_docx_and_xlsx_table_2_follow_the_official_blocks_and_headings(city, tmp_path):
+    from docx import Document
+
+    from gongkai.reports import services
+
+    services.record_figure(None, city["finance"], 2026, "penalty", "7")
+    docx_out, xlsx_out = tmp_path / "r.docx", tmp_path / "r.xlsx"
+    for fmt, out in (("docx", docx_out), ("xlsx", xlsx_out)):
+        assert run("--year", "2026", "--agency", city["finance"].code, "--format", fmt, "--out", str(out)) == 0
+    doc = Document(str(docx_out))
+    headings = [p.text for p in doc.paragraphs if p.style.name == "Heading 1"]
+    assert headings == [s.label for s in rules.Section]
+    blocks = {t.rows[0].cells[0].text: [[c.text for c in r.cells] for r in t.rows[2:]] for t in doc.tables
+              if t.rows[0].cells[0].text.startswith("第二十条")}
+    assert list(blocks) == ["第二十条第（一）项", "第二十条第（五）项", "第二十条第（六）项", "第二十条第（八）项"]
+    assert blocks["第二十条第（六）项"] == [["行政处罚", "7"], ["行政强制", "未填报"]]
+    labels = [r[0] for r in load_workbook(xlsx_out)["表二 主动公开"].iter_rows(values_only=True)]
+    assert labels.count("第二十条第（六）项") == 1 and labels.count("第二十条第（一）项") == 1

@@ -167,6 +167,7 @@ def test_a_report_whose_table3_does_not_add_up_cannot_pass_review(client, office
     client.force_login(office["reviewer"])
     html = client.get(reverse("staff-annual-report") + f"?year=2026&agency={agency.code}").content.decode()
     assert "不能审核通过；请退回" in html and ">审核通过</button>" not in html and ">审核退回</button>" in html
+    assert f'<a href="{reverse("staff-application", args=[done.pk])}">{done.case_no}</a>' in html  # each case opens
     assert services.return_report(office["reviewer"], report, "请核对案件日期。").state == ReportState.RETURNED
 
 
@@ -237,3 +238,14 @@ def test_blank_figures_and_sections_need_a_confirmation_and_show_as_not_entered(
 
     book = load_workbook(io.BytesIO(exports.FORMATS["xlsx"][0](released.snapshot)))
     assert "未填报" in [c for row in book.worksheets[0].iter_rows(values_only=True) for c in row]
+
+
+def test_a_cell_page_names_its_row_and_column(client, office, case):
+    agency = office["agency"]
+    case(agency, D(2026, 3, 2))
+    client.force_login(office["drafter"])
+    url = reverse("staff-annual-report-cell", args=[agency.code])
+    page = client.get(url + "?year=2026&table=table3&row=new&column=natural_person").content.decode()
+    assert "表三 · 一、本年新收政府信息公开申请数量 · 自然人" in page
+    page = client.get(url + "?year=2026&table=table2&row=penalty&column=value").content.decode()
+    assert "表二 · 第二十条第（六）项 · 行政处罚 · 本年处理决定数量" in page
