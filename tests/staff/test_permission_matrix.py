@@ -121,7 +121,7 @@ TRANSITION_ROLES: dict[str, frozenset[str]] = {
     "qa.pair:publish": frozenset({AP}),
     "qa.pair:return": frozenset({AP}),
     "qa.pair:revise": frozenset({D}),
-    # The annual report is drafted, reviewed and released by the disclosure office (three different people).
+    # The annual report is drafted and released by the disclosure office (three different people in all).
     # Consultations on drafts are run by the disclosure office, as the catalogue: opening and the feedback.
     "participation.consultation:open": HANDLERS,
     "participation.consultation:publish_feedback": HANDLERS,
