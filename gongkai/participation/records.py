@@ -274,7 +274,7 @@ def withdraw_evaluation(actor, evaluation: Evaluation, reason: str) -> Evaluatio
 @dataclass(frozen=True)
 class EvaluationCount:
     agency: Agency
-    policies: int  # policy documents the agency published in the year
+    policies: int  # policy documents the agency published in the year and the year before
     published: int  # evaluations completed in the year and public now
     drafted: int  # evaluations completed in the year, not public
 
@@ -284,12 +284,14 @@ class EvaluationCount:
 
 
 def evaluation_counts(agencies, year: int) -> list[EvaluationCount]:
-    """For each policy-making agency among `agencies` in `year` (one that published a policy document that
-    year), its evaluations completed that year: public and not. Agencies below the minimum first."""
+    """For each policy-making agency among `agencies` in `year` (one that published a policy document that year
+    or the year before, rules.POLICY_DOC_TYPES), its evaluations completed that year: public and not. Agencies
+    below the minimum first."""
     ids = [a.pk for a in agencies]
-    policies = dict(public_documents().filter(agency_id__in=ids, kind=DocumentKind.POLICY, published_on__year=year)
-                    .exclude(live_revision__doc_type__in=rules.NON_POLICY_DOC_TYPES)
-                    .values_list("agency_id").annotate(n=Count("id")))
+    policies = dict(public_documents().filter(
+        agency_id__in=ids, kind=DocumentKind.POLICY, live_revision__doc_type__in=rules.POLICY_DOC_TYPES,
+        published_on__year__gt=year - rules.POLICY_MAKING_YEARS, published_on__year__lte=year)
+        .values_list("agency_id").annotate(n=Count("id")))
     from gongkai.participation.visibility import public_evaluations
 
     public_ids = public_evaluations().values("pk")

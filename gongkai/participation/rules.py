@@ -111,9 +111,14 @@ EVALUATIONS_PER_YEAR = 2
 EVALUATION_SOURCE = ("《2024年平度市政务公开工作要点》二（四）开展政策效果评价：选取本单位重点政策，围绕政策执行标准、适用"
                      "范围、取得成效、存在问题等实施效果评价，全面掌握政策落地情况，制定政策性文件的部门原则上每年至少"
                      f"开展{EVALUATIONS_PER_YEAR}次专题性政策评价工作，年底前将评价结果和运用情况向社会公开。")
-# Who counts as a policy-making agency in a year: one that published a policy document (信息类别 政策文件)
-# that year. The replies to deputies' suggestions and members' proposals are published as documents but are
-# not policies, so they do not make an agency policy-making.
+# Who counts as a policy-making agency (制定政策性文件的部门) in a year: one that published a policy document in
+# that year or the year before (a policy made last year is what this year's evaluation usually looks at). A
+# policy document here is one of the library's 政策文件 of a 公文种类 that sets policy; reports, requests, replies,
+# letters, minutes, interpretations, drafts out for comment (其他) and the replies to suggestions and proposals
+# do not make an agency policy-making.
+POLICY_DOC_TYPES = ("地方政府规章", "部门规章", "行政规范性文件", "决定", "命令（令）", "意见", "通知", "通告", "公告")
+POLICY_MAKING_YEARS = 2
+# What an agency may choose to evaluate: any of its public policy documents but these.
 NON_POLICY_DOC_TYPES = ("建议办理复文", "提案办理复文", "政策解读")
 
 # -- 公众代表列席政府会议 ------------------------------------------------------------------------------------------
