@@ -225,6 +225,9 @@ def test_a_reply_goes_through_the_review_and_shows_in_its_column(client, office)
     assert "建议编号" in page and "第0123号" in page and "代表" in page and "A类" in page
     assert "提案办理复文" not in client.get("/hdjl/jyta/?type=建议办理复文").content.decode().split("<tbody>")[-1]
     assert client.get("/hdjl/jyta/?type=x&year=abc").status_code == 200
+    motion = client.get(f"/api/v1/documents/{published.pk}").json()["motion"]
+    assert motion == {"number": "第0123号", "author": "王建国", "handling_role": "lead", "reply_grade": "A"}
+    assert client.get(f"/api/v1/documents/{office['draft'].pk}").json()["motion"] is None
     # In the library too, by its 公文种类.
     assert "对市人大十七届三次会议" in client.get("/xxgk/documents/?doc_type=建议办理复文").content.decode()
 
