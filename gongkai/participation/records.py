@@ -53,7 +53,8 @@ def _document(value, agency: Agency | None, field: str) -> Document | None:
     """A document of the library chosen on a form: by pk or instance; of `agency` when one is given."""
     if value in (None, ""):
         return None
-    found = value if isinstance(value, Document) else Document.objects.filter(pk=value).first()
+    found = value if isinstance(value, Document) else (
+        Document.objects.filter(pk=value).first() if str(value).isdigit() else None)
     if found is None or (agency is not None and found.agency_id != agency.pk):
         raise DomainError("只能选择本机关文件库中的文件。", field=field)
     return found
@@ -207,9 +208,9 @@ def save_evaluation(actor, agency: Agency, data: Mapping[str, Any],
             setattr(evaluation, name, data[name] or None)
     if "policy" in data or evaluation.pk is None:
         value = data.get("policy")
-        policy = value if isinstance(value, Document) else (
-            evaluable_policies(agency).filter(pk=value).first() if str(value or "").isdigit() else None)
-        if policy is None or policy.agency_id != agency.pk:
+        key = value.pk if isinstance(value, Document) else value
+        policy = evaluable_policies(agency).filter(pk=key).first() if str(key or "").isdigit() else None
+        if policy is None:
             errors["policy"] = ["请选择本机关文件库中已公开的政策文件。"]
         else:
             evaluation.policy = policy
