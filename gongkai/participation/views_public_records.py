@@ -4,6 +4,8 @@ comes through participation.visibility."""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -67,7 +69,7 @@ def motion_replies(request: HttpRequest) -> HttpResponse:
     year = year if year in years else None
     if year:
         found = found.filter(published_on__year=year)
-    query = "&".join(p for p in (f"type={kind}" if kind else "", f"year={year}" if year else "") if p)
+    query = urlencode([(k, v) for k, v in (("type", kind), ("year", year)) if v])
     return render(request, "participation/public/motion_replies.html", {
         "page_obj": _page(request, found), "kind": kind, "kinds": MOTION_REPLY_TYPES, "year": year, "years": years,
         "querystring": query, "source": rules.MOTION_SOURCE})
