@@ -216,6 +216,11 @@ database afterwards, less those there before and the {args.workers * 4} warm-up 
 | commenters | posts | accepted (201) | errors | comments/s | p50 ms | p95 ms | p99 ms | stored | stored = accepted |
 |---|---|---|---|---|---|---|---|---|---|
 {row}
+
+With {args.commenters} commenters always waiting, a post spends on average about commenters ÷ comments/s =
+{args.commenters / (rec.accepted / wall):.1f} s in the system (Little's law): the latencies are mostly the wait
+behind the one consultation's row lock and the server's {args.workers * args.threads} request threads, not the
+cost of one comment.
 """
     print(body)
     if not args.print_only:
