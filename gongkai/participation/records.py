@@ -157,22 +157,24 @@ def meeting_refusal(meeting: Meeting) -> str | None:
     return None
 
 
+def _stamp_and_move(actor, workflow, record, action: str, stamp: str, reason: str = ""):
+    """Lock `record`, note when `action` happened on it and move it through `workflow` (a reason is kept)."""
+    record = type(record).objects.select_for_update().get(pk=record.pk)
+    setattr(record, stamp, timezone.now())
+    workflow.apply(actor, record, action, **({"comment": (reason or "").strip()[:500]} if reason else {}))
+    return record
+
+
 @transaction.atomic
 def publish_meeting(actor, meeting: Meeting) -> Meeting:
     """Make a meeting record public, with its representatives' opinions and how each was handled."""
-    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
-    meeting.published_at = timezone.now()
-    MEETING.apply(actor, meeting, "publish")
-    return meeting
+    return _stamp_and_move(actor, MEETING, meeting, "publish", "published_at")
 
 
 @transaction.atomic
 def withdraw_meeting(actor, meeting: Meeting, reason: str) -> Meeting:
     """Take a meeting record off the public site at once, with the reason kept in its history."""
-    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
-    meeting.withdrawn_at = timezone.now()
-    MEETING.apply(actor, meeting, "withdraw", comment=(reason or "").strip()[:500])
-    return meeting
+    return _stamp_and_move(actor, MEETING, meeting, "withdraw", "withdrawn_at", reason)
 
 
 # -- evaluations ---------------------------------------------------------------------------------------------------
@@ -255,19 +257,13 @@ def evaluation_refusal(evaluation: Evaluation) -> str | None:
 @transaction.atomic
 def publish_evaluation(actor, evaluation: Evaluation) -> Evaluation:
     """Publish the evaluation's results and their use; the policy's public page then lists it."""
-    evaluation = Evaluation.objects.select_for_update().get(pk=evaluation.pk)
-    evaluation.published_at = timezone.now()
-    EVALUATION.apply(actor, evaluation, "publish")
-    return evaluation
+    return _stamp_and_move(actor, EVALUATION, evaluation, "publish", "published_at")
 
 
 @transaction.atomic
 def withdraw_evaluation(actor, evaluation: Evaluation, reason: str) -> Evaluation:
     """Take an evaluation off the public site at once, with the reason kept in its history."""
-    evaluation = Evaluation.objects.select_for_update().get(pk=evaluation.pk)
-    evaluation.withdrawn_at = timezone.now()
-    EVALUATION.apply(actor, evaluation, "withdraw", comment=(reason or "").strip()[:500])
-    return evaluation
+    return _stamp_and_move(actor, EVALUATION, evaluation, "withdraw", "withdrawn_at", reason)
 
 
 # -- the yearly minimum --------------------------------------------------------------------------------------------
