@@ -3,6 +3,7 @@
 from django.urls import path
 
 from gongkai.participation import views_public as v
+from gongkai.participation import views_public_records as r
 
 urlpatterns = [
     path("yjzj/", v.index, name="consultations"),
@@ -10,4 +11,9 @@ urlpatterns = [
     path("yjzj/<int:pk>/yj/", v.comments, name="consultation-comments"),
     path("yjzj/<int:pk>/fk/", v.feedback, name="consultation-feedback"),
     path("zdjcml/", v.decisions, name="major-decisions"),
+    path("lxhy/", r.meetings, name="meetings"),
+    path("lxhy/<int:pk>/", r.meeting, name="meeting"),
+    path("zcpg/", r.evaluations, name="evaluations"),
+    path("zcpg/<int:pk>/", r.evaluation, name="evaluation"),
+    path("jyta/", r.motion_replies, name="motion-replies"),
 ]

@@ -125,6 +125,11 @@ TRANSITION_ROLES: dict[str, frozenset[str]] = {
     # Consultations on drafts are run by the disclosure office, as the catalogue: opening and the feedback.
     "participation.consultation:open": HANDLERS,
     "participation.consultation:publish_feedback": HANDLERS,
+    # Meeting records and policy evaluations: the same office publishes them and withdraws them.
+    "participation.meeting:publish": HANDLERS,
+    "participation.meeting:withdraw": HANDLERS,
+    "participation.evaluation:publish": HANDLERS,
+    "participation.evaluation:withdraw": HANDLERS,
     "reports.annual:draft": HANDLERS,
     # ... but only the head of the office reviews it (负责人审定): a clerk never passes a report on.
     "reports.annual:review": frozenset({HD}),
@@ -476,6 +481,33 @@ URL_RULES: dict[tuple[str, str], Rule] = {
     ("staff-consultation-moderate", "GET"): post_only(lambda w: [w.pk("comment:visible")]),
     ("staff-consultation-moderate", "POST"): _participation_page(302, args=lambda w: [w.pk("comment:visible")]),
     ("staff-consultation-export", "GET"): _participation_page(args=lambda w: [w.pk("consultation:open"), "csv"]),
+    # Meeting records (列席会议) and policy evaluations (政策评估): the disclosure office of the agency, as above.
+    ("staff-meetings", "GET"): Rule(lambda a: 200 if holds_anywhere(a, HANDLERS) else 403,
+                                    shows=(own_reported, handles)),
+    ("staff-meeting-new", "GET"): _catalog_page(),
+    ("staff-meeting-new", "POST"): _catalog_page(302),
+    ("staff-meeting", "GET"): _participation_page(args=lambda w: [w.pk("meeting:draft")]),
+    ("staff-meeting-edit", "GET"): _participation_page(args=lambda w: [w.pk("meeting:draft")]),
+    ("staff-meeting-edit", "POST"): _participation_page(302, args=lambda w: [w.pk("meeting:draft")]),
+    ("staff-meeting-action", "GET"): post_only(lambda w: [w.pk("meeting:draft")]),
+    ("staff-meeting-action", "POST"): Rule(lambda a: 302 if handles(a) else 404 if holds_anywhere(a, HANDLERS)
+                                           else 403, probe="participation.meeting:publish"),
+    ("staff-meeting-attendee", "GET"): post_only(lambda w: [w.pk("meeting:draft")]),
+    ("staff-meeting-attendee", "POST"): _participation_page(302, args=lambda w: [w.pk("meeting:draft")]),
+    ("staff-attendee-remove", "GET"): post_only(lambda w: [w.pk("attendee")]),
+    ("staff-attendee-remove", "POST"): _participation_page(302, args=lambda w: [w.pk("attendee")]),
+    ("staff-evaluations", "GET"): Rule(lambda a: 200 if holds_anywhere(a, HANDLERS) else 403,
+                                       shows=(own_reported, handles)),
+    ("staff-evaluation-minimum", "GET"): Rule(lambda a: 200 if holds_anywhere(a, HANDLERS) else 403,
+                                              shows=(own_reported, handles)),
+    ("staff-evaluation-new", "GET"): _catalog_page(),
+    ("staff-evaluation-new", "POST"): _catalog_page(302),
+    ("staff-evaluation", "GET"): _participation_page(args=lambda w: [w.pk("evaluation:draft")]),
+    ("staff-evaluation-edit", "GET"): _participation_page(args=lambda w: [w.pk("evaluation:draft")]),
+    ("staff-evaluation-edit", "POST"): _participation_page(302, args=lambda w: [w.pk("evaluation:draft")]),
+    ("staff-evaluation-action", "GET"): post_only(lambda w: [w.pk("evaluation:draft")]),
+    ("staff-evaluation-action", "POST"): Rule(lambda a: 302 if handles(a) else 404 if holds_anywhere(a, HANDLERS)
+                                              else 403, probe="participation.evaluation:publish"),
     # The timeliness figures beside the annual report: the same reach.
     ("staff-timeliness", "GET"): Rule(lambda a: 200 if holds_anywhere(a, HANDLERS) else 403,
                                       shows=(own_reported, handles)),
@@ -555,6 +587,10 @@ SUBJECTS: dict[str, str] = {
     "catalog.review:retire": "catalog:public",
     "participation.consultation:open": "consultation:draft",
     "participation.consultation:publish_feedback": "consultation:ended",
+    "participation.meeting:publish": "meeting:draft",
+    "participation.meeting:withdraw": "meeting:published",
+    "participation.evaluation:publish": "evaluation:draft",
+    "participation.evaluation:withdraw": "evaluation:published",
     "qa.pair:submit": "pair:draft",
     "qa.pair:publish": "pair:review",
     "qa.pair:return": "pair:review",
@@ -600,6 +636,9 @@ GUARD_REFUSES: dict[str, str] = {
     # A period shorter than the minimum without a reason; feedback before the end.
     "participation.consultation:open": "consultation:short",
     "participation.consultation:publish_feedback": "consultation:open",
+    # A meeting record without its representatives; an evaluation that says nothing of what it found.
+    "participation.meeting:publish": "meeting:empty",
+    "participation.evaluation:publish": "evaluation:empty",
     # A revision of the same report is already waiting for review.
     "reports.annual:draft": "report:new_busy",
 }
@@ -795,6 +834,28 @@ def _build_world() -> World:
     Consultation.objects.filter(pk=ended.pk).update(starts_at=ended_at - dt.timedelta(days=45), ends_at=ended_at)
     keep("consultation:ended", participation.save_feedback(officer, Consultation.objects.get(pk=ended.pk), {
         "received_count": 0, "adopted_count": 0, "feedback_text": "未收到意见。"}))
+    # Meeting records and policy evaluations of the own agency: a draft, one the guard refuses, a public one.
+    from gongkai.participation import records
+
+    def meeting(title: str, attendee: bool = True):
+        made = records.save_meeting(officer, own, {"title": title, "held_on": today, "topics": "甲局议题"})
+        if attendee:
+            keep("attendee", records.save_attendee(officer, made, {"name": "甲局代表", "category": "resident"}))
+        return made
+
+    keep("meeting:published", records.publish_meeting(officer, meeting("甲局会议（已公开）")))
+    keep("meeting:empty", meeting("甲局会议（无代表）", attendee=False))
+    keep("meeting:draft", meeting("甲局会议（草稿）"))
+
+    def evaluation(title: str, complete: bool = True):
+        data = {"policy": live.pk, "title": title, "method": "self"}
+        if complete:
+            data.update(completed_on=today, findings="甲局执行情况", conclusions="甲局评估结论")
+        return records.save_evaluation(officer, own, data)
+
+    keep("evaluation:published", records.publish_evaluation(officer, evaluation("甲局评估（已公开）")))
+    keep("evaluation:empty", evaluation("甲局评估（未填写）", complete=False))
+    keep("evaluation:draft", evaluation("甲局评估（草稿）"))
     # Curated Q&A pairs of the own agency: a draft, one waiting for review and a public one.
     from gongkai.qa import pairs
 
@@ -1134,6 +1195,12 @@ REQUESTS: dict[str, Callable[[World, Any], tuple[str, list, dict]]] = {
     "participation.consultation:open": lambda w, s: ("staff-consultation-action", [s.pk], {"action": "open"}),
     "participation.consultation:publish_feedback": lambda w, s: ("staff-consultation-action", [s.pk],
                                                                  {"action": "publish_feedback"}),
+    "participation.meeting:publish": lambda w, s: ("staff-meeting-action", [s.pk], {"action": "publish"}),
+    "participation.meeting:withdraw": lambda w, s: ("staff-meeting-action", [s.pk],
+                                                    {"action": "withdraw", "comment": "矩阵撤回"}),
+    "participation.evaluation:publish": lambda w, s: ("staff-evaluation-action", [s.pk], {"action": "publish"}),
+    "participation.evaluation:withdraw": lambda w, s: ("staff-evaluation-action", [s.pk],
+                                                       {"action": "withdraw", "comment": "矩阵撤回"}),
     **{f"reports.annual:{name}": _report_action(name)
        for name in ("review", "reject_review", "release", "reject_release")},
     "assessment.workplan:start_task": lambda w, s: ("staff-workplan-task-action", [s.pk], {"action": "start_task"}),
@@ -1292,6 +1359,8 @@ def test_post(client, world, url_name, actor):
         _post_workplan(client, world, actor, url_name, rule)
     elif url_name.startswith("staff-consultation-"):
         _post_participation(client, world, actor, url_name, rule)
+    elif url_name.startswith(("staff-meeting-", "staff-attendee-", "staff-evaluation-")):
+        _post_records(client, world, actor, url_name, rule)
     elif url_name == "staff-assessment-scheme":
         from gongkai.assessment.models import Scheme
         from gongkai.assessment.rules import DEFAULT_INDICATORS
@@ -1359,6 +1428,30 @@ def _post_participation(client, world: World, actor: Actor, url_name: str, rule:
     response = login(client, world, actor).post(reverse(url_name, args=rule.args(world)), data)
     _assert_status(response, rule.status(actor))
     assert written.exists() is handles(actor)
+
+
+def _post_records(client, world: World, actor: Actor, url_name: str, rule: Rule) -> None:
+    """POST a meeting or evaluation form of the own agency; it writes exactly when the actor handles the own
+    agency."""
+    from gongkai.participation.models import Attendee, Evaluation, Meeting
+
+    held = f"{world.today:%Y-%m-%d}"
+    if url_name in ("staff-meeting-new", "staff-meeting-edit"):
+        title = f"矩阵{url_name}"
+        data, written = {"title": title, "held_on": held}, Meeting.objects.filter(title=title).exists
+    elif url_name == "staff-meeting-attendee":
+        data, written = {"name": "矩阵代表", "category": "expert"}, Attendee.objects.filter(name="矩阵代表").exists
+    elif url_name == "staff-attendee-remove":
+        data, written = {}, lambda: not Attendee.objects.filter(pk=world.pk("attendee")).exists()
+    elif url_name in ("staff-evaluation-new", "staff-evaluation-edit"):
+        title = f"矩阵{url_name}"
+        data = {"policy": world.pk("doc:live"), "title": title, "method": "self"}
+        written = Evaluation.objects.filter(title=title).exists
+    else:
+        pytest.fail(f"no POST request written for {url_name}")
+    response = login(client, world, actor).post(reverse(url_name, args=rule.args(world)), data)
+    _assert_status(response, rule.status(actor))
+    assert written() is handles(actor)
 
 
 def _post_catalog(client, world: World, actor: Actor, url_name: str, rule: Rule) -> None:
