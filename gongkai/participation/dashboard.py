@@ -1,5 +1,6 @@
-"""What consultations add to the staff shell: the menu entry, and a dashboard panel of ended consultations
-whose feedback (意见采纳情况) is due soon or late, for the disclosure offices of their agencies."""
+"""What participation adds to the staff shell: the menu entries, a dashboard panel of ended consultations whose
+feedback (意见采纳情况) is due soon or late, and a panel of messages due soon, overdue and raised to the general
+office, with the count the inspection would see (国办秘函〔2019〕19号 “互动回应差”)."""
 
 from __future__ import annotations
 
@@ -27,7 +28,29 @@ def panel_context(request: HttpRequest) -> dict[str, Any] | None:
             "source": rules.FEEDBACK_SOURCE}
 
 
+def messages_panel_context(request: HttpRequest) -> dict[str, Any] | None:
+    """Messages of the agencies the user handles (or oversees as the general office): overdue, due soon, raised
+    to the general office, and this year's count of the veto item."""
+    from gongkai.assessment.access import office_agencies
+
+    handled = handling_agencies(request.user)
+    agencies = {a.pk: a for a in [*handled, *office_agencies(request.user)]}
+    if not agencies:
+        return None
+    today = timezone.localdate()
+    rows = queries.message_rows(list(agencies.values()), "open", today)
+    veto = queries.veto_messages(list(agencies.values()), today.year, today)
+    context = {"overdue": sum(1 for r in rows if r.due.overdue), "due_soon": sum(1 for r in rows if r.due.due_soon),
+               "escalated": sum(1 for r in rows if r.message.escalated_at), "veto": len(veto), "year": today.year,
+               "open": len(rows), "source": rules.VETO_SOURCE, "linked": bool(handled)}
+    return context if rows or veto else None
+
+
 def register() -> None:
     register_menu(MenuEntry("participation", "意见征集", "staff-consultations", order=28,
                             visible=lambda user: bool(handling_agencies(user))))
+    register_menu(MenuEntry("messages", "政府信箱", "staff-messages", order=29,
+                            visible=lambda user: bool(handling_agencies(user))))
     register_panel(Panel("participation-feedback", "participation/staff/_panel.html", panel_context, order=28))
+    register_panel(Panel("participation-messages", "participation/staff/_messages_panel.html",
+                         messages_panel_context, order=29))

@@ -1,7 +1,8 @@
-"""Staff pages of consultations, mounted at /staff/participation/."""
+"""Staff pages of participation, mounted at /staff/participation/: consultations, and the mailbox under messages/."""
 
 from django.urls import path
 
+from gongkai.participation import views_messages_staff as m
 from gongkai.participation import views_staff as v
 
 urlpatterns = [
@@ -14,4 +15,8 @@ urlpatterns = [
     path("c/<int:pk>/comment/", v.add_comment, name="staff-consultation-comment"),
     path("c/<int:pk>/comments.<str:fmt>", v.export, name="staff-consultation-export"),
     path("comment/<int:pk>/moderate/", v.moderate, name="staff-consultation-moderate"),
+    path("messages/", m.inbox, name="staff-messages"),
+    path("messages/m/<int:pk>/", m.detail, name="staff-message"),
+    path("messages/m/<int:pk>/action/", m.action, name="staff-message-action"),
+    path("messages/m/<int:pk>/attachment/", m.attachment, name="staff-message-attachment"),
 ]

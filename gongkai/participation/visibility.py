@@ -2,7 +2,8 @@
 
 A consultation is public once opened and started, and only while its draft is public by the library's one
 rule (gongkai.publishing.visibility): a draft withdrawn from the library takes its consultation down with it.
-Hidden comments never show; the feedback (意见采纳情况) shows only once published.
+Hidden comments never show; the feedback (意见采纳情况) shows only once published. A message shows only with its
+reply, once the writer agreed and staff published it, and never with the writer's personal data.
 """
 
 from __future__ import annotations
@@ -10,10 +11,17 @@ from __future__ import annotations
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from gongkai.participation.models import Comment, CommentStatus, Consultation, ConsultationStatus
+from gongkai.participation.models import (
+    Comment,
+    CommentStatus,
+    Consultation,
+    ConsultationStatus,
+    Message,
+    MessageStatus,
+)
 from gongkai.publishing.visibility import public_documents
 
-__all__ = ["public_comments", "public_consultations", "public_documents", "published_feedback"]
+__all__ = ["public_comments", "public_consultations", "public_documents", "public_messages", "published_feedback"]
 
 PUBLIC_STATUSES = (ConsultationStatus.OPEN, ConsultationStatus.CLOSED, ConsultationStatus.FEEDBACK_PUBLISHED)
 
@@ -36,3 +44,11 @@ def public_comments(consultation: Consultation) -> QuerySet[Comment]:
 def published_feedback() -> QuerySet[Consultation]:
     """Public consultations whose feedback has been published."""
     return public_consultations().filter(status=ConsultationStatus.FEEDBACK_PUBLISHED)
+
+
+def public_messages() -> QuerySet[Message]:
+    """Messages whose reply the public may read: answered, the writer agreed, and staff published the reply.
+    Pages and the API show only the category, agency, title, content, dates and reply — never personal data."""
+    return (Message.objects.filter(status=MessageStatus.REPLIED, publish_reply=True, reply_published_at__isnull=False)
+            .select_related("agency").defer("name", "phone", "email", "access_token_hash", "attachment")
+            .order_by("-replied_at", "-id"))

@@ -125,6 +125,13 @@ TRANSITION_ROLES: dict[str, frozenset[str]] = {
     # Consultations on drafts are run by the disclosure office, as the catalogue: opening and the feedback.
     "participation.consultation:open": HANDLERS,
     "participation.consultation:publish_feedback": HANDLERS,
+    # The mailbox (政府信箱, 找错) is answered by the disclosure office of the agency handling the message.
+    "participation.message:transfer_message": HANDLERS,
+    "participation.message:reply_message": HANDLERS,
+    "participation.message:mark_duplicate": HANDLERS,
+    "participation.message:mark_invalid": HANDLERS,
+    "participation.message:publish_reply": HANDLERS,
+    "participation.message:record_fix": HANDLERS,
     "reports.annual:draft": HANDLERS,
     "reports.annual:review": HANDLERS,
     "reports.annual:reject_review": HANDLERS,
@@ -460,6 +467,14 @@ URL_RULES: dict[tuple[str, str], Rule] = {
     ("staff-consultation-moderate", "GET"): post_only(lambda w: [w.pk("comment:visible")]),
     ("staff-consultation-moderate", "POST"): _participation_page(302, args=lambda w: [w.pk("comment:visible")]),
     ("staff-consultation-export", "GET"): _participation_page(args=lambda w: [w.pk("consultation:open"), "csv"]),
+    # The mailbox: the disclosure office of the agency handling the message, as the consultations.
+    ("staff-messages", "GET"): Rule(lambda a: 200 if holds_anywhere(a, HANDLERS) else 403,
+                                    shows=(own_reported, handles)),
+    ("staff-message", "GET"): _participation_page(args=lambda w: [w.pk("message:received")]),
+    ("staff-message-attachment", "GET"): _participation_page(args=lambda w: [w.pk("message:error_report")]),
+    ("staff-message-action", "GET"): post_only(lambda w: [w.pk("message:received")]),
+    ("staff-message-action", "POST"): Rule(lambda a: 302 if handles(a) else 404 if holds_anywhere(a, HANDLERS)
+                                           else 403, probe="participation.message:reply_message"),
     # The timeliness figures beside the annual report: the same reach.
     ("staff-timeliness", "GET"): Rule(lambda a: 200 if holds_anywhere(a, HANDLERS) else 403,
                                       shows=(own_reported, handles)),
@@ -539,6 +554,12 @@ SUBJECTS: dict[str, str] = {
     "catalog.review:retire": "catalog:public",
     "participation.consultation:open": "consultation:draft",
     "participation.consultation:publish_feedback": "consultation:ended",
+    "participation.message:transfer_message": "message:received",
+    "participation.message:reply_message": "message:received",
+    "participation.message:mark_duplicate": "message:received",
+    "participation.message:mark_invalid": "message:received",
+    "participation.message:publish_reply": "message:replied",
+    "participation.message:record_fix": "message:error_report",
     "qa.pair:submit": "pair:draft",
     "qa.pair:publish": "pair:review",
     "qa.pair:return": "pair:review",
@@ -584,6 +605,9 @@ GUARD_REFUSES: dict[str, str] = {
     # A period shorter than the minimum without a reason; feedback before the end.
     "participation.consultation:open": "consultation:short",
     "participation.consultation:publish_feedback": "consultation:open",
+    # A reply whose writer did not agree to publication; a fix recorded on a message that is no error report.
+    "participation.message:publish_reply": "message:replied_private",
+    "participation.message:record_fix": "message:received",
     # A revision of the same report is already waiting for review.
     "reports.annual:draft": "report:new_busy",
 }
@@ -779,6 +803,20 @@ def _build_world() -> World:
     Consultation.objects.filter(pk=ended.pk).update(starts_at=ended_at - dt.timedelta(days=45), ends_at=ended_at)
     keep("consultation:ended", participation.save_feedback(officer, Consultation.objects.get(pk=ended.pk), {
         "received_count": 0, "adopted_count": 0, "feedback_text": "未收到意见。"}))
+    # Messages to the own agency: one open, one answered with consent, one answered without, an error report
+    # with its screenshot.
+    from gongkai.participation import messages as mailbox
+
+    def message(title: str, consent: bool = True, **values):
+        return mailbox.submit_message(mailbox.MessageData(**{
+            "category": "mailbox", "agency": own.code, "title": title, "content": "甲局留言", "name": "留言人",
+            "phone": "13800000000", "publish_reply": consent, **values}))[0]
+
+    keep("message:received", message("甲局收到的留言"))
+    keep("message:replied", mailbox.reply_message(officer, message("甲局答复的留言"), "甲局答复"))
+    keep("message:replied_private", mailbox.reply_message(officer, message("不同意公开的留言", False), "甲局答复"))
+    keep("message:error_report", message("甲局找错", category="error_report", page_url="/xxgk/",
+                                         attachment_name="截图.png", attachment=b"\x89PNG\r\n\x1a\n" + b"\0" * 16))
     # Curated Q&A pairs of the own agency: a draft, one waiting for review and a public one.
     from gongkai.qa import pairs
 
@@ -1113,6 +1151,17 @@ REQUESTS: dict[str, Callable[[World, Any], tuple[str, list, dict]]] = {
     "participation.consultation:open": lambda w, s: ("staff-consultation-action", [s.pk], {"action": "open"}),
     "participation.consultation:publish_feedback": lambda w, s: ("staff-consultation-action", [s.pk],
                                                                  {"action": "publish_feedback"}),
+    "participation.message:transfer_message": lambda w, s: ("staff-message-action", [s.pk], {
+        "action": "transfer_message", "to_agency": w.other.code, "reason": "矩阵转办"}),
+    "participation.message:reply_message": lambda w, s: ("staff-message-action", [s.pk], {
+        "action": "reply_message", "reply": "矩阵答复"}),
+    "participation.message:mark_duplicate": lambda w, s: ("staff-message-action", [s.pk], {
+        "action": "mark_duplicate", "original": w.fresh("message:replied").code, "reason": "矩阵重复"}),
+    "participation.message:mark_invalid": lambda w, s: ("staff-message-action", [s.pk], {
+        "action": "mark_invalid", "reason": "矩阵无效"}),
+    "participation.message:publish_reply": lambda w, s: ("staff-message-action", [s.pk], {"action": "publish_reply"}),
+    "participation.message:record_fix": lambda w, s: ("staff-message-action", [s.pk], {
+        "action": "record_fix", "fix_note": "矩阵纠错"}),
     **{f"reports.annual:{name}": _report_action(name)
        for name in ("review", "reject_review", "release", "reject_release")},
     "assessment.workplan:start_task": lambda w, s: ("staff-workplan-task-action", [s.pk], {"action": "start_task"}),
