@@ -163,7 +163,7 @@ class ErrorReportForm(_PublicMessageForm):
     """我为政府网站找错: the page, what is wrong, a screenshot."""
 
     page_url = text_field("出错页面的网址", max_length=rules.MAX_PAGE_URL_CHARS,
-                          help_text="如 https://www.example.gov.cn/xxgk/documents/12/；从出错页面点“我为政府网站找错”会自动填入。")
+                          help_text="如 https://www.example.gov.cn/xxgk/；从出错页面点“我为政府网站找错”会自动填入。")
     content = text_field("错误描述", rows=6, max_length=rules.MAX_MESSAGE_CHARS,
                          help_text="如错别字、链接打不开、内容过时；描述和截图至少填一项。")
     attachment = forms.FileField(label="截图（可不传）", required=False, error_messages=_ATTACHMENT_ERRORS,

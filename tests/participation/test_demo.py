@@ -19,3 +19,20 @@ def test_demo_has_an_open_and_a_closed_consultation_with_feedback(db, client):
     assert "示例市老旧小区改造三年行动方案" in client.get("/hdjl/zdjcml/").content.decode()
     page = client.get(f"/hdjl/yjzj/{listed['open']['id']}/").content.decode()
     assert "提交意见" in page and "第三条 物业服务企业" in page
+
+
+def test_demo_has_messages_in_every_state_and_one_public_reply(db, client):
+    from gongkai.participation.models import Message, MessageStatus
+
+    load_demo()
+    count = Message.objects.count()
+    load_demo()
+    assert Message.objects.count() == count == 5
+    states = sorted(Message.objects.values_list("status", flat=True))
+    assert states == sorted([MessageStatus.REPLIED, MessageStatus.REPLIED, MessageStatus.RECEIVED,
+                             MessageStatus.DUPLICATE, MessageStatus.INVALID])
+    listed = client.get("/api/v1/messages").json()
+    assert listed["count"] == 2 and "王女士" not in client.get("/hdjl/xx/hf/").content.decode()
+    report = Message.objects.get(category="error_report")
+    assert report.page_document is not None and report.fix_note and report.reply_public
+    assert Message.objects.filter(rating="satisfied").count() == 1
