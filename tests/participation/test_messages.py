@@ -347,3 +347,52 @@ def test_the_periodic_task_escalates(office):
     old = _received(write(office)[0], rules.add_months(timezone.localdate(), -3))
     escalate_unanswered_messages.call_local()
     assert Message.objects.get(pk=old.pk).escalated_at is not None
+
+
+def test_the_limit_is_fixed_at_receipt_across_the_holiday(office):
+    received = timezone.make_aware(dt.datetime(2026, 9, 29, 16, 30))
+    message, _ = messages.submit_message(messages.MessageData(
+        category=C.MAILBOX, agency=office["agency"].code, title="国庆前的留言", content="内容", name="某人",
+        phone="13700001111"), now=received, calendar=CALENDAR)
+    assert message.received_on == dt.date(2026, 9, 29)
+    assert message.due_on == CALENDAR.add_workdays(dt.date(2026, 9, 29), 5).due_on > dt.date(2026, 10, 8)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_escalation_is_mailed_to_the_general_office(office, mail_settings):
+    import email
+    import email.policy
+
+    from gongkai.orgs import services as org_services
+    from tests.smtp import smtp_server
+
+    org_services.create_staff_user("bangongting", agency=office["government"], full_name="办公厅负责人",
+                                   roles=[Role.DISCLOSURE_HEAD], password=factories.PASSWORD,
+                                   covers_subordinates=True, email="bgt@example.gov.cn")
+    org_services.create_staff_user("notcovering", agency=office["government"], full_name="不含下级",
+                                   roles=[Role.DISCLOSURE_HEAD], password=factories.PASSWORD,
+                                   email="narrow@example.gov.cn")
+    old = _received(write(office, email="")[0], rules.add_months(timezone.localdate(), -2))
+    with smtp_server(mail_settings) as (_, inbox):
+        assert messages.escalate_unanswered() == 1
+        assert [e.rcpt_tos for e in inbox.messages] == [["bgt@example.gov.cn"]]
+        parsed = email.message_from_bytes(inbox.messages[0].original_content, policy=email.policy.default)
+    text = parsed.get_content()
+    assert old.code in str(parsed["Subject"]) and "3个月" in str(parsed["Subject"])
+    assert f"/staff/participation/messages/m/{old.pk}/" in text and "互动回应差" in text
+
+
+def test_the_general_office_sees_the_veto_count_on_its_dashboard(client, office):
+    from gongkai.orgs import services as org_services
+
+    start = timezone.localdate().replace(month=1, day=1)
+    old = _received(write(office)[0], start)
+    admin = org_services.create_staff_user("zhengfuban", agency=office["government"], full_name="政府办管理员",
+                                           roles=[Role.ADMINISTRATOR], password=factories.PASSWORD,
+                                           covers_subordinates=True)
+    client.force_login(admin)
+    page = client.get("/staff/").content.decode()
+    assert "政府信箱留言" in page
+    shown = '<strong class="overdue">1 件</strong>' if rules.veto_day(start) <= timezone.localdate() else "0 件"
+    assert "超过3个月未答复：" + shown in page
+    assert old.pk
