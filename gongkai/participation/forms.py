@@ -207,6 +207,10 @@ class InvalidForm(ServiceForm):
                         help_text="如：广告、辱骂、与政府工作无关、无实际内容。留言不会被删除，仍保留在列表中。")
 
 
+class WithdrawForm(ServiceForm):
+    reason = text_field("撤下理由", max_length=500, required=True)
+
+
 class FixForm(ServiceForm):
     fix_note = text_field("纠错情况", rows=4, required=True, help_text="改正了什么、何时改正。")
     fix_revision = forms.TypedChoiceField(label="改正后的文件版本（可不选）", required=False, coerce=int,

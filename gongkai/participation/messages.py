@@ -449,6 +449,18 @@ def publish_reply(actor, message: Message) -> Message:
 
 
 @transaction.atomic
+def withdraw_reply(actor, message: Message, reason: str) -> Message:
+    """Take a published reply off every public channel (published by mistake, or out of date), with the reason."""
+    message = _locked(message)
+    reason = _reason(reason, "撤下理由")
+    transition = MESSAGE.check(actor, message, "withdraw_reply")
+    message.reply_published_at = None
+    MESSAGE.commit(actor, message, transition, comment=reason)
+    _step(message, StepKind.REPLY_WITHDRAWN, actor, reason)
+    return message
+
+
+@transaction.atomic
 def record_fix(actor, message: Message, note: str, revision: Revision | int | str | None = None) -> Message:
     """Record what was put right for an error report, and optionally the document revision that did it."""
     message = _locked(message)

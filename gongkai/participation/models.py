@@ -230,6 +230,7 @@ class StepKind(models.TextChoices):
     DUPLICATE = "duplicate", "标记为重复留言"
     INVALID = "invalid", "标记为无效留言"
     REPLY_PUBLISHED = "reply_published", "公开答复"
+    REPLY_WITHDRAWN = "reply_withdrawn", "撤下公开答复"
     FIXED = "fixed", "登记纠错情况"
     RATED = "rated", "留言人评价"
     ESCALATED = "escalated", "提请办公厅督办"

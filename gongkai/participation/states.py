@@ -52,6 +52,10 @@ def _reply_publication_refusal(message) -> str | None:
     return publication_refusal(message)
 
 
+def _withdrawal_refusal(message) -> str | None:
+    return None if message.reply_published_at is not None else "答复尚未公开。"
+
+
 def _fix_refusal(message) -> str | None:
     return None if message.category == MessageCategory.ERROR_REPORT else "只有“我为政府网站找错”留言需要登记纠错情况。"
 
@@ -73,6 +77,8 @@ MESSAGE = agency_workflow(
                    needs_comment=True, offered=False),
         Transition("publish_reply", "公开答复", (MessageStatus.REPLIED,), None, EDITORS,
                    guard=_reply_publication_refusal, order=10),
+        Transition("withdraw_reply", "撤下公开答复", (MessageStatus.REPLIED,), None, EDITORS,
+                   guard=_withdrawal_refusal, needs_comment=True, offered=False),
         Transition("record_fix", "登记纠错情况", (MessageStatus.RECEIVED, MessageStatus.REPLIED), None, EDITORS,
                    guard=_fix_refusal, offered=False),
         Transition("rate_reply", "留言人评价", (MessageStatus.REPLIED,), None, system=True),

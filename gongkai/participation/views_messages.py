@@ -53,8 +53,11 @@ def _submit(request: HttpRequest, form, template: str, category: str | None, con
         if form.cleaned_data.get("website"):
             form.add_error(None, HONEYPOT_MESSAGE)
         elif repeated is not None:
-            # The same form sent twice (a reload of the acknowledgement): one message, the token is not shown again.
-            form.add_error(None, f"这条留言已经提交（查询码 {repeated.code}），没有重复登记。查询密码只在提交时显示一次。")
+            # The same form sent twice (a reload of the acknowledgement): one message, the token is not shown again;
+            # the code only to the browser that sent it.
+            mine = repeated.pk in request.session.get(SESSION_MESSAGES, [])
+            form.add_error(None, f"这条留言已经提交{f'（查询码 {repeated.code}）' if mine else ''}，没有重复登记。"
+                                 "查询密码只在提交时显示一次。")
             status = 409
         else:
             upload = form.cleaned_data.get("attachment")

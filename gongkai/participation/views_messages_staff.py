@@ -26,9 +26,11 @@ from gongkai.publishing.models import Revision
 from gongkai.staff.decorators import chosen_agency, forbidden, staff_required
 
 _NO_ROLE = "政府信箱由政府信息公开工作机构的工作人员办理。"
-ACTIONS = ("transfer_message", "reply_message", "mark_duplicate", "mark_invalid", "publish_reply", "record_fix")
+ACTIONS = ("transfer_message", "reply_message", "mark_duplicate", "mark_invalid", "publish_reply", "withdraw_reply",
+           "record_fix")
 DONE = {"transfer_message": "已转办。", "reply_message": "已答复。", "mark_duplicate": "已标记为重复留言（留言仍保留）。",
-        "mark_invalid": "已标记为无效留言（留言仍保留）。", "publish_reply": "已公开答复。", "record_fix": "已登记纠错情况。"}
+        "mark_invalid": "已标记为无效留言（留言仍保留）。", "publish_reply": "已公开答复。", "withdraw_reply": "已撤下公开答复。",
+        "record_fix": "已登记纠错情况。"}
 
 
 def _agencies(request: HttpRequest) -> list[Agency] | HttpResponse:
@@ -85,7 +87,8 @@ def _form(name: str, message: Message, data=None):
     elif name == "record_fix":
         kwargs["revisions"] = _revisions(message)
     cls = {"reply_message": forms.ReplyForm, "transfer_message": forms.TransferForm,
-           "mark_duplicate": forms.DuplicateForm, "mark_invalid": forms.InvalidForm, "record_fix": forms.FixForm}[name]
+           "mark_duplicate": forms.DuplicateForm, "mark_invalid": forms.InvalidForm, "record_fix": forms.FixForm,
+           "withdraw_reply": forms.WithdrawForm}[name]
     return cls(data, **kwargs)
 
 
@@ -144,6 +147,8 @@ def action(request: HttpRequest, pk: int) -> HttpResponse:
             services.mark_invalid(request.user, found, data["reason"])
         elif name == "publish_reply":
             services.publish_reply(request.user, found)
+        elif name == "withdraw_reply":
+            services.withdraw_reply(request.user, found, data["reason"])
         else:
             services.record_fix(request.user, found, data["fix_note"], data.get("fix_revision"))
     except DomainError as exc:

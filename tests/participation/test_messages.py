@@ -396,3 +396,21 @@ def test_the_general_office_sees_the_veto_count_on_its_dashboard(client, office)
     shown = '<strong class="overdue">1 件</strong>' if rules.veto_day(start) <= timezone.localdate() else "0 件"
     assert "超过3个月未答复：" + shown in page
     assert old.pk
+
+
+def test_a_published_reply_can_be_withdrawn_with_a_reason(office):
+    message, _ = write(office, publish_reply=True)
+    messages.reply_message(office["officer"], message, "答复。")
+    with pytest.raises(DomainError, match="尚未公开"):
+        messages.withdraw_reply(office["officer"], message, "误公开")
+    messages.publish_reply(office["officer"], message)
+    assert public_messages().count() == 1
+    with pytest.raises(DomainError) as no_reason:
+        messages.withdraw_reply(office["officer"], message, "")
+    assert no_reason.value.field == "reason"
+    withdrawn = messages.withdraw_reply(office["head"], message, "答复内容已过时")
+    assert withdrawn.reply_published_at is None and not public_messages().exists()
+    assert withdrawn.status == MessageStatus.REPLIED and withdrawn.steps.last().kind == StepKind.REPLY_WITHDRAWN
+    assert [e.comment for e in history(withdrawn)][-1] == "答复内容已过时"
+    messages.publish_reply(office["officer"], withdrawn)  # and published again
+    assert public_messages().count() == 1

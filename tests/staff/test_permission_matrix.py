@@ -131,6 +131,7 @@ TRANSITION_ROLES: dict[str, frozenset[str]] = {
     "participation.message:mark_duplicate": HANDLERS,
     "participation.message:mark_invalid": HANDLERS,
     "participation.message:publish_reply": HANDLERS,
+    "participation.message:withdraw_reply": HANDLERS,
     "participation.message:record_fix": HANDLERS,
     "reports.annual:draft": HANDLERS,
     "reports.annual:review": HANDLERS,
@@ -559,6 +560,7 @@ SUBJECTS: dict[str, str] = {
     "participation.message:mark_duplicate": "message:received",
     "participation.message:mark_invalid": "message:received",
     "participation.message:publish_reply": "message:replied",
+    "participation.message:withdraw_reply": "message:published",
     "participation.message:record_fix": "message:error_report",
     "qa.pair:submit": "pair:draft",
     "qa.pair:publish": "pair:review",
@@ -607,6 +609,7 @@ GUARD_REFUSES: dict[str, str] = {
     "participation.consultation:publish_feedback": "consultation:open",
     # A reply whose writer did not agree to publication; a fix recorded on a message that is no error report.
     "participation.message:publish_reply": "message:replied_private",
+    "participation.message:withdraw_reply": "message:replied",
     "participation.message:record_fix": "message:received",
     # A revision of the same report is already waiting for review.
     "reports.annual:draft": "report:new_busy",
@@ -814,6 +817,8 @@ def _build_world() -> World:
 
     keep("message:received", message("甲局收到的留言"))
     keep("message:replied", mailbox.reply_message(officer, message("甲局答复的留言"), "甲局答复"))
+    keep("message:published", mailbox.publish_reply(officer, mailbox.reply_message(
+        officer, message("甲局公开答复的留言"), "甲局答复")))
     keep("message:replied_private", mailbox.reply_message(officer, message("不同意公开的留言", False), "甲局答复"))
     keep("message:error_report", message("甲局找错", category="error_report", page_url="/xxgk/",
                                          attachment_name="截图.png", attachment=b"\x89PNG\r\n\x1a\n" + b"\0" * 16))
@@ -1160,6 +1165,8 @@ REQUESTS: dict[str, Callable[[World, Any], tuple[str, list, dict]]] = {
     "participation.message:mark_invalid": lambda w, s: ("staff-message-action", [s.pk], {
         "action": "mark_invalid", "reason": "矩阵无效"}),
     "participation.message:publish_reply": lambda w, s: ("staff-message-action", [s.pk], {"action": "publish_reply"}),
+    "participation.message:withdraw_reply": lambda w, s: ("staff-message-action", [s.pk], {
+        "action": "withdraw_reply", "reason": "矩阵撤下"}),
     "participation.message:record_fix": lambda w, s: ("staff-message-action", [s.pk], {
         "action": "record_fix", "fix_note": "矩阵纠错"}),
     **{f"reports.annual:{name}": _report_action(name)
