@@ -80,6 +80,8 @@ SETTINGS: tuple[Setting, ...] = (
             "依申请公开在线提交（网页表单与接口合计）的频率上限：每个 IP 地址在给定秒数内最多提交的件数（件数/秒数）。"),
     Setting("GONGKAI_COMMENT_RATE_LIMIT", "20/3600",
             "征求意见在线提交意见（网页表单与接口合计）的频率上限：每个 IP 地址在给定秒数内最多提交的条数（条数/秒数）。"),
+    Setting("GONGKAI_API_KEY_LIMIT", "60",
+            "新签发的接口密钥（供 12345 热线等对接系统使用，请求头 X-API-Key）默认的每分钟调用上限；签发时可另行指定。"),
     Setting("GONGKAI_MESSAGE_RATE_LIMIT", "5/3600",
             "政府信箱和找错留言在线提交（网页表单与接口合计）的频率上限：每个 IP 地址在给定秒数内最多提交的件数（件数/秒数）。"),
     Setting("GONGKAI_MESSAGE_REPLY_WORKDAYS", "",

@@ -245,9 +245,10 @@ def _load_demo() -> dict:
     from gongkai.assessment.demo import load_demo_workplan
 
     load_demo_workplan(DEMO_PASSWORD)
-    from gongkai.participation.demo import load_demo_consultations, load_demo_messages
+    from gongkai.participation.demo import load_demo_consultations, load_demo_messages, load_demo_records
 
     load_demo_consultations()
+    load_demo_records()
     load_demo_messages()
     return {"agencies": len(agencies), "users": len(USERS),
             "documents": Document.objects.filter(external_id__startswith="demo-").count(),

@@ -112,7 +112,9 @@ def test_demo_creates_every_role_and_state(demo_dir):
     assert {"drafter", "secrecy_reviewer", "approver", "signer", "publisher", "disclosure_officer",
             "administrator"} <= roles
     assert {"draft", "secrecy_review", "ready", "published", "filed"} <= states
-    assert count == 14  # 12 of the library, and the two drafts the demo consultations are on
+    # 12 of the library, the two drafts the demo consultations are on, and the two replies to a suggestion and a
+    # proposal (participation section 3)
+    assert count == 16
 
 
 def test_serve_runs_the_production_server(demo_dir, tmp_path):
@@ -124,8 +126,9 @@ def test_serve_runs_the_production_server(demo_dir, tmp_path):
         status, page = _fetch(base + "/")
         assert status == 200 and "示例市最低生活保障工作实施办法" in page
         assert _fetch(base + "/static/gongkai/site.css")[0] == 200
-        # The demo's public documents: eight, and the two drafts put out for comment (participation).
-        assert '"count": 10' in _fetch(base + "/api/v1/documents")[1]
+        # The demo's public documents: eight, the two drafts put out for comment and the two replies to a
+        # suggestion and a proposal (participation).
+        assert '"count": 12' in _fetch(base + "/api/v1/documents")[1]
     out = log.read_text()
     assert "gunicorn" in out.lower() or "Booting worker" in out
 

@@ -37,6 +37,9 @@ PUBLIC = [
     ("/hdjl/yjzj/", ["status", "page"]),
     ("/hdjl/zdjcml/", ["page"]),
     ("/api/v1/consultations", ["status", "page", "page_size"]),
+    ("/hdjl/lxhy/", ["page"]),
+    ("/hdjl/zcpg/", ["page"]),
+    ("/hdjl/jyta/", ["type", "year", "page"]),
 ]
 
 
@@ -78,6 +81,7 @@ def test_public_pages_ignore_values_they_cannot_apply_the_same_way(client, publi
     "/hdjl/yjzj/99999999999999999999/", "/hdjl/yjzj/99999999999999999999/yj/",
     "/hdjl/yjzj/99999999999999999999/fk/", "/api/v1/consultations/99999999999999999999",
     "/api/v1/consultations/-1", "/api/v1/consultations/99999999999999999999/feedback",
+    "/hdjl/lxhy/99999999999999999999/", "/hdjl/zcpg/99999999999999999999/",
 ])
 def test_public_paths_with_huge_ids_are_404(client, db, path):
     assert client.get(path).status_code == 404
@@ -92,6 +96,9 @@ STAFF = [
     ("/staff/catalog/", ["agency"]),
     ("/staff/reports/annual/", ["year", "agency", "aggregate"]),
     ("/staff/participation/", ["agency"]),
+    ("/staff/participation/meetings/", ["agency"]),
+    ("/staff/participation/evaluations/", ["agency"]),
+    ("/staff/participation/evaluations/minimum/", ["year"]),
 ]
 
 

@@ -395,6 +395,68 @@ def test_consultations_show_nothing_hidden_unpublished_or_of_a_non_public_draft(
 
 
 @pytest.fixture
+def planted_records(planted, agency, team):
+    """Section 3 of participation: a public meeting whose representative's contact is marked, a marked draft and
+    a marked withdrawn meeting; a public evaluation, a marked draft and a marked withdrawn evaluation, and a marked
+    published evaluation of a policy since withdrawn; a public reply to a suggestion and a marked draft reply."""
+    from gongkai.participation import records
+    from tests.disclosure_factories import disclosure_team
+
+    officer = disclosure_team(agency)["officer"]
+    held = timezone.localdate() - dt.timedelta(days=2)
+
+    def meeting(title: str, contact: str = "", publish: bool = True):
+        made = records.save_meeting(officer, agency, {"title": title, "held_on": held, "topics": f"{title}议题"})
+        records.save_attendee(officer, made, {"name": f"{title}代表", "category": "resident", "contact": contact,
+                                              "opinion": f"{title}意见", "handling": "adopted"})
+        return records.publish_meeting(officer, made) if publish else made
+
+    public_meeting = meeting("公开的列席会议", contact=f"{MARKER}13900000000")
+    hidden = [meeting(f"{MARKER}草稿会议", publish=False),
+              records.withdraw_meeting(officer, meeting(f"{MARKER}撤回的会议"), "撤回")]
+    policy = factories.make_document(team, agency, title="被评估的政策")
+
+    def evaluation(title: str, document=policy, publish: bool = True):
+        made = records.save_evaluation(officer, agency, {
+            "policy": document.pk, "title": title, "method": "self", "completed_on": held,
+            "findings": f"{title}执行情况", "conclusions": f"{title}结论"})
+        return records.publish_evaluation(officer, made) if publish else made
+
+    public_evaluation = evaluation("公开的政策评估")
+    gone = factories.make_document(team, agency, title="后来撤回的政策")
+    orphan = evaluation(f"{MARKER}政策已撤回的评估", document=gone)
+    services.withdraw_document(team[Role.PUBLISHER], gone, "撤回")
+    hidden_evaluations = [evaluation(f"{MARKER}草稿评估", publish=False),
+                          records.withdraw_evaluation(officer, evaluation(f"{MARKER}撤回的评估"), "撤回"), orphan]
+    reply = dict(doc_type="建议办理复文", handling_role="lead", reply_grade="B")
+    public_reply = factories.make_document(team, agency, title="公开的建议答复", motion_no="第001号", motion_by="公开代表",
+                                           **reply)
+    draft_reply = factories.make_document(team, agency, publish=False, motion_no=f"{MARKER}号", motion_by=MARKER,
+                                          **{**_marked(), **reply})
+    return {"meeting": public_meeting, "meetings": hidden, "policy": policy, "evaluation": public_evaluation,
+            "evaluations": hidden_evaluations, "reply": public_reply, "draft_reply": draft_reply}
+
+
+def test_meetings_evaluations_and_replies_show_nothing_unpublished(client, planted_records):
+    p = planted_records
+    start = ["/hdjl/lxhy/", "/hdjl/zcpg/", "/hdjl/jyta/", "/hdjl/jyta/?type=建议办理复文", "/hdjl/jyta/?type=提案办理复文",
+             f"/hdjl/lxhy/{p['meeting'].pk}/", f"/hdjl/zcpg/{p['evaluation'].pk}/",
+             f"/xxgk/documents/{p['policy'].pk}/", f"/xxgk/documents/{p['reply'].pk}/",
+             "/xxgk/documents/?doc_type=建议办理复文", "/zfxxgk/", "/wzdt/", "/sitemap.xml", "/"]
+    bodies = _crawl(client, start, limit=150)
+    assert "公开的列席会议代表" in bodies[f"/hdjl/lxhy/{p['meeting'].pk}/"][1]
+    assert f"/hdjl/zcpg/{p['evaluation'].pk}/" in bodies[f"/xxgk/documents/{p['policy'].pk}/"][1]
+    assert "公开的建议答复" in bodies["/hdjl/jyta/"][1]
+    for url, (_status, text) in bodies.items():
+        assert MARKER not in text, f"non-public meeting, evaluation or reply leaked at {url}"
+    for meeting in p["meetings"]:
+        assert client.get(f"/hdjl/lxhy/{meeting.pk}/").status_code == 404
+    for evaluation in p["evaluations"]:
+        assert client.get(f"/hdjl/zcpg/{evaluation.pk}/").status_code == 404
+    assert client.get(f"/xxgk/documents/{p['draft_reply'].pk}/").status_code == 404
+
+
+@pytest.fixture
 def planted_messages(planted, agency):
     """Messages: one publicly replied (its writer's name and phone marked), and marked ones that must stay private —
     a message without consent (answered), a reply not yet published, one still open, a duplicate and an invalid

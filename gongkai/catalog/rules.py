@@ -57,6 +57,7 @@ class Category(models.TextChoices):
     SUPERVISION = "supervision", "监督检查"
     RECRUITMENT = "recruitment", "公务员招考"
     DECISIONS = "decisions", "重大行政决策"
+    MOTIONS = "motions", "建议提案办理结果"
     ENTERPRISE = "enterprise", "涉企政策"
     INTERPRETATIONS = "interpretations", "政策解读"
     OTHER = "other", "其他"
@@ -89,6 +90,12 @@ DEFAULT_ITEMS: list[tuple[str, str, str, str, str, str]] = [
      "市场监管、安全生产监管", DisclosurePeriod.REGULATION),
     (Category.RECRUITMENT, "（十四）", "公务员招考的职位、名额、报考条件等事项以及录用结果", "",
      "劳动、人事、监察\\人事工作", DisclosurePeriod.REGULATION),
+    # 人大代表建议和政协委员提案办理结果 are among 第二十条（十五）'s 国家有关规定 (2018年上海市政务公开工作要点
+    # 七（一）: 承办单位原则上要公开答复全文); each kind of reply is a 公文种类 of the library (publishing.rules).
+    (Category.MOTIONS, "（十五）", "人大代表建议办理复文（建议编号、代表、办理类型、答复类型和答复全文）", "建议办理复文", "",
+     DisclosurePeriod.REGULATION),
+    (Category.MOTIONS, "（十五）", "政协委员提案办理复文（提案编号、委员、办理类型、答复类型和答复全文）", "提案办理复文", "",
+     DisclosurePeriod.REGULATION),
     (Category.OTHER, "（十五）", "法律、法规、规章和国家有关规定规定应当主动公开的其他政府信息", "", "", ""),
 ]
 
@@ -96,7 +103,7 @@ DEFAULT_ITEMS: list[tuple[str, str, str, str, str, str]] = [
 COLUMN_ORDER = [Category.FUNCTIONS, Category.RULES, Category.NORMATIVE, Category.PLANS, Category.STATISTICS,
                 Category.BUDGET, Category.LICENSING, Category.PENALTY, Category.FEES, Category.PROCUREMENT,
                 Category.PROJECTS, Category.LIVELIHOOD, Category.EMERGENCY, Category.SUPERVISION,
-                Category.RECRUITMENT, Category.DECISIONS, Category.ENTERPRISE, Category.INTERPRETATIONS,
+                Category.RECRUITMENT, Category.DECISIONS, Category.MOTIONS, Category.ENTERPRISE, Category.INTERPRETATIONS,
                 Category.OTHER]
 
 

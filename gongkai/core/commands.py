@@ -75,6 +75,42 @@ def cmd_keys(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_apikey(args: argparse.Namespace) -> int:
+    setup_django()
+    from gongkai.core import apiclients
+    from gongkai.core.errors import DomainError
+    from gongkai.core.models import ApiClient
+
+    if args.action == "issue":
+        try:
+            client, key = apiclients.issue_key(None, args.name or "", args.organisation or "", args.limit)
+        except DomainError as exc:
+            for message in [m for ms in exc.errors.values() for m in ms] or [exc.message]:
+                print(f"错误：{message}", file=sys.stderr)
+            return 2
+        print(f"已签发：{client.name}（每分钟最多 {client.limit_per_minute} 次）。密钥只显示这一次，请转交对接方妥善保存：")
+        print(key)
+        return 0
+    if args.action == "revoke":
+        client = ApiClient.objects.filter(prefix=(args.prefix or "").strip()).first()
+        if client is None:
+            print("错误：没有这个前缀的密钥（gongkai apikey list 列出全部）。", file=sys.stderr)
+            return 2
+        try:
+            apiclients.revoke_key(None, client, "命令行停用")
+        except DomainError as exc:
+            print(f"错误：{exc.message}", file=sys.stderr)
+            return 2
+        print(f"已停用：{client}")
+        return 0
+    for client in ApiClient.objects.all():
+        used = apiclients.usage(client)
+        state = "启用" if client.active else "已停用"
+        print(f"{client.prefix}\t{state}\t{client.limit_per_minute}/分钟\t今日 {used.today} 次（拒绝 {used.refused_today}）"
+              f"\t{client.name}\t{client.organisation}")
+    return 0
+
+
 def add_parsers(sub) -> None:
     """Register `audit` and `keys` on the `gongkai` command's subparsers."""
     p = sub.add_parser("audit", help="审计日志：校验哈希链")
@@ -91,3 +127,11 @@ def add_parsers(sub) -> None:
                    help="new：生成新密钥并打印；check：统计各密钥加密的数据并逐一校验；"
                         "rotate：用 GONGKAI_DATA_KEY_OLD 解开旧数据，以 GONGKAI_DATA_KEY 重新加密")
     p.set_defaults(func=cmd_keys)
+
+    p = sub.add_parser("apikey", help="接口密钥（12345 热线等对接系统）：签发（issue）、列出（list）、停用（revoke）")
+    p.add_argument("action", choices=["issue", "list", "revoke"])
+    p.add_argument("--name", help="issue：对接系统名称")
+    p.add_argument("--organisation", default="", help="issue：使用单位")
+    p.add_argument("--limit", default=None, help="issue：每分钟调用上限（默认 GONGKAI_API_KEY_LIMIT）")
+    p.add_argument("--prefix", help="revoke：密钥前缀（list 的第一列）")
+    p.set_defaults(func=cmd_apikey)

@@ -139,3 +139,45 @@ class OutgoingMail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject}（{self.get_status_display()}）"
+
+
+class ApiClient(models.Model):
+    """A partner system (the 12345 hotline, a service hall's terminal) that calls the open API with its own key
+    and its own limit. Only a hash of the key is kept: the key is shown once, when it is issued."""
+
+    name = models.CharField("对接系统名称", max_length=100)
+    organisation = models.CharField("使用单位", max_length=200, blank=True)
+    prefix = models.CharField("密钥前缀", max_length=16, unique=True,
+                              help_text="密钥开头的公开部分，用于辨认是哪把密钥（不足以调用）。")
+    key_hash = models.CharField("密钥摘要（SHA-256）", max_length=64, unique=True, editable=False)
+    limit_per_minute = models.PositiveIntegerField("每分钟调用上限")
+    active = models.BooleanField("启用", default=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="签发人", null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField("签发时间", default=timezone.now)
+    revoked_at = models.DateTimeField("停用时间", null=True, blank=True)
+    last_used_at = models.DateTimeField("最近调用时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "接口调用方（API 密钥）"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.prefix}…）"
+
+
+class ApiClientMinute(models.Model):
+    """Calls of one key in one clock minute: the counter its limit is checked against (one atomic UPDATE,
+    shared by every app process) and the usage the staff page shows."""
+
+    client = models.ForeignKey(ApiClient, on_delete=models.CASCADE, related_name="minutes")
+    minute = models.BigIntegerField("分钟（Unix 时间 ÷ 60）")
+    calls = models.PositiveIntegerField("已受理次数", default=0)
+    refused = models.PositiveIntegerField("超限拒绝次数", default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "接口调用计数"
+        constraints = [models.UniqueConstraint(fields=["client", "minute"], name="api_client_minute_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.client_id} @ {self.minute}: {self.calls}"

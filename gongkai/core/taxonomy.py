@@ -70,6 +70,9 @@ DOC_TYPES: list[str] = [
     "议案", "函", "纪要",
     # legislative and other forms kept in the library
     "法律", "行政法规", "地方性法规", "部门规章", "地方政府规章", "司法解释", "行政规范性文件",
-    "政策解读", "其他",
+    "政策解读",
+    # replies to people's-congress deputies' suggestions and CPPCC members' proposals (publishing.rules.MOTION_*)
+    "建议办理复文", "提案办理复文",
+    "其他",
 ]
 DOC_TYPE_CHOICES = [(t, t) for t in DOC_TYPES]

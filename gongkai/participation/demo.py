@@ -50,7 +50,7 @@ def _document(team: dict, agency: Agency, key: str, values: dict, published_on: 
     if found is not None:
         return found
     document = publishing.create_document(team[Role.DRAFTER], agency, DocumentData(
-        signed_on=published_on, formed_on=published_on, doc_number="", **values), external_id=key)
+        **{"signed_on": published_on, "formed_on": published_on, "doc_number": "", **values}), external_id=key)
     _advance(team, document, State.PUBLISHED, published_on)
     return Document.objects.get(pk=document.pk)
 
@@ -103,6 +103,76 @@ def load_demo_consultations() -> dict[str, int]:
                          "由政府给予补助、居民合理分担，不采纳由政府全额承担的意见。"})
         services.publish_feedback(head, Consultation.objects.get(pk=closed.pk))
     return {"consultations": Consultation.objects.count(), "comments": Comment.objects.count()}
+
+
+# -- section 3: a meeting attended by public representatives, a policy evaluation and two replies -----------------
+
+GOVERNMENT = "11339900MB0000001A"  # 示例市人民政府
+CIVIL_AFFAIRS = "11339900MB0000005E"  # 示例市民政局
+
+SUGGESTION_REPLY = dict(
+    title="关于市人大十七届三次会议第0086号建议的答复", doc_type="建议办理复文", doc_number="示建函〔2026〕12号",
+    subject="城乡建设、环境保护\\城乡建设（含住房）", motion_no="第0086号", motion_by="张丽华",
+    handling_role="lead", reply_grade="A",
+    body=_p("张丽华代表：", "您提出的《关于加快老旧小区加装电梯的建议》收悉。经认真研究，现答复如下：",
+            "一、关于简化审批程序。我局已会同市自然资源和规划局制定加装电梯联合审查办法，审批时限由45个工作日压缩至"
+            "15个工作日。", "二、关于财政补助。自今年起，每部电梯补助20万元，已写入《示例市老旧小区改造三年行动方案》。",
+            "感谢您对住房和城乡建设工作的关心和支持。"))
+PROPOSAL_REPLY = dict(
+    title="关于市政协十三届三次会议第0152号提案的会办意见", doc_type="提案办理复文", doc_number="示建函〔2026〕15号",
+    subject="城乡建设、环境保护\\城乡建设（含住房）", motion_no="第0152号", motion_by="陈志强",
+    handling_role="joint", reply_grade="",
+    body=_p("市消防救援支队：", "陈志强委员提出的《关于加强住宅小区电动自行车充电设施建设的提案》由你单位主办、我局会办。"
+            "现将会办意见函告如下：", "我局已起草《示例市住宅小区电动自行车停放充电管理办法》，明确物业服务企业建设集中停放"
+            "场所和充电设施的责任，目前正在公开征求意见。"))
+
+
+def load_demo_records() -> dict[str, int]:
+    """A published meeting with the opinions of its representatives, a published evaluation of the civil affairs
+    bureau's policy (one of the two a year: the dashboard shows the bureau below the minimum), and a published
+    reply to a suggestion and a joint reply to a proposal. Running it again changes nothing that exists."""
+    from gongkai.participation import records
+    from gongkai.participation.models import Evaluation, Meeting
+
+    users = get_user_model().objects
+    officer, head = users.get(username="officer"), users.get(username="head")
+    team = {r: users.get(username=u) for u, r in (("drafter", Role.DRAFTER), ("reviewer", Role.SECRECY_REVIEWER),
+                                                   ("approver", Role.APPROVER), ("signer", Role.SIGNER),
+                                                   ("publisher", Role.PUBLISHER))}
+    today = timezone.localdate()
+    if not Meeting.objects.exists():
+        meeting = records.save_meeting(officer, Agency.objects.get(code=GOVERNMENT), {
+            "title": "示例市人民政府第15次常务会议", "held_on": today - dt.timedelta(days=40), "place": "市政府第一会议室",
+            "topics": "审议《示例市老旧小区改造三年行动方案（送审稿）》\n研究电动自行车停放充电管理工作",
+            "summary": "会议邀请人大代表、政协委员、专家和群众代表各1名列席，列席代表就两项议题发表了意见。"})
+        for attendee in (
+                {"name": "张丽华", "category": "npc_deputy", "affiliation": "市人大代表，东城街道和平社区党委书记",
+                 "contact": "13900008601", "opinion": "建议把加装电梯列为基础类改造内容，并明确财政补助标准。",
+                 "handling": "adopted", "handling_note": "行动方案已将加装电梯的补助标准写入资金筹措部分。"},
+                {"name": "陈志强", "category": "cppcc_member", "affiliation": "市政协委员",
+                 "opinion": "建议由政府全额承担加装电梯费用。", "handling": "not_adopted",
+                 "handling_note": "按照“谁受益、谁出资”原则，由政府补助、居民合理分担。"},
+                {"name": "李桂芳", "category": "resident", "affiliation": "东城街道居民",
+                 "opinion": "希望改造期间保障居民出行。", "handling": "adopted",
+                 "handling_note": "已写入组织实施部分。"},
+                {"name": "周明", "category": "expert", "affiliation": "示例大学建筑学院教授"}):
+            records.save_attendee(officer, meeting, attendee)
+        records.publish_meeting(head, meeting)
+    if not Evaluation.objects.exists():
+        policy = Document.objects.get(external_id="demo-low-income-2026")
+        evaluation = records.save_evaluation(officer, Agency.objects.get(code=CIVIL_AFFAIRS), {
+            "policy": policy, "method": "third_party", "evaluator": "示例大学公共管理学院",
+            "period_from": policy.published_on, "period_to": today - dt.timedelta(days=30),
+            "completed_on": today - dt.timedelta(days=20),
+            "findings": "执行标准：全市城乡低保标准统一为每人每月850元，按时足额发放。适用范围：新增“单人保”的对象1,260人。"
+                        "取得成效：审核确认时限由30个工作日缩短至15个工作日。存在问题：部分乡镇入户调查记录不完整。",
+            "conclusions": "办法总体执行良好，建议加强乡镇经办人员培训，规范入户调查。",
+            "application": "市民政局已部署全市入户调查规范化专项行动，并将在明年修订时细化调查程序。"})
+        records.publish_evaluation(head, evaluation)
+    agency = Agency.objects.get(code=AGENCY)
+    for key, values in (("demo-reply-suggestion", SUGGESTION_REPLY), ("demo-reply-proposal", PROPOSAL_REPLY)):
+        _document(team, agency, key, values, today - dt.timedelta(days=10))
+    return {"meetings": Meeting.objects.count(), "evaluations": Evaluation.objects.count()}
 
 
 def load_demo_messages() -> dict[str, int]:

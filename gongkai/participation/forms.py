@@ -10,7 +10,7 @@ from django import forms
 
 from gongkai.core.forms import CHOICE_ERRORS, ServiceForm, date_field, text_field
 from gongkai.participation import rules
-from gongkai.participation.models import Rating
+from gongkai.participation.models import EvaluationMethod, OpinionHandling, Rating, RepresentativeCategory
 from gongkai.publishing.models import Document
 
 HONEYPOT_MESSAGE = "提交未成功，请稍后重试，或通过其他方式提交意见。"
@@ -112,6 +112,65 @@ class ModerateForm(ServiceForm):
     reason = text_field("理由", max_length=500, required=True)
 
 
+# -- meetings and evaluations (issue #13 section 3) ----------------------------------------------------------------
+
+def _choice(label: str, choices, required: bool = True, blank: str = "请选择") -> forms.ChoiceField:
+    return forms.ChoiceField(label=label, required=required, choices=[("", blank), *choices],
+                             error_messages={**CHOICE_ERRORS, "required": f"请选择{label}。"})
+
+
+class MeetingForm(ServiceForm):
+    title = text_field("会议名称", required=True, max_length=200, help_text="例如：市政府第12次常务会议。")
+    held_on = date_field("会议日期", required=True)
+    place = text_field("会议地点", max_length=200)
+    topics = text_field("会议议题", rows=4, help_text="列席代表参与讨论的议题，每行一项。")
+    summary = text_field("列席情况说明", rows=4, help_text="邀请范围和方式、列席代表参与讨论的情况等。")
+
+
+class AttendeeForm(ServiceForm):
+    name = text_field("姓名", required=True, max_length=rules.MAX_ATTENDEE_NAME_CHARS,
+                      help_text="列席代表的姓名随会议记录公开。")
+    category = _choice("身份类别", RepresentativeCategory.choices)
+    affiliation = text_field("单位或身份", max_length=200, help_text="例如：市人大代表、某某社区居民。随会议记录公开。")
+    contact = text_field("联系方式", max_length=100, help_text="仅工作人员可见，加密保存，不公开。")
+    opinion = text_field("发表的意见", rows=3, help_text="未发表意见的不填。")
+    handling = _choice("采纳情况", OpinionHandling.choices, required=False, blank="（未发表意见的不填）")
+    handling_note = text_field("采纳或办理情况说明", rows=3)
+
+
+def _documents_field(label: str, required: bool, help_text: str = "") -> forms.ModelChoiceField:
+    return forms.ModelChoiceField(label=label, required=required, queryset=Document.objects.none(),
+                                  help_text=help_text, error_messages={**CHOICE_ERRORS,
+                                                                       "required": f"请选择{label}。"})
+
+
+class EvaluationForm(ServiceForm):
+    policy = _documents_field("评估的政策", True, "本机关文件库中已公开的政策文件。")
+    title = text_field("评估名称", max_length=300, help_text="不填则为“《政策标题》执行效果评估”。")
+    method = _choice("评估方式", EvaluationMethod.choices)
+    evaluator = text_field("评估主体", max_length=200, help_text="第三方评估填写机构名称；不填为本机关。")
+    period_from = date_field("评估期间（起）")
+    period_to = date_field("评估期间（止）")
+    completed_on = date_field("评估完成日期", help_text="计入该日期所在年度的评估次数。")
+    findings = text_field("执行情况", rows=6, help_text="围绕政策执行标准、适用范围、取得成效、存在问题。")
+    conclusions = text_field("评估结论和建议", rows=5)
+    application = text_field("评估结果运用情况", rows=4, help_text="如修改、废止、继续执行或加强宣传解读。")
+    report_document = _documents_field("评估报告（文件库中的文件）", False,
+                                       "评估报告已在文件库中发布的，可在此关联；公开页面只链接已公开的文件。")
+
+    def __init__(self, *args: Any, policies=None, documents=None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, queryset in (("policy", policies), ("report_document", documents)):
+            self.fields[name].queryset = queryset if queryset is not None else Document.objects.none()
+            self.fields[name].label_from_instance = lambda d: (
+                (d.live_revision or d.latest_revision).title if (d.live_revision_id or d.latest_revision_id)
+                else d.index_no)
+
+
+class WithdrawForm(ServiceForm):
+    comment = text_field("撤回理由", max_length=500, required=True)
+
+
 # -- messages (政府信箱, 找错) ------------------------------------------------------------------------------------------
 # The forms collect what was typed; messages.check_message() decides, so the web form and the API give the same
 # Chinese message for the same mistake.
@@ -207,7 +266,7 @@ class InvalidForm(ServiceForm):
                         help_text="如：广告、辱骂、与政府工作无关、无实际内容。留言不会被删除，仍保留在列表中。")
 
 
-class WithdrawForm(ServiceForm):
+class ReplyWithdrawForm(ServiceForm):
     reason = text_field("撤下理由", max_length=500, required=True)
 
 

@@ -1,5 +1,4 @@
-"""Public consultations on drafts (征求意见) and the comments they receive; public messages to agencies (政府信箱,
-领导信箱, 我为政府网站找错) with the steps of their handling.
+"""Public consultations on drafts (征求意见) and the comments they receive.
 
 A consultation points at the draft in the library (a publishing Document, never a copy), with its 起草说明 and
 draft interpretation, and runs from `starts_at` to `ends_at`. Its status moves draft → open → closed →
@@ -132,6 +131,132 @@ class Comment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.consultation_id}#{self.pk}"
+
+
+# -- 公众代表列席政府会议 and 政策执行效果评估 (issue #13 section 3) ----------------------------------------------
+
+class RecordStatus(models.TextChoices):
+    """A meeting record or an evaluation: drafted by staff, public only once published, withdrawn with a reason."""
+
+    DRAFT = "draft", "草稿（未公开）"
+    PUBLISHED = "published", "已公开"
+    WITHDRAWN = "withdrawn", "已撤回"
+
+
+class Meeting(models.Model):
+    """A government meeting to which public representatives were invited to attend (列席), with their opinions
+    and how each was handled (平度市2024年政务公开工作要点 二（三）: 列席代表的意见发表和采纳情况要向社会公开)."""
+
+    agency = models.ForeignKey(Agency, verbose_name="召开会议的机关", on_delete=models.PROTECT,
+                               related_name="attended_meetings")
+    title = models.CharField("会议名称", max_length=200)
+    held_on = models.DateField("会议日期", null=True, blank=True)
+    place = models.CharField("会议地点", max_length=200, blank=True)
+    topics = models.TextField("会议议题", blank=True)
+    summary = models.TextField("列席情况说明", blank=True,
+                               help_text="邀请范围和方式、列席代表参与讨论的情况等。")
+    status = models.CharField("状态", max_length=20, choices=RecordStatus.choices, default=RecordStatus.DRAFT,
+                              db_index=True)
+    published_at = models.DateTimeField("公开时间", null=True, blank=True)
+    withdrawn_at = models.DateTimeField("撤回时间", null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "公众代表列席会议"
+        ordering = ["-held_on", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class RepresentativeCategory(models.TextChoices):
+    NPC_DEPUTY = "npc_deputy", "人大代表"
+    CPPCC_MEMBER = "cppcc_member", "政协委员"
+    EXPERT = "expert", "专家学者"
+    RESIDENT = "resident", "群众代表"
+    ENTERPRISE = "enterprise", "企业代表"
+    STAKEHOLDER = "stakeholder", "利益相关方代表"
+    MEDIA = "media", "新闻媒体代表"
+    OTHER = "other", "其他"
+
+
+class OpinionHandling(models.TextChoices):
+    ADOPTED = "adopted", "已采纳"
+    PARTLY = "partly", "部分采纳"
+    NOT_ADOPTED = "not_adopted", "未采纳"
+    NOTED = "noted", "留作参考"
+
+
+class Attendee(models.Model):
+    """One representative at a meeting. Name, category and affiliation are published as governments publish
+    them; the contact is for staff only, sealed in the database."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendees")
+    name = models.CharField("姓名", max_length=50)
+    category = models.CharField("身份类别", max_length=20, choices=RepresentativeCategory.choices)
+    affiliation = models.CharField("单位或身份", max_length=200, blank=True)
+    contact = EncryptedTextField("联系方式", blank=True)
+    opinion = models.TextField("发表的意见", blank=True, help_text="未发表意见的不填。")
+    handling = models.CharField("采纳情况", max_length=20, choices=OpinionHandling.choices, blank=True)
+    handling_note = models.TextField("采纳或办理情况说明", blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "列席代表"
+        ordering = ["meeting", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.get_category_display()}）"
+
+
+class EvaluationMethod(models.TextChoices):
+    SELF = "self", "自我评估"
+    THIRD_PARTY = "third_party", "第三方评估"
+    EXPERT = "expert", "专家评估"
+    SURVEY = "survey", "问卷调查和实地走访"
+    OTHER = "other", "其他"
+
+
+class Evaluation(models.Model):
+    """An evaluation of the effect of a policy in the library (政策执行效果评估), published with its results and
+    how they are used (平度市2024年政务公开工作要点 二（四）)."""
+
+    agency = models.ForeignKey(Agency, verbose_name="评估机关", on_delete=models.PROTECT,
+                               related_name="policy_evaluations")
+    policy = models.ForeignKey("publishing.Document", verbose_name="评估的政策（文件库中的文件）",
+                               on_delete=models.PROTECT, related_name="evaluations")
+    title = models.CharField("评估名称", max_length=300)
+    method = models.CharField("评估方式", max_length=20, choices=EvaluationMethod.choices,
+                              default=EvaluationMethod.SELF)
+    evaluator = models.CharField("评估主体", max_length=200, blank=True,
+                                 help_text="第三方评估填写机构名称；不填为本机关。")
+    period_from = models.DateField("评估期间（起）", null=True, blank=True)
+    period_to = models.DateField("评估期间（止）", null=True, blank=True)
+    completed_on = models.DateField("评估完成日期", null=True, blank=True,
+                                    help_text="计入该日期所在年度的评估次数。")
+    findings = models.TextField("执行情况", blank=True, help_text="执行标准、适用范围、取得成效、存在问题。")
+    conclusions = models.TextField("评估结论和建议", blank=True)
+    application = models.TextField("评估结果运用情况", blank=True,
+                                   help_text="如修改、废止、继续执行或加强宣传解读。")
+    report_document = models.ForeignKey("publishing.Document", verbose_name="评估报告（文件库中的文件）", null=True,
+                                        blank=True, on_delete=models.SET_NULL, related_name="+")
+    status = models.CharField("状态", max_length=20, choices=RecordStatus.choices, default=RecordStatus.DRAFT,
+                              db_index=True)
+    published_at = models.DateTimeField("公开时间", null=True, blank=True)
+    withdrawn_at = models.DateTimeField("撤回时间", null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "政策执行效果评估"
+        ordering = ["-completed_on", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
 
 
 # -- the government mailbox and error reports -----------------------------------------------------------------------

@@ -104,6 +104,33 @@ def feedback_due(ends_on: dt.date, calendar: WorkCalendar) -> dt.date:
     return calendar.add_workdays(ends_on, FEEDBACK_WORKDAYS).due_on
 
 
+# -- 政策执行效果评估 --------------------------------------------------------------------------------------------
+# 平度市2024年政务公开工作要点（seed 003）二（四）开展政策效果评价: the departments that make policy documents
+# evaluate at least twice a year and publish the results and their use before the year ends.
+EVALUATIONS_PER_YEAR = 2
+EVALUATION_SOURCE = ("《2024年平度市政务公开工作要点》二（四）开展政策效果评价：选取本单位重点政策，围绕政策执行标准、适用"
+                     "范围、取得成效、存在问题等实施效果评价，全面掌握政策落地情况，制定政策性文件的部门原则上每年至少"
+                     f"开展{EVALUATIONS_PER_YEAR}次专题性政策评价工作，年底前将评价结果和运用情况向社会公开。")
+# Who counts as a policy-making agency (制定政策性文件的部门) in a year: one that published a policy document in
+# that year or the year before (a policy made last year is what this year's evaluation usually looks at). A
+# policy document here is one of the library's 政策文件 of a 公文种类 that sets policy; reports, requests, replies,
+# letters, minutes, interpretations, drafts out for comment (其他) and the replies to suggestions and proposals
+# do not make an agency policy-making.
+POLICY_DOC_TYPES = ("地方政府规章", "部门规章", "行政规范性文件", "决定", "命令（令）", "意见", "通知", "通告", "公告")
+POLICY_MAKING_YEARS = 2
+# What an agency may choose to evaluate: any of its public policy documents but these.
+NON_POLICY_DOC_TYPES = ("建议办理复文", "提案办理复文", "政策解读")
+
+# -- 公众代表列席政府会议 ------------------------------------------------------------------------------------------
+MEETING_SOURCE = ("《2024年平度市政务公开工作要点》二（三）加强政策公众参与：继续推进邀请利益相关方、公众代表、企业法人等"
+                  "列席政府有关会议工作，列席代表的意见发表和采纳情况要向社会公开。")
+MAX_ATTENDEE_NAME_CHARS = 50
+
+# -- 人大代表建议和政协委员提案办理结果 --------------------------------------------------------------------------
+MOTION_SOURCE = ("《2018年上海市政务公开工作要点》七（一）：进一步推进人大代表建议和政协委员提案办理结果公开，对社会广泛"
+                 "关注、关系国计民生的建议提案，承办单位原则上要公开答复全文。")
+
+
 # -- the government mailbox (政府信箱 / 领导信箱) and error reports (我为政府网站找错) -----------------------------------
 
 class MessageCategory(models.TextChoices):

@@ -17,7 +17,7 @@ from typing import Any
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from gongkai.conf import env
@@ -274,6 +274,13 @@ def _check_comment(consultation: Consultation, data: CommentData) -> tuple[str, 
     return content, paragraph, name, contact
 
 
+def _share_lock(pk: int) -> None:
+    """FOR SHARE on the consultation's row (PostgreSQL; SQLite serialises every writer anyway)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT 1 FROM {Consultation._meta.db_table} WHERE id = %s FOR SHARE", [pk])
+
+
 def submit_comment(consultation: Consultation | int, data: CommentData, *, channel: str = CommentChannel.WEB,
                    actor=None, now: dt.datetime | None = None) -> Comment:
     """Accept one comment while the consultation is open, from any path; refuse with ConsultationClosed after.
@@ -284,9 +291,10 @@ def submit_comment(consultation: Consultation | int, data: CommentData, *, chann
     stored = ""
     try:
         with transaction.atomic():
-            # The row lock orders a comment against closing: what passes the clock check is in before the close.
-            found = Consultation.objects.select_for_update(of=("self",)).select_related("document__live_revision").filter(
-                pk=pk).first()
+            # A shared row lock orders a comment against closing and editing (which lock the row for update):
+            # what passes the clock check is in before the close; comments do not wait for one another.
+            _share_lock(pk)
+            found = Consultation.objects.select_related("document__live_revision").filter(pk=pk).first()
             if found is None:
                 raise DomainError("没有这项征求意见。")
             if channel == CommentChannel.STAFF:

@@ -1,4 +1,4 @@
-"""The consultation workflow: draft → open → closed → feedback_published; and the message workflow below.
+"""The consultation workflow: draft → open → closed → feedback_published.
 
 Opening is checked against the minimum period of the draft's kind (rules.MINIMUM_PERIODS); closing is made by
 the platform when the end time passes (nobody may close early and so shorten the period); the feedback
@@ -7,10 +7,10 @@ the platform when the end time passes (nobody may close early and so shorten the
 
 from __future__ import annotations
 
-from gongkai.core.workflow import NEW, Transition
+from gongkai.core.workflow import NEW, Transition, Workflow
 from gongkai.orgs.roles import Role
 from gongkai.orgs.workflows import agency_workflow
-from gongkai.participation.models import ConsultationStatus, MessageStatus
+from gongkai.participation.models import ConsultationStatus, MessageStatus, RecordStatus
 from gongkai.participation.rules import MessageCategory
 
 # The disclosure office runs the site's consultations for its agency, as it keeps the catalogue.
@@ -42,6 +42,36 @@ CONSULTATION = agency_workflow(
                    ConsultationStatus.FEEDBACK_PUBLISHED, EDITORS, guard=_feedback_refusal, order=20),
     ),
 )
+
+
+def _meeting_refusal(meeting) -> str | None:
+    from gongkai.participation.records import meeting_refusal
+
+    return meeting_refusal(meeting)
+
+
+def _evaluation_refusal(evaluation) -> str | None:
+    from gongkai.participation.records import evaluation_refusal
+
+    return evaluation_refusal(evaluation)
+
+
+def _record_workflow(name: str, label: str, guard) -> Workflow:
+    """draft → published ⇄ withdrawn: public only once a member of the disclosure office publishes it; withdrawn
+    with a reason at any time, and published again once corrected."""
+    return agency_workflow(
+        name=name, states=RecordStatus, state_field="status", object_label=label, comment_message="请填写撤回理由。",
+        transitions=(
+            Transition("publish", "公开", (RecordStatus.DRAFT, RecordStatus.WITHDRAWN), RecordStatus.PUBLISHED,
+                       EDITORS, guard=guard, order=10),
+            Transition("withdraw", "撤回", (RecordStatus.PUBLISHED,), RecordStatus.WITHDRAWN, EDITORS,
+                       needs_comment=True, order=20, offered=False),
+        ),
+    )
+
+
+MEETING = _record_workflow("participation.meeting", "列席会议记录", _meeting_refusal)
+EVALUATION = _record_workflow("participation.evaluation", "政策评估", _evaluation_refusal)
 
 
 # -- messages (政府信箱, 找错): received → replied, or set aside as a duplicate or invalid, never deleted ---------------

@@ -4,6 +4,7 @@ from django.urls import path
 
 from gongkai.participation import views_messages as m
 from gongkai.participation import views_public as v
+from gongkai.participation import views_public_records as r
 
 urlpatterns = [
     path("yjzj/", v.index, name="consultations"),
@@ -11,6 +12,11 @@ urlpatterns = [
     path("yjzj/<int:pk>/yj/", v.comments, name="consultation-comments"),
     path("yjzj/<int:pk>/fk/", v.feedback, name="consultation-feedback"),
     path("zdjcml/", v.decisions, name="major-decisions"),
+    path("lxhy/", r.meetings, name="meetings"),
+    path("lxhy/<int:pk>/", r.meeting, name="meeting"),
+    path("zcpg/", r.evaluations, name="evaluations"),
+    path("zcpg/<int:pk>/", r.evaluation, name="evaluation"),
+    path("jyta/", r.motion_replies, name="motion-replies"),
     path("xx/", m.write, name="mailbox"),
     path("xx/cx/", m.query, name="message-query"),
     path("xx/cx/<str:code>/", m.status, name="message-status"),

@@ -4,6 +4,7 @@ from django.urls import path
 
 from gongkai.participation import views_messages_staff as m
 from gongkai.participation import views_staff as v
+from gongkai.participation import views_staff_records as r
 
 urlpatterns = [
     path("", v.overview, name="staff-consultations"),
@@ -15,6 +16,19 @@ urlpatterns = [
     path("c/<int:pk>/comment/", v.add_comment, name="staff-consultation-comment"),
     path("c/<int:pk>/comments.<str:fmt>", v.export, name="staff-consultation-export"),
     path("comment/<int:pk>/moderate/", v.moderate, name="staff-consultation-moderate"),
+    path("meetings/", r.meetings, name="staff-meetings"),
+    path("meetings/new/<str:code>/", r.meeting_new, name="staff-meeting-new"),
+    path("meetings/<int:pk>/", r.meeting, name="staff-meeting"),
+    path("meetings/<int:pk>/edit/", r.meeting_edit, name="staff-meeting-edit"),
+    path("meetings/<int:pk>/action/", r.meeting_action, name="staff-meeting-action"),
+    path("meetings/<int:pk>/attendee/", r.meeting_attendee, name="staff-meeting-attendee"),
+    path("attendee/<int:pk>/remove/", r.attendee_remove, name="staff-attendee-remove"),
+    path("evaluations/", r.evaluations, name="staff-evaluations"),
+    path("evaluations/minimum/", r.evaluation_minimum, name="staff-evaluation-minimum"),
+    path("evaluations/new/<str:code>/", r.evaluation_new, name="staff-evaluation-new"),
+    path("evaluations/<int:pk>/", r.evaluation, name="staff-evaluation"),
+    path("evaluations/<int:pk>/edit/", r.evaluation_edit, name="staff-evaluation-edit"),
+    path("evaluations/<int:pk>/action/", r.evaluation_action, name="staff-evaluation-action"),
     path("messages/", m.inbox, name="staff-messages"),
     path("messages/m/<int:pk>/", m.detail, name="staff-message"),
     path("messages/m/<int:pk>/action/", m.action, name="staff-message-action"),

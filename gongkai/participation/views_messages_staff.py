@@ -88,7 +88,7 @@ def _form(name: str, message: Message, data=None):
         kwargs["revisions"] = _revisions(message)
     cls = {"reply_message": forms.ReplyForm, "transfer_message": forms.TransferForm,
            "mark_duplicate": forms.DuplicateForm, "mark_invalid": forms.InvalidForm, "record_fix": forms.FixForm,
-           "withdraw_reply": forms.WithdrawForm}[name]
+           "withdraw_reply": forms.ReplyWithdrawForm}[name]
     return cls(data, **kwargs)
 
 

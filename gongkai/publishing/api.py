@@ -11,7 +11,7 @@ from pydantic import Field
 from gongkai.core.errors import DomainError
 from gongkai.publishing import library
 from gongkai.publishing.models import Document
-from gongkai.publishing.rules import RelationKind
+from gongkai.publishing.rules import MOTION_REPLY_TYPES, RelationKind
 from gongkai.publishing.visibility import public_attachments, public_documents, public_relations
 
 router = Router(tags=["政策文件"])
@@ -75,6 +75,13 @@ class AttachmentOut(Schema):
     url: str
 
 
+class Motion(Schema):
+    number: str = Field(description="建议或提案编号")
+    author: str = Field(description="提出的代表或委员")
+    handling_role: str = Field(description="办理类型：lead 主办 / joint 会办")
+    reply_grade: str = Field(description="答复类型：A / B / C；未填为空")
+
+
 class DocumentDetail(DocumentItem):
     kind: str
     subject: str
@@ -87,6 +94,7 @@ class DocumentDetail(DocumentItem):
     relations: list[Link]
     interpretations: list[Link]
     attachments: list[AttachmentOut]
+    motion: Motion | None = Field(None, description="建议办理复文、提案办理复文：所答复的建议或提案；其他文件为 null")
 
 
 def _url(document: Document) -> str:
@@ -135,4 +143,6 @@ def get_document(request, document_id: int):
     return {**_item(document), "kind": document.kind, "subject": rev.subject, "doc_type": rev.doc_type,
             "effective_on": document.effective_on, "repealed_on": document.repealed_on,
             "body_html": rev.body_html, "body_text": rev.body_text, "tags": [t.name for t in rev.tags.all()],
-            "relations": relations, "interpretations": interpretations, "attachments": attachments}
+            "relations": relations, "interpretations": interpretations, "attachments": attachments,
+            "motion": {"number": rev.motion_no, "author": rev.motion_by, "handling_role": rev.handling_role,
+                       "reply_grade": rev.reply_grade} if rev.doc_type in MOTION_REPLY_TYPES else None}

@@ -27,7 +27,9 @@ from gongkai.publishing.rules import (
     PROACTIVE_DISCLOSURE_WORKDAYS,
     DisclosureMode,
     DisclosurePeriod,
+    HandlingRole,
     RelationKind,
+    ReplyGrade,
     Validity,
     WithholdingGround,
     default_period,
@@ -176,6 +178,17 @@ class DocumentForm(ServiceForm):
     relations = forms.CharField(label="关联文件", required=False, widget=forms.Textarea(attrs={"rows": 3}),
                                 help_text="每行一条：关系（修改、废止、解读）加空格，再加目标文件的索引号或编号。"
                                           "例如：解读 11441700007280420Y/2021-00050")
+    motion_no = forms.CharField(label="建议或提案编号", max_length=50, required=False,
+                                help_text="公文种类为“建议办理复文”“提案办理复文”时必填，例如：第0123号。",
+                                error_messages={"max_length": "编号不能超过 50 个字。"})
+    motion_by = forms.CharField(label="提出的代表或委员", max_length=200, required=False,
+                                help_text="领衔代表或提案委员的姓名，多人用顿号分隔；集体提案填写提案单位。",
+                                error_messages={"max_length": "不能超过 200 个字。"})
+    handling_role = forms.ChoiceField(label="办理类型", required=False,
+                                      choices=[("", "（建议、提案办理复文填写）"), *HandlingRole.choices],
+                                      error_messages=CHOICE_ERRORS)
+    reply_grade = forms.ChoiceField(label="答复类型", required=False,
+                                    choices=[("", "（不填）"), *ReplyGrade.choices], error_messages=CHOICE_ERRORS)
     validity = forms.ChoiceField(label="有效性", choices=Validity.choices, initial=Validity.VALID,
                                  error_messages=CHOICE_ERRORS)
     effective_on = date_field("施行日期")
@@ -298,7 +311,8 @@ class DocumentForm(ServiceForm):
             interpretation_format=c.get("interpretation_format", ""), video_url=c.get("video_url", ""),
             qa=c.get("qa") or [], relations=c.get("relations") or [], change_note=c.get("change_note", ""),
             validity=c["validity"], effective_on=c.get("effective_on"), expires_on=c.get("expires_on"),
-            repealed_on=c.get("repealed_on"),
+            repealed_on=c.get("repealed_on"), motion_no=c.get("motion_no", ""), motion_by=c.get("motion_by", ""),
+            handling_role=c.get("handling_role", ""), reply_grade=c.get("reply_grade", ""),
         )
 
     @classmethod
@@ -316,4 +330,6 @@ class DocumentForm(ServiceForm):
             "video_url": r.video_url, "qa": qa_to_text(r.qa), "relations": relations_to_text(r),
             "validity": document.validity, "effective_on": document.effective_on,
             "expires_on": document.expires_on, "repealed_on": document.repealed_on,
+            "motion_no": r.motion_no, "motion_by": r.motion_by, "handling_role": r.handling_role,
+            "reply_grade": r.reply_grade,
         }

@@ -17,7 +17,9 @@ from gongkai.publishing.rules import (
     PROACTIVE_DISCLOSURE_WORKDAYS,
     DisclosureMode,
     DisclosurePeriod,
+    HandlingRole,
     RelationKind,
+    ReplyGrade,
     Validity,
     WithholdingGround,
 )
@@ -168,6 +170,11 @@ class Revision(models.Model):
     qa = models.JSONField("问答", default=list, blank=True)
     attachments = models.ManyToManyField("Attachment", verbose_name="附件", blank=True, related_name="revisions")
     change_note = models.CharField("修改说明", max_length=200, blank=True)
+    # Only for the replies to deputies' suggestions and members' proposals (rules.MOTION_REPLY_TYPES).
+    motion_no = models.CharField("建议或提案编号", max_length=50, blank=True, db_index=True)
+    motion_by = models.CharField("提出的代表或委员", max_length=200, blank=True)
+    handling_role = models.CharField("办理类型", max_length=10, choices=HandlingRole.choices, blank=True)
+    reply_grade = models.CharField("答复类型", max_length=1, choices=ReplyGrade.choices, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
     created_at = models.DateTimeField("保存时间", auto_now_add=True)

@@ -216,3 +216,27 @@ RELATION_LABELS = {
     RelationKind.REPEALS: ("本文件废止了", "本文件已被废止，废止文件"),
     RelationKind.INTERPRETS: ("本文是对以下文件的解读", "相关解读"),
 }
+
+
+# 人大代表建议和政协委员提案办理结果 (2018年上海市政务公开工作要点 七（一）): the replies (答复, 复文) are published as
+# documents of their own 公文种类, with the suggestion's or proposal's number, its author, whether this agency led
+# the handling or joined it, and the grade of the reply. Their public column is participation's /hdjl/jyta/.
+MOTION_REPLY_TYPES = ("建议办理复文", "提案办理复文")
+MOTION_REPLY_SOURCE = ("《2018年上海市政务公开工作要点》七（一）：进一步推进人大代表建议和政协委员提案办理结果公开，对社会广泛"
+                       "关注、关系国计民生的建议提案，承办单位原则上要公开答复全文。")
+MOTION_LABELS = {"建议办理复文": ("建议编号", "代表"), "提案办理复文": ("提案编号", "委员")}
+
+
+class HandlingRole(models.TextChoices):
+    """办理类型: the agency that answers (主办) or one that contributes its part to the answer (会办)."""
+
+    LEAD = "lead", "主办"
+    JOINT = "joint", "会办"
+
+
+class ReplyGrade(models.TextChoices):
+    """答复类型 as handling offices grade their replies."""
+
+    A = "A", "A类（所提问题已经解决或采纳）"
+    B = "B", "B类（正在解决或已列入计划逐步解决）"
+    C = "C", "C类（因条件限制等原因暂时难以解决，留作参考）"

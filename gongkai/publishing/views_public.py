@@ -12,7 +12,8 @@ from gongkai.core.taxonomy import SUBJECT_SEPARATOR, SUBJECTS
 from gongkai.orgs.models import Agency
 from gongkai.publishing import library
 from gongkai.publishing.articles import add_anchors
-from gongkai.publishing.rules import RELATION_LABELS, RelationKind
+from gongkai.publishing.rules import MOTION_LABELS, RELATION_LABELS, RelationKind
+from gongkai.publishing.sections import sections_for
 from gongkai.publishing.versions import current_documents, document_versions
 from gongkai.publishing.visibility import public_attachments, public_documents, public_relations
 
@@ -79,6 +80,7 @@ def document_detail(request, pk: int):
         "interpretations": interpretations, "attachments": revision.attachments.all(),
         "tags": revision.tags.all(), "versions": versions,
         "current_version": versions[0] if versions and versions[0].id != document.pk else None,
+        "motion_labels": MOTION_LABELS.get(revision.doc_type), "sections": sections_for(document),
     })
 
 

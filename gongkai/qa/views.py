@@ -42,6 +42,20 @@ def ask_page(request: HttpRequest) -> HttpResponse:
     return render(request, "qa/ask.html", context)
 
 
+def search_aside(request: HttpRequest, params, found) -> dict | None:
+    """On the search page's first page, for a query that is a question: the Q&A's answer, when it has one (an
+    unanswered question is not put on the staff list here: the visitor searched, and got the results)."""
+    if params.page != 1 or not services.looks_like_question(params.q):
+        return None
+    try:
+        answer = services.ask(found.corrected_query or params.q, params.agency, record=False)
+    except DomainError:
+        return None
+    if not answer.answered:
+        return None
+    return {"answer": answer, "ask_link": f"{reverse('qa-ask')}?{urlencode({'q': params.q})}"}
+
+
 @staff_required
 def staff_unanswered(request: HttpRequest) -> HttpResponse:
     """Questions the knowledge base could not answer, most asked first, and how answers were rated."""

@@ -17,6 +17,7 @@ from gongkai.core.clientip import client_ip
 from gongkai.core.errors import DomainError, PermissionDenied
 from gongkai.core.forms import CHOICE_ERRORS, ServiceForm, parse_number
 from gongkai.search import hot, searchlog, services
+from gongkai.search.asides import asides_for
 from gongkai.search.backends import get_backend
 from gongkai.search.indexing import stale_ids
 from gongkai.search.models import HotRuleKind, HotSearchRule, IndexChange
@@ -97,6 +98,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
             clear_link=_link(params, **dict.fromkeys(FILTERS, "")),
             any_filter=any(getattr(params, name) for name in FILTERS),
             first_number=(params.page - 1) * params.page_size + 1,
+            asides=asides_for(request, params, found),
         )
     else:
         context["hot"] = services.hot_searches()

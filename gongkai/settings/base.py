@@ -171,6 +171,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Before CSRF, whose check reads the form: an oversized body is refused before anything parses it.
     "gongkai.core.middleware.RequestSizeMiddleware",
+    # A partner's call (X-API-Key) is refused before any work when its key is unknown or over its limit.
+    "gongkai.core.apiclients.ApiKeyMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "gongkai.portal.guard.RefuseNulMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

@@ -13,5 +13,7 @@ class StaffConfig(AppConfig):
         register_menu(MenuEntry("dashboard", "工作台", "staff-dashboard", order=0))
         # The holiday table, synonyms and user accounts are kept in Django's admin, for superusers.
         register_menu(MenuEntry("two-factor", "两步验证", "staff-two-factor", order=85))
+        register_menu(MenuEntry("api-keys", "接口密钥", "staff-api-keys", order=89,
+                                visible=lambda user: user.is_active and user.is_superuser))
         register_menu(MenuEntry("admin", "系统管理", "admin:index", order=90,
                                 visible=lambda user: user.is_active and user.is_superuser))

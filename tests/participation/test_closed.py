@@ -2,13 +2,16 @@
 open before the end included), the API or the staff pages — and nothing is stored."""
 
 import datetime as dt
+import threading
 
+import pytest
+from django.db import connection, transaction
 from django.utils import timezone
 
 from gongkai.participation import services
 from gongkai.participation.models import Comment, Consultation
 from tests import factories
-from tests.participation.conftest import end
+from tests.participation.conftest import end, make_consultation
 
 
 def test_a_stale_tab_posting_after_the_end_is_refused_and_keeps_the_text(client, open_consultation):
@@ -97,3 +100,42 @@ def test_the_worker_records_the_close(open_consultation):
     ended = end(open_consultation)
     close_ended_consultations.call_local()
     assert Consultation.objects.get(pk=ended.pk).status == "closed"
+
+
+def test_a_comment_sent_while_the_close_is_being_recorded_waits_for_it_and_is_refused(transactional_db, office):
+    """PostgreSQL: comments take a shared lock on the consultation (they do not wait for one another), so one
+    that arrives while the row is locked for the close waits for the close and is then refused."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite serialises every writer with its database lock; row locks are PostgreSQL's")
+    consultation = make_consultation(office)
+    locked, outcome = threading.Event(), {}
+
+    def close_it():
+        with transaction.atomic():
+            row = Consultation.objects.select_for_update().get(pk=consultation.pk)
+            row.ends_at = timezone.now() - dt.timedelta(seconds=1)
+            row.save(update_fields=["ends_at"])
+            locked.set()
+            # Held until the comment below has had every chance to slip past the lock.
+            outcome["comment_started"].wait(5)
+            threading.Event().wait(0.5)
+        connection.close()
+
+    def comment():
+        locked.wait(5)
+        outcome["comment_started"].set()
+        try:
+            services.submit_comment(consultation.pk, services.CommentData(content="关门时送到的意见"))
+            outcome["result"] = "accepted"
+        except services.ConsultationClosed:
+            outcome["result"] = "refused"
+        finally:
+            connection.close()
+
+    outcome["comment_started"] = threading.Event()
+    threads = [threading.Thread(target=close_it), threading.Thread(target=comment)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert outcome["result"] == "refused" and not Comment.objects.filter(content="关门时送到的意见").exists()

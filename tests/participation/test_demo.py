@@ -21,6 +21,22 @@ def test_demo_has_an_open_and_a_closed_consultation_with_feedback(db, client):
     assert "提交意见" in page and "第三条 物业服务企业" in page
 
 
+def test_demo_has_a_meeting_an_evaluation_and_two_replies(db, client):
+    from gongkai.participation.models import Evaluation, Meeting
+    from gongkai.participation.visibility import public_evaluations, public_meetings, public_motion_replies
+
+    load_demo()
+    load_demo()
+    assert (Meeting.objects.count(), Evaluation.objects.count(), public_motion_replies().count()) == (1, 1, 2)
+    meeting = public_meetings().get()
+    page = client.get(f"/hdjl/lxhy/{meeting.pk}/").content.decode()
+    assert "张丽华" in page and "未采纳" in page and "13900008601" not in page
+    evaluation = public_evaluations().get()
+    assert f"/hdjl/zcpg/{evaluation.pk}/" in client.get(f"/xxgk/documents/{evaluation.policy_id}/").content.decode()
+    column = client.get("/hdjl/jyta/").content.decode()
+    assert "第0086号" in column and "第0152号" in column and "会办" in column
+
+
 def test_demo_has_messages_in_every_state_and_one_public_reply(db, client):
     from gongkai.participation.models import Message, MessageStatus
 

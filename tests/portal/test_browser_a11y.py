@@ -59,6 +59,12 @@ def site(transactional_db, live_server, fresh_search):
     factories.make_document(team, agency, kind=DocumentKind.INTERPRETATION, title="图解提高最低生活保障标准",
                             doc_type="政策解读", interpretation_format="text",
                             relations=[(RelationKind.INTERPRETS, policy.pk)], body="<p>一图读懂低保新标准。</p>")
+    factories.make_document(team, agency, title="无障碍市养犬管理办法", doc_number="无民发〔2026〕6号",
+                            body="<p>第一条 为了规范养犬行为，制定本办法。</p><p>第八条 携犬出户的，应当为犬只束犬链，"
+                                 "并由具有完全民事行为能力的人牵领。</p>")
+    from gongkai.qa.index import rebuild_articles
+
+    rebuild_articles()  # the Q&A answers above the results of a question typed in the search box
     application, token = disclosure_factories.make_application(agency)
     return {"base": live_server.url, "policy": policy, "code": application.tracking_code, "token": token}
 
@@ -74,7 +80,7 @@ def _serious_violations(page, axe: str) -> list[str]:
 def test_axe_finds_no_serious_violation_on_public_pages(site, chromium):
     axe = _axe_source()
     paths = ["/", "/xxgk/documents/", f"/xxgk/documents/{site['policy'].pk}/", "/search/?q=低保", "/ysqgk/",
-             "/ysqgk/track/", "/wzdt/"]
+             "/ysqgk/track/", "/wzdt/", "/search/?q=带狗出门要不要系犬链", "/wdk/?q=带狗出门要不要系犬链"]
     for viewport in (DESKTOP, PHONE):
         # bypass_csp lets the test inject axe (an inline script the site's own policy rightly refuses).
         context = chromium.new_context(locale="zh-CN", base_url=site["base"], viewport=viewport, bypass_csp=True)
@@ -92,6 +98,8 @@ def test_axe_finds_no_serious_violation_on_public_pages(site, chromium):
         page.get_by_role("button", name="查询").click()
         page.wait_for_url(f"**/ysqgk/track/{site['code']}/")
         problems["case"] = _serious_violations(page, axe)
+        page.goto("/search/?q=带狗出门要不要系犬链")
+        assert page.locator(".qa-search-answer mark").count() >= 1, "the question typed in the search box is answered"
         # The switches on: high contrast, largest type and 长者模式 must stay as accessible.
         page.goto("/")
         page.evaluate("localStorage.setItem('gongkai-a11y', JSON.stringify({size: 2, contrast: true, elder: true,"

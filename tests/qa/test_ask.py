@@ -120,3 +120,39 @@ def test_staff_see_unanswered_questions_with_counts(client, library, agency):
 def test_numbers_in_unanswered_questions_are_masked(library):
     services.ask("我的手机号13812345678被人冒用了怎么办")
     assert "13812345678" not in UnansweredQuestion.objects.get().question
+
+
+def test_a_question_typed_in_the_search_box_gets_the_answer_above_the_results(client, library):
+    contract, _ = library
+    page = client.get("/search/", {"q": "签了两年的劳动合同，试用期最长可以约定几个月"}).content.decode()
+    box = page.split('class="qa-answer qa-search-answer"')[1].split("</section>")[0]
+    assert f"/xxgk/documents/{contract.pk}/#art-5" in box and "<mark>" in box and "/wdk/?q=" in box
+    assert page.index("qa-search-answer") < page.index('class="result-list"')
+    assert not UnansweredQuestion.objects.exists()
+
+
+def test_words_titles_and_unanswerable_questions_get_no_answer_box(client, library):
+    for query in ("劳动合同", "测试市养犬管理规定", "珠穆朗玛峰有多高"):
+        assert "qa-search-answer" not in client.get("/search/", {"q": query}).content.decode(), query
+    assert not UnansweredQuestion.objects.exists()
+
+
+@pytest.mark.parametrize(("query", "question"), [
+    ("低保怎么申请", True), ("试用期最长多久？", True), ("带狗出门要不要系犬链", True),
+    ("劳动合同", False), ("吗", False), ("怎么办", False), ("测政发〔2026〕5号", False)])
+def test_what_counts_as_a_question(query, question):
+    assert services.looks_like_question(query) is question
+
+
+@pytest.mark.parametrize(("question", "off"), [
+    ("后天杭州天气怎么样", True), ("黄山有多高", True), ("北京2路公交几点收班", True), ("鲁迅是谁", True),
+    ("周末有什么好吃的推荐", True), ("黄河有多长，黄河保护有什么规定", False), ("单位让加班到晚上十点合法吗", False),
+    ("楼上扔东西砸坏了车，找不到是谁扔的怎么办", False), ("景区门票不退违法吗", False)])
+def test_questions_about_the_world_not_rules_are_told_apart(question, off):
+    assert services.off_topic(question) is off
+
+
+def test_a_question_about_the_world_is_not_answered_by_a_law_sharing_its_words(library):
+    answer = services.ask("出门带的狗一般有多高", record=False)
+    assert services.ask("带狗出门要不要系犬链", record=False).answered
+    assert not answer.answered and answer.kind is None

@@ -125,6 +125,11 @@ TRANSITION_ROLES: dict[str, frozenset[str]] = {
     # Consultations on drafts are run by the disclosure office, as the catalogue: opening and the feedback.
     "participation.consultation:open": HANDLERS,
     "participation.consultation:publish_feedback": HANDLERS,
+    # Meeting records and policy evaluations: the same office publishes them and withdraws them.
+    "participation.meeting:publish": HANDLERS,
+    "participation.meeting:withdraw": HANDLERS,
+    "participation.evaluation:publish": HANDLERS,
+    "participation.evaluation:withdraw": HANDLERS,
     # The mailbox (政府信箱, 找错) is answered by the disclosure office of the agency handling the message.
     "participation.message:transfer_message": HANDLERS,
     "participation.message:reply_message": HANDLERS,
@@ -356,6 +361,12 @@ URL_RULES: dict[tuple[str, str], Rule] = {
     # Hot-search settings: every staff member sees them; only the site's administrators (the root agency's
     # administrator role, which no actor here holds, or a superuser) change them.
     ("staff-search-hot", "GET"): Rule(lambda a: 200),
+    # Partner API keys: superusers only.
+    ("staff-api-keys", "GET"): Rule(lambda a: 200 if a.kind == "superuser" else 403),
+    ("staff-api-keys", "POST"): Rule(lambda a: 200 if a.kind == "superuser" else 403),
+    ("staff-api-key-action", "GET"): post_only(lambda w: [w.pk("api_client")]),
+    ("staff-api-key-action", "POST"): Rule(lambda a: 302 if a.kind == "superuser" else 403,
+                                           args=lambda w: [w.pk("api_client")]),
     ("staff-search-hot", "POST"): Rule(lambda a: 302 if a.kind == "superuser" else 403),
     ("staff-documents", "GET"): Rule(lambda a: 200, shows=(own_listed_document, reads)),
     # Someone who drafts nowhere is sent back to the dashboard; a drafter elsewhere may not pick this agency.
@@ -468,6 +479,33 @@ URL_RULES: dict[tuple[str, str], Rule] = {
     ("staff-consultation-moderate", "GET"): post_only(lambda w: [w.pk("comment:visible")]),
     ("staff-consultation-moderate", "POST"): _participation_page(302, args=lambda w: [w.pk("comment:visible")]),
     ("staff-consultation-export", "GET"): _participation_page(args=lambda w: [w.pk("consultation:open"), "csv"]),
+    # Meeting records (列席会议) and policy evaluations (政策评估): the disclosure office of the agency, as above.
+    ("staff-meetings", "GET"): Rule(lambda a: 200 if holds_anywhere(a, HANDLERS) else 403,
+                                    shows=(own_reported, handles)),
+    ("staff-meeting-new", "GET"): _catalog_page(),
+    ("staff-meeting-new", "POST"): _catalog_page(302),
+    ("staff-meeting", "GET"): _participation_page(args=lambda w: [w.pk("meeting:draft")]),
+    ("staff-meeting-edit", "GET"): _participation_page(args=lambda w: [w.pk("meeting:draft")]),
+    ("staff-meeting-edit", "POST"): _participation_page(302, args=lambda w: [w.pk("meeting:draft")]),
+    ("staff-meeting-action", "GET"): post_only(lambda w: [w.pk("meeting:draft")]),
+    ("staff-meeting-action", "POST"): Rule(lambda a: 302 if handles(a) else 404 if holds_anywhere(a, HANDLERS)
+                                           else 403, probe="participation.meeting:publish"),
+    ("staff-meeting-attendee", "GET"): post_only(lambda w: [w.pk("meeting:draft")]),
+    ("staff-meeting-attendee", "POST"): _participation_page(302, args=lambda w: [w.pk("meeting:draft")]),
+    ("staff-attendee-remove", "GET"): post_only(lambda w: [w.pk("attendee")]),
+    ("staff-attendee-remove", "POST"): _participation_page(302, args=lambda w: [w.pk("attendee")]),
+    ("staff-evaluations", "GET"): Rule(lambda a: 200 if holds_anywhere(a, HANDLERS) else 403,
+                                       shows=(own_reported, handles)),
+    ("staff-evaluation-minimum", "GET"): Rule(lambda a: 200 if holds_anywhere(a, HANDLERS) else 403,
+                                              shows=(own_reported, handles)),
+    ("staff-evaluation-new", "GET"): _catalog_page(),
+    ("staff-evaluation-new", "POST"): _catalog_page(302),
+    ("staff-evaluation", "GET"): _participation_page(args=lambda w: [w.pk("evaluation:draft")]),
+    ("staff-evaluation-edit", "GET"): _participation_page(args=lambda w: [w.pk("evaluation:draft")]),
+    ("staff-evaluation-edit", "POST"): _participation_page(302, args=lambda w: [w.pk("evaluation:draft")]),
+    ("staff-evaluation-action", "GET"): post_only(lambda w: [w.pk("evaluation:draft")]),
+    ("staff-evaluation-action", "POST"): Rule(lambda a: 302 if handles(a) else 404 if holds_anywhere(a, HANDLERS)
+                                              else 403, probe="participation.evaluation:publish"),
     # The mailbox: the disclosure office of the agency handling the message, as the consultations.
     ("staff-messages", "GET"): Rule(lambda a: 200 if holds_anywhere(a, HANDLERS) else 403,
                                     shows=(own_reported, handles)),
@@ -555,6 +593,10 @@ SUBJECTS: dict[str, str] = {
     "catalog.review:retire": "catalog:public",
     "participation.consultation:open": "consultation:draft",
     "participation.consultation:publish_feedback": "consultation:ended",
+    "participation.meeting:publish": "meeting:draft",
+    "participation.meeting:withdraw": "meeting:published",
+    "participation.evaluation:publish": "evaluation:draft",
+    "participation.evaluation:withdraw": "evaluation:published",
     "participation.message:transfer_message": "message:received",
     "participation.message:reply_message": "message:received",
     "participation.message:mark_duplicate": "message:received",
@@ -607,6 +649,9 @@ GUARD_REFUSES: dict[str, str] = {
     # A period shorter than the minimum without a reason; feedback before the end.
     "participation.consultation:open": "consultation:short",
     "participation.consultation:publish_feedback": "consultation:open",
+    # A meeting record without its representatives; an evaluation that says nothing of what it found.
+    "participation.meeting:publish": "meeting:empty",
+    "participation.evaluation:publish": "evaluation:empty",
     # A reply whose writer did not agree to publication; a fix recorded on a message that is no error report.
     "participation.message:publish_reply": "message:replied_private",
     "participation.message:withdraw_reply": "message:replied",
@@ -806,6 +851,28 @@ def _build_world() -> World:
     Consultation.objects.filter(pk=ended.pk).update(starts_at=ended_at - dt.timedelta(days=45), ends_at=ended_at)
     keep("consultation:ended", participation.save_feedback(officer, Consultation.objects.get(pk=ended.pk), {
         "received_count": 0, "adopted_count": 0, "feedback_text": "未收到意见。"}))
+    # Meeting records and policy evaluations of the own agency: a draft, one the guard refuses, a public one.
+    from gongkai.participation import records
+
+    def meeting(title: str, attendee: bool = True):
+        made = records.save_meeting(officer, own, {"title": title, "held_on": today, "topics": "甲局议题"})
+        if attendee:
+            keep("attendee", records.save_attendee(officer, made, {"name": "甲局代表", "category": "resident"}))
+        return made
+
+    keep("meeting:published", records.publish_meeting(officer, meeting("甲局会议（已公开）")))
+    keep("meeting:empty", meeting("甲局会议（无代表）", attendee=False))
+    keep("meeting:draft", meeting("甲局会议（草稿）"))
+
+    def evaluation(title: str, complete: bool = True):
+        data = {"policy": live.pk, "title": title, "method": "self"}
+        if complete:
+            data.update(completed_on=today, findings="甲局执行情况", conclusions="甲局评估结论")
+        return records.save_evaluation(officer, own, data)
+
+    keep("evaluation:published", records.publish_evaluation(officer, evaluation("甲局评估（已公开）")))
+    keep("evaluation:empty", evaluation("甲局评估（未填写）", complete=False))
+    keep("evaluation:draft", evaluation("甲局评估（草稿）"))
     # Messages to the own agency: one open, one answered with consent, one answered without, an error report
     # with its screenshot.
     from gongkai.participation import messages as mailbox
@@ -853,6 +920,10 @@ def _build_world() -> World:
     keep("task:in_progress", workplan.start_task(officer, task("进行中")))
     keep("task:reported", workplan.report_task(officer, task("已报完成"), text="已完成。",
                                                upload=workplan.EvidenceFile("佐证.pdf", minimal_pdf("佐证"))))
+
+    from gongkai.core import apiclients
+
+    keep("api_client", apiclients.issue_key(None, "矩阵对接系统", limit_per_minute=10)[0])
 
     # One session per signed-in actor, made once: signing in afresh for each of thousands of requests would
     # cost more than the requests.
@@ -1156,6 +1227,12 @@ REQUESTS: dict[str, Callable[[World, Any], tuple[str, list, dict]]] = {
     "participation.consultation:open": lambda w, s: ("staff-consultation-action", [s.pk], {"action": "open"}),
     "participation.consultation:publish_feedback": lambda w, s: ("staff-consultation-action", [s.pk],
                                                                  {"action": "publish_feedback"}),
+    "participation.meeting:publish": lambda w, s: ("staff-meeting-action", [s.pk], {"action": "publish"}),
+    "participation.meeting:withdraw": lambda w, s: ("staff-meeting-action", [s.pk],
+                                                    {"action": "withdraw", "comment": "矩阵撤回"}),
+    "participation.evaluation:publish": lambda w, s: ("staff-evaluation-action", [s.pk], {"action": "publish"}),
+    "participation.evaluation:withdraw": lambda w, s: ("staff-evaluation-action", [s.pk],
+                                                       {"action": "withdraw", "comment": "矩阵撤回"}),
     "participation.message:transfer_message": lambda w, s: ("staff-message-action", [s.pk], {
         "action": "transfer_message", "to_agency": w.other.code, "reason": "矩阵转办"}),
     "participation.message:reply_message": lambda w, s: ("staff-message-action", [s.pk], {
@@ -1312,6 +1389,8 @@ def test_post(client, world, url_name, actor):
         _post_workplan(client, world, actor, url_name, rule)
     elif url_name.startswith("staff-consultation-"):
         _post_participation(client, world, actor, url_name, rule)
+    elif url_name.startswith(("staff-meeting-", "staff-attendee-", "staff-evaluation-")):
+        _post_records(client, world, actor, url_name, rule)
     elif url_name == "staff-assessment-scheme":
         from gongkai.assessment.models import Scheme
         from gongkai.assessment.rules import DEFAULT_INDICATORS
@@ -1340,6 +1419,15 @@ def test_post(client, world, url_name, actor):
         response = login(client, world, actor).post(reverse(url_name, args=rule.args(world)), {"file": upload})
         _assert_status(response, rule.status(actor))
         assert QAPair.objects.filter(question="矩阵导入的问答").exists() is may(actor, {D})
+    elif url_name in ("staff-api-keys", "staff-api-key-action"):
+        from gongkai.core.models import ApiClient
+
+        data = {"name": f"矩阵签发{actor.name}", "limit_per_minute": "7", "action": "limit"}
+        response = login(client, world, actor).post(reverse(url_name, args=rule.args(world)), data)
+        _assert_status(response, rule.status(actor))
+        changed = (ApiClient.objects.filter(name=data["name"]).exists() if url_name == "staff-api-keys"
+                   else ApiClient.objects.get(pk=world.pk("api_client")).limit_per_minute == 7)
+        assert changed is (actor.kind == "superuser")
     elif url_name == "staff-search-hot":
         response = login(client, world, actor).post(reverse(url_name), {"query": "低保", "kind": "pin"})
         _assert_status(response, rule.status(actor))
@@ -1370,6 +1458,30 @@ def _post_participation(client, world: World, actor: Actor, url_name: str, rule:
     response = login(client, world, actor).post(reverse(url_name, args=rule.args(world)), data)
     _assert_status(response, rule.status(actor))
     assert written.exists() is handles(actor)
+
+
+def _post_records(client, world: World, actor: Actor, url_name: str, rule: Rule) -> None:
+    """POST a meeting or evaluation form of the own agency; it writes exactly when the actor handles the own
+    agency."""
+    from gongkai.participation.models import Attendee, Evaluation, Meeting
+
+    held = f"{world.today:%Y-%m-%d}"
+    if url_name in ("staff-meeting-new", "staff-meeting-edit"):
+        title = f"矩阵{url_name}"
+        data, written = {"title": title, "held_on": held}, Meeting.objects.filter(title=title).exists
+    elif url_name == "staff-meeting-attendee":
+        data, written = {"name": "矩阵代表", "category": "expert"}, Attendee.objects.filter(name="矩阵代表").exists
+    elif url_name == "staff-attendee-remove":
+        data, written = {}, lambda: not Attendee.objects.filter(pk=world.pk("attendee")).exists()
+    elif url_name in ("staff-evaluation-new", "staff-evaluation-edit"):
+        title = f"矩阵{url_name}"
+        data = {"policy": world.pk("doc:live"), "title": title, "method": "self"}
+        written = Evaluation.objects.filter(title=title).exists
+    else:
+        pytest.fail(f"no POST request written for {url_name}")
+    response = login(client, world, actor).post(reverse(url_name, args=rule.args(world)), data)
+    _assert_status(response, rule.status(actor))
+    assert written() is handles(actor)
 
 
 def _post_catalog(client, world: World, actor: Actor, url_name: str, rule: Rule) -> None:

@@ -23,9 +23,13 @@ from gongkai.publishing.models import (
     Tag,
 )
 from gongkai.publishing.rules import (
+    MOTION_LABELS,
+    MOTION_REPLY_TYPES,
     DisclosureMode,
     DisclosurePeriod,
+    HandlingRole,
     RelationKind,
+    ReplyGrade,
     Validity,
     WithholdingGround,
     change_date_error,
@@ -69,6 +73,33 @@ class DocumentData:
     effective_on: dt.date | None = None
     expires_on: dt.date | None = None
     repealed_on: dt.date | None = None
+    # The replies to deputies' suggestions and members' proposals (rules.MOTION_REPLY_TYPES) only.
+    motion_no: str = ""
+    motion_by: str = ""
+    handling_role: str = ""
+    reply_grade: str = ""
+
+
+def _validate_motion(data: DocumentData, err) -> None:
+    """A reply to a suggestion or proposal names its number, its author and whether this agency led the handling;
+    other documents carry none of these (a value typed before the type was changed is dropped)."""
+    data.motion_no, data.motion_by = (data.motion_no or "").strip(), (data.motion_by or "").strip()
+    if data.doc_type not in MOTION_REPLY_TYPES:
+        data.motion_no = data.motion_by = data.handling_role = data.reply_grade = ""
+        return
+    number, author = MOTION_LABELS[data.doc_type]
+    if not data.motion_no:
+        err("motion_no", f"{data.doc_type}请填写{number}。")
+    elif len(data.motion_no) > 50:
+        err("motion_no", f"{number}不能超过 50 个字。")
+    if not data.motion_by:
+        err("motion_by", f"{data.doc_type}请填写提出{number[:2]}的{author}。")
+    elif len(data.motion_by) > 200:
+        err("motion_by", f"{author}姓名不能超过 200 个字。")
+    if data.handling_role not in HandlingRole.values:
+        err("handling_role", "请选择办理类型（主办或会办）。")
+    if data.reply_grade and data.reply_grade not in ReplyGrade.values:
+        err("reply_grade", "答复类型只能是 A、B 或 C。")
 
 
 def validate(data: DocumentData, kind: str, document: Document | None = None) -> None:
@@ -130,6 +161,7 @@ def validate(data: DocumentData, kind: str, document: Document | None = None) ->
             err("qa", "问答解读请至少填写一组问答。")
         if not any(k == RelationKind.INTERPRETS for k, _ in data.relations):
             err("relations", "政策解读必须关联所解读的政策文件。")
+    _validate_motion(data, err)
     for pair in data.qa:
         if not (pair.get("q", "").strip() and pair.get("a", "").strip()):
             err("qa", "每组问答都要有问题和回答。")
@@ -162,6 +194,8 @@ def _write_revision(actor, document: Document, data: DocumentData) -> Revision:
         body_html=body_html, body_text=html_to_text(body_html), needs_interpretation=data.needs_interpretation,
         interpretation_format=data.interpretation_format, video_url=data.video_url, qa=data.qa,
         change_note=data.change_note, created_by=actor if getattr(actor, "pk", None) else None,
+        motion_no=data.motion_no, motion_by=data.motion_by, handling_role=data.handling_role,
+        reply_grade=data.reply_grade,
     )
     issuing_ids = data.issuing_agency_ids
     if not issuing_ids and not data.other_issuers.strip():
