@@ -63,9 +63,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("GONGKAI_QA_HOTLINE", "12345", "政策问答找不到答案时建议拨打的咨询热线；留空不显示。"),
     Setting("GONGKAI_QA_MAILBOX_URL", "", "政策问答找不到答案时建议留言的信箱地址（网址）；留空不显示。"),
     Setting("GONGKAI_SITE_EMAIL", "", "网站联系邮箱，显示在页脚；“我为政府网站找错”未另设地址时以邮件发到这里。"),
-    Setting("GONGKAI_ERROR_REPORT_URL", "",
-            "页脚“我为政府网站找错”链接的目标：网址（如全国政府网站找错平台的本站入口）、本站路径或 mailto: 地址；"
-            "留空则为 mailto:GONGKAI_SITE_EMAIL，二者都空则不显示该链接。"),
+    Setting("GONGKAI_ERROR_REPORT_URL", "/hdjl/zc/",
+            "页脚“我为政府网站找错”链接的目标：默认为本站的找错页面（/hdjl/zc/）；也可设为网址（如全国政府网站找错平台的"
+            "本站入口）、其他本站路径或 mailto: 地址；设为空则为 mailto:GONGKAI_SITE_EMAIL，二者都空则不显示该链接。"),
     Setting("GONGKAI_TIMELINESS_WARN_DAYS", "5", "距主动公开时限（《条例》第二十六条）不足多少个工作日时提醒。"),
     Setting("GONGKAI_WORKPLAN_REMIND_DAYS", "5",
             "工作要点任务距完成时限不足多少个工作日时，每天以邮件提醒责任单位的政府信息公开工作人员（逾期任务每天提醒）。"),
@@ -82,6 +82,12 @@ SETTINGS: tuple[Setting, ...] = (
             "征求意见在线提交意见（网页表单与接口合计）的频率上限：每个 IP 地址在给定秒数内最多提交的条数（条数/秒数）。"),
     Setting("GONGKAI_API_KEY_LIMIT", "60",
             "新签发的接口密钥（供 12345 热线等对接系统使用，请求头 X-API-Key）默认的每分钟调用上限；签发时可另行指定。"),
+    Setting("GONGKAI_MESSAGE_RATE_LIMIT", "5/3600",
+            "政府信箱和找错留言在线提交（网页表单与接口合计）的频率上限：每个 IP 地址在给定秒数内最多提交的件数（件数/秒数）。"),
+    Setting("GONGKAI_MESSAGE_REPLY_WORKDAYS", "",
+            "按类别调整留言的答复时限（工作日），如 mailbox=5,error_report=3；类别为 mailbox（政府信箱）、leader_mailbox"
+            "（领导信箱）、inquiry（咨询）、suggestion（建言献策）、complaint（投诉举报）、error_report（我为政府网站找错）。"
+            "留空或未列出的类别用默认时限：找错3个工作日，其他5个工作日。"),
     Setting("GONGKAI_TRUSTED_PROXIES", "",
             "可信反向代理的地址或网段（如 127.0.0.1,10.0.0.0/8），逗号分隔；只有来自这些地址的请求，"
             "才采信 X-Forwarded-For、X-Real-IP 中的访客地址和 X-Forwarded-Proto（是否 HTTPS）。"
@@ -218,6 +224,24 @@ def home_blocks() -> list[str]:
     if unknown:
         raise ImproperlyConfigured(f"GONGKAI_HOME_BLOCKS 只能包含 {'、'.join(HOME_BLOCKS)}（“{unknown[0]}”不是）。")
     return list(dict.fromkeys(blocks))
+
+
+# The categories of public messages (gongkai.participation.rules.MessageCategory; a test keeps the two equal).
+MESSAGE_CATEGORIES = ("mailbox", "leader_mailbox", "inquiry", "suggestion", "complaint", "error_report")
+
+
+def message_reply_workdays() -> dict[str, int]:
+    """GONGKAI_MESSAGE_REPLY_WORKDAYS as {category: working days}; raise ImproperlyConfigured naming a bad item."""
+    found: dict[str, int] = {}
+    for item in env_list("GONGKAI_MESSAGE_REPLY_WORKDAYS"):
+        name, _, days = item.partition("=")
+        name, days = name.strip(), days.strip()
+        if name not in MESSAGE_CATEGORIES or not (days.isascii() and days.isdigit() and 0 < int(days) <= 60):
+            raise ImproperlyConfigured(
+                "GONGKAI_MESSAGE_REPLY_WORKDAYS 应为“类别=工作日数”，逗号分隔，如 mailbox=5,error_report=3；类别只能是 "
+                f"{'、'.join(MESSAGE_CATEGORIES)}，工作日数为 1 到 60（“{item}”不是）。")
+        found[name] = int(days)
+    return found
 
 
 def error_report_url() -> str:

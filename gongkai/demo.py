@@ -245,10 +245,11 @@ def _load_demo() -> dict:
     from gongkai.assessment.demo import load_demo_workplan
 
     load_demo_workplan(DEMO_PASSWORD)
-    from gongkai.participation.demo import load_demo_consultations, load_demo_records
+    from gongkai.participation.demo import load_demo_consultations, load_demo_messages, load_demo_records
 
     load_demo_consultations()
     load_demo_records()
+    load_demo_messages()
     # The apps' demos add accounts of their own (e.g. mz_officer): every demo account is listed, in the order made.
     from django.contrib.auth import get_user_model
 

@@ -5,6 +5,7 @@ from django.urls import include, path
 from gongkai.api import api
 from gongkai.catalog.sitemaps import ColumnSitemap, GuideSitemap
 from gongkai.orgs.forms import AdminLoginForm
+from gongkai.participation.sitemaps import MessageReplySitemap
 from gongkai.portal import views as portal_views
 from gongkai.publishing.feeds import LatestDocumentsFeed
 from gongkai.publishing.sitemaps import SITEMAPS
@@ -42,7 +43,8 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("feeds/latest.xml", LatestDocumentsFeed(), name="feed-latest"),
     path("sitemap.xml", sitemap, {"sitemaps": {**SITEMAPS, "column": ColumnSitemap, "guides": GuideSitemap,
-                                                 "reports": ReportSitemap}}, name="sitemap"),
+                                                 "reports": ReportSitemap, "replies": MessageReplySitemap}},
+         name="sitemap"),
     path("admin/", admin.site.urls),
 ]
 

@@ -454,3 +454,56 @@ def test_meetings_evaluations_and_replies_show_nothing_unpublished(client, plant
     for evaluation in p["evaluations"]:
         assert client.get(f"/hdjl/zcpg/{evaluation.pk}/").status_code == 404
     assert client.get(f"/xxgk/documents/{p['draft_reply'].pk}/").status_code == 404
+
+
+@pytest.fixture
+def planted_messages(planted, agency):
+    """Messages: one publicly replied (its writer's name and phone marked), and marked ones that must stay private —
+    a message without consent (answered), a reply not yet published, one still open, a duplicate and an invalid
+    one, and an error report with a marked screenshot name."""
+    from gongkai.participation import messages
+    from tests.disclosure_factories import disclosure_team
+
+    officer = disclosure_team(agency)["officer"]
+
+    def write(title: str, consent: bool = True, **values):
+        data = {"category": "mailbox", "agency": agency.code, "title": title, "content": f"{title}正文",
+                "name": f"{MARKER}姓名", "phone": "13800009999", "email": "leak@example.com",
+                "publish_reply": consent, **values}
+        return messages.submit_message(messages.MessageData(**data))[0]
+
+    public = write("公开答复的留言")
+    messages.reply_message(officer, public, "公开的答复")
+    messages.publish_reply(officer, public)
+    private = write(f"{MARKER}不同意公开的留言", consent=False)
+    messages.reply_message(officer, private, f"{MARKER}不公开的答复")
+    unpublished = write(f"{MARKER}未公开答复的留言")
+    messages.reply_message(officer, unpublished, f"{MARKER}尚未公开的答复")
+    waiting = write(f"{MARKER}尚未答复的留言")
+    repeated = write(f"{MARKER}重复的留言")
+    messages.mark_duplicate(officer, repeated, waiting.code, f"{MARKER}重复")
+    spam = write(f"{MARKER}广告")
+    messages.mark_invalid(officer, spam, f"{MARKER}广告")
+    report = write(f"{MARKER}找错", category="error_report", page_url=f"/xxgk/documents/{planted[0].pk}/",
+                   attachment_name=f"{MARKER}.png", attachment=b"\x89PNG\r\n\x1a\n" + b"\0" * 16)
+    return public, [private, unpublished, waiting, repeated, spam, report]
+
+
+def test_messages_show_only_published_replies_without_personal_data(client, planted_messages):
+    public, hidden = planted_messages
+    start = ["/hdjl/xx/", "/hdjl/xx/hf/", f"/hdjl/xx/hf/{public.pk}/", "/hdjl/xx/hf/?category=mailbox",
+             "/hdjl/xx/hf/?category=error_report", "/hdjl/zc/", "/hdjl/xx/cx/", "/api/v1/messages",
+             "/api/v1/messages?page_size=100", "/api/v1/messages?category=error_report", "/wzdt/", "/sitemap.xml",
+             "/", f"/search/?q={MARKER[:4]}", f"/api/v1/search?q={MARKER[:4]}", "/feeds/latest.xml"]
+    rebuild_index()
+    bodies = _crawl(client, start, limit=150)
+    assert "公开的答复" in bodies[f"/hdjl/xx/hf/{public.pk}/"][1]
+    assert f"/hdjl/xx/hf/{public.pk}/" in bodies["/sitemap.xml"][1]
+    for url, (_status, text) in bodies.items():
+        assert MARKER not in text, f"a private message leaked at {url}"
+        assert "13800009999" not in text and "leak@example.com" not in text, f"personal data at {url}"
+    for message in hidden:
+        assert client.get(f"/hdjl/xx/hf/{message.pk}/").status_code == 404
+        assert client.get(f"/hdjl/xx/cx/{message.code}/").status_code == 404  # not unlocked in this session
+        assert client.get(f"/api/v1/messages/{message.code}").status_code == 404  # no token
+    assert [r["id"] for r in client.get("/api/v1/messages").json()["results"]] == [public.pk]

@@ -1,5 +1,7 @@
-"""Consultations API: the list, one consultation with its numbered draft, comments while open (409 after the
-end, from any client however old), and the published feedback. Only what participation.visibility allows."""
+"""Participation API. Consultations: the list, one consultation with its numbered draft, comments while open (409 after the
+end, from any client however old), and the published feedback. Messages: POST /messages (政府信箱, 找错), the
+writer's status by code and X-Access-Token, the rating, and the public replies. Only what
+participation.visibility allows."""
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ from django.conf import settings
 from django.http import JsonResponse
 from django.urls import reverse
 from django.utils import timezone
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, Header, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import ConfigDict
 
@@ -17,10 +19,11 @@ from gongkai.core.clientip import client_ip
 from gongkai.core.errors import DomainError
 from gongkai.core.forms import MAX_ID
 from gongkai.disclosure import throttle
-from gongkai.participation import services
+from gongkai.participation import messages, services
 from gongkai.participation.forms import HONEYPOT_MESSAGE
-from gongkai.participation.models import CommentChannel, Consultation, ConsultationStatus
-from gongkai.participation.visibility import public_consultations, public_documents
+from gongkai.participation.models import CommentChannel, Consultation, ConsultationStatus, MessageChannel
+from gongkai.participation.rules import MessageCategory
+from gongkai.participation.visibility import public_consultations, public_documents, public_messages
 
 router = Router(tags=["意见征集"])
 NOT_FOUND = "没有这项征求意见。"
@@ -203,3 +206,188 @@ def get_feedback(request, consultation_id: int):
     return {"id": c.pk, "title": c.title, "received_count": c.received_count, "adopted_count": c.adopted_count,
             "text": c.feedback_text, "unadopted": c.unadopted, "published_at": c.feedback_published_at,
             "decision": _linked(c.decision_document_id), "url": _url("consultation-feedback", c.pk)}
+
+
+# -- messages (政府信箱, 找错) ------------------------------------------------------------------------------------------
+
+TOKEN_HEADER = "X-Access-Token"
+
+
+class MessageIn(Schema):
+    # Every field arrives as text and is checked by the service, so each mistake gets its own Chinese message.
+    model_config = ConfigDict(coerce_numbers_to_str=True)
+
+    category: str | None = Field(None, description="mailbox（政府信箱）、leader_mailbox（领导信箱）、inquiry（咨询）、"
+                                                   "suggestion（建言献策）、complaint（投诉举报）或 error_report（我为政府网站找错）")
+    agency: str | None = Field(None, description="写信对象的机构代码，见 GET /api/v1/agencies；找错可不填（按页面归属机关办理）")
+    title: str | None = Field(None, description="标题（找错可不填）")
+    content: str | None = Field(None, description="留言内容；找错时为错误描述")
+    name: str | None = Field(None, description="姓名（找错可不填；加密保存，不公开）")
+    phone: str | None = Field(None, description="联系电话（加密保存，不公开；除找错外与 email 至少填一项）")
+    email: str | None = Field(None, description="电子邮箱（加密保存，不公开；填写后收到和答复时发邮件告知）")
+    publish_reply: bool = Field(False, description="是否同意公开答复（公开时不显示姓名和联系方式）")
+    page_url: str | None = Field(None, description="找错必填：出错页面的网址")
+    website: str | None = Field(None, description="留空（与网页表单相同的防机器人字段，填写则不予受理）")
+
+
+class MessageCreated(Schema):
+    code: str = Field(description="查询码")
+    access_token: str = Field(description="查询密码：只显示这一次，请妥善保存（查询时放在请求头 X-Access-Token 中）")
+    received_on: dt.date
+    due_on: dt.date = Field(description="答复期限（按工作日计算，含调休）")
+
+
+class AgencyRef(Schema):
+    code: str
+    name: str
+
+
+class MessageStatusOut(Schema):
+    code: str
+    category: str
+    category_label: str
+    agency: AgencyRef
+    title: str
+    status: str = Field(description="received（办理中）、replied（已答复）、duplicate（重复留言）或 invalid（无效留言）")
+    status_label: str
+    received_on: dt.date
+    due_on: dt.date
+    replied_on: dt.date | None
+    reply: str | None
+    reply_public: bool = Field(description="答复是否已在网站公开")
+    public_url: str | None
+    duplicate_of: str | None = Field(description="重复留言所重复的留言的查询码")
+    note: str | None = Field(description="标记为重复或无效留言的理由")
+    rating: str | None
+
+
+class PublicMessage(Schema):
+    id: int
+    category: str
+    category_label: str
+    agency: AgencyRef
+    title: str
+    content: str
+    received_on: dt.date
+    replied_on: dt.date
+    reply: str
+    url: str
+
+
+class PublicMessagePage(Schema):
+    count: int
+    results: list[PublicMessage]
+
+
+class MessageQuery(Schema):
+    category: str = Field("", description="按类别筛选；不填为全部")
+    page: int = Field(1, ge=1, le=100000)
+    page_size: int = Field(20, ge=1, le=100)
+
+
+class RatingIn(Schema):
+    rating: str | None = Field(None, description="satisfied（满意）、basically（基本满意）或 unsatisfied（不满意）")
+    comment: str | None = Field(None, description="评价意见（可不填）")
+
+
+def _agency_ref(agency) -> dict:
+    return {"code": agency.code, "name": agency.name}
+
+
+def _writer_view(m) -> dict:
+    """What the writer sees of the message: its status and reply, never the personal data."""
+    return {"code": m.code, "category": m.category, "category_label": m.get_category_display(),
+            "agency": _agency_ref(m.agency), "title": m.title, "status": m.status,
+            "status_label": m.get_status_display(), "received_on": m.received_on, "due_on": m.due_on,
+            "replied_on": m.replied_on if m.status == "replied" else None,
+            "reply": m.reply if m.status == "replied" else None, "reply_public": m.reply_public,
+            "public_url": _url("message-reply", m.pk) if m.reply_public else None,
+            "duplicate_of": m.duplicate_of.code if m.duplicate_of_id else None,
+            "note": m.handling_reason or None, "rating": m.rating or None}
+
+
+@router.post("/messages", response={201: MessageCreated, 400: Invalid, 403: Message, 413: Message, 415: Message,
+                                    429: Message}, summary="提交留言（政府信箱、找错）", tags=["政府信箱"])
+def create_message(request, payload: MessageIn):
+    """Write to an agency (or report an error on the site). The answer carries the query code and the access token
+    (shown only once; only its hash is kept). Bad input: 400 with a Chinese message per field, nothing stored.
+    More than GONGKAI_MESSAGE_RATE_LIMIT messages from one address (the web forms' count too): 429."""
+    if payload.website:
+        return Status(400, {"detail": HONEYPOT_MESSAGE, "errors": {}})
+    limit, window = messages.message_limit()
+    try:
+        with throttle.slot("message", client_ip(request), limit, window):
+            message, token = messages.submit_message(messages.MessageData(
+                category=payload.category or "", agency=payload.agency or "", title=payload.title or "",
+                content=payload.content or "", name=payload.name or "", phone=payload.phone or "",
+                email=payload.email or "", publish_reply=payload.publish_reply, page_url=payload.page_url or ""),
+                channel=MessageChannel.API)
+    except throttle.Throttled as exc:
+        return _too_many(exc.retry_after)
+    except DomainError as exc:
+        return Status(400, {"detail": exc.message, "errors": exc.errors})
+    return Status(201, {"code": message.code, "access_token": token, "received_on": message.received_on,
+                        "due_on": message.due_on})
+
+
+@router.get("/messages", response={200: PublicMessagePage, 400: Invalid}, summary="公开答复的留言",
+            tags=["政府信箱"])
+def list_messages(request, query: Query[MessageQuery]):
+    """Messages whose writers agreed to publication and whose replies staff published, newest reply first; no
+    personal data."""
+    found = public_messages()
+    if query.category:
+        if query.category not in MessageCategory.values:
+            return Status(400, {"detail": "category 不是有效的留言类别。", "errors": {"category": ["不是有效的留言类别。"]}})
+        found = found.filter(category=query.category)
+    start = (query.page - 1) * query.page_size
+    return {"count": found.count(), "results": [
+        {"id": m.pk, "category": m.category, "category_label": m.get_category_display(),
+         "agency": _agency_ref(m.agency), "title": m.title, "content": m.content, "received_on": m.received_on,
+         "replied_on": m.replied_on, "reply": m.reply, "url": _url("message-reply", m.pk)}
+        for m in found[start:start + query.page_size]]}
+
+
+def _writer_message(request, code: str, token: str):
+    """The message when code and token match, else None; wrong guesses are limited per address."""
+    limit, window = throttle.TRACKING_FAILURES
+    with throttle.slot("message_query", client_ip(request), limit, window) as failure:
+        found = messages.find(code[:40], token[:40])
+        if found is not None:
+            failure.release()
+    return found
+
+
+@router.get("/messages/{code}", response={200: MessageStatusOut, 400: Message, 404: Message, 429: Message},
+            summary="查询留言办理情况", tags=["政府信箱"])
+def get_message(request, code: str,
+                access_token: str = Header("", alias=TOKEN_HEADER, description="查询密码（提交留言时返回）")):
+    """Status and reply of one message for its writer: the query code in the path and the access token in the
+    X-Access-Token header (never in the URL). A wrong code or token: 404, the same either way."""
+    if "token" in request.GET:
+        return Status(400, {"detail": f"查询密码不能写在网址中（会留在访问日志里），请放在请求头 {TOKEN_HEADER} 中。"})
+    try:
+        found = _writer_message(request, code, access_token)
+    except throttle.Throttled as exc:
+        return _too_many(exc.retry_after)
+    if found is None:
+        return Status(404, {"detail": messages.NOT_FOUND})
+    return Status(200, _writer_view(found))
+
+
+@router.post("/messages/{code}/rating", response={200: MessageStatusOut, 400: Invalid, 404: Message, 429: Message},
+             summary="评价答复", tags=["政府信箱"])
+def rate_message(request, code: str, payload: RatingIn,
+                 access_token: str = Header("", alias=TOKEN_HEADER, description="查询密码（提交留言时返回）")):
+    """The writer rates the reply once (code and token as for GET /messages/{code})."""
+    try:
+        found = _writer_message(request, code, access_token)
+    except throttle.Throttled as exc:
+        return _too_many(exc.retry_after)
+    if found is None:
+        return Status(404, {"detail": messages.NOT_FOUND})
+    try:
+        found = messages.rate_reply(found, payload.rating or "", payload.comment or "")
+    except DomainError as exc:
+        return Status(400, {"detail": exc.message, "errors": exc.errors})
+    return Status(200, _writer_view(found))

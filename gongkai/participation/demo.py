@@ -173,3 +173,44 @@ def load_demo_records() -> dict[str, int]:
     for key, values in (("demo-reply-suggestion", SUGGESTION_REPLY), ("demo-reply-proposal", PROPOSAL_REPLY)):
         _document(team, agency, key, values, today - dt.timedelta(days=10))
     return {"meetings": Meeting.objects.count(), "evaluations": Evaluation.objects.count()}
+
+
+def load_demo_messages() -> dict[str, int]:
+    """Demo messages of 示例市住房和城乡建设局 in each state: one answered with its reply published (and rated),
+    one open, one repeating it (set aside, kept), one advertisement (invalid, kept), and an error report on a demo
+    document's page, answered with its fix. Running it again changes nothing."""
+    from gongkai.participation import messages
+    from gongkai.participation.models import Message
+    from gongkai.publishing.visibility import public_documents
+
+    if Message.objects.exists():
+        return {"messages": Message.objects.count()}
+    officer = get_user_model().objects.get(username="officer")
+    agency = Agency.objects.get(code=AGENCY)
+
+    def write(**values) -> Message:
+        data = {"category": "mailbox", "agency": AGENCY, "name": "王女士", "phone": "13800001111", **values}
+        return messages.submit_message(messages.MessageData(**data))[0]
+
+    answered = write(title="小区加装电梯的补助如何申请？", publish_reply=True,
+                     content="我家住在2000年建成的老旧小区六楼，想问加装电梯能否申请财政补助，向哪个部门申请？")
+    messages.reply_message(officer, answered, "您好！既有住宅加装电梯可申请市级财政补助，每台最高20万元。"
+                                              "请由业主代表持加装电梯协议、设计方案等材料向所在街道办事处提出申请。感谢您的来信。")
+    messages.publish_reply(officer, answered)
+    messages.rate_reply(Message.objects.get(pk=answered.pk), "satisfied", "答复清楚，谢谢。")
+    waiting = write(category="leader_mailbox", title="建议增加小区充电桩", name="李先生", phone="13900002222",
+                    content="我们小区电动自行车充电难，建议物业在停车棚增设充电桩。")
+    repeat = write(category="leader_mailbox", title="建议增加小区充电桩（再次反映）", name="李先生",
+                   phone="13900002222", content="我们小区电动自行车充电难，建议物业在停车棚增设充电桩。")
+    messages.mark_duplicate(officer, repeat, waiting.code, "与前一封留言内容相同，合并办理。")
+    spam = write(title="专业疏通下水道", name="广告", content="专业疏通下水道，价格优惠。")
+    messages.mark_invalid(officer, spam, "广告，与政府工作无关。")
+    document = public_documents().filter(agency=agency).order_by("pk").first()
+    if document is not None:
+        report = write(category="error_report", agency="", title="", name="", phone="",
+                       page_url=f"/xxgk/documents/{document.pk}/", publish_reply=True,
+                       content="页面上的联系电话少了一位数字。")
+        messages.record_fix(officer, report, "已更正页面上的联系电话。")
+        messages.reply_message(officer, report, "感谢您的指正，联系电话已更正。")
+        messages.publish_reply(officer, report)
+    return {"messages": Message.objects.count()}

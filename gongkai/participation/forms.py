@@ -10,7 +10,7 @@ from django import forms
 
 from gongkai.core.forms import CHOICE_ERRORS, ServiceForm, date_field, text_field
 from gongkai.participation import rules
-from gongkai.participation.models import EvaluationMethod, OpinionHandling, RepresentativeCategory
+from gongkai.participation.models import EvaluationMethod, OpinionHandling, Rating, RepresentativeCategory
 from gongkai.publishing.models import Document
 
 HONEYPOT_MESSAGE = "提交未成功，请稍后重试，或通过其他方式提交意见。"
@@ -169,3 +169,113 @@ class EvaluationForm(ServiceForm):
 
 class WithdrawForm(ServiceForm):
     comment = text_field("撤回理由", max_length=500, required=True)
+
+
+# -- messages (政府信箱, 找错) ------------------------------------------------------------------------------------------
+# The forms collect what was typed; messages.check_message() decides, so the web form and the API give the same
+# Chinese message for the same mistake.
+
+def _agency_choices() -> list[tuple[str, str]]:
+    from gongkai.orgs.models import Agency
+
+    return [("", "请选择")] + [(a.code, a.name) for a in Agency.objects.order_by("order", "id")]
+
+
+_ATTACHMENT_ERRORS = {"invalid": "请选择要上传的文件。", "empty": "上传的附件是空文件。"}
+
+
+class _PublicMessageForm(ServiceForm):
+    publish_reply = forms.BooleanField(label="同意公开答复（公开时不显示姓名和联系方式）", required=False)
+    # Off-screen, out of the keyboard order and hidden from screen readers: only a robot fills it.
+    website = forms.CharField(label="网址（请勿填写）", required=False, max_length=200, widget=forms.TextInput(
+        attrs={"tabindex": "-1", "autocomplete": "off"}))
+    submission = forms.CharField(required=False, max_length=40, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("submission", secrets.token_urlsafe(16))
+
+
+class MessageForm(_PublicMessageForm):
+    """A message to an agency (政府信箱, 领导信箱, 咨询, 建言献策, 投诉举报)."""
+
+    category = forms.ChoiceField(label="留言类别", required=False, error_messages=CHOICE_ERRORS, choices=[
+        ("", "请选择"), *[(k, v) for k, v in rules.MessageCategory.choices if k != rules.MessageCategory.ERROR_REPORT]])
+    agency = forms.ChoiceField(label="写信对象", required=False, choices=[], error_messages=CHOICE_ERRORS)
+    title = text_field("标题", max_length=rules.MAX_MESSAGE_TITLE_CHARS)
+    content = text_field("留言内容", rows=8, max_length=rules.MAX_MESSAGE_CHARS,
+                         help_text=f"不超过{rules.MAX_MESSAGE_CHARS}个字。")
+    name = text_field("姓名", max_length=rules.MAX_NAME_CHARS, help_text="仅工作人员可见，加密保存，任何时候都不公开。")
+    phone = text_field("联系电话", max_length=rules.MAX_PHONE_CHARS, help_text="联系电话和电子邮箱至少填一项。")
+    email = text_field("电子邮箱", max_length=rules.MAX_EMAIL_CHARS, help_text="填写后，收到和答复时会发邮件告知您。")
+    attachment = forms.FileField(label="附件（可不填）", required=False, error_messages=_ATTACHMENT_ERRORS,
+                                 help_text="PDF、DOCX、XLSX 或图片，一个文件；仅工作人员可见。")
+    field_order = ["category", "agency", "title", "content", "name", "phone", "email", "attachment", "publish_reply"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].choices = _agency_choices()
+
+
+class ErrorReportForm(_PublicMessageForm):
+    """我为政府网站找错: the page, what is wrong, a screenshot."""
+
+    page_url = text_field("出错页面的网址", max_length=rules.MAX_PAGE_URL_CHARS,
+                          help_text="如 https://www.example.gov.cn/xxgk/；从出错页面点“我为政府网站找错”会自动填入。")
+    content = text_field("错误描述", rows=6, max_length=rules.MAX_MESSAGE_CHARS,
+                         help_text="如错别字、链接打不开、内容过时；描述和截图至少填一项。")
+    attachment = forms.FileField(label="截图（可不传）", required=False, error_messages=_ATTACHMENT_ERRORS,
+                                 help_text="PNG、JPG、GIF 或 WEBP 图片。")
+    name = text_field("姓名（可不填）", max_length=rules.MAX_NAME_CHARS, help_text="仅工作人员可见，不公开。")
+    email = text_field("电子邮箱（可不填）", max_length=rules.MAX_EMAIL_CHARS, help_text="填写后，处理结果会发邮件告知您。")
+    phone = text_field("联系电话（可不填）", max_length=rules.MAX_PHONE_CHARS)
+    field_order = ["page_url", "content", "attachment", "name", "email", "phone", "publish_reply"]
+
+
+class RatingForm(ServiceForm):
+    rating = forms.ChoiceField(label="您对答复是否满意", choices=Rating.choices, widget=forms.RadioSelect,
+                               error_messages={**CHOICE_ERRORS, "required": "请选择满意、基本满意或不满意。"})
+    comment = text_field("评价意见（可不填）", rows=3, max_length=500)
+
+
+class ReplyForm(ServiceForm):
+    reply = text_field("答复内容", rows=8, required=True, max_length=rules.MAX_REPLY_CHARS)
+
+
+class TransferForm(ServiceForm):
+    to_agency = forms.ChoiceField(label="转办给", choices=[], error_messages={**CHOICE_ERRORS,
+                                                                           "required": "请选择转办的机关。"})
+    reason = text_field("转办理由", max_length=500, required=True)
+
+    def __init__(self, *args: Any, exclude: int | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from gongkai.orgs.models import Agency
+
+        self.fields["to_agency"].choices = [("", "请选择")] + [
+            (a.code, a.name) for a in Agency.objects.exclude(pk=exclude).order_by("order", "id")]
+
+
+class DuplicateForm(ServiceForm):
+    original = text_field("所重复的留言的查询码", max_length=20, required=True)
+    reason = text_field("理由", max_length=500, required=True)
+
+
+class InvalidForm(ServiceForm):
+    reason = text_field("理由", max_length=500, required=True,
+                        help_text="如：广告、辱骂、与政府工作无关、无实际内容。留言不会被删除，仍保留在列表中。")
+
+
+class ReplyWithdrawForm(ServiceForm):
+    reason = text_field("撤下理由", max_length=500, required=True)
+
+
+class FixForm(ServiceForm):
+    fix_note = text_field("纠错情况", rows=4, required=True, help_text="改正了什么、何时改正。")
+    fix_revision = forms.TypedChoiceField(label="改正后的文件版本（可不选）", required=False, coerce=int,
+                                          empty_value=None, choices=[], error_messages=CHOICE_ERRORS)
+
+    def __init__(self, *args: Any, revisions=(), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["fix_revision"].choices = [("", "不关联")] + [
+            (str(r.pk), f"{r.title}（第 {r.number} 版）") for r in revisions]

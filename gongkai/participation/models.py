@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from gongkai.core.crypto import EncryptedTextField
 from gongkai.orgs.models import Agency
-from gongkai.participation.rules import ConsultationKind
+from gongkai.participation.rules import ConsultationKind, MessageCategory
 
 
 class ConsultationStatus(models.TextChoices):
@@ -257,3 +257,126 @@ class Evaluation(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+# -- the government mailbox and error reports -----------------------------------------------------------------------
+
+class MessageStatus(models.TextChoices):
+    RECEIVED = "received", "办理中"
+    REPLIED = "replied", "已答复"
+    DUPLICATE = "duplicate", "重复留言"
+    INVALID = "invalid", "无效留言"
+
+
+class MessageChannel(models.TextChoices):
+    WEB = "web", "网站"
+    API = "api", "开放接口"
+
+
+class Rating(models.TextChoices):
+    SATISFIED = "satisfied", "满意"
+    BASICALLY = "basically", "基本满意"
+    UNSATISFIED = "unsatisfied", "不满意"
+
+
+class Message(models.Model):
+    """One message from the public to an agency. The writer follows it with the query code and the access token
+    (only its hash is kept); the reply is public only when the writer agreed and staff published it."""
+
+    code = models.CharField("查询码", max_length=20, unique=True)
+    access_token_hash = models.CharField(max_length=64, editable=False)
+    category = models.CharField("类别", max_length=20, choices=MessageCategory.choices, db_index=True)
+    # The agency handling the message now (transfers move it); addressed_to is the one the writer chose.
+    agency = models.ForeignKey(Agency, verbose_name="办理机关", on_delete=models.PROTECT, related_name="messages")
+    addressed_to = models.ForeignKey(Agency, verbose_name="写信对象", on_delete=models.PROTECT, related_name="+")
+    title = models.CharField("标题", max_length=100)
+    content = models.TextField("留言内容")
+    # Personal data: sealed in the database, shown only to the handling agency's staff, never on a public channel.
+    name = EncryptedTextField("姓名", blank=True)
+    phone = EncryptedTextField("联系电话", blank=True)
+    email = EncryptedTextField("电子邮箱", blank=True)
+    publish_reply = models.BooleanField("同意公开答复", default=False)
+    page_url = models.CharField("出错页面地址", max_length=1000, blank=True)
+    page_document = models.ForeignKey("publishing.Document", verbose_name="出错页面对应的文件", null=True, blank=True,
+                                      on_delete=models.SET_NULL, related_name="+")
+    attachment = models.FileField("附件", upload_to="participation/messages/%Y/%m/", blank=True)
+    attachment_name = models.CharField("附件名", max_length=200, blank=True)
+    attachment_type = models.CharField("附件类型", max_length=100, blank=True)
+    attachment_size = models.PositiveIntegerField("附件大小", default=0)
+    channel = models.CharField("提交方式", max_length=10, choices=MessageChannel.choices, default=MessageChannel.WEB)
+    status = models.CharField("状态", max_length=20, choices=MessageStatus.choices, default=MessageStatus.RECEIVED,
+                              db_index=True)
+    received_at = models.DateTimeField("收到时间")
+    received_on = models.DateField("收到日期", db_index=True)
+    due_on = models.DateField("答复期限")
+    reply = models.TextField("答复内容", blank=True)
+    replied_at = models.DateTimeField("答复时间", null=True, blank=True)
+    replied_on = models.DateField("答复日期", null=True, blank=True)
+    replied_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    reply_published_at = models.DateTimeField("答复公开时间", null=True, blank=True)
+    duplicate_of = models.ForeignKey("self", verbose_name="重复于", null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="duplicates")
+    handling_reason = models.CharField("标记理由", max_length=500, blank=True)
+    # 找错: what was put right, and the revision of the document that did it.
+    fix_note = models.TextField("纠错情况", blank=True)
+    fix_revision = models.ForeignKey("publishing.Revision", verbose_name="改正后的文件版本", null=True, blank=True,
+                                     on_delete=models.SET_NULL, related_name="+")
+    fixed_at = models.DateTimeField("纠错登记时间", null=True, blank=True)
+    rating = models.CharField("满意度", max_length=20, choices=Rating.choices, blank=True)
+    rating_comment = models.CharField("评价意见", max_length=500, blank=True)
+    rated_at = models.DateTimeField("评价时间", null=True, blank=True)
+    escalated_at = models.DateTimeField("提请办公厅督办时间", null=True, blank=True)
+    submission = models.CharField(max_length=40, blank=True, db_index=True, editable=False)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "留言"
+        ordering = ["-received_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"
+
+    @property
+    def valid(self) -> bool:
+        """Neither a duplicate nor invalid: what the inspection counts."""
+        return self.status in (MessageStatus.RECEIVED, MessageStatus.REPLIED)
+
+    @property
+    def reply_public(self) -> bool:
+        return self.status == MessageStatus.REPLIED and self.publish_reply and self.reply_published_at is not None
+
+
+class StepKind(models.TextChoices):
+    RECEIVED = "received", "收到留言"
+    TRANSFERRED = "transferred", "转办"
+    REPLIED = "replied", "答复"
+    DUPLICATE = "duplicate", "标记为重复留言"
+    INVALID = "invalid", "标记为无效留言"
+    REPLY_PUBLISHED = "reply_published", "公开答复"
+    REPLY_WITHDRAWN = "reply_withdrawn", "撤下公开答复"
+    FIXED = "fixed", "登记纠错情况"
+    RATED = "rated", "留言人评价"
+    ESCALATED = "escalated", "提请办公厅督办"
+
+
+class MessageStep(models.Model):
+    """One step of a message's handling, kept for good: the staff page shows them in order."""
+
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="steps")
+    kind = models.CharField("步骤", max_length=20, choices=StepKind.choices)
+    from_agency = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    to_agency = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    note = models.TextField("说明", blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="+")
+    actor_name = models.CharField("办理人", max_length=150, blank=True)
+    created_at = models.DateTimeField("时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "留言办理步骤"
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.message_id}:{self.kind}"

@@ -1,4 +1,4 @@
-"""Read-side queries of consultations for the staff pages and the dashboard."""
+"""Read-side queries of consultations and messages for the staff pages and the dashboard."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from django.db.models import Count, QuerySet
 
 from gongkai.core.workdays import DueStatus, WorkCalendar, due_status
 from gongkai.participation import rules
-from gongkai.participation.models import Consultation, ConsultationStatus
+from gongkai.participation.models import Consultation, ConsultationStatus, Message, MessageStatus
 
 
 def staff_consultations(agencies) -> QuerySet[Consultation]:
@@ -35,3 +35,61 @@ def feedback_pending(agencies, today: dt.date, calendar: WorkCalendar | None = N
         due_on = rules.feedback_due(c.ends_on, calendar)
         rows.append(FeedbackRow(c, due_status(due_on, today, calendar, rules.FEEDBACK_WARN_WORKDAYS)))
     return rows
+
+
+# -- messages ------------------------------------------------------------------------------------------------------
+
+MESSAGE_VIEWS = {
+    "open": "办理中",
+    "due_soon": "即将到期",
+    "overdue": "已超期",
+    "escalated": "已提请办公厅督办",
+    "replied": "已答复",
+    "set_aside": "重复和无效留言",
+    "all": "全部",
+}
+
+
+@dataclass
+class MessageRow:
+    message: Message
+    due: DueStatus | None  # None once answered or set aside
+
+
+def message_rows(agencies, view: str, today: dt.date, calendar: WorkCalendar | None = None) -> list[MessageRow]:
+    """The messages of `agencies` in one of MESSAGE_VIEWS, each with where its reply limit stands."""
+    calendar = calendar or WorkCalendar.load()
+    found = Message.objects.filter(agency__in=agencies).select_related("agency", "duplicate_of")
+    if view in ("open", "due_soon", "overdue", "escalated"):
+        found = found.filter(status=MessageStatus.RECEIVED).order_by("due_on", "id")
+    elif view == "replied":
+        found = found.filter(status=MessageStatus.REPLIED).order_by("-replied_at", "-id")
+    elif view == "set_aside":
+        found = found.filter(status__in=(MessageStatus.DUPLICATE, MessageStatus.INVALID)).order_by("-received_at")
+    else:
+        found = found.order_by("-received_at", "-id")
+    if view == "escalated":
+        found = found.filter(escalated_at__isnull=False)
+    rows = []
+    for m in found[:500]:
+        due = (due_status(m.due_on, today, calendar, rules.MESSAGE_WARN_WORKDAYS)
+               if m.status == MessageStatus.RECEIVED else None)
+        if view == "overdue" and not (due and due.overdue):
+            continue
+        if view == "due_soon" and not (due and due.due_soon):
+            continue
+        rows.append(MessageRow(m, due))
+    return rows
+
+
+def veto_messages(agencies, year: int, today: dt.date) -> list[Message]:
+    """What the inspection (国办秘函〔2019〕19号 “互动回应差”) would find: valid messages received in `year` left
+    unanswered for more than 3 months — still unanswered past the line, or answered only after it."""
+    found = []
+    for m in (Message.objects.filter(agency__in=agencies, received_on__year=year,
+                                     status__in=(MessageStatus.RECEIVED, MessageStatus.REPLIED))
+              .select_related("agency").order_by("received_on", "id")):
+        line = rules.veto_day(m.received_on)
+        if (m.status == MessageStatus.RECEIVED and today >= line) or (m.replied_on and m.replied_on >= line):
+            found.append(m)
+    return found

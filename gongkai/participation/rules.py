@@ -129,3 +129,97 @@ MAX_ATTENDEE_NAME_CHARS = 50
 # -- 人大代表建议和政协委员提案办理结果 --------------------------------------------------------------------------
 MOTION_SOURCE = ("《2018年上海市政务公开工作要点》七（一）：进一步推进人大代表建议和政协委员提案办理结果公开，对社会广泛"
                  "关注、关系国计民生的建议提案，承办单位原则上要公开答复全文。")
+
+
+# -- the government mailbox (政府信箱 / 领导信箱) and error reports (我为政府网站找错) -----------------------------------
+
+class MessageCategory(models.TextChoices):
+    """What the writer sends: the category decides the reply time limit."""
+
+    MAILBOX = "mailbox", "政府信箱"
+    LEADER_MAILBOX = "leader_mailbox", "领导信箱"
+    INQUIRY = "inquiry", "咨询"
+    SUGGESTION = "suggestion", "建言献策"
+    COMPLAINT = "complaint", "投诉举报"
+    ERROR_REPORT = "error_report", "我为政府网站找错"
+
+
+@dataclass(frozen=True)
+class ReplyLimit:
+    workdays: int
+    source: str
+
+
+# 《政府网站发展指引》（国办发〔2017〕47号）“互动交流”要求建立网民留言的受理、转办、答复和反馈机制，按承诺时限
+# 答复，但没有统一的天数：各地的政府信箱办法普遍规定为5个工作日。The defaults below are the platform's (issue #13),
+# each overridable by GONGKAI_MESSAGE_REPLY_WORKDAYS where the local rules differ. Neither 国办发〔2017〕47号 nor the
+# national 找错 platform's rules are in the shared corpus: they are cited as published and should be checked
+# against the official text when the corpus gains them.
+MAILBOX_SOURCE = ("《政府网站发展指引》（国办发〔2017〕47号）要求建立网民留言办理和反馈机制、在承诺时限内答复；本平台默认"
+                  "5个工作日（各地政府信箱办法的通行时限），可按本地规定通过 GONGKAI_MESSAGE_REPLY_WORKDAYS 调整。")
+ERROR_REPORT_SOURCE = ("全国政府网站“我为政府网站找错”监督平台要求网站主管单位对转办的网民纠错留言在3个工作日内办理答复"
+                       "（《国务院办公厅关于开展第一次全国政府网站普查的通知》（国办发〔2015〕15号）建立的纠错机制）；"
+                       "可通过 GONGKAI_MESSAGE_REPLY_WORKDAYS 调整。")
+REPLY_LIMITS: dict[str, ReplyLimit] = {
+    MessageCategory.MAILBOX: ReplyLimit(5, MAILBOX_SOURCE),
+    MessageCategory.LEADER_MAILBOX: ReplyLimit(5, MAILBOX_SOURCE),
+    MessageCategory.INQUIRY: ReplyLimit(5, MAILBOX_SOURCE),
+    MessageCategory.SUGGESTION: ReplyLimit(5, MAILBOX_SOURCE),
+    MessageCategory.COMPLAINT: ReplyLimit(5, MAILBOX_SOURCE),
+    MessageCategory.ERROR_REPORT: ReplyLimit(3, ERROR_REPORT_SOURCE),
+}
+# How many working days before the reply limit a message is listed as due soon.
+MESSAGE_WARN_WORKDAYS = 1
+
+# 国办秘函〔2019〕19号《政府网站与政务新媒体检查指标》单项否决指标“互动回应差”：栏目中的留言超过3个月未回复的
+# （an agency failing it fails the inspection outright). Months are counted as 民法典第二百零一条、第二百零二条 count
+# them: from the day after receipt, ending on the same day of the month three months later.
+VETO_MONTHS = 3
+VETO_SOURCE = ("国办秘函〔2019〕19号《政府网站与政务新媒体检查指标》单项否决指标“互动回应差”：对网民留言超过3个月未回复的，"
+               "政府网站检查直接判定为不合格。")
+# The platform raises a valid message still unanswered this many months after receipt to the general office, a
+# month before it would become the veto item.
+ESCALATE_MONTHS = 2
+
+MAX_MESSAGE_TITLE_CHARS = 100
+MAX_MESSAGE_CHARS = 5000
+MAX_PHONE_CHARS = 30
+MAX_EMAIL_CHARS = 254
+MAX_PAGE_URL_CHARS = 1000
+MAX_REPLY_CHARS = 10000
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day `months` later (the month's last day where it has no such day: 1-31 + 1 month = 2-28/29)."""
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    for last in (31, 30, 29, 28):
+        try:
+            return day.replace(year=year, month=month, day=min(day.day, last))
+        except ValueError:
+            continue
+    raise ValueError(day)  # pragma: no cover - every month has a 28th
+
+
+def reply_workdays(category: str) -> int:
+    """The reply limit of `category` in working days: GONGKAI_MESSAGE_REPLY_WORKDAYS where it names the category,
+    else the default above."""
+    from django.conf import settings
+
+    overrides = getattr(settings, "GONGKAI_MESSAGE_REPLY_WORKDAYS", None) or {}
+    value = overrides.get(category)
+    return value if isinstance(value, int) and value > 0 else REPLY_LIMITS[category].workdays
+
+
+def reply_due(category: str, received_on: dt.date, calendar: WorkCalendar) -> dt.date:
+    """The last day to reply to a message of `category` received on `received_on` (the day of receipt not counted)."""
+    return calendar.add_workdays(received_on, reply_workdays(category)).due_on
+
+
+def veto_day(received_on: dt.date) -> dt.date:
+    """The day an unanswered message received on `received_on` counts as unanswered for more than 3 months."""
+    return add_months(received_on, VETO_MONTHS) + dt.timedelta(days=1)
+
+
+def escalation_day(received_on: dt.date) -> dt.date:
+    return add_months(received_on, ESCALATE_MONTHS)

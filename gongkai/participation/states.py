@@ -7,10 +7,11 @@ the platform when the end time passes (nobody may close early and so shorten the
 
 from __future__ import annotations
 
-from gongkai.core.workflow import Transition, Workflow
+from gongkai.core.workflow import NEW, Transition, Workflow
 from gongkai.orgs.roles import Role
 from gongkai.orgs.workflows import agency_workflow
-from gongkai.participation.models import ConsultationStatus, RecordStatus
+from gongkai.participation.models import ConsultationStatus, MessageStatus, RecordStatus
+from gongkai.participation.rules import MessageCategory
 
 # The disclosure office runs the site's consultations for its agency, as it keeps the catalogue.
 EDITORS = (Role.DISCLOSURE_OFFICER, Role.DISCLOSURE_HEAD)
@@ -71,3 +72,46 @@ def _record_workflow(name: str, label: str, guard) -> Workflow:
 
 MEETING = _record_workflow("participation.meeting", "列席会议记录", _meeting_refusal)
 EVALUATION = _record_workflow("participation.evaluation", "政策评估", _evaluation_refusal)
+
+
+# -- messages (政府信箱, 找错): received → replied, or set aside as a duplicate or invalid, never deleted ---------------
+
+def _reply_publication_refusal(message) -> str | None:
+    from gongkai.participation.messages import publication_refusal
+
+    return publication_refusal(message)
+
+
+def _withdrawal_refusal(message) -> str | None:
+    return None if message.reply_published_at is not None else "答复尚未公开。"
+
+
+def _fix_refusal(message) -> str | None:
+    return None if message.category == MessageCategory.ERROR_REPORT else "只有“我为政府网站找错”留言需要登记纠错情况。"
+
+
+# The disclosure office of the handling agency answers the mailbox, as it runs the consultations.
+MESSAGE = agency_workflow(
+    name="participation.message",
+    states=MessageStatus,
+    state_field="status",
+    object_label="留言",
+    transitions=(
+        Transition("receive_message", "收到留言", (NEW,), MessageStatus.RECEIVED, system=True),
+        Transition("transfer_message", "转办", (MessageStatus.RECEIVED,), None, EDITORS, needs_comment=True,
+                   offered=False),
+        Transition("reply_message", "答复", (MessageStatus.RECEIVED,), MessageStatus.REPLIED, EDITORS, offered=False),
+        Transition("mark_duplicate", "标记为重复留言", (MessageStatus.RECEIVED,), MessageStatus.DUPLICATE, EDITORS,
+                   needs_comment=True, offered=False),
+        Transition("mark_invalid", "标记为无效留言", (MessageStatus.RECEIVED,), MessageStatus.INVALID, EDITORS,
+                   needs_comment=True, offered=False),
+        Transition("publish_reply", "公开答复", (MessageStatus.REPLIED,), None, EDITORS,
+                   guard=_reply_publication_refusal, order=10),
+        Transition("withdraw_reply", "撤下公开答复", (MessageStatus.REPLIED,), None, EDITORS,
+                   guard=_withdrawal_refusal, needs_comment=True, offered=False),
+        Transition("record_fix", "登记纠错情况", (MessageStatus.RECEIVED, MessageStatus.REPLIED), None, EDITORS,
+                   guard=_fix_refusal, offered=False),
+        Transition("rate_reply", "留言人评价", (MessageStatus.REPLIED,), None, system=True),
+        Transition("escalate_message", "提请办公厅督办", (MessageStatus.RECEIVED,), None, system=True),
+    ),
+)

@@ -1,7 +1,8 @@
-"""Public pages of consultations, mounted at /hdjl/ (互动交流)."""
+"""Public pages of participation, mounted at /hdjl/ (互动交流): consultations, the mailbox and error reports."""
 
 from django.urls import path
 
+from gongkai.participation import views_messages as m
 from gongkai.participation import views_public as v
 from gongkai.participation import views_public_records as r
 
@@ -16,4 +17,10 @@ urlpatterns = [
     path("zcpg/", r.evaluations, name="evaluations"),
     path("zcpg/<int:pk>/", r.evaluation, name="evaluation"),
     path("jyta/", r.motion_replies, name="motion-replies"),
+    path("xx/", m.write, name="mailbox"),
+    path("xx/cx/", m.query, name="message-query"),
+    path("xx/cx/<str:code>/", m.status, name="message-status"),
+    path("xx/hf/", m.replies, name="message-replies"),
+    path("xx/hf/<int:pk>/", m.reply, name="message-reply"),
+    path("zc/", m.error_report, name="error-report"),
 ]

@@ -1,7 +1,8 @@
-"""Staff pages of consultations, mounted at /staff/participation/."""
+"""Staff pages of participation, mounted at /staff/participation/: consultations, and the mailbox under messages/."""
 
 from django.urls import path
 
+from gongkai.participation import views_messages_staff as m
 from gongkai.participation import views_staff as v
 from gongkai.participation import views_staff_records as r
 
@@ -28,4 +29,8 @@ urlpatterns = [
     path("evaluations/<int:pk>/", r.evaluation, name="staff-evaluation"),
     path("evaluations/<int:pk>/edit/", r.evaluation_edit, name="staff-evaluation-edit"),
     path("evaluations/<int:pk>/action/", r.evaluation_action, name="staff-evaluation-action"),
+    path("messages/", m.inbox, name="staff-messages"),
+    path("messages/m/<int:pk>/", m.detail, name="staff-message"),
+    path("messages/m/<int:pk>/action/", m.action, name="staff-message-action"),
+    path("messages/m/<int:pk>/attachment/", m.attachment, name="staff-message-attachment"),
 ]

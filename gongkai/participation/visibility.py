@@ -2,7 +2,8 @@
 
 A consultation is public once opened and started, and only while its draft is public by the library's one
 rule (gongkai.publishing.visibility): a draft withdrawn from the library takes its consultation down with it.
-Hidden comments never show; the feedback (意见采纳情况) shows only once published.
+Hidden comments never show; the feedback (意见采纳情况) shows only once published. A message shows only with its
+reply, once the writer agreed and staff published it, and never with the writer's personal data.
 
 Meeting records and policy evaluations are public once published and until withdrawn; an evaluation also only
 while the policy it evaluates is public. The replies to deputies' suggestions and members' proposals are
@@ -22,12 +23,14 @@ from gongkai.participation.models import (
     ConsultationStatus,
     Evaluation,
     Meeting,
+    Message,
+    MessageStatus,
     RecordStatus,
 )
 from gongkai.publishing.visibility import public_documents
 
 __all__ = ["public_attendees", "public_comments", "public_consultations", "public_documents", "public_evaluations",
-           "public_meetings", "public_motion_replies", "published_feedback"]
+           "public_meetings", "public_messages", "public_motion_replies", "published_feedback"]
 
 PUBLIC_STATUSES = (ConsultationStatus.OPEN, ConsultationStatus.CLOSED, ConsultationStatus.FEEDBACK_PUBLISHED)
 
@@ -73,3 +76,11 @@ def public_motion_replies() -> QuerySet:
     from gongkai.publishing.rules import MOTION_REPLY_TYPES
 
     return public_documents().filter(live_revision__doc_type__in=MOTION_REPLY_TYPES)
+
+
+def public_messages() -> QuerySet[Message]:
+    """Messages whose reply the public may read: answered, the writer agreed, and staff published the reply.
+    Pages and the API show only the category, agency, title, content, dates and reply — never personal data."""
+    return (Message.objects.filter(status=MessageStatus.REPLIED, publish_reply=True, reply_published_at__isnull=False)
+            .select_related("agency").defer("name", "phone", "email", "access_token_hash", "attachment")
+            .order_by("-replied_at", "-id"))

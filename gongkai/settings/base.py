@@ -22,6 +22,7 @@ from gongkai.conf import (
     env_list,
     error_report_url,
     home_blocks,
+    message_reply_workdays,
     trusted_proxies,
 )
 
@@ -120,6 +121,7 @@ GONGKAI_QA_HOTLINE = env("GONGKAI_QA_HOTLINE").strip()
 GONGKAI_QA_MAILBOX_URL = env("GONGKAI_QA_MAILBOX_URL").strip()
 GONGKAI_SITE_EMAIL = env("GONGKAI_SITE_EMAIL").strip()
 GONGKAI_ERROR_REPORT_URL = error_report_url()
+GONGKAI_MESSAGE_REPLY_WORKDAYS = message_reply_workdays()
 GONGKAI_SEARCH_BACKEND = env("GONGKAI_SEARCH_BACKEND")
 GONGKAI_SEARCH_LOG_FLUSH_SECONDS = float(env("GONGKAI_SEARCH_LOG_FLUSH_SECONDS"))
 GONGKAI_HOT_MIN_CLIENTS = env_int("GONGKAI_HOT_MIN_CLIENTS", 1)

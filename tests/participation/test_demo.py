@@ -35,3 +35,20 @@ def test_demo_has_a_meeting_an_evaluation_and_two_replies(db, client):
     assert f"/hdjl/zcpg/{evaluation.pk}/" in client.get(f"/xxgk/documents/{evaluation.policy_id}/").content.decode()
     column = client.get("/hdjl/jyta/").content.decode()
     assert "第0086号" in column and "第0152号" in column and "会办" in column
+
+
+def test_demo_has_messages_in_every_state_and_one_public_reply(db, client):
+    from gongkai.participation.models import Message, MessageStatus
+
+    load_demo()
+    count = Message.objects.count()
+    load_demo()
+    assert Message.objects.count() == count == 5
+    states = sorted(Message.objects.values_list("status", flat=True))
+    assert states == sorted([MessageStatus.REPLIED, MessageStatus.REPLIED, MessageStatus.RECEIVED,
+                             MessageStatus.DUPLICATE, MessageStatus.INVALID])
+    listed = client.get("/api/v1/messages").json()
+    assert listed["count"] == 2 and "王女士" not in client.get("/hdjl/xx/hf/").content.decode()
+    report = Message.objects.get(category="error_report")
+    assert report.page_document is not None and report.fix_note and report.reply_public
+    assert Message.objects.filter(rating="satisfied").count() == 1

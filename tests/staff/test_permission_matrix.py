@@ -130,6 +130,14 @@ TRANSITION_ROLES: dict[str, frozenset[str]] = {
     "participation.meeting:withdraw": HANDLERS,
     "participation.evaluation:publish": HANDLERS,
     "participation.evaluation:withdraw": HANDLERS,
+    # The mailbox (政府信箱, 找错) is answered by the disclosure office of the agency handling the message.
+    "participation.message:transfer_message": HANDLERS,
+    "participation.message:reply_message": HANDLERS,
+    "participation.message:mark_duplicate": HANDLERS,
+    "participation.message:mark_invalid": HANDLERS,
+    "participation.message:publish_reply": HANDLERS,
+    "participation.message:withdraw_reply": HANDLERS,
+    "participation.message:record_fix": HANDLERS,
     "reports.annual:draft": HANDLERS,
     # ... but only the head of the office reviews it (负责人审定): a clerk never passes a report on.
     "reports.annual:review": frozenset({HD}),
@@ -508,6 +516,14 @@ URL_RULES: dict[tuple[str, str], Rule] = {
     ("staff-evaluation-action", "GET"): post_only(lambda w: [w.pk("evaluation:draft")]),
     ("staff-evaluation-action", "POST"): Rule(lambda a: 302 if handles(a) else 404 if holds_anywhere(a, HANDLERS)
                                               else 403, probe="participation.evaluation:publish"),
+    # The mailbox: the disclosure office of the agency handling the message, as the consultations.
+    ("staff-messages", "GET"): Rule(lambda a: 200 if holds_anywhere(a, HANDLERS) else 403,
+                                    shows=(own_reported, handles)),
+    ("staff-message", "GET"): _participation_page(args=lambda w: [w.pk("message:received")]),
+    ("staff-message-attachment", "GET"): _participation_page(args=lambda w: [w.pk("message:error_report")]),
+    ("staff-message-action", "GET"): post_only(lambda w: [w.pk("message:received")]),
+    ("staff-message-action", "POST"): Rule(lambda a: 302 if handles(a) else 404 if holds_anywhere(a, HANDLERS)
+                                           else 403, probe="participation.message:reply_message"),
     # The timeliness figures beside the annual report: the same reach.
     ("staff-timeliness", "GET"): Rule(lambda a: 200 if holds_anywhere(a, HANDLERS) else 403,
                                       shows=(own_reported, handles)),
@@ -591,6 +607,13 @@ SUBJECTS: dict[str, str] = {
     "participation.meeting:withdraw": "meeting:published",
     "participation.evaluation:publish": "evaluation:draft",
     "participation.evaluation:withdraw": "evaluation:published",
+    "participation.message:transfer_message": "message:received",
+    "participation.message:reply_message": "message:received",
+    "participation.message:mark_duplicate": "message:received",
+    "participation.message:mark_invalid": "message:received",
+    "participation.message:publish_reply": "message:replied",
+    "participation.message:withdraw_reply": "message:published",
+    "participation.message:record_fix": "message:error_report",
     "qa.pair:submit": "pair:draft",
     "qa.pair:publish": "pair:review",
     "qa.pair:return": "pair:review",
@@ -639,6 +662,10 @@ GUARD_REFUSES: dict[str, str] = {
     # A meeting record without its representatives; an evaluation that says nothing of what it found.
     "participation.meeting:publish": "meeting:empty",
     "participation.evaluation:publish": "evaluation:empty",
+    # A reply whose writer did not agree to publication; a fix recorded on a message that is no error report.
+    "participation.message:publish_reply": "message:replied_private",
+    "participation.message:withdraw_reply": "message:replied",
+    "participation.message:record_fix": "message:received",
     # A revision of the same report is already waiting for review.
     "reports.annual:draft": "report:new_busy",
 }
@@ -856,6 +883,22 @@ def _build_world() -> World:
     keep("evaluation:published", records.publish_evaluation(officer, evaluation("甲局评估（已公开）")))
     keep("evaluation:empty", evaluation("甲局评估（未填写）", complete=False))
     keep("evaluation:draft", evaluation("甲局评估（草稿）"))
+    # Messages to the own agency: one open, one answered with consent, one answered without, an error report
+    # with its screenshot.
+    from gongkai.participation import messages as mailbox
+
+    def message(title: str, consent: bool = True, **values):
+        return mailbox.submit_message(mailbox.MessageData(**{
+            "category": "mailbox", "agency": own.code, "title": title, "content": "甲局留言", "name": "留言人",
+            "phone": "13800000000", "publish_reply": consent, **values}))[0]
+
+    keep("message:received", message("甲局收到的留言"))
+    keep("message:replied", mailbox.reply_message(officer, message("甲局答复的留言"), "甲局答复"))
+    keep("message:published", mailbox.publish_reply(officer, mailbox.reply_message(
+        officer, message("甲局公开答复的留言"), "甲局答复")))
+    keep("message:replied_private", mailbox.reply_message(officer, message("不同意公开的留言", False), "甲局答复"))
+    keep("message:error_report", message("甲局找错", category="error_report", page_url="/xxgk/",
+                                         attachment_name="截图.png", attachment=b"\x89PNG\r\n\x1a\n" + b"\0" * 16))
     # Curated Q&A pairs of the own agency: a draft, one waiting for review and a public one.
     from gongkai.qa import pairs
 
@@ -1201,6 +1244,19 @@ REQUESTS: dict[str, Callable[[World, Any], tuple[str, list, dict]]] = {
     "participation.evaluation:publish": lambda w, s: ("staff-evaluation-action", [s.pk], {"action": "publish"}),
     "participation.evaluation:withdraw": lambda w, s: ("staff-evaluation-action", [s.pk],
                                                        {"action": "withdraw", "comment": "矩阵撤回"}),
+    "participation.message:transfer_message": lambda w, s: ("staff-message-action", [s.pk], {
+        "action": "transfer_message", "to_agency": w.other.code, "reason": "矩阵转办"}),
+    "participation.message:reply_message": lambda w, s: ("staff-message-action", [s.pk], {
+        "action": "reply_message", "reply": "矩阵答复"}),
+    "participation.message:mark_duplicate": lambda w, s: ("staff-message-action", [s.pk], {
+        "action": "mark_duplicate", "original": w.fresh("message:replied").code, "reason": "矩阵重复"}),
+    "participation.message:mark_invalid": lambda w, s: ("staff-message-action", [s.pk], {
+        "action": "mark_invalid", "reason": "矩阵无效"}),
+    "participation.message:publish_reply": lambda w, s: ("staff-message-action", [s.pk], {"action": "publish_reply"}),
+    "participation.message:withdraw_reply": lambda w, s: ("staff-message-action", [s.pk], {
+        "action": "withdraw_reply", "reason": "矩阵撤下"}),
+    "participation.message:record_fix": lambda w, s: ("staff-message-action", [s.pk], {
+        "action": "record_fix", "fix_note": "矩阵纠错"}),
     **{f"reports.annual:{name}": _report_action(name)
        for name in ("review", "reject_review", "release", "reject_release")},
     "assessment.workplan:start_task": lambda w, s: ("staff-workplan-task-action", [s.pk], {"action": "start_task"}),

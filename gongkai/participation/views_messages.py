@@ -1,0 +1,214 @@
+"""Public pages of the mailbox (/hdjl/xx/) and error reports (/hdjl/zc/): writing, the acknowledgement with the
+query code and the access token (shown once, in the answer to the submission itself: never in the session or a
+URL), the query page (code and token sent by POST unlock the message for this browser session), the writer's
+rating, and the public replies. Public replies come only through participation.visibility.public_messages."""
+
+from __future__ import annotations
+
+import logging
+
+from django.contrib import messages as flash
+from django.core.paginator import Paginator
+from django.db import OperationalError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from gongkai.core.clientip import client_ip
+from gongkai.core.errors import DomainError
+from gongkai.core.forms import MAX_ID, focus_first_error, parse_number
+from gongkai.disclosure import throttle
+from gongkai.participation import messages as services
+from gongkai.participation import rules
+from gongkai.participation.forms import HONEYPOT_MESSAGE, ErrorReportForm, MessageForm, RatingForm
+from gongkai.participation.models import Message, MessageStatus
+from gongkai.participation.rules import MessageCategory
+from gongkai.participation.visibility import public_documents, public_messages
+
+logger = logging.getLogger("gongkai.participation")
+PER_PAGE = 20
+SESSION_MESSAGES = "ly_messages"  # ids of messages this browser proved it may follow (code + token)
+UNSAVED_MESSAGE = "系统暂时无法保存您的留言，留言没有提交成功。您填写的内容都在下面，请稍后再提交。"
+
+STATUS_TEXT = {
+    MessageStatus.RECEIVED: "正在办理。",
+    MessageStatus.REPLIED: "已答复。",
+    MessageStatus.DUPLICATE: "与您（或他人）此前提交的留言内容相同，已合并到该留言办理。",
+    MessageStatus.INVALID: "经审核不属于受理范围，不予答复。",
+}
+
+
+def _limits() -> list[tuple[str, int, str]]:
+    return [(MessageCategory(c).label, rules.reply_workdays(c), limit.source)
+            for c, limit in rules.REPLY_LIMITS.items()]
+
+
+def _submit(request: HttpRequest, form, template: str, category: str | None, context: dict) -> HttpResponse:
+    """Validate and store a public message; the acknowledgement page on success, the form (values kept) if not."""
+    status = 400
+    if form.is_valid():
+        submission = form.cleaned_data.get("submission") or ""
+        repeated = Message.objects.filter(submission=submission).first() if submission else None
+        if form.cleaned_data.get("website"):
+            form.add_error(None, HONEYPOT_MESSAGE)
+        elif repeated is not None:
+            # The same form sent twice (a reload of the acknowledgement): one message, the token is not shown again;
+            # the code only to the browser that sent it.
+            mine = repeated.pk in request.session.get(SESSION_MESSAGES, [])
+            form.add_error(None, f"这条留言已经提交{f'（查询码 {repeated.code}）' if mine else ''}，没有重复登记。"
+                                 "查询密码只在提交时显示一次。")
+            status = 409
+        else:
+            upload = form.cleaned_data.get("attachment")
+            data = services.MessageData(
+                category=category or form.cleaned_data.get("category") or "",
+                agency=form.cleaned_data.get("agency") or "", title=form.cleaned_data.get("title") or "",
+                content=form.cleaned_data.get("content") or "", name=form.cleaned_data.get("name") or "",
+                phone=form.cleaned_data.get("phone") or "", email=form.cleaned_data.get("email") or "",
+                publish_reply=bool(form.cleaned_data.get("publish_reply")),
+                page_url=form.cleaned_data.get("page_url") or "", attachment_name=upload.name if upload else "",
+                attachment=upload.read() if upload else None, submission=submission)
+            limit, window = services.message_limit()
+            try:
+                with throttle.slot("message", client_ip(request), limit, window):
+                    message, token = services.submit_message(data)
+            except throttle.Throttled as exc:
+                form.add_error(None, throttle.too_many_message(exc.retry_after))
+                response = render(request, template, {**context, "form": form}, status=429)
+                response["Retry-After"] = str(exc.retry_after)
+                return response
+            except DomainError as exc:
+                form.apply_domain_error(exc)
+            except OperationalError:
+                logger.exception("message could not be saved")
+                form.add_error(None, UNSAVED_MESSAGE)
+                status = 503
+            else:
+                _remember(request, message)
+                return render(request, "participation/public/message_received.html",
+                              {"m": message, "token": token})
+    focus_first_error(form)
+    return render(request, template, {**context, "form": form}, status=status)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def write(request: HttpRequest) -> HttpResponse:
+    """政府信箱: write to an agency; the answer is the acknowledgement with the query code and access token."""
+    context = {"limits": _limits(), "recent": public_messages()[:5]}
+    if request.method != "POST":
+        initial = {}
+        category = request.GET.get("category", "")
+        if category in MessageCategory.values and category != MessageCategory.ERROR_REPORT:
+            initial["category"] = category
+        return render(request, "participation/public/mailbox.html", {**context, "form": MessageForm(initial=initial)})
+    return _submit(request, MessageForm(request.POST, request.FILES), "participation/public/mailbox.html", None,
+                   context)
+
+
+def _page_from(request: HttpRequest) -> str:
+    """The page the visitor came from (?url= or the Referer), when it is one of ours."""
+    for candidate in (request.GET.get("url", ""), request.headers.get("Referer", "")):
+        candidate = candidate.strip()[:1000]
+        if candidate and services._our_path(candidate) and "/hdjl/zc/" not in candidate:
+            return candidate
+    return ""
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def error_report(request: HttpRequest) -> HttpResponse:
+    """我为政府网站找错: the page address and a description or a screenshot."""
+    context = {"limit": rules.reply_workdays(MessageCategory.ERROR_REPORT),
+               "source": rules.REPLY_LIMITS[MessageCategory.ERROR_REPORT].source}
+    if request.method != "POST":
+        return render(request, "participation/public/error_report.html",
+                      {**context, "form": ErrorReportForm(initial={"page_url": _page_from(request)})})
+    return _submit(request, ErrorReportForm(request.POST, request.FILES), "participation/public/error_report.html",
+                   MessageCategory.ERROR_REPORT, context)
+
+
+def _remember(request: HttpRequest, message: Message) -> None:
+    unlocked = set(request.session.get(SESSION_MESSAGES, []))
+    unlocked.add(message.pk)
+    request.session[SESSION_MESSAGES] = sorted(unlocked)[-20:]
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def query(request: HttpRequest) -> HttpResponse:
+    """Enter the query code and access token (by POST, never in the URL); on to the message's status page."""
+    context = {"code": request.GET.get("code", "").strip()[:40], "error": ""}
+    if request.method != "POST":
+        return render(request, "participation/public/message_query.html", context)
+    code, token = request.POST.get("code", "").strip()[:40], request.POST.get("token", "").strip()[:40]
+    context["code"] = code
+    limit, window = throttle.TRACKING_FAILURES
+    try:
+        with throttle.slot("message_query", client_ip(request), limit, window) as failure:
+            message = services.find(code, token)
+            if message is not None:
+                failure.release()
+    except throttle.Throttled:
+        context["error"] = throttle.TRACKING_MESSAGE
+        return render(request, "participation/public/message_query.html", context, status=429)
+    if message is None:
+        context["error"] = services.NOT_FOUND
+        return render(request, "participation/public/message_query.html", context, status=404)
+    _remember(request, message)
+    return redirect("message-status", code=message.code)
+
+
+def _unlocked(request: HttpRequest, code: str) -> Message:
+    message = Message.objects.select_related("agency", "duplicate_of").filter(code=code[:20]).first()
+    if message is None or message.pk not in request.session.get(SESSION_MESSAGES, []):
+        raise Http404("请先输入查询码和查询密码。")
+    return message
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def status(request: HttpRequest, code: str) -> HttpResponse:
+    """The writer's view of their message (unlocked in this session): status, reply, and the rating form."""
+    message = _unlocked(request, code)
+    form = RatingForm()
+    code_status = 200
+    if request.method == "POST":
+        form = RatingForm(request.POST)
+        if form.is_valid():
+            try:
+                services.rate_reply(message, form.cleaned_data["rating"], form.cleaned_data.get("comment") or "")
+            except DomainError as exc:
+                form.apply_domain_error(exc)
+            else:
+                flash.success(request, "感谢您的评价。")
+                return redirect("message-status", code=message.code)
+        code_status = 400
+        focus_first_error(form)
+    return render(request, "participation/public/message_status.html", {
+        "m": message, "status_text": STATUS_TEXT[MessageStatus(message.status)], "form": form,
+        "can_rate": message.status == MessageStatus.REPLIED and message.rated_at is None}, status=code_status)
+
+
+def replies(request: HttpRequest) -> HttpResponse:
+    """Public replies: messages answered whose writers agreed to publication, newest first."""
+    category = request.GET.get("category", "")
+    found = public_messages()
+    if category in MessageCategory.values:
+        found = found.filter(category=category)
+    else:
+        category = ""
+    page = Paginator(found, PER_PAGE).get_page(parse_number(request.GET.get("page"), 100000) or 1)
+    return render(request, "participation/public/message_replies.html", {
+        "page_obj": page, "category": category, "categories": MessageCategory.choices,
+        "querystring": f"category={category}" if category else ""})
+
+
+def reply(request: HttpRequest, pk: int) -> HttpResponse:
+    """One public reply with its message (never the writer's name or contact)."""
+    found = public_messages().filter(pk=pk).first() if pk <= MAX_ID else None
+    if found is None:
+        raise Http404("没有这条公开答复")
+    page_document = public_documents().filter(pk=found.page_document_id).first() if found.page_document_id else None
+    return render(request, "participation/public/message_reply.html", {"m": found, "page_document": page_document})

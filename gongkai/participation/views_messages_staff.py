@@ -1,0 +1,178 @@
+"""Staff pages of the mailbox (/staff/participation/messages/): the inbox of one of the user's agencies with its
+due-soon, overdue and escalated lists, a message with the writer's details and every step of its handling, and
+the actions — transfer, reply, duplicate, invalid, publish the reply, record the fix of an error report. For the
+disclosure office of the handling agency (or an office above it granted over subordinates) and superusers, as
+the consultations; a message of an agency the user does not handle is not found (404)."""
+
+from __future__ import annotations
+
+from django.contrib import messages as flash
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from gongkai.core.errors import DomainError
+from gongkai.core.forms import MAX_ID, focus_first_error
+from gongkai.core.workdays import WorkCalendar, due_status
+from gongkai.disclosure.queries import handling_agencies
+from gongkai.orgs.models import Agency
+from gongkai.participation import forms, queries, rules
+from gongkai.participation import messages as services
+from gongkai.participation.models import Message, MessageStatus
+from gongkai.participation.rules import MessageCategory
+from gongkai.participation.states import MESSAGE
+from gongkai.publishing.models import Revision
+from gongkai.staff.decorators import chosen_agency, forbidden, staff_required
+
+_NO_ROLE = "政府信箱由政府信息公开工作机构的工作人员办理。"
+ACTIONS = ("transfer_message", "reply_message", "mark_duplicate", "mark_invalid", "publish_reply", "withdraw_reply",
+           "record_fix")
+DONE = {"transfer_message": "已转办。", "reply_message": "已答复。", "mark_duplicate": "已标记为重复留言（留言仍保留）。",
+        "mark_invalid": "已标记为无效留言（留言仍保留）。", "publish_reply": "已公开答复。", "withdraw_reply": "已撤下公开答复。",
+        "record_fix": "已登记纠错情况。"}
+
+
+def _agencies(request: HttpRequest) -> list[Agency] | HttpResponse:
+    agencies = handling_agencies(request.user)
+    return agencies or forbidden(request, _NO_ROLE)
+
+
+def _message(request: HttpRequest, pk: int) -> Message | HttpResponse:
+    agencies = _agencies(request)
+    if isinstance(agencies, HttpResponse):
+        return agencies
+    found = (Message.objects.filter(pk=pk, agency__in=agencies).select_related("agency", "addressed_to",
+                                                                                "duplicate_of", "page_document")
+             .first() if pk <= MAX_ID else None)
+    if found is None:
+        raise Http404("没有这条留言")
+    return found
+
+
+@staff_required
+def inbox(request: HttpRequest) -> HttpResponse:
+    """The messages of one of the user's agencies, in one list: open, due soon, overdue, escalated, replied,
+    set aside (duplicates and invalid messages stay listed) or all."""
+    agencies = _agencies(request)
+    if isinstance(agencies, HttpResponse):
+        return agencies
+    agency = chosen_agency(agencies, request.GET.get("agency", "").strip())
+    view = request.GET.get("view", "open")
+    view = view if view in queries.MESSAGE_VIEWS else "open"
+    today = timezone.localdate()
+    calendar = WorkCalendar.load()
+    open_rows = queries.message_rows([agency], "open", today, calendar)
+    counts = {"open": len(open_rows), "overdue": sum(1 for r in open_rows if r.due.overdue),
+              "due_soon": sum(1 for r in open_rows if r.due.due_soon),
+              "escalated": sum(1 for r in open_rows if r.message.escalated_at)}
+    rows = open_rows if view == "open" else queries.message_rows([agency], view, today, calendar)
+    return render(request, "participation/staff/messages.html", {
+        "agencies": agencies, "agency": agency, "view": view, "views": queries.MESSAGE_VIEWS, "rows": rows,
+        "view_label": queries.MESSAGE_VIEWS[view],
+        "counts": counts, "veto": queries.veto_messages([agency], today.year, today), "year": today.year,
+        "veto_source": rules.VETO_SOURCE})
+
+
+def _revisions(message: Message):
+    return (Revision.objects.filter(document__agency=message.agency).select_related("document")
+            .order_by("-id")[:50])
+
+
+def _form(name: str, message: Message, data=None):
+    """The form of one action, its field ids prefixed by the action (the page holds several forms)."""
+    kwargs = {"auto_id": f"{name}-%s"}
+    if name == "transfer_message":
+        kwargs["exclude"] = message.agency_id
+    elif name == "record_fix":
+        kwargs["revisions"] = _revisions(message)
+    cls = {"reply_message": forms.ReplyForm, "transfer_message": forms.TransferForm,
+           "mark_duplicate": forms.DuplicateForm, "mark_invalid": forms.InvalidForm, "record_fix": forms.FixForm,
+           "withdraw_reply": forms.ReplyWithdrawForm}[name]
+    return cls(data, **kwargs)
+
+
+def _detail(request: HttpRequest, message: Message, bound: dict | None = None, status: int = 200) -> HttpResponse:
+    calendar = WorkCalendar.load()
+    due = (due_status(message.due_on, timezone.localdate(), calendar, rules.MESSAGE_WARN_WORKDAYS)
+           if message.status == MessageStatus.RECEIVED else None)
+    page = {name: _form(name, message) for name in ACTIONS if name != "publish_reply"}
+    page["reply_message"].initial = {"reply": message.reply}
+    page["record_fix"].initial = {"fix_note": message.fix_note}
+    page.update(bound or {})
+    allowed = {name for name in ACTIONS if MESSAGE.allows(request.user, message, name)}
+    return render(request, "participation/staff/message.html", {
+        "m": message, "due": due, "forms": page, "allowed": allowed, "steps": message.steps.select_related(
+            "from_agency", "to_agency"), "duplicates": message.duplicates.all(),
+        "is_error_report": message.category == MessageCategory.ERROR_REPORT,
+        "limit": rules.reply_workdays(message.category),
+        "limit_source": rules.REPLY_LIMITS[message.category].source,
+        "veto_on": rules.veto_day(message.received_on)}, status=status)
+
+
+@staff_required
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One message: the writer's details (this office only), its time limit, every step, and the actions."""
+    found = _message(request, pk)
+    if isinstance(found, HttpResponse):
+        return found
+    return _detail(request, found)
+
+
+@require_POST
+@staff_required
+def action(request: HttpRequest, pk: int) -> HttpResponse:
+    """Take one action on the message. Bad input comes back on the page with the typed values (400); a refusal
+    about the message itself (its state, or the writer's consent) comes back as a message above it."""
+    found = _message(request, pk)
+    if isinstance(found, HttpResponse):
+        return found
+    name = request.POST.get("action", "")
+    if name not in ACTIONS:
+        flash.error(request, "未知的操作。")
+        return redirect("staff-message", pk=found.pk)
+    form = _form(name, found, request.POST) if name != "publish_reply" else None
+    if form is not None and not form.is_valid():
+        focus_first_error(form)
+        return _detail(request, found, {name: form}, status=400)
+    data = form.cleaned_data if form is not None else {}
+    try:
+        if name == "reply_message":
+            services.reply_message(request.user, found, data["reply"])
+        elif name == "transfer_message":
+            services.transfer_message(request.user, found, data["to_agency"], data["reason"])
+        elif name == "mark_duplicate":
+            services.mark_duplicate(request.user, found, data["original"], data["reason"])
+        elif name == "mark_invalid":
+            services.mark_invalid(request.user, found, data["reason"])
+        elif name == "publish_reply":
+            services.publish_reply(request.user, found)
+        elif name == "withdraw_reply":
+            services.withdraw_reply(request.user, found, data["reason"])
+        else:
+            services.record_fix(request.user, found, data["fix_note"], data.get("fix_revision"))
+    except DomainError as exc:
+        if form is not None and exc.errors and set(exc.errors) & set(form.fields):
+            form.apply_domain_error(exc)
+            focus_first_error(form)
+            return _detail(request, found, {name: form}, status=400)
+        flash.error(request, exc.message)
+        return redirect("staff-message", pk=found.pk)
+    flash.success(request, DONE[name])
+    if name == "transfer_message":
+        # The message left this office's inbox (unless the user handles the receiving agency too).
+        still = Message.objects.filter(pk=found.pk, agency__in=handling_agencies(request.user)).exists()
+        return redirect("staff-message", pk=found.pk) if still else redirect("staff-messages")
+    return redirect("staff-message", pk=found.pk)
+
+
+@staff_required
+def attachment(request: HttpRequest, pk: int) -> FileResponse:
+    """The writer's attachment (a screenshot of an error report), for the handling office only."""
+    found = _message(request, pk)
+    if isinstance(found, HttpResponse):
+        return found
+    if not found.attachment:
+        raise Http404("没有附件")
+    return FileResponse(found.attachment.open("rb"), as_attachment=True, filename=found.attachment_name or "附件",
+                        content_type=found.attachment_type or "application/octet-stream")

@@ -1,0 +1,148 @@
+"""The mailbox API: POST /api/v1/messages (201 with code and token; 400 with Chinese field errors; nothing stored
+half-way), GET /api/v1/messages/{code} with X-Access-Token (404 for a wrong token, the same as for no message), the
+rating, and GET /api/v1/messages (public replies only, no personal data); and mail to the writer through a real
+SMTP server."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+
+import pytest
+
+from gongkai.core.models import OutgoingMail
+from gongkai.participation import messages
+from gongkai.participation.models import Message, MessageStatus
+from tests.smtp import smtp_server
+
+URL = "/api/v1/messages"
+
+
+def body(office, **values) -> dict:
+    return {"category": "mailbox", "agency": office["agency"].code, "title": "路灯不亮", "content": "小区门口的路灯坏了。",
+            "name": "张三", "phone": "13800001234", "email": "zhangsan@example.com", "publish_reply": True, **values}
+
+
+def post(client, data, **headers):
+    return client.post(URL, data, content_type="application/json", **headers)
+
+
+def test_post_answers_with_code_token_and_dates(client, office):
+    response = post(client, body(office))
+    assert response.status_code == 201, response.content
+    data = response.json()
+    assert set(data) == {"code", "access_token", "received_on", "due_on"}
+    message = Message.objects.get(code=data["code"])
+    assert data["due_on"] == f"{message.due_on:%Y-%m-%d}" and message.channel == "api"
+    assert messages.find(data["code"], data["access_token"]) == message
+
+
+@pytest.mark.parametrize(("values", "field"), [
+    ({"category": "letters"}, "category"),
+    ({"agency": "NOPE"}, "agency"),
+    ({"title": ""}, "title"),
+    ({"content": ""}, "content"),
+    ({"email": "nobody"}, "email"),
+    ({"phone": "", "email": ""}, "phone"),
+    ({"category": "error_report", "page_url": ""}, "page_url"),
+    ({"title": 12345, "content": None}, "content"),
+])
+def test_bad_input_gets_chinese_field_errors_and_stores_nothing(client, office, values, field):
+    response = post(client, body(office, **values))
+    assert response.status_code == 400
+    errors = response.json()["errors"]
+    assert field in errors and any("\u4e00" <= ch <= "\u9fff" for ch in errors[field][0])
+    assert not Message.objects.exists()
+
+
+def test_malformed_requests_never_500(client, office):
+    for raw in ("{", "[]", '"x"', '{"publish_reply": "maybe"}'):
+        response = client.post(URL, raw, content_type="application/json")
+        assert 400 <= response.status_code < 500, raw
+    assert client.post(URL, {"title": "x"}).status_code in (400, 415)
+    assert not Message.objects.exists()
+
+
+def test_the_honeypot_refuses(client, office):
+    assert post(client, body(office, website="http://spam")).status_code == 400
+    assert not Message.objects.exists()
+
+
+def test_rate_limit_counts_api_submissions(client, office, settings):
+    settings.GONGKAI_MESSAGE_RATE_LIMIT = "2/3600"
+    assert [post(client, body(office)).status_code for _ in range(3)] == [201, 201, 429]
+    assert Message.objects.count() == 2
+
+
+def test_status_by_code_and_token_in_the_header(client, office):
+    created = post(client, body(office, name="秘密姓名", phone="13912345678")).json()
+    code, token = created["code"], created["access_token"]
+    got = client.get(f"{URL}/{code}", HTTP_X_ACCESS_TOKEN=token)
+    assert got.status_code == 200
+    data = got.json()
+    assert (data["status"], data["reply"], data["agency"]["code"]) == ("received", None, office["agency"].code)
+    text = got.content.decode()
+    assert "秘密姓名" not in text and "13912345678" not in text and "zhangsan@example.com" not in text
+    wrong = client.get(f"{URL}/{code}", HTTP_X_ACCESS_TOKEN="AAAA-BBBB-CCCC")
+    missing = client.get(f"{URL}/LY-2222-3333", HTTP_X_ACCESS_TOKEN=token)
+    assert wrong.status_code == missing.status_code == 404 and wrong.json() == missing.json()
+    assert client.get(f"{URL}/{code}").status_code == 404
+    assert client.get(f"{URL}/{code}?token={token}").status_code == 400  # never in the URL
+    message = Message.objects.get(code=code)
+    messages.reply_message(office["officer"], message, "已安排维修。")
+    data = client.get(f"{URL}/{code}", HTTP_X_ACCESS_TOKEN=token).json()
+    assert (data["status"], data["reply"], data["reply_public"]) == ("replied", "已安排维修。", False)
+
+
+def test_rating_through_the_api(client, office):
+    created = post(client, body(office)).json()
+    rate = f"{URL}/{created['code']}/rating"
+    headers = {"HTTP_X_ACCESS_TOKEN": created["access_token"]}
+    assert client.post(rate, {"rating": "satisfied"}, content_type="application/json", **headers).status_code == 400
+    messages.reply_message(office["officer"], Message.objects.get(code=created["code"]), "已修好。")
+    assert client.post(rate, {"rating": "great"}, content_type="application/json", **headers).json()["errors"]
+    assert client.post(rate, {"rating": "satisfied"}, content_type="application/json",
+                       HTTP_X_ACCESS_TOKEN="WRONG").status_code == 404
+    done = client.post(rate, {"rating": "satisfied", "comment": "很快"}, content_type="application/json", **headers)
+    assert done.status_code == 200 and done.json()["rating"] == "satisfied"
+
+
+def test_the_list_holds_public_replies_only(client, office):
+    def made(**values):
+        created = post(client, body(office, **values)).json()
+        return Message.objects.get(code=created["code"])
+
+    published = made(title="公开的答复", name="公开者姓名")
+    private = made(title="不同意公开", publish_reply=False)
+    unpublished = made(title="尚未公开的答复")
+    waiting = made(title="尚未答复")
+    for m in (published, private, unpublished):
+        messages.reply_message(office["officer"], m, f"{m.title}的答复")
+    messages.publish_reply(office["officer"], Message.objects.get(pk=published.pk))
+    data = client.get(URL).json()
+    assert data["count"] == 1 and [r["title"] for r in data["results"]] == ["公开的答复"]
+    assert set(data["results"][0]) == {"id", "category", "category_label", "agency", "title", "content",
+                                       "received_on", "replied_on", "reply", "url"}
+    assert "公开者姓名" not in client.get(URL).content.decode() and "13800001234" not in client.get(URL).content.decode()
+    assert client.get(URL, {"category": "error_report"}).json()["count"] == 0
+    assert client.get(URL, {"category": "nope"}).status_code == 400
+    assert client.get(URL, {"page": 0}).status_code == 400
+    assert waiting.status == MessageStatus.RECEIVED
+
+
+@pytest.mark.django_db(transaction=True)
+def test_mail_to_the_writer_through_smtp(client, office, mail_settings):
+    with smtp_server(mail_settings) as (_, inbox):
+        created = post(client, body(office, email="writer@example.com")).json()
+        message = Message.objects.get(code=created["code"])
+        messages.reply_message(office["officer"], message, "路灯已于今天修复。")
+        assert len(inbox.messages) == 2
+        texts = []
+        for envelope in inbox.messages:
+            assert envelope.rcpt_tos == ["writer@example.com"]
+            parsed = email.message_from_bytes(envelope.original_content, policy=email.policy.default)
+            texts.append((str(parsed["Subject"]), parsed.get_content()))
+    assert "留言已收到" in texts[0][0] and created["code"] in texts[0][1] and message.due_on.strftime("%Y年%m月%d日") in texts[0][1]
+    assert "留言已答复" in texts[1][0] and "路灯已于今天修复。" in texts[1][1]
+    assert all(created["access_token"] not in text for _subject, text in texts)
+    assert OutgoingMail.objects.filter(status=OutgoingMail.Status.SENT).count() == 2
