@@ -34,6 +34,21 @@ def takes_uploads(view: Callable) -> Callable:
     return view
 
 
+# Room beside a public form's one attachment for its text fields and the multipart envelope.
+PUBLIC_FORM_MARGIN = 256 * 1024
+
+
+def takes_public_uploads(attachment_bytes: int) -> Callable[[Callable], Callable]:
+    """Mark a public form that carries one attachment of at most `attachment_bytes`: its body may be that much
+    larger than the small limit, so the form itself refuses a file too large at its field and keeps the text."""
+
+    def mark(view: Callable) -> Callable:
+        view.public_body_limit = attachment_bytes + PUBLIC_FORM_MARGIN
+        return view
+
+    return mark
+
+
 def _size_text(size: int) -> str:
     if size >= 1024 * 1024 and size % (1024 * 1024) == 0:
         return f"{size // (1024 * 1024)} MB"
@@ -44,7 +59,7 @@ def body_limit(request: HttpRequest, view: Callable) -> int:
     """The largest body this request may carry: the upload limit only for a signed-in user's upload form."""
     if getattr(view, "takes_uploads", False) and request.user.is_authenticated and request.user.is_staff:
         return settings.GONGKAI_MAX_UPLOAD_REQUEST_BYTES
-    return settings.GONGKAI_MAX_REQUEST_BYTES
+    return max(settings.GONGKAI_MAX_REQUEST_BYTES, getattr(view, "public_body_limit", 0))
 
 
 class RequestSizeMiddleware:

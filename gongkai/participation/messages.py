@@ -110,7 +110,9 @@ def message_limit() -> tuple[int, int]:
 
 
 def _attachment_limit() -> int:
-    return min(settings.GONGKAI_MAX_UPLOAD_BYTES, settings.GONGKAI_MAX_REQUEST_BYTES)
+    from gongkai.participation.rules import attachment_limit
+
+    return attachment_limit()
 
 
 # -- the page an error report is about -----------------------------------------------------------------------------

@@ -87,6 +87,14 @@ MAX_CONTACT_CHARS = 100
 MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024
 
 
+def attachment_limit() -> int:
+    """The largest attachment a resident may send with a comment, message or error report (the public forms let
+    a body this large through: core.middleware.takes_public_uploads)."""
+    from django.conf import settings
+
+    return min(settings.GONGKAI_MAX_UPLOAD_BYTES, MAX_ATTACHMENT_BYTES)
+
+
 def minimum_end(kind: str, starts_on: dt.date, calendar: WorkCalendar) -> dt.date:
     """The earliest last day (inclusive, until 24:00) of a consultation of `kind` opened on `starts_on`."""
     rule = MINIMUM_PERIODS[kind]

@@ -234,7 +234,9 @@ def closed_message(consultation: Consultation, now: dt.datetime) -> str:
 
 
 def _attachment_limit() -> int:
-    return min(settings.GONGKAI_MAX_UPLOAD_BYTES, settings.GONGKAI_MAX_REQUEST_BYTES)
+    from gongkai.participation.rules import attachment_limit
+
+    return attachment_limit()
 
 
 def _check_comment(consultation: Consultation, data: CommentData) -> tuple[str, int | None, str, str]:

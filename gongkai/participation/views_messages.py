@@ -18,12 +18,13 @@ from django.views.decorators.http import require_http_methods
 from gongkai.core.clientip import client_ip
 from gongkai.core.errors import DomainError
 from gongkai.core.forms import MAX_ID, focus_first_error, parse_number
+from gongkai.core.middleware import takes_public_uploads
 from gongkai.disclosure import throttle
 from gongkai.participation import messages as services
 from gongkai.participation import rules
 from gongkai.participation.forms import HONEYPOT_MESSAGE, ErrorReportForm, MessageForm, RatingForm
 from gongkai.participation.models import Message, MessageStatus
-from gongkai.participation.rules import MessageCategory
+from gongkai.participation.rules import MAX_ATTACHMENT_BYTES, MessageCategory
 from gongkai.participation.visibility import public_documents, public_messages
 
 logger = logging.getLogger("gongkai.participation")
@@ -93,6 +94,7 @@ def _submit(request: HttpRequest, form, template: str, category: str | None, con
 
 
 @never_cache
+@takes_public_uploads(MAX_ATTACHMENT_BYTES)
 @require_http_methods(["GET", "POST"])
 def write(request: HttpRequest) -> HttpResponse:
     """政府信箱: write to an agency; the answer is the acknowledgement with the query code and access token."""
@@ -117,6 +119,7 @@ def _page_from(request: HttpRequest) -> str:
 
 
 @never_cache
+@takes_public_uploads(MAX_ATTACHMENT_BYTES)
 @require_http_methods(["GET", "POST"])
 def error_report(request: HttpRequest) -> HttpResponse:
     """我为政府网站找错: the page address and a description or a screenshot."""

@@ -18,10 +18,12 @@ from django.views.decorators.http import require_http_methods
 from gongkai.core.clientip import client_ip
 from gongkai.core.errors import DomainError
 from gongkai.core.forms import MAX_ID, focus_first_error, parse_number
+from gongkai.core.middleware import takes_public_uploads
 from gongkai.disclosure import throttle
 from gongkai.participation import rules, services
 from gongkai.participation.forms import HONEYPOT_MESSAGE, CommentForm
 from gongkai.participation.models import Consultation, ConsultationStatus
+from gongkai.participation.rules import MAX_ATTACHMENT_BYTES
 from gongkai.participation.visibility import public_comments, public_consultations, public_documents
 
 logger = logging.getLogger("gongkai.participation")
@@ -64,6 +66,7 @@ def _detail_context(consultation: Consultation) -> dict:
 
 
 @never_cache
+@takes_public_uploads(MAX_ATTACHMENT_BYTES)
 @require_http_methods(["GET", "POST"])
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The draft, paragraph by paragraph, its explanation and interpretation, and the comment form."""

@@ -142,3 +142,22 @@ def test_the_dashboard_flags_late_feedback(client, office, open_consultation):
     client.force_login(office["officer"])
     page = client.get("/staff/").content.decode()
     assert "意见采纳情况待公布" in page and "已超期" in page
+
+
+def test_a_phone_sized_attachment_reaches_the_forms_and_a_too_large_one_is_refused_at_its_field(client, open_consultation):
+    """A 2 MB photo is over the small request limit (1 MB) but within the 5 MB of an attachment: the form takes it
+    (comment, mailbox, 找错); a 5.1 MB file is refused at the field with the text kept, never a bare 413 page."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.participation.test_services import PDF
+
+    big = PDF + b"%" * (2 * 1024 * 1024)
+    photo = SimpleUploadedFile("现场照片.pdf", big, content_type="application/pdf")
+    url = f"/hdjl/yjzj/{open_consultation.pk}/"
+    assert client.post(url, {"content": "见附件照片", "attachment": photo}).status_code == 302
+    too_big = SimpleUploadedFile("扫描件.pdf", PDF + b"%" * (5 * 1024 * 1024 + 100_000), content_type="application/pdf")
+    response = client.post(url, {"content": "我写了很长的意见", "attachment": too_big})
+    text = response.content.decode()
+    assert response.status_code == 400 and "我写了很长的意见" in text and "附件" in text
+    assert client.post("/hdjl/xx/", {"attachment": SimpleUploadedFile("a.pdf", big)}).status_code != 413
+    assert client.post("/hdjl/zc/", {"attachment": SimpleUploadedFile("a.png", big)}).status_code != 413
