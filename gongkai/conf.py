@@ -87,7 +87,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("GONGKAI_MESSAGE_REPLY_WORKDAYS", "",
             "按类别调整留言的答复时限（工作日），如 mailbox=5,error_report=3；类别为 mailbox（政府信箱）、leader_mailbox"
             "（领导信箱）、inquiry（咨询）、suggestion（建言献策）、complaint（投诉举报）、error_report（我为政府网站找错）。"
-            "留空或未列出的类别用默认时限：找错3个工作日，其他5个工作日。"),
+            "留空或未列出的类别用默认时限（见 README“政府信箱”）。"),
     Setting("GONGKAI_TRUSTED_PROXIES", "",
             "可信反向代理的地址或网段（如 127.0.0.1,10.0.0.0/8），逗号分隔；只有来自这些地址的请求，"
             "才采信 X-Forwarded-For、X-Real-IP 中的访客地址和 X-Forwarded-Proto（是否 HTTPS）。"

@@ -68,7 +68,8 @@ def messages_panel_context(request: HttpRequest) -> dict[str, Any] | None:
     veto = queries.veto_messages(list(agencies.values()), today.year, today)
     context = {"overdue": sum(1 for r in rows if r.due.overdue), "due_soon": sum(1 for r in rows if r.due.due_soon),
                "escalated": sum(1 for r in rows if r.message.escalated_at), "veto": len(veto), "year": today.year,
-               "open": len(rows), "source": rules.VETO_SOURCE, "linked": bool(handled)}
+               "open": len(rows), "source": rules.VETO_SOURCE, "linked": bool(handled),
+               "veto_months": rules.VETO_MONTHS, "escalate_months": rules.ESCALATE_MONTHS}
     return context if rows or veto else None
 
 

@@ -538,7 +538,7 @@ def escalate_unanswered(today: dt.date | None = None) -> int:
                                                      f"{veto:%Y-%m-%d} 起将计入“互动回应差”单项否决。")
             site = site_name()
             for address in general_office_emails(message.agency):
-                outbox.queue_mail(address, f"【{site}】留言即将超过3个月未答复（{message.code}）", (
+                outbox.queue_mail(address, f"【{site}】留言即将超过{rules.VETO_MONTHS}个月未答复（{message.code}）", (
                     f"{message.agency.name}于 {message.received_on:%Y-%m-%d} 收到的留言“{message.title}”"
                     f"（查询码 {message.code}）已满{rules.ESCALATE_MONTHS}个月仍未答复。{veto:%Y-%m-%d} 起将构成"
                     f"{rules.VETO_SOURCE}\n\n请督促办理：{settings.GONGKAI_BASE_URL}/staff/participation/messages/"

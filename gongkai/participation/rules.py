@@ -164,10 +164,10 @@ class ReplyLimit:
 # national 找错 platform's rules are in the shared corpus: they are cited as published and should be checked
 # against the official text when the corpus gains them.
 MAILBOX_SOURCE = ("《政府网站发展指引》（国办发〔2017〕47号）要求建立网民留言办理和反馈机制、在承诺时限内答复；本平台默认"
-                  "5个工作日（各地政府信箱办法的通行时限），可按本地规定通过 GONGKAI_MESSAGE_REPLY_WORKDAYS 调整。")
+                  "5个工作日（各地政府信箱办法的通行时限），本地另有规定的，以本地规定为准。")
 ERROR_REPORT_SOURCE = ("全国政府网站“我为政府网站找错”监督平台要求网站主管单位对转办的网民纠错留言在3个工作日内办理答复"
                        "（《国务院办公厅关于开展第一次全国政府网站普查的通知》（国办发〔2015〕15号）建立的纠错机制）；"
-                       "可通过 GONGKAI_MESSAGE_REPLY_WORKDAYS 调整。")
+                       "本地另有规定的，以本地规定为准。")
 REPLY_LIMITS: dict[str, ReplyLimit] = {
     MessageCategory.MAILBOX: ReplyLimit(5, MAILBOX_SOURCE),
     MessageCategory.LEADER_MAILBOX: ReplyLimit(5, MAILBOX_SOURCE),

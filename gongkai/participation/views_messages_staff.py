@@ -69,7 +69,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     rows = open_rows if view == "open" else queries.message_rows([agency], view, today, calendar)
     return render(request, "participation/staff/messages.html", {
         "agencies": agencies, "agency": agency, "view": view, "views": queries.MESSAGE_VIEWS, "rows": rows,
-        "view_label": queries.MESSAGE_VIEWS[view],
+        "view_label": queries.MESSAGE_VIEWS[view], "veto_months": rules.VETO_MONTHS,
         "counts": counts, "veto": queries.veto_messages([agency], today.year, today), "year": today.year,
         "veto_source": rules.VETO_SOURCE})
 
@@ -102,7 +102,7 @@ def _detail(request: HttpRequest, message: Message, bound: dict | None = None, s
     page.update(bound or {})
     allowed = {name for name in ACTIONS if MESSAGE.allows(request.user, message, name)}
     return render(request, "participation/staff/message.html", {
-        "m": message, "due": due, "forms": page, "allowed": allowed, "steps": message.steps.select_related(
+        "m": message, "due": due, "forms": page, "veto_months": rules.VETO_MONTHS, "allowed": allowed, "steps": message.steps.select_related(
             "from_agency", "to_agency"), "duplicates": message.duplicates.all(),
         "is_error_report": message.category == MessageCategory.ERROR_REPORT,
         "limit": rules.reply_workdays(message.category),

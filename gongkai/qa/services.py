@@ -201,18 +201,21 @@ def _present(unit: Unit, title: str, words: set[str]) -> bool:
                for alt in unit.alternatives)
 
 
-_WORDS: dict[int, frozenset[str]] = {}
+_WORDS: dict[tuple[int, int], frozenset[str]] = {}
 # Word sets of articles kept per process (an article's text never changes: a new revision has new articles).
 WORDS_CACHE = 200_000
 
 
 def article_words(article: Article) -> frozenset[str]:
     """The words of an article with its chapter, segmented once per process."""
-    found = _WORDS.get(article.pk)
+    body = "\n".join([article.chapter, article.text])
+    # Keyed by the text too: a restored or test database may give a key to another article.
+    key = (article.pk, hash(body))
+    found = _WORDS.get(key)
     if found is None:
         if len(_WORDS) >= WORDS_CACHE:
             _WORDS.clear()
-        found = _WORDS[article.pk] = frozenset(text.words("\n".join([article.chapter, article.text])))
+        found = _WORDS[key] = frozenset(text.words(body))
     return found
 
 

@@ -48,7 +48,7 @@ def search_aside(request: HttpRequest, params, found) -> dict | None:
     if params.page != 1 or not services.looks_like_question(params.q):
         return None
     try:
-        answer = services.ask(found.corrected_query or params.q, params.agency, record=False)
+        answer = services.ask(params.q, params.agency, record=False)
     except DomainError:
         return None
     if not answer.answered:
