@@ -109,12 +109,6 @@ def message_limit() -> tuple[int, int]:
     return max(count, 1), max(window, 1)
 
 
-def _attachment_limit() -> int:
-    from gongkai.participation.rules import attachment_limit
-
-    return attachment_limit()
-
-
 # -- the page an error report is about -----------------------------------------------------------------------------
 
 def _our_path(page_url: str) -> str | None:
@@ -247,8 +241,8 @@ def check_message(data: MessageData) -> _Checked:
     if data.attachment is not None:
         if not data.attachment:
             refuse("attachment", "上传的附件是空文件。")
-        elif len(data.attachment) > _attachment_limit():
-            refuse("attachment", f"附件不能超过 {_attachment_limit() // 1024} KB。")
+        elif len(data.attachment) > rules.attachment_limit():
+            refuse("attachment", f"附件不能超过 {rules.attachment_limit() // 1024} KB。")
         else:
             try:
                 ext, _type = check_file(data.attachment_name or "附件", data.attachment[:16])

@@ -233,12 +233,6 @@ def closed_message(consultation: Consultation, now: dt.datetime) -> str:
     return "本次征求意见未在进行中，不接受意见。"
 
 
-def _attachment_limit() -> int:
-    from gongkai.participation.rules import attachment_limit
-
-    return attachment_limit()
-
-
 def _check_comment(consultation: Consultation, data: CommentData) -> tuple[str, int | None, str, str]:
     errors: dict[str, list[str]] = {}
     content = (data.content or "").strip()
@@ -264,8 +258,8 @@ def _check_comment(consultation: Consultation, data: CommentData) -> tuple[str, 
     if data.attachment is not None:
         if not data.attachment:
             errors["attachment"] = ["上传的附件是空文件。"]
-        elif len(data.attachment) > _attachment_limit():
-            errors["attachment"] = [f"附件不能超过 {_attachment_limit() // 1024} KB。"]
+        elif len(data.attachment) > rules.attachment_limit():
+            errors["attachment"] = [f"附件不能超过 {rules.attachment_limit() // 1024} KB。"]
         else:
             try:
                 check_file(data.attachment_name or "附件", data.attachment[:16])

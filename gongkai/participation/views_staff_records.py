@@ -154,26 +154,34 @@ def attendee_remove(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("staff-meeting", pk=attendee.meeting_id)
 
 
-@require_POST
-@staff_required
-def meeting_action(request: HttpRequest, pk: int) -> HttpResponse:
-    """Publish the record, or withdraw it with a reason."""
-    found = _found(request, Meeting, pk, "没有这条会议记录")
+def _publish_or_withdraw(request: HttpRequest, model, pk: int, missing: str, publish, withdraw,
+                         done: tuple[str, str], page: str) -> HttpResponse:
+    """Publish a meeting or evaluation record, or withdraw it with a reason; back to its page with the outcome."""
+    found = _found(request, model, pk, missing)
     if isinstance(found, HttpResponse):
         return found
     name = request.POST.get("action", "")
     try:
         if name == "publish":
-            records.publish_meeting(request.user, found)
-            messages.success(request, "会议记录已公开。")
+            publish(request.user, found)
+            messages.success(request, done[0])
         elif name == "withdraw":
-            records.withdraw_meeting(request.user, found, request.POST.get("comment", ""))
-            messages.success(request, "会议记录已撤回，公众不再能看到。")
+            withdraw(request.user, found, request.POST.get("comment", ""))
+            messages.success(request, done[1])
         else:
             messages.error(request, "未知的操作。")
     except DomainError as exc:
         messages.error(request, exc.message)
-    return redirect("staff-meeting", pk=found.pk)
+    return redirect(page, pk=found.pk)
+
+
+@require_POST
+@staff_required
+def meeting_action(request: HttpRequest, pk: int) -> HttpResponse:
+    """Publish the record, or withdraw it with a reason."""
+    return _publish_or_withdraw(request, Meeting, pk, "没有这条会议记录", records.publish_meeting,
+                                records.withdraw_meeting, ("会议记录已公开。", "会议记录已撤回，公众不再能看到。"),
+                                "staff-meeting")
 
 
 # -- evaluations ---------------------------------------------------------------------------------------------------
@@ -285,19 +293,7 @@ def evaluation(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @staff_required
 def evaluation_action(request: HttpRequest, pk: int) -> HttpResponse:
-    found = _found(request, Evaluation, pk, "没有这项政策评估")
-    if isinstance(found, HttpResponse):
-        return found
-    name = request.POST.get("action", "")
-    try:
-        if name == "publish":
-            records.publish_evaluation(request.user, found)
-            messages.success(request, "政策评估已公开，并显示在所评估政策的页面上。")
-        elif name == "withdraw":
-            records.withdraw_evaluation(request.user, found, request.POST.get("comment", ""))
-            messages.success(request, "政策评估已撤回，公众不再能看到。")
-        else:
-            messages.error(request, "未知的操作。")
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    return redirect("staff-evaluation", pk=found.pk)
+    return _publish_or_withdraw(request, Evaluation, pk, "没有这项政策评估", records.publish_evaluation,
+                                records.withdraw_evaluation,
+                                ("政策评估已公开，并显示在所评估政策的页面上。", "政策评估已撤回，公众不再能看到。"),
+                                "staff-evaluation")
