@@ -15,10 +15,12 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Collection
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 
 import rjieba
 from django.conf import settings
+from django.db import close_old_connections, connection
 from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
@@ -640,19 +642,72 @@ def _run_reference(backend: SearchBackend, query: EngineQuery, number: docnumber
     return result, docs
 
 
+# Threads that run a search's second pass beside its first, each on its own database connection.
+PASS_THREADS = 4
+_passes = ThreadPoolExecutor(max_workers=PASS_THREADS, thread_name_prefix="search-pass")
+
+
+def _in_pass(run: Callable, *args):
+    # A pass thread keeps its connection between searches, as a request thread does: drop it when it is
+    # broken or older than CONN_MAX_AGE.
+    close_old_connections()
+    return run(*args)
+
+
+def close_pass_connections() -> None:
+    """Close the pass threads' database connections (before a test database is dropped): one task per
+    thread, each waiting for the others so that no thread takes two."""
+    barrier = threading.Barrier(PASS_THREADS)
+
+    def close() -> None:
+        barrier.wait(timeout=10)
+        connection.close()
+
+    for closing in [_passes.submit(close) for _ in range(PASS_THREADS)]:
+        closing.result()
+
+
+def _beside(backend: SearchBackend, run: Callable, *args) -> Future | None:
+    """Start `run(*args)` in a pass thread when the backend runs searches side by side and this connection
+    holds no uncommitted writes (another connection would not see them); None to run it in line."""
+    if not backend.concurrent_passes or connection.in_atomic_block:
+        return None
+    return _passes.submit(_in_pass, run, *args)
+
+
+def _plain_query(query: EngineQuery) -> EngineQuery:
+    """The plain-ranking pass of a long query (see gongkai.search.longquery), read to FUSION_DEPTH."""
+    return replace(longquery.terms_query(query), limit=longquery.FUSION_DEPTH, facets=False, top_only=True)
+
+
+def _plain_pass(backend: SearchBackend, query: EngineQuery) -> tuple[EngineResult, dict[int, PublicDoc]]:
+    return _run(backend, _plain_query(query))
+
+
+def _title_has(backend: SearchBackend, typed: str, query: EngineQuery) -> bool:
+    """Whether a public title contains the query as typed (a title typed in full or in part)."""
+    return len(text.compact(typed)) <= MAX_TITLE_LIKE and _title_phrase_count(
+        backend, typed, query.filters, set(query.exclude_ids)) > 0
+
+
 def _merged_long(backend: SearchBackend, strict: EngineResult, docs: dict[int, PublicDoc], query: EngineQuery,
-                 asked: EngineQuery, typed: str) -> tuple[EngineResult, dict[int, PublicDoc]]:
+                 asked: EngineQuery, typed: str, plain_pending: Future | None = None
+                 ) -> tuple[EngineResult, dict[int, PublicDoc]]:
     """The asked page of a long query (see gongkai.search.longquery): `strict`, its strict ranking read to
-    FUSION_DEPTH by `query`, merged with plain ranking over all its terms, then the rest of the strict
-    ranking. Documents only plain ranking found join the count; facets stay those of the strict match
-    (counting them over every document with any term would cost more than the search)."""
+    FUSION_DEPTH by `query`, merged with plain ranking over all its terms (`plain_pending` if it was started
+    beside the strict pass), then the rest of the strict ranking. Documents only plain ranking found join
+    the count; facets stay those of the strict match (counting them over every document with any term
+    would cost more than the search)."""
     depth = longquery.FUSION_DEPTH
     kept = [h for h in strict.hits if h.id in docs]
-    if kept and text.compact(docs[kept[0].id].title) == text.compact(typed):
-        ranked = kept  # a title typed in full: the strict match is right
+    if kept and text.compact(typed) in text.compact(docs[kept[0].id].title):
+        # A title typed in full or in part (乡村旅游促进): the strict match, whose title phrase boost puts
+        # that title first, is right; plain ranking would not change it.
+        if plain_pending is not None:
+            plain_pending.cancel()
+        ranked = kept
     else:
-        plain, plain_docs = _run(backend, replace(longquery.terms_query(query), limit=depth, facets=False,
-                                                  top_only=True))
+        plain, plain_docs = plain_pending.result() if plain_pending is not None else _plain_pass(backend, query)
         docs = {**plain_docs, **docs}
         ranked = longquery.merge(kept, [h for h in plain.hits if h.id in docs])
     extra = len(ranked) - len(kept)
@@ -675,8 +730,12 @@ def search(params: SearchParams, *, record: bool = True, client: str = "") -> Se
     planned = plan(params, backend)
     analysis, query = planned.analysis, planned.query
     asked, long = query, longquery.is_long(analysis) and query.sort == "relevance"
+    plain_pending = None
     if long:
         query = replace(query, offset=0, limit=longquery.FUSION_DEPTH)
+        if not query.empty and not _title_has(backend, analysis.text, query):
+            # A question or a list of keywords needs both rankings: the plain one runs beside the strict one.
+            plain_pending = _beside(backend, _plain_pass, backend, query)
     if query.empty:
         result, docs = EngineResult(0, [], {}), {}
     elif analysis.doc_number is not None:
@@ -687,7 +746,7 @@ def search(params: SearchParams, *, record: bool = True, client: str = "") -> Se
     matched_all = None
     if long:
         matched_all = result.count
-        result, docs = _merged_long(backend, result, docs, query, asked, analysis.text)
+        result, docs = _merged_long(backend, result, docs, query, asked, analysis.text, plain_pending)
         matched_all = matched_all if result.count > matched_all and not relaxed else None
     terms = analysis.highlights + analysis.phrases
     results = [_result(docs[h.id], h.score, terms) for h in result.hits if h.id in docs]

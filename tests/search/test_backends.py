@@ -109,6 +109,17 @@ class BackendContract:
         assert get_backend().indexed_ids() == {d.pk for d in library.values()}
         assert {q: titles(run(q)) for q in before} == before
 
+    def test_a_title_typed_in_part_is_searched_in_one_pass(self, library, monkeypatch):
+        """A long query that is part of a title (城乡居民最低生活保障工作) is answered by its strict match: the
+        plain-ranking pass of long questions would not change its first result, so it is not run."""
+        passes = []
+        plain = services._plain_query
+        monkeypatch.setattr(services, "_plain_query", lambda query: passes.append(query) or plain(query))
+        found = run("城乡居民最低生活保障工作")
+        assert titles(found)[0] == "关于做好城乡居民最低生活保障工作的通知" and passes == []
+        run("申请低保的家庭怎么申报收入")  # a question does get both
+        assert len(passes) == 1
+
     def test_title_and_body_match_with_title_weighted(self, library):
         found = run("政府信息公开")
         assert titles(found)[0] == "中华人民共和国政府信息公开条例"
@@ -564,6 +575,47 @@ class TestPostgresStorage:
         monkeypatch.setattr(postgres.PostgresBackend, "_anchors", lambda self, *args: None)
         assert anchored == outcome()
         assert anchored[0] == anchored[1] > 0
+
+    @pytest.mark.parametrize("q", ["通知", "最低生活保障", "关于调整住房公积金缴存基数的通知", "公积金"])
+    @pytest.mark.parametrize("filtered", [False, True])
+    def test_one_unit_is_summed_by_a_join_as_grouping_would(self, library, monkeypatch, q, filtered):
+        """A search with one unit sums its body rows with its title, heavy-body and exact-key rows by a hash
+        full join instead of grouping every row (a common word's tens of thousands): it finds, counts,
+        scores, pages and facets as the grouping did, with a filter too."""
+        backend = get_backend()
+        query = services.plan(services.SearchParams(q=q, page_size=3)).query
+        query = replace(query, units=query.units[:1], min_match=1, facets=True,
+                        filters={"validity": ["valid"]} if filtered else {})
+
+        def outcome():
+            found = backend.search(query)
+            counted = backend.search(replace(query, count_only=True, facets=False)).count
+            return (found.count, counted, [(h.id, round(h.score, 6)) for h in found.hits],
+                    {k: sorted(v) for k, v in found.facets.items()})
+
+        assert "FULL JOIN" in backend.statement(query)[0]  # the joined path is the one tested
+        joined = outcome()
+        monkeypatch.setattr(postgres.PostgresBackend, "_one_unit", staticmethod(lambda *args: None))
+        assert "GROUP BY document_id) o" not in backend.statement(query)[0]
+        assert joined == outcome()
+        assert joined[0] == joined[1] > 0
+
+    @pytest.mark.django_db(transaction=True)
+    def test_a_long_question_ranks_plainly_beside_its_strict_pass(self, library, monkeypatch):
+        """Outside a transaction, a long question's plain-ranking pass runs in a pass thread on its own
+        connection while the strict pass runs: the same page as running both in line."""
+        started = []
+        submit = services._passes.submit
+        monkeypatch.setattr(services._passes, "submit", lambda *args: started.append(args) or submit(*args))
+        try:
+            beside = services.search(services.SearchParams(q="申请低保的家庭怎么申报收入"), record=False)
+        finally:
+            services.close_pass_connections()
+        assert len(started) == 1 + services.PASS_THREADS  # the pass, then closing the threads' connections
+        monkeypatch.setattr(postgres.PostgresBackend, "concurrent_passes", False)
+        in_line = services.search(services.SearchParams(q="申请低保的家庭怎么申报收入"), record=False)
+        assert beside.count == in_line.count > 0
+        assert [(r.id, r.score) for r in beside.results] == [(r.id, r.score) for r in in_line.results]
 
     def test_title_reach_reads_the_cached_title_counts(self, library):
         """A unit's reach among titles comes from the cached title lexemes (the query asked for them): with

@@ -122,6 +122,9 @@ class SearchBackend(ABC):
     """Store and query the search index. Writes are idempotent: applying a change twice is harmless."""
 
     name: str = ""
+    # Whether two searches on their own connections run side by side (PostgreSQL: a server process each),
+    # so a search that needs two passes may run them at once (see services._beside).
+    concurrent_passes: bool = False
     _lock = threading.RLock()
 
     @abstractmethod
