@@ -441,6 +441,14 @@ def _recounted_terms() -> dict[str, int]:
         "GROUP BY lexeme")}
 
 
+def _outcome(backend, query: EngineQuery) -> tuple:
+    """What a search tells: its count, the count of a count-only probe, the scored page and the facets."""
+    found = backend.search(query)
+    counted = backend.search(replace(query, count_only=True, facets=False)).count
+    return (found.count, counted, [(h.id, round(h.score, 6)) for h in found.hits],
+            {k: sorted(v) for k, v in found.facets.items()})
+
+
 @pytest.mark.skipif(not ON_POSTGRES, reason="the PostgreSQL backend needs DATABASE_URL=postgres://… (CI's PostgreSQL pass)")
 class TestPostgresStorage:
     """The PostgreSQL backend's narrow layout: search_entry (filters, facets) and its title and body side tables
@@ -564,16 +572,10 @@ class TestPostgresStorage:
         query = EngineQuery(units=units, min_match=need, limit=20, facets=True)
         backend = get_backend()
 
-        def outcome():
-            found = backend.search(query)
-            counted = backend.search(replace(query, count_only=True, facets=False)).count
-            return (found.count, counted, [(h.id, round(h.score, 6)) for h in found.hits],
-                    {k: sorted(v) for k, v in found.facets.items()})
-
         assert "br AS MATERIALIZED" in backend.statement(query)[0]  # the anchored path is the one tested
-        anchored = outcome()
+        anchored = _outcome(backend, query)
         monkeypatch.setattr(postgres.PostgresBackend, "_anchors", lambda self, *args: None)
-        assert anchored == outcome()
+        assert anchored == _outcome(backend, query)
         assert anchored[0] == anchored[1] > 0
 
     @pytest.mark.parametrize("q", ["通知", "最低生活保障", "关于调整住房公积金缴存基数的通知", "公积金"])
@@ -587,17 +589,11 @@ class TestPostgresStorage:
         query = replace(query, units=query.units[:1], min_match=1, facets=True,
                         filters={"validity": ["valid"]} if filtered else {})
 
-        def outcome():
-            found = backend.search(query)
-            counted = backend.search(replace(query, count_only=True, facets=False)).count
-            return (found.count, counted, [(h.id, round(h.score, 6)) for h in found.hits],
-                    {k: sorted(v) for k, v in found.facets.items()})
-
         assert "FULL JOIN" in backend.statement(query)[0]  # the joined path is the one tested
-        joined = outcome()
+        joined = _outcome(backend, query)
         monkeypatch.setattr(postgres.PostgresBackend, "_one_unit", staticmethod(lambda *args: None))
         assert "GROUP BY document_id) o" not in backend.statement(query)[0]
-        assert joined == outcome()
+        assert joined == _outcome(backend, query)
         assert joined[0] == joined[1] > 0
 
     @pytest.mark.django_db(transaction=True)
