@@ -294,6 +294,9 @@ def test_the_participation_landing_page_lists_every_section(client, office, open
     assert '<a href="/hdjl/" aria-current="page">互动交流</a>' in text
     assert '<a href="/hdjl/">互动交流</a>' in client.get("/").content.decode()
     assert '<meta name="viewport"' in text
+    for section in (f"/hdjl/yjzj/{open_consultation.pk}/", "/hdjl/xx/", "/hdjl/lxhy/", "/hdjl/zdjcml/"):
+        crumbs = client.get(section).content.decode()
+        assert '<li><a href="/hdjl/">互动交流</a></li>' in crumbs[crumbs.index('aria-label="当前位置"'):], section
 
 
 def test_the_decision_catalogue_flags_decisions_published_after_the_limit(client, office):
