@@ -12,6 +12,7 @@ from ninja.renderers import JSONRenderer
 from gongkai import __version__
 from gongkai.catalog.api import router as catalog_router
 from gongkai.core.errors import DomainError
+from gongkai.core.jsonbody import CHINESE_ERROR
 from gongkai.disclosure.api import router as disclosure_router
 from gongkai.orgs.api import router as orgs_router
 from gongkai.participation.api import router as participation_router
@@ -36,17 +37,29 @@ api = NinjaAPI(
 )
 
 _FIELD_NAMES = {"page": "页码", "page_size": "每页条数", "id": "编号"}
+# django-ninja answers a body it cannot parse with this English sentence (ninja/params/models.py, BodyModel).
+_NINJA_UNPARSABLE = "Cannot parse request body"
+UNPARSABLE = "请求内容不是有效的 JSON，无法解析：请检查引号、逗号和括号是否成对，文字须用英文双引号括起。"
 
 
 @api.exception_handler(ValidationError)
 def on_validation_error(request, exc: ValidationError):
     """Invalid parameters: 400 with a Chinese message per field, never a stack trace."""
     errors: dict[str, list[str]] = {}
+    written = []
     for item in exc.errors:
         loc = [str(p) for p in item.get("loc", []) if p not in ("query", "body", "path")]
         name = loc[-1] if loc else "请求"
-        errors.setdefault(name, []).append(f"{_FIELD_NAMES.get(name, name)}的值无效。")
-    return api.create_response(request, {"detail": "请求参数有误。", "errors": errors}, status=400)
+        if item.get("type") == CHINESE_ERROR:
+            # A Chinese message a schema gives itself (gongkai.core.jsonbody) is shown as written; pydantic's own
+            # messages are English, so they give way to the generic one.
+            message = str(item.get("msg"))
+            written.append(message)
+        else:
+            message = f"{_FIELD_NAMES.get(name, name)}的值无效。"
+        errors.setdefault(name, []).append(message)
+    detail = written[0] if written else "请求参数有误。"
+    return api.create_response(request, {"detail": detail, "errors": errors}, status=400)
 
 
 @api.exception_handler(DomainError)
@@ -56,7 +69,10 @@ def on_domain_error(request, exc: DomainError):
 
 @api.exception_handler(HttpError)
 def on_http_error(request, exc: HttpError):
-    return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+    detail = str(exc)
+    if exc.status_code == 400 and detail.startswith(_NINJA_UNPARSABLE):
+        detail = UNPARSABLE  # the parser's own words (in DEBUG with its exception) are English
+    return api.create_response(request, {"detail": detail}, status=exc.status_code)
 
 
 # Every state-changing endpoint is public, so a browser on another site must not be able to drive it: only

@@ -375,9 +375,13 @@ def test_consultations_show_nothing_hidden_unpublished_or_of_a_non_public_draft(
     start = ["/hdjl/yjzj/", "/hdjl/yjzj/?status=closed", "/hdjl/zdjcml/", f"/hdjl/yjzj/{public.pk}/",
              f"/hdjl/yjzj/{public.pk}/yj/", f"/hdjl/yjzj/{unpublished.pk}/", "/api/v1/consultations",
              "/api/v1/consultations?status=closed", f"/api/v1/consultations/{public.pk}",
-             f"/api/v1/consultations/{unpublished.pk}", "/wzdt/", "/sitemap.xml", "/"]
+             f"/api/v1/consultations/{unpublished.pk}", "/wzdt/", "/sitemap.xml", "/", "/hdjl/"]
     bodies = _crawl(client, start, limit=150)
     assert "公开的意见" in bodies[f"/hdjl/yjzj/{public.pk}/yj/"][1]
+    # The landing page counts only what the public may see: one open, one ended (nothing of the planted ones).
+    landing = bodies["/hdjl/"][1]
+    assert '正在征集 <span class="count">（1 项）' in landing and '已结束 <span class="count">（1 项，' in landing
+    assert '决策目录 <span class="count">（0 项）' in landing
     assert "署名意见" in bodies[f"/hdjl/yjzj/{public.pk}/yj/"][1]
     for url, (_status, text) in bodies.items():
         assert MARKER not in text, f"non-public consultation content leaked at {url}"
@@ -442,8 +446,11 @@ def test_meetings_evaluations_and_replies_show_nothing_unpublished(client, plant
     start = ["/hdjl/lxhy/", "/hdjl/zcpg/", "/hdjl/jyta/", "/hdjl/jyta/?type=建议办理复文", "/hdjl/jyta/?type=提案办理复文",
              f"/hdjl/lxhy/{p['meeting'].pk}/", f"/hdjl/zcpg/{p['evaluation'].pk}/",
              f"/xxgk/documents/{p['policy'].pk}/", f"/xxgk/documents/{p['reply'].pk}/",
-             "/xxgk/documents/?doc_type=建议办理复文", "/zfxxgk/", "/wzdt/", "/sitemap.xml", "/"]
+             "/xxgk/documents/?doc_type=建议办理复文", "/zfxxgk/", "/wzdt/", "/sitemap.xml", "/", "/hdjl/"]
     bodies = _crawl(client, start, limit=150)
+    landing = bodies["/hdjl/"][1]
+    assert '列席会议 <span class="count">（1 次）' in landing and '政策评估 <span class="count">（1 项）' in landing
+    assert '办理复文 <span class="count">（1 件）' in landing
     assert "公开的列席会议代表" in bodies[f"/hdjl/lxhy/{p['meeting'].pk}/"][1]
     assert f"/hdjl/zcpg/{p['evaluation'].pk}/" in bodies[f"/xxgk/documents/{p['policy'].pk}/"][1]
     assert "公开的建议答复" in bodies["/hdjl/jyta/"][1]
@@ -494,9 +501,10 @@ def test_messages_show_only_published_replies_without_personal_data(client, plan
     start = ["/hdjl/xx/", "/hdjl/xx/hf/", f"/hdjl/xx/hf/{public.pk}/", "/hdjl/xx/hf/?category=mailbox",
              "/hdjl/xx/hf/?category=error_report", "/hdjl/zc/", "/hdjl/xx/cx/", "/api/v1/messages",
              "/api/v1/messages?page_size=100", "/api/v1/messages?category=error_report", "/wzdt/", "/sitemap.xml",
-             "/", f"/search/?q={MARKER[:4]}", f"/api/v1/search?q={MARKER[:4]}", "/feeds/latest.xml"]
+             "/", f"/search/?q={MARKER[:4]}", f"/api/v1/search?q={MARKER[:4]}", "/feeds/latest.xml", "/hdjl/"]
     rebuild_index()
     bodies = _crawl(client, start, limit=150)
+    assert '公开答复 <span class="count">（1 件）' in bodies["/hdjl/"][1]
     assert "公开的答复" in bodies[f"/hdjl/xx/hf/{public.pk}/"][1]
     assert f"/hdjl/xx/hf/{public.pk}/" in bodies["/sitemap.xml"][1]
     for url, (_status, text) in bodies.items():

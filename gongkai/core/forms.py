@@ -55,15 +55,40 @@ def today() -> dt.date:
     return timezone.localdate()
 
 
+# What an empty select offers instead of Django's "---------".
+EMPTY_CHOICE = "请选择"
+_DJANGO_EMPTY = "---------"
+
+
+def label_empty_choice(field: forms.Field) -> None:
+    """Give a select's empty option a Chinese label where Django would show "---------" (once per field)."""
+    if getattr(field, "_gongkai_empty_labelled", False):
+        return
+    field._gongkai_empty_labelled = True
+    if isinstance(field, forms.ModelChoiceField):
+        if field.empty_label == _DJANGO_EMPTY:
+            field.empty_label = EMPTY_CHOICE
+    elif isinstance(field, forms.ChoiceField):
+        choices = list(field.choices)
+        if any(label == _DJANGO_EMPTY for _value, label in choices):
+            field.choices = [(value, EMPTY_CHOICE if label == _DJANGO_EMPTY else label) for value, label in choices]
+
+
 class ServiceForm(forms.Form):
     """A form whose real validation happens in a service; its DomainErrors land beside the fields.
 
     Every field is bounded before cleaning (see `bound_field`), so no form built on this one can send an id,
-    number, date or text outside what the database holds."""
+    number, date or text outside what the database holds; every select's empty option reads 请选择."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("label_suffix", "：")
         super().__init__(*args, **kwargs)
+
+    def __getitem__(self, name: str) -> forms.BoundField:
+        # Here rather than in __init__: subclasses add and replace fields after calling super().__init__(), and
+        # a field is rendered only through its bound field.
+        label_empty_choice(self.fields[name])
+        return super().__getitem__(name)
 
     def full_clean(self) -> None:
         # Here rather than in __init__: subclasses add and replace fields after calling super().__init__().

@@ -6,6 +6,7 @@ participation.visibility allows."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.conf import settings
 from django.http import JsonResponse
@@ -13,11 +14,11 @@ from django.urls import reverse
 from django.utils import timezone
 from ninja import Field, Header, Query, Router, Schema, Status
 from ninja.errors import HttpError
-from pydantic import ConfigDict
 
 from gongkai.core.clientip import client_ip
 from gongkai.core.errors import DomainError
 from gongkai.core.forms import MAX_ID
+from gongkai.core.jsonbody import JsonIn
 from gongkai.disclosure import throttle
 from gongkai.participation import messages, services
 from gongkai.participation.forms import HONEYPOT_MESSAGE
@@ -71,14 +72,14 @@ class ConsultationDetail(ConsultationItem):
     feedback_url: str | None = Field(description="意见采纳情况公布后的地址")
 
 
-class CommentIn(Schema):
-    model_config = ConfigDict(coerce_numbers_to_str=True)
-
-    content: str | None = Field(None, description="意见内容（必填）")
-    paragraph: int | None = Field(None, description="针对的段落编号（见 paragraphs）；不填为针对全文")
-    name: str | None = Field(None, description="姓名（可不填，不公开）")
-    contact: str | None = Field(None, description="联系方式（可不填，不公开，加密保存）")
-    website: str | None = Field(None, description="留空（与网页表单相同的防机器人字段，填写则不予受理）")
+class CommentIn(JsonIn):
+    content: str | None = Field(None, title="意见内容", description="意见内容（必填）")
+    # Checked by the service against this consultation's paragraphs, so a wrong value is told the valid range.
+    paragraph: Any = Field(None, title="段落编号", json_schema_extra={"type": "integer", "minimum": 1},
+                           description="针对的段落编号（整数，见 paragraphs，第 1 段为 1）；不填或 0 为针对全文")
+    name: str | None = Field(None, title="姓名", description="姓名（可不填，不公开）")
+    contact: str | None = Field(None, title="联系方式", description="联系方式（可不填，不公开，加密保存）")
+    website: str | None = Field(None, title="网址", description="留空（与网页表单相同的防机器人字段，填写则不予受理）")
 
 
 class CommentCreated(Schema):
@@ -213,21 +214,20 @@ def get_feedback(request, consultation_id: int):
 TOKEN_HEADER = "X-Access-Token"
 
 
-class MessageIn(Schema):
-    # Every field arrives as text and is checked by the service, so each mistake gets its own Chinese message.
-    model_config = ConfigDict(coerce_numbers_to_str=True)
-
-    category: str | None = Field(None, description="mailbox（政府信箱）、leader_mailbox（领导信箱）、inquiry（咨询）、"
+class MessageIn(JsonIn):
+    # Every field arrives as JSON text (JsonIn refuses a number in Chinese) and is checked by the service, so each
+    # mistake gets its own Chinese message.
+    category: str | None = Field(None, title="留言类别", description="mailbox（政府信箱）、leader_mailbox（领导信箱）、inquiry（咨询）、"
                                                    "suggestion（建言献策）、complaint（投诉举报）或 error_report（我为政府网站找错）")
-    agency: str | None = Field(None, description="写信对象的机构代码，见 GET /api/v1/agencies；找错可不填（按页面归属机关办理）")
-    title: str | None = Field(None, description="标题（找错可不填）")
-    content: str | None = Field(None, description="留言内容；找错时为错误描述")
-    name: str | None = Field(None, description="姓名（找错可不填；加密保存，不公开）")
-    phone: str | None = Field(None, description="联系电话（加密保存，不公开；除找错外与 email 至少填一项）")
-    email: str | None = Field(None, description="电子邮箱（加密保存，不公开；填写后收到和答复时发邮件告知）")
-    publish_reply: bool = Field(False, description="是否同意公开答复（公开时不显示姓名和联系方式）")
-    page_url: str | None = Field(None, description="找错必填：出错页面的网址")
-    website: str | None = Field(None, description="留空（与网页表单相同的防机器人字段，填写则不予受理）")
+    agency: str | None = Field(None, title="写信对象", description="写信对象的机构代码，见 GET /api/v1/agencies；找错可不填（按页面归属机关办理）")
+    title: str | None = Field(None, title="标题", description="标题（找错可不填）")
+    content: str | None = Field(None, title="留言内容", description="留言内容；找错时为错误描述")
+    name: str | None = Field(None, title="姓名", description="姓名（找错可不填；加密保存，不公开）")
+    phone: str | None = Field(None, title="联系电话", description="联系电话（加密保存，不公开；除找错外与 email 至少填一项）")
+    email: str | None = Field(None, title="电子邮箱", description="电子邮箱（加密保存，不公开；填写后收到和答复时发邮件告知）")
+    publish_reply: bool = Field(False, title="是否同意公开答复", description="是否同意公开答复（公开时不显示姓名和联系方式）")
+    page_url: str | None = Field(None, title="出错页面网址", description="找错必填：出错页面的网址")
+    website: str | None = Field(None, title="网址", description="留空（与网页表单相同的防机器人字段，填写则不予受理）")
 
 
 class MessageCreated(Schema):
@@ -285,9 +285,9 @@ class MessageQuery(Schema):
     page_size: int = Field(20, ge=1, le=100)
 
 
-class RatingIn(Schema):
-    rating: str | None = Field(None, description="satisfied（满意）、basically（基本满意）或 unsatisfied（不满意）")
-    comment: str | None = Field(None, description="评价意见（可不填）")
+class RatingIn(JsonIn):
+    rating: str | None = Field(None, title="评价", description="satisfied（满意）、basically（基本满意）或 unsatisfied（不满意）")
+    comment: str | None = Field(None, title="评价意见", description="评价意见（可不填）")
 
 
 def _agency_ref(agency) -> dict:

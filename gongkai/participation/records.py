@@ -33,6 +33,10 @@ from gongkai.publishing.visibility import is_public, public_documents
 
 EDITABLE = (RecordStatus.DRAFT, RecordStatus.WITHDRAWN)
 
+# What staff read in a record's history for the entries not made by the workflow (core.audit's one mapping).
+audit.register_labels({"participation.save_meeting": "保存会议记录", "participation.save_attendee": "登记列席代表",
+                       "participation.remove_attendee": "删除列席代表", "participation.save_evaluation": "保存政策评估"})
+
 
 def _check_editor(actor, agency: Agency) -> None:
     if actor is not None:

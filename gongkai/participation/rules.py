@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from django.db import models
 
 from gongkai.core.workdays import WorkCalendar
-from gongkai.publishing.rules import PERIOD_RULES, DisclosurePeriod
+from gongkai.publishing.rules import PERIOD_RULES, DisclosurePeriod, disclosure_deadline
 
 
 class ConsultationKind(models.TextChoices):
@@ -77,8 +77,17 @@ FEEDBACK_SOURCE = ("意见采纳情况属于《政府信息公开条例》第二
 FEEDBACK_WARN_WORKDAYS = 5
 
 # 重大行政决策: the decision itself is published within 20 days (长办发〔2017〕7号（八）, the publishing clock's
-# DisclosurePeriod.MAJOR_DECISION); the catalogue page links each consultation to its decision once published.
+# DisclosurePeriod.MAJOR_DECISION, whose PeriodRule carries the source text); the catalogue page (/hdjl/zdjcml/)
+# links each consultation to its decision once published and flags a decision published after the limit.
+# Calendar days from the day the decision was made (not counted), the last day not moved past a holiday — the
+# publishing clock's reading (publishing.rules.disclosure_deadline).
 DECISION_PERIOD = PERIOD_RULES[DisclosurePeriod.MAJOR_DECISION]
+DECISION_PUBLICATION_DAYS = DECISION_PERIOD.days
+
+
+def decision_due(decided_on: dt.date) -> dt.date:
+    """The last day to publish a major administrative decision made on `decided_on`."""
+    return disclosure_deadline(decided_on, period=DisclosurePeriod.MAJOR_DECISION).due_on
 
 # Comments: how long one may be, and the size of an attachment, kept small for the public form.
 MAX_COMMENT_CHARS = 5000

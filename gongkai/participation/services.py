@@ -23,6 +23,7 @@ from django.utils import timezone
 from gongkai.conf import env
 from gongkai.core import audit
 from gongkai.core.errors import DomainError
+from gongkai.core.forms import parse_number
 from gongkai.core.text import html_to_text
 from gongkai.core.workdays import WorkCalendar
 from gongkai.core.workflow import SYSTEM
@@ -40,6 +41,10 @@ from gongkai.participation.states import CONSULTATION, EDITORS
 from gongkai.publishing.extract import check_file
 from gongkai.publishing.models import Document
 from gongkai.publishing.visibility import is_public
+
+# What staff read in a consultation's history for the entries not made by the workflow (core.audit's one mapping).
+audit.register_labels({"participation.save_consultation": "保存征求意见草稿", "participation.comment": "收到意见",
+                       "participation.moderate": "屏蔽或恢复显示意见", "participation.save_feedback": "起草意见采纳情况"})
 
 
 class ConsultationClosed(DomainError):
@@ -64,21 +69,35 @@ def _fmt(moment: dt.datetime) -> str:
 
 # -- the draft's text ----------------------------------------------------------------------------------------------
 
-_BLOCK = re.compile(r"</(?:p|div|h[1-6]|li|tr|blockquote|pre)>", re.I)
+# A paragraph ends at a block element (opening or closing: text typed before a <p> is a paragraph of its own) or at
+# a run of <br>. A body with none of these was typed as plain text in the staff editor: there every line break
+# (a blank line or a single newline) ends a paragraph. In HTML, a newline inside a block is only source layout.
+_BLOCK = re.compile(r"</?(?:p|div|h[1-6]|li|ul|ol|tr|table|blockquote|pre|hr)\b[^>]*>", re.I)
+_BREAKS = re.compile(r"(?:<br\b[^>]*>\s*)+", re.I)
+_MARKUP = re.compile(r"<(?:p|div|h[1-6]|li|tr|blockquote|pre|br)\b", re.I)
+
+
+def split_paragraphs(body_html: str) -> list[str]:
+    """The paragraphs of a draft's body as plain text, empty ones left out: the list every channel numbers from 1."""
+    body = body_html or ""
+    marked_up = _MARKUP.search(body) is not None
+    found = []
+    for block in _BLOCK.split(body):
+        for piece in _BREAKS.split(block):
+            for line in (piece.splitlines() if not marked_up else [piece]):
+                text = html_to_text(line).replace("\n", " ").strip()
+                if text:
+                    found.append(text)
+    return found
 
 
 def paragraphs(document: Document) -> list[str]:
-    """The public text of the draft cut into its paragraphs, numbered from 1 by position in this list."""
+    """The public text of the draft cut into its paragraphs, numbered from 1 by position in this list (the public
+    page, the comment forms, the API's `paragraphs` and `paragraph`, and the exports all use this numbering)."""
     revision = document.live_revision
     if revision is None:
         return []
-    blocks = _BLOCK.split(revision.body_html or "")
-    found = []
-    for block in blocks:
-        text = html_to_text(block).replace("\n", " ").strip()
-        if text:
-            found.append(text)
-    return found
+    return split_paragraphs(revision.body_html)
 
 
 # -- drafting and opening ------------------------------------------------------------------------------------------
@@ -102,6 +121,15 @@ def _document(value, agency: Agency, field: str, required: bool = False) -> Docu
     return found
 
 
+def edit_refusal(consultation: Consultation) -> str | None:
+    """Why the draft, period and explanations of `consultation` can no longer be edited (a Chinese sentence), or
+    None while it is a draft. The staff edit page shows this instead of a form that would be refused."""
+    if consultation.status == ConsultationStatus.DRAFT:
+        return None
+    return (f"征求意见已发布（当前状态：{consultation.get_status_display()}），不能再修改草案、期限和说明："
+            "公众已经按发布的内容提出意见，征求意见的期限也不能缩短。")
+
+
 @transaction.atomic
 def save_consultation(actor, agency: Agency, data: Mapping[str, Any],
                       consultation: Consultation | None = None) -> Consultation:
@@ -109,8 +137,9 @@ def save_consultation(actor, agency: Agency, data: Mapping[str, Any],
     _check_editor(actor, agency)
     if consultation is not None:
         consultation = Consultation.objects.select_for_update().get(pk=consultation.pk, agency=agency)
-        if consultation.status != ConsultationStatus.DRAFT:
-            raise DomainError("征求意见已发布，不能再修改草案、期限和说明。")
+        refusal = edit_refusal(consultation)
+        if refusal:
+            raise DomainError(refusal)
     else:
         consultation = Consultation(agency=agency, created_by=actor if getattr(actor, "pk", None) else None)
     errors: dict[str, list[str]] = {}
@@ -233,6 +262,19 @@ def closed_message(consultation: Consultation, now: dt.datetime) -> str:
     return "本次征求意见未在进行中，不接受意见。"
 
 
+def check_paragraph(raw: Any, count: int) -> tuple[int | None, str]:
+    """The paragraph a comment is about (None: the whole draft) and "" — or None and why `raw` is not one of the
+    `count` paragraphs. Nothing, "" or 0 means the whole draft; a number, or its digits as text, a paragraph."""
+    if raw is None or raw == "" or (type(raw) is int and raw == 0) or raw == "0":
+        return None, ""
+    number = raw if type(raw) is int else (parse_number(raw) if isinstance(raw, str) else None)
+    if number is not None and 1 <= number <= count:
+        return number, ""
+    if count == 0:
+        return None, "草案没有可以单独提意见的段落，请针对全文提出意见（段落编号不填）。"
+    return None, f"段落编号应在1至{count}之间（草案共{count}段；不填为针对全文）。"
+
+
 def _check_comment(consultation: Consultation, data: CommentData) -> tuple[str, int | None, str, str]:
     errors: dict[str, list[str]] = {}
     content = (data.content or "").strip()
@@ -240,16 +282,10 @@ def _check_comment(consultation: Consultation, data: CommentData) -> tuple[str, 
         errors["content"] = ["请填写意见内容。"]
     elif len(content) > rules.MAX_COMMENT_CHARS:
         errors["content"] = [f"意见内容不能超过{rules.MAX_COMMENT_CHARS}个字（现有{len(content)}个字），可分条提交或作为附件上传。"]
-    paragraph = None
-    raw = data.paragraph
-    if raw not in (None, "", 0, "0"):
-        count = len(paragraphs(consultation.document))
-        try:
-            paragraph = int(str(raw).strip())
-        except ValueError:
-            paragraph = -1
-        if not 1 <= paragraph <= count:
-            errors["paragraph"] = [f"段落编号应为 1 到 {count} 之间的整数（不填为针对全文）。"]
+    count = len(paragraphs(consultation.document)) if data.paragraph not in (None, "") else 0
+    paragraph, refusal = check_paragraph(data.paragraph, count)
+    if refusal:
+        errors["paragraph"] = [refusal]
     name, contact = (data.name or "").strip(), (data.contact or "").strip()
     if len(name) > rules.MAX_NAME_CHARS:
         errors["name"] = [f"姓名不能超过{rules.MAX_NAME_CHARS}个字。"]
@@ -425,7 +461,9 @@ def save_feedback(actor, consultation: Consultation, data: Mapping[str, Any]) ->
         consultation.closed_at = timezone.now()
         CONSULTATION.apply(SYSTEM, consultation, "close", save=False)
     consultation.save()
-    audit.record(actor, "participation.save_feedback", consultation)
+    # Drafting is a duty on the feedback: whoever saved it may not also publish it (states.FEEDBACK_DUTIES).
+    audit.record(actor, "participation.save_feedback", consultation, duty="draft_feedback",
+                 duty_subject=CONSULTATION.subject_key(consultation))
     return consultation
 
 

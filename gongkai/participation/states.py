@@ -2,7 +2,7 @@
 
 Opening is checked against the minimum period of the draft's kind (rules.MINIMUM_PERIODS); closing is made by
 the platform when the end time passes (nobody may close early and so shorten the period); the feedback
-(意见采纳情况) is published by the disclosure office once the period has ended.
+(意见采纳情况) is published by the disclosure office once the period has ended, by someone other than its drafter.
 """
 
 from __future__ import annotations
@@ -29,17 +29,33 @@ def _feedback_refusal(consultation) -> str | None:
     return feedback_refusal(consultation)
 
 
+# Separation of duties (as in publishing): whoever drafted the feedback (意见采纳情况) does not also publish it, so a
+# second member of the office checks what the agency says it adopted before it is public.
+FEEDBACK_DUTIES = {"draft_feedback": "起草意见采纳情况", "publish_feedback": "公布意见采纳情况"}
+
+
+def feedback_key(consultation) -> str:
+    """The subject the feedback duties are performed on: the feedback of one consultation."""
+    return f"participation.consultation:{consultation.pk}:feedback" if consultation.pk else ""
+
+
 CONSULTATION = agency_workflow(
     name="participation.consultation",
     states=ConsultationStatus,
     state_field="status",
     object_label="征求意见",
+    duties=FEEDBACK_DUTIES,
+    duty_subject=feedback_key,
+    duties_relaxed=lambda consultation: consultation.agency.combined_duties_allowed,
+    subject_label="本次意见采纳情况",
+    duty_rule="起草和公布分离",
     transitions=(
         Transition("open", "发布征求意见", (ConsultationStatus.DRAFT,), ConsultationStatus.OPEN, EDITORS,
                    guard=_opening_refusal, order=10),
         Transition("close", "结束征求意见", (ConsultationStatus.OPEN,), ConsultationStatus.CLOSED, system=True),
         Transition("publish_feedback", "公布意见采纳情况", (ConsultationStatus.OPEN, ConsultationStatus.CLOSED),
-                   ConsultationStatus.FEEDBACK_PUBLISHED, EDITORS, guard=_feedback_refusal, order=20),
+                   ConsultationStatus.FEEDBACK_PUBLISHED, EDITORS, guard=_feedback_refusal, duty="publish_feedback",
+                   order=20),
     ),
 )
 

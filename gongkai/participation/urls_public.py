@@ -7,6 +7,7 @@ from gongkai.participation import views_public as v
 from gongkai.participation import views_public_records as r
 
 urlpatterns = [
+    path("", v.home, name="participation-home"),
     path("yjzj/", v.index, name="consultations"),
     path("yjzj/<int:pk>/", v.detail, name="consultation"),
     path("yjzj/<int:pk>/yj/", v.comments, name="consultation-comments"),

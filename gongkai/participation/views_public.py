@@ -1,5 +1,6 @@
 """Public pages of consultations (/hdjl/yjzj/): the list, a draft with its numbered paragraphs and the comment
-form, the public comments, the feedback, and the catalogue of major administrative decisions (/hdjl/zdjcml/).
+form, the public comments, the feedback, and the catalogue of major administrative decisions (/hdjl/zdjcml/);
+and the landing page of 互动交流 (/hdjl/).
 Everything shown comes through participation.visibility."""
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ import logging
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import OperationalError
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -20,14 +22,23 @@ from gongkai.core.errors import DomainError
 from gongkai.core.forms import MAX_ID, focus_first_error, parse_number
 from gongkai.core.middleware import takes_public_uploads
 from gongkai.disclosure import throttle
-from gongkai.participation import rules, services
+from gongkai.participation import queries, rules, services
 from gongkai.participation.forms import HONEYPOT_MESSAGE, CommentForm
 from gongkai.participation.models import Consultation, ConsultationStatus
 from gongkai.participation.rules import MAX_ATTACHMENT_BYTES
-from gongkai.participation.visibility import public_comments, public_consultations, public_documents
+from gongkai.participation.visibility import (
+    public_comments,
+    public_consultations,
+    public_documents,
+    public_evaluations,
+    public_meetings,
+    public_messages,
+    public_motion_replies,
+)
 
 logger = logging.getLogger("gongkai.participation")
 PER_PAGE = 20
+HOME_OPEN_SHOWN = 5
 UNSAVED_MESSAGE = "系统暂时无法保存您的意见，意见没有提交成功。您填写的内容都在下面，请稍后再提交。"
 
 
@@ -36,6 +47,22 @@ def _found(pk: int) -> Consultation:
     if found is None:
         raise Http404("没有这项征求意见")
     return found
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """互动交流 (/hdjl/): every section of public participation with what it holds now, counted through the
+    visibility rule (nothing unpublished is counted), and the consultations open now."""
+    now = timezone.now()
+    consultations = public_consultations()
+    is_open = Q(status=ConsultationStatus.OPEN, ends_at__gt=now)
+    open_now = consultations.filter(is_open).order_by("ends_at", "id")
+    return render(request, "participation/public/home.html", {
+        "open_count": open_now.count(), "closed_count": consultations.exclude(is_open).count(),
+        "latest_open": list(open_now[:HOME_OPEN_SHOWN]),
+        "feedback_count": consultations.filter(status=ConsultationStatus.FEEDBACK_PUBLISHED).count(),
+        "decision_count": consultations.filter(kind=rules.ConsultationKind.MAJOR_DECISION).count(),
+        "reply_count": public_messages().count(), "meeting_count": public_meetings().count(),
+        "evaluation_count": public_evaluations().count(), "motion_count": public_motion_replies().count()})
 
 
 def index(request: HttpRequest) -> HttpResponse:
@@ -98,8 +125,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
                     services.submit_comment(consultation.pk, data)
             except throttle.Throttled as exc:
                 form.add_error(None, throttle.too_many_message(exc.retry_after))
-                response = render(request, "participation/public/detail.html", {**context, "form": form},
-                                  status=429)
+                response = render(request, "participation/public/detail.html",
+                                  {**context, "form": form, "refused": True}, status=429)
                 response["Retry-After"] = str(exc.retry_after)
                 return response
             except services.ConsultationClosed as exc:
@@ -117,7 +144,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, "您的意见已提交，感谢参与。意见征集结束后，我们将公布意见采纳情况。")
                 return redirect("consultation", pk=consultation.pk)
     focus_first_error(form)
-    return render(request, "participation/public/detail.html", {**context, "form": form, "show_form": True},
+    # Only here, after a submission was actually refused, does the page show the form with what went wrong.
+    return render(request, "participation/public/detail.html", {**context, "form": form, "refused": True},
                   status=status)
 
 
@@ -140,10 +168,15 @@ def feedback(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def decisions(request: HttpRequest) -> HttpResponse:
-    """重大行政决策目录: every public consultation on a major decision, its stage and its decision once public."""
-    found = list(public_consultations().filter(kind=rules.ConsultationKind.MAJOR_DECISION)
-                 .order_by("-starts_at", "-id"))
-    published = {d.pk: d for d in public_documents().filter(
-        pk__in=[c.decision_document_id for c in found if c.decision_document_id])}
-    rows = [{"c": c, "decision": published.get(c.decision_document_id)} for c in found]
-    return render(request, "participation/public/decisions.html", {"rows": rows, "source": rules.DECISION_PERIOD})
+    """重大行政决策目录 of a year (?year=, this year by default): every public consultation on a major decision
+    opened that year with its stage, and the decisions made that year, each with whether it was published within
+    the limit of rules.DECISION_PERIOD (late ones flagged)."""
+    today = timezone.localdate()
+    rows = queries.decision_rows()
+    years = queries.decision_years(rows, today)
+    year = parse_number(request.GET.get("year"), 2100)
+    year = year if year in years else today.year
+    catalogue, taken = queries.decision_catalogue(rows, year)
+    return render(request, "participation/public/decisions.html", {
+        "year": year, "years": years, "rows": catalogue, "taken": taken,
+        "late_count": sum(1 for r in taken if r.late_days), "period": rules.DECISION_PERIOD})

@@ -13,7 +13,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from gongkai.core.audit import history
 from gongkai.core.errors import DomainError
 from gongkai.core.forms import MAX_ID
 from gongkai.core.workdays import WorkCalendar, due_status
@@ -67,7 +66,8 @@ def _form_page(request, form, agency: Agency, title: str, consultation: Consulta
     return render(request, "participation/staff/form.html", {
         "form": form, "agency": agency, "title": title, "c": consultation,
         "periods": [(rules.ConsultationKind(k).label, p) for k, p in rules.MINIMUM_PERIODS.items()],
-        "counting": rules.PERIOD_COUNTING_SOURCE, "history": history(consultation) if consultation else []},
+        "counting": rules.PERIOD_COUNTING_SOURCE,
+        "history": queries.consultation_history(consultation) if consultation else []},
         status=status)
 
 
@@ -95,10 +95,17 @@ def create(request: HttpRequest, code: str) -> HttpResponse:
 
 @staff_required
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
-    """Edit a consultation still in draft."""
+    """Edit a consultation still in draft; once opened, explain why it can no longer be edited instead."""
     found = _consultation(request, pk)
     if isinstance(found, HttpResponse):
         return found
+    refusal = services.edit_refusal(found)
+    if refusal:
+        # No form that the service would refuse on save: say why, and what can be done instead (a stale form
+        # posted here is refused the same way, and save_consultation refuses whatever the path).
+        return render(request, "participation/staff/not_editable.html", {
+            "c": found, "refusal": refusal, "accepting": found.accepting(), "ended": services.ended(found),
+            "title": f"修改征求意见：{found.title}"}, status=409 if request.method == "POST" else 200)
     documents = _documents(found.agency)
     if request.method == "POST":
         form = forms.ConsultationForm(request.POST, documents=documents)
@@ -137,7 +144,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "comments": found.comments.order_by("created_at", "id"), "accepting": found.accepting(),
         "ended": services.ended(found), "due": due, "feedback_source": rules.FEEDBACK_SOURCE,
         "comment_form": forms.StaffCommentForm(paragraphs=count), "moderate_form": forms.ModerateForm(),
-        "history": history(found), "minimum": rules.MINIMUM_PERIODS[found.kind],
+        "history": queries.consultation_history(found), "minimum": rules.MINIMUM_PERIODS[found.kind],
+        "duty_refusal": CONSULTATION.duty_refusal(request.user, found),
         "shortened": services.shortened(found, calendar)})
 
 

@@ -9,7 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from gongkai.core.audit import history
+from gongkai.core.audit import history_rows
 from gongkai.core.errors import DomainError
 from gongkai.core.forms import MAX_ID, parse_number
 from gongkai.disclosure.queries import handling_agencies
@@ -79,12 +79,23 @@ def meeting_new(request: HttpRequest, code: str) -> HttpResponse:
     return _meeting_form(request, forms.MeetingForm(), agency, title, None, 200)
 
 
+def _not_editable(request: HttpRequest, record, title: str, label: str, page: str) -> HttpResponse:
+    """A published record's edit page: why it cannot be edited and how (withdraw first), never a form that the
+    service would refuse on save (a stale form posted here is refused the same way)."""
+    return render(request, "participation/staff/record_not_editable.html", {
+        "obj": record, "title": title, "label": label, "page": page, "agency": record.agency,
+        "back": "staff-meetings" if page == "staff-meeting" else "staff-evaluations"},
+        status=409 if request.method == "POST" else 200)
+
+
 @staff_required
 def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
     found = _found(request, Meeting, pk, "没有这条会议记录")
     if isinstance(found, HttpResponse):
         return found
     title = f"修改会议记录：{found.title}"
+    if found.status not in records.EDITABLE:
+        return _not_editable(request, found, title, "会议记录", "staff-meeting")
     if request.method == "POST":
         form = forms.MeetingForm(request.POST)
         if form.is_valid():
@@ -106,7 +117,7 @@ def _meeting_page(request, found: Meeting, attendee_form=None, status: int = 200
         "actions": MEETING.available(request.user, found), "withdraw_form": forms.WithdrawForm(),
         "can_withdraw": MEETING.allows(request.user, found, "withdraw"),
         "refusal": records.meeting_refusal(found) if editable else None,
-        "attendee_form": attendee_form or forms.AttendeeForm(), "history": history(found),
+        "attendee_form": attendee_form or forms.AttendeeForm(), "history": history_rows(found, MEETING),
         "source": rules.MEETING_SOURCE}, status=status)
 
 
@@ -260,6 +271,8 @@ def evaluation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if isinstance(found, HttpResponse):
         return found
     title = f"修改政策评估：{found.title}"
+    if found.status not in records.EDITABLE:
+        return _not_editable(request, found, title, "政策评估", "staff-evaluation")
     choices = _evaluation_choices(found.agency)
     if request.method == "POST":
         form = forms.EvaluationForm(request.POST, **choices)
@@ -287,7 +300,7 @@ def evaluation(request: HttpRequest, pk: int) -> HttpResponse:
         "e": found, "agency": found.agency, "editable": editable,
         "actions": EVALUATION.available(request.user, found), "withdraw_form": forms.WithdrawForm(),
         "can_withdraw": EVALUATION.allows(request.user, found, "withdraw"),
-        "refusal": records.evaluation_refusal(found) if editable else None, "history": history(found)})
+        "refusal": records.evaluation_refusal(found) if editable else None, "history": history_rows(found, EVALUATION)})
 
 
 @require_POST

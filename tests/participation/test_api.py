@@ -91,3 +91,72 @@ def test_feedback_is_404_until_published(client, office, open_consultation):
     assert (got["received_count"], got["adopted_count"]) == (3, 1)
     assert got["unadopted"] == [{"opinion": "建议取消登记", "reason": "登记是《动物防疫法》规定的义务，不予采纳。"}]
     assert client.get(f"/api/v1/consultations/{ended.pk}").json()["feedback_url"].endswith(f"/{ended.pk}/fk/")
+
+
+# -- defects found in the user trial: answers in Chinese, JSON types checked ----------------------------------------
+
+def _chinese(text: str) -> bool:
+    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
+@pytest.mark.parametrize("url", ["/api/v1/consultations/{pk}/comments", "/api/v1/messages"])
+def test_a_body_that_is_not_json_gets_a_chinese_400(client, open_consultation, url):
+    for raw in ('{"content": "意见"', "content=意见", "{'content': 1}"):
+        response = client.post(url.format(pk=open_consultation.pk), raw, content_type="application/json")
+        assert response.status_code == 400, raw
+        detail = response.json()["detail"]
+        assert "JSON" in detail and _chinese(detail) and "Cannot parse" not in detail, detail
+    listed = client.post(url.format(pk=open_consultation.pk), "[1, 2]", content_type="application/json")
+    assert listed.status_code == 400 and "JSON 对象" in listed.json()["detail"]
+    assert not Comment.objects.exists()
+
+
+@pytest.mark.parametrize(("body", "field", "words"), [
+    ({"content": 123}, "content", "意见内容应为文字"),
+    ({"content": ["意见"]}, "content", "意见内容应为文字"),
+    ({"content": "意见", "name": 5}, "name", "姓名应为文字"),
+    ({"content": "意见", "contact": 13800000000}, "contact", "联系方式应为文字"),
+])
+def test_a_comment_field_of_the_wrong_json_type_is_refused_in_chinese(client, open_consultation, body, field, words):
+    response = _post(client, open_consultation.pk, body)
+    assert response.status_code == 400
+    got = response.json()
+    assert list(got["errors"]) == [field] and got["errors"][field][0].startswith(words) and got["detail"].startswith(words)
+    assert not Comment.objects.exists()
+
+
+@pytest.mark.parametrize("paragraph", [99, 0.5, "abc", True, -3])
+def test_a_wrong_paragraph_is_told_the_valid_range(client, open_consultation, paragraph):
+    response = _post(client, open_consultation.pk, {"content": "意见", "paragraph": paragraph})
+    assert response.status_code == 400
+    assert response.json()["errors"]["paragraph"] == ["段落编号应在1至4之间（草案共4段；不填为针对全文）。"]
+    assert "paragraph的值无效" not in response.content.decode()
+    assert _post(client, open_consultation.pk, {"content": "意见", "paragraph": 4}).json()["paragraph"] == 4
+
+
+@pytest.mark.parametrize(("body", "field", "words"), [
+    ({"title": 12345}, "title", "标题应为文字"),
+    ({"publish_reply": "yes"}, "publish_reply", "是否同意公开答复应为 true 或 false"),
+    ({"agency": 11000000}, "agency", "写信对象应为文字"),
+])
+def test_a_message_field_of_the_wrong_json_type_is_refused_in_chinese(client, office, body, field, words):
+    from gongkai.participation.models import Message
+
+    message = {"category": "mailbox", "agency": office["agency"].code, "title": "标题", "content": "内容",
+               "name": "王五", "phone": "13800000000", **body}
+    response = client.post("/api/v1/messages", json.dumps(message, ensure_ascii=False), content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["errors"][field][0].startswith(words)
+    assert not Message.objects.exists()
+
+
+def test_a_rating_of_the_wrong_json_type_is_refused_in_chinese(client, office):
+    from gongkai.participation import messages
+
+    message, token = messages.submit_message(messages.MessageData(
+        category="mailbox", agency=office["agency"].code, title="标题", content="内容", name="王五",
+        phone="13800000000"))
+    messages.reply_message(office["officer"], message, "答复")
+    response = client.post(f"/api/v1/messages/{message.code}/rating", json.dumps({"rating": 1}),
+                           content_type="application/json", HTTP_X_ACCESS_TOKEN=token)
+    assert response.status_code == 400 and response.json()["errors"]["rating"][0].startswith("评价应为文字")

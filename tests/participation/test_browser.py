@@ -1,7 +1,7 @@
 """A consultation from opening to published feedback, in headless Chromium at phone width: the office drafts
 it (a period too short is refused with its rule, the typed values kept), opens it; a resident comments on a
-paragraph; the period runs out and the page takes no more; the office publishes the feedback; the public reads
-it. The public pages pass axe-core and nothing scrolls sideways."""
+paragraph; the period runs out and the page takes no more; one member of the office drafts the feedback and
+another publishes it; the public reads it. The public pages pass axe-core and nothing scrolls sideways."""
 
 from __future__ import annotations
 
@@ -59,7 +59,12 @@ def test_from_opening_to_published_feedback(transactional_db, live_server):
         context = browser.new_context(locale="zh-CN", base_url=live_server.url, viewport=PHONE, bypass_csp=True)
         public = context.new_page()
         server_errors(public, errors)
-        public.goto("/hdjl/yjzj/")
+        # The 互动交流 landing page and the catalogue of major decisions fit a phone too.
+        for path in ("/hdjl/", "/hdjl/zdjcml/"):
+            public.goto(path)
+            assert sideways_overflow(public) <= 1 and _serious_violations(public, axe) == [], path
+        public.goto("/hdjl/")
+        public.get_by_role("link", name="正在征集 （1 项）").click()
         assert sideways_overflow(public) <= 1 and _serious_violations(public, axe) == []
         public.get_by_role("link", name=consultation.title).click()
         public.get_by_role("link", name="对第 2 段提意见").click()
@@ -92,8 +97,16 @@ def test_from_opening_to_published_feedback(transactional_db, live_server):
         staff.get_by_label("采纳意见条数").fill("1")
         staff.get_by_label("意见采纳情况说明").fill("共收到意见1条，已采纳，适用范围扩大到各集镇。")
         staff.get_by_role("button", name="保存").click()
-        staff.get_by_role("button", name="公布意见采纳情况").click()
-        expect(staff.get_by_role("status").first).to_contain_text("已公布意见采纳情况")
+        # Whoever drafted the feedback does not publish it: the page says so, and a second member of the office
+        # publishes it.
+        expect(staff.get_by_text("起草和公布分离")).to_be_visible()
+        assert staff.get_by_role("button", name="公布意见采纳情况").count() == 0
+        head = login(browser, live_server.url, office["head"].username, factories.PASSWORD, viewport=PHONE,
+                     bypass_csp=True)
+        server_errors(head, errors)
+        head.goto(f"/staff/participation/c/{consultation.pk}/")
+        head.get_by_role("button", name="公布意见采纳情况").click()
+        expect(head.get_by_role("status").first).to_contain_text("已公布意见采纳情况")
 
         for viewport in (PHONE, DESKTOP):
             public.set_viewport_size(viewport)

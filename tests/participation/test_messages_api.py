@@ -45,7 +45,7 @@ def test_post_answers_with_code_token_and_dates(client, office):
     ({"email": "nobody"}, "email"),
     ({"phone": "", "email": ""}, "phone"),
     ({"category": "error_report", "page_url": ""}, "page_url"),
-    ({"title": 12345, "content": None}, "content"),
+    ({"content": None}, "content"),  # (a number as the title is refused in test_api: JSON types are checked)
 ])
 def test_bad_input_gets_chinese_field_errors_and_stores_nothing(client, office, values, field):
     response = post(client, body(office, **values))

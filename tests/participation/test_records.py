@@ -251,3 +251,16 @@ def test_the_catalogue_has_the_column_of_replies(office):
 
     made = catalog.seed_default_catalog(office["officer"], office["agency"])
     assert {i.doc_type for i in made if i.category == "motions"} == {"建议办理复文", "提案办理复文"}
+
+
+def test_the_edit_page_of_a_published_record_explains_instead_of_offering_a_form(client, office):
+    meeting, evaluation = make_meeting(office), make_evaluation(office)
+    client.force_login(office["officer"])
+    for name, record, model in (("staff-meeting-edit", meeting, Meeting), ("staff-evaluation-edit", evaluation,
+                                                                           Evaluation)):
+        page = client.get(reverse(name, args=[record.pk]))
+        text = page.content.decode()
+        assert page.status_code == 200 and 'class="doc-form"' not in text
+        assert "不能修改" in text and "撤回" in text
+        posted = client.post(reverse(name, args=[record.pk]), {"title": "改过的名称"})
+        assert posted.status_code == 409 and model.objects.get(pk=record.pk).title == record.title

@@ -230,3 +230,54 @@ def test_a_new_consultation_needs_its_draft(office):
         services.save_consultation(office["officer"], office["agency"], {"kind": "rule"})
     assert refused.value.errors == {"document": ["请选择文件库中的草案文件。"]}
     assert not Consultation.objects.exists()
+
+
+# -- defects found in the user trial ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("body", "expected"), [
+    # Typed in the staff editor: every line break ends a paragraph, blank lines and stray spaces are not paragraphs.
+    ("第一条 甲。\n第二条 乙。\n\n\n第三条 丙。\r\n  第四条 丁。\n", ["第一条 甲。", "第二条 乙。", "第三条 丙。", "第四条 丁。"]),
+    # A run of <br> ends a paragraph in HTML; a newline inside a block is only source layout.
+    ("<p>第一条 甲。<br>第二条 乙。<br/><br />第三条 丙。</p><p>第四条\n丁。</p>",
+     ["第一条 甲。", "第二条 乙。", "第三条 丙。", "第四条 丁。"]),
+    # Blocks as before, and text typed before the first block is a paragraph of its own.
+    ("说明<p>第一条 甲。</p><ul><li>（一）乙</li><li>（二）丙</li></ul>", ["说明", "第一条 甲。", "（一）乙", "（二）丙"]),
+    ("", []),
+])
+def test_a_draft_is_cut_into_paragraphs_at_blocks_and_line_breaks(body, expected):
+    assert services.split_paragraphs(body) == expected
+
+
+def test_a_paragraph_outside_the_draft_is_refused_with_the_valid_range(office, open_consultation):
+    for raw in (5, "9", -1, "abc", True, 1.5, [2]):
+        with pytest.raises(DomainError) as refused:
+            services.submit_comment(open_consultation, services.CommentData(content="意见", paragraph=raw))
+        assert refused.value.errors["paragraph"] == ["段落编号应在1至4之间（草案共4段；不填为针对全文）。"], raw
+    for raw, stored in ((4, 4), ("2", 2), (None, None), ("", None), (0, None)):
+        comment = services.submit_comment(open_consultation, services.CommentData(content="意见", paragraph=raw))
+        assert comment.paragraph == stored
+    assert Comment.objects.count() == 5
+
+
+def test_the_feedback_is_published_by_someone_other_than_its_drafter(office, open_consultation):
+    ended = end(open_consultation)
+    saved = services.save_feedback(office["officer"], ended, {**FEEDBACK, "received_count": 0, "adopted_count": 0})
+    with pytest.raises(PermissionDenied) as refused:
+        services.publish_feedback(office["officer"], saved)
+    assert refused.value.message.startswith("起草和公布分离：") and "须由不同的人员完成" in refused.value.message
+    assert Consultation.objects.get(pk=ended.pk).status == ConsultationStatus.CLOSED
+    # The head also edits the draft: then neither of them may publish, a third member of the office does.
+    services.save_feedback(office["head"], saved, {**FEEDBACK, "received_count": 0, "adopted_count": 0})
+    with pytest.raises(PermissionDenied):
+        services.publish_feedback(office["head"], saved)
+    third = factories.make_staff(office["agency"], Role.DISCLOSURE_OFFICER)
+    assert services.publish_feedback(third, saved).status == ConsultationStatus.FEEDBACK_PUBLISHED
+
+
+def test_a_published_consultation_says_why_it_cannot_be_edited(office, open_consultation):
+    assert services.edit_refusal(make_consultation(office, open_it=False)) is None
+    refusal = services.edit_refusal(open_consultation)
+    assert refusal and "征求意见已发布" in refusal and "不能再修改" in refusal
+    with pytest.raises(DomainError) as refused:
+        services.save_consultation(office["officer"], office["agency"], {"title": "改标题"}, open_consultation)
+    assert refused.value.message == refusal

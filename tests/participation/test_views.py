@@ -84,7 +84,7 @@ def test_feedback_page_and_the_major_decision_catalogue(client, office):
     decision = make_consultation(office, kind=ConsultationKind.MAJOR_DECISION)
     assert client.get(f"/hdjl/yjzj/{decision.pk}/fk/").status_code == 404
     catalogue = client.get("/hdjl/zdjcml/").content.decode()
-    assert decision.title in catalogue and "尚未作出" in catalogue
+    assert decision.title in catalogue and "决策尚未公布" in catalogue
     ended = end(decision)
     for n in range(3):
         Comment.objects.create(consultation=ended, content=f"意见{n}")
@@ -161,3 +161,170 @@ def test_a_phone_sized_attachment_reaches_the_forms_and_a_too_large_one_is_refus
     assert response.status_code == 400 and "我写了很长的意见" in text and "附件" in text
     assert client.post("/hdjl/xx/", {"attachment": SimpleUploadedFile("a.pdf", big)}).status_code != 413
     assert client.post("/hdjl/zc/", {"attachment": SimpleUploadedFile("a.png", big)}).status_code != 413
+
+
+# -- defects found in the user trial ---------------------------------------------------------------------------------
+
+TYPED = "第一条 为了规范养犬，制定本办法。\n第二条 适用范围。\n\n第三条 登记。\n第四条 免疫。\n第五条 施行日期。"
+
+
+def test_a_draft_typed_with_line_breaks_is_numbered_the_same_on_every_channel(client, office):
+    from tests import factories
+
+    office["draft"] = factories.make_document(office["team"], office["agency"], title="逐行输入的征求意见稿",
+                                              body=TYPED, doc_number="")
+    consultation = make_consultation(office)
+    page = client.get(f"/hdjl/yjzj/{consultation.pk}/")
+    text = page.content.decode()
+    assert 'id="p-5"' in text and 'id="p-6"' not in text and "第五条 施行日期。" in text
+    assert [label for _value, label in page.context["form"].fields["paragraph"].choices][-1] == "第 5 段"
+    api = client.get(f"/api/v1/consultations/{consultation.pk}").json()
+    assert api["paragraphs"] == ["第一条 为了规范养犬，制定本办法。", "第二条 适用范围。", "第三条 登记。", "第四条 免疫。",
+                                 "第五条 施行日期。"]
+    posted = client.post(f"/api/v1/consultations/{consultation.pk}/comments", {"content": "意见", "paragraph": 5},
+                         content_type="application/json")
+    assert posted.status_code == 201 and posted.json()["paragraph"] == 5
+    refused = client.post(f"/api/v1/consultations/{consultation.pk}/comments", {"content": "意见", "paragraph": 6},
+                          content_type="application/json")
+    assert refused.json()["errors"]["paragraph"] == ["段落编号应在1至5之间（草案共5段；不填为针对全文）。"]
+    assert client.post(f"/hdjl/yjzj/{consultation.pk}/", {"content": "网页意见", "paragraph": "3"}).status_code == 302
+    assert "第 3 段" in client.get(f"/hdjl/yjzj/{consultation.pk}/yj/").content.decode()
+    client.force_login(office["officer"])
+    rows = list(csv.reader(io.StringIO(client.get(f"/staff/participation/c/{consultation.pk}/comments.csv")
+                                       .content.decode("utf-8-sig"))))
+    assert [row[2] for row in rows[1:]] == ["第 5 段", "第 3 段"]
+    staff = client.get(f"/staff/participation/c/{consultation.pk}/")
+    assert [label for _v, label in staff.context["comment_form"].fields["paragraph"].choices][-1] == "第 5 段"
+
+
+def test_histories_read_in_chinese_and_show_the_moderation_of_comments(client, office, open_consultation):
+    comment = services.submit_comment(open_consultation, services.CommentData(content="广告内容"))
+    services.moderate_comment(office["officer"], comment, True, "含有广告")
+    services.moderate_comment(office["head"], comment, False, "误判，恢复")
+    client.force_login(office["officer"])
+    page = client.get(f"/staff/participation/c/{open_consultation.pk}/").content.decode()
+    history = page[page.index('id="h-history"'):]
+    assert "保存征求意见草稿" in history and "发布征求意见（草稿（未发布） → 征求意见中）" in history
+    assert "屏蔽或恢复显示意见（第 1 条意见）（公开显示 → 已屏蔽），含有广告" in history
+    assert "屏蔽或恢复显示意见（第 1 条意见）（已屏蔽 → 公开显示），误判，恢复" in history
+    for internal in ("participation.", "：open", "draft →", "open）"):
+        assert internal not in history, internal
+
+
+def test_meeting_and_evaluation_histories_read_in_chinese(client, office):
+    from tests.participation.test_records import make_evaluation, make_meeting
+
+    meeting, evaluation = make_meeting(office), make_evaluation(office)
+    client.force_login(office["officer"])
+    for url, expected in ((f"/staff/participation/meetings/{meeting.pk}/", ("保存会议记录", "登记列席代表", "公开")),
+                          (f"/staff/participation/evaluations/{evaluation.pk}/", ("保存政策评估", "公开"))):
+        page = client.get(url).content.decode()
+        history = page[page.index('id="h-history"'):]
+        assert all(word in history for word in expected), url
+        assert "participation." not in history and "publish" not in history and "draft" not in history, url
+
+
+def test_the_drafter_of_the_feedback_is_not_offered_to_publish_it(client, office, open_consultation):
+    ended = end(open_consultation)
+    client.force_login(office["officer"])
+    saved = client.post(f"/staff/participation/c/{ended.pk}/feedback/", {
+        "received_count": "0", "adopted_count": "0", "feedback_text": "未收到意见。"})
+    assert saved.status_code == 302
+    page = client.get(f"/staff/participation/c/{ended.pk}/").content.decode()
+    assert 'value="publish_feedback"' not in page and "起草和公布分离" in page
+    refused = client.post(f"/staff/participation/c/{ended.pk}/action/", {"action": "publish_feedback"}, follow=True)
+    assert "起草和公布分离" in refused.content.decode()
+    assert Consultation.objects.get(pk=ended.pk).status == ConsultationStatus.CLOSED
+    client.force_login(office["head"])
+    assert 'value="publish_feedback"' in client.get(f"/staff/participation/c/{ended.pk}/").content.decode()
+    client.post(f"/staff/participation/c/{ended.pk}/action/", {"action": "publish_feedback"})
+    assert Consultation.objects.get(pk=ended.pk).status == ConsultationStatus.FEEDBACK_PUBLISHED
+
+
+def test_a_closed_consultation_says_it_has_ended_without_a_refusal_heading(client, office, open_consultation):
+    ended = end(open_consultation)
+    page = client.get(f"/hdjl/yjzj/{ended.pk}/").content.decode()
+    assert "提交未成功" not in page and "未能提交" not in page and 'role="alert"' not in page
+    assert "征求意见已结束" in page and f"{ended.starts_on:%Y-%m-%d} 至 {ended.ends_on:%Y-%m-%d} 24时" in page
+    assert "意见采纳情况整理后将在本页公布" in page and f"/hdjl/yjzj/{ended.pk}/fk/" not in page
+    services.save_feedback(office["officer"], ended, {**FEEDBACK, "received_count": 0, "adopted_count": 0})
+    services.publish_feedback(office["head"], ended)
+    page = client.get(f"/hdjl/yjzj/{ended.pk}/").content.decode()
+    assert f'<a href="/hdjl/yjzj/{ended.pk}/fk/">查看意见采纳情况</a>' in page and "提交未成功" not in page
+    # After an actual submission refused because the period has ended, the refusal is shown with the text kept.
+    refused = client.post(f"/hdjl/yjzj/{ended.pk}/", {"content": "我的意见"})
+    assert refused.status_code == 409
+    text = refused.content.decode()
+    assert "意见未能提交" in text and "不再接受意见" in text and "我的意见" in text
+
+
+def test_staff_selects_start_with_a_chinese_empty_choice(client, office):
+    client.force_login(office["officer"])
+    page = client.get(f"/staff/participation/new/{office['agency'].code}/").content.decode()
+    document = page[page.index('name="document"'):]
+    assert '<option value="" selected>请选择</option>' in document[:document.index("</select>")]
+    assert "---------" not in page
+    evaluation = client.get(f"/staff/participation/evaluations/new/{office['agency'].code}/").content.decode()
+    assert "---------" not in evaluation and evaluation.count('<option value="" selected>请选择</option>') >= 2
+
+
+def test_the_edit_page_of_an_open_consultation_explains_instead_of_offering_a_form(client, office, open_consultation):
+    client.force_login(office["officer"])
+    url = f"/staff/participation/c/{open_consultation.pk}/edit/"
+    page = client.get(url)
+    text = page.content.decode()
+    assert page.status_code == 200 and 'name="title"' not in text and 'class="doc-form"' not in text
+    assert "不能修改：征求意见已发布" in text and "登记" in text and "新建一项征求意见" in text
+    posted = client.post(url, {"title": "改过的标题", "kind": "rule", "document": office["draft"].pk,
+                               "starts_on": "2026-01-01", "ends_on": "2026-03-01", "explanation": "x"})
+    assert posted.status_code == 409 and "不能修改" in posted.content.decode()
+    assert Consultation.objects.get(pk=open_consultation.pk).title == open_consultation.title
+
+
+def test_the_participation_landing_page_lists_every_section(client, office, open_consultation):
+    end(make_consultation(office))
+    make_consultation(office, open_it=False)
+    page = client.get("/hdjl/")
+    text = page.content.decode()
+    assert page.status_code == 200
+    for href in ("/hdjl/yjzj/?status=open", "/hdjl/yjzj/?status=closed", "/hdjl/xx/", "/hdjl/zc/", "/hdjl/lxhy/",
+                 "/hdjl/zcpg/", "/hdjl/jyta/", "/hdjl/zdjcml/", f"/hdjl/yjzj/{open_consultation.pk}/"):
+        assert f'href="{href}"' in text, href
+    assert "正在征集 <span class=\"count\">（1 项）" in text and "已结束 <span class=\"count\">（1 项" in text
+    assert '<a href="/hdjl/" aria-current="page">互动交流</a>' in text
+    assert '<a href="/hdjl/">互动交流</a>' in client.get("/").content.decode()
+    assert '<meta name="viewport"' in text
+    for section in (f"/hdjl/yjzj/{open_consultation.pk}/", "/hdjl/xx/", "/hdjl/lxhy/", "/hdjl/zdjcml/"):
+        crumbs = client.get(section).content.decode()
+        assert '<li><a href="/hdjl/">互动交流</a></li>' in crumbs[crumbs.index('aria-label="当前位置"'):], section
+
+
+def test_the_decision_catalogue_flags_decisions_published_after_the_limit(client, office):
+    from gongkai.participation import rules
+    from tests import factories
+
+    today = timezone.localdate()
+    in_time = factories.make_document(office["team"], office["agency"], title="按时公布的决定", doc_number="参政决〔2026〕1号",
+                                      signed_on=today - dt.timedelta(days=3))
+    late_day = today - dt.timedelta(days=rules.DECISION_PUBLICATION_DAYS + 10)
+    late = factories.make_document(office["team"], office["agency"], title="逾期公布的决定", doc_number="参政决〔2026〕2号",
+                                   signed_on=late_day)
+    for decision in (in_time, late):
+        ended = end(make_consultation(office, kind=ConsultationKind.MAJOR_DECISION))
+        services.save_feedback(office["officer"], ended, {**FEEDBACK, "received_count": 0, "adopted_count": 0,
+                                                          "decision_document": decision.pk})
+    waiting = make_consultation(office, kind=ConsultationKind.MAJOR_DECISION)
+    page = client.get("/hdjl/zdjcml/").content.decode()
+    assert f"重大行政决策目录（{today.year}年）" in page and waiting.title in page and "决策尚未公布" in page
+    assert f"决策应在作出决定之日起{rules.DECISION_PUBLICATION_DAYS}日内向社会公布" in page
+    # Each decision is listed under the year it was made (early in January the late one was made last year).
+    due = rules.decision_due(late_day)
+    late_page = client.get(f"/hdjl/zdjcml/?year={late_day.year}").content.decode()
+    taken = late_page[late_page.index('id="h-taken"'):]
+    assert "逾期公布的决定" in taken and "其中 1 项超过" in taken
+    assert f"逾期公布：{today:%Y-%m-%d} 公布，超过期限（{due:%Y-%m-%d}）{(today - due).days} 日" in taken
+    made = today - dt.timedelta(days=3)
+    in_time_page = client.get(f"/hdjl/zdjcml/?year={made.year}").content.decode()
+    taken = in_time_page[in_time_page.index('id="h-taken"'):]
+    assert "按时公布的决定" in taken
+    assert f"按时公布：{today:%Y-%m-%d} 公布，在作出决定之日起{rules.DECISION_PUBLICATION_DAYS}日内" in taken
