@@ -68,11 +68,14 @@ MAX_WRITE_BYTES = 64 * 1024
 
 def refuse_cross_site_writes(view):
     """Answer 403, 413 or 415 before a write request's body is parsed; reads pass untouched."""
+    # An operation marked with takes_public_uploads (POST /messages) also takes a multipart form with its one
+    # file, up to that size: a cross-site form could send one, so there the Origin check is what refuses it.
+    uploads = getattr(getattr(getattr(view, "__self__", None), "view_func", None), "public_body_limit", 0)
 
     @wraps(view)
     def guarded(request, *args, **kwargs):
         if request.method in WRITE_METHODS:
-            refusal = _write_refusal(request)
+            refusal = _write_refusal(request, uploads)
             if refusal is not None:
                 status, detail = refusal
                 return api.create_response(request, {"detail": detail}, status=status)
@@ -81,21 +84,29 @@ def refuse_cross_site_writes(view):
     return guarded
 
 
-def _write_refusal(request) -> tuple[int, str] | None:
+def _write_refusal(request, uploads: int = 0) -> tuple[int, str] | None:
     origin = request.headers.get("Origin")
     # The site's own origin (GONGKAI_BASE_URL's), the same list Django's CSRF check trusts.
     trusted = {o.rstrip("/").lower() for o in settings.CSRF_TRUSTED_ORIGINS}
     if origin is not None and origin.strip().rstrip("/").lower() not in trusted:
         return 403, "不接受从其他网站发起的提交，请在本站页面或用接口客户端直接提交。"
-    if request.content_type != "application/json":
-        return 415, "请求内容须为 JSON（Content-Type: application/json）。"
+    multipart = bool(uploads) and request.content_type == "multipart/form-data"
+    if request.content_type != "application/json" and not multipart:
+        return 415, ("请求内容须为 JSON（Content-Type: application/json）或带附件的 multipart/form-data。" if uploads
+                     else "请求内容须为 JSON（Content-Type: application/json）。")
     try:
         declared = int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
         declared = 0
-    if declared > MAX_WRITE_BYTES or len(request.body) > MAX_WRITE_BYTES:
-        return 413, f"请求内容过大，不能超过 {MAX_WRITE_BYTES // 1024} KB。"
+    limit = uploads if multipart else MAX_WRITE_BYTES
+    # A multipart body is not read here (Django parses it to disk); the request size middleware bounds it too.
+    if declared > limit or (not multipart and len(request.body) > limit):
+        return 413, f"请求内容过大，不能超过 {_size(limit)}。"
     return None
+
+
+def _size(size: int) -> str:
+    return f"{size // (1024 * 1024)} MB" if size >= 1024 * 1024 else f"{size // 1024} KB"
 
 
 api.add_decorator(refuse_cross_site_writes, mode="view")
