@@ -404,8 +404,10 @@ def _mail_writer(message: Message, what: str, text: str) -> None:
         return
     site = site_name()
     greeting = f"{message.name}，您好：" if message.name else "您好："
-    body = (f"{greeting}\n\n{text}\n\n请在 {settings.GONGKAI_BASE_URL}/hdjl/xx/cx/ 输入查询码和查询密码查看办理情况。"
-            f"本邮件不含查询密码。\n\n{message.agency.name}\n{site}\n")
+    base = settings.GONGKAI_BASE_URL.rstrip("/")
+    body = (f"{greeting}\n\n{text}\n\n请在 {base}/hdjl/xx/cx/ 输入查询码和查询密码查看办理情况。"
+            f"本邮件不含查询密码；忘记查询密码的，可在 {base}/hdjl/xx/zh/ 凭查询码和本邮箱重新设置。"
+            f"\n\n{message.agency.name}\n{site}\n")
     outbox.queue_mail(message.email, f"【{site}】{what}（{message.code}）", body, purpose=f"message_{what}")
 
 

@@ -78,7 +78,7 @@ def message_rows(agencies, view: str, today: dt.date, calendar: WorkCalendar | N
     (a page); None for all (an export)."""
     calendar = calendar or WorkCalendar.load()
     found = transferred_away(agencies) if view == "transferred" else Message.objects.filter(agency__in=agencies)
-    found = found.select_related("agency", "duplicate_of")
+    found = found.select_related("agency", "addressed_to", "duplicate_of")
     if category in MessageCategory.values:
         found = found.filter(category=category)
     if view in ("open", "due_soon", "overdue", "escalated"):

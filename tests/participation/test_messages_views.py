@@ -269,6 +269,7 @@ def test_the_sending_office_follows_a_transferred_message(client, office):
     page = client.get(f"/staff/participation/messages/m/{message.pk}/")
     html = page.content.decode()
     assert page.status_code == 200 and "属住建局职责" in html and "请维修。" in html
+    assert 'href="/staff/participation/messages/?view=transferred"' in html  # back to its own list, not the other's
     assert "孙七" not in html and "13700002222" not in html and "sunqi@example.com" not in html
     assert "发送答复" not in html and "staff-message-action" not in html and "/action/" not in html
     assert client.get(f"/staff/participation/messages/m/{message.pk}/attachment/").status_code == 404
