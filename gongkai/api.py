@@ -12,7 +12,7 @@ from ninja.renderers import JSONRenderer
 from gongkai import __version__
 from gongkai.catalog.api import router as catalog_router
 from gongkai.core.errors import DomainError
-from gongkai.core.jsonbody import CHINESE_ERROR
+from gongkai.core.jsonbody import UNPARSABLE, invalid
 from gongkai.disclosure.api import router as disclosure_router
 from gongkai.orgs.api import router as orgs_router
 from gongkai.participation.api import router as participation_router
@@ -36,30 +36,14 @@ api = NinjaAPI(
     openapi_url="/openapi.json",
 )
 
-_FIELD_NAMES = {"page": "页码", "page_size": "每页条数", "id": "编号"}
 # django-ninja answers a body it cannot parse with this English sentence (ninja/params/models.py, BodyModel).
 _NINJA_UNPARSABLE = "Cannot parse request body"
-UNPARSABLE = "请求内容不是有效的 JSON，无法解析：请检查引号、逗号和括号是否成对，文字须用英文双引号括起。"
 
 
 @api.exception_handler(ValidationError)
 def on_validation_error(request, exc: ValidationError):
     """Invalid parameters: 400 with a Chinese message per field, never a stack trace."""
-    errors: dict[str, list[str]] = {}
-    written = []
-    for item in exc.errors:
-        loc = [str(p) for p in item.get("loc", []) if p not in ("query", "body", "path")]
-        name = loc[-1] if loc else "请求"
-        if item.get("type") == CHINESE_ERROR:
-            # A Chinese message a schema gives itself (gongkai.core.jsonbody) is shown as written; pydantic's own
-            # messages are English, so they give way to the generic one.
-            message = str(item.get("msg"))
-            written.append(message)
-        else:
-            message = f"{_FIELD_NAMES.get(name, name)}的值无效。"
-        errors.setdefault(name, []).append(message)
-    detail = written[0] if written else "请求参数有误。"
-    return api.create_response(request, {"detail": detail, "errors": errors}, status=400)
+    return api.create_response(request, invalid(exc.errors), status=400)
 
 
 @api.exception_handler(DomainError)
@@ -84,11 +68,14 @@ MAX_WRITE_BYTES = 64 * 1024
 
 def refuse_cross_site_writes(view):
     """Answer 403, 413 or 415 before a write request's body is parsed; reads pass untouched."""
+    # An operation marked with takes_public_uploads (POST /messages) also takes a multipart form with its one
+    # file, up to that size: a cross-site form could send one, so there the Origin check is what refuses it.
+    uploads = getattr(getattr(getattr(view, "__self__", None), "view_func", None), "public_body_limit", 0)
 
     @wraps(view)
     def guarded(request, *args, **kwargs):
         if request.method in WRITE_METHODS:
-            refusal = _write_refusal(request)
+            refusal = _write_refusal(request, uploads)
             if refusal is not None:
                 status, detail = refusal
                 return api.create_response(request, {"detail": detail}, status=status)
@@ -97,21 +84,29 @@ def refuse_cross_site_writes(view):
     return guarded
 
 
-def _write_refusal(request) -> tuple[int, str] | None:
+def _write_refusal(request, uploads: int = 0) -> tuple[int, str] | None:
     origin = request.headers.get("Origin")
     # The site's own origin (GONGKAI_BASE_URL's), the same list Django's CSRF check trusts.
     trusted = {o.rstrip("/").lower() for o in settings.CSRF_TRUSTED_ORIGINS}
     if origin is not None and origin.strip().rstrip("/").lower() not in trusted:
         return 403, "不接受从其他网站发起的提交，请在本站页面或用接口客户端直接提交。"
-    if request.content_type != "application/json":
-        return 415, "请求内容须为 JSON（Content-Type: application/json）。"
+    multipart = bool(uploads) and request.content_type == "multipart/form-data"
+    if request.content_type != "application/json" and not multipart:
+        return 415, ("请求内容须为 JSON（Content-Type: application/json）或带附件的 multipart/form-data。" if uploads
+                     else "请求内容须为 JSON（Content-Type: application/json）。")
     try:
         declared = int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
         declared = 0
-    if declared > MAX_WRITE_BYTES or len(request.body) > MAX_WRITE_BYTES:
-        return 413, f"请求内容过大，不能超过 {MAX_WRITE_BYTES // 1024} KB。"
+    limit = uploads if multipart else MAX_WRITE_BYTES
+    # A multipart body is not read here (Django parses it to disk); the request size middleware bounds it too.
+    if declared > limit or (not multipart and len(request.body) > limit):
+        return 413, f"请求内容过大，不能超过 {_size(limit)}。"
     return None
+
+
+def _size(size: int) -> str:
+    return f"{size // (1024 * 1024)} MB" if size >= 1024 * 1024 else f"{size // 1024} KB"
 
 
 api.add_decorator(refuse_cross_site_writes, mode="view")

@@ -496,10 +496,11 @@ def planted_messages(planted, agency):
     return public, [private, unpublished, waiting, repeated, spam, report]
 
 
-def test_messages_show_only_published_replies_without_personal_data(client, planted_messages):
+def test_messages_show_only_published_replies_without_personal_data(client, planted_messages, settings):
     public, hidden = planted_messages
+    settings.GONGKAI_MESSAGE_RATE_LIMIT = "100/3600"  # room for every recovery request below
     start = ["/hdjl/xx/", "/hdjl/xx/hf/", f"/hdjl/xx/hf/{public.pk}/", "/hdjl/xx/hf/?category=mailbox",
-             "/hdjl/xx/hf/?category=error_report", "/hdjl/zc/", "/hdjl/xx/cx/", "/api/v1/messages",
+             "/hdjl/xx/hf/?category=error_report", "/hdjl/zc/", "/hdjl/xx/cx/", "/hdjl/xx/zh/", "/api/v1/messages",
              "/api/v1/messages?page_size=100", "/api/v1/messages?category=error_report", "/wzdt/", "/sitemap.xml",
              "/", f"/search/?q={MARKER[:4]}", f"/api/v1/search?q={MARKER[:4]}", "/feeds/latest.xml", "/hdjl/"]
     rebuild_index()
@@ -515,3 +516,41 @@ def test_messages_show_only_published_replies_without_personal_data(client, plan
         assert client.get(f"/hdjl/xx/cx/{message.code}/").status_code == 404  # not unlocked in this session
         assert client.get(f"/api/v1/messages/{message.code}").status_code == 404  # no token
     assert [r["id"] for r in client.get("/api/v1/messages").json()["results"]] == [public.pk]
+    # The token recovery form answers the same for a private message's code with its writer's address, with a
+    # wrong address, and for no message at all: it tells nothing of the message, nor whether it exists.
+    answers = set()
+    for code, address in [(m.code, "leak@example.com") for m in hidden] + [
+            (hidden[0].code, "other@example.com"), ("LY-2222-3333", "leak@example.com")]:
+        response = client.post("/hdjl/xx/zh/", {"code": code, "email": address})
+        text = response.content.decode()
+        assert response.status_code == 200 and MARKER not in text and "13800009999" not in text
+        answers.add(re.search(r'id="recover-answer">(.*?)</div>', text, re.S).group(1))
+    assert len(answers) == 1
+
+
+def test_message_exports_reach_only_the_handling_office(client, planted_messages, agency):
+    """The staff download of the mailbox: nothing for the public or staff outside the office; another office gets
+    its own list; the office that transferred a message away gets it without the writer's personal data."""
+    from gongkai.participation import messages
+    from tests.disclosure_factories import disclosure_team
+
+    public, hidden = planted_messages
+    url = "/staff/participation/messages/export.csv"
+    anonymous = client.get(url, {"view": "all"})
+    assert anonymous.status_code == 302 and "/staff/login/" in anonymous["Location"]
+    drafter = factories.make_staff(agency, Role.DRAFTER)
+    client.force_login(drafter)
+    assert client.get(url, {"view": "all"}).status_code == 403
+    elsewhere = factories.make_agency("11000000LEAK00009X", "泄露测试另一局")
+    stranger = disclosure_team(elsewhere)["officer"]
+    client.force_login(stranger)
+    assert client.get(url, {"view": "all", "agency": agency.code}).status_code == 404
+    for view in ("all", "transferred"):
+        text = client.get(url, {"view": view}).content.decode("utf-8-sig")
+        assert MARKER not in text and "13800009999" not in text and "leak@example.com" not in text
+    officer = disclosure_team(agency)["officer"]
+    messages.transfer_message(officer, hidden[2], elsewhere, "转办测试")  # the one still open
+    client.force_login(officer)
+    sent = client.get(url, {"view": "transferred"}).content.decode("utf-8-sig")
+    assert hidden[2].code in sent and f"{MARKER}姓名" not in sent and "13800009999" not in sent
+    assert "leak@example.com" not in sent

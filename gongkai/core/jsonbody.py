@@ -17,6 +17,37 @@ from pydantic_core import PydanticCustomError
 
 # The error type the API's validation handler shows as written (pydantic's own messages are English).
 CHINESE_ERROR = "gongkai"
+UNPARSABLE = "请求内容不是有效的 JSON，无法解析：请检查引号、逗号和括号是否成对，文字须用英文双引号括起。"
+# Names of the parameters whose own messages are pydantic's (English): the generic message names them in Chinese.
+FIELD_NAMES = {"page": "页码", "page_size": "每页条数", "id": "编号"}
+YES = ("true", "1", "on", "yes")
+NO = ("false", "0", "off", "no", "")
+
+
+def invalid(errors: list[dict]) -> dict:
+    """The 400 answer's body for pydantic's errors: per field, the schema's own Chinese message (see JsonIn) as
+    written, else a generic one naming the field in Chinese; the first written message as the detail."""
+    found: dict[str, list[str]] = {}
+    written = []
+    for item in errors:
+        loc = [str(p) for p in item.get("loc", []) if p not in ("query", "body", "path")]
+        name = loc[-1] if loc else "请求"
+        if item.get("type") == CHINESE_ERROR:
+            message = str(item.get("msg"))
+            written.append(message)
+        else:
+            message = f"{FIELD_NAMES.get(name, name)}的值无效。"
+        found.setdefault(name, []).append(message)
+    return {"detail": written[0] if written else "请求参数有误。", "errors": found}
+
+
+def form_yes_no(value: str | None) -> bool | str | None:
+    """A yes/no field sent in a form (true/false, 1/0, on/off) as a boolean; anything else as sent, for JsonIn
+    to refuse in Chinese."""
+    if value is None:
+        return None
+    lowered = value.strip().lower()
+    return True if lowered in YES else False if lowered in NO else value
 
 
 def _expected(annotation: Any) -> type | None:

@@ -55,11 +55,27 @@ def _size_text(size: int) -> str:
     return f"{size // 1024} KB" if size >= 1024 else f"{size} 字节"
 
 
+def _api_body_limit(request: HttpRequest, view: Callable) -> int:
+    """The public_body_limit of the API operation this request reaches: django-ninja serves every method of a
+    path through one wrapper closing over its PathView, whose operations hold the functions we marked."""
+    for cell in getattr(view, "__closure__", None) or ():
+        try:
+            operations = getattr(cell.cell_contents, "operations", None)
+        except ValueError:  # an empty cell
+            continue
+        for operation in operations if isinstance(operations, list) else ():
+            if request.method in getattr(operation, "methods", ()):
+                return getattr(operation.view_func, "public_body_limit", 0)
+    return 0
+
+
 def body_limit(request: HttpRequest, view: Callable) -> int:
     """The largest body this request may carry: the upload limit only for a signed-in user's upload form."""
     if getattr(view, "takes_uploads", False) and request.user.is_authenticated and request.user.is_staff:
         return settings.GONGKAI_MAX_UPLOAD_REQUEST_BYTES
-    return max(settings.GONGKAI_MAX_REQUEST_BYTES, getattr(view, "public_body_limit", 0))
+    public = getattr(view, "public_body_limit", 0) or (
+        _api_body_limit(request, view) if request.path.startswith("/api/") else 0)
+    return max(settings.GONGKAI_MAX_REQUEST_BYTES, public)
 
 
 class RequestSizeMiddleware:

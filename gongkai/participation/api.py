@@ -6,24 +6,28 @@ participation.visibility allows."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any
 
 from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
 from django.http import JsonResponse
 from django.urls import reverse
 from django.utils import timezone
 from ninja import Field, Header, Query, Router, Schema, Status
 from ninja.errors import HttpError
+from pydantic import ValidationError as PydanticValidationError
 
 from gongkai.core.clientip import client_ip
 from gongkai.core.errors import DomainError
 from gongkai.core.forms import MAX_ID
-from gongkai.core.jsonbody import JsonIn
+from gongkai.core.jsonbody import UNPARSABLE, JsonIn, form_yes_no, invalid
+from gongkai.core.middleware import takes_public_uploads
 from gongkai.disclosure import throttle
-from gongkai.participation import messages, services
+from gongkai.participation import messages, rules, services
 from gongkai.participation.forms import HONEYPOT_MESSAGE
 from gongkai.participation.models import CommentChannel, Consultation, ConsultationStatus, MessageChannel
-from gongkai.participation.rules import MessageCategory
+from gongkai.participation.rules import MAX_ATTACHMENT_BYTES, MessageCategory
 from gongkai.participation.visibility import public_consultations, public_documents, public_messages
 
 router = Router(tags=["意见征集"])
@@ -306,12 +310,53 @@ def _writer_view(m) -> dict:
             "note": m.handling_reason or None, "rating": m.rating or None}
 
 
+def _message_body() -> dict:
+    """The OpenAPI request body of POST /messages: the same fields as JSON, or as a multipart form with a file."""
+    fields = MessageIn.model_json_schema()
+    form = {**fields, "properties": {**fields["properties"], "attachment": {
+        "type": "string", "format": "binary",
+        "description": f"附件（可不传）：一个文件，不超过 {rules.attachment_limit() // (1024 * 1024)} MB；"
+                       "政府信箱为 PDF、DOCX、XLSX 或图片，找错为截图（PNG、JPG、GIF、WEBP）。检查与网页表单相同。"}}}
+    return {"requestBody": {"required": True, "content": {"application/json": {"schema": fields},
+                                                          "multipart/form-data": {"schema": form}}}}
+
+
+def _message_payload(request) -> tuple[MessageIn, UploadedFile | None] | dict:
+    """The submitted fields (JSON, or a multipart form with `attachment`), or the 400 answer's body."""
+    upload = None
+    if request.content_type == "multipart/form-data":
+        raw = {key: request.POST.get(key) for key in request.POST}
+        if "publish_reply" in raw:
+            raw["publish_reply"] = form_yes_no(raw["publish_reply"])
+        upload = request.FILES.get("attachment")
+        if set(request.FILES) - {"attachment"}:
+            return {"detail": "只能上传一个附件，字段名为 attachment。", "errors": {"attachment": ["只能上传一个附件。"]}}
+    else:
+        try:
+            raw = json.loads(request.body or b"null")
+        except ValueError:
+            return {"detail": UNPARSABLE, "errors": {}}
+        if not isinstance(raw, dict):
+            return {"detail": "请求内容须为 JSON 对象。", "errors": {}}
+    try:
+        return MessageIn.model_validate(raw), upload
+    except PydanticValidationError as exc:
+        return invalid(exc.errors())
+
+
 @router.post("/messages", response={201: MessageCreated, 400: Invalid, 403: Message, 413: Message, 415: Message,
-                                    429: Message}, summary="提交留言（政府信箱、找错）", tags=["政府信箱"])
-def create_message(request, payload: MessageIn):
-    """Write to an agency (or report an error on the site). The answer carries the query code and the access token
-    (shown only once; only its hash is kept). Bad input: 400 with a Chinese message per field, nothing stored.
-    More than GONGKAI_MESSAGE_RATE_LIMIT messages from one address (the web forms' count too): 429."""
+                                    429: Message}, summary="提交留言（政府信箱、找错）", tags=["政府信箱"],
+             openapi_extra=_message_body())
+@takes_public_uploads(MAX_ATTACHMENT_BYTES)
+def create_message(request):
+    """Write to an agency (or report an error on the site), as JSON, or as a multipart form carrying the same
+    fields and one `attachment` (checked exactly as the web form's). The answer carries the query code and the
+    access token (shown only once; only its hash is kept). Bad input: 400 with a Chinese message per field,
+    nothing stored. More than GONGKAI_MESSAGE_RATE_LIMIT messages from one address (the web forms' count too): 429."""
+    parsed = _message_payload(request)
+    if isinstance(parsed, dict):
+        return Status(400, parsed)
+    payload, upload = parsed
     if payload.website:
         return Status(400, {"detail": HONEYPOT_MESSAGE, "errors": {}})
     limit, window = messages.message_limit()
@@ -320,7 +365,10 @@ def create_message(request, payload: MessageIn):
             message, token = messages.submit_message(messages.MessageData(
                 category=payload.category or "", agency=payload.agency or "", title=payload.title or "",
                 content=payload.content or "", name=payload.name or "", phone=payload.phone or "",
-                email=payload.email or "", publish_reply=payload.publish_reply, page_url=payload.page_url or ""),
+                email=payload.email or "", publish_reply=payload.publish_reply, page_url=payload.page_url or "",
+                attachment_name=upload.name if upload else "",
+                # Read at most one byte past the limit: the service refuses it at its field either way.
+                attachment=upload.read(rules.attachment_limit() + 1) if upload else None),
                 channel=MessageChannel.API)
     except throttle.Throttled as exc:
         return _too_many(exc.retry_after)

@@ -177,8 +177,9 @@ def load_demo_records() -> dict[str, int]:
 
 def load_demo_messages() -> dict[str, int]:
     """Demo messages of 示例市住房和城乡建设局 in each state: one answered with its reply published (and rated),
-    one open, one repeating it (set aside, kept), one advertisement (invalid, kept), and an error report on a demo
-    document's page, answered with its fix. Running it again changes nothing."""
+    one open, one repeating it (set aside, kept), a letter entered by the office (open), one advertisement
+    (invalid, kept), and an error report on a demo document's page, answered with its fix. Running it again
+    changes nothing."""
     from gongkai.participation import messages
     from gongkai.participation.models import Message
     from gongkai.publishing.visibility import public_documents
@@ -203,6 +204,11 @@ def load_demo_messages() -> dict[str, int]:
     repeat = write(category="leader_mailbox", title="建议增加小区充电桩（再次反映）", name="李先生",
                    phone="13900002222", content="我们小区电动自行车充电难，建议物业在停车棚增设充电桩。")
     messages.mark_duplicate(officer, repeat, waiting.code, "与前一封留言内容相同，合并办理。")
+    # A letter on paper, entered by the office with the day it came in.
+    messages.register_message(officer, agency, messages.MessageData(
+        category="complaint", title="来信反映夜间施工噪音", name="赵先生", address="示例市和平路18号",
+        content="和平路18号旁的工地连续多日夜间施工到凌晨，噪音扰民，请予查处。"),
+        channel="letter", received_on=timezone.localdate() - dt.timedelta(days=1))
     spam = write(title="专业疏通下水道", name="广告", content="专业疏通下水道，价格优惠。")
     messages.mark_invalid(officer, spam, "广告，与政府工作无关。")
     document = public_documents().filter(agency=agency).order_by("pk").first()

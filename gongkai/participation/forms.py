@@ -10,7 +10,13 @@ from django import forms
 
 from gongkai.core.forms import CHOICE_ERRORS, ServiceForm, date_field, text_field
 from gongkai.participation import rules
-from gongkai.participation.models import EvaluationMethod, OpinionHandling, Rating, RepresentativeCategory
+from gongkai.participation.models import (
+    OFFLINE_CHANNELS,
+    EvaluationMethod,
+    OpinionHandling,
+    Rating,
+    RepresentativeCategory,
+)
 from gongkai.publishing.models import Document
 
 HONEYPOT_MESSAGE = "提交未成功，请稍后重试，或通过其他方式提交意见。"
@@ -225,12 +231,34 @@ class ErrorReportForm(_PublicMessageForm):
                           help_text="如 https://www.example.gov.cn/xxgk/；从出错页面点“我为政府网站找错”会自动填入。")
     content = text_field("错误描述", rows=6, max_length=rules.MAX_MESSAGE_CHARS,
                          help_text="如错别字、链接打不开、内容过时；描述和截图至少填一项。")
+    title = text_field("标题（可不填）", max_length=rules.MAX_MESSAGE_TITLE_CHARS,
+                       help_text="不填则按出错页面和错误描述的开头生成，如“纠错：《某某办法》——第三条有错别字”。")
     attachment = forms.FileField(label="截图（可不传）", required=False, error_messages=_ATTACHMENT_ERRORS,
                                  help_text="PNG、JPG、GIF 或 WEBP 图片。")
     name = text_field("姓名（可不填）", max_length=rules.MAX_NAME_CHARS, help_text="仅工作人员可见，不公开。")
     email = text_field("电子邮箱（可不填）", max_length=rules.MAX_EMAIL_CHARS, help_text="填写后，处理结果会发邮件告知您。")
     phone = text_field("联系电话（可不填）", max_length=rules.MAX_PHONE_CHARS)
-    field_order = ["page_url", "content", "attachment", "name", "email", "phone", "publish_reply"]
+    field_order = ["page_url", "content", "title", "attachment", "name", "email", "phone", "publish_reply"]
+
+
+class StaffMessageForm(ServiceForm):
+    """A message received by letter, telephone or in person, entered by the office that received it."""
+
+    channel = forms.ChoiceField(label="收到方式", error_messages={**CHOICE_ERRORS, "required": "请选择来信、来电或来访。"},
+                                choices=[("", "请选择"), *[(c.value, c.label) for c in OFFLINE_CHANNELS]])
+    received_on = date_field("收到日期", required=True, help_text="来信签收、来电或来访的日期，不能晚于今天；答复期限自该日起计算。")
+    category = forms.ChoiceField(label="留言类别", required=False, error_messages=CHOICE_ERRORS,
+                                 choices=[("", "请选择"), *rules.MessageCategory.choices])
+    title = text_field("标题", max_length=rules.MAX_MESSAGE_TITLE_CHARS, help_text="“我为政府网站找错”可不填，按页面和描述生成。")
+    content = text_field("留言内容", rows=8, max_length=rules.MAX_MESSAGE_CHARS, help_text="来信照录，来电、来访记录要点。")
+    page_url = text_field("出错页面的网址", max_length=rules.MAX_PAGE_URL_CHARS, help_text="仅“我为政府网站找错”填写。")
+    name = text_field("姓名", max_length=rules.MAX_NAME_CHARS, help_text="加密保存，任何时候都不公开。")
+    phone = text_field("联系电话", max_length=rules.MAX_PHONE_CHARS)
+    email = text_field("电子邮箱", max_length=rules.MAX_EMAIL_CHARS, help_text="填写后，登记和答复时会发邮件告知留言人。")
+    address = text_field("通信地址", max_length=rules.MAX_ADDRESS_CHARS, help_text="联系电话、电子邮箱和通信地址至少填一项。")
+    attachment = forms.FileField(label="附件（可不传）", required=False, error_messages=_ATTACHMENT_ERRORS,
+                                 help_text="来信的扫描件或照片：PDF、DOCX、XLSX 或图片，一个文件。")
+    publish_reply = forms.BooleanField(label="留言人同意公开答复（公开时不显示姓名和联系方式）", required=False)
 
 
 class RatingForm(ServiceForm):

@@ -10,6 +10,7 @@ government, not for one office.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import hmac
@@ -28,14 +29,22 @@ from django.urls import Resolver404, resolve
 from django.utils import timezone
 
 from gongkai.conf import env
-from gongkai.core import outbox
+from gongkai.core import audit, outbox
 from gongkai.core.errors import DomainError
 from gongkai.core.workdays import WorkCalendar
 from gongkai.core.workflow import NEW, SYSTEM
 from gongkai.orgs.models import Agency, RoleGrant
 from gongkai.orgs.roles import Role
 from gongkai.participation import rules
-from gongkai.participation.models import Message, MessageChannel, MessageStatus, MessageStep, Rating, StepKind
+from gongkai.participation.models import (
+    OFFLINE_CHANNELS,
+    Message,
+    MessageChannel,
+    MessageStatus,
+    MessageStep,
+    Rating,
+    StepKind,
+)
 from gongkai.participation.rules import MessageCategory
 from gongkai.participation.states import MESSAGE
 from gongkai.publishing.extract import check_file
@@ -47,6 +56,7 @@ ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 CODE_PREFIX = "LY"
 NOT_FOUND = "查询码或查询密码不正确，请核对后重试。"
 IMAGE_TYPES = (".png", ".jpg", ".jpeg", ".gif", ".webp")
+ERROR_TITLE_WORDS = 20  # how many characters of an error report's description its derived title quotes
 _PHONE = re.compile(r"[0-9+\-() ]{5,30}")
 
 
@@ -136,6 +146,29 @@ def linked_document(page_url: str) -> Document | None:
     return public_documents().filter(pk=match.kwargs.get("pk")).first()
 
 
+def _page_label(page_url: str, page_document: Document | None) -> str:
+    """How a title names the page: the document's title when it is one of ours, else its address."""
+    revision = page_document.live_revision if page_document is not None else None
+    if revision is not None and revision.title:
+        return f"《{revision.title}》"
+    parts = urlsplit(page_url)
+    ours = _our_path(page_url) is not None
+    return (parts.path or "/") if ours else (parts.netloc + parts.path) or page_url
+
+
+def error_report_title(page_url: str, content: str, page_document: Document | None = None) -> str:
+    """A title for an error report the writer did not name: the page and the first words of the description,
+    e.g. 纠错：《养犬管理办法》——第三条错别字“登计”…, so staff lists tell reports apart."""
+    page = _page_label(page_url, page_document) if page_url else ""
+    words = re.sub(r"\s+", " ", content or "").strip()
+    if len(words) > ERROR_TITLE_WORDS:
+        words = words[:ERROR_TITLE_WORDS] + "…"
+    title = "纠错：" + "——".join(part for part in (page, words) if part) if (page or words) else "纠错：截图"
+    if len(title) > rules.MAX_MESSAGE_TITLE_CHARS:
+        title = title[:rules.MAX_MESSAGE_TITLE_CHARS - 1] + "…"
+    return title
+
+
 def site_agency() -> Agency | None:
     """The agency that runs the site (the root): it receives error reports about pages of no one agency."""
     return Agency.objects.filter(parent__isnull=True).order_by("order", "id").first()
@@ -157,6 +190,7 @@ class MessageData:
     attachment_name: str = ""
     attachment: bytes | None = None
     submission: str = ""
+    address: str = ""  # letters, calls and visits entered by staff only
 
 
 @dataclass(frozen=True)
@@ -170,15 +204,18 @@ class _Checked:
     email: str
     page_url: str
     page_document: Document | None
+    address: str = ""
 
 
 def _text(value) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
-def check_message(data: MessageData) -> _Checked:
-    """Every field checked at once; a DomainError carries a Chinese message per field."""
-    errors: dict[str, list[str]] = {}
+def check_message(data: MessageData, *, offline: bool = False,
+                  errors: dict[str, list[str]] | None = None) -> _Checked:
+    """Every field checked at once; a DomainError carries a Chinese message per field (with `errors` found
+    before). `offline`: a letter, call or visit entered by staff, which may leave only a postal address."""
+    errors = errors if errors is not None else {}
 
     def refuse(field: str, message: str) -> None:
         errors.setdefault(field, []).append(message)
@@ -190,9 +227,7 @@ def check_message(data: MessageData) -> _Checked:
     title, content = _text(data.title), _text(data.content)
     name, phone, email = _text(data.name), _text(data.phone), _text(data.email)
     page_url = _text(data.page_url)
-    if not title and error_report:
-        title = "网站纠错"
-    if not title:
+    if not title and not error_report:
         refuse("title", "请填写标题。")
     elif len(title) > rules.MAX_MESSAGE_TITLE_CHARS:
         refuse("title", f"标题不能超过{rules.MAX_MESSAGE_TITLE_CHARS}个字（现有{len(title)}个字）。")
@@ -213,8 +248,12 @@ def check_message(data: MessageData) -> _Checked:
             validate_email(email)
         except ValidationError:
             refuse("email", "电子邮箱格式不正确，如 name@example.com。")
-    if category and not error_report and not phone and not email and "phone" not in errors:
-        refuse("phone", "请至少填写联系电话或电子邮箱中的一项，以便答复您。")
+    address = _text(data.address) if offline else ""
+    if len(address) > rules.MAX_ADDRESS_CHARS:
+        refuse("address", f"通信地址不能超过{rules.MAX_ADDRESS_CHARS}个字。")
+    if category and not error_report and not phone and not email and not address and "phone" not in errors:
+        refuse("phone", "请至少填写联系电话、电子邮箱或通信地址中的一项，以便答复。" if offline
+               else "请至少填写联系电话或电子邮箱中的一项，以便答复您。")
     page_document = None
     if error_report:
         if not page_url:
@@ -250,10 +289,12 @@ def check_message(data: MessageData) -> _Checked:
                     refuse("attachment", "截图只能是图片（PNG、JPG、GIF、WEBP）。")
             except DomainError as exc:
                 refuse("attachment", exc.message)
+    if error_report and not title:
+        title = error_report_title(page_url, content, page_document)
     if errors or agency is None:
         errors = errors or {"agency": ["没有可以受理留言的机关。"]}
         raise DomainError(next(iter(errors.values()))[0], errors=errors)
-    return _Checked(category, agency, title, content, name, phone, email, page_url, page_document)
+    return _Checked(category, agency, title, content, name, phone, email, page_url, page_document, address)
 
 
 def _step(message: Message, kind: str, actor=None, note: str = "", from_agency: Agency | None = None,
@@ -274,7 +315,41 @@ def submit_message(data: MessageData, *, channel: str = MessageChannel.WEB, now:
     any field is refused; the reply limit of its category runs from the day of receipt."""
     checked = check_message(data)
     now = now or timezone.now()
-    received_on = timezone.localdate(now)
+    return _store(SYSTEM, checked, data, channel=channel, received_at=now, received_on=timezone.localdate(now),
+                  calendar=calendar, transition="receive_message")
+
+
+def register_message(actor, agency: Agency, data: MessageData, *, channel: str, received_on: dt.date | None,
+                     calendar: WorkCalendar | None = None) -> tuple[Message, str]:
+    """Enter a message the agency received by letter, telephone or in person (来信、来电、来访): the reply limit
+    runs from `received_on`, the day it came in (never after today), and the staff member who entered it is
+    audited. Returns the message and its access token, for the office to pass on to the writer."""
+    transition = MESSAGE.check(actor, Message(agency=agency), "register_message")
+    errors: dict[str, list[str]] = {}
+    if channel not in OFFLINE_CHANNELS:
+        errors["channel"] = ["请选择来信、来电或来访。"]
+    today = timezone.localdate()
+    if received_on is None:
+        errors["received_on"] = ["请填写收到日期。"]
+    elif received_on > today:
+        errors["received_on"] = ["收到日期不能晚于今天。"]
+    elif received_on < rules.add_months(today, -rules.MAX_BACKDATE_MONTHS):
+        errors["received_on"] = [f"收到日期不能早于{rules.MAX_BACKDATE_MONTHS}个月前，请核对。"]
+    checked = check_message(dataclasses.replace(data, agency=agency.code, submission=""), offline=True,
+                            errors=errors)
+    if errors:
+        raise DomainError(next(iter(errors.values()))[0], errors=errors)
+    assert received_on is not None
+    now = timezone.now()
+    # The time of day is unknown for an earlier day: its start, so lists sort it before that day's web messages.
+    received_at = now if received_on == today else timezone.make_aware(dt.datetime.combine(received_on, dt.time()))
+    return _store(actor, checked, data, channel=channel, received_at=received_at, received_on=received_on,
+                  calendar=calendar, transition=transition.name)
+
+
+def _store(actor, checked: _Checked, data: MessageData, *, channel: str, received_at: dt.datetime,
+           received_on: dt.date, calendar: WorkCalendar | None, transition: str) -> tuple[Message, str]:
+    """Save a checked message with its code, token, attachment, first step and audit entry; mail the writer."""
     due_on = rules.reply_due(checked.category, received_on, calendar or WorkCalendar.load())
     token = new_access_token()
     stored = ""
@@ -283,13 +358,14 @@ def submit_message(data: MessageData, *, channel: str = MessageChannel.WEB, now:
             message = Message(
                 access_token_hash=hash_token(token), category=checked.category, agency=checked.agency,
                 addressed_to=checked.agency, title=checked.title, content=checked.content, name=checked.name,
-                phone=checked.phone, email=checked.email, publish_reply=bool(data.publish_reply),
-                page_url=checked.page_url, page_document=checked.page_document, channel=channel,
-                received_at=now, received_on=received_on, due_on=due_on, submission=(data.submission or "")[:40])
+                phone=checked.phone, email=checked.email, address=checked.address,
+                publish_reply=bool(data.publish_reply), page_url=checked.page_url,
+                page_document=checked.page_document, channel=channel, received_at=received_at,
+                received_on=received_on, due_on=due_on, submission=(data.submission or "")[:40])
             if data.attachment:
                 ext, content_type = check_file(data.attachment_name or "附件", data.attachment[:16])
                 digest = hashlib.sha256(data.attachment).hexdigest()[:16]
-                stored = default_storage.save(f"participation/messages/{now:%Y%m}/{digest}{ext}",
+                stored = default_storage.save(f"participation/messages/{received_at:%Y%m}/{digest}{ext}",
                                               ContentFile(data.attachment))
                 message.attachment.name = stored
                 message.attachment_name = (data.attachment_name or "附件")[-200:]
@@ -305,9 +381,11 @@ def submit_message(data: MessageData, *, channel: str = MessageChannel.WEB, now:
                     continue  # a code drawn twice (1 in 10^11): draw again
             else:
                 raise DomainError("系统繁忙，留言没有提交成功，请稍后再试。")
-            MESSAGE.commit(SYSTEM, message, MESSAGE.check(SYSTEM, Message(), "receive_message"), from_state=NEW,
-                           save=False, channel=channel)
-            _step(message, StepKind.RECEIVED, note=f"{message.get_category_display()}，答复期限 {due_on:%Y-%m-%d}")
+            MESSAGE.commit(actor, message, MESSAGE.check(actor, Message(agency=message.agency), transition),
+                           from_state=NEW, save=False, channel=channel)
+            how = "" if actor is SYSTEM else f"{message.get_channel_display()}，由工作人员登记；"
+            _step(message, StepKind.RECEIVED, None if actor is SYSTEM else actor,
+                  f"{how}{message.get_category_display()}，答复期限 {due_on:%Y-%m-%d}")
             _mail_writer(message, "留言已收到", (
                 f"我们已于 {received_on:%Y年%m月%d日} 收到您的留言“{message.title}”，查询码 {message.code}。"
                 f"{message.agency.name}将在 {due_on:%Y年%m月%d日} 前答复。"))
@@ -326,8 +404,10 @@ def _mail_writer(message: Message, what: str, text: str) -> None:
         return
     site = site_name()
     greeting = f"{message.name}，您好：" if message.name else "您好："
-    body = (f"{greeting}\n\n{text}\n\n请在 {settings.GONGKAI_BASE_URL}/hdjl/xx/cx/ 输入查询码和查询密码查看办理情况。"
-            f"本邮件不含查询密码。\n\n{message.agency.name}\n{site}\n")
+    base = settings.GONGKAI_BASE_URL.rstrip("/")
+    body = (f"{greeting}\n\n{text}\n\n请在 {base}/hdjl/xx/cx/ 输入查询码和查询密码查看办理情况。"
+            f"本邮件不含查询密码；忘记查询密码的，可在 {base}/hdjl/xx/zh/ 凭查询码和本邮箱重新设置。"
+            f"\n\n{message.agency.name}\n{site}\n")
     outbox.queue_mail(message.email, f"【{site}】{what}（{message.code}）", body, purpose=f"message_{what}")
 
 
@@ -396,9 +476,12 @@ def mark_duplicate(actor, message: Message, original: Message | str, reason: str
     message = _locked(message)
     reason = _reason(reason)
     if not isinstance(original, Message):
-        found = Message.objects.filter(code=format_code(str(original or ""))[:20]).first()
-        if found is None:
+        typed = str(original or "").strip()[:40]
+        if not typed:
             raise DomainError("请填写所重复的留言的查询码（如 LY-7K3M-9QXA）。", field="original")
+        found = Message.objects.filter(code=format_code(typed)[:20]).first()
+        if found is None:
+            raise DomainError(f"未找到编号为“{typed}”的留言，请核对查询码（如 LY-7K3M-9QXA）。", field="original")
         original = found
     while original.duplicate_of_id is not None:  # point at the first of the chain
         original = original.duplicate_of
@@ -496,6 +579,55 @@ def rate_reply(message: Message, rating: str, comment: str = "") -> Message:
     MESSAGE.apply(SYSTEM, message, "rate_reply", rating=rating)
     _step(message, StepKind.RATED, None, Rating(rating).label + (f"：{comment}" if comment else ""))
     return message
+
+
+def record_export(actor, agency: Agency, exported: list[Message], **filters: str) -> None:
+    """Audit a download that took writers' personal data out of the platform: who, which list, whose messages."""
+    audit.record(actor, "export_messages", agency, codes=[m.code for m in exported][:1000], count=len(exported),
+                 **filters)
+
+
+# -- a forgotten access token --------------------------------------------------------------------------------------
+
+TOKEN_RESET_PURPOSE = "message_token_reset"
+
+
+def recovery_mail(message: Message, token: str) -> tuple[str, str]:
+    """Subject and body of the mail carrying a new access token: to the writer's own address, and only there."""
+    from gongkai.orgs.site import site_name
+
+    site, base = site_name(), settings.GONGKAI_BASE_URL.rstrip("/")
+    greeting = f"{message.name}，您好：" if message.name else "您好："
+    body = (f"{greeting}\n\n有人在 {site} 为您的留言（查询码 {message.code}）申请找回查询密码，系统已重新设置查询密码，"
+            f"原查询密码不再有效。\n\n新的查询密码：{token}\n\n请在 {base}/hdjl/xx/cx/ 输入查询码和新的查询密码查看办理情况。"
+            "如果这不是您本人的操作，您的留言仍然安全：新密码只发送到本邮箱。\n\n"
+            f"{message.agency.name}\n{site}\n")
+    return f"【{site}】留言查询密码已重新设置（{message.code}）", body
+
+
+def _same_email(stored: str, typed: str) -> bool:
+    return hmac.compare_digest(stored.strip().lower().encode(), typed.strip().lower().encode())
+
+
+@transaction.atomic
+def recover_access_token(code: str, email: str) -> bool:
+    """If the message exists and `email` is the address its writer gave, replace the access token (the old one
+    stops working) and mail the new one there. Returns whether a mail was queued — for tests and logs, never
+    for the asker, who is told the same either way."""
+    code, email = format_code((code or "")[:40]), (email or "").strip()[:rules.MAX_EMAIL_CHARS]
+    found = Message.objects.filter(code=code).first() if code and email else None
+    if found is None or not found.email or not _same_email(found.email, email):
+        return False
+    if not outbox.mail_enabled():
+        # Without a mail server the new token could not reach the writer: keep the old one working.
+        return False
+    message = _locked(found)
+    token = new_access_token()
+    message.access_token_hash = hash_token(token)
+    MESSAGE.apply(SYSTEM, message, "reset_access_token")
+    _step(message, StepKind.TOKEN_RESET, None, "新的查询密码已发送到留言时填写的电子邮箱，原查询密码失效。")
+    outbox.queue_mail(message.email, *recovery_mail(message, token), purpose=TOKEN_RESET_PURPOSE)
+    return True
 
 
 # -- the 3-month veto line -----------------------------------------------------------------------------------------

@@ -271,6 +271,14 @@ class MessageStatus(models.TextChoices):
 class MessageChannel(models.TextChoices):
     WEB = "web", "网站"
     API = "api", "开放接口"
+    # Received on paper, by telephone or in person, and entered by the disclosure office's staff.
+    LETTER = "letter", "来信"
+    PHONE = "phone", "来电"
+    VISIT = "visit", "来访"
+
+
+# The channels staff enter a message through (the others are the writer's own).
+OFFLINE_CHANNELS = (MessageChannel.LETTER, MessageChannel.PHONE, MessageChannel.VISIT)
 
 
 class Rating(models.TextChoices):
@@ -295,6 +303,7 @@ class Message(models.Model):
     name = EncryptedTextField("姓名", blank=True)
     phone = EncryptedTextField("联系电话", blank=True)
     email = EncryptedTextField("电子邮箱", blank=True)
+    address = EncryptedTextField("通信地址", blank=True)  # a letter's writer may give only where to post the reply
     publish_reply = models.BooleanField("同意公开答复", default=False)
     page_url = models.CharField("出错页面地址", max_length=1000, blank=True)
     page_document = models.ForeignKey("publishing.Document", verbose_name="出错页面对应的文件", null=True, blank=True,
@@ -359,6 +368,7 @@ class StepKind(models.TextChoices):
     FIXED = "fixed", "登记纠错情况"
     RATED = "rated", "留言人评价"
     ESCALATED = "escalated", "提请办公厅督办"
+    TOKEN_RESET = "token_reset", "重新设置查询密码"
 
 
 class MessageStep(models.Model):

@@ -20,7 +20,10 @@ from gongkai.participation.models import (
     ConsultationStatus,
     Message,
     MessageStatus,
+    MessageStep,
+    StepKind,
 )
+from gongkai.participation.rules import MessageCategory
 from gongkai.participation.states import CONSULTATION
 
 
@@ -77,6 +80,7 @@ MESSAGE_VIEWS = {
     "escalated": "已提请办公厅督办",
     "replied": "已答复",
     "set_aside": "重复和无效留言",
+    "transferred": "已转办",
     "all": "全部",
 }
 
@@ -87,10 +91,22 @@ class MessageRow:
     due: DueStatus | None  # None once answered or set aside
 
 
-def message_rows(agencies, view: str, today: dt.date, calendar: WorkCalendar | None = None) -> list[MessageRow]:
-    """The messages of `agencies` in one of MESSAGE_VIEWS, each with where its reply limit stands."""
+def transferred_away(agencies) -> QuerySet[Message]:
+    """Messages `agencies` handed on to another agency and no longer handle: theirs to follow, not to handle."""
+    sent = MessageStep.objects.filter(kind=StepKind.TRANSFERRED, from_agency__in=agencies).values("message_id")
+    return Message.objects.filter(pk__in=sent).exclude(agency__in=agencies)
+
+
+def message_rows(agencies, view: str, today: dt.date, calendar: WorkCalendar | None = None,
+                 category: str = "", limit: int | None = 500) -> list[MessageRow]:
+    """The messages of `agencies` in one of MESSAGE_VIEWS (of one category when named), each with where its
+    reply limit stands; "transferred" lists those they handed on, wherever they are now. At most `limit` rows
+    (a page); None for all (an export)."""
     calendar = calendar or WorkCalendar.load()
-    found = Message.objects.filter(agency__in=agencies).select_related("agency", "duplicate_of")
+    found = transferred_away(agencies) if view == "transferred" else Message.objects.filter(agency__in=agencies)
+    found = found.select_related("agency", "addressed_to", "duplicate_of")
+    if category in MessageCategory.values:
+        found = found.filter(category=category)
     if view in ("open", "due_soon", "overdue", "escalated"):
         found = found.filter(status=MessageStatus.RECEIVED).order_by("due_on", "id")
     elif view == "replied":
@@ -102,7 +118,7 @@ def message_rows(agencies, view: str, today: dt.date, calendar: WorkCalendar | N
     if view == "escalated":
         found = found.filter(escalated_at__isnull=False)
     rows = []
-    for m in found[:500]:
+    for m in (found[:limit] if limit else found.iterator()):
         due = (due_status(m.due_on, today, calendar, rules.MESSAGE_WARN_WORKDAYS)
                if m.status == MessageStatus.RECEIVED else None)
         if view == "overdue" and not (due and due.overdue):

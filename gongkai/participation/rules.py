@@ -204,6 +204,12 @@ MAX_PHONE_CHARS = 30
 MAX_EMAIL_CHARS = 254
 MAX_PAGE_URL_CHARS = 1000
 MAX_REPLY_CHARS = 10000
+MAX_ADDRESS_CHARS = 200
+# A forgotten access token: at most this many new tokens mailed for one message per window (seconds), whoever asks.
+TOKEN_RESETS_PER_MESSAGE = (3, 86400)
+# A letter, call or visit is entered with the day it came in; a day more than a year back is taken for a typing
+# slip (2016 for 2026), which would put the message past the veto line at once.
+MAX_BACKDATE_MONTHS = 12
 
 
 def add_months(day: dt.date, months: int) -> dt.date:

@@ -114,6 +114,8 @@ MESSAGE = agency_workflow(
     object_label="留言",
     transitions=(
         Transition("receive_message", "收到留言", (NEW,), MessageStatus.RECEIVED, system=True),
+        # A letter, call or visit entered by the office that received it: the entering staff member is audited.
+        Transition("register_message", "登记来信来电来访", (NEW,), MessageStatus.RECEIVED, EDITORS, offered=False),
         Transition("transfer_message", "转办", (MessageStatus.RECEIVED,), None, EDITORS, needs_comment=True,
                    offered=False),
         Transition("reply_message", "答复", (MessageStatus.RECEIVED,), MessageStatus.REPLIED, EDITORS, offered=False),
@@ -129,5 +131,6 @@ MESSAGE = agency_workflow(
                    guard=_fix_refusal, offered=False),
         Transition("rate_reply", "留言人评价", (MessageStatus.REPLIED,), None, system=True),
         Transition("escalate_message", "提请办公厅督办", (MessageStatus.RECEIVED,), None, system=True),
+        Transition("reset_access_token", "重新设置查询密码", tuple(MessageStatus.values), None, system=True),
     ),
 )

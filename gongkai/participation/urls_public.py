@@ -20,6 +20,7 @@ urlpatterns = [
     path("jyta/", r.motion_replies, name="motion-replies"),
     path("xx/", m.write, name="mailbox"),
     path("xx/cx/", m.query, name="message-query"),
+    path("xx/zh/", m.recover, name="message-recover"),
     path("xx/cx/<str:code>/", m.status, name="message-status"),
     path("xx/hf/", m.replies, name="message-replies"),
     path("xx/hf/<int:pk>/", m.reply, name="message-reply"),

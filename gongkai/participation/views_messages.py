@@ -32,12 +32,20 @@ PER_PAGE = 20
 SESSION_MESSAGES = "ly_messages"  # ids of messages this browser proved it may follow (code + token)
 UNSAVED_MESSAGE = "系统暂时无法保存您的留言，留言没有提交成功。您填写的内容都在下面，请稍后再提交。"
 
-STATUS_TEXT = {
-    MessageStatus.RECEIVED: "正在办理。",
-    MessageStatus.REPLIED: "已答复。",
-    MessageStatus.DUPLICATE: "与您（或他人）此前提交的留言内容相同，已合并到该留言办理。",
-    MessageStatus.INVALID: "经审核不属于受理范围，不予答复。",
-}
+RECOVERY_ANSWER = ("若查询码与留言时填写的电子邮箱信息匹配，新的查询密码已发送到该邮箱，原查询密码随即失效。"
+                   "几分钟内没有收到的，请检查垃圾邮件，或联系办理机关。")
+
+
+def status_text(message: Message) -> str:
+    """The status as one sentence for the writer (the label is not repeated before it: 已答复 said once)."""
+    if message.status == MessageStatus.REPLIED:
+        return f"已于 {message.replied_on:%Y-%m-%d} 答复，答复内容见下方。"
+    if message.status == MessageStatus.DUPLICATE:
+        original = f"（查询码 {message.duplicate_of.code}）" if message.duplicate_of_id else ""
+        return f"重复留言：与您（或他人）此前提交的留言内容相同，已合并到该留言{original}办理。"
+    if message.status == MessageStatus.INVALID:
+        return "无效留言：经审核不属于受理范围，不予答复。"
+    return f"办理中：{message.agency.name}将在 {message.due_on:%Y-%m-%d} 前答复。"
 
 
 def _limits() -> list[tuple[str, int, str]]:
@@ -190,7 +198,7 @@ def status(request: HttpRequest, code: str) -> HttpResponse:
         code_status = 400
         focus_first_error(form)
     return render(request, "participation/public/message_status.html", {
-        "m": message, "status_text": STATUS_TEXT[MessageStatus(message.status)], "form": form,
+        "m": message, "status_text": status_text(message), "form": form,
         "can_rate": message.status == MessageStatus.REPLIED and message.rated_at is None}, status=code_status)
 
 
@@ -215,3 +223,37 @@ def reply(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404("没有这条公开答复")
     page_document = public_documents().filter(pk=found.page_document_id).first() if found.page_document_id else None
     return render(request, "participation/public/message_reply.html", {"m": found, "page_document": page_document})
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def recover(request: HttpRequest) -> HttpResponse:
+    """忘记查询密码: a new token mailed to the address the writer gave; the answer is the same whether or not the
+    code and address matched (nothing tells an asker that a message exists)."""
+    context = {"code": request.GET.get("code", "").strip()[:40], "answer": "", "error": ""}
+    template = "participation/public/message_recover.html"
+    if request.method != "POST":
+        return render(request, template, context)
+    code = request.POST.get("code", "").strip()[:40]
+    email = request.POST.get("email", "").strip()[:rules.MAX_EMAIL_CHARS]
+    context["code"] = code
+    if not code or not email:
+        context["error"] = "请填写查询码和留言时填写的电子邮箱。"
+        return render(request, template, context, status=400)
+    limit, window = services.message_limit()
+    try:
+        with throttle.slot("message_recovery", client_ip(request), limit, window):
+            try:
+                # However many addresses ask, one message gets few mails a day: no mail-bombing its writer.
+                with throttle.slot("message_recovery_code", services.format_code(code) or "-",
+                                   *rules.TOKEN_RESETS_PER_MESSAGE):
+                    services.recover_access_token(code, email)
+            except throttle.Throttled:
+                pass  # answered as always, nothing sent
+    except throttle.Throttled as exc:
+        context["error"] = throttle.too_many_message(exc.retry_after)
+        response = render(request, template, context, status=429)
+        response["Retry-After"] = str(exc.retry_after)
+        return response
+    context["answer"] = RECOVERY_ANSWER
+    return render(request, template, context)

@@ -2,34 +2,40 @@
 due-soon, overdue and escalated lists, a message with the writer's details and every step of its handling, and
 the actions — transfer, reply, duplicate, invalid, publish the reply, record the fix of an error report. For the
 disclosure office of the handling agency (or an office above it granted over subordinates) and superusers, as
-the consultations; a message of an agency the user does not handle is not found (404)."""
+the consultations; a message of an agency the user does not handle is not found (404) — except one the user's
+agency transferred away, which it still follows read-only (without the writer's personal data). Staff also enter
+letters, calls and visits (来信、来电、来访), and download a list as CSV or XLSX."""
 
 from __future__ import annotations
+
+from urllib.parse import quote, urlencode
 
 from django.contrib import messages as flash
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from gongkai.core.errors import DomainError
 from gongkai.core.forms import MAX_ID, focus_first_error
+from gongkai.core.middleware import takes_uploads
 from gongkai.core.workdays import WorkCalendar, due_status
 from gongkai.disclosure.queries import handling_agencies
 from gongkai.orgs.models import Agency
-from gongkai.participation import forms, queries, rules
+from gongkai.participation import exports, forms, queries, rules
 from gongkai.participation import messages as services
-from gongkai.participation.models import Message, MessageStatus
+from gongkai.participation.models import OFFLINE_CHANNELS, Message, MessageStatus
 from gongkai.participation.rules import MessageCategory
 from gongkai.participation.states import MESSAGE
 from gongkai.publishing.models import Revision
 from gongkai.staff.decorators import chosen_agency, forbidden, staff_required
 
 _NO_ROLE = "政府信箱由政府信息公开工作机构的工作人员办理。"
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ACTIONS = ("transfer_message", "reply_message", "mark_duplicate", "mark_invalid", "publish_reply", "withdraw_reply",
            "record_fix")
-DONE = {"transfer_message": "已转办。", "reply_message": "已答复。", "mark_duplicate": "已标记为重复留言（留言仍保留）。",
-        "mark_invalid": "已标记为无效留言（留言仍保留）。", "publish_reply": "已公开答复。", "withdraw_reply": "已撤下公开答复。",
+DONE = {"transfer_message": "已转办。留言由接收机关办理，本机关可在“已转办”中查看办理情况。",
+        "reply_message": "已答复。", "mark_duplicate": "已标记为重复留言（留言仍保留）。", "mark_invalid": "已标记为无效留言（留言仍保留）。", "publish_reply": "已公开答复。", "withdraw_reply": "已撤下公开答复。",
         "record_fix": "已登记纠错情况。"}
 
 
@@ -38,16 +44,33 @@ def _agencies(request: HttpRequest) -> list[Agency] | HttpResponse:
     return agencies or forbidden(request, _NO_ROLE)
 
 
-def _message(request: HttpRequest, pk: int) -> Message | HttpResponse:
+def _message(request: HttpRequest, pk: int, followed: bool = False) -> Message | HttpResponse:
+    """A message the user's agencies handle; with `followed`, also one they transferred away (read-only)."""
     agencies = _agencies(request)
     if isinstance(agencies, HttpResponse):
         return agencies
-    found = (Message.objects.filter(pk=pk, agency__in=agencies).select_related("agency", "addressed_to",
-                                                                                "duplicate_of", "page_document")
+    reach = Message.objects.filter(agency__in=agencies)
+    if followed:
+        reach = reach | queries.transferred_away(agencies)
+    found = (reach.filter(pk=pk).select_related("agency", "addressed_to", "duplicate_of", "page_document")
              .first() if pk <= MAX_ID else None)
     if found is None:
         raise Http404("没有这条留言")
     return found
+
+
+def _handles(request: HttpRequest, message: Message) -> bool:
+    """Whether the user handles the message where it is now: only then the actions and the writer's details."""
+    return any(a.pk == message.agency_id for a in handling_agencies(request.user))
+
+
+def _filters(request: HttpRequest, agencies: list[Agency]) -> tuple[Agency, str, str]:
+    """The agency, view and category of a list, as the page and its downloads read them."""
+    agency = chosen_agency(agencies, request.GET.get("agency", "").strip())
+    view = request.GET.get("view", "open")
+    category = request.GET.get("category", "")
+    return (agency, view if view in queries.MESSAGE_VIEWS else "open",
+            category if category in MessageCategory.values else "")
 
 
 @staff_required
@@ -57,21 +80,86 @@ def inbox(request: HttpRequest) -> HttpResponse:
     agencies = _agencies(request)
     if isinstance(agencies, HttpResponse):
         return agencies
-    agency = chosen_agency(agencies, request.GET.get("agency", "").strip())
-    view = request.GET.get("view", "open")
-    view = view if view in queries.MESSAGE_VIEWS else "open"
+    agency, view, category = _filters(request, agencies)
     today = timezone.localdate()
     calendar = WorkCalendar.load()
-    open_rows = queries.message_rows([agency], "open", today, calendar)
+    open_rows = queries.message_rows([agency], "open", today, calendar, category)
     counts = {"open": len(open_rows), "overdue": sum(1 for r in open_rows if r.due.overdue),
               "due_soon": sum(1 for r in open_rows if r.due.due_soon),
               "escalated": sum(1 for r in open_rows if r.message.escalated_at)}
-    rows = open_rows if view == "open" else queries.message_rows([agency], view, today, calendar)
+    rows = open_rows if view == "open" else queries.message_rows([agency], view, today, calendar, category)
+    query = urlencode({"agency": agency.code, "view": view, **({"category": category} if category else {})})
     return render(request, "participation/staff/messages.html", {
         "agencies": agencies, "agency": agency, "view": view, "views": queries.MESSAGE_VIEWS, "rows": rows,
-        "view_label": queries.MESSAGE_VIEWS[view], "veto_months": rules.VETO_MONTHS,
+        "view_label": queries.MESSAGE_VIEWS[view], "veto_months": rules.VETO_MONTHS, "category": category,
+        "categories": MessageCategory.choices, "query": query, "offline": OFFLINE_CHANNELS,
         "counts": counts, "veto": queries.veto_messages([agency], today.year, today), "year": today.year,
         "veto_source": rules.VETO_SOURCE})
+
+
+@staff_required
+def export(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The list the inbox shows for the same filters (agency, view, category), every row, as CSV or XLSX. The
+    writer's details go only with messages the user handles now; a download that carries them is audited."""
+    agencies = _agencies(request)
+    if isinstance(agencies, HttpResponse):
+        return agencies
+    if fmt not in ("csv", "xlsx"):
+        raise Http404("没有这种格式")
+    agency, view, category = _filters(request, agencies)
+    found = [r.message for r in queries.message_rows([agency], view, timezone.localdate(), category=category,
+                                                     limit=None)]
+    handled = {a.pk for a in handling_agencies(request.user)}
+    personal = [m for m in found if m.agency_id in handled]
+    body = exports.message_rows(found, lambda m: m.agency_id in handled)
+    if personal:
+        services.record_export(request.user, agency, personal, view=view, category=category)
+    label = f"{agency.name}-留言-{queries.MESSAGE_VIEWS[view]}"
+    if fmt == "csv":
+        response = HttpResponse(exports.table_csv(exports.MESSAGE_HEADERS, body),
+                                content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(exports.table_xlsx(exports.MESSAGE_HEADERS, body, "留言"), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(f'{label}.{fmt}')}"
+    return response
+
+
+@takes_uploads
+@require_http_methods(["GET", "POST"])
+@staff_required
+def register(request: HttpRequest, code: str) -> HttpResponse:
+    """Enter a message received by letter, telephone or in person for one of the user's agencies; the answer
+    shows the query code and access token once, for the office to pass on to the writer."""
+    agencies = _agencies(request)
+    if isinstance(agencies, HttpResponse):
+        return agencies
+    agency = chosen_agency(agencies, code)
+    if request.method != "POST":
+        return render(request, "participation/staff/message_new.html", {
+            "agency": agency, "form": forms.StaffMessageForm(), "limits": _limits()})
+    form = forms.StaffMessageForm(request.POST, request.FILES)
+    if form.is_valid():
+        data = form.cleaned_data
+        upload = data.get("attachment")
+        try:
+            message, token = services.register_message(request.user, agency, services.MessageData(
+                category=data.get("category") or "", title=data.get("title") or "", content=data.get("content") or "",
+                name=data.get("name") or "", phone=data.get("phone") or "", email=data.get("email") or "",
+                address=data.get("address") or "", publish_reply=bool(data.get("publish_reply")),
+                page_url=data.get("page_url") or "", attachment_name=upload.name if upload else "",
+                attachment=upload.read() if upload else None),
+                channel=data.get("channel") or "", received_on=data.get("received_on"))
+        except DomainError as exc:
+            form.apply_domain_error(exc)
+        else:
+            return render(request, "participation/staff/message_registered.html", {"m": message, "token": token})
+    focus_first_error(form)
+    return render(request, "participation/staff/message_new.html",
+                  {"agency": agency, "form": form, "limits": _limits()}, status=400)
+
+
+def _limits() -> list[tuple[str, int]]:
+    return [(MessageCategory(c).label, rules.reply_workdays(c)) for c in rules.REPLY_LIMITS]
 
 
 def _revisions(message: Message):
@@ -93,6 +181,7 @@ def _form(name: str, message: Message, data=None):
 
 
 def _detail(request: HttpRequest, message: Message, bound: dict | None = None, status: int = 200) -> HttpResponse:
+    handles = _handles(request, message)
     calendar = WorkCalendar.load()
     due = (due_status(message.due_on, timezone.localdate(), calendar, rules.MESSAGE_WARN_WORKDAYS)
            if message.status == MessageStatus.RECEIVED else None)
@@ -100,11 +189,12 @@ def _detail(request: HttpRequest, message: Message, bound: dict | None = None, s
     page["reply_message"].initial = {"reply": message.reply}
     page["record_fix"].initial = {"fix_note": message.fix_note}
     page.update(bound or {})
-    allowed = {name for name in ACTIONS if MESSAGE.allows(request.user, message, name)}
+    allowed = {name for name in ACTIONS if handles and MESSAGE.allows(request.user, message, name)}
     return render(request, "participation/staff/message.html", {
         "m": message, "due": due, "forms": page, "veto_months": rules.VETO_MONTHS, "allowed": allowed, "steps": message.steps.select_related(
             "from_agency", "to_agency"), "duplicates": message.duplicates.all(),
-        "is_error_report": message.category == MessageCategory.ERROR_REPORT,
+        "is_error_report": message.category == MessageCategory.ERROR_REPORT, "handles": handles,
+        "offline": OFFLINE_CHANNELS,
         "limit": rules.reply_workdays(message.category),
         "limit_source": rules.REPLY_LIMITS[message.category].source,
         "veto_on": rules.veto_day(message.received_on)}, status=status)
@@ -112,8 +202,9 @@ def _detail(request: HttpRequest, message: Message, bound: dict | None = None, s
 
 @staff_required
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """One message: the writer's details (this office only), its time limit, every step, and the actions."""
-    found = _message(request, pk)
+    """One message: the writer's details (this office only), its time limit, every step, and the actions; a
+    message the user's agency transferred away, read-only."""
+    found = _message(request, pk, followed=True)
     if isinstance(found, HttpResponse):
         return found
     return _detail(request, found)
@@ -159,10 +250,7 @@ def action(request: HttpRequest, pk: int) -> HttpResponse:
         flash.error(request, exc.message)
         return redirect("staff-message", pk=found.pk)
     flash.success(request, DONE[name])
-    if name == "transfer_message":
-        # The message left this office's inbox (unless the user handles the receiving agency too).
-        still = Message.objects.filter(pk=found.pk, agency__in=handling_agencies(request.user)).exists()
-        return redirect("staff-message", pk=found.pk) if still else redirect("staff-messages")
+    # After a transfer too: the office that sent it follows it read-only under 已转办.
     return redirect("staff-message", pk=found.pk)
 
 

@@ -1,5 +1,7 @@
 """The demo has an open consultation and a closed one with published feedback; it runs twice unchanged."""
 
+from django.utils import timezone
+
 from gongkai.demo import load_demo
 from gongkai.participation.models import Comment, Consultation, ConsultationStatus
 
@@ -43,10 +45,12 @@ def test_demo_has_messages_in_every_state_and_one_public_reply(db, client):
     load_demo()
     count = Message.objects.count()
     load_demo()
-    assert Message.objects.count() == count == 5
+    assert Message.objects.count() == count == 6
     states = sorted(Message.objects.values_list("status", flat=True))
     assert states == sorted([MessageStatus.REPLIED, MessageStatus.REPLIED, MessageStatus.RECEIVED,
-                             MessageStatus.DUPLICATE, MessageStatus.INVALID])
+                             MessageStatus.RECEIVED, MessageStatus.DUPLICATE, MessageStatus.INVALID])
+    letter = Message.objects.get(channel="letter")
+    assert letter.address and letter.received_on < timezone.localdate()
     listed = client.get("/api/v1/messages").json()
     assert listed["count"] == 2 and "王女士" not in client.get("/hdjl/xx/hf/").content.decode()
     report = Message.objects.get(category="error_report")

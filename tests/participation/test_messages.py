@@ -165,7 +165,7 @@ def test_an_error_report_is_linked_to_the_document_page_and_routed_to_its_agency
     report, _ = write(office, category=C.ERROR_REPORT, agency="", title="", name="", phone="", email="",
                       page_url=url, content="", attachment_name="截图.png", attachment=PNG)
     assert report.page_document == office["draft"] and report.agency == office["agency"]
-    assert report.title == "网站纠错" and report.attachment_type == "image/png"
+    assert report.title == "纠错：《参与市养犬管理办法（征求意见稿）》" and report.attachment_type == "image/png"
     assert report.due_on == rules.reply_due(C.ERROR_REPORT, report.received_on, WorkCalendar.load())
     elsewhere, _ = write(office, category=C.ERROR_REPORT, agency="", page_url="https://other.example/x", content="错字")
     assert elsewhere.page_document is None and elsewhere.agency == office["government"]  # the site's root agency
@@ -414,3 +414,103 @@ def test_a_published_reply_can_be_withdrawn_with_a_reason(office):
     assert [e.comment for e in history(withdrawn)][-1] == "答复内容已过时"
     messages.publish_reply(office["officer"], withdrawn)  # and published again
     assert public_messages().count() == 1
+
+
+# -- titles of error reports ----------------------------------------------------------------------------------------
+
+def test_an_error_report_is_titled_by_its_page_and_first_words(office):
+    url = f"{settings.GONGKAI_BASE_URL}/xxgk/documents/{office['draft'].pk}/"
+    described = "第三条中“登计”应为“登记”，另外第四条的施行日期与正文不一致，请核实后改正。"
+    on_document, _ = write(office, category=C.ERROR_REPORT, agency="", title="", page_url=url, content=described)
+    assert on_document.title == f"纠错：《参与市养犬管理办法（征求意见稿）》——{described[:messages.ERROR_TITLE_WORDS]}…"
+    on_page, _ = write(office, category=C.ERROR_REPORT, agency="", title="", page_url="/wzdt/", content="链接打不开")
+    assert on_page.title == "纠错：/wzdt/——链接打不开"
+    elsewhere, _ = write(office, category=C.ERROR_REPORT, agency="", title="",
+                         page_url="https://other.example/a/b.html?x=1", content="  错别字\n很多 ")
+    assert elsewhere.title == "纠错：other.example/a/b.html——错别字 很多"
+    named, _ = write(office, category=C.ERROR_REPORT, agency="", title="首页图片不显示", page_url="/", content="图片")
+    assert named.title == "首页图片不显示"  # the writer's own title stays
+    long_url = "/xxgk/" + "a" * 300
+    assert len(messages.error_report_title(long_url, "内容")) == rules.MAX_MESSAGE_TITLE_CHARS
+    assert len({m.title for m in (on_document, on_page, elsewhere, named)}) == 4
+
+
+# -- a duplicate of an unknown code --------------------------------------------------------------------------------
+
+def test_a_duplicate_of_an_unknown_code_names_the_code_typed(office):
+    message, _ = write(office)
+    with pytest.raises(DomainError) as unknown:
+        messages.mark_duplicate(office["officer"], message, "ly-2222-3333", "重复")
+    assert unknown.value.errors == {"original": ["未找到编号为“ly-2222-3333”的留言，请核对查询码（如 LY-7K3M-9QXA）。"]}
+    with pytest.raises(DomainError) as empty:
+        messages.mark_duplicate(office["officer"], message, "  ", "重复")
+    assert "请填写所重复的留言的查询码" in empty.value.errors["original"][0]
+    assert Message.objects.get(pk=message.pk).status == MessageStatus.RECEIVED
+
+
+# -- letters, calls and visits entered by staff ----------------------------------------------------------------------
+
+def _letter(office, actor=None, **values):
+    data = {"category": C.MAILBOX, "title": "来信反映路灯", "content": "小区路灯不亮。", "name": "王五",
+            "address": "参与市和平路1号", **values}
+    received_on = data.pop("received_on", timezone.localdate() - dt.timedelta(days=3))
+    channel = data.pop("channel", "letter")
+    return messages.register_message(actor or office["officer"], office["agency"], messages.MessageData(**data),
+                                     channel=channel, received_on=received_on)
+
+
+def test_a_letter_entered_by_staff_runs_from_the_day_it_came_in(office):
+    received_on = timezone.localdate() - dt.timedelta(days=3)
+    message, token = _letter(office, received_on=received_on)
+    assert (message.channel, message.received_on, message.address, message.phone) == (
+        "letter", received_on, "参与市和平路1号", "")
+    assert message.due_on == rules.reply_due(C.MAILBOX, received_on, WorkCalendar.load())
+    assert messages.find(message.code, token) == message and message.status == MessageStatus.RECEIVED
+    entry = history(message)[0]
+    assert (entry.action, entry.actor) == ("register_message", office["officer"])
+    step = message.steps.get()
+    assert step.actor == office["officer"] and "来信" in step.note
+    # and then handled like any other message
+    messages.reply_message(office["head"], message, "已修复。")
+    assert Message.objects.get(pk=message.pk).status == MessageStatus.REPLIED
+
+
+@pytest.mark.parametrize(("values", "field", "text"), [
+    ({"received_on": None}, "received_on", "请填写收到日期"),
+    ({"channel": "web"}, "channel", "请选择来信、来电或来访"),
+    ({"address": "", "phone": "", "email": ""}, "phone", "通信地址"),
+    ({"title": ""}, "title", "请填写标题"),
+])
+def test_a_letter_is_refused_at_its_fields(office, values, field, text):
+    with pytest.raises(DomainError) as refused:
+        _letter(office, **values)
+    assert text in refused.value.errors[field][0]
+    assert not Message.objects.exists()
+
+
+def test_a_letter_cannot_come_in_tomorrow_or_be_entered_by_another_office(office):
+    with pytest.raises(DomainError) as future:
+        _letter(office, received_on=timezone.localdate() + dt.timedelta(days=1), title="")
+    assert future.value.errors["received_on"] == ["收到日期不能晚于今天。"] and "title" in future.value.errors
+    stranger = disclosure_team(factories.make_agency("11000000PAR000012X", "参与市林业局",
+                                                     parent=office["government"]))["officer"]
+    with pytest.raises(PermissionDenied):
+        _letter(office, actor=stranger, channel="phone")
+    with pytest.raises(PermissionDenied):
+        _letter(office, actor=office["team"][Role.DRAFTER])
+    assert not Message.objects.exists()
+
+
+def test_error_reports_stored_as_plain_wangzhan_jiucuo_are_renamed_by_the_migration(office):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("gongkai.participation.migrations.0004_message_letters_titles_token_reset")
+    url = f"{settings.GONGKAI_BASE_URL}/xxgk/documents/{office['draft'].pk}/"
+    old, _ = write(office, category=C.ERROR_REPORT, agency="", title="", page_url=url, content="第三条有错别字")
+    kept, _ = write(office, title="网站纠错")  # a mailbox message of that title is no error report: left alone
+    Message.objects.filter(pk=old.pk).update(title=migration.OLD_TITLE)
+    migration.name_error_reports(apps, None)
+    assert Message.objects.get(pk=old.pk).title == messages.error_report_title(url, "第三条有错别字", office["draft"])
+    assert Message.objects.get(pk=kept.pk).title == "网站纠错"

@@ -146,3 +146,66 @@ def test_mail_to_the_writer_through_smtp(client, office, mail_settings):
     assert "留言已答复" in texts[1][0] and "路灯已于今天修复。" in texts[1][1]
     assert all(created["access_token"] not in text for _subject, text in texts)
     assert OutgoingMail.objects.filter(status=OutgoingMail.Status.SENT).count() == 2
+
+
+# -- attachments as a multipart form ---------------------------------------------------------------------------------
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 32
+
+
+def multipart(client, office, upload=None, **values):
+    data = {k: ("true" if v is True else "false" if v is False else v) for k, v in body(office, **values).items()}
+    if upload is not None:
+        data["attachment"] = upload
+    return client.post(URL, data)  # the test client sends a dict as multipart/form-data
+
+
+def test_an_attachment_comes_as_a_multipart_form_checked_as_the_web_form(client, office):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from gongkai.participation import rules
+
+    sent = multipart(client, office, SimpleUploadedFile("照片.png", PNG, content_type="image/png"))
+    assert sent.status_code == 201, sent.content
+    message = Message.objects.get(code=sent.json()["code"])
+    assert (message.attachment_name, message.attachment_type, message.publish_reply) == ("照片.png", "image/png", True)
+    assert message.attachment.read() == PNG and message.channel == "api"
+    assert messages.find(sent.json()["code"], sent.json()["access_token"]) == message
+    fake = multipart(client, office, SimpleUploadedFile("a.pdf", b"not a pdf", content_type="application/pdf"))
+    assert fake.status_code == 400 and "内容与扩展名不符" in fake.json()["errors"]["attachment"][0]
+    big = PNG + b"\0" * (rules.attachment_limit() + 1 - len(PNG))
+    too_big = multipart(client, office, SimpleUploadedFile("大图.png", big, content_type="image/png"))
+    assert too_big.status_code == 400 and "附件不能超过" in too_big.json()["errors"]["attachment"][0]
+    from tests.samples import minimal_pdf
+
+    pdf = multipart(client, office, SimpleUploadedFile("a.pdf", minimal_pdf("shot")),
+                    category="error_report", page_url="/wzdt/", title="")
+    assert pdf.status_code == 400 and "截图只能是图片" in pdf.json()["errors"]["attachment"][0]
+    missing = multipart(client, office, title="")
+    assert missing.status_code == 400 and "title" in missing.json()["errors"]
+    assert Message.objects.count() == 1  # nothing stored for the refused ones
+
+
+def test_a_multipart_form_from_another_site_is_refused(client, office):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    data = {**body(office, publish_reply="true"), "attachment": SimpleUploadedFile("p.png", PNG)}
+    assert client.post(URL, data, HTTP_ORIGIN="https://evil.example").status_code == 403
+    assert client.post(URL, "a=b", content_type="application/x-www-form-urlencoded").status_code == 415
+    assert client.post(f"{URL}/LY-2222-3333/rating", data).status_code == 415  # other writes stay JSON only
+    assert not Message.objects.exists()
+
+
+def test_an_error_report_through_the_api_gets_a_title_from_its_page(client, office):
+    created = post(client, body(office, category="error_report", agency="", title="", page_url="/wzdt/",
+                                content="网站地图的链接打不开"))
+    assert created.status_code == 201
+    assert Message.objects.get(code=created.json()["code"]).title == "纠错：/wzdt/——网站地图的链接打不开"
+
+
+def test_the_openapi_document_names_both_request_bodies(client):
+    spec = client.get("/api/v1/openapi.json").json()
+    content = spec["paths"]["/api/v1/messages"]["post"]["requestBody"]["content"]
+    assert set(content) == {"application/json", "multipart/form-data"}
+    assert content["multipart/form-data"]["schema"]["properties"]["attachment"]["format"] == "binary"
+    assert "attachment" not in content["application/json"]["schema"]["properties"]

@@ -72,3 +72,23 @@ def test_the_message_api_with_one_bad_field(client, office, unlimited, field):
         if response.status_code == 400:
             assert any("\u4e00" <= ch <= "\u9fff" for ch in response.json()["detail"])
             assert Message.objects.count() == before
+
+
+def test_the_token_recovery_form(client, office, unlimited):
+    for value in NASTY:
+        for data in ({"code": value, "email": "a@example.com"}, {"code": "LY-2222-3333", "email": value}):
+            _page(client.post("/hdjl/xx/zh/", data))
+        _page(client.get("/hdjl/xx/zh/", {"code": value}))
+
+
+@pytest.mark.parametrize("field", ["category", "title", "content", "page_url", "publish_reply"])
+def test_the_message_api_multipart_with_one_bad_field(client, office, unlimited, field):
+    body = {"category": "mailbox", "agency": office["agency"].code, "title": "路灯", "content": "请修理。",
+            "name": "王五", "phone": "13900001111", "publish_reply": "false"}
+    for value in NASTY:
+        before = Message.objects.count()
+        response = client.post("/api/v1/messages", {**body, field: value})
+        assert response.status_code < 500, (field, str(value)[:20], response.status_code)
+        if response.status_code == 400:
+            assert any("\u4e00" <= ch <= "\u9fff" for ch in response.json()["detail"])
+            assert Message.objects.count() == before

@@ -4,6 +4,11 @@ the public replies, and the staff inbox and actions."""
 
 from __future__ import annotations
 
+import csv
+import datetime as dt
+import email
+import email.policy
+import io
 import re
 
 import pytest
@@ -11,10 +16,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from gongkai.core.models import AuditEntry
+from gongkai.orgs.roles import Role
 from gongkai.participation import messages
 from gongkai.participation.models import Message, MessageStatus
 from tests import factories
 from tests.disclosure_factories import disclosure_team
+from tests.smtp import smtp_server
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 32
 
@@ -168,8 +175,9 @@ def test_staff_inbox_and_actions(client, office):
     assert dup.status_code == 400 and "LY-2222-2222" in dup.content.decode()  # typed value kept
     assert client.post(action, {"action": "nonsense"}).status_code == 302
     moved = client.post(action, {"action": "transfer_message", "to_agency": other.code, "reason": "属水务局职责"})
-    assert moved.status_code == 302 and moved["Location"] == "/staff/participation/messages/"
-    assert client.get(f"/staff/participation/messages/m/{message.pk}/").status_code == 404  # gone from this office
+    assert moved.status_code == 302 and moved["Location"] == f"/staff/participation/messages/m/{message.pk}/"
+    followed = client.get(moved["Location"]).content.decode()  # the sending office follows it, read-only
+    assert 'id="followed-only"' in followed and "13700001111" not in followed and "发送答复" not in followed
     client.force_login(other_office["officer"])
     assert client.post(action, {"action": "reply_message", "reply": "已疏通。"}).status_code == 302
     assert client.post(action, {"action": "publish_reply"}).status_code == 302
@@ -209,3 +217,176 @@ def test_the_dashboard_panel_shows_the_veto_count(client, office):
     expected = "1 件" if rules.veto_day(start) <= today else "0 件"
     veto = re.search(r'id="veto-count">(.*?)</li>', page, re.S).group(1)
     assert expected in veto
+
+
+
+def test_a_duplicate_of_an_unknown_code_is_named_at_its_field_with_the_values_kept(client, office):
+    message = messages.submit_message(messages.MessageData(**{k: v for k, v in form(office).items()
+                                                              if k != "submission"}))[0]
+    client.force_login(office["officer"])
+    response = client.post(f"/staff/participation/messages/m/{message.pk}/action/",
+                           {"action": "mark_duplicate", "original": "LY-9999-9999", "reason": "内容相同"})
+    html = response.content.decode()
+    assert response.status_code == 400 and "未找到编号为“LY-9999-9999”的留言" in html
+    assert 'value="LY-9999-9999"' in html and 'value="内容相同"' in html
+    assert Message.objects.get(pk=message.pk).status == MessageStatus.RECEIVED
+
+
+def test_a_reply_is_shown_once_not_as_its_status_repeated(client, office):
+    answer = client.post("/hdjl/xx/", form(office))
+    code, _secret = _token(answer.content.decode())
+    message = Message.objects.get(code=code)
+    messages.reply_message(office["officer"], message, "路灯已修好。")
+    page = client.get(f"/hdjl/xx/cx/{code}/").content.decode()
+    status = re.search(r'id="message-status">(.*?)</td>', page, re.S).group(1)
+    assert "已答复：已答复" not in page and status == f"已于 {timezone.localdate():%Y-%m-%d} 答复，答复内容见下方。"
+    assert "路灯已修好。" in page
+
+
+def test_error_reports_are_titled_on_the_form_and_in_the_staff_list(client, office, settings):
+    url = f"{settings.GONGKAI_BASE_URL}/xxgk/documents/{office['draft'].pk}/"
+    sent = client.post("/hdjl/zc/", {"page_url": url, "content": "第三条有错别字", "submission": "t1"})
+    title = "纠错：《参与市养犬管理办法（征求意见稿）》——第三条有错别字"
+    assert sent.status_code == 200 and title in sent.content.decode()
+    named = client.post("/hdjl/zc/", {"page_url": "/", "content": "图片", "title": "首页图片不显示", "submission": "t2"})
+    assert named.status_code == 200 and Message.objects.filter(title="首页图片不显示").exists()
+    client.force_login(office["officer"])
+    assert title in client.get("/staff/participation/messages/").content.decode()
+
+
+def test_the_sending_office_follows_a_transferred_message(client, office):
+    other = factories.make_agency("11000000PAR000013X", "参与市住建局", parent=office["government"])
+    receiving = disclosure_team(other)["officer"]
+    message = messages.submit_message(messages.MessageData(
+        category="mailbox", agency=office["agency"].code, title="楼道漏水", content="请维修。", name="孙七",
+        phone="13700002222", email="sunqi@example.com", attachment_name="照片.png", attachment=PNG))[0]
+    messages.transfer_message(office["officer"], message, other, "属住建局职责")
+    client.force_login(office["officer"])
+    inbox = client.get("/staff/participation/messages/?view=open").content.decode()
+    assert "楼道漏水" not in inbox  # no longer this office's to handle
+    transferred = client.get("/staff/participation/messages/?view=transferred").content.decode()
+    assert "楼道漏水" in transferred and "参与市住建局" in transferred and "办理中" in transferred
+    page = client.get(f"/staff/participation/messages/m/{message.pk}/")
+    html = page.content.decode()
+    assert page.status_code == 200 and "属住建局职责" in html and "请维修。" in html
+    assert 'href="/staff/participation/messages/?view=transferred"' in html  # back to its own list, not the other's
+    assert "孙七" not in html and "13700002222" not in html and "sunqi@example.com" not in html
+    assert "发送答复" not in html and "staff-message-action" not in html and "/action/" not in html
+    assert client.get(f"/staff/participation/messages/m/{message.pk}/attachment/").status_code == 404
+    action = f"/staff/participation/messages/m/{message.pk}/action/"
+    assert client.post(action, {"action": "reply_message", "reply": "越权答复"}).status_code == 404
+    messages.reply_message(receiving, Message.objects.get(pk=message.pk), "已维修。")
+    transferred = client.get("/staff/participation/messages/?view=transferred").content.decode()
+    assert "已答复" in transferred
+    # The receiving office handles it, with the writer's details; a third office sees nothing.
+    client.force_login(receiving)
+    assert "孙七" in client.get(f"/staff/participation/messages/m/{message.pk}/").content.decode()
+    third = disclosure_team(factories.make_agency("11000000PAR000014X", "参与市农业局", parent=office["government"]))
+    client.force_login(third["officer"])
+    assert client.get(f"/staff/participation/messages/m/{message.pk}/").status_code == 404
+    assert "楼道漏水" not in client.get("/staff/participation/messages/?view=transferred").content.decode()
+
+
+def _csv(response) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+
+
+def test_the_list_downloads_as_csv_and_xlsx_with_the_page_filters(client, office):
+    from openpyxl import load_workbook
+
+    from gongkai.participation import exports
+
+    other = factories.make_agency("11000000PAR000015X", "参与市交通局", parent=office["government"])
+
+    def write(title, **values):
+        return messages.submit_message(messages.MessageData(**{
+            "category": "mailbox", "agency": office["agency"].code, "title": title, "content": f"{title}内容",
+            "name": "周八", "phone": "13700003333", "email": "zhouba@example.com", **values}))[0]
+
+    write("=SUM(A1)")  # a formula stays text
+    write("网页打不开", category="error_report", page_url="/wzdt/")
+    away = write("转走的留言")
+    messages.transfer_message(office["officer"], away, other, "属交通局职责")
+    client.force_login(office["officer"])
+    url = "/staff/participation/messages/export.csv"
+    rows = _csv(client.get(url, {"view": "all"}))
+    assert rows[0] == exports.MESSAGE_HEADERS and {"姓名", "联系电话", "电子邮箱", "收到日期", "状态"} <= set(rows[0])
+    assert sorted(r[3] for r in rows[1:]) == sorted(["'=SUM(A1)", "网页打不开"])
+    assert all(r[rows[0].index("联系电话")] == "13700003333" for r in rows[1:])
+    only = _csv(client.get(url, {"view": "all", "category": "error_report"}))
+    assert [r[3] for r in only[1:]] == ["网页打不开"]
+    assert _csv(client.get(url, {"view": "replied"}))[1:] == []
+    # A message handed on: listed with where it went, without the writer's details (the receiving office's now).
+    sent = _csv(client.get(url, {"view": "transferred"}))
+    assert [r[3] for r in sent[1:]] == ["转走的留言"] and sent[1][rows[0].index("办理机关")] == "参与市交通局"
+    assert "13700003333" not in str(sent) and "周八" not in str(sent) and exports.WITHHELD in sent[1]
+    book = client.get("/staff/participation/messages/export.xlsx", {"view": "all"})
+    assert book["Content-Type"].startswith("application/vnd.openxmlformats")
+    sheet = load_workbook(io.BytesIO(book.content)).active
+    assert [c.value for c in sheet[1]] == exports.MESSAGE_HEADERS and sheet.max_row == 3
+    assert AuditEntry.objects.filter(action="export_messages").count() == 3  # only the downloads with personal data
+    assert client.get("/staff/participation/messages/export.pdf").status_code == 404
+    client.force_login(office["team"][Role.DRAFTER])  # no mailbox at all
+    assert client.get(url).status_code == 403
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_lost_token_is_replaced_by_mail_and_the_old_one_stops(client, office, mail_settings):
+    with smtp_server(mail_settings) as (_, inbox):
+        answer = client.post("/hdjl/xx/", form(office, email="writer@example.com"))
+        code, old = _token(answer.content.decode())
+        inbox.messages.clear()
+        page = client.get("/hdjl/xx/cx/").content.decode()
+        assert 'href="/hdjl/xx/zh/"' in page
+        texts = []
+        for typed_code, typed_email in ((code, "nobody@example.com"), ("LY-2222-3333", "writer@example.com"),
+                                        (code.lower().replace("-", ""), " Writer@Example.COM ")):
+            response = client.post("/hdjl/xx/zh/", {"code": typed_code, "email": typed_email})
+            assert response.status_code == 200
+            texts.append(re.search(r'id="recover-answer">(.*?)</div>', response.content.decode(), re.S).group(1))
+        assert len(set(texts)) == 1 and "若" in texts[0]  # the same answer whether or not it matched
+        assert [e.rcpt_tos for e in inbox.messages] == [["writer@example.com"]]
+        parsed = email.message_from_bytes(inbox.messages[0].original_content, policy=email.policy.default)
+    body = parsed.get_content()
+    new = re.search(r"新的查询密码：(\S+)", body).group(1)
+    assert code in str(parsed["Subject"]) and new != old and old not in body
+    assert messages.find(code, new) is not None and messages.find(code, old) is None
+    other = client.__class__()
+    assert other.post("/hdjl/xx/cx/", {"code": code, "token": old}).status_code == 404
+    assert other.post("/hdjl/xx/cx/", {"code": code, "token": new}).status_code == 302
+    assert Message.objects.get(code=code).steps.filter(kind="token_reset").count() == 1
+    assert client.post("/hdjl/xx/zh/", {"code": code, "email": ""}).status_code == 400
+
+
+def test_token_recovery_is_rate_limited(client, office, settings):
+    message = messages.submit_message(messages.MessageData(**{k: v for k, v in form(office).items()
+                                                              if k != "submission"}))[0]
+    settings.GONGKAI_MESSAGE_RATE_LIMIT = "2/3600"
+    statuses = [client.post("/hdjl/xx/zh/", {"code": message.code, "email": "x@example.com"}).status_code
+                for _ in range(3)]
+    assert statuses == [200, 200, 429]
+
+
+def test_staff_enter_a_letter_and_get_its_code_and_token_once(client, office):
+    client.force_login(office["officer"])
+    page = client.get(f"/staff/participation/messages/new/{office['agency'].code}/")
+    assert page.status_code == 200 and "来访" in page.content.decode()
+    url = f"/staff/participation/messages/new/{office['agency'].code}/"
+    received = timezone.localdate() - dt.timedelta(days=2)
+    data = {"channel": "visit", "received_on": f"{received:%Y-%m-%d}", "category": "complaint", "title": "来访反映噪音",
+            "content": "夜间施工噪音扰民。", "name": "吴九", "phone": "", "email": "", "address": ""}
+    refused = client.post(url, data)
+    assert refused.status_code == 400 and "通信地址" in refused.content.decode() and "夜间施工噪音扰民。" in refused.content.decode()
+    tomorrow = client.post(url, {**data, "received_on": f"{timezone.localdate() + dt.timedelta(days=1):%Y-%m-%d}",
+                                 "phone": "13700004444"})
+    assert tomorrow.status_code == 400 and "收到日期不能晚于今天" in tomorrow.content.decode()
+    done = client.post(url, {**data, "phone": "13700004444"})
+    assert done.status_code == 200
+    code, token = _token(done.content.decode())
+    message = Message.objects.get(code=code)
+    assert (message.channel, message.received_on, message.category) == ("visit", received, "complaint")
+    assert messages.find(code, token) == message
+    assert AuditEntry.objects.get(action="register_message").actor == office["officer"]
+    inbox = client.get("/staff/participation/messages/").content.decode()
+    assert "来访反映噪音" in inbox and "来访" in inbox
+    assert client.get("/staff/participation/messages/new/NOPE/").status_code == 404

@@ -131,6 +131,7 @@ TRANSITION_ROLES: dict[str, frozenset[str]] = {
     "participation.evaluation:publish": HANDLERS,
     "participation.evaluation:withdraw": HANDLERS,
     # The mailbox (政府信箱, 找错) is answered by the disclosure office of the agency handling the message.
+    "participation.message:register_message": HANDLERS,  # a letter, call or visit entered by the office
     "participation.message:transfer_message": HANDLERS,
     "participation.message:reply_message": HANDLERS,
     "participation.message:mark_duplicate": HANDLERS,
@@ -520,6 +521,14 @@ URL_RULES: dict[tuple[str, str], Rule] = {
     ("staff-messages", "GET"): Rule(lambda a: 200 if holds_anywhere(a, HANDLERS) else 403,
                                     shows=(own_reported, handles)),
     ("staff-message", "GET"): _participation_page(args=lambda w: [w.pk("message:received")]),
+    # Entering a letter, call or visit for the own agency (the agency's code in the URL), and downloading a list:
+    # the same office; the download of another office's list is refused as its page is.
+    ("staff-message-new", "GET"): _catalog_page(),
+    ("staff-message-new", "POST"): Rule(lambda a: 200 if handles(a) else 404 if holds_anywhere(a, HANDLERS)
+                                        else 403, args=lambda w: [w.own.code],
+                                        probe="participation.message:register_message"),
+    ("staff-messages-export", "GET"): Rule(lambda a: 200 if holds_anywhere(a, HANDLERS) else 403,
+                                           args=lambda w: ["csv"]),
     ("staff-message-attachment", "GET"): _participation_page(args=lambda w: [w.pk("message:error_report")]),
     ("staff-message-action", "GET"): post_only(lambda w: [w.pk("message:received")]),
     ("staff-message-action", "POST"): Rule(lambda a: 302 if handles(a) else 404 if holds_anywhere(a, HANDLERS)
@@ -607,6 +616,7 @@ SUBJECTS: dict[str, str] = {
     "participation.meeting:withdraw": "meeting:published",
     "participation.evaluation:publish": "evaluation:draft",
     "participation.evaluation:withdraw": "evaluation:published",
+    "participation.message:register_message": "message:new",
     "participation.message:transfer_message": "message:received",
     "participation.message:reply_message": "message:received",
     "participation.message:mark_duplicate": "message:received",
@@ -694,6 +704,10 @@ class World(SimpleNamespace):
             return Document(agency=self.own)
         if key == "case:new":
             return Application(agency=self.own)
+        if key == "message:new":
+            from gongkai.participation.models import Message
+
+            return Message(agency=self.own)
         if key in ("report:new", "report:new_busy"):
             from gongkai.reports.models import AnnualReport
 
@@ -1244,6 +1258,9 @@ REQUESTS: dict[str, Callable[[World, Any], tuple[str, list, dict]]] = {
     "participation.evaluation:publish": lambda w, s: ("staff-evaluation-action", [s.pk], {"action": "publish"}),
     "participation.evaluation:withdraw": lambda w, s: ("staff-evaluation-action", [s.pk],
                                                        {"action": "withdraw", "comment": "矩阵撤回"}),
+    "participation.message:register_message": lambda w, s: ("staff-message-new", [w.own.code], {
+        "channel": "letter", "received_on": f"{w.today:%Y-%m-%d}", "category": "mailbox", "title": "矩阵来信",
+        "content": "来信内容", "name": "写信人", "address": "东区和平路1号"}),
     "participation.message:transfer_message": lambda w, s: ("staff-message-action", [s.pk], {
         "action": "transfer_message", "to_agency": w.other.code, "reason": "矩阵转办"}),
     "participation.message:reply_message": lambda w, s: ("staff-message-action", [s.pk], {
