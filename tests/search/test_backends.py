@@ -613,6 +613,46 @@ class TestPostgresStorage:
         assert beside.count == in_line.count > 0
         assert [(r.id, r.score) for r in beside.results] == [(r.id, r.score) for r in in_line.results]
 
+    @pytest.mark.parametrize("q", ["通知", "最低生活保障", "关于调整住房公积金缴存基数的通知", "公积金", "劳动合同"])
+    @pytest.mark.parametrize(("offset", "limit"), [(0, 3), (2, 2), (0, 0)])
+    def test_a_common_word_is_answered_from_held_postings_as_by_the_statement(self, library, monkeypatch, q,
+                                                                                offset, limit):
+        """A search for one common unit, unfiltered and by relevance, is answered from the unit's postings held
+        in the process and its title and key matches: the same count, scores, page (after the phrase and
+        optional-word boosts) and facets as the one statement, with an excluded document too. (As if the library
+        were large: here every word counts as common.)"""
+        for name in ("COMMON_WORD", "COMMON", "COMMON_FLOOR"):
+            monkeypatch.setattr(postgres, name, 0)
+        backend = get_backend()
+        planned = services.plan(services.SearchParams(q=q)).query
+        query = replace(planned, units=[replace(planned.units[0], required=True),
+                                        *(replace(u, required=False) for u in planned.units[1:])],
+                        min_match=1, facets=True, offset=offset, limit=limit,
+                        exclude_ids={library["repealed"].pk})
+        calls = []
+        common_word = postgres.PostgresBackend._common_word
+        monkeypatch.setattr(postgres.PostgresBackend, "_common_word",
+                            lambda self, *args: calls.append(1) or common_word(self, *args))
+        held = _outcome(backend, query)
+        assert len(calls) == 2 and held[0] > 0  # both the search and the count were answered from the postings
+        monkeypatch.setattr(postgres.PostgresBackend, "_common_word", lambda self, *args: None)
+        assert held == _outcome(backend, query)
+
+    def test_held_postings_follow_every_write(self, team, agency, library, monkeypatch):
+        for name in ("COMMON_WORD", "COMMON", "COMMON_FLOOR"):
+            monkeypatch.setattr(postgres, name, 0)
+        calls = []
+        common_word = postgres.PostgresBackend._common_word
+        monkeypatch.setattr(postgres.PostgresBackend, "_common_word",
+                            lambda self, *args: calls.append(1) or common_word(self, *args))
+        query = EngineQuery(units=[Unit([Alternative("保障", ["保障"])])], limit=5)
+        before = get_backend().search(query).count
+        factories.make_document(team, agency, title="关于养老服务的通知", body="<p>养老保障服务。</p>", doc_number="")
+        sync_index()
+        after = get_backend().search(query)
+        assert before > 0 and after.count == before + 1 and len(calls) == 2
+        assert "关于养老服务的通知" in {Document.objects.get(pk=h.id).live_revision.title for h in after.hits}
+
     def test_title_reach_reads_the_cached_title_counts(self, library):
         """A unit's reach among titles comes from the cached title lexemes (the query asked for them): with
         none read, every title side looked rare and found candidates, however common (the slowest long

@@ -26,7 +26,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, transaction
 
 from gongkai.search import parallel, text
-from gongkai.search.backends import pgfacets
+from gongkai.search.backends import pgfacets, pgpostings
 from gongkai.search.backends.base import (
     FACET_FIELDS,
     EngineQuery,
@@ -54,6 +54,9 @@ COMMON = 0.05
 LATE_MARGIN = 100
 # Below this many documents a side is never left out: finding them all costs little.
 COMMON_FLOOR = 2000
+# A search for one unit whose bodies are more than this share of the library is answered from postings held in
+# the process (see _common_word); reading, weighing and counting their rows was most of its time.
+COMMON_WORD = 0.05
 # Words whose document frequency a process keeps (per index version) before it starts afresh.
 FREQ_CACHE = 100_000
 # BM25's saturation and length normalisation (as tantivy's defaults), with a term occurring once: a match
@@ -139,6 +142,31 @@ def _norm(length: str, average: float, often: int = 1) -> str:
     if average <= 0:
         return f"{often * (K1 + 1) / (often + K1):.6f}"
     return f"{often * (K1 + 1)} / ({often + K1 * (1 - B):.4f} + {K1 * B / average:.6f} * {length})"
+
+
+def _where(ids: np.ndarray, found: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Where the values of `found` that are in `ids` (sorted, unique) stand in it, and which of `found` they are."""
+    if not len(ids) or not len(found):
+        return np.zeros(0, dtype=np.int64), np.zeros(len(found), dtype=bool)
+    at = np.searchsorted(ids, found)
+    kept = (at < len(ids)) & (ids[np.minimum(at, len(ids) - 1)] == found)
+    return at[kept], kept
+
+
+def _joined(ids: np.ndarray, more: np.ndarray) -> np.ndarray:
+    """`ids` (sorted, unique: a posting list) with the few ids of `more` it lacks, sorted (numpy's union of
+    arrays hashes every element: 30 ms for 45,000)."""
+    _, kept = _where(ids, more)
+    extra = np.unique(more[~kept])
+    return np.sort(np.concatenate([ids, extra])) if len(extra) else ids
+
+
+def _norm_values(lengths: np.ndarray, average: float, factor: float) -> np.ndarray:
+    """`factor` times _norm for every length, computed as the SQL _norm writes computes it: factor times the
+    numerator, then divided (its constants rounded as written there)."""
+    if average <= 0:
+        return np.full(len(lengths), factor * float(f"{(K1 + 1) / (1 + K1):.6f}"))
+    return factor * (K1 + 1) / (float(f"{1 + K1 * (1 - B):.4f}") + float(f"{K1 * B / average:.6f}") * lengths)
 
 
 def _title_terms(title: tuple[str, list[str]], column: str) -> dict[str, list[str]]:
@@ -533,6 +561,9 @@ class PostgresBackend(SearchBackend):
                 # With fresh statistics the planner may read a common word by a sequential scan, detoasting
                 # every entry's body tsvector: seconds. Through the GIN indexes only (see _settings).
                 total, freqs, generation = self._frequencies(query)
+                held = self._common_word(query, total, freqs, generation)
+                if held is not None:
+                    return held
                 sql, params = self.statement(query, (total, freqs))
                 large = self._settings(query, total, freqs)
                 if large:
@@ -550,14 +581,88 @@ class PostgresBackend(SearchBackend):
                 count, matched = int(n), value or ""
             elif kind == "_hit":
                 hits.append(Hit(int(value), float(score) if query.sort != "date" else 0.0))
-        facets: dict[str, list[tuple[str, int]]] = {}
-        if query.facets:
-            # Parsed in C: splitting 44,000 ids into strings first took 10–30 ms of a search.
-            ids = np.fromstring(matched, dtype=np.int64, sep=",")
-            sizes = {name: 100 if name == "year" else FACET_SIZE for name in FACET_FIELDS}
-            facets = {name: [] for name in FACET_FIELDS} | pgfacets.columns(generation).count(ids, sizes)
+        # Parsed in C: splitting 44,000 ids into strings first took 10–30 ms of a search.
+        facets = self._facets(np.fromstring(matched, dtype=np.int64, sep=","), generation) if query.facets else {}
         # A top_only search counts only the candidates it ranked; it tells no count.
         return EngineResult(len(hits[:query.limit]) if query.top_only else count, hits[:query.limit], facets)
+
+    @staticmethod
+    def _facets(ids: np.ndarray, generation: object) -> dict[str, list[tuple[str, int]]]:
+        sizes = {name: 100 if name == "year" else FACET_SIZE for name in FACET_FIELDS}
+        return {name: [] for name in FACET_FIELDS} | pgfacets.columns(generation).count(ids, sizes)
+
+    def _common_word(self, query: EngineQuery, total: float, freqs: dict[str, int], generation: object
+                     ) -> EngineResult | None:
+        """A search for one common unit (its bodies more than COMMON_WORD of the library), unfiltered and by
+        relevance, answered from the unit's postings held in the process (pgpostings) and its title and key
+        matches (one statement): the same count, scores, page and facets as the statement (tested), without
+        reading, grouping and counting tens of thousands of body rows. None for any other search."""
+        if query.title_only or query.initials or query.match_all or query.top_only or any(query.filters.values()) \
+                or (query.sort != "relevance" and not query.count_only):
+            return None
+        units, _, optional = self._units(query)
+        if len(units) != 1 or not units[0][2]:
+            return None
+        title, column, body, weight, alternatives = units[0]
+        reach = self._reach(alternatives, freqs, total)
+        if reach <= max(COMMON_WORD * total, COMMON * total, COMMON_FLOOR):
+            return None  # (a rarer unit's statement also adds its heavy rows: see _matches)
+        held = pgpostings.postings(body, generation)
+        parts, params = [], []
+        if title:
+            parts.append(f"SELECT 0, document_id, char_length(core) FROM search_title WHERE tsv @@ %s::tsquery "
+                         f"AND {_contains(column, title[1])}")
+            params += [title[0], *title[1]]
+        keys = " | ".join(_quote(f"k:{k}") for k in dict.fromkeys(query.keys))
+        if keys:
+            parts.append("SELECT 1, document_id, 0 FROM search_title WHERE tsv @@ %s::tsquery")
+            params.append(keys)
+        rows = []
+        if parts:
+            with connection.cursor() as cursor:
+                cursor.execute(" UNION ALL ".join(parts), params)
+                rows = cursor.fetchall()
+        titled = np.array([(pk, length) for kind, pk, length in rows if kind == 0], dtype=np.int64).reshape(-1, 2)
+        keyed = np.array([pk for kind, pk, _ in rows if kind == 1], dtype=np.int64)
+        ids = _joined(held.ids, np.concatenate([titled[:, 0], keyed]))
+        if query.exclude_ids:
+            excluded = np.fromiter(query.exclude_ids, dtype=np.int64)
+            ids = np.delete(ids, _where(ids, excluded)[0])
+        if query.count_only:
+            return EngineResult(len(ids), [], {})
+        # The statement's arithmetic, constant for constant (its SQL rounds them as written there).
+        idf = math.log(1 + total / (1 + reach))
+        body_w = _norm_values(held.lengths, freqs.get("#len:body", 0) / total, float(f"{weight * idf:.6f}"))
+        title_factor = float(f"{weight * TITLE_BOOST:.6f}") * math.log(1 + total / (1 + len(titled)))
+        title_w = _norm_values(titled[:, 1], freqs.get("#len:title", 0) / total, title_factor)
+        scores = np.zeros(len(ids))
+        for found, weights in ((held.ids, body_w), (titled[:, 0], title_w), (keyed, np.full(len(keyed), KEY_BOOST))):
+            at, kept = _where(ids, found)
+            scores[at] += weights[kept]
+        phrases = [core for core in (text.compact(p) for p in query.phrases) if core]
+        checks = [found[1] for found in (_title_match("t", [a.text for a in unit.alternatives]) for unit in optional)
+                  if found]
+        limit = max(query.limit, 1)
+        depth = query.offset + limit + (RERANK if phrases or checks else 0)
+        order = np.lexsort((ids, -scores))[:depth]
+        best = [(int(ids[i]), float(scores[i])) for i in order]
+        if phrases or checks:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT document_id, core FROM search_title WHERE document_id = ANY(%s)",
+                               [[pk for pk, _ in best]])
+                cores = dict(cursor.fetchall())
+
+            def boosted(pk: int, score: float) -> float:
+                core = cores.get(pk, "")
+                for phrase in phrases:
+                    score += PHRASE_BOOST * (phrase in core)
+                for found in checks:
+                    score += OPTIONAL_BOOST * any(check in core for check in found)
+                return score
+
+            best = sorted(((pk, boosted(pk, score)) for pk, score in best), key=lambda hit: (-hit[1], hit[0]))
+        hits = [Hit(pk, score) for pk, score in best[query.offset:query.offset + limit]]
+        return EngineResult(len(ids), hits[:query.limit], self._facets(ids, generation) if query.facets else {})
 
     def applied_change(self) -> int:
         with connection.cursor() as cursor:
