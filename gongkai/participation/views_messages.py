@@ -22,7 +22,13 @@ from gongkai.core.middleware import takes_public_uploads
 from gongkai.disclosure import throttle
 from gongkai.participation import messages as services
 from gongkai.participation import rules
-from gongkai.participation.forms import HONEYPOT_MESSAGE, ErrorReportForm, MessageForm, RatingForm
+from gongkai.participation.forms import (
+    HONEYPOT_MESSAGE,
+    ErrorReportForm,
+    MessageForm,
+    RatingForm,
+    typed_message,
+)
 from gongkai.participation.models import Message, MessageStatus
 from gongkai.participation.rules import MAX_ATTACHMENT_BYTES, MessageCategory
 from gongkai.participation.visibility import public_documents, public_messages
@@ -97,8 +103,13 @@ def _submit(request: HttpRequest, form, template: str, category: str | None, con
                 _remember(request, message)
                 return render(request, "participation/public/message_received.html",
                               {"m": message, "token": token})
+    else:
+        # The form refused some fields: the service still checks the others, so every mistake shows at once.
+        form.apply_domain_error(DomainError("", errors=services.other_errors(
+            typed_message(form, category), form.errors)))
     focus_first_error(form)
     return render(request, template, {**context, "form": form}, status=status)
+
 
 
 @never_cache

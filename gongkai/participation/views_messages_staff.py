@@ -153,6 +153,10 @@ def register(request: HttpRequest, code: str) -> HttpResponse:
             form.apply_domain_error(exc)
         else:
             return render(request, "participation/staff/message_registered.html", {"m": message, "token": token})
+    else:
+        # 收到方式 or 收到日期 refused by the form: the rest is still checked, so all errors show in one round.
+        form.apply_domain_error(DomainError("", errors=services.other_errors(
+            forms.typed_message(form, agency=agency.code), form.errors, offline=True)))
     focus_first_error(form)
     return render(request, "participation/staff/message_new.html",
                   {"agency": agency, "form": form, "limits": _limits()}, status=400)

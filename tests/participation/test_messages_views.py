@@ -390,3 +390,26 @@ def test_staff_enter_a_letter_and_get_its_code_and_token_once(client, office):
     inbox = client.get("/staff/participation/messages/").content.decode()
     assert "来访反映噪音" in inbox and "来访" in inbox
     assert client.get("/staff/participation/messages/new/NOPE/").status_code == 404
+
+
+def test_every_mistake_of_the_public_form_is_reported_in_one_round(client, office):
+    empty = client.post("/hdjl/xx/", {"submission": "sub-e"}).content.decode()
+    for text in ("请选择留言类别", "请选择写信对象", "请填写标题", "请填写留言内容", "请填写姓名",
+                 "至少填写联系电话或电子邮箱"):
+        assert text in empty, text
+    long_title = client.post("/hdjl/xx/", form(office, title="标" * 300, phone="abc", email="bad"))
+    html = long_title.content.decode()
+    assert long_title.status_code == 400
+    assert "不能超过" in html and "联系电话只能包含数字" in html and "电子邮箱格式不正确" in html
+    assert "小区门口的路灯坏了。" in html and "张三" in html  # what was typed stays
+    assert not Message.objects.exists()
+
+
+def test_every_mistake_of_the_staff_letter_form_is_reported_in_one_round(client, office):
+    client.force_login(office["officer"])
+    url = f"/staff/participation/messages/new/{office['agency'].code}/"
+    html = client.post(url, {"content": "来信照录。"}).content.decode()
+    for text in ("请选择来信、来电或来访", "收到日期", "请选择留言类别", "请填写标题", "请填写姓名",
+                 "联系电话、电子邮箱或通信地址"):
+        assert text in html, text
+    assert "来信照录。" in html and not Message.objects.exists()
