@@ -413,3 +413,29 @@ def test_every_mistake_of_the_staff_letter_form_is_reported_in_one_round(client,
                  "联系电话、电子邮箱或通信地址"):
         assert text in html, text
     assert "来信照录。" in html and not Message.objects.exists()
+
+
+def test_an_office_over_several_agencies_opens_on_all_of_them(client, office):
+    from gongkai.orgs import services as org_services
+    from tests.participation.conftest import make_consultation
+
+    general = org_services.create_staff_user("quanbu", agency=office["government"], full_name="政府办公开科",
+                                             roles=[Role.DISCLOSURE_OFFICER], password=factories.PASSWORD,
+                                             covers_subordinates=True)
+    messages.submit_message(messages.MessageData(
+        category="mailbox", agency=office["agency"].code, title="下级机关的留言", content="请答复。", name="周八",
+        phone="13700003333"))
+    make_consultation(office)
+    client.force_login(general)
+    inbox = client.get("/staff/participation/messages/").content.decode()
+    assert "下级机关的留言" in inbox and "全部机构" in inbox and "没有留言" not in inbox
+    assert "参与市城市管理局" in inbox  # the agency handling each message is named in the list
+    own = client.get(f"/staff/participation/messages/?agency={office['government'].code}").content.decode()
+    assert "没有留言" in own  # one agency can still be chosen
+    overview = client.get("/staff/participation/").content.decode()
+    assert "参与市养犬管理办法" in overview and "尚无征求意见" not in overview
+    download = client.get("/staff/participation/messages/export.csv?agency=all")
+    assert download.status_code == 200 and "下级机关的留言" in download.content.decode("utf-8-sig")
+    # One agency only: no 全部机构 choice, as before.
+    client.force_login(office["officer"])
+    assert "全部机构" not in client.get("/staff/participation/messages/").content.decode()
