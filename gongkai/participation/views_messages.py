@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 
+from django.conf import settings
 from django.contrib import messages as flash
 from django.core.paginator import Paginator
 from django.db import OperationalError
@@ -15,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from gongkai.core import outbox
 from gongkai.core.clientip import client_ip
 from gongkai.core.errors import DomainError
 from gongkai.core.forms import MAX_ID, focus_first_error, parse_number
@@ -40,6 +42,16 @@ UNSAVED_MESSAGE = "系统暂时无法保存您的留言，留言没有提交成�
 
 RECOVERY_ANSWER = ("若查询码与留言时填写的电子邮箱信息匹配，新的查询密码已发送到该邮箱，原查询密码随即失效。"
                    "几分钟内没有收到的，请检查垃圾邮件，或联系办理机关。")
+
+
+NO_MAIL = ("本网站目前无法发送电子邮件，不能在这里找回查询密码；原查询密码仍然有效。"
+           "请联系办理机关查询办理情况，或重新提交留言（将得到新的查询码和查询密码）。")
+
+
+def no_mail_answer() -> str:
+    """What the recovery page says when this site sends no mail at all (it tells nothing about any message)."""
+    contact = settings.GONGKAI_SITE_CONTACT
+    return NO_MAIL + (f"联系方式：{contact}" if contact else "")
 
 
 def status_text(message: Message) -> str:
@@ -241,8 +253,12 @@ def reply(request: HttpRequest, pk: int) -> HttpResponse:
 def recover(request: HttpRequest) -> HttpResponse:
     """忘记查询密码: a new token mailed to the address the writer gave; the answer is the same whether or not the
     code and address matched (nothing tells an asker that a message exists)."""
-    context = {"code": request.GET.get("code", "").strip()[:40], "answer": "", "error": ""}
+    context = {"code": request.GET.get("code", "").strip()[:40], "answer": "", "error": "", "no_mail": ""}
     template = "participation/public/message_recover.html"
+    if not outbox.mail_enabled():
+        # No mail server: saying "sent" would be untrue. The token stays as it is; the writer is sent elsewhere.
+        context["no_mail"] = no_mail_answer()
+        return render(request, template, context)
     if request.method != "POST":
         return render(request, template, context)
     code = request.POST.get("code", "").strip()[:40]

@@ -358,7 +358,7 @@ def test_a_lost_token_is_replaced_by_mail_and_the_old_one_stops(client, office, 
     assert client.post("/hdjl/xx/zh/", {"code": code, "email": ""}).status_code == 400
 
 
-def test_token_recovery_is_rate_limited(client, office, settings):
+def test_token_recovery_is_rate_limited(client, office, settings, mail_settings):
     message = messages.submit_message(messages.MessageData(**{k: v for k, v in form(office).items()
                                                               if k != "submission"}))[0]
     settings.GONGKAI_MESSAGE_RATE_LIMIT = "2/3600"
@@ -439,3 +439,16 @@ def test_an_office_over_several_agencies_opens_on_all_of_them(client, office):
     # One agency only: no 全部机构 choice, as before.
     client.force_login(office["officer"])
     assert "全部机构" not in client.get("/staff/participation/messages/").content.decode()
+
+
+def test_token_recovery_without_a_mail_server_says_so_and_keeps_the_token(client, office, settings):
+    settings.GONGKAI_SMTP_HOST = ""
+    settings.GONGKAI_SITE_CONTACT = "电话：010-12345678"
+    answer = client.post("/hdjl/xx/", form(office, email="writer@example.com"))
+    code, token = _token(answer.content.decode())
+    for page in (client.get("/hdjl/xx/zh/"), client.post("/hdjl/xx/zh/", {"code": code, "email": "writer@example.com"})):
+        html = page.content.decode()
+        assert "无法发送电子邮件" in html and "010-12345678" in html
+        assert "已发送" not in html and 'name="email"' not in html
+    assert messages.find(code, token) is not None  # the old token still works
+    assert not Message.objects.get(code=code).steps.filter(kind="token_reset").exists()
