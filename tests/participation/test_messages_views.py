@@ -452,3 +452,18 @@ def test_token_recovery_without_a_mail_server_says_so_and_keeps_the_token(client
         assert "已发送" not in html and 'name="email"' not in html
     assert messages.find(code, token) is not None  # the old token still works
     assert not Message.objects.get(code=code).steps.filter(kind="token_reset").exists()
+
+
+def test_the_xlsx_download_types_cells_as_text_without_the_csv_apostrophe(client, office):
+    from openpyxl import load_workbook
+
+    messages.submit_message(messages.MessageData(
+        category="mailbox", agency=office["agency"].code, title="=HYPERLINK(\"http://x\")", content="-1 元的收费",
+        name="郑十", phone="+86 139 1234 5678"))
+    client.force_login(office["officer"])
+    book = load_workbook(io.BytesIO(client.get("/staff/participation/messages/export.xlsx?view=all").content))
+    cells = {c.value: c for c in book.active[2]}
+    for typed in ("+86 139 1234 5678", "=HYPERLINK(\"http://x\")", "-1 元的收费"):
+        assert typed in cells and cells[typed].data_type == "s", typed
+    sent = _csv(client.get("/staff/participation/messages/export.csv?view=all"))[1]
+    assert "'+86 139 1234 5678" in sent and "'=HYPERLINK(\"http://x\")" in sent  # the CSV keeps its guard
