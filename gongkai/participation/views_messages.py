@@ -6,6 +6,7 @@ rating, and the public replies. Public replies come only through participation.v
 from __future__ import annotations
 
 import logging
+import secrets
 
 from django.conf import settings
 from django.contrib import messages as flash
@@ -54,6 +55,17 @@ def no_mail_answer() -> str:
     return NO_MAIL + (f"联系方式：{contact}" if contact else "")
 
 
+def already_sent(message: Message) -> str:
+    """The answer to a form sent again: the code, and how to follow the message without the token."""
+    ways = ["查询密码只在提交时显示一次。"]
+    if message.email and outbox.mail_enabled():
+        ways.append("留言时填写了电子邮箱的，可在“忘记查询密码”页面（/hdjl/xx/zh/）凭查询码和该邮箱重新设置查询密码。")
+    contact = settings.GONGKAI_SITE_CONTACT
+    ways.append(f"也可以联系{message.agency.name}{f'（{contact}）' if contact else ''}，告知查询码查询办理情况；"
+                "或者再次提交下面的表单，作为一条新留言登记（将得到新的查询码和查询密码）。")
+    return f"这条留言已经提交（查询码 {message.code}），没有重复登记。" + "".join(ways)
+
+
 def status_text(message: Message) -> str:
     """The status as one sentence for the writer (the label is not repeated before it: 已答复 said once)."""
     if message.status == MessageStatus.REPLIED:
@@ -80,11 +92,12 @@ def _submit(request: HttpRequest, form, template: str, category: str | None, con
         if form.cleaned_data.get("website"):
             form.add_error(None, HONEYPOT_MESSAGE)
         elif repeated is not None:
-            # The same form sent twice (a reload of the acknowledgement): one message, the token is not shown again;
-            # the code only to the browser that sent it.
-            mine = repeated.pk in request.session.get(SESSION_MESSAGES, [])
-            form.add_error(None, f"这条留言已经提交{f'（查询码 {repeated.code}）' if mine else ''}，没有重复登记。"
-                                 "查询密码只在提交时显示一次。")
+            # The same form sent twice (a reload, or a resend after a lost answer): one message, the token is not
+            # shown again. The code is: only the browser that rendered this form knows its random submission id.
+            form.add_error(None, already_sent(repeated))
+            # A fresh id, so that sending the form again (the writer's choice) makes a new message.
+            form.data = form.data.copy()
+            form.data["submission"] = secrets.token_urlsafe(16)
             status = 409
         else:
             upload = form.cleaned_data.get("attachment")

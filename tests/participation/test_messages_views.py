@@ -467,3 +467,17 @@ def test_the_xlsx_download_types_cells_as_text_without_the_csv_apostrophe(client
         assert typed in cells and cells[typed].data_type == "s", typed
     sent = _csv(client.get("/staff/participation/messages/export.csv?view=all"))[1]
     assert "'+86 139 1234 5678" in sent and "'=HYPERLINK(\"http://x\")" in sent  # the CSV keeps its guard
+
+
+def test_a_form_sent_again_after_a_lost_answer_says_what_to_do(client, office, settings):
+    settings.GONGKAI_SITE_CONTACT = "电话：010-12345678"
+    client.post("/hdjl/xx/", form(office, submission="sub-lost"))  # the answer never reached the writer
+    code = Message.objects.get().code
+    again = client.__class__().post("/hdjl/xx/", form(office, submission="sub-lost"))
+    html = again.content.decode()
+    assert again.status_code == 409 and code in html
+    assert "010-12345678" in html and "作为一条新留言登记" in html
+    fresh = re.search(r'name="submission" value="([^"]+)"', html).group(1)
+    assert fresh != "sub-lost" and "小区门口的路灯坏了。" in html  # what was typed stays, ready to send as new
+    assert client.__class__().post("/hdjl/xx/", form(office, submission=fresh)).status_code == 200
+    assert Message.objects.count() == 2
