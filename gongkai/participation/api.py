@@ -321,6 +321,9 @@ def _message_body() -> dict:
                                                           "multipart/form-data": {"schema": form}}}}
 
 
+_TEXT_FIELDS = ("category", "agency", "title", "content", "name", "phone", "email", "page_url")
+
+
 def _message_payload(request) -> tuple[MessageIn, UploadedFile | None] | dict:
     """The submitted fields (JSON, or a multipart form with `attachment`), or the 400 answer's body."""
     upload = None
@@ -341,7 +344,14 @@ def _message_payload(request) -> tuple[MessageIn, UploadedFile | None] | dict:
     try:
         return MessageIn.model_validate(raw), upload
     except PydanticValidationError as exc:
-        return invalid(exc.errors())
+        body = invalid(exc.errors())
+        # The fields that did parse are still checked by the service: every mistake in one answer.
+        typed = {name: value for name, value in raw.items() if isinstance(value, str) and name in _TEXT_FIELDS}
+        more = messages.other_errors(messages.MessageData(**typed), body["errors"])
+        if {"phone", "email"} & set(body["errors"]):
+            more.pop("phone", None)  # "leave a phone or an e-mail" would be wrong: one was sent, in the wrong type
+        body["errors"] = {**body["errors"], **more}
+        return body
 
 
 @router.post("/messages", response={201: MessageCreated, 400: Invalid, 403: Message, 413: Message, 415: Message,

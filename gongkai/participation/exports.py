@@ -22,7 +22,7 @@ WITHHELD = "（仅办理机关可见）"
 
 
 def _cell(value: str) -> str:
-    # A value a spreadsheet would run as a formula is kept as text.
+    # A CSV value a spreadsheet would run as a formula is kept as text (XLSX cells are typed as text instead).
     return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
@@ -30,9 +30,9 @@ def rows(consultation: Consultation) -> list[list[str]]:
     found = []
     for n, c in enumerate(consultation.comments.order_by("created_at", "id"), 1):
         found.append([str(n), f"{timezone.localtime(c.created_at):%Y-%m-%d %H:%M}",
-                      f"第 {c.paragraph} 段" if c.paragraph else "全文", _cell(c.content), _cell(c.name),
-                      _cell(c.contact), _cell(c.attachment_name), c.get_channel_display(), c.get_status_display(),
-                      _cell(c.moderation_reason)])
+                      f"第 {c.paragraph} 段" if c.paragraph else "全文", c.content, c.name,
+                      c.contact, c.attachment_name, c.get_channel_display(), c.get_status_display(),
+                      c.moderation_reason])
     return found
 
 
@@ -40,13 +40,13 @@ def message_rows(messages: Iterable[Message], personal: Callable[[Message], bool
     """One row per message; the writer's name, phone, e-mail and address only where `personal(message)`."""
     found = []
     for n, m in enumerate(messages, 1):
-        writer = [_cell(m.name), _cell(m.phone), _cell(m.email), _cell(m.address)] if personal(m) else [WITHHELD] * 4
+        writer = [m.name, m.phone, m.email, m.address] if personal(m) else [WITHHELD] * 4
         found.append([
-            str(n), m.code, m.get_category_display(), _cell(m.title), _cell(m.content), m.addressed_to.name,
+            str(n), m.code, m.get_category_display(), m.title, m.content, m.addressed_to.name,
             m.agency.name, m.get_channel_display(), f"{m.received_on:%Y-%m-%d}", f"{m.due_on:%Y-%m-%d}",
-            m.get_status_display(), f"{m.replied_on:%Y-%m-%d}" if m.replied_on else "", _cell(m.reply),
+            m.get_status_display(), f"{m.replied_on:%Y-%m-%d}" if m.replied_on else "", m.reply,
             "是" if m.publish_reply else "否", "是" if m.reply_public else "否", m.get_rating_display() if m.rating else "",
-            _cell(m.page_url), _cell(m.attachment_name), _cell(m.handling_reason), *writer])
+            m.page_url, m.attachment_name, m.handling_reason, *writer])
     return found
 
 
@@ -54,7 +54,7 @@ def table_csv(headers: Sequence[str], body: Iterable[Sequence[str]]) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(headers)
-    writer.writerows(body)
+    writer.writerows([_cell(value) for value in row] for row in body)
     # The BOM lets spreadsheet programs read the Chinese text as UTF-8.
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
@@ -66,8 +66,11 @@ def table_xlsx(headers: Sequence[str], body: Iterable[Sequence[str]], title: str
     sheet.append(list(headers))
     for cell in sheet[1]:
         cell.font = Font(bold=True)
-    for row in body:
-        sheet.append(list(row))
+    for number, row in enumerate(body, 2):
+        for column, value in enumerate(row, 1):
+            # Every cell typed as text: what the writer typed (=, +86 …) is shown as written, never run as a formula.
+            cell = sheet.cell(row=number, column=column, value=value)
+            cell.data_type = "s"
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

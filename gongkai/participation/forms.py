@@ -3,6 +3,7 @@ They check shapes only; the rules live in services."""
 
 from __future__ import annotations
 
+import dataclasses
 import secrets
 from typing import Any
 
@@ -10,6 +11,7 @@ from django import forms
 
 from gongkai.core.forms import CHOICE_ERRORS, ServiceForm, date_field, text_field
 from gongkai.participation import rules
+from gongkai.participation.messages import MessageData
 from gongkai.participation.models import (
     OFFLINE_CHANNELS,
     EvaluationMethod,
@@ -259,6 +261,16 @@ class StaffMessageForm(ServiceForm):
     attachment = forms.FileField(label="附件（可不传）", required=False, error_messages=_ATTACHMENT_ERRORS,
                                  help_text="来信的扫描件或照片：PDF、DOCX、XLSX 或图片，一个文件。")
     publish_reply = forms.BooleanField(label="留言人同意公开答复（公开时不显示姓名和联系方式）", required=False)
+
+
+def typed_message(form, category: str | None = None, **extra) -> MessageData:
+    """The message as typed into a bound form that did not validate (text as sent, the file if it passed)."""
+    raw = form.data
+    upload = getattr(form, "cleaned_data", {}).get("attachment")
+    fields = {f.name: raw.get(f.name, "") for f in dataclasses.fields(MessageData)
+              if f.type in ("str", str) and f.name in form.fields}
+    return MessageData(**{**fields, **({"category": category} if category else {}), **extra},
+                       attachment_name=upload.name if upload else "", attachment=upload.read() if upload else None)
 
 
 class RatingForm(ServiceForm):

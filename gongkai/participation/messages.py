@@ -237,7 +237,7 @@ def check_message(data: MessageData, *, offline: bool = False,
         refuse("content", f"留言内容不能超过{rules.MAX_MESSAGE_CHARS}个字（现有{len(content)}个字）。")
     if len(name) > rules.MAX_NAME_CHARS:
         refuse("name", f"姓名不能超过{rules.MAX_NAME_CHARS}个字。")
-    elif not name and category and not error_report:
+    elif not name and not error_report:  # asked with the rest, before a category is chosen: one round of errors
         refuse("name", "请填写姓名（不会公开）。")
     if phone and not _PHONE.fullmatch(phone):
         refuse("phone", "联系电话只能包含数字、空格和 + - ( )，5 到 30 位，如 13812345678 或 010-12345678。")
@@ -251,7 +251,7 @@ def check_message(data: MessageData, *, offline: bool = False,
     address = _text(data.address) if offline else ""
     if len(address) > rules.MAX_ADDRESS_CHARS:
         refuse("address", f"通信地址不能超过{rules.MAX_ADDRESS_CHARS}个字。")
-    if category and not error_report and not phone and not email and not address and "phone" not in errors:
+    if not error_report and not phone and not email and not address and "phone" not in errors:
         refuse("phone", "请至少填写联系电话、电子邮箱或通信地址中的一项，以便答复。" if offline
                else "请至少填写联系电话或电子邮箱中的一项，以便答复您。")
     page_document = None
@@ -295,6 +295,16 @@ def check_message(data: MessageData, *, offline: bool = False,
         errors = errors or {"agency": ["没有可以受理留言的机关。"]}
         raise DomainError(next(iter(errors.values()))[0], errors=errors)
     return _Checked(category, agency, title, content, name, phone, email, page_url, page_document, address)
+
+
+def other_errors(data: MessageData, refused, *, offline: bool = False) -> dict[str, list[str]]:
+    """The service's field errors on `data` for the fields not already `refused` (by a form or the API schema),
+    so a writer hears of every mistake in one answer rather than in rounds."""
+    try:
+        check_message(data, offline=offline)
+    except DomainError as exc:
+        return {field: found for field, found in exc.errors.items() if field not in set(refused)}
+    return {}
 
 
 def _step(message: Message, kind: str, actor=None, note: str = "", from_agency: Agency | None = None,

@@ -6,7 +6,9 @@ rating, and the public replies. Public replies come only through participation.v
 from __future__ import annotations
 
 import logging
+import secrets
 
+from django.conf import settings
 from django.contrib import messages as flash
 from django.core.paginator import Paginator
 from django.db import OperationalError
@@ -15,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from gongkai.core import outbox
 from gongkai.core.clientip import client_ip
 from gongkai.core.errors import DomainError
 from gongkai.core.forms import MAX_ID, focus_first_error, parse_number
@@ -22,7 +25,13 @@ from gongkai.core.middleware import takes_public_uploads
 from gongkai.disclosure import throttle
 from gongkai.participation import messages as services
 from gongkai.participation import rules
-from gongkai.participation.forms import HONEYPOT_MESSAGE, ErrorReportForm, MessageForm, RatingForm
+from gongkai.participation.forms import (
+    HONEYPOT_MESSAGE,
+    ErrorReportForm,
+    MessageForm,
+    RatingForm,
+    typed_message,
+)
 from gongkai.participation.models import Message, MessageStatus
 from gongkai.participation.rules import MAX_ATTACHMENT_BYTES, MessageCategory
 from gongkai.participation.visibility import public_documents, public_messages
@@ -34,6 +43,27 @@ UNSAVED_MESSAGE = "系统暂时无法保存您的留言，留言没有提交成�
 
 RECOVERY_ANSWER = ("若查询码与留言时填写的电子邮箱信息匹配，新的查询密码已发送到该邮箱，原查询密码随即失效。"
                    "几分钟内没有收到的，请检查垃圾邮件，或联系办理机关。")
+
+
+NO_MAIL = ("本网站目前无法发送电子邮件，不能在这里找回查询密码；原查询密码仍然有效。"
+           "请联系办理机关查询办理情况，或重新提交留言（将得到新的查询码和查询密码）。")
+
+
+def no_mail_answer() -> str:
+    """What the recovery page says when this site sends no mail at all (it tells nothing about any message)."""
+    contact = settings.GONGKAI_SITE_CONTACT
+    return NO_MAIL + (f"联系方式：{contact}" if contact else "")
+
+
+def already_sent(message: Message) -> str:
+    """The answer to a form sent again: the code, and how to follow the message without the token."""
+    ways = ["查询密码只在提交时显示一次。"]
+    if message.email and outbox.mail_enabled():
+        ways.append("留言时填写了电子邮箱的，可在“忘记查询密码”页面（/hdjl/xx/zh/）凭查询码和该邮箱重新设置查询密码。")
+    contact = settings.GONGKAI_SITE_CONTACT
+    ways.append(f"也可以联系{message.agency.name}{f'（{contact}）' if contact else ''}，告知查询码查询办理情况；"
+                "或者再次提交下面的表单，作为一条新留言登记（将得到新的查询码和查询密码）。")
+    return f"这条留言已经提交（查询码 {message.code}），没有重复登记。" + "".join(ways)
 
 
 def status_text(message: Message) -> str:
@@ -62,11 +92,12 @@ def _submit(request: HttpRequest, form, template: str, category: str | None, con
         if form.cleaned_data.get("website"):
             form.add_error(None, HONEYPOT_MESSAGE)
         elif repeated is not None:
-            # The same form sent twice (a reload of the acknowledgement): one message, the token is not shown again;
-            # the code only to the browser that sent it.
-            mine = repeated.pk in request.session.get(SESSION_MESSAGES, [])
-            form.add_error(None, f"这条留言已经提交{f'（查询码 {repeated.code}）' if mine else ''}，没有重复登记。"
-                                 "查询密码只在提交时显示一次。")
+            # The same form sent twice (a reload, or a resend after a lost answer): one message, the token is not
+            # shown again. The code is: only the browser that rendered this form knows its random submission id.
+            form.add_error(None, already_sent(repeated))
+            # A fresh id, so that sending the form again (the writer's choice) makes a new message.
+            form.data = form.data.copy()
+            form.data["submission"] = secrets.token_urlsafe(16)
             status = 409
         else:
             upload = form.cleaned_data.get("attachment")
@@ -97,8 +128,13 @@ def _submit(request: HttpRequest, form, template: str, category: str | None, con
                 _remember(request, message)
                 return render(request, "participation/public/message_received.html",
                               {"m": message, "token": token})
+    else:
+        # The form refused some fields: the service still checks the others, so every mistake shows at once.
+        form.apply_domain_error(DomainError("", errors=services.other_errors(
+            typed_message(form, category), form.errors)))
     focus_first_error(form)
     return render(request, template, {**context, "form": form}, status=status)
+
 
 
 @never_cache
@@ -230,8 +266,12 @@ def reply(request: HttpRequest, pk: int) -> HttpResponse:
 def recover(request: HttpRequest) -> HttpResponse:
     """忘记查询密码: a new token mailed to the address the writer gave; the answer is the same whether or not the
     code and address matched (nothing tells an asker that a message exists)."""
-    context = {"code": request.GET.get("code", "").strip()[:40], "answer": "", "error": ""}
+    context = {"code": request.GET.get("code", "").strip()[:40], "answer": "", "error": "", "no_mail": ""}
     template = "participation/public/message_recover.html"
+    if not outbox.mail_enabled():
+        # No mail server: saying "sent" would be untrue. The token stays as it is; the writer is sent elsewhere.
+        context["no_mail"] = no_mail_answer()
+        return render(request, template, context)
     if request.method != "POST":
         return render(request, template, context)
     code = request.POST.get("code", "").strip()[:40]

@@ -28,7 +28,7 @@ from gongkai.participation.models import OFFLINE_CHANNELS, Message, MessageStatu
 from gongkai.participation.rules import MessageCategory
 from gongkai.participation.states import MESSAGE
 from gongkai.publishing.models import Revision
-from gongkai.staff.decorators import chosen_agency, forbidden, staff_required
+from gongkai.staff.decorators import ALL_AGENCIES, chosen_agency, forbidden, listed_agencies, staff_required
 
 _NO_ROLE = "政府信箱由政府信息公开工作机构的工作人员办理。"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -64,13 +64,18 @@ def _handles(request: HttpRequest, message: Message) -> bool:
     return any(a.pk == message.agency_id for a in handling_agencies(request.user))
 
 
-def _filters(request: HttpRequest, agencies: list[Agency]) -> tuple[Agency, str, str]:
-    """The agency, view and category of a list, as the page and its downloads read them."""
-    agency = chosen_agency(agencies, request.GET.get("agency", "").strip())
+def _filters(request: HttpRequest, agencies: list[Agency]) -> tuple[Agency, list[Agency], str, str, str]:
+    """The home agency, the agencies listed and their choice (one code or all), the view and the category of a
+    list, as the page and its downloads read them."""
+    home, listed, chosen = listed_agencies(agencies, request.GET.get("agency", "").strip(), request.user)
     view = request.GET.get("view", "open")
     category = request.GET.get("category", "")
-    return (agency, view if view in queries.MESSAGE_VIEWS else "open",
+    return (home, listed, chosen, view if view in queries.MESSAGE_VIEWS else "open",
             category if category in MessageCategory.values else "")
+
+
+def _scope_name(agency: Agency, chosen: str) -> str:
+    return "全部机构" if chosen == ALL_AGENCIES else agency.name
 
 
 @staff_required
@@ -80,20 +85,21 @@ def inbox(request: HttpRequest) -> HttpResponse:
     agencies = _agencies(request)
     if isinstance(agencies, HttpResponse):
         return agencies
-    agency, view, category = _filters(request, agencies)
+    agency, listed, chosen, view, category = _filters(request, agencies)
     today = timezone.localdate()
     calendar = WorkCalendar.load()
-    open_rows = queries.message_rows([agency], "open", today, calendar, category)
+    open_rows = queries.message_rows(listed, "open", today, calendar, category)
     counts = {"open": len(open_rows), "overdue": sum(1 for r in open_rows if r.due.overdue),
               "due_soon": sum(1 for r in open_rows if r.due.due_soon),
               "escalated": sum(1 for r in open_rows if r.message.escalated_at)}
-    rows = open_rows if view == "open" else queries.message_rows([agency], view, today, calendar, category)
-    query = urlencode({"agency": agency.code, "view": view, **({"category": category} if category else {})})
+    rows = open_rows if view == "open" else queries.message_rows(listed, view, today, calendar, category)
+    query = urlencode({"agency": chosen, "view": view, **({"category": category} if category else {})})
     return render(request, "participation/staff/messages.html", {
-        "agencies": agencies, "agency": agency, "view": view, "views": queries.MESSAGE_VIEWS, "rows": rows,
+        "agencies": agencies, "agency": agency, "chosen": chosen, "scope_name": _scope_name(agency, chosen),
+        "all_agencies": ALL_AGENCIES, "view": view, "views": queries.MESSAGE_VIEWS, "rows": rows,
         "view_label": queries.MESSAGE_VIEWS[view], "veto_months": rules.VETO_MONTHS, "category": category,
         "categories": MessageCategory.choices, "query": query, "offline": OFFLINE_CHANNELS,
-        "counts": counts, "veto": queries.veto_messages([agency], today.year, today), "year": today.year,
+        "counts": counts, "veto": queries.veto_messages(listed, today.year, today), "year": today.year,
         "veto_source": rules.VETO_SOURCE})
 
 
@@ -106,15 +112,15 @@ def export(request: HttpRequest, fmt: str) -> HttpResponse:
         return agencies
     if fmt not in ("csv", "xlsx"):
         raise Http404("没有这种格式")
-    agency, view, category = _filters(request, agencies)
-    found = [r.message for r in queries.message_rows([agency], view, timezone.localdate(), category=category,
+    agency, listed, chosen, view, category = _filters(request, agencies)
+    found = [r.message for r in queries.message_rows(listed, view, timezone.localdate(), category=category,
                                                      limit=None)]
     handled = {a.pk for a in handling_agencies(request.user)}
     personal = [m for m in found if m.agency_id in handled]
     body = exports.message_rows(found, lambda m: m.agency_id in handled)
     if personal:
-        services.record_export(request.user, agency, personal, view=view, category=category)
-    label = f"{agency.name}-留言-{queries.MESSAGE_VIEWS[view]}"
+        services.record_export(request.user, agency, personal, view=view, category=category, agencies=chosen)
+    label = f"{_scope_name(agency, chosen)}-留言-{queries.MESSAGE_VIEWS[view]}"
     if fmt == "csv":
         response = HttpResponse(exports.table_csv(exports.MESSAGE_HEADERS, body),
                                 content_type="text/csv; charset=utf-8")
@@ -153,6 +159,10 @@ def register(request: HttpRequest, code: str) -> HttpResponse:
             form.apply_domain_error(exc)
         else:
             return render(request, "participation/staff/message_registered.html", {"m": message, "token": token})
+    else:
+        # 收到方式 or 收到日期 refused by the form: the rest is still checked, so all errors show in one round.
+        form.apply_domain_error(DomainError("", errors=services.other_errors(
+            forms.typed_message(form, agency=agency.code), form.errors, offline=True)))
     focus_first_error(form)
     return render(request, "participation/staff/message_new.html",
                   {"agency": agency, "form": form, "limits": _limits()}, status=400)

@@ -22,7 +22,7 @@ from gongkai.participation import exports, forms, queries, rules, services
 from gongkai.participation.models import Comment, CommentChannel, Consultation, ConsultationStatus
 from gongkai.participation.states import CONSULTATION
 from gongkai.publishing.models import Document
-from gongkai.staff.decorators import chosen_agency, forbidden, staff_required
+from gongkai.staff.decorators import ALL_AGENCIES, chosen_agency, forbidden, listed_agencies, staff_required
 
 _NO_ROLE = "意见征集由政府信息公开工作机构的工作人员管理。"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -54,11 +54,12 @@ def overview(request: HttpRequest) -> HttpResponse:
     agencies = _agencies(request)
     if isinstance(agencies, HttpResponse):
         return agencies
-    agency = chosen_agency(agencies, request.GET.get("agency", "").strip())
+    agency, listed, chosen = listed_agencies(agencies, request.GET.get("agency", "").strip(), request.user)
     now = timezone.now()
-    rows = list(queries.staff_consultations([agency]))
+    rows = list(queries.staff_consultations(listed))
     return render(request, "participation/staff/overview.html", {
-        "agencies": agencies, "agency": agency, "rows": rows, "now": now,
+        "agencies": agencies, "agency": agency, "rows": rows, "now": now, "chosen": chosen,
+        "all_agencies": ALL_AGENCIES, "scope_name": "全部机构" if chosen == ALL_AGENCIES else agency.name,
         "pending": queries.feedback_pending(agencies, timezone.localdate()), "feedback_source": rules.FEEDBACK_SOURCE})
 
 

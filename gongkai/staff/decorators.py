@@ -61,3 +61,18 @@ def chosen_agency(agencies: list, code: str, user: Any = None):
         if agency.code == code:
             return agency
     raise Http404("没有这个机关")
+
+
+ALL_AGENCIES = "all"  # the agency choice of a list that shows every agency the user works for (全部机构)
+
+
+def listed_agencies(agencies: list, code: str, user: Any = None) -> tuple[Any, list, str]:
+    """(the agency new entries default to, the agencies a list shows, the choice as the page names it). A user
+    of several agencies opens on all of them (全部机构): a general office sees every case it answers for, not an
+    empty list of its own; ?agency=<code> narrows to one (404 for any other)."""
+    home = chosen_agency(agencies, "", user)
+    if code == ALL_AGENCIES or (not code and len(agencies) > 1):
+        return home, list(agencies), ALL_AGENCIES
+    agency = chosen_agency(agencies, code, user)
+    return agency, [agency], agency.code
+

@@ -209,3 +209,13 @@ def test_the_openapi_document_names_both_request_bodies(client):
     assert set(content) == {"application/json", "multipart/form-data"}
     assert content["multipart/form-data"]["schema"]["properties"]["attachment"]["format"] == "binary"
     assert "attachment" not in content["application/json"]["schema"]["properties"]
+
+
+def test_schema_and_service_errors_come_in_one_answer(client, office):
+    response = post(client, {"category": "xx", "agency": "nope", "title": "t", "content": "c", "publish_reply": "yes"})
+    assert response.status_code == 400
+    errors = response.json()["errors"]
+    assert {"publish_reply", "category", "agency", "name", "phone"} <= set(errors), errors
+    assert not Message.objects.exists()
+    typed = post(client, body(office, email=5, phone="", name=""))
+    assert {"email", "name"} <= set(typed.json()["errors"]) and "phone" not in typed.json()["errors"]

@@ -358,7 +358,7 @@ def test_a_lost_token_is_replaced_by_mail_and_the_old_one_stops(client, office, 
     assert client.post("/hdjl/xx/zh/", {"code": code, "email": ""}).status_code == 400
 
 
-def test_token_recovery_is_rate_limited(client, office, settings):
+def test_token_recovery_is_rate_limited(client, office, settings, mail_settings):
     message = messages.submit_message(messages.MessageData(**{k: v for k, v in form(office).items()
                                                               if k != "submission"}))[0]
     settings.GONGKAI_MESSAGE_RATE_LIMIT = "2/3600"
@@ -390,3 +390,94 @@ def test_staff_enter_a_letter_and_get_its_code_and_token_once(client, office):
     inbox = client.get("/staff/participation/messages/").content.decode()
     assert "来访反映噪音" in inbox and "来访" in inbox
     assert client.get("/staff/participation/messages/new/NOPE/").status_code == 404
+
+
+def test_every_mistake_of_the_public_form_is_reported_in_one_round(client, office):
+    empty = client.post("/hdjl/xx/", {"submission": "sub-e"}).content.decode()
+    for text in ("请选择留言类别", "请选择写信对象", "请填写标题", "请填写留言内容", "请填写姓名",
+                 "至少填写联系电话或电子邮箱"):
+        assert text in empty, text
+    long_title = client.post("/hdjl/xx/", form(office, title="标" * 300, phone="abc", email="bad"))
+    html = long_title.content.decode()
+    assert long_title.status_code == 400
+    assert "不能超过" in html and "联系电话只能包含数字" in html and "电子邮箱格式不正确" in html
+    assert "小区门口的路灯坏了。" in html and "张三" in html  # what was typed stays
+    assert not Message.objects.exists()
+
+
+def test_every_mistake_of_the_staff_letter_form_is_reported_in_one_round(client, office):
+    client.force_login(office["officer"])
+    url = f"/staff/participation/messages/new/{office['agency'].code}/"
+    html = client.post(url, {"content": "来信照录。"}).content.decode()
+    for text in ("请选择来信、来电或来访", "收到日期", "请选择留言类别", "请填写标题", "请填写姓名",
+                 "联系电话、电子邮箱或通信地址"):
+        assert text in html, text
+    assert "来信照录。" in html and not Message.objects.exists()
+
+
+def test_an_office_over_several_agencies_opens_on_all_of_them(client, office):
+    from gongkai.orgs import services as org_services
+    from tests.participation.conftest import make_consultation
+
+    general = org_services.create_staff_user("quanbu", agency=office["government"], full_name="政府办公开科",
+                                             roles=[Role.DISCLOSURE_OFFICER], password=factories.PASSWORD,
+                                             covers_subordinates=True)
+    messages.submit_message(messages.MessageData(
+        category="mailbox", agency=office["agency"].code, title="下级机关的留言", content="请答复。", name="周八",
+        phone="13700003333"))
+    make_consultation(office)
+    client.force_login(general)
+    inbox = client.get("/staff/participation/messages/").content.decode()
+    assert "下级机关的留言" in inbox and "全部机构" in inbox and "没有留言" not in inbox
+    assert "参与市城市管理局" in inbox  # the agency handling each message is named in the list
+    own = client.get(f"/staff/participation/messages/?agency={office['government'].code}").content.decode()
+    assert "没有留言" in own  # one agency can still be chosen
+    overview = client.get("/staff/participation/").content.decode()
+    assert "参与市养犬管理办法" in overview and "尚无征求意见" not in overview
+    download = client.get("/staff/participation/messages/export.csv?agency=all")
+    assert download.status_code == 200 and "下级机关的留言" in download.content.decode("utf-8-sig")
+    # One agency only: no 全部机构 choice, as before.
+    client.force_login(office["officer"])
+    assert "全部机构" not in client.get("/staff/participation/messages/").content.decode()
+
+
+def test_token_recovery_without_a_mail_server_says_so_and_keeps_the_token(client, office, settings):
+    settings.GONGKAI_SMTP_HOST = ""
+    settings.GONGKAI_SITE_CONTACT = "电话：010-12345678"
+    answer = client.post("/hdjl/xx/", form(office, email="writer@example.com"))
+    code, token = _token(answer.content.decode())
+    for page in (client.get("/hdjl/xx/zh/"), client.post("/hdjl/xx/zh/", {"code": code, "email": "writer@example.com"})):
+        html = page.content.decode()
+        assert "无法发送电子邮件" in html and "010-12345678" in html
+        assert "已发送" not in html and 'name="email"' not in html
+    assert messages.find(code, token) is not None  # the old token still works
+    assert not Message.objects.get(code=code).steps.filter(kind="token_reset").exists()
+
+
+def test_the_xlsx_download_types_cells_as_text_without_the_csv_apostrophe(client, office):
+    from openpyxl import load_workbook
+
+    messages.submit_message(messages.MessageData(
+        category="mailbox", agency=office["agency"].code, title="=HYPERLINK(\"http://x\")", content="-1 元的收费",
+        name="郑十", phone="+86 139 1234 5678"))
+    client.force_login(office["officer"])
+    book = load_workbook(io.BytesIO(client.get("/staff/participation/messages/export.xlsx?view=all").content))
+    cells = {c.value: c for c in book.active[2]}
+    for typed in ("+86 139 1234 5678", "=HYPERLINK(\"http://x\")", "-1 元的收费"):
+        assert typed in cells and cells[typed].data_type == "s", typed
+    sent = _csv(client.get("/staff/participation/messages/export.csv?view=all"))[1]
+    assert "'+86 139 1234 5678" in sent and "'=HYPERLINK(\"http://x\")" in sent  # the CSV keeps its guard
+
+
+def test_a_form_sent_again_after_a_lost_answer_says_what_to_do(client, office, settings):
+    settings.GONGKAI_SITE_CONTACT = "电话：010-12345678"
+    client.post("/hdjl/xx/", form(office, submission="sub-lost"))  # the answer never reached the writer
+    code = Message.objects.get().code
+    again = client.__class__().post("/hdjl/xx/", form(office, submission="sub-lost"))
+    html = again.content.decode()
+    assert again.status_code == 409 and code in html
+    assert "010-12345678" in html and "作为一条新留言登记" in html
+    fresh = re.search(r'name="submission" value="([^"]+)"', html).group(1)
+    assert fresh != "sub-lost" and "小区门口的路灯坏了。" in html  # what was typed stays, ready to send as new
+    assert client.__class__().post("/hdjl/xx/", form(office, submission=fresh)).status_code == 200
+    assert Message.objects.count() == 2
