@@ -114,6 +114,18 @@ class FeedbackForm(ServiceForm):
             d.latest_revision.title if d.latest_revision else d.index_no)
 
 
+class DecisionForm(ServiceForm):
+    """Only the decision document: what stays editable once the feedback is published."""
+
+    decision_document = FeedbackForm.base_fields["decision_document"]
+
+    def __init__(self, *args: Any, documents=None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["decision_document"].queryset = documents if documents is not None else Document.objects.none()
+        self.fields["decision_document"].label_from_instance = lambda d: (
+            d.latest_revision.title if d.latest_revision else d.index_no)
+
+
 class ModerateForm(ServiceForm):
     reason = text_field("理由", max_length=500, required=True)
 

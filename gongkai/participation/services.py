@@ -44,7 +44,8 @@ from gongkai.publishing.visibility import is_public
 
 # What staff read in a consultation's history for the entries not made by the workflow (core.audit's one mapping).
 audit.register_labels({"participation.save_consultation": "保存征求意见草稿", "participation.comment": "收到意见",
-                       "participation.moderate": "屏蔽或恢复显示意见", "participation.save_feedback": "起草意见采纳情况"})
+                       "participation.moderate": "屏蔽或恢复显示意见", "participation.save_feedback": "起草意见采纳情况",
+                       "participation.link_decision": "关联作出的决策"})
 
 
 class ConsultationClosed(DomainError):
@@ -429,7 +430,7 @@ def save_feedback(actor, consultation: Consultation, data: Mapping[str, Any]) ->
     consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
     _check_editor(actor, consultation.agency)
     if consultation.status == ConsultationStatus.FEEDBACK_PUBLISHED:
-        raise DomainError("意见采纳情况已公布，不能再修改。")
+        raise DomainError("意见采纳情况已公布，不能再修改；作出的决策仍可关联或更换。")
     if consultation.status == ConsultationStatus.DRAFT or not ended(consultation):
         raise DomainError("征求意见结束后才能填写意见采纳情况。")
     errors: dict[str, list[str]] = {}
@@ -450,13 +451,15 @@ def save_feedback(actor, consultation: Consultation, data: Mapping[str, Any]) ->
     items = parse_unadopted(raw) if isinstance(raw, str) else list(raw or [])
     if any(not item.get("reason") for item in items):
         errors["unadopted"] = ["每条未采纳的意见都要写明理由：第一行写意见，下一行写理由，条与条之间空一行。"]
+    if "decision_document" in data:
+        try:
+            consultation.decision_document = _decision(data["decision_document"], consultation.agency)
+        except DomainError as exc:
+            errors.update(exc.errors)
     if errors:
         raise DomainError(next(iter(errors.values()))[0], errors=errors)
     consultation.feedback_text, consultation.unadopted = text, items
     consultation.received_count, consultation.adopted_count = received, adopted
-    if "decision_document" in data:
-        consultation.decision_document = _document(data["decision_document"], consultation.agency,
-                                                   "decision_document")
     if consultation.status == ConsultationStatus.OPEN:
         consultation.closed_at = timezone.now()
         CONSULTATION.apply(SYSTEM, consultation, "close", save=False)
@@ -464,6 +467,31 @@ def save_feedback(actor, consultation: Consultation, data: Mapping[str, Any]) ->
     # Drafting is a duty on the feedback: whoever saved it may not also publish it (states.FEEDBACK_DUTIES).
     audit.record(actor, "participation.save_feedback", consultation, duty="draft_feedback",
                  duty_subject=CONSULTATION.subject_key(consultation))
+    return consultation
+
+
+def _decision(value, agency: Agency) -> Document | None:
+    """The decision document chosen: of the agency and public by the library's one rule (it is linked publicly)."""
+    found = _document(value, agency, "decision_document")
+    if found is not None and not is_public(found):
+        raise DomainError("作出的决策须是文件库中已公开的文件：请先在文件库中发布决策文件，再关联。",
+                          field="decision_document")
+    return found
+
+
+@transaction.atomic
+def link_decision(actor, consultation: Consultation, document: Document | int | None) -> Consultation:
+    """Link (or change, or clear) the decision made on an ended consultation, also after its feedback is published:
+    decisions are usually made after the feedback is out. The one field that stays editable after publication."""
+    consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
+    _check_editor(actor, consultation.agency)
+    if consultation.status == ConsultationStatus.DRAFT or not ended(consultation):
+        raise DomainError("征求意见结束后才能关联作出的决策。")
+    before = consultation.decision_document_id
+    consultation.decision_document = _decision(document, consultation.agency)
+    consultation.save(update_fields=["decision_document"])
+    audit.record(actor, "participation.link_decision", consultation, comment=(
+        f"决策文件由 {before or '无'} 改为 {consultation.decision_document_id or '无'}"))
     return consultation
 
 

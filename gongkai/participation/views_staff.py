@@ -22,6 +22,7 @@ from gongkai.participation import exports, forms, queries, rules, services
 from gongkai.participation.models import Comment, CommentChannel, Consultation, ConsultationStatus
 from gongkai.participation.states import CONSULTATION
 from gongkai.publishing.models import Document
+from gongkai.publishing.visibility import public_documents
 from gongkai.staff.decorators import chosen_agency, forbidden, staff_required
 
 _NO_ROLE = "意见征集由政府信息公开工作机构的工作人员管理。"
@@ -177,7 +178,10 @@ def feedback(request: HttpRequest, pk: int) -> HttpResponse:
     found = _consultation(request, pk)
     if isinstance(found, HttpResponse):
         return found
-    documents = _documents(found.agency)
+    # The decision is shown publicly: only documents public by the library's one rule can be chosen.
+    documents = public_documents().filter(agency=found.agency).order_by("-id")
+    if found.status == ConsultationStatus.FEEDBACK_PUBLISHED:
+        return _decision_page(request, found, documents)
     if request.method == "POST":
         form = forms.FeedbackForm(request.POST, documents=documents)
         if form.is_valid():
@@ -196,6 +200,31 @@ def feedback(request: HttpRequest, pk: int) -> HttpResponse:
         status = 200
     return render(request, "participation/staff/feedback_form.html", {
         "form": form, "c": found, "source": rules.FEEDBACK_SOURCE}, status=status)
+
+
+def _decision_page(request: HttpRequest, found: Consultation, documents) -> HttpResponse:
+    """After publication: the feedback read-only, and a form for the decision document alone."""
+    if request.method == "POST":
+        form = forms.DecisionForm(request.POST, documents=documents)
+        if form.is_valid():
+            try:
+                linked = services.link_decision(request.user, found, form.cleaned_data.get("decision_document"))
+                if linked.decision_document_id:
+                    revision = linked.decision_document.latest_revision
+                    messages.success(request, f"已关联作出的决策《{revision.title if revision else ''}》，"
+                                              "将显示在意见采纳情况页和重大行政决策目录中。")
+                else:
+                    messages.success(request, "已取消关联作出的决策。")
+                return redirect("staff-consultation", pk=found.pk)
+            except DomainError as exc:
+                form.apply_domain_error(exc)
+        status = 400
+    else:
+        form, status = forms.DecisionForm(documents=documents,
+                                          initial={"decision_document": found.decision_document_id}), 200
+    return render(request, "participation/staff/feedback_published.html", {
+        "form": form, "c": found, "source": rules.FEEDBACK_SOURCE,
+        "unadopted": services.unadopted_text(found.unadopted)}, status=status)
 
 
 @require_POST

@@ -281,3 +281,25 @@ def test_a_published_consultation_says_why_it_cannot_be_edited(office, open_cons
     with pytest.raises(DomainError) as refused:
         services.save_consultation(office["officer"], office["agency"], {"title": "改标题"}, open_consultation)
     assert refused.value.message == refusal
+
+
+# -- defects found in the second user trial --------------------------------------------------------------------------
+
+def test_the_decision_is_linked_after_the_feedback_is_published_and_must_be_public(office):
+    ended = end(make_consultation(office, kind=ConsultationKind.MAJOR_DECISION))
+    services.save_feedback(office["officer"], ended, {**FEEDBACK, "received_count": 0, "adopted_count": 0})
+    published = services.publish_feedback(office["head"], ended)
+    unpublished = factories.make_document(office["team"], office["agency"], title="尚未发布的决定", publish=False)
+    with pytest.raises(DomainError) as refused:
+        services.link_decision(office["officer"], published, unpublished.pk)
+    assert "已公开的文件" in refused.value.errors["decision_document"][0]
+    with pytest.raises(DomainError) as refused:
+        services.save_feedback(office["officer"], published, FEEDBACK)
+    assert "作出的决策仍可关联" in refused.value.message
+    decision = factories.make_document(office["team"], office["agency"], title="关于养犬管理的决定")
+    linked = services.link_decision(office["officer"], published, decision.pk)
+    assert linked.decision_document_id == decision.pk and linked.status == ConsultationStatus.FEEDBACK_PUBLISHED
+    entry = AuditEntry.objects.filter(action="participation.link_decision").get()
+    assert f"改为 {decision.pk}" in entry.comment
+    with pytest.raises(DomainError, match="征求意见结束后"):
+        services.link_decision(office["officer"], make_consultation(office), decision.pk)

@@ -328,3 +328,28 @@ def test_the_decision_catalogue_flags_decisions_published_after_the_limit(client
     taken = in_time_page[in_time_page.index('id="h-taken"'):]
     assert "按时公布的决定" in taken
     assert f"按时公布：{today:%Y-%m-%d} 公布，在作出决定之日起{rules.DECISION_PUBLICATION_DAYS}日内" in taken
+
+
+def test_after_publication_the_feedback_page_links_only_the_decision_and_the_catalogue_flags_it(client, office):
+    from gongkai.participation import rules
+    from tests import factories
+
+    ended = end(make_consultation(office, kind=ConsultationKind.MAJOR_DECISION))
+    services.save_feedback(office["officer"], ended, {**FEEDBACK, "received_count": 0, "adopted_count": 0})
+    services.publish_feedback(office["head"], ended)
+    late_day = timezone.localdate() - dt.timedelta(days=rules.DECISION_PUBLICATION_DAYS + 5)
+    decision = factories.make_document(office["team"], office["agency"], title="养犬管理重大决策",
+                                       doc_number="参政决〔2026〕9号", signed_on=late_day)
+    hidden = factories.make_document(office["team"], office["agency"], title="未发布的决策", publish=False)
+    client.force_login(office["officer"])
+    url = f"/staff/participation/c/{ended.pk}/feedback/"
+    page = client.get(url).content.decode()
+    assert "不能再修改" in page and 'name="feedback_text"' not in page and 'name="received_count"' not in page
+    assert 'name="decision_document"' in page and "养犬管理重大决策" in page and "未发布的决策" not in page
+    assert "关联作出的决策" in client.get(f"/staff/participation/c/{ended.pk}/").content.decode()
+    assert client.post(url, {"decision_document": hidden.pk}).status_code == 400
+    done = client.post(url, {"decision_document": decision.pk}, follow=True).content.decode()
+    assert "已关联作出的决策《养犬管理重大决策》" in done
+    assert Consultation.objects.get(pk=ended.pk).decision_document_id == decision.pk
+    catalogue = client.get(f"/hdjl/zdjcml/?year={late_day.year}").content.decode()
+    assert "养犬管理重大决策" in catalogue and "逾期公布" in catalogue
