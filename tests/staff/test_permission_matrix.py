@@ -503,6 +503,8 @@ URL_RULES: dict[tuple[str, str], Rule] = {
                                            else 403, probe="participation.meeting:publish"),
     ("staff-meeting-attendee", "GET"): post_only(lambda w: [w.pk("meeting:draft")]),
     ("staff-meeting-attendee", "POST"): _participation_page(302, args=lambda w: [w.pk("meeting:draft")]),
+    ("staff-attendee-edit", "GET"): _participation_page(args=lambda w: [w.pk("attendee")]),
+    ("staff-attendee-edit", "POST"): _participation_page(302, args=lambda w: [w.pk("attendee")]),
     ("staff-attendee-remove", "GET"): post_only(lambda w: [w.pk("attendee")]),
     ("staff-attendee-remove", "POST"): _participation_page(302, args=lambda w: [w.pk("attendee")]),
     ("staff-evaluations", "GET"): Rule(lambda a: 200 if holds_anywhere(a, HANDLERS) else 403,
@@ -1514,6 +1516,9 @@ def _post_records(client, world: World, actor: Actor, url_name: str, rule: Rule)
         data, written = {"title": title, "held_on": held}, Meeting.objects.filter(title=title).exists
     elif url_name == "staff-meeting-attendee":
         data, written = {"name": "矩阵代表", "category": "expert"}, Attendee.objects.filter(name="矩阵代表").exists
+    elif url_name == "staff-attendee-edit":
+        data = {"name": "矩阵改名代表", "category": "expert"}
+        written = Attendee.objects.filter(pk=world.pk("attendee"), name="矩阵改名代表").exists
     elif url_name == "staff-attendee-remove":
         data, written = {}, lambda: not Attendee.objects.filter(pk=world.pk("attendee")).exists()
     elif url_name in ("staff-evaluation-new", "staff-evaluation-edit"):
