@@ -23,7 +23,6 @@ from django.utils import timezone
 from gongkai.conf import env
 from gongkai.core import audit
 from gongkai.core.errors import DomainError
-from gongkai.core.forms import parse_number
 from gongkai.core.text import html_to_text
 from gongkai.core.workdays import WorkCalendar
 from gongkai.core.workflow import SYSTEM
@@ -265,14 +264,16 @@ def closed_message(consultation: Consultation, now: dt.datetime) -> str:
 
 def check_paragraph(raw: Any, count: int) -> tuple[int | None, str]:
     """The paragraph a comment is about (None: the whole draft) and "" — or None and why `raw` is not one of the
-    `count` paragraphs. Nothing, "" or 0 means the whole draft; a number, or its digits as text, a paragraph."""
-    if raw is None or raw == "" or (type(raw) is int and raw == 0) or raw == "0":
+    `count` paragraphs. Nothing (or an empty form field) means the whole draft; only a whole number names a
+    paragraph: 0, text such as "2", true or 1.5 are refused alike (the forms hand over numbers already)."""
+    if raw is None or raw == "":
         return None, ""
-    number = raw if type(raw) is int else (parse_number(raw) if isinstance(raw, str) else None)
-    if number is not None and 1 <= number <= count:
-        return number, ""
     if count == 0:
         return None, "草案没有可以单独提意见的段落，请针对全文提出意见（段落编号不填）。"
+    if type(raw) is not int:
+        return None, f"段落编号应为整数（不加引号），在1至{count}之间（草案共{count}段；不填为针对全文）。"
+    if 1 <= raw <= count:
+        return raw, ""
     return None, f"段落编号应在1至{count}之间（草案共{count}段；不填为针对全文）。"
 
 
