@@ -86,10 +86,11 @@ class ConsultationForm(ServiceForm):
                                   help_text="期限短于最短期限时必填，将随征求意见公布。" + rules.EMERGENCY_SOURCE)
     other_channels = text_field("其他提交意见的方式", rows=2, help_text="如电子邮箱、通信地址、传真。")
 
-    def __init__(self, *args: Any, documents=None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, documents=None, drafts=None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for name in ("document", "explanation_document", "interpretation_document"):
-            self.fields[name].queryset = documents if documents is not None else Document.objects.none()
+            chosen = drafts if name == "document" else documents
+            self.fields[name].queryset = chosen if chosen is not None else Document.objects.none()
             self.fields[name].label_from_instance = lambda d: (d.latest_revision.title if d.latest_revision
                                                                else d.index_no)
 

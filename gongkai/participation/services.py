@@ -18,6 +18,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connection, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from gongkai.conf import env
@@ -38,7 +39,7 @@ from gongkai.participation.models import (
 )
 from gongkai.participation.states import CONSULTATION, EDITORS
 from gongkai.publishing.extract import check_file
-from gongkai.publishing.models import Document
+from gongkai.publishing.models import Document, DocumentKind
 from gongkai.publishing.visibility import is_public
 
 # What staff read in a consultation's history for the entries not made by the workflow (core.audit's one mapping).
@@ -121,6 +122,29 @@ def _document(value, agency: Agency, field: str, required: bool = False) -> Docu
     return found
 
 
+def draft_documents(agency: Agency, consultation: Consultation | None = None) -> QuerySet[Document]:
+    """The agency's documents that can be put out for comment (see rules.NOT_DRAFT_DOC_TYPES); the draft of
+    `consultation` (being edited) stays among them."""
+    opened = Consultation.objects.exclude(status=ConsultationStatus.DRAFT)
+    if consultation is not None and consultation.pk:
+        opened = opened.exclude(pk=consultation.pk)
+    return (Document.objects.filter(agency=agency).exclude(kind=DocumentKind.INTERPRETATION)
+            .exclude(latest_revision__doc_type__in=rules.NOT_DRAFT_DOC_TYPES)
+            .exclude(pk__in=opened.values("document_id")))
+
+
+def _draft_refusal(document: Document, consultation: Consultation) -> str | None:
+    """Why `document` cannot be the draft of `consultation`, or None."""
+    if not draft_documents(document.agency, consultation).filter(pk=document.pk).exists():
+        opened = Consultation.objects.filter(document=document).exclude(status=ConsultationStatus.DRAFT)
+        if consultation.pk:
+            opened = opened.exclude(pk=consultation.pk)
+        if opened.exists():
+            return "该文件已公开征求过意见（或正在征求意见），不能再作为新的征求意见稿；草案修改后请在文件库中另起新文件。"
+        return "答复、纪要和政策解读不是草案，不能公开征求意见：请选择文件库中的征求意见稿。"
+    return None
+
+
 def edit_refusal(consultation: Consultation) -> str | None:
     """Why the draft, period and explanations of `consultation` can no longer be edited (a Chinese sentence), or
     None while it is a draft. The staff edit page shows this instead of a form that would be refused."""
@@ -151,7 +175,11 @@ def save_consultation(actor, agency: Agency, data: Mapping[str, Any],
                            ("interpretation_document", False), ("decision_document", False)):
         if name in data or required:
             try:
-                setattr(consultation, name, _document(data.get(name), agency, name, required))
+                found = _document(data.get(name), agency, name, required)
+                refusal = _draft_refusal(found, consultation) if name == "document" and found else None
+                if refusal:
+                    raise DomainError(refusal, field=name)
+                setattr(consultation, name, found)
             except DomainError as exc:
                 errors.setdefault(name, []).append(exc.message)
     if not consultation.title and consultation.document_id:

@@ -80,8 +80,9 @@ def create(request: HttpRequest, code: str) -> HttpResponse:
         return agencies
     agency = chosen_agency(agencies, code)
     documents = _documents(agency)
+    drafts = services.draft_documents(agency).select_related("latest_revision").order_by("-id")
     if request.method == "POST":
-        form = forms.ConsultationForm(request.POST, documents=documents)
+        form = forms.ConsultationForm(request.POST, documents=documents, drafts=drafts)
         if form.is_valid():
             try:
                 made = services.save_consultation(request.user, agency, form.cleaned_data)
@@ -90,7 +91,7 @@ def create(request: HttpRequest, code: str) -> HttpResponse:
             except DomainError as exc:
                 form.apply_domain_error(exc)
         return _form_page(request, form, agency, f"新建征求意见（{agency.name}）", None, 400)
-    return _form_page(request, forms.ConsultationForm(documents=documents), agency,
+    return _form_page(request, forms.ConsultationForm(documents=documents, drafts=drafts), agency,
                       f"新建征求意见（{agency.name}）", None, 200)
 
 
@@ -108,8 +109,9 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
             "c": found, "refusal": refusal, "accepting": found.accepting(), "ended": services.ended(found),
             "title": f"修改征求意见：{found.title}"}, status=409 if request.method == "POST" else 200)
     documents = _documents(found.agency)
+    drafts = services.draft_documents(found.agency, found).select_related("latest_revision").order_by("-id")
     if request.method == "POST":
-        form = forms.ConsultationForm(request.POST, documents=documents)
+        form = forms.ConsultationForm(request.POST, documents=documents, drafts=drafts)
         if form.is_valid():
             try:
                 services.save_consultation(request.user, found.agency, form.cleaned_data, found)
@@ -122,7 +124,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     initial.update(document=found.document_id, explanation_document=found.explanation_document_id,
                    interpretation_document=found.interpretation_document_id, starts_on=found.starts_on,
                    ends_on=found.ends_on)
-    return _form_page(request, forms.ConsultationForm(initial=initial, documents=documents), found.agency,
+    return _form_page(request, forms.ConsultationForm(initial=initial, documents=documents, drafts=drafts), found.agency,
                       f"修改征求意见：{found.title}", found, 200)
 
 

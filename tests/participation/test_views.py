@@ -5,10 +5,12 @@ import csv
 import datetime as dt
 import io
 
+import pytest
 from django.test import override_settings
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from gongkai.core.errors import DomainError
 from gongkai.participation import services
 from gongkai.participation.models import Comment, Consultation, ConsultationStatus
 from gongkai.participation.rules import ConsultationKind
@@ -353,3 +355,26 @@ def test_after_publication_the_feedback_page_links_only_the_decision_and_the_cat
     assert Consultation.objects.get(pk=ended.pk).decision_document_id == decision.pk
     catalogue = client.get(f"/hdjl/zdjcml/?year={late_day.year}").content.decode()
     assert "养犬管理重大决策" in catalogue and "逾期公布" in catalogue
+
+
+def test_the_draft_select_offers_only_documents_that_can_be_drafts_and_the_service_refuses_others(client, office):
+    from tests import factories
+
+    reply = factories.make_document(office["team"], office["agency"], title="关于第0152号提案的会办意见",
+                                    doc_type="提案办理复文", doc_number="参城函〔2026〕3号", motion_no="第0152号",
+                                    motion_by="市工商联", handling_role="joint", reply_grade="")
+    fresh = factories.make_document(office["team"], office["agency"], title="参与市停车管理办法（征求意见稿）",
+                                    doc_number="")
+    used = make_consultation(office)
+    client.force_login(office["officer"])
+    page = client.get(f"/staff/participation/new/{office['agency'].code}/").content.decode()
+    select = page[page.index('name="document"'):]
+    select = select[:select.index("</select>")]
+    assert f'value="{fresh.pk}"' in select
+    assert f'value="{reply.pk}"' not in select and f'value="{used.document_id}"' not in select
+    for document, words in ((reply, "答复、纪要和政策解读不是草案"), (office["draft"], "已公开征求过意见")):
+        with pytest.raises(DomainError) as refused:
+            services.save_consultation(office["officer"], office["agency"], {
+                "document": document.pk, "kind": ConsultationKind.RULE, "starts_on": timezone.localdate(),
+                "ends_on": timezone.localdate() + dt.timedelta(days=40)})
+        assert words in refused.value.errors["document"][0]
