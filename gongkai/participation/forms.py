@@ -95,12 +95,16 @@ class ConsultationForm(ServiceForm):
                                                                else d.index_no)
 
 
+def _count_field(label: str) -> forms.IntegerField:
+    bounds = f"{label}应为0至{rules.MAX_FEEDBACK_COUNT}之间的整数。"
+    return forms.IntegerField(label=label, min_value=0, max_value=rules.MAX_FEEDBACK_COUNT, error_messages={
+        "required": f"请填写{label}。", "invalid": bounds, "min_value": f"{label}不能小于0：{bounds}",
+        "max_value": f"{label}不能超过{rules.MAX_FEEDBACK_COUNT}：{bounds}"})
+
+
 class FeedbackForm(ServiceForm):
-    received_count = forms.IntegerField(label="收到意见条数", min_value=0, max_value=1_000_000,
-                                        error_messages={"required": "请填写收到意见条数。",
-                                                        "invalid": "请填写整数。"})
-    adopted_count = forms.IntegerField(label="采纳意见条数", min_value=0, max_value=1_000_000,
-                                       error_messages={"required": "请填写采纳意见条数。", "invalid": "请填写整数。"})
+    received_count = _count_field("收到意见条数")
+    adopted_count = _count_field("采纳意见条数")
     feedback_text = text_field("意见采纳情况说明", rows=6, required=True,
                                help_text="意见的总体情况、采纳的主要意见及修改情况。")
     unadopted = text_field("未采纳的集中意见及理由", rows=6,

@@ -93,6 +93,9 @@ def decision_due(decided_on: dt.date) -> dt.date:
 # interpretation — they answer or record, they do not propose — and not a draft whose consultation was already opened.
 NOT_DRAFT_DOC_TYPES = ("建议办理复文", "提案办理复文", "批复", "纪要", "政策解读")
 
+# The counts in the feedback (收到/采纳意见条数): whole numbers from 0 up to this sanity bound.
+MAX_FEEDBACK_COUNT = 1_000_000
+
 # Comments: how long one may be, and the size of an attachment, kept small for the public form.
 MAX_COMMENT_CHARS = 5000
 MAX_NAME_CHARS = 50

@@ -437,9 +437,9 @@ def unadopted_text(items: list[dict[str, str]]) -> str:
 
 
 def _count(value: Any) -> int | None:
-    """A count typed or sent: a whole number from 0 up to a million, else None."""
+    """A count typed or sent: a whole number from 0 up to rules.MAX_FEEDBACK_COUNT, else None."""
     text = str(value if value is not None else "").strip()
-    return int(text) if text.isascii() and text.isdigit() and int(text) <= 1_000_000 else None
+    return int(text) if text.isascii() and text.isdigit() and int(text) <= rules.MAX_FEEDBACK_COUNT else None
 
 
 def feedback_refusal(consultation: Consultation) -> str | None:
@@ -469,11 +469,11 @@ def save_feedback(actor, consultation: Consultation, data: Mapping[str, Any]) ->
     if not text:
         errors["feedback_text"] = ["请填写意见采纳情况说明。"]
     if received is None:
-        errors["received_count"] = ["请填写收到意见条数（0 或正整数）。"]
+        errors["received_count"] = [f"收到意见条数应为0至{rules.MAX_FEEDBACK_COUNT}之间的整数。"]
     elif received < online:
         errors["received_count"] = [f"本平台已收到 {online} 条意见，收到意见条数不能少于此数。"]
     if adopted is None:
-        errors["adopted_count"] = ["请填写采纳意见条数（0 或正整数）。"]
+        errors["adopted_count"] = [f"采纳意见条数应为0至{rules.MAX_FEEDBACK_COUNT}之间的整数。"]
     elif received is not None and adopted > received:
         errors["adopted_count"] = ["采纳条数不能多于收到条数。"]
     raw = data.get("unadopted")

@@ -378,3 +378,18 @@ def test_the_draft_select_offers_only_documents_that_can_be_drafts_and_the_servi
                 "document": document.pk, "kind": ConsultationKind.RULE, "starts_on": timezone.localdate(),
                 "ends_on": timezone.localdate() + dt.timedelta(days=40)})
         assert words in refused.value.errors["document"][0]
+
+
+def test_feedback_counts_out_of_bounds_are_refused_naming_the_field_and_the_bound(client, office, open_consultation):
+    from gongkai.participation import rules
+
+    ended = end(open_consultation)
+    client.force_login(office["officer"])
+    url = f"/staff/participation/c/{ended.pk}/feedback/"
+    top = rules.MAX_FEEDBACK_COUNT
+    response = client.post(url, {"received_count": "-1", "adopted_count": str(top + 1), "feedback_text": "说明"})
+    text = response.content.decode()
+    assert response.status_code == 400 and "确保该值" not in text
+    assert f"收到意见条数不能小于0：收到意见条数应为0至{top}之间的整数。" in text
+    assert f"采纳意见条数不能超过{top}：采纳意见条数应为0至{top}之间的整数。" in text
+    assert f"收到意见条数应为0至{top}之间的整数。" in client.post(url, {"received_count": "1.5"}).content.decode()
