@@ -137,7 +137,10 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         return found
     calendar = WorkCalendar.load()
     due = None
-    if found.ends_on and found.status != ConsultationStatus.FEEDBACK_PUBLISHED and services.ended(found):
+    # The feedback's clock runs from the end of a consultation that was published: a draft saved with past dates
+    # has no feedback due (the dashboard's queries.feedback_pending counts the same consultations).
+    if found.ends_on and found.status in (ConsultationStatus.OPEN, ConsultationStatus.CLOSED) \
+            and services.ended(found):
         due = due_status(rules.feedback_due(found.ends_on, calendar), timezone.localdate(), calendar,
                          rules.FEEDBACK_WARN_WORKDAYS)
     refusal = services.opening_refusal(found, calendar) if found.status == ConsultationStatus.DRAFT else None

@@ -393,3 +393,14 @@ def test_feedback_counts_out_of_bounds_are_refused_naming_the_field_and_the_boun
     assert f"收到意见条数不能小于0：收到意见条数应为0至{top}之间的整数。" in text
     assert f"采纳意见条数不能超过{top}：采纳意见条数应为0至{top}之间的整数。" in text
     assert f"收到意见条数应为0至{top}之间的整数。" in client.post(url, {"received_count": "1.5"}).content.decode()
+
+
+def test_a_never_published_draft_with_past_dates_has_no_feedback_deadline(client, office):
+    past = timezone.localdate() - dt.timedelta(days=60)
+    draft = make_consultation(office, start=past, open_it=False)
+    client.force_login(office["officer"])
+    page = client.get(f"/staff/participation/c/{draft.pk}/").content.decode()
+    assert "还剩" not in page and "逾期" not in page and "征求意见发布并结束后开始计算" in page
+    ended = end(make_consultation(office))
+    shown = client.get(f"/staff/participation/c/{ended.pk}/").content.decode()
+    assert "采纳情况公布期限" in shown and "征求意见发布并结束后开始计算" not in shown
