@@ -133,14 +133,11 @@ def draft_documents(agency: Agency, consultation: Consultation | None = None) ->
             .exclude(pk__in=opened.values("document_id")))
 
 
-def _draft_refusal(document: Document, consultation: Consultation) -> str | None:
-    """Why `document` cannot be the draft of `consultation`, or None."""
-    if not draft_documents(document.agency, consultation).filter(pk=document.pk).exists():
-        opened = Consultation.objects.filter(document=document).exclude(status=ConsultationStatus.DRAFT)
-        if consultation.pk:
-            opened = opened.exclude(pk=consultation.pk)
-        if opened.exists():
-            return "该文件已公开征求过意见（或正在征求意见），不能再作为新的征求意见稿；草案修改后请在文件库中另起新文件。"
+def _draft_refusal(document: Document) -> str | None:
+    """Why `document` cannot be a draft at all (its type answers or records), or None. A draft already put out for
+    comment is only left out of the staff choice (draft_documents): it is not refused here."""
+    revision = document.latest_revision
+    if document.kind == DocumentKind.INTERPRETATION or (revision and revision.doc_type in rules.NOT_DRAFT_DOC_TYPES):
         return "答复、纪要和政策解读不是草案，不能公开征求意见：请选择文件库中的征求意见稿。"
     return None
 
@@ -176,7 +173,7 @@ def save_consultation(actor, agency: Agency, data: Mapping[str, Any],
         if name in data or required:
             try:
                 found = _document(data.get(name), agency, name, required)
-                refusal = _draft_refusal(found, consultation) if name == "document" and found else None
+                refusal = _draft_refusal(found) if name == "document" and found else None
                 if refusal:
                     raise DomainError(refusal, field=name)
                 setattr(consultation, name, found)

@@ -27,12 +27,7 @@ def office(db):
 def make_consultation(office, *, kind=ConsultationKind.RULE, days=40, start=None, open_it=True, **extra):
     """A consultation of the office's draft starting today (or `start`) for `days` days, opened unless told."""
     start = start or timezone.localdate()
-    draft = office["draft"]
-    if Consultation.objects.filter(document=draft).exclude(status="draft").exists():
-        # A draft is put out for comment once (services.draft_documents): a further consultation needs its own.
-        draft = factories.make_document(office["team"], office["agency"], title=draft.latest_revision.title,
-                                        body=DRAFT_BODY, doc_number="")
-    data = {"document": draft.pk, "kind": kind, "explanation": "为规范养犬行为，起草本办法。",
+    data = {"document": office["draft"].pk, "kind": kind, "explanation": "为规范养犬行为，起草本办法。",
             "starts_on": start, "ends_on": start + dt.timedelta(days=days), **extra}
     consultation = services.save_consultation(office["officer"], office["agency"], data)
     if open_it:

@@ -853,8 +853,9 @@ def _build_world() -> World:
     keep("catalog:draft", catalog.save_negative_entry(officer, own, negative))
     keep("catalog:public", catalog.publish_entry(head, catalog.save_negative_entry(officer, own, negative)))
     keep("catalog:empty", catalog.save_guide(officer, own, {"office_name": "甲局办公室"}))
-    factories.make_document(team, own, title="甲局规范性文件（已发布）", doc_type="行政规范性文件",
-                            doc_number="矩阵规〔2026〕1号")
+    # Never put out for comment: the draft the consultation forms may still choose (services.draft_documents).
+    keep("doc:draftable", factories.make_document(team, own, title="甲局规范性文件（已发布）", doc_type="行政规范性文件",
+                                                  doc_number="矩阵规〔2026〕1号"))
 
     # Consultations of the own agency on its public document: a draft, a draft too short to open, an open one
     # with a comment, and one ended with its feedback saved (moved into the past: the clock is what closes it).
@@ -1485,7 +1486,7 @@ def _post_participation(client, world: World, actor: Actor, url_name: str, rule:
     """POST a consultation form of the own agency; it writes exactly when the actor handles the own agency."""
     from gongkai.participation.models import Comment, Consultation
 
-    draft = {"document": world.pk("doc:live"), "kind": "rule", "explanation": "矩阵起草说明",
+    draft = {"document": world.pk("doc:draftable"), "kind": "rule", "explanation": "矩阵起草说明",
              "starts_on": f"{world.today:%Y-%m-%d}", "ends_on": f"{world.today + dt.timedelta(days=45):%Y-%m-%d}"}
     if url_name == "staff-consultation-new":
         data, written = {**draft, "title": "矩阵新建征求意见"}, Consultation.objects.filter(title="矩阵新建征求意见")
