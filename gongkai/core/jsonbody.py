@@ -19,7 +19,9 @@ from pydantic_core import PydanticCustomError
 CHINESE_ERROR = "gongkai"
 UNPARSABLE = "请求内容不是有效的 JSON，无法解析：请检查引号、逗号和括号是否成对，文字须用英文双引号括起。"
 # Names of the parameters whose own messages are pydantic's (English): the generic message names them in Chinese.
-FIELD_NAMES = {"page": "页码", "page_size": "每页条数", "id": "编号"}
+FIELD_NAMES = {"page": "页码", "page_size": "每页条数", "id": "编号",
+               # participation's path and query parameters (/api/v1/consultations…, /api/v1/messages…)
+               "consultation_id": "征求意见编号", "code": "查询码", "status": "状态", "category": "留言类别"}
 YES = ("true", "1", "on", "yes")
 NO = ("false", "0", "off", "no", "")
 
@@ -38,7 +40,9 @@ def invalid(errors: list[dict]) -> dict:
         else:
             message = f"{FIELD_NAMES.get(name, name)}的值无效。"
         found.setdefault(name, []).append(message)
-    return {"detail": written[0] if written else "请求参数有误。", "errors": found}
+    first = next(iter(found.values()), [""])[0]
+    return {"detail": written[0] if written else f"请求参数有误：{first}" if first else "请求参数有误。",
+            "errors": found}
 
 
 def form_yes_no(value: str | None) -> bool | str | None:

@@ -80,7 +80,7 @@ class CommentIn(JsonIn):
     content: str | None = Field(None, title="意见内容", description="意见内容（必填）")
     # Checked by the service against this consultation's paragraphs, so a wrong value is told the valid range.
     paragraph: Any = Field(None, title="段落编号", json_schema_extra={"type": "integer", "minimum": 1},
-                           description="针对的段落编号（整数，见 paragraphs，第 1 段为 1）；不填或 0 为针对全文")
+                           description="针对的段落编号（整数，不加引号，见 paragraphs，第 1 段为 1）；不填为针对全文")
     name: str | None = Field(None, title="姓名", description="姓名（可不填，不公开）")
     contact: str | None = Field(None, title="联系方式", description="联系方式（可不填，不公开，加密保存）")
     website: str | None = Field(None, title="网址", description="留空（与网页表单相同的防机器人字段，填写则不予受理）")

@@ -88,26 +88,43 @@ class ConsultationForm(ServiceForm):
                                   help_text="期限短于最短期限时必填，将随征求意见公布。" + rules.EMERGENCY_SOURCE)
     other_channels = text_field("其他提交意见的方式", rows=2, help_text="如电子邮箱、通信地址、传真。")
 
-    def __init__(self, *args: Any, documents=None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, documents=None, drafts=None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for name in ("document", "explanation_document", "interpretation_document"):
-            self.fields[name].queryset = documents if documents is not None else Document.objects.none()
+            chosen = drafts if name == "document" else documents
+            self.fields[name].queryset = chosen if chosen is not None else Document.objects.none()
             self.fields[name].label_from_instance = lambda d: (d.latest_revision.title if d.latest_revision
                                                                else d.index_no)
 
 
+def _count_field(label: str) -> forms.IntegerField:
+    bounds = f"{label}应为0至{rules.MAX_FEEDBACK_COUNT}之间的整数。"
+    return forms.IntegerField(label=label, min_value=0, max_value=rules.MAX_FEEDBACK_COUNT, error_messages={
+        "required": f"请填写{label}。", "invalid": bounds, "min_value": f"{label}不能小于0：{bounds}",
+        "max_value": f"{label}不能超过{rules.MAX_FEEDBACK_COUNT}：{bounds}"})
+
+
 class FeedbackForm(ServiceForm):
-    received_count = forms.IntegerField(label="收到意见条数", min_value=0, max_value=1_000_000,
-                                        error_messages={"required": "请填写收到意见条数。",
-                                                        "invalid": "请填写整数。"})
-    adopted_count = forms.IntegerField(label="采纳意见条数", min_value=0, max_value=1_000_000,
-                                       error_messages={"required": "请填写采纳意见条数。", "invalid": "请填写整数。"})
+    received_count = _count_field("收到意见条数")
+    adopted_count = _count_field("采纳意见条数")
     feedback_text = text_field("意见采纳情况说明", rows=6, required=True,
                                help_text="意见的总体情况、采纳的主要意见及修改情况。")
     unadopted = text_field("未采纳的集中意见及理由", rows=6,
                            help_text="每条一段：第一行写意见，下一行写不予采纳的理由；条与条之间空一行。")
     decision_document = _document_field("作出的决策（文件库中的文件）", False,
                                          help_text="重大行政决策作出后，选择文件库中公开的决策文件，将显示在重大行政决策目录中。")
+
+    def __init__(self, *args: Any, documents=None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["decision_document"].queryset = documents if documents is not None else Document.objects.none()
+        self.fields["decision_document"].label_from_instance = lambda d: (
+            d.latest_revision.title if d.latest_revision else d.index_no)
+
+
+class DecisionForm(ServiceForm):
+    """Only the decision document: what stays editable once the feedback is published."""
+
+    decision_document = FeedbackForm.base_fields["decision_document"]
 
     def __init__(self, *args: Any, documents=None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -107,6 +107,7 @@ def save_attendee(actor, meeting: Meeting, data: Mapping[str, Any], attendee: At
     _check_editor(actor, meeting.agency)
     if meeting.status not in EDITABLE:
         raise DomainError("会议记录已公开，须先撤回才能修改列席代表。")
+    editing = attendee is not None
     attendee = attendee if attendee is not None else Attendee(meeting=meeting)
     if attendee.meeting_id != meeting.pk:
         raise DomainError("该代表不属于这条会议记录。")
@@ -130,7 +131,8 @@ def save_attendee(actor, meeting: Meeting, data: Mapping[str, Any], attendee: At
         errors["opinion"] = ["填写了采纳情况，请同时填写发表的意见。"]
     _raise(errors)
     attendee.save()
-    audit.record(actor, "participation.save_attendee", meeting, comment=attendee.name)
+    audit.record(actor, "participation.save_attendee", meeting,
+                 comment=f"修改：{attendee.name}" if editing else attendee.name)
     return attendee
 
 

@@ -89,6 +89,13 @@ def decision_due(decided_on: dt.date) -> dt.date:
     """The last day to publish a major administrative decision made on `decided_on`."""
     return disclosure_deadline(decided_on, period=DisclosurePeriod.MAJOR_DECISION).due_on
 
+# What can be put out for comment as a draft: not a reply (to a request, a suggestion or a proposal), minutes or an
+# interpretation — they answer or record, they do not propose — and not a draft whose consultation was already opened.
+NOT_DRAFT_DOC_TYPES = ("建议办理复文", "提案办理复文", "批复", "纪要", "政策解读")
+
+# The counts in the feedback (收到/采纳意见条数): whole numbers from 0 up to this sanity bound.
+MAX_FEEDBACK_COUNT = 1_000_000
+
 # Comments: how long one may be, and the size of an attachment, kept small for the public form.
 MAX_COMMENT_CHARS = 5000
 MAX_NAME_CHARS = 50

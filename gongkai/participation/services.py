@@ -18,12 +18,12 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connection, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from gongkai.conf import env
 from gongkai.core import audit
 from gongkai.core.errors import DomainError
-from gongkai.core.forms import parse_number
 from gongkai.core.text import html_to_text
 from gongkai.core.workdays import WorkCalendar
 from gongkai.core.workflow import SYSTEM
@@ -39,12 +39,13 @@ from gongkai.participation.models import (
 )
 from gongkai.participation.states import CONSULTATION, EDITORS
 from gongkai.publishing.extract import check_file
-from gongkai.publishing.models import Document
+from gongkai.publishing.models import Document, DocumentKind
 from gongkai.publishing.visibility import is_public
 
 # What staff read in a consultation's history for the entries not made by the workflow (core.audit's one mapping).
 audit.register_labels({"participation.save_consultation": "保存征求意见草稿", "participation.comment": "收到意见",
-                       "participation.moderate": "屏蔽或恢复显示意见", "participation.save_feedback": "起草意见采纳情况"})
+                       "participation.moderate": "屏蔽或恢复显示意见", "participation.save_feedback": "起草意见采纳情况",
+                       "participation.link_decision": "关联作出的决策"})
 
 
 class ConsultationClosed(DomainError):
@@ -121,6 +122,26 @@ def _document(value, agency: Agency, field: str, required: bool = False) -> Docu
     return found
 
 
+def draft_documents(agency: Agency, consultation: Consultation | None = None) -> QuerySet[Document]:
+    """The agency's documents that can be put out for comment (see rules.NOT_DRAFT_DOC_TYPES); the draft of
+    `consultation` (being edited) stays among them."""
+    opened = Consultation.objects.exclude(status=ConsultationStatus.DRAFT)
+    if consultation is not None and consultation.pk:
+        opened = opened.exclude(pk=consultation.pk)
+    return (Document.objects.filter(agency=agency).exclude(kind=DocumentKind.INTERPRETATION)
+            .exclude(latest_revision__doc_type__in=rules.NOT_DRAFT_DOC_TYPES)
+            .exclude(pk__in=opened.values("document_id")))
+
+
+def _draft_refusal(document: Document) -> str | None:
+    """Why `document` cannot be a draft at all (its type answers or records), or None. A draft already put out for
+    comment is only left out of the staff choice (draft_documents): it is not refused here."""
+    revision = document.latest_revision
+    if document.kind == DocumentKind.INTERPRETATION or (revision and revision.doc_type in rules.NOT_DRAFT_DOC_TYPES):
+        return "答复、纪要和政策解读不是草案，不能公开征求意见：请选择文件库中的征求意见稿。"
+    return None
+
+
 def edit_refusal(consultation: Consultation) -> str | None:
     """Why the draft, period and explanations of `consultation` can no longer be edited (a Chinese sentence), or
     None while it is a draft. The staff edit page shows this instead of a form that would be refused."""
@@ -151,7 +172,11 @@ def save_consultation(actor, agency: Agency, data: Mapping[str, Any],
                            ("interpretation_document", False), ("decision_document", False)):
         if name in data or required:
             try:
-                setattr(consultation, name, _document(data.get(name), agency, name, required))
+                found = _document(data.get(name), agency, name, required)
+                refusal = _draft_refusal(found) if name == "document" and found else None
+                if refusal:
+                    raise DomainError(refusal, field=name)
+                setattr(consultation, name, found)
             except DomainError as exc:
                 errors.setdefault(name, []).append(exc.message)
     if not consultation.title and consultation.document_id:
@@ -264,14 +289,16 @@ def closed_message(consultation: Consultation, now: dt.datetime) -> str:
 
 def check_paragraph(raw: Any, count: int) -> tuple[int | None, str]:
     """The paragraph a comment is about (None: the whole draft) and "" — or None and why `raw` is not one of the
-    `count` paragraphs. Nothing, "" or 0 means the whole draft; a number, or its digits as text, a paragraph."""
-    if raw is None or raw == "" or (type(raw) is int and raw == 0) or raw == "0":
+    `count` paragraphs. Nothing (or an empty form field) means the whole draft; only a whole number names a
+    paragraph: 0, text such as "2", true or 1.5 are refused alike (the forms hand over numbers already)."""
+    if raw is None or raw == "":
         return None, ""
-    number = raw if type(raw) is int else (parse_number(raw) if isinstance(raw, str) else None)
-    if number is not None and 1 <= number <= count:
-        return number, ""
     if count == 0:
         return None, "草案没有可以单独提意见的段落，请针对全文提出意见（段落编号不填）。"
+    if type(raw) is not int:
+        return None, f"段落编号应为整数（不加引号），在1至{count}之间（草案共{count}段；不填为针对全文）。"
+    if 1 <= raw <= count:
+        return raw, ""
     return None, f"段落编号应在1至{count}之间（草案共{count}段；不填为针对全文）。"
 
 
@@ -407,9 +434,9 @@ def unadopted_text(items: list[dict[str, str]]) -> str:
 
 
 def _count(value: Any) -> int | None:
-    """A count typed or sent: a whole number from 0 up to a million, else None."""
+    """A count typed or sent: a whole number from 0 up to rules.MAX_FEEDBACK_COUNT, else None."""
     text = str(value if value is not None else "").strip()
-    return int(text) if text.isascii() and text.isdigit() and int(text) <= 1_000_000 else None
+    return int(text) if text.isascii() and text.isdigit() and int(text) <= rules.MAX_FEEDBACK_COUNT else None
 
 
 def feedback_refusal(consultation: Consultation) -> str | None:
@@ -429,7 +456,7 @@ def save_feedback(actor, consultation: Consultation, data: Mapping[str, Any]) ->
     consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
     _check_editor(actor, consultation.agency)
     if consultation.status == ConsultationStatus.FEEDBACK_PUBLISHED:
-        raise DomainError("意见采纳情况已公布，不能再修改。")
+        raise DomainError("意见采纳情况已公布，不能再修改；作出的决策仍可关联或更换。")
     if consultation.status == ConsultationStatus.DRAFT or not ended(consultation):
         raise DomainError("征求意见结束后才能填写意见采纳情况。")
     errors: dict[str, list[str]] = {}
@@ -439,24 +466,26 @@ def save_feedback(actor, consultation: Consultation, data: Mapping[str, Any]) ->
     if not text:
         errors["feedback_text"] = ["请填写意见采纳情况说明。"]
     if received is None:
-        errors["received_count"] = ["请填写收到意见条数（0 或正整数）。"]
+        errors["received_count"] = [f"收到意见条数应为0至{rules.MAX_FEEDBACK_COUNT}之间的整数。"]
     elif received < online:
         errors["received_count"] = [f"本平台已收到 {online} 条意见，收到意见条数不能少于此数。"]
     if adopted is None:
-        errors["adopted_count"] = ["请填写采纳意见条数（0 或正整数）。"]
+        errors["adopted_count"] = [f"采纳意见条数应为0至{rules.MAX_FEEDBACK_COUNT}之间的整数。"]
     elif received is not None and adopted > received:
         errors["adopted_count"] = ["采纳条数不能多于收到条数。"]
     raw = data.get("unadopted")
     items = parse_unadopted(raw) if isinstance(raw, str) else list(raw or [])
     if any(not item.get("reason") for item in items):
         errors["unadopted"] = ["每条未采纳的意见都要写明理由：第一行写意见，下一行写理由，条与条之间空一行。"]
+    if "decision_document" in data:
+        try:
+            consultation.decision_document = _decision(data["decision_document"], consultation.agency)
+        except DomainError as exc:
+            errors.update(exc.errors)
     if errors:
         raise DomainError(next(iter(errors.values()))[0], errors=errors)
     consultation.feedback_text, consultation.unadopted = text, items
     consultation.received_count, consultation.adopted_count = received, adopted
-    if "decision_document" in data:
-        consultation.decision_document = _document(data["decision_document"], consultation.agency,
-                                                   "decision_document")
     if consultation.status == ConsultationStatus.OPEN:
         consultation.closed_at = timezone.now()
         CONSULTATION.apply(SYSTEM, consultation, "close", save=False)
@@ -464,6 +493,31 @@ def save_feedback(actor, consultation: Consultation, data: Mapping[str, Any]) ->
     # Drafting is a duty on the feedback: whoever saved it may not also publish it (states.FEEDBACK_DUTIES).
     audit.record(actor, "participation.save_feedback", consultation, duty="draft_feedback",
                  duty_subject=CONSULTATION.subject_key(consultation))
+    return consultation
+
+
+def _decision(value, agency: Agency) -> Document | None:
+    """The decision document chosen: of the agency and public by the library's one rule (it is linked publicly)."""
+    found = _document(value, agency, "decision_document")
+    if found is not None and not is_public(found):
+        raise DomainError("作出的决策须是文件库中已公开的文件：请先在文件库中发布决策文件，再关联。",
+                          field="decision_document")
+    return found
+
+
+@transaction.atomic
+def link_decision(actor, consultation: Consultation, document: Document | int | None) -> Consultation:
+    """Link (or change, or clear) the decision made on an ended consultation, also after its feedback is published:
+    decisions are usually made after the feedback is out. The one field that stays editable after publication."""
+    consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
+    _check_editor(actor, consultation.agency)
+    if consultation.status == ConsultationStatus.DRAFT or not ended(consultation):
+        raise DomainError("征求意见结束后才能关联作出的决策。")
+    before = consultation.decision_document_id
+    consultation.decision_document = _decision(document, consultation.agency)
+    consultation.save(update_fields=["decision_document"])
+    audit.record(actor, "participation.link_decision", consultation, comment=(
+        f"决策文件由 {before or '无'} 改为 {consultation.decision_document_id or '无'}"))
     return consultation
 
 

@@ -22,6 +22,7 @@ urlpatterns = [
     path("meetings/<int:pk>/edit/", r.meeting_edit, name="staff-meeting-edit"),
     path("meetings/<int:pk>/action/", r.meeting_action, name="staff-meeting-action"),
     path("meetings/<int:pk>/attendee/", r.meeting_attendee, name="staff-meeting-attendee"),
+    path("attendee/<int:pk>/edit/", r.attendee_edit, name="staff-attendee-edit"),
     path("attendee/<int:pk>/remove/", r.attendee_remove, name="staff-attendee-remove"),
     path("evaluations/", r.evaluations, name="staff-evaluations"),
     path("evaluations/minimum/", r.evaluation_minimum, name="staff-evaluation-minimum"),

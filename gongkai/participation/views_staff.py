@@ -22,6 +22,7 @@ from gongkai.participation import exports, forms, queries, rules, services
 from gongkai.participation.models import Comment, CommentChannel, Consultation, ConsultationStatus
 from gongkai.participation.states import CONSULTATION
 from gongkai.publishing.models import Document
+from gongkai.publishing.visibility import public_documents
 from gongkai.staff.decorators import ALL_AGENCIES, chosen_agency, forbidden, listed_agencies, staff_required
 
 _NO_ROLE = "意见征集由政府信息公开工作机构的工作人员管理。"
@@ -80,8 +81,9 @@ def create(request: HttpRequest, code: str) -> HttpResponse:
         return agencies
     agency = chosen_agency(agencies, code)
     documents = _documents(agency)
+    drafts = services.draft_documents(agency).select_related("latest_revision").order_by("-id")
     if request.method == "POST":
-        form = forms.ConsultationForm(request.POST, documents=documents)
+        form = forms.ConsultationForm(request.POST, documents=documents, drafts=drafts)
         if form.is_valid():
             try:
                 made = services.save_consultation(request.user, agency, form.cleaned_data)
@@ -90,7 +92,7 @@ def create(request: HttpRequest, code: str) -> HttpResponse:
             except DomainError as exc:
                 form.apply_domain_error(exc)
         return _form_page(request, form, agency, f"新建征求意见（{agency.name}）", None, 400)
-    return _form_page(request, forms.ConsultationForm(documents=documents), agency,
+    return _form_page(request, forms.ConsultationForm(documents=documents, drafts=drafts), agency,
                       f"新建征求意见（{agency.name}）", None, 200)
 
 
@@ -108,8 +110,9 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
             "c": found, "refusal": refusal, "accepting": found.accepting(), "ended": services.ended(found),
             "title": f"修改征求意见：{found.title}"}, status=409 if request.method == "POST" else 200)
     documents = _documents(found.agency)
+    drafts = services.draft_documents(found.agency, found).select_related("latest_revision").order_by("-id")
     if request.method == "POST":
-        form = forms.ConsultationForm(request.POST, documents=documents)
+        form = forms.ConsultationForm(request.POST, documents=documents, drafts=drafts)
         if form.is_valid():
             try:
                 services.save_consultation(request.user, found.agency, form.cleaned_data, found)
@@ -122,7 +125,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     initial.update(document=found.document_id, explanation_document=found.explanation_document_id,
                    interpretation_document=found.interpretation_document_id, starts_on=found.starts_on,
                    ends_on=found.ends_on)
-    return _form_page(request, forms.ConsultationForm(initial=initial, documents=documents), found.agency,
+    return _form_page(request, forms.ConsultationForm(initial=initial, documents=documents, drafts=drafts), found.agency,
                       f"修改征求意见：{found.title}", found, 200)
 
 
@@ -135,7 +138,10 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         return found
     calendar = WorkCalendar.load()
     due = None
-    if found.ends_on and found.status != ConsultationStatus.FEEDBACK_PUBLISHED and services.ended(found):
+    # The feedback's clock runs from the end of a consultation that was published: a draft saved with past dates
+    # has no feedback due (the dashboard's queries.feedback_pending counts the same consultations).
+    if found.ends_on and found.status in (ConsultationStatus.OPEN, ConsultationStatus.CLOSED) \
+            and services.ended(found):
         due = due_status(rules.feedback_due(found.ends_on, calendar), timezone.localdate(), calendar,
                          rules.FEEDBACK_WARN_WORKDAYS)
     refusal = services.opening_refusal(found, calendar) if found.status == ConsultationStatus.DRAFT else None
@@ -178,7 +184,10 @@ def feedback(request: HttpRequest, pk: int) -> HttpResponse:
     found = _consultation(request, pk)
     if isinstance(found, HttpResponse):
         return found
-    documents = _documents(found.agency)
+    # The decision is shown publicly: only documents public by the library's one rule can be chosen.
+    documents = public_documents().filter(agency=found.agency).order_by("-id")
+    if found.status == ConsultationStatus.FEEDBACK_PUBLISHED:
+        return _decision_page(request, found, documents)
     if request.method == "POST":
         form = forms.FeedbackForm(request.POST, documents=documents)
         if form.is_valid():
@@ -197,6 +206,31 @@ def feedback(request: HttpRequest, pk: int) -> HttpResponse:
         status = 200
     return render(request, "participation/staff/feedback_form.html", {
         "form": form, "c": found, "source": rules.FEEDBACK_SOURCE}, status=status)
+
+
+def _decision_page(request: HttpRequest, found: Consultation, documents) -> HttpResponse:
+    """After publication: the feedback read-only, and a form for the decision document alone."""
+    if request.method == "POST":
+        form = forms.DecisionForm(request.POST, documents=documents)
+        if form.is_valid():
+            try:
+                linked = services.link_decision(request.user, found, form.cleaned_data.get("decision_document"))
+                if linked.decision_document_id:
+                    revision = linked.decision_document.latest_revision
+                    messages.success(request, f"已关联作出的决策《{revision.title if revision else ''}》，"
+                                              "将显示在意见采纳情况页和重大行政决策目录中。")
+                else:
+                    messages.success(request, "已取消关联作出的决策。")
+                return redirect("staff-consultation", pk=found.pk)
+            except DomainError as exc:
+                form.apply_domain_error(exc)
+        status = 400
+    else:
+        form, status = forms.DecisionForm(documents=documents,
+                                          initial={"decision_document": found.decision_document_id}), 200
+    return render(request, "participation/staff/feedback_published.html", {
+        "form": form, "c": found, "source": rules.FEEDBACK_SOURCE,
+        "unadopted": services.unadopted_text(found.unadopted)}, status=status)
 
 
 @require_POST

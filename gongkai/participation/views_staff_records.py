@@ -148,6 +148,34 @@ def meeting_attendee(request: HttpRequest, pk: int) -> HttpResponse:
     return _meeting_page(request, found, form, 400)
 
 
+@staff_required
+def attendee_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Correct a representative, e.g. fill in how their opinion was handled after the meeting."""
+    agencies = _agencies(request)
+    if isinstance(agencies, HttpResponse):
+        return agencies
+    attendee = (Attendee.objects.filter(pk=pk, meeting__agency__in=agencies).select_related("meeting__agency")
+                .first() if pk <= MAX_ID else None)
+    if attendee is None:
+        raise Http404("没有这位列席代表")
+    found = attendee.meeting
+    title = f"修改列席代表：{attendee.name}"
+    if found.status not in records.EDITABLE:
+        return _not_editable(request, found, title, "会议记录", "staff-meeting")
+    if request.method == "POST":
+        form = forms.AttendeeForm(request.POST)
+        if form.is_valid():
+            try:
+                records.save_attendee(request.user, found, form.cleaned_data, attendee)
+                messages.success(request, f"已保存列席代表“{attendee.name}”。")
+                return redirect("staff-meeting", pk=found.pk)
+            except DomainError as exc:
+                form.apply_domain_error(exc)
+        return _meeting_form(request, form, found.agency, title, found, 400)
+    initial = {name: getattr(attendee, name) for name in records.ATTENDEE_FIELDS}
+    return _meeting_form(request, forms.AttendeeForm(initial=initial), found.agency, title, found, 200)
+
+
 @require_POST
 @staff_required
 def attendee_remove(request: HttpRequest, pk: int) -> HttpResponse:

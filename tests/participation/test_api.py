@@ -125,11 +125,16 @@ def test_a_comment_field_of_the_wrong_json_type_is_refused_in_chinese(client, op
     assert not Comment.objects.exists()
 
 
-@pytest.mark.parametrize("paragraph", [99, 0.5, "abc", True, -3])
-def test_a_wrong_paragraph_is_told_the_valid_range(client, open_consultation, paragraph):
+@pytest.mark.parametrize(("paragraph", "message"), [
+    (99, "段落编号应在1至4之间（草案共4段；不填为针对全文）。"), (-3, "段落编号应在1至4之间（草案共4段；不填为针对全文）。"),
+    (0, "段落编号应在1至4之间（草案共4段；不填为针对全文）。"),
+    *((raw, "段落编号应为整数（不加引号），在1至4之间（草案共4段；不填为针对全文）。") for raw in (0.5, "abc", True, "2", "0")),
+])
+def test_a_wrong_paragraph_is_told_the_valid_range(client, open_consultation, paragraph, message):
     response = _post(client, open_consultation.pk, {"content": "意见", "paragraph": paragraph})
     assert response.status_code == 400
-    assert response.json()["errors"]["paragraph"] == ["段落编号应在1至4之间（草案共4段；不填为针对全文）。"]
+    assert response.json()["errors"]["paragraph"] == [message]
+    assert not Comment.objects.exists()
     assert "paragraph的值无效" not in response.content.decode()
     assert _post(client, open_consultation.pk, {"content": "意见", "paragraph": 4}).json()["paragraph"] == 4
 
@@ -160,3 +165,13 @@ def test_a_rating_of_the_wrong_json_type_is_refused_in_chinese(client, office):
     response = client.post(f"/api/v1/messages/{message.code}/rating", json.dumps({"rating": 1}),
                            content_type="application/json", HTTP_X_ACCESS_TOKEN=token)
     assert response.status_code == 400 and response.json()["errors"]["rating"][0].startswith("评价应为文字")
+
+
+def test_a_wrong_path_parameter_is_named_in_chinese(client, open_consultation):
+    for url in ("/api/v1/consultations/abc", "/api/v1/consultations/abc/feedback", "/api/v1/consultations/1.5"):
+        response = client.get(url)
+        assert response.status_code == 400, url
+        assert response.json() == {"detail": "请求参数有误：征求意见编号的值无效。",
+                                   "errors": {"consultation_id": ["征求意见编号的值无效。"]}}, url
+    posted = client.post("/api/v1/consultations/abc/comments", {"content": "意见"}, content_type="application/json")
+    assert posted.status_code == 400 and "征求意见编号的值无效。" in posted.content.decode()

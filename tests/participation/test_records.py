@@ -264,3 +264,25 @@ def test_the_edit_page_of_a_published_record_explains_instead_of_offering_a_form
         assert "不能修改" in text and "撤回" in text
         posted = client.post(reverse(name, args=[record.pk]), {"title": "改过的名称"})
         assert posted.status_code == 409 and model.objects.get(pk=record.pk).title == record.title
+
+
+def test_an_attendee_is_edited_after_the_meeting_to_record_the_handling(client, office):
+    meeting = make_meeting(office, publish=False)
+    attendee = Attendee.objects.get(meeting=meeting, name="李秀英")
+    client.force_login(office["officer"])
+    assert reverse("staff-attendee-edit", args=[attendee.pk]) in client.get(
+        reverse("staff-meeting", args=[meeting.pk])).content.decode()
+    url = reverse("staff-attendee-edit", args=[attendee.pk])
+    page = client.get(url).content.decode()
+    assert "东城社区居民" in page and 'name="handling"' in page
+    bad = client.post(url, {"name": "李秀英", "category": "resident", "handling": "adopted"})
+    assert bad.status_code == 400 and "请同时填写发表的意见" in bad.content.decode()
+    done = client.post(url, {"name": "李秀英", "category": "resident", "affiliation": "东城社区居民",
+                             "opinion": "建议设置遛犬区。", "handling": "noted", "handling_note": "留作参考。"})
+    assert done.status_code == 302
+    saved = Attendee.objects.get(pk=attendee.pk)
+    assert (saved.opinion, saved.handling, saved.handling_note) == ("建议设置遛犬区。", "noted", "留作参考。")
+    assert AuditEntry.objects.filter(action="participation.save_attendee", comment="修改：李秀英").exists()
+    records.publish_meeting(office["head"], meeting)
+    refused = client.post(url, {"name": "改名", "category": "resident"})
+    assert refused.status_code == 409 and Attendee.objects.get(pk=attendee.pk).name == "李秀英"

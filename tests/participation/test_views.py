@@ -5,10 +5,12 @@ import csv
 import datetime as dt
 import io
 
+import pytest
 from django.test import override_settings
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from gongkai.core.errors import DomainError
 from gongkai.participation import services
 from gongkai.participation.models import Comment, Consultation, ConsultationStatus
 from gongkai.participation.rules import ConsultationKind
@@ -328,3 +330,76 @@ def test_the_decision_catalogue_flags_decisions_published_after_the_limit(client
     taken = in_time_page[in_time_page.index('id="h-taken"'):]
     assert "按时公布的决定" in taken
     assert f"按时公布：{today:%Y-%m-%d} 公布，在作出决定之日起{rules.DECISION_PUBLICATION_DAYS}日内" in taken
+
+
+def test_after_publication_the_feedback_page_links_only_the_decision_and_the_catalogue_flags_it(client, office):
+    from gongkai.participation import rules
+    from tests import factories
+
+    ended = end(make_consultation(office, kind=ConsultationKind.MAJOR_DECISION))
+    services.save_feedback(office["officer"], ended, {**FEEDBACK, "received_count": 0, "adopted_count": 0})
+    services.publish_feedback(office["head"], ended)
+    late_day = timezone.localdate() - dt.timedelta(days=rules.DECISION_PUBLICATION_DAYS + 5)
+    decision = factories.make_document(office["team"], office["agency"], title="养犬管理重大决策",
+                                       doc_number="参政决〔2026〕9号", signed_on=late_day)
+    hidden = factories.make_document(office["team"], office["agency"], title="未发布的决策", publish=False)
+    client.force_login(office["officer"])
+    url = f"/staff/participation/c/{ended.pk}/feedback/"
+    page = client.get(url).content.decode()
+    assert "不能再修改" in page and 'name="feedback_text"' not in page and 'name="received_count"' not in page
+    assert 'name="decision_document"' in page and "养犬管理重大决策" in page and "未发布的决策" not in page
+    assert "关联作出的决策" in client.get(f"/staff/participation/c/{ended.pk}/").content.decode()
+    assert client.post(url, {"decision_document": hidden.pk}).status_code == 400
+    done = client.post(url, {"decision_document": decision.pk}, follow=True).content.decode()
+    assert "已关联作出的决策《养犬管理重大决策》" in done
+    assert Consultation.objects.get(pk=ended.pk).decision_document_id == decision.pk
+    catalogue = client.get(f"/hdjl/zdjcml/?year={late_day.year}").content.decode()
+    assert "养犬管理重大决策" in catalogue and "逾期公布" in catalogue
+
+
+def test_the_draft_select_offers_only_documents_that_can_be_drafts_and_the_service_refuses_others(client, office):
+    from tests import factories
+
+    reply = factories.make_document(office["team"], office["agency"], title="关于第0152号提案的会办意见",
+                                    doc_type="提案办理复文", doc_number="参城函〔2026〕3号", motion_no="第0152号",
+                                    motion_by="市工商联", handling_role="joint", reply_grade="")
+    fresh = factories.make_document(office["team"], office["agency"], title="参与市停车管理办法（征求意见稿）",
+                                    doc_number="")
+    used = make_consultation(office)
+    client.force_login(office["officer"])
+    page = client.get(f"/staff/participation/new/{office['agency'].code}/").content.decode()
+    select = page[page.index('name="document"'):]
+    select = select[:select.index("</select>")]
+    assert f'value="{fresh.pk}"' in select
+    assert f'value="{reply.pk}"' not in select and f'value="{used.document_id}"' not in select
+    with pytest.raises(DomainError) as refused:
+        services.save_consultation(office["officer"], office["agency"], {
+            "document": reply.pk, "kind": ConsultationKind.RULE, "starts_on": timezone.localdate(),
+            "ends_on": timezone.localdate() + dt.timedelta(days=40)})
+    assert "答复、纪要和政策解读不是草案" in refused.value.errors["document"][0]
+
+
+def test_feedback_counts_out_of_bounds_are_refused_naming_the_field_and_the_bound(client, office, open_consultation):
+    from gongkai.participation import rules
+
+    ended = end(open_consultation)
+    client.force_login(office["officer"])
+    url = f"/staff/participation/c/{ended.pk}/feedback/"
+    top = rules.MAX_FEEDBACK_COUNT
+    response = client.post(url, {"received_count": "-1", "adopted_count": str(top + 1), "feedback_text": "说明"})
+    text = response.content.decode()
+    assert response.status_code == 400 and "确保该值" not in text
+    assert f"收到意见条数不能小于0：收到意见条数应为0至{top}之间的整数。" in text
+    assert f"采纳意见条数不能超过{top}：采纳意见条数应为0至{top}之间的整数。" in text
+    assert f"收到意见条数应为0至{top}之间的整数。" in client.post(url, {"received_count": "1.5"}).content.decode()
+
+
+def test_a_never_published_draft_with_past_dates_has_no_feedback_deadline(client, office):
+    past = timezone.localdate() - dt.timedelta(days=60)
+    draft = make_consultation(office, start=past, open_it=False)
+    client.force_login(office["officer"])
+    page = client.get(f"/staff/participation/c/{draft.pk}/").content.decode()
+    assert "还剩" not in page and "逾期" not in page and "征求意见发布并结束后开始计算" in page
+    ended = end(make_consultation(office))
+    shown = client.get(f"/staff/participation/c/{ended.pk}/").content.decode()
+    assert "采纳情况公布期限" in shown and "征求意见发布并结束后开始计算" not in shown

@@ -503,6 +503,8 @@ URL_RULES: dict[tuple[str, str], Rule] = {
                                            else 403, probe="participation.meeting:publish"),
     ("staff-meeting-attendee", "GET"): post_only(lambda w: [w.pk("meeting:draft")]),
     ("staff-meeting-attendee", "POST"): _participation_page(302, args=lambda w: [w.pk("meeting:draft")]),
+    ("staff-attendee-edit", "GET"): _participation_page(args=lambda w: [w.pk("attendee")]),
+    ("staff-attendee-edit", "POST"): _participation_page(302, args=lambda w: [w.pk("attendee")]),
     ("staff-attendee-remove", "GET"): post_only(lambda w: [w.pk("attendee")]),
     ("staff-attendee-remove", "POST"): _participation_page(302, args=lambda w: [w.pk("attendee")]),
     ("staff-evaluations", "GET"): Rule(lambda a: 200 if holds_anywhere(a, HANDLERS) else 403,
@@ -851,8 +853,9 @@ def _build_world() -> World:
     keep("catalog:draft", catalog.save_negative_entry(officer, own, negative))
     keep("catalog:public", catalog.publish_entry(head, catalog.save_negative_entry(officer, own, negative)))
     keep("catalog:empty", catalog.save_guide(officer, own, {"office_name": "甲局办公室"}))
-    factories.make_document(team, own, title="甲局规范性文件（已发布）", doc_type="行政规范性文件",
-                            doc_number="矩阵规〔2026〕1号")
+    # Never put out for comment: the draft the consultation forms may still choose (services.draft_documents).
+    keep("doc:draftable", factories.make_document(team, own, title="甲局规范性文件（已发布）", doc_type="行政规范性文件",
+                                                  doc_number="矩阵规〔2026〕1号"))
 
     # Consultations of the own agency on its public document: a draft, a draft too short to open, an open one
     # with a comment, and one ended with its feedback saved (moved into the past: the clock is what closes it).
@@ -1483,7 +1486,7 @@ def _post_participation(client, world: World, actor: Actor, url_name: str, rule:
     """POST a consultation form of the own agency; it writes exactly when the actor handles the own agency."""
     from gongkai.participation.models import Comment, Consultation
 
-    draft = {"document": world.pk("doc:live"), "kind": "rule", "explanation": "矩阵起草说明",
+    draft = {"document": world.pk("doc:draftable"), "kind": "rule", "explanation": "矩阵起草说明",
              "starts_on": f"{world.today:%Y-%m-%d}", "ends_on": f"{world.today + dt.timedelta(days=45):%Y-%m-%d}"}
     if url_name == "staff-consultation-new":
         data, written = {**draft, "title": "矩阵新建征求意见"}, Consultation.objects.filter(title="矩阵新建征求意见")
@@ -1514,6 +1517,9 @@ def _post_records(client, world: World, actor: Actor, url_name: str, rule: Rule)
         data, written = {"title": title, "held_on": held}, Meeting.objects.filter(title=title).exists
     elif url_name == "staff-meeting-attendee":
         data, written = {"name": "矩阵代表", "category": "expert"}, Attendee.objects.filter(name="矩阵代表").exists
+    elif url_name == "staff-attendee-edit":
+        data = {"name": "矩阵改名代表", "category": "expert"}
+        written = Attendee.objects.filter(pk=world.pk("attendee"), name="矩阵改名代表").exists
     elif url_name == "staff-attendee-remove":
         data, written = {}, lambda: not Attendee.objects.filter(pk=world.pk("attendee")).exists()
     elif url_name in ("staff-evaluation-new", "staff-evaluation-edit"):
