@@ -100,5 +100,10 @@ def server_errors(page: Page, errors: list[str] | None = None) -> list[str]:
 
 
 def sideways_overflow(page: Page) -> int:
-    """How many CSS pixels the page scrolls sideways (0 when everything fits the window's width)."""
+    """How many CSS pixels the page scrolls sideways (0 when everything fits the window's width).
+
+    Waits for the page to load first: right after a click that navigates, the new document may not have its root
+    element yet (CI saw document.documentElement null once)."""
+    page.wait_for_load_state("load")
+    page.wait_for_function("document.documentElement !== null && document.readyState === 'complete'")
     return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")

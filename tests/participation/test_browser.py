@@ -65,6 +65,7 @@ def test_from_opening_to_published_feedback(transactional_db, live_server):
             assert sideways_overflow(public) <= 1 and _serious_violations(public, axe) == [], path
         public.goto("/hdjl/")
         public.get_by_role("link", name="正在征集 （1 项）").click()
+        expect(public.get_by_role("link", name=consultation.title)).to_be_visible()
         assert sideways_overflow(public) <= 1 and _serious_violations(public, axe) == []
         public.get_by_role("link", name=consultation.title).click()
         public.get_by_role("link", name="对第 2 段提意见").click()
