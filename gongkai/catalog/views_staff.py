@@ -81,13 +81,9 @@ def guide_edit(request: HttpRequest, code: str) -> HttpResponse:
     guide = Guide.objects.filter(agency=agency).first()
     if request.method == "POST":
         form = forms.GuideForm(request.POST)
-        if form.is_valid():
-            try:
-                services.save_guide(request.user, agency, form.cleaned_data)
-                messages.success(request, "指南已保存为草稿，经政府信息公开工作机构负责人审核后公开。")
-                return redirect(_back(agency, "guide"))
-            except DomainError as exc:
-                form.apply_domain_error(exc)
+        if form.submit(lambda data: services.save_guide(request.user, agency, data)) is not None:
+            messages.success(request, "指南已保存为草稿，经政府信息公开工作机构负责人审核后公开。")
+            return redirect(_back(agency, "guide"))
         status = 400
     else:
         initial = {name: getattr(guide, name) for name in services.GUIDE_FIELDS} if guide else {
@@ -129,14 +125,10 @@ def entry_edit(request: HttpRequest, code: str, kind: str, pk: int) -> HttpRespo
     _, form_class, label = KINDS[kind]
     if request.method == "POST":
         form = form_class(request.POST)
-        if form.is_valid():
-            try:
-                _save(kind, request.user, agency, form.cleaned_data, obj)
-                messages.success(request, f"{label}已保存。" + ("" if kind == "ledger" else "经审核后公开。"))
-                return redirect(reverse("staff-catalog-ledger", args=[agency.code]) if kind == "ledger"
-                                else _back(agency, kind))
-            except DomainError as exc:
-                form.apply_domain_error(exc)
+        if form.submit(lambda data: _save(kind, request.user, agency, data, obj)) is not None:
+            messages.success(request, f"{label}已保存。" + ("" if kind == "ledger" else "经审核后公开。"))
+            return redirect(reverse("staff-catalog-ledger", args=[agency.code]) if kind == "ledger"
+                            else _back(agency, kind))
         status = 400
     else:
         initial = {name: getattr(obj, name) for name in form_class.base_fields} if obj else {}

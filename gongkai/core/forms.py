@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -16,6 +16,8 @@ from django.core.validators import MaxLengthValidator, MaxValueValidator, MinVal
 from django.utils import timezone
 
 from gongkai.core.errors import DomainError
+
+T = TypeVar("T")
 
 # Browsers send ISO dates from <input type=date>; the others are what people type when pasting.
 DATE_FORMATS = ["%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日"]
@@ -95,6 +97,17 @@ class ServiceForm(forms.Form):
         for field in self.fields.values():
             bound_field(field)
         super().full_clean()
+
+    def submit(self, save: Callable[[dict[str, Any]], T]) -> T | None:
+        """What `save(cleaned_data)` returns when the form is valid and the service accepts it; None when
+        either refuses (the service's DomainError then shows beside the fields, as the form's own errors do)."""
+        if not self.is_valid():
+            return None
+        try:
+            return save(self.cleaned_data)
+        except DomainError as exc:
+            self.apply_domain_error(exc)
+            return None
 
     def apply_domain_error(self, exc: DomainError) -> None:
         """Show a service's field errors beside the matching fields; anything else above the form."""

@@ -84,13 +84,10 @@ def create(request: HttpRequest, code: str) -> HttpResponse:
     drafts = services.draft_documents(agency).select_related("latest_revision").order_by("-id")
     if request.method == "POST":
         form = forms.ConsultationForm(request.POST, documents=documents, drafts=drafts)
-        if form.is_valid():
-            try:
-                made = services.save_consultation(request.user, agency, form.cleaned_data)
-                messages.success(request, "征求意见已保存为草稿，核对后请点“发布征求意见”。")
-                return redirect("staff-consultation", pk=made.pk)
-            except DomainError as exc:
-                form.apply_domain_error(exc)
+        made = form.submit(lambda data: services.save_consultation(request.user, agency, data))
+        if made is not None:
+            messages.success(request, "征求意见已保存为草稿，核对后请点“发布征求意见”。")
+            return redirect("staff-consultation", pk=made.pk)
         return _form_page(request, form, agency, f"新建征求意见（{agency.name}）", None, 400)
     return _form_page(request, forms.ConsultationForm(documents=documents, drafts=drafts), agency,
                       f"新建征求意见（{agency.name}）", None, 200)
@@ -113,13 +110,9 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     drafts = services.draft_documents(found.agency, found).select_related("latest_revision").order_by("-id")
     if request.method == "POST":
         form = forms.ConsultationForm(request.POST, documents=documents, drafts=drafts)
-        if form.is_valid():
-            try:
-                services.save_consultation(request.user, found.agency, form.cleaned_data, found)
-                messages.success(request, "已保存。")
-                return redirect("staff-consultation", pk=found.pk)
-            except DomainError as exc:
-                form.apply_domain_error(exc)
+        if form.submit(lambda data: services.save_consultation(request.user, found.agency, data, found)) is not None:
+            messages.success(request, "已保存。")
+            return redirect("staff-consultation", pk=found.pk)
         return _form_page(request, form, found.agency, f"修改征求意见：{found.title}", found, 400)
     initial = {name: getattr(found, name) for name in services.DRAFT_FIELDS}
     initial.update(document=found.document_id, explanation_document=found.explanation_document_id,
@@ -190,13 +183,9 @@ def feedback(request: HttpRequest, pk: int) -> HttpResponse:
         return _decision_page(request, found, documents)
     if request.method == "POST":
         form = forms.FeedbackForm(request.POST, documents=documents)
-        if form.is_valid():
-            try:
-                services.save_feedback(request.user, found, form.cleaned_data)
-                messages.success(request, "意见采纳情况已保存，核对后请点“公布意见采纳情况”。")
-                return redirect("staff-consultation", pk=found.pk)
-            except DomainError as exc:
-                form.apply_domain_error(exc)
+        if form.submit(lambda data: services.save_feedback(request.user, found, data)) is not None:
+            messages.success(request, "意见采纳情况已保存，核对后请点“公布意见采纳情况”。")
+            return redirect("staff-consultation", pk=found.pk)
         status = 400
     else:
         form = forms.FeedbackForm(documents=documents, initial={
@@ -212,18 +201,15 @@ def _decision_page(request: HttpRequest, found: Consultation, documents) -> Http
     """After publication: the feedback read-only, and a form for the decision document alone."""
     if request.method == "POST":
         form = forms.DecisionForm(request.POST, documents=documents)
-        if form.is_valid():
-            try:
-                linked = services.link_decision(request.user, found, form.cleaned_data.get("decision_document"))
-                if linked.decision_document_id:
-                    revision = linked.decision_document.latest_revision
-                    messages.success(request, f"已关联作出的决策《{revision.title if revision else ''}》，"
-                                              "将显示在意见采纳情况页和重大行政决策目录中。")
-                else:
-                    messages.success(request, "已取消关联作出的决策。")
-                return redirect("staff-consultation", pk=found.pk)
-            except DomainError as exc:
-                form.apply_domain_error(exc)
+        linked = form.submit(lambda data: services.link_decision(request.user, found, data.get("decision_document")))
+        if linked is not None:
+            if linked.decision_document_id:
+                revision = linked.decision_document.latest_revision
+                messages.success(request, f"已关联作出的决策《{revision.title if revision else ''}》，"
+                                          "将显示在意见采纳情况页和重大行政决策目录中。")
+            else:
+                messages.success(request, "已取消关联作出的决策。")
+            return redirect("staff-consultation", pk=found.pk)
         status = 400
     else:
         form, status = forms.DecisionForm(documents=documents,

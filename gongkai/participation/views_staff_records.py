@@ -68,13 +68,10 @@ def meeting_new(request: HttpRequest, code: str) -> HttpResponse:
     title = f"登记列席会议（{agency.name}）"
     if request.method == "POST":
         form = forms.MeetingForm(request.POST)
-        if form.is_valid():
-            try:
-                made = records.save_meeting(request.user, agency, form.cleaned_data)
-                messages.success(request, "会议记录已保存为草稿。请登记列席代表及其意见的采纳情况，再点“公开”。")
-                return redirect("staff-meeting", pk=made.pk)
-            except DomainError as exc:
-                form.apply_domain_error(exc)
+        made = form.submit(lambda data: records.save_meeting(request.user, agency, data))
+        if made is not None:
+            messages.success(request, "会议记录已保存为草稿。请登记列席代表及其意见的采纳情况，再点“公开”。")
+            return redirect("staff-meeting", pk=made.pk)
         return _meeting_form(request, form, agency, title, None, 400)
     return _meeting_form(request, forms.MeetingForm(), agency, title, None, 200)
 
@@ -98,13 +95,9 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
         return _not_editable(request, found, title, "会议记录", "staff-meeting")
     if request.method == "POST":
         form = forms.MeetingForm(request.POST)
-        if form.is_valid():
-            try:
-                records.save_meeting(request.user, found.agency, form.cleaned_data, found)
-                messages.success(request, "已保存。")
-                return redirect("staff-meeting", pk=found.pk)
-            except DomainError as exc:
-                form.apply_domain_error(exc)
+        if form.submit(lambda data: records.save_meeting(request.user, found.agency, data, found)) is not None:
+            messages.success(request, "已保存。")
+            return redirect("staff-meeting", pk=found.pk)
         return _meeting_form(request, form, found.agency, title, found, 400)
     initial = {name: getattr(found, name) for name in ("title", "held_on", "place", "topics", "summary")}
     return _meeting_form(request, forms.MeetingForm(initial=initial), found.agency, title, found, 200)
@@ -138,13 +131,9 @@ def meeting_attendee(request: HttpRequest, pk: int) -> HttpResponse:
     if isinstance(found, HttpResponse):
         return found
     form = forms.AttendeeForm(request.POST)
-    if form.is_valid():
-        try:
-            records.save_attendee(request.user, found, form.cleaned_data)
-            messages.success(request, "已登记列席代表。")
-            return redirect("staff-meeting", pk=found.pk)
-        except DomainError as exc:
-            form.apply_domain_error(exc)
+    if form.submit(lambda data: records.save_attendee(request.user, found, data)) is not None:
+        messages.success(request, "已登记列席代表。")
+        return redirect("staff-meeting", pk=found.pk)
     return _meeting_page(request, found, form, 400)
 
 
@@ -164,13 +153,9 @@ def attendee_edit(request: HttpRequest, pk: int) -> HttpResponse:
         return _not_editable(request, found, title, "会议记录", "staff-meeting")
     if request.method == "POST":
         form = forms.AttendeeForm(request.POST)
-        if form.is_valid():
-            try:
-                records.save_attendee(request.user, found, form.cleaned_data, attendee)
-                messages.success(request, f"已保存列席代表“{attendee.name}”。")
-                return redirect("staff-meeting", pk=found.pk)
-            except DomainError as exc:
-                form.apply_domain_error(exc)
+        if form.submit(lambda data: records.save_attendee(request.user, found, data, attendee)) is not None:
+            messages.success(request, f"已保存列席代表“{attendee.name}”。")
+            return redirect("staff-meeting", pk=found.pk)
         return _meeting_form(request, form, found.agency, title, found, 400)
     initial = {name: getattr(attendee, name) for name in records.ATTENDEE_FIELDS}
     return _meeting_form(request, forms.AttendeeForm(initial=initial), found.agency, title, found, 200)
@@ -281,13 +266,10 @@ def evaluation_new(request: HttpRequest, code: str) -> HttpResponse:
     choices = _evaluation_choices(agency)
     if request.method == "POST":
         form = forms.EvaluationForm(request.POST, **choices)
-        if form.is_valid():
-            try:
-                made = records.save_evaluation(request.user, agency, form.cleaned_data)
-                messages.success(request, "政策评估已保存为草稿，核对后请点“公开”。")
-                return redirect("staff-evaluation", pk=made.pk)
-            except DomainError as exc:
-                form.apply_domain_error(exc)
+        made = form.submit(lambda data: records.save_evaluation(request.user, agency, data))
+        if made is not None:
+            messages.success(request, "政策评估已保存为草稿，核对后请点“公开”。")
+            return redirect("staff-evaluation", pk=made.pk)
         return _evaluation_form(request, form, agency, title, None, 400)
     initial = {"policy": parse_number(request.GET.get("policy"))}
     return _evaluation_form(request, forms.EvaluationForm(initial=initial, **choices), agency, title, None, 200)
@@ -304,13 +286,9 @@ def evaluation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     choices = _evaluation_choices(found.agency)
     if request.method == "POST":
         form = forms.EvaluationForm(request.POST, **choices)
-        if form.is_valid():
-            try:
-                records.save_evaluation(request.user, found.agency, form.cleaned_data, found)
-                messages.success(request, "已保存。")
-                return redirect("staff-evaluation", pk=found.pk)
-            except DomainError as exc:
-                form.apply_domain_error(exc)
+        if form.submit(lambda data: records.save_evaluation(request.user, found.agency, data, found)) is not None:
+            messages.success(request, "已保存。")
+            return redirect("staff-evaluation", pk=found.pk)
         return _evaluation_form(request, form, found.agency, title, found, 400)
     initial = {name: getattr(found, name) for name in (*records.EVALUATION_FIELDS, *records.EVALUATION_DATES)}
     initial.update(policy=found.policy_id, report_document=found.report_document_id)

@@ -72,3 +72,26 @@ def test_focus_goes_to_the_first_invalid_field_or_nowhere():
     assert not form.is_valid()
     assert focus_first_error(form) == "id_note" and form.fields["note"].widget.attrs["autofocus"]
     assert "autofocus" not in form.fields["other"].widget.attrs
+
+
+@pytest.mark.django_db
+def test_submit_runs_the_service_only_for_a_valid_form_and_shows_its_refusal_at_the_field(agency):
+    """ServiceForm.submit: the service's answer when it accepts; None and the service's DomainError beside the
+    field (or above the form) when it refuses; the service is never called with invalid input."""
+    from gongkai.core.errors import DomainError
+
+    calls = []
+
+    def accept(data):
+        calls.append(data)
+        return data["line"]
+
+    def refuse(data):
+        raise DomainError("名称已被使用。", errors={"line": ["名称已被使用。"], "elsewhere": ["另有问题。"]})
+
+    assert Sample({"count": "abc"}).submit(accept) is None and calls == []
+    assert Sample({"line": "养犬管理"}).submit(accept) == "养犬管理" and len(calls) == 1
+    refused = Sample({"line": "养犬管理"})
+    assert refused.submit(refuse) is None
+    assert refused.errors["line"] == ["名称已被使用。"] and refused.non_field_errors() == ["另有问题。"]
+    assert refused["line"].value() == "养犬管理"  # what was typed stays in the form
