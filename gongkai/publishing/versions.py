@@ -106,7 +106,10 @@ def current_documents() -> QuerySet[Document]:
 
 def superseded_public_ids() -> set[int]:
     """Public documents that have a newer public version: searched only through their current version."""
-    return set(public_documents().filter(superseded=True).values_list("pk", flat=True))
+    # The few superseded documents are found through their partial index first. Asked in one condition (and in
+    # the model's order), SQLite walked every public document instead: 1.7 s of each search at 1,000,000.
+    superseded = Document.objects.filter(superseded=True).order_by().values("pk")
+    return set(public_documents().filter(pk__in=superseded).order_by().values_list("pk", flat=True))
 
 
 def older_versions(ids: list[int]) -> dict[int, list[Version]]:
