@@ -86,6 +86,10 @@ class PreparedQuery:
             out.append(tuple(row))
         return out
 
+    def all(self, alias: str = "default") -> list[tuple]:
+        """Rows of a query that takes no ids (its `build` ignores them), as rows() gives them."""
+        return self._run([], alias)
+
     def dicts(self, ids: Sequence[int], fields: Sequence[str], alias: str = "default") -> list[dict]:
         """Rows as dicts keyed by `fields` (the names given to values(), in the same order)."""
         return [dict(zip(fields, row, strict=True)) for row in self.rows(ids, alias)]

@@ -32,3 +32,14 @@ def test_prepared_query_takes_a_scalar_as_a_one_item_list(team, agency):
     after = PreparedQuery(lambda ids: Document.objects.filter(pk__gt=ids[0]).values_list("pk"))
     assert sorted(pk for (pk,) in after.rows([docs[0].pk])) == [d.pk for d in docs[1:]]
     assert after.rows([docs[-1].pk]) == []
+
+
+def test_a_query_without_ids_runs_as_compiled_and_sees_new_rows(team, agency):
+    """PreparedQuery.all: a query that takes no ids (the superseded documents every search excludes) is compiled
+    once and each run reads the rows as they are then."""
+    query = PreparedQuery(lambda _ids: public_documents().order_by().values_list("pk", "published_on"))
+    first = factories.make_document(team, agency, title="关于第一项工作的通知")
+    assert query.all() == list(public_documents().order_by().values_list("pk", "published_on"))
+    second = factories.make_document(team, agency, title="关于第二项工作的通知")
+    assert sorted(pk for pk, _ in query.all()) == [first.pk, second.pk]
+    assert all(isinstance(day, dt.date) for _, day in query.all())
