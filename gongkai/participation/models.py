@@ -45,6 +45,9 @@ class Consultation(models.Model):
     starts_at = models.DateTimeField("开始时间", null=True, blank=True)
     ends_at = models.DateTimeField("截止时间", null=True, blank=True)
     emergency_reason = models.TextField("缩短期限的理由", blank=True)
+    # An open consultation may be extended, never shortened: the end first published, and why it moved (public).
+    extended_from = models.DateTimeField("原截止时间", null=True, blank=True)
+    extension_reason = models.TextField("延长期限的理由", blank=True)
     status = models.CharField("状态", max_length=20, choices=ConsultationStatus.choices,
                               default=ConsultationStatus.DRAFT, db_index=True)
     opened_at = models.DateTimeField("发布时间", null=True, blank=True)
@@ -85,6 +88,13 @@ class Consultation(models.Model):
         if self.ends_at is None:
             return None
         return timezone.localtime(self.ends_at - dt.timedelta(microseconds=1)).date()
+
+    @property
+    def extended_from_on(self) -> dt.date | None:
+        """The last day first published, when the period was extended since (see services.extend_consultation)."""
+        if self.extended_from is None:
+            return None
+        return timezone.localtime(self.extended_from - dt.timedelta(microseconds=1)).date()
 
     @property
     def starts_on(self) -> dt.date | None:

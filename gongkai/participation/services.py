@@ -28,7 +28,7 @@ from gongkai.core.text import html_to_text
 from gongkai.core.workdays import WorkCalendar
 from gongkai.core.workflow import SYSTEM
 from gongkai.orgs.models import Agency
-from gongkai.orgs.permissions import require_any_role
+from gongkai.orgs.permissions import has_role, require_any_role
 from gongkai.participation import rules
 from gongkai.participation.models import (
     Comment,
@@ -45,7 +45,7 @@ from gongkai.publishing.visibility import is_public
 # What staff read in a consultation's history for the entries not made by the workflow (core.audit's one mapping).
 audit.register_labels({"participation.save_consultation": "保存征求意见草稿", "participation.comment": "收到意见",
                        "participation.moderate": "屏蔽或恢复显示意见", "participation.save_feedback": "起草意见采纳情况",
-                       "participation.link_decision": "关联作出的决策"})
+                       "participation.link_decision": "关联作出的决策", "participation.extend": "延长征求意见期限"})
 
 
 class ConsultationClosed(DomainError):
@@ -240,6 +240,54 @@ def open_consultation(actor, consultation: Consultation) -> Consultation:
         consultation.emergency_reason = ""  # a reason for a period that is not short would mislead
     consultation.opened_at = timezone.now()
     CONSULTATION.apply(actor, consultation, "open")
+    return consultation
+
+
+def extension_refusal(consultation: Consultation, now: dt.datetime | None = None) -> str | None:
+    """Why the period of `consultation` cannot be extended now (a Chinese sentence), or None."""
+    if consultation.status != ConsultationStatus.OPEN:
+        return "只有已发布、正在进行的征求意见可以延长期限。"
+    if ended(consultation, now):
+        # Closed means closed: reopening after the end would let comments in that others were told were too late.
+        return f"本次征求意见已于 {_fmt(consultation.ends_at)} 截止，不能再延长；如需继续听取意见，请另行发布征求意见。"
+    return None
+
+
+def may_extend(actor, consultation: Consultation) -> bool:
+    """Whether `actor` may extend `consultation` now (the staff page offers the form only then)."""
+    return extension_refusal(consultation) is None and any(
+        has_role(actor, role, consultation.agency) for role in EDITORS)
+
+
+@transaction.atomic
+def extend_consultation(actor, consultation: Consultation, ends_on: dt.date | None, reason: str) -> Consultation:
+    """Move the last day of an open consultation later, with a reason published beside the new end. Shortening is
+    never allowed: the public was told the period when it opened."""
+    consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
+    _check_editor(actor, consultation.agency)
+    refusal = extension_refusal(consultation)
+    if refusal:
+        raise DomainError(refusal)
+    reason = (reason or "").strip()
+    errors: dict[str, list[str]] = {}
+    if ends_on is None:
+        errors["ends_on"] = ["请填写新的截止日期。"]
+    elif ends_on <= consultation.ends_on:
+        errors["ends_on"] = [f"新的截止日期应晚于现在的截止日期 {consultation.ends_on:%Y-%m-%d}；征求意见的期限不能缩短。"]
+    elif ends_on > consultation.ends_on + dt.timedelta(days=rules.MAX_EXTENSION_DAYS):
+        errors["ends_on"] = [f"一次最多延长{rules.MAX_EXTENSION_DAYS}日。"]
+    if not reason:
+        errors["reason"] = ["请填写延长期限的理由（将随征求意见公布）。"]
+    elif len(reason) > rules.MAX_EXTENSION_REASON_CHARS:
+        errors["reason"] = [f"理由不能超过{rules.MAX_EXTENSION_REASON_CHARS}个字。"]
+    if errors:
+        raise DomainError(next(iter(errors.values()))[0], errors=errors)
+    if consultation.extended_from is None:
+        consultation.extended_from = consultation.ends_at
+    consultation.ends_at = _end_of(ends_on)
+    consultation.extension_reason = reason
+    consultation.save(update_fields=["ends_at", "extended_from", "extension_reason", "updated_at"])
+    audit.record(actor, "participation.extend", consultation, comment=reason, ends_on=ends_on.isoformat())
     return consultation
 
 
