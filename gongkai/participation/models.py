@@ -115,6 +115,7 @@ class CommentStatus(models.TextChoices):
 class Comment(models.Model):
     consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="comments")
     paragraph = models.PositiveIntegerField("针对段落", null=True, blank=True, help_text="不填为针对全文。")
+    paragraph_text = models.TextField("所针对段落的文字", blank=True, help_text="提交时该段的文字（草案以后修订也不变）。")
     content = models.TextField("意见内容")
     # Personal data: sealed in the database, shown only to the agency's staff, never on a public channel.
     name = EncryptedTextField("姓名", blank=True)

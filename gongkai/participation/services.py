@@ -350,15 +350,15 @@ def check_paragraph(raw: Any, count: int) -> tuple[int | None, str]:
     return None, f"段落编号应在1至{count}之间（草案共{count}段；不填为针对全文）。"
 
 
-def _check_comment(consultation: Consultation, data: CommentData) -> tuple[str, int | None, str, str]:
+def _check_comment(consultation: Consultation, data: CommentData) -> tuple[str, int | None, str, str, str]:
     errors: dict[str, list[str]] = {}
     content = (data.content or "").strip()
     if not content:
         errors["content"] = ["请填写意见内容。"]
     elif len(content) > rules.MAX_COMMENT_CHARS:
         errors["content"] = [f"意见内容不能超过{rules.MAX_COMMENT_CHARS}个字（现有{len(content)}个字），可分条提交或作为附件上传。"]
-    count = len(paragraphs(consultation.document)) if data.paragraph not in (None, "") else 0
-    paragraph, refusal = check_paragraph(data.paragraph, count)
+    texts = paragraphs(consultation.document) if data.paragraph not in (None, "") else []
+    paragraph, refusal = check_paragraph(data.paragraph, len(texts))
     if refusal:
         errors["paragraph"] = [refusal]
     name, contact = (data.name or "").strip(), (data.contact or "").strip()
@@ -378,7 +378,8 @@ def _check_comment(consultation: Consultation, data: CommentData) -> tuple[str, 
                 errors["attachment"] = [exc.message]
     if errors:
         raise DomainError(next(iter(errors.values()))[0], errors=errors)
-    return content, paragraph, name, contact
+    # The paragraph's words as the commenter read them: a later revision of the draft may number them otherwise.
+    return content, paragraph, texts[paragraph - 1] if paragraph else "", name, contact
 
 
 def _share_lock(pk: int) -> None:
@@ -418,8 +419,9 @@ def submit_comment(consultation: Consultation | int, data: CommentData, *, chann
                 repeated = found.comments.filter(submission=data.submission).first()
                 if repeated is not None:
                     return repeated  # the same form sent twice (a reload): one comment
-            content, paragraph, name, contact = _check_comment(found, data)
-            comment = Comment(consultation=found, content=content, paragraph=paragraph, name=name, contact=contact,
+            content, paragraph, paragraph_text, name, contact = _check_comment(found, data)
+            comment = Comment(consultation=found, content=content, paragraph=paragraph, paragraph_text=paragraph_text,
+                              name=name, contact=contact,
                               channel=channel, submission=(data.submission or "")[:40],
                               created_by=actor if getattr(actor, "pk", None) else None)
             if data.attachment:
