@@ -24,7 +24,7 @@ from django.utils import timezone
 from gongkai.conf import env
 from gongkai.core import audit
 from gongkai.core.errors import DomainError
-from gongkai.core.text import html_to_text
+from gongkai.core.text import has_block_markup, html_to_text
 from gongkai.core.workdays import WorkCalendar
 from gongkai.core.workflow import SYSTEM
 from gongkai.orgs.models import Agency
@@ -75,13 +75,12 @@ def _fmt(moment: dt.datetime) -> str:
 # (a blank line or a single newline) ends a paragraph. In HTML, a newline inside a block is only source layout.
 _BLOCK = re.compile(r"</?(?:p|div|h[1-6]|li|ul|ol|tr|table|blockquote|pre|hr)\b[^>]*>", re.I)
 _BREAKS = re.compile(r"(?:<br\b[^>]*>\s*)+", re.I)
-_MARKUP = re.compile(r"<(?:p|div|h[1-6]|li|tr|blockquote|pre|br)\b", re.I)
 
 
 def split_paragraphs(body_html: str) -> list[str]:
     """The paragraphs of a draft's body as plain text, empty ones left out: the list every channel numbers from 1."""
     body = body_html or ""
-    marked_up = _MARKUP.search(body) is not None
+    marked_up = has_block_markup(body)
     found = []
     for block in _BLOCK.split(body):
         for piece in _BREAKS.split(block):
