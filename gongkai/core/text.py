@@ -75,14 +75,29 @@ def sanitize_html(raw: str) -> str:
     return _IMG_WITHOUT_SRC.sub("", cleaned)
 
 
+# Block markup (paragraphs, headings, list items, rows, line breaks): an HTML body with none of it was typed as
+# plain lines in the staff editor's box.
+_BLOCK_MARKUP = re.compile(r"<(?:p|div|h[1-6]|li|tr|blockquote|pre|br)\b", re.I)
+
+
+def has_block_markup(body: str) -> bool:
+    """Whether an HTML body marks its paragraphs (otherwise each of its lines is one)."""
+    return _BLOCK_MARKUP.search(body or "") is not None
+
+
 def to_html(body: str, body_format: str = "html") -> str:
-    """Turn a body in text, Markdown or HTML into sanitised HTML."""
+    """Turn a body in text, Markdown or HTML into sanitised HTML. An HTML body typed as plain lines (no block
+    markup) gets one paragraph per line, as a browser would otherwise run them into one."""
     if body_format == "text":
         paragraphs = [p.strip() for p in re.split(r"\n\s*\n|\n", body or "") if p.strip()]
         return "".join(f"<p>{html.escape(p)}</p>" for p in paragraphs)
     if body_format == "markdown":
         return sanitize_html(_markdown(body or ""))
     if body_format == "html":
+        if not has_block_markup(body):
+            lines = [line.strip() for line in (body or "").splitlines() if line.strip()]
+            if len(lines) > 1:
+                return sanitize_html("".join(f"<p>{line}</p>" for line in lines))
         return sanitize_html(body)
     raise ValueError(f"unknown body format {body_format!r}")
 

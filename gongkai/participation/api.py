@@ -71,6 +71,8 @@ class ConsultationDetail(ConsultationItem):
     interpretation: str
     interpretation_document: LinkedDocument | None
     emergency_reason: str = Field(description="期限短于最短期限时公布的理由；否则为空")
+    extended_from: dt.datetime | None = Field(description="延长期限前的截止时间；未延长为 null")
+    extension_reason: str = Field(description="延长期限的理由；未延长为空")
     paragraphs: list[str] = Field(description="草案全文的段落，第 1 段在前（提交意见时的 paragraph 即此编号）")
     other_channels: str
     feedback_url: str | None = Field(description="意见采纳情况公布后的地址")
@@ -165,6 +167,7 @@ def get_consultation(request, consultation_id: int):
             "explanation": c.explanation, "explanation_document": _linked(c.explanation_document_id),
             "interpretation": c.interpretation, "interpretation_document": _linked(c.interpretation_document_id),
             "emergency_reason": c.emergency_reason if services.shortened(c) else "",
+            "extended_from": c.extended_from, "extension_reason": c.extension_reason,
             "paragraphs": services.paragraphs(draft), "other_channels": c.other_channels,
             "feedback_url": _url("consultation-feedback", c.pk)
             if c.status == ConsultationStatus.FEEDBACK_PUBLISHED else None}

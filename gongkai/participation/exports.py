@@ -13,7 +13,7 @@ from openpyxl.styles import Font
 
 from gongkai.participation.models import Consultation, Message
 
-HEADERS = ["序号", "提交时间", "针对", "意见内容", "姓名", "联系方式", "附件", "提交方式", "显示状态", "屏蔽或恢复理由"]
+HEADERS = ["序号", "提交时间", "针对", "所针对段落的文字", "意见内容", "姓名", "联系方式", "附件", "提交方式", "显示状态", "屏蔽或恢复理由"]
 MESSAGE_HEADERS = ["序号", "查询码", "类别", "标题", "留言内容", "写信对象", "办理机关", "提交方式", "收到日期", "答复期限",
                    "状态", "答复日期", "答复内容", "同意公开答复", "答复已公开", "满意度", "出错页面", "附件", "标记理由",
                    "姓名", "联系电话", "电子邮箱", "通信地址"]
@@ -30,7 +30,7 @@ def rows(consultation: Consultation) -> list[list[str]]:
     found = []
     for n, c in enumerate(consultation.comments.order_by("created_at", "id"), 1):
         found.append([str(n), f"{timezone.localtime(c.created_at):%Y-%m-%d %H:%M}",
-                      f"第 {c.paragraph} 段" if c.paragraph else "全文", c.content, c.name,
+                      f"第 {c.paragraph} 段" if c.paragraph else "全文", c.paragraph_text, c.content, c.name,
                       c.contact, c.attachment_name, c.get_channel_display(), c.get_status_display(),
                       c.moderation_reason])
     return found

@@ -133,6 +133,14 @@ class DecisionForm(ServiceForm):
             d.latest_revision.title if d.latest_revision else d.index_no)
 
 
+class ExtensionForm(ServiceForm):
+    """Extend an open consultation: a later last day and the reason, published beside it."""
+
+    ends_on = date_field("新的截止日期", required=True, help_text="只能延长，不能缩短；新的截止日期当天24时结束。")
+    reason = text_field("延长期限的理由", rows=3, required=True, max_length=rules.MAX_EXTENSION_REASON_CHARS,
+                        help_text="将随征求意见公布。")
+
+
 class ModerateForm(ServiceForm):
     reason = text_field("理由", max_length=500, required=True)
 

@@ -45,6 +45,9 @@ class Consultation(models.Model):
     starts_at = models.DateTimeField("开始时间", null=True, blank=True)
     ends_at = models.DateTimeField("截止时间", null=True, blank=True)
     emergency_reason = models.TextField("缩短期限的理由", blank=True)
+    # An open consultation may be extended, never shortened: the end first published, and why it moved (public).
+    extended_from = models.DateTimeField("原截止时间", null=True, blank=True)
+    extension_reason = models.TextField("延长期限的理由", blank=True)
     status = models.CharField("状态", max_length=20, choices=ConsultationStatus.choices,
                               default=ConsultationStatus.DRAFT, db_index=True)
     opened_at = models.DateTimeField("发布时间", null=True, blank=True)
@@ -87,6 +90,13 @@ class Consultation(models.Model):
         return timezone.localtime(self.ends_at - dt.timedelta(microseconds=1)).date()
 
     @property
+    def extended_from_on(self) -> dt.date | None:
+        """The last day first published, when the period was extended since (see services.extend_consultation)."""
+        if self.extended_from is None:
+            return None
+        return timezone.localtime(self.extended_from - dt.timedelta(microseconds=1)).date()
+
+    @property
     def starts_on(self) -> dt.date | None:
         return timezone.localtime(self.starts_at).date() if self.starts_at else None
 
@@ -105,6 +115,7 @@ class CommentStatus(models.TextChoices):
 class Comment(models.Model):
     consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="comments")
     paragraph = models.PositiveIntegerField("针对段落", null=True, blank=True, help_text="不填为针对全文。")
+    paragraph_text = models.TextField("所针对段落的文字", blank=True, help_text="提交时该段的文字（草案以后修订也不变）。")
     content = models.TextField("意见内容")
     # Personal data: sealed in the database, shown only to the agency's staff, never on a public channel.
     name = EncryptedTextField("姓名", blank=True)

@@ -96,6 +96,11 @@ NOT_DRAFT_DOC_TYPES = ("建议办理复文", "提案办理复文", "批复", "�
 # The counts in the feedback (收到/采纳意见条数): whole numbers from 0 up to this sanity bound.
 MAX_FEEDBACK_COUNT = 1_000_000
 
+# Extending an open consultation (not a statutory limit: a bound that catches a mistyped year, and a reason that
+# fits the public page).
+MAX_EXTENSION_DAYS = 90
+MAX_EXTENSION_REASON_CHARS = 500
+
 # Comments: how long one may be, and the size of an attachment, kept small for the public form.
 MAX_COMMENT_CHARS = 5000
 MAX_NAME_CHARS = 50

@@ -24,11 +24,11 @@ from django.utils import timezone
 from gongkai.conf import env
 from gongkai.core import audit
 from gongkai.core.errors import DomainError
-from gongkai.core.text import html_to_text
+from gongkai.core.text import has_block_markup, html_to_text
 from gongkai.core.workdays import WorkCalendar
 from gongkai.core.workflow import SYSTEM
 from gongkai.orgs.models import Agency
-from gongkai.orgs.permissions import require_any_role
+from gongkai.orgs.permissions import has_role, require_any_role
 from gongkai.participation import rules
 from gongkai.participation.models import (
     Comment,
@@ -45,7 +45,7 @@ from gongkai.publishing.visibility import is_public
 # What staff read in a consultation's history for the entries not made by the workflow (core.audit's one mapping).
 audit.register_labels({"participation.save_consultation": "保存征求意见草稿", "participation.comment": "收到意见",
                        "participation.moderate": "屏蔽或恢复显示意见", "participation.save_feedback": "起草意见采纳情况",
-                       "participation.link_decision": "关联作出的决策"})
+                       "participation.link_decision": "关联作出的决策", "participation.extend": "延长征求意见期限"})
 
 
 class ConsultationClosed(DomainError):
@@ -75,13 +75,12 @@ def _fmt(moment: dt.datetime) -> str:
 # (a blank line or a single newline) ends a paragraph. In HTML, a newline inside a block is only source layout.
 _BLOCK = re.compile(r"</?(?:p|div|h[1-6]|li|ul|ol|tr|table|blockquote|pre|hr)\b[^>]*>", re.I)
 _BREAKS = re.compile(r"(?:<br\b[^>]*>\s*)+", re.I)
-_MARKUP = re.compile(r"<(?:p|div|h[1-6]|li|tr|blockquote|pre|br)\b", re.I)
 
 
 def split_paragraphs(body_html: str) -> list[str]:
     """The paragraphs of a draft's body as plain text, empty ones left out: the list every channel numbers from 1."""
     body = body_html or ""
-    marked_up = _MARKUP.search(body) is not None
+    marked_up = has_block_markup(body)
     found = []
     for block in _BLOCK.split(body):
         for piece in _BREAKS.split(block):
@@ -243,6 +242,54 @@ def open_consultation(actor, consultation: Consultation) -> Consultation:
     return consultation
 
 
+def extension_refusal(consultation: Consultation, now: dt.datetime | None = None) -> str | None:
+    """Why the period of `consultation` cannot be extended now (a Chinese sentence), or None."""
+    if consultation.status != ConsultationStatus.OPEN:
+        return "只有已发布、正在进行的征求意见可以延长期限。"
+    if ended(consultation, now):
+        # Closed means closed: reopening after the end would let comments in that others were told were too late.
+        return f"本次征求意见已于 {_fmt(consultation.ends_at)} 截止，不能再延长；如需继续听取意见，请另行发布征求意见。"
+    return None
+
+
+def may_extend(actor, consultation: Consultation) -> bool:
+    """Whether `actor` may extend `consultation` now (the staff page offers the form only then)."""
+    return extension_refusal(consultation) is None and any(
+        has_role(actor, role, consultation.agency) for role in EDITORS)
+
+
+@transaction.atomic
+def extend_consultation(actor, consultation: Consultation, ends_on: dt.date | None, reason: str) -> Consultation:
+    """Move the last day of an open consultation later, with a reason published beside the new end. Shortening is
+    never allowed: the public was told the period when it opened."""
+    consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
+    _check_editor(actor, consultation.agency)
+    refusal = extension_refusal(consultation)
+    if refusal:
+        raise DomainError(refusal)
+    reason = (reason or "").strip()
+    errors: dict[str, list[str]] = {}
+    if ends_on is None:
+        errors["ends_on"] = ["请填写新的截止日期。"]
+    elif ends_on <= consultation.ends_on:
+        errors["ends_on"] = [f"新的截止日期应晚于现在的截止日期 {consultation.ends_on:%Y-%m-%d}；征求意见的期限不能缩短。"]
+    elif ends_on > consultation.ends_on + dt.timedelta(days=rules.MAX_EXTENSION_DAYS):
+        errors["ends_on"] = [f"一次最多延长{rules.MAX_EXTENSION_DAYS}日。"]
+    if not reason:
+        errors["reason"] = ["请填写延长期限的理由（将随征求意见公布）。"]
+    elif len(reason) > rules.MAX_EXTENSION_REASON_CHARS:
+        errors["reason"] = [f"理由不能超过{rules.MAX_EXTENSION_REASON_CHARS}个字。"]
+    if errors:
+        raise DomainError(next(iter(errors.values()))[0], errors=errors)
+    if consultation.extended_from is None:
+        consultation.extended_from = consultation.ends_at
+    consultation.ends_at = _end_of(ends_on)
+    consultation.extension_reason = reason
+    consultation.save(update_fields=["ends_at", "extended_from", "extension_reason", "updated_at"])
+    audit.record(actor, "participation.extend", consultation, comment=reason, ends_on=ends_on.isoformat())
+    return consultation
+
+
 @transaction.atomic
 def close_ended(now: dt.datetime | None = None) -> int:
     """Record as closed every open consultation whose end has passed (the clock already refuses comments)."""
@@ -302,15 +349,15 @@ def check_paragraph(raw: Any, count: int) -> tuple[int | None, str]:
     return None, f"段落编号应在1至{count}之间（草案共{count}段；不填为针对全文）。"
 
 
-def _check_comment(consultation: Consultation, data: CommentData) -> tuple[str, int | None, str, str]:
+def _check_comment(consultation: Consultation, data: CommentData) -> tuple[str, int | None, str, str, str]:
     errors: dict[str, list[str]] = {}
     content = (data.content or "").strip()
     if not content:
         errors["content"] = ["请填写意见内容。"]
     elif len(content) > rules.MAX_COMMENT_CHARS:
         errors["content"] = [f"意见内容不能超过{rules.MAX_COMMENT_CHARS}个字（现有{len(content)}个字），可分条提交或作为附件上传。"]
-    count = len(paragraphs(consultation.document)) if data.paragraph not in (None, "") else 0
-    paragraph, refusal = check_paragraph(data.paragraph, count)
+    texts = paragraphs(consultation.document) if data.paragraph not in (None, "") else []
+    paragraph, refusal = check_paragraph(data.paragraph, len(texts))
     if refusal:
         errors["paragraph"] = [refusal]
     name, contact = (data.name or "").strip(), (data.contact or "").strip()
@@ -330,7 +377,8 @@ def _check_comment(consultation: Consultation, data: CommentData) -> tuple[str, 
                 errors["attachment"] = [exc.message]
     if errors:
         raise DomainError(next(iter(errors.values()))[0], errors=errors)
-    return content, paragraph, name, contact
+    # The paragraph's words as the commenter read them: a later revision of the draft may number them otherwise.
+    return content, paragraph, texts[paragraph - 1] if paragraph else "", name, contact
 
 
 def _share_lock(pk: int) -> None:
@@ -370,8 +418,9 @@ def submit_comment(consultation: Consultation | int, data: CommentData, *, chann
                 repeated = found.comments.filter(submission=data.submission).first()
                 if repeated is not None:
                     return repeated  # the same form sent twice (a reload): one comment
-            content, paragraph, name, contact = _check_comment(found, data)
-            comment = Comment(consultation=found, content=content, paragraph=paragraph, name=name, contact=contact,
+            content, paragraph, paragraph_text, name, contact = _check_comment(found, data)
+            comment = Comment(consultation=found, content=content, paragraph=paragraph, paragraph_text=paragraph_text,
+                              name=name, contact=contact,
                               channel=channel, submission=(data.submission or "")[:40],
                               created_by=actor if getattr(actor, "pk", None) else None)
             if data.attachment:

@@ -12,6 +12,7 @@ urlpatterns = [
     path("c/<int:pk>/", v.detail, name="staff-consultation"),
     path("c/<int:pk>/edit/", v.edit, name="staff-consultation-edit"),
     path("c/<int:pk>/action/", v.action, name="staff-consultation-action"),
+    path("c/<int:pk>/extend/", v.extend, name="staff-consultation-extend"),
     path("c/<int:pk>/feedback/", v.feedback, name="staff-consultation-feedback"),
     path("c/<int:pk>/comment/", v.add_comment, name="staff-consultation-comment"),
     path("c/<int:pk>/comments.<str:fmt>", v.export, name="staff-consultation-export"),

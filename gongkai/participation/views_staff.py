@@ -129,6 +129,10 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     found = _consultation(request, pk)
     if isinstance(found, HttpResponse):
         return found
+    return _detail_page(request, found)
+
+
+def _detail_page(request: HttpRequest, found: Consultation, extension_form=None, status: int = 200) -> HttpResponse:
     calendar = WorkCalendar.load()
     due = None
     # The feedback's clock runs from the end of a consultation that was published: a draft saved with past dates
@@ -146,7 +150,25 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "comment_form": forms.StaffCommentForm(paragraphs=count), "moderate_form": forms.ModerateForm(),
         "history": queries.consultation_history(found), "minimum": rules.MINIMUM_PERIODS[found.kind],
         "duty_refusal": CONSULTATION.duty_refusal(request.user, found),
-        "shortened": services.shortened(found, calendar)})
+        "shortened": services.shortened(found, calendar),
+        "extension_form": extension_form or (forms.ExtensionForm(initial={"ends_on": found.ends_on})
+                                             if services.may_extend(request.user, found) else None)}, status=status)
+
+
+@require_POST
+@staff_required
+def extend(request: HttpRequest, pk: int) -> HttpResponse:
+    """Extend an open consultation (never shorten it): a later last day and the reason, published."""
+    found = _consultation(request, pk)
+    if isinstance(found, HttpResponse):
+        return found
+    form = forms.ExtensionForm(request.POST)
+    extended = form.submit(lambda data: services.extend_consultation(request.user, found, data["ends_on"],
+                                                                      data["reason"]))
+    if extended is None:
+        return _detail_page(request, found, form, 400)
+    messages.success(request, f"征求意见已延长至 {extended.ends_on:%Y-%m-%d} 24时，延长理由已随征求意见公布。")
+    return redirect("staff-consultation", pk=found.pk)
 
 
 @require_POST

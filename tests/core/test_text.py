@@ -41,3 +41,13 @@ def test_other_loading_attributes_are_not_allowed():
     cleaned = sanitize_html('<img src="/a.png" srcset="https://tracker.example/x 2x">'
                             '<div style="background:url(https://tracker.example/x)">x</div>')
     assert "tracker" not in cleaned and '<img src="/a.png">' in cleaned
+
+
+def test_an_html_body_typed_as_plain_lines_gets_one_paragraph_per_line():
+    """The staff editor's box takes HTML; a body typed there line by line (no block markup) would run into one
+    line on the page: each line becomes a paragraph, still sanitised. Marked-up bodies keep their own blocks."""
+    typed = "第一条 为了规范养犬，制定本办法。\n第二条 本办法适用于城区。<script>x()</script>\n\n第三条 <b>施行</b>。"
+    assert to_html(typed, "html") == ("<p>第一条 为了规范养犬，制定本办法。</p><p>第二条 本办法适用于城区。</p>"
+                                      "<p>第三条 <b>施行</b>。</p>")
+    assert to_html("<p>第一条\n续行</p>", "html") == "<p>第一条\n续行</p>"
+    assert to_html("一行正文", "html") == "一行正文"

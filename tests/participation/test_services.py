@@ -307,3 +307,22 @@ def test_the_decision_is_linked_after_the_feedback_is_published_and_must_be_publ
     assert f"改为 {decision.pk}" in entry.comment
     with pytest.raises(DomainError, match="征求意见结束后"):
         services.link_decision(office["officer"], make_consultation(office), decision.pk)
+
+
+def test_a_comment_keeps_the_words_of_its_paragraph_when_the_draft_is_revised(office, open_consultation):
+    """The paragraph's text is kept with the comment: a corrected draft published later numbers its paragraphs
+    otherwise, and staff (page and export) still read what the commenter was answering."""
+    from gongkai.participation import exports
+    from gongkai.publishing.models import Document
+    from tests.participation.conftest import DRAFT_BODY
+
+    comment = services.submit_comment(open_consultation, services.CommentData(content="建议扩大到郊区。", paragraph=2))
+    whole = services.submit_comment(open_consultation, services.CommentData(content="总体赞成。"))
+    assert comment.paragraph_text == "第二条 本办法适用于本市城市建成区。" and whole.paragraph_text == ""
+    team, draft = office["team"], office["draft"]
+    publishing.save_revision(team[Role.DRAFTER], draft, factories.data(
+        title="参与市养犬管理办法（征求意见稿）", body="<p>（修订说明）</p>" + DRAFT_BODY, doc_number=""))
+    factories.advance(team, Document.objects.get(pk=draft.pk))
+    publishing.publish_document(team[Role.PUBLISHER], Document.objects.get(pk=draft.pk))
+    assert services.paragraphs(Document.objects.get(pk=draft.pk))[1] != comment.paragraph_text
+    assert exports.rows(open_consultation)[0][2:5] == ["第 2 段", "第二条 本办法适用于本市城市建成区。", "建议扩大到郊区。"]

@@ -131,10 +131,10 @@ def test_exports_carry_every_comment_with_personal_data_for_staff(client, office
     client.force_login(office["officer"])
     got = client.get(f"/staff/participation/c/{open_consultation.pk}/comments.csv")
     rows = list(csv.reader(io.StringIO(got.content.decode("utf-8-sig"))))
-    assert rows[0][:4] == ["序号", "提交时间", "针对", "意见内容"]
-    assert rows[1][2:6] == ["第 1 段", "'=HYPERLINK(1)", "王五", "13900001111"]
+    assert rows[0][:5] == ["序号", "提交时间", "针对", "所针对段落的文字", "意见内容"]
+    assert rows[1][2:7] == ["第 1 段", "第一条 为了规范城市养犬管理，制定本办法。", "'=HYPERLINK(1)", "王五", "13900001111"]
     book = load_workbook(io.BytesIO(client.get(f"/staff/participation/c/{open_consultation.pk}/comments.xlsx").content))
-    assert book.active.cell(2, 5).value == "王五"
+    assert book.active.cell(2, 6).value == "王五"
     client.logout()
     assert client.get(f"/staff/participation/c/{open_consultation.pk}/comments.csv").status_code == 302
 

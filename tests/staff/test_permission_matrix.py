@@ -487,6 +487,8 @@ URL_RULES: dict[tuple[str, str], Rule] = {
     ("staff-consultation-feedback", "POST"): _participation_page(302, args=lambda w: [w.pk("consultation:ended")]),
     ("staff-consultation-comment", "GET"): post_only(lambda w: [w.pk("consultation:open")]),
     ("staff-consultation-comment", "POST"): _participation_page(302, args=lambda w: [w.pk("consultation:open")]),
+    ("staff-consultation-extend", "GET"): post_only(lambda w: [w.pk("consultation:open")]),
+    ("staff-consultation-extend", "POST"): _participation_page(302, args=lambda w: [w.pk("consultation:open")]),
     ("staff-consultation-moderate", "GET"): post_only(lambda w: [w.pk("comment:visible")]),
     ("staff-consultation-moderate", "POST"): _participation_page(302, args=lambda w: [w.pk("comment:visible")]),
     ("staff-consultation-export", "GET"): _participation_page(args=lambda w: [w.pk("consultation:open"), "csv"]),
@@ -1497,6 +1499,9 @@ def _post_participation(client, world: World, actor: Actor, url_name: str, rule:
         written = Consultation.objects.filter(feedback_text="矩阵采纳情况")
     elif url_name == "staff-consultation-comment":
         data, written = {"content": "矩阵登记意见"}, Comment.objects.filter(content="矩阵登记意见")
+    elif url_name == "staff-consultation-extend":
+        data = {"ends_on": f"{world.today + dt.timedelta(days=60):%Y-%m-%d}", "reason": "矩阵延长"}
+        written = Consultation.objects.filter(extension_reason="矩阵延长")
     elif url_name == "staff-consultation-moderate":
         data, written = {"action": "hide", "reason": "矩阵屏蔽"}, Comment.objects.filter(moderation_reason="矩阵屏蔽")
     else:
