@@ -53,6 +53,8 @@ def test_the_first_ask_is_lexical_and_computes_the_vectors_the_next_ask_uses(lib
     # The article that says who is an adult comes first although it holds neither 孩子 nor 大人.
     assert _labels(second)[0] == "第三条"
     assert [m.score for m in second.matches] == sorted((m.score for m in second.matches), reverse=True)
+    # Whether it is answered at all is still the lexical best's coverage.
+    assert second.answered == first.answered
 
 
 def test_a_vector_of_other_text_is_not_used(library):
