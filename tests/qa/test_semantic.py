@@ -84,3 +84,19 @@ def test_embed_all_computes_every_public_article_once_and_nothing_unpublished(li
 
     publishing.withdraw_document(team[Role.PUBLISHER], civil, "撤回")
     assert semantic.embed_articles(Article.objects.filter(document=civil).values_list("pk", flat=True)) == 0
+
+
+def test_the_evaluation_computes_its_candidates_vectors_once_and_reuses_them_from_its_file(library, tmp_path):
+    from gongkai.qa.evaluation import EvalQuestion, warm_vectors
+
+    questions = [EvalQuestion("answerable", QUESTION), EvalQuestion("answerable", "捡到东西要还吗")]
+    cache = tmp_path / "vectors.npz"
+    computed = warm_vectors(questions, cache)
+    assert computed == ArticleVector.objects.count() > 0 and cache.is_file()
+    before = dict(ArticleVector.objects.values_list("article_id", "vector"))
+    # A fresh database (the test suite's, another eval folder): the same texts' vectors come from the file.
+    ArticleVector.objects.all().delete()
+    assert warm_vectors(questions, cache) == 0
+    assert {k: bytes(v) for k, v in ArticleVector.objects.values_list("article_id", "vector")} == {
+        k: bytes(v) for k, v in before.items()}
+    assert _labels(services.ask(QUESTION, record=False))[0] == "第三条"
