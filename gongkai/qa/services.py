@@ -6,7 +6,8 @@ and pinyin correction, question words dropped, common words demoted) and run aga
 (gongkai.qa.index) the way search runs a long question (longquery: strict match merged with plain ranking).
 Every hit is read back through the visibility rule before it is shown. Whether the best article answers is
 decided by its coverage: the share of the question's concepts, weighted by rarity, that the article (with its
-law's title and chapter) contains.
+law's title and chapter) contains. The best lexical candidates are then re-ordered by closeness in meaning
+(gongkai.qa.semantic) once their vectors are computed; whether the question is answered stays the lexical best's.
 """
 
 from __future__ import annotations
