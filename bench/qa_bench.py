@@ -99,6 +99,8 @@ Measured {machine()}; SQLite (embedded default), the 3,419-law corpus with its a
 with 2 gunicorn workers × 4 threads, questions drawn at random from `gongkai/qa/eval/questions.jsonl`, sent
 from the same machine over loopback ({args.requests} per row after a warm-up of 20). Target (issue #14): p95 ≤ 200 ms.
 Questions repeat (drawn from 185), so each process's cache of article word sets is warm for most of them.
+Semantic re-ranking as configured (GONGKAI_QA_RERANK_DEPTH={os.environ.get("GONGKAI_QA_RERANK_DEPTH", "20 (the default)")});
+the candidates' article vectors are those the data folder holds (`gongkai qa eval` computes them for its questions).
 
 | endpoint | concurrency | p50 ms | p95 ms | p99 ms | requests/s |
 |---|---|---|---|---|---|
