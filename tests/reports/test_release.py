@@ -8,6 +8,7 @@ import io
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from gongkai.core.errors import DomainError, PermissionDenied
 from gongkai.core.models import AuditEntry
@@ -191,9 +192,11 @@ def test_a_first_release_after_returned_drafts_is_not_called_a_correction(client
     assert released.revision == 2
     html = client.get(reverse("zfxxgk-annual-report", args=[agency.code, 2026])).content.decode()
     assert "已更正" not in html and "更正后的版本" not in html
-    assert f"发布日期：{released.released_at:%Y年%m月%d日}" in html
+    # The page shows the local day (Asia/Shanghai): near midnight UTC it is already the next one.
+    released_on = timezone.localtime(released.released_at)
+    assert f"发布日期：{released_on:%Y年%m月%d日}" in html
     listing = client.get(reverse("zfxxgk-annual-reports")).content.decode()
-    assert "已更正" not in listing and f"发布于 {released.released_at:%Y年%m月%d日}" in listing
+    assert "已更正" not in listing and f"发布于 {released_on:%Y年%m月%d日}" in listing
     _released(office, text="更正。")
     html = client.get(reverse("zfxxgk-annual-report", args=[agency.code, 2026])).content.decode()
     assert "更正后的版本" in html
