@@ -71,6 +71,16 @@ def _document_field(label: str, required: bool, help_text: str = "") -> forms.Mo
                                                                        "required": "请选择文件库中的草案文件。"})
 
 
+def _latest_title(document: Document) -> str:
+    return document.latest_revision.title if document.latest_revision else document.index_no
+
+
+def _offer(field: forms.ModelChoiceField, documents) -> None:
+    """Offer `documents` (none when not given) in a choice of documents, each by its latest title."""
+    field.queryset = documents if documents is not None else Document.objects.none()
+    field.label_from_instance = _latest_title
+
+
 class ConsultationForm(ServiceForm):
     document = _document_field("草案（征求意见稿）", True, "先在文件库中起草并经审核发布征求意见稿，再在此选择。")
     title = text_field("标题", max_length=300, help_text="不填则为“关于《草案标题》公开征求意见”。")
@@ -91,10 +101,7 @@ class ConsultationForm(ServiceForm):
     def __init__(self, *args: Any, documents=None, drafts=None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for name in ("document", "explanation_document", "interpretation_document"):
-            chosen = drafts if name == "document" else documents
-            self.fields[name].queryset = chosen if chosen is not None else Document.objects.none()
-            self.fields[name].label_from_instance = lambda d: (d.latest_revision.title if d.latest_revision
-                                                               else d.index_no)
+            _offer(self.fields[name], drafts if name == "document" else documents)
 
 
 def _count_field(label: str) -> forms.IntegerField:
@@ -116,9 +123,7 @@ class FeedbackForm(ServiceForm):
 
     def __init__(self, *args: Any, documents=None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["decision_document"].queryset = documents if documents is not None else Document.objects.none()
-        self.fields["decision_document"].label_from_instance = lambda d: (
-            d.latest_revision.title if d.latest_revision else d.index_no)
+        _offer(self.fields["decision_document"], documents)
 
 
 class DecisionForm(ServiceForm):
@@ -128,9 +133,7 @@ class DecisionForm(ServiceForm):
 
     def __init__(self, *args: Any, documents=None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["decision_document"].queryset = documents if documents is not None else Document.objects.none()
-        self.fields["decision_document"].label_from_instance = lambda d: (
-            d.latest_revision.title if d.latest_revision else d.index_no)
+        _offer(self.fields["decision_document"], documents)
 
 
 class ExtensionForm(ServiceForm):

@@ -27,6 +27,11 @@ class ConsultationStatus(models.TextChoices):
     FEEDBACK_PUBLISHED = "feedback_published", "已公布采纳情况"
 
 
+def _last_day(end: dt.datetime | None) -> dt.date | None:
+    """The day a period ending at `end` ends on: an end is stored as the next day's midnight (24:00 of the day)."""
+    return timezone.localtime(end - dt.timedelta(microseconds=1)).date() if end is not None else None
+
+
 class Consultation(models.Model):
     agency = models.ForeignKey(Agency, verbose_name="征求意见机关", on_delete=models.PROTECT,
                                related_name="consultations")
@@ -85,16 +90,12 @@ class Consultation(models.Model):
     @property
     def ends_on(self) -> dt.date | None:
         """The last day of the period (ends_at is 24:00 of it, stored as the next day's midnight)."""
-        if self.ends_at is None:
-            return None
-        return timezone.localtime(self.ends_at - dt.timedelta(microseconds=1)).date()
+        return _last_day(self.ends_at)
 
     @property
     def extended_from_on(self) -> dt.date | None:
         """The last day first published, when the period was extended since (see services.extend_consultation)."""
-        if self.extended_from is None:
-            return None
-        return timezone.localtime(self.extended_from - dt.timedelta(microseconds=1)).date()
+        return _last_day(self.extended_from)
 
     @property
     def starts_on(self) -> dt.date | None:
