@@ -155,7 +155,7 @@ def warm_vectors(questions: list[EvalQuestion], cache: Path | None = None) -> in
     cache = cache or vector_cache_path()
     candidates = {}
     for item in questions:
-        matches, _ = retrieve(item.question, limit=semantic.depth(), rerank=False)
+        matches = retrieve(item.question, limit=semantic.depth(), rerank=False).matches
         candidates.update({m.article.pk: (m.article, m.title) for m in matches})
     known: dict[str, np.ndarray] = {}
     if cache.is_file():

@@ -319,15 +319,24 @@ def _visible(ids: list[int]) -> dict[int, tuple[Article, str]]:
     return out
 
 
-def retrieve(question: str, agency: str = "", limit: int = RELATED + 1,
-             rerank: bool = True) -> tuple[list[ArticleMatch], list[Unit]]:
+@dataclass
+class Retrieved:
+    """What retrieve() found: the best articles (best first), the question's units, and the lexical best
+    candidate, which decides whether the question is answered even when re-ranking moved it out of `matches`."""
+
+    matches: list[ArticleMatch]
+    units: list[Unit]
+    lead: ArticleMatch | None = None
+
+
+def retrieve(question: str, agency: str = "", limit: int = RELATED + 1, rerank: bool = True) -> Retrieved:
     """The best public articles for `question`, best first, with their coverage; and the question's units.
     With `rerank`, the best lexical candidates are re-ordered by semantic closeness (gongkai.qa.semantic)."""
     params = search.SearchParams(q=question, agency=agency, facets=False, page_size=10)
     planned = search.plan(params)
     analysis = planned.analysis
     if analysis.empty or analysis.reference:
-        return [], analysis.units
+        return Retrieved([], analysis.units)
     backend = article_backend()
     units = with_legal_terms(analysis.units, question)
     query = replace(planned.query, units=units, keys=[], exclude_ids=stale_article_ids(backend), offset=0, limit=DEPTH,
@@ -362,10 +371,11 @@ def retrieve(question: str, agency: str = "", limit: int = RELATED + 1,
     matches.sort(key=lambda m: -m.score)
     for match in matches:
         match.lexical = match.score
+    lead = matches[0] if matches else None
     matches = (semantic.rerank(question, matches) if rerank else matches)[:limit]
     for match in matches:
         match.sentences = _sentences(units, weights, match.article.text)
-    return matches, units
+    return Retrieved(matches, units, lead)
 
 
 def ask(question: str, agency: str = "", record: bool = True) -> Answer:
@@ -374,7 +384,8 @@ def ask(question: str, agency: str = "", record: bool = True) -> Answer:
     question = clean_question(question)
     if agency and not search.Agency.objects.filter(code=agency).exists():
         raise DomainError("没有这个机关代码。", field="agency")
-    matches, units = retrieve(question, agency)
+    found = retrieve(question, agency)
+    matches, units, lead = found.matches, found.units, found.lead
     pair = best_pair(units, agency)
     if pair is not None:
         from gongkai.qa.pairs import source_of
@@ -384,9 +395,8 @@ def ask(question: str, agency: str = "", record: bool = True) -> Answer:
                       [Source(source["title"], source["url"], source["article"], source["document_id"])],
                       [m.source for m in matches[:RELATED]], matches, pair=pair)
     # Whether the question is answered at all is decided by the lexical best candidate's coverage, as before
-    # semantic re-ranking (which only chooses which article answers): meaning alone never answers a question
-    # whose concepts no article holds.
-    lead = max(matches, key=lambda m: m.lexical) if matches else None
+    # semantic re-ranking (which only chooses which article answers), even when re-ranking moved it out of the
+    # matches shown: meaning alone never answers a question whose concepts no article holds.
     answered = (lead is not None and lead.coverage >= MIN_COVERAGE and not off_topic(question)
                 and _coverage(units, _weights(units, article_backend()), lead.title,
                               article_words(lead.article)) >= MIN_FULL_COVERAGE)

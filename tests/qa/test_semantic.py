@@ -57,10 +57,20 @@ def test_the_first_ask_is_lexical_and_computes_the_vectors_the_next_ask_uses(lib
     assert second.answered == first.answered
 
 
+def test_the_lexical_lead_is_kept_when_reranking_moves_it_out_of_the_matches(library):
+    services.ask(QUESTION, record=False)
+    found = services.retrieve(QUESTION, limit=1)
+    # Re-ranking put 第三条 first and the one match shown is it; whether the question is answered is still
+    # decided by the lexical best (第七条, which holds 孩子), handed over beside the matches.
+    assert _labels(found) == ["第三条"]
+    assert found.lead is not None and found.lead.article.label == "第七条"
+    assert found.lead.lexical == max(m.lexical for m in services.retrieve(QUESTION, rerank=False).matches)
+
+
 def test_a_vector_of_other_text_is_not_used(library):
     services.ask(QUESTION, record=False)
     ArticleVector.objects.update(digest="0" * 16)
-    answer = services.retrieve(QUESTION)[0]
+    answer = services.retrieve(QUESTION).matches
     assert all(m.similarity is None for m in answer)
     # ... and it is computed again.
     assert ArticleVector.objects.exclude(digest="0" * 16).exists()
