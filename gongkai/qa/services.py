@@ -439,7 +439,7 @@ def best_pair(units: list[Unit], agency: str = "") -> QAPair | None:
 def note_unanswered(question: str) -> None:
     """Count a question nobody could answer (one row per question however often it is asked); phone, ID and
     other long numbers and e-mail addresses are masked first, as in the search log."""
-    question = anonymise(question)
+    question = anonymise(question, limit=MAX_QUESTION)  # the whole question: its point is often at the end
     key = question_key(question)
     row, created = UnansweredQuestion.objects.get_or_create(key=key, defaults={"question": question[:500]})
     if not created:
@@ -447,9 +447,43 @@ def note_unanswered(question: str) -> None:
                                                             resolved=False)
 
 
+def resolve_unanswered(actor, pk: int) -> UnansweredQuestion:
+    """Take a question off the staff work list (a pair or an interpretation now answers it); asked again
+    unanswered, it comes back. Only staff who write or review pairs somewhere may do it."""
+    from gongkai.orgs.permissions import agencies_for
+    from gongkai.orgs.roles import Role
+
+    if not any(agencies_for(actor, role) for role in (Role.DRAFTER, Role.APPROVER)):
+        raise DomainError("未答问题由编写或审核政策问答的工作人员处理。")
+    row = UnansweredQuestion.objects.filter(pk=pk).first() if 0 < pk < 2**63 else None
+    if row is None:
+        raise DomainError("没有这个未答问题。")
+    UnansweredQuestion.objects.filter(pk=row.pk).update(resolved=True)
+    row.resolved = True
+    return row
+
+
+def describe_sources(sources: list[str]) -> dict[str, tuple[str, str]]:
+    """For staff: what each answer source ("article:12", "pair:3") was, as (text, link), e.g.
+    ("《劳动合同法》第十九条", "/xxgk/documents/5/#art-19"); a source since deleted is described as such."""
+    ids: dict[str, list[int]] = {"article": [], "pair": []}
+    for source in sources:
+        kind, _, raw = source.partition(":")
+        if kind in ids and raw.isascii() and raw.isdigit() and len(raw) < 19:
+            ids[kind].append(int(raw))
+    out = {}
+    for article in Article.objects.filter(pk__in=ids["article"]).select_related("revision"):
+        url = reverse("public-document", args=[article.document_id]) + f"#{article.anchor}"
+        out[f"article:{article.pk}"] = (f"《{article.revision.title}》{article.label}", url)
+    for pair in QAPair.objects.filter(pk__in=ids["pair"]).select_related("agency"):
+        out[f"pair:{pair.pk}"] = (f"问答：{pair.question}",
+                                  reverse("staff-qa-pair-edit", args=[pair.agency.code, pair.pk]))
+    return {s: out.get(s, ("（已删除的答复）", "")) for s in sources}
+
+
 def record_feedback(question: str, source: str, helpful: bool) -> Feedback:
     """Count 有帮助 / 没有帮助 for one answer; `source` is "article:<id>" of a public article."""
-    question = anonymise(clean_question(question))
+    question = anonymise(clean_question(question), limit=MAX_QUESTION)
     from gongkai.qa.pairs import public_pairs
 
     kind, _, raw = (source or "").partition(":")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.db.models import Count
+from django.db.models import Count, Max
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -56,15 +56,41 @@ def search_aside(request: HttpRequest, params, found) -> dict | None:
     return {"answer": answer, "ask_link": f"{reverse('qa-ask')}?{urlencode({'q': params.q})}"}
 
 
+def _tally(rows, key) -> list[dict]:
+    """Feedback counts (有帮助 / 没有帮助) grouped by `key`, the most often unhelpful first."""
+    counts: dict = {}
+    for row in rows:
+        entry = counts.setdefault(key(row), {"helpful": 0, "unhelpful": 0, "row": row})
+        entry["helpful" if row["helpful"] else "unhelpful"] += row["n"]
+    return sorted(counts.values(), key=lambda r: (-r["unhelpful"], -r["helpful"]))[:50]
+
+
+@require_http_methods(["GET", "POST"])
 @staff_required
 def staff_unanswered(request: HttpRequest) -> HttpResponse:
-    """Questions the knowledge base could not answer, most asked first, and how answers were rated."""
+    """Questions the knowledge base could not answer, most asked first, and how answers were rated: per answer
+    and per question, each answer described as the public saw it (《法规》第X条, or the pair's question)."""
+    if request.method == "POST":
+        try:
+            raw = request.POST.get("pk", "")
+            services.resolve_unanswered(request.user, int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 19
+                                        else 0)
+            messages.success(request, "已标为已处理。")
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        return redirect("staff-qa-unanswered")
     rows = UnansweredQuestion.objects.filter(resolved=False)[:200]
-    counts: dict[str, dict[str, int]] = {}
-    for source, helpful, n in Feedback.objects.values_list("source", "helpful").annotate(n=Count("pk")).order_by():
-        counts.setdefault(source, {"source": source, "helpful": 0, "unhelpful": 0})["helpful" if helpful else "unhelpful"] = n
-    ratings = sorted(counts.values(), key=lambda r: (-r["unhelpful"], -r["helpful"]))[:50]
-    return render(request, "qa/staff_unanswered.html", {"rows": rows, "ratings": ratings})
+    grouped = list(Feedback.objects.values("source", "helpful").annotate(n=Count("pk")).order_by())
+    by_question = list(Feedback.objects.values("question_key", "source", "helpful")
+                       .annotate(n=Count("pk"), question=Max("question")).order_by())
+    ratings = _tally(grouped, lambda r: r["source"])
+    questions = _tally(by_question, lambda r: (r["question_key"], r["source"]))
+    described = services.describe_sources([r["row"]["source"] for r in ratings + questions])
+    for entry in ratings + questions:
+        entry["text"], entry["url"] = described[entry["row"]["source"]]
+    return render(request, "qa/staff_unanswered.html", {
+        "rows": rows, "ratings": ratings, "questions": questions,
+        "drafting": _pair_agencies(request.user, (Role.DRAFTER,)), "can_resolve": bool(_pair_agencies(request.user))})
 
 
 # -- curated pairs (staff) ----------------------------------------------------------------------------------------
@@ -115,7 +141,7 @@ def staff_pair_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         if pair is None:
             raise Http404("没有这条问答")
     values = {"question": pair.question, "answer": pair.answer, "source": pair.source_id, "article": pair.article,
-              "tags": pair.tags} if pair else {}
+              "tags": pair.tags} if pair else {"question": request.GET.get("question", "")[:pairs.MAX_QUESTION]}
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
         values = {name: request.POST.get(name, "") for name in ("question", "answer", "source", "article", "tags")}
