@@ -20,23 +20,38 @@ from gongkai.qa.models import Feedback, QAPair, UnansweredQuestion
 from gongkai.qa.states import REVIEW
 from gongkai.staff.decorators import forbidden, staff_required
 
+# The answers this visitor has rated (question key and source), so one visitor counts once per answer.
+SESSION_RATED = "qa_rated"
+RATED_KEPT = 50
+
 
 @require_http_methods(["GET", "POST"])
 def ask_page(request: HttpRequest) -> HttpResponse:
     """Ask a question (GET ?q=) and rate the answer (POST)."""
     if request.method == "POST":
         question = request.POST.get("q", "")
-        try:
-            services.record_feedback(question, request.POST.get("source", ""), request.POST.get("helpful") == "1")
-            messages.success(request, "感谢您的评价。")
-        except DomainError as exc:
-            messages.error(request, exc.message)
+        source = request.POST.get("source", "")
+        rated = request.session.get(SESSION_RATED, [])
+        key = f"{services.question_key(question)}|{source}"
+        if key in rated:
+            messages.success(request, "您已评价过这个答复，感谢您的评价。")
+        else:
+            try:
+                services.record_feedback(question, source, request.POST.get("helpful") == "1")
+                request.session[SESSION_RATED] = [*rated, key][-RATED_KEPT:]
+                messages.success(request, "感谢您的评价。")
+            except DomainError as exc:
+                messages.error(request, exc.message)
         return redirect(reverse("qa-ask") + "?" + urlencode({"q": question}))
     question = request.GET.get("q", "").strip()
     context = {"q": question, "hotline": settings.GONGKAI_QA_HOTLINE, "mailbox": settings.GONGKAI_QA_MAILBOX_URL}
     if question:
         try:
-            context["answer"] = services.ask(question)
+            context["answer"] = answer = services.ask(question)
+            source = (f"pair:{answer.pair.pk}" if answer.pair else f"article:{answer.best.article.pk}"
+                      if answer.best else "")
+            context["rated"] = f"{services.question_key(answer.question)}|{source}" in request.session.get(
+                SESSION_RATED, [])
         except DomainError as exc:
             context["error"] = exc.message
     return render(request, "qa/ask.html", context)

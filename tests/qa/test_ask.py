@@ -156,3 +156,15 @@ def test_a_question_about_the_world_is_not_answered_by_a_law_sharing_its_words(l
     answer = services.ask("出门带的狗一般有多高", record=False)
     assert services.ask("带狗出门要不要系犬链", record=False).answered
     assert not answer.answered and answer.kind is None
+
+
+def test_a_visitor_rates_an_answer_once(client, library):
+    question = "带狗出门要不要系犬链"
+    answer = services.ask(question, record=False)
+    source = f"article:{answer.best.article.pk}"
+    assert "有帮助</button>" in client.get("/wdk/", {"q": question}).content.decode()
+    client.post("/wdk/", {"q": question, "source": source, "helpful": "1"})
+    client.post("/wdk/", {"q": question, "source": source, "helpful": "1"})
+    assert Feedback.objects.count() == 1
+    page = client.get("/wdk/", {"q": question}).content.decode()
+    assert "有帮助</button>" not in page and "您已评价过这个答复" in page
