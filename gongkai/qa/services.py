@@ -24,6 +24,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from gongkai.core.errors import DomainError
+from gongkai.publishing.rules import Validity
 from gongkai.publishing.visibility import public_documents
 from gongkai.qa import semantic
 from gongkai.qa.index import article_backend, stale_article_ids
@@ -303,12 +304,14 @@ def _law_prior(question: str, agency: str) -> dict[int, float]:
 
 
 def _visible(ids: list[int]) -> dict[int, tuple[Article, str]]:
-    """These articles as the public may see them: of a public document's live revision, its current version
-    (two lookups by key: the articles, then their documents through the visibility rule)."""
+    """These articles as they may answer the public: of a public document's live revision, its current version,
+    and in force (a repealed or expired law answers nobody, as a pair resting on it is hidden); two lookups by
+    key: the articles, then their documents through the visibility rule."""
     articles = list(Article.objects.filter(pk__in=ids).only(
         "pk", "document_id", "revision_id", "number", "sub", "label", "chapter", "text"))
     documents = {pk: (live, title, doc_type) for pk, live, title, doc_type in (
-        public_documents().filter(pk__in={a.document_id for a in articles}, superseded=False)
+        public_documents().filter(pk__in={a.document_id for a in articles}, superseded=False,
+                                  validity=Validity.VALID)
         .values_list("pk", "live_revision_id", "live_revision__title", "live_revision__doc_type"))}
     out = {}
     for article in articles:
@@ -399,7 +402,8 @@ def ask(question: str, agency: str = "", record: bool = True) -> Answer:
     # matches shown: meaning alone never answers a question whose concepts no article holds.
     answered = (lead is not None and lead.coverage >= MIN_COVERAGE and not off_topic(question)
                 and _coverage(units, _weights(units, article_backend()), lead.title,
-                              article_words(lead.article)) >= MIN_FULL_COVERAGE)
+                              article_words(lead.article)) >= MIN_FULL_COVERAGE
+                and holds_a_concept(units, lead))
     if not answered:
         if record:
             note_unanswered(question)
@@ -408,6 +412,15 @@ def ask(question: str, agency: str = "", record: bool = True) -> Answer:
     best = matches[0]
     return Answer(question, True, "article", f"{best.article.label} {best.article.text}", [best.source],
                   [m.source for m in matches[1:RELATED + 1]], matches)
+
+
+def holds_a_concept(units: list[Unit], match: ArticleMatch) -> bool:
+    """Whether the article holds at least one of the question's concepts that is more than a number or a common
+    word: "2024年" is not answered by "本法自2021年6月1日起施行", nor "alert(1)" by a date with a 1 in it."""
+    title = text.compact(match.title)
+    words = article_words(match.article)
+    return any(unit.required and not all(alt.text.isdigit() for alt in unit.alternatives)
+               and _present(unit, title, words) for unit in units)
 
 
 _PAIR_WORDS: dict[tuple[int, int], frozenset[str]] = {}

@@ -5,9 +5,11 @@ nothing answers says so, offers the hotline and lands on the staff work list."""
 from __future__ import annotations
 
 import pytest
+from django.utils import timezone
 
 from gongkai.orgs.roles import Role
 from gongkai.publishing import services as publishing
+from gongkai.publishing.rules import Validity
 from gongkai.qa import services
 from gongkai.qa.index import rebuild_articles, sync_articles
 from gongkai.qa.models import Article, Feedback, UnansweredQuestion
@@ -158,6 +160,16 @@ def test_a_question_about_the_world_is_not_answered_by_a_law_sharing_its_words(l
     assert not answer.answered and answer.kind is None
 
 
+def test_a_number_or_a_common_word_alone_does_not_answer(team, agency, library):
+    factories.make_document(team, agency, title="测试市停车管理规定", doc_number="测政发〔2026〕7号",
+                            body="<p>第一条 为了规范停车秩序，制定本规定。</p><p>第二条 本规定自2026年1月1日起施行。</p>")
+    rebuild_index()
+    rebuild_articles()
+    for question in ("<script>alert(1)</script>", "2026年", "hello 2026"):
+        assert not services.ask(question, record=False).answered, question
+    assert services.ask("停车规定什么时候施行", record=False).answered
+
+
 def test_a_visitor_rates_an_answer_once(client, library):
     question = "带狗出门要不要系犬链"
     answer = services.ask(question, record=False)
@@ -168,3 +180,13 @@ def test_a_visitor_rates_an_answer_once(client, library):
     assert Feedback.objects.count() == 1
     page = client.get("/wdk/", {"q": question}).content.decode()
     assert "有帮助</button>" not in page and "您已评价过这个答复" in page
+
+
+def test_a_repealed_law_no_longer_answers(library, team):
+    """As a pair resting on it is hidden, so is the repealed document's own article."""
+    contract, _ = library
+    assert services.ask("试用期最长几个月", record=False).best.article.document_id == contract.pk
+    publishing.set_validity(team[Role.PUBLISHER], contract, Validity.REPEALED, repealed_on=timezone.localdate(),
+                            comment="废止")
+    answer = services.ask("试用期最长几个月", record=False)
+    assert all(m.article.document_id != contract.pk for m in answer.matches)
