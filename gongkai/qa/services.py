@@ -407,8 +407,11 @@ def ask(question: str, agency: str = "", record: bool = True) -> Answer:
     if not answered:
         if record:
             note_unanswered(question)
-        return Answer(question, False, related=[m.source for m in matches[:RELATED] if m.coverage > 0],
-                      matches=matches)
+        # What may be related, when the question is about rules at all: articles holding one of its concepts
+        # (not only a number or a common word: 天气 is not related to an article that mentions 北京).
+        related = [] if off_topic(question) else [
+            m.source for m in matches[:RELATED] if m.coverage > 0 and holds_a_concept(units, m)]
+        return Answer(question, False, related=related, matches=matches)
     best = matches[0]
     return Answer(question, True, "article", f"{best.article.label} {best.article.text}", [best.source],
                   [m.source for m in matches[1:RELATED + 1]], matches)

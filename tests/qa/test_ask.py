@@ -190,3 +190,14 @@ def test_a_repealed_law_no_longer_answers(library, team):
                             comment="废止")
     answer = services.ask("试用期最长几个月", record=False)
     assert all(m.article.document_id != contract.pk for m in answer.matches)
+
+
+
+def test_no_answer_lists_as_related_only_articles_that_share_a_concept(team, agency, library):
+    factories.make_document(team, agency, title="测试市对口协作办法", doc_number="测政发〔2026〕8号",
+                            body="<p>第一条 本市与北京市建立对口协作机制。</p><p>第二条 本办法自2026年1月1日起施行。</p>")
+    rebuild_index()
+    rebuild_articles()
+    assert services.ask("明天北京天气怎么样", record=False).related == []
+    assert services.ask("2026年", record=False).related == []
+    assert services.ask("北京对口协作找哪个部门", record=False).matches[0].title == "测试市对口协作办法"
