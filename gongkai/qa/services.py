@@ -394,9 +394,11 @@ def ask(question: str, agency: str = "", record: bool = True) -> Answer:
         from gongkai.qa.pairs import source_of
 
         source = source_of(pair)
+        # The article the pair rests on is cited as its source already, not again among the related.
+        related = [m.source for m in matches if m.source.url != source["url"]][:RELATED]
         return Answer(question, True, "pair", pair.answer,
                       [Source(source["title"], source["url"], source["article"], source["document_id"])],
-                      [m.source for m in matches[:RELATED]], matches, pair=pair)
+                      related, matches, pair=pair)
     # Whether the question is answered at all is decided by the lexical best candidate's coverage, as before
     # semantic re-ranking (which only chooses which article answers), even when re-ranking moved it out of the
     # matches shown: meaning alone never answers a question whose concepts no article holds.

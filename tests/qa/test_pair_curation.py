@@ -13,7 +13,7 @@ from gongkai.core.errors import DomainError
 from gongkai.orgs.roles import Role
 from gongkai.publishing import services as publishing
 from gongkai.publishing.rules import Validity
-from gongkai.qa import pairs
+from gongkai.qa import pairs, services
 from gongkai.qa.models import QAPair
 from gongkai.qa.states import PairState
 from tests.qa.test_pairs import ANSWER, QUESTION, people, source  # noqa: F401 - fixtures
@@ -101,3 +101,13 @@ def test_the_api_filters_pairs_by_whole_tag_and_by_subject(client, people, agenc
     assert top == "综合政务" and count(subject="国务院组织机构") == 0
     refused = client.get("/api/v1/qa/pairs", {"subject": "没有的分类"})
     assert refused.status_code == 400 and refused.json()["detail"] == "没有这个主题分类。"
+
+
+def test_a_pairs_own_article_is_not_listed_again_as_related(people, agency, source):  # noqa: F811
+    pair = pairs.save_pair(people["drafter"], agency, {"question": QUESTION, "answer": ANSWER, "source": source.pk,
+                                                        "article": "6"})
+    pairs.move_pair(people["drafter"], pair, "submit")
+    pairs.move_pair(people["approver"], pair, "publish")
+    answer = services.ask(QUESTION, record=False)
+    assert answer.kind == "pair" and answer.sources[0].url.endswith("#art-6")
+    assert answer.related and all(not s.url.endswith("#art-6") for s in answer.related)
