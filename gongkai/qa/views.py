@@ -22,6 +22,8 @@ from gongkai.staff.decorators import forbidden, staff_required
 
 # The answers this visitor has rated (question key and source), so one visitor counts once per answer.
 SESSION_RATED = "qa_rated"
+# The unanswered questions this visitor has asked, counted on the staff work list once each.
+SESSION_ASKED = "qa_asked"
 RATED_KEPT = 50
 
 
@@ -47,7 +49,13 @@ def ask_page(request: HttpRequest) -> HttpResponse:
     context = {"q": question, "hotline": settings.GONGKAI_QA_HOTLINE, "mailbox": settings.GONGKAI_QA_MAILBOX_URL}
     if question:
         try:
-            context["answer"] = answer = services.ask(question)
+            context["answer"] = answer = services.ask(question, record=False)
+            asked = request.session.get(SESSION_ASKED, [])
+            key = services.question_key(answer.question)
+            if not answer.answered and key not in asked:
+                # Counted once per visitor: reloading the page or coming back to it is not asking again.
+                services.note_unanswered(answer.question)
+                request.session[SESSION_ASKED] = [*asked, key][-RATED_KEPT:]
             source = (f"pair:{answer.pair.pk}" if answer.pair else f"article:{answer.best.article.pk}"
                       if answer.best else "")
             context["rated"] = f"{services.question_key(answer.question)}|{source}" in request.session.get(

@@ -201,3 +201,11 @@ def test_no_answer_lists_as_related_only_articles_that_share_a_concept(team, age
     assert services.ask("明天北京天气怎么样", record=False).related == []
     assert services.ask("2026年", record=False).related == []
     assert services.ask("北京对口协作找哪个部门", record=False).matches[0].title == "测试市对口协作办法"
+
+
+def test_reloading_the_page_does_not_count_the_question_again(client, library):
+    for _ in range(3):
+        client.get("/wdk/", {"q": "明天的天气预报怎么样"})
+    assert UnansweredQuestion.objects.get().count == 1
+    services.ask("明天的天气预报怎么样")  # another caller, through the API
+    assert UnansweredQuestion.objects.get().count == 2
