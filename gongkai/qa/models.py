@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 
+from gongkai.publishing.articles import article_label
 from gongkai.publishing.models import Document, Revision
 from gongkai.qa.states import PairState
 
@@ -100,6 +101,12 @@ class QAPair(models.Model):
     @property
     def anchor(self) -> str:
         return f"art-{self.article}" if self.article else ""
+
+    @property
+    def article_label(self) -> str:
+        """第十九条 for a pair citing 19 (第一百三十三条之一 for 133-1); '' when it cites no article."""
+        number, _, sub = self.article.partition("-")
+        return article_label(int(number), int(sub or 0)) if number.isdigit() and (sub.isdigit() or not sub) else ""
 
 
 class ArticleVector(models.Model):

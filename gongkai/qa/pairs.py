@@ -7,17 +7,18 @@ valid document."""
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterable
 
 from django.db import transaction
 from django.urls import reverse
 
 from gongkai.core.errors import DomainError
+from gongkai.core.text import chinese_number
 from gongkai.core.workflow import SYSTEM
 from gongkai.orgs.models import Agency
 from gongkai.orgs.permissions import require_any_role
 from gongkai.orgs.roles import Role
-from gongkai.publishing.articles import article_label
 from gongkai.publishing.models import Document
 from gongkai.publishing.rules import Validity
 from gongkai.publishing.visibility import public_documents
@@ -28,21 +29,48 @@ MAX_QUESTION = 300
 MAX_ANSWER = 5000
 XLSX_COLUMNS = ("问题", "答案", "依据文件编号", "依据条号", "标签")
 MAX_IMPORT_ROWS = 2000
+# 19, 第十九条, 十九, 133-1, 133之1, 第一百三十三条之一 (full-width digits are normalised before).
+_ARTICLE_REF = re.compile(r"^第?([0-9一二三四五六七八九十百千零〇两]+)条?(?:(?:-|之)([0-9一二三四五六七八九十零〇两]+))?$")
+# Tags may be typed with any of these between them; they are stored joined by 、.
+_TAG_SEPARATORS = re.compile(r"[、,，;；/\s]+")
+
+
+def valid_sources():
+    """Documents a pair may rest on: public, the current version, and valid."""
+    return public_documents().filter(superseded=False, validity=Validity.VALID)
 
 
 def public_pairs():
     """Pairs the public may see: reviewed, published, resting on a public, current and valid document."""
-    sources = public_documents().filter(superseded=False, validity=Validity.VALID)
-    return QAPair.objects.filter(state=PairState.PUBLISHED, source__in=sources)
+    return QAPair.objects.filter(state=PairState.PUBLISHED, source__in=valid_sources())
+
+
+def article_ref(value: str) -> str | None:
+    """An article as staff write it (19, 第十九条, 一百三十三条之一, 133-1) in the stored form (19, 133-1);
+    '' for none, None when it is not an article number."""
+    compact = re.sub(r"\s+", "", str(value or "")).translate(str.maketrans("０１２３４５６７８９－", "0123456789-"))
+    if not compact:
+        return ""
+    match = _ARTICLE_REF.match(compact)
+    if not match:
+        return None
+    number = chinese_number(match.group(1))
+    sub = chinese_number(match.group(2)) if match.group(2) else 0
+    if not number or sub is None or number >= 10**6 or sub >= 10**3:
+        return None
+    return f"{number}-{sub}" if sub else str(number)
+
+
+def clean_tags(value: str) -> str:
+    """Tags typed with commas, semicolons or spaces between them, joined by 、 (each once, in order)."""
+    return "、".join(dict.fromkeys(t for t in _TAG_SEPARATORS.split(str(value or "")) if t))[:200].rstrip("、")
 
 
 def source_of(pair: QAPair) -> dict:
     """The pair's source as the API and pages cite it."""
     url = reverse("public-document", args=[pair.source_id]) + (f"#{pair.anchor}" if pair.anchor else "")
-    number, _, sub = pair.article.partition("-")
-    label = article_label(int(number), int(sub or 0)) if number.isdigit() and (sub.isdigit() or not sub) else ""
     return {"title": pair.source.live_revision.title if pair.source.live_revision_id else "", "url": url,
-            "article": label, "document_id": pair.source_id}
+            "article": pair.article_label, "document_id": pair.source_id}
 
 
 def _clean(agency: Agency, data: dict) -> dict:
@@ -50,7 +78,8 @@ def _clean(agency: Agency, data: dict) -> dict:
     errors: dict[str, list[str]] = {}
     question = str(data.get("question") or "").strip()
     answer = str(data.get("answer") or "").strip()
-    article = str(data.get("article") or "").strip().removeprefix("第").removesuffix("条")
+    raw_article = str(data.get("article") or "").strip()
+    article = article_ref(raw_article)
     if not 2 <= len(question) <= MAX_QUESTION:
         errors["question"] = [f"请填写问题（2 到 {MAX_QUESTION} 个字）。"]
     if not answer or len(answer) > MAX_ANSWER:
@@ -62,16 +91,21 @@ def _clean(agency: Agency, data: dict) -> dict:
         source = None
     if source is None:
         errors["source"] = ["依据文件须为已公开的文件（填写文件编号）。"]
+    elif not valid_sources().filter(pk=source.pk).exists():
+        # A pair on such a source would be published and yet never shown (public_pairs): refuse it here.
+        state = "已有新版本" if source.superseded else f"已{source.get_validity_display()}"
+        errors["source"] = [f"依据文件{state}，请改为现行有效的文件。"]
+    elif article is None:
+        errors["article"] = [f"“{raw_article[:20]}”不是条号（如 19、第十九条，第一百三十三条之一写 133-1）。"]
     elif article:
         number, _, sub = article.partition("-")
-        if not (number.isdigit() and (not sub or sub.isdigit()) and len(number) <= 6 and len(sub) <= 3) or not \
-                Article.objects.filter(revision_id=source.live_revision_id, number=int(number),
-                                       sub=int(sub or 0)).exists():
-            errors["article"] = ["依据文件中没有这一条（条号如 19，第一百三十三条之一写 133-1）。"]
+        if not Article.objects.filter(revision_id=source.live_revision_id, number=int(number),
+                                      sub=int(sub or 0)).exists():
+            errors["article"] = ["依据文件中没有这一条（条号如 19、第十九条，第一百三十三条之一写 133-1）。"]
     if errors:
         raise DomainError(next(iter(errors.values()))[0], errors=errors)
     return {"question": question, "answer": answer, "source": source, "article": article,
-            "tags": str(data.get("tags") or "").strip()[:200]}
+            "tags": clean_tags(data.get("tags"))}
 
 
 @transaction.atomic
@@ -112,6 +146,9 @@ def flag_pairs_for(document_id: int) -> int:
         return 0
     if document is None:
         reason = "依据文件已删除"
+    elif not public_documents().filter(pk=document_id).exists():
+        # Checked first: withdrawing a document may also mark it superseded, which is not what happened to it.
+        reason = "依据文件已撤回" if document.is_withdrawn else "依据文件已不再公开"
     elif document.validity != Validity.VALID:
         reason = f"依据文件已{document.get_validity_display()}"
     elif document.superseded:

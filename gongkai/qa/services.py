@@ -25,6 +25,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from gongkai.core.errors import DomainError
+from gongkai.publishing.rules import Validity
 from gongkai.publishing.visibility import public_documents
 from gongkai.qa import semantic
 from gongkai.qa.index import article_backend, stale_article_ids
@@ -311,12 +312,14 @@ def _law_prior(question: str, agency: str) -> dict[int, float]:
 
 
 def _visible(ids: list[int]) -> dict[int, tuple[Article, str]]:
-    """These articles as the public may see them: of a public document's live revision, its current version
-    (two lookups by key: the articles, then their documents through the visibility rule)."""
+    """These articles as they may answer the public: of a public document's live revision, its current version,
+    and in force (a repealed or expired law answers nobody, as a pair resting on it is hidden); two lookups by
+    key: the articles, then their documents through the visibility rule."""
     articles = list(Article.objects.filter(pk__in=ids).only(
         "pk", "document_id", "revision_id", "number", "sub", "label", "chapter", "text"))
     documents = {pk: (live, title, doc_type) for pk, live, title, doc_type in (
-        public_documents().filter(pk__in={a.document_id for a in articles}, superseded=False)
+        public_documents().filter(pk__in={a.document_id for a in articles}, superseded=False,
+                                  validity=Validity.VALID)
         .values_list("pk", "live_revision_id", "live_revision__title", "live_revision__doc_type"))}
     out = {}
     for article in articles:
@@ -404,15 +407,20 @@ def ask(question: str, agency: str = "", record: bool = True) -> Answer:
         from gongkai.qa.pairs import source_of
 
         source = source_of(pair)
+        # The article the pair rests on is cited as its source already, not again among the related.
+        related = [m.source for m in matches if m.source.url != source["url"]][:RELATED]
         return Answer(question, True, "pair", pair.answer,
                       [Source(source["title"], source["url"], source["article"], source["document_id"])],
-                      [m.source for m in matches[:RELATED]], matches, pair=pair)
+                      related, matches, pair=pair)
     answered = not off_topic(question) and answers(found)
     if not answered:
         if record:
             note_unanswered(question)
-        return Answer(question, False, related=[m.source for m in matches[:RELATED] if m.coverage > 0],
-                      matches=matches)
+        # What may be related, when the question is about rules at all: articles holding one of its concepts
+        # (not only a number or a common word: 天气 is not related to an article that mentions 北京).
+        related = [] if off_topic(question) else [
+            m.source for m in matches[:RELATED] if m.coverage > 0 and holds_a_concept(units, m)]
+        return Answer(question, False, related=related, matches=matches)
     best = matches[0]
     return Answer(question, True, "article", f"{best.article.label} {best.article.text}", [best.source],
                   [m.source for m in matches[1:RELATED + 1]], matches)
@@ -421,15 +429,25 @@ def ask(question: str, agency: str = "", record: bool = True) -> Answer:
 def answers(found: Retrieved) -> bool:
     """Whether the best candidates answer the question well enough to be shown as the answer. Once the
     candidates' meanings are known (semantic re-ranking ran), by how close the closest comes, with a floor of
-    shared concepts; before that, by the lexical best's coverage alone."""
+    shared concepts; before that, by the lexical best's coverage alone. Either way the lexical best must hold a
+    concept of the question beyond a number or a common word (holds_a_concept)."""
     lead = found.lead
-    if lead is None:
+    if lead is None or not holds_a_concept(found.units, lead):
         return False
     if found.closeness is not None:
         return found.closeness >= MIN_SIMILARITY and lead.coverage >= MIN_COVERAGE_WITH_MEANING
     return lead.coverage >= MIN_COVERAGE and _coverage(
         found.units, _weights(found.units, article_backend()), lead.title, article_words(lead.article)
     ) >= MIN_FULL_COVERAGE
+
+
+def holds_a_concept(units: list[Unit], match: ArticleMatch) -> bool:
+    """Whether the article holds at least one of the question's concepts that is more than a number or a common
+    word: "2024年" is not answered by "本法自2021年6月1日起施行", nor "alert(1)" by a date with a 1 in it."""
+    title = text.compact(match.title)
+    words = article_words(match.article)
+    return any(unit.required and not all(alt.text.isdigit() for alt in unit.alternatives)
+               and _present(unit, title, words) for unit in units)
 
 
 _PAIR_WORDS: dict[tuple[int, int], frozenset[str]] = {}
@@ -461,7 +479,7 @@ def best_pair(units: list[Unit], agency: str = "") -> QAPair | None:
 def note_unanswered(question: str) -> None:
     """Count a question nobody could answer (one row per question however often it is asked); phone, ID and
     other long numbers and e-mail addresses are masked first, as in the search log."""
-    question = anonymise(question)
+    question = anonymise(question, limit=MAX_QUESTION)  # the whole question: its point is often at the end
     key = question_key(question)
     row, created = UnansweredQuestion.objects.get_or_create(key=key, defaults={"question": question[:500]})
     if not created:
@@ -469,9 +487,43 @@ def note_unanswered(question: str) -> None:
                                                             resolved=False)
 
 
+def resolve_unanswered(actor, pk: int) -> UnansweredQuestion:
+    """Take a question off the staff work list (a pair or an interpretation now answers it); asked again
+    unanswered, it comes back. Only staff who write or review pairs somewhere may do it."""
+    from gongkai.orgs.permissions import agencies_for
+    from gongkai.orgs.roles import Role
+
+    if not any(agencies_for(actor, role) for role in (Role.DRAFTER, Role.APPROVER)):
+        raise DomainError("未答问题由编写或审核政策问答的工作人员处理。")
+    row = UnansweredQuestion.objects.filter(pk=pk).first() if 0 < pk < 2**63 else None
+    if row is None:
+        raise DomainError("没有这个未答问题。")
+    UnansweredQuestion.objects.filter(pk=row.pk).update(resolved=True)
+    row.resolved = True
+    return row
+
+
+def describe_sources(sources: list[str]) -> dict[str, tuple[str, str]]:
+    """For staff: what each answer source ("article:12", "pair:3") was, as (text, link), e.g.
+    ("《劳动合同法》第十九条", "/xxgk/documents/5/#art-19"); a source since deleted is described as such."""
+    ids: dict[str, list[int]] = {"article": [], "pair": []}
+    for source in sources:
+        kind, _, raw = source.partition(":")
+        if kind in ids and raw.isascii() and raw.isdigit() and len(raw) < 19:
+            ids[kind].append(int(raw))
+    out = {}
+    for article in Article.objects.filter(pk__in=ids["article"]).select_related("revision"):
+        url = reverse("public-document", args=[article.document_id]) + f"#{article.anchor}"
+        out[f"article:{article.pk}"] = (f"《{article.revision.title}》{article.label}", url)
+    for pair in QAPair.objects.filter(pk__in=ids["pair"]).select_related("agency"):
+        out[f"pair:{pair.pk}"] = (f"问答：{pair.question}",
+                                  reverse("staff-qa-pair-edit", args=[pair.agency.code, pair.pk]))
+    return {s: out.get(s, ("（已删除的答复）", "")) for s in sources}
+
+
 def record_feedback(question: str, source: str, helpful: bool) -> Feedback:
     """Count 有帮助 / 没有帮助 for one answer; `source` is "article:<id>" of a public article."""
-    question = anonymise(clean_question(question))
+    question = anonymise(clean_question(question), limit=MAX_QUESTION)
     from gongkai.qa.pairs import public_pairs
 
     kind, _, raw = (source or "").partition(":")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.db.models import Count
+from django.db.models import Count, Max
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,23 +20,46 @@ from gongkai.qa.models import Feedback, QAPair, UnansweredQuestion
 from gongkai.qa.states import REVIEW
 from gongkai.staff.decorators import forbidden, staff_required
 
+# The answers this visitor has rated (question key and source), so one visitor counts once per answer.
+SESSION_RATED = "qa_rated"
+# The unanswered questions this visitor has asked, counted on the staff work list once each.
+SESSION_ASKED = "qa_asked"
+RATED_KEPT = 50
+
 
 @require_http_methods(["GET", "POST"])
 def ask_page(request: HttpRequest) -> HttpResponse:
     """Ask a question (GET ?q=) and rate the answer (POST)."""
     if request.method == "POST":
         question = request.POST.get("q", "")
-        try:
-            services.record_feedback(question, request.POST.get("source", ""), request.POST.get("helpful") == "1")
-            messages.success(request, "感谢您的评价。")
-        except DomainError as exc:
-            messages.error(request, exc.message)
+        source = request.POST.get("source", "")
+        rated = request.session.get(SESSION_RATED, [])
+        key = f"{services.question_key(question)}|{source}"
+        if key in rated:
+            messages.success(request, "您已评价过这个答复，感谢您的评价。")
+        else:
+            try:
+                services.record_feedback(question, source, request.POST.get("helpful") == "1")
+                request.session[SESSION_RATED] = [*rated, key][-RATED_KEPT:]
+                messages.success(request, "感谢您的评价。")
+            except DomainError as exc:
+                messages.error(request, exc.message)
         return redirect(reverse("qa-ask") + "?" + urlencode({"q": question}))
     question = request.GET.get("q", "").strip()
     context = {"q": question, "hotline": settings.GONGKAI_QA_HOTLINE, "mailbox": settings.GONGKAI_QA_MAILBOX_URL}
     if question:
         try:
-            context["answer"] = services.ask(question)
+            context["answer"] = answer = services.ask(question, record=False)
+            asked = request.session.get(SESSION_ASKED, [])
+            key = services.question_key(answer.question)
+            if not answer.answered and key not in asked:
+                # Counted once per visitor: reloading the page or coming back to it is not asking again.
+                services.note_unanswered(answer.question)
+                request.session[SESSION_ASKED] = [*asked, key][-RATED_KEPT:]
+            source = (f"pair:{answer.pair.pk}" if answer.pair else f"article:{answer.best.article.pk}"
+                      if answer.best else "")
+            context["rated"] = f"{services.question_key(answer.question)}|{source}" in request.session.get(
+                SESSION_RATED, [])
         except DomainError as exc:
             context["error"] = exc.message
     return render(request, "qa/ask.html", context)
@@ -56,15 +79,41 @@ def search_aside(request: HttpRequest, params, found) -> dict | None:
     return {"answer": answer, "ask_link": f"{reverse('qa-ask')}?{urlencode({'q': params.q})}"}
 
 
+def _tally(rows, key) -> list[dict]:
+    """Feedback counts (有帮助 / 没有帮助) grouped by `key`, the most often unhelpful first."""
+    counts: dict = {}
+    for row in rows:
+        entry = counts.setdefault(key(row), {"helpful": 0, "unhelpful": 0, "row": row})
+        entry["helpful" if row["helpful"] else "unhelpful"] += row["n"]
+    return sorted(counts.values(), key=lambda r: (-r["unhelpful"], -r["helpful"]))[:50]
+
+
+@require_http_methods(["GET", "POST"])
 @staff_required
 def staff_unanswered(request: HttpRequest) -> HttpResponse:
-    """Questions the knowledge base could not answer, most asked first, and how answers were rated."""
+    """Questions the knowledge base could not answer, most asked first, and how answers were rated: per answer
+    and per question, each answer described as the public saw it (《法规》第X条, or the pair's question)."""
+    if request.method == "POST":
+        try:
+            raw = request.POST.get("pk", "")
+            services.resolve_unanswered(request.user, int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 19
+                                        else 0)
+            messages.success(request, "已标为已处理。")
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        return redirect("staff-qa-unanswered")
     rows = UnansweredQuestion.objects.filter(resolved=False)[:200]
-    counts: dict[str, dict[str, int]] = {}
-    for source, helpful, n in Feedback.objects.values_list("source", "helpful").annotate(n=Count("pk")).order_by():
-        counts.setdefault(source, {"source": source, "helpful": 0, "unhelpful": 0})["helpful" if helpful else "unhelpful"] = n
-    ratings = sorted(counts.values(), key=lambda r: (-r["unhelpful"], -r["helpful"]))[:50]
-    return render(request, "qa/staff_unanswered.html", {"rows": rows, "ratings": ratings})
+    grouped = list(Feedback.objects.values("source", "helpful").annotate(n=Count("pk")).order_by())
+    by_question = list(Feedback.objects.values("question_key", "source", "helpful")
+                       .annotate(n=Count("pk"), question=Max("question")).order_by())
+    ratings = _tally(grouped, lambda r: r["source"])
+    questions = _tally(by_question, lambda r: (r["question_key"], r["source"]))
+    described = services.describe_sources([r["row"]["source"] for r in ratings + questions])
+    for entry in ratings + questions:
+        entry["text"], entry["url"] = described[entry["row"]["source"]]
+    return render(request, "qa/staff_unanswered.html", {
+        "rows": rows, "ratings": ratings, "questions": questions,
+        "drafting": _pair_agencies(request.user, (Role.DRAFTER,)), "can_resolve": bool(_pair_agencies(request.user))})
 
 
 # -- curated pairs (staff) ----------------------------------------------------------------------------------------
@@ -115,7 +164,7 @@ def staff_pair_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         if pair is None:
             raise Http404("没有这条问答")
     values = {"question": pair.question, "answer": pair.answer, "source": pair.source_id, "article": pair.article,
-              "tags": pair.tags} if pair else {}
+              "tags": pair.tags} if pair else {"question": request.GET.get("question", "")[:pairs.MAX_QUESTION]}
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
         values = {name: request.POST.get(name, "") for name in ("question", "answer", "source", "article", "tags")}

@@ -38,16 +38,16 @@ _LONG_DIGITS = re.compile(r"\d{7,}[\dx]?")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+")
 
 
-def anonymise(query: str) -> str:
+def anonymise(query: str, limit: int = 100) -> str:
     """The query as it may be stored: normalized, with resident id numbers, mobile numbers, e-mail addresses
-    and other long digit runs masked as ＊ (before the cut to 100 characters, so no number is stored half
+    and other long digit runs masked as ＊ (before the cut to `limit` characters, so no number is stored half
     masked); a query that is only a public index number is kept."""
     q = text.normalize(query)
-    if text.index_no_key(q[:100]):
-        return q[:100]
+    if text.index_no_key(q[:limit]):
+        return q[:limit]
     for pattern in (_EMAIL, _RESIDENT_ID, _MOBILE, _LONG_DIGITS):
         q = pattern.sub("＊", q)
-    return q[:100]
+    return q[:limit]
 
 
 @dataclass

@@ -5,9 +5,11 @@ nothing answers says so, offers the hotline and lands on the staff work list."""
 from __future__ import annotations
 
 import pytest
+from django.utils import timezone
 
 from gongkai.orgs.roles import Role
 from gongkai.publishing import services as publishing
+from gongkai.publishing.rules import Validity
 from gongkai.qa import services
 from gongkai.qa.index import rebuild_articles, sync_articles
 from gongkai.qa.models import Article, Feedback, UnansweredQuestion
@@ -156,3 +158,54 @@ def test_a_question_about_the_world_is_not_answered_by_a_law_sharing_its_words(l
     answer = services.ask("出门带的狗一般有多高", record=False)
     assert services.ask("带狗出门要不要系犬链", record=False).answered
     assert not answer.answered and answer.kind is None
+
+
+def test_a_number_or_a_common_word_alone_does_not_answer(team, agency, library):
+    factories.make_document(team, agency, title="测试市停车管理规定", doc_number="测政发〔2026〕7号",
+                            body="<p>第一条 为了规范停车秩序，制定本规定。</p><p>第二条 本规定自2026年1月1日起施行。</p>")
+    rebuild_index()
+    rebuild_articles()
+    for question in ("<script>alert(1)</script>", "2026年", "hello 2026"):
+        assert not services.ask(question, record=False).answered, question
+    assert services.ask("停车规定什么时候施行", record=False).answered
+
+
+def test_a_visitor_rates_an_answer_once(client, library):
+    question = "带狗出门要不要系犬链"
+    answer = services.ask(question, record=False)
+    source = f"article:{answer.best.article.pk}"
+    assert "有帮助</button>" in client.get("/wdk/", {"q": question}).content.decode()
+    client.post("/wdk/", {"q": question, "source": source, "helpful": "1"})
+    client.post("/wdk/", {"q": question, "source": source, "helpful": "1"})
+    assert Feedback.objects.count() == 1
+    page = client.get("/wdk/", {"q": question}).content.decode()
+    assert "有帮助</button>" not in page and "您已评价过这个答复" in page
+
+
+def test_a_repealed_law_no_longer_answers(library, team):
+    """As a pair resting on it is hidden, so is the repealed document's own article."""
+    contract, _ = library
+    assert services.ask("试用期最长几个月", record=False).best.article.document_id == contract.pk
+    publishing.set_validity(team[Role.PUBLISHER], contract, Validity.REPEALED, repealed_on=timezone.localdate(),
+                            comment="废止")
+    answer = services.ask("试用期最长几个月", record=False)
+    assert all(m.article.document_id != contract.pk for m in answer.matches)
+
+
+
+def test_no_answer_lists_as_related_only_articles_that_share_a_concept(team, agency, library):
+    factories.make_document(team, agency, title="测试市对口协作办法", doc_number="测政发〔2026〕8号",
+                            body="<p>第一条 本市与北京市建立对口协作机制。</p><p>第二条 本办法自2026年1月1日起施行。</p>")
+    rebuild_index()
+    rebuild_articles()
+    assert services.ask("明天北京天气怎么样", record=False).related == []
+    assert services.ask("2026年", record=False).related == []
+    assert services.ask("北京对口协作找哪个部门", record=False).matches[0].title == "测试市对口协作办法"
+
+
+def test_reloading_the_page_does_not_count_the_question_again(client, library):
+    for _ in range(3):
+        client.get("/wdk/", {"q": "明天的天气预报怎么样"})
+    assert UnansweredQuestion.objects.get().count == 1
+    services.ask("明天的天气预报怎么样")  # another caller, through the API
+    assert UnansweredQuestion.objects.get().count == 2

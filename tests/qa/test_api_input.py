@@ -1,0 +1,46 @@
+"""The hotline API refuses bad input in Chinese, field by field, and never with pydantic's generic words."""
+
+from __future__ import annotations
+
+import pytest
+
+from gongkai.qa.models import Feedback
+from tests.qa.test_ask import library  # noqa: F401 - fixture
+
+pytestmark = pytest.mark.usefixtures("fresh_search")
+
+
+def _ask(client, body):
+    return client.post("/api/v1/qa/ask", body, content_type="application/json")
+
+
+@pytest.mark.parametrize(("body", "field", "words"), [
+    ({}, "question", "请输入您要咨询的问题"),
+    ({"question": None}, "question", "请输入您要咨询的问题"),
+    ({"question": "试" * 201}, "question", "不能超过 200 个字"),
+    ({"question": 123}, "question", "问题应为文字"),
+    ({"question": "试用期多久", "agency": 5}, "agency", "机关代码应为文字"),
+    (["试用期多久"], None, "应为一个 JSON 对象"),
+])
+def test_bad_questions_are_refused_in_chinese(client, library, body, field, words):  # noqa: F811
+    response = _ask(client, body)
+    assert response.status_code == 400
+    data = response.json()
+    assert words in data["detail"] and "值无效" not in data["detail"]
+    if field:
+        assert words in data["errors"][field][0]
+
+
+def test_a_question_within_the_limit_is_not_refused_for_spaces_around_it(client, library):  # noqa: F811
+    response = _ask(client, {"question": "  " + "试用期最长可以约定几个月" + "，" * 187 + "  "})
+    assert response.status_code == 200
+
+
+def test_bad_feedback_is_refused_in_chinese(client, library):  # noqa: F811
+    response = client.post("/api/v1/qa/feedback", {"question": "试用期多久", "source": "article:1"},
+                           content_type="application/json")
+    assert response.status_code == 400 and "是否有帮助" in response.json()["detail"]
+    response = client.post("/api/v1/qa/feedback", {"question": "试用期多久", "source": "article:1", "helpful": "yes"},
+                           content_type="application/json")
+    assert response.status_code == 400 and "true 或 false" in response.json()["detail"]
+    assert not Feedback.objects.exists()

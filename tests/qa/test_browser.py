@@ -1,0 +1,53 @@
+"""On a phone: a resident finds the ask page, gets no answer with a mailbox and a hotline to tap, rates an answer
+once; a drafter works the unanswered list, which fits the screen even with a long unbroken question."""
+
+from __future__ import annotations
+
+import pytest
+
+from gongkai.orgs.roles import Role
+from gongkai.qa import services
+from gongkai.qa.index import rebuild_articles
+from tests import factories
+from tests.browser import launch_chromium, login, server_errors, sideways_overflow
+from tests.qa.test_ask import DOGS
+
+PHONE = {"width": 375, "height": 740}
+
+
+@pytest.fixture
+def site(transactional_db, live_server, fresh_search):
+    root = factories.make_agency("11000000QATR0001X", "问答市人民政府", kind="government")
+    team = factories.make_team(root)
+    factories.make_document(team, root, title="测试市养犬管理规定", body=DOGS, doc_number="测政发〔2026〕6号")
+    rebuild_articles()
+    drafter = factories.make_staff(root, Role.DRAFTER)
+    return live_server.url, drafter
+
+
+def test_a_resident_and_a_drafter_on_a_phone(site):
+    url, drafter = site
+    with launch_chromium() as browser:
+        page = browser.new_page(viewport=PHONE, locale="zh-CN")
+        errors = server_errors(page)
+        page.goto(url + "/hdjl/")
+        page.get_by_role("link", name="我要提问").click()
+        page.get_by_label("请输入您的问题").fill("带狗出门要不要系犬链")
+        page.get_by_role("button", name="提问").click()
+        assert page.locator(".qa-answer mark").count() >= 1
+        page.get_by_role("button", name="有帮助", exact=True).click()
+        assert page.get_by_text("您已评价过这个答复").count() == 1
+        assert page.get_by_role("button", name="有帮助", exact=True).count() == 0
+        page.get_by_label("请输入您的问题").fill("明天的天气预报怎么样")
+        page.get_by_role("button", name="提问").click()
+        assert page.get_by_role("link", name="给我们留言").get_attribute("href") == "/hdjl/xx/?category=inquiry"
+        assert page.get_by_role("link", name="12345").get_attribute("href") == "tel:12345"
+        assert sideways_overflow(page) <= 1
+
+        services.ask("x" * 150)  # a long question with nowhere to break a line
+        staff = login(browser, url, drafter.username, factories.PASSWORD, viewport=PHONE)
+        staff.goto("/staff/qa/unanswered/")
+        assert sideways_overflow(staff) <= 1, "the work list scrolls sideways on a phone"
+        staff.get_by_role("link", name="据此新增问答").first.click()
+        assert staff.get_by_label("问题").input_value() in ("明天的天气预报怎么样", "x" * 150)
+        assert errors == []

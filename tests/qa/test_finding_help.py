@@ -1,0 +1,65 @@
+"""A resident can find the ask page, and when nothing answers is offered the site's own mailbox and a hotline
+they can tap; the staff work list keeps the whole question, describes each rated answer, and can be worked off."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import override_settings
+
+from gongkai.orgs.roles import Role
+from gongkai.qa import services
+from gongkai.qa.models import UnansweredQuestion
+from tests import factories
+from tests.qa.test_ask import library  # noqa: F401 - fixture
+
+pytestmark = pytest.mark.usefixtures("fresh_search")
+UNANSWERED = "明天的天气预报怎么样"
+
+
+@pytest.mark.django_db
+def test_the_ask_page_is_linked_from_the_site_map_and_the_participation_page(client):
+    for page in ("/wzdt/", "/hdjl/"):
+        assert 'href="/wdk/"' in client.get(page).content.decode(), page
+
+
+def test_no_answer_offers_the_sites_own_mailbox_and_a_hotline_to_tap(client, library):  # noqa: F811
+    page = client.get("/wdk/", {"q": UNANSWERED}).content.decode()
+    assert 'href="/hdjl/xx/?category=inquiry"' in page and 'href="tel:12345"' in page
+    with override_settings(GONGKAI_QA_MAILBOX_URL=""):
+        page = client.get("/wdk/", {"q": UNANSWERED}).content.decode()
+    assert "给我们留言" not in page and "12345" in page
+
+
+def test_a_long_unanswered_question_is_kept_whole(library):  # noqa: F811
+    question = "我想问一下，" + "我家楼上邻居每天晚上都在家里跳绳，" * 6 + "我的电话13812345678，这种情况到底该找哪个部门处理？"
+    assert 100 < len(question) <= services.MAX_QUESTION
+    services.ask(question)
+    stored = UnansweredQuestion.objects.get().question
+    assert stored.endswith("这种情况到底该找哪个部门处理?") and "13812345678" not in stored
+
+
+def test_staff_work_off_the_list_and_read_ratings_by_answer_and_question(client, library, agency):  # noqa: F811
+    services.ask(UNANSWERED)
+    row = UnansweredQuestion.objects.get()
+    answer = services.ask("带狗出门要不要系犬链", record=False)
+    services.record_feedback("带狗出门要不要系犬链", f"article:{answer.best.article.pk}", False)
+    client.force_login(factories.make_staff(agency, Role.DRAFTER))
+    page = client.get("/staff/qa/unanswered/").content.decode()
+    assert f"/staff/qa/pairs/{agency.code}/0/?question=" in page
+    assert "《测试市养犬管理规定》第八条" in page and "article:" not in page
+    assert "带狗出门要不要系犬链" in page  # the per-question table
+    form = client.get(f"/staff/qa/pairs/{agency.code}/0/", {"question": UNANSWERED}).content.decode()
+    assert f'value="{UNANSWERED}"' in form
+    assert client.post("/staff/qa/unanswered/", {"pk": row.pk}).status_code == 302
+    assert UnansweredQuestion.objects.get().resolved
+    assert UNANSWERED not in client.get("/staff/qa/unanswered/").content.decode()
+    services.ask(UNANSWERED)  # asked again and still unanswered: back on the list
+    assert not UnansweredQuestion.objects.get().resolved
+
+
+def test_only_staff_who_work_on_pairs_mark_questions_handled(client, library, agency):  # noqa: F811
+    services.ask(UNANSWERED)
+    client.force_login(factories.make_staff(agency, Role.PUBLISHER))
+    client.post("/staff/qa/unanswered/", {"pk": UnansweredQuestion.objects.get().pk})
+    assert not UnansweredQuestion.objects.get().resolved
+    assert client.post("/staff/qa/unanswered/", {"pk": "99999999999999999999999"}).status_code == 302

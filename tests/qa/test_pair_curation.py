@@ -1,0 +1,113 @@
+"""Curating pairs the way staff write them: article numbers in Chinese numerals, tags with any separator, a
+source that must be current and valid, the reason a pair was flagged, and tags and subjects in the API."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.utils import timezone
+from openpyxl import Workbook
+
+from gongkai.core.errors import DomainError
+from gongkai.orgs.roles import Role
+from gongkai.publishing import services as publishing
+from gongkai.publishing.rules import Validity
+from gongkai.qa import pairs, services
+from gongkai.qa.models import QAPair
+from gongkai.qa.states import PairState
+from tests.qa.test_pairs import ANSWER, QUESTION, people, source  # noqa: F401 - fixtures
+
+pytestmark = pytest.mark.usefixtures("fresh_search")
+
+
+@pytest.mark.parametrize(("typed", "stored"), [
+    ("6", "6"), ("第6条", "6"), ("第六条", "6"), ("六", "6"), ("第 六 条", "6"), ("６", "6"),
+    ("第一百三十三条之一", "133-1"), ("133之1", "133-1"), ("133-1", "133-1"), ("", ""),
+    ("第六款", None), ("abc", None), ("6-", None), ("十百", None), ("9999999", None)])
+def test_article_numbers_are_read_as_staff_write_them(typed, stored):
+    assert pairs.article_ref(typed) == stored
+
+
+def test_a_pair_cites_an_article_written_in_chinese_numerals(client, people, agency, source):  # noqa: F811
+    pair = pairs.save_pair(people["drafter"], agency, {"question": QUESTION, "answer": ANSWER, "source": source.pk,
+                                                        "article": "第六条"})
+    assert pair.article == "6" and pairs.source_of(pair)["article"] == "第六条"
+    client.force_login(people["drafter"])
+    assert "第六条" in client.get("/staff/qa/pairs/").content.decode()
+    with pytest.raises(DomainError) as refused:
+        pairs.save_pair(people["drafter"], agency, {"question": QUESTION, "answer": ANSWER, "source": source.pk,
+                                                    "article": "第六款"})
+    assert "不是条号" in refused.value.errors["article"][0]
+
+
+def test_xlsx_rows_may_write_the_article_in_chinese(people, agency, source):  # noqa: F811
+    book = Workbook()
+    book.active.append(list(pairs.XLSX_COLUMNS))
+    book.active.append([QUESTION, ANSWER, source.pk, "第六条", "劳动，试用期"])
+    book.active.append(["试用期可以约定几次", "只能约定一次。", str(source.pk), "五", "劳动; 试用期"])
+    out = io.BytesIO()
+    book.save(out)
+    created, problems = pairs.import_xlsx(people["drafter"], agency, out.getvalue())
+    assert (created, problems) == (2, [])
+    assert set(QAPair.objects.values_list("article", "tags")) == {("6", "劳动、试用期"), ("5", "劳动、试用期")}
+
+
+def test_a_pair_cannot_rest_on_a_repealed_source(people, agency, source, team,  # noqa: F811
+                                                 django_capture_on_commit_callbacks):
+    """Else the reviewer publishes it and it is never shown (public_pairs wants a valid source)."""
+    pair = pairs.save_pair(people["drafter"], agency, {"question": QUESTION, "answer": ANSWER, "source": source.pk})
+    pairs.move_pair(people["drafter"], pair, "submit")
+    pairs.move_pair(people["approver"], pair, "publish")
+    with django_capture_on_commit_callbacks(execute=True):
+        publishing.set_validity(team[Role.PUBLISHER], source, Validity.REPEALED, repealed_on=timezone.localdate(),
+                                comment="废止")
+    pair.refresh_from_db()
+    assert pair.state == PairState.FLAGGED
+    with pytest.raises(DomainError) as refused:
+        pairs.save_pair(people["drafter"], agency, {"question": QUESTION, "answer": ANSWER, "source": source.pk},
+                        pair)
+    assert "已废止" in refused.value.errors["source"][0]
+    assert QAPair.objects.get().state == PairState.FLAGGED
+
+
+def test_a_withdrawn_source_is_named_as_withdrawn(people, agency, source, team,  # noqa: F811
+                                                  django_capture_on_commit_callbacks):
+    pair = pairs.save_pair(people["drafter"], agency, {"question": QUESTION, "answer": ANSWER, "source": source.pk})
+    pairs.move_pair(people["drafter"], pair, "submit")
+    pairs.move_pair(people["approver"], pair, "publish")
+    with django_capture_on_commit_callbacks(execute=True):
+        publishing.withdraw_document(team[Role.PUBLISHER], source, "撤回")
+    pair.refresh_from_db()
+    assert (pair.state, pair.flag_reason) == (PairState.FLAGGED, "依据文件已撤回")
+
+
+def test_the_api_filters_pairs_by_whole_tag_and_by_subject(client, people, agency, source):  # noqa: F811
+    pair = pairs.save_pair(people["drafter"], agency, {"question": QUESTION, "answer": ANSWER, "source": source.pk,
+                                                        "tags": "劳动合同，试用期"})
+    pairs.move_pair(people["drafter"], pair, "submit")
+    pairs.move_pair(people["approver"], pair, "publish")
+
+    def count(**params):
+        response = client.get("/api/v1/qa/pairs", params)
+        assert response.status_code == 200, response.content
+        return response.json()["count"]
+
+    assert client.get("/api/v1/qa/pairs").json()["results"][0]["tags"] == ["劳动合同", "试用期"]
+    assert (count(tag="劳动合同"), count(tag="试用期"), count(tag="合同"), count(tag="劳动")) == (1, 1, 0, 0)
+    subject = source.live_revision.subject
+    top = subject.split("\\")[0]
+    assert (count(subject=subject), count(subject=top)) == (1, 1)
+    assert top == "综合政务" and count(subject="国务院组织机构") == 0
+    refused = client.get("/api/v1/qa/pairs", {"subject": "没有的分类"})
+    assert refused.status_code == 400 and refused.json()["detail"] == "没有这个主题分类。"
+
+
+def test_a_pairs_own_article_is_not_listed_again_as_related(people, agency, source):  # noqa: F811
+    pair = pairs.save_pair(people["drafter"], agency, {"question": QUESTION, "answer": ANSWER, "source": source.pk,
+                                                        "article": "6"})
+    pairs.move_pair(people["drafter"], pair, "submit")
+    pairs.move_pair(people["approver"], pair, "publish")
+    answer = services.ask(QUESTION, record=False)
+    assert answer.kind == "pair" and answer.sources[0].url.endswith("#art-6")
+    assert answer.related and all(not s.url.endswith("#art-6") for s in answer.related)
