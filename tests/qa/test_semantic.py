@@ -5,12 +5,14 @@ words are not the question's; only articles of public documents are ever embedde
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from gongkai.orgs.roles import Role
 from gongkai.publishing import services as publishing
 from gongkai.qa import semantic, services
-from gongkai.qa.index import rebuild_articles
+from gongkai.qa.index import article_backend, rebuild_articles
 from gongkai.qa.models import Article, ArticleVector
 from gongkai.search.indexing import rebuild_index
 from tests import factories
@@ -53,8 +55,35 @@ def test_the_first_ask_is_lexical_and_computes_the_vectors_the_next_ask_uses(lib
     # The article that says who is an adult comes first although it holds neither 孩子 nor 大人.
     assert _labels(second)[0] == "第三条"
     assert [m.score for m in second.matches] == sorted((m.score for m in second.matches), reverse=True)
-    # Whether it is answered at all is still the lexical best's coverage.
-    assert second.answered == first.answered
+    # Whether it is answered is now decided with the candidates' closeness in meaning (services.answers).
+    found = services.retrieve(QUESTION)
+    assert found.closeness == max(m.similarity for m in second.matches)
+    assert second.answered == services.answers(found)
+
+
+def test_once_meanings_are_known_closeness_decides_with_a_floor_of_shared_concepts(library):
+    services.ask(QUESTION, record=False)
+    found = services.retrieve(QUESTION)
+    assert found.closeness is not None and found.lead.coverage >= services.MIN_COVERAGE_WITH_MEANING
+    assert services.answers(replace(found, closeness=services.MIN_SIMILARITY))
+    # Far in meaning: not answered, however many words the lexical best shares.
+    assert not services.answers(replace(found, closeness=services.MIN_SIMILARITY - 0.01))
+    # Close in meaning but sharing too few concepts (a small library without a document on the topic).
+    lead = replace(found.lead, coverage=services.MIN_COVERAGE_WITH_MEANING - 0.01)
+    assert not services.answers(replace(found, lead=lead, closeness=0.99))
+    # Before the meanings are known, the lexical rule alone.
+    lexical = replace(found, closeness=None)
+    assert services.answers(lexical) == (found.lead.coverage >= services.MIN_COVERAGE and services._coverage(
+        found.units, services._weights(found.units, article_backend()), found.lead.title,
+        services.article_words(found.lead.article)) >= services.MIN_FULL_COVERAGE)
+
+
+def test_a_question_nothing_is_close_to_is_refused_once_meanings_are_known(library):
+    question = "帮我写一首关于孩子的诗"
+    services.ask(question, record=False)
+    found = services.retrieve(question)
+    assert found.closeness is not None and found.closeness < services.MIN_SIMILARITY
+    assert not services.ask(question, record=False).answered
 
 
 def test_the_lexical_lead_is_kept_when_reranking_moves_it_out_of_the_matches(library):
