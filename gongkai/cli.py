@@ -401,6 +401,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--rebuild", action="store_true", help="eval：先重建条文索引（默认只同步）")
     p.add_argument("--check", action="store_true", help="eval：低于 thresholds.json 中的阈值时以非零状态退出")
     p.add_argument("--verbose", action="store_true", help="eval：列出未进入前三的问题和错答的不可答问题")
+    p.add_argument("--pairs", action="store_true",
+                   help="eval：再把人工问答对（默认 gongkai/qa/eval/pairs.jsonl）经审核公开后评测一次，并检查它们只会提高成绩")
+    p.add_argument("--pairs-file", default=None, help="eval：--pairs 用的问答对 JSONL")
     p.set_defaults(func=cmd_qa)
 
     p = sub.add_parser("backup", help="在线备份数据库、附件和答复书、数据目录中的密钥文件到一个 tar.gz 文件")

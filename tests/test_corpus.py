@@ -165,7 +165,8 @@ def test_search_quality_stays_above_thresholds(corpus, db, capsys):
                     reason="the quality gate runs in the SQLite pass (the ranking does not depend on the database)")
 def test_qa_quality_stays_above_thresholds(corpus, db, capsys):
     """The policy Q&A from articles alone (gongkai/qa/eval): every expected article exists in the corpus, and
-    law / article top-3 and the refusal rate stay at or above what was measured."""
+    law / article top-3 and the refusal rate stay at or above what was measured; the curated pairs of
+    eval/pairs.jsonl only raise them."""
     from gongkai.qa import evaluation as qa_evaluation
     from gongkai.qa.index import rebuild_articles
     from gongkai.qa.models import Article
@@ -185,3 +186,10 @@ def test_qa_quality_stays_above_thresholds(corpus, db, capsys):
         print("\n" + qa_evaluation.table(scores))
     failures = qa_evaluation.below_thresholds(scores, qa_evaluation.load_thresholds())
     assert not failures, failures
+    # Curated pairs, published through review as staff would, must only raise the figures.
+    assert qa_evaluation.publish_pairs(qa_evaluation.load_pairs()) == len(qa_evaluation.load_pairs())
+    paired = qa_evaluation.evaluate(questions, qa_evaluation.with_pairs_outcome)
+    with capsys.disabled():
+        print("\n" + qa_evaluation.table(paired))
+    lowered = qa_evaluation.lowered_by_pairs(scores, paired)
+    assert not lowered, lowered

