@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 
 from gongkai.core.errors import DomainError
@@ -42,7 +43,10 @@ def valid_sources():
 
 def public_pairs():
     """Pairs the public may see: reviewed, published, resting on a public, current and valid document."""
-    return QAPair.objects.filter(state=PairState.PUBLISHED, source__in=valid_sources())
+    # A correlated EXISTS, looked up by key for each published pair: `source__in` made SQLite list every public
+    # document first (6 ms a question at 3,419 documents, growing with the library).
+    return QAPair.objects.filter(Exists(valid_sources().filter(pk=OuterRef("source_id"))),
+                                 state=PairState.PUBLISHED)
 
 
 def article_ref(value: str) -> str | None:

@@ -475,30 +475,31 @@ def best_pair(units: list[Unit], agency: str = "", documents: set[int] | None = 
 
     if not units:
         return None
-    pairs = public_pairs().select_related("source__live_revision").only(
-        "pk", "version", "question", "answer", "article", "source_id", "source__live_revision__title", "agency_id")
+    pairs = public_pairs()
     if agency:
         scope = search.Agency.objects.filter(code=agency).first()
         pairs = pairs.filter(agency_id__in=scope.descendant_ids()) if scope else pairs.none()
     weights = _weights(units, article_backend())
+    # Scored from plain rows; only the pair chosen is read whole.
     scored = []
-    for pair in pairs:
-        key = (pair.pk, pair.version)
+    for pk, version, asked, source_id in pairs.values_list("pk", "version", "question", "source_id"):
+        key = (pk, version)
         if key not in _PAIR_WORDS:
-            _PAIR_WORDS[key] = frozenset(text.words(pair.question))
-        scored.append((_coverage(units, weights, pair.question, _PAIR_WORDS[key]), pair))
+            _PAIR_WORDS[key] = frozenset(text.words(asked))
+        scored.append((_coverage(units, weights, asked, _PAIR_WORDS[key]), pk, asked, source_id))
     scored.sort(key=lambda item: -item[0])
-    for coverage, pair in scored:
-        if coverage >= (PAIR_MIN_COVERAGE if documents is None or pair.source_id in documents
-                        else PAIR_SURE_COVERAGE):
-            return pair
-    candidates = [pair for coverage, pair in scored[:PAIR_CANDIDATES] if coverage > 0]
-    if not question or not candidates or not semantic.depth():
+    chosen = next((pk for coverage, pk, _, source_id in scored
+                   if coverage >= (PAIR_MIN_COVERAGE if documents is None or source_id in documents
+                                   else PAIR_SURE_COVERAGE)), None)
+    if chosen is None and question and semantic.depth():
+        candidates = [(pk, asked) for coverage, pk, asked, _ in scored[:PAIR_CANDIDATES] if coverage > 0]
+        if candidates:
+            vector = semantic.question_vector(question)
+            closeness, pk = max((float(semantic.question_vector(asked) @ vector), pk) for pk, asked in candidates)
+            chosen = pk if closeness >= PAIR_MIN_SIMILARITY else None
+    if chosen is None:
         return None
-    asked = semantic.question_vector(question)
-    closeness, pair = max(((float(semantic.question_vector(p.question) @ asked), p) for p in candidates),
-                          key=lambda item: item[0])
-    return pair if closeness >= PAIR_MIN_SIMILARITY else None
+    return QAPair.objects.select_related("source__live_revision").get(pk=chosen)
 
 
 def note_unanswered(question: str) -> None:
