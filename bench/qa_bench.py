@@ -23,7 +23,7 @@ import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.report import machine, percentile, write_section  # noqa: E402
+from bench.report import cpu_reference, machine, percentile, write_section  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 QUESTIONS = ROOT / "gongkai" / "qa" / "eval" / "questions.jsonl"
@@ -66,9 +66,11 @@ def main() -> None:
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
     data_dir = args.data_dir or str(Path(tempfile.gettempdir()) / "gongkai-qa-bench")
     env.update(GONGKAI_DATA_DIR=data_dir, GONGKAI_TASK_BACKEND="immediate", GONGKAI_SEARCH_BACKEND="embedded")
-    # Imports the corpus if the folder has none, indexes documents and articles, and prints the quality figures.
-    subprocess.run([*py, "qa", "eval", "--corpus", args.corpus, "--data-dir", data_dir], env=env, cwd=ROOT,
-                   check=True)
+    # Imports the corpus if the folder has none, indexes documents and articles, publishes the curated pairs of
+    # eval/pairs.jsonl (an office answers with both) and prints the quality figures.
+    subprocess.run([*py, "qa", "eval", "--corpus", args.corpus, "--data-dir", data_dir, "--pairs"], env=env,
+                   cwd=ROOT, check=True)
+    cpu_before = cpu_reference()
     rows = [json.loads(line) for line in QUESTIONS.read_text(encoding="utf-8").splitlines() if line.strip()]
     rng = random.Random(14)
     port = _free_port()
@@ -93,6 +95,7 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait(timeout=20)
+    cpu_after = cpu_reference()
     body = f"""## Policy Q&A: asking over the laws corpus
 
 Measured {machine()}; SQLite (embedded default), the 3,419-law corpus with its articles indexed, `gongkai serve`
@@ -100,7 +103,10 @@ with 2 gunicorn workers × 4 threads, questions drawn at random from `gongkai/qa
 from the same machine over loopback ({args.requests} per row after a warm-up of 20). Target (issue #14): p95 ≤ 200 ms.
 Questions repeat (drawn from 185), so each process's cache of article word sets is warm for most of them.
 Semantic re-ranking as configured (GONGKAI_QA_RERANK_DEPTH={os.environ.get("GONGKAI_QA_RERANK_DEPTH", "20 (the default)")});
-the candidates' article vectors are those the data folder holds (`gongkai qa eval` computes them for its questions).
+the candidates' article vectors are those the data folder holds (`gongkai qa eval` computes them for its questions);
+the 40 curated pairs of `gongkai/qa/eval/pairs.jsonl` are published (`gongkai qa eval --pairs`), so each question is
+also matched against them. CPU reference loop {cpu_before:.0f} ms before, {cpu_after:.0f} ms after (how fast this
+machine was while measuring; compare figures across machines by it).
 
 | endpoint | concurrency | p50 ms | p95 ms | p99 ms | requests/s |
 |---|---|---|---|---|---|
