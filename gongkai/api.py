@@ -84,6 +84,36 @@ def refuse_cross_site_writes(view):
     return guarded
 
 
+def _methods_in_chinese(view):
+    """A path's view whose 405 (a method it does not take) is said in Chinese, as JSON (see _not_allowed)."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        return _not_allowed(request, response) if response.status_code == 405 else response
+
+    return wrapped
+
+
+def urls() -> tuple:
+    """The API's URL patterns for the site's urls.py: django-ninja's, each path's 405 said in Chinese."""
+    patterns, app_name, namespace = api.urls
+    for pattern in patterns:
+        pattern.callback = _methods_in_chinese(pattern.callback)
+    return patterns, app_name, namespace
+
+
+def _not_allowed(request, refused):
+    """django-ninja answers a method a path does not take with English plain text: say it in Chinese, as JSON,
+    keeping the Allow header."""
+    allowed = refused.get("Allow", "")
+    response = api.create_response(
+        request, {"detail": f"此接口不接受 {request.method} 请求，请改用 {allowed.replace(', ', '、') or '其他方法'}。"},
+        status=405)
+    response["Allow"] = allowed
+    return response
+
+
 def _write_refusal(request, uploads: int = 0) -> tuple[int, str] | None:
     origin = request.headers.get("Origin")
     # The site's own origin (GONGKAI_BASE_URL's), the same list Django's CSRF check trusts.

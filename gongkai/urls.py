@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
-from gongkai.api import api
+from gongkai import api
 from gongkai.catalog.sitemaps import ColumnSitemap, GuideSitemap
 from gongkai.orgs.forms import AdminLoginForm
 from gongkai.participation.sitemaps import MessageReplySitemap
@@ -40,7 +40,7 @@ urlpatterns = [
     path("staff/qa/", include("gongkai.qa.urls_staff")),
     path("staff/", include("gongkai.staff.urls")),
     path("staff/", include("gongkai.publishing.urls_staff")),
-    path("api/v1/", api.urls),
+    path("api/v1/", api.urls()),
     path("feeds/latest.xml", LatestDocumentsFeed(), name="feed-latest"),
     path("sitemap.xml", sitemap, {"sitemaps": {**SITEMAPS, "column": ColumnSitemap, "guides": GuideSitemap,
                                                  "reports": ReportSitemap, "replies": MessageReplySitemap}},

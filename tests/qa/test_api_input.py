@@ -44,3 +44,12 @@ def test_bad_feedback_is_refused_in_chinese(client, library):  # noqa: F811
                            content_type="application/json")
     assert response.status_code == 400 and "true 或 false" in response.json()["detail"]
     assert not Feedback.objects.exists()
+
+
+def test_a_method_a_path_does_not_take_is_refused_in_chinese_json(client, db):
+    response = client.get("/api/v1/qa/ask")
+    assert response.status_code == 405 and response["Allow"] == "POST"
+    assert response.json() == {"detail": "此接口不接受 GET 请求，请改用 POST。"}
+    # Every API path, not only the Q&A's.
+    refused = client.delete("/api/v1/agencies", content_type="application/json")
+    assert refused.status_code == 405 and "请改用 GET" in refused.json()["detail"]
