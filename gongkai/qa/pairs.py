@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef
@@ -29,6 +30,8 @@ from gongkai.qa.states import REVIEW, PairState
 MAX_QUESTION = 300
 MAX_ANSWER = 5000
 XLSX_COLUMNS = ("问题", "答案", "依据文件编号", "依据条号", "标签")
+# The export's last column: a row carrying it edits that pair when the file is imported again.
+ID_COLUMN = "问答编号"
 MAX_IMPORT_ROWS = 2000
 # 19, 第十九条, 十九, 133-1, 133之1, 第一百三十三条之一 (full-width digits are normalised before).
 _ARTICLE_REF = re.compile(r"^第?([0-9一二三四五六七八九十百千零〇两]+)条?(?:(?:-|之)([0-9一二三四五六七八九十零〇两]+))?$")
@@ -169,23 +172,35 @@ def flag_pairs_for(document_id: int) -> int:
 
 
 def export_xlsx(pairs: Iterable[QAPair]) -> bytes:
-    """The pairs as a workbook with the import's columns (and the state, ignored on import)."""
+    """The pairs as a workbook with the import's columns, the state (ignored on import) and the pair's number,
+    so that the file, edited and imported again, updates these pairs instead of adding copies."""
     from openpyxl import Workbook
 
     book = Workbook()
     sheet = book.active
     sheet.title = "政策问答"
-    sheet.append([*XLSX_COLUMNS, "状态"])
+    sheet.append([*XLSX_COLUMNS, "状态", ID_COLUMN])
     for pair in pairs:
-        sheet.append([pair.question, pair.answer, pair.source_id, pair.article, pair.tags, pair.get_state_display()])
+        sheet.append([pair.question, pair.answer, pair.source_id, pair.article, pair.tags, pair.get_state_display(),
+                      pair.pk])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
 
 
-def import_xlsx(actor, agency: Agency, content: bytes) -> tuple[int, list[str]]:
-    """Create a draft pair for each row of the workbook (columns as XLSX_COLUMNS); a bad row is reported with
-    its number and reason, the others are imported. Return (created, problems)."""
+@dataclass
+class ImportResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    problems: list[str] = field(default_factory=list)
+
+
+def import_xlsx(actor, agency: Agency, content: bytes) -> ImportResult:
+    """Create a draft pair for each row of the workbook (columns as XLSX_COLUMNS); a row carrying a pair's
+    number (ID_COLUMN, as exported) edits that pair of the agency instead (a public one becomes a new version to
+    review), and is skipped when nothing in it changed. A bad row is reported with its number and reason, the
+    others are imported."""
     from openpyxl import load_workbook
 
     require_any_role(actor, (Role.DRAFTER,), agency)
@@ -197,15 +212,45 @@ def import_xlsx(actor, agency: Agency, content: bytes) -> tuple[int, list[str]]:
         raise DomainError(f"表格第一行须为列名：{'、'.join(XLSX_COLUMNS)}。", field="file")
     if len(rows) - 1 > MAX_IMPORT_ROWS:
         raise DomainError(f"一次最多导入 {MAX_IMPORT_ROWS} 条。", field="file")
-    created, problems = 0, []
+    header = [str(c or "").strip() for c in rows[0]]
+    id_at = header.index(ID_COLUMN) if ID_COLUMN in header else None
+    result = ImportResult()
     for number, row in enumerate(rows[1:], start=2):
         values = dict(zip(("question", "answer", "source", "article", "tags"), (*row, None, None, None)[:5],
                           strict=True))
+        raw_id = row[id_at] if id_at is not None and id_at < len(row) else None
         if not any(values.values()):
             continue
         try:
-            save_pair(actor, agency, values)
-            created += 1
+            pair = _pair_of_row(agency, raw_id)
+            if pair is not None and _unchanged(pair, values):
+                result.unchanged += 1
+                continue
+            save_pair(actor, agency, values, pair)
+            if pair is None:
+                result.created += 1
+            else:
+                result.updated += 1
         except DomainError as exc:
-            problems.append(f"第 {number} 行：{exc.message}")
-    return created, problems
+            result.problems.append(f"第 {number} 行：{exc.message}")
+    return result
+
+
+def _pair_of_row(agency: Agency, raw_id) -> QAPair | None:
+    """The agency's pair a row names by its number, None for a new one; DomainError for a number not its."""
+    text = str(raw_id if raw_id is not None else "").strip()
+    if not text:
+        return None
+    pair = (QAPair.objects.filter(pk=int(text), agency=agency).first()
+            if text.isascii() and text.isdigit() and len(text) < 19 else None)
+    if pair is None:
+        raise DomainError(f"问答编号 {text[:20]} 不是本机关的问答（新增的问答请把这一格留空）。", field="file")
+    return pair
+
+
+def _unchanged(pair: QAPair, values: dict) -> bool:
+    def text(name: str) -> str:
+        return str(values.get(name) if values.get(name) is not None else "").strip()
+
+    return (text("question"), text("answer"), text("source"), article_ref(text("article")), clean_tags(text("tags"))
+            ) == (pair.question, pair.answer, str(pair.source_id), pair.article, pair.tags)

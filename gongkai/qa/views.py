@@ -215,7 +215,7 @@ def staff_pairs_export(request: HttpRequest, code: str) -> HttpResponse:
 @require_POST
 @staff_required
 def staff_pairs_import(request: HttpRequest, code: str) -> HttpResponse:
-    """Import pairs from XLSX as drafts; bad rows are reported by number, the others imported."""
+    """Import pairs from XLSX as drafts (rows with a pair's number edit it); bad rows are reported by number."""
     agency = _scope(request, code, (Role.DRAFTER,))
     if isinstance(agency, HttpResponse):
         return agency
@@ -223,9 +223,10 @@ def staff_pairs_import(request: HttpRequest, code: str) -> HttpResponse:
     try:
         if upload is None:
             raise DomainError("请选择要导入的 XLSX 文件。", field="file")
-        created, problems = pairs.import_xlsx(request.user, agency, upload.read())
-        messages.success(request, f"已导入 {created} 条（草稿）。")
-        for problem in problems[:20]:
+        result = pairs.import_xlsx(request.user, agency, upload.read())
+        messages.success(request, f"新增 {result.created} 条、修改 {result.updated} 条（均为草稿，审核后公开），"
+                                  f"未改动 {result.unchanged} 条。")
+        for problem in result.problems[:20]:
             messages.error(request, problem)
     except DomainError as exc:
         messages.error(request, exc.message)

@@ -48,8 +48,8 @@ def test_xlsx_rows_may_write_the_article_in_chinese(people, agency, source):  # 
     book.active.append(["试用期可以约定几次", "只能约定一次。", str(source.pk), "五", "劳动; 试用期"])
     out = io.BytesIO()
     book.save(out)
-    created, problems = pairs.import_xlsx(people["drafter"], agency, out.getvalue())
-    assert (created, problems) == (2, [])
+    result = pairs.import_xlsx(people["drafter"], agency, out.getvalue())
+    assert (result.created, result.problems) == (2, [])
     assert set(QAPair.objects.values_list("article", "tags")) == {("6", "劳动、试用期"), ("5", "劳动、试用期")}
 
 

@@ -121,13 +121,49 @@ def test_xlsx_round_trip(people, agency, source):
     sheet.append(["试用期可以约定几次", "同一用人单位与同一劳动者只能约定一次试用期。", source.pk, "5", ""])
     out = io.BytesIO()
     book.save(out)
-    created, problems = pairs.import_xlsx(people["drafter"], agency, out.getvalue())
-    assert created == 2 and len(problems) == 1 and problems[0].startswith("第 3 行")
+    result = pairs.import_xlsx(people["drafter"], agency, out.getvalue())
+    assert result.created == 2 and len(result.problems) == 1 and result.problems[0].startswith("第 3 行")
     assert set(QAPair.objects.values_list("article", "state")) == {("6", PairState.DRAFT), ("5", PairState.DRAFT)}
-    again, _ = pairs.import_xlsx(people["drafter"], agency, pairs.export_xlsx(QAPair.objects.all()))
-    assert again == 2 and QAPair.objects.count() == 4
+    # The export imported again, as it is: nothing is copied or changed.
+    again = pairs.import_xlsx(people["drafter"], agency, pairs.export_xlsx(QAPair.objects.all()))
+    assert (again.created, again.updated, again.unchanged, again.problems) == (0, 0, 2, [])
+    assert QAPair.objects.count() == 2
     with pytest.raises(DomainError):
         pairs.import_xlsx(people["drafter"], agency, b"not a workbook")
+
+
+def test_an_exported_file_edited_and_imported_again_edits_its_pairs(people, agency, source, team):
+    published = _published(people, agency, source)
+    draft = pairs.save_pair(people["drafter"], agency, {"question": "试用期可以约定几次", "answer": "一次。",
+                                                         "source": source.pk, "article": "5"})
+    other_agency = factories.make_agency()
+    foreign = pairs.save_pair(factories.make_staff(other_agency, Role.DRAFTER), other_agency,
+                              {"question": "别的机关的问答", "answer": "答。", "source": source.pk})
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(pairs.export_xlsx(QAPair.objects.filter(agency=agency).order_by("pk"))))
+    sheet = book.active
+    header = [c.value for c in sheet[1]]
+    assert header[-1] == pairs.ID_COLUMN
+    rows = {row[-1].value: row for row in sheet.iter_rows(min_row=2)}
+    rows[published.pk][1].value = ANSWER + "（已按新规定更新）"
+    rows[draft.pk][0].value = "试用期最多能约定几次"
+    sheet.append(["新加的问答", "答案。", source.pk, "6", "", "", ""])
+    sheet.append(["冒用别的机关的编号", "答案。", source.pk, "6", "", "", foreign.pk])
+    out = io.BytesIO()
+    book.save(out)
+    result = pairs.import_xlsx(people["drafter"], agency, out.getvalue())
+    assert (result.created, result.updated, result.unchanged) == (1, 2, 0)
+    assert len(result.problems) == 1 and "不是本机关的问答" in result.problems[0]
+    published.refresh_from_db()
+    draft.refresh_from_db()
+    foreign.refresh_from_db()
+    # The public pair becomes a new version to review, the draft is edited in place, the other agency's untouched.
+    assert (published.state, published.version, published.answer.endswith("（已按新规定更新）")) == (
+        PairState.DRAFT, 2, True)
+    assert (draft.state, draft.version, draft.question) == (PairState.DRAFT, 1, "试用期最多能约定几次")
+    assert foreign.question == "别的机关的问答"
+    assert QAPair.objects.filter(agency=agency).count() == 3
 
 
 def test_staff_write_submit_and_review_through_the_pages(client, people, agency, source):
