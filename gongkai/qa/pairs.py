@@ -9,13 +9,13 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
 
 from gongkai.core.errors import DomainError
+from gongkai.core.importing import ImportSummary, LineError
 from gongkai.core.text import chinese_number
 from gongkai.core.workflow import SYSTEM
 from gongkai.orgs.models import Agency
@@ -188,15 +188,7 @@ def export_xlsx(pairs: Iterable[QAPair]) -> bytes:
     return out.getvalue()
 
 
-@dataclass
-class ImportResult:
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    problems: list[str] = field(default_factory=list)
-
-
-def import_xlsx(actor, agency: Agency, content: bytes) -> ImportResult:
+def import_xlsx(actor, agency: Agency, content: bytes) -> ImportSummary:
     """Create a draft pair for each row of the workbook (columns as XLSX_COLUMNS); a row carrying a pair's
     number (ID_COLUMN, as exported) edits that pair of the agency instead (a public one becomes a new version to
     review), and is skipped when nothing in it changed. A bad row is reported with its number and reason, the
@@ -214,7 +206,7 @@ def import_xlsx(actor, agency: Agency, content: bytes) -> ImportResult:
         raise DomainError(f"一次最多导入 {MAX_IMPORT_ROWS} 条。", field="file")
     header = [str(c or "").strip() for c in rows[0]]
     id_at = header.index(ID_COLUMN) if ID_COLUMN in header else None
-    result = ImportResult()
+    result = ImportSummary()
     for number, row in enumerate(rows[1:], start=2):
         values = dict(zip(("question", "answer", "source", "article", "tags"), (*row, None, None, None)[:5],
                           strict=True))
@@ -232,7 +224,7 @@ def import_xlsx(actor, agency: Agency, content: bytes) -> ImportResult:
             else:
                 result.updated += 1
         except DomainError as exc:
-            result.problems.append(f"第 {number} 行：{exc.message}")
+            result.errors.append(LineError(number, exc.message))
     return result
 
 

@@ -226,8 +226,8 @@ def staff_pairs_import(request: HttpRequest, code: str) -> HttpResponse:
         result = pairs.import_xlsx(request.user, agency, upload.read())
         messages.success(request, f"新增 {result.created} 条、修改 {result.updated} 条（均为草稿，审核后公开），"
                                   f"未改动 {result.unchanged} 条。")
-        for problem in result.problems[:20]:
-            messages.error(request, problem)
+        for error in result.errors[:20]:
+            messages.error(request, str(error))
     except DomainError as exc:
         messages.error(request, exc.message)
     return redirect("staff-qa-pairs")

@@ -16,7 +16,7 @@ from gongkai.publishing.rules import Validity
 from gongkai.qa import pairs, services
 from gongkai.qa.models import QAPair
 from gongkai.qa.states import PairState
-from tests.qa.test_pairs import ANSWER, QUESTION, people, source  # noqa: F401 - fixtures
+from tests.qa.test_pairs import ANSWER, QUESTION, _published, people, source  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.usefixtures("fresh_search")
 
@@ -49,16 +49,14 @@ def test_xlsx_rows_may_write_the_article_in_chinese(people, agency, source):  # 
     out = io.BytesIO()
     book.save(out)
     result = pairs.import_xlsx(people["drafter"], agency, out.getvalue())
-    assert (result.created, result.problems) == (2, [])
+    assert (result.created, result.errors) == (2, [])
     assert set(QAPair.objects.values_list("article", "tags")) == {("6", "劳动、试用期"), ("5", "劳动、试用期")}
 
 
 def test_a_pair_cannot_rest_on_a_repealed_source(people, agency, source, team,  # noqa: F811
                                                  django_capture_on_commit_callbacks):
     """Else the reviewer publishes it and it is never shown (public_pairs wants a valid source)."""
-    pair = pairs.save_pair(people["drafter"], agency, {"question": QUESTION, "answer": ANSWER, "source": source.pk})
-    pairs.move_pair(people["drafter"], pair, "submit")
-    pairs.move_pair(people["approver"], pair, "publish")
+    pair = _published(people, agency, source)
     with django_capture_on_commit_callbacks(execute=True):
         publishing.set_validity(team[Role.PUBLISHER], source, Validity.REPEALED, repealed_on=timezone.localdate(),
                                 comment="废止")
@@ -73,9 +71,7 @@ def test_a_pair_cannot_rest_on_a_repealed_source(people, agency, source, team,  
 
 def test_a_withdrawn_source_is_named_as_withdrawn(people, agency, source, team,  # noqa: F811
                                                   django_capture_on_commit_callbacks):
-    pair = pairs.save_pair(people["drafter"], agency, {"question": QUESTION, "answer": ANSWER, "source": source.pk})
-    pairs.move_pair(people["drafter"], pair, "submit")
-    pairs.move_pair(people["approver"], pair, "publish")
+    pair = _published(people, agency, source)
     with django_capture_on_commit_callbacks(execute=True):
         publishing.withdraw_document(team[Role.PUBLISHER], source, "撤回")
     pair.refresh_from_db()

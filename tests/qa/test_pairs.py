@@ -122,11 +122,11 @@ def test_xlsx_round_trip(people, agency, source):
     out = io.BytesIO()
     book.save(out)
     result = pairs.import_xlsx(people["drafter"], agency, out.getvalue())
-    assert result.created == 2 and len(result.problems) == 1 and result.problems[0].startswith("第 3 行")
+    assert result.created == 2 and len(result.errors) == 1 and str(result.errors[0]).startswith("第 3 行")
     assert set(QAPair.objects.values_list("article", "state")) == {("6", PairState.DRAFT), ("5", PairState.DRAFT)}
     # The export imported again, as it is: nothing is copied or changed.
     again = pairs.import_xlsx(people["drafter"], agency, pairs.export_xlsx(QAPair.objects.all()))
-    assert (again.created, again.updated, again.unchanged, again.problems) == (0, 0, 2, [])
+    assert (again.created, again.updated, again.unchanged, again.errors) == (0, 0, 2, [])
     assert QAPair.objects.count() == 2
     with pytest.raises(DomainError):
         pairs.import_xlsx(people["drafter"], agency, b"not a workbook")
@@ -154,7 +154,7 @@ def test_an_exported_file_edited_and_imported_again_edits_its_pairs(people, agen
     book.save(out)
     result = pairs.import_xlsx(people["drafter"], agency, out.getvalue())
     assert (result.created, result.updated, result.unchanged) == (1, 2, 0)
-    assert len(result.problems) == 1 and "不是本机关的问答" in result.problems[0]
+    assert len(result.errors) == 1 and "不是本机关的问答" in str(result.errors[0])
     published.refresh_from_db()
     draft.refresh_from_db()
     foreign.refresh_from_db()
