@@ -80,11 +80,16 @@ def source_of(pair: QAPair) -> dict:
             "article": pair.article_label, "document_id": pair.source_id}
 
 
+def _lines(value) -> str:
+    """Text with its line breaks as \n: a form's textarea sends \r\n, a spreadsheet program may save either."""
+    return str(value if value is not None else "").replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
 def _clean(agency: Agency, data: dict) -> dict:
     """The pair's fields checked; raise DomainError with every message at its field."""
     errors: dict[str, list[str]] = {}
-    question = str(data.get("question") or "").strip()
-    answer = str(data.get("answer") or "").strip()
+    question = _lines(data.get("question"))
+    answer = _lines(data.get("answer"))
     raw_article = str(data.get("article") or "").strip()
     article = article_ref(raw_article)
     if not 2 <= len(question) <= MAX_QUESTION:
@@ -250,7 +255,8 @@ def _pair_of_row(agency: Agency, raw_id) -> QAPair | None:
 
 def _unchanged(pair: QAPair, values: dict) -> bool:
     def text(name: str) -> str:
-        return str(values.get(name) if values.get(name) is not None else "").strip()
+        return _lines(values.get(name))
 
+    # Line breaks compared as \n: a pair written in the form holds \r\n, which a spreadsheet program may save as \n.
     return (text("question"), text("answer"), text("source"), article_ref(text("article")), clean_tags(text("tags"))
-            ) == (pair.question, pair.answer, str(pair.source_id), pair.article, pair.tags)
+            ) == (_lines(pair.question), _lines(pair.answer), str(pair.source_id), pair.article, pair.tags)

@@ -227,3 +227,23 @@ def test_the_evaluation_publishes_its_pairs_through_review_once_and_pairs_only_r
     assert evaluation.lowered_by_pairs(alone, evaluation.Scores(law_top1=0.6, article_top3=0.5, false_refusal=0.1)) == []
     lowered = evaluation.lowered_by_pairs(alone, evaluation.Scores(law_top1=0.4, article_top3=0.5, false_refusal=0.2))
     assert [m.split("：")[0] for m in lowered] == ["law_top1", "false_refusal"]
+
+
+def test_a_file_whose_spreadsheet_program_saved_line_breaks_as_lf_edits_nothing(client, people, agency, source):
+    # Written in the page's textarea (\r\n between its lines) and published.
+    client.force_login(people["drafter"])
+    client.post(f"/staff/qa/pairs/{agency.code}/0/", {"question": QUESTION, "answer": "不可以。\r\n不得低于最低工资标准。",
+                                                     "source": source.pk, "article": "6"})
+    pair = QAPair.objects.get()
+    pairs.move_pair(people["drafter"], pair, "submit")
+    pairs.move_pair(people["approver"], pair, "publish")
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(pairs.export_xlsx(QAPair.objects.all())))
+    book.active["B2"].value = book.active["B2"].value.replace("\r\n", "\n")  # as WPS or LibreOffice may save it
+    out = io.BytesIO()
+    book.save(out)
+    result = pairs.import_xlsx(people["drafter"], agency, out.getvalue())
+    assert (result.created, result.updated, result.unchanged) == (0, 0, 1)
+    pair.refresh_from_db()
+    assert (pair.state, pair.version) == (PairState.PUBLISHED, 1)
