@@ -177,9 +177,15 @@ def test_staff_write_submit_and_review_through_the_pages(client, people, agency,
     pair = QAPair.objects.get()
     assert pair.article == "6"
     client.post(f"/staff/qa/pairs/{pair.pk}/action/", {"action": "submit"})
+    assert f"/staff/qa/pairs/{agency.code}/{pair.pk}/" in client.get("/staff/qa/pairs/").content.decode()
     client.force_login(people["approver"])
     listing = client.get("/staff/qa/pairs/").content.decode()
     assert QUESTION in listing and "审核通过并公开" in listing
+    # The approver reads the answer and its source where they review it, and is not offered the drafter's edit
+    # page (which is not theirs: it answered 404).
+    edit = f"/staff/qa/pairs/{agency.code}/{pair.pk}/"
+    assert ANSWER in listing and f"/xxgk/documents/{source.pk}/#art-6" in listing and edit not in listing
+    assert client.get(edit).status_code == 404
     client.post(f"/staff/qa/pairs/{pair.pk}/action/", {"action": "publish"})
     pair.refresh_from_db()
     assert pair.state == PairState.PUBLISHED
