@@ -53,3 +53,22 @@ def test_a_method_a_path_does_not_take_is_refused_in_chinese_json(client, db):
     # Every API path, not only the Q&A's.
     refused = client.delete("/api/v1/agencies", content_type="application/json")
     assert refused.status_code == 405 and "请改用 GET" in refused.json()["detail"]
+
+
+def test_the_apis_own_pages_and_unknown_paths_answer_in_chinese_json(client, db):
+    from django.test import Client
+
+    # openapi.json and docs take GET only: a POST was refused by the CSRF check with its HTML 403 page.
+    for url in ("/api/v1/openapi.json", "/api/v1/docs", "/api/v1/"):
+        refused = Client(enforce_csrf_checks=True).post(url, {}, content_type="application/json")
+        assert refused.status_code == 405 and refused["Allow"] == "GET"
+        assert refused.json() == {"detail": "此接口不接受 POST 请求，请改用 GET。"}
+    assert client.get("/api/v1/openapi.json").json()["info"]["title"] == "公开平台开放接口"
+    assert client.get("/api/v1/docs").status_code == 200
+    # A path that is no endpoint: 404 as JSON (the portal's HTML page before), whatever the method.
+    for method in ("get", "post", "delete"):
+        missing = getattr(client, method)("/api/v1/no-such-thing/1", content_type="application/json")
+        assert missing.status_code == 404 and "没有这个接口" in missing.json()["detail"]
+    assert client.get("/api/v1/").status_code == 404 and "/api/v1/docs" in client.get("/api/v1/").json()["detail"]
+    # An endpoint's own 404 is unchanged.
+    assert client.get("/api/v1/documents/999999").json() == {"detail": "文件不存在或未公开。"}
