@@ -72,3 +72,11 @@ def test_the_apis_own_pages_and_unknown_paths_answer_in_chinese_json(client, db)
     assert client.get("/api/v1/").status_code == 404 and "/api/v1/docs" in client.get("/api/v1/").json()["detail"]
     # An endpoint's own 404 is unchanged.
     assert client.get("/api/v1/documents/999999").json() == {"detail": "文件不存在或未公开。"}
+
+
+def test_an_empty_body_is_refused_as_empty_not_by_the_parameters_name(client, db):
+    for url in ("/api/v1/qa/ask", "/api/v1/qa/feedback", "/api/v1/applications", "/api/v1/consultations/1/comments"):
+        # The test client leaves out the Content-Type of an empty body; a client such as curl sends it.
+        response = client.post(url, b"", content_type="application/json", CONTENT_TYPE="application/json")
+        assert response.status_code == 400, url
+        assert response.json()["detail"] == "请求内容为空，应为一个 JSON 对象。" and "payload" not in response.json()["detail"]
