@@ -80,3 +80,12 @@ def test_an_empty_body_is_refused_as_empty_not_by_the_parameters_name(client, db
         response = client.post(url, b"", content_type="application/json", CONTENT_TYPE="application/json")
         assert response.status_code == 400, url
         assert response.json()["detail"] == "请求内容为空，应为一个 JSON 对象。" and "payload" not in response.json()["detail"]
+
+
+def test_a_body_django_cannot_read_is_refused_as_json_under_the_api(client, db):
+    # A multipart body without a boundary fails in Django's own parser, before the API: its 400 was the portal's
+    # HTML page.
+    response = client.post("/api/v1/qa/ask", b'--x\r\nContent-Disposition: form-data; name="question"\r\n\r\nabc',
+                           content_type="multipart/form-data; boundary=")
+    assert response.status_code == 400 and "Content-Type" in response.json()["detail"]
+    assert client.get("/xxgk/", HTTP_HOST="bad host").status_code == 400
