@@ -67,6 +67,10 @@ def test_a_pair_is_public_only_after_review(client, people, agency, source):
     assert listed["results"][0]["tags"] == []
     page = client.get("/wdk/", {"q": "试用期的工资能只给一半吗"}).content.decode()
     assert ANSWER in page and f'value="pair:{pair.pk}"' in page
+    # The agency that wrote and reviewed it is named (the page said 本机关, on a portal where departments write pairs).
+    assert f"由{agency.name}编写并审核" in page and "本机关" not in page
+    found = client.get("/search/", {"q": "试用期的工资能只给一半吗"}).content.decode()
+    assert f"{agency.name}编写并审核的答复" in found
 
 
 def test_one_person_does_not_write_and_review_the_same_pair(agency, source):
