@@ -220,6 +220,9 @@ def import_xlsx(actor, agency: Agency, content: bytes) -> ImportResult:
     header = [str(c or "").strip() for c in rows[0]]
     id_at = header.index(ID_COLUMN) if ID_COLUMN in header else None
     result = ImportResult()
+    # A pair's number may be on one row only: a row copied to write a similar pair, its number left in, would
+    # otherwise overwrite the pair the first row names (and "修改 2 条" would hide it).
+    seen: dict[int, int] = {}
     for number, row in enumerate(rows[1:], start=2):
         values = dict(zip(("question", "answer", "source", "article", "tags"), (*row, None, None, None)[:5],
                           strict=True))
@@ -228,6 +231,11 @@ def import_xlsx(actor, agency: Agency, content: bytes) -> ImportResult:
             continue
         try:
             pair = _pair_of_row(agency, raw_id)
+            if pair is not None and pair.pk in seen:
+                raise DomainError(f"问答编号 {pair.pk} 已在第 {seen[pair.pk]} 行出现，一条问答只能有一行"
+                                  "（新增的问答请把这一格留空）。", field="file")
+            if pair is not None:
+                seen[pair.pk] = number
             if pair is not None and _unchanged(pair, values):
                 result.unchanged += 1
                 continue

@@ -257,3 +257,19 @@ def test_a_file_whose_spreadsheet_program_saved_line_breaks_as_lf_edits_nothing(
     assert (result.created, result.updated, result.unchanged) == (0, 0, 1)
     pair.refresh_from_db()
     assert (pair.state, pair.version) == (PairState.PUBLISHED, 1)
+
+
+def test_a_row_copied_with_its_pairs_number_left_in_is_refused_not_written_over_the_pair(people, agency, source):
+    published = _published(people, agency, source)
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(pairs.export_xlsx(QAPair.objects.all())))
+    # The drafter copies the row to write a similar pair and forgets to clear its number.
+    book.active.append(["试用期工资可以只发七成吗", "不可以。", source.pk, "6", "", "", published.pk])
+    out = io.BytesIO()
+    book.save(out)
+    result = pairs.import_xlsx(people["drafter"], agency, out.getvalue())
+    assert (result.created, result.updated, result.unchanged) == (0, 0, 1)
+    assert result.problems == [f"第 3 行：问答编号 {published.pk} 已在第 2 行出现，一条问答只能有一行（新增的问答请把这一格留空）。"]
+    published.refresh_from_db()
+    assert (published.question, published.state) == (QUESTION, PairState.PUBLISHED)
