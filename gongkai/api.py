@@ -5,6 +5,9 @@ from __future__ import annotations
 from functools import wraps
 
 from django.conf import settings
+from django.http import HttpResponse
+from django.urls import path
+from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 from ninja.errors import HttpError, ValidationError
 from ninja.renderers import JSONRenderer
@@ -95,12 +98,39 @@ def _methods_in_chinese(view):
     return wrapped
 
 
+def _read_only(view):
+    """django-ninja's own pages (openapi.json, docs, the root): GET only, any other method refused as JSON in
+    Chinese before Django's CSRF check (which answered a POST with its HTML 403 page)."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if request.method not in ("GET", "HEAD"):
+            refused = HttpResponse(status=405)
+            refused["Allow"] = "GET"
+            return _not_allowed(request, refused)
+        return view(request, *args, **kwargs)
+
+    wrapped.csrf_exempt = True  # nothing but GET reaches the view
+    return wrapped
+
+
+def _not_found(request, rest: str = ""):
+    """A path under /api/v1/ that is no endpoint: 404 as JSON in Chinese, not the portal's HTML page."""
+    return api.create_response(request, {"detail": "没有这个接口，接口列表见 /api/v1/docs。"}, status=404)
+
+
 def urls() -> tuple:
-    """The API's URL patterns for the site's urls.py: django-ninja's, each path's 405 said in Chinese."""
+    """The API's URL patterns for the site's urls.py: django-ninja's, each path's 405 said in Chinese, and a
+    404 in Chinese for any other path under the API."""
     patterns, app_name, namespace = api.urls
     for pattern in patterns:
-        pattern.callback = _methods_in_chinese(pattern.callback)
-    return patterns, app_name, namespace
+        # The operations' views are CSRF-exempt (the API checks cross-site writes itself); ninja's pages are not.
+        if getattr(pattern.callback, "csrf_exempt", False):
+            pattern.callback = _methods_in_chinese(pattern.callback)
+        else:
+            # The root (ninja's raises Http404, which the portal answered with its HTML page) says where the docs are.
+            pattern.callback = _read_only(_not_found if pattern.name == "api-root" else pattern.callback)
+    return [*patterns, path("<path:rest>", csrf_exempt(_not_found))], app_name, namespace
 
 
 def _not_allowed(request, refused):

@@ -257,7 +257,7 @@ def cmd_qa(args: argparse.Namespace) -> int:
 
         return run_eval_command(args, setup_django)
     setup_django()
-    from gongkai.qa.index import rebuild_articles, sync_articles
+    from gongkai.qa.index import article_backend, rebuild_articles, sync_articles
 
     if args.action == "rebuild":
         print(f"条文索引已重建：{rebuild_articles()} 条。")
@@ -268,6 +268,9 @@ def cmd_qa(args: argparse.Namespace) -> int:
             print(f"\r{documents}/{total} 份文件，已计算 {done} 条", end="", flush=True)
 
         print(f"\n条文语义向量已补齐：新计算 {embed_all(progress)} 条。")
+    elif article_backend().applied_change() < 0:
+        # No index yet: syncing builds it, and counts articles, not documents changed.
+        print(f"条文索引尚未建立，已新建：{rebuild_articles()} 条。")
     else:
         print(f"条文索引已同步：处理 {sync_articles()} 份文件的变更。")
     return 0

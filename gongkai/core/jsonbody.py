@@ -22,6 +22,7 @@ UNPARSABLE = "请求内容不是有效的 JSON，无法解析：请检查引号�
 FIELD_NAMES = {"page": "页码", "page_size": "每页条数", "id": "编号",
                # participation's path and query parameters (/api/v1/consultations…, /api/v1/messages…)
                "consultation_id": "征求意见编号", "code": "查询码", "status": "状态", "category": "留言类别"}
+EMPTY_BODY = "请求内容为空，应为一个 JSON 对象。"
 YES = ("true", "1", "on", "yes")
 NO = ("false", "0", "off", "no", "")
 
@@ -34,7 +35,11 @@ def invalid(errors: list[dict]) -> dict:
     for item in errors:
         loc = [str(p) for p in item.get("loc", []) if p not in ("query", "body", "path")]
         name = loc[-1] if loc else "请求"
-        if item.get("type") == CHINESE_ERROR:
+        if item.get("type") == "missing" and loc == ["payload"]:
+            # No body at all: django-ninja names it after the endpoint's parameter ("payload的值无效").
+            message = EMPTY_BODY
+            written.append(message)
+        elif item.get("type") == CHINESE_ERROR:
             message = str(item.get("msg"))
             written.append(message)
         else:

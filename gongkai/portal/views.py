@@ -102,7 +102,11 @@ def healthz(request):
 
 
 def bad_request(request, exception=None):
-    """400, e.g. a Host header that is not in ALLOWED_HOSTS: a Chinese page that never shows a stack trace."""
+    """400, e.g. a Host header that is not in ALLOWED_HOSTS: a Chinese page that never shows a stack trace (JSON
+    under /api/, e.g. a multipart body without a boundary, which Django refuses before the API sees it)."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "请求有误，无法处理：请检查请求头（如 Host、Content-Type）和请求内容的格式。"}, status=400,
+                            json_dumps_params={"ensure_ascii": False})
     return render(request, "portal/error.html", {"title": "请求有误", "message": "无法处理此请求，请检查访问的网址。"},
                   status=400)
 

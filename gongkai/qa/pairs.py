@@ -80,11 +80,16 @@ def source_of(pair: QAPair) -> dict:
             "article": pair.article_label, "document_id": pair.source_id}
 
 
+def _lines(value) -> str:
+    """Text with its line breaks as \n: a form's textarea sends \r\n, a spreadsheet program may save either."""
+    return str(value if value is not None else "").replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
 def _clean(agency: Agency, data: dict) -> dict:
     """The pair's fields checked; raise DomainError with every message at its field."""
     errors: dict[str, list[str]] = {}
-    question = str(data.get("question") or "").strip()
-    answer = str(data.get("answer") or "").strip()
+    question = _lines(data.get("question"))
+    answer = _lines(data.get("answer"))
     raw_article = str(data.get("article") or "").strip()
     article = article_ref(raw_article)
     if not 2 <= len(question) <= MAX_QUESTION:
@@ -207,6 +212,9 @@ def import_xlsx(actor, agency: Agency, content: bytes) -> ImportSummary:
     header = [str(c or "").strip() for c in rows[0]]
     id_at = header.index(ID_COLUMN) if ID_COLUMN in header else None
     result = ImportSummary()
+    # A pair's number may be on one row only: a row copied to write a similar pair, its number left in, would
+    # otherwise overwrite the pair the first row names (and "修改 2 条" would hide it).
+    seen: dict[int, int] = {}
     for number, row in enumerate(rows[1:], start=2):
         values = dict(zip(("question", "answer", "source", "article", "tags"), (*row, None, None, None)[:5],
                           strict=True))
@@ -215,6 +223,11 @@ def import_xlsx(actor, agency: Agency, content: bytes) -> ImportSummary:
             continue
         try:
             pair = _pair_of_row(agency, raw_id)
+            if pair is not None and pair.pk in seen:
+                raise DomainError(f"问答编号 {pair.pk} 已在第 {seen[pair.pk]} 行出现，一条问答只能有一行"
+                                  "（新增的问答请把这一格留空）。", field="file")
+            if pair is not None:
+                seen[pair.pk] = number
             if pair is not None and _unchanged(pair, values):
                 result.unchanged += 1
                 continue
@@ -242,7 +255,8 @@ def _pair_of_row(agency: Agency, raw_id) -> QAPair | None:
 
 def _unchanged(pair: QAPair, values: dict) -> bool:
     def text(name: str) -> str:
-        return str(values.get(name) if values.get(name) is not None else "").strip()
+        return _lines(values.get(name))
 
+    # Line breaks compared as \n: a pair written in the form holds \r\n, which a spreadsheet program may save as \n.
     return (text("question"), text("answer"), text("source"), article_ref(text("article")), clean_tags(text("tags"))
-            ) == (pair.question, pair.answer, str(pair.source_id), pair.article, pair.tags)
+            ) == (_lines(pair.question), _lines(pair.answer), str(pair.source_id), pair.article, pair.tags)

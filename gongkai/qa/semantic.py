@@ -137,10 +137,11 @@ def request_embedding(ids: list[int]) -> None:
 
 def rerank(question: str, matches: list, enqueue: bool = True) -> list:
     """`matches` (best first) with the first depth() re-ordered by adding semantic closeness to their scores,
-    when every one of them has its vector; otherwise unchanged (and the missing vectors are enqueued)."""
+    when every one of them has its vector; otherwise unchanged (and the missing vectors are enqueued). A lone
+    candidate gets its similarity too: whether the question is answered depends on it (services.answers)."""
     n = depth()
     top = matches[:n]
-    if n <= 1 or len(top) < 2:
+    if n < 1 or not top:
         return matches
     vectors = stored_vectors((m.article, m.title) for m in top)
     missing = [m.article.pk for m in top if m.article.pk not in vectors]

@@ -147,9 +147,14 @@ def staff_pairs(request: HttpRequest) -> HttpResponse:
     if not agencies:
         return forbidden(request, _NO_PAIR_ROLE)
     rows = (QAPair.objects.filter(agency__in=agencies).select_related("agency", "source__live_revision")[:500])
+    drafting = _pair_agencies(request.user, (Role.DRAFTER,))
+    # The answer and its source are shown to everyone here (the approver reviews them on this page); only the
+    # agency's drafters are offered the edit page.
+    editable = {a.pk for a in drafting}
     return render(request, "qa/staff_pairs.html", {
-        "rows": [(p, REVIEW.available(request.user, p)) for p in rows],
-        "drafting": _pair_agencies(request.user, (Role.DRAFTER,)), "agencies": agencies})
+        "rows": [(p, REVIEW.available(request.user, p), p.agency_id in editable, pairs.source_of(p)["url"])
+                 for p in rows],
+        "drafting": drafting, "agencies": agencies})
 
 
 @staff_required

@@ -53,3 +53,39 @@ def test_a_method_a_path_does_not_take_is_refused_in_chinese_json(client, db):
     # Every API path, not only the Q&A's.
     refused = client.delete("/api/v1/agencies", content_type="application/json")
     assert refused.status_code == 405 and "请改用 GET" in refused.json()["detail"]
+
+
+def test_the_apis_own_pages_and_unknown_paths_answer_in_chinese_json(client, db):
+    from django.test import Client
+
+    # openapi.json and docs take GET only: a POST was refused by the CSRF check with its HTML 403 page.
+    for url in ("/api/v1/openapi.json", "/api/v1/docs", "/api/v1/"):
+        refused = Client(enforce_csrf_checks=True).post(url, {}, content_type="application/json")
+        assert refused.status_code == 405 and refused["Allow"] == "GET"
+        assert refused.json() == {"detail": "此接口不接受 POST 请求，请改用 GET。"}
+    assert client.get("/api/v1/openapi.json").json()["info"]["title"] == "公开平台开放接口"
+    assert client.get("/api/v1/docs").status_code == 200
+    # A path that is no endpoint: 404 as JSON (the portal's HTML page before), whatever the method.
+    for method in ("get", "post", "delete"):
+        missing = getattr(client, method)("/api/v1/no-such-thing/1", content_type="application/json")
+        assert missing.status_code == 404 and "没有这个接口" in missing.json()["detail"]
+    assert client.get("/api/v1/").status_code == 404 and "/api/v1/docs" in client.get("/api/v1/").json()["detail"]
+    # An endpoint's own 404 is unchanged.
+    assert client.get("/api/v1/documents/999999").json() == {"detail": "文件不存在或未公开。"}
+
+
+def test_an_empty_body_is_refused_as_empty_not_by_the_parameters_name(client, db):
+    for url in ("/api/v1/qa/ask", "/api/v1/qa/feedback", "/api/v1/applications", "/api/v1/consultations/1/comments"):
+        # The test client leaves out the Content-Type of an empty body; a client such as curl sends it.
+        response = client.post(url, b"", content_type="application/json", CONTENT_TYPE="application/json")
+        assert response.status_code == 400, url
+        assert response.json()["detail"] == "请求内容为空，应为一个 JSON 对象。" and "payload" not in response.json()["detail"]
+
+
+def test_a_body_django_cannot_read_is_refused_as_json_under_the_api(client, db):
+    # A multipart body without a boundary fails in Django's own parser, before the API: its 400 was the portal's
+    # HTML page.
+    response = client.post("/api/v1/qa/ask", b'--x\r\nContent-Disposition: form-data; name="question"\r\n\r\nabc',
+                           content_type="multipart/form-data; boundary=")
+    assert response.status_code == 400 and "Content-Type" in response.json()["detail"]
+    assert client.get("/xxgk/", HTTP_HOST="bad host").status_code == 400

@@ -209,3 +209,18 @@ def test_reloading_the_page_does_not_count_the_question_again(client, library):
     assert UnansweredQuestion.objects.get().count == 1
     services.ask("明天的天气预报怎么样")  # another caller, through the API
     assert UnansweredQuestion.objects.get().count == 2
+
+
+def test_qa_sync_on_a_data_folder_without_an_index_says_it_built_one(monkeypatch, capsys, team, agency, fresh_search):
+    # It printed "处理 3062 份文件的变更" for 32 imported laws: the count of articles the new index holds.
+    import argparse
+
+    from gongkai import cli
+
+    factories.make_document(team, agency, title="测试市劳动合同管理办法", body=CONTRACT)
+    monkeypatch.setattr(cli, "setup_django", lambda *a, **k: None)
+    assert cli.cmd_qa(argparse.Namespace(action="sync")) == 0
+    built = capsys.readouterr().out
+    assert "尚未建立，已新建" in built and "份文件的变更" not in built
+    assert cli.cmd_qa(argparse.Namespace(action="sync")) == 0
+    assert "条文索引已同步：处理 0 份文件的变更。" in capsys.readouterr().out

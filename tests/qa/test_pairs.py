@@ -67,6 +67,10 @@ def test_a_pair_is_public_only_after_review(client, people, agency, source):
     assert listed["results"][0]["tags"] == []
     page = client.get("/wdk/", {"q": "试用期的工资能只给一半吗"}).content.decode()
     assert ANSWER in page and f'value="pair:{pair.pk}"' in page
+    # The agency that wrote and reviewed it is named (the page said 本机关, on a portal where departments write pairs).
+    assert f"由{agency.name}编写并审核" in page and "本机关" not in page
+    found = client.get("/search/", {"q": "试用期的工资能只给一半吗"}).content.decode()
+    assert f"{agency.name}编写并审核的答复" in found
 
 
 def test_one_person_does_not_write_and_review_the_same_pair(agency, source):
@@ -177,9 +181,15 @@ def test_staff_write_submit_and_review_through_the_pages(client, people, agency,
     pair = QAPair.objects.get()
     assert pair.article == "6"
     client.post(f"/staff/qa/pairs/{pair.pk}/action/", {"action": "submit"})
+    assert f"/staff/qa/pairs/{agency.code}/{pair.pk}/" in client.get("/staff/qa/pairs/").content.decode()
     client.force_login(people["approver"])
     listing = client.get("/staff/qa/pairs/").content.decode()
     assert QUESTION in listing and "审核通过并公开" in listing
+    # The approver reads the answer and its source where they review it, and is not offered the drafter's edit
+    # page (which is not theirs: it answered 404).
+    edit = f"/staff/qa/pairs/{agency.code}/{pair.pk}/"
+    assert ANSWER in listing and f"/xxgk/documents/{source.pk}/#art-6" in listing and edit not in listing
+    assert client.get(edit).status_code == 404
     client.post(f"/staff/qa/pairs/{pair.pk}/action/", {"action": "publish"})
     pair.refresh_from_db()
     assert pair.state == PairState.PUBLISHED
@@ -227,3 +237,39 @@ def test_the_evaluation_publishes_its_pairs_through_review_once_and_pairs_only_r
     assert evaluation.lowered_by_pairs(alone, evaluation.Scores(law_top1=0.6, article_top3=0.5, false_refusal=0.1)) == []
     lowered = evaluation.lowered_by_pairs(alone, evaluation.Scores(law_top1=0.4, article_top3=0.5, false_refusal=0.2))
     assert [m.split("：")[0] for m in lowered] == ["law_top1", "false_refusal"]
+
+
+def test_a_file_whose_spreadsheet_program_saved_line_breaks_as_lf_edits_nothing(client, people, agency, source):
+    # Written in the page's textarea (\r\n between its lines) and published.
+    client.force_login(people["drafter"])
+    client.post(f"/staff/qa/pairs/{agency.code}/0/", {"question": QUESTION, "answer": "不可以。\r\n不得低于最低工资标准。",
+                                                     "source": source.pk, "article": "6"})
+    pair = QAPair.objects.get()
+    pairs.move_pair(people["drafter"], pair, "submit")
+    pairs.move_pair(people["approver"], pair, "publish")
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(pairs.export_xlsx(QAPair.objects.all())))
+    book.active["B2"].value = book.active["B2"].value.replace("\r\n", "\n")  # as WPS or LibreOffice may save it
+    out = io.BytesIO()
+    book.save(out)
+    result = pairs.import_xlsx(people["drafter"], agency, out.getvalue())
+    assert (result.created, result.updated, result.unchanged) == (0, 0, 1)
+    pair.refresh_from_db()
+    assert (pair.state, pair.version) == (PairState.PUBLISHED, 1)
+
+
+def test_a_row_copied_with_its_pairs_number_left_in_is_refused_not_written_over_the_pair(people, agency, source):
+    published = _published(people, agency, source)
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(pairs.export_xlsx(QAPair.objects.all())))
+    # The drafter copies the row to write a similar pair and forgets to clear its number.
+    book.active.append(["试用期工资可以只发七成吗", "不可以。", source.pk, "6", "", "", published.pk])
+    out = io.BytesIO()
+    book.save(out)
+    result = pairs.import_xlsx(people["drafter"], agency, out.getvalue())
+    assert (result.created, result.updated, result.unchanged) == (0, 0, 1)
+    assert [str(e) for e in result.errors] == [f"第 3 行：问答编号 {published.pk} 已在第 2 行出现，一条问答只能有一行（新增的问答请把这一格留空）。"]
+    published.refresh_from_db()
+    assert (published.question, published.state) == (QUESTION, PairState.PUBLISHED)

@@ -139,3 +139,18 @@ def test_the_evaluation_computes_its_candidates_vectors_once_and_reuses_them_fro
     assert {k: bytes(v) for k, v in ArticleVector.objects.values_list("article_id", "vector")} == {
         k: bytes(v) for k, v in before.items()}
     assert _labels(services.ask(QUESTION, record=False))[0] == "第三条"
+
+
+def test_a_question_with_one_candidate_is_judged_by_its_meaning_too(team, agency):
+    # "测试" typed to try the page is found in one article only; its closeness must be known at the second ask,
+    # or the lexical rule (the one article holds the one word) answers it with 承揽 for ever.
+    factories.make_document(team, agency, title="某市定作合同办法", doc_number="测政发〔2026〕11号",
+                            body="<p>第一条 承揽包括加工、定作、修理、复制、测试、检验等工作。</p>"
+                                 "<p>第二条 定作人应当按照约定支付报酬。</p>")
+    rebuild_index()
+    rebuild_articles()
+    services.ask("测试", record=False)
+    found = services.retrieve("测试")
+    assert len(found.matches) == 1 and found.matches[0].similarity is not None
+    assert found.closeness is not None and found.closeness < services.MIN_SIMILARITY
+    assert not services.ask("测试", record=False).answered
