@@ -20,6 +20,7 @@ from django.db.models import Max
 
 from gongkai.publishing.articles import split_articles
 from gongkai.publishing.models import Document, Revision
+from gongkai.publishing.rules import Validity
 from gongkai.publishing.visibility import public_documents
 from gongkai.qa.models import Article
 from gongkai.search.backends import index_dir
@@ -134,3 +135,22 @@ def request_sync() -> None:
         sync_article_index()
     except Exception:  # noqa: BLE001 - indexing trouble is logged, never raised into publishing
         log.exception("could not enqueue an article index sync")
+
+
+def answering_articles(ids: list[int]) -> dict[int, tuple[Article, str]]:
+    """These articles as they may answer the public: of a public document's live revision, its current version,
+    and in force (a repealed or expired law answers nobody, as a pair resting on it is hidden); two lookups by
+    key: the articles, then their documents through the visibility rule."""
+    articles = list(Article.objects.filter(pk__in=ids).only(
+        "pk", "document_id", "revision_id", "number", "sub", "label", "chapter", "text"))
+    documents = {pk: (live, title, doc_type) for pk, live, title, doc_type in (
+        public_documents().filter(pk__in={a.document_id for a in articles}, superseded=False,
+                                  validity=Validity.VALID)
+        .values_list("pk", "live_revision_id", "live_revision__title", "live_revision__doc_type"))}
+    out = {}
+    for article in articles:
+        live = documents.get(article.document_id)
+        if live is not None and live[0] == article.revision_id:
+            article.doc_type = live[2]
+            out[article.pk] = (article, live[1])
+    return out

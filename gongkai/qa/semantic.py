@@ -21,6 +21,7 @@ from collections.abc import Iterable
 import numpy as np
 from django.conf import settings
 
+from gongkai.qa.index import answering_articles
 from gongkai.qa.models import Article, ArticleVector
 
 log = logging.getLogger(__name__)
@@ -103,9 +104,7 @@ def embed(candidates: list[tuple[Article, str]]) -> int:
 
 def embed_articles(ids: Iterable[int]) -> int:
     """Compute the missing vectors of these articles, those the public may see (the task worker's job)."""
-    from gongkai.qa.services import _visible
-
-    visible = _visible(sorted(set(ids)))
+    visible = answering_articles(sorted(set(ids)))
     return embed(list(visible.values()))
 
 

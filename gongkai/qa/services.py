@@ -25,10 +25,8 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from gongkai.core.errors import DomainError
-from gongkai.publishing.rules import Validity
-from gongkai.publishing.visibility import public_documents
 from gongkai.qa import semantic
-from gongkai.qa.index import article_backend, stale_article_ids
+from gongkai.qa.index import answering_articles, article_backend, stale_article_ids
 from gongkai.qa.models import Article, Feedback, QAPair, UnansweredQuestion
 from gongkai.search import longquery, text
 from gongkai.search import services as search
@@ -321,25 +319,6 @@ def _law_prior(question: str, agency: str) -> dict[int, float]:
     return {r.id: LAW_PRIOR / (n + 1) for n, r in enumerate(found.results)}
 
 
-def _visible(ids: list[int]) -> dict[int, tuple[Article, str]]:
-    """These articles as they may answer the public: of a public document's live revision, its current version,
-    and in force (a repealed or expired law answers nobody, as a pair resting on it is hidden); two lookups by
-    key: the articles, then their documents through the visibility rule."""
-    articles = list(Article.objects.filter(pk__in=ids).only(
-        "pk", "document_id", "revision_id", "number", "sub", "label", "chapter", "text"))
-    documents = {pk: (live, title, doc_type) for pk, live, title, doc_type in (
-        public_documents().filter(pk__in={a.document_id for a in articles}, superseded=False,
-                                  validity=Validity.VALID)
-        .values_list("pk", "live_revision_id", "live_revision__title", "live_revision__doc_type"))}
-    out = {}
-    for article in articles:
-        live = documents.get(article.document_id)
-        if live is not None and live[0] == article.revision_id:
-            article.doc_type = live[2]
-            out[article.pk] = (article, live[1])
-    return out
-
-
 @dataclass
 class Retrieved:
     """What retrieve() found: the best articles (best first), the question's units, and the lexical best
@@ -369,7 +348,7 @@ def retrieve(question: str, agency: str = "", limit: int = RELATED + 1, rerank: 
         strict = backend.search(replace(query, min_match=max(1, query.min_match // 2)))
     plain = backend.search(longquery.terms_query(query))
     ranked = longquery.merge(strict.hits, plain.hits)[:DEPTH]
-    visible = _visible([h.id for h in ranked])
+    visible = answering_articles([h.id for h in ranked])
     prior = _law_prior(question, agency) if LAW_PRIOR else {}
     weights = _weights(units, backend, law_words=True)
     top = max((h.score for h in ranked), default=1.0) or 1.0
@@ -554,7 +533,7 @@ def record_feedback(question: str, source: str, helpful: bool) -> Feedback:
 
     kind, _, raw = (source or "").partition(":")
     known = raw.isascii() and raw.isdigit() and len(raw) < 19 and (
-        (kind == "article" and int(raw) in _visible([int(raw)]))
+        (kind == "article" and int(raw) in answering_articles([int(raw)]))
         or (kind == "pair" and public_pairs().filter(pk=int(raw)).exists()))
     if not known:
         raise DomainError("评价的答案不存在。", field="source")
