@@ -15,6 +15,7 @@ from django.db.models import Exists, OuterRef
 from django.urls import reverse
 
 from gongkai.core.errors import DomainError
+from gongkai.core.forms import parse_number
 from gongkai.core.importing import ImportSummary, LineError
 from gongkai.core.text import chinese_number
 from gongkai.core.workflow import SYSTEM
@@ -246,8 +247,8 @@ def _pair_of_row(agency: Agency, raw_id) -> QAPair | None:
     text = str(raw_id if raw_id is not None else "").strip()
     if not text:
         return None
-    pair = (QAPair.objects.filter(pk=int(text), agency=agency).first()
-            if text.isascii() and text.isdigit() and len(text) < 19 else None)
+    pk = parse_number(text)
+    pair = QAPair.objects.filter(pk=pk, agency=agency).first() if pk is not None else None
     if pair is None:
         raise DomainError(f"问答编号 {text[:20]} 不是本机关的问答（新增的问答请把这一格留空）。", field="file")
     return pair

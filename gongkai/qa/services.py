@@ -392,8 +392,9 @@ def ask(question: str, agency: str = "", record: bool = True, use_pairs: bool = 
         raise DomainError("没有这个机关代码。", field="agency")
     found = retrieve(question, agency)
     matches, units = found.matches, found.units
+    about_the_world = off_topic(question)
     pair = (best_pair(units, agency, {m.article.document_id for m in matches}, question)
-            if use_pairs and not off_topic(question) else None)
+            if use_pairs and not about_the_world else None)
     if pair is not None:
         from gongkai.qa.pairs import source_of
 
@@ -403,13 +404,13 @@ def ask(question: str, agency: str = "", record: bool = True, use_pairs: bool = 
         return Answer(question, True, "pair", pair.answer,
                       [Source(source["title"], source["url"], source["article"], source["document_id"])],
                       related, matches, pair=pair)
-    answered = not off_topic(question) and answers(found)
+    answered = not about_the_world and answers(found)
     if not answered:
         if record:
             note_unanswered(question)
         # What may be related, when the question is about rules at all: articles holding one of its concepts
         # (not only a number or a common word: 天气 is not related to an article that mentions 北京).
-        related = [] if off_topic(question) else [
+        related = [] if about_the_world else [
             m.source for m in matches[:RELATED] if m.coverage > 0 and holds_a_concept(units, m)]
         return Answer(question, False, related=related, matches=matches)
     best = matches[0]
@@ -508,14 +509,21 @@ def resolve_unanswered(actor, pk: int) -> UnansweredQuestion:
     return row
 
 
+def _source_key(source: str) -> tuple[str, int | None]:
+    """An answer source ("article:12", "pair:3") as its kind and id; the id is None unless it is plain digits
+    that fit a key."""
+    kind, _, raw = source.partition(":")
+    return kind, int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 19 else None
+
+
 def describe_sources(sources: list[str]) -> dict[str, tuple[str, str]]:
     """For staff: what each answer source ("article:12", "pair:3") was, as (text, link), e.g.
     ("《劳动合同法》第十九条", "/xxgk/documents/5/#art-19"); a source since deleted is described as such."""
     ids: dict[str, list[int]] = {"article": [], "pair": []}
     for source in sources:
-        kind, _, raw = source.partition(":")
-        if kind in ids and raw.isascii() and raw.isdigit() and len(raw) < 19:
-            ids[kind].append(int(raw))
+        kind, pk = _source_key(source)
+        if kind in ids and pk is not None:
+            ids[kind].append(pk)
     out = {}
     for article in Article.objects.filter(pk__in=ids["article"]).select_related("revision"):
         url = reverse("public-document", args=[article.document_id]) + f"#{article.anchor}"
@@ -531,10 +539,10 @@ def record_feedback(question: str, source: str, helpful: bool) -> Feedback:
     question = anonymise(clean_question(question), limit=MAX_QUESTION)
     from gongkai.qa.pairs import public_pairs
 
-    kind, _, raw = (source or "").partition(":")
-    known = raw.isascii() and raw.isdigit() and len(raw) < 19 and (
-        (kind == "article" and int(raw) in answering_articles([int(raw)]))
-        or (kind == "pair" and public_pairs().filter(pk=int(raw)).exists()))
+    kind, pk = _source_key(source or "")
+    known = pk is not None and (
+        (kind == "article" and pk in answering_articles([pk]))
+        or (kind == "pair" and public_pairs().filter(pk=pk).exists()))
     if not known:
         raise DomainError("评价的答案不存在。", field="source")
     return Feedback.objects.create(question_key=question_key(question), question=question[:500], source=source,

@@ -12,6 +12,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods, require_POST
 
 from gongkai.core.errors import DomainError
+from gongkai.core.forms import MAX_ID
 from gongkai.orgs.models import Agency
 from gongkai.orgs.permissions import agencies_for
 from gongkai.orgs.roles import Role
@@ -120,7 +121,6 @@ def staff_unanswered(request: HttpRequest) -> HttpResponse:
 
 PAIR_ROLES = (Role.DRAFTER, Role.APPROVER)
 _NO_PAIR_ROLE = "政策问答由起草人编写、审核人（分管领导）审核；您在任何机关都没有这两个角色。"
-MAX_ID = 2**63 - 1
 
 
 def _pair_agencies(user, roles=PAIR_ROLES) -> list[Agency]:
