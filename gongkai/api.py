@@ -15,7 +15,7 @@ from ninja.renderers import JSONRenderer
 from gongkai import __version__
 from gongkai.catalog.api import router as catalog_router
 from gongkai.core.errors import DomainError
-from gongkai.core.jsonbody import UNPARSABLE, invalid
+from gongkai.core.jsonbody import UNPARSABLE, CharsetJSONParser, invalid
 from gongkai.disclosure.api import router as disclosure_router
 from gongkai.orgs.api import router as orgs_router
 from gongkai.participation.api import router as participation_router
@@ -31,6 +31,8 @@ class ChineseJSONRenderer(JSONRenderer):
 
 api = NinjaAPI(
     renderer=ChineseJSONRenderer(),
+    # A partner system may send GBK (Content-Type: application/json; charset=gbk): read as it declares.
+    parser=CharsetJSONParser(),
     title="公开平台开放接口",
     version=__version__,
     description="政府信息公开平台的开放接口：机关、政策文件、政策解读（只读，只返回已公开的信息），依申请公开的在线提交和凭查询码、查询密码查询办理进度，征求意见（草案、提交意见、意见采纳情况），以及政府信箱和“我为政府网站找错”（提交留言、凭查询码和请求头 X-Access-Token 中的查询密码查询办理情况和评价、公开答复）。",

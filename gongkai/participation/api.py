@@ -6,7 +6,6 @@ participation.visibility allows."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 from typing import Any
 
 from django.conf import settings
@@ -21,7 +20,7 @@ from pydantic import ValidationError as PydanticValidationError
 from gongkai.core.clientip import client_ip
 from gongkai.core.errors import DomainError
 from gongkai.core.forms import MAX_ID
-from gongkai.core.jsonbody import UNPARSABLE, JsonIn, form_yes_no, invalid
+from gongkai.core.jsonbody import UNPARSABLE, JsonIn, body_json, form_yes_no, invalid
 from gongkai.core.middleware import takes_public_uploads
 from gongkai.disclosure import throttle
 from gongkai.participation import messages, rules, services
@@ -339,7 +338,7 @@ def _message_payload(request) -> tuple[MessageIn, UploadedFile | None] | dict:
             return {"detail": "只能上传一个附件，字段名为 attachment。", "errors": {"attachment": ["只能上传一个附件。"]}}
     else:
         try:
-            raw = json.loads(request.body or b"null")
+            raw = body_json(request) if request.body else None
         except ValueError:
             return {"detail": UNPARSABLE, "errors": {}}
         if not isinstance(raw, dict):

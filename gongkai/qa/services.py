@@ -32,7 +32,7 @@ from gongkai.search import longquery, text
 from gongkai.search import services as search
 from gongkai.search.backends.base import SearchBackend, Unit
 from gongkai.search.query import alternative
-from gongkai.search.searchlog import anonymise
+from gongkai.search.searchlog import anonymise_as_typed
 
 MAX_QUESTION = 200
 MIN_QUESTION = 2
@@ -138,6 +138,8 @@ class Answer:
     related: list[Source] = field(default_factory=list)
     matches: list[ArticleMatch] = field(default_factory=list)
     pair: QAPair | None = None
+    # The question's concepts as retrieval understood them (what note_unanswered judges it by).
+    units: list[Unit] = field(default_factory=list)
 
     @property
     def best(self) -> ArticleMatch | None:
@@ -403,19 +405,19 @@ def ask(question: str, agency: str = "", record: bool = True, use_pairs: bool = 
         related = [m.source for m in matches if m.source.url != source["url"]][:RELATED]
         return Answer(question, True, "pair", pair.answer,
                       [Source(source["title"], source["url"], source["article"], source["document_id"])],
-                      related, matches, pair=pair)
+                      related, matches, pair=pair, units=units)
     answered = not about_the_world and answers(found)
     if not answered:
         if record:
-            note_unanswered(question)
+            note_unanswered(question, units)
         # What may be related, when the question is about rules at all: articles holding one of its concepts
         # (not only a number or a common word: 天气 is not related to an article that mentions 北京).
         related = [] if about_the_world else [
             m.source for m in matches[:RELATED] if m.coverage > 0 and holds_a_concept(units, m)]
-        return Answer(question, False, related=related, matches=matches)
+        return Answer(question, False, related=related, matches=matches, units=units)
     best = matches[0]
     return Answer(question, True, "article", f"{best.article.label} {best.article.text}", [best.source],
-                  [m.source for m in matches[1:RELATED + 1]], matches)
+                  [m.source for m in matches[1:RELATED + 1]], matches, units=units)
 
 
 def answers(found: Retrieved) -> bool:
@@ -434,12 +436,40 @@ def answers(found: Retrieved) -> bool:
 
 
 def holds_a_concept(units: list[Unit], match: ArticleMatch) -> bool:
-    """Whether the article holds at least one of the question's concepts that is more than a number or a common
-    word: "2024年" is not answered by "本法自2021年6月1日起施行", nor "alert(1)" by a date with a 1 in it."""
+    """Whether the article holds at least one of the question's concepts (_a_concept: more than a number, a common
+    word or chat): "2024年" is not answered by "本法自2021年6月1日起施行", nor "alert(1)" by a date with a 1 in
+    it, nor "在吗" by an article with 在 in it."""
     title = text.compact(match.title)
     words = article_words(match.article)
-    return any(unit.required and not all(alt.text.isdigit() for alt in unit.alternatives)
-               and _present(unit, title, words) for unit in units)
+    return any(_a_concept(unit) and _present(unit, title, words) for unit in units)
+
+
+# Greetings and chat, which ask nothing (你好, 在吗, 谢谢, 转人工): a question of only these is no work for staff.
+CHAT_WORDS = frozenset("""
+你好 您好 你们好 大家好 早上好 上午好 中午好 下午好 晚上好 早安 午安 晚安 嗨 哈喽 哈啰 喂 在吗 在不在 有人 有人吗
+客服 人工客服 转人工 谢谢 多谢 感谢 再见 拜拜 好的 好吧 嗯嗯 哈哈 哈哈哈 呵呵 嘿嘿 测试 试试 hello hi hey ok
+""".split())
+
+
+def _a_concept(unit: Unit) -> bool:
+    """Whether a unit of the question can be a concept: required (not a common word), and not only a number, a
+    question word or chat (a question made only of those keeps them as its units)."""
+    texts = [alt.text for alt in unit.alternatives]
+    return unit.required and not all(t.isdigit() for t in texts) and not all(
+        t in CHAT_WORDS or t in text.STOPWORDS for t in texts)
+
+
+def asks_something(units: list[Unit]) -> bool:
+    """Whether a question holds something a law could answer: a concept (_a_concept) in Chinese, or a word the
+    articles use (a keyboard mash such as asdfgh is neither; ETC, when an article mentions it, is)."""
+    backend = None
+    for unit in filter(_a_concept, units):
+        if any(text.has_cjk(alt.text) for alt in unit.alternatives):
+            return True
+        backend = backend or article_backend()
+        if any(backend.doc_freq(word) for alt in unit.alternatives for word in alt.words):
+            return True
+    return False
 
 
 _PAIR_WORDS: dict[tuple[int, int], frozenset[str]] = {}
@@ -482,15 +512,22 @@ def best_pair(units: list[Unit], agency: str = "", documents: set[int] | None = 
     return QAPair.objects.select_related("source__live_revision").get(pk=chosen)
 
 
-def note_unanswered(question: str) -> None:
-    """Count a question nobody could answer (one row per question however often it is asked); phone, ID and
-    other long numbers and e-mail addresses are masked first, as in the search log."""
-    question = anonymise(question, limit=MAX_QUESTION)  # the whole question: its point is often at the end
+def note_unanswered(question: str, units: list[Unit] | None = None) -> bool:
+    """Count a question nobody could answer on the staff work list, as the resident typed it (one row per
+    question_key however often and however it is typed), and return True; phone, ID and other long numbers and
+    e-mail addresses are masked first, as in the search log. A question asking nothing a law could answer
+    (asks_something: 你好, asdfgh, 123456) is not noted: False. `units` are the question's, as ask found them."""
+    if units is None:
+        units = search.plan(search.SearchParams(q=question, facets=False, page_size=10)).analysis.units
+    if not asks_something(units):
+        return False
+    question = anonymise_as_typed(question, limit=MAX_QUESTION)  # the whole question: its point is often at the end
     key = question_key(question)
     row, created = UnansweredQuestion.objects.get_or_create(key=key, defaults={"question": question[:500]})
     if not created:
         UnansweredQuestion.objects.filter(pk=row.pk).update(count=F("count") + 1, last_asked=search.timezone.now(),
                                                             resolved=False)
+    return True
 
 
 def resolve_unanswered(actor, pk: int) -> UnansweredQuestion:
@@ -536,7 +573,7 @@ def describe_sources(sources: list[str]) -> dict[str, tuple[str, str]]:
 
 def record_feedback(question: str, source: str, helpful: bool) -> Feedback:
     """Count 有帮助 / 没有帮助 for one answer; `source` is "article:<id>" of a public article."""
-    question = anonymise(clean_question(question), limit=MAX_QUESTION)
+    question = anonymise_as_typed(clean_question(question), limit=MAX_QUESTION)
     from gongkai.qa.pairs import public_pairs
 
     kind, pk = _source_key(source or "")

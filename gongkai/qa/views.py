@@ -53,9 +53,8 @@ def ask_page(request: HttpRequest) -> HttpResponse:
             context["answer"] = answer = services.ask(question, record=False)
             asked = request.session.get(SESSION_ASKED, [])
             key = services.question_key(answer.question)
-            if not answer.answered and key not in asked:
-                # Counted once per visitor: reloading the page or coming back to it is not asking again.
-                services.note_unanswered(answer.question)
+            # Counted once per visitor: reloading the page or coming back to it is not asking again.
+            if not answer.answered and key not in asked and services.note_unanswered(answer.question, answer.units):
                 request.session[SESSION_ASKED] = [*asked, key][-RATED_KEPT:]
             source = (f"pair:{answer.pair.pk}" if answer.pair else f"article:{answer.best.article.pk}"
                       if answer.best else "")

@@ -42,12 +42,30 @@ def anonymise(query: str, limit: int = 100) -> str:
     """The query as it may be stored: normalized, with resident id numbers, mobile numbers, e-mail addresses
     and other long digit runs masked as ＊ (before the cut to `limit` characters, so no number is stored half
     masked); a query that is only a public index number is kept."""
-    q = text.normalize(query)
-    if text.index_no_key(q[:limit]):
-        return q[:limit]
+    return _masked(query, limit)[1]
+
+
+def anonymise_as_typed(query: str, limit: int = 100) -> str:
+    """The query as typed (only its spaces tidied), with what anonymise masks masked in the same places: for
+    staff to read it in the resident's own words (Ａ４, ＥＴＣ, ？)."""
+    return _masked(query, limit)[0]
+
+
+def _masked(query: str, limit: int) -> tuple[str, str]:
+    """(as typed, normalized), both masked alike and cut to `limit` characters."""
+    typed = " ".join((query or "").split())
+    # fold keeps one character for one, so a match in the folded text is the same span of the typed text.
+    folded = text.fold(typed)
+    if text.index_no_key(folded[:limit]):
+        return typed[:limit], folded[:limit]
     for pattern in (_EMAIL, _RESIDENT_ID, _MOBILE, _LONG_DIGITS):
-        q = pattern.sub("＊", q)
-    return q[:limit]
+        shown, kept, last = [], [], 0
+        for match in pattern.finditer(folded):
+            shown += [typed[last:match.start()], "＊"]
+            kept += [folded[last:match.start()], "＊"]
+            last = match.end()
+        typed, folded = "".join(shown) + typed[last:], "".join(kept) + folded[last:]
+    return typed[:limit], folded[:limit]
 
 
 @dataclass

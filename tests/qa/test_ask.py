@@ -124,6 +124,36 @@ def test_numbers_in_unanswered_questions_are_masked(library):
     assert "13812345678" not in UnansweredQuestion.objects.get().question
 
 
+def test_the_work_list_shows_the_question_as_typed_and_counts_its_other_typings_on_it(client, library, agency):
+    services.ask("  ＥＴＣ卡在高速上被扣了两次费，　该找谁？ ")
+    services.ask("etc卡在高速上被扣了两次费,该找谁?")  # the same question, typed half-width and lower-case
+    client.get("/wdk/", {"q": "ETC卡在高速上被扣了两次费，该找谁"})
+    row = UnansweredQuestion.objects.get()
+    assert (row.question, row.count) == ("ＥＴＣ卡在高速上被扣了两次费， 该找谁？", 3)
+    client.force_login(factories.make_staff(agency, Role.DRAFTER))
+    assert "ＥＴＣ卡在高速上被扣了两次费， 该找谁？" in client.get("/staff/qa/unanswered/").content.decode()
+
+
+@pytest.mark.parametrize("junk", ["你好", "在吗", "您好，在吗？", "有人吗", "谢谢", "asdfgh", "qwertyuiop", "123456",
+                                  "hello", "１２３４５６７"])
+def test_greetings_keyboard_mash_and_numbers_stay_off_the_work_list(client, library, junk):
+    answer = services.ask(junk)
+    client.post("/api/v1/qa/ask", {"question": junk}, content_type="application/json")
+    client.get("/wdk/", {"q": junk})
+    assert not answer.answered and not UnansweredQuestion.objects.exists()
+    assert not services.note_unanswered(junk)  # called on its own, it judges the question itself
+
+
+def test_a_question_with_a_concept_besides_a_greeting_is_noted(library, team, agency):
+    services.ask("你好，请问楼上漏水怎么办")
+    factories.make_document(team, agency, title="测试市高速公路ETC收费办法", doc_number="测政发〔2026〕9号",
+                            body="<p>第一条 为了规范ETC收费，制定本办法。</p>")
+    rebuild_index()
+    rebuild_articles()
+    assert services.note_unanswered("ETC")  # latin, but a word the articles use
+    assert sorted(UnansweredQuestion.objects.values_list("question", flat=True)) == ["ETC", "你好，请问楼上漏水怎么办"]
+
+
 def test_a_question_typed_in_the_search_box_gets_the_answer_above_the_results(client, library):
     contract, _ = library
     page = client.get("/search/", {"q": "签了两年的劳动合同，试用期最长可以约定几个月"}).content.decode()

@@ -35,7 +35,7 @@ def test_a_long_unanswered_question_is_kept_whole(library):  # noqa: F811
     assert 100 < len(question) <= services.MAX_QUESTION
     services.ask(question)
     stored = UnansweredQuestion.objects.get().question
-    assert stored.endswith("这种情况到底该找哪个部门处理?") and "13812345678" not in stored
+    assert stored.endswith("这种情况到底该找哪个部门处理？") and "13812345678" not in stored
 
 
 def test_staff_work_off_the_list_and_read_ratings_by_answer_and_question(client, library, agency):  # noqa: F811

@@ -10,7 +10,7 @@ import pytest
 from gongkai.search import highlight, text
 from gongkai.search.lexicon import Lexicon
 from gongkai.search.query import analyze
-from gongkai.search.searchlog import anonymise
+from gongkai.search.searchlog import anonymise, anonymise_as_typed
 from gongkai.search.synonyms import SynonymDictionary
 
 DICTIONARY = SynonymDictionary([("低保", ["最低生活保障"], True), ("打官司", ["诉讼"], False),
@@ -138,6 +138,15 @@ def test_parallel_analysis_keeps_order_and_results(monkeypatch):
 def test_identity_and_mobile_numbers_are_masked_however_typed(typed):
     stored = anonymise(typed)
     assert "＊" in stored and not re.search(r"\d{4}", stored), stored
+    shown = anonymise_as_typed(typed)
+    assert "＊" in shown and not re.search(r"\d{4}", text.fold(shown)), shown
+
+
+def test_a_query_kept_as_typed_is_masked_in_the_same_places_and_only_its_spaces_tidied():
+    typed = "  ＥＴＣ卡　被扣费两次，电话１３８１２３４５６７８、邮箱 Li.Ming@Example.com\n怎么办？ "
+    assert anonymise_as_typed(typed) == "ＥＴＣ卡 被扣费两次，电话＊、邮箱 ＊ 怎么办？"
+    assert anonymise(typed) == "etc卡 被扣费两次,电话＊、邮箱 ＊ 怎么办?"
+    assert anonymise_as_typed("11441700007280420Y/2021-00050") == "11441700007280420Y/2021-00050"
 
 
 def test_masked_queries_are_what_reaches_the_search_log(db):
