@@ -273,6 +273,14 @@ def cmd_qa(args: argparse.Namespace) -> int:
         print(f"条文索引尚未建立，已新建：{rebuild_articles()} 条。")
     else:
         print(f"条文索引已同步：处理 {sync_articles()} 份文件的变更。")
+    from gongkai.qa import meaning
+
+    if meaning.depth() and (args.action == "rebuild" or meaning.behind()):
+        import time
+
+        started = time.monotonic()
+        print("正在重建语义索引（首次要为条文中的每个词计算语义向量，大的法规库需几分钟）……", flush=True)
+        print(f"语义索引已重建：{meaning.rebuild()} 条条文，用时 {time.monotonic() - started:.0f} 秒。")
     return 0
 
 

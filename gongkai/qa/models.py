@@ -124,3 +124,17 @@ class ArticleVector(models.Model):
 
     def __str__(self) -> str:
         return f"{self.article_id}:{self.digest}"
+
+
+class WordVector(models.Model):
+    """The semantic vector of one word of the library (gongkai.qa.meaning), computed once by the semantic model;
+    an article's meaning vector is averaged from its words'."""
+
+    word = models.CharField("词", max_length=32, primary_key=True)
+    vector = models.BinaryField("语义向量")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "词语义向量"
+
+    def __str__(self) -> str:
+        return self.word

@@ -53,6 +53,12 @@ def _encoder():
     return _model
 
 
+def passages(texts: list[str]) -> np.ndarray:
+    """The model's passage vectors of `texts` (len × DIM), one caller at a time."""
+    with _lock:
+        return np.asarray(_encoder().passage(texts), dtype=np.float32).reshape(len(texts), DIM)
+
+
 def passage_text(article: Article, title: str) -> str:
     return f"{title} {article.label} {article.text}"[:MAX_CHARS]
 
@@ -92,8 +98,7 @@ def embed(candidates: list[tuple[Article, str]]) -> int:
     for start in range(0, len(todo), BATCH):
         chunk = todo[start:start + BATCH]
         texts = [passage_text(a, t) for a, t in chunk]
-        with _lock:
-            vectors = np.asarray(_encoder().passage(texts), dtype=np.float32).reshape(len(texts), DIM)
+        vectors = passages(texts)
         rows = [ArticleVector(article_id=a.pk, digest=digest(text), vector=v.astype(np.float16).tobytes())
                 for (a, _), text, v in zip(chunk, texts, vectors, strict=True)]
         ArticleVector.objects.bulk_create(rows, update_conflicts=True, unique_fields=["article"],

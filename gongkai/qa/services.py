@@ -9,6 +9,8 @@ decided by its coverage: the share of the question's concepts, weighted by rarit
 law's title and chapter) contains. The best lexical candidates are then re-ordered by closeness in meaning
 (gongkai.qa.semantic) once their vectors are computed; from then on the question is answered when the closest
 candidate is close enough in meaning and the lexical best still shares enough of its concepts (see answers).
+The meaning index (gongkai.qa.meaning) adds the articles closest in meaning among all of them to the lexical
+candidates, and its closeness to every candidate's score, so an article worded unlike the question is found.
 """
 
 from __future__ import annotations
@@ -25,7 +27,8 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from gongkai.core.errors import DomainError
-from gongkai.qa import semantic
+from gongkai.publishing.models import Document
+from gongkai.qa import meaning, semantic
 from gongkai.qa.index import answering_articles, article_backend, stale_article_ids
 from gongkai.qa.models import Article, Feedback, QAPair, UnansweredQuestion
 from gongkai.search import longquery, text
@@ -81,6 +84,9 @@ LAW_PRIOR_DEPTH = 5
 # best hit), coverage, the law's standing (上位法: a national law answers for everyone, a local rule for its
 # place) and how many of the question's best articles its law holds (a law about the topic has several).
 ENGINE_WEIGHT = 0.25
+# What closeness in the meaning index adds to a candidate's score: MEANING_WEIGHT for the closest of the
+# meaning index's proposals, scaled down to nothing for the farthest (chosen on eval/questions.jsonl, see README).
+MEANING_WEIGHT = 0.4
 RANK_BY_TYPE = {"法律": 0.5, "行政法规": 0.35, "部门规章": 0.2, "司法解释": 0.1}
 LAW_SUPPORT = 0.0
 LAW_SUPPORT_ARTICLES = 3
@@ -314,6 +320,22 @@ def with_legal_terms(units: list[Unit], question: str = "") -> list[Unit]:
     return out
 
 
+def _of_agencies(visible: dict[int, tuple[Article, str]], agencies: list[str]) -> dict[int, tuple[Article, str]]:
+    documents = {article.document_id for article, _ in visible.values()}
+    kept = set(Document.objects.filter(pk__in=documents, agency_id__in=[int(a) for a in agencies])
+               .values_list("pk", flat=True))
+    return {pk: found for pk, found in visible.items() if found[0].document_id in kept}
+
+
+def meaning_words(question: str) -> list[str]:
+    """The question's words for the meaning index, with the law's words for its everyday ones (legal_terms)."""
+    table = legal_terms()
+    words = text.precise_words(question)
+    said = [other for word in words for other in table.get(word, [])]
+    said += [other for phrase in _phrases_in(question, table) for other in table[phrase]]
+    return words + [w for other in said for w in text.precise_words(other)]
+
+
 def _law_prior(question: str, agency: str) -> dict[int, float]:
     """What each of the document search's best documents for `question` adds to its articles' scores."""
     found = search.search(search.SearchParams(q=question, agency=agency, facets=False, page_size=LAW_PRIOR_DEPTH),
@@ -350,18 +372,29 @@ def retrieve(question: str, agency: str = "", limit: int = RELATED + 1, rerank: 
         strict = backend.search(replace(query, min_match=max(1, query.min_match // 2)))
     plain = backend.search(longquery.terms_query(query))
     ranked = longquery.merge(strict.hits, plain.hits)[:DEPTH]
-    visible = answering_articles([h.id for h in ranked])
+    closest = meaning.neighbours(meaning_words(question), meaning.depth()) if meaning.depth() else []
+    scores = {h.id: h.score for h in ranked}
+    stale = query.exclude_ids if closest else set()
+    scores.update((pk, 0.0) for pk, _ in closest if pk not in scores and pk not in stale)
+    visible = answering_articles(list(scores))
+    if closest and query.filters.get("agency"):
+        # The lexical hits are filtered by the agency in the index; the meaning index's proposals here.
+        visible = _of_agencies(visible, query.filters["agency"])
     prior = _law_prior(question, agency) if LAW_PRIOR else {}
     weights = _weights(units, backend, law_words=True)
     top = max((h.score for h in ranked), default=1.0) or 1.0
+    near = dict(closest)
+    nearest, farthest = (closest[0][1], closest[-1][1]) if closest else (1.0, 0.0)
     matches = []
-    for hit in ranked:
-        if hit.id not in visible:
+    for pk, engine in scores.items():
+        if pk not in visible:
             continue
-        article, title = visible[hit.id]
+        article, title = visible[pk]
         coverage = _coverage(units, weights, title, article_words(article))
-        score = (ENGINE_WEIGHT * hit.score / top + COVERAGE_WEIGHT * coverage + prior.get(article.document_id, 0.0)
+        score = (ENGINE_WEIGHT * engine / top + COVERAGE_WEIGHT * coverage + prior.get(article.document_id, 0.0)
                  + RANK_BY_TYPE.get(article.doc_type, 0.0))
+        if pk in near:
+            score += MEANING_WEIGHT * (near[pk] - farthest) / ((nearest - farthest) or 1.0)
         matches.append(ArticleMatch(article, title, score, coverage))
     # Support: a law about the question's topic has several good articles among the candidates; its best
     # LAW_SUPPORT_ARTICLES articles' scores, relative to the best law's, add LAW_SUPPORT at most.
