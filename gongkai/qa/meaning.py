@@ -122,8 +122,12 @@ def behind() -> bool:
     applied = article_backend().applied_change()
     if applied < 0:
         return False
-    index = load()
-    return index is None or index.built_from < applied
+    try:
+        # Only the mark is read: the task worker that asks need not hold the vectors in memory.
+        with np.load(index_path()) as saved:
+            return int(saved["built_from"]) < applied
+    except FileNotFoundError:
+        return True
 
 
 def _embeddable(word: str) -> bool:
