@@ -210,8 +210,8 @@ def test_the_qa_never_answers_from_a_non_public_article(client, planted, team, a
     # The meaning index, as stale as can be: every article of every revision, up to date by its mark.
     from gongkai.qa import meaning
 
-    assert meaning.build([(doc.id, doc.body, doc.title) for doc in everything],
-                         article_backend().applied_change()) == len(everything)
+    assert meaning.build([(doc.id, agency.pk, doc.body, doc.title) for doc in everything],
+                         meaning.fingerprint()) == len(everything)
     assert not meaning.behind()
     rebuild_index()
     for question in (f"申领{MARKER}补贴要提交什么", f"{MARKER[:4]}补贴怎么申请", "申领补贴应当提交申请吗"):

@@ -253,8 +253,9 @@ def warm_meaning(cache: Path | None = None) -> int:
         with np.load(cache) as saved:
             known = dict(zip(saved["words"].tolist(), saved["vectors"], strict=True))
     count = meaning.rebuild(known=lambda words: {w: known[w] for w in words if w in known})
-    if WordVector.objects.count() > len(known):
-        rows = WordVector.objects.values_list("word", "vector").iterator(chunk_size=5000)
+    stored = WordVector.objects.filter(model=meaning.model_name())
+    if stored.count() > len(known):
+        rows = stored.values_list("word", "vector").iterator(chunk_size=5000)
         words, vectors = zip(*((w, np.frombuffer(bytes(v), dtype=np.float16)) for w, v in rows), strict=True)
         partial = cache.with_suffix(".partial.npz")
         np.savez(partial, words=np.array(words, dtype=str), vectors=np.array(vectors, dtype=np.float16))

@@ -137,6 +137,11 @@ def request_sync() -> None:
         log.exception("could not enqueue an article index sync")
 
 
+def answering_documents():
+    """The documents whose live revision's articles may answer the public: public, current and in force."""
+    return public_documents().filter(superseded=False, validity=Validity.VALID)
+
+
 def answering_articles(ids: list[int]) -> dict[int, tuple[Article, str]]:
     """These articles as they may answer the public: of a public document's live revision, its current version,
     and in force (a repealed or expired law answers nobody, as a pair resting on it is hidden); two lookups by
@@ -144,8 +149,7 @@ def answering_articles(ids: list[int]) -> dict[int, tuple[Article, str]]:
     articles = list(Article.objects.filter(pk__in=ids).only(
         "pk", "document_id", "revision_id", "number", "sub", "label", "chapter", "text"))
     documents = {pk: (live, title, doc_type) for pk, live, title, doc_type in (
-        public_documents().filter(pk__in={a.document_id for a in articles}, superseded=False,
-                                  validity=Validity.VALID)
+        answering_documents().filter(pk__in={a.document_id for a in articles})
         .values_list("pk", "live_revision_id", "live_revision__title", "live_revision__doc_type"))}
     out = {}
     for article in articles:

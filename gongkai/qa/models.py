@@ -127,14 +127,16 @@ class ArticleVector(models.Model):
 
 
 class WordVector(models.Model):
-    """The semantic vector of one word of the library (gongkai.qa.meaning), computed once by the semantic model;
-    an article's meaning vector is averaged from its words'."""
+    """The semantic vector of one word of the library (gongkai.qa.meaning), computed once by the semantic model
+    named in `model` (a new model version computes its own); an article's meaning vector is averaged from these."""
 
-    word = models.CharField("词", max_length=32, primary_key=True)
+    model = models.CharField("模型", max_length=40)
+    word = models.CharField("词", max_length=32)
     vector = models.BinaryField("语义向量")
 
     class Meta:
         verbose_name = verbose_name_plural = "词语义向量"
+        constraints = [models.UniqueConstraint(fields=["model", "word"], name="unique_word_vector")]
 
     def __str__(self) -> str:
         return self.word

@@ -27,7 +27,6 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from gongkai.core.errors import DomainError
-from gongkai.publishing.models import Document
 from gongkai.qa import meaning, semantic
 from gongkai.qa.index import answering_articles, article_backend, stale_article_ids
 from gongkai.qa.models import Article, Feedback, QAPair, UnansweredQuestion
@@ -320,13 +319,6 @@ def with_legal_terms(units: list[Unit], question: str = "") -> list[Unit]:
     return out
 
 
-def _of_agencies(visible: dict[int, tuple[Article, str]], agencies: list[str]) -> dict[int, tuple[Article, str]]:
-    documents = {article.document_id for article, _ in visible.values()}
-    kept = set(Document.objects.filter(pk__in=documents, agency_id__in=[int(a) for a in agencies])
-               .values_list("pk", flat=True))
-    return {pk: found for pk, found in visible.items() if found[0].document_id in kept}
-
-
 def meaning_words(question: str) -> list[str]:
     """The question's words for the meaning index, with the law's words for its everyday ones (legal_terms)."""
     table = legal_terms()
@@ -372,14 +364,12 @@ def retrieve(question: str, agency: str = "", limit: int = RELATED + 1, rerank: 
         strict = backend.search(replace(query, min_match=max(1, query.min_match // 2)))
     plain = backend.search(longquery.terms_query(query))
     ranked = longquery.merge(strict.hits, plain.hits)[:DEPTH]
-    closest = meaning.neighbours(meaning_words(question), meaning.depth()) if meaning.depth() else []
+    agencies = [int(pk) for pk in planned.query.filters.get("agency", [])]
+    closest = meaning.neighbours(meaning_words(question), meaning.depth(), agencies) if meaning.depth() else []
     scores = {h.id: h.score for h in ranked}
     stale = query.exclude_ids if closest else set()
     scores.update((pk, 0.0) for pk, _ in closest if pk not in scores and pk not in stale)
     visible = answering_articles(list(scores))
-    if closest and query.filters.get("agency"):
-        # The lexical hits are filtered by the agency in the index; the meaning index's proposals here.
-        visible = _of_agencies(visible, query.filters["agency"])
     prior = _law_prior(question, agency) if LAW_PRIOR else {}
     weights = _weights(units, backend, law_words=True)
     top = max((h.score for h in ranked), default=1.0) or 1.0
@@ -394,7 +384,8 @@ def retrieve(question: str, agency: str = "", limit: int = RELATED + 1, rerank: 
         score = (ENGINE_WEIGHT * engine / top + COVERAGE_WEIGHT * coverage + prior.get(article.document_id, 0.0)
                  + RANK_BY_TYPE.get(article.doc_type, 0.0))
         if pk in near:
-            score += MEANING_WEIGHT * (near[pk] - farthest) / ((nearest - farthest) or 1.0)
+            # A lone proposal is the closest: it gains the whole weight.
+            score += MEANING_WEIGHT * ((near[pk] - farthest) / (nearest - farthest) if nearest > farthest else 1.0)
         matches.append(ArticleMatch(article, title, score, coverage))
     # Support: a law about the question's topic has several good articles among the candidates; its best
     # LAW_SUPPORT_ARTICLES articles' scores, relative to the best law's, add LAW_SUPPORT at most.

@@ -1,7 +1,7 @@
 """Background tasks of the Q&A knowledge base, run by the task worker (`gongkai worker`)."""
 
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task, db_task, lock_task
+from huey.contrib.djhuey import db_periodic_task, db_task
 
 from gongkai.qa.index import sync_articles
 
@@ -27,10 +27,9 @@ def embed_article_vectors(ids: list[int]) -> int:
 
 
 @db_periodic_task(crontab(minute="*"))
-@lock_task("qa-meaning-index")
 def rebuild_meaning_index_periodically() -> int:
-    """Every minute: rebuild the meaning index when public changes reached the article index since it was built
-    (gongkai.qa.meaning; one rebuild at a time)."""
+    """Every minute: rebuild the meaning index when the answering documents changed since it was built
+    (gongkai.qa.meaning; one rebuild at a time, skipped while another runs)."""
     from gongkai.qa.meaning import rebuild_if_behind
 
     return rebuild_if_behind()
