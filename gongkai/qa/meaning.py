@@ -316,7 +316,8 @@ def _write(matrix: np.ndarray, **arrays: np.ndarray) -> None:
         for path in written:
             path.unlink(missing_ok=True)
         raise
-    # A process still reading an old file keeps it open until it loads the new one.
-    for old in folder.glob("qa-meaning-*.npy"):
+    # A process still reading an old file keeps it open until it loads the new one. A rebuild killed while
+    # writing (SIGKILL, the OOM killer) left its files behind; rebuilds hold the lock, so none is being written.
+    for old in [*folder.glob("qa-meaning-*.npy"), *folder.glob(".qa-meaning-*.npz")]:
         if old != written[0]:
             old.unlink(missing_ok=True)

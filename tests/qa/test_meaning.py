@@ -128,6 +128,19 @@ def test_an_unreadable_index_falls_back_to_lexical_answers_and_is_rebuilt(librar
     assert len(list(meaning.index_path().parent.glob("qa-meaning-*.npy"))) == 1
 
 
+def test_a_rebuild_removes_what_a_killed_rebuild_left_half_written(library):
+    meaning.rebuild()
+    folder = meaning.index_path().parent
+    # What a rebuild killed while writing (SIGKILL, the OOM killer) leaves: its article vectors and the hidden
+    # small file it had not yet swapped in.
+    for name in ("qa-meaning-killed.npy", ".qa-meaning-killed.npz"):
+        (folder / name).write_bytes(b"half written")
+    assert meaning.load() is not None  # the index in place is untouched by them
+    meaning.rebuild()
+    assert not list(folder.glob(".qa-meaning-*.npz"))
+    assert [p.name for p in folder.glob("qa-meaning-*.npy")] == [str(np.load(meaning.index_path())["matrix_file"])]
+
+
 def test_the_agency_filter_holds_for_what_the_meaning_index_proposes(library, agency):
     leave, _, _ = library
     other = factories.make_agency("11000000TEST00009X", "测试市交通运输局", parent=agency.parent)
