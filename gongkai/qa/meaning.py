@@ -110,11 +110,19 @@ def load() -> MeaningIndex | None:
         cached = _loaded.get(str(path))
     if cached and cached[0] == stamp:
         return cached[1]
-    try:
-        index = _read(path)
-    except (OSError, ValueError, KeyError, zipfile.BadZipFile):
-        log.exception("the meaning index %s cannot be read", path)
-        return None
+    # Twice: a rebuild may swap the files between reading the small one and opening the vectors it named; the new
+    # small file names vectors that are there.
+    for attempt in (1, 2):
+        try:
+            index = _read(path)
+            break
+        except FileNotFoundError:
+            if attempt == 2:
+                log.exception("the meaning index %s cannot be read", path)
+                return None
+        except (OSError, ValueError, KeyError, zipfile.BadZipFile):
+            log.exception("the meaning index %s cannot be read", path)
+            return None
     with _lock:
         _loaded[str(path)] = (stamp, index)
     return index
@@ -163,7 +171,8 @@ def behind() -> bool:
     try:
         # Only the fingerprint is read: the task worker that asks need not hold the vectors in memory.
         with np.load(index_path()) as saved:
-            return str(saved["fingerprint"]) != fingerprint()
+            named = index_path().parent / str(saved["matrix_file"])
+            return not named.is_file() or str(saved["fingerprint"]) != fingerprint()
     except (OSError, ValueError, KeyError, zipfile.BadZipFile):
         return True
 

@@ -154,3 +154,11 @@ def test_the_agency_filter_holds_for_what_the_meaning_index_proposes(library, ag
     found = {m.article.pk for m in services.retrieve(QUESTION, agency=other.code, rerank=False).matches}
     assert found == _ids(taxi)
     assert {m.article.pk for m in services.retrieve(QUESTION, agency=agency.code, rerank=False).matches} & _ids(leave)
+
+
+def test_vectors_gone_from_under_the_index_count_as_no_index(library):
+    meaning.rebuild()
+    for vectors in meaning.index_path().parent.glob("qa-meaning-*.npy"):
+        vectors.unlink()
+    assert meaning.load() is None and meaning.neighbours(["年休假"], 5) == []
+    assert meaning.behind() and meaning.rebuild_if_behind() > 0 and meaning.load() is not None
