@@ -279,7 +279,7 @@ def cmd_qa(args: argparse.Namespace) -> int:
         import time
 
         started = time.monotonic()
-        first = meaning.load() is None
+        first = not meaning.index_path().is_file()
         print("正在建立语义索引（要为条文中的每个词计算一次语义向量，大的法规库需几分钟）……" if first
               else "正在重建语义索引……", flush=True)
         print(f"语义索引已重建：{meaning.rebuild()} 条条文，用时 {time.monotonic() - started:.0f} 秒。")

