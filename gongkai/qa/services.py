@@ -202,11 +202,38 @@ RULE_CUES = tuple("""
 """.split())
 
 
+# What a question asks of a named person (刘德华今年多大了, 马云有多少钱): no law holds a person's age, wealth or
+# birthplace. Asked of a name, a cue marks the question as about the world; without a name these are a
+# resident's own story (孩子多大能上学, 加班费有多少钱).
+PERSON_CUES = tuple("""
+多大 年纪 几岁 年龄 岁数 多少钱 身家 身价 首富 财产有多少 多高 身高 体重 哪里人 哪国人 老家 籍贯 生日 星座 属什么
+老婆是 老公是 妻子是 丈夫是 女朋友 男朋友 孩子叫 去世 死了没 还活着 毕业于 哪个大学 代表作 唱过 演过 拍过 粉丝
+""".split())
+# Name tags of the segmenter's part-of-speech tagger (nr person, nrfg/nrt given and transliterated names).
+PERSON_TAGS = frozenset({"nr", "nrfg", "nrt"})
+# The tagger also calls some words names (养老金): a name counts when it starts with one of the common surnames
+# (the hundred most common cover most of the population) and is not the 某/甲/乙 of a case.
+SURNAMES = frozenset("""
+王 李 张 刘 陈 杨 黄 赵 吴 周 徐 孙 马 朱 胡 郭 何 高 林 罗 郑 梁 谢 宋 唐 许 韩 冯 邓 曹 彭 曾 肖 田 董 袁 潘 于 蒋 蔡
+余 杜 叶 程 苏 魏 吕 丁 任 沈 姚 卢 姜 崔 钟 谭 陆 汪 范 金 石 廖 贾 夏 韦 付 方 白 邹 孟 熊 秦 邱 江 尹 薛 闫 段 雷 侯
+龙 史 陶 黎 贺 顾 毛 郝 龚 邵 万 钱 严 覃 武 戴 莫 孔 向 汤 成 鲁 易 常 葛 温 康 伍 巩 章 俞 左 倪 柳 欧阳 司马 诸葛 上官
+""".split())
+
+
+def _names_a_person(question: str) -> bool:
+    """Whether the tagger finds a person's name in `question`: tagged a name, of two to four characters, starting
+    with a common surname, and not the 某/甲/乙 of a case."""
+    return any(tag in PERSON_TAGS and 1 < len(word) < 5 and (word[0] in SURNAMES or word[:2] in SURNAMES)
+               and not any(c in word for c in "某甲乙丙丁") for word, tag in text.tagged(question))
+
+
 def off_topic(question: str) -> bool:
-    """Whether `question` asks about the world, not about rules: a world cue and no rule cue."""
+    """Whether `question` asks about the world, not about rules: a world cue (or a person cue with a person's
+    name) and no rule cue."""
     compact = text.compact(question).rstrip("啊呀呢?？")
     # "X是谁" asks who someone is; "找不到是谁扔的" asks what to do.
-    world = compact.endswith("是谁") or any(c in compact for c in WORLD_CUES)
+    world = compact.endswith("是谁") or any(c in compact for c in WORLD_CUES) or (
+        any(c in compact for c in PERSON_CUES) and _names_a_person(compact))
     return world and not any(c in compact for c in RULE_CUES)
 
 

@@ -179,7 +179,10 @@ def test_what_counts_as_a_question(query, question):
 @pytest.mark.parametrize(("question", "off"), [
     ("后天杭州天气怎么样", True), ("黄山有多高", True), ("北京2路公交几点收班", True), ("鲁迅是谁", True),
     ("周末有什么好吃的推荐", True), ("黄河有多长，黄河保护有什么规定", False), ("单位让加班到晚上十点合法吗", False),
-    ("楼上扔东西砸坏了车，找不到是谁扔的怎么办", False), ("景区门票不退违法吗", False)])
+    ("楼上扔东西砸坏了车，找不到是谁扔的怎么办", False), ("景区门票不退违法吗", False),
+    # A person's age, wealth or birthplace, asked of a name; the same words in a resident's own story are not.
+    ("刘德华今年多大了", True), ("马云有多少钱", True), ("成龙是哪里人", True), ("我家孩子多大能上学", False),
+    ("张三打了我要赔多少钱", False), ("我叫李明，被公司辞退了", False), ("王某今年多大了能不能判刑", False)])
 def test_questions_about_the_world_not_rules_are_told_apart(question, off):
     assert services.off_topic(question) is off
 
