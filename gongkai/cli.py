@@ -257,6 +257,14 @@ def cmd_qa(args: argparse.Namespace) -> int:
 
         return run_eval_command(args, setup_django)
     setup_django()
+    if args.action == "status":
+        from gongkai.qa import meaning, semantic
+
+        print(semantic.progress_note())
+        if meaning.depth():
+            print("语义索引：" + ("尚未建立" if not meaning.index_path().is_file() else
+                                 "待重建（可作答的文件有变化，任务进程下一分钟重建）" if meaning.behind() else "最新"))
+        return 0
     from gongkai.qa.index import article_backend, rebuild_articles, sync_articles
 
     if args.action == "rebuild":
@@ -406,8 +414,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_search)
 
     p = sub.add_parser("qa", help="政策问答：重建或同步条文索引，计算条文语义向量，评测问答质量")
-    p.add_argument("action", choices=["rebuild", "sync", "embed", "eval"],
-                   help="rebuild：从数据库重建条文索引；sync：应用待更新的变更；embed：计算缺少的条文语义向量；eval：用评测集评测问答质量")
+    p.add_argument("action", choices=["rebuild", "sync", "embed", "status", "eval"],
+                   help="rebuild：从数据库重建条文索引；sync：应用待更新的变更；embed：计算缺少的条文语义向量；"
+                        "status：显示语义向量的计算进度和语义索引是否最新；eval：用评测集评测问答质量")
     p.add_argument("--corpus", default=None, help="eval：法律法规语料（默认 ../shared/corpus/laws.jsonl.gz）")
     p.add_argument("--questions", default=None, help="eval：评测集 JSONL（默认 gongkai/qa/eval/questions.jsonl）")
     p.add_argument("--data-dir", default=None, help="eval：导入语料用的临时数据目录（默认与 search eval 共用）")

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, QuerySet
 
 from gongkai.publishing.articles import split_articles
 from gongkai.publishing.models import Document, Revision
@@ -140,6 +140,12 @@ def request_sync() -> None:
 def answering_documents():
     """The documents whose live revision's articles may answer the public: public, current and in force."""
     return public_documents().filter(superseded=False, validity=Validity.VALID)
+
+
+def answering_article_rows() -> QuerySet[Article]:
+    """Every article that may answer the public, as one query (the rule of answering_articles): those of the live
+    revision of an answering document (a revision is one document's, so its being live names the document)."""
+    return Article.objects.filter(revision_id__in=answering_documents().values("live_revision_id"))
 
 
 def answering_articles(ids: list[int]) -> dict[int, tuple[Article, str]]:

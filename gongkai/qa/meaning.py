@@ -14,7 +14,6 @@ back through gongkai.qa.index.answering_articles, so a stale file never shows wh
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import logging
 import math
@@ -23,8 +22,8 @@ import tempfile
 import threading
 import zipfile
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
@@ -36,7 +35,7 @@ from gongkai.qa import semantic
 from gongkai.qa.index import answering_articles, answering_documents, sync_articles
 from gongkai.qa.models import Article, WordVector
 from gongkai.search import text
-from gongkai.search.backends import index_dir
+from gongkai.search.backends import exclusive, index_dir
 
 log = logging.getLogger(__name__)
 FILE = "qa-meaning.npz"
@@ -217,22 +216,9 @@ def word_vectors(words: list[str]) -> dict[str, np.ndarray]:
     return out
 
 
-@contextmanager
-def _exclusive(wait: bool) -> Iterator[bool]:
-    """One rebuild at a time per search folder, across processes; the lock goes with the process that holds it,
-    so a worker killed mid-rebuild leaves nothing stuck."""
-    path = Path(index_dir())
-    path.mkdir(parents=True, exist_ok=True)
-    with open(path / LOCK, "a") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
-        except BlockingIOError:
-            yield False
-            return
-        try:
-            yield True
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+def _exclusive(wait: bool) -> AbstractContextManager[bool]:
+    """One rebuild at a time per search folder, across processes (gongkai.search.backends.exclusive)."""
+    return exclusive(LOCK, wait)
 
 
 def rebuild(known: Known | None = None) -> int:

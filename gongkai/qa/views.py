@@ -16,7 +16,7 @@ from gongkai.core.forms import MAX_ID
 from gongkai.orgs.models import Agency
 from gongkai.orgs.permissions import agencies_for
 from gongkai.orgs.roles import Role
-from gongkai.qa import pairs, services
+from gongkai.qa import pairs, semantic, services
 from gongkai.qa.models import Feedback, QAPair, UnansweredQuestion
 from gongkai.qa.states import REVIEW
 from gongkai.staff.decorators import forbidden, staff_required
@@ -112,7 +112,7 @@ def staff_unanswered(request: HttpRequest) -> HttpResponse:
     for entry in ratings + questions:
         entry["text"], entry["url"] = described[entry["row"]["source"]]
     return render(request, "qa/staff_unanswered.html", {
-        "rows": rows, "ratings": ratings, "questions": questions,
+        "rows": rows, "ratings": ratings, "questions": questions, "vectors": semantic.progress_note(),
         "drafting": _pair_agencies(request.user, (Role.DRAFTER,)), "can_resolve": bool(_pair_agencies(request.user))})
 
 

