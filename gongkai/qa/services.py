@@ -92,6 +92,8 @@ LAW_SUPPORT = 0.0
 LAW_SUPPORT_ARTICLES = 3
 LEGAL_TERMS_FILE = Path(__file__).resolve().parent / "data" / "legal_terms.tsv"
 LEGAL_TERM_WEIGHT = 0.9
+# What a typo's reading (typo_readings: 补尝金 → 补偿金) weighs against the word as typed.
+TYPO_WEIGHT = 0.9
 _SENTENCE = re.compile(r"[^。；！？\n]+[。；！？]?")
 
 
@@ -347,10 +349,43 @@ def with_legal_terms(units: list[Unit], question: str = "") -> list[Unit]:
     return out
 
 
-def meaning_words(question: str) -> list[str]:
-    """The question's words for the meaning index, with the law's words for its everyday ones (legal_terms)."""
+def typo_readings(units: list[Unit], backend: SearchBackend) -> dict[str, str]:
+    """For each word of the question the articles never use, typed by sound (行政复义, 补尝金, 公积经, 社宝), the
+    search lexicon's reading of it (复议, 补偿金, 公积金, 社保) when that is a word the articles use, or one the
+    legal-terms table knows (年价 → 年假): made of words of two characters or more, so a resident's own words
+    (觉得, 听说, 拉肚子) have none."""
+    lex = search.lexicon()
+    table = legal_terms()
+    out = {}
+    for unit in units:
+        typed = unit.alternatives[0]
+        if (len(unit.alternatives) > 1 or len(typed.text) < 2 or not text.has_cjk(typed.text)
+                or any(backend.doc_freq(word) for word in typed.words)):
+            continue
+        for reading in lex.corrections(typed.text, known=lambda word: backend.doc_freq(word) > 0, limit=3):
+            if reading.text == typed.text:
+                break  # what was typed reads best: no typo
+            words = text.precise_words(reading.text)
+            if reading.text in table or (words and all(len(w) > 1 and backend.doc_freq(w) for w in words)):
+                out[typed.text] = reading.text
+                break
+    return out
+
+
+def with_typos_read(units: list[Unit], readings: dict[str, str]) -> list[Unit]:
+    """`units` with each unknown word also matched as it was meant (typo_readings), a little below as typed."""
+    return [replace(unit, alternatives=[*unit.alternatives, alternative(readings[unit.alternatives[0].text],
+                                                                        TYPO_WEIGHT)])
+            if unit.alternatives[0].text in readings else unit for unit in units]
+
+
+def meaning_words(question: str, readings: dict[str, str] | None = None) -> list[str]:
+    """The question's words for the meaning index, with its typos read (typo_readings) and the law's words for
+    its everyday ones (legal_terms)."""
     table = legal_terms()
     words = text.precise_words(question)
+    for reading in (readings or {}).values():
+        words += text.precise_words(reading)
     said = [other for word in words for other in table.get(word, [])]
     said += [other for phrase in _phrases_in(question, table) for other in table[phrase]]
     return words + [w for other in said for w in text.precise_words(other)]
@@ -384,7 +419,8 @@ def retrieve(question: str, agency: str = "", limit: int = RELATED + 1, rerank: 
     if analysis.empty or analysis.reference:
         return Retrieved([], analysis.units)
     backend = article_backend()
-    units = with_legal_terms(analysis.units, question)
+    readings = typo_readings(analysis.units, backend)
+    units = with_legal_terms(with_typos_read(analysis.units, readings), question)
     query = replace(planned.query, units=units, keys=[], exclude_ids=stale_article_ids(backend), offset=0, limit=DEPTH,
                     facets=False, top_only=True, sort="relevance")
     strict = backend.search(query)
@@ -393,7 +429,7 @@ def retrieve(question: str, agency: str = "", limit: int = RELATED + 1, rerank: 
     plain = backend.search(longquery.terms_query(query))
     ranked = longquery.merge(strict.hits, plain.hits)[:DEPTH]
     agencies = [int(pk) for pk in planned.query.filters.get("agency", [])]
-    closest = meaning.neighbours(meaning_words(question), meaning.depth(), agencies) if meaning.depth() else []
+    closest = meaning.neighbours(meaning_words(question, readings), meaning.depth(), agencies) if meaning.depth() else []
     scores = {h.id: h.score for h in ranked}
     scores.update((pk, 0.0) for pk, _ in closest if pk not in scores and pk not in query.exclude_ids)
     visible = answering_articles(list(scores))

@@ -257,3 +257,20 @@ def test_qa_sync_on_a_data_folder_without_an_index_says_it_built_one(monkeypatch
     assert "尚未建立，已新建" in built and "份文件的变更" not in built
     assert cli.cmd_qa(argparse.Namespace(action="sync")) == 0
     assert "条文索引已同步：处理 0 份文件的变更。" in capsys.readouterr().out
+
+
+def test_a_word_typed_by_sound_is_also_read_as_meant(team, agency, library):
+    review = factories.make_document(
+        team, agency, title="测试市行政复议办法", doc_number="测政发〔2026〕8号",
+        body="<p>第三条 公民认为行政行为侵犯其合法权益的，可以自知道该行政行为之日起六十日内提出行政复议申请。</p>")
+    rebuild_index()
+    rebuild_articles()
+    found = services.retrieve("对罚款不服，复义要在多少天内提出", rerank=False)
+    best = found.matches[0]
+    assert (best.article.document_id, best.article.label) == (review.pk, "第三条")
+    typo = next(u for u in found.units if u.alternatives[0].text == "复义")
+    assert [a.text for a in typo.alternatives][:2] == ["复义", "复议"]  # then the law's words for it
+    assert services._present(typo, best.title, services.article_words(best.article))
+    # A resident's own words the articles do not use are not typos: nothing reads better.
+    story = services.search.plan(services.search.SearchParams(q="我觉得听说", facets=False)).analysis.units
+    assert services.typo_readings(story, services.article_backend()) == {}
