@@ -69,6 +69,14 @@ def load_thresholds(path: Path = THRESHOLDS) -> dict[str, float]:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
+def same_law(found: str, expected: str) -> bool:
+    """Whether the Q&A's law title `found` is the evaluation's `expected` law: the same title, or a part of the
+    code the corpus files under the code's own title (the import names each 编 of the 民法典 apart,
+    中华人民共和国民法典（侵权责任编）; its articles are numbered through the whole code, so 中华人民共和国民法典 第1245条
+    names one article either way)."""
+    return found == expected or (found.startswith(f"{expected}（") and found.endswith("编）"))
+
+
 def evaluate(questions: list[EvalQuestion], outcome_for: Callable[[str], Outcome]) -> Scores:
     scores = Scores()
     for item in questions:
@@ -81,9 +89,9 @@ def evaluate(questions: list[EvalQuestion], outcome_for: Callable[[str], Outcome
                 scores.misses.append(f"应拒答却作答：{item.question} → {outcome.found[0][0]} 第{outcome.found[0][1]}条")
             continue
         scores.answerable += 1
-        laws = [law for law, _ in outcome.found]
-        law_rank = next((i + 1 for i, law in enumerate(laws) if law == item.law), None)
-        art_rank = next((i + 1 for i, pair in enumerate(outcome.found) if pair == (item.law, item.article)), None)
+        law_rank = next((i + 1 for i, (law, _) in enumerate(outcome.found) if same_law(law, item.law)), None)
+        art_rank = next((i + 1 for i, (law, number) in enumerate(outcome.found)
+                         if same_law(law, item.law) and number == item.article), None)
         scores.law_top1 += law_rank == 1
         scores.law_top3 += bool(law_rank and law_rank <= 3)
         scores.article_top1 += art_rank == 1

@@ -35,7 +35,7 @@ DIM = 384
 MAX_CHARS = 256
 # How far semantic similarity weighs in the re-ranking: the closest candidate gains nothing, the farthest
 # loses SEMANTIC_WEIGHT (scaled between them); chosen on eval/questions.jsonl, see README.
-SEMANTIC_WEIGHT = 0.4
+SEMANTIC_WEIGHT = 0.7
 BATCH = 32
 # One background run (or `gongkai qa embed`) at a time per search folder; where the check of stored digests
 # stopped (see stale).
