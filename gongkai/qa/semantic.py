@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Iterable
 from pathlib import Path
@@ -44,6 +45,8 @@ SWEEP_FILE = "qa-embed.position"
 # How many stored vectors a run checks against their article's text once none is missing (changing passage_text
 # changes every digest): tens of milliseconds each minute, the national laws' 147,000 gone through in 75 minutes.
 SWEEP = 2_000
+# A background run stops after this many seconds of embedding (see embed_pending).
+EMBED_SECONDS = 30
 # Seconds to embed one article on one core (measured; for the estimates staff see, not for any decision).
 SECONDS_PER_ARTICLE = 0.23
 _lock = threading.Lock()
@@ -153,7 +156,7 @@ def batch_size() -> int:
     return settings.GONGKAI_QA_EMBED_BATCH
 
 
-def missing(limit: int) -> list[int]:
+def unembedded(limit: int) -> list[int]:
     """Up to `limit` answering articles without a vector, those a resident is likeliest to be shown first: the
     answer's ranking lifts laws, administrative regulations, rules and judicial interpretations (RANK_BY_TYPE),
     so their articles fill most questions' candidates, and they come first in that order; within a level the
@@ -169,12 +172,16 @@ def missing(limit: int) -> list[int]:
                 .values_list("pk", flat=True)[:limit])
 
 
-def stale(limit: int) -> list[int]:
+def _sweep_file() -> Path:
+    return Path(index_dir()) / SWEEP_FILE
+
+
+def stale(limit: int) -> tuple[list[int], int]:
     """Up to `limit` answering articles whose stored vector was computed from other text, among the next SWEEP
-    stored vectors from where the last call stopped (kept in the search folder; from the start once through)."""
-    position_file = Path(index_dir()) / SWEEP_FILE
+    stored vectors from where the last run stopped (kept in the search folder; from the start once through), and
+    where the next run is to go on from (written by embed_pending once these are computed)."""
     try:
-        after = int(position_file.read_text())
+        after = int(_sweep_file().read_text())
     except (OSError, ValueError):
         after = 0
     rows = list(ArticleVector.objects.filter(article_id__gt=after).order_by("article_id")
@@ -188,23 +195,36 @@ def stale(limit: int) -> list[int]:
             if len(found) == limit:
                 position = pk
                 break
-    position_file.write_text(str(position))
-    return found
+    return found, position
 
 
-def embed_pending(limit: int | None = None) -> int:
+def embed_pending(limit: int | None = None, budget: float | None = None) -> int:
     """The task worker's minute: compute the vectors of up to `limit` (GONGKAI_QA_EMBED_BATCH) answering articles
-    that have none, or one of other text, unless another run holds the lock; return how many were computed."""
+    that have none, or one of other text, unless another run holds the lock; return how many were computed. It
+    stops after `budget` seconds (EMBED_SECONDS): a run longer than the minute would queue the next behind it, and
+    the worker's other tasks (scheduled publishing) behind both. A batch that fails is logged and skipped."""
     limit = batch_size() if limit is None else limit
     if limit < 1 or depth() < 1:
         return 0
     with exclusive(EMBED_LOCK, wait=False) as mine:
         if not mine:
             return 0
-        ids = missing(limit)
+        ids, position = unembedded(limit), None
         if len(ids) < limit:
-            ids += stale(limit - len(ids))
-        return embed_articles(ids) if ids else 0
+            more, position = stale(limit - len(ids))
+            ids += more
+        done, started = 0, time.monotonic()
+        for start in range(0, len(ids), BATCH):
+            if time.monotonic() - started > (EMBED_SECONDS if budget is None else budget):
+                return done  # the sweep's position stays: the rest is found again next minute
+            try:
+                done += embed_articles(ids[start:start + BATCH])
+            except Exception:  # noqa: BLE001 - one bad batch must not stop the library's embedding for good
+                log.exception("could not embed articles %s", ids[start:start + BATCH])
+        if position is not None:
+            # Only once what it found is computed: a failed run looks at the same vectors again.
+            _sweep_file().write_text(str(position))
+        return done
 
 
 def progress() -> tuple[int, int]:

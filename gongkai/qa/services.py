@@ -33,6 +33,7 @@ from gongkai.qa.models import Article, Feedback, QAPair, UnansweredQuestion
 from gongkai.search import longquery, text
 from gongkai.search import services as search
 from gongkai.search.backends.base import SearchBackend, Unit
+from gongkai.search.lexicon import syllables
 from gongkai.search.query import alternative
 from gongkai.search.searchlog import anonymise_as_typed
 
@@ -205,11 +206,16 @@ RULE_CUES = tuple("""
 
 
 # What a question asks of a named person (刘德华今年多大了, 马云有多少钱): no law holds a person's age, wealth or
-# birthplace. Asked of a name, a cue marks the question as about the world; without a name these are a
-# resident's own story (孩子多大能上学, 加班费有多少钱).
+# birthplace. Asked of a name that opens the question, a cue marks it as about the world; a resident telling their
+# own story names people too (我爸王建国去世了遗产怎么分, 李明欠我多少钱不还), so a question with the resident or their
+# family in it never counts (MY_STORY).
 PERSON_CUES = tuple("""
-多大 年纪 几岁 年龄 岁数 多少钱 身家 身价 首富 财产有多少 多高 身高 体重 哪里人 哪国人 老家 籍贯 生日 星座 属什么
-老婆是 老公是 妻子是 丈夫是 女朋友 男朋友 孩子叫 去世 死了没 还活着 毕业于 哪个大学 代表作 唱过 演过 拍过 粉丝
+多大 年纪 几岁 年龄 岁数 身家 身价 首富 有多少钱 多高 身高 体重 哪里人 哪国人 老家 籍贯 生日 星座 属什么
+老婆是谁 老公是谁 妻子是谁 丈夫是谁 毕业于 哪个大学 代表作 唱过 演过 拍过 粉丝
+""".split())
+MY_STORY = tuple("""
+我 咱 俺 本人 爸 妈 爹 娘 父 母 爷 奶 姥 外公 外婆 哥 姐 弟 妹 儿子 女儿 孩子 老公 老婆 丈夫 妻子 媳妇 男朋友 女朋友
+对象 亲戚 邻居 同事 老板 领导 房东 朋友
 """.split())
 # Name tags of the segmenter's part-of-speech tagger (nr person, nrfg/nrt given and transliterated names).
 PERSON_TAGS = frozenset({"nr", "nrfg", "nrt"})
@@ -222,20 +228,26 @@ SURNAMES = frozenset("""
 """.split())
 
 
-def _names_a_person(question: str) -> bool:
-    """Whether the tagger finds a person's name in `question`: tagged a name, of two to four characters, starting
-    with a common surname, and not the 某/甲/乙 of a case."""
-    return any(tag in PERSON_TAGS and 1 < len(word) < 5 and (word[0] in SURNAMES or word[:2] in SURNAMES)
-               and not any(c in word for c in "某甲乙丙丁") for word, tag in text.tagged(question))
+def _asks_of_a_person(question: str) -> bool:
+    """Whether `question` opens with a person's name (the tagger's, two to four characters, a common surname first,
+    not the 某/甲/乙 of a case) and asks a person cue of it, with no one of the resident's own story in it."""
+    if not any(c in question for c in PERSON_CUES) or any(c in question for c in MY_STORY):
+        return False
+    tagged = [(word, tag) for word, tag in text.tagged(question) if word.strip()]
+    if not tagged:
+        return False
+    word, tag = tagged[0]
+    return (tag in PERSON_TAGS and 1 < len(word) < 5 and (word[0] in SURNAMES or word[:2] in SURNAMES)
+            and not any(c in word for c in "某甲乙丙丁"))
 
 
 def off_topic(question: str) -> bool:
-    """Whether `question` asks about the world, not about rules: a world cue (or a person cue with a person's
-    name) and no rule cue."""
+    """Whether `question` asks about the world, not about rules: a world cue (or a person cue asked of a name,
+    _asks_of_a_person) and no rule cue."""
     compact = text.compact(question).rstrip("啊呀呢?？")
     # "X是谁" asks who someone is; "找不到是谁扔的" asks what to do.
     world = compact.endswith("是谁") or any(c in compact for c in WORLD_CUES) or (
-        any(c in compact for c in PERSON_CUES) and _names_a_person(compact))
+        _asks_of_a_person(compact))
     return world and not any(c in compact for c in RULE_CUES)
 
 
@@ -350,21 +362,25 @@ def with_legal_terms(units: list[Unit], question: str = "") -> list[Unit]:
 
 
 def typo_readings(units: list[Unit], backend: SearchBackend) -> dict[str, str]:
-    """For each word of the question the articles never use, typed by sound (行政复义, 补尝金, 公积经, 社宝), the
-    search lexicon's reading of it (复议, 补偿金, 公积金, 社保) when that is a word the articles use, or one the
-    legal-terms table knows (年价 → 年假): made of words of two characters or more, so a resident's own words
-    (觉得, 听说, 拉肚子) have none."""
+    """For each word of the question the articles never use, typed by sound (行政复义, 公伤), the search lexicon's
+    reading of it (复议, 工伤) when it sounds the same (toneless pinyin) and is a word the articles use, or a
+    phrase of the legal-terms table: made of words of two characters or more, so a resident's own words (觉得,
+    听说, 拉肚子) have none, and a near miss in sound (没法 → 民法, 小心 → 小学) is no typo. A phrase of the table is
+    the resident's word for a law's (零食 → 食品) and is never read as another."""
     lex = search.lexicon()
     table = legal_terms()
     out = {}
     for unit in units:
         typed = unit.alternatives[0]
         if (len(unit.alternatives) > 1 or len(typed.text) < 2 or not text.has_cjk(typed.text)
-                or any(backend.doc_freq(word) for word in typed.words)):
+                or typed.text in table or any(backend.doc_freq(word) for word in typed.words)):
             continue
+        sound = syllables(typed.text)
         for reading in lex.corrections(typed.text, known=lambda word: backend.doc_freq(word) > 0, limit=3):
             if reading.text == typed.text:
                 break  # what was typed reads best: no typo
+            if syllables(reading.text) != sound:
+                continue
             words = text.precise_words(reading.text)
             if reading.text in table or (words and all(len(w) > 1 and backend.doc_freq(w) for w in words)):
                 out[typed.text] = reading.text

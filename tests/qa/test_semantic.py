@@ -239,6 +239,23 @@ def test_a_vector_of_other_text_is_computed_again_by_the_worker(library):
     assert embed_library_periodically.call_local() == 0
 
 
+def test_a_run_out_of_time_leaves_the_rest_and_the_sweep_where_it_was(library, monkeypatch):
+    civil, _ = library
+    assert embed_library_periodically.call_local() == 4
+    third = Article.objects.get(document=civil, number=3)
+    Article.objects.filter(pk=third.pk).update(text="十六周岁以上以自己的劳动收入为主要生活来源的，视为完全民事行为能力人。")
+    sweep = semantic._sweep_file()
+    sweep.write_text("0")
+    monkeypatch.setattr(semantic, "SWEEP", 2)
+    # Out of time before the first batch: nothing computed, and the sweep does not move past what it found.
+    assert semantic.embed_pending(budget=-1) == 0 and sweep.read_text() == "0"
+    assert semantic.stale(4)[0] == [third.pk]
+    assert semantic.embed_pending() == 1
+    # Two stored vectors a run: the sweep goes on from the second, and after the last starts again.
+    assert sweep.read_text() == str(sorted(_ids(civil))[1])
+    assert [semantic.embed_pending() for _ in range(2)] == [0, 0] and sweep.read_text() == "0"
+
+
 def test_one_run_at_a_time_and_the_worker_does_not_wait(library):
     with exclusive(semantic.EMBED_LOCK, wait=True) as mine:
         assert mine
@@ -249,7 +266,7 @@ def test_one_run_at_a_time_and_the_worker_does_not_wait(library):
 
 def test_the_batch_is_one_query(mixed_library, django_assert_num_queries):
     with django_assert_num_queries(1):
-        assert len(semantic.missing(3)) == 3
+        assert len(semantic.unembedded(3)) == 3
 
 
 def test_staff_see_how_far_the_library_is_embedded(client, library, agency):
