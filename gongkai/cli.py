@@ -272,8 +272,8 @@ def cmd_qa(args: argparse.Namespace) -> int:
     elif args.action == "embed":
         from gongkai.qa.semantic import embed_all
 
-        def progress(documents: int, total: int, done: int) -> None:
-            print(f"\r{documents}/{total} 份文件，已计算 {done} 条", end="", flush=True)
+        def progress(done: int, todo: int) -> None:
+            print(f"\r已计算 {done} / {todo} 条", end="", flush=True)
 
         print(f"\n条文语义向量已补齐：新计算 {embed_all(progress)} 条。")
     elif article_backend().applied_change() < 0:

@@ -18,7 +18,7 @@ import logging
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import numpy as np
@@ -129,26 +129,27 @@ def embed_articles(ids: Iterable[int]) -> int:
     return embed(list(visible.values()))
 
 
-def embed_all(progress=None) -> int:
-    """Compute the missing vectors of every article of every public document (`gongkai qa embed`), after the task
-    worker's run under way (it skips its minutes meanwhile)."""
+def embed_all(report: Callable[[int, int], None] | None = None) -> int:
+    """Compute every vector the background runs would (`gongkai qa embed`): of each answering article that has none,
+    then of each whose stored vector is of other text; `report(done, to do)` after each batch. It waits for the
+    task worker's run under way (which skips its minutes meanwhile); return how many were computed."""
     with exclusive(EMBED_LOCK, wait=True):
-        return _embed_all(progress)
-
-
-def _embed_all(progress=None) -> int:
-    from gongkai.publishing.visibility import public_documents
-
-    done = 0
-    documents = list(public_documents().filter(superseded=False).order_by("pk").values_list("pk", flat=True))
-    for start in range(0, len(documents), 20):
-        ids = list(Article.objects.filter(document_id__in=documents[start:start + 20], vector__isnull=True)
-                   .values_list("pk", flat=True))
-        if ids:
-            done += embed_articles(ids)
-        if progress:
-            progress(min(start + 20, len(documents)), len(documents), done)
-    return done
+        done, total = embedded_counts()
+        todo, done = total - done, 0
+        while ids := unembedded(BATCH * 8):
+            computed = embed_articles(ids)
+            if not computed:
+                break  # what the selection found the visibility rule refused: looping would not change it
+            done += computed
+            if report:
+                report(done, todo)
+        _sweep_file().write_text("0")
+        while True:
+            ids, position = stale(BATCH * 8)
+            done += embed_articles(ids) if ids else 0
+            _sweep_file().write_text(str(position))
+            if not position:
+                return done
 
 
 def batch_size() -> int:
@@ -227,7 +228,7 @@ def embed_pending(limit: int | None = None, budget: float | None = None) -> int:
         return done
 
 
-def progress() -> tuple[int, int]:
+def embedded_counts() -> tuple[int, int]:
     """How many answering articles have a vector, of how many (one of other text counts until it is found)."""
     counts = answering_article_rows().aggregate(done=Count("vector"), total=Count("pk"))
     return counts["done"], counts["total"]
@@ -241,7 +242,7 @@ def progress_note() -> str:
     """How far the library's vectors are, for staff (`gongkai qa status`, the unanswered questions page)."""
     if depth() < 1:
         return "语义重排已关闭（GONGKAI_QA_RERANK_DEPTH=0），不计算条文语义向量。"
-    done, total = progress()
+    done, total = embedded_counts()
     left = total - done
     note = f"语义向量：已计算 {done} / 共 {total} 条可作答条文"
     if not left:

@@ -127,6 +127,10 @@ def test_embed_all_computes_every_public_article_once_and_nothing_unpublished(li
     assert semantic.embed_all() == 4
     assert set(ArticleVector.objects.values_list("article__document_id", flat=True)) == {civil.pk}
     assert semantic.embed_all() == 0
+    # A vector of other text is computed again, as the background runs do.
+    first = Article.objects.filter(document=civil).order_by("pk").first()
+    Article.objects.filter(pk=first.pk).update(text=first.text + "（修改）")
+    assert semantic.embed_all() == 1 and semantic.embed_all() == 0
     vector = semantic.stored_vectors([(a, "测试市未成年人保护条例") for a in Article.objects.filter(document=civil)])
     assert len(vector) == 4 and all(v.shape == (semantic.DIM,) for v in vector.values())
 
@@ -199,12 +203,12 @@ def test_the_worker_embeds_the_answering_library_a_batch_at_a_time_laws_first(mi
     civil, law = mixed_library
     settings.GONGKAI_QA_EMBED_BATCH = 2
     answering = _ids(civil) | _ids(law)
-    assert semantic.progress() == (0, 6)
+    assert semantic.embedded_counts() == (0, 6)
     # The law's articles first: the answer's ranking lifts laws, so they are the likeliest to be shown.
     assert embed_library_periodically.call_local() == 2 and _stored() == _ids(law)
     runs = [embed_library_periodically.call_local() for _ in range(3)]
     assert runs == [2, 2, 0]
-    assert _stored() == answering and semantic.progress() == (6, 6)
+    assert _stored() == answering and semantic.embedded_counts() == (6, 6)
     assert "已计算 6 / 共 6 条" in semantic.progress_note()
 
 
