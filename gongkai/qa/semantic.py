@@ -25,7 +25,7 @@ import numpy as np
 from django.conf import settings
 from django.db.models import Case, Count, F, FloatField, Value, When
 
-from gongkai.qa.index import answering_article_rows, answering_articles
+from gongkai.qa.index import RANK_BY_TYPE, answering_article_rows, answering_articles
 from gongkai.qa.models import Article, ArticleVector
 from gongkai.search.backends import exclusive, index_dir
 
@@ -163,8 +163,6 @@ def unembedded(limit: int) -> list[int]:
     so their articles fill most questions' candidates, and they come first in that order; within a level the
     newest documents (what was just published is what residents ask about), article by article. One query, all
     its joins by index (about 0.1 s at 147,000 articles, see README)."""
-    from gongkai.qa.services import RANK_BY_TYPE
-
     level = Case(*(When(revision__doc_type=name, then=Value(rank)) for name, rank in RANK_BY_TYPE.items()),
                  default=Value(0.0), output_field=FloatField())
     return list(answering_article_rows().filter(vector__isnull=True).annotate(level=level)

@@ -28,12 +28,12 @@ from django.utils.safestring import SafeString, mark_safe
 
 from gongkai.core.errors import DomainError
 from gongkai.qa import meaning, semantic
-from gongkai.qa.index import answering_articles, article_backend, stale_article_ids
+from gongkai.qa.index import RANK_BY_TYPE, answering_articles, article_backend, stale_article_ids
 from gongkai.qa.models import Article, Feedback, QAPair, UnansweredQuestion
 from gongkai.search import longquery, text
 from gongkai.search import services as search
-from gongkai.search.backends.base import SearchBackend, Unit
-from gongkai.search.lexicon import syllables
+from gongkai.search.backends.base import EngineQuery, SearchBackend, Unit
+from gongkai.search.lexicon import Lexicon, syllables
 from gongkai.search.query import alternative
 from gongkai.search.searchlog import anonymise_as_typed
 
@@ -88,13 +88,15 @@ ENGINE_WEIGHT = 0.25
 # What closeness in the meaning index adds to a candidate's score: MEANING_WEIGHT for the closest of the
 # meaning index's proposals, scaled down to nothing for the farthest (chosen on eval/questions.jsonl, see README).
 MEANING_WEIGHT = 0.4
-RANK_BY_TYPE = {"法律": 0.5, "行政法规": 0.35, "部门规章": 0.2, "司法解释": 0.1}
 LAW_SUPPORT = 0.0
 LAW_SUPPORT_ARTICLES = 3
 LEGAL_TERMS_FILE = Path(__file__).resolve().parent / "data" / "legal_terms.tsv"
 LEGAL_TERM_WEIGHT = 0.9
 # What a typo's reading (typo_readings: 补尝金 → 补偿金) weighs against the word as typed.
 TYPO_WEIGHT = 0.9
+# How much more often than chance a typo cut into lone characters (年价 → 年假) must share an article with another
+# of the question's words to be read (_belongs; chosen on the evaluation sets' questions, see README).
+SPLIT_TYPO_LIFT = 3.0
 _SENTENCE = re.compile(r"[^。；！？\n]+[。；！？]?")
 
 
@@ -366,7 +368,8 @@ def typo_readings(units: list[Unit], backend: SearchBackend) -> dict[str, str]:
     reading of it (复议, 工伤) when it sounds the same (toneless pinyin) and is a word the articles use, or a
     phrase of the legal-terms table: made of words of two characters or more, so a resident's own words (觉得,
     听说, 拉肚子) have none, and a near miss in sound (没法 → 民法, 小心 → 小学) is no typo. A phrase of the table is
-    the resident's word for a law's (零食 → 食品) and is never read as another."""
+    the resident's word for a law's (零食 → 食品) and is never read as another. A typo the segmenter cut into lone
+    characters (年价 → 年 + 价, 补尝金) is read from those characters together (split_typo_readings)."""
     lex = search.lexicon()
     table = legal_terms()
     out = {}
@@ -375,24 +378,96 @@ def typo_readings(units: list[Unit], backend: SearchBackend) -> dict[str, str]:
         if (len(unit.alternatives) > 1 or len(typed.text) < 2 or not text.has_cjk(typed.text)
                 or typed.text in table or any(backend.doc_freq(word) for word in typed.words)):
             continue
-        sound = syllables(typed.text)
-        for reading in lex.corrections(typed.text, known=lambda word: backend.doc_freq(word) > 0, limit=3):
-            if reading.text == typed.text:
-                break  # what was typed reads best: no typo
-            if syllables(reading.text) != sound:
-                continue
-            words = text.precise_words(reading.text)
-            if reading.text in table or (words and all(len(w) > 1 and backend.doc_freq(w) for w in words)):
-                out[typed.text] = reading.text
+        for reading in _same_sound_readings(lex, typed.text, backend):
+            if reading in table or all(len(w) > 1 and backend.doc_freq(w) for w in text.precise_words(reading) or [""]):
+                out[typed.text] = reading
                 break
+    out.update(split_typo_readings(units, backend))
+    return out
+
+
+def split_typo_readings(units: list[Unit], backend: SearchBackend) -> dict[str, str]:
+    """Readings of typos the segmenter cut into lone characters (带薪年价 → 带薪 + 年 + 价): two or three
+    neighbouring one-character words that no article uses together, read as one word of the search lexicon that
+    sounds the same (年假, 补偿金). Only lone characters are joined (一年 + 带 is never 年代's typo), so a word the
+    resident typed whole keeps its sense."""
+    lex = search.lexicon()
+    table = legal_terms()
+    lone = [len(u.alternatives) == 1 and len(u.alternatives[0].text) == 1 and text.has_cjk(u.alternatives[0].text)
+            for u in units]
+    out: dict[str, str] = {}
+    start = 0
+    while start < len(units):
+        read = False
+        for size in (3, 2):
+            window = units[start:start + size]
+            if len(window) < size or not all(lone[start:start + size]):
+                continue
+            typed = "".join(u.alternatives[0].text for u in window)
+            if typed in table or backend.doc_freq(typed):
+                continue
+            # One word of the lexicon (title words and dictionary terms: 年假 is one there, though the articles'
+            # index holds it as 年 + 假), whose pieces the articles use.
+            reading = next((r for r in _same_sound_readings(lex, typed, backend) if r in lex.freq
+                            and all(backend.doc_freq(w) for w in text.precise_words(r))), "")
+            if reading and _belongs(reading, units, backend):
+                out[typed] = reading
+                start += size
+                read = True
+                break
+        if not read:
+            start += 1
+    return out
+
+
+def _belongs(reading: str, units: list[Unit], backend: SearchBackend) -> bool:
+    """Whether the articles use `reading` with one of the question's words of two characters or more at least
+    SPLIT_TYPO_LIFT times as often as chance would (事故 with 交通, 年假 with 一年), so lone characters of the
+    resident's own sentence are not read as a law's word that only sounds like them (把人扣 is not 人口, 被人打
+    not 人大, 退一赔三 not 退役)."""
+    def count(*words: str) -> int:
+        found = backend.search(EngineQuery(units=[Unit([alternative(w)]) for w in words], min_match=len(words),
+                                           limit=0, count_only=True))
+        return found.count
+
+    alone = count(reading)
+    everything = backend.document_count()
+    for unit in units:
+        word = unit.alternatives[0].text
+        if len(word) < 2 or word == reading or not (together := count(reading, word)):
+            continue
+        if together * everything >= SPLIT_TYPO_LIFT * alone * count(word):
+            return True
+    return False
+
+
+def _same_sound_readings(lex: Lexicon, typed: str, backend: SearchBackend) -> list[str]:
+    """The lexicon's readings of `typed` with the same toneless pinyin that it rates above `typed` itself."""
+    sound = syllables(typed)
+    out = []
+    for reading in lex.corrections(typed, known=lambda word: backend.doc_freq(word) > 0, limit=3):
+        if reading.text == typed:
+            break  # what was typed reads better than the rest: no typo
+        if syllables(reading.text) == sound:
+            out.append(reading.text)
     return out
 
 
 def with_typos_read(units: list[Unit], readings: dict[str, str]) -> list[Unit]:
-    """`units` with each unknown word also matched as it was meant (typo_readings), a little below as typed."""
-    return [replace(unit, alternatives=[*unit.alternatives, alternative(readings[unit.alternatives[0].text],
-                                                                        TYPO_WEIGHT)])
-            if unit.alternatives[0].text in readings else unit for unit in units]
+    """`units` with each unknown word also matched as it was meant (typo_readings), a little below as typed; the
+    lone characters a typo was cut into give way to one concept of its reading."""
+    out = [replace(unit, alternatives=[*unit.alternatives, alternative(readings[unit.alternatives[0].text],
+                                                                       TYPO_WEIGHT)])
+           if unit.alternatives[0].text in readings else unit for unit in units]
+    known = {unit.alternatives[0].text for unit in units}
+    for typed, reading in readings.items():
+        if typed in known:
+            continue
+        # The pieces stand for nothing on their own (as with_legal_terms does for a table phrase).
+        out = [u for u in out if not (len(u.alternatives) == 1 and len(u.alternatives[0].text) == 1
+                                      and u.alternatives[0].text in typed)]
+        out.append(Unit([alternative(reading, TYPO_WEIGHT)]))
+    return out
 
 
 def meaning_words(question: str, readings: dict[str, str] | None = None) -> list[str]:

@@ -278,3 +278,45 @@ def test_a_word_typed_by_sound_is_also_read_as_meant(team, agency, library):
     for words in ("我觉得听说", "没法", "小心", "零食"):
         units = services.search.plan(services.search.SearchParams(q=f"{words}怎么办呢", facets=False)).analysis.units
         assert services.typo_readings(units, services.article_backend()) == {}, words
+
+
+def test_a_typo_cut_into_lone_characters_is_read_as_one_word(team, agency, library):
+    # 年价 is no word: the segmenter cuts it into 年 + 价, so no single word of the question is unknown.
+    leave = factories.make_document(
+        team, agency, title="测试市职工带薪年休假办法", doc_number="测政发〔2026〕9号",
+        body="<p>第三条 职工累计工作已满10年不满20年的，年假10天。</p>"
+             "<p>第四条 单位应当安排职工休年假，年假工资照发。</p>")
+    rebuild_index()
+    rebuild_articles()
+    question = "上班满十年了一年带薪年价能休几天"
+    units = services.search.plan(services.search.SearchParams(q=question, facets=False)).analysis.units
+    assert {"年", "价"} <= {u.alternatives[0].text for u in units}
+    readings = services.typo_readings(units, services.article_backend())
+    assert readings == {"年价": "年假"}
+    read = services.with_typos_read(units, readings)
+    texts = [[a.text for a in u.alternatives] for u in read]
+    assert ["年假"] in texts and ["价"] not in texts  # the pieces give way to the reading
+    found = services.retrieve(question, rerank=False)
+    assert found.matches[0].article.document_id == leave.pk
+
+def test_lone_characters_of_a_residents_own_sentence_are_not_read_as_a_law_word(team, agency, library, monkeypatch):
+    # 人口 and 人大 sound like 人扣 (把人扣多久) and 人打 (被人打了) and are words of the library, but the articles
+    # never use them with the question's other words: the resident meant what was typed.
+    factories.make_document(
+        team, agency, title="测试市人口与家庭发展条例", doc_number="测人大〔2026〕1号",
+        body="<p>第二条 本条例经市人大常委会通过。人口发展规划由市人民政府制定。</p>"
+             "<p>第三条 流动人口登记由公安机关负责。</p>")
+    factories.make_document(
+        team, agency, title="测试市治安管理办法", doc_number="测政发〔2026〕10号",
+        body="<p>第五条 公安机关对违反治安管理的人传唤后应当及时询问查证，询问查证的时间不得超过八小时。</p>"
+             "<p>第六条 殴打他人的，处五日以上十日以下拘留。</p>")
+    rebuild_index()
+    rebuild_articles()
+    backend = services.article_backend()
+    questions = ("被派出所叫去问话最长能把人扣多久", "我在家里被人打了")
+    plans = [services.search.plan(services.search.SearchParams(q=q, facets=False)).analysis.units for q in questions]
+    for question, units in zip(questions, plans):
+        assert services.split_typo_readings(units, backend) == {}, question
+    # Without the check of the question's other words, both would be "corrected".
+    monkeypatch.setattr(services, "_belongs", lambda *a: True)
+    assert [services.split_typo_readings(units, backend) for units in plans] == [{"人扣": "人口"}, {"人打": "人大"}]
