@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -37,6 +38,9 @@ CHUNK = 200
 RANK_BY_TYPE = {"法律": 0.5, "行政法规": 0.35, "部门规章": 0.2, "司法解释": 0.1}
 _instances: dict[str, SearchBackend] = {}
 _lock = threading.Lock()
+# Article rows kept per process (_articles): about 1 KB each.
+ARTICLE_CACHE = 20_000
+_cache: OrderedDict[int, Article] = OrderedDict()
 
 
 def article_backend() -> SearchBackend:
@@ -152,12 +156,39 @@ def answering_article_rows() -> QuerySet[Article]:
     return Article.objects.filter(revision_id__in=answering_documents().values("live_revision_id"))
 
 
+def _articles(ids: list[int]) -> list[Article]:
+    """These article rows, those read before from the process's cache: a revision's articles never change once
+    split, and a committed row's key is never given to another (AUTOINCREMENT on SQLite, sequences elsewhere), so
+    only the visibility check needs the database each time (about a third of an answer's time was reading the
+    same few hundred article texts again)."""
+    with _lock:
+        cached = {pk: _cache[pk] for pk in ids if pk in _cache}
+        for pk in cached:
+            _cache.move_to_end(pk)
+    missing = [pk for pk in ids if pk not in cached]
+    if missing:
+        read = list(Article.objects.filter(pk__in=missing).only(
+            "pk", "document_id", "revision_id", "number", "sub", "label", "chapter", "text"))
+        with _lock:
+            for article in read:
+                _cache[article.pk] = article
+            while len(_cache) > ARTICLE_CACHE:
+                _cache.popitem(last=False)
+        cached.update((a.pk, a) for a in read)
+    return list(cached.values())
+
+
+def clear_cache() -> None:
+    """Forget the article rows read (tests, whose rolled-back rows' keys are given again)."""
+    with _lock:
+        _cache.clear()
+
+
 def answering_articles(ids: list[int]) -> dict[int, tuple[Article, str]]:
     """These articles as they may answer the public: of a public document's live revision, its current version,
     and in force (a repealed or expired law answers nobody, as a pair resting on it is hidden); two lookups by
     key: the articles, then their documents through the visibility rule."""
-    articles = list(Article.objects.filter(pk__in=ids).only(
-        "pk", "document_id", "revision_id", "number", "sub", "label", "chapter", "text"))
+    articles = _articles(ids)
     documents = {pk: (live, title, doc_type) for pk, live, title, doc_type in (
         answering_documents().filter(pk__in={a.document_id for a in articles})
         .values_list("pk", "live_revision_id", "live_revision__title", "live_revision__doc_type"))}

@@ -11,7 +11,7 @@ from gongkai.orgs.roles import Role
 from gongkai.publishing import services as publishing
 from gongkai.publishing.rules import Validity
 from gongkai.qa import services
-from gongkai.qa.index import rebuild_articles, sync_articles
+from gongkai.qa.index import answering_articles, rebuild_articles, sync_articles
 from gongkai.qa.models import Article, Feedback, UnansweredQuestion
 from gongkai.search.indexing import rebuild_index
 from tests import factories
@@ -89,6 +89,19 @@ def test_a_withdrawn_document_no_longer_answers(library, team):
     sync_articles()
     answer = services.ask("试用期最长几个月", record=False)
     assert all(m.article.document_id != contract.pk for m in answer.matches)
+
+
+def test_article_rows_are_read_once_and_whether_they_answer_every_time(library, team, django_assert_num_queries):
+    contract, _ = library
+    ids = list(Article.objects.filter(document=contract).values_list("pk", flat=True))
+    with django_assert_num_queries(2):  # the rows, then their documents through the visibility rule
+        first = answering_articles(ids)
+    with django_assert_num_queries(1):  # the rows come from the process's cache
+        again = answering_articles(ids)
+    assert set(first) == set(again) == set(ids)
+    assert [a.text for a, _ in again.values()] == [a.text for a, _ in first.values()]
+    publishing.withdraw_document(team[Role.PUBLISHER], contract, "撤回")
+    assert answering_articles(ids) == {}
 
 
 def test_feedback_is_counted_per_answer(client, library):
