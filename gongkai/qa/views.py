@@ -48,14 +48,18 @@ def ask_page(request: HttpRequest) -> HttpResponse:
         return redirect(reverse("qa-ask") + "?" + urlencode({"q": question}))
     question = request.GET.get("q", "").strip()
     context = {"q": question, "hotline": settings.GONGKAI_QA_HOTLINE, "mailbox": settings.GONGKAI_QA_MAILBOX_URL}
-    if question:
+    # Only spaces typed (the box's `required` lets them through) is told to write a question, not shown nothing.
+    if question or request.GET.get("q"):
         try:
             context["answer"] = answer = services.ask(question, record=False)
             asked = request.session.get(SESSION_ASKED, [])
             key = services.question_key(answer.question)
-            # Counted once per visitor: reloading the page or coming back to it is not asking again.
-            if not answer.answered and key not in asked and services.note_unanswered(answer.question, answer.units):
-                request.session[SESSION_ASKED] = [*asked, key][-RATED_KEPT:]
+            # Counted once per visitor: reloading the page or coming back to it is not asking again. Only a
+            # question put on the staff list is said to be recorded (not 你好, asdfgh or 123456: note_unanswered).
+            if not answer.answered:
+                context["listed"] = key in asked or services.note_unanswered(answer.question, answer.units)
+                if context["listed"] and key not in asked:
+                    request.session[SESSION_ASKED] = [*asked, key][-RATED_KEPT:]
             source = (f"pair:{answer.pair.pk}" if answer.pair else f"article:{answer.best.article.pk}"
                       if answer.best else "")
             context["rated"] = f"{services.question_key(answer.question)}|{source}" in request.session.get(
