@@ -229,7 +229,7 @@ def import_xlsx(actor, agency: Agency, content: bytes) -> ImportSummary:
                                   "（新增的问答请把这一格留空）。", field="file")
             if pair is not None:
                 seen[pair.pk] = number
-            if pair is not None and _unchanged(pair, values):
+            if pair is not None and unchanged(pair, values):
                 result.unchanged += 1
                 continue
             save_pair(actor, agency, values, pair)
@@ -254,7 +254,9 @@ def _pair_of_row(agency: Agency, raw_id) -> QAPair | None:
     return pair
 
 
-def _unchanged(pair: QAPair, values: dict) -> bool:
+def unchanged(pair: QAPair, values: dict) -> bool:
+    """Whether `values` (as typed in the form or a spreadsheet row) say what the pair already says."""
+
     def text(name: str) -> str:
         return _lines(values.get(name))
 

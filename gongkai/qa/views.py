@@ -176,6 +176,10 @@ def staff_pair_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
         values = {name: request.POST.get(name, "") for name in ("question", "answer", "source", "article", "tags")}
+        if pair is not None and pairs.unchanged(pair, values):
+            # Saved without a change: a public pair stays public (saving would take it back to draft for review).
+            messages.success(request, f"未作修改，问答仍为“{pair.get_state_display()}”。")
+            return redirect("staff-qa-pairs")
         try:
             pairs.save_pair(request.user, agency, values, pair)
             messages.success(request, "已保存，提交审核后公开。")
