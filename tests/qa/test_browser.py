@@ -67,4 +67,6 @@ def test_the_answer_uses_a_phones_width_in_elder_mode(site):
         quote = page.locator(".qa-answer blockquote").bounding_box()
         assert box["y"] >= label["y"] + label["height"] - 1, "the box is under its label"
         assert box["width"] >= 200 and quote["width"] >= 330
+        helpful, unhelpful = (page.get_by_role("button", name=n, exact=True).bounding_box() for n in ("有帮助", "没有帮助"))
+        assert helpful["y"] == unhelpful["y"], "the two rating buttons sit side by side"
         assert sideways_overflow(page) <= 1
