@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.contrib import messages
 from django.db.models import Count, Max
@@ -47,7 +49,7 @@ def ask_page(request: HttpRequest) -> HttpResponse:
                 messages.error(request, exc.message)
         return redirect(reverse("qa-ask") + "?" + urlencode({"q": question}))
     question = request.GET.get("q", "").strip()
-    context = {"q": question, "hotline": settings.GONGKAI_QA_HOTLINE, "mailbox": settings.GONGKAI_QA_MAILBOX_URL}
+    context = {"q": question, "hotline": settings.GONGKAI_QA_HOTLINE, "mailbox": _mailbox_link(question)}
     # Only spaces typed (the box's `required` lets them through) is told to write a question, not shown nothing.
     if question or request.GET.get("q"):
         try:
@@ -67,6 +69,16 @@ def ask_page(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             context["error"] = exc.message
     return render(request, "qa/ask.html", context)
+
+
+def _mailbox_link(question: str) -> str:
+    """GONGKAI_QA_MAILBOX_URL, with the question to fill in when it is this site's own mailbox (another site's
+    form would not know the parameter)."""
+    mailbox = settings.GONGKAI_QA_MAILBOX_URL
+    parts = urlsplit(mailbox)
+    if not question or parts.scheme or parts.netloc or parts.path != reverse("mailbox"):
+        return mailbox
+    return f"{mailbox}{'&' if parts.query else '?'}{urlencode({'content': question})}"
 
 
 def search_aside(request: HttpRequest, params, found) -> dict | None:

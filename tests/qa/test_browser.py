@@ -40,9 +40,12 @@ def test_a_resident_and_a_drafter_on_a_phone(site):
         assert page.get_by_role("button", name="有帮助", exact=True).count() == 0
         page.get_by_label("请输入您的问题").fill("明天的天气预报怎么样")
         page.get_by_role("button", name="提问").click()
-        assert page.get_by_role("link", name="给我们留言").get_attribute("href") == "/hdjl/xx/?category=inquiry"
+        assert page.get_by_role("link", name="给我们留言").get_attribute("href").startswith(
+            "/hdjl/xx/?category=inquiry&content=")
         assert page.get_by_role("link", name="12345").get_attribute("href") == "tel:12345"
         assert sideways_overflow(page) <= 1
+        page.get_by_role("link", name="给我们留言").click()
+        assert page.get_by_label("留言内容").input_value() == "明天的天气预报怎么样"
 
         services.ask("x" * 150)  # a long question with nowhere to break a line
         staff = login(browser, url, drafter.username, factories.PASSWORD, viewport=PHONE)

@@ -3,6 +3,8 @@ they can tap; the staff work list keeps the whole question, describes each rated
 
 from __future__ import annotations
 
+from urllib.parse import quote_plus
+
 import pytest
 from django.test import override_settings
 
@@ -24,7 +26,13 @@ def test_the_ask_page_is_linked_from_the_site_map_and_the_participation_page(cli
 
 def test_no_answer_offers_the_sites_own_mailbox_and_a_hotline_to_tap(client, library):  # noqa: F811
     page = client.get("/wdk/", {"q": UNANSWERED}).content.decode()
-    assert 'href="/hdjl/xx/?category=inquiry"' in page and 'href="tel:12345"' in page
+    # The question goes along, so it need not be typed again in the mailbox (the trial of 2026-12-02).
+    link = "/hdjl/xx/?category=inquiry&amp;content=" + quote_plus(UNANSWERED)
+    assert f'href="{link}"' in page and 'href="tel:12345"' in page
+    form = client.get("/hdjl/xx/", {"category": "inquiry", "content": UNANSWERED}).content.decode()
+    assert f">\n{UNANSWERED}</textarea>" in form or f">{UNANSWERED}</textarea>" in form
+    with override_settings(GONGKAI_QA_MAILBOX_URL="https://12345.example.gov.cn/ly"):  # another site: as set
+        assert 'href="https://12345.example.gov.cn/ly"' in client.get("/wdk/", {"q": UNANSWERED}).content.decode()
     with override_settings(GONGKAI_QA_MAILBOX_URL=""):
         page = client.get("/wdk/", {"q": UNANSWERED}).content.decode()
     assert "给我们留言" not in page and "12345" in page
