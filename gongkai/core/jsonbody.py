@@ -25,7 +25,9 @@ UNPARSABLE = "请求内容不是有效的 JSON，无法解析：请检查引号�
 # Names of the parameters whose own messages are pydantic's (English): the generic message names them in Chinese.
 FIELD_NAMES = {"page": "页码", "page_size": "每页条数", "id": "编号",
                # participation's path and query parameters (/api/v1/consultations…, /api/v1/messages…)
-               "consultation_id": "征求意见编号", "code": "查询码", "status": "状态", "category": "留言类别"}
+               "consultation_id": "征求意见编号", "code": "查询码", "status": "状态", "category": "留言类别",
+               # search and the Q&A's pairs (/api/v1/search, /api/v1/suggest, /api/v1/qa/pairs)
+               "q": "检索词", "subject": "主题分类", "tag": "标签"}
 EMPTY_BODY = "请求内容为空，应为一个 JSON 对象。"
 YES = ("true", "1", "on", "yes")
 NO = ("false", "0", "off", "no", "")
@@ -45,6 +47,10 @@ def invalid(errors: list[dict]) -> dict:
             written.append(message)
         elif item.get("type") == CHINESE_ERROR:
             message = str(item.get("msg"))
+            written.append(message)
+        elif item.get("type") == "string_too_long" and (item.get("ctx") or {}).get("max_length"):
+            # Too long is said as such, with the limit (检索词不能超过 200 个字), not as an invalid value.
+            message = f"{FIELD_NAMES.get(name, name)}不能超过 {item['ctx']['max_length']} 个字。"
             written.append(message)
         else:
             message = f"{FIELD_NAMES.get(name, name)}的值无效。"

@@ -148,6 +148,10 @@ def write(request: HttpRequest) -> HttpResponse:
         category = request.GET.get("category", "")
         if category in MessageCategory.values and category != MessageCategory.ERROR_REPORT:
             initial["category"] = category
+        # The policy Q&A's "给我们留言" brings the question nobody could answer, so it need not be typed again.
+        content = request.GET.get("content", "").strip()[:rules.MAX_MESSAGE_CHARS]
+        if content:
+            initial["content"] = content
         return render(request, "participation/public/mailbox.html", {**context, "form": MessageForm(initial=initial)})
     return _submit(request, MessageForm(request.POST, request.FILES), "participation/public/mailbox.html", None,
                    context)

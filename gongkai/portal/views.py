@@ -111,6 +111,18 @@ def bad_request(request, exception=None):
                   status=400)
 
 
+CSRF_MESSAGE = ("页面已过期，或浏览器禁止了本站的 Cookie，这次提交没有完成。请返回上一页，刷新后重新提交；"
+                "如仍不行，请在浏览器设置中允许本站使用 Cookie。")
+
+
+def csrf_failure(request, reason=""):
+    """403 when a form's CSRF check fails (the page was kept open past a new login, or the browser keeps no
+    cookies): a page of the site saying what to do, not Django's technical one ("CSRF验证失败. 请求被中断.")."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": CSRF_MESSAGE}, status=403, json_dumps_params={"ensure_ascii": False})
+    return render(request, "portal/error.html", {"title": "提交没有完成", "message": CSRF_MESSAGE}, status=403)
+
+
 def not_found(request, exception=None):
     return render(request, "portal/error.html", {"title": "页面不存在", "message": "您访问的页面不存在或已被移除。"},
                   status=404)

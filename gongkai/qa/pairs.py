@@ -25,7 +25,7 @@ from gongkai.orgs.roles import Role
 from gongkai.publishing.models import Document
 from gongkai.publishing.rules import Validity
 from gongkai.publishing.visibility import public_documents
-from gongkai.qa.models import Article, QAPair
+from gongkai.qa.models import Article, QAPair, UnansweredQuestion
 from gongkai.qa.states import REVIEW, PairState
 
 MAX_QUESTION = 300
@@ -148,6 +148,12 @@ def move_pair(actor, pair: QAPair, name: str, comment: str = "") -> QAPair:
     """Take a review step (submit, publish, return) on a pair."""
     pair = QAPair.objects.select_for_update().get(pk=pair.pk)
     REVIEW.apply(actor, pair, name, comment=comment)
+    if name == "publish":
+        from gongkai.qa.services import question_key
+
+        # The unanswered question the pair was written from (据此新增问答 fills it in) is answered now: off the
+        # staff work list (asked again and still unanswered, it comes back).
+        UnansweredQuestion.objects.filter(key=question_key(pair.question), resolved=False).update(resolved=True)
     return pair
 
 
@@ -229,7 +235,7 @@ def import_xlsx(actor, agency: Agency, content: bytes) -> ImportSummary:
                                   "（新增的问答请把这一格留空）。", field="file")
             if pair is not None:
                 seen[pair.pk] = number
-            if pair is not None and _unchanged(pair, values):
+            if pair is not None and unchanged(pair, values):
                 result.unchanged += 1
                 continue
             save_pair(actor, agency, values, pair)
@@ -254,7 +260,9 @@ def _pair_of_row(agency: Agency, raw_id) -> QAPair | None:
     return pair
 
 
-def _unchanged(pair: QAPair, values: dict) -> bool:
+def unchanged(pair: QAPair, values: dict) -> bool:
+    """Whether `values` (as typed in the form or a spreadsheet row) say what the pair already says."""
+
     def text(name: str) -> str:
         return _lines(values.get(name))
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.contrib import messages
 from django.db.models import Count, Max
@@ -47,15 +49,19 @@ def ask_page(request: HttpRequest) -> HttpResponse:
                 messages.error(request, exc.message)
         return redirect(reverse("qa-ask") + "?" + urlencode({"q": question}))
     question = request.GET.get("q", "").strip()
-    context = {"q": question, "hotline": settings.GONGKAI_QA_HOTLINE, "mailbox": settings.GONGKAI_QA_MAILBOX_URL}
-    if question:
+    context = {"q": question, "hotline": settings.GONGKAI_QA_HOTLINE, "mailbox": _mailbox_link(question)}
+    # Only spaces typed (the box's `required` lets them through) is told to write a question, not shown nothing.
+    if question or request.GET.get("q"):
         try:
             context["answer"] = answer = services.ask(question, record=False)
             asked = request.session.get(SESSION_ASKED, [])
             key = services.question_key(answer.question)
-            # Counted once per visitor: reloading the page or coming back to it is not asking again.
-            if not answer.answered and key not in asked and services.note_unanswered(answer.question, answer.units):
-                request.session[SESSION_ASKED] = [*asked, key][-RATED_KEPT:]
+            # Counted once per visitor: reloading the page or coming back to it is not asking again. Only a
+            # question put on the staff list is said to be recorded (not 你好, asdfgh or 123456: note_unanswered).
+            if not answer.answered:
+                context["listed"] = key in asked or services.note_unanswered(answer.question, answer.units)
+                if context["listed"] and key not in asked:
+                    request.session[SESSION_ASKED] = [*asked, key][-RATED_KEPT:]
             source = (f"pair:{answer.pair.pk}" if answer.pair else f"article:{answer.best.article.pk}"
                       if answer.best else "")
             context["rated"] = f"{services.question_key(answer.question)}|{source}" in request.session.get(
@@ -63,6 +69,16 @@ def ask_page(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             context["error"] = exc.message
     return render(request, "qa/ask.html", context)
+
+
+def _mailbox_link(question: str) -> str:
+    """GONGKAI_QA_MAILBOX_URL, with the question to fill in when it is this site's own mailbox (another site's
+    form would not know the parameter)."""
+    mailbox = settings.GONGKAI_QA_MAILBOX_URL
+    parts = urlsplit(mailbox)
+    if not question or parts.scheme or parts.netloc or parts.path != reverse("mailbox"):
+        return mailbox
+    return f"{mailbox}{'&' if parts.query else '?'}{urlencode({'content': question})}"
 
 
 def search_aside(request: HttpRequest, params, found) -> dict | None:
@@ -172,6 +188,10 @@ def staff_pair_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
         values = {name: request.POST.get(name, "") for name in ("question", "answer", "source", "article", "tags")}
+        if pair is not None and pairs.unchanged(pair, values):
+            # Saved without a change: a public pair stays public (saving would take it back to draft for review).
+            messages.success(request, f"未作修改，问答仍为“{pair.get_state_display()}”。")
+            return redirect("staff-qa-pairs")
         try:
             pairs.save_pair(request.user, agency, values, pair)
             messages.success(request, "已保存，提交审核后公开。")

@@ -103,6 +103,8 @@ GONGKAI_DATA_CIPHER = env("GONGKAI_DATA_CIPHER").strip().lower()
 GONGKAI_BASE_URL = base_url()
 ALLOWED_HOSTS = allowed_hosts()
 CSRF_TRUSTED_ORIGINS = [base_origin()]
+# A failed check (a stale page, cookies blocked) is said in plain Chinese on a page of the site.
+CSRF_FAILURE_VIEW = "gongkai.portal.views.csrf_failure"
 GONGKAI_SITE_NAME = env("GONGKAI_SITE_NAME")
 GONGKAI_TIMELINESS_WARN_DAYS = int(env("GONGKAI_TIMELINESS_WARN_DAYS"))
 GONGKAI_WORKPLAN_REMIND_DAYS = env_int("GONGKAI_WORKPLAN_REMIND_DAYS")

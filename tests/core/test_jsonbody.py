@@ -66,3 +66,19 @@ def test_gb18030_reaches_the_consultation_comments_api(client, open_consultation
                      _json({"content": content}, "gb18030"), "application/json; charset=GB18030")
     assert response.status_code == 201, response.content.decode()
     assert Comment.objects.get().content == content
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url, message", [
+    # Found by the trial of 2026-12-02: these said "请求参数有误：tag的值无效。", naming the parameter in English.
+    ("/api/v1/qa/pairs?tag=" + "a" * 51, "标签不能超过 50 个字。"),
+    ("/api/v1/qa/pairs?subject=" + "a" * 101, "主题分类不能超过 100 个字。"),
+    ("/api/v1/search?q=" + "a" * 201, "检索词不能超过 200 个字。"),
+    ("/api/v1/suggest?q=" + "a" * 51, "检索词不能超过 50 个字。"),
+])
+def test_a_parameter_too_long_is_named_in_chinese_with_its_limit(client, url, message):
+    response = client.get(url)
+    assert response.status_code == 400
+    body = response.json()
+    assert body["detail"] == message
+    assert message in next(iter(body["errors"].values()))

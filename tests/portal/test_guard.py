@@ -5,7 +5,7 @@ import json
 import pytest
 
 from gongkai.disclosure.models import Application
-from gongkai.portal.guard import MESSAGE
+from gongkai.portal.guard import MESSAGE, SURROGATE_MESSAGE
 
 
 @pytest.mark.django_db
@@ -34,3 +34,26 @@ def test_api_refuses_nul_in_json(client, body):
 @pytest.mark.django_db
 def test_ordinary_requests_pass(client):
     assert client.get("/search/", {"q": "低保"}).status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path, body", [
+    # Found by the trial of 2026-12-02: each of these was a 500 (UnicodeEncodeError in the segmenter or SQLite).
+    ("/api/v1/qa/ask", '{"question": "试用期\\ud800最长多久"}'),
+    ("/api/v1/qa/feedback", '{"question": "试用期\\udfff最长多久", "source": "article:1", "helpful": true}'),
+    ("/api/v1/messages", '{"category": "error_report", "page_url": "/wdk/", "content": "链接\\uD83D打不开"}'),
+    ("/api/v1/applications", '{"name": "张\\ud800三", "extra": {"nested": ["\\udc00"]}}'),
+])
+def test_api_refuses_lone_surrogates_in_json(client, path, body):
+    response = client.post(path, body, content_type="application/json")
+    assert response.status_code == 400
+    assert json.loads(response.content)["detail"] == SURROGATE_MESSAGE
+    assert not Application.objects.exists()
+
+
+@pytest.mark.django_db
+def test_api_takes_surrogate_pairs_and_escaped_backslashes(client):
+    # A pair of escapes is one character (an emoji); "\\ud800" escaped as text is a backslash and letters.
+    for question in ('{"question": "\\ud83d\\ude2d老板不发工资"}', '{"question": "老板不发工资\\\\ud800"}'):
+        response = client.post("/api/v1/qa/ask", question, content_type="application/json")
+        assert response.status_code == 200, question

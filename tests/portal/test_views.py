@@ -77,3 +77,21 @@ def test_beats_come_six_times_within_the_threshold(settings):
     assert heartbeat_interval() == 20
     settings.GONGKAI_WORKER_STALE_SECONDS = 3
     assert heartbeat_interval() == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path, data", [
+    ("/wdk/", {"q": "试用期最长多久", "source": "article:1", "helpful": "1"}),  # rating an answer
+    ("/staff/login/", {"username": "someone", "password": "x"}),
+])
+def test_a_failed_csrf_check_is_a_page_of_the_site_in_plain_chinese(path, data):
+    # Found by the trial of 2026-12-02: a form posted without the CSRF cookie (cookies blocked) got Django's own
+    # page: "403 Forbidden", "CSRF验证失败. 请求被中断." and an explanation in technical terms.
+    from django.test import Client
+
+    from gongkai.portal.views import CSRF_MESSAGE
+
+    response = Client(enforce_csrf_checks=True).post(path, data)
+    page = response.content.decode()
+    assert response.status_code == 403
+    assert CSRF_MESSAGE in page and "提交没有完成" in page and "CSRF" not in page and "Forbidden" not in page

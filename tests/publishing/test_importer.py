@@ -363,9 +363,12 @@ def test_cli_imports_and_prints_the_summary(agency, tmp_path, capsys):
     out = capsys.readouterr().out
     assert "第 3 行：不是有效的 JSON" in out
     assert "新建 2，更新 0，未变 0，失败 1" in out
+    # The trial of 2026-12-02: after importing, a deployer was not told how search and the Q&A catch up.
+    assert cli.IMPORT_NEXT_STEP in out and "gongkai qa sync" in out
     good = write(tmp_path, [record(1), record(2, status="published")], "good.jsonl")
     assert _cli(["import", "documents", str(good), "--agency", ROOT_CODE]) == 0
-    assert "新建 0，更新 0，未变 2，失败 0" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "新建 0，更新 0，未变 2，失败 0" in out and cli.IMPORT_NEXT_STEP not in out  # nothing new: nothing to do
 
 
 def test_cli_reports_a_missing_file_and_an_unknown_agency(agency, tmp_path, capsys):

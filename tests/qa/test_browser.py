@@ -40,9 +40,12 @@ def test_a_resident_and_a_drafter_on_a_phone(site):
         assert page.get_by_role("button", name="有帮助", exact=True).count() == 0
         page.get_by_label("请输入您的问题").fill("明天的天气预报怎么样")
         page.get_by_role("button", name="提问").click()
-        assert page.get_by_role("link", name="给我们留言").get_attribute("href") == "/hdjl/xx/?category=inquiry"
+        assert page.get_by_role("link", name="给我们留言").get_attribute("href").startswith(
+            "/hdjl/xx/?category=inquiry&content=")
         assert page.get_by_role("link", name="12345").get_attribute("href") == "tel:12345"
         assert sideways_overflow(page) <= 1
+        page.get_by_role("link", name="给我们留言").click()
+        assert page.get_by_label("留言内容").input_value() == "明天的天气预报怎么样"
 
         services.ask("x" * 150)  # a long question with nowhere to break a line
         staff = login(browser, url, drafter.username, factories.PASSWORD, viewport=PHONE)
@@ -51,3 +54,22 @@ def test_a_resident_and_a_drafter_on_a_phone(site):
         staff.get_by_role("link", name="据此新增问答").first.click()
         assert staff.get_by_label("问题").input_value() in ("明天的天气预报怎么样", "x" * 150)
         assert errors == []
+
+
+def test_the_answer_uses_a_phones_width_in_elder_mode(site):
+    # Found by the trial of 2026-12-02: at 390 px in 长者模式 the label sat beside a question box a few characters
+    # wide, and the article lost 80 px to the quote's default indents (about 13 characters a line).
+    url, _ = site
+    with launch_chromium() as browser:
+        page = browser.new_page(viewport={"width": 390, "height": 844}, locale="zh-CN")
+        page.goto(url + "/wdk/?q=带狗出门要不要系犬链")
+        page.get_by_role("button", name="长者模式").click()
+        assert "elder" in page.evaluate("document.documentElement.className")
+        box = page.get_by_label("请输入您的问题").bounding_box()
+        label = page.get_by_text("请输入您的问题").bounding_box()
+        quote = page.locator(".qa-answer blockquote").bounding_box()
+        assert box["y"] >= label["y"] + label["height"] - 1, "the box is under its label"
+        assert box["width"] >= 200 and quote["width"] >= 330
+        helpful, unhelpful = (page.get_by_role("button", name=n, exact=True).bounding_box() for n in ("有帮助", "没有帮助"))
+        assert helpful["y"] == unhelpful["y"], "the two rating buttons sit side by side"
+        assert sideways_overflow(page) <= 1

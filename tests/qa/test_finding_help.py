@@ -3,6 +3,8 @@ they can tap; the staff work list keeps the whole question, describes each rated
 
 from __future__ import annotations
 
+from urllib.parse import quote_plus
+
 import pytest
 from django.test import override_settings
 
@@ -24,7 +26,13 @@ def test_the_ask_page_is_linked_from_the_site_map_and_the_participation_page(cli
 
 def test_no_answer_offers_the_sites_own_mailbox_and_a_hotline_to_tap(client, library):  # noqa: F811
     page = client.get("/wdk/", {"q": UNANSWERED}).content.decode()
-    assert 'href="/hdjl/xx/?category=inquiry"' in page and 'href="tel:12345"' in page
+    # The question goes along, so it need not be typed again in the mailbox (the trial of 2026-12-02).
+    link = "/hdjl/xx/?category=inquiry&amp;content=" + quote_plus(UNANSWERED)
+    assert f'href="{link}"' in page and 'href="tel:12345"' in page
+    form = client.get("/hdjl/xx/", {"category": "inquiry", "content": UNANSWERED}).content.decode()
+    assert f">\n{UNANSWERED}</textarea>" in form or f">{UNANSWERED}</textarea>" in form
+    with override_settings(GONGKAI_QA_MAILBOX_URL="https://12345.example.gov.cn/ly"):  # another site: as set
+        assert 'href="https://12345.example.gov.cn/ly"' in client.get("/wdk/", {"q": UNANSWERED}).content.decode()
     with override_settings(GONGKAI_QA_MAILBOX_URL=""):
         page = client.get("/wdk/", {"q": UNANSWERED}).content.decode()
     assert "给我们留言" not in page and "12345" in page
@@ -63,3 +71,25 @@ def test_only_staff_who_work_on_pairs_mark_questions_handled(client, library, ag
     client.post("/staff/qa/unanswered/", {"pk": UnansweredQuestion.objects.get().pk})
     assert not UnansweredQuestion.objects.get().resolved
     assert client.post("/staff/qa/unanswered/", {"pk": "99999999999999999999999"}).status_code == 302
+
+
+@pytest.mark.parametrize("junk", ["你好", "asdfgh", "123456"])
+def test_a_greeting_is_not_told_it_was_recorded(client, library, junk):  # noqa: F811
+    # Found by the trial of 2026-12-02: 你好 was told "您的问题已记录，工作人员会据此补充问答" though it is never listed.
+    page = client.get("/wdk/", {"q": junk}).content.decode()
+    assert "您的问题已记录" not in page and "请用一句话写明您想了解的事" in page
+    assert not UnansweredQuestion.objects.exists()
+
+
+def test_an_unanswered_question_is_told_it_was_recorded_each_time_it_is_shown(client, library):  # noqa: F811
+    for _ in range(2):  # the reload is not counted again, yet it was recorded
+        page = client.get("/wdk/", {"q": UNANSWERED}).content.decode()
+        assert "您的问题已记录，工作人员会据此补充问答。" in page
+    assert UnansweredQuestion.objects.get().count == 1
+
+
+def test_only_spaces_asked_is_told_to_write_a_question(client, library):  # noqa: F811
+    # Found by the trial of 2026-12-02: "   " passed the box's `required` and the page showed nothing at all.
+    page = client.get("/wdk/", {"q": "   "}).content.decode()
+    assert "请输入您要咨询的问题" in page and 'aria-invalid="true"' in page
+    assert "请输入您要咨询的问题" not in client.get("/wdk/").content.decode()

@@ -107,3 +107,20 @@ def test_a_pairs_own_article_is_not_listed_again_as_related(people, agency, sour
     answer = services.ask(QUESTION, record=False)
     assert answer.kind == "pair" and answer.sources[0].url.endswith("#art-6")
     assert answer.related and all(not s.url.endswith("#art-6") for s in answer.related)
+
+
+def test_saving_a_public_pair_unchanged_keeps_it_public(client, people, agency, source):  # noqa: F811
+    # Found by the trial of 2026-12-02: opening a public pair and pressing 保存 without a change took it back to
+    # draft, off the public site until reviewed again (the XLSX import already skipped unchanged rows).
+    pair = _published(people, agency, source)
+    client.force_login(people["drafter"])
+    url = f"/staff/qa/pairs/{agency.code}/{pair.pk}/"
+    typed = {"question": QUESTION, "answer": ANSWER.replace("\n", "\r\n"), "source": str(source.pk),
+             "article": "第六条", "tags": "劳动、试用期"}
+    response = client.post(url, typed, follow=True)
+    assert "未作修改，问答仍为“已公开”。" in response.content.decode()
+    pair.refresh_from_db()
+    assert pair.state == PairState.PUBLISHED and services.ask(QUESTION, record=False).kind == "pair"
+    client.post(url, {**typed, "answer": ANSWER + "（已更新）"})
+    pair.refresh_from_db()
+    assert pair.state == PairState.DRAFT and pair.answer.endswith("（已更新）")

@@ -15,7 +15,7 @@ from gongkai.publishing import services as publishing
 from gongkai.publishing.rules import Validity
 from gongkai.qa import pairs, services
 from gongkai.qa.index import rebuild_articles
-from gongkai.qa.models import QAPair
+from gongkai.qa.models import QAPair, UnansweredQuestion
 from gongkai.qa.states import PairState
 from gongkai.search.indexing import rebuild_index
 from tests import factories
@@ -273,3 +273,15 @@ def test_a_row_copied_with_its_pairs_number_left_in_is_refused_not_written_over_
     assert [str(e) for e in result.errors] == [f"第 3 行：问答编号 {published.pk} 已在第 2 行出现，一条问答只能有一行（新增的问答请把这一格留空）。"]
     published.refresh_from_db()
     assert (published.question, published.state) == (QUESTION, PairState.PUBLISHED)
+
+
+def test_publishing_a_pair_takes_the_question_it_answers_off_the_work_list(people, agency, source):
+    # Found by the trial of 2026-12-02: a pair written from an unanswered row (据此新增问答) and published left the
+    # row on the list, to be marked handled by hand.
+    assert services.note_unanswered(QUESTION + "？") and services.note_unanswered("试用期可以不签劳动合同吗")
+    pair = pairs.save_pair(people["drafter"], agency, {"question": QUESTION, "answer": ANSWER, "source": source.pk})
+    pairs.move_pair(people["drafter"], pair, "submit")
+    assert not UnansweredQuestion.objects.filter(resolved=True).exists()  # submitted is not yet answered
+    pairs.move_pair(people["approver"], pair, "publish")
+    assert dict(UnansweredQuestion.objects.values_list("question", "resolved")) == {
+        QUESTION + "？": True, "试用期可以不签劳动合同吗": False}
