@@ -41,6 +41,7 @@ class FeedbackIn(JsonIn):
     question: str | None = Field(None, title="问题", description="所问的问题（必填）")
     source: str | None = Field(None, title="答案来源", description="答案来源（必填），如 article:123、pair:7（见问答页面）")
     helpful: bool | None = Field(None, title="是否有帮助", description="true（有帮助）或 false（没有帮助），必填")
+    agency: str | None = Field(None, title="机关代码", description="提问时给了机关代码的，同样给出（选填）")
 
 
 class PairsQuery(Schema):
@@ -78,7 +79,7 @@ def ask(request, payload: AskIn):
 def feedback(request, payload: FeedbackIn):
     if payload.helpful is None:
         raise DomainError("请说明答案是否有帮助（helpful 为 true 或 false）。", field="helpful")
-    services.record_feedback(payload.question or "", payload.source or "", payload.helpful)
+    services.record_feedback(payload.question or "", payload.source or "", payload.helpful, payload.agency or "")
     return 201, {"detail": "感谢您的评价。"}
 
 

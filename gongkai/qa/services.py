@@ -199,6 +199,10 @@ WORLD_CUES = tuple("""
 怎么做菜 菜谱 食谱 红烧 减肥 有多高 有多长 有多远 有多大 有多重 多少米 海拔 叫什么名字 在干什么 写过 唐诗 宋词
 彩票 中奖号码 游戏 王者 上分 学好 口语 月亮 太阳 星座 快递到哪 单号查询 物流信息 分数线 旅游攻略 景点推荐 几月几号
 """.split())
+# How long or far a trip by public transport takes (北京到上海高铁几个小时) is a timetable's question: a mode and a span
+# together (开车 is not a mode here: 开车多久要休息 asks about fatigue driving; 动车 is inside 电动车).
+TRAVEL_MODES = ("高铁", "火车", "飞机", "航班", "长途汽车", "长途大巴")
+TRAVEL_SPANS = ("几个小时", "几小时", "多久", "多长时间", "多少公里", "多远", "几点到")
 # What marks a question about rules: with one of these the question is asked as a policy question whatever else
 # it mentions (几点上班合法吗, 演唱会门票不退违法吗).
 RULE_CUES = tuple("""
@@ -249,6 +253,7 @@ def off_topic(question: str) -> bool:
     compact = text.compact(question).rstrip("啊呀呢?？")
     # "X是谁" asks who someone is; "找不到是谁扔的" asks what to do.
     world = compact.endswith("是谁") or any(c in compact for c in WORLD_CUES) or (
+        any(m in compact for m in TRAVEL_MODES) and any(s in compact for s in TRAVEL_SPANS)) or (
         _asks_of_a_person(compact))
     return world and not any(c in compact for c in RULE_CUES)
 
@@ -749,15 +754,19 @@ def describe_sources(sources: list[str]) -> dict[str, tuple[str, str]]:
     return {s: out.get(s, ("（已删除的答复）", "")) for s in sources}
 
 
-def record_feedback(question: str, source: str, helpful: bool) -> Feedback:
-    """Count 有帮助 / 没有帮助 for one answer; `source` is "article:<id>" of a public article."""
+def record_feedback(question: str, source: str, helpful: bool, agency: str = "") -> Feedback:
+    """Count 有帮助 / 没有帮助 for one answer; `source` is "article:<id>" or "pair:<id>" of what `question` is
+    answered or shown with: the pair that answers it, or one of its best candidates (a first ask, ranked before the
+    candidates' meanings are known, and a later one may show different articles), so no one rates an article as
+    the answer to a question it was never shown for."""
     question = anonymise_as_typed(clean_question(question), limit=MAX_QUESTION)
-    from gongkai.qa.pairs import public_pairs
-
     kind, pk = _source_key(source or "")
-    known = pk is not None and (
-        (kind == "article" and pk in answering_articles([pk]))
-        or (kind == "pair" and public_pairs().filter(pk=pk).exists()))
+    if pk is not None and kind == "article":
+        found = retrieve(question, agency, limit=max(semantic.depth(), RELATED + 1), rerank=False)
+        known = pk in {m.article.pk for m in found.matches}
+    else:
+        pair = ask(question, agency, record=False).pair if pk is not None and kind == "pair" else None
+        known = pair is not None and pair.pk == pk
     if not known:
         raise DomainError("评价的答案不存在。", field="source")
     return Feedback.objects.create(question_key=question_key(question), question=question[:500], source=source,

@@ -115,6 +115,13 @@ def test_feedback_is_counted_per_answer(client, library):
     bad = client.post("/api/v1/qa/feedback", {"question": "遛狗", "source": "article:999999", "helpful": True},
                       content_type="application/json")
     assert bad.status_code == 400 and Feedback.objects.count() == 2
+    # A public article the question was never answered or shown with is not rated as its answer.
+    other = services.ask("试用期最长几个月", record=False).best.article.pk
+    assert other not in {m.article.pk for m in answer.matches}
+    stray = client.post("/api/v1/qa/feedback", {"question": "带狗出门要不要系犬链", "source": f"article:{other}",
+                                                "helpful": True}, content_type="application/json")
+    assert stray.status_code == 400 and "评价的答案不存在" in stray.json()["detail"]
+    assert Feedback.objects.count() == 2
 
 
 def test_the_ask_page_shows_the_answer_with_its_source(client, library):
@@ -197,7 +204,10 @@ def test_what_counts_as_a_question(query, question):
     ("刘德华今年多大了", True), ("马云有多少钱", True), ("成龙是哪里人", True), ("我家孩子多大能上学", False),
     ("张三打了我要赔多少钱", False), ("我叫李明，被公司辞退了", False), ("王某今年多大了", False),
     ("我爸王建国去世了，遗产怎么分", False), ("李明欠我多少钱不还怎么办", False), ("张伟老婆是谁", True),
-    ("我男朋友张强打我怎么办", False), ("养老金有多少钱", False)])
+    ("我男朋友张强打我怎么办", False), ("养老金有多少钱", False),
+    # A trip's length is a timetable's; the rules of a trip, or of driving, are not.
+    ("北京到上海高铁几个小时", True), ("坐飞机从广州到成都要多久", True), ("高铁晚点多久可以退票", False),
+    ("开车多久要休息一次", False), ("骑电动车上班路上多久算合理路线", False)])
 def test_questions_about_the_world_not_rules_are_told_apart(question, off):
     assert services.off_topic(question) is off
 
@@ -328,7 +338,7 @@ def test_lone_characters_of_a_residents_own_sentence_are_not_read_as_a_law_word(
     backend = services.article_backend()
     questions = ("被派出所叫去问话最长能把人扣多久", "我在家里被人打了")
     plans = [services.search.plan(services.search.SearchParams(q=q, facets=False)).analysis.units for q in questions]
-    for question, units in zip(questions, plans):
+    for question, units in zip(questions, plans, strict=True):
         assert services.split_typo_readings(units, backend) == {}, question
     # Without the check of the question's other words, both would be "corrected".
     monkeypatch.setattr(services, "_belongs", lambda *a: True)
