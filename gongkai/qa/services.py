@@ -586,10 +586,14 @@ def ask(question: str, agency: str = "", record: bool = True, use_pairs: bool = 
         source = source_of(pair)
         # The article the pair rests on is cited as its source already, not again among the related.
         related = [m.source for m in matches if m.source.url != source["url"]][:RELATED]
+        if record:
+            note_answered(question)
         return Answer(question, True, "pair", pair.answer,
                       [Source(source["title"], source["url"], source["article"], source["document_id"])],
                       related, matches, pair=pair, units=units)
     answered = not about_the_world and answers(found)
+    if answered and record:
+        note_answered(question)
     if not answered:
         if record:
             note_unanswered(question, units)
@@ -711,6 +715,16 @@ def note_unanswered(question: str, units: list[Unit] | None = None) -> bool:
         UnansweredQuestion.objects.filter(pk=row.pk).update(count=F("count") + 1, last_asked=search.timezone.now(),
                                                             resolved=False)
     return True
+
+
+def note_answered(question: str) -> bool:
+    """Take a question off the staff work list once it is answered (asked first before its candidates' meanings
+    were known, or before a pair answered it); True when it was there. Read first: most answered questions were
+    never listed, and an answer should not wait for a write."""
+    key = question_key(anonymise_as_typed(question, limit=MAX_QUESTION))
+    if not UnansweredQuestion.objects.filter(key=key, resolved=False).exists():
+        return False
+    return bool(UnansweredQuestion.objects.filter(key=key, resolved=False).update(resolved=True))
 
 
 def resolve_unanswered(actor, pk: int) -> UnansweredQuestion:

@@ -58,7 +58,9 @@ def ask_page(request: HttpRequest) -> HttpResponse:
             key = services.question_key(answer.question)
             # Counted once per visitor: reloading the page or coming back to it is not asking again. Only a
             # question put on the staff list is said to be recorded (not 你好, asdfgh or 123456: note_unanswered).
-            if not answer.answered:
+            if answer.answered:
+                services.note_answered(answer.question)
+            else:
                 context["listed"] = key in asked or services.note_unanswered(answer.question, answer.units)
                 if context["listed"] and key not in asked:
                     request.session[SESSION_ASKED] = [*asked, key][-RATED_KEPT:]

@@ -343,3 +343,16 @@ def test_lone_characters_of_a_residents_own_sentence_are_not_read_as_a_law_word(
     # Without the check of the question's other words, both would be "corrected".
     monkeypatch.setattr(services, "_belongs", lambda *a: True)
     assert [services.split_typo_readings(units, backend) for units in plans] == [{"人扣": "人口"}, {"人打": "人大"}]
+
+
+def test_a_listed_question_answered_since_leaves_the_work_list(client, library):
+    # Listed when first asked (before its candidates' meanings were known, say); answered now, it is off the list.
+    for question in ("试用期最长几个月", "带狗出门要不要系犬链？"):
+        assert services.note_unanswered(question)
+    assert services.ask("试用期最长几个月").answered
+    assert client.get("/wdk/", {"q": "带狗出门要不要系犬链"}).status_code == 200
+    assert not UnansweredQuestion.objects.filter(resolved=False).exists()
+    # The evaluation asks without recording, and leaves the list alone.
+    services.note_unanswered("试用期最长几个月")
+    services.ask("试用期最长几个月", record=False)
+    assert UnansweredQuestion.objects.filter(resolved=False).count() == 1
