@@ -46,12 +46,19 @@ def _has_nul(request: HttpRequest) -> bool:
 
 
 def _holds_surrogate(value: Any) -> bool:
-    if isinstance(value, str):
-        return bool(_SURROGATES.search(value))
-    if isinstance(value, dict):
-        return any(_holds_surrogate(k) or _holds_surrogate(v) for k, v in value.items())
-    if isinstance(value, list):
-        return any(_holds_surrogate(v) for v in value)
+    """Whether any string in a parsed JSON value holds a lone surrogate; walked with a stack of its own, so a
+    body nested thousands deep is no recursion error."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if _SURROGATES.search(item):
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
     return False
 
 
@@ -63,8 +70,8 @@ def _has_lone_surrogate(request: HttpRequest) -> bool:
         return False
     try:
         return _holds_surrogate(body_json(request))
-    except ValueError:
-        return False  # not JSON at all: the API says so itself
+    except (ValueError, RecursionError):
+        return False  # not JSON the parser can read: the API says so itself
 
 
 class RefuseNulMiddleware:

@@ -38,7 +38,7 @@ CHUNK = 200
 RANK_BY_TYPE = {"法律": 0.5, "行政法规": 0.35, "部门规章": 0.2, "司法解释": 0.1}
 _instances: dict[str, SearchBackend] = {}
 _lock = threading.Lock()
-# Article rows kept per process (_articles): about 1 KB each.
+# Article rows kept per process (_articles): 1–2 KB each, some 30 MB per process when full.
 ARTICLE_CACHE = 20_000
 _cache: OrderedDict[int, Article] = OrderedDict()
 
@@ -160,7 +160,8 @@ def _articles(ids: list[int]) -> list[Article]:
     """These article rows, those read before from the process's cache: a revision's articles never change once
     split, and a committed row's key is never given to another (AUTOINCREMENT on SQLite, sequences elsewhere), so
     only the visibility check needs the database each time (about a third of an answer's time was reading the
-    same few hundred article texts again)."""
+    same few hundred article texts again). A database restored from a backup may give keys again: the restore
+    stops the services first (docs/deploy.md), which empties the cache."""
     with _lock:
         cached = {pk: _cache[pk] for pk in ids if pk in _cache}
         for pk in cached:

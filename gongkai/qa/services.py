@@ -199,15 +199,18 @@ WORLD_CUES = tuple("""
 怎么做菜 菜谱 食谱 红烧 减肥 有多高 有多长 有多远 有多大 有多重 多少米 海拔 叫什么名字 在干什么 写过 唐诗 宋词
 彩票 中奖号码 游戏 王者 上分 学好 口语 月亮 太阳 星座 快递到哪 单号查询 物流信息 分数线 旅游攻略 景点推荐 几月几号
 """.split())
-# How long or far a trip by public transport takes (北京到上海高铁几个小时) is a timetable's question: a mode and a span
-# together (开车 is not a mode here: 开车多久要休息 asks about fatigue driving; 动车 is inside 电动车).
+# How long a trip by public transport takes (北京到上海高铁几个小时) is a timetable's question: a route (X到Y), a mode
+# and a span together (开车 is not a mode here: 开车多久要休息 asks about fatigue driving; 动车 is inside 电动车; a
+# distance is not a span: 高铁线路两侧多少公里不能建房 asks a rule).
 TRAVEL_MODES = ("高铁", "火车", "飞机", "航班", "长途汽车", "长途大巴")
-TRAVEL_SPANS = ("几个小时", "几小时", "多久", "多长时间", "多少公里", "多远", "几点到")
+TRAVEL_SPANS = ("几个小时", "几小时", "多久", "多长时间", "几点到")
+_ROUTE = re.compile(r"[\u4e00-\u9fff]{2,}到[\u4e00-\u9fff]{2,}")
 # What marks a question about rules: with one of these the question is asked as a policy question whatever else
 # it mentions (几点上班合法吗, 演唱会门票不退违法吗).
 RULE_CUES = tuple("""
 能不能 能否 可以 可不可以 允许 禁止 合法 违法 犯法 违规 罚 处罚 赔 补偿 责任 规定 义务 权利 申请 办理 手续 条件 标准
 必须 应当 应该 要不要 需不需要 需要什么 算不算 是否 补贴 待遇 资格 起诉 投诉 举报 报销 缴 政策 法律 条例 登记 审批 许可
+不能 不得 退票 退款 改签
 """.split())
 
 
@@ -253,7 +256,8 @@ def off_topic(question: str) -> bool:
     compact = text.compact(question).rstrip("啊呀呢?？")
     # "X是谁" asks who someone is; "找不到是谁扔的" asks what to do.
     world = compact.endswith("是谁") or any(c in compact for c in WORLD_CUES) or (
-        any(m in compact for m in TRAVEL_MODES) and any(s in compact for s in TRAVEL_SPANS)) or (
+        _ROUTE.search(compact) and any(m in compact for m in TRAVEL_MODES)
+        and any(s in compact for s in TRAVEL_SPANS)) or (
         _asks_of_a_person(compact))
     return world and not any(c in compact for c in RULE_CUES)
 
@@ -468,10 +472,15 @@ def with_typos_read(units: list[Unit], readings: dict[str, str]) -> list[Unit]:
     for typed, reading in readings.items():
         if typed in known:
             continue
-        # The pieces stand for nothing on their own (as with_legal_terms does for a table phrase).
-        out = [u for u in out if not (len(u.alternatives) == 1 and len(u.alternatives[0].text) == 1
-                                      and u.alternatives[0].text in typed)]
-        out.append(Unit([alternative(reading, TYPO_WEIGHT)]))
+        # The lone characters it was cut into stand for nothing on their own: that window, and only it (带薪年价
+        # keeps the 年 of 工作满五年), becomes one concept of the reading in their place.
+        size = len(typed)
+        for start in range(len(out) - size + 1):
+            window = out[start:start + size]
+            if all(len(u.alternatives) == 1 for u in window) and "".join(
+                    u.alternatives[0].text for u in window) == typed:
+                out[start:start + size] = [Unit([alternative(reading, TYPO_WEIGHT)])]
+                break
     return out
 
 
@@ -769,19 +778,34 @@ def describe_sources(sources: list[str]) -> dict[str, tuple[str, str]]:
 
 
 def record_feedback(question: str, source: str, helpful: bool, agency: str = "") -> Feedback:
-    """Count 有帮助 / 没有帮助 for one answer; `source` is "article:<id>" or "pair:<id>" of what `question` is
-    answered or shown with: the pair that answers it, or one of its best candidates (a first ask, ranked before the
-    candidates' meanings are known, and a later one may show different articles), so no one rates an article as
-    the answer to a question it was never shown for."""
-    question = anonymise_as_typed(clean_question(question), limit=MAX_QUESTION)
+    """Count 有帮助 / 没有帮助 for one answer; `source` is "article:<id>" or "pair:<id>" of what `question` was
+    answered or shown with (_shown_with), so no one rates an answer to a question it was never shown for."""
+    asked = clean_question(question)
     kind, pk = _source_key(source or "")
-    if pk is not None and kind == "article":
-        found = retrieve(question, agency, limit=max(semantic.depth(), RELATED + 1), rerank=False)
-        known = pk in {m.article.pk for m in found.matches}
-    else:
-        pair = ask(question, agency, record=False).pair if pk is not None and kind == "pair" else None
-        known = pair is not None and pair.pk == pk
-    if not known:
+    if pk is None or not _shown_with(asked, kind, pk, agency):
         raise DomainError("评价的答案不存在。", field="source")
+    question = anonymise_as_typed(asked, limit=MAX_QUESTION)
     return Feedback.objects.create(question_key=question_key(question), question=question[:500], source=source,
                                    helpful=helpful)
+
+
+def _shown_with(question: str, kind: str, pk: int, agency: str) -> bool:
+    """Whether `question` (as asked, numbers and all) is answered or shown with this article or pair: an article
+    among its best lexical candidates (which hold whatever re-ranking shows, first ask or later), a pair that
+    best_pair chooses with the documents of its re-ranked or of its lexical best articles (a first ask is ranked
+    before the candidates' meanings are known). The public rows are looked up first, before any retrieval."""
+    from gongkai.qa.pairs import public_pairs
+
+    if kind == "article":
+        if pk not in answering_articles([pk]):
+            return False
+        found = retrieve(question, agency, limit=max(semantic.depth(), RELATED + 1), rerank=False)
+        return pk in {m.article.pk for m in found.matches}
+    if kind != "pair" or not public_pairs().filter(pk=pk).exists():
+        return False
+    for rerank in (True, False):
+        found = retrieve(question, agency, rerank=rerank)
+        pair = best_pair(found.units, agency, {m.article.document_id for m in found.matches}, question)
+        if pair is not None and pair.pk == pk:
+            return True
+    return False

@@ -20,7 +20,7 @@ from gongkai.orgs.permissions import agencies_for
 from gongkai.orgs.roles import Role
 from gongkai.qa import pairs, semantic, services
 from gongkai.qa.models import Feedback, QAPair, UnansweredQuestion
-from gongkai.qa.states import REVIEW
+from gongkai.qa.states import REVIEW, PairState
 from gongkai.staff.decorators import forbidden, staff_required
 
 # The answers this visitor has rated (question key and source), so one visitor counts once per answer.
@@ -190,7 +190,8 @@ def staff_pair_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
         values = {name: request.POST.get(name, "") for name in ("question", "answer", "source", "article", "tags")}
-        if pair is not None and pairs.unchanged(pair, values):
+        # Only a public pair: a flagged one must be saved through the checks of its source (flagged → draft).
+        if pair is not None and pair.state == PairState.PUBLISHED and pairs.unchanged(pair, values):
             # Saved without a change: a public pair stays public (saving would take it back to draft for review).
             messages.success(request, f"未作修改，问答仍为“{pair.get_state_display()}”。")
             return redirect("staff-qa-pairs")

@@ -57,3 +57,14 @@ def test_api_takes_surrogate_pairs_and_escaped_backslashes(client):
     for question in ('{"question": "\\ud83d\\ude2d老板不发工资"}', '{"question": "老板不发工资\\\\ud800"}'):
         response = client.post("/api/v1/qa/ask", question, content_type="application/json")
         assert response.status_code == 200, question
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("depth", [500, 5000])
+def test_deeply_nested_json_with_a_lone_surrogate_is_a_400(client, depth):
+    # Found in review: the check recursed once per level (500 deep was a 500) and json's own limit (5000) was not
+    # caught; either way the body is refused in Chinese.
+    body = "[" * depth + '"\\ud800"' + "]" * depth
+    response = client.post("/api/v1/qa/ask", body, content_type="application/json")
+    assert response.status_code == 400
+    assert json.loads(response.content)["detail"]

@@ -13,7 +13,9 @@ from gongkai.publishing.rules import Validity
 from gongkai.qa import services
 from gongkai.qa.index import answering_articles, rebuild_articles, sync_articles
 from gongkai.qa.models import Article, Feedback, UnansweredQuestion
+from gongkai.search.backends.base import Unit
 from gongkai.search.indexing import rebuild_index
+from gongkai.search.query import alternative
 from tests import factories
 
 pytestmark = pytest.mark.usefixtures("fresh_search")
@@ -207,7 +209,11 @@ def test_what_counts_as_a_question(query, question):
     ("我男朋友张强打我怎么办", False), ("养老金有多少钱", False),
     # A trip's length is a timetable's; the rules of a trip, or of driving, are not.
     ("北京到上海高铁几个小时", True), ("坐飞机从广州到成都要多久", True), ("高铁晚点多久可以退票", False),
-    ("开车多久要休息一次", False), ("骑电动车上班路上多久算合理路线", False)])
+    ("开车多久要休息一次", False), ("骑电动车上班路上多久算合理路线", False),
+    # Found in review: rules about trains and planes, asked with a span or a distance, are answered.
+    ("飞机场附近多少公里不能放风筝", False), ("高铁线路两侧多少公里不能建房", False), ("高铁噪音离多远算扰民", False),
+    ("孕妇怀孕多久不能坐飞机", False), ("火车票退票多久到账", False), ("航班取消多久退款", False),
+    ("高铁票改签多长时间前可以改", False)])
 def test_questions_about_the_world_not_rules_are_told_apart(question, off):
     assert services.off_topic(question) is off
 
@@ -319,6 +325,10 @@ def test_a_typo_cut_into_lone_characters_is_read_as_one_word(team, agency, libra
     read = services.with_typos_read(units, readings)
     texts = [[a.text for a in u.alternatives] for u in read]
     assert ["年假"] in texts and ["价"] not in texts  # the pieces give way to the reading
+    # Only the window that was read: another lone 年 of the question stays, in its place.
+    units = [Unit([alternative(t)]) for t in ("年", "满", "带薪", "年", "价", "几天")]
+    read = [[a.text for a in u.alternatives] for u in services.with_typos_read(units, {"年价": "年假"})]
+    assert read == [["年"], ["满"], ["带薪"], ["年假"], ["几天"]]
     found = services.retrieve(question, rerank=False)
     assert found.matches[0].article.document_id == leave.pk
 

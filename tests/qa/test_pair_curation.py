@@ -124,3 +124,17 @@ def test_saving_a_public_pair_unchanged_keeps_it_public(client, people, agency, 
     client.post(url, {**typed, "answer": ANSWER + "（已更新）"})
     pair.refresh_from_db()
     assert pair.state == PairState.DRAFT and pair.answer.endswith("（已更新）")
+
+
+def test_a_flagged_pair_saved_unchanged_goes_through_its_sources_checks(client, people, agency, source, team,  # noqa: F811
+                                                                        django_capture_on_commit_callbacks):
+    # Found in review: the unchanged-save shortcut also caught a flagged pair, which saving is the only way on from.
+    pair = _published(people, agency, source)
+    with django_capture_on_commit_callbacks(execute=True):
+        publishing.set_validity(team[Role.PUBLISHER], source, Validity.REPEALED, repealed_on=timezone.localdate(),
+                                comment="废止")
+    client.force_login(people["drafter"])
+    typed = {"question": QUESTION, "answer": ANSWER, "source": str(source.pk), "article": "第六条", "tags": "劳动、试用期"}
+    page = client.post(f"/staff/qa/pairs/{agency.code}/{pair.pk}/", typed).content.decode()
+    assert "未作修改" not in page and "已废止" in page
+    assert QAPair.objects.get().state == PairState.FLAGGED

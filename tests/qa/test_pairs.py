@@ -15,7 +15,7 @@ from gongkai.publishing import services as publishing
 from gongkai.publishing.rules import Validity
 from gongkai.qa import pairs, services
 from gongkai.qa.index import rebuild_articles
-from gongkai.qa.models import QAPair, UnansweredQuestion
+from gongkai.qa.models import Feedback, QAPair, UnansweredQuestion
 from gongkai.qa.states import PairState
 from gongkai.search.indexing import rebuild_index
 from tests import factories
@@ -285,3 +285,24 @@ def test_publishing_a_pair_takes_the_question_it_answers_off_the_work_list(peopl
     pairs.move_pair(people["approver"], pair, "publish")
     assert dict(UnansweredQuestion.objects.values_list("question", "resolved")) == {
         QUESTION + "？": True, "试用期可以不签劳动合同吗": False}
+
+
+def test_a_pair_shown_as_the_answer_can_be_rated_and_no_other(client, people, agency, source):
+    pair = _published(people, agency, source)
+    asked = "试用期的工资能只给一半吗，我电话13812345678"
+    assert services.ask(asked, record=False).pair == pair
+    response = client.post("/api/v1/qa/feedback", {"question": asked, "source": f"pair:{pair.pk}", "helpful": True,
+                                                   "agency": agency.code}, content_type="application/json")
+    assert response.status_code == 201
+    assert client.post("/wdk/", {"q": asked, "source": f"pair:{pair.pk}", "helpful": "0"}).status_code == 302
+    # Checked against the question as asked, kept with its number masked, as the work list keeps it.
+    stored = list(Feedback.objects.values_list("question", "helpful"))
+    assert sorted(stored) == [(stored[0][0], False), (stored[0][0], True)] and "13812345678" not in stored[0][0]
+    # A pair that does not answer the question is not rated as its answer.
+    other = pairs.save_pair(people["drafter"], agency, {"question": "养狗要办证吗", "answer": "要。", "source": source.pk,
+                                                         "article": "6"})
+    pairs.move_pair(people["drafter"], other, "submit")
+    pairs.move_pair(people["approver"], other, "publish")
+    stray = client.post("/api/v1/qa/feedback", {"question": asked, "source": f"pair:{other.pk}", "helpful": True},
+                        content_type="application/json")
+    assert stray.status_code == 400 and Feedback.objects.count() == 2
