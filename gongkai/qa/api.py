@@ -32,7 +32,9 @@ class SourceOut(BaseModel):
 class AnswerOut(BaseModel):
     answered: bool = Field(description="是否找到足以回答的条文；false 时请转人工（信箱、热线）")
     answer: str = Field(description="答案原文：条文全文（不生成无出处的文字）")
-    kind: str | None = Field(description="article（条文）；未答时为 null")
+    kind: str | None = Field(description="pair（审核公开的人工问答）或 article（条文）；未答时为 null")
+    source: str | None = Field(None, description="评价这个答复时 POST /api/v1/qa/feedback 的 source，"
+                                                 "如 pair:7、article:123；未答时为 null")
     sources: list[SourceOut]
     related: list[SourceOut]
 

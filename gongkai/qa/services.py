@@ -156,8 +156,15 @@ class Answer:
     def best(self) -> ArticleMatch | None:
         return self.matches[0] if self.answered and self.kind == "article" and self.matches else None
 
+    @property
+    def rated_as(self) -> str:
+        """What a rating of this answer names as its source (record_feedback): "pair:7", "article:123" or ""."""
+        if self.pair is not None:
+            return f"pair:{self.pair.pk}"
+        return f"article:{self.best.article.pk}" if self.best else ""
+
     def as_dict(self) -> dict:
-        return {"answered": self.answered, "answer": self.answer, "kind": self.kind,
+        return {"answered": self.answered, "answer": self.answer, "kind": self.kind, "source": self.rated_as or None,
                 "sources": [s.as_dict() for s in self.sources], "related": [s.as_dict() for s in self.related]}
 
 

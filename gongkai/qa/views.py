@@ -64,9 +64,7 @@ def ask_page(request: HttpRequest) -> HttpResponse:
                 context["listed"] = key in asked or services.note_unanswered(answer.question, answer.units)
                 if context["listed"] and key not in asked:
                     request.session[SESSION_ASKED] = [*asked, key][-RATED_KEPT:]
-            source = (f"pair:{answer.pair.pk}" if answer.pair else f"article:{answer.best.article.pk}"
-                      if answer.best else "")
-            context["rated"] = f"{services.question_key(answer.question)}|{source}" in request.session.get(
+            context["rated"] = f"{services.question_key(answer.question)}|{answer.rated_as}" in request.session.get(
                 SESSION_RATED, [])
         except DomainError as exc:
             context["error"] = exc.message

@@ -366,3 +366,14 @@ def test_a_listed_question_answered_since_leaves_the_work_list(client, library):
     services.note_unanswered("试用期最长几个月")
     services.ask("试用期最长几个月", record=False)
     assert UnansweredQuestion.objects.filter(resolved=False).count() == 1
+
+
+def test_the_hotline_rates_an_answer_by_the_source_the_api_gave(client, library):
+    # Found in review: the API's answer named no source, so a partner system could not rate it.
+    answer = client.post("/api/v1/qa/ask", {"question": "带狗出门要不要系犬链"}, content_type="application/json").json()
+    assert answer["kind"] == "article" and answer["source"].startswith("article:")
+    rated = client.post("/api/v1/qa/feedback", {"question": "带狗出门要不要系犬链", "source": answer["source"],
+                                                "helpful": True}, content_type="application/json")
+    assert rated.status_code == 201 and Feedback.objects.get().source == answer["source"]
+    refused = client.post("/api/v1/qa/ask", {"question": "明天北京天气怎么样"}, content_type="application/json").json()
+    assert refused["answered"] is False and refused["source"] is None
