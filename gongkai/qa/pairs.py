@@ -25,7 +25,7 @@ from gongkai.orgs.roles import Role
 from gongkai.publishing.models import Document
 from gongkai.publishing.rules import Validity
 from gongkai.publishing.visibility import public_documents
-from gongkai.qa.models import Article, QAPair, UnansweredQuestion
+from gongkai.qa.models import Article, QAPair
 from gongkai.qa.states import REVIEW, PairState
 
 MAX_QUESTION = 300
@@ -149,11 +149,11 @@ def move_pair(actor, pair: QAPair, name: str, comment: str = "") -> QAPair:
     pair = QAPair.objects.select_for_update().get(pk=pair.pk)
     REVIEW.apply(actor, pair, name, comment=comment)
     if name == "publish":
-        from gongkai.qa.services import question_key
+        from gongkai.qa.services import note_answered
 
         # The unanswered question the pair was written from (据此新增问答 fills it in) is answered now: off the
         # staff work list (asked again and still unanswered, it comes back).
-        UnansweredQuestion.objects.filter(key=question_key(pair.question), resolved=False).update(resolved=True)
+        note_answered(pair.question)
     return pair
 
 

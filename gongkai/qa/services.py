@@ -806,13 +806,16 @@ def _shown_with(question: str, kind: str, pk: int, agency: str) -> bool:
     if kind == "article":
         if pk not in answering_articles([pk]):
             return False
-        found = retrieve(question, agency, limit=max(semantic.depth(), RELATED + 1), rerank=False)
-        return pk in {m.article.pk for m in found.matches}
-    if kind != "pair" or not public_pairs().filter(pk=pk).exists():
+    elif kind != "pair" or not public_pairs().filter(pk=pk).exists():
         return False
-    for rerank in (True, False):
-        found = retrieve(question, agency, rerank=rerank)
-        pair = best_pair(found.units, agency, {m.article.document_id for m in found.matches}, question)
+    # The first depth() lexical candidates, re-ranked among themselves: the same set in either order.
+    found = retrieve(question, agency, limit=max(semantic.depth(), RELATED + 1))
+    if kind == "article":
+        return pk in {m.article.pk for m in found.matches}
+    shown = found.matches[:RELATED + 1]
+    lexical = sorted(found.matches, key=lambda m: -m.lexical)[:RELATED + 1]
+    for best in (shown, lexical):
+        pair = best_pair(found.units, agency, {m.article.document_id for m in best}, question)
         if pair is not None and pair.pk == pk:
             return True
     return False
