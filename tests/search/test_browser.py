@@ -3,6 +3,8 @@ sideways scrolling on a phone."""
 
 from __future__ import annotations
 
+from urllib.parse import parse_qs, urlparse
+
 import pytest
 
 from tests import factories
@@ -45,6 +47,44 @@ def test_suggestions_by_keyboard_then_results(site):
         result = page.locator(".result-list h3 a").first
         assert result.inner_text() == "关于调整住房公积金缴存基数的通知"
         assert page.locator(".result-list mark").count() >= 1
+
+
+def test_a_late_answer_to_an_earlier_request_leaves_the_chosen_suggestion(site):
+    """The answer for 住房公 arriving after the one for 住房公积 must not redraw the list under the arrow keys."""
+    held = []
+
+    def hold_the_shorter(route):
+        query = parse_qs(urlparse(route.request.url).query).get("q", [""])[0]
+        if query == "住房公":
+            held.append(route)
+        else:
+            route.continue_()
+
+    with launch_chromium() as browser:
+        page = browser.new_page(locale="zh-CN")
+        page.route("**/api/v1/suggest?*", hold_the_shorter)
+        page.goto(site + "/search/")
+        box = page.get_by_role("combobox")
+        box.press_sequentially("住房公")
+        for _ in range(1200):  # until the debounced request for 住房公 has gone out
+            if held:
+                break
+            page.wait_for_timeout(50)
+        assert held, "typing 住房公 asks for suggestions"
+        box.press_sequentially("积")
+        option = page.get_by_role("option", name="关于调整住房公积金缴存基数的通知")
+        option.wait_for()
+        for _ in range(page.get_by_role("option").count()):
+            box.press("ArrowDown")
+            if option.get_attribute("aria-selected") == "true":
+                break
+        assert option.get_attribute("aria-selected") == "true"
+        with page.expect_response(lambda response: "suggest" in response.url):
+            held[0].fulfill(json={"suggestions": ["住房公告（旧的回答）"]})
+        page.wait_for_timeout(300)  # let the page handle it; the check below holds however long this takes
+        assert page.get_by_role("option", name="住房公告（旧的回答）").count() == 0
+        assert option.get_attribute("aria-selected") == "true"
+        assert box.get_attribute("aria-activedescendant") == option.get_attribute("id")
 
 
 def test_header_box_pinyin_correction_and_facets(site):

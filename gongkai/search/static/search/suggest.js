@@ -3,7 +3,7 @@
   var input = document.getElementById("search-q");
   var list = document.getElementById("search-suggestions");
   if (!input || !list || !window.fetch) return;
-  var timer = null, items = [], active = -1, lastQuery = "";
+  var timer = null, items = [], active = -1, asked = 0;
 
   function close() {
     list.hidden = true; list.innerHTML = ""; items = []; active = -1;
@@ -17,6 +17,10 @@
     else input.removeAttribute("aria-activedescendant");
   }
   function show(suggestions) {
+    // The same list again keeps the one the arrow keys chose.
+    var same = !list.hidden && suggestions.length === items.length &&
+      suggestions.every(function (text, i) { return items[i].textContent === text; });
+    if (same) return;
     close();
     if (!suggestions.length) return;
     suggestions.forEach(function (text, i) {
@@ -32,10 +36,14 @@
     var q = input.value.trim();
     if (!q) { close(); return; }
     timer = setTimeout(function () {
-      lastQuery = q;
+      // Only the answer to the last request is shown: an earlier one arriving late would replace
+      // the list under the arrow keys.
+      var mine = ++asked;
       fetch("/api/v1/suggest?q=" + encodeURIComponent(q)).then(function (r) { return r.json(); })
-        .then(function (data) { if (lastQuery === input.value.trim()) show(data.suggestions || []); })
-        .catch(close);
+        .then(function (data) {
+          if (mine === asked && q === input.value.trim()) show(data.suggestions || []);
+        })
+        .catch(function () { if (mine === asked) close(); });
     }, 150);
   });
   input.addEventListener("keydown", function (e) {
