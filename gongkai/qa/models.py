@@ -45,6 +45,8 @@ class UnansweredQuestion(models.Model):
     first_asked = models.DateTimeField("首次提问", auto_now_add=True)
     last_asked = models.DateTimeField("最近提问", auto_now=True)
     resolved = models.BooleanField("已处理", default=False)
+    # Weather, timetables, celebrities (services.off_topic): listed apart, since no pair or document answers them.
+    about_the_world = models.BooleanField("与政策无关", default=False)
 
     class Meta:
         verbose_name = verbose_name_plural = "未答问题"

@@ -151,6 +151,7 @@ class Answer:
     pair: QAPair | None = None
     # The question's concepts as retrieval understood them (what note_unanswered judges it by).
     units: list[Unit] = field(default_factory=list)
+    about_the_world: bool = False  # off_topic: weather, timetables, celebrities
 
     @property
     def best(self) -> ArticleMatch | None:
@@ -612,12 +613,12 @@ def ask(question: str, agency: str = "", record: bool = True, use_pairs: bool = 
         note_answered(question)
     if not answered:
         if record:
-            note_unanswered(question, units)
+            note_unanswered(question, units, about_the_world)
         # What may be related, when the question is about rules at all: articles holding one of its concepts
         # (not only a number or a common word: 天气 is not related to an article that mentions 北京).
         related = [] if about_the_world else [
             m.source for m in matches[:RELATED] if m.coverage > 0 and holds_a_concept(units, m)]
-        return Answer(question, False, related=related, matches=matches, units=units)
+        return Answer(question, False, related=related, matches=matches, units=units, about_the_world=about_the_world)
     best = matches[0]
     return Answer(question, True, "article", f"{best.article.label} {best.article.text}", [best.source],
                   [m.source for m in matches[1:RELATED + 1]], matches, units=units)
@@ -715,18 +716,22 @@ def best_pair(units: list[Unit], agency: str = "", documents: set[int] | None = 
     return QAPair.objects.select_related("source__live_revision").get(pk=chosen)
 
 
-def note_unanswered(question: str, units: list[Unit] | None = None) -> bool:
+def note_unanswered(question: str, units: list[Unit] | None = None, about_the_world: bool | None = None) -> bool:
     """Count a question nobody could answer on the staff work list, as the resident typed it (one row per
     question_key however often and however it is typed), and return True; phone, ID and other long numbers and
     e-mail addresses are masked first, as in the search log. A question asking nothing a law could answer
-    (asks_something: 你好, asdfgh, 123456) is not noted: False. `units` are the question's, as ask found them."""
+    (asks_something: 你好, asdfgh, 123456) is not noted: False. `units` are the question's, as ask found them;
+    a question about the world (off_topic, judged here unless ask did) is listed apart."""
+    if about_the_world is None:
+        about_the_world = off_topic(question)
     if units is None:
         units = search.plan(search.SearchParams(q=question, facets=False, page_size=10)).analysis.units
     if not asks_something(units):
         return False
     question = anonymise_as_typed(question, limit=MAX_QUESTION)  # the whole question: its point is often at the end
     key = question_key(question)
-    row, created = UnansweredQuestion.objects.get_or_create(key=key, defaults={"question": question[:500]})
+    row, created = UnansweredQuestion.objects.get_or_create(
+        key=key, defaults={"question": question[:500], "about_the_world": about_the_world})
     if not created:
         UnansweredQuestion.objects.filter(pk=row.pk).update(count=F("count") + 1, last_asked=search.timezone.now(),
                                                             resolved=False)

@@ -61,7 +61,8 @@ def ask_page(request: HttpRequest) -> HttpResponse:
             if answer.answered:
                 services.note_answered(answer.question)
             else:
-                context["listed"] = key in asked or services.note_unanswered(answer.question, answer.units)
+                context["listed"] = key in asked or services.note_unanswered(
+                    answer.question, answer.units, answer.about_the_world)
                 if context["listed"] and key not in asked:
                     request.session[SESSION_ASKED] = [*asked, key][-RATED_KEPT:]
             context["rated"] = f"{services.question_key(answer.question)}|{answer.rated_as}" in request.session.get(
@@ -117,8 +118,13 @@ def staff_unanswered(request: HttpRequest) -> HttpResponse:
             messages.success(request, "已标为已处理。")
         except DomainError as exc:
             messages.error(request, exc.message)
-        return redirect("staff-qa-unanswered")
-    rows = UnansweredQuestion.objects.filter(resolved=False)[:200]
+        listed = reverse("staff-qa-unanswered")
+        return redirect(listed + "?list=world" if request.POST.get("list") == "world" else listed)
+    # Questions about the world (weather, timetables) are listed apart: no pair or document answers them.
+    world = request.GET.get("list") == "world"
+    listed = UnansweredQuestion.objects.filter(resolved=False)
+    counts = dict(listed.values_list("about_the_world").annotate(n=Count("pk")).order_by())
+    rows = listed.filter(about_the_world=world)[:200]
     grouped = list(Feedback.objects.values("source", "helpful").annotate(n=Count("pk")).order_by())
     by_question = list(Feedback.objects.values("question_key", "source", "helpful")
                        .annotate(n=Count("pk"), question=Max("question")).order_by())
@@ -128,7 +134,8 @@ def staff_unanswered(request: HttpRequest) -> HttpResponse:
     for entry in ratings + questions:
         entry["text"], entry["url"] = described[entry["row"]["source"]]
     return render(request, "qa/staff_unanswered.html", {
-        "rows": rows, "ratings": ratings, "questions": questions, "vectors": semantic.progress_note(),
+        "rows": rows, "world": world, "policy_count": counts.get(False, 0), "world_count": counts.get(True, 0),
+        "ratings": ratings, "questions": questions, "vectors": semantic.progress_note(),
         "drafting": _pair_agencies(request.user, (Role.DRAFTER,)), "can_resolve": bool(_pair_agencies(request.user))})
 
 

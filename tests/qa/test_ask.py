@@ -133,12 +133,23 @@ def test_the_ask_page_shows_the_answer_with_its_source(client, library):
     assert "<mark>" in page and "有帮助" in page
 
 
-def test_staff_see_unanswered_questions_with_counts(client, library, agency):
+def test_staff_see_unanswered_questions_with_counts_and_questions_about_the_world_apart(client, library, agency):
+    services.ask("宅基地能不能卖给城里人")
+    services.ask("宅基地能不能卖给城里人")
     services.ask("张三丰是谁")
-    services.ask("张三丰是谁")
+    client.get("/wdk/", {"q": "明天下雨吗"})
     client.force_login(factories.make_staff(agency, Role.DRAFTER))
     page = client.get("/staff/qa/unanswered/").content.decode()
-    assert "张三丰是谁" in page and "<td>2</td>" in page
+    assert "宅基地能不能卖给城里人" in page and "<td>2</td>" in page
+    assert "张三丰是谁" not in page and "明天下雨吗" not in page
+    assert "政策问题（1）" in page and "与政策无关的问题（2）" in page
+    world = client.get("/staff/qa/unanswered/", {"list": "world"}).content.decode()
+    assert "张三丰是谁" in world and "明天下雨吗" in world and "宅基地能不能卖给城里人" not in world
+    assert "据此新增问答" not in world  # no pair answers the weather
+    row = UnansweredQuestion.objects.get(question="张三丰是谁")
+    handled = client.post("/staff/qa/unanswered/", {"pk": row.pk, "list": "world"})
+    assert handled.status_code == 302 and handled["Location"].endswith("?list=world")
+    assert "与政策无关的问题（1）" in client.get(handled["Location"]).content.decode()
 
 
 def test_numbers_in_unanswered_questions_are_masked(library):

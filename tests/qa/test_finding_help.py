@@ -15,7 +15,7 @@ from tests import factories
 from tests.qa.test_ask import library  # noqa: F401 - fixture
 
 pytestmark = pytest.mark.usefixtures("fresh_search")
-UNANSWERED = "明天的天气预报怎么样"
+UNANSWERED = "农村宅基地能不能卖给城里人"
 
 
 @pytest.mark.django_db
