@@ -388,3 +388,15 @@ def test_the_hotline_rates_an_answer_by_the_source_the_api_gave(client, library)
     assert rated.status_code == 201 and Feedback.objects.get().source == answer["source"]
     refused = client.post("/api/v1/qa/ask", {"question": "明天北京天气怎么样"}, content_type="application/json").json()
     assert refused["answered"] is False and refused["source"] is None
+
+
+def test_a_question_asking_how_long_prefers_the_article_with_the_period(team, agency):
+    # Both articles are about the same procedure; 多长时间 asks for the one that holds a period (ANSWER_KINDS).
+    factories.make_document(team, agency, title="测试市居住证办理规定", doc_number="测政发〔2026〕9号", body=(
+        "<p>第一条 申领居住证的，由本人向居住地公安派出所申请办理居住证，公安派出所受理后办理居住证。</p>"
+        "<p>第二条 公安派出所应当自受理居住证申请之日起十五日内办结。</p>"))
+    rebuild_index()
+    rebuild_articles()
+    # Before re-ranking by meaning (it has no vectors yet on a first ask): the kinds are part of the lexical score.
+    assert services.retrieve("申请办理居住证要多长时间", rerank=False).matches[0].article.label == "第二条"
+    assert services.retrieve("居住证到哪里申请办理", rerank=False).matches[0].article.label == "第一条"

@@ -28,7 +28,7 @@ CIVIL = ("<p>第一条 为了保护未成年人的合法权益，制定本条例
          "<p>第三条 十八周岁以上的自然人为成年人。不满十八周岁的自然人为未成年人。</p>"
          "<p>第七条 孩子在学校期间，学校应当保障孩子的安全，家长应当配合。</p>"
          "<p>第九条 拾得遗失物，应当返还权利人。</p>")
-QUESTION = "孩子满多少岁才算大人"
+QUESTION = "孩子长到什么时候才算大人"  # no 多少岁: the lexical stage would already favour 周岁 (ANSWER_KINDS)
 
 
 @pytest.fixture
