@@ -102,14 +102,18 @@ _SENTENCE = re.compile(r"[^。；！？\n]+[。；！？]?")
 # What kind of answer a question asks for, and how an article holding one reads: 多长时间 asks for a period (六十日内),
 # 罚多少 for a sum (五百元, 三倍), 几岁 for an age (周岁), 去哪里办 for an authority, 带什么材料 for papers. Within the
 # right law, the article with the figure is the answer (第二十条 六十日内, not 第十一条 on what may be reviewed).
-_NUMBER = "[0-9０-９一二两三四五六七八九十百千万]+"
+# A figure, not a date: 十五日 and 3年, not 2004年1月1日 nor the 四 of 二〇〇四年 (nor 十六周 of 十六周岁).
+_NUMBER = "(?<![0-9０-９〇零年月])(?:[0-9０-９]{1,3}|[一二两三四五六七八九十百千万]+)(?![0-9０-９])"
+_PERIOD = _NUMBER + "个?(?:日|天|月|年|小时|周(?!岁)|工作日)"
 ANSWER_KINDS = tuple((re.compile(asked), re.compile(held)) for asked, held in (
-    (r"多长时间|多久|几天|多少天|几个月|多少个月|几年|多少年|几日|多少日|几个工作日|有没有期限|期限是|期限多|时效|什么时候之前",
-     _NUMBER + r"个?(日|天|月|年|小时|周|工作日)"),
-    (r"多少钱|罚多少|赔多少|补多少|多少倍|几倍|罚款多少|赔偿多少|补偿多少|多少元|几块钱", _NUMBER + r"(元|倍)|百分之"),
-    (r"多大|几岁|多少岁|年龄|年满", r"周岁"),
-    (r"去哪|到哪|找谁|哪个部门|哪里办|哪儿办|向谁|找哪", r"机关|部门|人民政府|人民法院|委员会|机构"),
-    (r"带什么|什么材料|哪些材料|什么证件|哪些证件|什么手续|哪些手续", r"证件|证明|材料|身份证|户口簿"),
+    (r"多长时间|多久|期限是|期限多|有没有期限|时效|什么时候之前", _PERIOD),
+    (r"几年|多少年", _NUMBER + "年"),
+    (r"几个月|多少个月", _NUMBER + "个?月"),
+    (r"几天|多少天|几日|多少日|几个工作日", _NUMBER + "(?:日|天|个工作日)"),
+    (r"多少钱|罚多少|赔多少|补多少|多少倍|几倍|罚款多少|赔偿多少|补偿多少|多少元|几块钱", _NUMBER + "(?:元|倍)|百分之"),
+    (r"多大|几岁|多少岁|年龄|年满", "周岁"),
+    (r"去哪|到哪|找谁|哪个部门|哪里办|哪儿办|向谁|找哪", "机关|部门|人民政府|人民法院|委员会|机构"),
+    (r"带什么|什么材料|哪些材料|什么证件|哪些证件|什么手续|哪些手续", "证件|证明|材料|身份证|户口簿"),
 ))
 # Measured 0 / 0.05 / 0.1 / 0.2 on the four sets (2026-12-02): 0.1 raised article top-1 on questions.jsonl and
 # heldout3 and lowered nothing; 0.2 cost heldout a law in the top three.

@@ -400,3 +400,13 @@ def test_a_question_asking_how_long_prefers_the_article_with_the_period(team, ag
     # Before re-ranking by meaning (it has no vectors yet on a first ask): the kinds are part of the lexical score.
     assert services.retrieve("申请办理居住证要多长时间", rerank=False).matches[0].article.label == "第二条"
     assert services.retrieve("居住证到哪里申请办理", rerank=False).matches[0].article.label == "第一条"
+
+
+def test_a_date_is_not_a_period_and_years_are_not_days():
+    # 2004年1月1日 and 十六周岁 hold no period; 几年 asks for years, 几天 for days (ANSWER_KINDS).
+    kinds = {asked.pattern.split("|")[0]: held for asked, held in services.ANSWER_KINDS}
+    period, years, days = kinds["多长时间"], kinds["几年"], kinds["几天"]
+    assert not period.search("本法自2004年1月1日起施行。") and not period.search("年满十六周岁的公民")
+    assert not period.search("二〇〇四年") and period.search("自受理之日起十五日内")
+    assert years.search("注册商标的有效期为十年") and not years.search("自收到之日起十五日内")
+    assert days.search("处五日以下拘留") and not days.search("有效期为十年")
