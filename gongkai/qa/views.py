@@ -61,7 +61,9 @@ def ask_page(request: HttpRequest) -> HttpResponse:
             if answer.answered:
                 services.note_answered(answer.question)
             else:
-                context["listed"] = key in asked or services.note_unanswered(
+                # Asked before by this visitor and still on the list: not counted again. Taken off since (handled,
+                # or answered for a while), it is listed again rather than only said to be.
+                context["listed"] = (key in asked and services.is_listed(answer.question)) or services.note_unanswered(
                     answer.question, answer.units, answer.about_the_world)
                 if context["listed"] and key not in asked:
                     request.session[SESSION_ASKED] = [*asked, key][-RATED_KEPT:]

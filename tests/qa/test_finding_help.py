@@ -93,3 +93,15 @@ def test_only_spaces_asked_is_told_to_write_a_question(client, library):  # noqa
     page = client.get("/wdk/", {"q": "   "}).content.decode()
     assert "请输入您要咨询的问题" in page and 'aria-invalid="true"' in page
     assert "请输入您要咨询的问题" not in client.get("/wdk/").content.decode()
+
+
+def test_a_question_handled_since_and_asked_again_by_the_same_visitor_is_listed_again(client, library, agency):  # noqa: F811
+    # The page said 已记录 from the visitor's session while the row stayed marked handled.
+    for _ in range(2):
+        assert "您的问题已记录" in client.get("/wdk/", {"q": UNANSWERED}).content.decode()
+    row = UnansweredQuestion.objects.get()
+    assert row.count == 1  # the same visitor asking again is not counted again
+    services.resolve_unanswered(factories.make_staff(agency, Role.DRAFTER), row.pk)
+    assert "您的问题已记录" in client.get("/wdk/", {"q": UNANSWERED}).content.decode()
+    row.refresh_from_db()
+    assert (row.resolved, row.count) == (False, 2)
