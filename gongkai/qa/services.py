@@ -97,7 +97,6 @@ TYPO_WEIGHT = 0.9
 # How much more often than chance a typo cut into lone characters (年价 → 年假) must share an article with another
 # of the question's words to be read (_belongs; chosen on the evaluation sets' questions, see README).
 SPLIT_TYPO_LIFT = 3.0
-SPLIT_TYPO_TOGETHER = 2
 _SENTENCE = re.compile(r"[^。；！？\n]+[。；！？]?")
 
 # What kind of answer a question asks for, and how an article holding one reads: 多长时间 asks for a period (六十日内),
@@ -459,8 +458,8 @@ def split_typo_readings(units: list[Unit], backend: SearchBackend) -> dict[str, 
 
 
 def _belongs(reading: str, units: list[Unit], backend: SearchBackend) -> bool:
-    """Whether the articles use `reading` with one of the question's words of two characters or more (in
-    SPLIT_TYPO_TOGETHER articles at least) SPLIT_TYPO_LIFT times as often as chance would (事故 with 交通, 年假 with 一年), so lone characters of the
+    """Whether the articles use `reading` with one of the question's words of two characters or more at least
+    SPLIT_TYPO_LIFT times as often as chance would (事故 with 交通, 年假 with 一年), so lone characters of the
     resident's own sentence are not read as a law's word that only sounds like them (把人扣 is not 人口, 被人打
     not 人大, 退一赔三 not 退役)."""
     def count(*words: str) -> int:
@@ -472,8 +471,9 @@ def _belongs(reading: str, units: list[Unit], backend: SearchBackend) -> bool:
     everything = backend.document_count()
     for unit in units:
         word = unit.alternatives[0].text
-        # Two articles at least: one article holding two rare words is a lift of thousands, yet chance.
-        if len(word) < 2 or word == reading or (together := count(reading, word)) < SPLIT_TYPO_TOGETHER:
+        # One article is enough: 年假 is in few articles (the laws say 年休假), and one of them says 一年. Requiring
+        # two lost 年价一年有几天啊 on heldout3 and gained nothing (2026-12-02).
+        if len(word) < 2 or word == reading or not (together := count(reading, word)):
             continue
         if together * everything >= SPLIT_TYPO_LIFT * alone * count(word):
             return True

@@ -366,20 +366,6 @@ def test_lone_characters_of_a_residents_own_sentence_are_not_read_as_a_law_word(
     assert [services.split_typo_readings(units, backend) for units in plans] == [{"人扣": "人口"}, {"人打": "人大"}]
 
 
-def test_one_article_holding_two_rare_words_is_not_enough_to_read_a_typo(team, agency, library, monkeypatch):
-    # 人口 and 最长 share one article: against a small library that is many times chance, yet one article.
-    factories.make_document(
-        team, agency, title="测试市人口与家庭发展条例", doc_number="测人大〔2026〕1号",
-        body="<p>第二条 流动人口居住登记最长有效一年。</p><p>第三条 人口发展规划由市人民政府制定。</p>")
-    rebuild_index()
-    rebuild_articles()
-    units = services.search.plan(services.search.SearchParams(q="派出所最长能把人扣多久", facets=False)).analysis.units
-    backend = services.article_backend()
-    assert services.split_typo_readings(units, backend) == {}
-    monkeypatch.setattr(services, "SPLIT_TYPO_TOGETHER", 1)
-    assert services.split_typo_readings(units, backend) == {"人扣": "人口"}
-
-
 def test_a_listed_question_answered_since_leaves_the_work_list(client, library):
     # Listed when first asked (before its candidates' meanings were known, say); answered now, it is off the list.
     for question in ("试用期最长几个月", "带狗出门要不要系犬链？"):
