@@ -34,6 +34,7 @@ XLSX_COLUMNS = ("问题", "答案", "依据文件编号", "依据条号", "标�
 # The export's last column: a row carrying it edits that pair when the file is imported again.
 ID_COLUMN = "问答编号"
 MAX_IMPORT_ROWS = 2000
+REVIEW_LOCKED = "本问答正在审核，不能修改；如需修改，请审核人先退回修改。"
 # 19, 第十九条, 十九, 133-1, 133之1, 第一百三十三条之一 (full-width digits are normalised before).
 _ARTICLE_REF = re.compile(r"^第?([0-9一二三四五六七八九十百千零〇两]+)条?(?:(?:-|之)([0-9一二三四五六七八九十零〇两]+))?$")
 # Tags may be typed with any of these between them; they are stored joined by 、.
@@ -93,9 +94,14 @@ def _clean(agency: Agency, data: dict) -> dict:
     answer = _lines(data.get("answer"))
     raw_article = str(data.get("article") or "").strip()
     article = article_ref(raw_article)
-    if not 2 <= len(question) <= MAX_QUESTION:
+    if len(question) > MAX_QUESTION:
+        # Said as what is wrong: "请填写问题" for a question that is there but too long sent staff looking for a blank.
+        errors["question"] = [f"问题不能超过 {MAX_QUESTION} 个字（现有 {len(question)} 个字），请简要改写。"]
+    elif len(question) < 2:
         errors["question"] = [f"请填写问题（2 到 {MAX_QUESTION} 个字）。"]
-    if not answer or len(answer) > MAX_ANSWER:
+    if len(answer) > MAX_ANSWER:
+        errors["answer"] = [f"答案不能超过 {MAX_ANSWER} 个字（现有 {len(answer)} 个字），请删减。"]
+    elif not answer:
         errors["answer"] = [f"请填写答案（不超过 {MAX_ANSWER} 个字）。"]
     source = None
     try:
@@ -125,13 +131,19 @@ def _clean(agency: Agency, data: dict) -> dict:
 def save_pair(actor, agency: Agency, data: dict, pair: QAPair | None = None) -> QAPair:
     """Create a draft pair of `agency`, or edit one (a public or flagged pair goes back to draft: revise)."""
     require_any_role(actor, (Role.DRAFTER,), agency)
+    if pair is not None:
+        pair = QAPair.objects.select_for_update().get(pk=pair.pk, agency=agency)
+        if pair.state == PairState.REVIEW:
+            # The approver reviews what was submitted: an edit now would be published unseen (and the edit page
+            # said it went back to draft). Returned to draft, it can be edited and submitted again.
+            raise DomainError(REVIEW_LOCKED)
     fields = _clean(agency, data)
+    _refuse_duplicate(agency, fields["question"], pair)
     if pair is None:
         from gongkai.qa.index import ensure_articles  # the source's articles, for the citation
 
         ensure_articles(fields["source"].live_revision)
         return QAPair.objects.create(agency=agency, **fields)
-    pair = QAPair.objects.select_for_update().get(pk=pair.pk, agency=agency)
     for name, value in fields.items():
         setattr(pair, name, value)
     if pair.state in (PairState.PUBLISHED, PairState.FLAGGED):
@@ -141,6 +153,14 @@ def save_pair(actor, agency: Agency, data: dict, pair: QAPair | None = None) -> 
     else:
         pair.save()
     return pair
+
+
+def _refuse_duplicate(agency: Agency, question: str, pair: QAPair | None) -> None:
+    """DomainError when another pair of the agency asks the very same question: a form saved again after the back
+    button, or a file of new pairs imported twice, made a copy of every pair."""
+    other = QAPair.objects.filter(agency=agency, question=question).exclude(pk=pair.pk if pair else None).first()
+    if other is not None:
+        raise DomainError(f"本机关已有相同问题的问答（问答编号 {other.pk}），请修改那一条。", field="question")
 
 
 @transaction.atomic
@@ -195,6 +215,11 @@ def export_xlsx(pairs: Iterable[QAPair]) -> bytes:
     for pair in pairs:
         sheet.append([pair.question, pair.answer, pair.source_id, pair.article, pair.tags, pair.get_state_display(),
                       pair.pk])
+        # Text is text: openpyxl writes a string starting with = as a formula, which a spreadsheet program runs
+        # (=HYPERLINK from a resident's question filled into a pair) and which is read back empty on import.
+        for cell in sheet[sheet.max_row]:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -183,6 +183,9 @@ def staff_pair_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         pair = QAPair.objects.filter(pk=pk, agency=agency).first() if pk <= MAX_ID else None
         if pair is None:
             raise Http404("没有这条问答")
+        if pair.state == PairState.REVIEW:
+            messages.error(request, pairs.REVIEW_LOCKED)
+            return redirect("staff-qa-pairs")
     values = {"question": pair.question, "answer": pair.answer, "source": pair.source_id, "article": pair.article,
               "tags": pair.tags} if pair else {"question": request.GET.get("question", "")[:pairs.MAX_QUESTION]}
     errors: dict[str, list[str]] = {}
@@ -253,6 +256,10 @@ def staff_pairs_import(request: HttpRequest, code: str) -> HttpResponse:
                                   f"未改动 {result.unchanged} 条。")
         for error in result.errors[:20]:
             messages.error(request, str(error))
+        if len(result.errors) > 20:
+            # Said, not dropped: the rows past the twentieth were not imported either.
+            messages.error(request, f"另有 {len(result.errors) - 20} 行有误、未导入（第 {result.errors[20].line} 行起），"
+                                    "请先改正以上各行后再导入。")
     except DomainError as exc:
         messages.error(request, exc.message)
     return redirect("staff-qa-pairs")

@@ -181,7 +181,8 @@ def test_staff_write_submit_and_review_through_the_pages(client, people, agency,
     pair = QAPair.objects.get()
     assert pair.article == "6"
     client.post(f"/staff/qa/pairs/{pair.pk}/action/", {"action": "submit"})
-    assert f"/staff/qa/pairs/{agency.code}/{pair.pk}/" in client.get("/staff/qa/pairs/").content.decode()
+    # In review it is not offered for editing (the approver reviews what was submitted); once public it is again.
+    assert f"/staff/qa/pairs/{agency.code}/{pair.pk}/" not in client.get("/staff/qa/pairs/").content.decode()
     client.force_login(people["approver"])
     listing = client.get("/staff/qa/pairs/").content.decode()
     assert QUESTION in listing and "审核通过并公开" in listing
@@ -193,6 +194,8 @@ def test_staff_write_submit_and_review_through_the_pages(client, people, agency,
     client.post(f"/staff/qa/pairs/{pair.pk}/action/", {"action": "publish"})
     pair.refresh_from_db()
     assert pair.state == PairState.PUBLISHED
+    client.force_login(people["drafter"])
+    assert edit in client.get("/staff/qa/pairs/").content.decode()
     exported = client.get(f"/staff/qa/pairs/{agency.code}/export.xlsx")
     assert exported.status_code == 200 and exported.content[:2] == b"PK"
 
