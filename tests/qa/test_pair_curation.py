@@ -212,3 +212,16 @@ def test_rows_past_the_twentieth_error_are_still_reported(client, people, agency
     assert "另有 5 行有误、未导入（第 22 行起）" in page
     # Each message once (the page printed them again under the site's own list).
     assert page.count("第 2 行：") == 1
+
+
+def test_the_drafter_reads_why_a_pair_was_returned(client, people, agency, source):  # noqa: F811
+    pair = pairs.save_pair(people["drafter"], agency, {"question": QUESTION, "answer": ANSWER, "source": source.pk})
+    pairs.move_pair(people["drafter"], pair, "submit")
+    pairs.move_pair(people["approver"], pair, "return", "请写明依据的条号")
+    client.force_login(people["drafter"])
+    assert "退回意见：请写明依据的条号" in client.get("/staff/qa/pairs/").content.decode()
+    edit = client.get(f"/staff/qa/pairs/{agency.code}/{pair.pk}/").content.decode()
+    assert "修改与审核记录" in edit and "意见：请写明依据的条号" in edit
+    # Submitted again, the old comment is no longer shown as the reason.
+    pairs.move_pair(people["drafter"], pair, "submit")
+    assert "退回意见" not in client.get("/staff/qa/pairs/").content.decode()
