@@ -30,6 +30,7 @@ from gongkai.qa.states import REVIEW, PairState
 
 MAX_QUESTION = 300
 MAX_ANSWER = 5000
+MAX_TAGS = 200
 XLSX_COLUMNS = ("问题", "答案", "依据文件编号", "依据条号", "标签")
 # The export's last column: a row carrying it edits that pair when the file is imported again.
 ID_COLUMN = "问答编号"
@@ -70,9 +71,9 @@ def article_ref(value: str) -> str | None:
     return f"{number}-{sub}" if sub else str(number)
 
 
-def clean_tags(value: str) -> str:
+def clean_tags(value: str, limit: int | None = MAX_TAGS) -> str:
     """Tags typed with commas, semicolons or spaces between them, joined by 、 (each once, in order)."""
-    return "、".join(dict.fromkeys(t for t in _TAG_SEPARATORS.split(str(value or "")) if t))[:200].rstrip("、")
+    return "、".join(dict.fromkeys(t for t in _TAG_SEPARATORS.split(str(value or "")) if t))[:limit].rstrip("、")
 
 
 def source_of(pair: QAPair) -> dict:
@@ -103,6 +104,10 @@ def _clean(agency: Agency, data: dict) -> dict:
         errors["answer"] = [f"答案不能超过 {MAX_ANSWER} 个字（现有 {len(answer)} 个字），请删减。"]
     elif not answer:
         errors["answer"] = [f"请填写答案（不超过 {MAX_ANSWER} 个字）。"]
+    tags = clean_tags(data.get("tags"), limit=None)
+    if len(tags) > MAX_TAGS:
+        # Cut silently before: a spreadsheet's long tag cell lost its end, mid-tag.
+        errors["tags"] = [f"标签合计不能超过 {MAX_TAGS} 个字（现有 {len(tags)} 个字）。"]
     source = None
     try:
         source = public_documents().filter(pk=int(data.get("source") or 0)).first()
@@ -124,7 +129,7 @@ def _clean(agency: Agency, data: dict) -> dict:
     if errors:
         raise DomainError(next(iter(errors.values()))[0], errors=errors)
     return {"question": question, "answer": answer, "source": source, "article": article,
-            "tags": clean_tags(data.get("tags"))}
+            "tags": tags}
 
 
 @transaction.atomic

@@ -225,3 +225,19 @@ def test_the_drafter_reads_why_a_pair_was_returned(client, people, agency, sourc
     # Submitted again, the old comment is no longer shown as the reason.
     pairs.move_pair(people["drafter"], pair, "submit")
     assert "退回意见" not in client.get("/staff/qa/pairs/").content.decode()
+
+
+def test_too_many_tags_are_refused_at_the_field_not_cut(client, people, agency, source):  # noqa: F811
+    client.force_login(people["drafter"])
+    tags = "、".join(f"标签{n}" for n in range(60))
+    page = client.post(f"/staff/qa/pairs/{agency.code}/0/", {"question": QUESTION, "answer": ANSWER,
+                                                             "source": source.pk, "tags": tags}).content.decode()
+    assert "标签合计不能超过 200 个字" in page and not QAPair.objects.exists()
+
+
+def test_the_staff_lists_stack_on_a_phone(client, people, agency, source):  # noqa: F811
+    """Four squeezed columns left the state one character wide at 390 px."""
+    _published(people, agency, source)
+    client.force_login(people["drafter"])
+    assert 'class="list list-stack"' in client.get("/staff/qa/pairs/").content.decode()
+    assert 'data-label="状态"' in client.get("/staff/qa/pairs/").content.decode()
