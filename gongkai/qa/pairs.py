@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
 
+from gongkai.core import audit
 from gongkai.core.errors import DomainError
 from gongkai.core.forms import parse_number
 from gongkai.core.importing import ImportSummary, LineError
@@ -35,6 +36,7 @@ XLSX_COLUMNS = ("问题", "答案", "依据文件编号", "依据条号", "标�
 # The export's last column: a row carrying it edits that pair when the file is imported again.
 ID_COLUMN = "问答编号"
 MAX_IMPORT_ROWS = 2000
+audit.register_labels({"qa.save_pair": "保存问答"})
 REVIEW_LOCKED = "本问答正在审核，不能修改；如需修改，请审核人先退回修改。"
 # 19, 第十九条, 十九, 133-1, 133之1, 第一百三十三条之一 (full-width digits are normalised before).
 _ARTICLE_REF = re.compile(r"^第?([0-9一二三四五六七八九十百千零〇两]+)条?(?:(?:-|之)([0-9一二三四五六七八九十零〇两]+))?$")
@@ -148,15 +150,19 @@ def save_pair(actor, agency: Agency, data: dict, pair: QAPair | None = None) -> 
         from gongkai.qa.index import ensure_articles  # the source's articles, for the citation
 
         ensure_articles(fields["source"].live_revision)
-        return QAPair.objects.create(agency=agency, **fields)
-    for name, value in fields.items():
-        setattr(pair, name, value)
-    if pair.state in (PairState.PUBLISHED, PairState.FLAGGED):
-        pair.version += 1
-        pair.flag_reason = ""
-        REVIEW.apply(actor, pair, "revise")
+        pair = QAPair.objects.create(agency=agency, **fields)
     else:
+        for name, value in fields.items():
+            setattr(pair, name, value)
+        if pair.state in (PairState.PUBLISHED, PairState.FLAGGED):
+            pair.version += 1
+            pair.flag_reason = ""
+            REVIEW.apply(actor, pair, "revise")  # recorded as a drafting step of the new version
+            return pair
         pair.save()
+    # Whoever wrote the text drafted it (一事一审): a user holding both roles edited a colleague's draft and then
+    # published it as its approver, the edit counting as no step of theirs.
+    audit.record(actor, "qa.save_pair", pair, duty="draft", duty_subject=REVIEW.subject_key(pair))
     return pair
 
 

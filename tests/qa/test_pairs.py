@@ -309,3 +309,16 @@ def test_a_pair_shown_as_the_answer_can_be_rated_and_no_other(client, people, ag
     stray = client.post("/api/v1/qa/feedback", {"question": asked, "source": f"pair:{other.pk}", "helpful": True},
                         content_type="application/json")
     assert stray.status_code == 400 and Feedback.objects.count() == 2
+
+
+def test_who_edits_a_colleagues_draft_does_not_also_publish_it(agency, source, people):
+    """Found by the staff trial of 2026-12-02: an edit was no step of its writer's, so a user holding both roles could
+    rewrite a colleague's draft and publish it as its approver."""
+    both = factories.make_staff(agency, Role.DRAFTER, Role.APPROVER)
+    pair = pairs.save_pair(people["drafter"], agency, {"question": QUESTION, "answer": ANSWER, "source": source.pk})
+    pair = pairs.save_pair(both, agency, {"question": QUESTION, "answer": "改写的答案", "source": source.pk}, pair)
+    pairs.move_pair(people["drafter"], pair, "submit")
+    with pytest.raises(DomainError, match="须由不同的人员完成"):
+        pairs.move_pair(both, pair, "publish")
+    pairs.move_pair(people["approver"], pair, "publish")
+    assert QAPair.objects.get().state == PairState.PUBLISHED
