@@ -81,7 +81,8 @@ def test_the_answer_uses_a_phones_width_in_elder_mode(site):
 
 def test_a_pair_through_review_on_a_phone(site):
     """Found by the staff trial of 2026-12-02: a pair in review was still offered for editing (the edit was published
-    unseen), the approver's 退回意见 was shown nowhere, and at 390 px the state column was one character wide."""
+    unseen), the approver's 退回意见 was shown nowhere, at 390 px the state column was one character wide and the
+    question box nine characters wide beside its label, and field errors were plain text after the box."""
     url, drafter = site
     approver = factories.make_staff(Agency.objects.get(code="11000000QATR0001X"), Role.APPROVER)
     document = Document.objects.get()
@@ -91,6 +92,12 @@ def test_a_pair_through_review_on_a_phone(site):
         errors = server_errors(staff)
         staff.goto("/staff/qa/pairs/")
         staff.get_by_role("link", name="新增问答").click()
+        # Saved empty (the browser's own check off): each message in red under its box, the boxes the line's width.
+        staff.locator("form.doc-form").evaluate("form => { form.noValidate = true; }")
+        staff.get_by_role("button", name="保存").click()
+        assert staff.locator("#e-question").inner_text() == "请填写问题（2 到 300 个字）。"
+        assert staff.get_by_label("问题").get_attribute("aria-describedby") == "e-question"
+        assert staff.get_by_label("问题").bounding_box()["width"] > 300
         staff.get_by_label("问题").fill("遛狗要不要拴绳")
         staff.get_by_label("答案").fill("要。携犬出户应当为犬只束犬链。")
         staff.get_by_label("依据文件编号").fill(str(document.pk))
