@@ -241,3 +241,14 @@ def test_the_staff_lists_stack_on_a_phone(client, people, agency, source):  # no
     client.force_login(people["drafter"])
     assert 'class="list list-stack"' in client.get("/staff/qa/pairs/").content.decode()
     assert 'data-label="状态"' in client.get("/staff/qa/pairs/").content.decode()
+
+
+def test_the_api_tag_is_one_whole_tag_and_the_agency_code_may_carry_spaces(client, people, agency, source):  # noqa: F811
+    pair = pairs.save_pair(people["drafter"], agency, {"question": QUESTION, "answer": ANSWER, "source": source.pk,
+                                                        "tags": "劳动、试用期、工资"})
+    pairs.move_pair(people["drafter"], pair, "submit")
+    pairs.move_pair(people["approver"], pair, "publish")
+    assert client.get("/api/v1/qa/pairs", {"tag": "试用期"}).json()["count"] == 1
+    # Two tags side by side are not a tag (the stored 、 joined them into a match).
+    assert client.get("/api/v1/qa/pairs", {"tag": "劳动、试用期"}).json()["count"] == 0
+    assert client.get("/api/v1/qa/pairs", {"agency": f" {agency.code} "}).json()["count"] == 1
