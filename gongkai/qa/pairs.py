@@ -112,7 +112,10 @@ def _clean(agency: Agency, data: dict) -> dict:
         errors["tags"] = [f"标签合计不能超过 {MAX_TAGS} 个字（现有 {len(tags)} 个字）。"]
     source = None
     try:
-        source = public_documents().filter(pk=int(data.get("source") or 0)).first()
+        raw_source = data.get("source") or 0
+        if isinstance(raw_source, float) and not raw_source.is_integer():
+            raise ValueError(raw_source)  # a spreadsheet's 3.7 is no document number (int() made it 3)
+        source = public_documents().filter(pk=int(raw_source)).first()
     except (TypeError, ValueError, OverflowError):
         source = None
     if source is None:

@@ -252,3 +252,14 @@ def test_the_api_tag_is_one_whole_tag_and_the_agency_code_may_carry_spaces(clien
     # Two tags side by side are not a tag (the stored 、 joined them into a match).
     assert client.get("/api/v1/qa/pairs", {"tag": "劳动、试用期"}).json()["count"] == 0
     assert client.get("/api/v1/qa/pairs", {"agency": f" {agency.code} "}).json()["count"] == 1
+
+
+def test_a_spreadsheets_fractional_document_number_is_refused_not_rounded(people, agency, source):  # noqa: F811
+    book = Workbook()
+    book.active.append(list(pairs.XLSX_COLUMNS))
+    book.active.append([QUESTION, ANSWER, source.pk + 0.7, "", ""])
+    book.active.append(["试用期可以约定几次", "只能约定一次。", float(source.pk), "", ""])
+    out = io.BytesIO()
+    book.save(out)
+    result = pairs.import_xlsx(people["drafter"], agency, out.getvalue())
+    assert result.created == 1 and "第 2 行：依据文件须为已公开的文件" in str(result.errors[0])
