@@ -200,7 +200,9 @@ def test_the_qa_never_answers_from_a_non_public_article(client, planted, team, a
     in_review = pairs.save_pair(team[Role.DRAFTER], agency, pair_data)
     pairs.move_pair(team[Role.DRAFTER], in_review, "submit")
     source = factories.make_document(team, agency, title="补贴申领办法", body="<p>第一条 申领补贴的，应当提交申请。</p>")
-    orphan = pairs.save_pair(team[Role.DRAFTER], agency, {**pair_data, "source": source.pk})
+    # The same question in other punctuation (an agency holds one pair per question as written).
+    orphan = pairs.save_pair(team[Role.DRAFTER], agency, {**pair_data, "question": "申领补贴应当提交申请吗？",
+                                                          "source": source.pk})
     pairs.move_pair(team[Role.DRAFTER], orphan, "submit")
     pairs.move_pair(team[Role.APPROVER], orphan, "publish")
     services.withdraw_document(team[Role.PUBLISHER], source, "撤回")

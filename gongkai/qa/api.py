@@ -88,8 +88,8 @@ def feedback(request, payload: FeedbackIn):
 @router.get("/qa/pairs", response={200: PairsOut, 400: Message}, summary="已审核公开的政策问答")
 def list_pairs(request, params: Query[PairsQuery]):
     found = pairs.public_pairs().select_related("agency", "source__live_revision").order_by("-updated_at", "-pk")
-    if params.agency:
-        agency = Agency.objects.filter(code=params.agency).first()
+    if params.agency.strip():
+        agency = Agency.objects.filter(code=params.agency.strip()).first()
         if agency is None:
             raise DomainError("没有这个机关代码。", field="agency")
         found = found.filter(agency_id__in=agency.descendant_ids())
@@ -101,7 +101,10 @@ def list_pairs(request, params: Query[PairsQuery]):
         else:
             raise DomainError("没有这个主题分类。", field="subject")
     tag = params.tag.strip()
-    if tag:
+    if "、" in tag:
+        # Tags are stored joined by 、, so no tag holds one: 年假、休假 matched two tags side by side.
+        found = found.none()
+    elif tag:
         # Tags are stored joined by 、: the whole tag, not a part of one (劳动 is not 劳动合同).
         found = found.filter(Q(tags=tag) | Q(tags__startswith=f"{tag}、") | Q(tags__endswith=f"、{tag}")
                              | Q(tags__contains=f"、{tag}、"))

@@ -163,7 +163,9 @@ def publish_pairs(rows: list[dict]) -> int:
     from gongkai.orgs import services as orgs
     from gongkai.orgs.roles import Role
     from gongkai.publishing.visibility import public_documents
+    from gongkai.qa.models import QAPair
     from gongkai.qa.pairs import move_pair, public_pairs, save_pair
+    from gongkai.qa.states import PairState
 
     agency = orgs.upsert_agency(PAIRS_AGENCY, "问答评测机关")
     drafter, approver = (orgs.create_staff_user(f"qaeval-{role}", agency=agency, full_name=f"评测{label}",
@@ -174,9 +176,13 @@ def publish_pairs(rows: list[dict]) -> int:
         if row["question"] in public:
             continue
         source = public_documents().filter(superseded=False, live_revision__title=row["law"]).first()
-        pair = save_pair(drafter, agency, {"question": row["question"], "answer": row["answer"],
-                                           "source": source.pk if source else 0, "article": row["article"]})
-        move_pair(drafter, pair, "submit")
+        # A pair left unpublished (a run stopped half-way, a source repealed since) is taken on, not copied: the
+        # agency may not hold two pairs asking the same question.
+        pair = QAPair.objects.filter(agency=agency, question=row["question"]).first()
+        if pair is None or pair.state != PairState.REVIEW:
+            pair = save_pair(drafter, agency, {"question": row["question"], "answer": row["answer"],
+                                               "source": source.pk if source else 0, "article": row["article"]}, pair)
+            move_pair(drafter, pair, "submit")
         move_pair(approver, pair, "publish")
     return public_pairs().filter(agency=agency).count()
 

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
 
+from gongkai.core import audit
 from gongkai.core.errors import DomainError
 from gongkai.core.forms import parse_number
 from gongkai.core.importing import ImportSummary, LineError
@@ -30,10 +31,13 @@ from gongkai.qa.states import REVIEW, PairState
 
 MAX_QUESTION = 300
 MAX_ANSWER = 5000
+MAX_TAGS = 200
 XLSX_COLUMNS = ("问题", "答案", "依据文件编号", "依据条号", "标签")
 # The export's last column: a row carrying it edits that pair when the file is imported again.
 ID_COLUMN = "问答编号"
 MAX_IMPORT_ROWS = 2000
+audit.register_labels({"qa.save_pair": "保存问答"})
+REVIEW_LOCKED = "本问答正在审核，不能修改；如需修改，请审核人先退回修改。"
 # 19, 第十九条, 十九, 133-1, 133之1, 第一百三十三条之一 (full-width digits are normalised before).
 _ARTICLE_REF = re.compile(r"^第?([0-9一二三四五六七八九十百千零〇两]+)条?(?:(?:-|之)([0-9一二三四五六七八九十零〇两]+))?$")
 # Tags may be typed with any of these between them; they are stored joined by 、.
@@ -69,9 +73,9 @@ def article_ref(value: str) -> str | None:
     return f"{number}-{sub}" if sub else str(number)
 
 
-def clean_tags(value: str) -> str:
+def clean_tags(value: str, limit: int | None = MAX_TAGS) -> str:
     """Tags typed with commas, semicolons or spaces between them, joined by 、 (each once, in order)."""
-    return "、".join(dict.fromkeys(t for t in _TAG_SEPARATORS.split(str(value or "")) if t))[:200].rstrip("、")
+    return "、".join(dict.fromkeys(t for t in _TAG_SEPARATORS.split(str(value or "")) if t))[:limit].rstrip("、")
 
 
 def source_of(pair: QAPair) -> dict:
@@ -93,13 +97,25 @@ def _clean(agency: Agency, data: dict) -> dict:
     answer = _lines(data.get("answer"))
     raw_article = str(data.get("article") or "").strip()
     article = article_ref(raw_article)
-    if not 2 <= len(question) <= MAX_QUESTION:
+    if len(question) > MAX_QUESTION:
+        # Said as what is wrong: "请填写问题" for a question that is there but too long sent staff looking for a blank.
+        errors["question"] = [f"问题不能超过 {MAX_QUESTION} 个字（现有 {len(question)} 个字），请简要改写。"]
+    elif len(question) < 2:
         errors["question"] = [f"请填写问题（2 到 {MAX_QUESTION} 个字）。"]
-    if not answer or len(answer) > MAX_ANSWER:
+    if len(answer) > MAX_ANSWER:
+        errors["answer"] = [f"答案不能超过 {MAX_ANSWER} 个字（现有 {len(answer)} 个字），请删减。"]
+    elif not answer:
         errors["answer"] = [f"请填写答案（不超过 {MAX_ANSWER} 个字）。"]
+    tags = clean_tags(data.get("tags"), limit=None)
+    if len(tags) > MAX_TAGS:
+        # Cut silently before: a spreadsheet's long tag cell lost its end, mid-tag.
+        errors["tags"] = [f"标签合计不能超过 {MAX_TAGS} 个字（现有 {len(tags)} 个字）。"]
     source = None
     try:
-        source = public_documents().filter(pk=int(data.get("source") or 0)).first()
+        raw_source = data.get("source") or 0
+        if isinstance(raw_source, float) and not raw_source.is_integer():
+            raise ValueError(raw_source)  # a spreadsheet's 3.7 is no document number (int() made it 3)
+        source = public_documents().filter(pk=int(raw_source)).first()
     except (TypeError, ValueError, OverflowError):
         source = None
     if source is None:
@@ -118,29 +134,47 @@ def _clean(agency: Agency, data: dict) -> dict:
     if errors:
         raise DomainError(next(iter(errors.values()))[0], errors=errors)
     return {"question": question, "answer": answer, "source": source, "article": article,
-            "tags": clean_tags(data.get("tags"))}
+            "tags": tags}
 
 
 @transaction.atomic
 def save_pair(actor, agency: Agency, data: dict, pair: QAPair | None = None) -> QAPair:
     """Create a draft pair of `agency`, or edit one (a public or flagged pair goes back to draft: revise)."""
     require_any_role(actor, (Role.DRAFTER,), agency)
+    if pair is not None:
+        pair = QAPair.objects.select_for_update().get(pk=pair.pk, agency=agency)
+        if pair.state == PairState.REVIEW:
+            # The approver reviews what was submitted: an edit now would be published unseen (and the edit page
+            # said it went back to draft). Returned to draft, it can be edited and submitted again.
+            raise DomainError(REVIEW_LOCKED)
     fields = _clean(agency, data)
+    _refuse_duplicate(agency, fields["question"], pair)
     if pair is None:
         from gongkai.qa.index import ensure_articles  # the source's articles, for the citation
 
         ensure_articles(fields["source"].live_revision)
-        return QAPair.objects.create(agency=agency, **fields)
-    pair = QAPair.objects.select_for_update().get(pk=pair.pk, agency=agency)
-    for name, value in fields.items():
-        setattr(pair, name, value)
-    if pair.state in (PairState.PUBLISHED, PairState.FLAGGED):
-        pair.version += 1
-        pair.flag_reason = ""
-        REVIEW.apply(actor, pair, "revise")
+        pair = QAPair.objects.create(agency=agency, **fields)
     else:
+        for name, value in fields.items():
+            setattr(pair, name, value)
+        if pair.state in (PairState.PUBLISHED, PairState.FLAGGED):
+            pair.version += 1
+            pair.flag_reason = ""
+            REVIEW.apply(actor, pair, "revise")  # recorded as a drafting step of the new version
+            return pair
         pair.save()
+    # Whoever wrote the text drafted it (一事一审): a user holding both roles edited a colleague's draft and then
+    # published it as its approver, the edit counting as no step of theirs.
+    audit.record(actor, "qa.save_pair", pair, duty="draft", duty_subject=REVIEW.subject_key(pair))
     return pair
+
+
+def _refuse_duplicate(agency: Agency, question: str, pair: QAPair | None) -> None:
+    """DomainError when another pair of the agency asks the very same question: a form saved again after the back
+    button, or a file of new pairs imported twice, made a copy of every pair."""
+    other = QAPair.objects.filter(agency=agency, question=question).exclude(pk=pair.pk if pair else None).first()
+    if other is not None:
+        raise DomainError(f"本机关已有相同问题的问答（问答编号 {other.pk}），请修改那一条。", field="question")
 
 
 @transaction.atomic
@@ -195,6 +229,11 @@ def export_xlsx(pairs: Iterable[QAPair]) -> bytes:
     for pair in pairs:
         sheet.append([pair.question, pair.answer, pair.source_id, pair.article, pair.tags, pair.get_state_display(),
                       pair.pk])
+        # Text is text: openpyxl writes a string starting with = as a formula, which a spreadsheet program runs
+        # (=HYPERLINK from a resident's question filled into a pair) and which is read back empty on import.
+        for cell in sheet[sheet.max_row]:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

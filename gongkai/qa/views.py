@@ -13,8 +13,10 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods, require_POST
 
+from gongkai.core.audit import history_rows
 from gongkai.core.errors import DomainError
 from gongkai.core.forms import MAX_ID
+from gongkai.core.models import AuditEntry
 from gongkai.orgs.models import Agency
 from gongkai.orgs.permissions import agencies_for
 from gongkai.orgs.roles import Role
@@ -175,10 +177,21 @@ def staff_pairs(request: HttpRequest) -> HttpResponse:
     # The answer and its source are shown to everyone here (the approver reviews them on this page); only the
     # agency's drafters are offered the edit page.
     editable = {a.pk for a in drafting}
+    returned = _return_comments(rows)
     return render(request, "qa/staff_pairs.html", {
-        "rows": [(p, REVIEW.available(request.user, p), p.agency_id in editable, pairs.source_of(p)["url"])
-                 for p in rows],
+        "rows": [(p, REVIEW.available(request.user, p), p.agency_id in editable, pairs.source_of(p)["url"],
+                  returned.get(p.pk, "")) for p in rows],
         "drafting": drafting, "agencies": agencies})
+
+
+def _return_comments(rows) -> dict[int, str]:
+    """The approver's comment on each draft whose last review step was 退回修改: the drafter had no way to read why."""
+    drafts = {str(p.pk): p.pk for p in rows if p.state == PairState.DRAFT}
+    last: dict[int, AuditEntry] = {}
+    for entry in AuditEntry.objects.filter(object_type=QAPair._meta.label_lower, object_id__in=list(drafts),
+                                           action__in=list(REVIEW.labels())).order_by("created_at", "id"):
+        last[drafts[entry.object_id]] = entry
+    return {pk: entry.comment for pk, entry in last.items() if entry.action == "return"}
 
 
 @staff_required
@@ -192,6 +205,9 @@ def staff_pair_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         pair = QAPair.objects.filter(pk=pk, agency=agency).first() if pk <= MAX_ID else None
         if pair is None:
             raise Http404("没有这条问答")
+        if pair.state == PairState.REVIEW:
+            messages.error(request, pairs.REVIEW_LOCKED)
+            return redirect("staff-qa-pairs")
     values = {"question": pair.question, "answer": pair.answer, "source": pair.source_id, "article": pair.article,
               "tags": pair.tags} if pair else {"question": request.GET.get("question", "")[:pairs.MAX_QUESTION]}
     errors: dict[str, list[str]] = {}
@@ -209,7 +225,8 @@ def staff_pair_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         except DomainError as exc:
             errors = exc.errors or {"question": [exc.message]}
     return render(request, "qa/staff_pair_form.html", {"agency": agency, "pair": pair, "values": values,
-                                                       "errors": errors})
+                                                       "errors": errors,
+                                                       "history": history_rows(pair, REVIEW) if pair else []})
 
 
 @require_POST
@@ -262,6 +279,10 @@ def staff_pairs_import(request: HttpRequest, code: str) -> HttpResponse:
                                   f"未改动 {result.unchanged} 条。")
         for error in result.errors[:20]:
             messages.error(request, str(error))
+        if len(result.errors) > 20:
+            # Said, not dropped: the rows past the twentieth were not imported either.
+            messages.error(request, f"另有 {len(result.errors) - 20} 行有误、未导入（第 {result.errors[20].line} 行起），"
+                                    "请先改正以上各行后再导入。")
     except DomainError as exc:
         messages.error(request, exc.message)
     return redirect("staff-qa-pairs")

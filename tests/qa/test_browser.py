@@ -5,12 +5,16 @@ from __future__ import annotations
 
 import pytest
 
+from gongkai.orgs.models import Agency
 from gongkai.orgs.roles import Role
+from gongkai.publishing.models import Document
 from gongkai.qa import services
 from gongkai.qa.index import rebuild_articles
 from tests import factories
 from tests.browser import launch_chromium, login, server_errors, sideways_overflow
 from tests.qa.test_ask import DOGS
+
+pytestmark = pytest.mark.browser
 
 PHONE = {"width": 375, "height": 740}
 
@@ -77,3 +81,45 @@ def test_the_answer_uses_a_phones_width_in_elder_mode(site):
         helpful, unhelpful = (page.get_by_role("button", name=n, exact=True).bounding_box() for n in ("有帮助", "没有帮助"))
         assert helpful["y"] == unhelpful["y"], "the two rating buttons sit side by side"
         assert sideways_overflow(page) <= 1
+
+
+def test_a_pair_through_review_on_a_phone(site):
+    """Found by the staff trial of 2026-12-02: a pair in review was still offered for editing (the edit was published
+    unseen), the approver's 退回意见 was shown nowhere, at 390 px the state column was one character wide and the
+    question box nine characters wide beside its label, and field errors were plain text after the box."""
+    url, drafter = site
+    approver = factories.make_staff(Agency.objects.get(code="11000000QATR0001X"), Role.APPROVER)
+    document = Document.objects.get()
+    phone = {"width": 390, "height": 800}
+    with launch_chromium() as browser:
+        staff = login(browser, url, drafter.username, factories.PASSWORD, viewport=phone)
+        errors = server_errors(staff)
+        staff.goto("/staff/qa/pairs/")
+        staff.get_by_role("link", name="新增问答").click()
+        # Saved empty (the browser's own check off): each message in red under its box, the boxes the line's width.
+        staff.locator("form.doc-form").evaluate("form => { form.noValidate = true; }")
+        staff.get_by_role("button", name="保存").click()
+        assert staff.locator("#e-question").inner_text() == "请填写问题（2 到 300 个字）。"
+        assert staff.get_by_label("问题").get_attribute("aria-describedby") == "e-question"
+        assert staff.get_by_label("问题").bounding_box()["width"] > 300
+        staff.get_by_label("问题").fill("遛狗要不要拴绳")
+        staff.get_by_label("答案").fill("要。携犬出户应当为犬只束犬链。")
+        staff.get_by_label("依据文件编号").fill(str(document.pk))
+        staff.get_by_label("依据条号").fill("第八条")
+        staff.get_by_role("button", name="保存").click()
+        staff.get_by_role("button", name="提交审核").click()
+        row = staff.locator("tr", has_text="遛狗要不要拴绳")
+        assert row.get_by_text("待审核").count() == 1 and row.get_by_role("link", name="修改").count() == 0
+        assert row.locator('td[data-label="状态"]').bounding_box()["width"] > 200
+        assert sideways_overflow(staff) <= 1
+
+        review = login(browser, url, approver.username, factories.PASSWORD, viewport=phone)
+        server_errors(review, errors)
+        review.goto("/staff/qa/pairs/")
+        review.get_by_label("意见").fill("请写明是哪个文件的规定")
+        review.get_by_role("button", name="退回修改").click()
+        assert review.get_by_text("已退回修改。").count() == 1
+
+        staff.reload()
+        assert staff.get_by_text("退回意见：请写明是哪个文件的规定").count() == 1
+        assert errors == []

@@ -138,3 +138,128 @@ def test_a_flagged_pair_saved_unchanged_goes_through_its_sources_checks(client, 
     page = client.post(f"/staff/qa/pairs/{agency.code}/{pair.pk}/", typed).content.decode()
     assert "未作修改" not in page and "已废止" in page
     assert QAPair.objects.get().state == PairState.FLAGGED
+
+
+def test_a_pair_in_review_cannot_be_edited(client, people, agency, source):  # noqa: F811
+    """Else a second drafter's edit was published unseen by the approver, and the page said it went back to draft."""
+    pair = pairs.save_pair(people["drafter"], agency, {"question": QUESTION, "answer": ANSWER, "source": source.pk})
+    pairs.move_pair(people["drafter"], pair, "submit")
+    with pytest.raises(DomainError) as refused:
+        pairs.save_pair(people["drafter"], agency, {"question": QUESTION, "answer": "改过的答案", "source": source.pk},
+                        pair)
+    assert "正在审核" in refused.value.message
+    client.force_login(people["drafter"])
+    edit = f"/staff/qa/pairs/{agency.code}/{pair.pk}/"
+    assert edit not in client.get("/staff/qa/pairs/").content.decode()
+    page = client.post(edit, {"question": QUESTION, "answer": "改过的答案", "source": source.pk}, follow=True)
+    assert "正在审核，不能修改" in page.content.decode()
+    assert QAPair.objects.get().answer == ANSWER
+    pairs.move_pair(people["approver"], pair, "return", "请补充依据")
+    pairs.save_pair(people["drafter"], agency, {"question": QUESTION, "answer": "改过的答案", "source": source.pk}, pair)
+    assert QAPair.objects.get().answer == "改过的答案"
+
+
+def test_the_same_question_is_not_saved_twice(client, people, agency, source):  # noqa: F811
+    """A form saved again after the back button, or the same file of new pairs imported twice, made copies."""
+    client.force_login(people["drafter"])
+    form = {"question": QUESTION, "answer": ANSWER, "source": source.pk}
+    assert client.post(f"/staff/qa/pairs/{agency.code}/0/", form).status_code == 302
+    again = client.post(f"/staff/qa/pairs/{agency.code}/0/", form).content.decode()
+    assert "本机关已有相同问题的问答" in again and ANSWER in again  # at the field, the input kept
+    book = Workbook()
+    book.active.append(list(pairs.XLSX_COLUMNS))
+    book.active.append(["试用期可以约定几次", "只能约定一次。", source.pk, "", ""])
+    out = io.BytesIO()
+    book.save(out)
+    assert pairs.import_xlsx(people["drafter"], agency, out.getvalue()).created == 1
+    result = pairs.import_xlsx(people["drafter"], agency, out.getvalue())
+    assert result.created == 0 and "第 2 行：本机关已有相同问题的问答" in str(result.errors[0])
+    assert QAPair.objects.count() == 2
+
+
+def test_too_long_text_is_said_to_be_too_long(people, agency, source):  # noqa: F811
+    with pytest.raises(DomainError) as refused:
+        pairs.save_pair(people["drafter"], agency, {"question": "问" * 301, "answer": "答" * 5001, "source": source.pk})
+    assert refused.value.errors["question"] == ["问题不能超过 300 个字（现有 301 个字），请简要改写。"]
+    assert refused.value.errors["answer"] == ["答案不能超过 5000 个字（现有 5001 个字），请删减。"]
+
+
+def test_text_starting_with_an_equals_sign_is_exported_as_text_and_imported_back(people, agency, source):  # noqa: F811
+    """openpyxl wrote it as a formula: run by the spreadsheet program, read back empty on import."""
+    question = '=HYPERLINK("http://example.com","点此")试用期多久'
+    pairs.save_pair(people["drafter"], agency, {"question": question, "answer": "=六个月以内。", "source": source.pk})
+    content = pairs.export_xlsx(QAPair.objects.all())
+    from openpyxl import load_workbook
+
+    row = next(load_workbook(io.BytesIO(content)).active.iter_rows(min_row=2))
+    assert [c.data_type for c in row[:2]] == ["s", "s"] and row[0].value == question
+    result = pairs.import_xlsx(people["drafter"], agency, content)
+    assert (result.unchanged, result.errors) == (1, [])
+
+
+def test_rows_past_the_twentieth_error_are_still_reported(client, people, agency, source):  # noqa: F811
+    book = Workbook()
+    book.active.append(list(pairs.XLSX_COLUMNS))
+    for n in range(25):
+        book.active.append([f"第{n}个问题", "", source.pk, "", ""])
+    out = io.BytesIO()
+    book.save(out)
+    out.seek(0)
+    out.name = "pairs.xlsx"
+    client.force_login(people["drafter"])
+    page = client.post(f"/staff/qa/pairs/{agency.code}/import/", {"file": out}, follow=True).content.decode()
+    assert "第 21 行：" in page and "第 22 行：" not in page
+    assert "另有 5 行有误、未导入（第 22 行起）" in page
+    # Each message once (the page printed them again under the site's own list).
+    assert page.count("第 2 行：") == 1
+
+
+def test_the_drafter_reads_why_a_pair_was_returned(client, people, agency, source):  # noqa: F811
+    pair = pairs.save_pair(people["drafter"], agency, {"question": QUESTION, "answer": ANSWER, "source": source.pk})
+    pairs.move_pair(people["drafter"], pair, "submit")
+    pairs.move_pair(people["approver"], pair, "return", "请写明依据的条号")
+    client.force_login(people["drafter"])
+    assert "退回意见：请写明依据的条号" in client.get("/staff/qa/pairs/").content.decode()
+    edit = client.get(f"/staff/qa/pairs/{agency.code}/{pair.pk}/").content.decode()
+    assert "修改与审核记录" in edit and "意见：请写明依据的条号" in edit
+    # Submitted again, the old comment is no longer shown as the reason.
+    pairs.move_pair(people["drafter"], pair, "submit")
+    assert "退回意见" not in client.get("/staff/qa/pairs/").content.decode()
+
+
+def test_too_many_tags_are_refused_at_the_field_not_cut(client, people, agency, source):  # noqa: F811
+    client.force_login(people["drafter"])
+    tags = "、".join(f"标签{n}" for n in range(60))
+    page = client.post(f"/staff/qa/pairs/{agency.code}/0/", {"question": QUESTION, "answer": ANSWER,
+                                                             "source": source.pk, "tags": tags}).content.decode()
+    assert "标签合计不能超过 200 个字" in page and not QAPair.objects.exists()
+
+
+def test_the_staff_lists_stack_on_a_phone(client, people, agency, source):  # noqa: F811
+    """Four squeezed columns left the state one character wide at 390 px."""
+    _published(people, agency, source)
+    client.force_login(people["drafter"])
+    assert 'class="list list-stack"' in client.get("/staff/qa/pairs/").content.decode()
+    assert 'data-label="状态"' in client.get("/staff/qa/pairs/").content.decode()
+
+
+def test_the_api_tag_is_one_whole_tag_and_the_agency_code_may_carry_spaces(client, people, agency, source):  # noqa: F811
+    pair = pairs.save_pair(people["drafter"], agency, {"question": QUESTION, "answer": ANSWER, "source": source.pk,
+                                                        "tags": "劳动、试用期、工资"})
+    pairs.move_pair(people["drafter"], pair, "submit")
+    pairs.move_pair(people["approver"], pair, "publish")
+    assert client.get("/api/v1/qa/pairs", {"tag": "试用期"}).json()["count"] == 1
+    # Two tags side by side are not a tag (the stored 、 joined them into a match).
+    assert client.get("/api/v1/qa/pairs", {"tag": "劳动、试用期"}).json()["count"] == 0
+    assert client.get("/api/v1/qa/pairs", {"agency": f" {agency.code} "}).json()["count"] == 1
+
+
+def test_a_spreadsheets_fractional_document_number_is_refused_not_rounded(people, agency, source):  # noqa: F811
+    book = Workbook()
+    book.active.append(list(pairs.XLSX_COLUMNS))
+    book.active.append([QUESTION, ANSWER, source.pk + 0.7, "", ""])
+    book.active.append(["试用期可以约定几次", "只能约定一次。", float(source.pk), "", ""])
+    out = io.BytesIO()
+    book.save(out)
+    result = pairs.import_xlsx(people["drafter"], agency, out.getvalue())
+    assert result.created == 1 and "第 2 行：依据文件须为已公开的文件" in str(result.errors[0])

@@ -181,7 +181,8 @@ def test_staff_write_submit_and_review_through_the_pages(client, people, agency,
     pair = QAPair.objects.get()
     assert pair.article == "6"
     client.post(f"/staff/qa/pairs/{pair.pk}/action/", {"action": "submit"})
-    assert f"/staff/qa/pairs/{agency.code}/{pair.pk}/" in client.get("/staff/qa/pairs/").content.decode()
+    # In review it is not offered for editing (the approver reviews what was submitted); once public it is again.
+    assert f"/staff/qa/pairs/{agency.code}/{pair.pk}/" not in client.get("/staff/qa/pairs/").content.decode()
     client.force_login(people["approver"])
     listing = client.get("/staff/qa/pairs/").content.decode()
     assert QUESTION in listing and "审核通过并公开" in listing
@@ -193,6 +194,8 @@ def test_staff_write_submit_and_review_through_the_pages(client, people, agency,
     client.post(f"/staff/qa/pairs/{pair.pk}/action/", {"action": "publish"})
     pair.refresh_from_db()
     assert pair.state == PairState.PUBLISHED
+    client.force_login(people["drafter"])
+    assert edit in client.get("/staff/qa/pairs/").content.decode()
     exported = client.get(f"/staff/qa/pairs/{agency.code}/export.xlsx")
     assert exported.status_code == 200 and exported.content[:2] == b"PK"
 
@@ -306,3 +309,16 @@ def test_a_pair_shown_as_the_answer_can_be_rated_and_no_other(client, people, ag
     stray = client.post("/api/v1/qa/feedback", {"question": asked, "source": f"pair:{other.pk}", "helpful": True},
                         content_type="application/json")
     assert stray.status_code == 400 and Feedback.objects.count() == 2
+
+
+def test_who_edits_a_colleagues_draft_does_not_also_publish_it(agency, source, people):
+    """Found by the staff trial of 2026-12-02: an edit was no step of its writer's, so a user holding both roles could
+    rewrite a colleague's draft and publish it as its approver."""
+    both = factories.make_staff(agency, Role.DRAFTER, Role.APPROVER)
+    pair = pairs.save_pair(people["drafter"], agency, {"question": QUESTION, "answer": ANSWER, "source": source.pk})
+    pair = pairs.save_pair(both, agency, {"question": QUESTION, "answer": "改写的答案", "source": source.pk}, pair)
+    pairs.move_pair(people["drafter"], pair, "submit")
+    with pytest.raises(DomainError, match="须由不同的人员完成"):
+        pairs.move_pair(both, pair, "publish")
+    pairs.move_pair(people["approver"], pair, "publish")
+    assert QAPair.objects.get().state == PairState.PUBLISHED

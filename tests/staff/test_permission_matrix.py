@@ -922,10 +922,12 @@ def _build_world() -> World:
     from gongkai.qa import pairs
 
     pair = {"question": "甲局问答：补贴怎么申请", "answer": "向甲局提出申请。", "source": live.pk}
+    # Each its own question: an agency holds one pair per question.
     keep("pair:draft", pairs.save_pair(team[D], own, pair))
-    keep("pair:review", pairs.move_pair(team[D], pairs.save_pair(team[D], own, pair), "submit"))
-    keep("pair:published", pairs.move_pair(team[AP], pairs.move_pair(team[D], pairs.save_pair(team[D], own, pair),
-                                                                      "submit"), "publish"))
+    keep("pair:review", pairs.move_pair(team[D], pairs.save_pair(team[D], own, {**pair, "question": "甲局问答：补贴何时发"}),
+                                        "submit"))
+    keep("pair:published", pairs.move_pair(team[AP], pairs.move_pair(
+        team[D], pairs.save_pair(team[D], own, {**pair, "question": "甲局问答：补贴发给谁"}), "submit"), "publish"))
 
     # The annual report: last year's drafted by the officer, the year before's drafted and reviewed.
     from gongkai.reports import services as reports
