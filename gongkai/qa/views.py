@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.db.models import Count, Max
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -15,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from gongkai.core.audit import history_rows
 from gongkai.core.errors import DomainError
-from gongkai.core.forms import MAX_ID
+from gongkai.core.forms import MAX_ID, parse_number
 from gongkai.core.models import AuditEntry
 from gongkai.orgs.models import Agency
 from gongkai.orgs.permissions import agencies_for
@@ -30,6 +31,7 @@ SESSION_RATED = "qa_rated"
 # The unanswered questions this visitor has asked, counted on the staff work list once each.
 SESSION_ASKED = "qa_asked"
 RATED_KEPT = 50
+PAIRS_PER_PAGE = 50
 
 
 @require_http_methods(["GET", "POST"])
@@ -172,7 +174,18 @@ def staff_pairs(request: HttpRequest) -> HttpResponse:
     agencies = _pair_agencies(request.user)
     if not agencies:
         return forbidden(request, _NO_PAIR_ROLE)
-    rows = (QAPair.objects.filter(agency__in=agencies).select_related("agency", "source__live_revision")[:500])
+    # Filtered by state (an approver looks for 待审核) and by words of the question, a page at a time: an agency
+    # with a few hundred imported pairs made a page of megabytes, cut at 500 rows without saying so.
+    state = request.GET.get("state", "")
+    state = state if state in PairState.values else ""
+    q = request.GET.get("q", "").strip()[:100]
+    found = QAPair.objects.filter(agency__in=agencies).select_related("agency", "source__live_revision")
+    if state:
+        found = found.filter(state=state)
+    if q:
+        found = found.filter(question__icontains=q)
+    page_obj = Paginator(found, PAIRS_PER_PAGE).get_page(parse_number(request.GET.get("page"), 100000) or 1)
+    rows = list(page_obj.object_list)
     drafting = _pair_agencies(request.user, (Role.DRAFTER,))
     # The answer and its source are shown to everyone here (the approver reviews them on this page); only the
     # agency's drafters are offered the edit page.
@@ -181,7 +194,8 @@ def staff_pairs(request: HttpRequest) -> HttpResponse:
     return render(request, "qa/staff_pairs.html", {
         "rows": [(p, REVIEW.available(request.user, p), p.agency_id in editable, pairs.source_of(p)["url"],
                   returned.get(p.pk, "")) for p in rows],
-        "drafting": drafting, "agencies": agencies})
+        "drafting": drafting, "agencies": agencies, "page_obj": page_obj, "state": state, "q": q,
+        "states": PairState.choices, "querystring": urlencode({k: v for k, v in (("state", state), ("q", q)) if v})})
 
 
 def _return_comments(rows) -> dict[int, str]:

@@ -13,7 +13,7 @@ from gongkai.core.errors import DomainError
 from gongkai.orgs.roles import Role
 from gongkai.publishing import services as publishing
 from gongkai.publishing.rules import Validity
-from gongkai.qa import pairs, services
+from gongkai.qa import pairs, services, views
 from gongkai.qa.models import QAPair
 from gongkai.qa.states import PairState
 from tests.qa.test_pairs import ANSWER, QUESTION, _published, people, source  # noqa: F401 - fixtures
@@ -263,3 +263,25 @@ def test_a_spreadsheets_fractional_document_number_is_refused_not_rounded(people
     book.save(out)
     result = pairs.import_xlsx(people["drafter"], agency, out.getvalue())
     assert result.created == 1 and "第 2 行：依据文件须为已公开的文件" in str(result.errors[0])
+
+
+def test_the_staff_list_of_pairs_is_paged_and_filtered(client, people, agency, source):  # noqa: F811
+    # Found by the staff trial of 2026-12-02: a few hundred imported pairs made a page of megabytes, cut at 500.
+    for n in range(views.PAIRS_PER_PAGE + 5):
+        pairs.save_pair(people["drafter"], agency, {"question": f"第{n}个关于试用期的问题", "answer": ANSWER,
+                                                     "source": source.pk})
+    submitted = QAPair.objects.get(question="第7个关于试用期的问题")
+    pairs.move_pair(people["drafter"], submitted, "submit")
+    client.force_login(people["approver"])
+    first = client.get("/staff/qa/pairs/").content.decode()
+    assert f"共 {views.PAIRS_PER_PAGE + 5} 条" in first and 'rel="next"' in first
+    assert first.count("关于试用期的问题<details>") == views.PAIRS_PER_PAGE
+    second = client.get("/staff/qa/pairs/", {"page": "2"}).content.decode()
+    assert second.count("关于试用期的问题<details>") == 5
+    assert client.get("/staff/qa/pairs/", {"page": "abc"}).status_code == 200  # read as the first page
+    review = client.get("/staff/qa/pairs/", {"state": "review"}).content.decode()
+    assert "共 1 条" in review and "第7个关于试用期的问题" in review
+    found = client.get("/staff/qa/pairs/", {"q": "第12个"}).content.decode()
+    assert "共 1 条" in found and "第12个关于试用期的问题" in found
+    assert "没有符合条件的问答" in client.get("/staff/qa/pairs/", {"q": "宅基地"}).content.decode()
+    assert f"共 {views.PAIRS_PER_PAGE + 5} 条" in client.get("/staff/qa/pairs/", {"state": "bogus"}).content.decode()
