@@ -22,6 +22,9 @@ ALLOWED_ATTRIBUTES = {
     "*": {"class"},
 }
 BODY_FORMATS = ("text", "markdown", "html")
+# Characters that show nothing yet change what is shown or matched: zero-width spaces and joiners, the byte-order
+# mark, the soft hyphen and the bidirectional controls (U+202E turns the rest of a line around).
+_INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 # Building a Markdown converter costs about as much as converting a short body; keep one per thread
 # (converters are not thread-safe) and reset it between documents.
 _local = threading.local()
@@ -112,6 +115,11 @@ def html_to_text(fragment: str) -> str:
     text = html.unescape(text)
     lines = [re.sub(r"[ \t\u3000]+", " ", line).strip() for line in text.splitlines()]
     return "\n".join(line for line in lines if line)
+
+
+def strip_invisible(value: str) -> str:
+    """`value` without invisible format characters (pasted from a web page or a spreadsheet, or planted)."""
+    return _INVISIBLE.sub("", value)
 
 
 def excerpt(text: str, limit: int = 120) -> str:

@@ -26,6 +26,8 @@ from gongkai.core.models import AuditEntry
 
 # The state of an object that does not exist yet: a transition from NEW creates it.
 NEW = ""
+# The longest comment (意见, 退回理由) a transition records: a page of text, far above what any form asks for.
+MAX_COMMENT = 2000
 # The actor recorded for moves made by the platform itself (intake, the scheduler, importers).
 SYSTEM = None
 
@@ -191,6 +193,9 @@ class Workflow:
         (creating an object: check on the unsaved object, save it, then commit with from_state=NEW)."""
         if transition.needs_comment and not (comment or "").strip():
             raise DomainError(self.comment_message, field="comment")
+        if len(comment or "") > MAX_COMMENT:
+            # The pages limit what is typed; a hand-made request wrote 100,000 characters into the audit log.
+            raise DomainError(f"意见不能超过 {MAX_COMMENT} 个字（现有 {len(comment)} 个字）。", field="comment")
         previous = self.state_of(obj) if from_state is None else from_state
         new = target or transition.target or previous
         if new not in self.states.values:

@@ -18,7 +18,7 @@ from gongkai.core import audit
 from gongkai.core.errors import DomainError
 from gongkai.core.forms import parse_number
 from gongkai.core.importing import ImportSummary, LineError
-from gongkai.core.text import chinese_number
+from gongkai.core.text import chinese_number, strip_invisible
 from gongkai.core.workflow import SYSTEM
 from gongkai.orgs.models import Agency
 from gongkai.orgs.permissions import require_any_role
@@ -75,7 +75,8 @@ def article_ref(value: str) -> str | None:
 
 def clean_tags(value: str, limit: int | None = MAX_TAGS) -> str:
     """Tags typed with commas, semicolons or spaces between them, joined by 、 (each once, in order)."""
-    return "、".join(dict.fromkeys(t for t in _TAG_SEPARATORS.split(str(value or "")) if t))[:limit].rstrip("、")
+    tags = _TAG_SEPARATORS.split(strip_invisible(str(value or "")))
+    return "、".join(dict.fromkeys(t for t in tags if t))[:limit].rstrip("、")
 
 
 def source_of(pair: QAPair) -> dict:
@@ -86,8 +87,10 @@ def source_of(pair: QAPair) -> dict:
 
 
 def _lines(value) -> str:
-    """Text with its line breaks as \n: a form's textarea sends \r\n, a spreadsheet program may save either."""
-    return str(value if value is not None else "").replace("\r\n", "\n").replace("\r", "\n").strip()
+    """Text with its line breaks as \n (a form's textarea sends \r\n, a spreadsheet program may save either) and
+    without invisible characters (a U+202E imported from a spreadsheet turned the public answer around)."""
+    value = str(value if value is not None else "").replace("\r\n", "\n").replace("\r", "\n")
+    return strip_invisible(value).strip()
 
 
 def _clean(agency: Agency, data: dict) -> dict:

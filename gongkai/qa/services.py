@@ -27,6 +27,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from gongkai.core.errors import DomainError
+from gongkai.core.text import strip_invisible
 from gongkai.qa import meaning, semantic
 from gongkai.qa.index import RANK_BY_TYPE, answering_articles, article_backend, stale_article_ids
 from gongkai.qa.models import Article, Feedback, QAPair, UnansweredQuestion
@@ -196,7 +197,8 @@ def question_key(question: str) -> str:
 
 def clean_question(question: str) -> str:
     """The question as asked, checked: raise DomainError (Chinese, at the field) when it cannot be asked."""
-    question = (question or "").strip()
+    # A question pasted from a web page may carry zero-width characters that split its words.
+    question = strip_invisible(question or "").strip()
     if len(text.compact(question)) < MIN_QUESTION:
         raise DomainError("请输入您要咨询的问题（至少两个字）。", field="question")
     if len(question) > MAX_QUESTION:

@@ -51,3 +51,11 @@ def test_an_html_body_typed_as_plain_lines_gets_one_paragraph_per_line():
                                       "<p>第三条 <b>施行</b>。</p>")
     assert to_html("<p>第一条\n续行</p>", "html") == "<p>第一条\n续行</p>"
     assert to_html("一行正文", "html") == "一行正文"
+
+
+def test_invisible_characters_are_stripped_and_visible_ones_kept():
+    from gongkai.core.text import strip_invisible
+
+    planted = "试用期\u200b工资\u202e可以\ufeff只发\u2066一半\u00ad吗"
+    assert strip_invisible(planted) == "试用期工资可以只发一半吗"
+    assert strip_invisible("第一条　总则 (ETC) 😀\n") == "第一条　总则 (ETC) 😀\n"

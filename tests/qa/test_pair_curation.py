@@ -285,3 +285,12 @@ def test_the_staff_list_of_pairs_is_paged_and_filtered(client, people, agency, s
     assert "共 1 条" in found and "第12个关于试用期的问题" in found
     assert "没有符合条件的问答" in client.get("/staff/qa/pairs/", {"q": "宅基地"}).content.decode()
     assert f"共 {views.PAIRS_PER_PAGE + 5} 条" in client.get("/staff/qa/pairs/", {"state": "bogus"}).content.decode()
+
+
+def test_invisible_characters_are_not_stored_in_a_pair_or_asked_with(people, agency, source):  # noqa: F811
+    # Found by the staff trial of 2026-12-02: a U+202E imported from a spreadsheet was stored and shown.
+    pair = pairs.save_pair(people["drafter"], agency, {"question": "试用期\u200b工资可以只发一半吗\u202e",
+                                                        "answer": "\ufeff" + ANSWER, "source": source.pk,
+                                                        "tags": "劳动\u200b、试用期"})
+    assert (pair.question, pair.answer, pair.tags) == ("试用期工资可以只发一半吗", ANSWER, "劳动、试用期")
+    assert services.clean_question("试用\u200b期工资\u2066最低多少") == "试用期工资最低多少"
