@@ -286,7 +286,9 @@ def import_xlsx(actor, agency: Agency, content: bytes) -> ImportSummary:
             else:
                 result.updated += 1
         except DomainError as exc:
-            result.errors.append(LineError(number, exc.message))
+            # Every field's message at once: fixed one by one, a row came back with its next mistake.
+            messages = [m for field_messages in exc.errors.values() for m in field_messages] or [exc.message]
+            result.errors.append(LineError(number, "".join(dict.fromkeys(messages))))
     return result
 
 

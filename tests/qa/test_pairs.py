@@ -127,6 +127,8 @@ def test_xlsx_round_trip(people, agency, source):
     book.save(out)
     result = pairs.import_xlsx(people["drafter"], agency, out.getvalue())
     assert result.created == 2 and len(result.errors) == 1 and str(result.errors[0]).startswith("第 3 行")
+    # Every mistake of the row at once (an empty answer and an unknown document), not one per import.
+    assert "请填写答案" in str(result.errors[0]) and "依据文件须为已公开的文件" in str(result.errors[0])
     assert set(QAPair.objects.values_list("article", "state")) == {("6", PairState.DRAFT), ("5", PairState.DRAFT)}
     # The export imported again, as it is: nothing is copied or changed.
     again = pairs.import_xlsx(people["drafter"], agency, pairs.export_xlsx(QAPair.objects.all()))
