@@ -206,8 +206,19 @@ def test_the_qa_never_answers_from_a_non_public_article(client, planted, team, a
     pairs.move_pair(team[Role.DRAFTER], orphan, "submit")
     pairs.move_pair(team[Role.APPROVER], orphan, "publish")
     services.withdraw_document(team[Role.PUBLISHER], source, "撤回")
+    # A public pair with a revision under review: the public text answers, the revision's never shows.
+    revised = pairs.save_pair(team[Role.DRAFTER], agency, {"question": "补贴按月发放还是按年发放", "answer": "按月发放。",
+                                                            "source": public.pk})
+    pairs.move_pair(team[Role.DRAFTER], revised, "submit")
+    revised = pairs.move_pair(team[Role.APPROVER], revised, "publish")
+    revision = pairs.save_pair(team[Role.DRAFTER], agency, {"question": "补贴按月发放还是按年发放",
+                                                            "answer": f"{MARKER}按年发放。", "source": public.pk}, revised)
+    pairs.move_pair(team[Role.DRAFTER], revision, "submit")
     listed = client.get("/api/v1/qa/pairs", {"page_size": 100})
-    assert listed.status_code == 200 and listed.json()["count"] == 0 and MARKER not in listed.content.decode()
+    assert listed.status_code == 200 and listed.json()["count"] == 1 and MARKER not in listed.content.decode()
+    for question in ("补贴按月发放还是按年发放", "补贴是按月发还是按年发"):
+        data = client.post("/api/v1/qa/ask", {"question": question}, content_type="application/json")
+        assert MARKER not in data.content.decode() and MARKER not in client.get("/wdk/", {"q": question}).content.decode()
     article_backend().rebuild(everything, max(IndexChange.objects.values_list("pk", flat=True)))
     # The meaning index, as stale as can be: every article of every revision, up to date by its mark.
     from gongkai.qa import meaning

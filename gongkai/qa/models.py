@@ -85,6 +85,10 @@ class QAPair(models.Model):
     state = models.CharField("状态", max_length=20, choices=PairState.choices, default=PairState.DRAFT, db_index=True)
     version = models.PositiveIntegerField("版本", default=1)
     flag_reason = models.CharField("暂停原因", max_length=200, blank=True)
+    # A draft revising a public pair: the public one stays public until the revision is approved, which then
+    # writes it over the public one (one number for the hotline's ratings and the spreadsheet) and is removed.
+    revises = models.ForeignKey("self", on_delete=models.CASCADE, null=True, blank=True, related_name="revisions",
+                                verbose_name="修改的问答")
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("修改时间", auto_now=True)
 

@@ -36,7 +36,7 @@ XLSX_COLUMNS = ("问题", "答案", "依据文件编号", "依据条号", "标�
 # The export's last column: a row carrying it edits that pair when the file is imported again.
 ID_COLUMN = "问答编号"
 MAX_IMPORT_ROWS = 2000
-audit.register_labels({"qa.save_pair": "保存问答"})
+audit.register_labels({"qa.save_pair": "保存问答", "qa.publish_revision": "修改稿审核通过，替换公开内容"})
 REVIEW_LOCKED = "本问答正在审核，不能修改；如需修改，请审核人先退回修改。"
 # 19, 第十九条, 十九, 133-1, 133之1, 第一百三十三条之一 (full-width digits are normalised before).
 _ARTICLE_REF = re.compile(r"^第?([0-9一二三四五六七八九十百千零〇两]+)条?(?:(?:-|之)([0-9一二三四五六七八九十零〇两]+))?$")
@@ -146,21 +146,26 @@ def save_pair(actor, agency: Agency, data: dict, pair: QAPair | None = None) -> 
     require_any_role(actor, (Role.DRAFTER,), agency)
     if pair is not None:
         pair = QAPair.objects.select_for_update().get(pk=pair.pk, agency=agency)
+        # A public pair is edited through its revision (the one under way, or a new one): it stays public meanwhile.
+        # (A flagged one too, when its revision was begun while it was public.)
+        if pair.state in (PairState.PUBLISHED, PairState.FLAGGED):
+            pair = pair.revisions.first() or pair
         if pair.state == PairState.REVIEW:
             # The approver reviews what was submitted: an edit now would be published unseen (and the edit page
             # said it went back to draft). Returned to draft, it can be edited and submitted again.
             raise DomainError(REVIEW_LOCKED)
     fields = _clean(agency, data)
     _refuse_duplicate(agency, fields["question"], pair)
-    if pair is None:
+    if pair is None or pair.state == PairState.PUBLISHED:
         from gongkai.qa.index import ensure_articles  # the source's articles, for the citation
 
         ensure_articles(fields["source"].live_revision)
-        pair = QAPair.objects.create(agency=agency, **fields)
+        revising = {"revises": pair, "version": pair.version + 1} if pair is not None else {}
+        pair = QAPair.objects.create(agency=agency, **fields, **revising)
     else:
         for name, value in fields.items():
             setattr(pair, name, value)
-        if pair.state in (PairState.PUBLISHED, PairState.FLAGGED):
+        if pair.state == PairState.FLAGGED:  # hidden already: revised in place
             pair.version += 1
             pair.flag_reason = ""
             REVIEW.apply(actor, pair, "revise")  # recorded as a drafting step of the new version
@@ -172,10 +177,24 @@ def save_pair(actor, agency: Agency, data: dict, pair: QAPair | None = None) -> 
     return pair
 
 
+def _replace_with_revision(actor, revision: QAPair) -> QAPair:
+    """The approved revision written over the public pair it revises (which keeps its number), then removed."""
+    public = QAPair.objects.select_for_update().get(pk=revision.revises_id)
+    for name in ("question", "answer", "source", "article", "tags", "version"):
+        setattr(public, name, getattr(revision, name))
+    public.state, public.flag_reason = PairState.PUBLISHED, ""
+    public.save()
+    audit.record(actor, "qa.publish_revision", public, comment=f"修改稿（问答编号 {revision.pk}）审核通过，替换原内容")
+    revision.delete()
+    return public
+
+
 def _refuse_duplicate(agency: Agency, question: str, pair: QAPair | None) -> None:
     """DomainError when another pair of the agency asks the very same question: a form saved again after the back
     button, or a file of new pairs imported twice, made a copy of every pair."""
-    other = QAPair.objects.filter(agency=agency, question=question).exclude(pk=pair.pk if pair else None).first()
+    family = {pair.pk, pair.revises_id} - {None} if pair else set()
+    other = (QAPair.objects.filter(agency=agency, question=question).exclude(pk__in=family)
+             .exclude(revises__in=family).first())
     if other is not None:
         raise DomainError(f"本机关已有相同问题的问答（问答编号 {other.pk}），请修改那一条。", field="question")
 
@@ -185,6 +204,8 @@ def move_pair(actor, pair: QAPair, name: str, comment: str = "") -> QAPair:
     """Take a review step (submit, publish, return) on a pair."""
     pair = QAPair.objects.select_for_update().get(pk=pair.pk)
     REVIEW.apply(actor, pair, name, comment=comment)
+    if name == "publish" and pair.revises_id:
+        pair = _replace_with_revision(actor, pair)
     if name == "publish":
         from gongkai.qa.services import note_answered
 

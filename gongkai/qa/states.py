@@ -38,8 +38,9 @@ REVIEW = agency_workflow(
                    guard=_complete, duty="review", order=20),
         Transition("return", "退回修改", (PairState.REVIEW,), PairState.DRAFT, (Role.APPROVER,), needs_comment=True,
                    duty="review", order=30),
-        # Editing a public or flagged pair starts a new version, which is reviewed again before it is public.
-        Transition("revise", "修改", (PairState.PUBLISHED, PairState.FLAGGED), PairState.DRAFT, (Role.DRAFTER,),
+        # Editing a flagged pair starts a new version, reviewed again before it is public. A public pair is edited
+        # in a revision of its own (QAPair.revises) and stays public until the revision is approved.
+        Transition("revise", "修改", (PairState.FLAGGED,), PairState.DRAFT, (Role.DRAFTER,),
                    offered=False, new_subject=True, duty="draft"),
         Transition("flag", "依据变化，暂停公开", (PairState.PUBLISHED,), PairState.FLAGGED, system=True),
     ),

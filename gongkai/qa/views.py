@@ -219,6 +219,9 @@ def staff_pair_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         pair = QAPair.objects.filter(pk=pk, agency=agency).first() if pk <= MAX_ID else None
         if pair is None:
             raise Http404("没有这条问答")
+        revision = pair.revisions.first() if pair.state in (PairState.PUBLISHED, PairState.FLAGGED) else None
+        if revision is not None:  # a public pair's revision under way is where its edits go
+            return redirect("staff-qa-pair-edit", agency.code, revision.pk)
         if pair.state == PairState.REVIEW:
             messages.error(request, pairs.REVIEW_LOCKED)
             return redirect("staff-qa-pairs")
@@ -233,8 +236,9 @@ def staff_pair_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
             messages.success(request, f"未作修改，问答仍为“{pair.get_state_display()}”。")
             return redirect("staff-qa-pairs")
         try:
-            pairs.save_pair(request.user, agency, values, pair)
-            messages.success(request, "已保存，提交审核后公开。")
+            saved = pairs.save_pair(request.user, agency, values, pair)
+            messages.success(request, "已保存为修改稿；原问答仍然公开，修改稿审核通过后替换它。" if saved.revises_id
+                             else "已保存，提交审核后公开。")
             return redirect("staff-qa-pairs")
         except DomainError as exc:
             errors = exc.errors or {"question": [exc.message]}

@@ -123,7 +123,9 @@ def test_saving_a_public_pair_unchanged_keeps_it_public(client, people, agency, 
     assert pair.state == PairState.PUBLISHED and services.ask(QUESTION, record=False).kind == "pair"
     client.post(url, {**typed, "answer": ANSWER + "（已更新）"})
     pair.refresh_from_db()
-    assert pair.state == PairState.DRAFT and pair.answer.endswith("（已更新）")
+    # Changed: a revision holds the change, and the public pair stays public until it is approved.
+    assert pair.state == PairState.PUBLISHED and pair.answer == ANSWER
+    assert pair.revisions.get().answer.endswith("（已更新）")
 
 
 def test_a_flagged_pair_saved_unchanged_goes_through_its_sources_checks(client, people, agency, source, team,  # noqa: F811
@@ -294,3 +296,31 @@ def test_invisible_characters_are_not_stored_in_a_pair_or_asked_with(people, age
                                                         "tags": "劳动\u200b、试用期"})
     assert (pair.question, pair.answer, pair.tags) == ("试用期工资可以只发一半吗", ANSWER, "劳动、试用期")
     assert services.clean_question("试用\u200b期工资\u2066最低多少") == "试用期工资最低多少"
+
+
+def test_a_public_pair_stays_public_while_its_revision_is_written_and_reviewed(client, people, agency, source):  # noqa: F811
+    # Found by the staff trial of 2026-12-02: editing a public pair took it off the site until approved again,
+    # while a document keeps its live version during a revision.
+    pair = _published(people, agency, source)
+    revised = ANSWER + "（2026 年起按新标准执行）"
+    revision = pairs.save_pair(people["drafter"], agency, {"question": QUESTION, "answer": revised,
+                                                           "source": source.pk, "article": "6"}, pair)
+    assert revision.pk != pair.pk and revision.revises == pair and revision.version == 2
+    assert services.ask(QUESTION, record=False).pair == pair  # still answering, with the text approved
+    assert client.get("/api/v1/qa/pairs").json()["count"] == 1
+    # Edits of the public pair go on in its revision (the form and the spreadsheet alike), not a second one.
+    again = pairs.save_pair(people["drafter"], agency, {"question": QUESTION, "answer": revised + "。",
+                                                        "source": source.pk, "article": "6"}, pair)
+    assert again.pk == revision.pk and QAPair.objects.count() == 2
+    client.force_login(people["drafter"])
+    assert client.get(f"/staff/qa/pairs/{agency.code}/{pair.pk}/")["Location"].endswith(f"/{revision.pk}/")
+    pairs.move_pair(people["drafter"], revision, "submit")
+    with pytest.raises(DomainError):  # the drafter does not approve the revision either (一事一审)
+        pairs.move_pair(people["drafter"], revision, "publish")
+    public = pairs.move_pair(people["approver"], revision, "publish")
+    # Approved: written over the public pair, which keeps its number; the revision is gone.
+    assert public.pk == pair.pk and QAPair.objects.count() == 1
+    pair.refresh_from_db()
+    assert (pair.state, pair.version, pair.answer) == (PairState.PUBLISHED, 2, revised + "。")
+    assert services.ask(QUESTION, record=False).answer == revised + "。"
+    assert "修改稿审核通过" in client.get(f"/staff/qa/pairs/{agency.code}/{pair.pk}/").content.decode()

@@ -164,12 +164,15 @@ def test_an_exported_file_edited_and_imported_again_edits_its_pairs(people, agen
     published.refresh_from_db()
     draft.refresh_from_db()
     foreign.refresh_from_db()
-    # The public pair becomes a new version to review, the draft is edited in place, the other agency's untouched.
-    assert (published.state, published.version, published.answer.endswith("（已按新规定更新）")) == (
+    # The public pair gets a revision to review (and stays public meanwhile), the draft is edited in place, the
+    # other agency's untouched.
+    revision = published.revisions.get()
+    assert (published.state, published.version, published.answer) == (PairState.PUBLISHED, 1, ANSWER)
+    assert (revision.state, revision.version, revision.answer.endswith("（已按新规定更新）")) == (
         PairState.DRAFT, 2, True)
     assert (draft.state, draft.version, draft.question) == (PairState.DRAFT, 1, "试用期最多能约定几次")
     assert foreign.question == "别的机关的问答"
-    assert QAPair.objects.filter(agency=agency).count() == 3
+    assert QAPair.objects.filter(agency=agency).count() == 4
 
 
 def test_staff_write_submit_and_review_through_the_pages(client, people, agency, source):

@@ -631,7 +631,7 @@ SUBJECTS: dict[str, str] = {
     "qa.pair:submit": "pair:draft",
     "qa.pair:publish": "pair:review",
     "qa.pair:return": "pair:review",
-    "qa.pair:revise": "pair:published",
+    "qa.pair:revise": "pair:flagged",
     "reports.annual:draft": "report:new",
     "reports.annual:review": "report:drafted",
     "reports.annual:reject_review": "report:drafted",
@@ -928,6 +928,14 @@ def _build_world() -> World:
                                         "submit"))
     keep("pair:published", pairs.move_pair(team[AP], pairs.move_pair(
         team[D], pairs.save_pair(team[D], own, {**pair, "question": "甲局问答：补贴发给谁"}), "submit"), "publish"))
+    # Flagged (its source changed, say): edited in place as a new version (a public one is edited in a revision).
+    from gongkai.core.workflow import SYSTEM
+    from gongkai.qa.states import REVIEW as PAIR_REVIEW
+
+    flagged = pairs.move_pair(team[AP], pairs.move_pair(
+        team[D], pairs.save_pair(team[D], own, {**pair, "question": "甲局问答：补贴标准"}), "submit"), "publish")
+    PAIR_REVIEW.apply(SYSTEM, flagged, "flag", comment="依据文件已修订")
+    keep("pair:flagged", flagged)
 
     # The annual report: last year's drafted by the officer, the year before's drafted and reviewed.
     from gongkai.reports import services as reports
