@@ -220,7 +220,10 @@ def staff_pair_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         if pair is None:
             raise Http404("没有这条问答")
         revision = pair.revisions.first() if pair.state in (PairState.PUBLISHED, PairState.FLAGGED) else None
-        if revision is not None:  # a public pair's revision under way is where its edits go
+        if revision is not None and request.method == "GET":
+            # A public pair's revision under way is where its edits go (a form sent from before it existed is
+            # saved into it too, by save_pair: a second drafter's edit is not dropped).
+            messages.info(request, f"问答 {pair.pk} 已有修改稿（问答 {revision.pk}），以下是修改稿的内容；原问答在修改稿审核通过前仍然公开。")
             return redirect("staff-qa-pair-edit", agency.code, revision.pk)
         if pair.state == PairState.REVIEW:
             messages.error(request, pairs.REVIEW_LOCKED)

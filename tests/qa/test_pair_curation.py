@@ -314,6 +314,14 @@ def test_a_public_pair_stays_public_while_its_revision_is_written_and_reviewed(c
     assert again.pk == revision.pk and QAPair.objects.count() == 2
     client.force_login(people["drafter"])
     assert client.get(f"/staff/qa/pairs/{agency.code}/{pair.pk}/")["Location"].endswith(f"/{revision.pk}/")
+    assert f"已有修改稿（问答 {revision.pk}）" in client.get(f"/staff/qa/pairs/{agency.code}/{pair.pk}/",
+                                                         follow=True).content.decode()
+    # A form opened on the public pair before the revision existed (a second drafter's) is saved into the revision.
+    client.post(f"/staff/qa/pairs/{agency.code}/{pair.pk}/", {"question": QUESTION, "answer": revised + "！",
+                                                               "source": str(source.pk), "article": "6"})
+    assert QAPair.objects.count() == 2 and QAPair.objects.get(pk=revision.pk).answer == revised + "！"
+    again = pairs.save_pair(people["drafter"], agency, {"question": QUESTION, "answer": revised + "。",
+                                                        "source": source.pk, "article": "6"}, pair)
     pairs.move_pair(people["drafter"], revision, "submit")
     with pytest.raises(DomainError):  # the drafter does not approve the revision either (一事一审)
         pairs.move_pair(people["drafter"], revision, "publish")
