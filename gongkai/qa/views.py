@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from gongkai.core.audit import history_rows
 from gongkai.core.errors import DomainError
 from gongkai.core.forms import MAX_ID, parse_number
+from gongkai.core.middleware import takes_uploads
 from gongkai.core.models import AuditEntry
 from gongkai.orgs.models import Agency
 from gongkai.orgs.permissions import agencies_for
@@ -284,6 +285,9 @@ def staff_pairs_export(request: HttpRequest, code: str) -> HttpResponse:
     return response
 
 
+# An agency's spreadsheet of a few hundred pairs with long answers passes 1 MB, the limit of a form without files
+# (it went to the generic 413 page); the staff upload limit applies, as to a document's attachments.
+@takes_uploads
 @require_POST
 @staff_required
 def staff_pairs_import(request: HttpRequest, code: str) -> HttpResponse:
