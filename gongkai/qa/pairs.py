@@ -142,7 +142,8 @@ def _clean(agency: Agency, data: dict) -> dict:
 
 @transaction.atomic
 def save_pair(actor, agency: Agency, data: dict, pair: QAPair | None = None) -> QAPair:
-    """Create a draft pair of `agency`, or edit one (a public or flagged pair goes back to draft: revise)."""
+    """Create a draft pair of `agency`, or edit one: a public pair through its revision (it stays public until the
+    revision is approved), a flagged one in place as its next version (revise)."""
     require_any_role(actor, (Role.DRAFTER,), agency)
     if pair is not None:
         pair = QAPair.objects.select_for_update().get(pk=pair.pk, agency=agency)
