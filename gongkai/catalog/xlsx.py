@@ -19,6 +19,7 @@ from gongkai.catalog import rules, services
 from gongkai.catalog.models import CatalogItem, LedgerEntry
 from gongkai.catalog.states import CatalogState
 from gongkai.core.errors import DomainError
+from gongkai.core.office import append_text_row
 from gongkai.orgs.models import Agency
 from gongkai.publishing.rules import DisclosurePeriod
 
@@ -83,11 +84,7 @@ def _sheet(title: str, headers: list[str], rows: list[list]) -> bytes:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="center")
     for row in rows:
-        sheet.append(row)
-        for cell in sheet[sheet.max_row]:
-            # Text typed by staff is text: openpyxl would store “=…” as a formula that Excel runs on opening.
-            if isinstance(cell.value, str) and cell.value.startswith("="):
-                cell.data_type = "s"
+        append_text_row(sheet, row)  # text typed by staff is text, never a formula
     for column in sheet.columns:
         sheet.column_dimensions[column[0].column_letter].width = 18
     out = io.BytesIO()
@@ -138,11 +135,7 @@ def export_catalog(agency: Agency) -> bytes:
                 row.append("√" if getattr(item, field) else None)
             else:
                 row.append(values[field])
-        sheet.append(row)
-        for cell in sheet[sheet.max_row]:
-            # Text typed by staff is text: openpyxl would store “=…” as a formula that Excel runs on opening.
-            if isinstance(cell.value, str) and cell.value.startswith("="):
-                cell.data_type = "s"
+        append_text_row(sheet, row)  # text typed by staff is text, never a formula
     period_column = get_column_letter(2 + [f for _, _, f in CATALOG_LAYOUT].index("period"))
     # The allowed values live on a sheet of their own: a list in the rule itself is limited to 255 characters.
     lists = book.create_sheet("可选值")

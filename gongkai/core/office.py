@@ -1,4 +1,5 @@
-"""Helpers for the Word documents the apps write (python-docx): one place for what Word needs to show Chinese."""
+"""Helpers for the office files the apps write: what Word needs to show Chinese (python-docx), and rows of
+spreadsheets that stay text (openpyxl)."""
 
 from __future__ import annotations
 
@@ -16,3 +17,13 @@ def set_run_font(run, font: str, size_pt: float, bold: bool = False) -> None:
         fonts = rpr.makeelement(qn("w:rFonts"), {})
         rpr.append(fonts)
     fonts.set(qn("w:eastAsia"), font)
+
+
+def append_text_row(sheet, row) -> None:
+    """Append `row` to an openpyxl sheet, its strings kept as text: openpyxl stores a string starting with = as a
+    formula, which a spreadsheet program runs on opening (=HYPERLINK from a resident's words) and which is read
+    back empty on import."""
+    sheet.append(row)
+    for cell in sheet[sheet.max_row]:
+        if isinstance(cell.value, str) and cell.value.startswith("="):
+            cell.data_type = "s"

@@ -18,6 +18,7 @@ from gongkai.core import audit
 from gongkai.core.errors import DomainError
 from gongkai.core.forms import parse_number
 from gongkai.core.importing import ImportSummary, LineError
+from gongkai.core.office import append_text_row
 from gongkai.core.text import chinese_number, strip_invisible
 from gongkai.core.workflow import SYSTEM
 from gongkai.orgs.models import Agency
@@ -252,13 +253,9 @@ def export_xlsx(pairs: Iterable[QAPair]) -> bytes:
     sheet.title = "政策问答"
     sheet.append([*XLSX_COLUMNS, "状态", ID_COLUMN])
     for pair in pairs:
-        sheet.append([pair.question, pair.answer, pair.source_id, pair.article, pair.tags, pair.get_state_display(),
-                      pair.pk])
-        # Text is text: openpyxl writes a string starting with = as a formula, which a spreadsheet program runs
-        # (=HYPERLINK from a resident's question filled into a pair) and which is read back empty on import.
-        for cell in sheet[sheet.max_row]:
-            if isinstance(cell.value, str):
-                cell.data_type = "s"
+        # A resident's =HYPERLINK(...) question filled into a pair stays text (read back empty as a formula).
+        append_text_row(sheet, [pair.question, pair.answer, pair.source_id, pair.article, pair.tags,
+                                pair.get_state_display(), pair.pk])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
