@@ -147,11 +147,7 @@ def save_pair(actor, agency: Agency, data: dict, pair: QAPair | None = None) -> 
     revision is approved), a flagged one in place as its next version (revise)."""
     require_any_role(actor, (Role.DRAFTER,), agency)
     if pair is not None:
-        pair = QAPair.objects.select_for_update().get(pk=pair.pk, agency=agency)
-        # A public pair is edited through its revision (the one under way, or a new one): it stays public meanwhile.
-        # (A flagged one too, when its revision was begun while it was public.)
-        if pair.state in (PairState.PUBLISHED, PairState.FLAGGED):
-            pair = pair.revisions.first() or pair
+        pair = edited_in(QAPair.objects.select_for_update().get(pk=pair.pk, agency=agency))
         if pair.state == PairState.REVIEW:
             # The approver reviews what was submitted: an edit now would be published unseen (and the edit page
             # said it went back to draft). Returned to draft, it can be edited and submitted again.
@@ -176,6 +172,14 @@ def save_pair(actor, agency: Agency, data: dict, pair: QAPair | None = None) -> 
     # Whoever wrote the text drafted it (一事一审): a user holding both roles edited a colleague's draft and then
     # published it as its approver, the edit counting as no step of theirs.
     audit.record(actor, "qa.save_pair", pair, duty="draft", duty_subject=REVIEW.subject_key(pair))
+    return pair
+
+
+def edited_in(pair: QAPair) -> QAPair:
+    """The row an edit of `pair` goes to: a public pair's revision under way (a flagged one's too, begun while it
+    was public), so the public pair stays public meanwhile; otherwise the pair itself."""
+    if pair.state in (PairState.PUBLISHED, PairState.FLAGGED):
+        return pair.revisions.first() or pair
     return pair
 
 

@@ -765,20 +765,23 @@ def note_unanswered(question: str, units: list[Unit] | None = None, about_the_wo
     return True
 
 
-def is_listed(question: str) -> bool:
-    """Whether the question is on the staff work list now (keyed as note_unanswered keys it)."""
+def _listed(question: str):
+    """The question's row on the staff work list while it is there (keyed as note_unanswered keys it)."""
     key = question_key(anonymise_as_typed(question, limit=MAX_QUESTION))
-    return UnansweredQuestion.objects.filter(key=key, resolved=False).exists()
+    return UnansweredQuestion.objects.filter(key=key, resolved=False)
+
+
+def is_listed(question: str) -> bool:
+    """Whether the question is on the staff work list now."""
+    return _listed(question).exists()
 
 
 def note_answered(question: str) -> bool:
     """Take a question off the staff work list once it is answered (asked first before its candidates' meanings
     were known, or before a pair answered it); True when it was there. Read first: most answered questions were
     never listed, and an answer should not wait for a write."""
-    if not is_listed(question):
-        return False
-    key = question_key(anonymise_as_typed(question, limit=MAX_QUESTION))
-    return bool(UnansweredQuestion.objects.filter(key=key, resolved=False).update(resolved=True))
+    listed = _listed(question)
+    return listed.exists() and bool(listed.update(resolved=True))
 
 
 def resolve_unanswered(actor, pk: int) -> UnansweredQuestion:

@@ -125,8 +125,8 @@ def staff_unanswered(request: HttpRequest) -> HttpResponse:
             messages.success(request, "已标为已处理。")
         except DomainError as exc:
             messages.error(request, exc.message)
-        listed = reverse("staff-qa-unanswered")
-        return redirect(listed + "?list=world" if request.POST.get("list") == "world" else listed)
+        url = reverse("staff-qa-unanswered")
+        return redirect(url + "?list=world" if request.POST.get("list") == "world" else url)
     # Questions about the world (weather, timetables) are listed apart: no pair or document answers them.
     world = request.GET.get("list") == "world"
     listed = UnansweredQuestion.objects.filter(resolved=False)
@@ -220,8 +220,8 @@ def staff_pair_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         pair = QAPair.objects.filter(pk=pk, agency=agency).first() if pk <= MAX_ID else None
         if pair is None:
             raise Http404("没有这条问答")
-        revision = pair.revisions.first() if pair.state in (PairState.PUBLISHED, PairState.FLAGGED) else None
-        if revision is not None and request.method == "GET":
+        revision = pairs.edited_in(pair)
+        if revision != pair and request.method == "GET":
             # A public pair's revision under way is where its edits go (a form sent from before it existed is
             # saved into it too, by save_pair: a second drafter's edit is not dropped).
             messages.info(request, f"问答 {pair.pk} 已有修改稿（问答 {revision.pk}），以下是修改稿的内容；原问答在修改稿审核通过前仍然公开。")
