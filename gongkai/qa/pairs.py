@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import io
 import re
+import unicodedata
 from collections.abc import Iterable
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Value, When
 from django.urls import reverse
 
 from gongkai.core import audit
@@ -19,7 +20,7 @@ from gongkai.core.errors import DomainError
 from gongkai.core.forms import parse_number
 from gongkai.core.importing import ImportSummary, LineError
 from gongkai.core.office import append_text_row
-from gongkai.core.text import chinese_number, strip_invisible
+from gongkai.core.text import chinese_number, excerpt, strip_invisible
 from gongkai.core.workflow import SYSTEM
 from gongkai.orgs.models import Agency
 from gongkai.orgs.permissions import require_any_role
@@ -43,11 +44,78 @@ REVIEW_LOCKED = "本问答正在审核，不能修改；如需修改，请审核
 _ARTICLE_REF = re.compile(r"^第?([0-9一二三四五六七八九十百千零〇两]+)条?(?:(?:-|之)([0-9一二三四五六七八九十零〇两]+))?$")
 # Tags may be typed with any of these between them; they are stored joined by 、.
 _TAG_SEPARATORS = re.compile(r"[、,，;；/\s]+")
+# The source picker of the pair form (find_sources, source_articles): a short list to choose from, and every
+# article of the longest code (民法典: 1,260) without a page of megabytes.
+MAX_SOURCE_QUERY = 100
+SOURCE_CHOICES = 10
+MAX_ARTICLE_CHOICES = 2000
+ARTICLE_PREVIEW = 30
+# 国办发〔2020〕1号 is also typed with [], (), 【】: the number is matched piece by piece between brackets.
+_BRACKETS = re.compile(r"[〔〕\[\]()（）【】［］{}〈〉<>]+")
 
 
 def valid_sources():
     """Documents a pair may rest on: public, the current version, and valid."""
     return public_documents().filter(superseded=False, validity=Validity.VALID)
+
+
+def find_sources(query: str, limit: int = SOURCE_CHOICES) -> tuple[list[dict], bool]:
+    """The documents a pair may rest on (valid_sources) whose title or document number holds every word of
+    `query`, or whose number (the digits of its address) it is: the best `limit` as source_choice gives them, and
+    whether there are more. DomainError for a query that is empty or too long."""
+    text = unicodedata.normalize("NFKC", strip_invisible(str(query or ""))).strip()
+    if not text:
+        raise DomainError("请输入文件标题或文号中的字词。", field="q")
+    if len(text) > MAX_SOURCE_QUERY:
+        raise DomainError(f"查找的字词不能超过 {MAX_SOURCE_QUERY} 个字。", field="q")
+    words = text.split()
+    typed_id = parse_number(text) if text.isascii() else None
+    found = Q(pk=typed_id) if typed_id else Q(pk__in=[])
+    matched = Q()
+    for word in words:
+        numbered = Q()
+        for piece in (p for p in _BRACKETS.split(word) if p):
+            numbered &= Q(live_revision__doc_number__icontains=piece)
+        matched &= Q(live_revision__title__icontains=word) | (numbered if numbered else Q(pk__in=[]))
+    found |= matched
+    # The document whose number was typed, or the very document number, then the very title, then titles
+    # starting with the first word, then the newest.
+    rank = Case(When(pk=typed_id or 0, then=Value(0)), When(live_revision__doc_number__iexact=text, then=Value(0)),
+                When(live_revision__title__iexact=text, then=Value(1)),
+                When(live_revision__title__istartswith=words[0], then=Value(2)),
+                default=Value(3), output_field=IntegerField())
+    rows = list(valid_sources().filter(found).select_related("live_revision", "agency")
+                .annotate(rank=rank).order_by("rank", "-published_on", "-pk")[:limit + 1])
+    # A number written with other brackets (国办发[2020]1号) is the same number: moved up with the exact ones.
+    written = _BRACKETS.sub("", text).lower()
+    rows.sort(key=lambda d: 0 if _BRACKETS.sub("", d.live_revision.doc_number).lower() == written else d.rank)
+    return [source_choice(d) for d in rows[:limit]], len(rows) > limit
+
+
+def source_choice(document: Document) -> dict:
+    """A document as the pair form's picker shows it: number, title, document number, agency, date."""
+    revision = document.live_revision
+    return {"id": document.pk, "title": revision.title, "doc_number": revision.doc_number,
+            "agency": document.agency.name,
+            "published_on": document.published_on.isoformat() if document.published_on else ""}
+
+
+def usable_source(value) -> Document | None:
+    """The document a pair may rest on whose number is `value` (as typed in the form), else None."""
+    number = parse_number(value)
+    if not number:
+        return None
+    return valid_sources().select_related("live_revision", "agency").filter(pk=number).first()
+
+
+def source_articles(document: Document, limit: int = MAX_ARTICLE_CHOICES) -> tuple[list[dict], bool]:
+    """The articles of a source (usable_source) as the article field takes them: its reference (19, 133-1),
+    label (第十九条) and first words; the first `limit`, and whether there are more."""
+    from gongkai.qa.index import ensure_articles  # split the first time they are asked for, as save_pair does
+
+    articles = ensure_articles(document.live_revision)
+    return [{"ref": f"{a.number}-{a.sub}" if a.sub else str(a.number), "label": a.label,
+             "text": excerpt(a.text, ARTICLE_PREVIEW)} for a in articles[:limit]], len(articles) > limit
 
 
 def public_pairs():

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+from functools import wraps
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Max
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gongkai.core.audit import history_rows
 from gongkai.core.errors import DomainError
@@ -246,9 +247,62 @@ def staff_pair_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
             return redirect("staff-qa-pairs")
         except DomainError as exc:
             errors = exc.errors or {"question": [exc.message]}
+    # The chosen source's title beside its number, so the drafter sees what the number means (the picker's script
+    # writes it as a source is chosen; this is it on an edit, after a refusal, and without the script).
+    chosen = pairs.usable_source(values.get("source"))
     return render(request, "qa/staff_pair_form.html", {"agency": agency, "pair": pair, "values": values,
-                                                       "errors": errors,
+                                                       "errors": errors, "source_choice": chosen and
+                                                       pairs.source_choice(chosen),
                                                        "history": history_rows(pair, REVIEW) if pair else []})
+
+
+def _json(data: dict, status: int = 200) -> JsonResponse:
+    return JsonResponse(data, status=status, json_dumps_params={"ensure_ascii": False})
+
+
+def _drafter_json(view):
+    """A JSON endpoint of the pair form: the pair form's rights (a drafter of the agency in the URL), each refusal
+    said in Chinese as JSON (a signed-out drafter's script would otherwise be handed the login page)."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, code: str) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return _json({"detail": "登录已失效，请重新登录后再查找。"}, 401)
+        if not (request.user.is_active and request.user.is_staff):
+            return _json({"detail": "工作台仅供工作人员使用。"}, 403)
+        if not _pair_agencies(request.user):
+            return _json({"detail": _NO_PAIR_ROLE}, 403)
+        agency = next((a for a in _pair_agencies(request.user, (Role.DRAFTER,)) if a.code == code), None)
+        if agency is None:
+            return _json({"detail": "没有这个机关，或您不是该机关的起草人。"}, 404)
+        return view(request, agency)
+
+    return require_GET(wrapper)
+
+
+@_drafter_json
+def staff_pair_sources(request: HttpRequest, agency: Agency) -> HttpResponse:
+    """The documents a pair may rest on whose title or document number holds the words of ?q= (the form's picker)."""
+    try:
+        found, more = pairs.find_sources(request.GET.get("q", ""))
+    except DomainError as exc:
+        return _json({"detail": exc.message}, 400)
+    return _json({"documents": found, "more": more})
+
+
+@_drafter_json
+def staff_pair_articles(request: HttpRequest, agency: Agency) -> HttpResponse:
+    """The articles of the source ?source= (its number), to choose the one the pair cites."""
+    raw = request.GET.get("source", "").strip()
+    if not raw:
+        return _json({"detail": "请填写依据文件编号。"}, 400)
+    if parse_number(raw) is None:
+        return _json({"detail": "依据文件编号应为数字（已公开文件页面地址中的数字）。"}, 400)
+    document = pairs.usable_source(raw)
+    if document is None:
+        return _json({"detail": "没有这个编号的可作依据的文件（须为已公开、现行有效的文件）。"}, 404)
+    articles, more = pairs.source_articles(document)
+    return _json({"document": pairs.source_choice(document), "articles": articles, "more": more})
 
 
 @require_POST

@@ -352,6 +352,12 @@ URL_RULES: dict[tuple[str, str], Rule] = {
                                         args=lambda w: [w.own.code, w.pk("pair:draft")]),
     ("staff-qa-pair-edit", "POST"): Rule(lambda a: 302 if may(a, {D}) else 404 if holds_anywhere(a, {D, AP})
                                          else 403, probe="qa.pair:revise"),
+    # The pair form's source picker (JSON): the form's rights; without ?q= or ?source= a drafter is told what to
+    # send (400), and a signed-out one is answered in JSON (401), not sent to the login page.
+    ("staff-qa-pair-sources", "GET"): Rule(lambda a: 400 if may(a, {D}) else 404 if holds_anywhere(a, {D, AP}) else 403,
+                                           anonymous=401, args=lambda w: [w.own.code]),
+    ("staff-qa-pair-articles", "GET"): Rule(lambda a: 400 if may(a, {D}) else 404 if holds_anywhere(a, {D, AP})
+                                            else 403, anonymous=401, args=lambda w: [w.own.code]),
     ("staff-qa-pair-action", "GET"): post_only(lambda w: [w.pk("pair:draft")]),
     ("staff-qa-pair-action", "POST"): Rule(lambda a: 302 if may(a, {D, AP}) else 404 if holds_anywhere(a, {D, AP})
                                            else 403, probe="qa.pair:publish"),
