@@ -1,5 +1,6 @@
 """A drafter writes a pair with the source picker, on a desktop and on a phone: types part of a title, chooses
-the document with the arrow keys and Enter, chooses an article, saves, and finds the pair resting on them."""
+the document with the arrow keys and Enter, chooses an article, saves, and finds the pair resting on them; a search
+answered late is not drawn over a later one; without the script the numbers are typed as before."""
 
 from __future__ import annotations
 
@@ -106,3 +107,30 @@ def test_without_the_script_the_number_is_typed_as_before(site):
         page.get_by_role("button", name="保存").click()
         expect(page.get_by_text("已保存，提交审核后公开。")).to_be_visible()
         assert QAPair.objects.filter(question=QUESTION, source=dogs, article="8").exists()
+
+
+def test_only_the_last_searchs_answer_is_drawn(site):
+    """An earlier search answered late does not replace the list under the arrow keys."""
+    from playwright.sync_api import expect
+
+    url, agency, drafter, dogs = site
+    with launch_chromium() as browser:
+        page = login(browser, url, drafter.username, factories.PASSWORD)
+        page.goto(f"/staff/qa/pairs/{agency.code}/0/")
+        held = []
+        page.route("**/sources/?q=%E5%85%BB%E7%8A%AC", lambda route: held.append(route))  # 养犬, held back
+        find = page.get_by_role("combobox", name="查找依据文件")
+        find.fill("养犬")
+        for _ in range(600):  # up to 30 s for the first search to be sent (and held)
+            if held:
+                break
+            page.wait_for_timeout(50)
+        assert held, "the first search was never sent"
+        find.fill("劳动合同")
+        options = page.get_by_role("listbox", name="可作依据的文件").get_by_role("option")
+        expect(options).to_have_count(1)
+        expect(options.first).to_contain_text("测试市劳动合同管理办法")
+        held[0].continue_()
+        page.wait_for_load_state("networkidle")
+        expect(options).to_have_count(1)
+        expect(options.first).to_contain_text("测试市劳动合同管理办法")
