@@ -12,6 +12,7 @@ from gongkai.qa.index import rebuild_articles
 from gongkai.qa.models import QAPair
 from tests import factories
 from tests.browser import launch_chromium, login, server_errors, sideways_overflow
+from tests.portal.test_browser_a11y import _axe_source, _serious_violations
 from tests.qa.test_ask import CONTRACT, DOGS
 
 pytestmark = pytest.mark.browser
@@ -134,3 +135,25 @@ def test_only_the_last_searchs_answer_is_drawn(site):
         page.wait_for_load_state("networkidle")
         expect(options).to_have_count(1)
         expect(options.first).to_contain_text("测试市劳动合同管理办法")
+
+
+def test_axe_finds_no_serious_violation_in_the_picker(site):
+    """The picker's parts checked by axe-core on a phone: with the list of documents open, and with the articles."""
+    from playwright.sync_api import expect
+
+    url, agency, drafter, dogs = site
+    axe = _axe_source()
+    with launch_chromium() as browser:
+        # bypass_csp lets the test inject axe (an inline script the site's own policy rightly refuses).
+        page = login(browser, url, drafter.username, factories.PASSWORD, viewport={"width": 390, "height": 844},
+                     bypass_csp=True)
+        page.goto(f"/staff/qa/pairs/{agency.code}/0/")
+        find = page.get_by_role("combobox", name="查找依据文件")
+        find.press_sequentially("测试市", delay=30)
+        options = page.get_by_role("listbox", name="可作依据的文件").get_by_role("option")
+        expect(options).to_have_count(2)
+        find.press("ArrowDown")
+        assert _serious_violations(page, axe) == []
+        find.press("Enter")
+        expect(page.get_by_label("从依据文件的条文中选择")).to_be_visible()
+        assert _serious_violations(page, axe) == []
