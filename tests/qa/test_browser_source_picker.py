@@ -157,3 +157,31 @@ def test_axe_finds_no_serious_violation_in_the_picker(site):
         find.press("Enter")
         expect(page.get_by_label("从依据文件的条文中选择")).to_be_visible()
         assert _serious_violations(page, axe) == []
+
+
+def test_choosing_another_source_empties_the_article_of_the_first(site):
+    """第八条 chosen in one document is not silently cited in the next one chosen."""
+    from playwright.sync_api import expect
+
+    url, agency, drafter, dogs = site
+    with launch_chromium() as browser:
+        page = login(browser, url, drafter.username, factories.PASSWORD)
+        page.goto(f"/staff/qa/pairs/{agency.code}/0/")
+        article = page.get_by_label("依据条号")
+        article.fill("第八条")  # typed before any source: kept when the first is chosen
+        find = page.get_by_role("combobox", name="查找依据文件")
+        options = page.get_by_role("listbox", name="可作依据的文件").get_by_role("option")
+        find.press_sequentially("养犬", delay=30)
+        expect(options).to_have_count(1)
+        find.press("ArrowDown")
+        find.press("Enter")
+        expect(page.get_by_label("从依据文件的条文中选择")).to_have_value("8")
+        expect(article).to_have_value("第八条")
+        find.fill("")
+        find.press_sequentially("劳动合同", delay=30)
+        expect(options).to_have_count(1)
+        find.press("ArrowDown")
+        find.press("Enter")
+        expect(article).to_have_value("")
+        expect(page.locator("#f-source-status")).to_contain_text("原来的条号属于另一个文件，已清空")
+        expect(page.get_by_label("从依据文件的条文中选择")).to_have_value("")

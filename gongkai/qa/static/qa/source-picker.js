@@ -60,11 +60,19 @@
     say("找到 " + documents.length + (more ? " 个以上" : " 个") + "文件，用上下方向键选择，回车确定。" +
         (more ? "如未列出，请输入更多字词。" : ""));
   }
+  // An article chosen for another document is no article of this one (its 第八条 would be cited silently):
+  // emptied when the source changes from one document to another, and said so.
+  function forgetArticle(number) {
+    if (!shownSource || number === shownSource || !article.value.trim()) return "";
+    article.value = "";
+    return "原来的条号属于另一个文件，已清空，请重新选择条文。";
+  }
   function choose(doc) {
     close();
     source.value = String(doc.id);
     title.textContent = describe(doc);
-    say("已选择：" + describe(doc) + "，编号 " + doc.id + "。");
+    var note = forgetArticle(String(doc.id));
+    say("已选择：" + describe(doc) + "，编号 " + doc.id + "。" + note);
     loadArticles(String(doc.id));
   }
 
@@ -142,6 +150,7 @@
     var number = source.value.trim();
     if (number === shownSource) return;
     title.textContent = "";
+    say(forgetArticle(number));
     loadArticles(number);
   });
   if (source.value.trim()) loadArticles(source.value.trim());
