@@ -289,23 +289,35 @@ def move_pair(actor, pair: QAPair, name: str, comment: str = "") -> QAPair:
     return pair
 
 
+def source_change(document_id: int) -> str:
+    """What became of a source that is no longer a public, current and valid document (依据文件已废止 ...)."""
+    document = Document.objects.filter(pk=document_id).first()
+    if document is None:
+        return "依据文件已删除"
+    if not public_documents().filter(pk=document_id).exists():
+        # Checked first: withdrawing a document may also mark it superseded, which is not what happened to it.
+        return "依据文件已撤回" if document.is_withdrawn else "依据文件已不再公开"
+    if document.validity != Validity.VALID:
+        return f"依据文件已{document.get_validity_display()}"
+    if document.superseded:
+        return "依据文件已有新版本"
+    return "依据文件已不再公开"
+
+
+def source_problem(pair: QAPair) -> str | None:
+    """Why the pair cannot be submitted or published on its source (repealed, withdrawn ... since it was saved),
+    or None while the source is public, current and valid."""
+    if valid_sources().filter(pk=pair.source_id).exists():
+        return None
+    return f"{source_change(pair.source_id)}，本问答不能公开：请改为现行有效的依据文件（待审核的由审核人退回修改）。"
+
+
 def flag_pairs_for(document_id: int) -> int:
     """Flag and hide the published pairs resting on this document when it is no longer a public, current and
     valid document (repealed, amended, expired, superseded or withdrawn); return how many."""
-    document = Document.objects.filter(pk=document_id).first()
-    if document is not None and public_pairs().filter(source_id=document_id).exists():
+    if public_pairs().filter(source_id=document_id).exists():
         return 0
-    if document is None:
-        reason = "依据文件已删除"
-    elif not public_documents().filter(pk=document_id).exists():
-        # Checked first: withdrawing a document may also mark it superseded, which is not what happened to it.
-        reason = "依据文件已撤回" if document.is_withdrawn else "依据文件已不再公开"
-    elif document.validity != Validity.VALID:
-        reason = f"依据文件已{document.get_validity_display()}"
-    elif document.superseded:
-        reason = "依据文件已有新版本"
-    else:
-        reason = "依据文件已不再公开"
+    reason = source_change(document_id)
     count = 0
     for pair in QAPair.objects.filter(source_id=document_id, state=PairState.PUBLISHED):
         with transaction.atomic():

@@ -20,8 +20,12 @@ class PairState(models.TextChoices):
     FLAGGED = "flagged", "依据变化，待复核（已暂停公开）"
 
 
-def _complete(pair) -> str | None:
-    return pair.missing_content()
+def _publishable(pair) -> str | None:
+    """Content, and a source still current and valid: a source repealed or withdrawn while the pair waited in
+    review made it 已公开 for staff and yet never shown (public_pairs), and never flagged either."""
+    from gongkai.qa.pairs import source_problem  # pairs imports this module
+
+    return pair.missing_content() or source_problem(pair)
 
 
 REVIEW = agency_workflow(
@@ -32,10 +36,10 @@ REVIEW = agency_workflow(
     duties={"draft": "起草", "review": "审核"},
     duty_subject=lambda pair: f"qa-pair:{pair.pk}:{pair.version}",
     transitions=(
-        Transition("submit", "提交审核", (PairState.DRAFT,), PairState.REVIEW, (Role.DRAFTER,), guard=_complete,
+        Transition("submit", "提交审核", (PairState.DRAFT,), PairState.REVIEW, (Role.DRAFTER,), guard=_publishable,
                    duty="draft", order=10),
         Transition("publish", "审核通过并公开", (PairState.REVIEW,), PairState.PUBLISHED, (Role.APPROVER,),
-                   guard=_complete, duty="review", order=20),
+                   guard=_publishable, duty="review", order=20),
         Transition("return", "退回修改", (PairState.REVIEW,), PairState.DRAFT, (Role.APPROVER,), needs_comment=True,
                    duty="review", order=30),
         # Editing a flagged pair starts a new version, reviewed again before it is public. A public pair is edited

@@ -193,9 +193,14 @@ def staff_pairs(request: HttpRequest) -> HttpResponse:
     # agency's drafters are offered the edit page.
     editable = {a.pk for a in drafting}
     returned = _return_comments(rows)
+    # A draft or a pair in review whose source was repealed or withdrawn since is offered no 提交审核 / 审核通过:
+    # the row says why (the approver saw only 退回修改 and no reason).
+    valid = set(pairs.valid_sources().filter(pk__in={p.source_id for p in rows}).values_list("pk", flat=True))
+    blocked = {p.pk: pairs.source_problem(p) for p in rows
+               if p.source_id not in valid and p.state in (PairState.DRAFT, PairState.REVIEW)}
     return render(request, "qa/staff_pairs.html", {
         "rows": [(p, REVIEW.available(request.user, p), p.agency_id in editable, pairs.source_of(p)["url"],
-                  returned.get(p.pk, "")) for p in rows],
+                  returned.get(p.pk, ""), blocked.get(p.pk, "")) for p in rows],
         "drafting": drafting, "agencies": agencies, "page_obj": page_obj, "state": state, "q": q,
         "states": PairState.choices, "querystring": urlencode({k: v for k, v in (("state", state), ("q", q)) if v})})
 

@@ -349,3 +349,25 @@ def test_a_spreadsheet_of_pairs_may_be_as_large_as_an_attachment(client, people,
     upload.name = "pairs.xlsx"
     response = client.post(f"/staff/qa/pairs/{agency.code}/import/", {"file": upload})
     assert response.status_code == 302 and QAPair.objects.filter(question=QUESTION).exists()
+
+
+def test_a_pair_whose_source_was_repealed_while_in_review_is_not_published(client, people, agency, source, team,  # noqa: F811
+                                                                           django_capture_on_commit_callbacks):
+    # Found by the browser trial of 2026-12-02: approved, it read 已公开 on the staff list and yet was never shown
+    # (public_pairs wants a valid source) nor flagged; a revision of a flagged pair likewise cleared its flag.
+    public = _published(people, agency, source)
+    revision = pairs.save_pair(people["drafter"], agency, {"question": QUESTION, "answer": ANSWER + "。",
+                                                           "source": source.pk, "article": "6"}, public)
+    pairs.move_pair(people["drafter"], revision, "submit")
+    with django_capture_on_commit_callbacks(execute=True):
+        publishing.set_validity(team[Role.PUBLISHER], source, Validity.REPEALED, repealed_on=timezone.localdate(),
+                                comment="废止")
+    with pytest.raises(DomainError) as refused:
+        pairs.move_pair(people["approver"], revision, "publish")
+    assert refused.value.message.startswith("依据文件已废止，本问答不能公开")
+    public.refresh_from_db()
+    assert public.state == PairState.FLAGGED and QAPair.objects.get(pk=revision.pk).state == PairState.REVIEW
+    client.force_login(people["approver"])
+    page = client.get("/staff/qa/pairs/").content.decode()
+    assert "依据文件已废止，本问答不能公开" in page and "审核通过并公开</button>" not in page
+    assert "退回修改</button>" in page
