@@ -6,6 +6,7 @@ valid document."""
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
 import unicodedata
@@ -14,6 +15,7 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Value, When
 from django.urls import reverse
+from django.utils import timezone
 
 from gongkai.core import audit
 from gongkai.core.errors import DomainError
@@ -210,9 +212,10 @@ def _clean(agency: Agency, data: dict) -> dict:
 
 
 @transaction.atomic
-def save_pair(actor, agency: Agency, data: dict, pair: QAPair | None = None) -> QAPair:
+def save_pair(actor, agency: Agency, data: dict, pair: QAPair | None = None, seen: str | None = None) -> QAPair:
     """Create a draft pair of `agency`, or edit one: a public pair through its revision (it stays public until the
-    revision is approved), a flagged one in place as its next version (revise)."""
+    revision is approved), a flagged one in place as its next version (revise). `seen` is the edit_stamp of what
+    the form showed: a StaleEdit is raised when the row the edit goes to says something else now."""
     require_any_role(actor, (Role.DRAFTER,), agency)
     if pair is not None:
         pair = edited_in(QAPair.objects.select_for_update().get(pk=pair.pk, agency=agency))
@@ -220,6 +223,10 @@ def save_pair(actor, agency: Agency, data: dict, pair: QAPair | None = None) -> 
             # The approver reviews what was submitted: an edit now would be published unseen (and the edit page
             # said it went back to draft). Returned to draft, it can be edited and submitted again.
             raise DomainError(REVIEW_LOCKED)
+        if seen is not None and seen != edit_stamp(pair) and not unchanged(pair, data):
+            # Another drafter saved (or an approver published a revision) since the form was opened: saving it
+            # would silently write over what they wrote. The same text sent again (the back button) is no conflict.
+            raise StaleEdit(pair)
     fields = _clean(agency, data)
     _refuse_duplicate(agency, fields["question"], pair)
     if pair is None or pair.state == PairState.PUBLISHED:
@@ -241,6 +248,25 @@ def save_pair(actor, agency: Agency, data: dict, pair: QAPair | None = None) -> 
     # published it as its approver, the edit counting as no step of theirs.
     audit.record(actor, "qa.save_pair", pair, duty="draft", duty_subject=REVIEW.subject_key(pair))
     return pair
+
+
+class StaleEdit(DomainError):
+    """An edit made on a form opened before someone else changed the pair; `current` is the row as it is now."""
+
+    def __init__(self, current: QAPair):
+        last = (audit.history_rows(current, REVIEW) or [None])[-1]
+        done = (f"{last['actor']}已于 {timezone.localtime(last['when']):%m-%d %H:%M}“{last['label']}”" if last
+                else "问答已被修改")
+        super().__init__(f"您打开本页之后，{done}（问答 {current.pk}），您的修改尚未保存。请对照下面的现有内容"
+                         "改好后再保存，再次保存即以您填写的内容为准。", field="seen")
+        self.current = current
+
+
+def edit_stamp(pair: QAPair) -> str:
+    """What an edit form of `pair` was opened on: its number and a digest of its text (a review step that changes
+    no text is no conflict)."""
+    text = "\x1f".join(str(v) for v in (pair.question, pair.answer, pair.source_id, pair.article, pair.tags))
+    return f"{pair.pk}:{hashlib.sha256(text.encode()).hexdigest()[:16]}"
 
 
 def edited_in(pair: QAPair) -> QAPair:

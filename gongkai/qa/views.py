@@ -181,7 +181,7 @@ def staff_pairs(request: HttpRequest) -> HttpResponse:
     state = request.GET.get("state", "")
     state = state if state in PairState.values else ""
     q = request.GET.get("q", "").strip()[:100]
-    found = QAPair.objects.filter(agency__in=agencies).select_related("agency", "source__live_revision")
+    found = QAPair.objects.filter(agency__in=agencies).select_related("agency", "source__live_revision", "revises")
     if state:
         found = found.filter(state=state)
     if q:
@@ -224,19 +224,31 @@ def staff_pair_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     pair = None
     if pk:
         pair = QAPair.objects.filter(pk=pk, agency=agency).first() if pk <= MAX_ID else None
+        revised = parse_number(request.POST.get("revises")) if request.method == "POST" else None
+        if pair is None and revised:
+            # A revision approved (and so removed) while its form was open: the edit goes to the pair it revised,
+            # checked against what the form showed (the drafter's text was lost on a 404 page).
+            pair = QAPair.objects.filter(pk=revised, agency=agency).first()
         if pair is None:
             raise Http404("没有这条问答")
         revision = pairs.edited_in(pair)
         if revision != pair and request.method == "GET":
+            if revision.state == PairState.REVIEW:
+                # Said once, not "以下是修改稿的内容" and then the list with "不能修改".
+                messages.error(request, f"问答 {pair.pk} 的修改稿（问答 {revision.pk}）正在审核，不能修改；"
+                                        "如需修改，请审核人先退回修改。")
+                return redirect("staff-qa-pairs")
             # A public pair's revision under way is where its edits go (a form sent from before it existed is
-            # saved into it too, by save_pair: a second drafter's edit is not dropped).
-            messages.info(request, f"问答 {pair.pk} 已有修改稿（问答 {revision.pk}），以下是修改稿的内容；原问答在修改稿审核通过前仍然公开。")
+            # checked against it by save_pair: neither drafter's edit is silently dropped).
+            messages.info(request, f"问答 {pair.pk} 已有修改稿（问答 {revision.pk}），以下是修改稿的内容；"
+                                   f"{_original_meanwhile(pair)}")
             return redirect("staff-qa-pair-edit", agency.code, revision.pk)
         if pair.state == PairState.REVIEW:
             messages.error(request, pairs.REVIEW_LOCKED)
             return redirect("staff-qa-pairs")
     values = {"question": pair.question, "answer": pair.answer, "source": pair.source_id, "article": pair.article,
               "tags": pair.tags} if pair else {"question": request.GET.get("question", "")[:pairs.MAX_QUESTION]}
+    shown = pair
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
         values = {name: request.POST.get(name, "") for name in ("question", "answer", "source", "article", "tags")}
@@ -246,19 +258,30 @@ def staff_pair_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
             messages.success(request, f"未作修改，问答仍为“{pair.get_state_display()}”。")
             return redirect("staff-qa-pairs")
         try:
-            saved = pairs.save_pair(request.user, agency, values, pair)
-            messages.success(request, "已保存为修改稿；原问答仍然公开，修改稿审核通过后替换它。" if saved.revises_id
+            saved = pairs.save_pair(request.user, agency, values, pair, seen=request.POST.get("seen") or None)
+            messages.success(request, f"已保存为修改稿；{_original_meanwhile(saved.revises)}" if saved.revises_id
                              else "已保存，提交审核后公开。")
             return redirect("staff-qa-pairs")
+        except pairs.StaleEdit as exc:
+            # The form keeps what this drafter typed; the row as it is now is shown beside it, and the next save,
+            # stamped with it, goes through.
+            errors, shown = exc.errors, exc.current
         except DomainError as exc:
             errors = exc.errors or {"question": [exc.message]}
     # The chosen source's title beside its number, so the drafter sees what the number means (the picker's script
     # writes it as a source is chosen; this is it on an edit, after a refusal, and without the script).
     chosen = pairs.usable_source(values.get("source"))
-    return render(request, "qa/staff_pair_form.html", {"agency": agency, "pair": pair, "values": values,
-                                                       "errors": errors, "source_choice": chosen and
-                                                       pairs.source_choice(chosen),
-                                                       "history": history_rows(pair, REVIEW) if pair else []})
+    return render(request, "qa/staff_pair_form.html", {
+        "agency": agency, "pair": shown, "values": values, "errors": errors,
+        "source_choice": chosen and pairs.source_choice(chosen), "seen": pairs.edit_stamp(shown) if shown else "",
+        "history": history_rows(shown, REVIEW) if shown else []})
+
+
+def _original_meanwhile(original: QAPair) -> str:
+    """What the pair a revision revises does until the revision is approved: still public, or still hidden."""
+    if original.state == PairState.FLAGGED:
+        return f"原问答已暂停公开（{original.flag_reason or '依据变化'}），修改稿审核通过后替换它并恢复公开。"
+    return "原问答在修改稿审核通过前仍然公开，通过后由修改稿替换。"
 
 
 def _json(data: dict, status: int = 200) -> JsonResponse:

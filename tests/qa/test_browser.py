@@ -4,12 +4,14 @@ once; a drafter works the unanswered list, which fits the screen even with a lon
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from gongkai.orgs.models import Agency
 from gongkai.orgs.roles import Role
 from gongkai.publishing.models import Document
-from gongkai.qa import services
+from gongkai.qa import pairs, services
 from gongkai.qa.index import rebuild_articles
+from gongkai.qa.models import QAPair
 from tests import factories
 from tests.browser import launch_chromium, login, server_errors, sideways_overflow
 from tests.qa.test_ask import DOGS
@@ -122,4 +124,54 @@ def test_a_pair_through_review_on_a_phone(site):
 
         staff.reload()
         assert staff.get_by_text("退回意见：请写明是哪个文件的规定").count() == 1
+        assert errors == []
+
+
+def test_two_drafters_revise_a_public_pair(site):
+    """Found by the browser trial of 2026-12-02: the second drafter's form, opened on the public pair before the
+    first saved a revision, wrote over that revision unseen; a revision approved while its form was open answered
+    the form's save with 页面不存在."""
+    url, drafter = site
+    root = Agency.objects.get(code="11000000QATR0001X")
+    colleague = factories.make_staff(root, Role.DRAFTER)
+    approver = factories.make_staff(root, Role.APPROVER)
+    document = Document.objects.get()
+    public = pairs.save_pair(drafter, root, {"question": "遛狗要不要拴绳", "answer": "要。", "source": document.pk,
+                                             "article": "8"})
+    pairs.move_pair(drafter, public, "submit")
+    pairs.move_pair(approver, public, "publish")
+    edit = f"/staff/qa/pairs/{root.code}/{public.pk}/"
+    with launch_chromium() as browser:
+        first = login(browser, url, drafter.username, factories.PASSWORD)
+        second = login(browser, url, colleague.username, factories.PASSWORD, viewport={"width": 390, "height": 800})
+        errors = server_errors(first)
+        server_errors(second, errors)
+        first.goto(edit)
+        second.goto(edit)
+        first.get_by_label("答案").fill("要。携犬出户应当束犬链。")
+        first.get_by_role("button", name="保存").click()
+        expect(first.get_by_text("已保存为修改稿")).to_be_visible()
+        second.get_by_label("答案").fill("要，并由成年人牵领。")
+        second.get_by_role("button", name="保存").click()
+        alert = second.locator(".msg-error")
+        expect(alert).to_contain_text("您的修改尚未保存")
+        expect(alert).to_contain_text("要。携犬出户应当束犬链。")  # what the first drafter saved, to compare
+        assert second.get_by_label("答案").input_value() == "要，并由成年人牵领。"
+        assert sideways_overflow(second) <= 1
+        second.get_by_label("答案").fill("要。携犬出户应当束犬链，并由成年人牵领。")
+        second.get_by_role("button", name="保存").click()
+        expect(second.get_by_text("已保存为修改稿")).to_be_visible()
+        revision = QAPair.objects.get(revises=public)
+        assert revision.answer == "要。携犬出户应当束犬链，并由成年人牵领。"
+
+        first.goto(edit)  # opens the revision; meanwhile it is submitted and approved
+        expect(first.get_by_label("答案")).to_have_value(revision.answer)
+        pairs.move_pair(colleague, revision, "submit")
+        pairs.move_pair(approver, revision, "publish")
+        first.get_by_label("标签").fill("养犬")
+        first.get_by_role("button", name="保存").click()
+        expect(first.locator(".msg-error")).to_contain_text("修改稿审核通过，替换公开内容")
+        first.get_by_role("button", name="保存").click()
+        expect(first.get_by_text("已保存为修改稿")).to_be_visible()
+        assert QAPair.objects.get(revises=public).tags == "养犬"
         assert errors == []

@@ -16,6 +16,7 @@ from gongkai.publishing.rules import Validity
 from gongkai.qa import pairs, services, views
 from gongkai.qa.models import QAPair
 from gongkai.qa.states import PairState
+from tests import factories
 from tests.qa.test_pairs import ANSWER, QUESTION, _published, people, source  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.usefixtures("fresh_search")
@@ -316,7 +317,8 @@ def test_a_public_pair_stays_public_while_its_revision_is_written_and_reviewed(c
     assert client.get(f"/staff/qa/pairs/{agency.code}/{pair.pk}/")["Location"].endswith(f"/{revision.pk}/")
     assert f"已有修改稿（问答 {revision.pk}）" in client.get(f"/staff/qa/pairs/{agency.code}/{pair.pk}/",
                                                          follow=True).content.decode()
-    # A form opened on the public pair before the revision existed (a second drafter's) is saved into the revision.
+    # A form sent to the public pair goes into its revision (one opened before the revision existed and saying
+    # something else is stopped: test_a_form_opened_before_a_colleagues_edit_does_not_write_over_it).
     client.post(f"/staff/qa/pairs/{agency.code}/{pair.pk}/", {"question": QUESTION, "answer": revised + "！",
                                                                "source": str(source.pk), "article": "6"})
     assert QAPair.objects.count() == 2 and QAPair.objects.get(pk=revision.pk).answer == revised + "！"
@@ -371,3 +373,80 @@ def test_a_pair_whose_source_was_repealed_while_in_review_is_not_published(clien
     page = client.get("/staff/qa/pairs/").content.decode()
     assert "依据文件已废止，本问答不能公开" in page and "审核通过并公开</button>" not in page
     assert "退回修改</button>" in page
+
+
+def test_a_form_opened_before_a_colleagues_edit_does_not_write_over_it(client, people, agency, source):  # noqa: F811
+    # Found by the browser trial of 2026-12-02: two drafters opened the public pair; the second one's save went
+    # into the revision the first had saved meanwhile, silently replacing it ("已保存为修改稿").
+    public = _published(people, agency, source)
+    colleague = factories.make_staff(agency, Role.DRAFTER)
+    opened = pairs.edit_stamp(public)
+    first = {"question": QUESTION, "answer": ANSWER + "（张）", "source": source.pk, "article": "6"}
+    revision = pairs.save_pair(people["drafter"], agency, first, public, seen=opened)
+    second = {**first, "answer": ANSWER + "（李）"}
+    with pytest.raises(pairs.StaleEdit) as stale:
+        pairs.save_pair(colleague, agency, second, public, seen=opened)
+    assert stale.value.current == revision and "（张）" in QAPair.objects.get(pk=revision.pk).answer
+    assert stale.value.message.startswith(f"您打开本页之后，{people['drafter'].get_full_name() or people['drafter'].username}")
+    # The same text sent again (the back button, then 保存) is no conflict; nor is a save on the form as it is now.
+    assert pairs.save_pair(people["drafter"], agency, first, public, seen=opened) == revision
+    pairs.save_pair(colleague, agency, second, public, seen=pairs.edit_stamp(revision))
+    assert QAPair.objects.get(pk=revision.pk).answer == ANSWER + "（李）" and QAPair.objects.count() == 2
+
+    # In the page: the colleague's text is kept in the form and what is saved now is shown above it.
+    client.force_login(colleague)
+    url = f"/staff/qa/pairs/{agency.code}/{public.pk}/"
+    page = client.post(url, {**first, "answer": ANSWER + "（王）", "seen": opened}).content.decode()
+    assert "您的修改尚未保存" in page and ANSWER + "（王）</textarea>" in page and ANSWER + "（李）" in page
+    assert f'name="seen" value="{pairs.edit_stamp(QAPair.objects.get(pk=revision.pk))}"' in page
+
+
+def test_a_revision_approved_while_its_form_was_open_is_not_a_missing_page(client, people, agency, source):  # noqa: F811
+    # Found by the browser trial of 2026-12-02: saving the form of a revision approved meanwhile (and so removed)
+    # showed 页面不存在, the drafter's text lost.
+    public = _published(people, agency, source)
+    values = {"question": QUESTION, "answer": ANSWER + "。", "source": source.pk, "article": "6"}
+    revision = pairs.save_pair(people["drafter"], agency, values, public)
+    client.force_login(people["drafter"])
+    form = client.get(f"/staff/qa/pairs/{agency.code}/{revision.pk}/").content.decode()
+    assert f'name="revises" value="{public.pk}"' in form
+    opened = pairs.edit_stamp(revision)
+    pairs.move_pair(people["drafter"], revision, "submit")
+    pairs.move_pair(people["approver"], revision, "publish")
+    typed = {**values, "answer": ANSWER + "（补充）", "seen": opened, "revises": str(public.pk)}
+    response = client.post(f"/staff/qa/pairs/{agency.code}/{revision.pk}/", typed)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "修改稿审核通过，替换公开内容" in page and ANSWER + "（补充）</textarea>" in page
+    public.refresh_from_db()
+    typed["seen"] = pairs.edit_stamp(public)
+    assert client.post(f"/staff/qa/pairs/{agency.code}/{revision.pk}/", typed).status_code == 302
+    assert QAPair.objects.get(revises=public).answer == ANSWER + "（补充）"
+
+
+def test_a_flagged_pairs_revision_does_not_say_the_pair_is_still_public(client, people, agency, source, team,  # noqa: F811
+                                                                        django_capture_on_commit_callbacks):
+    # Found by the browser trial of 2026-12-02: the list and the form said 问答 N 仍公开 of a pair hidden since.
+    public = _published(people, agency, source)
+    revision = pairs.save_pair(people["drafter"], agency, {"question": QUESTION, "answer": ANSWER + "。",
+                                                           "source": source.pk, "article": "6"}, public)
+    with django_capture_on_commit_callbacks(execute=True):
+        publishing.withdraw_document(team[Role.PUBLISHER], source, "撤回")
+    client.force_login(people["drafter"])
+    listed = client.get("/staff/qa/pairs/").content.decode()
+    assert f"修改稿：问答 {public.pk} 已暂停公开" in listed and "仍公开" not in listed
+    form = client.get(f"/staff/qa/pairs/{agency.code}/{public.pk}/", follow=True).content.decode()
+    assert "原问答已暂停公开（依据文件已撤回）" in form and "仍然公开" not in form
+    assert revision.pk == QAPair.objects.get(revises=public).pk
+
+
+def test_opening_a_pair_whose_revision_is_in_review_says_so_once(client, people, agency, source):  # noqa: F811
+    # Found by the browser trial of 2026-12-02: "以下是修改稿的内容" and then the list with "不能修改".
+    public = _published(people, agency, source)
+    revision = pairs.save_pair(people["drafter"], agency, {"question": QUESTION, "answer": ANSWER + "。",
+                                                           "source": source.pk, "article": "6"}, public)
+    pairs.move_pair(people["drafter"], revision, "submit")
+    client.force_login(people["drafter"])
+    page = client.get(f"/staff/qa/pairs/{agency.code}/{public.pk}/", follow=True).content.decode()
+    assert f"问答 {public.pk} 的修改稿（问答 {revision.pk}）正在审核，不能修改" in page
+    assert "以下是修改稿的内容" not in page and pairs.REVIEW_LOCKED not in page
