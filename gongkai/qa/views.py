@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Max
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -178,9 +178,7 @@ def staff_pairs(request: HttpRequest) -> HttpResponse:
         return forbidden(request, _NO_PAIR_ROLE)
     # Filtered by state (an approver looks for 待审核) and by words of the question, a page at a time: an agency
     # with a few hundred imported pairs made a page of megabytes, cut at 500 rows without saying so.
-    state = request.GET.get("state", "")
-    state = state if state in PairState.values else ""
-    q = request.GET.get("q", "").strip()[:100]
+    state, q = _list_filters(request.GET)
     found = QAPair.objects.filter(agency__in=agencies).select_related("agency", "source__live_revision", "revises")
     if state:
         found = found.filter(state=state)
@@ -202,7 +200,22 @@ def staff_pairs(request: HttpRequest) -> HttpResponse:
         "rows": [(p, REVIEW.available(request.user, p), p.agency_id in editable, pairs.source_of(p)["url"],
                   returned.get(p.pk, ""), blocked.get(p.pk, "")) for p in rows],
         "drafting": drafting, "agencies": agencies, "page_obj": page_obj, "state": state, "q": q,
-        "states": PairState.choices, "querystring": urlencode({k: v for k, v in (("state", state), ("q", q)) if v})})
+        "states": PairState.choices, "querystring": urlencode({k: v for k, v in (("state", state), ("q", q)) if v}),
+        "listing": _list_query(request.GET)})
+
+
+def _list_filters(params) -> tuple[str, str]:
+    """The list's state (one of PairState, else all) and words of the question, as sent."""
+    state = params.get("state", "")
+    return state if state in PairState.values else "", params.get("q", "").strip()[:100]
+
+
+def _list_query(params) -> str:
+    """The list's filters and page in `params` as a query string, rebuilt from those alone (never a given address)."""
+    state, q = _list_filters(params)
+    page = parse_number(params.get("page"), 100000)
+    return urlencode({k: v for k, v in (("state", state), ("q", q), ("page", page if page and page > 1 else ""))
+                      if v})
 
 
 def _return_comments(rows) -> dict[int, str]:
@@ -221,6 +234,10 @@ def staff_pair_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     agency = _scope(request, code, (Role.DRAFTER,))
     if isinstance(agency, HttpResponse):
         return agency
+    # The list's filters and page the drafter came from (the 修改 link carries them): saving or 返回 goes back there.
+    listing = _list_query(QueryDict(request.POST.get("list", "") if request.method == "POST"
+                                    else request.GET.get("list", "")))
+    back = reverse("staff-qa-pairs") + (f"?{listing}" if listing else "")
     pair = None
     if pk:
         pair = QAPair.objects.filter(pk=pk, agency=agency).first() if pk <= MAX_ID else None
@@ -237,15 +254,16 @@ def staff_pair_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
                 # Said once, not "以下是修改稿的内容" and then the list with "不能修改".
                 messages.error(request, f"问答 {pair.pk} 的修改稿（问答 {revision.pk}）正在审核，不能修改；"
                                         "如需修改，请审核人先退回修改。")
-                return redirect("staff-qa-pairs")
+                return redirect(back)
             # A public pair's revision under way is where its edits go (a form sent from before it existed is
             # checked against it by save_pair: neither drafter's edit is silently dropped).
             messages.info(request, f"问答 {pair.pk} 已有修改稿（问答 {revision.pk}），以下是修改稿的内容；"
                                    f"{_original_meanwhile(pair)}")
-            return redirect("staff-qa-pair-edit", agency.code, revision.pk)
+            return redirect(reverse("staff-qa-pair-edit", args=[agency.code, revision.pk])
+                            + (f"?{urlencode({'list': listing})}" if listing else ""))
         if pair.state == PairState.REVIEW:
             messages.error(request, pairs.REVIEW_LOCKED)
-            return redirect("staff-qa-pairs")
+            return redirect(back)
     values = {"question": pair.question, "answer": pair.answer, "source": pair.source_id, "article": pair.article,
               "tags": pair.tags} if pair else {"question": request.GET.get("question", "")[:pairs.MAX_QUESTION]}
     shown = pair
@@ -256,12 +274,12 @@ def staff_pair_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         if pair is not None and pair.state == PairState.PUBLISHED and pairs.unchanged(pair, values):
             # Saved without a change: a public pair stays public (saving would take it back to draft for review).
             messages.success(request, f"未作修改，问答仍为“{pair.get_state_display()}”。")
-            return redirect("staff-qa-pairs")
+            return redirect(back)
         try:
             saved = pairs.save_pair(request.user, agency, values, pair, seen=request.POST.get("seen") or None)
             messages.success(request, f"已保存为修改稿；{_original_meanwhile(saved.revises)}" if saved.revises_id
                              else "已保存，提交审核后公开。")
-            return redirect("staff-qa-pairs")
+            return redirect(back)
         except pairs.StaleEdit as exc:
             # The form keeps what this drafter typed; the row as it is now is shown beside it, and the next save,
             # stamped with it, goes through.
@@ -272,7 +290,7 @@ def staff_pair_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     # writes it as a source is chosen; this is it on an edit, after a refusal, and without the script).
     chosen = pairs.usable_source(values.get("source"))
     return render(request, "qa/staff_pair_form.html", {
-        "agency": agency, "pair": shown, "values": values, "errors": errors,
+        "agency": agency, "pair": shown, "values": values, "errors": errors, "listing": listing, "back": back,
         "source_choice": chosen and pairs.source_choice(chosen), "seen": pairs.edit_stamp(shown) if shown else "",
         "history": history_rows(shown, REVIEW) if shown else []})
 
@@ -352,7 +370,10 @@ def staff_pair_action(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, {"submit": "已提交审核。", "publish": "已审核通过并公开。", "return": "已退回修改。"}[name])
     except DomainError as exc:
         messages.error(request, exc.message)
-    return redirect("staff-qa-pairs")
+    # Back at the filters and page the step was taken from: an approver working down 待审核 on page 2 was sent to
+    # page 1 of every state after each approval.
+    query = _list_query(QueryDict(request.POST.get("list", "")))
+    return redirect(reverse("staff-qa-pairs") + (f"?{query}" if query else ""))
 
 
 @staff_required

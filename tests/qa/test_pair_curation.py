@@ -450,3 +450,29 @@ def test_opening_a_pair_whose_revision_is_in_review_says_so_once(client, people,
     page = client.get(f"/staff/qa/pairs/{agency.code}/{public.pk}/", follow=True).content.decode()
     assert f"问答 {public.pk} 的修改稿（问答 {revision.pk}）正在审核，不能修改" in page
     assert "以下是修改稿的内容" not in page and pairs.REVIEW_LOCKED not in page
+
+
+def test_a_review_step_taken_on_a_filtered_page_comes_back_to_it(client, people, agency, source):  # noqa: F811
+    # Found by the browser trial of 2026-12-02: after each 提交审核 / 审核通过 on page 3 of 草稿 with words, the list
+    # came back unfiltered at page 1.
+    pair = pairs.save_pair(people["drafter"], agency, {"question": QUESTION, "answer": ANSWER, "source": source.pk})
+    client.force_login(people["drafter"])
+    page = client.get("/staff/qa/pairs/", {"state": "draft", "q": "试用期", "page": "3"}).content.decode()
+    assert 'name="list" value="state=draft&amp;q=%E8%AF%95%E7%94%A8%E6%9C%9F&amp;page=3"' in page
+    response = client.post(f"/staff/qa/pairs/{pair.pk}/action/", {"action": "submit",
+                                                                  "list": "state=draft&q=试用期&page=3"})
+    assert response["Location"] == "/staff/qa/pairs/?state=draft&q=%E8%AF%95%E7%94%A8%E6%9C%9F&page=3"
+    # Only the list's own filters are carried: never another address.
+    response = client.post(f"/staff/qa/pairs/{pair.pk}/action/", {"action": "submit",
+                                                                  "list": "next=https://evil.example/&state=bogus"})
+    assert response["Location"] == "/staff/qa/pairs/"
+    # ... and so does an edit opened from there: saved, or left with 返回.
+    pairs.move_pair(people["approver"], pair, "return", comment="补充依据")
+    page = client.get("/staff/qa/pairs/", {"state": "draft", "page": "2"}).content.decode()
+    edit = f"/staff/qa/pairs/{agency.code}/{pair.pk}/"
+    assert f'href="{edit}?list=state%3Ddraft%26page%3D2"' in page
+    form = client.get(edit, {"list": "state=draft&page=2"}).content.decode()
+    assert '<a href="/staff/qa/pairs/?state=draft&amp;page=2">返回</a>' in form
+    response = client.post(edit, {"question": QUESTION, "answer": ANSWER + "。", "source": str(source.pk),
+                                  "list": "state=draft&page=2"})
+    assert response["Location"] == "/staff/qa/pairs/?state=draft&page=2"
