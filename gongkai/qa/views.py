@@ -192,10 +192,11 @@ def staff_pairs(request: HttpRequest) -> HttpResponse:
     editable = {a.pk for a in drafting}
     returned = _return_comments(rows)
     # A draft or a pair in review whose source was repealed or withdrawn since is offered no 提交审核 / 审核通过:
-    # the row says why (the approver saw only 退回修改 and no reason).
+    # the row says why (the approver saw only 退回修改 and no reason). So does a pair approved so before the
+    # guard existed: 已公开 here, it is shown nowhere.
     valid = set(pairs.valid_sources().filter(pk__in={p.source_id for p in rows}).values_list("pk", flat=True))
     blocked = {p.pk: pairs.source_problem(p) for p in rows
-               if p.source_id not in valid and p.state in (PairState.DRAFT, PairState.REVIEW)}
+               if p.source_id not in valid and p.state != PairState.FLAGGED}
     return render(request, "qa/staff_pairs.html", {
         "rows": [(p, REVIEW.available(request.user, p), p.agency_id in editable, pairs.source_of(p)["url"],
                   returned.get(p.pk, ""), blocked.get(p.pk, "")) for p in rows],

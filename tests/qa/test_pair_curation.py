@@ -373,6 +373,9 @@ def test_a_pair_whose_source_was_repealed_while_in_review_is_not_published(clien
     page = client.get("/staff/qa/pairs/").content.decode()
     assert "依据文件已废止，本问答不能公开" in page and "审核通过并公开</button>" not in page
     assert "退回修改</button>" in page
+    # One approved so before this check existed reads 已公开 and is shown nowhere: the list says why.
+    QAPair.objects.filter(pk=revision.pk).update(state=PairState.PUBLISHED, revises=None)
+    assert client.get("/staff/qa/pairs/", {"state": "published"}).content.decode().count("本问答不能公开") == 1
 
 
 def test_a_form_opened_before_a_colleagues_edit_does_not_write_over_it(client, people, agency, source):  # noqa: F811
