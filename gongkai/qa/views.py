@@ -34,6 +34,7 @@ SESSION_RATED = "qa_rated"
 SESSION_ASKED = "qa_asked"
 RATED_KEPT = 50
 PAIRS_PER_PAGE = 50
+UNANSWERED_PER_PAGE = 100
 
 
 @require_http_methods(["GET", "POST"])
@@ -126,13 +127,19 @@ def staff_unanswered(request: HttpRequest) -> HttpResponse:
             messages.success(request, "已标为已处理。")
         except DomainError as exc:
             messages.error(request, exc.message)
-        url = reverse("staff-qa-unanswered")
-        return redirect(url + "?list=world" if request.POST.get("list") == "world" else url)
+        # Back on the tab and page the row was on.
+        page = parse_number(request.POST.get("page"), 100000)
+        query = urlencode({k: v for k, v in (("list", "world" if request.POST.get("list") == "world" else ""),
+                                             ("page", page if page and page > 1 else "")) if v})
+        return redirect(reverse("staff-qa-unanswered") + (f"?{query}" if query else ""))
     # Questions about the world (weather, timetables) are listed apart: no pair or document answers them.
     world = request.GET.get("list") == "world"
     listed = UnansweredQuestion.objects.filter(resolved=False)
     counts = dict(listed.values_list("about_the_world").annotate(n=Count("pk")).order_by())
-    rows = listed.filter(about_the_world=world)[:200]
+    # A page at a time: the first 200 only were shown, under a tab counting them all, and nothing said so.
+    page_obj = Paginator(listed.filter(about_the_world=world), UNANSWERED_PER_PAGE).get_page(
+        parse_number(request.GET.get("page"), 100000) or 1)
+    rows = page_obj.object_list
     grouped = list(Feedback.objects.values("source", "helpful").annotate(n=Count("pk")).order_by())
     by_question = list(Feedback.objects.values("question_key", "source", "helpful")
                        .annotate(n=Count("pk"), question=Max("question")).order_by())
@@ -142,7 +149,8 @@ def staff_unanswered(request: HttpRequest) -> HttpResponse:
     for entry in ratings + questions:
         entry["text"], entry["url"] = described[entry["row"]["source"]]
     return render(request, "qa/staff_unanswered.html", {
-        "rows": rows, "world": world, "policy_count": counts.get(False, 0), "world_count": counts.get(True, 0),
+        "rows": rows, "page_obj": page_obj, "querystring": "list=world" if world else "", "world": world,
+        "policy_count": counts.get(False, 0), "world_count": counts.get(True, 0),
         "ratings": ratings, "questions": questions, "vectors": semantic.progress_note(),
         "drafting": _pair_agencies(request.user, (Role.DRAFTER,)), "can_resolve": bool(_pair_agencies(request.user))})
 

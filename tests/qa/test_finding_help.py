@@ -105,3 +105,21 @@ def test_a_question_handled_since_and_asked_again_by_the_same_visitor_is_listed_
     assert "您的问题已记录" in client.get("/wdk/", {"q": UNANSWERED}).content.decode()
     row.refresh_from_db()
     assert (row.resolved, row.count) == (False, 2)
+
+
+def test_the_work_list_is_paged_and_marking_a_row_keeps_its_tab_and_page(client, library, agency):  # noqa: F811
+    # Found by the browser trial of 2026-12-02: the first 200 rows only were shown, under a tab counting them all.
+    from gongkai.qa import views
+
+    for n in range(views.UNANSWERED_PER_PAGE + 5):
+        UnansweredQuestion.objects.create(key=f"world{n}", question=f"第{n}个明天天气怎么样", about_the_world=True,
+                                          count=1000 - n)
+    client.force_login(factories.make_staff(agency, Role.DRAFTER))
+    first = client.get("/staff/qa/unanswered/", {"list": "world"}).content.decode()
+    assert f"与政策无关的问题（{views.UNANSWERED_PER_PAGE + 5}）" in first
+    assert first.count("个明天天气怎么样") == views.UNANSWERED_PER_PAGE and 'href="?list=world&amp;page=2"' in first
+    second = client.get("/staff/qa/unanswered/", {"list": "world", "page": "2"}).content.decode()
+    assert second.count("个明天天气怎么样") == 5 and '<input type="hidden" name="page" value="2">' in second
+    last = UnansweredQuestion.objects.get(key=f"world{views.UNANSWERED_PER_PAGE + 4}")
+    response = client.post("/staff/qa/unanswered/", {"pk": last.pk, "list": "world", "page": "2"})
+    assert response["Location"] == "/staff/qa/unanswered/?list=world&page=2"
