@@ -409,6 +409,11 @@ def import_xlsx(actor, agency: Agency, content: bytes) -> ImportSummary:
             if pair is not None and unchanged(pair, values):
                 result.unchanged += 1
                 continue
+            revision = edited_in(pair) if pair is not None else None
+            if revision is not None and revision != pair and not unchanged(revision, values):
+                # The row was exported before a colleague's revision: saved into it, it wrote over the revision unseen.
+                raise DomainError(f"问答编号 {pair.pk} 已有修改稿（问答编号 {revision.pk}），本行未导入：请在修改稿那一行"
+                                  "修改（导出的表格中没有它时请重新导出）。", field="file")
             save_pair(actor, agency, values, pair)
             if pair is None:
                 result.created += 1

@@ -479,3 +479,29 @@ def test_a_review_step_taken_on_a_filtered_page_comes_back_to_it(client, people,
     response = client.post(edit, {"question": QUESTION, "answer": ANSWER + "。", "source": str(source.pk),
                                   "list": "state=draft&page=2"})
     assert response["Location"] == "/staff/qa/pairs/?state=draft&page=2"
+
+
+def test_a_spreadsheet_row_of_a_public_pair_does_not_write_over_its_revision(people, agency, source):  # noqa: F811
+    # Found by the browser trial of 2026-12-02: a file exported before a colleague saved a revision, its public
+    # pair's row edited and imported, replaced the revision's text unseen ("修改 1 条").
+    public = _published(people, agency, source)
+    exported = pairs.export_xlsx([public])
+    revision = pairs.save_pair(people["drafter"], agency, {"question": QUESTION, "answer": ANSWER + "（修改稿）",
+                                                           "source": source.pk, "article": "6"}, public)
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(exported))
+    book.active["B2"] = ANSWER + "（表格）"
+    out = io.BytesIO()
+    book.save(out)
+    result = pairs.import_xlsx(people["drafter"], agency, out.getvalue())
+    assert (result.updated, len(result.errors)) == (0, 1)
+    assert f"已有修改稿（问答编号 {revision.pk}）" in str(result.errors[0])
+    assert QAPair.objects.get(pk=revision.pk).answer == ANSWER + "（修改稿）"
+    # The revision's own row (exported now) edits it.
+    book = load_workbook(io.BytesIO(pairs.export_xlsx([QAPair.objects.get(pk=revision.pk)])))
+    book.active["B2"] = ANSWER + "（表格）"
+    out = io.BytesIO()
+    book.save(out)
+    assert pairs.import_xlsx(people["drafter"], agency, out.getvalue()).updated == 1
+    assert QAPair.objects.get(pk=revision.pk).answer == ANSWER + "（表格）"
