@@ -205,8 +205,13 @@ def staff_pairs(request: HttpRequest) -> HttpResponse:
     valid = set(pairs.valid_sources().filter(pk__in={p.source_id for p in rows}).values_list("pk", flat=True))
     blocked = {p.pk: pairs.source_problem(p) for p in rows
                if p.source_id not in valid and p.state != PairState.FLAGGED}
+    actions = {p.pk: REVIEW.available(request.user, p) for p in rows}
+    # One holding both roles who drafted a pair is offered no 审核通过 (一事一审): the row says so, not nothing.
+    for p in rows:
+        if not actions[p.pk] and p.pk not in blocked and p.state == PairState.REVIEW:
+            blocked[p.pk] = REVIEW.duty_refusal(request.user, p) or ""
     return render(request, "qa/staff_pairs.html", {
-        "rows": [(p, REVIEW.available(request.user, p), p.agency_id in editable, pairs.source_of(p)["url"],
+        "rows": [(p, actions[p.pk], p.agency_id in editable, pairs.source_of(p)["url"],
                   returned.get(p.pk, ""), blocked.get(p.pk, "")) for p in rows],
         "drafting": drafting, "agencies": agencies, "page_obj": page_obj, "state": state, "q": q,
         "states": PairState.choices, "querystring": urlencode({k: v for k, v in (("state", state), ("q", q)) if v}),

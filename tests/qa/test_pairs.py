@@ -73,13 +73,17 @@ def test_a_pair_is_public_only_after_review(client, people, agency, source):
     assert f"{agency.name}编写并审核的答复" in found
 
 
-def test_one_person_does_not_write_and_review_the_same_pair(agency, source):
+def test_one_person_does_not_write_and_review_the_same_pair(client, agency, source):
     both = factories.make_staff(agency, Role.DRAFTER, Role.APPROVER)
     pair = pairs.save_pair(both, agency, {"question": QUESTION, "answer": ANSWER, "source": source.pk})
     pairs.move_pair(both, pair, "submit")
     with pytest.raises(DomainError):
         pairs.move_pair(both, pair, "publish")
     assert QAPair.objects.get().state == PairState.REVIEW
+    # The list says why no 审核通过并公开 is offered (found by the browser trial of 2026-12-02: nothing was said).
+    client.force_login(both)
+    page = client.get("/staff/qa/pairs/").content.decode()
+    assert "审核通过并公开</button>" not in page and "办理过“起草”" in page
 
 
 def test_a_repealed_source_flags_and_hides_its_pairs(client, people, agency, source, team,
