@@ -236,11 +236,12 @@ TRAVEL_MODES = ("高铁", "火车", "飞机", "航班", "长途汽车", "长途�
 TRAVEL_SPANS = ("几个小时", "几小时", "多久", "多长时间", "几点到")
 _ROUTE = re.compile(r"[\u4e00-\u9fff]{2,}到[\u4e00-\u9fff]{2,}")
 # What marks a question about rules: with one of these the question is asked as a policy question whatever else
-# it mentions (几点上班合法吗, 演唱会门票不退违法吗).
+# it mentions (几点上班合法吗, 演唱会门票不退违法吗). An employer (单位) or a concession (优惠) asks a rule too: the
+# browser trial of 2026-12-02 saw 高温天气单位要发防暑降温费吗 and 高铁票学生有优惠吗 listed as about the world.
 RULE_CUES = tuple("""
 能不能 能否 可以 可不可以 允许 禁止 合法 违法 犯法 违规 罚 处罚 赔 补偿 责任 规定 义务 权利 申请 办理 手续 条件 标准
 必须 应当 应该 要不要 需不需要 需要什么 算不算 是否 补贴 待遇 资格 起诉 投诉 举报 报销 缴 政策 法律 条例 登记 审批 许可
-不能 不得 退票 退款 改签
+不能 不得 退票 退款 改签 单位 优惠
 """.split())
 
 

@@ -224,7 +224,9 @@ def test_what_counts_as_a_question(query, question):
     # Found in review: rules about trains and planes, asked with a span or a distance, are answered.
     ("飞机场附近多少公里不能放风筝", False), ("高铁线路两侧多少公里不能建房", False), ("高铁噪音离多远算扰民", False),
     ("孕妇怀孕多久不能坐飞机", False), ("火车票退票多久到账", False), ("航班取消多久退款", False),
-    ("高铁票改签多长时间前可以改", False)])
+    ("高铁票改签多长时间前可以改", False),
+    # Found by the browser trial of 2026-12-02: an employer's duty or a concession, asked with a world word.
+    ("高温天气单位要发防暑降温费吗", False), ("高铁票学生有优惠吗", False), ("下雪天单位让不让请假", False)])
 def test_questions_about_the_world_not_rules_are_told_apart(question, off):
     assert services.off_topic(question) is off
 
