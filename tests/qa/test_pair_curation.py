@@ -325,6 +325,11 @@ def test_a_public_pair_stays_public_while_its_revision_is_written_and_reviewed(c
     again = pairs.save_pair(people["drafter"], agency, {"question": QUESTION, "answer": revised + "。",
                                                         "source": source.pk, "article": "6"}, pair)
     pairs.move_pair(people["drafter"], revision, "submit")
+    # The approver reads what the approval replaces beside the revision (under 待审核 the public pair is not listed).
+    client.force_login(people["approver"])
+    review = client.get("/staff/qa/pairs/", {"state": "review"}).content.decode()
+    assert f"问答 {pair.pk} 现有内容：答：{ANSWER}</p>" in review
+    client.force_login(people["drafter"])
     with pytest.raises(DomainError):  # the drafter does not approve the revision either (一事一审)
         pairs.move_pair(people["drafter"], revision, "publish")
     public = pairs.move_pair(people["approver"], revision, "publish")
