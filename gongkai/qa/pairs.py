@@ -364,8 +364,9 @@ def export_xlsx(pairs: Iterable[QAPair]) -> bytes:
     sheet.append([*XLSX_COLUMNS, "状态", ID_COLUMN])
     for pair in pairs:
         # A resident's =HYPERLINK(...) question filled into a pair stays text (read back empty as a formula).
-        append_text_row(sheet, [pair.question, pair.answer, pair.source_id, pair.article, pair.tags,
-                                pair.get_state_display(), pair.pk])
+        # A revision is named as one: its row and its public pair's read alike otherwise (same question).
+        state = pair.get_state_display() + (f"（问答 {pair.revises_id} 的修改稿）" if pair.revises_id else "")
+        append_text_row(sheet, [pair.question, pair.answer, pair.source_id, pair.article, pair.tags, state, pair.pk])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

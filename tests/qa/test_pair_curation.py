@@ -503,8 +503,9 @@ def test_a_spreadsheet_row_of_a_public_pair_does_not_write_over_its_revision(peo
     assert (result.updated, len(result.errors)) == (0, 1)
     assert f"已有修改稿（问答编号 {revision.pk}）" in str(result.errors[0])
     assert QAPair.objects.get(pk=revision.pk).answer == ANSWER + "（修改稿）"
-    # The revision's own row (exported now) edits it.
+    # The revision's own row (exported now, and named as a revision) edits it.
     book = load_workbook(io.BytesIO(pairs.export_xlsx([QAPair.objects.get(pk=revision.pk)])))
+    assert book.active["F2"].value == f"草稿（未公开）（问答 {public.pk} 的修改稿）"
     book.active["B2"] = ANSWER + "（表格）"
     out = io.BytesIO()
     book.save(out)
