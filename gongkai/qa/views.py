@@ -293,6 +293,11 @@ def staff_pair_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
             saved = pairs.save_pair(request.user, agency, values, pair, seen=request.POST.get("seen") or None)
             messages.success(request, f"已保存为修改稿；{_original_meanwhile(saved.revises)}" if saved.revises_id
                              else "已保存，提交审核后公开。")
+            state, _ = _list_filters(QueryDict(listing))
+            if state and saved.state != state:
+                # Back at the list filtered by another state (a flagged pair saved is a draft now): it is not there.
+                messages.info(request, f"问答 {saved.pk} 现为“{saved.get_state_display()}”，不在当前筛选的列表中；"
+                                       "请选“全部状态”或该状态查看。")
             return redirect(back)
         except pairs.StaleEdit as exc:
             # The form keeps what this drafter typed; the row as it is now is shown beside it, and the next save,

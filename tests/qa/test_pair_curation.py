@@ -484,6 +484,10 @@ def test_a_review_step_taken_on_a_filtered_page_comes_back_to_it(client, people,
     response = client.post(edit, {"question": QUESTION, "answer": ANSWER + "。", "source": str(source.pk),
                                   "list": "state=draft&page=2"})
     assert response["Location"] == "/staff/qa/pairs/?state=draft&page=2"
+    # Saved from a list of another state, the row is said to have left it (a flagged pair saved is a draft).
+    response = client.post(edit, {"question": QUESTION, "answer": ANSWER + "！", "source": str(source.pk),
+                                  "list": "state=flagged"}, follow=True)
+    assert f"问答 {pair.pk} 现为“草稿（未公开）”，不在当前筛选的列表中" in response.content.decode()
 
 
 def test_a_spreadsheet_row_of_a_public_pair_does_not_write_over_its_revision(people, agency, source):  # noqa: F811
