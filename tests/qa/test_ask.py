@@ -412,3 +412,22 @@ def test_a_date_is_not_a_period_and_years_are_not_days():
     assert not period.search("二〇〇四年") and period.search("自受理之日起十五日内")
     assert years.search("注册商标的有效期为十年") and not years.search("自收到之日起十五日内")
     assert days.search("处五日以下拘留") and not days.search("有效期为十年")
+
+
+def test_a_question_asking_how_many_agree_how_high_or_by_when_finds_its_figure():
+    # 多少人同意 asks for a share (三分之二), 最高多少 for a cap, 几号截止 for a date in the year, 起征点 for a sum in
+    # 元, 能批几块 for how many (一处) (ANSWER_KINDS).
+    def held(question: str) -> list:
+        return [h for asked, h in services.ANSWER_KINDS if asked.search(question)]
+
+    def finds(question: str, article: str) -> bool:
+        return any(h.search(article) for h in held(question))
+
+    assert finds("换物业需要多少人同意", "应当经参与表决专有部分面积四分之三以上的业主且参与表决人数四分之三以上的业主同意")
+    assert not finds("换物业需要多少人同意", "业主大会应当每年召开一次")
+    assert finds("借钱利息最高多少合法", "出借人请求借款人按照合同约定利率支付利息的，人民法院应予支持，但是双方约定的利率超过合同成立时一年期贷款市场报价利率四倍的除外；利率不得超过")
+    assert finds("公司年报几号截止", "企业应当于每年1月1日至6月30日，通过企业信用信息公示系统报送上一年度年度报告")
+    assert not finds("公司年报几号截止", "企业应当向社会公示年度报告")
+    assert finds("个税起征点是多少", "减除费用六万元以及专项扣除")
+    assert finds("宅基地一户能批几块", "农村村民一户只能拥有一处宅基地")
+    assert not held("员工今天辞职了，单位不让走")
