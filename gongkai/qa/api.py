@@ -35,6 +35,10 @@ class AnswerOut(BaseModel):
     kind: str | None = Field(description="pair（审核公开的人工问答）或 article（条文）；未答时为 null")
     source: str | None = Field(None, description="评价这个答复时 POST /api/v1/qa/feedback 的 source，"
                                                  "如 pair:7、article:123；未答时为 null")
+    matched_question: str | None = Field(None, description="kind 为 pair 时，所答的人工问答的问题；"
+                                                           "match 为 meaning 时须核对它与来电所问是否一致")
+    match: str | None = Field(None, description="kind 为 pair 时：words（问题的说法与它相同或几乎相同）或 "
+                                                "meaning（说法不同而意思相近，可能问的并非同一件事）；否则为 null")
     sources: list[SourceOut]
     related: list[SourceOut]
 

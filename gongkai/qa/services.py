@@ -175,6 +175,9 @@ class Answer:
     related: list[Source] = field(default_factory=list)
     matches: list[ArticleMatch] = field(default_factory=list)
     pair: QAPair | None = None
+    # The pair was chosen by closeness in meaning, not by its words: it may ask something near but not the same
+    # (生育保险金怎么领 reads like 失业保险金怎么领), so its question is shown as what is answered.
+    by_meaning: bool = False
     # The question's concepts as retrieval understood them (what note_unanswered judges it by).
     units: list[Unit] = field(default_factory=list)
     about_the_world: bool = False  # off_topic: weather, timetables, celebrities
@@ -192,6 +195,8 @@ class Answer:
 
     def as_dict(self) -> dict:
         return {"answered": self.answered, "answer": self.answer, "kind": self.kind, "source": self.rated_as or None,
+                "matched_question": self.pair.question if self.pair is not None else None,
+                "match": ("meaning" if self.by_meaning else "words") if self.pair is not None else None,
                 "sources": [s.as_dict() for s in self.sources], "related": [s.as_dict() for s in self.related]}
 
 
@@ -628,9 +633,10 @@ def ask(question: str, agency: str = "", record: bool = True, use_pairs: bool = 
     found = retrieve(question, agency)
     matches, units = found.matches, found.units
     about_the_world = off_topic(question)
-    pair = (best_pair(units, agency, {m.article.document_id for m in matches}, question)
-            if use_pairs and not about_the_world else None)
-    if pair is not None:
+    chosen = (choose_pair(units, agency, {m.article.document_id for m in matches}, question)
+              if use_pairs and not about_the_world else None)
+    if chosen is not None:
+        pair, by_meaning = chosen
         from gongkai.qa.pairs import source_of
 
         source = source_of(pair)
@@ -640,7 +646,7 @@ def ask(question: str, agency: str = "", record: bool = True, use_pairs: bool = 
             note_answered(question)
         return Answer(question, True, "pair", pair.answer,
                       [Source(source["title"], source["url"], source["article"], source["document_id"])],
-                      related, matches, pair=pair, units=units)
+                      related, matches, pair=pair, by_meaning=by_meaning, units=units)
     answered = not about_the_world and answers(found)
     if answered and record:
         note_answered(question)
@@ -714,10 +720,18 @@ _PAIR_WORDS: dict[tuple[int, int], frozenset[str]] = {}
 
 def best_pair(units: list[Unit], agency: str = "", documents: set[int] | None = None,
               question: str = "") -> QAPair | None:
+    """The pair choose_pair chooses, however it was found."""
+    chosen = choose_pair(units, agency, documents, question)
+    return chosen[0] if chosen else None
+
+
+def choose_pair(units: list[Unit], agency: str = "", documents: set[int] | None = None,
+                question: str = "") -> tuple[QAPair, bool] | None:
     """The public curated pair that asks what `question` asks: the one whose question best holds the asked
     question's concepts, if it holds enough (PAIR_MIN_COVERAGE when its source is among `documents`, those of
     the question's best articles, PAIR_SURE_COVERAGE otherwise); failing that, with semantic matching on, the
-    closest in meaning of the PAIR_CANDIDATES sharing most concepts, if it is close enough (PAIR_MIN_SIMILARITY)."""
+    closest in meaning of the PAIR_CANDIDATES sharing most concepts, if it is close enough (PAIR_MIN_SIMILARITY).
+    Returns the pair and whether it was found by meaning."""
     from gongkai.qa.pairs import public_pairs
 
     if not units:
@@ -738,15 +752,17 @@ def best_pair(units: list[Unit], agency: str = "", documents: set[int] | None = 
     chosen = next((pk for coverage, pk, _, source_id in scored
                    if coverage >= (PAIR_MIN_COVERAGE if documents is None or source_id in documents
                                    else PAIR_SURE_COVERAGE)), None)
+    by_meaning = False
     if chosen is None and question and semantic.depth():
         candidates = [(pk, asked) for coverage, pk, asked, _ in scored[:PAIR_CANDIDATES] if coverage > 0]
         if candidates:
             vector = semantic.question_vector(question)
             closeness, pk = max((float(semantic.question_vector(asked) @ vector), pk) for pk, asked in candidates)
             chosen = pk if closeness >= PAIR_MIN_SIMILARITY else None
+            by_meaning = chosen is not None
     if chosen is None:
         return None
-    return QAPair.objects.select_related("source__live_revision").get(pk=chosen)
+    return QAPair.objects.select_related("source__live_revision").get(pk=chosen), by_meaning
 
 
 def note_unanswered(question: str, units: list[Unit] | None = None, about_the_world: bool | None = None) -> bool:

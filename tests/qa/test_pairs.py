@@ -209,7 +209,8 @@ def test_staff_write_submit_and_review_through_the_pages(client, people, agency,
     assert exported.status_code == 200 and exported.content[:2] == b"PK"
 
 
-def test_a_pair_answers_a_question_asked_in_other_words_when_close_in_meaning(people, agency, source, settings):
+def test_a_pair_answers_a_question_asked_in_other_words_when_close_in_meaning(people, agency, source, settings,
+                                                                              client):
     pair = _published(people, agency, source)
     told = "刚入职试用期，老板说工资只发一半，这样合法吗"
     # Too few of its words are the pair's for the words alone ...
@@ -219,6 +220,17 @@ def test_a_pair_answers_a_question_asked_in_other_words_when_close_in_meaning(pe
     settings.GONGKAI_QA_RERANK_DEPTH = 20
     answer = services.ask(told, record=False)
     assert answer.kind == "pair" and answer.pair == pair and answer.answer == ANSWER
+    # Found by meaning, it may ask something near but not the same: the page and the API say which question it
+    # answers, and that it was found by meaning (生育保险金怎么领 reads 0.936 like 失业保险金怎么领).
+    assert answer.by_meaning and answer.as_dict()["match"] == "meaning"
+    assert answer.as_dict()["matched_question"] == QUESTION
+    page = client.get("/wdk/", {"q": told}).content.decode()
+    assert "意思相近的问题的答复" in page and "请先核对它问的是不是您要问的事" in page and QUESTION in page
+    worded = services.ask(QUESTION, record=False)
+    assert worded.pair == pair and not worded.by_meaning and worded.as_dict()["match"] == "words"
+    assert "意思相近" not in client.get("/wdk/", {"q": QUESTION}).content.decode()
+    api = client.post("/api/v1/qa/ask", {"question": told}, content_type="application/json").json()
+    assert api["match"] == "meaning" and api["matched_question"] == QUESTION
     # Another question about the same subject is answered from the articles, not by the pair.
     assert services.ask("试用期最长多久", record=False).kind != "pair"
 
