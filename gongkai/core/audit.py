@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from gongkai.core.models import AuditEntry
@@ -38,9 +38,11 @@ def record(actor: Any, action: str, obj: Any, *, from_state: str = "", to_state:
     )
 
 
-def history(obj: Any):
-    """Audit entries of one object, oldest first."""
-    return AuditEntry.objects.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk)).order_by(
+def history(obj: Any, also: Iterable[Any] = ()):
+    """Audit entries of one object, oldest first; with `also`, those of the other objects of its type with these
+    numbers too (a pair's revisions, removed once approved)."""
+    ids = [str(obj.pk), *(str(pk) for pk in also)]
+    return AuditEntry.objects.filter(object_type=obj._meta.label_lower, object_id__in=ids).order_by(
         "created_at", "id")
 
 
@@ -64,11 +66,12 @@ def action_label(action: str, workflow: Any = None) -> str:
     return _LABELS.get(action, "其他操作")
 
 
-def history_rows(obj: Any, workflow: Any = None) -> list[dict[str, Any]]:
-    """The history of `obj` as staff read it: when, who, what (in Chinese), the states in Chinese, the comment."""
+def history_rows(obj: Any, workflow: Any = None, also: Iterable[Any] = ()) -> list[dict[str, Any]]:
+    """The history of `obj` (and of the objects numbered `also`, see history) as staff read it: when, who, what (in
+    Chinese), the states in Chinese, the comment."""
     def state(value: str) -> str:
         return workflow.state_label(value) if workflow is not None and value else value
 
     return [{"entry": e, "when": e.created_at, "actor": e.actor_name or "系统", "label": action_label(e.action, workflow),
              "from": state(e.from_state) if e.from_state else "", "to": state(e.to_state) if e.to_state else "",
-             "comment": e.comment} for e in history(obj)]
+             "comment": e.comment} for e in history(obj, also)]

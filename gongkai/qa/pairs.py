@@ -284,9 +284,31 @@ def _replace_with_revision(actor, revision: QAPair) -> QAPair:
         setattr(public, name, getattr(revision, name))
     public.state, public.flag_reason = PairState.PUBLISHED, ""
     public.save()
-    audit.record(actor, "qa.publish_revision", public, comment=f"修改稿（问答编号 {revision.pk}）审核通过，替换原内容")
+    audit.record(actor, "qa.publish_revision", public, comment=f"修改稿（问答编号 {revision.pk}）审核通过，替换原内容",
+                 revision=revision.pk)
     revision.delete()
     return public
+
+
+# The revision a qa.publish_revision entry names: in its data, or (entries written before it was kept there) in its
+# comment.
+_REVISION_IN_COMMENT = re.compile(r"修改稿（问答编号 (\d+)）")
+
+
+def pair_history(pair: QAPair) -> list[dict]:
+    """The pair's history as staff read it, with the steps of its revisions approved since (removed once written
+    over it: who wrote the change, who returned it and why, who approved it), each marked as a revision's."""
+    revisions = []
+    for entry in audit.history(pair).filter(action="qa.publish_revision"):
+        number = entry.data.get("revision") if isinstance(entry.data, dict) else None
+        found = number or (_REVISION_IN_COMMENT.search(entry.comment) or [None, None])[1]
+        if found:
+            revisions.append(str(found))
+    rows = audit.history_rows(pair, REVIEW, also=revisions)
+    for row in rows:
+        if row["entry"].object_id != str(pair.pk):
+            row["label"] = f"{row['label']}（修改稿 {row['entry'].object_id}）"
+    return rows
 
 
 def _refuse_duplicate(agency: Agency, question: str, pair: QAPair | None) -> None:

@@ -15,7 +15,6 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from gongkai.core.audit import history_rows
 from gongkai.core.errors import DomainError
 from gongkai.core.forms import MAX_ID, parse_number
 from gongkai.core.middleware import takes_uploads
@@ -311,7 +310,7 @@ def staff_pair_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     return render(request, "qa/staff_pair_form.html", {
         "agency": agency, "pair": shown, "values": values, "errors": errors, "listing": listing, "back": back,
         "source_choice": chosen and pairs.source_choice(chosen), "seen": pairs.edit_stamp(shown) if shown else "",
-        "history": history_rows(shown, REVIEW) if shown else []})
+        "history": pairs.pair_history(shown) if shown else []})
 
 
 def _original_meanwhile(original: QAPair) -> str:

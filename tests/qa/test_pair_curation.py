@@ -332,13 +332,19 @@ def test_a_public_pair_stays_public_while_its_revision_is_written_and_reviewed(c
     client.force_login(people["drafter"])
     with pytest.raises(DomainError):  # the drafter does not approve the revision either (一事一审)
         pairs.move_pair(people["drafter"], revision, "publish")
+    pairs.move_pair(people["approver"], revision, "return", comment="请写明新标准的文号")
+    pairs.move_pair(people["drafter"], revision, "submit")
     public = pairs.move_pair(people["approver"], revision, "publish")
     # Approved: written over the public pair, which keeps its number; the revision is gone.
     assert public.pk == pair.pk and QAPair.objects.count() == 1
     pair.refresh_from_db()
     assert (pair.state, pair.version, pair.answer) == (PairState.PUBLISHED, 2, revised + "。")
     assert services.ask(QUESTION, record=False).answer == revised + "。"
-    assert "修改稿审核通过" in client.get(f"/staff/qa/pairs/{agency.code}/{pair.pk}/").content.decode()
+    page = client.get(f"/staff/qa/pairs/{agency.code}/{pair.pk}/").content.decode()
+    assert "修改稿审核通过" in page
+    # The revision's own steps stay in the pair's history once it is gone (the trial found the return comment
+    # and who wrote the change only in the audit log), marked as the revision's.
+    assert "请写明新标准的文号" in page and f"退回修改（修改稿 {revision.pk}）" in page
 
 
 def test_a_spreadsheet_of_pairs_may_be_as_large_as_an_attachment(client, people, agency, source, settings):  # noqa: F811
