@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 
-from django.db.models import F
+from django.db.models import Case, F, Value, When
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -784,8 +784,11 @@ def note_unanswered(question: str, units: list[Unit] | None = None, about_the_wo
     row, created = UnansweredQuestion.objects.get_or_create(
         key=key, defaults={"question": question[:500], "about_the_world": about_the_world})
     if not created:
-        UnansweredQuestion.objects.filter(pk=row.pk).update(count=F("count") + 1, last_asked=search.timezone.now(),
-                                                            resolved=False)
+        # A question staff marked handled comes back counting the asks since: the asks before were dealt with, and
+        # the count is what ranks the list by what residents still need.
+        UnansweredQuestion.objects.filter(pk=row.pk).update(
+            count=Case(When(resolved=True, then=Value(1)), default=F("count") + 1),
+            last_asked=search.timezone.now(), resolved=False)
     return True
 
 
