@@ -121,6 +121,9 @@ def test_a_pair_through_review_on_a_phone(site):
         review.get_by_label("意见").fill("请写明是哪个文件的规定")
         review.get_by_role("button", name="退回修改").click()
         assert review.get_by_text("已退回修改。").count() == 1
+        # Nothing is left for the approver to do on it: no bare "操作：" line on a phone.
+        returned = review.locator("tr", has_text="遛狗要不要拴绳").locator('td[data-label="操作"]')
+        assert returned.count() == 1 and not returned.is_visible()
 
         staff.reload()
         assert staff.get_by_text("退回意见：请写明是哪个文件的规定").count() == 1
