@@ -814,6 +814,23 @@ def note_answered(question: str) -> bool:
 def resolve_unanswered(actor, pk: int) -> UnansweredQuestion:
     """Take a question off the staff work list (a pair or an interpretation now answers it); asked again
     unanswered, it comes back. Only staff who write or review pairs somewhere may do it."""
+    row = _work_list_row(actor, pk)
+    UnansweredQuestion.objects.filter(pk=row.pk).update(resolved=True)
+    row.resolved = True
+    return row
+
+
+def move_unanswered(actor, pk: int, about_the_world: bool) -> UnansweredQuestion:
+    """Move a question to the other tab of the staff work list: off_topic may take a policy question for one about
+    the world (or the reverse), and the tab decides whether staff are offered to write a pair from it."""
+    row = _work_list_row(actor, pk)
+    UnansweredQuestion.objects.filter(pk=row.pk).update(about_the_world=about_the_world)
+    row.about_the_world = about_the_world
+    return row
+
+
+def _work_list_row(actor, pk: int) -> UnansweredQuestion:
+    """The work list's row `pk`, for staff who write or review pairs somewhere (DomainError otherwise)."""
     from gongkai.orgs.permissions import agencies_for
     from gongkai.orgs.roles import Role
 
@@ -822,8 +839,6 @@ def resolve_unanswered(actor, pk: int) -> UnansweredQuestion:
     row = UnansweredQuestion.objects.filter(pk=pk).first() if 0 < pk < 2**63 else None
     if row is None:
         raise DomainError("没有这个未答问题。")
-    UnansweredQuestion.objects.filter(pk=row.pk).update(resolved=True)
-    row.resolved = True
     return row
 
 

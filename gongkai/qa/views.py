@@ -121,9 +121,14 @@ def staff_unanswered(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         try:
             raw = request.POST.get("pk", "")
-            services.resolve_unanswered(request.user, int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 19
-                                        else 0)
-            messages.success(request, "已标为已处理。")
+            pk = int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 19 else 0
+            move = request.POST.get("move")
+            if move in ("policy", "world"):
+                services.move_unanswered(request.user, pk, about_the_world=move == "world")
+                messages.success(request, "已移到“与政策无关的问题”。" if move == "world" else "已移到“政策问题”。")
+            else:
+                services.resolve_unanswered(request.user, pk)
+                messages.success(request, "已标为已处理。")
         except DomainError as exc:
             messages.error(request, exc.message)
         # Back on the tab and page the row was on.

@@ -127,3 +127,25 @@ def test_the_work_list_is_paged_and_marking_a_row_keeps_its_tab_and_page(client,
     last = UnansweredQuestion.objects.get(key=f"world{views.UNANSWERED_PER_PAGE + 4}")
     response = client.post("/staff/qa/unanswered/", {"pk": last.pk, "list": "world", "page": "2"})
     assert response["Location"] == "/staff/qa/unanswered/?list=world&page=2"
+
+
+def test_staff_move_a_question_to_the_tab_it_belongs_on(client, library, agency):  # noqa: F811
+    # Found by the browser trial of 2026-12-02: 高温天气单位要发防暑降温费吗 landed on the world tab, where no 据此新增问答
+    # is offered, and nothing could move it.
+    row = UnansweredQuestion.objects.create(key="heat", question="高温天气单位要发防暑降温费吗", about_the_world=True)
+    client.force_login(factories.make_staff(agency, Role.PUBLISHER))  # not someone who works on pairs
+    client.post("/staff/qa/unanswered/", {"pk": row.pk, "move": "policy", "list": "world"})
+    assert UnansweredQuestion.objects.get(pk=row.pk).about_the_world
+    client.force_login(factories.make_staff(agency, Role.DRAFTER))
+    world = client.get("/staff/qa/unanswered/", {"list": "world"}).content.decode()
+    assert "移到政策问题" in world and "据此新增问答" not in world
+    response = client.post("/staff/qa/unanswered/", {"pk": row.pk, "move": "policy", "list": "world"})
+    assert response["Location"] == "/staff/qa/unanswered/?list=world"
+    row.refresh_from_db()
+    assert not row.about_the_world and not row.resolved
+    policy = client.get("/staff/qa/unanswered/", follow=False).content.decode()
+    assert "高温天气单位要发防暑降温费吗" in policy and "据此新增问答" in policy and "移到与政策无关" in policy
+    moved = client.post("/staff/qa/unanswered/", {"pk": row.pk, "move": "world"}, follow=True).content.decode()
+    assert "已移到“与政策无关的问题”。" in moved
+    row.refresh_from_db()
+    assert row.about_the_world and not row.resolved
