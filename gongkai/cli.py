@@ -288,6 +288,12 @@ def cmd_qa(args: argparse.Namespace) -> int:
         print(f"条文索引尚未建立，已新建：{rebuild_articles()} 条。")
     else:
         print(f"条文索引已同步：处理 {sync_articles()} 份文件的变更。")
+    if args.action in ("sync", "rebuild"):
+        from gongkai.qa.pairs import flag_stale_pairs
+
+        flagged = flag_stale_pairs()
+        if flagged:
+            print(f"依据文件已不再公开有效的问答 {flagged} 条已暂停公开，待修改后重新审核。")
     from gongkai.qa import meaning
 
     if meaning.depth() and (args.action == "rebuild" or meaning.behind()):

@@ -375,6 +375,15 @@ def flag_pairs_for(document_id: int) -> int:
     return count
 
 
+def flag_stale_pairs() -> int:
+    """Flag every published pair whose source is no longer a public, current and valid document (flag_pairs_for),
+    whatever missed it: a document change whose signal was lost, or a pair approved on a dead source before
+    approval checked it. Return how many."""
+    stale = (QAPair.objects.filter(state=PairState.PUBLISHED).exclude(source__in=valid_sources())
+             .values_list("source_id", flat=True).distinct())
+    return sum(flag_pairs_for(document_id) for document_id in list(stale))
+
+
 def export_xlsx(pairs: Iterable[QAPair]) -> bytes:
     """The pairs as a workbook with the import's columns, the state (ignored on import) and the pair's number,
     so that the file, edited and imported again, updates these pairs instead of adding copies."""

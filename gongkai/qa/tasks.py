@@ -42,3 +42,12 @@ def rebuild_meaning_index_periodically() -> int:
     from gongkai.qa.meaning import rebuild_if_behind
 
     return rebuild_if_behind()
+
+
+@db_periodic_task(crontab(minute="*/10"))
+def flag_stale_pairs_periodically() -> int:
+    """Every ten minutes: flag published pairs whose source is no longer public, current and valid, which the
+    document change itself should have done (one query when there are none)."""
+    from gongkai.qa.pairs import flag_stale_pairs
+
+    return flag_stale_pairs()

@@ -107,6 +107,20 @@ def test_a_repealed_source_flags_and_hides_its_pairs(client, people, agency, sou
     assert client.get("/api/v1/qa/pairs").json()["count"] == 1
 
 
+def test_a_pair_on_a_source_that_died_unnoticed_is_flagged_by_the_sweep(people, agency, source, team):
+    # The trial of 2026-12-02 left pairs approved on a repealed source before approval checked it; a document
+    # change whose announcement was lost leaves the same. Here the change's on-commit announcement never runs.
+    pair = _published(people, agency, source)
+    publishing.set_validity(team[Role.PUBLISHER], source, Validity.REPEALED, repealed_on=timezone.localdate(),
+                            comment="废止")
+    pair.refresh_from_db()
+    assert pair.state == PairState.PUBLISHED and services.ask(QUESTION, record=False).kind != "pair"
+    assert pairs.flag_stale_pairs() == 1
+    pair.refresh_from_db()
+    assert pair.state == PairState.FLAGGED and "废止" in pair.flag_reason
+    assert pairs.flag_stale_pairs() == 0
+
+
 def test_bad_pairs_are_refused_at_their_fields(people, agency, source, team):
     draft = factories.make_document(team, agency, publish=False, title="未公开的文件")
     with pytest.raises(DomainError) as refused:
