@@ -214,9 +214,12 @@ def staff_pairs(request: HttpRequest) -> HttpResponse:
     for p in rows:
         if not actions[p.pk] and p.pk not in blocked and p.state == PairState.REVIEW:
             blocked[p.pk] = REVIEW.duty_refusal(request.user, p) or ""
+    # A public (or flagged) pair's revision under way, linked from its row: listed elsewhere (another page, or
+    # filtered out under 已公开), it was not found from the pair.
+    revisions = {r.revises_id: r for r in QAPair.objects.filter(revises__in=rows).only("pk", "revises_id", "state")}
     return render(request, "qa/staff_pairs.html", {
         "rows": [(p, actions[p.pk], p.agency_id in editable, pairs.source_of(p)["url"],
-                  returned.get(p.pk, ""), blocked.get(p.pk, "")) for p in rows],
+                  returned.get(p.pk, ""), blocked.get(p.pk, ""), revisions.get(p.pk)) for p in rows],
         "drafting": drafting, "agencies": agencies, "page_obj": page_obj, "state": state, "q": q,
         "states": PairState.choices, "querystring": urlencode({k: v for k, v in (("state", state), ("q", q)) if v}),
         "listing": _list_query(request.GET)})

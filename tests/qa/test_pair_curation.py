@@ -317,6 +317,10 @@ def test_a_public_pair_stays_public_while_its_revision_is_written_and_reviewed(c
     assert client.get(f"/staff/qa/pairs/{agency.code}/{pair.pk}/")["Location"].endswith(f"/{revision.pk}/")
     assert f"已有修改稿（问答 {revision.pk}）" in client.get(f"/staff/qa/pairs/{agency.code}/{pair.pk}/",
                                                          follow=True).content.decode()
+    # The public pair's row links its revision (filtered to 已公开, the revision is not listed at all).
+    published = client.get("/staff/qa/pairs/", {"state": "published"}).content.decode()
+    link = f'<a href="/staff/qa/pairs/{agency.code}/{revision.pk}/?list=state%3Dpublished">问答 {revision.pk}</a>'
+    assert f"有修改稿：{link}，草稿（未公开）" in published
     # A form sent to the public pair goes into its revision (one opened before the revision existed and saying
     # something else is stopped: test_a_form_opened_before_a_colleagues_edit_does_not_write_over_it).
     client.post(f"/staff/qa/pairs/{agency.code}/{pair.pk}/", {"question": QUESTION, "answer": revised + "！",
