@@ -14,6 +14,7 @@ from collections.abc import Iterable
 
 from django.db import transaction
 from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Value, When
+from django.db.models.functions import Lower, Replace
 from django.urls import reverse
 from django.utils import timezone
 
@@ -53,7 +54,8 @@ SOURCE_CHOICES = 10
 MAX_ARTICLE_CHOICES = 2000
 ARTICLE_PREVIEW = 30
 # 国办发〔2020〕1号 is also typed with [], (), 【】: the number is matched piece by piece between brackets.
-_BRACKETS = re.compile(r"[〔〕\[\]()（）【】［］{}〈〉<>]+")
+_BRACKET_CHARS = "〔〕[]()（）【】［］{}〈〉<>"
+_BRACKETS = re.compile(f"[{re.escape(_BRACKET_CHARS)}]+")
 
 
 def valid_sources():
@@ -82,15 +84,17 @@ def find_sources(query: str, limit: int = SOURCE_CHOICES) -> tuple[list[dict], b
     found |= matched
     # The document whose number was typed, or the very document number, then the very title, then titles
     # starting with the first word, then the newest.
-    rank = Case(When(pk=typed_id or 0, then=Value(0)), When(live_revision__doc_number__iexact=text, then=Value(0)),
+    # A number written with other brackets (国办发[2020]1号) is the same number: compared without them by the
+    # database, so that it ranks before the cut (sorted after it, it was lost among 11号, 21号 ... when newer).
+    bare = Lower("live_revision__doc_number")
+    for bracket in _BRACKET_CHARS:
+        bare = Replace(bare, Value(bracket), Value(""))
+    rank = Case(When(pk=typed_id or 0, then=Value(0)), When(bare_number=_BRACKETS.sub("", text).lower(), then=Value(0)),
                 When(live_revision__title__iexact=text, then=Value(1)),
                 When(live_revision__title__istartswith=words[0], then=Value(2)),
                 default=Value(3), output_field=IntegerField())
     rows = list(valid_sources().filter(found).select_related("live_revision", "agency")
-                .annotate(rank=rank).order_by("rank", "-published_on", "-pk")[:limit + 1])
-    # A number written with other brackets (国办发[2020]1号) is the same number: moved up with the exact ones.
-    written = _BRACKETS.sub("", text).lower()
-    rows.sort(key=lambda d: 0 if _BRACKETS.sub("", d.live_revision.doc_number).lower() == written else d.rank)
+                .annotate(bare_number=bare, rank=rank).order_by("rank", "-published_on", "-pk")[:limit + 1])
     return [source_choice(d) for d in rows[:limit]], len(rows) > limit
 
 

@@ -74,6 +74,16 @@ def test_the_list_is_short_and_says_when_there_are_more(team, agency):
     assert pairs.find_sources("通知", limit=50)[1] is False
 
 
+def test_a_number_typed_with_other_brackets_is_found_among_many_neighbours(team, agency):
+    """测政发[2026]1号 holds the pieces of 测政发〔2026〕11号, 21号 ... too: the document it names comes first even when
+    more than a list's worth of newer neighbours match (it was cut off before being moved up)."""
+    exact = factories.make_document(team, agency, title="测试市第一号通知", doc_number="测政发〔2026〕1号")
+    for n in range(1, pairs.SOURCE_CHOICES + 3):
+        factories.make_document(team, agency, title=f"测试市第{n}1号通知", doc_number=f"测政发〔2026〕{n}1号")
+    assert _ids("测政发[2026]1号")[0] == exact.pk
+    assert _ids("测政发(2026)1号")[0] == exact.pk
+
+
 def test_a_sources_articles_are_listed_as_the_article_field_takes_them(library):
     articles, more = pairs.source_articles(pairs.usable_source(str(library["contract"].pk)))
     assert [(a["ref"], a["label"]) for a in articles] == [("1", "第一条"), ("5", "第五条"), ("6", "第六条")]
