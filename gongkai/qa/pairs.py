@@ -371,8 +371,14 @@ def flag_pairs_for(document_id: int) -> int:
         return 0
     reason = source_change(document_id)
     count = 0
-    for pair in QAPair.objects.filter(source_id=document_id, state=PairState.PUBLISHED):
+    for pk in list(QAPair.objects.filter(source_id=document_id, state=PairState.PUBLISHED).values_list("pk", flat=True)):
         with transaction.atomic():
+            # Read again, locked: a revision approved meanwhile (its text on a valid source) was written back over
+            # by the row as read before, then flagged.
+            pair = QAPair.objects.select_for_update().filter(pk=pk, source_id=document_id,
+                                                             state=PairState.PUBLISHED).first()
+            if pair is None:
+                continue
             pair.flag_reason = reason
             REVIEW.apply(SYSTEM, pair, "flag", comment=reason)
             count += 1

@@ -6,10 +6,12 @@ from __future__ import annotations
 import io
 
 import pytest
+from django.db.models.signals import post_save
 from django.utils import timezone
 from openpyxl import Workbook
 
 from gongkai.core.errors import DomainError, PermissionDenied
+from gongkai.core.models import AuditEntry
 from gongkai.orgs.roles import Role
 from gongkai.publishing import services as publishing
 from gongkai.publishing.rules import Validity
@@ -121,6 +123,38 @@ def test_a_pair_on_a_source_that_died_unnoticed_is_flagged_by_the_sweep(people, 
     assert pairs.flag_stale_pairs() == 0
 
 
+def test_the_sweep_does_not_write_back_over_a_revision_approved_meanwhile(people, agency, source, team):
+    """Two pairs on a dead source; while the sweep flags the first, an approver publishes the second's revision
+    (another answer, on a valid source). The sweep held the second as it was before: saved whole, it put back the old
+    answer and dead source, and flagged it, the approved revision gone."""
+    second = pairs.save_pair(people["drafter"], agency, {"question": "试用期最长多久", "answer": "最长六个月。",
+                                                          "source": source.pk, "article": "6"})
+    pairs.move_pair(people["drafter"], second, "submit")
+    second = pairs.move_pair(people["approver"], second, "publish")
+    other = factories.make_document(team, agency, title="测试市试用期规定", body=CONTRACT, doc_number="测政发〔2026〕9号")
+    revision = pairs.save_pair(people["drafter"], agency, {"question": "试用期最长多久", "answer": "不得超过六个月。",
+                                                            "source": other.pk}, second)
+    pairs.move_pair(people["drafter"], revision, "submit")
+    first = _published(people, agency, source)  # the newer, so the sweep takes it first
+    publishing.set_validity(team[Role.PUBLISHER], source, Validity.REPEALED, repealed_on=timezone.localdate(),
+                            comment="废止")
+
+    def approve_meanwhile(sender, instance, created, **kwargs):
+        if created and instance.action == "flag" and instance.object_id == str(first.pk) and not approved:
+            approved.append(pairs.move_pair(people["approver"], revision, "publish"))
+
+    approved: list[QAPair] = []
+    post_save.connect(approve_meanwhile, sender=AuditEntry)
+    try:
+        flagged = pairs.flag_stale_pairs()
+    finally:
+        post_save.disconnect(approve_meanwhile, sender=AuditEntry)
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert approved and flagged == 1 and first.state == PairState.FLAGGED
+    assert (second.state, second.answer, second.source_id) == (PairState.PUBLISHED, "不得超过六个月。", other.pk)
+
+
 def test_bad_pairs_are_refused_at_their_fields(people, agency, source, team):
     draft = factories.make_document(team, agency, publish=False, title="未公开的文件")
     with pytest.raises(DomainError) as refused:
@@ -159,7 +193,7 @@ def test_xlsx_round_trip(people, agency, source):
 def test_an_exported_file_edited_and_imported_again_edits_its_pairs(people, agency, source, team):
     published = _published(people, agency, source)
     draft = pairs.save_pair(people["drafter"], agency, {"question": "试用期可以约定几次", "answer": "一次。",
-                                                         "source": source.pk, "article": "5"})
+                                                         "source": source.pk, "article": "6"})
     other_agency = factories.make_agency()
     foreign = pairs.save_pair(factories.make_staff(other_agency, Role.DRAFTER), other_agency,
                               {"question": "别的机关的问答", "answer": "答。", "source": source.pk})
