@@ -272,8 +272,14 @@ def test_a_pair_answers_a_question_asked_in_other_words_when_close_in_meaning(pe
     # answers, and that it was found by meaning (生育保险金怎么领 reads 0.936 like 失业保险金怎么领).
     assert answer.by_meaning and answer.as_dict()["match"] == "meaning"
     assert answer.as_dict()["matched_question"] == QUESTION
+    settings.GONGKAI_QA_HOTLINE = "12345"
     page = client.get("/wdk/", {"q": told}).content.decode()
     assert "意思相近的问题的答复" in page and "请先核对它问的是不是您要问的事" in page and QUESTION in page
+    # If it is not theirs, the notice leads somewhere: it said 给我们留言 with no link (the mailbox and the hotline are
+    # linked only under an unanswered question), and 下方的相关条文 whether or not any was listed.
+    notice = page.split("请先核对它问的是不是您要问的事")[1].split("</p>")[0]
+    assert '给我们留言</a>' in notice and "12345" in notice
+    assert ("下方的相关条文" in notice) == ('id="qa-related-h"' in page)
     worded = services.ask(QUESTION, record=False)
     assert worded.pair == pair and not worded.by_meaning and worded.as_dict()["match"] == "words"
     assert "意思相近" not in client.get("/wdk/", {"q": QUESTION}).content.decode()
