@@ -282,7 +282,7 @@ def staff_pair_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
                                    f"{_original_meanwhile(pair)}")
             return redirect(reverse("staff-qa-pair-edit", args=[agency.code, revision.pk])
                             + (f"?{urlencode({'list': listing})}" if listing else ""))
-        if pair.state == PairState.REVIEW:
+        if pair.state == PairState.REVIEW and request.method == "GET":
             messages.error(request, pairs.REVIEW_LOCKED)
             return redirect(back)
     values = {"question": pair.question, "answer": pair.answer, "source": pair.source_id, "article": pair.article,
@@ -311,7 +311,10 @@ def staff_pair_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
             # stamped with it, goes through.
             errors, shown = exc.errors, exc.current
         except DomainError as exc:
-            errors = exc.errors or {"question": [exc.message]}
+            # Submitted by a colleague while the form was open: said above the form, which keeps what was typed (a
+            # redirect to the list lost it).
+            errors = ({"locked": [exc.message]} if exc.message == pairs.REVIEW_LOCKED
+                      else exc.errors or {"question": [exc.message]})
     # The chosen source's title beside its number, so the drafter sees what the number means (the picker's script
     # writes it as a source is chosen; this is it on an edit, after a refusal, and without the script).
     chosen = pairs.usable_source(values.get("source"))

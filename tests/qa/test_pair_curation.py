@@ -419,6 +419,25 @@ def test_a_form_opened_before_a_colleagues_edit_does_not_write_over_it(client, p
     assert f'name="seen" value="{pairs.edit_stamp(QAPair.objects.get(pk=revision.pk))}"' in page
 
 
+def test_a_draft_submitted_by_a_colleague_while_its_form_was_open_keeps_what_was_typed(client, people, agency,  # noqa: F811
+                                                                                       source):  # noqa: F811
+    # Two drafters of the agency: one opens a draft, the other submits it. The first one's save was sent to the list
+    # with 正在审核，不能修改 and the text typed was lost (a revision approved meanwhile keeps it, StaleEdit too).
+    pair = pairs.save_pair(people["drafter"], agency, {"question": QUESTION, "answer": ANSWER, "source": source.pk})
+    colleague = factories.make_staff(agency, Role.DRAFTER)
+    client.force_login(colleague)
+    url = f"/staff/qa/pairs/{agency.code}/{pair.pk}/"
+    assert client.get(url).status_code == 200
+    pairs.move_pair(people["drafter"], pair, "submit")
+    response = client.post(url, {"question": QUESTION, "answer": ANSWER + "（补充）", "source": source.pk,
+                                 "seen": pairs.edit_stamp(pair)})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert pairs.REVIEW_LOCKED in page and "尚未保存" in page and ANSWER + "（补充）</textarea>" in page
+    assert "请按提示改正标红的项目" not in page
+    assert QAPair.objects.get(pk=pair.pk).answer == ANSWER
+
+
 def test_a_revision_approved_while_its_form_was_open_is_not_a_missing_page(client, people, agency, source):  # noqa: F811
     # Found by the browser trial of 2026-12-02: saving the form of a revision approved meanwhile (and so removed)
     # showed 页面不存在, the drafter's text lost.
