@@ -222,7 +222,7 @@ def save_pair(actor, agency: Agency, data: dict, pair: QAPair | None = None, see
     the form showed: a StaleEdit is raised when the row the edit goes to says something else now."""
     require_any_role(actor, (Role.DRAFTER,), agency)
     if pair is not None:
-        pair = edited_in(QAPair.objects.select_for_update().get(pk=pair.pk, agency=agency))
+        pair = edited_in(_locked(pair, agency))
         if pair.state == PairState.REVIEW:
             # The approver reviews what was submitted: an edit now would be published unseen (and the edit page
             # said it went back to draft). Returned to draft, it can be edited and submitted again.
@@ -271,6 +271,16 @@ def edit_stamp(pair: QAPair) -> str:
     no text is no conflict)."""
     text = "\x1f".join(str(v) for v in (pair.question, pair.answer, pair.source_id, pair.article, pair.tags))
     return f"{pair.pk}:{hashlib.sha256(text.encode()).hexdigest()[:16]}"
+
+
+def _locked(pair: QAPair, agency: Agency | None = None) -> QAPair:
+    """`pair` read again and locked; a revision approved since (and so removed) gives the pair it replaced: a
+    colleague's approval between a page's read and this lock was a DoesNotExist (a 500)."""
+    rows = QAPair.objects.select_for_update().filter(**({"agency": agency} if agency is not None else {}))
+    found = rows.filter(pk=pair.pk).first() or (rows.filter(pk=pair.revises_id).first() if pair.revises_id else None)
+    if found is None:
+        raise DomainError("没有这条问答（可能已被删除）。")
+    return found
 
 
 def edited_in(pair: QAPair) -> QAPair:
@@ -328,7 +338,10 @@ def _refuse_duplicate(agency: Agency, question: str, pair: QAPair | None) -> Non
 @transaction.atomic
 def move_pair(actor, pair: QAPair, name: str, comment: str = "") -> QAPair:
     """Take a review step (submit, publish, return) on a pair."""
-    pair = QAPair.objects.select_for_update().get(pk=pair.pk)
+    current = _locked(pair)
+    if current.pk != pair.pk:
+        raise DomainError(f"这条修改稿已由他人审核通过，已替换问答 {current.pk} 的内容。")
+    pair = current
     REVIEW.apply(actor, pair, name, comment=comment)
     if name == "publish" and pair.revises_id:
         pair = _replace_with_revision(actor, pair)

@@ -461,6 +461,24 @@ def test_a_revision_approved_while_its_form_was_open_is_not_a_missing_page(clien
     assert QAPair.objects.get(revises=public).answer == ANSWER + "（补充）"
 
 
+def test_a_revision_approved_by_a_colleague_a_moment_before_is_no_server_error(people, agency, source):  # noqa: F811
+    # Two approvers click 审核通过 on the same revision, or a drafter saves its form as it is approved: each view read
+    # the revision before the other's step removed it, and locking it again found nothing (DoesNotExist, a 500).
+    public = _published(people, agency, source)
+    values = {"question": QUESTION, "answer": ANSWER + "。", "source": source.pk, "article": "6"}
+    revision = pairs.save_pair(people["drafter"], agency, values, public)
+    pairs.move_pair(people["drafter"], revision, "submit")
+    as_read = QAPair.objects.get(pk=revision.pk)
+    pairs.move_pair(people["approver"], revision, "publish")
+    with pytest.raises(DomainError) as refused:
+        pairs.move_pair(factories.make_staff(agency, Role.APPROVER), as_read, "publish")
+    assert "已由他人审核通过" in refused.value.message and f"问答 {public.pk}" in refused.value.message
+    with pytest.raises(pairs.StaleEdit) as stale:
+        pairs.save_pair(people["drafter"], agency, {**values, "answer": ANSWER + "（补充）"}, as_read,
+                        seen=pairs.edit_stamp(as_read))
+    assert stale.value.current == public and QAPair.objects.get(pk=public.pk).answer == ANSWER + "。"
+
+
 def test_a_flagged_pairs_revision_does_not_say_the_pair_is_still_public(client, people, agency, source, team,  # noqa: F811
                                                                         django_capture_on_commit_callbacks):
     # Found by the browser trial of 2026-12-02: the list and the form said 问答 N 仍公开 of a pair hidden since.
