@@ -47,6 +47,8 @@ class UnansweredQuestion(models.Model):
     resolved = models.BooleanField("已处理", default=False)
     # Weather, timetables, celebrities (services.off_topic): listed apart, since no pair or document answers them.
     about_the_world = models.BooleanField("与政策无关", default=False)
+    # Moved to its tab by staff (services.move_unanswered): their filing then decides, not off_topic's.
+    filed_by_staff = models.BooleanField("工作人员已归类", default=False)
 
     class Meta:
         verbose_name = verbose_name_plural = "未答问题"

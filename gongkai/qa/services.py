@@ -249,11 +249,12 @@ TRAVEL_SPANS = ("几个小时", "几小时", "多久", "多长时间", "几点�
 _ROUTE = re.compile(r"[\u4e00-\u9fff]{2,}到[\u4e00-\u9fff]{2,}")
 # What marks a question about rules: with one of these the question is asked as a policy question whatever else
 # it mentions (几点上班合法吗, 演唱会门票不退违法吗). An employer (单位) or a concession (优惠) asks a rule too: the
-# browser trial of 2026-12-02 saw 高温天气单位要发防暑降温费吗 and 高铁票学生有优惠吗 listed as about the world.
+# browser trial of 2026-12-02 saw 高温天气单位要发防暑降温费吗 and 高铁票学生有优惠吗 listed as about the world; so
+# is work and its pay (台风天气公司让去上班怎么办, 暴雨天气工地停工工资怎么算).
 RULE_CUES = tuple("""
 能不能 能否 可以 可不可以 允许 禁止 合法 违法 犯法 违规 罚 处罚 赔 补偿 责任 规定 义务 权利 申请 办理 手续 条件 标准
 必须 应当 应该 要不要 需不需要 需要什么 算不算 是否 补贴 待遇 资格 起诉 投诉 举报 报销 缴 政策 法律 条例 登记 审批 许可
-不能 不得 退票 退款 改签 单位 优惠
+不能 不得 退票 退款 改签 单位 优惠 工资 上班 加班 停工 工伤
 """.split())
 
 
@@ -634,7 +635,7 @@ def ask(question: str, agency: str = "", record: bool = True, use_pairs: bool = 
         raise DomainError("没有这个机关代码。", field="agency")
     found = retrieve(question, agency)
     matches, units = found.matches, found.units
-    about_the_world = off_topic(question)
+    about_the_world = about_the_world_as_judged(question)
     chosen = (choose_pair(units, agency, {m.article.document_id for m in matches}, question)
               if use_pairs and not about_the_world else None)
     if chosen is not None:
@@ -792,6 +793,15 @@ def note_unanswered(question: str, units: list[Unit] | None = None, about_the_wo
     return True
 
 
+def about_the_world_as_judged(question: str) -> bool:
+    """Whether the question is about the world rather than rules: as staff filed it on the work list (moved to the
+    other tab, off_topic having judged it wrongly), else as off_topic judges it."""
+    key = question_key(anonymise_as_typed(question, limit=MAX_QUESTION))
+    filed = (UnansweredQuestion.objects.filter(key=key, filed_by_staff=True)
+             .values_list("about_the_world", flat=True).first())
+    return off_topic(question) if filed is None else filed
+
+
 def _listed(question: str):
     """The question's row on the staff work list while it is there (keyed as note_unanswered keys it)."""
     key = question_key(anonymise_as_typed(question, limit=MAX_QUESTION))
@@ -822,10 +832,11 @@ def resolve_unanswered(actor, pk: int) -> UnansweredQuestion:
 
 def move_unanswered(actor, pk: int, about_the_world: bool) -> UnansweredQuestion:
     """Move a question to the other tab of the staff work list: off_topic may take a policy question for one about
-    the world (or the reverse), and the tab decides whether staff are offered to write a pair from it."""
+    the world (or the reverse). The tab decides whether staff are offered to write a pair from it, and from then
+    on whether ask treats the question as one about the world (about_the_world_as_judged)."""
     row = _work_list_row(actor, pk)
-    UnansweredQuestion.objects.filter(pk=row.pk).update(about_the_world=about_the_world)
-    row.about_the_world = about_the_world
+    UnansweredQuestion.objects.filter(pk=row.pk).update(about_the_world=about_the_world, filed_by_staff=True)
+    row.about_the_world, row.filed_by_staff = about_the_world, True
     return row
 
 

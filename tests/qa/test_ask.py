@@ -226,7 +226,9 @@ def test_what_counts_as_a_question(query, question):
     ("孕妇怀孕多久不能坐飞机", False), ("火车票退票多久到账", False), ("航班取消多久退款", False),
     ("高铁票改签多长时间前可以改", False),
     # Found by the browser trial of 2026-12-02: an employer's duty or a concession, asked with a world word.
-    ("高温天气单位要发防暑降温费吗", False), ("高铁票学生有优惠吗", False), ("下雪天单位让不让请假", False)])
+    ("高温天气单位要发防暑降温费吗", False), ("高铁票学生有优惠吗", False), ("下雪天单位让不让请假", False),
+    # Work and its pay asked with the weather (found in review of the same day).
+    ("台风天气公司让去上班怎么办", False), ("暴雨天气工地停工工资怎么算", False), ("大雾天气高速封路了怎么办", True)])
 def test_questions_about_the_world_not_rules_are_told_apart(question, off):
     assert services.off_topic(question) is off
 

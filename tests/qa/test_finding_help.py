@@ -138,14 +138,36 @@ def test_staff_move_a_question_to_the_tab_it_belongs_on(client, library, agency)
     assert UnansweredQuestion.objects.get(pk=row.pk).about_the_world
     client.force_login(factories.make_staff(agency, Role.DRAFTER))
     world = client.get("/staff/qa/unanswered/", {"list": "world"}).content.decode()
-    assert "移到政策问题" in world and "据此新增问答" not in world
+    assert "移到“政策问题”" in world and "据此新增问答" not in world
     response = client.post("/staff/qa/unanswered/", {"pk": row.pk, "move": "policy", "list": "world"})
     assert response["Location"] == "/staff/qa/unanswered/?list=world"
     row.refresh_from_db()
     assert not row.about_the_world and not row.resolved
     policy = client.get("/staff/qa/unanswered/", follow=False).content.decode()
-    assert "高温天气单位要发防暑降温费吗" in policy and "据此新增问答" in policy and "移到与政策无关" in policy
+    assert "高温天气单位要发防暑降温费吗" in policy and "据此新增问答" in policy and "移到“与政策无关的问题”" in policy
     moved = client.post("/staff/qa/unanswered/", {"pk": row.pk, "move": "world"}, follow=True).content.decode()
     assert "已移到“与政策无关的问题”。" in moved
     row.refresh_from_db()
     assert row.about_the_world and not row.resolved
+
+
+def test_a_question_staff_moved_is_answered_as_they_filed_it(library, agency):  # noqa: F811
+    # Found in review of 2026-12-02: moving a row changed only the list; ask still judged the question by off_topic
+    # and never offered it a pair, whatever staff wrote from it.
+    weather = "大雾天气高速封路了怎么办"
+    assert services.ask(weather).about_the_world
+    row = UnansweredQuestion.objects.get()
+    assert row.about_the_world and not row.filed_by_staff
+    drafter = factories.make_staff(agency, Role.DRAFTER)
+    services.move_unanswered(drafter, row.pk, about_the_world=False)
+    assert not services.about_the_world_as_judged(weather) and not services.ask(weather).about_the_world
+    # And the other way: a question staff filed as about the world is treated so, not answered.
+    services.ask(UNANSWERED)
+    policy = UnansweredQuestion.objects.get(key=services.question_key(UNANSWERED))
+    services.move_unanswered(drafter, policy.pk, about_the_world=True)
+    asked = services.ask(UNANSWERED)
+    assert asked.about_the_world and not asked.answered and asked.kind is None
+    # A row filed by off_topic alone (say, by an older version of its cues) does not override today's judgment.
+    UnansweredQuestion.objects.create(key=services.question_key("高温天气单位要发防暑降温费吗"),
+                                      question="高温天气单位要发防暑降温费吗", about_the_world=True)
+    assert not services.about_the_world_as_judged("高温天气单位要发防暑降温费吗")
