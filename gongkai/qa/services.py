@@ -796,16 +796,19 @@ def note_unanswered(question: str, units: list[Unit] | None = None, about_the_wo
 def about_the_world_as_judged(question: str) -> bool:
     """Whether the question is about the world rather than rules: as staff filed it on the work list (moved to the
     other tab, off_topic having judged it wrongly), else as off_topic judges it."""
-    key = question_key(anonymise_as_typed(question, limit=MAX_QUESTION))
-    filed = (UnansweredQuestion.objects.filter(key=key, filed_by_staff=True)
+    filed = (UnansweredQuestion.objects.filter(key=_work_list_key(question), filed_by_staff=True)
              .values_list("about_the_world", flat=True).first())
     return off_topic(question) if filed is None else filed
 
 
 def _listed(question: str):
-    """The question's row on the staff work list while it is there (keyed as note_unanswered keys it)."""
-    key = question_key(anonymise_as_typed(question, limit=MAX_QUESTION))
-    return UnansweredQuestion.objects.filter(key=key, resolved=False)
+    """The question's row on the staff work list while it is there."""
+    return UnansweredQuestion.objects.filter(key=_work_list_key(question), resolved=False)
+
+
+def _work_list_key(question: str) -> str:
+    """The key of the question's row on the staff work list: as note_unanswered stores it, long numbers masked."""
+    return question_key(anonymise_as_typed(question, limit=MAX_QUESTION))
 
 
 def is_listed(question: str) -> bool:

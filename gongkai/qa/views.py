@@ -132,10 +132,9 @@ def staff_unanswered(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             messages.error(request, exc.message)
         # Back on the tab and page the row was on.
-        page = parse_number(request.POST.get("page"), 100000)
         query = urlencode({k: v for k, v in (("list", "world" if request.POST.get("list") == "world" else ""),
-                                             ("page", page if page and page > 1 else "")) if v})
-        return redirect(reverse("staff-qa-unanswered") + (f"?{query}" if query else ""))
+                                             ("page", _later_page(request.POST))) if v})
+        return redirect(_with_query(reverse("staff-qa-unanswered"), query))
     # Questions about the world (weather, timetables) are listed apart: no pair or document answers them.
     world = request.GET.get("list") == "world"
     listed = UnansweredQuestion.objects.filter(resolved=False)
@@ -221,7 +220,7 @@ def staff_pairs(request: HttpRequest) -> HttpResponse:
         "rows": [(p, actions[p.pk], p.agency_id in editable, pairs.source_of(p)["url"],
                   returned.get(p.pk, ""), blocked.get(p.pk, ""), revisions.get(p.pk)) for p in rows],
         "drafting": drafting, "agencies": agencies, "page_obj": page_obj, "state": state, "q": q,
-        "states": PairState.choices, "querystring": urlencode({k: v for k, v in (("state", state), ("q", q)) if v}),
+        "states": PairState.choices, "querystring": _list_query(request.GET, page=False),
         "listing": _list_query(request.GET)})
 
 
@@ -231,12 +230,22 @@ def _list_filters(params) -> tuple[str, str]:
     return state if state in PairState.values else "", params.get("q", "").strip()[:100]
 
 
-def _list_query(params) -> str:
-    """The list's filters and page in `params` as a query string, rebuilt from those alone (never a given address)."""
+def _list_query(params, page: bool = True) -> str:
+    """The list's filters (and page) in `params` as a query string, rebuilt from those alone (never a given
+    address)."""
     state, q = _list_filters(params)
-    page = parse_number(params.get("page"), 100000)
-    return urlencode({k: v for k, v in (("state", state), ("q", q), ("page", page if page and page > 1 else ""))
+    return urlencode({k: v for k, v in (("state", state), ("q", q), ("page", _later_page(params) if page else ""))
                       if v})
+
+
+def _later_page(params) -> int | str:
+    """The page number in `params` when past the first, else "" (the first page is the address without one)."""
+    page = parse_number(params.get("page"), 100000)
+    return page if page and page > 1 else ""
+
+
+def _with_query(url: str, query: str) -> str:
+    return f"{url}?{query}" if query else url
 
 
 def _return_comments(rows) -> dict[int, str]:
@@ -258,7 +267,7 @@ def staff_pair_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     # The list's filters and page the drafter came from (the 修改 link carries them): saving or 返回 goes back there.
     listing = _list_query(QueryDict(request.POST.get("list", "") if request.method == "POST"
                                     else request.GET.get("list", "")))
-    back = reverse("staff-qa-pairs") + (f"?{listing}" if listing else "")
+    back = _with_query(reverse("staff-qa-pairs"), listing)
     pair = None
     if pk:
         pair = QAPair.objects.filter(pk=pk, agency=agency).first() if pk <= MAX_ID else None
@@ -280,8 +289,8 @@ def staff_pair_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
             # checked against it by save_pair: neither drafter's edit is silently dropped).
             messages.info(request, f"问答 {pair.pk} 已有修改稿（问答 {revision.pk}），以下是修改稿的内容；"
                                    f"{_original_meanwhile(pair)}")
-            return redirect(reverse("staff-qa-pair-edit", args=[agency.code, revision.pk])
-                            + (f"?{urlencode({'list': listing})}" if listing else ""))
+            return redirect(_with_query(reverse("staff-qa-pair-edit", args=[agency.code, revision.pk]),
+                                        urlencode({"list": listing}) if listing else ""))
         if pair.state == PairState.REVIEW and request.method == "GET":
             messages.error(request, pairs.REVIEW_LOCKED)
             return redirect(back)
@@ -401,8 +410,7 @@ def staff_pair_action(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, exc.message)
     # Back at the filters and page the step was taken from: an approver working down 待审核 on page 2 was sent to
     # page 1 of every state after each approval.
-    query = _list_query(QueryDict(request.POST.get("list", "")))
-    return redirect(reverse("staff-qa-pairs") + (f"?{query}" if query else ""))
+    return redirect(_with_query(reverse("staff-qa-pairs"), _list_query(QueryDict(request.POST.get("list", "")))))
 
 
 @staff_required
