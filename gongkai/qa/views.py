@@ -215,13 +215,26 @@ def staff_pairs(request: HttpRequest) -> HttpResponse:
             blocked[p.pk] = REVIEW.duty_refusal(request.user, p) or ""
     # A public (or flagged) pair's revision under way, linked from its row: listed elsewhere (another page, or
     # filtered out under 已公开), it was not found from the pair.
-    revisions = {r.revises_id: r for r in QAPair.objects.filter(revises__in=rows).only("pk", "revises_id", "state")}
+    listing = _list_query(request.GET)
+    revisions = {r.revises_id: (r, _revision_link(r, r.agency_id in editable, listing)) for r in QAPair.objects.filter(
+        revises__in=rows).only("pk", "revises_id", "state", "question", "agency", "agency__code").select_related("agency")}
     return render(request, "qa/staff_pairs.html", {
         "rows": [(p, actions[p.pk], p.agency_id in editable, pairs.source_of(p)["url"],
-                  returned.get(p.pk, ""), blocked.get(p.pk, ""), revisions.get(p.pk)) for p in rows],
+                  returned.get(p.pk, ""), blocked.get(p.pk, ""), *revisions.get(p.pk, (None, ""))) for p in rows],
         "drafting": drafting, "agencies": agencies, "page_obj": page_obj, "state": state, "q": q,
-        "states": PairState.choices, "querystring": _list_query(request.GET, page=False),
-        "listing": _list_query(request.GET)})
+        "states": PairState.choices, "querystring": _list_query(request.GET, page=False), "listing": listing})
+
+
+def _revision_link(revision: QAPair, editable: bool, listing: str) -> str:
+    """Where a public pair's row sends one looking for its revision: a drafter to edit it while it is a draft;
+    otherwise its own row on the list, where it is reviewed (a revision under review opened for editing sent the
+    drafter back to the list they came from, filtered to 已公开 and without it, saying only 不能修改; an approver,
+    who edits nothing, was given no way to it)."""
+    if editable and revision.state != PairState.REVIEW:
+        return _with_query(reverse("staff-qa-pair-edit", args=[revision.agency.code, revision.pk]),
+                           urlencode({"list": listing}) if listing else "")
+    query = urlencode({"state": revision.state, "q": revision.question[:100]})
+    return f"{reverse('staff-qa-pairs')}?{query}#pair-{revision.pk}"
 
 
 def _list_filters(params) -> tuple[str, str]:

@@ -4,6 +4,7 @@ source that must be current and valid, the reason a pair was flagged, and tags a
 from __future__ import annotations
 
 import io
+from urllib.parse import quote_plus
 
 import pytest
 from django.utils import timezone
@@ -562,3 +563,27 @@ def test_a_spreadsheet_row_of_a_public_pair_does_not_write_over_its_revision(peo
     book.save(out)
     assert pairs.import_xlsx(people["drafter"], agency, out.getvalue()).updated == 1
     assert QAPair.objects.get(pk=revision.pk).answer == ANSWER + "（表格）"
+
+
+def test_a_public_pairs_row_links_its_revision_under_review_where_it_can_be_found(client, people, agency, source):  # noqa: F811
+    # Found by the browser trial of 2026-12-02 (trial16): on 已公开, the drafter's link 有修改稿：问答 N to a revision
+    # under review opened its edit page, which sent them back to the same list, without the revision, saying only
+    # 本问答正在审核，不能修改; the approver, who reviews it, was shown its number and no link.
+    public = _published(people, agency, source)
+    revision = pairs.save_pair(people["drafter"], agency, {"question": QUESTION, "answer": ANSWER + "。",
+                                                           "source": source.pk, "article": "6"}, public)
+    pairs.move_pair(people["drafter"], revision, "submit")
+    where = f'/staff/qa/pairs/?state=review&amp;q={quote_plus(QUESTION)}#pair-{revision.pk}'
+    for person in ("drafter", "approver"):
+        client.force_login(people[person])
+        page = client.get("/staff/qa/pairs/", {"state": "published"}).content.decode()
+        assert f'有修改稿：<a href="{where}">问答 {revision.pk}</a>，待审核' in page
+        # ... and there it is, with the approver's step on it.
+        listed = client.get("/staff/qa/pairs/", {"state": "review", "q": QUESTION}).content.decode()
+        assert f'<tr id="pair-{revision.pk}">' in listed
+    assert "审核通过并公开" in listed
+    # A draft revision is still opened for editing by the drafter.
+    pairs.move_pair(people["approver"], revision, "return", comment="补充依据")
+    client.force_login(people["drafter"])
+    page = client.get("/staff/qa/pairs/", {"state": "published"}).content.decode()
+    assert f'<a href="/staff/qa/pairs/{agency.code}/{revision.pk}/?list=state%3Dpublished">问答 {revision.pk}</a>' in page
