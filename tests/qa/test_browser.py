@@ -178,3 +178,22 @@ def test_two_drafters_revise_a_public_pair(site):
         expect(first.get_by_text("已保存为修改稿")).to_be_visible()
         assert QAPair.objects.get(revises=public).tags == "养犬"
         assert errors == []
+
+
+def test_the_ratings_of_answers_fit_a_phone(site):
+    # Found by the browser trial of 2026-12-02 (trial16): at 390 px the two tables of ratings kept four columns,
+    # 没有帮助 one character a line and the answer given a few characters wide.
+    url, drafter = site
+    question = "带狗出门要不要系犬链"
+    answer = services.ask(question, record=False)
+    services.record_feedback(question, answer.rated_as, False)
+    with launch_chromium() as browser:
+        staff = login(browser, url, drafter.username, factories.PASSWORD, viewport={"width": 390, "height": 800})
+        staff.goto("/staff/qa/unanswered/")
+        cells = staff.locator("h2:has-text('答复评价') ~ table td")
+        assert cells.count() == 7
+        for i in range(cells.count()):
+            assert cells.nth(i).bounding_box()["width"] > 200, cells.nth(i).inner_text()
+        # Each count is labelled (its header is hidden on a phone).
+        assert staff.locator("h2:has-text('答复评价') ~ table td[data-label='没有帮助']").all_inner_texts() == ["1", "1"]
+        assert sideways_overflow(staff) <= 1
