@@ -24,6 +24,7 @@ from pathlib import Path
 from django.db.models import Case, F, Value, When
 from django.urls import reverse
 from django.utils.html import escape
+from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
 
 from gongkai.core.errors import DomainError
@@ -863,9 +864,13 @@ def _source_key(source: str) -> tuple[str, int | None]:
     return kind, int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 19 else None
 
 
-def describe_sources(sources: list[str]) -> dict[str, tuple[str, str]]:
+def describe_sources(sources: list[str], drafting: set[int] | None = None,
+                     listed: set[int] | None = None) -> dict[str, tuple[str, str]]:
     """For staff: what each answer source ("article:12", "pair:3") was, as (text, link), e.g.
-    ("《劳动合同法》第十九条", "/xxgk/documents/5/#art-19"); a source since deleted is described as such."""
+    ("《劳动合同法》第十九条", "/xxgk/documents/5/#art-19"); a source since deleted is described as such. Given
+    the agencies where the reader writes pairs (`drafting`) and where they write or review them (`listed`), a pair
+    is linked to its edit page only where they write pairs, else to its row on the pairs list where that lists it,
+    else not at all (an approver following the edit link got 页面不存在, other staff 403)."""
     ids: dict[str, list[int]] = {"article": [], "pair": []}
     for source in sources:
         kind, pk = _source_key(source)
@@ -876,8 +881,13 @@ def describe_sources(sources: list[str]) -> dict[str, tuple[str, str]]:
         url = reverse("public-document", args=[article.document_id]) + f"#{article.anchor}"
         out[f"article:{article.pk}"] = (f"《{article.revision.title}》{article.label}", url)
     for pair in QAPair.objects.filter(pk__in=ids["pair"]).select_related("agency"):
-        out[f"pair:{pair.pk}"] = (f"问答：{pair.question}",
-                                  reverse("staff-qa-pair-edit", args=[pair.agency.code, pair.pk]))
+        if drafting is None or pair.agency_id in drafting:
+            url = reverse("staff-qa-pair-edit", args=[pair.agency.code, pair.pk])
+        elif listed and pair.agency_id in listed:
+            url = f"{reverse('staff-qa-pairs')}?{urlencode({'q': pair.question[:100]})}#pair-{pair.pk}"
+        else:
+            url = ""
+        out[f"pair:{pair.pk}"] = (f"问答：{pair.question}", url)
     return {s: out.get(s, ("（已删除的答复）", "")) for s in sources}
 
 

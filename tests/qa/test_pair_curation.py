@@ -587,3 +587,22 @@ def test_a_public_pairs_row_links_its_revision_under_review_where_it_can_be_foun
     client.force_login(people["drafter"])
     page = client.get("/staff/qa/pairs/", {"state": "published"}).content.decode()
     assert f'<a href="/staff/qa/pairs/{agency.code}/{revision.pk}/?list=state%3Dpublished">问答 {revision.pk}</a>' in page
+
+
+def test_a_rated_pair_is_linked_on_the_work_list_where_the_reader_may_open_it(client, people, agency, source,  # noqa: F811
+                                                                              team):
+    # Found by the browser trial of 2026-12-02 (trial16): under 答复评价 an approver's link to a rated pair opened its
+    # edit page, which only drafters may open: 页面不存在 (and other staff, a refusal).
+    pair = _published(people, agency, source)
+    services.record_feedback(QUESTION, f"pair:{pair.pk}", False)
+    edit = f'<a href="/staff/qa/pairs/{agency.code}/{pair.pk}/">问答：{QUESTION}</a>'
+    row = f'<a href="/staff/qa/pairs/?q={quote_plus(QUESTION)}#pair-{pair.pk}">问答：{QUESTION}</a>'
+    client.force_login(people["drafter"])
+    assert edit in client.get("/staff/qa/unanswered/").content.decode()
+    client.force_login(people["approver"])
+    page = client.get("/staff/qa/unanswered/").content.decode()
+    assert row in page and edit not in page
+    assert f'<tr id="pair-{pair.pk}">' in client.get("/staff/qa/pairs/", {"q": QUESTION}).content.decode()
+    client.force_login(team[Role.PUBLISHER])  # no pair role: the pair is named, not linked
+    page = client.get("/staff/qa/unanswered/").content.decode()
+    assert f"<td>问答：{QUESTION}</td>" in page and f'pair-{pair.pk}"' not in page
