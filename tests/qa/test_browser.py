@@ -3,6 +3,8 @@ once; a drafter works the unanswered list, which fits the screen even with a lon
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 import pytest
 from playwright.sync_api import expect
 
@@ -197,3 +199,44 @@ def test_the_ratings_of_answers_fit_a_phone(site):
         # Each count is labelled (its header is hidden on a phone).
         assert staff.locator("h2:has-text('答复评价') ~ table td[data-label='没有帮助']").all_inner_texts() == ["1", "1"]
         assert sideways_overflow(staff) <= 1
+
+
+def test_a_question_staff_moved_to_policy_is_answered_by_the_pair_written_from_it(site):
+    """The trial of 2026-12-02 (trial16) in a browser: a policy question taken for one about the world (遛狗 with
+    天气), moved by a drafter to 政策问题, is counted there when asked again, and the pair written from it (据此新增问答)
+    answers it once approved."""
+    url, drafter = site
+    root = Agency.objects.get(code="11000000QATR0001X")
+    approver = factories.make_staff(root, Role.APPROVER)
+    question = "下雨天气遛狗不拴绳行吗"
+    assert services.off_topic(question)
+    with launch_chromium() as browser:
+        resident = browser.new_page(viewport=PHONE, locale="zh-CN")
+        errors = server_errors(resident)
+        resident.goto(url + "/wdk/")
+        resident.get_by_label("请输入您的问题").fill(question)
+        resident.get_by_role("button", name="提问").click()
+        expect(resident.get_by_text("暂未找到能回答这个问题的条文")).to_be_visible()
+        staff = login(browser, url, drafter.username, factories.PASSWORD, viewport=PHONE)
+        server_errors(staff, errors)
+        staff.goto("/staff/qa/unanswered/?list=world")
+        staff.locator("tr", has_text=question).get_by_role("button", name="移到“政策问题”").click()
+        expect(staff.get_by_text("已移到“政策问题”。")).to_be_visible()
+        # Asked again by someone else: on 政策问题, counted, not back among the questions about the world.
+        other = browser.new_page(viewport=PHONE, locale="zh-CN")
+        other.goto(url + "/wdk/?" + urlencode({"q": question}))
+        staff.goto("/staff/qa/unanswered/")
+        row = staff.locator("tr", has_text=question)
+        expect(row.locator('td[data-label="提问次数"]')).to_have_text("2")
+        row.get_by_role("link", name="据此新增问答").click()
+        staff.get_by_label("答案").fill("不行。携犬出户应当为犬只束犬链。")
+        staff.get_by_label("依据文件编号").fill(str(Document.objects.get().pk))
+        staff.get_by_label("依据条号").fill("8")
+        staff.get_by_role("button", name="保存").click()
+        staff.locator("tr", has_text=question).get_by_role("button", name="提交审核").click()
+        pairs.move_pair(approver, QAPair.objects.get(question=question), "publish")
+        other.goto(url + "/wdk/?" + urlencode({"q": question}))
+        expect(other.locator(".qa-answer blockquote")).to_contain_text("不行。携犬出户应当为犬只束犬链。")
+        staff.goto("/staff/qa/unanswered/")
+        expect(staff.get_by_text("暂无未答问题。")).to_be_visible()
+        assert errors == []
