@@ -228,7 +228,15 @@ def test_what_counts_as_a_question(query, question):
     # Found by the browser trial of 2026-12-02: an employer's duty or a concession, asked with a world word.
     ("高温天气单位要发防暑降温费吗", False), ("高铁票学生有优惠吗", False), ("下雪天单位让不让请假", False),
     # Work and its pay asked with the weather (found in review of the same day).
-    ("台风天气公司让去上班怎么办", False), ("暴雨天气工地停工工资怎么算", False), ("大雾天气高速封路了怎么办", True)])
+    ("台风天气公司让去上班怎么办", False), ("暴雨天气工地停工工资怎么算", False), ("大雾天气高速封路了怎么办", True),
+    # A day's price or air, or a trip by car between two places; a resident's own day, or fatigue driving, are not.
+    ("今天猪肉价格多少一斤", True), ("成都今天的空气质量咋样", True), ("明天黄金价格怎么样", True),
+    ("上海迪士尼门票多少钱", True), ("从北京开车到天津要多久", True), ("我昨天被公司辞退了能拿多少钱", False),
+    ("孩子今天发烧了学校不让请假怎么办", False), ("昨天买的手机今天就坏了多少天内能退", False),
+    ("开车多久要休息一次", False), ("我是盲人 坐公交地铁要买票吗", False), ("能带狗坐地铁不", False),
+    ("找不到是哪家扔的花盆怎么办", False), ("哪家火锅好吃", True), ("买手机哪家便宜", True),
+    # Feelings: no law says whether one is loved; a marriage's rules are asked otherwise.
+    ("我老公到底爱不爱我", True), ("老公不爱我了能离婚吗", False)])
 def test_questions_about_the_world_not_rules_are_told_apart(question, off):
     assert services.off_topic(question) is off
 
