@@ -204,9 +204,24 @@ class Answer:
                 "sources": [s.as_dict() for s in self.sources], "related": [s.as_dict() for s in self.related]}
 
 
+# Modal particles a question may end with, which ask nothing more (谁管啊, 谁管呀, 谁管呢, 谁管吗 ask what 谁管 asks):
+# dropped from the end of a question (bare_question) before it is keyed or judged about the world.
+TRAILING_PARTICLES = "啊呀呢吗嘛吧哦啦"
+
+
+def bare_question(question: str) -> str:
+    """The question's word characters (text.compact: width, case, spaces and punctuation aside) without the modal
+    particles it ends with: the one form both question_key and off_topic read a question in (a question of
+    particles only is kept as it is)."""
+    compact = text.compact(question)
+    return compact.rstrip(TRAILING_PARTICLES) or compact
+
+
 def question_key(question: str) -> str:
-    """One key for one question however it was typed (width, case, spaces and punctuation aside)."""
-    return text.compact(question)[:200]
+    """One key for one question however it was typed (width, case, spaces, punctuation and a trailing 啊 aside:
+    bare_question). The work list's rows (UnansweredQuestion.key) and the ratings (Feedback.question_key) are keyed
+    by it; migration qa 0008 keyed the rows written before it dropped the particles."""
+    return bare_question(question)[:200]
 
 
 def clean_question(question: str) -> str:
@@ -306,7 +321,7 @@ def _asks_of_a_person(question: str) -> bool:
 def off_topic(question: str) -> bool:
     """Whether `question` asks about the world, not about rules: a world cue (or a person cue asked of a name,
     _asks_of_a_person) and no rule cue."""
-    compact = text.compact(question).rstrip("啊呀呢?？")
+    compact = bare_question(question)
     # "X是谁" asks who someone is; "找不到是谁扔的" asks what to do.
     world = compact.endswith("是谁") or any(c in compact for c in WORLD_CUES) or (
         _ROUTE.search(compact) and any(m in compact for m in TRAVEL_MODES)
