@@ -201,6 +201,7 @@ class Answer:
         return {"answered": self.answered, "answer": self.answer, "kind": self.kind, "source": self.rated_as or None,
                 "matched_question": self.pair.question if self.pair is not None else None,
                 "match": ("meaning" if self.by_meaning else "words") if self.pair is not None else None,
+                "about_the_world": self.about_the_world,
                 "sources": [s.as_dict() for s in self.sources], "related": [s.as_dict() for s in self.related]}
 
 
