@@ -349,6 +349,26 @@ def staff_pair_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         "history": pairs.pair_history(shown) if shown else []})
 
 
+@require_GET
+@staff_required
+def staff_pair_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """A pair read-only with its history (修改与审核记录), for staff who write or review the agency's pairs: the
+    approver, who edits nothing, had no way to read who wrote and returned what; a drafter, while it is in review."""
+    agencies = _pair_agencies(request.user)
+    if not agencies:
+        return forbidden(request, _NO_PAIR_ROLE)
+    pair = (QAPair.objects.filter(pk=pk, agency__in=agencies).select_related("agency", "source__live_revision",
+                                                                             "revises").first()
+            if pk <= MAX_ID else None)
+    if pair is None:
+        raise Http404("没有这条问答")
+    listing = _list_query(QueryDict(request.GET.get("list", "")))
+    return render(request, "qa/staff_pair_form.html", {
+        "agency": pair.agency, "pair": pair, "readonly": True, "listing": listing,
+        "back": _with_query(reverse("staff-qa-pairs"), listing), "source_url": pairs.source_of(pair)["url"],
+        "history": pairs.pair_history(pair)})
+
+
 def _original_meanwhile(original: QAPair) -> str:
     """What the pair a revision revises does until the revision is approved: still public, or still hidden."""
     if original.state == PairState.FLAGGED:

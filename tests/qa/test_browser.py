@@ -123,9 +123,14 @@ def test_a_pair_through_review_on_a_phone(site):
         review.get_by_label("意见").fill("请写明是哪个文件的规定")
         review.get_by_role("button", name="退回修改").click()
         assert review.get_by_text("已退回修改。").count() == 1
-        # Nothing is left for the approver to do on it: no bare "操作：" line on a phone.
+        # Nothing is left for the approver to do on it but read it and its history (查看记录), no review step.
         returned = review.locator("tr", has_text="遛狗要不要拴绳").locator('td[data-label="操作"]')
-        assert returned.count() == 1 and not returned.is_visible()
+        assert returned.count() == 1 and returned.get_by_role("button").count() == 0
+        returned.get_by_role("link", name="查看记录").click()
+        expect(review.get_by_role("heading", name="修改与审核记录")).to_be_visible()
+        expect(review.get_by_text("退回修改", exact=False).first).to_be_visible()
+        assert review.get_by_text("意见：请写明是哪个文件的规定", exact=False).count() == 1
+        assert sideways_overflow(review) <= 1
 
         staff.reload()
         assert staff.get_by_text("退回意见：请写明是哪个文件的规定").count() == 1

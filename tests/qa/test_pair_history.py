@@ -1,0 +1,48 @@
+"""A pair's history (修改与审核记录) as the staff who review it read it: an approver opens it read-only from the list;
+a revision's steps are named as a revision's, its approval as replacing the public text, an import as an import."""
+
+from __future__ import annotations
+
+import pytest
+
+from gongkai.orgs.roles import Role
+from gongkai.qa import pairs
+from tests import factories
+from tests.qa.test_pairs import ANSWER, QUESTION, _published, people, source  # noqa: F401 - fixtures
+
+pytestmark = pytest.mark.usefixtures("fresh_search")
+
+
+def _revised(people, agency, source, pair):  # noqa: F811
+    revision = pairs.save_pair(people["drafter"], agency, {"question": QUESTION, "answer": ANSWER + "（新标准）",
+                                                           "source": source.pk, "article": "6"}, pair)
+    pairs.move_pair(people["drafter"], revision, "submit")
+    pairs.move_pair(people["approver"], revision, "return", comment="请写明新标准的文号")
+    pairs.move_pair(people["drafter"], revision, "submit")
+    pairs.move_pair(people["approver"], revision, "publish")
+    return revision
+
+
+def test_an_approver_reads_a_pairs_history_read_only(client, people, agency, source, team):  # noqa: F811
+    # The trial of 2026-12-02: only drafters could open a pair's page, so its approver never saw who wrote and
+    # returned what, nor the steps of its revisions (修改稿 N).
+    pair = _published(people, agency, source)
+    revision = _revised(people, agency, source, pair)
+    client.force_login(people["approver"])
+    listing = client.get("/staff/qa/pairs/", {"state": "published"}).content.decode()
+    view = f"/staff/qa/pairs/{pair.pk}/history/"
+    assert f'href="{view}?list=state%3Dpublished">查看记录</a>' in listing
+    page = client.get(view).content.decode()
+    assert "修改与审核记录" in page and f"退回修改（修改稿 {revision.pk}）" in page and "请写明新标准的文号" in page
+    assert ANSWER + "（新标准）" in page and '<form method="post" class="doc-form"' not in page
+    assert 'href="/staff/qa/pairs/?state=published">返回</a>' in client.get(
+        view, {"list": "state=published"}).content.decode()
+    # Read only: nothing is saved through it, and the edit page stays the drafters'.
+    assert client.post(view, {"question": "改", "answer": "改", "source": source.pk}).status_code == 405
+    assert client.get(f"/staff/qa/pairs/{agency.code}/{pair.pk}/").status_code == 404
+    # Staff of another agency who review pairs find no such pair; staff without a pair role are refused.
+    other = factories.make_agency("11000000TEST00009X", "测试市民政局", parent=agency.parent)
+    client.force_login(factories.make_staff(other, Role.APPROVER, username="other-approver"))
+    assert client.get(view).status_code == 404
+    client.force_login(team[Role.PUBLISHER])
+    assert client.get(view).status_code == 403
