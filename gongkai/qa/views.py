@@ -221,9 +221,11 @@ def staff_pairs(request: HttpRequest) -> HttpResponse:
     listing = _list_query(request.GET)
     revisions = {r.revises_id: (r, _revision_link(r, r.agency_id in editable, listing)) for r in QAPair.objects.filter(
         revises__in=rows).only("pk", "revises_id", "state", "question", "agency", "agency__code").select_related("agency")}
+    # A revision's row links the public pair it revises the same way (修改稿：问答 N).
     return render(request, "qa/staff_pairs.html", {
         "rows": [(p, actions[p.pk], p.agency_id in editable, pairs.source_of(p)["url"],
-                  returned.get(p.pk, ""), blocked.get(p.pk, ""), *revisions.get(p.pk, (None, ""))) for p in rows],
+                  returned.get(p.pk, ""), blocked.get(p.pk, ""), *revisions.get(p.pk, (None, "")),
+                  _row_link(p.revises) if p.revises_id else "") for p in rows],
         "drafting": drafting, "agencies": agencies, "page_obj": page_obj, "state": state, "q": q,
         "states": PairState.choices, "querystring": _list_query(request.GET, page=False), "listing": listing})
 
@@ -236,8 +238,13 @@ def _revision_link(revision: QAPair, editable: bool, listing: str) -> str:
     if editable and revision.state != PairState.REVIEW:
         return _with_query(reverse("staff-qa-pair-edit", args=[revision.agency.code, revision.pk]),
                            urlencode({"list": listing}) if listing else "")
-    query = urlencode({"state": revision.state, "q": revision.question[:100]})
-    return f"{reverse('staff-qa-pairs')}?{query}#pair-{revision.pk}"
+    return _row_link(revision)
+
+
+def _row_link(pair: QAPair) -> str:
+    """The pair's own row on the pairs list: the list filtered to its state and question, at its anchor."""
+    query = urlencode({"state": pair.state, "q": pair.question[:100]})
+    return f"{reverse('staff-qa-pairs')}?{query}#pair-{pair.pk}"
 
 
 def _list_filters(params) -> tuple[str, str]:

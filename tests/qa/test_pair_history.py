@@ -3,7 +3,11 @@ a revision's steps are named as a revision's, its approval as replacing the publ
 
 from __future__ import annotations
 
+import io
+from urllib.parse import urlencode
+
 import pytest
+from openpyxl import load_workbook
 
 from gongkai.orgs.roles import Role
 from gongkai.qa import pairs
@@ -46,3 +50,48 @@ def test_an_approver_reads_a_pairs_history_read_only(client, people, agency, sou
     assert client.get(view).status_code == 404
     client.force_login(team[Role.PUBLISHER])
     assert client.get(view).status_code == 403
+
+
+def test_a_revisions_approval_reads_as_replacing_the_public_text(client, people, agency, source):  # noqa: F811
+    # The trial of 2026-12-02: the history said 审核通过并公开（修改稿 N）, though a revision is never public.
+    pair = _published(people, agency, source)
+    revision = _revised(people, agency, source, pair)
+    labels = [row["label"] for row in pairs.pair_history(pair)]
+    assert f"审核通过，替换公开内容（修改稿 {revision.pk}）" in labels
+    assert not any(label.startswith("审核通过并公开（修改稿") for label in labels)
+    assert "审核通过并公开" in labels  # the pair's own first approval keeps its label
+    client.force_login(people["approver"])
+    page = client.get(f"/staff/qa/pairs/{pair.pk}/history/").content.decode()
+    assert f"审核通过，替换公开内容（修改稿 {revision.pk}）</li>" in page
+
+
+def test_a_revisions_row_links_the_public_pair_it_revises(client, people, agency, source):  # noqa: F811
+    # The other way round from a public pair's 有修改稿：问答 N: under 待审核 the public pair is not listed beside it.
+    pair = _published(people, agency, source)
+    revision = pairs.save_pair(people["drafter"], agency, {"question": QUESTION, "answer": ANSWER + "（新标准）",
+                                                           "source": source.pk, "article": "6"}, pair)
+    pairs.move_pair(people["drafter"], revision, "submit")
+    client.force_login(people["approver"])
+    review = client.get("/staff/qa/pairs/", {"state": "review"}).content.decode()
+    link = "/staff/qa/pairs/?" + urlencode({"state": "published", "q": QUESTION}).replace("&", "&amp;") + f"#pair-{pair.pk}"
+    assert f'修改稿：<a href="{link}">问答 {pair.pk}</a>' in review
+    assert f'id="pair-{pair.pk}"' in client.get("/staff/qa/pairs/", {"state": "published", "q": QUESTION}).content.decode()
+
+
+def test_an_imported_row_is_logged_as_an_import(people, agency, source):  # noqa: F811
+    # The trial of 2026-12-02: a pair or revision written from a spreadsheet was logged as 保存问答.
+    pair = _published(people, agency, source)
+    exported = pairs.export_xlsx([pair])
+    book = load_workbook(io.BytesIO(exported))
+    sheet = book.active
+    sheet.cell(row=2, column=2, value=ANSWER + "（导入修改）")
+    sheet.append(["加班费怎么算", "按规定支付。", source.pk, "", ""])
+    out = io.BytesIO()
+    book.save(out)
+    result = pairs.import_xlsx(people["drafter"], agency, out.getvalue())
+    assert (result.created, result.updated, result.errors) == (1, 1, [])
+    revision = pairs.edited_in(pair)
+    new = pairs.QAPair.objects.get(question="加班费怎么算")
+    for imported in (revision, new):
+        labels = [row["label"] for row in pairs.pair_history(imported)]
+        assert labels == ["从 XLSX 导入问答"], labels
