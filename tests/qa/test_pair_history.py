@@ -4,14 +4,19 @@ a revision's steps are named as a revision's, its approval as replacing the publ
 from __future__ import annotations
 
 import io
+from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
 from openpyxl import load_workbook
 
 from gongkai.orgs.roles import Role
+from gongkai.publishing import services as publishing
 from gongkai.qa import pairs
+from gongkai.qa.models import QAPair
+from gongkai.qa.states import PairState
 from tests import factories
+from tests.qa.test_ask import CONTRACT
 from tests.qa.test_pairs import ANSWER, QUESTION, _published, people, source  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.usefixtures("fresh_search")
@@ -91,7 +96,26 @@ def test_an_imported_row_is_logged_as_an_import(people, agency, source):  # noqa
     result = pairs.import_xlsx(people["drafter"], agency, out.getvalue())
     assert (result.created, result.updated, result.errors) == (1, 1, [])
     revision = pairs.edited_in(pair)
-    new = pairs.QAPair.objects.get(question="加班费怎么算")
+    new = QAPair.objects.get(question="加班费怎么算")
     for imported in (revision, new):
         labels = [row["label"] for row in pairs.pair_history(imported)]
         assert labels == ["从 XLSX 导入问答"], labels
+
+
+def test_a_flagged_pair_is_edited_in_place_as_the_form_says(client, people, agency, source, team,  # noqa: F811
+                                                            django_capture_on_commit_callbacks):
+    # The trial of 2026-12-02: the form said a flagged pair goes back to draft, the README that it is edited in a
+    # revision. The code (save_pair, the revise transition) edits it in place as its next version.
+    pair = _published(people, agency, source)
+    with django_capture_on_commit_callbacks(execute=True):
+        publishing.withdraw_document(team[Role.PUBLISHER], source, "撤回")
+    client.force_login(people["drafter"])
+    form = client.get(f"/staff/qa/pairs/{agency.code}/{pair.pk}/").content.decode()
+    assert "本条问答已暂停公开（依据文件已撤回）。保存后它作为新版本回到草稿（不另存修改稿）" in form
+    other = factories.make_document(team, agency, title="测试市试用期工资规定", body=CONTRACT, doc_number="测政发〔2026〕9号")
+    saved = pairs.save_pair(people["drafter"], agency, {"question": QUESTION, "answer": ANSWER, "source": other.pk},
+                            pair)
+    assert (saved.pk, saved.state, saved.version, saved.revises_id) == (pair.pk, PairState.DRAFT, 2, None)
+    assert QAPair.objects.count() == 1
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    assert "暂停公开的问答直接修改，保存后作为新版本回到草稿" in readme and "a flagged pair is edited in place" in readme
