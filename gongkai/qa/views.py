@@ -24,7 +24,7 @@ from gongkai.orgs.permissions import agencies_for
 from gongkai.orgs.roles import Role
 from gongkai.qa import pairs, semantic, services
 from gongkai.qa.models import Feedback, QAPair, UnansweredQuestion
-from gongkai.qa.states import REVIEW, PairState
+from gongkai.qa.states import REVIEW, PairState, publishable_among
 from gongkai.staff.decorators import forbidden, staff_required
 
 # The answers this visitor has rated (question key and source), so one visitor counts once per answer.
@@ -209,13 +209,16 @@ def staff_pairs(request: HttpRequest) -> HttpResponse:
     # the row says why (the approver saw only 退回修改 and no reason). So does a pair approved so before the
     # guard existed: 已公开 here, it is shown nowhere.
     valid = set(pairs.valid_sources().filter(pk__in={p.source_id for p in rows}).values_list("pk", flat=True))
-    blocked = {p.pk: pairs.source_problem(p) for p in rows
+    blocked = {p.pk: pairs.source_problem(p, valid) for p in rows
                if p.source_id not in valid and p.state != PairState.FLAGGED}
-    actions = {p.pk: REVIEW.available(request.user, p) for p in rows}
+    # Read for the page at once (roles per agency, review steps in one query, the sources' validity as read above):
+    # row by row, 8 rows took 55 queries and 50 took 157.
+    actions = dict(zip((p.pk for p in rows), REVIEW.available_for(request.user, rows, publishable_among(valid)),
+                       strict=True))
     # One holding both roles who drafted a pair is offered no 审核通过 (一事一审): the row says so, not nothing.
-    for p in rows:
-        if not actions[p.pk] and p.pk not in blocked and p.state == PairState.REVIEW:
-            blocked[p.pk] = REVIEW.duty_refusal(request.user, p) or ""
+    unexplained = [p for p in rows if not actions[p.pk] and p.pk not in blocked and p.state == PairState.REVIEW]
+    for p, refusal in zip(unexplained, REVIEW.duty_refusals_for(request.user, unexplained), strict=True):
+        blocked[p.pk] = refusal or ""
     # A public (or flagged) pair's revision under way, linked from its row: listed elsewhere (another page, or
     # filtered out under 已公开), it was not found from the pair.
     listing = _list_query(request.GET)
