@@ -3,7 +3,8 @@
 An app declares a `Workflow` over one state field of one model: its transitions (name, label, sources, target,
 roles, guard, whether a comment is needed, the review step they count as), how to find the agency whose roles
 apply, and how to check a role. Services call `apply()` for every state change; views call `available()` to
-offer only what the user may do now, and `check()` to explain a refusal. Every applied transition is audited.
+offer only what the user may do now (`available_for()` for a list page's objects at once, in as many queries
+for 50 rows as for 8), and `check()` to explain a refusal. Every applied transition is audited.
 
 Separation of duties (一事一审): a transition may name the review step (`duty`) it performs on a subject (for
 publishing, the revision under review). One person may perform only one step on one subject, whatever roles
@@ -14,7 +15,7 @@ the actor did on the previous one does not count against it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -102,7 +103,12 @@ class Workflow:
 
     def check(self, actor: Any, obj: Any, name: str) -> Transition:
         """The transition if `actor` may take it on `obj` now; otherwise raise with a Chinese reason."""
-        transition = self.transition(name)
+        return self._check(actor, obj, self.transition(name))
+
+    def _check(self, actor: Any, obj: Any, transition: Transition, reading: _Reading | None = None,
+               guards: Mapping[str, Guard] | None = None) -> Transition:
+        """check(), reading roles and review steps through `reading` (a page's at once: available_for) and taking a
+        guard of `guards` for the declared one of the transitions it names."""
         if actor is not SYSTEM and not transition.roles:
             raise PermissionDenied(f"“{transition.label}”由系统自动执行，不能手动操作。")
         if actor is SYSTEM and not transition.system:
@@ -112,12 +118,13 @@ class Workflow:
             raise IllegalTransition(
                 f"{self.object_label}当前状态为“{self.state_label(state)}”，不能执行“{transition.label}”。")
         if actor is not SYSTEM:
-            self.authorize(actor, transition.roles, self.scope(obj))
-        if transition.guard is not None:
-            refusal = transition.guard(obj)
+            (reading.authorize if reading is not None else self.authorize)(actor, transition.roles, self.scope(obj))
+        guard = guards[transition.name] if guards is not None and transition.name in guards else transition.guard
+        if guard is not None:
+            refusal = guard(obj)
             if refusal:
                 raise DomainError(refusal)
-        self._check_duties(actor, obj, transition)
+        self._check_duties(actor, obj, transition, reading)
         return transition
 
     def allows(self, actor: Any, obj: Any, name: str) -> bool:
@@ -132,19 +139,47 @@ class Workflow:
         return sorted((t for t in self.transitions.values() if t.offered and t.manual
                        and self.allows(actor, obj, t.name)), key=lambda t: (t.order, t.label))
 
+    def available_for(self, actor: Any, objs: Sequence[Any],
+                      guards: Mapping[str, Guard] | None = None) -> list[list[Transition]]:
+        """available() of each of `objs`, in their order, with the same answers, read for all of them at once (a
+        list page): the roles once per set of roles and scope agency, the review steps `actor` performed in one query
+        for every object's subject. `guards` (transition name → guard) stand in for the declared guards of those
+        transitions, for a caller that has read what they read for all the objects already; each must refuse exactly
+        where the declared one would."""
+        reading = _Reading(self, actor, objs)
+        return [sorted((t for t in self.transitions.values() if t.offered and t.manual
+                        and self._allows(actor, obj, t, reading, guards)), key=lambda t: (t.order, t.label))
+                for obj in objs]
+
+    def _allows(self, actor: Any, obj: Any, transition: Transition, reading: _Reading,
+                guards: Mapping[str, Guard] | None) -> bool:
+        try:
+            self._check(actor, obj, transition, reading, guards)
+        except DomainError:
+            return False
+        return True
+
     def duty_refusal(self, actor: Any, obj: Any) -> str | None:
         """Why `actor` is offered no step they would otherwise hold the role for: separation of duties, or None.
 
         Lets a page say “you drafted this version, so someone else reviews it” instead of showing nothing."""
+        return self._duty_refusal(actor, obj)
+
+    def duty_refusals_for(self, actor: Any, objs: Sequence[Any]) -> list[str | None]:
+        """duty_refusal() of each of `objs`, in their order, read for all of them at once (see available_for)."""
+        reading = _Reading(self, actor, objs)
+        return [self._duty_refusal(actor, obj, reading) for obj in objs]
+
+    def _duty_refusal(self, actor: Any, obj: Any, reading: _Reading | None = None) -> str | None:
         for t in self.transitions.values():
             if not (t.offered and t.manual and t.duty) or self.state_of(obj) not in t.sources:
                 continue
             try:
-                self.authorize(actor, t.roles, self.scope(obj))
+                (reading.authorize if reading is not None else self.authorize)(actor, t.roles, self.scope(obj))
             except PermissionDenied:
                 continue  # not their role at all: nothing to explain
             try:
-                self._check_duties(actor, obj, t)
+                self._check_duties(actor, obj, t, reading)
             except PermissionDenied as exc:
                 return exc.message
         return None
@@ -162,14 +197,15 @@ class Workflow:
         return set(AuditEntry.objects.filter(duty_subject=key, actor=actor).exclude(duty="")
                    .values_list("duty", flat=True))
 
-    def _other_duties(self, actor: Any, obj: Any, transition: Transition) -> set[str]:
+    def _other_duties(self, actor: Any, obj: Any, transition: Transition, reading: _Reading | None = None) -> set[str]:
         # Before a new subject is written, subject_key() still names the previous one: nothing is done on the new.
         if not transition.duty or transition.new_subject:
             return set()
-        return self.duties_done(actor, obj) - {transition.duty}
+        done = reading.duties_done(obj) if reading is not None else self.duties_done(actor, obj)
+        return done - {transition.duty}
 
-    def _check_duties(self, actor: Any, obj: Any, transition: Transition) -> None:
-        others = self._other_duties(actor, obj, transition)
+    def _check_duties(self, actor: Any, obj: Any, transition: Transition, reading: _Reading | None = None) -> None:
+        others = self._other_duties(actor, obj, transition, reading)
         if others and not self.duties_relaxed(obj):
             done = "、".join(f"“{self.duties[d]}”" for d in sorted(others, key=list(self.duties).index))
             raise PermissionDenied(
@@ -215,3 +251,43 @@ class Workflow:
     def labels(self) -> dict[str, str]:
         """Audit action name → Chinese label, for histories."""
         return {t.name: t.label for t in self.transitions.values()}
+
+
+class _Reading:
+    """What the rules read about one actor, read once for many objects (Workflow.available_for): whether they hold
+    a set of roles in an agency, remembered per roles and agency; the review steps they performed on the objects'
+    subjects, in one query the first time one is asked for. Answers as Workflow.authorize and duties_done do."""
+
+    def __init__(self, workflow: Workflow, actor: Any, objs: Sequence[Any]):
+        self.workflow, self.actor, self.objs = workflow, actor, objs
+        self._refusals: dict[tuple, PermissionDenied | None] = {}
+        self._done: dict[str, set[str]] | None = None
+        self._read: set[str] = set()
+
+    def authorize(self, actor: Any, roles: tuple[str, ...], scope: Any) -> None:
+        pk = getattr(scope, "pk", None)
+        key = (roles, type(scope), pk if pk is not None else id(scope))
+        if key not in self._refusals:
+            try:
+                self.workflow.authorize(actor, roles, scope)
+                self._refusals[key] = None
+            except PermissionDenied as exc:
+                self._refusals[key] = exc
+        refusal = self._refusals[key]
+        if refusal is not None:
+            raise refusal
+
+    def duties_done(self, obj: Any) -> set[str]:
+        key = self.workflow.subject_key(obj)
+        if not key or getattr(self.actor, "pk", None) is None:
+            return set()
+        if self._done is None:
+            self._read = {self.workflow.subject_key(o) for o in self.objs} - {""}
+            self._done = {}
+            for subject, duty in (AuditEntry.objects.filter(duty_subject__in=self._read, actor=self.actor)
+                                  .exclude(duty="").values_list("duty_subject", "duty")):
+                self._done.setdefault(subject, set()).add(duty)
+        if key not in self._read:
+            # An object whose subject was not among those read at once: read as duties_done does.
+            return self.workflow.duties_done(self.actor, obj)
+        return set(self._done.get(key, ()))

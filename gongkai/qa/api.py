@@ -39,6 +39,9 @@ class AnswerOut(BaseModel):
                                                            "match 为 meaning 时须核对它与来电所问是否一致")
     match: str | None = Field(None, description="kind 为 pair 时：words（问题的说法与它相同或几乎相同）或 "
                                                 "meaning（说法不同而意思相近，可能问的并非同一件事）；否则为 null")
+    about_the_world: bool = Field(False, description="问的是天气、车次、票价、名人等与政策法规无关的事时为 true："
+                                                    "本服务只回答政策、法规和办事规定方面的问题，不会据此补充问答，"
+                                                    "请如实告知来电人，需要时转人工（信箱、热线）")
     sources: list[SourceOut]
     related: list[SourceOut]
 

@@ -41,7 +41,11 @@ XLSX_COLUMNS = ("问题", "答案", "依据文件编号", "依据条号", "标�
 # The export's last column: a row carrying it edits that pair when the file is imported again.
 ID_COLUMN = "问答编号"
 MAX_IMPORT_ROWS = 2000
-audit.register_labels({"qa.save_pair": "保存问答", "qa.publish_revision": "修改稿审核通过，替换公开内容"})
+audit.register_labels({"qa.save_pair": "保存问答", "qa.import_pair": "从 XLSX 导入问答",
+                       "qa.publish_revision": "修改稿审核通过，替换公开内容"})
+# How a revision's own approval reads in the history of the public pair it replaced (修改稿 N): the revision itself
+# was never public, its text replaced the public pair's.
+REVISION_PUBLISHED = "审核通过，替换公开内容"
 REVIEW_LOCKED = "本问答正在审核，不能修改；如需修改，请审核人先退回修改。"
 # 19, 第十九条, 十九, 133-1, 133之1, 第一百三十三条之一 (full-width digits are normalised before).
 _ARTICLE_REF = re.compile(r"^第?([0-9一二三四五六七八九十百千零〇两]+)条?(?:(?:-|之)([0-9一二三四五六七八九十零〇两]+))?$")
@@ -216,10 +220,12 @@ def _clean(agency: Agency, data: dict) -> dict:
 
 
 @transaction.atomic
-def save_pair(actor, agency: Agency, data: dict, pair: QAPair | None = None, seen: str | None = None) -> QAPair:
+def save_pair(actor, agency: Agency, data: dict, pair: QAPair | None = None, seen: str | None = None,
+              action: str = "qa.save_pair") -> QAPair:
     """Create a draft pair of `agency`, or edit one: a public pair through its revision (it stays public until the
     revision is approved), a flagged one in place as its next version (revise). `seen` is the edit_stamp of what
-    the form showed: a StaleEdit is raised when the row the edit goes to says something else now."""
+    the form showed: a StaleEdit is raised when the row the edit goes to says something else now. `action` is what
+    the audit log calls the save (qa.import_pair for a spreadsheet's row)."""
     require_any_role(actor, (Role.DRAFTER,), agency)
     if pair is not None:
         pair = edited_in(_locked(pair, agency))
@@ -250,7 +256,7 @@ def save_pair(actor, agency: Agency, data: dict, pair: QAPair | None = None, see
         pair.save()
     # Whoever wrote the text drafted it (一事一审): a user holding both roles edited a colleague's draft and then
     # published it as its approver, the edit counting as no step of theirs.
-    audit.record(actor, "qa.save_pair", pair, duty="draft", duty_subject=REVIEW.subject_key(pair))
+    audit.record(actor, action, pair, duty="draft", duty_subject=REVIEW.subject_key(pair))
     return pair
 
 
@@ -321,6 +327,9 @@ def pair_history(pair: QAPair) -> list[dict]:
     rows = audit.history_rows(pair, REVIEW, also=revisions)
     for row in rows:
         if row["entry"].object_id != str(pair.pk):
+            if row["entry"].action == "publish":
+                # Not 审核通过并公开 nor → 已公开: the revision was never public, its text replaced the public pair's.
+                row["label"], row["from"], row["to"] = REVISION_PUBLISHED, "", ""
             row["label"] = f"{row['label']}（修改稿 {row['entry'].object_id}）"
     return rows
 
@@ -369,10 +378,11 @@ def source_change(document_id: int) -> str:
     return "依据文件已不再公开"
 
 
-def source_problem(pair: QAPair) -> str | None:
+def source_problem(pair: QAPair, valid: set[int] | None = None) -> str | None:
     """Why the pair cannot be submitted or published on its source (repealed, withdrawn ... since it was saved),
-    or None while the source is public, current and valid."""
-    if valid_sources().filter(pk=pair.source_id).exists():
+    or None while the source is public, current and valid. `valid`: the numbers of the valid sources among those of
+    a page of pairs, read at once (valid_sources), instead of a query for this pair's."""
+    if pair.source_id in valid if valid is not None else valid_sources().filter(pk=pair.source_id).exists():
         return None
     return f"{source_change(pair.source_id)}，本问答不能公开：请改为现行有效的依据文件（待审核的由审核人退回修改）。"
 
@@ -469,7 +479,7 @@ def import_xlsx(actor, agency: Agency, content: bytes) -> ImportSummary:
                 # The row was exported before a colleague's revision: saved into it, it wrote over the revision unseen.
                 raise DomainError(f"问答编号 {pair.pk} 已有修改稿（问答编号 {revision.pk}），本行未导入：请在修改稿那一行"
                                   "修改（导出的表格中没有它时请重新导出）。", field="file")
-            save_pair(actor, agency, values, pair)
+            save_pair(actor, agency, values, pair, action="qa.import_pair")
             if pair is None:
                 result.created += 1
             else:

@@ -204,12 +204,28 @@ class Answer:
         return {"answered": self.answered, "answer": self.answer, "kind": self.kind, "source": self.rated_as or None,
                 "matched_question": self.pair.question if self.pair is not None else None,
                 "match": ("meaning" if self.by_meaning else "words") if self.pair is not None else None,
+                "about_the_world": self.about_the_world,
                 "sources": [s.as_dict() for s in self.sources], "related": [s.as_dict() for s in self.related]}
 
 
+# Modal particles a question may end with, which ask nothing more (谁管啊, 谁管呀, 谁管呢, 谁管吗 ask what 谁管 asks):
+# dropped from the end of a question (bare_question) before it is keyed or judged about the world.
+TRAILING_PARTICLES = "啊呀呢吗嘛吧哦啦"
+
+
+def bare_question(question: str) -> str:
+    """The question's word characters (text.compact: width, case, spaces and punctuation aside) without the modal
+    particles it ends with: the one form both question_key and off_topic read a question in (a question of
+    particles only is kept as it is)."""
+    compact = text.compact(question)
+    return compact.rstrip(TRAILING_PARTICLES) or compact
+
+
 def question_key(question: str) -> str:
-    """One key for one question however it was typed (width, case, spaces and punctuation aside)."""
-    return text.compact(question)[:200]
+    """One key for one question however it was typed (width, case, spaces, punctuation and a trailing 啊 aside:
+    bare_question). The work list's rows (UnansweredQuestion.key) and the ratings (Feedback.question_key) are keyed
+    by it; migration qa 0008 keyed the rows written before it dropped the particles."""
+    return bare_question(question)[:200]
 
 
 def clean_question(question: str) -> str:
@@ -243,7 +259,7 @@ def looks_like_question(query: str) -> bool:
 WORLD_CUES = tuple("""
 天气 下雨 下雪 刮风 气温 几度 温度多少 天气预报 台风路径 公交 路车 地铁 首班车 末班车 收班 高铁票 火车票 机票 航班 几点开
 股票 股价 涨了 跌了 汇率 比分 冠军 演唱会 电影 电视剧 综艺 好看 好吃 好玩 好用 推荐 哪家好 哪家便宜 哪家最 哪个牌子 最新款 多少钱一张
-多少钱一斤 一斤多少钱 门票多少钱 票价多少 爱不爱 爱我吗 喜不喜欢 喜欢我吗 想不想我 在不在乎
+多少钱一斤 一斤多少钱 门票多少钱 票价多少 爱不爱 喜不喜欢 想不想我 在不在乎
 怎么做菜 菜谱 食谱 红烧 减肥 有多高 有多长 有多远 有多大 有多重 多少米 海拔 叫什么名字 在干什么 写过 唐诗 宋词
 彩票 中奖号码 游戏 王者 上分 学好 口语 月亮 太阳 星座 快递到哪 单号查询 物流信息 分数线 旅游攻略 景点推荐 几月几号
 """.split())
@@ -309,7 +325,7 @@ def _asks_of_a_person(question: str) -> bool:
 def off_topic(question: str) -> bool:
     """Whether `question` asks about the world, not about rules: a world cue (or a person cue asked of a name,
     _asks_of_a_person) and no rule cue."""
-    compact = text.compact(question).rstrip("啊呀呢?？")
+    compact = bare_question(question)
     # "X是谁" asks who someone is; "找不到是谁扔的" asks what to do.
     world = compact.endswith("是谁") or any(c in compact for c in WORLD_CUES) or (
         _ROUTE.search(compact) and any(m in compact for m in TRAVEL_MODES)

@@ -6,6 +6,9 @@ or leaves the public, the pair is flagged and hidden from answers until it is re
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
+
 from django.db import models
 
 from gongkai.core.workflow import Transition
@@ -20,12 +23,20 @@ class PairState(models.TextChoices):
     FLAGGED = "flagged", "依据变化，待复核（已暂停公开）"
 
 
-def _publishable(pair) -> str | None:
+def _publishable(pair, valid: set[int] | None = None) -> str | None:
     """Content, and a source still current and valid: a source repealed or withdrawn while the pair waited in
-    review made it 已公开 for staff and yet never shown (public_pairs), and never flagged either."""
+    review made it 已公开 for staff and yet never shown (public_pairs), and never flagged either. `valid`: the valid
+    sources among a page's, read at once (pairs.source_problem)."""
     from gongkai.qa.pairs import source_problem  # pairs imports this module
 
-    return pair.missing_content() or source_problem(pair)
+    return pair.missing_content() or source_problem(pair, valid)
+
+
+def publishable_among(valid: set[int]) -> dict[str, Callable]:
+    """The guards of REVIEW's transitions for a page of pairs whose valid sources are `valid`
+    (Workflow.available_for): the same refusals, without a query a pair."""
+    guard = partial(_publishable, valid=valid)
+    return {t.name: guard for t in REVIEW.transitions.values() if t.guard is _publishable}
 
 
 REVIEW = agency_workflow(

@@ -27,3 +27,30 @@ def test_a_comment_longer_than_a_page_is_refused_and_nothing_moves(people, agenc
     pairs.move_pair(people["approver"], pair, "return", comment="改" * MAX_COMMENT)
     pair.refresh_from_db()
     assert pair.state == PairState.DRAFT
+
+
+def test_available_for_many_objects_answers_as_available_for_each(team, agency):
+    # Workflow.available_for reads roles once per agency and review steps in one query for a list page; what it
+    # offers must be what available() offers object by object (here a document's review, with its duties).
+    from gongkai.orgs.roles import Role
+    from gongkai.publishing import services as publishing
+    from gongkai.publishing.models import Document
+    from gongkai.publishing.states import REVIEW
+    from tests import factories
+
+    drafted = factories.make_document(team, agency, publish=False, title="起草中的文件")
+    submitted = factories.make_document(team, agency, publish=False, title="送审的文件")
+    publishing.submit_document(team[Role.DRAFTER], submitted)
+    approved = factories.make_document(team, agency, publish=False, title="签发中的文件")
+    factories.advance(team, approved)
+    public = factories.make_document(team, agency, title="已公开的文件")
+    other = factories.make_agency("11000000TEST00009X", "测试市民政局", parent=agency.parent)
+    theirs = factories.make_document(factories.make_team(other), other, publish=False, title="他机关的文件")
+    documents = list(Document.objects.filter(pk__in=[d.pk for d in (drafted, submitted, approved, public, theirs)])
+                     .select_related("agency"))
+    everyone = [*team.values(), factories.make_staff(agency, Role.DRAFTER, Role.SECRECY_REVIEWER, Role.APPROVER),
+                factories.make_staff(agency.parent, Role.PUBLISHER, covers_subordinates=True)]
+    for user in everyone:
+        assert [[t.name for t in offered] for offered in REVIEW.available_for(user, documents)] == [
+            [t.name for t in REVIEW.available(user, d)] for d in documents], user
+        assert REVIEW.duty_refusals_for(user, documents) == [REVIEW.duty_refusal(user, d) for d in documents], user

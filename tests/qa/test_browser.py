@@ -123,9 +123,14 @@ def test_a_pair_through_review_on_a_phone(site):
         review.get_by_label("意见").fill("请写明是哪个文件的规定")
         review.get_by_role("button", name="退回修改").click()
         assert review.get_by_text("已退回修改。").count() == 1
-        # Nothing is left for the approver to do on it: no bare "操作：" line on a phone.
+        # Nothing is left for the approver to do on it but read it and its history (查看记录), no review step.
         returned = review.locator("tr", has_text="遛狗要不要拴绳").locator('td[data-label="操作"]')
-        assert returned.count() == 1 and not returned.is_visible()
+        assert returned.count() == 1 and returned.get_by_role("button").count() == 0
+        returned.get_by_role("link", name="查看记录").click()
+        expect(review.get_by_role("heading", name="修改与审核记录")).to_be_visible()
+        expect(review.get_by_text("退回修改", exact=False).first).to_be_visible()
+        assert review.get_by_text("意见：请写明是哪个文件的规定", exact=False).count() == 1
+        assert sideways_overflow(review) <= 1
 
         staff.reload()
         assert staff.get_by_text("退回意见：请写明是哪个文件的规定").count() == 1
@@ -216,7 +221,9 @@ def test_a_question_staff_moved_to_policy_is_answered_by_the_pair_written_from_i
         resident.goto(url + "/wdk/")
         resident.get_by_label("请输入您的问题").fill(question)
         resident.get_by_role("button", name="提问").click()
-        expect(resident.get_by_text("暂未找到能回答这个问题的条文")).to_be_visible()
+        # About the world as off_topic judges it: not promised a pair (the trial of 2026-12-02).
+        expect(resident.get_by_text("这个问题不在政策问答的范围内")).to_be_visible()
+        expect(resident.get_by_text("您的问题已记录", exact=False)).to_have_count(0)
         staff = login(browser, url, drafter.username, factories.PASSWORD, viewport=PHONE)
         server_errors(staff, errors)
         staff.goto("/staff/qa/unanswered/?list=world")
@@ -225,6 +232,8 @@ def test_a_question_staff_moved_to_policy_is_answered_by_the_pair_written_from_i
         # Asked again by someone else: on 政策问题, counted, not back among the questions about the world.
         other = browser.new_page(viewport=PHONE, locale="zh-CN")
         other.goto(url + "/wdk/?" + urlencode({"q": question}))
+        # Filed by staff as a policy question, it is told so: recorded for a pair.
+        expect(other.get_by_text("您的问题已记录，工作人员会据此补充问答。", exact=False)).to_be_visible()
         staff.goto("/staff/qa/unanswered/")
         row = staff.locator("tr", has_text=question)
         expect(row.locator('td[data-label="提问次数"]')).to_have_text("2")

@@ -171,3 +171,21 @@ def test_a_question_staff_moved_is_answered_as_they_filed_it(library, agency):  
     UnansweredQuestion.objects.create(key=services.question_key("高温天气单位要发防暑降温费吗"),
                                       question="高温天气单位要发防暑降温费吗", about_the_world=True)
     assert not services.about_the_world_as_judged("高温天气单位要发防暑降温费吗")
+
+
+def test_a_question_about_the_world_is_not_promised_a_pair(client, library):  # noqa: F811
+    # The trial of 2026-12-02: 明天北京天气怎么样 was told "您的问题已记录，工作人员会据此补充问答", though it is listed
+    # under 与政策无关的问题, where no pair is written.
+    weather = "明天北京天气怎么样"
+    page = client.get("/wdk/", {"q": weather}).content.decode()
+    assert UnansweredQuestion.objects.get().about_the_world
+    assert "您的问题已记录" not in page and "暂未找到能回答这个问题的条文" not in page
+    assert "这个问题不在政策问答的范围内" in page and "只回答有关政策、法规和办事规定的问题" in page
+    assert "给我们留言" in page and 'href="tel:12345"' in page
+    api = client.post("/api/v1/qa/ask", {"question": weather}, content_type="application/json").json()
+    assert api["about_the_world"] is True and api["answered"] is False
+    # A policy question nobody answered yet is still recorded for a pair.
+    page = client.get("/wdk/", {"q": UNANSWERED}).content.decode()
+    assert "您的问题已记录，工作人员会据此补充问答。" in page and "不在政策问答的范围内" not in page
+    api = client.post("/api/v1/qa/ask", {"question": UNANSWERED}, content_type="application/json").json()
+    assert api["about_the_world"] is False

@@ -490,7 +490,7 @@ def test_a_flagged_pairs_revision_does_not_say_the_pair_is_still_public(client, 
         publishing.withdraw_document(team[Role.PUBLISHER], source, "撤回")
     client.force_login(people["drafter"])
     listed = client.get("/staff/qa/pairs/").content.decode()
-    assert f"修改稿：问答 {public.pk} 已暂停公开" in listed and "仍公开" not in listed
+    assert f">问答 {public.pk}</a> 已暂停公开" in listed and "仍公开" not in listed
     form = client.get(f"/staff/qa/pairs/{agency.code}/{public.pk}/", follow=True).content.decode()
     assert "原问答已暂停公开（依据文件已撤回）" in form and "仍然公开" not in form
     assert revision.pk == QAPair.objects.get(revises=public).pk

@@ -358,6 +358,9 @@ URL_RULES: dict[tuple[str, str], Rule] = {
                                            anonymous=401, args=lambda w: [w.own.code]),
     ("staff-qa-pair-articles", "GET"): Rule(lambda a: 400 if may(a, {D}) else 404 if holds_anywhere(a, {D, AP})
                                             else 403, anonymous=401, args=lambda w: [w.own.code]),
+    # A pair read-only with its history: whoever writes or reviews the agency's pairs (the approver edits none).
+    ("staff-qa-pair-view", "GET"): Rule(lambda a: 200 if may(a, {D, AP}) else 404 if holds_anywhere(a, {D, AP})
+                                        else 403, args=lambda w: [w.pk("pair:draft")]),
     ("staff-qa-pair-action", "GET"): post_only(lambda w: [w.pk("pair:draft")]),
     ("staff-qa-pair-action", "POST"): Rule(lambda a: 302 if may(a, {D, AP}) else 404 if holds_anywhere(a, {D, AP})
                                            else 403, probe="qa.pair:publish"),
