@@ -1,5 +1,5 @@
 // The pair form's source picker: find a source document by words of its title or its document number (an ARIA
-// combobox, as search/suggest.js), which fills the source number and shows its title; then choose one of its
+// combobox, core/combobox.js), which fills the source number and shows its title; then choose one of its
 // articles from a list, which fills the article field. Both fields can still be typed by hand; the form works
 // without this script.
 (function () {
@@ -12,9 +12,10 @@
   var articlePicker = document.getElementById("article-picker");
   var articles = document.getElementById("f-article-pick");
   var article = document.getElementById("f-article");
-  if (!picker || !find || !list || !source || !title || !articles || !article || !window.fetch) return;
+  if (!picker || !find || !list || !source || !title || !articles || !article || !window.fetch ||
+      !window.gongkaiCombobox) return;
   picker.hidden = false;
-  var timer = null, found = [], items = [], active = -1, asked = 0, askedArticles = 0, shownSource = "";
+  var askedArticles = 0, shownSource = "";
 
   // The answer as JSON with its status; a refusal's Chinese message is in `detail`.
   function getJSON(url) {
@@ -29,34 +30,34 @@
     return doc.title + (doc.doc_number ? "（" + doc.doc_number + "）" : "");
   }
 
-  function close() {
-    list.hidden = true; list.innerHTML = ""; items = []; found = []; active = -1;
-    find.setAttribute("aria-expanded", "false"); find.removeAttribute("aria-activedescendant");
-  }
-  function mark(index) {
-    items.forEach(function (li, i) { li.setAttribute("aria-selected", i === index ? "true" : "false"); });
-    active = index;
-    if (index >= 0) {
-      find.setAttribute("aria-activedescendant", items[index].id);
-      items[index].scrollIntoView({ block: "nearest" });
-    } else find.removeAttribute("aria-activedescendant");
-  }
-  function show(documents, more) {
-    close();
-    if (!documents.length) { say("没有找到可作依据的文件（须为已公开、现行有效的文件）。"); return; }
-    documents.forEach(function (doc, i) {
-      var li = document.createElement("li");
-      li.id = "f-source-option-" + i; li.setAttribute("role", "option"); li.setAttribute("aria-selected", "false");
+  var box = window.gongkaiCombobox(find, list, {
+    url: function (q) { return picker.dataset.sources + "?q=" + encodeURIComponent(q); },
+    load: getJSON,
+    delay: 200,
+    blurDelay: 150,
+    idPrefix: "f-source-option-",
+    scroll: true,
+    enterNeverSubmits: true,
+    answered: function (answer) {
+      if (answer.ok) show(answer.data.documents || [], answer.data.more);
+      else { box.close(); say(answer.data.detail || "查找失败，请稍后再试。"); }
+    },
+    failed: function () { say("查找失败，请稍后再试，或直接填写编号。"); },
+    cleared: function () { say(""); },
+    render: function (doc, li) {
+      li.setAttribute("aria-selected", "false");
       var name = document.createElement("span");
       name.className = "source-found-title"; name.textContent = doc.title;
       var meta = document.createElement("span");
       meta.className = "source-found-meta";
       meta.textContent = [doc.doc_number, doc.agency, doc.published_on, "编号 " + doc.id].filter(Boolean).join(" · ");
       li.appendChild(name); li.appendChild(meta);
-      li.addEventListener("mousedown", function (e) { e.preventDefault(); choose(doc); });
-      list.appendChild(li); items.push(li); found.push(doc);
-    });
-    list.hidden = false; find.setAttribute("aria-expanded", "true");
+    },
+    choose: choose
+  });
+  function show(documents, more) {
+    box.show(documents);
+    if (!documents.length) { say("没有找到可作依据的文件（须为已公开、现行有效的文件）。"); return; }
     say("找到 " + documents.length + (more ? " 个以上" : " 个") + "文件，用上下方向键选择，回车确定。" +
         (more ? "如未列出，请输入更多字词。" : ""));
   }
@@ -67,43 +68,14 @@
     article.value = "";
     return "原来的条号属于另一个文件，已清空，请重新选择条文。";
   }
+  // Called by the combobox once its list is closed.
   function choose(doc) {
-    close();
     source.value = String(doc.id);
     title.textContent = describe(doc);
     var note = forgetArticle(String(doc.id));
     say("已选择：" + describe(doc) + "，编号 " + doc.id + "。" + note);
     loadArticles(String(doc.id));
   }
-
-  find.addEventListener("input", function () {
-    clearTimeout(timer);
-    var q = find.value.trim();
-    if (!q) { close(); say(""); return; }
-    timer = setTimeout(function () {
-      // Only the answer to the last request is drawn: an earlier one arriving late would replace the list under
-      // the arrow keys.
-      var mine = ++asked;
-      getJSON(picker.dataset.sources + "?q=" + encodeURIComponent(q)).then(function (answer) {
-        if (mine !== asked || q !== find.value.trim()) return;
-        if (answer.ok) show(answer.data.documents || [], answer.data.more);
-        else { close(); say(answer.data.detail || "查找失败，请稍后再试。"); }
-      }).catch(function () { if (mine === asked) { close(); say("查找失败，请稍后再试，或直接填写编号。"); } });
-    }, 200);
-  });
-  find.addEventListener("keydown", function (e) {
-    if (e.key === "Escape") { if (!list.hidden) { e.preventDefault(); close(); } return; }
-    if (e.key === "Enter") {
-      // Enter in the search box chooses, never sends the half-filled form.
-      e.preventDefault();
-      if (!list.hidden && active >= 0) choose(found[active]);
-      return;
-    }
-    if (list.hidden) return;
-    if (e.key === "ArrowDown") { e.preventDefault(); mark((active + 1) % items.length); }
-    else if (e.key === "ArrowUp") { e.preventDefault(); mark((active - 1 + items.length) % items.length); }
-  });
-  find.addEventListener("blur", function () { setTimeout(close, 150); });
 
   // The option of the article written in the field (19, or its label 第十九条), if the list has it.
   function matchArticle() {
