@@ -107,6 +107,24 @@ def test_a_failed_rebuild_keeps_the_live_index(team, agency):
     assert found("原有索引") == ["关于原有索引的通知"]
 
 
+def test_a_rebuild_leaves_an_index_another_process_is_still_building(team, agency):
+    # Two rebuilds at once (two evaluations on one folder) failed: the first to finish removed the other's folder.
+    factories.make_document(team, agency, title="关于并行重建索引的通知")
+    root = Path(get_backend().root)
+    building = root / f"index-00000000T000000000000-{os.getpid()}"  # a live process, nothing applied yet
+    building.mkdir()
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    left = root / f"index-00000000T000000000001-{dead.stdout.strip()}"  # its process has exited
+    left.mkdir()
+    rebuild_index()
+    live = os.readlink(root / "current")
+    assert sorted(p.name for p in root.glob("index-*")) == sorted([building.name, live])
+    assert found("并行重建") == ["关于并行重建索引的通知"]
+    (building / "applied").write_text("0")  # finished and swapped out by a later rebuild: removed
+    rebuild_index()
+    assert [p.name for p in root.glob("index-*")] == [os.readlink(root / "current")]
+
+
 CRASH = textwrap.dedent("""
     import os, sys
     from gongkai.search.backends.base import IndexDoc

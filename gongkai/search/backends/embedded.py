@@ -78,6 +78,21 @@ def _schema() -> tantivy.Schema:
 SCHEMA = _schema()
 
 
+def _being_built(folder: Path) -> bool:
+    """Whether a live process is still writing this index folder (index-<time>-<pid>): it has no `applied` yet and
+    the process named in it runs. A folder left by a process that died is not."""
+    if (folder / "applied").exists():
+        return False
+    try:
+        pid = int(folder.name.rsplit("-", 1)[1])
+        os.kill(pid, 0)
+    except (ValueError, IndexError, OverflowError, ProcessLookupError):
+        return False
+    except PermissionError:
+        return True  # another user's process: alive
+    return True
+
+
 def _write_atomic(path: Path, value: str) -> None:
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     tmp.write_text(value)
@@ -418,8 +433,10 @@ class EmbeddedBackend(SearchBackend):
             link.symlink_to(target.name)
             os.replace(link, self.root / "current")
             self._checked = 0.0
-            # Older indexes are no longer reachable; open readers keep their files until they let go.
+            # Other indexes are no longer reachable; open readers keep their files until they let go. One another
+            # process is still building is left to it: removed, it failed that rebuild half-way (two evaluations,
+            # or the task worker and `gongkai search rebuild`, at once); it removes this one when it swaps in.
             for old in self.root.glob("index-*"):
-                if old.name < target.name:
+                if old != target and not _being_built(old):
                     shutil.rmtree(old, ignore_errors=True)
         return count
