@@ -18,7 +18,7 @@ from gongkai.qa import pairs, services, views
 from gongkai.qa.models import QAPair
 from gongkai.qa.states import PairState
 from tests import factories
-from tests.qa.test_pairs import ANSWER, QUESTION, _published, people, source  # noqa: F401 - fixtures
+from tests.qa.test_pairs import ANSWER, QUESTION, _published, _submitted_revision, people, source  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.usefixtures("fresh_search")
 
@@ -374,9 +374,7 @@ def test_a_pair_whose_source_was_repealed_while_in_review_is_not_published(clien
     # Found by the browser trial of 2026-12-02: approved, it read 已公开 on the staff list and yet was never shown
     # (public_pairs wants a valid source) nor flagged; a revision of a flagged pair likewise cleared its flag.
     public = _published(people, agency, source)
-    revision = pairs.save_pair(people["drafter"], agency, {"question": QUESTION, "answer": ANSWER + "。",
-                                                           "source": source.pk, "article": "6"}, public)
-    pairs.move_pair(people["drafter"], revision, "submit")
+    revision = _submitted_revision(people, agency, source, public, ANSWER + "。")
     with django_capture_on_commit_callbacks(execute=True):
         publishing.set_validity(team[Role.PUBLISHER], source, Validity.REPEALED, repealed_on=timezone.localdate(),
                                 comment="废止")
@@ -499,9 +497,7 @@ def test_a_flagged_pairs_revision_does_not_say_the_pair_is_still_public(client, 
 def test_opening_a_pair_whose_revision_is_in_review_says_so_once(client, people, agency, source):  # noqa: F811
     # Found by the browser trial of 2026-12-02: "以下是修改稿的内容" and then the list with "不能修改".
     public = _published(people, agency, source)
-    revision = pairs.save_pair(people["drafter"], agency, {"question": QUESTION, "answer": ANSWER + "。",
-                                                           "source": source.pk, "article": "6"}, public)
-    pairs.move_pair(people["drafter"], revision, "submit")
+    revision = _submitted_revision(people, agency, source, public, ANSWER + "。")
     client.force_login(people["drafter"])
     page = client.get(f"/staff/qa/pairs/{agency.code}/{public.pk}/", follow=True).content.decode()
     assert f"问答 {public.pk} 的修改稿（问答 {revision.pk}）正在审核，不能修改" in page
@@ -570,9 +566,7 @@ def test_a_public_pairs_row_links_its_revision_under_review_where_it_can_be_foun
     # under review opened its edit page, which sent them back to the same list, without the revision, saying only
     # 本问答正在审核，不能修改; the approver, who reviews it, was shown its number and no link.
     public = _published(people, agency, source)
-    revision = pairs.save_pair(people["drafter"], agency, {"question": QUESTION, "answer": ANSWER + "。",
-                                                           "source": source.pk, "article": "6"}, public)
-    pairs.move_pair(people["drafter"], revision, "submit")
+    revision = _submitted_revision(people, agency, source, public, ANSWER + "。")
     where = f'/staff/qa/pairs/?state=review&amp;q={quote_plus(QUESTION)}#pair-{revision.pk}'
     for person in ("drafter", "approver"):
         client.force_login(people[person])

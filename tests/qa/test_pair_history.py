@@ -17,15 +17,13 @@ from gongkai.qa.models import QAPair
 from gongkai.qa.states import PairState
 from tests import factories
 from tests.qa.test_ask import CONTRACT
-from tests.qa.test_pairs import ANSWER, QUESTION, _published, people, source  # noqa: F401 - fixtures
+from tests.qa.test_pairs import ANSWER, QUESTION, _published, _submitted_revision, people, source  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.usefixtures("fresh_search")
 
 
 def _revised(people, agency, source, pair):  # noqa: F811
-    revision = pairs.save_pair(people["drafter"], agency, {"question": QUESTION, "answer": ANSWER + "（新标准）",
-                                                           "source": source.pk, "article": "6"}, pair)
-    pairs.move_pair(people["drafter"], revision, "submit")
+    revision = _submitted_revision(people, agency, source, pair, ANSWER + "（新标准）")
     pairs.move_pair(people["approver"], revision, "return", comment="请写明新标准的文号")
     pairs.move_pair(people["drafter"], revision, "submit")
     pairs.move_pair(people["approver"], revision, "publish")
@@ -73,9 +71,7 @@ def test_a_revisions_approval_reads_as_replacing_the_public_text(client, people,
 def test_a_revisions_row_links_the_public_pair_it_revises(client, people, agency, source):  # noqa: F811
     # The other way round from a public pair's 有修改稿：问答 N: under 待审核 the public pair is not listed beside it.
     pair = _published(people, agency, source)
-    revision = pairs.save_pair(people["drafter"], agency, {"question": QUESTION, "answer": ANSWER + "（新标准）",
-                                                           "source": source.pk, "article": "6"}, pair)
-    pairs.move_pair(people["drafter"], revision, "submit")
+    _submitted_revision(people, agency, source, pair, ANSWER + "（新标准）")
     client.force_login(people["approver"])
     review = client.get("/staff/qa/pairs/", {"state": "review"}).content.decode()
     link = "/staff/qa/pairs/?" + urlencode({"state": "published", "q": QUESTION}).replace("&", "&amp;") + f"#pair-{pair.pk}"

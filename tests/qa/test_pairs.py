@@ -49,6 +49,13 @@ def _published(people, agency, source) -> QAPair:
     return pairs.move_pair(people["approver"], pair, "publish")
 
 
+def _submitted_revision(people, agency, source, public: QAPair, answer: str) -> QAPair:
+    """A revision of the public pair with this answer, written by the drafter and submitted for review."""
+    revision = pairs.save_pair(people["drafter"], agency, {"question": QUESTION, "answer": answer, "source": source.pk,
+                                                            "article": "6"}, public)
+    return pairs.move_pair(people["drafter"], revision, "submit")
+
+
 def test_a_pair_is_public_only_after_review(client, people, agency, source):
     pair = pairs.save_pair(people["drafter"], agency, {"question": QUESTION, "answer": ANSWER, "source": source.pk,
                                                         "article": "6"})
