@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 import textwrap
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -123,6 +124,29 @@ def test_a_rebuild_leaves_an_index_another_process_is_still_building(team, agenc
     (building / "applied").write_text("0")  # finished and swapped out by a later rebuild: removed
     rebuild_index()
     assert [p.name for p in root.glob("index-*")] == [os.readlink(root / "current")]
+
+
+def test_a_rebuild_finishing_while_another_swaps_in_keeps_its_folder(team, agency, monkeypatch):
+    # The other rebuild took the lock just as this one had finished writing: it must not take this one's folder
+    # for a finished one swapped out, or `current` is made to point at a folder removed.
+    factories.make_document(team, agency, title="关于同时完成重建的通知")
+    rebuild_index()
+    backend = get_backend()
+    other = type(backend)(backend.root)
+    taken = backend.write_lock
+
+    @contextmanager
+    def other_swaps_first():
+        monkeypatch.setattr(backend, "write_lock", taken)
+        other.rebuild([], 0)
+        with taken():
+            yield
+
+    monkeypatch.setattr(backend, "write_lock", other_swaps_first)
+    backend.rebuild(index_docs(), 0)
+    # Checked before anything else runs: sync_index would build the missing index again, a whole rebuild later.
+    assert (Path(backend.root) / "current").resolve().is_dir(), "current points at a folder removed"
+    assert found("同时完成") == ["关于同时完成重建的通知"]
 
 
 CRASH = textwrap.dedent("""

@@ -425,9 +425,12 @@ class EmbeddedBackend(SearchBackend):
                 pass
             shutil.rmtree(target, ignore_errors=True)
             raise
-        _write_atomic(target / "applied", str(applied_change))
-        _write_atomic(target / "schema", SCHEMA_VERSION)
         with self.write_lock():
+            # `applied` marks the folder finished (_being_built): written under the lock, with the swap. Written
+            # before it, another rebuild holding the lock took the folder for a finished one swapped out and removed
+            # it, and this one then made `current` point at nothing.
+            _write_atomic(target / "applied", str(applied_change))
+            _write_atomic(target / "schema", SCHEMA_VERSION)
             link = self.root / f".current-{os.getpid()}"
             link.unlink(missing_ok=True)
             link.symlink_to(target.name)
