@@ -271,18 +271,31 @@ TRAVEL_SPANS = ("几个小时", "几小时", "多久", "多长时间", "几点�
 _ROUTE = re.compile(r"[\u4e00-\u9fff]{2,}到[\u4e00-\u9fff]{2,}")
 # A day's fact (今天猪肉多少钱一斤, 成都今天的空气质量咋样): a day named and a value asked. No law says what a day's
 # price or air is; a resident telling their own case names the day too (我昨天被辞退了能拿多少, MY_STORY), and is
-# not counted.
+# not counted. Nor is a question that tells what happened that day or what someone may or must do (DAY_EVENTS:
+# 昨天出了车祸误工费多少, 今天去医院看病医保能报多少, 明天起养老金涨多少, 今天被扣6分多少天能消), or one whose value
+# is asked before something else it asks (明天起垃圾分类如何投放, 今天交通事故对方逃逸怎么样处理): a day's fact ends
+# with the value asked, a unit at most after it (多少钱一斤, 多少度). The review of 2026-12-02 found twenty such policy
+# questions refused as about the world, with no answer and no related article.
 DAYS = ("今天", "今日", "明天", "明日", "昨天", "昨日", "今晚", "明晚", "昨晚", "今早", "这周末", "本周末")
 VALUES_ASKED = ("多少", "咋样", "怎么样", "如何", "几度", "几点", "几号")
+DAY_EVENTS = ("了", "被", "起", "开始", "刚", "去", "办", "能", "要", "让", "给", "交", "买", "付")
+# At most this many characters follow the value asked in a day's fact (多少钱一斤: 钱一斤).
+DAY_VALUE_TAIL = 3
 # What marks a question about rules: with one of these the question is asked as a policy question whatever else
 # it mentions (几点上班合法吗, 演唱会门票不退违法吗). An employer (单位) or a concession (优惠) asks a rule too: the
 # browser trial of 2026-12-02 saw 高温天气单位要发防暑降温费吗 and 高铁票学生有优惠吗 listed as about the world; so
 # is work and its pay (台风天气公司让去上班怎么办, 暴雨天气工地停工工资怎么算); so are a buyer's returns (手机坏了多少天内能退)
-# and what a passenger may bring or must pay (我是盲人坐公交要买票吗, 能带狗坐地铁不).
+# and what a passenger may bring or must pay (我是盲人坐公交要买票吗, 能带狗坐地铁不). So are the public schemes and
+# entitlements a resident asks a figure of (今天公积金贷款利率是多少, 粮食最低收购价多少钱一斤, 昨天结婚婚假多少天,
+# 60岁以上老人景区门票多少钱), and what a drive may or must do (从北京开车到上海多久要休息一次, 外地车开车到北京多久需要办
+# 进京证, 新手开车到高速上多久能开): the review of 2026-12-02 found these refused as about the world by this session's
+# new cues.
 RULE_CUES = tuple("""
 能不能 能否 可以 可不可以 允许 禁止 合法 违法 犯法 违规 罚 处罚 赔 补偿 责任 规定 义务 权利 申请 办理 手续 条件 标准
 必须 应当 应该 要不要 需不需要 需要什么 算不算 是否 补贴 待遇 资格 起诉 投诉 举报 报销 缴 政策 法律 条例 登记 审批 许可
 不能 不得 退票 退款 改签 单位 优惠 工资 上班 加班 停工 工伤 退货 换货 能退 能换 三包 保修 能带 带进 要买票 买票吗 免票
+公积金 养老金 医保 社保 低保 收购价 婚假 产假 年假 病假 休息 边防证 老人 老年人 残疾人 免费 要办 进京证 限行 限号 新手
+实习期
 """.split())
 
 
@@ -335,10 +348,12 @@ def off_topic(question: str) -> bool:
 
 
 def _a_days_fact(question: str) -> bool:
-    """Whether `question` names a day and asks a value of it (DAYS, VALUES_ASKED), with none of the resident's own
-    story in it (MY_STORY)."""
-    return (any(d in question for d in DAYS) and any(v in question for v in VALUES_ASKED)
-            and not any(c in question for c in MY_STORY))
+    """Whether `question` names a day and ends asking a value of it (DAYS, VALUES_ASKED, DAY_VALUE_TAIL), with
+    none of the resident's own story in it (MY_STORY) and nothing that happened or is to be done (DAY_EVENTS)."""
+    if not any(d in question for d in DAYS) or any(c in question for c in MY_STORY + DAY_EVENTS):
+        return False
+    ends = [question.rfind(v) + len(v) for v in VALUES_ASKED if v in question]
+    return bool(ends) and len(question) - max(ends) <= DAY_VALUE_TAIL
 
 
 def _weights(units: list[Unit], backend: SearchBackend, law_words: bool = False) -> list[float]:

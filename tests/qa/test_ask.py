@@ -237,7 +237,15 @@ def test_what_counts_as_a_question(query, question):
     ("开车多久要休息一次", False), ("我是盲人 坐公交地铁要买票吗", False), ("能带狗坐地铁不", False),
     ("找不到是哪家扔的花盆怎么办", False), ("哪家火锅好吃", True), ("买手机哪家便宜", True),
     # Feelings: no law says whether one is loved; a marriage's rules are asked otherwise.
-    ("我老公到底爱不爱我", True), ("老公不爱我了能离婚吗", False)])
+    ("我老公到底爱不爱我", True), ("老公不爱我了能离婚吗", False),
+    # Found in review of 2026-12-02: policy questions that name a day, or ask a figure of a public scheme, a
+    # concession or a drive, were refused as about the world (no answer, no related article).
+    ("明天起养老金涨多少", False), ("昨天出了车祸，对方全责，误工费多少", False), ("今天去医院看病，医保能报多少", False),
+    ("今天被扣6分多少天能消", False), ("明天起垃圾分类如何投放", False), ("今天交通事故，对方逃逸怎么样处理", False),
+    ("昨天结婚，婚假多少天", False), ("今天公积金贷款利率是多少", False), ("粮食最低收购价多少钱一斤", False),
+    ("60岁以上老人景区门票多少钱", False), ("从北京开车到上海多久要休息一次", False), ("外地车开车到北京多久需要办进京证", False),
+    ("新手开车到高速上多久能开", False), ("今天农历是几号", True),
+    ("今天猪肉多少钱一斤", True), ("今天上海的气温多少度", True)])
 def test_questions_about_the_world_not_rules_are_told_apart(question, off):
     assert services.off_topic(question) is off
 
