@@ -344,7 +344,10 @@ def off_topic(question: str) -> bool:
         _ROUTE.search(compact) and any(m in compact for m in TRAVEL_MODES)
         and any(s in compact for s in TRAVEL_SPANS)) or (
         _asks_of_a_person(compact)) or _a_days_fact(compact)
-    return world and not any(c in compact for c in RULE_CUES)
+    # Rule cues are read on the question with its particles: 买票吗 ends one (孩子坐地铁买票吗), and in the bare
+    # question it was never found.
+    typed = text.compact(question)
+    return world and not any(c in typed for c in RULE_CUES)
 
 
 def _a_days_fact(question: str) -> bool:
