@@ -49,6 +49,24 @@ def test_suggestions_by_keyboard_then_results(site):
         assert page.locator(".result-list mark").count() >= 1
 
 
+def test_keys_a_pinyin_input_method_is_composing_with_are_left_to_it(site):
+    # Found in review: the Enter that confirms a pinyin candidate chose the suggestion and sent the search.
+    with launch_chromium() as browser:
+        page = browser.new_page(locale="zh-CN")
+        page.goto(site + "/search/")
+        box = page.get_by_role("combobox")
+        box.press_sequentially("住房公积", delay=30)
+        page.get_by_role("option", name="关于调整住房公积金缴存基数的通知").wait_for()
+        composing = """key => document.querySelector('[role=combobox]').dispatchEvent(new KeyboardEvent('keydown',
+            {key: key, keyCode: 229, isComposing: true, bubbles: true, cancelable: true}))"""
+        for key in ("ArrowDown", "Enter"):
+            assert page.evaluate(composing, key), f"{key} was not cancelled"
+        assert not box.get_attribute("aria-activedescendant"), "no suggestion was marked"
+        assert urlparse(page.url).query == "", "nothing was sent"
+        box.press("ArrowDown")
+        assert box.get_attribute("aria-activedescendant"), "once composed, the arrows move in the list again"
+
+
 def test_a_late_answer_to_an_earlier_request_leaves_the_chosen_suggestion(site):
     """The answer for 住房公 arriving after the one for 住房公积 must not redraw the list under the arrow keys."""
     held = []

@@ -56,6 +56,9 @@
       }, o.delay || 150);
     });
     input.addEventListener("keydown", function (e) {
+      // While a pinyin input method composes, its arrows pick a candidate and its Enter confirms the characters:
+      // they are the IME's, not the list's (Enter chose a suggestion, and search submitted, mid-word).
+      if (e.isComposing || e.keyCode === 229) return;
       if (e.key === "Escape") {
         // A search box would otherwise clear itself on Esc; keepTextOnEscape keeps what was typed.
         if (o.keepTextOnEscape || !list.hidden) { e.preventDefault(); close(); }
