@@ -17,6 +17,7 @@ from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Value, Whe
 from django.db.models.functions import Lower, Replace
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 
 from gongkai.core import audit
 from gongkai.core.errors import DomainError
@@ -163,6 +164,12 @@ def source_of(pair: QAPair) -> dict:
     url = reverse("public-document", args=[pair.source_id]) + (f"#{pair.anchor}" if pair.anchor else "")
     return {"title": pair.source.live_revision.title if pair.source.live_revision_id else "", "url": url,
             "article": pair.article_label, "document_id": pair.source_id}
+
+
+def list_row(pair: QAPair, by_state: bool = True) -> str:
+    """The pair's own row on the staff pairs list: the list filtered to its question (and state), at its anchor."""
+    query = {"state": pair.state, "q": pair.question[:100]} if by_state else {"q": pair.question[:100]}
+    return f"{reverse('staff-qa-pairs')}?{urlencode(query)}#pair-{pair.pk}"
 
 
 def _lines(value) -> str:

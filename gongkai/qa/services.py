@@ -24,7 +24,6 @@ from pathlib import Path
 from django.db.models import Case, F, Value, When
 from django.urls import reverse
 from django.utils.html import escape
-from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
 
 from gongkai.core.errors import DomainError
@@ -923,6 +922,8 @@ def describe_sources(sources: list[str], drafting: set[int] | None = None,
     the agencies where the reader writes pairs (`drafting`) and where they write or review them (`listed`), a pair
     is linked to its edit page only where they write pairs, else to its row on the pairs list where that lists it,
     else not at all (an approver following the edit link got 页面不存在, other staff 403)."""
+    from gongkai.qa.pairs import list_row
+
     ids: dict[str, list[int]] = {"article": [], "pair": []}
     for source in sources:
         kind, pk = _source_key(source)
@@ -936,7 +937,7 @@ def describe_sources(sources: list[str], drafting: set[int] | None = None,
         if drafting is None or pair.agency_id in drafting:
             url = reverse("staff-qa-pair-edit", args=[pair.agency.code, pair.pk])
         elif listed and pair.agency_id in listed:
-            url = f"{reverse('staff-qa-pairs')}?{urlencode({'q': pair.question[:100]})}#pair-{pair.pk}"
+            url = list_row(pair, by_state=False)
         else:
             url = ""
         out[f"pair:{pair.pk}"] = (f"问答：{pair.question}", url)

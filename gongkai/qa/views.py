@@ -228,7 +228,7 @@ def staff_pairs(request: HttpRequest) -> HttpResponse:
     return render(request, "qa/staff_pairs.html", {
         "rows": [(p, actions[p.pk], p.agency_id in editable, pairs.source_of(p)["url"],
                   returned.get(p.pk, ""), blocked.get(p.pk, ""), *revisions.get(p.pk, (None, "")),
-                  _row_link(p.revises) if p.revises_id else "") for p in rows],
+                  pairs.list_row(p.revises) if p.revises_id else "") for p in rows],
         "drafting": drafting, "agencies": agencies, "page_obj": page_obj, "state": state, "q": q,
         "states": PairState.choices, "querystring": _list_query(request.GET, page=False), "listing": listing})
 
@@ -239,15 +239,8 @@ def _revision_link(revision: QAPair, editable: bool, listing: str) -> str:
     drafter back to the list they came from, filtered to 已公开 and without it, saying only 不能修改; an approver,
     who edits nothing, was given no way to it)."""
     if editable and revision.state != PairState.REVIEW:
-        return _with_query(reverse("staff-qa-pair-edit", args=[revision.agency.code, revision.pk]),
-                           urlencode({"list": listing}) if listing else "")
-    return _row_link(revision)
-
-
-def _row_link(pair: QAPair) -> str:
-    """The pair's own row on the pairs list: the list filtered to its state and question, at its anchor."""
-    query = urlencode({"state": pair.state, "q": pair.question[:100]})
-    return f"{reverse('staff-qa-pairs')}?{query}#pair-{pair.pk}"
+        return _edit_link(revision.agency.code, revision.pk, listing)
+    return pairs.list_row(revision)
 
 
 def _list_filters(params) -> tuple[str, str]:
@@ -268,6 +261,12 @@ def _later_page(params) -> int | str:
     """The page number in `params` when past the first, else "" (the first page is the address without one)."""
     page = parse_number(params.get("page"), 100000)
     return page if page and page > 1 else ""
+
+
+def _edit_link(code: str, pk: int, listing: str) -> str:
+    """A pair's edit page, carrying the list's filters and page (`listing`) it is to go back to."""
+    return _with_query(reverse("staff-qa-pair-edit", args=[code, pk]),
+                       urlencode({"list": listing}) if listing else "")
 
 
 def _with_query(url: str, query: str) -> str:
@@ -315,8 +314,7 @@ def staff_pair_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
             # checked against it by save_pair: neither drafter's edit is silently dropped).
             messages.info(request, f"问答 {pair.pk} 已有修改稿（问答 {revision.pk}），以下是修改稿的内容；"
                                    f"{_original_meanwhile(pair)}")
-            return redirect(_with_query(reverse("staff-qa-pair-edit", args=[agency.code, revision.pk]),
-                                        urlencode({"list": listing}) if listing else ""))
+            return redirect(_edit_link(agency.code, revision.pk, listing))
         if pair.state == PairState.REVIEW and request.method == "GET":
             messages.error(request, pairs.REVIEW_LOCKED)
             return redirect(back)
