@@ -194,8 +194,15 @@ class Workflow:
         key = self.subject_key(obj)
         if not key or getattr(actor, "pk", None) is None:
             return set()
-        return set(AuditEntry.objects.filter(duty_subject=key, actor=actor).exclude(duty="")
-                   .values_list("duty", flat=True))
+        return self.duties_by_subject(actor, [key]).get(key, set())
+
+    def duties_by_subject(self, actor: Any, keys: Iterable[str]) -> dict[str, set[str]]:
+        """The review steps `actor` performed on each of these subjects (keyed as subject_key), in one query."""
+        done: dict[str, set[str]] = {}
+        for subject, duty in (AuditEntry.objects.filter(duty_subject__in=list(keys), actor=actor).exclude(duty="")
+                              .values_list("duty_subject", "duty")):
+            done.setdefault(subject, set()).add(duty)
+        return done
 
     def _other_duties(self, actor: Any, obj: Any, transition: Transition, reading: _Reading | None = None) -> set[str]:
         # Before a new subject is written, subject_key() still names the previous one: nothing is done on the new.
@@ -283,10 +290,7 @@ class _Reading:
             return set()
         if self._done is None:
             self._read = {self.workflow.subject_key(o) for o in self.objs} - {""}
-            self._done = {}
-            for subject, duty in (AuditEntry.objects.filter(duty_subject__in=self._read, actor=self.actor)
-                                  .exclude(duty="").values_list("duty_subject", "duty")):
-                self._done.setdefault(subject, set()).add(duty)
+            self._done = self.workflow.duties_by_subject(self.actor, self._read)
         if key not in self._read:
             # An object whose subject was not among those read at once: read as duties_done does.
             return self.workflow.duties_done(self.actor, obj)

@@ -216,7 +216,10 @@ def bare_question(question: str) -> str:
     """The question's word characters (text.compact: width, case, spaces and punctuation aside) without the modal
     particles it ends with: the one form both question_key and off_topic read a question in (a question of
     particles only is kept as it is)."""
-    compact = text.compact(question)
+    return _without_particles(text.compact(question))
+
+
+def _without_particles(compact: str) -> str:
     return compact.rstrip(TRAILING_PARTICLES) or compact
 
 
@@ -337,7 +340,8 @@ def _asks_of_a_person(question: str) -> bool:
 def off_topic(question: str) -> bool:
     """Whether `question` asks about the world, not about rules: a world cue (or a person cue asked of a name,
     _asks_of_a_person) and no rule cue."""
-    compact = bare_question(question)
+    typed = text.compact(question)
+    compact = _without_particles(typed)  # bare_question, compacted once
     # "X是谁" asks who someone is; "找不到是谁扔的" asks what to do.
     world = compact.endswith("是谁") or any(c in compact for c in WORLD_CUES) or (
         _ROUTE.search(compact) and any(m in compact for m in TRAVEL_MODES)
@@ -345,7 +349,6 @@ def off_topic(question: str) -> bool:
         _asks_of_a_person(compact)) or _a_days_fact(compact)
     # Rule cues are read on the question with its particles: 买票吗 ends one (孩子坐地铁买票吗), and in the bare
     # question it was never found.
-    typed = text.compact(question)
     return world and not any(c in typed for c in RULE_CUES)
 
 
