@@ -26,14 +26,20 @@ def site(transactional_db, live_server, fresh_search):
     return live_server.url
 
 
+def _suggesting(page, site):
+    """The search box with 住房公积 typed, once the notice is suggested: (the box, the notice's option)."""
+    page.goto(site + "/search/")
+    box = page.get_by_role("combobox")
+    box.press_sequentially("住房公积", delay=30)
+    option = page.get_by_role("option", name="关于调整住房公积金缴存基数的通知")
+    option.wait_for()
+    return box, option
+
+
 def test_suggestions_by_keyboard_then_results(site):
     with launch_chromium() as browser:
         page = browser.new_page(locale="zh-CN")
-        page.goto(site + "/search/")
-        box = page.get_by_role("combobox")
-        box.press_sequentially("住房公积", delay=30)
-        option = page.get_by_role("option", name="关于调整住房公积金缴存基数的通知")
-        option.wait_for()
+        box, option = _suggesting(page, site)
         assert box.get_attribute("aria-expanded") == "true"
         options = page.get_by_role("option")
         for _ in range(options.count()):
@@ -53,10 +59,7 @@ def test_keys_a_pinyin_input_method_is_composing_with_are_left_to_it(site):
     # Found in review: the Enter that confirms a pinyin candidate chose the suggestion and sent the search.
     with launch_chromium() as browser:
         page = browser.new_page(locale="zh-CN")
-        page.goto(site + "/search/")
-        box = page.get_by_role("combobox")
-        box.press_sequentially("住房公积", delay=30)
-        page.get_by_role("option", name="关于调整住房公积金缴存基数的通知").wait_for()
+        box, _ = _suggesting(page, site)
         composing = """key => document.querySelector('[role=combobox]').dispatchEvent(new KeyboardEvent('keydown',
             {key: key, keyCode: 229, isComposing: true, bubbles: true, cancelable: true}))"""
         for key in ("ArrowDown", "Enter"):
