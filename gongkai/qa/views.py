@@ -148,17 +148,16 @@ def staff_unanswered(request: HttpRequest) -> HttpResponse:
                        .annotate(n=Count("pk"), question=Max("question")).order_by())
     ratings = _tally(grouped, lambda r: r["source"])
     questions = _tally(by_question, lambda r: (r["question_key"], r["source"]))
-    drafting = _pair_agencies(request.user, (Role.DRAFTER,))
+    drafting, working = _pair_agencies(request.user, (Role.DRAFTER,)), _pair_agencies(request.user)
     described = services.describe_sources([r["row"]["source"] for r in ratings + questions],
-                                          drafting={a.pk for a in drafting},
-                                          listed={a.pk for a in _pair_agencies(request.user)})
+                                          drafting={a.pk for a in drafting}, listed={a.pk for a in working})
     for entry in ratings + questions:
         entry["text"], entry["url"] = described[entry["row"]["source"]]
     return render(request, "qa/staff_unanswered.html", {
         "rows": rows, "page_obj": page_obj, "querystring": "list=world" if world else "", "world": world,
         "policy_count": counts.get(False, 0), "world_count": counts.get(True, 0),
         "ratings": ratings, "questions": questions, "vectors": semantic.progress_note(),
-        "drafting": drafting, "can_resolve": bool(_pair_agencies(request.user))})
+        "drafting": drafting, "can_resolve": bool(working)})
 
 
 # -- curated pairs (staff) ----------------------------------------------------------------------------------------
