@@ -50,6 +50,12 @@ MIN_COVERAGE = 0.5
 # articles use (about 20 of the laws corpus's 147,000; at least one article in a small library), see _weights;
 # chosen with MIN_COVERAGE on the evaluation sets, see README.
 LAW_WORD_MIN_SHARE = 1 / 7000
+# A question's rare concept (性骚扰, 拾得, 土葬: used by at most this share of the articles, yet by enough of them,
+# LAW_WORD_MIN_SHARE) brings its own best RARE_UNIT_DEPTH articles into the candidates: in the ranking over the
+# whole question, common words matched in law titles (保护, 单位, 法律) can fill the DEPTH hits before any of them.
+# Chosen on the evaluation sets, see README.
+RARE_UNIT_SHARE = 0.01
+RARE_UNIT_DEPTH = 20
 # ... and it must also hold at least this share of all the question's concepts, the resident's own words too
 # (a question whose every specific word is unknown to the laws is not answered by its one generic word).
 MIN_FULL_COVERAGE = 0.1
@@ -361,6 +367,11 @@ def _a_days_fact(question: str) -> bool:
     return bool(ends) and len(question) - max(ends) <= DAY_VALUE_TAIL
 
 
+def _articles_using(unit: Unit, backend: SearchBackend) -> int:
+    """How many articles use `unit` in its commonest way of saying it (an alternative: its rarest word)."""
+    return max((min((backend.doc_freq(w) for w in alt.words), default=0) for alt in unit.alternatives), default=0)
+
+
 def _weights(units: list[Unit], backend: SearchBackend, law_words: bool = False) -> list[float]:
     """Each unit's rarity in the article index (inverse document frequency of its rarest word). With
     `law_words`, a unit that too few articles use (LAW_WORD_MIN_SHARE) weighs nothing: the way a resident tells
@@ -369,13 +380,26 @@ def _weights(units: list[Unit], backend: SearchBackend, law_words: bool = False)
     min_articles = max(1, round(total * LAW_WORD_MIN_SHARE))
     weights = []
     for unit in units:
-        freqs = [min((backend.doc_freq(w) for w in alt.words), default=0) for alt in unit.alternatives]
-        df = max(freqs) if freqs else 0
+        df = _articles_using(unit, backend)
         weight = math.log(1 + total / (df + 1))
         if law_words and df < min_articles:
             weight = 0.0
         weights.append(weight if unit.required else weight * OPTIONAL_WEIGHT)
     return weights
+
+
+def _rare_unit_hits(units: list[Unit], query: EngineQuery, backend: SearchBackend) -> list[int]:
+    """The best articles of each of the question's rare concepts on its own (see RARE_UNIT_SHARE)."""
+    if not RARE_UNIT_DEPTH:
+        return []
+    total = max(backend.document_count(), 1)
+    low, high = max(1, round(total * LAW_WORD_MIN_SHARE)), total * RARE_UNIT_SHARE
+    found: list[int] = []
+    for unit in units:
+        if unit.required and low <= _articles_using(unit, backend) <= high:
+            alone = replace(query, units=[unit], min_match=1, limit=RARE_UNIT_DEPTH)
+            found += [h.id for h in backend.search(alone).hits]
+    return found
 
 
 def _present(unit: Unit, title: str, words: set[str]) -> bool:
@@ -637,6 +661,7 @@ def retrieve(question: str, agency: str = "", limit: int = RELATED + 1, rerank: 
     agencies = [int(pk) for pk in planned.query.filters.get("agency", [])]
     closest = meaning.neighbours(meaning_words(question, readings), meaning.depth(), agencies) if meaning.depth() else []
     scores = {h.id: h.score for h in ranked}
+    scores.update((pk, 0.0) for pk in _rare_unit_hits(units, query, backend) if pk not in scores)
     scores.update((pk, 0.0) for pk, _ in closest if pk not in scores and pk not in query.exclude_ids)
     visible = answering_articles(list(scores))
     prior = _law_prior(question, agency) if LAW_PRIOR else {}

@@ -450,3 +450,27 @@ def test_a_question_asking_how_many_agree_how_high_or_by_when_finds_its_figure()
     assert finds("个税起征点是多少", "减除费用六万元以及专项扣除")
     assert finds("宅基地一户能批几块", "农村村民一户只能拥有一处宅基地")
     assert not held("员工今天辞职了，单位不让走")
+
+
+def test_a_rare_concept_brings_its_articles_in_when_common_title_words_fill_the_hits(team, agency, monkeypatch):
+    # Three laws with 保护 in their titles match the question's common words; the one article about 性骚扰 is
+    # beyond the (shortened) depth of the whole question's hits, and comes in through its rare concept alone.
+    for n, name in enumerate(("文物", "湿地", "古树")):
+        factories.make_document(team, agency, title=f"测试市{name}保护办法", doc_number=f"测政发〔2026〕{20 + n}号",
+                                body="".join(f"<p>第{k}条 本市各单位应当依照法律做好{name}保护工作。</p>"
+                                             for k in "一二三四"))
+    factories.make_document(team, agency, title="测试市妇女权益条例", doc_number="测政发〔2026〕30号", body=(
+        "<p>第一条 为了维护妇女合法权益，制定本条例。</p>"
+        "<p>第五条 用人单位应当采取措施预防和制止对妇女的性骚扰，受害妇女可以向单位和有关机关投诉。</p>"))
+    rebuild_index()
+    rebuild_articles()
+    monkeypatch.setattr(services, "DEPTH", 3)
+    monkeypatch.setattr(services, "RARE_UNIT_SHARE", 0.1)
+    question = "在单位被领导性骚扰，法律怎么保护"
+
+    def found() -> list[str]:
+        return [f"{m.title} {m.article.label}" for m in services.retrieve(question, limit=20, rerank=False).matches]
+
+    assert "测试市妇女权益条例 第五条" in found()
+    monkeypatch.setattr(services, "RARE_UNIT_DEPTH", 0)
+    assert "测试市妇女权益条例 第五条" not in found()
