@@ -50,7 +50,7 @@ MIN_COVERAGE = 0.5
 # articles use (about 20 of the laws corpus's 147,000; at least one article in a small library), see _weights;
 # chosen with MIN_COVERAGE on the evaluation sets, see README.
 LAW_WORD_MIN_SHARE = 1 / 7000
-# A question's rare concept (性骚扰, 拾得, 土葬: used by at most this share of the articles, yet by enough of them,
+# A question's rare concept (性骚扰, 土葬, 体罚: used by at most this share of the articles, yet by enough of them,
 # LAW_WORD_MIN_SHARE) brings its own best RARE_UNIT_DEPTH articles into the candidates: in the ranking over the
 # whole question, common words matched in law titles (保护, 单位, 法律) can fill the DEPTH hits before any of them.
 # Chosen on the evaluation sets, see README.
@@ -372,12 +372,17 @@ def _articles_using(unit: Unit, backend: SearchBackend) -> int:
     return max((min((backend.doc_freq(w) for w in alt.words), default=0) for alt in unit.alternatives), default=0)
 
 
+def _law_word_floor(total: int) -> int:
+    """How many of `total` articles must use a word for it to count as the laws' (LAW_WORD_MIN_SHARE)."""
+    return max(1, round(total * LAW_WORD_MIN_SHARE))
+
+
 def _weights(units: list[Unit], backend: SearchBackend, law_words: bool = False) -> list[float]:
     """Each unit's rarity in the article index (inverse document frequency of its rarest word). With
     `law_words`, a unit that too few articles use (LAW_WORD_MIN_SHARE) weighs nothing: the way a resident tells
     the story (听说, 天天, 背着, 花盆) is rare in laws, and no article can be expected to hold it."""
     total = max(backend.document_count(), 1)
-    min_articles = max(1, round(total * LAW_WORD_MIN_SHARE))
+    min_articles = _law_word_floor(total)
     weights = []
     for unit in units:
         df = _articles_using(unit, backend)
@@ -393,7 +398,7 @@ def _rare_unit_hits(units: list[Unit], query: EngineQuery, backend: SearchBacken
     if not RARE_UNIT_DEPTH:
         return []
     total = max(backend.document_count(), 1)
-    low, high = max(1, round(total * LAW_WORD_MIN_SHARE)), total * RARE_UNIT_SHARE
+    low, high = _law_word_floor(total), total * RARE_UNIT_SHARE
     found: list[int] = []
     for unit in units:
         if unit.required and low <= _articles_using(unit, backend) <= high:
