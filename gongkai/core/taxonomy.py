@@ -76,3 +76,7 @@ DOC_TYPES: list[str] = [
     "其他",
 ]
 DOC_TYPE_CHOICES = [(t, t) for t in DOC_TYPES]
+# The forms of legislation (《立法法》: laws, regulations and rules, national and local) and the supreme courts'
+# interpretations: rules for everyone in their area. They hold no county's, village's or unit's own figures (this
+# year's 低保 amount, an office's phone): those are published in notices and normative documents.
+LEGISLATION_DOC_TYPES = frozenset({"法律", "行政法规", "地方性法规", "部门规章", "地方政府规章", "司法解释"})

@@ -42,6 +42,9 @@ class AnswerOut(BaseModel):
     about_the_world: bool = Field(False, description="问的是天气、车次、票价、名人等与政策法规无关的事时为 true："
                                                     "本服务只回答政策、法规和办事规定方面的问题，不会据此补充问答，"
                                                     "请如实告知来电人，需要时转人工（信箱、热线）")
+    local_fact: bool = Field(False, description="问的是当地或本人事项的具体数额、电话、时间或办理进度（如本县低保每月发多少、"
+                                               "社保到账没有），而只有全国性法律法规与之相关时为 true：它们不载明各地的"
+                                               "具体情况，不拿来作答；related 列出有关的一般规定，请转当地有关部门")
     sources: list[SourceOut]
     related: list[SourceOut]
 

@@ -27,6 +27,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from gongkai.core.errors import DomainError
+from gongkai.core.taxonomy import LEGISLATION_DOC_TYPES
 from gongkai.core.text import strip_invisible
 from gongkai.qa import meaning, semantic
 from gongkai.qa.index import RANK_BY_TYPE, answering_articles, article_backend, stale_article_ids
@@ -193,6 +194,8 @@ class Answer:
     # The question's concepts as retrieval understood them (what note_unanswered judges it by).
     units: list[Unit] = field(default_factory=list)
     about_the_world: bool = False  # off_topic: weather, timetables, celebrities
+    # asks_a_local_fact, and no notice or normative document answered it (laws hold no place's own figures).
+    local_fact: bool = False
 
     @property
     def best(self) -> ArticleMatch | None:
@@ -209,7 +212,7 @@ class Answer:
         return {"answered": self.answered, "answer": self.answer, "kind": self.kind, "source": self.rated_as or None,
                 "matched_question": self.pair.question if self.pair is not None else None,
                 "match": ("meaning" if self.by_meaning else "words") if self.pair is not None else None,
-                "about_the_world": self.about_the_world,
+                "about_the_world": self.about_the_world, "local_fact": self.local_fact,
                 "sources": [s.as_dict() for s in self.sources], "related": [s.as_dict() for s in self.related]}
 
 
@@ -341,6 +344,29 @@ def _asks_of_a_person(question: str) -> bool:
     word, tag = tagged[0]
     return (tag in PERSON_TAGS and 1 < len(word) < 5 and (word[0] in SURNAMES or word[:2] in SURNAMES)
             and not any(c in word for c in "某甲乙丙丁"))
+
+
+# A local or personal fact (今年我们县低保每个月发多少钱, 我们镇派出所的电话是多少, 上个月交的社保到账了没有): a figure,
+# a number or a state of the resident's own place, unit or case. A law or regulation sets the rule for everyone in
+# its area and holds none of these, however close its words come (低保 → 社会救助暂行办法, or another province's
+# 社会救助条例); the county's own notice may (LEGISLATION_DOC_TYPES). Told by
+# the resident's own place or unit (OWN_PLACE) with a value asked of it (LOCAL_VALUES), or by the state of one's
+# own case (CASE_STATES). What the resident may claim under the law is not a local fact (我们厂辞退我能拿多少补偿,
+# 我们公司加班费怎么算合法吗: ENTITLEMENT_CUES).
+OWN_PLACE = re.compile(r"(?:我们|咱们|咱|俺们|俺|我家|我们家)(?:这儿|这里|这边|这块|当地|县|市|区|镇|乡|村|街道|社区|小区|"
+                       r"单位|公司|厂|学校|楼)|当地|本地|附近")
+LOCAL_VALUES = re.compile(r"多少|几个月|几块|几号|几点|是谁|电话|涨到|是不是涨|涨没涨|涨了没|哪家|哪个")
+CASE_STATES = re.compile(r"到账了没|到账没|有没有到账|到没到账|批下来了没|批下来没|批了没|通过了没|办好了没|办下来没|发下来没")
+ENTITLEMENT_CUES = re.compile(r"能拿|能要|能领|能赔|该赔|该给|应该|应当|补偿|赔偿|怎么算|合法|违法|犯法|可以|能不能|规定|要求|"
+                              r"必须|算不算|有权|罚")
+
+
+def asks_a_local_fact(question: str) -> bool:
+    """Whether `question` asks a fact of the resident's own place, unit or case (see OWN_PLACE)."""
+    compact = text.compact(question)
+    if CASE_STATES.search(compact):
+        return True
+    return bool(OWN_PLACE.search(compact) and LOCAL_VALUES.search(compact) and not ENTITLEMENT_CUES.search(compact))
 
 
 def off_topic(question: str) -> bool:
@@ -645,9 +671,12 @@ class Retrieved:
     closeness: float | None = None
 
 
-def retrieve(question: str, agency: str = "", limit: int = RELATED + 1, rerank: bool = True) -> Retrieved:
+def retrieve(question: str, agency: str = "", limit: int = RELATED + 1, rerank: bool = True,
+             local_first: bool = False) -> Retrieved:
     """The best public articles for `question`, best first, with their coverage; and the question's units.
-    With `rerank`, the best lexical candidates are re-ordered by semantic closeness (gongkai.qa.semantic)."""
+    With `rerank`, the best lexical candidates are re-ordered by semantic closeness (gongkai.qa.semantic); with
+    `local_first` (a local fact asked), the articles of notices and normative documents come before those of
+    legislation."""
     params = search.SearchParams(q=question, agency=agency, facets=False, page_size=10)
     planned = search.plan(params)
     analysis = planned.analysis
@@ -701,14 +730,22 @@ def retrieve(question: str, agency: str = "", limit: int = RELATED + 1, rerank: 
     matches.sort(key=lambda m: -m.score)
     for match in matches:
         match.lexical = match.score
+    if local_first:
+        matches.sort(key=_legislation)  # stable: each side keeps its order
     lead = matches[0] if matches else None
     if rerank:
         matches = semantic.rerank(question, matches)
+        if local_first:
+            matches.sort(key=_legislation)
     closeness = max((m.similarity for m in matches[:semantic.depth()] if m.similarity is not None), default=None)
     matches = matches[:limit]
     for match in matches:
         match.sentences = _sentences(units, weights, match.article.text)
     return Retrieved(matches, units, lead, closeness)
+
+
+def _legislation(match: ArticleMatch) -> bool:
+    return match.article.doc_type in LEGISLATION_DOC_TYPES
 
 
 def ask(question: str, agency: str = "", record: bool = True, use_pairs: bool = True) -> Answer:
@@ -718,9 +755,10 @@ def ask(question: str, agency: str = "", record: bool = True, use_pairs: bool = 
     question = clean_question(question)
     if agency and not search.Agency.objects.filter(code=agency).exists():
         raise DomainError("没有这个机关代码。", field="agency")
-    found = retrieve(question, agency)
-    matches, units = found.matches, found.units
     about_the_world = about_the_world_as_judged(question)
+    asks_local = not about_the_world and asks_a_local_fact(question)
+    found = retrieve(question, agency, local_first=asks_local)
+    matches, units = found.matches, found.units
     chosen = (choose_pair(units, agency, {m.article.document_id for m in matches}, question)
               if use_pairs and not about_the_world else None)
     if chosen is not None:
@@ -736,6 +774,10 @@ def ask(question: str, agency: str = "", record: bool = True, use_pairs: bool = 
                       [Source(source["title"], source["url"], source["article"], source["document_id"])],
                       related, matches, pair=pair, by_meaning=by_meaning, units=units)
     answered = not about_the_world and answers(found)
+    # A local fact is answered by the place's own notices and normative documents only; unanswered, the resident
+    # is told why.
+    local_fact = asks_local and not (answered and not _legislation(matches[0]))
+    answered = answered and not local_fact
     if answered and record:
         note_answered(question)
     if not answered:
@@ -745,7 +787,8 @@ def ask(question: str, agency: str = "", record: bool = True, use_pairs: bool = 
         # (not only a number or a common word: 天气 is not related to an article that mentions 北京).
         related = [] if about_the_world else [
             m.source for m in matches[:RELATED] if m.coverage > 0 and holds_a_concept(units, m)]
-        return Answer(question, False, related=related, matches=matches, units=units, about_the_world=about_the_world)
+        return Answer(question, False, related=related, matches=matches, units=units, about_the_world=about_the_world,
+                      local_fact=local_fact)
     best = matches[0]
     return Answer(question, True, "article", f"{best.article.label} {best.article.text}", [best.source],
                   [m.source for m in matches[1:RELATED + 1]], matches, units=units)

@@ -474,3 +474,53 @@ def test_a_rare_concept_brings_its_articles_in_when_common_title_words_fill_the_
     assert "测试市妇女权益条例 第五条" in found()
     monkeypatch.setattr(services, "RARE_UNIT_DEPTH", 0)
     assert "测试市妇女权益条例 第五条" not in found()
+
+
+@pytest.mark.parametrize(("question", "local"), [
+    ("今年我们县低保具体每个月发了多少钱", True),
+    ("我们小区物业费是不是涨到两块五一平了", True),
+    ("咱们镇派出所办身份证窗口的电话是多少", True),
+    ("我们单位年终奖能发几个月", True),
+    ("当地哪家医院看颈椎最好", True),
+    ("上个月交的社保到账了没有", True),
+    ("我的低保申请批下来没", True),
+    # What the law says, or what the resident may claim under it, is no local fact.
+    ("低保每个月发多少钱是谁定的", False),
+    ("我们厂辞退我能拿多少补偿", False),
+    ("我们公司加班费一小时多少钱合法吗", False),
+    ("我们村的地被征收了补偿标准是多少", False),
+    ("老板给的工资比我们这儿最低工资还低 这合法吗", False),
+    ("家里老人走了 我们这儿还能土葬吗", False),
+    ("试用期最长几个月", False),
+])
+def test_a_fact_of_the_residents_own_place_or_case_is_told_apart(question, local):
+    assert services.asks_a_local_fact(question) is local
+
+
+def test_a_local_fact_is_not_answered_by_a_regulation_but_by_the_countys_own_rules(client, team, agency):
+    factories.make_document(team, agency, title="测试最低生活保障条例", doc_type="行政法规", doc_number="测令第1号",
+                            body="<p>第一条 为了规范最低生活保障工作，制定本条例。</p><p>第九条 最低生活保障标准由县级以上"
+                                 "地方人民政府按照当地居民生活必需的费用确定、公布，并根据当地经济社会发展水平适时调整。</p>")
+    rebuild_index()
+    rebuild_articles()
+    question = "我们县低保标准每个月是多少钱"
+    answer = services.ask(question, record=False)
+    # The regulation comes closest; it says who sets the figure, not the figure: refused, and related.
+    assert not answer.answered and answer.local_fact and not answer.about_the_world
+    assert answer.related[0].article == "第九条"
+    assert services.ask("低保标准是谁定的", record=False).answered
+    page = client.get("/wdk/", {"q": question}).content.decode()
+    assert "这是当地的具体情况，法律法规里查不到" in page and "可能相关的条文" in page
+    data = client.post("/api/v1/qa/ask", {"question": question}, content_type="application/json").json()
+    assert (data["answered"], data["local_fact"], data["about_the_world"]) == (False, True, False)
+    assert UnansweredQuestion.objects.filter(question=question, about_the_world=False).exists()
+
+    # The county's own rules (a normative document with articles) hold the figure.
+    county = factories.make_document(
+        team, agency, title="测试县城乡居民最低生活保障实施办法", doc_type="行政规范性文件", doc_number="测政规〔2026〕3号",
+        body="<p>第一条 为了做好本县城乡居民最低生活保障工作，制定本办法。</p>"
+             "<p>第五条 自2026年7月1日起，本县城乡居民最低生活保障标准为每人每月800元。</p>")
+    rebuild_index()
+    rebuild_articles()
+    answer = services.ask(question, record=False)
+    assert answer.answered and answer.best.article.document_id == county.pk and not answer.local_fact
