@@ -245,7 +245,12 @@ def test_what_counts_as_a_question(query, question):
     ("昨天结婚，婚假多少天", False), ("今天公积金贷款利率是多少", False), ("粮食最低收购价多少钱一斤", False),
     ("60岁以上老人景区门票多少钱", False), ("从北京开车到上海多久要休息一次", False), ("外地车开车到北京多久需要办进京证", False),
     ("新手开车到高速上多久能开", False), ("孩子坐地铁买票吗", False), ("坐公交买票吗？", False), ("今天农历是几号", True),
-    ("今天猪肉多少钱一斤", True), ("今天上海的气温多少度", True)])
+    ("今天猪肉多少钱一斤", True), ("今天上海的气温多少度", True),
+    # Found by the blind heldout6 (2026-12-03): whether something may be done, or whether there is recourse, asks a
+    # rule whatever it mentions; which business is best at something is a market's question.
+    ("网吧能让未成年人进去吗", False), ("彩票中了小奖过了两个月还能兑吗", False), ("小孩晚上十点以后还能玩网络游戏吗", False),
+    ("新楼把我家阳光全挡住了，晒不到太阳，有没有说法", False), ("现在哪家银行三年定期存款利息最高", True),
+    ("哪个牌子的奶粉最好", True), ("这款游戏好玩吗", True), ("明天北京能下雪吗", True), ("茅台股票明天能涨吗", True)])
 def test_questions_about_the_world_not_rules_are_told_apart(question, off):
     assert services.off_topic(question) is off
 
@@ -484,6 +489,12 @@ def test_a_rare_concept_brings_its_articles_in_when_common_title_words_fill_the_
     ("当地哪家医院看颈椎最好", True),
     ("上个月交的社保到账了没有", True),
     ("我的低保申请批下来没", True),
+    ("我的驾照考试预约上了没有，科目二排到哪天了", True),
+    ("我上个月交的社保怎么还没显示到账，帮我查一下", True),
+    ("公租房申请审核通过了没有？", True),
+    # A case refused asks what may be done next; pay not arriving asks the employer's duty.
+    ("我的建房申请审批没通过 能复议吗", False),
+    ("工资还没到账 公司拖欠怎么办", False),
     # What the law says, or what the resident may claim under it, is no local fact.
     ("低保每个月发多少钱是谁定的", False),
     ("我们厂辞退我能拿多少补偿", False),
