@@ -76,7 +76,9 @@ DOC_TYPES: list[str] = [
     "其他",
 ]
 DOC_TYPE_CHOICES = [(t, t) for t in DOC_TYPES]
-# The forms of legislation (《立法法》: laws, regulations and rules, national and local) and the supreme courts'
-# interpretations: rules for everyone in their area. They hold no county's, village's or unit's own figures (this
-# year's 低保 amount, an office's phone): those are published in notices and normative documents.
+# The forms in which a government states its own decisions, figures and services (the 15 kinds of 《党政机关公文
+# 处理工作条例》第八条, normative documents, interpretations and replies): a county's notice holds this year's 低保
+# amount; legislation (《立法法》's laws, regulations and rules, national and local, and the supreme courts'
+# interpretations) sets rules for everyone in its area and holds no county's, village's or unit's own figures.
 LEGISLATION_DOC_TYPES = frozenset({"法律", "行政法规", "地方性法规", "部门规章", "地方政府规章", "司法解释"})
+GOVERNMENT_DOC_TYPES = frozenset(DOC_TYPES) - LEGISLATION_DOC_TYPES - {"其他"}

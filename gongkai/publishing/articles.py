@@ -3,7 +3,9 @@
 A law or normative document is cited article by article; the Q&A answers with articles, so each one is a
 unit here. An article starts at a line beginning with 第X条 (第X条之一 too); lines after it, up to the next
 article or heading, are its further paragraphs (款). Headings (第X编 / 分编 / 章 / 节) set the chapter context of
-the articles below them. A document with no article lines (a notice) has no articles.
+the articles below them. A document with no article lines (a notice) is cited by its numbered items instead
+(一、 二、 …, each up to the next; labelled 第一项): a county's notice of this year's 低保 standard answers with the
+item that states it. Text before the first item (the preamble) is no unit.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from gongkai.core.text import chinese_number
 
 _NUM = r"[一二三四五六七八九十百千零〇两\d]+"
 ARTICLE_LINE = re.compile(rf"^\s*第({_NUM})条(?:之({_NUM}))?(?=[\s\u3000：:　]|$|[^\s，。、；])[\s\u3000：:]*")
+# A notice's top-level item: 一、 at the start of a line (（一） and 1. are parts of an item).
+ITEM_LINE = re.compile(r"^\s*([一二三四五六七八九十]{1,3})、\s*")
 HEADING_LINE = re.compile(rf"^\s*第({_NUM})(编|分编|章|节)(?:[\s\u3000]+|$)(.{{0,40}})$")
 LEVELS = {"编": 0, "分编": 1, "章": 2, "节": 3}
 # A heading line longer than this is a sentence that happens to begin with 第X章, not a heading.
@@ -39,7 +43,29 @@ class ArticleUnit:
 
 def split_articles(body_text: str) -> list[ArticleUnit]:
     """The articles of a plain text (one block a line), in order; an anchor that repeats (a quoted article
-    of another law) keeps its first article only, so every anchor is unique on the page."""
+    of another law) keeps its first article only, so every anchor is unique on the page. A text with no
+    articles gives its numbered items (_items)."""
+    return _articles(body_text) or _items(body_text)
+
+
+def _items(body_text: str) -> list[ArticleUnit]:
+    """The numbered items of a text with no articles (一、 …), numbered as written; each runs to the next item.
+    Only items in sequence from 一 count: a 三、 after 一、 is a list inside the first item, not the third."""
+    items: list[ArticleUnit] = []
+    for raw in (body_text or "").splitlines():
+        line = raw.strip().lstrip("#").strip()
+        if not line:
+            continue
+        match = ITEM_LINE.match(line)
+        if match and chinese_number(match.group(1)) == len(items) + 1:
+            number = len(items) + 1
+            items.append(ArticleUnit(number, 0, item_label(number), "", line[match.end():].strip()))
+        elif items:
+            items[-1].text += "\n" + line
+    return items
+
+
+def _articles(body_text: str) -> list[ArticleUnit]:
     articles: list[ArticleUnit] = []
     headings: dict[int, str] = {}
     current: ArticleUnit | None = None
@@ -73,6 +99,11 @@ def split_articles(body_text: str) -> list[ArticleUnit]:
     return articles
 
 
+def item_label(number: int) -> str:
+    """第二项 for a notice's item 二、."""
+    return f"第{to_chinese(number)}项"
+
+
 def article_label(number: int, sub: int = 0) -> str:
     """第十二条 (第十二条之一) for 12 (, 1)."""
     return f"第{to_chinese(number)}条" + (f"之{to_chinese(sub)}" if sub else "")
@@ -100,6 +131,7 @@ def to_chinese(n: int) -> str:
 
 
 _P_ARTICLE = re.compile(rf"<p((?:\s+class=\"[^\"]*\")?)>(\s*(?:<(?:strong|b)>)?\s*)第({_NUM})条(?:之({_NUM}))?")
+_P_ITEM = re.compile(r"<p((?:\s+class=\"[^\"]*\")?)>(\s*(?:<(?:strong|b)>)?\s*)([一二三四五六七八九十]{1,3})、")
 
 
 def add_anchors(body_html: str) -> str:
@@ -118,4 +150,20 @@ def add_anchors(body_html: str) -> str:
         seen.add(name)
         return f'<p id="{name}"{match.group(1)}>' + match.group(0)[len(f"<p{match.group(1)}>"):]
 
-    return _P_ARTICLE.sub(anchor, body_html or "")
+    anchored = _P_ARTICLE.sub(anchor, body_html or "")
+    return anchored if seen else _anchor_items(anchored)
+
+
+def _anchor_items(body_html: str) -> str:
+    """A body with no articles: an id on each paragraph that begins a numbered item in sequence, as _items counts
+    them (art-2 for 二、, the anchor the Q&A cites)."""
+    count = 0
+
+    def anchor(match: re.Match) -> str:
+        nonlocal count
+        if chinese_number(match.group(3)) != count + 1:
+            return match.group(0)
+        count += 1
+        return f'<p id="art-{count}"{match.group(1)}>' + match.group(0)[len(f"<p{match.group(1)}>"):]
+
+    return _P_ITEM.sub(anchor, body_html)

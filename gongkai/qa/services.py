@@ -27,7 +27,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from gongkai.core.errors import DomainError
-from gongkai.core.taxonomy import LEGISLATION_DOC_TYPES
+from gongkai.core.taxonomy import GOVERNMENT_DOC_TYPES
 from gongkai.core.text import strip_invisible
 from gongkai.qa import meaning, semantic
 from gongkai.qa.index import RANK_BY_TYPE, answering_articles, article_backend, stale_article_ids
@@ -194,7 +194,7 @@ class Answer:
     # The question's concepts as retrieval understood them (what note_unanswered judges it by).
     units: list[Unit] = field(default_factory=list)
     about_the_world: bool = False  # off_topic: weather, timetables, celebrities
-    # asks_a_local_fact, and no notice or normative document answered it (laws hold no place's own figures).
+    # asks_a_local_fact, and no government's own document answered it (laws hold no place's own figures).
     local_fact: bool = False
 
     @property
@@ -301,22 +301,30 @@ DAY_VALUE_TAIL = 3
 # 60岁以上老人景区门票多少钱), and what a drive may or must do (从北京开车到上海多久要休息一次, 外地车开车到北京多久需要办
 # 进京证, 新手开车到高速上多久能开): the review of 2026-12-02 found these refused as about the world by this session's
 # new cues.
-RULE_CUES = tuple("""
+# The words of RULE_CUES that ask what a rule allows, forbids or gives; the rest name the schemes asked about.
+ASKS_A_RULE = tuple("""
 能不能 能否 可以 可不可以 允许 禁止 合法 违法 犯法 违规 罚 处罚 赔 补偿 责任 规定 义务 权利 申请 办理 手续 条件 标准
-必须 应当 应该 要不要 需不需要 需要什么 算不算 是否 补贴 待遇 资格 起诉 投诉 举报 报销 缴 政策 法律 条例 登记 审批 许可
-不能 不得 退票 退款 改签 单位 优惠 工资 上班 加班 停工 工伤 退货 换货 能退 能换 三包 保修 能带 带进 要买票 买票吗 免票
+必须 应当 应该 要不要 需不需要 需要什么 算不算 是否 起诉 投诉 举报 不能 不得
+""".split())
+RULE_CUES = ASKS_A_RULE + tuple("""
+补贴 待遇 资格 报销 缴 政策 法律 条例 登记 审批 许可
+退票 退款 改签 单位 优惠 工资 上班 加班 停工 工伤 退货 换货 能退 能换 三包 保修 能带 带进 要买票 买票吗 免票
 公积金 养老金 医保 社保 低保 收购价 婚假 产假 年假 病假 休息 边防证 老人 老年人 残疾人 免费 要办 进京证 限行 限号 新手
 实习期
 """.split())
 
-# Which business is best at something (哪家银行定期利息最高, 哪个牌子的奶粉最好): a market's question, not a rule's.
-WORLD_RANKING = re.compile(r"哪(?:家|个)[^，。？！,?!\s]{0,12}最(?:好|高|低|便宜|划算|厉害|靠谱|快|近|多)")
-# A question that ends asking whether something may be done (网吧能让未成年人进去吗, 彩票过了两个月还能兑吗, 小孩晚上
-# 还能玩网络游戏吗) or whether the resident has any recourse (楼把阳光全挡住了，有没有说法) asks a rule whatever it
-# mentions (游戏, 彩票, 太阳 are world cues): the blind heldout6 found three such questions refused as about the world.
-# A future day or what markets and weather do makes 能…吗 a forecast (明天北京能下雪吗, 茅台股票明天能涨吗), not a permission.
-FORECAST_CUES = ("明年", "下周", "下个月", "下雨", "下雪", "晴", "涨", "跌", "赢", "输")
-ASKS_PERMISSION = re.compile(r"(?:能|可以|准|让)[^，。？！,?!\s]{0,10}(?:吗|么|不)[？?]?$|有没有(?:个)?说法|有说法吗|讨(?:个|回)?说法")
+# Which business is best at something (哪家银行定期利息最高, 哪个牌子的奶粉最好): a market's question, not a rule's. Which
+# office or which contribution level is best (交通事故找哪个部门处理最快, 养老保险交哪个档次最划算) asks a rule.
+WORLD_RANKING = re.compile(r"哪(?:家|个(?:牌子|品牌|医院|银行|律师|医生|店|餐厅|饭店|酒店|景点|驾校|学校))"
+                           r"[^，。？！,.?!\s]{0,12}最(?:好|高|低|便宜|划算|厉害|靠谱|快|近|多)")
+# A question that ends asking whether someone may let or still do something (网吧能让未成年人进去吗, 彩票过了两个月还能兑吗,
+# 小孩晚上十点以后还能玩网络游戏吗) or whether the resident has any recourse (楼把阳光全挡住了，有没有说法) asks a rule
+# whatever it mentions (游戏, 彩票, 太阳 are world cues): the blind heldout6 found three such questions refused as about
+# the world. Read on the question as typed, where a clause ends. What weather and markets do is a forecast
+# (明天还能下雪吗, 茅台股票还能涨吗), and a plain 能…吗 a question of fact (月亮上能住人吗, 吃什么能减肥吗).
+FORECAST_CUES = ("下雨", "下雪", "晴", "涨", "跌", "赢", "输")
+ASKS_PERMISSION = re.compile(r"(?:能让|让不让|准不准|还能)[^，。？！,.?!\s]{0,10}(?:吗|么|不)[啊呀呢吧]*[？?]?$|"
+                             r"有没有(?:个)?说法|有说法吗|讨(?:个|回)?说法")
 
 
 # What a question asks of a named person (刘德华今年多大了, 马云有多少钱): no law holds a person's age, wealth or
@@ -355,29 +363,36 @@ def _asks_of_a_person(question: str) -> bool:
             and not any(c in word for c in "某甲乙丙丁"))
 
 
-# A local or personal fact (今年我们县低保每个月发多少钱, 我们镇派出所的电话是多少, 上个月交的社保到账了没有): a figure,
+# A local or personal fact (本县今年低保每个月发多少钱, 镇派出所的电话是多少, 上个月交的社保到账了没有): a figure,
 # a number or a state of the resident's own place, unit or case. A law or regulation sets the rule for everyone in
 # its area and holds none of these, however close its words come (低保 → 社会救助暂行办法, or another province's
-# 社会救助条例); the county's own notice may (LEGISLATION_DOC_TYPES). Told by
-# the resident's own place or unit (OWN_PLACE) with a value asked of it (LOCAL_VALUES), or by the state of one's
-# own case (CASE_STATES). What the resident may claim under the law is not a local fact (我们厂辞退我能拿多少补偿,
-# 我们公司加班费怎么算合法吗: ENTITLEMENT_CUES).
-OWN_PLACE = re.compile(r"(?:我们|咱们|咱|俺们|俺|我家|我们家)(?:这儿|这里|这边|这块|当地|县|市|区|镇|乡|村|街道|社区|小区|"
-                       r"单位|公司|厂|学校|楼)|当地|本地|附近")
-LOCAL_VALUES = re.compile(r"多少|几个月|几块|几号|几点|是谁|电话|涨到|是不是涨|涨没涨|涨了没|哪家|哪个")
-CASE_STATES = re.compile(r"(?:到账|批下来|批|通过|办好|办下来|发下来|预约上|排上)了?没有?(?=[，。？！,.?!\s]|$)|"
-                         r"有没有(?:到账|批下来|通过)|到没到账|还没(?:显示)?到账|排到哪|帮我查|给我查")
-ENTITLEMENT_CUES = re.compile(r"能拿|能要|能领|能赔|该赔|该给|应该|应当|补偿|赔偿|怎么算|合法|违法|犯法|可以|能不能|规定|要求|"
-                              r"必须|算不算|有权|罚|怎么办|咋办")
+# 社会救助条例); the county's own notice may (GOVERNMENT_DOC_TYPES). Told by the resident's own place with a value
+# asked of it (OWN_PLACE, LOCAL_VALUES), their own unit with this year's value (OWN_UNIT, NOW), an office's phone or
+# hours (OFFICE_FACTS), or the state of their own case (CASE_STATES). A question asking what a rule allows or gives
+# is no local fact (我们厂辞退我能拿多少补偿, 我们公司一个月最多加班多少小时, 学校附近多少米内不能开网吧: LOCAL_RULE_CUES).
+OWN_PLACE = re.compile(r"(?:我们|咱们|咱|俺们|俺|我家|我们家|本)(?:这儿|这里|这边|这块|当地|县|市|区|镇|乡|村|街道|社区|小区)|"
+                       r"当地|本地|附近")
+LOCAL_VALUES = re.compile(r"多少|几个月|几块|几号|几点|是谁|涨到|是不是涨|涨没涨|涨了没|哪家|哪个")
+OWN_UNIT = re.compile(r"(?:我们|咱们|咱|俺们)(?:单位|公司|厂|学校)")
+NOW = re.compile(r"今年|这个月|上个月|下个月|明年|去年|现在")
+OFFICE_FACTS = re.compile(r"电话(?:是|号码)?多少|电话号码|联系电话|几点(?:开门|关门)|上不上班|开不开门|休不休息")
+CASE_STATES = re.compile(r"(?:到账|批下来|批|通过|办好|办下来|发下来|预约上|排上)了?(?:没有?|吗)[啊呀呢吧哦]*(?=[，。？！,.?!\s]|$)|"
+                         r"批没批|到没到账|通没通过|办没办好|还没(?:显示)?到账|排到哪|(?:帮|给)我查")
+# 标准 and 申请 name the figure or the case asked about (本县低保标准是多少, 我的低保申请批下来没).
+LOCAL_RULE_CUES = tuple(c for c in ASKS_A_RULE if c not in ("标准", "申请")) + tuple("""
+能拿 能要 能领 该给 怎么算 怎么办 咋办 有权 最多 最长 最少 以上 以下 以内 部门 管
+""".split())
 
 
 def asks_a_local_fact(question: str) -> bool:
     """Whether `question` asks a fact of the resident's own place, unit or case (see OWN_PLACE)."""
     compact = text.compact(question)
-    if ENTITLEMENT_CUES.search(compact):
+    if any(c in compact for c in LOCAL_RULE_CUES):
         return False
-    # The state of a case is read on the question as typed: 没有 ends a clause there (批没通过 asks why).
-    return bool(CASE_STATES.search(question) or (OWN_PLACE.search(compact) and LOCAL_VALUES.search(compact)))
+    # A case's state is read on the question as typed: 没有 ends a clause there (审批没通过 asks what next).
+    return bool(CASE_STATES.search(question.strip()) or OFFICE_FACTS.search(compact)
+                or (OWN_PLACE.search(compact) and LOCAL_VALUES.search(compact))
+                or (OWN_UNIT.search(compact) and NOW.search(compact) and LOCAL_VALUES.search(compact)))
 
 
 def off_topic(question: str) -> bool:
@@ -392,7 +407,7 @@ def off_topic(question: str) -> bool:
         _asks_of_a_person(compact)) or _a_days_fact(compact)
     # Rule cues are read on the question with its particles: 买票吗 ends one (孩子坐地铁买票吗), and in the bare
     # question it was never found.
-    asks_permission = ASKS_PERMISSION.search(typed) and not any(c in typed for c in DAYS + FORECAST_CUES)
+    asks_permission = ASKS_PERMISSION.search(question.strip()) and not any(c in typed for c in FORECAST_CUES)
     return world and not any(c in typed for c in RULE_CUES) and not asks_permission
 
 
@@ -687,8 +702,8 @@ def retrieve(question: str, agency: str = "", limit: int = RELATED + 1, rerank: 
              local_first: bool = False) -> Retrieved:
     """The best public articles for `question`, best first, with their coverage; and the question's units.
     With `rerank`, the best lexical candidates are re-ordered by semantic closeness (gongkai.qa.semantic); with
-    `local_first` (a local fact asked), the articles of notices and normative documents come before those of
-    legislation."""
+    `local_first` (a local fact asked), the articles of a government's own documents (notices, normative
+    documents: GOVERNMENT_DOC_TYPES) come before the others, and only theirs tell how close the closest comes."""
     params = search.SearchParams(q=question, agency=agency, facets=False, page_size=10)
     planned = search.plan(params)
     analysis = planned.analysis
@@ -743,21 +758,31 @@ def retrieve(question: str, agency: str = "", limit: int = RELATED + 1, rerank: 
     for match in matches:
         match.lexical = match.score
     if local_first:
-        matches.sort(key=_legislation)  # stable: each side keeps its order
+        matches.sort(key=_not_local)  # stable: each side keeps its order
     lead = matches[0] if matches else None
     if rerank:
         matches = semantic.rerank(question, matches)
         if local_first:
-            matches.sort(key=_legislation)
-    closeness = max((m.similarity for m in matches[:semantic.depth()] if m.similarity is not None), default=None)
+            matches.sort(key=_not_local)
+    judged = matches[:semantic.depth()]
+    if local_first and lead is not None and not _not_local(lead):
+        # A law close in meaning must not carry a notice that covers little of the question.
+        judged = [m for m in judged if not _not_local(m)]
+    closeness = max((m.similarity for m in judged if m.similarity is not None), default=None)
     matches = matches[:limit]
     for match in matches:
         match.sentences = _sentences(units, weights, match.article.text)
     return Retrieved(matches, units, lead, closeness)
 
 
-def _legislation(match: ArticleMatch) -> bool:
-    return match.article.doc_type in LEGISLATION_DOC_TYPES
+def _not_local(match: ArticleMatch) -> bool:
+    """Whether the article is not of a government's own documents (GOVERNMENT_DOC_TYPES): it holds no local fact."""
+    return match.article.doc_type not in GOVERNMENT_DOC_TYPES
+
+
+def wants_local(question: str, about_the_world: bool) -> bool:
+    """Whether `question`'s answer must come from a government's own documents (asks_a_local_fact)."""
+    return not about_the_world and asks_a_local_fact(question)
 
 
 def ask(question: str, agency: str = "", record: bool = True, use_pairs: bool = True) -> Answer:
@@ -768,7 +793,7 @@ def ask(question: str, agency: str = "", record: bool = True, use_pairs: bool = 
     if agency and not search.Agency.objects.filter(code=agency).exists():
         raise DomainError("没有这个机关代码。", field="agency")
     about_the_world = about_the_world_as_judged(question)
-    asks_local = not about_the_world and asks_a_local_fact(question)
+    asks_local = wants_local(question, about_the_world)
     found = retrieve(question, agency, local_first=asks_local)
     matches, units = found.matches, found.units
     chosen = (choose_pair(units, agency, {m.article.document_id for m in matches}, question)
@@ -788,7 +813,7 @@ def ask(question: str, agency: str = "", record: bool = True, use_pairs: bool = 
     answered = not about_the_world and answers(found)
     # A local fact is answered by the place's own notices and normative documents only; unanswered, the resident
     # is told why.
-    local_fact = asks_local and not (answered and not _legislation(matches[0]))
+    local_fact = asks_local and not (answered and not _not_local(matches[0]))
     answered = answered and not local_fact
     if answered and record:
         note_answered(question)
@@ -1057,7 +1082,8 @@ def _shown_with(question: str, kind: str, pk: int, agency: str) -> bool:
     elif kind != "pair" or not public_pairs().filter(pk=pk).exists():
         return False
     # The first depth() lexical candidates, re-ranked among themselves: the same set in either order.
-    found = retrieve(question, agency, limit=max(semantic.depth(), RELATED + 1))
+    found = retrieve(question, agency, limit=max(semantic.depth(), RELATED + 1),
+                     local_first=wants_local(question, about_the_world_as_judged(question)))
     if kind == "article":
         return pk in {m.article.pk for m in found.matches}
     shown = found.matches[:RELATED + 1]

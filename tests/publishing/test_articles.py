@@ -27,10 +27,33 @@ def test_articles_carry_number_chapter_and_further_paragraphs():
     assert [a.anchor for a in articles] == ["art-1", "art-2", "art-19", "art-19-1", "art-105"]
 
 
-def test_a_notice_has_no_articles_and_a_repeated_number_keeps_the_first():
+def test_a_notice_without_numbered_items_has_no_articles_and_a_repeated_number_keeps_the_first():
     assert split_articles("关于做好防汛工作的通知\n各区人民政府：现将有关事项通知如下。") == []
     repeated = split_articles("第一条 原文。\n第二条 将第十条修改为：\n第一条 被引用的条文。")
     assert [a.text for a in repeated] == ["原文。", "将第十条修改为："]
+
+
+NOTICE = """关于调整城乡居民最低生活保障标准的通知
+各乡镇人民政府：
+现将有关事项通知如下。
+一、调整标准
+自2026年7月1日起，城乡居民最低生活保障标准为每人每月800元。
+（一）城市低保对象按新标准补差发放。
+二、资金来源
+三、工作要求
+1. 各地要按时发放。
+五、其他事项"""
+
+
+def test_a_notice_without_articles_is_cited_by_its_numbered_items():
+    items = split_articles(NOTICE)
+    assert [(a.number, a.label, a.anchor) for a in items] == [
+        (1, "第一项", "art-1"), (2, "第二项", "art-2"), (3, "第三项", "art-3")]
+    assert items[0].text == "调整标准\n自2026年7月1日起，城乡居民最低生活保障标准为每人每月800元。\n（一）城市低保对象按新标准补差发放。"
+    # 五、 out of sequence is a line of the third item, and the preamble is no item.
+    assert items[2].text.endswith("五、其他事项") and "通知如下" not in " ".join(a.text for a in items)
+    # A law's own lists (一、 inside an article) stay inside their article.
+    assert [a.label for a in split_articles("第一条 下列情形：\n一、甲；\n二、乙。")] == ["第一条"]
 
 
 def test_article_numbers_in_chinese():
@@ -44,3 +67,11 @@ def test_anchors_land_on_the_paragraph_that_begins_an_article():
     assert '<p id="art-1">第一条 目的。</p>' in html
     assert '<p id="art-2-1"><strong>第二条之一</strong>' in html
     assert html.count('id="art-1"') == 1
+
+
+def test_anchors_land_on_a_notices_numbered_items_only_when_it_has_no_articles():
+    html = add_anchors('<p>现将有关事项通知如下。</p><p>一、调整标准</p><p>（一）城市</p><p><strong>二、</strong>资金</p>'
+                       '<p>四、乱序</p><p>三、要求</p>')
+    assert '<p id="art-1">一、调整标准</p>' in html and '<p id="art-2"><strong>二、</strong>' in html
+    assert '<p>四、乱序</p>' in html and '<p id="art-3">三、要求</p>' in html
+    assert add_anchors("<p>第一条 目的。</p><p>一、列表</p>") == '<p id="art-1">第一条 目的。</p><p>一、列表</p>'
