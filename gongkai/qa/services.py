@@ -380,7 +380,7 @@ CASE_STATES = re.compile(r"(?:到账|批下来|批|通过|办好|办下来|发�
                          r"批没批|到没到账|通没通过|办没办好|还没(?:显示)?到账|排到哪|(?:帮|给)我查")
 # 标准 and 申请 name the figure or the case asked about (本县低保标准是多少, 我的低保申请批下来没).
 LOCAL_RULE_CUES = tuple(c for c in ASKS_A_RULE if c not in ("标准", "申请")) + tuple("""
-能拿 能要 能领 该给 怎么算 怎么办 咋办 有权 最多 最长 最少 以上 以下 以内 部门 管
+能拿 能要 能领 该给 怎么算 怎么办 咋办 有权 最多 最长 最少 部门 管
 """.split())
 
 
