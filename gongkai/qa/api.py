@@ -120,6 +120,7 @@ def list_pairs(request, params: Query[PairsQuery]):
                              | Q(tags__contains=f"、{tag}、"))
     start = (params.page - 1) * params.page_size
     page = list(found[start:start + params.page_size])
+    pairs.label_citations(page)
     return {"count": found.count(), "results": [
         {"id": p.pk, "question": p.question, "answer": p.answer, "agency": p.agency.name,
          "tags": [t for t in p.tags.split("、") if t], "sources": [pairs.source_of(p)]} for p in page]}

@@ -111,10 +111,17 @@ class QAPair(models.Model):
         return f"art-{self.article}" if self.article else ""
 
     @property
-    def article_label(self) -> str:
-        """第十九条 for a pair citing 19 (第一百三十三条之一 for 133-1); '' when it cites no article."""
+    def cited(self) -> tuple[int, int] | None:
+        """The number and 之几 of the article cited (19 → (19, 0), 133-1 → (133, 1)); None when none is."""
         number, _, sub = self.article.partition("-")
-        return article_label(int(number), int(sub or 0)) if number.isdigit() and (sub.isdigit() or not sub) else ""
+        return (int(number), int(sub or 0)) if number.isdigit() and (sub.isdigit() or not sub) else None
+
+    @property
+    def article_label(self) -> str:
+        """The cited article's label in its source as pairs.label_citations read it (a notice's items are 第一项 …),
+        else 第十九条 for a pair citing 19 (第一百三十三条之一 for 133-1); '' when it cites no article."""
+        cited = self.cited
+        return getattr(self, "cited_label", "") or (article_label(*cited) if cited else "")
 
 
 class ArticleVector(models.Model):

@@ -800,8 +800,9 @@ def ask(question: str, agency: str = "", record: bool = True, use_pairs: bool = 
               if use_pairs and not about_the_world else None)
     if chosen is not None:
         pair, by_meaning = chosen
-        from gongkai.qa.pairs import source_of
+        from gongkai.qa.pairs import label_citations, source_of
 
+        label_citations([pair])
         source = source_of(pair)
         # The article the pair rests on is cited as its source already, not again among the related.
         related = [m.source for m in matches if m.source.url != source["url"]][:RELATED]

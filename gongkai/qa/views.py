@@ -224,6 +224,7 @@ def staff_pairs(request: HttpRequest) -> HttpResponse:
     revisions = {r.revises_id: (r, _revision_link(r, r.agency_id in editable, listing)) for r in QAPair.objects.filter(
         revises__in=rows).only("pk", "revises_id", "state", "question", "agency", "agency__code").select_related("agency")}
     # A revision's row links the public pair it revises the same way (修改稿：问答 N).
+    pairs.label_citations([*rows, *(p.revises for p in rows if p.revises_id)])
     return render(request, "qa/staff_pairs.html", {
         "rows": [(p, actions[p.pk], p.agency_id in editable, pairs.source_of(p)["url"],
                   returned.get(p.pk, ""), blocked.get(p.pk, ""), *revisions.get(p.pk, (None, "")),
@@ -350,6 +351,8 @@ def staff_pair_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     # The chosen source's title beside its number, so the drafter sees what the number means (the picker's script
     # writes it as a source is chosen; this is it on an edit, after a refusal, and without the script).
     chosen = pairs.usable_source(values.get("source"))
+    if shown:
+        pairs.label_citations([shown])
     return render(request, "qa/staff_pair_form.html", {
         "agency": agency, "pair": shown, "values": values, "errors": errors, "listing": listing, "back": back,
         "source_choice": chosen and pairs.source_choice(chosen), "seen": pairs.edit_stamp(shown) if shown else "",
@@ -370,6 +373,7 @@ def staff_pair_view(request: HttpRequest, pk: int) -> HttpResponse:
     if pair is None:
         raise Http404("没有这条问答")
     listing = _list_query(QueryDict(request.GET.get("list", "")))
+    pairs.label_citations([pair])
     return render(request, "qa/staff_pair_form.html", {
         "agency": pair.agency, "pair": pair, "readonly": True, "listing": listing,
         "back": _with_query(reverse("staff-qa-pairs"), listing), "source_url": pairs.source_of(pair)["url"],

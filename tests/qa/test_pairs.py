@@ -404,3 +404,25 @@ def test_who_edits_a_colleagues_draft_does_not_also_publish_it(agency, source, p
         pairs.move_pair(both, pair, "publish")
     pairs.move_pair(people["approver"], pair, "publish")
     assert QAPair.objects.get().state == PairState.PUBLISHED
+
+
+def test_a_pair_citing_a_notices_item_names_it_as_the_notice_does(client, people, agency, team):
+    """A notice is cited by its numbered items (第一项), in the answer, the API's list and the staff pages."""
+    notice = factories.make_document(team, agency, title="测试县关于城乡低保标准的通知", doc_number="测民发〔2026〕9号",
+                                     body="<p>现将有关事项通知如下。</p><p>一、本县城乡低保标准为每人每月800元。</p>"
+                                          "<p>二、按月足额发放。</p>")
+    rebuild_index()
+    rebuild_articles()
+    question = "本县低保标准是每人每月多少钱"
+    pair = pairs.save_pair(people["drafter"], agency, {"question": question, "answer": "每人每月800元。",
+                                                        "source": notice.pk, "article": "1"})
+    pairs.move_pair(people["drafter"], pair, "submit")
+    pairs.move_pair(people["approver"], pair, "publish")
+    answer = services.ask(question, record=False)
+    assert answer.kind == "pair" and answer.sources[0].article == "第一项"
+    assert answer.sources[0].url == f"/xxgk/documents/{notice.pk}/#art-1"
+    listed = client.get("/api/v1/qa/pairs").json()["results"]
+    assert [r["sources"][0]["article"] for r in listed] == ["第一项"]
+    client.force_login(people["drafter"])
+    page = client.get("/staff/qa/pairs/").content.decode()
+    assert "测试县关于城乡低保标准的通知 第一项" in page and "第一条" not in page
