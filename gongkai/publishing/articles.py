@@ -19,6 +19,9 @@ _NUM = r"[一二三四五六七八九十百千零〇两\d]+"
 ARTICLE_LINE = re.compile(rf"^\s*第({_NUM})条(?:之({_NUM}))?(?=[\s\u3000：:　]|$|[^\s，。、；])[\s\u3000：:]*")
 # A notice's top-level item: 一、 at the start of a line (（一） and 1. are parts of an item).
 ITEM_LINE = re.compile(r"^\s*([一二三四五六七八九十]{1,3})、\s*")
+# Where a notice's closing begins (特此通知, 感谢您的关心和支持, 此复, 附件, the contact, the date): not its last item's.
+CLOSING_LINE = re.compile(r"^(?:特此|感谢|此复|此函|附件|联系人|联系电话|[0-9〇零一二三四五六七八九]{4}年[0-9一二三四五六七八九十]{1,2}月"
+                          r"[0-9一二三四五六七八九十]{1,3}日$)")
 HEADING_LINE = re.compile(rf"^\s*第({_NUM})(编|分编|章|节)(?:[\s\u3000]+|$)(.{{0,40}})$")
 LEVELS = {"编": 0, "分编": 1, "章": 2, "节": 3}
 # A heading line longer than this is a sentence that happens to begin with 第X章, not a heading.
@@ -60,6 +63,8 @@ def _items(body_text: str) -> list[ArticleUnit]:
         if match and chinese_number(match.group(1)) == len(items) + 1:
             number = len(items) + 1
             items.append(ArticleUnit(number, 0, item_label(number), "", line[match.end():].strip()))
+        elif items and CLOSING_LINE.match(line):
+            break
         elif items:
             items[-1].text += "\n" + line
     return items

@@ -52,6 +52,9 @@ def test_a_notice_without_articles_is_cited_by_its_numbered_items():
     assert items[0].text == "调整标准\n自2026年7月1日起，城乡居民最低生活保障标准为每人每月800元。\n（一）城市低保对象按新标准补差发放。"
     # 五、 out of sequence is a line of the third item, and the preamble is no item.
     assert items[2].text.endswith("五、其他事项") and "通知如下" not in " ".join(a.text for a in items)
+    # The closing (特此通知, 感谢…, the date) is no part of the last item.
+    closing = split_articles("一、补助标准为每部电梯20万元。\n感谢您对住房和城乡建设工作的关心和支持。\n2026年3月2日")
+    assert [a.text for a in closing] == ["补助标准为每部电梯20万元。"]
     # A law's own lists (一、 inside an article) stay inside their article.
     assert [a.label for a in split_articles("第一条 下列情形：\n一、甲；\n二、乙。")] == ["第一条"]
 

@@ -253,7 +253,9 @@ def test_what_counts_as_a_question(query, question):
     ("哪个牌子的奶粉最好", True), ("这款游戏好玩吗", True), ("明天北京能下雪吗", True), ("茅台股票明天能涨吗", True),
     ("茅台股票明天还能涨吗", True), ("彩票中奖了下个月还能兑吗", False), ("孩子明天还能玩网络游戏吗", False),
     ("吃什么能减肥吗", True), ("月亮上能住人吗", True), ("这个电视剧能推荐一下吗", True),
-    ("交通事故找哪个部门处理最快", False), ("灵活就业养老保险交哪个档次最划算", False), ("哪家驾校最便宜", True)])
+    ("交通事故找哪个部门处理最快", False), ("灵活就业养老保险交哪个档次最划算", False), ("哪家驾校最便宜", True),
+    # Found by the trial of 2026-12-03: 太阳能 is an appliance, a tax or a minor makes a rule question.
+    ("太阳能热水器能装在楼顶吗", False), ("彩票店能卖彩票给未成年人吗", False), ("中了彩票要交税吗", False)])
 def test_questions_about_the_world_not_rules_are_told_apart(question, off):
     assert services.off_topic(question) is off
 
@@ -542,6 +544,15 @@ def test_a_local_fact_is_not_answered_by_a_regulation_but_by_the_countys_own_rul
     assert (data["answered"], data["local_fact"], data["about_the_world"]) == (False, True, False)
     assert UnansweredQuestion.objects.filter(question=question, about_the_world=False).exists()
 
+    # The county's own rules say who sets the figure, not the figure: asked an amount, they do not answer it.
+    factories.make_document(team, agency, title="测试县最低生活保障工作实施办法", doc_type="行政规范性文件",
+                            doc_number="测政规〔2026〕2号",
+                            body="<p>第二条 本县最低生活保障标准每月由县民政局会同县财政局提出，报县人民政府批准后公布。</p>")
+    rebuild_index()
+    rebuild_articles()
+    answer = services.ask(question, record=False)
+    assert not answer.answered and answer.local_fact
+
     # The county's own notice holds the figure, in its first numbered item (a notice has no 第X条).
     county = factories.make_document(
         team, agency, title="测试县关于调整城乡居民最低生活保障标准的通知", doc_type="通知", doc_number="测民发〔2026〕3号",
@@ -559,7 +570,7 @@ def test_a_local_fact_is_not_answered_by_a_regulation_but_by_the_countys_own_rul
 def test_an_answer_from_the_countys_notice_can_be_rated_when_laws_outrank_it(team, agency, settings):
     """The rating checks the answer as ask found it, the government's own documents first (found in review)."""
     settings.GONGKAI_QA_RERANK_DEPTH = 0  # only the best RELATED + 1 are looked at
-    articles = "".join(f"<p>第{n}条 县级人民政府按生活必需的费用确定最低生活保障标准，每月公布，第{n}项工作按标准落实。</p>"
+    articles = "".join(f"<p>第{n}条 县级人民政府按生活必需的费用确定最低生活保障标准，每月公布，不低于300元，第{n}项按标准落实。</p>"
                        for n in "一二三四五六七八")
     factories.make_document(team, agency, title="测试最低生活保障条例", doc_type="行政法规", doc_number="测令第2号",
                             body=articles)
