@@ -5,7 +5,8 @@ unit here. An article starts at a line beginning with 第X条 (第X条之一 too
 article or heading, are its further paragraphs (款). Headings (第X编 / 分编 / 章 / 节) set the chapter context of
 the articles below them. A document with no article lines (a notice) is cited by its numbered items instead
 (一、 二、 …, each up to the next; labelled 第一项): a county's notice of this year's 低保 standard answers with the
-item that states it. Text before the first item (the preamble) is no unit.
+item that states it. Text before the first item (the preamble) is no unit. A notice with no items either is cited
+by its paragraphs (第一段 …), its salutation (各乡镇人民政府：) and closing left out.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from gongkai.core.text import chinese_number
+from gongkai.core.text import chinese_number, html_to_text
 
 _NUM = r"[一二三四五六七八九十百千零〇两\d]+"
 ARTICLE_LINE = re.compile(rf"^\s*第({_NUM})条(?:之({_NUM}))?(?=[\s\u3000：:　]|$|[^\s，。、；])[\s\u3000：:]*")
@@ -48,7 +49,27 @@ def split_articles(body_text: str) -> list[ArticleUnit]:
     """The articles of a plain text (one block a line), in order; an anchor that repeats (a quoted article
     of another law) keeps its first article only, so every anchor is unique on the page. A text with no
     articles gives its numbered items (_items)."""
-    return _articles(body_text) or _items(body_text)
+    return _articles(body_text) or _items(body_text) or _paragraphs(body_text)
+
+
+# A salutation line (各乡镇人民政府、各有关单位：) addresses a notice, and a short line without a sentence's end is a
+# heading (预算公开): neither is a paragraph of it.
+SALUTATION = re.compile(r"^[^。；！？]{1,60}[：:]$")
+HEADING_ONLY = re.compile(r"^[^。；！？.;!?]{1,20}$")
+
+
+def _paragraphs(body_text: str) -> list[ArticleUnit]:
+    """The paragraphs of a text with neither articles nor items, up to its closing (CLOSING_LINE)."""
+    paragraphs: list[ArticleUnit] = []
+    for raw in (body_text or "").splitlines():
+        line = raw.strip().lstrip("#").strip()
+        if not line or SALUTATION.match(line) or HEADING_ONLY.match(line):
+            continue
+        if CLOSING_LINE.match(line):
+            break
+        number = len(paragraphs) + 1
+        paragraphs.append(ArticleUnit(number, 0, paragraph_label(number), "", line))
+    return paragraphs
 
 
 def _items(body_text: str) -> list[ArticleUnit]:
@@ -104,6 +125,11 @@ def _articles(body_text: str) -> list[ArticleUnit]:
     return articles
 
 
+def paragraph_label(number: int) -> str:
+    """第二段 for a notice's second paragraph."""
+    return f"第{to_chinese(number)}段"
+
+
 def item_label(number: int) -> str:
     """第二项 for a notice's item 二、."""
     return f"第{to_chinese(number)}项"
@@ -156,7 +182,32 @@ def add_anchors(body_html: str) -> str:
         return f'<p id="{name}"{match.group(1)}>' + match.group(0)[len(f"<p{match.group(1)}>"):]
 
     anchored = _P_ARTICLE.sub(anchor, body_html or "")
-    return anchored if seen else _anchor_items(anchored)
+    if seen:
+        return anchored
+    items = _anchor_items(anchored)
+    return items if items != anchored else _anchor_paragraphs(anchored)
+
+
+_P_WHOLE = re.compile(r"<p((?:\s+class=\"[^\"]*\")?)>(.*?)</p>", re.S)
+
+
+def _anchor_paragraphs(body_html: str) -> str:
+    """A body with neither articles nor items: an id on each paragraph _paragraphs counts (art-2 for 第二段), found
+    by its text, in order (headings and list items are lines of the text too, so counting paragraphs would drift)."""
+    wanted = [unit.text for unit in _paragraphs(html_to_text(body_html))]
+    count = 0
+
+    def anchor(match: re.Match) -> str:
+        nonlocal count
+        found = html_to_text(match.group(2))
+        # A paragraph set in a list or a table is a line of the text but no <p>: the next one found goes on.
+        later = next((i for i in range(count, len(wanted)) if wanted[i] == found), None)
+        if later is None:
+            return match.group(0)
+        count = later + 1
+        return f'<p id="art-{count}"{match.group(1)}>{match.group(2)}</p>'
+
+    return _P_WHOLE.sub(anchor, body_html)
 
 
 def _anchor_items(body_html: str) -> str:

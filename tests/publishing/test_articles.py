@@ -27,8 +27,13 @@ def test_articles_carry_number_chapter_and_further_paragraphs():
     assert [a.anchor for a in articles] == ["art-1", "art-2", "art-19", "art-19-1", "art-105"]
 
 
-def test_a_notice_without_numbered_items_has_no_articles_and_a_repeated_number_keeps_the_first():
-    assert split_articles("关于做好防汛工作的通知\n各区人民政府：现将有关事项通知如下。") == []
+def test_a_notice_without_numbered_items_is_cited_by_its_paragraphs_and_a_repeated_number_keeps_the_first():
+    text = ("防汛工作\n各区人民政府：\n汛期自6月1日起至9月30日止，各区应当在汛前完成隐患排查。\n请认真落实。\n特此通知。\n"
+            "2026年5月6日")
+    # A heading, the salutation and the closing are no paragraphs.
+    assert [(a.label, a.anchor, a.text) for a in split_articles(text)] == [
+        ("第一段", "art-1", "汛期自6月1日起至9月30日止，各区应当在汛前完成隐患排查。"), ("第二段", "art-2", "请认真落实。")]
+    assert split_articles("防汛工作") == []
     repeated = split_articles("第一条 原文。\n第二条 将第十条修改为：\n第一条 被引用的条文。")
     assert [a.text for a in repeated] == ["原文。", "将第十条修改为："]
 
@@ -78,3 +83,11 @@ def test_anchors_land_on_a_notices_numbered_items_only_when_it_has_no_articles()
     assert '<p id="art-1">一、调整标准</p>' in html and '<p id="art-2"><strong>二、</strong>' in html
     assert '<p>四、乱序</p>' in html and '<p id="art-3">三、要求</p>' in html
     assert add_anchors("<p>第一条 目的。</p><p>一、列表</p>") == '<p id="art-1">第一条 目的。</p><p>一、列表</p>'
+
+
+def test_anchors_land_on_a_plain_notices_paragraphs_by_their_text():
+    html = add_anchors("<p>各部门：</p><h2>预算公开</h2><p>部门预算批准后<strong>20日内</strong>向社会公开。</p>"
+                       "<ul><li>列表里的一行，也是一句话。</li></ul><p>请认真落实。</p><p>特此通知。</p>")
+    assert '<p>各部门：</p>' in html and '<p id="art-1">部门预算批准后<strong>20日内</strong>' in html
+    # The list's line is the second paragraph of the text, with no <p> to carry its id; the next keeps its number.
+    assert '<p id="art-3">请认真落实。</p>' in html and '<p>特此通知。</p>' in html
