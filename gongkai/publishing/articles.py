@@ -12,6 +12,7 @@ by its paragraphs (第一段 …), its salutation (各乡镇人民政府：) and
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from gongkai.core.text import chinese_number, html_to_text
@@ -58,12 +59,19 @@ SALUTATION = re.compile(r"^[^。；！？]{1,60}[：:]$")
 HEADING_ONLY = re.compile(r"^[^。；！？.;!?]{1,20}$")
 
 
+def _lines(body_text: str) -> Iterator[str]:
+    """The text's lines, trimmed (a Markdown heading's # too), the empty ones left out."""
+    for raw in (body_text or "").splitlines():
+        line = raw.strip().lstrip("#").strip()
+        if line:
+            yield line
+
+
 def _paragraphs(body_text: str) -> list[ArticleUnit]:
     """The paragraphs of a text with neither articles nor items, up to its closing (CLOSING_LINE)."""
     paragraphs: list[ArticleUnit] = []
-    for raw in (body_text or "").splitlines():
-        line = raw.strip().lstrip("#").strip()
-        if not line or SALUTATION.match(line) or HEADING_ONLY.match(line):
+    for line in _lines(body_text):
+        if SALUTATION.match(line) or HEADING_ONLY.match(line):
             continue
         if CLOSING_LINE.match(line):
             break
@@ -76,10 +84,7 @@ def _items(body_text: str) -> list[ArticleUnit]:
     """The numbered items of a text with no articles (一、 …), numbered as written; each runs to the next item.
     Only items in sequence from 一 count: a 三、 after 一、 is a list inside the first item, not the third."""
     items: list[ArticleUnit] = []
-    for raw in (body_text or "").splitlines():
-        line = raw.strip().lstrip("#").strip()
-        if not line:
-            continue
+    for line in _lines(body_text):
         match = ITEM_LINE.match(line)
         if match and chinese_number(match.group(1)) == len(items) + 1:
             number = len(items) + 1
@@ -96,10 +101,7 @@ def _articles(body_text: str) -> list[ArticleUnit]:
     headings: dict[int, str] = {}
     current: ArticleUnit | None = None
     seen: set[str] = set()
-    for raw in (body_text or "").splitlines():
-        line = raw.strip().lstrip("#").strip()
-        if not line:
-            continue
+    for line in _lines(body_text):
         heading = HEADING_LINE.match(line) if len(line) <= MAX_HEADING else None
         if heading:
             level = LEVELS[heading.group(2)]
@@ -179,7 +181,7 @@ def add_anchors(body_html: str) -> str:
         if name in seen:
             return match.group(0)
         seen.add(name)
-        return f'<p id="{name}"{match.group(1)}>' + match.group(0)[len(f"<p{match.group(1)}>"):]
+        return _with_id(match, name)
 
     anchored = _P_ARTICLE.sub(anchor, body_html or "")
     if seen:
@@ -205,7 +207,7 @@ def _anchor_paragraphs(body_html: str) -> str:
         if later is None:
             return match.group(0)
         count = later + 1
-        return f'<p id="art-{count}"{match.group(1)}>{match.group(2)}</p>'
+        return _with_id(match, f"art-{count}")
 
     return _P_WHOLE.sub(anchor, body_html)
 
@@ -220,6 +222,11 @@ def _anchor_items(body_html: str) -> str:
         if chinese_number(match.group(3)) != count + 1:
             return match.group(0)
         count += 1
-        return f'<p id="art-{count}"{match.group(1)}>' + match.group(0)[len(f"<p{match.group(1)}>"):]
+        return _with_id(match, f"art-{count}")
 
     return _P_ITEM.sub(anchor, body_html)
+
+
+def _with_id(match: re.Match, name: str) -> str:
+    """The matched paragraph (its opening <p…> as group 1's attributes) with id `name` on it."""
+    return f'<p id="{name}"{match.group(1)}>' + match.group(0)[len(f"<p{match.group(1)}>"):]

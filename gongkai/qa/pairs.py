@@ -162,10 +162,10 @@ def clean_tags(value: str, limit: int | None = MAX_TAGS) -> str:
 def label_citations(pairs: Iterable[QAPair]) -> None:
     """Read, in two queries, the label each pair's cited article has in its source's live revision, for
     QAPair.article_label: a notice's numbered items are 第一项, 第二项, not 第一条."""
-    pairs = [p for p in pairs if p.cited and p.source_id]
-    live = dict(Document.objects.filter(pk__in={p.source_id for p in pairs}, live_revision__isnull=False)
-                .values_list("pk", "live_revision_id")) if pairs else {}
-    wanted = {p.pk: (live[p.source_id], *p.cited) for p in pairs if p.source_id in live}
+    citing = [p for p in pairs if p.cited and p.source_id]
+    live = dict(Document.objects.filter(pk__in={p.source_id for p in citing}, live_revision__isnull=False)
+                .values_list("pk", "live_revision_id")) if citing else {}
+    wanted = {p.pk: (live[p.source_id], *p.cited) for p in citing if p.source_id in live}
     if not wanted:
         return
     among = Q()
@@ -173,7 +173,7 @@ def label_citations(pairs: Iterable[QAPair]) -> None:
         among |= Q(revision_id=revision, number=number, sub=sub)
     labels = {(r, n, s): label for r, n, s, label in
               Article.objects.filter(among).values_list("revision_id", "number", "sub", "label")}
-    for p in pairs:
+    for p in citing:
         if p.pk in wanted and wanted[p.pk] in labels:
             p.cited_label = labels[wanted[p.pk]]
 

@@ -123,6 +123,7 @@ _PERIOD = _NUMBER + "个?(?:日|天|月|年|小时|周(?!岁)|工作日)"
 # from its top three and two questions about the world were answered.
 _AMOUNT = re.compile("(?:[0-9０-９]+(?:\\.[0-9０-９]+)?|[一二两三四五六七八九十百千万]+)[万千百]?元")
 _MONEY_ASKED = r"多少钱|罚多少|赔多少|补多少|多少倍|几倍|罚款多少|赔偿多少|补偿多少|多少元|几块钱"
+_AMOUNT_ASKED = re.compile(_MONEY_ASKED + "|标准是多少")
 ANSWER_KINDS = tuple((re.compile(asked), re.compile(held)) for asked, held in (
     (r"多长时间|多久|期限是|期限多|有没有期限|时效|什么时候之前", _PERIOD),
     (r"几年|多少年", _NUMBER + "年"),
@@ -768,9 +769,11 @@ def retrieve(question: str, agency: str = "", limit: int = RELATED + 1, rerank: 
     for match in matches:
         match.lexical = match.score
     if local_first:
+        asked = values_asked(question)
+
         # Stable: a government's own documents first, those holding the value asked first among them.
         def local_order(match: ArticleMatch) -> tuple[bool, bool]:
-            return _not_local(match), not holds_what_is_asked(question, match)
+            return not _is_local(match), not holds_what_is_asked(asked, match)
 
         matches.sort(key=local_order)
     lead = matches[0] if matches else None
@@ -779,9 +782,9 @@ def retrieve(question: str, agency: str = "", limit: int = RELATED + 1, rerank: 
         if local_first:
             matches.sort(key=local_order)
     judged = matches[:semantic.depth()]
-    if local_first and lead is not None and not _not_local(lead):
+    if local_first and lead is not None and _is_local(lead):
         # A law close in meaning must not carry a notice that covers little of the question.
-        judged = [m for m in judged if not _not_local(m)]
+        judged = [m for m in judged if _is_local(m)]
     closeness = max((m.similarity for m in judged if m.similarity is not None), default=None)
     matches = matches[:limit]
     for match in matches:
@@ -789,18 +792,22 @@ def retrieve(question: str, agency: str = "", limit: int = RELATED + 1, rerank: 
     return Retrieved(matches, units, lead, closeness)
 
 
-def _not_local(match: ArticleMatch) -> bool:
-    """Whether the article is not of a government's own documents (GOVERNMENT_DOC_TYPES): it holds no local fact."""
-    return match.article.doc_type not in GOVERNMENT_DOC_TYPES
+def _is_local(match: ArticleMatch) -> bool:
+    """Whether the article is of a government's own documents (GOVERNMENT_DOC_TYPES), which may hold a local fact."""
+    return match.article.doc_type in GOVERNMENT_DOC_TYPES
 
 
-def holds_what_is_asked(question: str, match: ArticleMatch) -> bool:
-    """Whether the article holds the kind of value the question asks (ANSWER_KINDS: an amount for 多少钱, a period
-    for 多久), when it asks one: a local fact is not answered by its scheme's rule without the figure."""
+def values_asked(question: str) -> list[re.Pattern]:
+    """The kinds of value `question` asks (ANSWER_KINDS' held patterns: a period for 多久), with any amount
+    (_AMOUNT, 每月800元) when it asks money or a standard."""
     kinds = [held for asked, held in ANSWER_KINDS if asked.search(question)]
-    body = match.article.text
-    return not kinds or any(held.search(body) for held in kinds) or bool(
-        re.search(_MONEY_ASKED + "|标准是多少", question) and _AMOUNT.search(body))
+    return kinds + [_AMOUNT] if _AMOUNT_ASKED.search(question) else kinds
+
+
+def holds_what_is_asked(asked: list[re.Pattern], match: ArticleMatch) -> bool:
+    """Whether the article holds one of the kinds of value `asked` (values_asked), when any is: a local fact is
+    not answered by its scheme's rule without the figure."""
+    return not asked or any(kind.search(match.article.text) for kind in asked)
 
 
 def wants_local(question: str, about_the_world: bool) -> bool:
@@ -837,7 +844,8 @@ def ask(question: str, agency: str = "", record: bool = True, use_pairs: bool = 
     answered = not about_the_world and answers(found)
     # A local fact is answered by the place's own notices and normative documents only; unanswered, the resident
     # is told why.
-    local_fact = asks_local and not (answered and not _not_local(matches[0]) and holds_what_is_asked(question, matches[0]))
+    local_fact = asks_local and not (
+        answered and _is_local(matches[0]) and holds_what_is_asked(values_asked(question), matches[0]))
     answered = answered and not local_fact
     if answered and record:
         note_answered(question)
