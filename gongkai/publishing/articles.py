@@ -164,12 +164,18 @@ def to_chinese(n: int) -> str:
 
 
 _P_ARTICLE = re.compile(rf"<p((?:\s+class=\"[^\"]*\")?)>(\s*(?:<(?:strong|b)>)?\s*)第({_NUM})条(?:之({_NUM}))?")
-_P_ITEM = re.compile(r"<p((?:\s+class=\"[^\"]*\")?)>(\s*(?:<(?:strong|b)>)?\s*)([一二三四五六七八九十]{1,3})、")
+_P_ITEM = re.compile(r"<(?:p|h[2-6])((?:\s+class=\"[^\"]*\")?)>(\s*(?:<(?:strong|b)>)?\s*)([一二三四五六七八九十]{1,3})、")
 
 
 def add_anchors(body_html: str) -> str:
     """The sanitised body with an id on each paragraph that begins an article (art-12), so that a citation
-    (…#art-12) lands on it; the first paragraph of a number wins, as in split_articles."""
+    (…#art-12) lands on it; the first paragraph of a number wins, as in split_articles. A body with no articles
+    has its items or its paragraphs anchored, whichever split_articles cut its text into."""
+    text = html_to_text(body_html or "")
+    # Chosen by the text, as split_articles chooses: an article or item set in a heading or a list is no <p>, and
+    # falling through to the next kind put ids on paragraphs that were not the units the Q&A cites.
+    if not _articles(text):
+        return _anchor_items(body_html or "") if _items(text) else _anchor_paragraphs(body_html or "", text)
     seen: set[str] = set()
 
     def anchor(match: re.Match) -> str:
@@ -183,20 +189,16 @@ def add_anchors(body_html: str) -> str:
         seen.add(name)
         return _with_id(match, name)
 
-    anchored = _P_ARTICLE.sub(anchor, body_html or "")
-    if seen:
-        return anchored
-    items = _anchor_items(anchored)
-    return items if items != anchored else _anchor_paragraphs(anchored)
+    return _P_ARTICLE.sub(anchor, body_html or "")
 
 
 _P_WHOLE = re.compile(r"<p((?:\s+class=\"[^\"]*\")?)>(.*?)</p>", re.S)
 
 
-def _anchor_paragraphs(body_html: str) -> str:
-    """A body with neither articles nor items: an id on each paragraph _paragraphs counts (art-2 for 第二段), found
-    by its text, in order (headings and list items are lines of the text too, so counting paragraphs would drift)."""
-    wanted = [unit.text for unit in _paragraphs(html_to_text(body_html))]
+def _anchor_paragraphs(body_html: str, text: str) -> str:
+    """A body with neither articles nor items: an id on each paragraph _paragraphs counts in its `text` (art-2 for
+    第二段), found by its text, in order (headings and list items are lines too, so counting <p> would drift)."""
+    wanted = [unit.text for unit in _paragraphs(text)]
     count = 0
 
     def anchor(match: re.Match) -> str:
@@ -213,8 +215,8 @@ def _anchor_paragraphs(body_html: str) -> str:
 
 
 def _anchor_items(body_html: str) -> str:
-    """A body with no articles: an id on each paragraph that begins a numbered item in sequence, as _items counts
-    them (art-2 for 二、, the anchor the Q&A cites)."""
+    """A body with no articles: an id on each paragraph or heading that begins a numbered item in sequence, as
+    _items counts them (art-2 for 二、, the anchor the Q&A cites)."""
     count = 0
 
     def anchor(match: re.Match) -> str:
@@ -228,5 +230,5 @@ def _anchor_items(body_html: str) -> str:
 
 
 def _with_id(match: re.Match, name: str) -> str:
-    """The matched paragraph (its opening <p…> as group 1's attributes) with id `name` on it."""
-    return f'<p id="{name}"{match.group(1)}>' + match.group(0)[len(f"<p{match.group(1)}>"):]
+    """The matched block (a paragraph or a heading, opening the match) with id `name` on it."""
+    return re.sub(r"^<(\w+)", lambda tag: f'<{tag.group(1)} id="{name}"', match.group(0), count=1)

@@ -91,3 +91,13 @@ def test_anchors_land_on_a_plain_notices_paragraphs_by_their_text():
     assert '<p>各部门：</p>' in html and '<p id="art-1">部门预算批准后<strong>20日内</strong>' in html
     # The list's line is the second paragraph of the text, with no <p> to carry its id; the next keeps its number.
     assert '<p id="art-3">请认真落实。</p>' in html and '<p>特此通知。</p>' in html
+
+
+def test_anchors_follow_the_units_the_text_is_cut_into_when_they_are_set_in_headings():
+    """Items set as headings are anchored there, not on the paragraphs below them (which counted as paragraphs gave
+    art-2 to the first item's second paragraph); articles set in headings give no paragraph an item's id."""
+    html = add_anchors("<h3>一、调整标准</h3><p>标准为每人每月800元。</p><p>按月发放到户。</p>"
+                       "<h3>二、工作要求</h3><p>各地要按时足额发放。</p>")
+    assert '<h3 id="art-1">一、调整标准</h3>' in html and '<h3 id="art-2">二、工作要求</h3>' in html
+    assert "<p>标准为每人每月800元。</p><p>按月发放到户。</p>" in html
+    assert 'id=' not in add_anchors("<h4>第一条</h4><p>为了规范管理，制定本办法。</p><p>一、甲。</p>")
