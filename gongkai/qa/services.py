@@ -376,7 +376,7 @@ def _asks_of_a_person(question: str) -> bool:
 # its area and holds none of these, however close its words come (低保 → 社会救助暂行办法, or another province's
 # 社会救助条例); the county's own notice may (GOVERNMENT_DOC_TYPES). Told by the resident's own place with a value
 # asked of it (OWN_PLACE, LOCAL_VALUES), their own unit with this year's value (OWN_UNIT, NOW), an office's phone or
-# hours (OFFICE_FACTS), or the state of their own case (CASE_STATES). A question asking what a rule allows or gives
+# hours (OFFICE_FACTS), or the state of their own case (CASE_STATES, CASE_CHANGE). A question asking what a rule allows or gives
 # is no local fact (我们厂辞退我能拿多少补偿, 我们公司一个月最多加班多少小时, 学校附近多少米内不能开网吧: LOCAL_RULE_CUES).
 OWN_PLACE = re.compile(r"(?:我们|咱们|咱|俺们|俺|我家|我们家|本)(?:这儿|这里|这边|这块|当地|县|市|区|镇|乡|村|街道|社区|小区)|"
                        r"当地|本地|附近")
@@ -386,6 +386,11 @@ NOW = re.compile(r"今年|这个月|上个月|下个月|明年|去年|现在")
 OFFICE_FACTS = re.compile(r"电话(?:是|号码)?多少|电话号码|联系电话|几点(?:开门|关门)|上不上班|开不开门|休不休息")
 CASE_STATES = re.compile(r"(?:到账|批下来|批|通过|办好|办下来|发下来|预约上|排上)了?(?:没有?|吗)[啊呀呢吧哦]*(?=[，。？！,.?!\s]|$)|"
                          r"批没批|到没到账|通没通过|办没办好|还没(?:显示)?到账|排到哪|(?:帮|给)我查")
+# Why one's own amount differs from an earlier one is a fact of one's account (我爸的退休金这个月为什么比上个月少了两百块);
+# asked by someone of their own (我, 俺) only: 为什么今年最低工资比去年高 asks no account.
+CASE_CHANGE = re.compile(r"(?:为什么|为啥|咋|怎么)[^，。？！,?!]{0,8}比(?:上个?月|去年|上一年|以前|之前|原来)[^，。？！,?!]{0,6}"
+                         r"(?:少|低|多|高)")
+OWN = re.compile(r"我|俺")
 # 标准 and 申请 name the figure or the case asked about (本县低保标准是多少, 我的低保申请批下来没).
 LOCAL_RULE_CUES = tuple(c for c in ASKS_A_RULE if c not in ("标准", "申请")) + tuple("""
 能拿 能要 能领 该给 怎么算 怎么办 咋办 有权 最多 最长 最少 部门 管
@@ -399,6 +404,7 @@ def asks_a_local_fact(question: str) -> bool:
         return False
     # A case's state is read on the question as typed: 没有 ends a clause there (审批没通过 asks what next).
     return bool(CASE_STATES.search(question.strip()) or OFFICE_FACTS.search(compact)
+                or (CASE_CHANGE.search(compact) and OWN.search(compact))
                 or (OWN_PLACE.search(compact) and LOCAL_VALUES.search(compact))
                 or (OWN_UNIT.search(compact) and NOW.search(compact) and LOCAL_VALUES.search(compact)))
 

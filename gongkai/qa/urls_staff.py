@@ -5,6 +5,7 @@ from gongkai.qa import views
 urlpatterns = [
     path("unanswered/", views.staff_unanswered, name="staff-qa-unanswered"),
     path("pairs/", views.staff_pairs, name="staff-qa-pairs"),
+    path("pairs/new/", views.staff_pair_new, name="staff-qa-pair-new"),
     path("pairs/<str:code>/<int:pk>/", views.staff_pair_edit, name="staff-qa-pair-edit"),
     path("pairs/<str:code>/sources/", views.staff_pair_sources, name="staff-qa-pair-sources"),
     path("pairs/<str:code>/articles/", views.staff_pair_articles, name="staff-qa-pair-articles"),

@@ -284,6 +284,15 @@ def _return_comments(rows) -> dict[int, str]:
 
 
 @staff_required
+def staff_pair_new(request: HttpRequest) -> HttpResponse:
+    """A new pair for the agency chosen on the work list (?agency=code&question=…): the form of that agency."""
+    agency = _scope(request, request.GET.get("agency", ""), (Role.DRAFTER,))
+    if isinstance(agency, HttpResponse):
+        return agency
+    question = request.GET.get("question", "")[:pairs.MAX_QUESTION]
+    return redirect(_with_query(reverse("staff-qa-pair-edit", args=[agency.code, 0]), urlencode({"question": question})))
+
+
 def staff_pair_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     """Write a new pair (pk 0) or edit one; editing a public pair takes it back to draft for review."""
     agency = _scope(request, code, (Role.DRAFTER,))

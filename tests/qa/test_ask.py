@@ -502,6 +502,9 @@ def test_a_rare_concept_brings_its_articles_in_when_common_title_words_fill_the_
     ("我的驾照考试预约上了没有，科目二排到哪天了", True),
     ("我上个月交的社保怎么还没显示到账，帮我查一下", True),
     ("公租房申请审核通过了吗？", True),
+    ("我这个月的养老金为啥比上个月少了一百多", True),
+    ("为什么今年最低工资比去年高", False),
+    ("我这个月工资为什么比上个月少 公司扣工资合法吗", False),
     # What a rule allows or gives, asked with a place, a unit or a case, is no local fact.
     ("低保每个月发多少钱是谁定的", False),
     ("我们厂辞退我能拿多少补偿", False),

@@ -189,3 +189,22 @@ def test_a_question_about_the_world_is_not_promised_a_pair(client, library):  # 
     assert "您的问题已记录，工作人员会据此补充问答。" in page and "不在政策问答的范围内" not in page
     api = client.post("/api/v1/qa/ask", {"question": UNANSWERED}, content_type="application/json").json()
     assert api["about_the_world"] is False
+
+
+def test_a_drafter_of_several_agencies_chooses_one_agency_per_row(client, library, agency):  # noqa: F811
+    # Found by the browser trial of 2026-12-03: a drafter covering subordinate agencies had a 据此新增问答 link per agency
+    # on every row, a long column on a phone.
+    child = factories.make_agency(name="下属测试局", parent=agency)
+    other = factories.make_agency(name="无关测试局")
+    UnansweredQuestion.objects.create(key="q", question=UNANSWERED)
+    client.force_login(factories.make_staff(agency, Role.DRAFTER, covers_subordinates=True))
+    page = client.get("/staff/qa/unanswered/").content.decode()
+    assert page.count("据此新增问答") == 1 and f'<option value="{child.code}">下属测试局</option>' in page
+    response = client.get("/staff/qa/pairs/new/", {"agency": child.code, "question": UNANSWERED})
+    assert response["Location"] == f"/staff/qa/pairs/{child.code}/0/?question={quote_plus(UNANSWERED)}"
+    form = client.get(response["Location"]).content.decode()
+    assert UNANSWERED in form
+    assert client.get("/staff/qa/pairs/new/", {"agency": other.code, "question": UNANSWERED}).status_code == 404
+    client.force_login(factories.make_staff(other, Role.DRAFTER))  # one agency: a plain link, as before
+    page = client.get("/staff/qa/unanswered/").content.decode()
+    assert f'href="/staff/qa/pairs/{other.code}/0/?question=' in page and "<select" not in page
