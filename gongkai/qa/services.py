@@ -777,9 +777,12 @@ def retrieve(question: str, agency: str = "", limit: int = RELATED + 1, rerank: 
     if local_first:
         asked = values_asked(question)
 
-        # Stable: a government's own documents first, those holding the value asked first among them.
+        # Stable: a government's own documents first, those holding the value asked first among them. The laws
+        # after them keep their order: they answer nothing here and are listed as related, where any article with
+        # an amount (国家赔偿法) had come before the scheme's own (城市居民最低生活保障条例 for 低保).
         def local_order(match: ArticleMatch) -> tuple[bool, bool]:
-            return not _is_local(match), not holds_what_is_asked(asked, match)
+            local = _is_local(match)
+            return not local, local and not holds_what_is_asked(asked, match)
 
         matches.sort(key=local_order)
     lead = matches[0] if matches else None
