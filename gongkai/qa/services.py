@@ -279,6 +279,7 @@ WORLD_CUES = tuple("""
 多少钱一斤 一斤多少钱 门票多少钱 票价多少 爱不爱 喜不喜欢 想不想我 在不在乎
 怎么做菜 菜谱 食谱 红烧 减肥 有多高 有多长 有多远 有多大 有多重 多少米 海拔 叫什么名字 在干什么 写过 唐诗 宋词
 彩票 中奖号码 游戏 王者 上分 学好 口语 月亮 太阳 星座 快递到哪 单号查询 物流信息 分数线 旅游攻略 景点推荐 几月几号
+世界杯 夺冠 男足 女足 世界上最 英语怎么说 怎么翻译
 """.split())
 # How long a trip takes (北京到上海高铁几个小时, 从北京开车到天津要多久) is a timetable's or a map's question: a route
 # (X到Y), a mode and a span together (开车 without a route, 开车多久要休息, asks about fatigue driving; 动车 is inside
@@ -310,12 +311,12 @@ DAY_VALUE_TAIL = 3
 # The words of RULE_CUES that ask what a rule allows, forbids or gives; the rest name the schemes asked about.
 ASKS_A_RULE = tuple("""
 能不能 能否 可以 可不可以 允许 禁止 合法 违法 犯法 违规 罚 处罚 赔 补偿 责任 规定 义务 权利 申请 办理 手续 条件 标准
-必须 应当 应该 要不要 需不需要 需要什么 算不算 是否 起诉 投诉 举报 不能 不得
+必须 应当 应该 要不要 需不需要 需要什么 算不算 是否 起诉 投诉 举报 不能 不得 限制
 """.split())
 RULE_CUES = ASKS_A_RULE + tuple("""
 补贴 待遇 资格 报销 缴 政策 法律 条例 登记 审批 许可
 退票 退款 改签 单位 优惠 工资 上班 加班 停工 工伤 退货 换货 能退 能换 三包 保修 能带 带进 要买票 买票吗 免票
-公积金 养老金 医保 社保 低保 收购价 婚假 产假 年假 病假 休息 边防证 老人 老年人 残疾人 免费 要办 进京证 限行 限号 新手
+公积金 养老金 退休金 医保 社保 低保 收购价 婚假 产假 年假 病假 休息 边防证 老人 老年人 残疾人 免费 要办 进京证 限行 限号 新手
 实习期 税 未成年人
 """.split())
 # Words holding a world cue that name no world fact: 太阳能 is an appliance and an energy (太阳能热水器能装在楼顶吗).
@@ -330,7 +331,7 @@ WORLD_RANKING = re.compile(r"哪(?:家|个(?:牌子|品牌|医院|银行|律师|
 # whatever it mentions (游戏, 彩票, 太阳 are world cues): the blind heldout6 found three such questions refused as about
 # the world. Read on the question as typed, where a clause ends. What weather and markets do is a forecast
 # (明天还能下雪吗, 茅台股票还能涨吗), and a plain 能…吗 a question of fact (月亮上能住人吗, 吃什么能减肥吗).
-FORECAST_CUES = ("下雨", "下雪", "晴", "涨", "跌", "赢", "输")
+FORECAST_CUES = ("下雨", "下雪", "晴", "涨", "跌", "赢", "输", "能买")
 ASKS_PERMISSION = re.compile(r"(?:能让|让不让|准不准|还能)[^，。？！,.?!\s]{0,10}(?:吗|么|不)[啊呀呢吧]*[？?]?$|"
                              r"有没有(?:个)?说法|有说法吗|讨(?:个|回)?说法")
 
@@ -380,7 +381,7 @@ def _asks_of_a_person(question: str) -> bool:
 # is no local fact (我们厂辞退我能拿多少补偿, 我们公司一个月最多加班多少小时, 学校附近多少米内不能开网吧: LOCAL_RULE_CUES).
 OWN_PLACE = re.compile(r"(?:我们|咱们|咱|俺们|俺|我家|我们家|本)(?:这儿|这里|这边|这块|当地|县|市|区|镇|乡|村|街道|社区|小区)|"
                        r"当地|本地|附近")
-LOCAL_VALUES = re.compile(r"多少|几个月|几块|几号|几点|是谁|涨到|是不是涨|涨没涨|涨了没|哪家|哪个")
+LOCAL_VALUES = re.compile(r"多少|几个月|几块|几号|几点|是谁|涨到|是不是涨|涨没涨|涨了没|哪家|哪个|什么时候|啥时候")
 OWN_UNIT = re.compile(r"(?:我们|咱们|咱|俺们)(?:单位|公司|厂|学校)")
 NOW = re.compile(r"今年|这个月|上个月|下个月|明年|去年|现在")
 OFFICE_FACTS = re.compile(r"电话(?:是|号码)?多少|电话号码|联系电话|几点(?:开门|关门)|上不上班|开不开门|休不休息")
@@ -391,6 +392,10 @@ CASE_STATES = re.compile(r"(?:到账|批下来|批|通过|办好|办下来|发�
 CASE_CHANGE = re.compile(r"(?:为什么|为啥|咋|怎么)[^，。？！,?!]{0,8}比(?:上个?月|去年|上一年|以前|之前|原来)[^，。？！,?!]{0,6}"
                          r"(?:少|低|多|高)")
 OWN = re.compile(r"我|俺")
+# A figure of one's own account (我的退休金今年涨了多少, 我的医保卡余额还有多少): only the office holding the account knows it.
+OWN_ACCOUNT = re.compile(r"(?:我|俺)(?:的|家|爸|妈|爸爸|妈妈|父亲|母亲|儿子|女儿|老公|老婆|爱人)?的?"
+                         r"(?:退休金|养老金|工资|医保卡?|社保卡?|公积金|低保金?)[^，。？！,?!]{0,6}"
+                         r"(?:涨了多少|余额|还有多少|还剩多少|有多少钱|是多少)")
 # 标准 and 申请 name the figure or the case asked about (本县低保标准是多少, 我的低保申请批下来没).
 LOCAL_RULE_CUES = tuple(c for c in ASKS_A_RULE if c not in ("标准", "申请")) + tuple("""
 能拿 能要 能领 该给 怎么算 怎么办 咋办 有权 最多 最长 最少 部门 管
@@ -404,7 +409,7 @@ def asks_a_local_fact(question: str) -> bool:
         return False
     # A case's state is read on the question as typed: 没有 ends a clause there (审批没通过 asks what next).
     return bool(CASE_STATES.search(question.strip()) or OFFICE_FACTS.search(compact)
-                or (CASE_CHANGE.search(compact) and OWN.search(compact))
+                or (CASE_CHANGE.search(compact) and OWN.search(compact)) or OWN_ACCOUNT.search(compact)
                 or (OWN_PLACE.search(compact) and LOCAL_VALUES.search(compact))
                 or (OWN_UNIT.search(compact) and NOW.search(compact) and LOCAL_VALUES.search(compact)))
 

@@ -255,7 +255,12 @@ def test_what_counts_as_a_question(query, question):
     ("吃什么能减肥吗", True), ("月亮上能住人吗", True), ("这个电视剧能推荐一下吗", True),
     ("交通事故找哪个部门处理最快", False), ("灵活就业养老保险交哪个档次最划算", False), ("哪家驾校最便宜", True),
     # Found by the trial of 2026-12-03: 太阳能 is an appliance, a tax or a minor makes a rule question.
-    ("太阳能热水器能装在楼顶吗", False), ("彩票店能卖彩票给未成年人吗", False), ("中了彩票要交税吗", False)])
+    ("太阳能热水器能装在楼顶吗", False), ("彩票店能卖彩票给未成年人吗", False), ("中了彩票要交税吗", False),
+    # Found by the trial of 2026-12-03 (nineteenth session): sport, translation and investment advice are the world's;
+    # a limit asked of a game company, or a pension, asks a rule.
+    ("世界杯谁夺冠了", True), ("中国男足什么时候能进世界杯", True), ("合同用英语怎么说", True),
+    ("世界上最高的山是哪座", True), ("茅台股票还能买吗", True), ("退市的股票还能交易吗", False),
+    ("孩子天天打游戏 游戏公司有没有限制", False), ("我的退休金今年涨了多少", False)])
 def test_questions_about_the_world_not_rules_are_told_apart(question, off):
     assert services.off_topic(question) is off
 
@@ -503,6 +508,11 @@ def test_a_rare_concept_brings_its_articles_in_when_common_title_words_fill_the_
     ("我上个月交的社保怎么还没显示到账，帮我查一下", True),
     ("公租房申请审核通过了吗？", True),
     ("我这个月的养老金为啥比上个月少了一百多", True),
+    ("我的退休金今年涨了多少", True),
+    ("我的医保卡余额还有多少", True),
+    ("我们村的分红什么时候发", True),
+    ("我的养老金能拿多少", False),
+    ("我们小区什么时候必须装电梯", False),
     ("为什么今年最低工资比去年高", False),
     ("我这个月工资为什么比上个月少 公司扣工资合法吗", False),
     # What a rule allows or gives, asked with a place, a unit or a case, is no local fact.
