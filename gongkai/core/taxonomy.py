@@ -82,3 +82,6 @@ DOC_TYPE_CHOICES = [(t, t) for t in DOC_TYPES]
 # interpretations) sets rules for everyone in its area and holds no county's, village's or unit's own figures.
 LEGISLATION_DOC_TYPES = frozenset({"法律", "行政法规", "地方性法规", "部门规章", "地方政府规章", "司法解释"})
 GOVERNMENT_DOC_TYPES = frozenset(DOC_TYPES) - LEGISLATION_DOC_TYPES - {"其他"}
+# Legislation made by a province or city (《立法法》第八十条、第九十三条): it binds only the area that made it, so an
+# answer citing it tells the resident elsewhere that their own place's rule may differ.
+LOCAL_LEGISLATION_DOC_TYPES = frozenset({"地方性法规", "地方政府规章"})

@@ -27,6 +27,8 @@ class SourceOut(BaseModel):
     url: str
     article: str = Field(description="条文序号，如 第十九条")
     document_id: int
+    local_rule: bool = Field(False, description="地方性法规或地方政府规章（只在制定它的省、市适用）时为 true："
+                                               "请提醒来电人以其所在地的规定为准")
 
 
 class AnswerOut(BaseModel):

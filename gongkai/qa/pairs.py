@@ -24,6 +24,7 @@ from gongkai.core.errors import DomainError
 from gongkai.core.forms import parse_number
 from gongkai.core.importing import ImportSummary, LineError
 from gongkai.core.office import append_text_row
+from gongkai.core.taxonomy import LOCAL_LEGISLATION_DOC_TYPES
 from gongkai.core.text import chinese_number, excerpt, strip_invisible
 from gongkai.core.workflow import SYSTEM
 from gongkai.orgs.models import Agency
@@ -181,8 +182,10 @@ def label_citations(pairs: Iterable[QAPair]) -> None:
 def source_of(pair: QAPair) -> dict:
     """The pair's source as the API and pages cite it."""
     url = reverse("public-document", args=[pair.source_id]) + (f"#{pair.anchor}" if pair.anchor else "")
-    return {"title": pair.source.live_revision.title if pair.source.live_revision_id else "", "url": url,
-            "article": pair.article_label, "document_id": pair.source_id}
+    revision = pair.source.live_revision if pair.source.live_revision_id else None
+    return {"title": revision.title if revision else "", "url": url, "article": pair.article_label,
+            "document_id": pair.source_id,
+            "local_rule": bool(revision and revision.doc_type in LOCAL_LEGISLATION_DOC_TYPES)}
 
 
 def list_row(pair: QAPair, by_state: bool = True) -> str:

@@ -27,7 +27,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from gongkai.core.errors import DomainError
-from gongkai.core.taxonomy import GOVERNMENT_DOC_TYPES
+from gongkai.core.taxonomy import GOVERNMENT_DOC_TYPES, LOCAL_LEGISLATION_DOC_TYPES
 from gongkai.core.text import strip_invisible
 from gongkai.qa import meaning, semantic
 from gongkai.qa.index import RANK_BY_TYPE, answering_articles, article_backend, stale_article_ids
@@ -152,9 +152,12 @@ class Source:
     article: str
     document_id: int
     chapter: str = ""
+    # A province's or city's own legislation (LOCAL_LEGISLATION_DOC_TYPES): it applies in that place only.
+    local_rule: bool = False
 
     def as_dict(self) -> dict:
-        return {"title": self.title, "url": self.url, "article": self.article, "document_id": self.document_id}
+        return {"title": self.title, "url": self.url, "article": self.article, "document_id": self.document_id,
+                "local_rule": self.local_rule}
 
 
 @dataclass
@@ -172,7 +175,8 @@ class ArticleMatch:
     @property
     def source(self) -> Source:
         url = reverse("public-document", args=[self.article.document_id]) + f"#{self.article.anchor}"
-        return Source(self.title, url, self.article.label, self.article.document_id, self.article.chapter)
+        return Source(self.title, url, self.article.label, self.article.document_id, self.article.chapter,
+                      self.article.doc_type in LOCAL_LEGISLATION_DOC_TYPES)
 
     @property
     def html(self) -> SafeString:

@@ -599,3 +599,23 @@ def test_an_answer_from_the_countys_notice_can_be_rated_when_laws_outrank_it(tea
     assert county.pk not in {m.article.document_id for m in lexical}, "the laws come first when no place is asked"
     services.record_feedback(question, answer.rated_as, True)
     assert Feedback.objects.filter(source=answer.rated_as, helpful=True).count() == 1
+
+
+def test_an_answer_from_a_citys_own_legislation_says_it_applies_there_only(client, team, agency):
+    # Found by the trial of 2026-12-03 (nineteenth session): a city's regulation answered a national question
+    # (火葬场收费 → 郑州市殡葬管理条例) with nothing telling the resident elsewhere that their own place's rule may differ.
+    factories.make_document(team, agency, title="测试市殡葬管理条例", doc_type="地方性法规", doc_number="测人大公告第1号",
+                            body="<p>第一条 为了加强殡葬管理，制定本条例。</p><p>第十九条 殡仪馆的遗体火化费用，"
+                                 "按照价格主管部门核定的标准收取。</p>")
+    factories.make_document(team, agency, title="测试养犬管理条例", doc_type="行政法规", doc_number="测令第2号", body=DOGS)
+    rebuild_index()
+    rebuild_articles()
+    page = client.get("/wdk/", {"q": "殡仪馆火化费用按什么标准收取"}).content.decode()
+    assert "测试市殡葬管理条例" in page and "只在制定它的地方适用" in page
+    data = client.post("/api/v1/qa/ask", {"question": "殡仪馆火化费用按什么标准收取"},
+                       content_type="application/json").json()
+    assert data["answered"] and data["sources"][0]["local_rule"] is True
+    national = client.get("/wdk/", {"q": "带狗出门要不要系犬链"}).content.decode()
+    assert "测试养犬管理条例" in national and "只在制定它的地方适用" not in national
+    data = client.post("/api/v1/qa/ask", {"question": "带狗出门要不要系犬链"}, content_type="application/json").json()
+    assert data["answered"] and data["sources"][0]["local_rule"] is False

@@ -70,7 +70,7 @@ def test_a_pair_is_public_only_after_review(client, people, agency, source):
                          content_type="application/json").json()
     assert answer["kind"] == "pair" and answer["answer"] == ANSWER
     assert answer["sources"] == [{"title": "测试市劳动合同管理办法", "url": f"/xxgk/documents/{source.pk}/#art-6",
-                                  "article": "第六条", "document_id": source.pk}]
+                                  "article": "第六条", "document_id": source.pk, "local_rule": False}]
     listed = client.get("/api/v1/qa/pairs", {"agency": agency.code}).json()
     assert listed["count"] == 1 and listed["results"][0]["question"] == QUESTION
     assert listed["results"][0]["tags"] == []
