@@ -283,6 +283,7 @@ def _return_comments(rows) -> dict[int, str]:
     return {pk: entry.comment for pk, entry in last.items() if entry.action == "return"}
 
 
+@require_GET
 @staff_required
 def staff_pair_new(request: HttpRequest) -> HttpResponse:
     """A new pair for the agency chosen on the work list (?agency=code&question=…): the form of that agency."""
@@ -293,6 +294,7 @@ def staff_pair_new(request: HttpRequest) -> HttpResponse:
     return redirect(_with_query(reverse("staff-qa-pair-edit", args=[agency.code, 0]), urlencode({"question": question})))
 
 
+@staff_required
 def staff_pair_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     """Write a new pair (pk 0) or edit one; editing a public pair takes it back to draft for review."""
     agency = _scope(request, code, (Role.DRAFTER,))

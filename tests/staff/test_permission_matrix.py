@@ -348,6 +348,9 @@ URL_RULES: dict[tuple[str, str], Rule] = {
     ("staff-qa-unanswered", "GET"): Rule(lambda a: 200),
     # Curated pairs: drafters write them and approvers review them in their agency (reach as for documents).
     ("staff-qa-pairs", "GET"): Rule(lambda a: 200 if holds_anywhere(a, {D, AP}) else 403),
+    # The work list's 据此新增问答 with an agency chosen (?agency=code): without one, no agency is the user's (404);
+    # tests/qa/test_finding_help.py follows a drafter to their agency's form.
+    ("staff-qa-pair-new", "GET"): Rule(lambda a: 404 if holds_anywhere(a, {D, AP}) else 403),
     ("staff-qa-pair-edit", "GET"): Rule(lambda a: 200 if may(a, {D}) else 404 if holds_anywhere(a, {D, AP}) else 403,
                                         args=lambda w: [w.own.code, w.pk("pair:draft")]),
     ("staff-qa-pair-edit", "POST"): Rule(lambda a: 302 if may(a, {D}) else 404 if holds_anywhere(a, {D, AP})
