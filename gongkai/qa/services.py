@@ -283,7 +283,7 @@ WORLD_CUES = tuple("""
 多少钱一斤 一斤多少钱 门票多少钱 票价多少 爱不爱 喜不喜欢 想不想我 在不在乎
 怎么做菜 菜谱 食谱 红烧 减肥 有多高 有多长 有多远 有多大 有多重 多少米 海拔 叫什么名字 在干什么 写过 唐诗 宋词
 彩票 中奖号码 游戏 王者 上分 学好 口语 月亮 太阳 星座 快递到哪 单号查询 物流信息 分数线 旅游攻略 景点推荐 几月几号
-世界杯 夺冠 男足 女足 世界上最 英语怎么说 怎么翻译
+世界杯 夺冠 男足 女足 世界上最 英语怎么说 怎么翻译 拍照好 拍照效果 性价比 不吃东西怎么办 打喷嚏 拉肚子 吃什么药
 """.split())
 # How long a trip takes (北京到上海高铁几个小时, 从北京开车到天津要多久) is a timetable's or a map's question: a route
 # (X到Y), a mode and a span together (开车 without a route, 开车多久要休息, asks about fatigue driving; 动车 is inside
@@ -315,7 +315,7 @@ DAY_VALUE_TAIL = 3
 # The words of RULE_CUES that ask what a rule allows, forbids or gives; the rest name the schemes asked about.
 ASKS_A_RULE = tuple("""
 能不能 能否 可以 可不可以 允许 禁止 合法 违法 犯法 违规 罚 处罚 赔 补偿 责任 规定 义务 权利 申请 办理 手续 条件 标准
-必须 应当 应该 要不要 需不需要 需要什么 算不算 是否 起诉 投诉 举报 不能 不得 限制
+必须 应当 应该 要不要 需不需要 需要什么 算不算 是否 起诉 投诉 举报 不能 不得 限制 负责
 """.split())
 RULE_CUES = ASKS_A_RULE + tuple("""
 补贴 待遇 资格 报销 缴 政策 法律 条例 登记 审批 许可
@@ -385,19 +385,25 @@ def _asks_of_a_person(question: str) -> bool:
 # is no local fact (我们厂辞退我能拿多少补偿, 我们公司一个月最多加班多少小时, 学校附近多少米内不能开网吧: LOCAL_RULE_CUES).
 OWN_PLACE = re.compile(r"(?:我们|咱们|咱|俺们|俺|我家|我们家|本)(?:这儿|这里|这边|这块|当地|县|市|区|镇|乡|村|街道|社区|小区)|"
                        r"当地|本地|附近")
+# When something is done beside the resident's home (我家门口那条路什么时候修好, 我家楼下什么时候装电梯) only the
+# place's own office knows; with any other value asked it may be a rule (我家楼下饭店噪音多少分贝算扰民).
+NEAR_HOME = re.compile(r"(?:我|俺|我们|咱|咱们|俺们)家?(?:门口|楼下|旁边|对面|后面|这片|那片)")
+WHEN_ASKED = re.compile(r"什么时候|啥时候|哪天|几时")
 LOCAL_VALUES = re.compile(r"多少|几个月|几块|几号|几点|是谁|涨到|是不是涨|涨没涨|涨了没|哪家|哪个|什么时候|啥时候")
 OWN_UNIT = re.compile(r"(?:我们|咱们|咱|俺们)(?:单位|公司|厂|学校)")
 NOW = re.compile(r"今年|这个月|上个月|下个月|明年|去年|现在")
 OFFICE_FACTS = re.compile(r"电话(?:是|号码)?多少|电话号码|联系电话|几点(?:开门|关门)|上不上班|开不开门|休不休息")
 CASE_STATES = re.compile(r"(?:到账|批下来|批|通过|办好|办下来|发下来|预约上|排上)了?(?:没有?|吗)[啊呀呢吧哦]*(?=[，。？！,.?!\s]|$)|"
-                         r"批没批|到没到账|通没通过|办没办好|还没(?:显示)?到账|排到哪|(?:帮|给)我查")
+                         r"批没批|到没到账|通没通过|办没办好|还没(?:显示)?到账|排到哪|(?:帮|给)我查|"
+                         r"(?:审|办|批|走|审批|审核|办理)到哪|到哪一步|(?:什么|啥)进度|进度(?:如何|怎么样|咋样|到哪)")
 # Why one's own amount differs from an earlier one is a fact of one's account (我爸的退休金这个月为什么比上个月少了两百块);
 # asked by someone of their own (我, 俺) only: 为什么今年最低工资比去年高 asks no account.
 CASE_CHANGE = re.compile(r"(?:为什么|为啥|咋|怎么)[^，。？！,?!]{0,8}比(?:上个?月|去年|上一年|以前|之前|原来)[^，。？！,?!]{0,6}"
                          r"(?:少|低|多|高)")
-OWN = re.compile(r"我|俺")
+_OWNER = "我|俺"
+OWN = re.compile(_OWNER)
 # A figure of one's own account (我的退休金今年涨了多少, 我的医保卡余额还有多少): only the office holding the account knows it.
-OWN_ACCOUNT = re.compile(r"(?:我|俺)(?:的|家|爸|妈|爸爸|妈妈|父亲|母亲|儿子|女儿|老公|老婆|爱人)?的?"
+OWN_ACCOUNT = re.compile(f"(?:{_OWNER})" r"(?:的|家|爸|妈|爸爸|妈妈|父亲|母亲|儿子|女儿|老公|老婆|爱人)?的?"
                          r"(?:退休金|养老金|工资|医保卡?|社保卡?|公积金|低保金?)[^，。？！,?!]{0,6}"
                          r"(?:涨了多少|余额|还有多少|还剩多少|有多少钱|是多少)")
 # 标准 and 申请 name the figure or the case asked about (本县低保标准是多少, 我的低保申请批下来没).
@@ -415,6 +421,7 @@ def asks_a_local_fact(question: str) -> bool:
     return bool(CASE_STATES.search(question.strip()) or OFFICE_FACTS.search(compact)
                 or (CASE_CHANGE.search(compact) and OWN.search(compact)) or OWN_ACCOUNT.search(compact)
                 or (OWN_PLACE.search(compact) and LOCAL_VALUES.search(compact))
+                or (NEAR_HOME.search(compact) and WHEN_ASKED.search(compact))
                 or (OWN_UNIT.search(compact) and NOW.search(compact) and LOCAL_VALUES.search(compact)))
 
 
@@ -528,16 +535,20 @@ def _sentences(units: list[Unit], weights: list[float], body: str) -> list[tuple
     return [(p, top > 0 and s >= top / 2) for p, s in zip(pieces, scores, strict=True)]
 
 
+def legal_term_rows() -> list[tuple[str, list[str]]]:
+    """The rows of data/legal_terms.tsv as written: an everyday phrase and the laws' words for it."""
+    rows = []
+    for line in LEGAL_TERMS_FILE.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            term, _, others = line.partition("\t")
+            rows.append((term, [o.strip() for o in others.split("、") if o.strip()]))
+    return rows
+
+
 @cache
 def legal_terms() -> dict[str, list[str]]:
-    """Everyday words residents use mapped to the words laws use for the same thing (data/legal_terms.tsv)."""
-    table: dict[str, list[str]] = {}
-    for line in LEGAL_TERMS_FILE.read_text(encoding="utf-8").splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue
-        term, _, others = line.partition("\t")
-        table[text.compact(term)] = [o.strip() for o in others.split("、") if o.strip() and o.strip() != term]
-    return table
+    """Everyday words residents use mapped to the words laws use for the same thing (legal_term_rows)."""
+    return {text.compact(term): [o for o in others if o != term] for term, others in legal_term_rows()}
 
 
 def _phrases_in(question: str, table: dict[str, list[str]]) -> list[str]:

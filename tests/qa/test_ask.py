@@ -260,7 +260,11 @@ def test_what_counts_as_a_question(query, question):
     # a limit asked of a game company, or a pension, asks a rule.
     ("世界杯谁夺冠了", True), ("中国男足什么时候能进世界杯", True), ("合同用英语怎么说", True),
     ("世界上最高的山是哪座", True), ("茅台股票还能买吗", True), ("退市的股票还能交易吗", False),
-    ("孩子天天打游戏 游戏公司有没有限制", False), ("我的退休金今年涨了多少", False)])
+    ("孩子天天打游戏 游戏公司有没有限制", False), ("我的退休金今年涨了多少", False),
+    # Found by the resident trial of the nineteenth session: a pet's or a phone's care is the world's; the same
+    # words with a duty in them (要负责吗) or an accident's steps are not.
+    ("我家猫不吃东西怎么办", True), ("华为和苹果哪个拍照好", True), ("小孩拉肚子学校食堂要负责吗", False),
+    ("两个车剐蹭了是不是先拍照再挪车", False), ("孩子发烧不吃东西幼儿园能拒收吗", False)])
 def test_questions_about_the_world_not_rules_are_told_apart(question, off):
     assert services.off_topic(question) is off
 
@@ -511,6 +515,11 @@ def test_a_rare_concept_brings_its_articles_in_when_common_title_words_fill_the_
     ("我的退休金今年涨了多少", True),
     ("我的医保卡余额还有多少", True),
     ("我们村的分红什么时候发", True),
+    # Found by the resident trial of the nineteenth session: how far one's own case has got, and when something
+    # beside one's home is done, only the office knows.
+    ("我申请的公租房审批到哪一步了", True), ("我的低保申请现在什么进度", True), ("我家门口那条路什么时候修好", True),
+    ("我家楼下什么时候能装电梯", True), ("我家楼下饭店噪音多少分贝算扰民", False), ("我家门口的路什么时候归政府管", False),
+    ("医保报销进度怎么查", False),
     ("我的养老金能拿多少", False),
     ("我们小区什么时候必须装电梯", False),
     ("为什么今年最低工资比去年高", False),

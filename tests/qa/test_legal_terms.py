@@ -13,17 +13,8 @@ from gongkai.search import text
 from gongkai.search.evaluation import DEFAULT_CORPUS
 
 
-def _rows() -> list[tuple[str, list[str]]]:
-    rows = []
-    for line in services.LEGAL_TERMS_FILE.read_text(encoding="utf-8").splitlines():
-        if line.strip() and not line.startswith("#"):
-            term, _, others = line.partition("\t")
-            rows.append((term, [o.strip() for o in others.split("、") if o.strip()]))
-    return rows
-
-
 def test_each_everyday_phrase_is_listed_once_with_the_laws_words_for_it():
-    rows = _rows()
+    rows = services.legal_term_rows()
     seen: dict[str, int] = {}
     for term, _ in rows:
         seen[text.compact(term)] = seen.get(text.compact(term), 0) + 1
@@ -34,7 +25,7 @@ def test_each_everyday_phrase_is_listed_once_with_the_laws_words_for_it():
 def test_every_word_the_table_gives_is_used_by_the_laws():
     if not DEFAULT_CORPUS.is_file():
         pytest.skip("没有法律法规语料（../shared/corpus/laws.jsonl.gz）")
-    wanted = {other for _, others in _rows() for other in others}
+    wanted = {other for _, others in services.legal_term_rows() for other in others}
     found: set[str] = set()
     with gzip.open(DEFAULT_CORPUS, "rt", encoding="utf-8") as handle:
         for line in handle:
