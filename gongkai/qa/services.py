@@ -636,7 +636,7 @@ def split_typo_readings(units: list[Unit], backend: SearchBackend) -> dict[str, 
             # index holds it as 年 + 假), whose pieces the articles use.
             reading = next((r for r in _same_sound_readings(lex, typed, backend) if r in lex.freq
                             and all(backend.doc_freq(w) for w in text.precise_words(r))), "")
-            if reading and _belongs(reading, units, backend):
+            if reading and (_differs_in_one(typed, reading) or _belongs(reading, units, backend)):
                 out[typed] = reading
                 start += size
                 read = True
@@ -644,6 +644,13 @@ def split_typo_readings(units: list[Unit], backend: SearchBackend) -> dict[str, 
         if not read:
             start += 1
     return out
+
+
+def _differs_in_one(typed: str, reading: str) -> bool:
+    """Whether three or more lone characters sound as `reading` and differ from it in one place only (补尝金 →
+    补偿金): two characters kept in place and the third sounding the same is no coincidence, where two (人扣 →
+    人口, 年价 → 年假) may be one (_belongs decides those)."""
+    return len(typed) >= 3 and len(typed) == len(reading) and sum(a != b for a, b in zip(typed, reading, strict=True)) == 1
 
 
 def _belongs(reading: str, units: list[Unit], backend: SearchBackend) -> bool:

@@ -383,6 +383,21 @@ def test_a_typo_cut_into_lone_characters_is_read_as_one_word(team, agency, libra
     found = services.retrieve(question, rerank=False)
     assert found.matches[0].article.document_id == leave.pk
 
+def test_three_lone_characters_one_sound_off_a_law_word_are_read_as_it(team, agency, library, monkeypatch):
+    # 补尝金 is cut into 补 + 尝 + 金; two characters in place and the third sounding the same is no coincidence,
+    # even where the articles seldom use 补偿金 with the question's other words (_belongs says no).
+    factories.make_document(
+        team, agency, title="测试市劳动关系办法", doc_number="测政发〔2026〕11号",
+        body="<p>第七条 用人单位裁减人员的，应当向劳动者支付经济补偿金。</p>")
+    rebuild_index()
+    rebuild_articles()
+    monkeypatch.setattr(services, "_belongs", lambda *a: False)
+    units = services.search.plan(services.search.SearchParams(q="被裁员了补尝金怎么算", facets=False)).analysis.units
+    assert services.split_typo_readings(units, services.article_backend()) == {"补尝金": "补偿金"}
+    assert services._differs_in_one("补尝金", "补偿金")
+    assert not services._differs_in_one("人扣", "人口") and not services._differs_in_one("补尝金", "补充款")
+
+
 def test_lone_characters_of_a_residents_own_sentence_are_not_read_as_a_law_word(team, agency, library, monkeypatch):
     # 人口 and 人大 sound like 人扣 (把人扣多久) and 人打 (被人打了) and are words of the library, but the articles
     # never use them with the question's other words: the resident meant what was typed.
