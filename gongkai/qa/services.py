@@ -551,18 +551,32 @@ def legal_terms() -> dict[str, list[str]]:
     return {text.compact(term): [o for o in others if o != term] for term, others in legal_term_rows()}
 
 
+# An aspect particle a resident puts inside a verb and its object (撞了人, 打过人, 借了车): the table's phrase still.
+ASPECT_PARTICLES = "了过着"
+
+
+def _spellings(term: str) -> list[str]:
+    """`term` as the table writes it, then with an aspect particle after its first character (撞人: 撞了人)."""
+    return [term, *(term[0] + p + term[1:] for p in ASPECT_PARTICLES)] if len(term) > 1 else [term]
+
+
 def _phrases_in(question: str, table: dict[str, list[str]]) -> list[str]:
-    """The table's everyday phrases (two characters or more) in `question`, longest first, never overlapping."""
+    """The table's everyday phrases (two characters or more) in `question`, as written or with an aspect particle
+    inside (_spellings), longest first, never overlapping."""
     compact = text.compact(question)
     found: list[tuple[int, int, str]] = []
-    for term in sorted((t for t in table if len(t) > 1 and t in compact), key=len, reverse=True):
-        start = compact.find(term)
+    spelt = ((t, s) for t in table if len(t) > 1 for s in _spellings(t) if s in compact)
+    # Longest first; of two as long, the one the table lists as written (喝了酒 before 喝酒 spelt 喝了酒).
+    for term, spelling in sorted(spelt, key=lambda ts: (len(ts[1]), ts[0] == ts[1]), reverse=True):
+        if any(t == term for _, _, t in found):
+            continue
+        start = compact.find(spelling)
         while start >= 0:
-            end = start + len(term)
+            end = start + len(spelling)
             if all(end <= a or start >= b for a, b, _ in found):
                 found.append((start, end, term))
                 break
-            start = compact.find(term, start + 1)
+            start = compact.find(spelling, start + 1)
     return [term for _, _, term in sorted(found)]
 
 
@@ -584,7 +598,8 @@ def with_legal_terms(units: list[Unit], question: str = "") -> list[Unit]:
         if phrase in covered:
             continue
         # The pieces the segmenter cut the phrase into stand for nothing on their own.
-        out = [u for u in out if not (len(u.alternatives) == 1 and u.alternatives[0].text in phrase)]
+        out = [u for u in out if not (len(u.alternatives) == 1
+                                      and any(u.alternatives[0].text in s for s in _spellings(phrase)))]
         out.append(Unit([alternative(phrase), *(alternative(o, LEGAL_TERM_WEIGHT) for o in table[phrase])]))
     return out
 

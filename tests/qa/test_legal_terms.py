@@ -10,7 +10,9 @@ import pytest
 
 from gongkai.qa import services
 from gongkai.search import text
+from gongkai.search.backends.base import Unit
 from gongkai.search.evaluation import DEFAULT_CORPUS
+from gongkai.search.query import alternative
 
 
 def test_each_everyday_phrase_is_listed_once_with_the_laws_words_for_it():
@@ -32,3 +34,16 @@ def test_every_word_the_table_gives_is_used_by_the_laws():
             body = json.loads(line).get("body") or ""
             found.update(w for w in wanted - found if w in body)
     assert sorted(wanted - found) == []
+
+
+def test_a_phrase_is_found_with_an_aspect_particle_inside_and_counted_once():
+    # 撞了人 is the table's 撞人 with 了 between the verb and its object; 喝了酒 is listed itself and is not
+    # counted again as 喝酒.
+    table = {"撞人": ["交通事故"], "喝酒": ["饮酒"], "喝了酒": ["饮酒"], "打人": ["殴打"]}
+    assert services._phrases_in("他喝了酒撞了人", table) == ["喝了酒", "撞人"]
+    assert services._phrases_in("以前打过人", table) == ["打人"]
+    assert services._phrases_in("人撞了", table) == []
+    units = services.with_legal_terms([Unit([alternative("撞了人")])], "撞了人")
+    assert [[a.text for a in u.alternatives] for u in units] == [["撞人", "交通事故", "造成人身伤亡"]]
+    units = services.with_legal_terms([Unit([alternative("喝了酒")])], "喝了酒")
+    assert [[a.text for a in u.alternatives] for u in units] == [["喝了酒", "饮酒"]]
