@@ -15,6 +15,7 @@ candidates, and its closeness to every candidate's score, so an article worded u
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from dataclasses import dataclass, field, replace
@@ -283,7 +284,7 @@ WORLD_CUES = tuple("""
 多少钱一斤 一斤多少钱 门票多少钱 票价多少 爱不爱 喜不喜欢 想不想我 在不在乎
 怎么做菜 菜谱 食谱 红烧 减肥 有多高 有多长 有多远 有多大 有多重 多少米 海拔 叫什么名字 在干什么 写过 唐诗 宋词
 彩票 中奖号码 游戏 王者 上分 学好 口语 月亮 太阳 星座 快递到哪 单号查询 物流信息 分数线 旅游攻略 景点推荐 几月几号
-世界杯 夺冠 男足 女足 世界上最 英语怎么说 怎么翻译 拍照好 拍照效果 性价比 不吃东西怎么办 打喷嚏 拉肚子 吃什么药
+世界杯 夺冠 男足 女足 世界上最 英语怎么说 怎么翻译 哪个拍照好 拍照效果 不吃东西怎么办 吃什么药
 """.split())
 # How long a trip takes (北京到上海高铁几个小时, 从北京开车到天津要多久) is a timetable's or a map's question: a route
 # (X到Y), a mode and a span together (开车 without a route, 开车多久要休息, asks about fatigue driving; 动车 is inside
@@ -315,13 +316,13 @@ DAY_VALUE_TAIL = 3
 # The words of RULE_CUES that ask what a rule allows, forbids or gives; the rest name the schemes asked about.
 ASKS_A_RULE = tuple("""
 能不能 能否 可以 可不可以 允许 禁止 合法 违法 犯法 违规 罚 处罚 赔 补偿 责任 规定 义务 权利 申请 办理 手续 条件 标准
-必须 应当 应该 要不要 需不需要 需要什么 算不算 是否 起诉 投诉 举报 不能 不得 限制 负责
+必须 应当 应该 要不要 需不需要 需要什么 算不算 是否 起诉 投诉 举报 不能 不得 限制
 """.split())
 RULE_CUES = ASKS_A_RULE + tuple("""
 补贴 待遇 资格 报销 缴 政策 法律 条例 登记 审批 许可
 退票 退款 改签 单位 优惠 工资 上班 加班 停工 工伤 退货 换货 能退 能换 三包 保修 能带 带进 要买票 买票吗 免票
 公积金 养老金 退休金 医保 社保 低保 收购价 婚假 产假 年假 病假 休息 边防证 老人 老年人 残疾人 免费 要办 进京证 限行 限号 新手
-实习期 税 未成年人
+实习期 税 未成年人 要负责 谁负责 负不负责 该负责 负责任 找谁 维权 过期 商家 外卖
 """.split())
 # Words holding a world cue that name no world fact: 太阳能 is an appliance and an energy (太阳能热水器能装在楼顶吗).
 NOT_WORLD = ("太阳能",)
@@ -387,15 +388,15 @@ OWN_PLACE = re.compile(r"(?:我们|咱们|咱|俺们|俺|我家|我们家|本)(?
                        r"当地|本地|附近")
 # When something is done beside the resident's home (我家门口那条路什么时候修好, 我家楼下什么时候装电梯) only the
 # place's own office knows; with any other value asked it may be a rule (我家楼下饭店噪音多少分贝算扰民).
-NEAR_HOME = re.compile(r"(?:我|俺|我们|咱|咱们|俺们)家?(?:门口|楼下|旁边|对面|后面|这片|那片)")
-WHEN_ASKED = re.compile(r"什么时候|啥时候|哪天|几时")
+NEAR_HOME = re.compile(r"(?:我|俺|我们|咱|咱们|俺们)家(?:门口|楼下|旁边|对面|后面|附近)")
+WHEN_ASKED = re.compile(r"什么时候|啥时候|哪天|几时|何时|多久")
 LOCAL_VALUES = re.compile(r"多少|几个月|几块|几号|几点|是谁|涨到|是不是涨|涨没涨|涨了没|哪家|哪个|什么时候|啥时候")
 OWN_UNIT = re.compile(r"(?:我们|咱们|咱|俺们)(?:单位|公司|厂|学校)")
 NOW = re.compile(r"今年|这个月|上个月|下个月|明年|去年|现在")
 OFFICE_FACTS = re.compile(r"电话(?:是|号码)?多少|电话号码|联系电话|几点(?:开门|关门)|上不上班|开不开门|休不休息")
 CASE_STATES = re.compile(r"(?:到账|批下来|批|通过|办好|办下来|发下来|预约上|排上)了?(?:没有?|吗)[啊呀呢吧哦]*(?=[，。？！,.?!\s]|$)|"
                          r"批没批|到没到账|通没通过|办没办好|还没(?:显示)?到账|排到哪|(?:帮|给)我查|"
-                         r"(?:审|办|批|走|审批|审核|办理)到哪|到哪一步|(?:什么|啥)进度|进度(?:如何|怎么样|咋样|到哪)")
+                         r"(?:到哪一步|(?:什么|啥)进度|进度(?:如何|怎么样|咋样|到哪))了?[啊呀呢吧哦吗]*(?=[，。？！,.?!\s]|$)")
 # Why one's own amount differs from an earlier one is a fact of one's account (我爸的退休金这个月为什么比上个月少了两百块);
 # asked by someone of their own (我, 俺) only: 为什么今年最低工资比去年高 asks no account.
 CASE_CHANGE = re.compile(r"(?:为什么|为啥|咋|怎么)[^，。？！,?!]{0,8}比(?:上个?月|去年|上一年|以前|之前|原来)[^，。？！,?!]{0,6}"
@@ -408,7 +409,7 @@ OWN_ACCOUNT = re.compile(f"(?:{_OWNER})" r"(?:的|家|爸|妈|爸爸|妈妈|父�
                          r"(?:涨了多少|余额|还有多少|还剩多少|有多少钱|是多少)")
 # 标准 and 申请 name the figure or the case asked about (本县低保标准是多少, 我的低保申请批下来没).
 LOCAL_RULE_CUES = tuple(c for c in ASKS_A_RULE if c not in ("标准", "申请")) + tuple("""
-能拿 能要 能领 该给 怎么算 怎么办 咋办 有权 最多 最长 最少 部门 管
+能拿 能要 能领 该给 怎么算 怎么办 咋办 有权 最多 最长 最少 部门 管 扰民 不准 不许
 """.split())
 
 
@@ -551,19 +552,25 @@ def legal_terms() -> dict[str, list[str]]:
     return {text.compact(term): [o for o in others if o != term] for term, others in legal_term_rows()}
 
 
-# An aspect particle a resident puts inside a verb and its object (撞了人, 打过人, 借了车): the table's phrase still.
-ASPECT_PARTICLES = "了过着"
+# The aspect particle a resident puts between a verb and its object (撞了人, 打了人, 借了车): the table's phrase still.
+# Only 了: 过 and 着 make words of their own with what comes before (超过, 不过, 试着), and 不/没 open no verb.
+ASPECT_PARTICLE = "了"
 
 
 def _spellings(term: str) -> list[str]:
-    """`term` as the table writes it, then with an aspect particle after its first character (撞人: 撞了人)."""
-    return [term, *(term[0] + p + term[1:] for p in ASPECT_PARTICLES)] if len(term) > 1 else [term]
+    """`term` as the table writes it, then with the aspect particle after its first character (撞人: 撞了人)."""
+    if len(term) < 2 or term[0] in "不没":
+        return [term]
+    return [term, term[0] + ASPECT_PARTICLE + term[1:]]
 
 
 def _phrases_in(question: str, table: dict[str, list[str]]) -> list[str]:
-    """The table's everyday phrases (two characters or more) in `question`, as written or with an aspect particle
-    inside (_spellings), longest first, never overlapping."""
+    """The table's everyday phrases (two characters or more) in `question`, longest first, never overlapping: as
+    written, or with the aspect particle inside where that spelling starts and ends between the segmenter's words
+    (卖了家里 holds no 卖家, 多了大概 no 多大)."""
     compact = text.compact(question)
+    pieces = text.precise_words(compact)
+    bounds = set(itertools.accumulate(map(len, pieces), initial=0)) if "".join(pieces) == compact else {0}
     found: list[tuple[int, int, str]] = []
     spelt = ((t, s) for t in table if len(t) > 1 for s in _spellings(t) if s in compact)
     # Longest first; of two as long, the one the table lists as written (喝了酒 before 喝酒 spelt 喝了酒).
@@ -573,7 +580,8 @@ def _phrases_in(question: str, table: dict[str, list[str]]) -> list[str]:
         start = compact.find(spelling)
         while start >= 0:
             end = start + len(spelling)
-            if all(end <= a or start >= b for a, b, _ in found):
+            aligned = spelling == term or (start in bounds and end in bounds)
+            if aligned and all(end <= a or start >= b for a, b, _ in found):
                 found.append((start, end, term))
                 break
             start = compact.find(spelling, start + 1)
@@ -630,8 +638,9 @@ def typo_readings(units: list[Unit], backend: SearchBackend) -> dict[str, str]:
 def split_typo_readings(units: list[Unit], backend: SearchBackend) -> dict[str, str]:
     """Readings of typos the segmenter cut into lone characters (带薪年价 → 带薪 + 年 + 价): two or three
     neighbouring one-character words that no article uses together, read as one word of the search lexicon that
-    sounds the same (年假, 补偿金). Only lone characters are joined (一年 + 带 is never 年代's typo), so a word the
-    resident typed whole keeps its sense."""
+    sounds the same (年假, 补偿金), and used with the question's other words (_belongs) unless three characters differ
+    from it in one place (_differs_in_one). Only lone characters are joined (一年 + 带 is never 年代's typo), so a word
+    the resident typed whole keeps its sense."""
     lex = search.lexicon()
     table = legal_terms()
     lone = [len(u.alternatives) == 1 and len(u.alternatives[0].text) == 1 and text.has_cjk(u.alternatives[0].text)
@@ -662,7 +671,7 @@ def split_typo_readings(units: list[Unit], backend: SearchBackend) -> dict[str, 
 
 
 def _differs_in_one(typed: str, reading: str) -> bool:
-    """Whether three or more lone characters sound as `reading` and differ from it in one place only (补尝金 →
+    """Whether three lone characters sound as `reading` and differ from it in one place only (补尝金 →
     补偿金): two characters kept in place and the third sounding the same is no coincidence, where two (人扣 →
     人口, 年价 → 年假) may be one (_belongs decides those)."""
     return len(typed) >= 3 and len(typed) == len(reading) and sum(a != b for a, b in zip(typed, reading, strict=True)) == 1

@@ -264,7 +264,11 @@ def test_what_counts_as_a_question(query, question):
     # Found by the resident trial of the nineteenth session: a pet's or a phone's care is the world's; the same
     # words with a duty in them (要负责吗) or an accident's steps are not.
     ("我家猫不吃东西怎么办", True), ("华为和苹果哪个拍照好", True), ("小孩拉肚子学校食堂要负责吗", False),
-    ("两个车剐蹭了是不是先拍照再挪车", False), ("孩子发烧不吃东西幼儿园能拒收吗", False)])
+    ("两个车剐蹭了是不是先拍照再挪车", False), ("孩子发烧不吃东西幼儿园能拒收吗", False),
+    # Found in review: a photo taken, a scheme's value, food that made one ill, and who answers for it ask rules.
+    ("两车剐蹭拍照好了就能挪车吗", False), ("闯红灯被拍照好几次会吊销驾照吗", False),
+    ("灵活就业交哪个档次的养老保险性价比最高", False), ("吃了超市买的过期面包拉肚子怎么办", False),
+    ("外卖吃了拉肚子找谁", False), ("孩子打喷嚏流鼻涕学校不让上学合理吗", False)])
 def test_questions_about_the_world_not_rules_are_told_apart(question, off):
     assert services.off_topic(question) is off
 
@@ -535,6 +539,12 @@ def test_a_rare_concept_brings_its_articles_in_when_common_title_words_fill_the_
     ("我申请的公租房审批到哪一步了", True), ("我的低保申请现在什么进度", True), ("我家门口那条路什么时候修好", True),
     ("我家楼下什么时候能装电梯", True), ("我家楼下饭店噪音多少分贝算扰民", False), ("我家门口的路什么时候归政府管", False),
     ("医保报销进度怎么查", False),
+    # Found in review: how far something must go is a rule; 后面 is "later" without 家; who is in charge is asked
+    # of one's own place.
+    ("超速到哪一步会吊销驾照", False), ("拖欠工资到哪一步算恶意欠薪", False), ("工程款按什么进度支付", False),
+    ("低保被取消后我后面什么时候能重新申请", False), ("我家楼下装修什么时候开始算扰民", False),
+    ("我家楼下工地晚上什么时候之后不准施工", False), ("我家门口的路多久能修好", True),
+    ("本村负责低保的干部是谁", True), ("我申请的低保审批到哪一步了呢？", True),
     ("我的养老金能拿多少", False),
     ("我们小区什么时候必须装电梯", False),
     ("为什么今年最低工资比去年高", False),
