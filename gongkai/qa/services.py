@@ -569,8 +569,7 @@ def _phrases_in(question: str, table: dict[str, list[str]]) -> list[str]:
     written, or with the aspect particle inside where that spelling starts and ends between the segmenter's words
     (卖了家里 holds no 卖家, 多了大概 no 多大)."""
     compact = text.compact(question)
-    pieces = text.precise_words(compact)
-    bounds = set(itertools.accumulate(map(len, pieces), initial=0)) if "".join(pieces) == compact else {0}
+    bounds: set[int] | None = None  # the segmenter's word boundaries, only once a spelling with the particle is seen
     found: list[tuple[int, int, str]] = []
     spelt = ((t, s) for t in table if len(t) > 1 for s in _spellings(t) if s in compact)
     # Longest first; of two as long, the one the table lists as written (喝了酒 before 喝酒 spelt 喝了酒).
@@ -580,6 +579,9 @@ def _phrases_in(question: str, table: dict[str, list[str]]) -> list[str]:
         start = compact.find(spelling)
         while start >= 0:
             end = start + len(spelling)
+            if spelling != term and bounds is None:
+                pieces = text.precise_words(compact)
+                bounds = set(itertools.accumulate(map(len, pieces), initial=0)) if "".join(pieces) == compact else {0}
             aligned = spelling == term or (start in bounds and end in bounds)
             if aligned and all(end <= a or start >= b for a, b, _ in found):
                 found.append((start, end, term))
@@ -674,7 +676,7 @@ def _differs_in_one(typed: str, reading: str) -> bool:
     """Whether three lone characters sound as `reading` and differ from it in one place only (补尝金 →
     补偿金): two characters kept in place and the third sounding the same is no coincidence, where two (人扣 →
     人口, 年价 → 年假) may be one (_belongs decides those)."""
-    return len(typed) >= 3 and len(typed) == len(reading) and sum(a != b for a, b in zip(typed, reading, strict=True)) == 1
+    return len(typed) == 3 and len(typed) == len(reading) and sum(a != b for a, b in zip(typed, reading, strict=True)) == 1
 
 
 def _belongs(reading: str, units: list[Unit], backend: SearchBackend) -> bool:

@@ -387,6 +387,7 @@ def test_a_typo_cut_into_lone_characters_is_read_as_one_word(team, agency, libra
     found = services.retrieve(question, rerank=False)
     assert found.matches[0].article.document_id == leave.pk
 
+
 def test_three_lone_characters_one_sound_off_a_law_word_are_read_as_it(team, agency, library, monkeypatch):
     # 补尝金 is cut into 补 + 尝 + 金; two characters in place and the third sounding the same is no coincidence,
     # even where the articles seldom use 补偿金 with the question's other words (_belongs says no).
