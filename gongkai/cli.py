@@ -265,12 +265,16 @@ def cmd_qa(args: argparse.Namespace) -> int:
         return run_eval_command(args, setup_django)
     setup_django()
     if args.action == "status":
-        from gongkai.qa import meaning, semantic
+        from gongkai.qa import dense, meaning, semantic
 
         print(semantic.progress_note())
         if meaning.depth():
             print("语义索引：" + ("尚未建立" if not meaning.index_path().is_file() else
                                  "待重建（可作答的文件有变化，任务进程下一分钟重建）" if meaning.behind() else "最新"))
+        if dense.depth():
+            held = dense.load()
+            print("向量索引：" + ("尚未建立" if held is None else f"{len(held.ids)} 条条文")
+                  + ("（待重写，任务进程下一分钟重写）" if dense.behind() else ""))
         return 0
     from gongkai.qa.index import article_backend, rebuild_articles, sync_articles
 
@@ -294,7 +298,7 @@ def cmd_qa(args: argparse.Namespace) -> int:
         flagged = flag_stale_pairs()
         if flagged:
             print(f"依据文件已不再公开有效的问答 {flagged} 条已暂停公开，待修改后重新审核。")
-    from gongkai.qa import meaning
+    from gongkai.qa import dense, meaning
 
     if meaning.depth() and (args.action == "rebuild" or meaning.behind()):
         import time
@@ -304,6 +308,8 @@ def cmd_qa(args: argparse.Namespace) -> int:
         print("正在建立语义索引（要为条文中的每个词计算一次语义向量，大的法规库需几分钟）……" if first
               else "正在重建语义索引……", flush=True)
         print(f"语义索引已重建：{meaning.rebuild()} 条条文，用时 {time.monotonic() - started:.0f} 秒。")
+    if dense.depth() and (args.action in ("rebuild", "embed") or dense.behind()):
+        print(f"向量索引已重写：{dense.rebuild()} 条已算好语义向量的条文。")
     return 0
 
 

@@ -226,6 +226,20 @@ def test_the_qa_never_answers_from_a_non_public_article(client, planted, team, a
     assert meaning.build([(doc.id, agency.pk, doc.body, doc.title) for doc in everything],
                          meaning.fingerprint()) == len(everything)
     assert not meaning.behind()
+    # The vector index, as stale: every article of every revision embedded and in its file.
+    import numpy as np
+
+    from gongkai.qa import dense, semantic
+    from gongkai.qa.models import Article
+
+    articles = [(a, a.revision.title) for a in Article.objects.select_related("revision")]
+    semantic.embed(articles)
+    vectors = semantic.stored_vectors(articles)
+    ids = sorted(vectors)
+    meaning.write_files(dense.index_path(), np.array([vectors[pk] for pk in ids], dtype=np.float32),
+                        ids=np.array(ids, dtype=np.int64), agencies=np.full(len(ids), agency.pk, dtype=np.int64),
+                        fingerprint=np.array(meaning.fingerprint()))
+    assert len(dense.load().ids) >= len(everything) and dense.depth()
     rebuild_index()
     for question in (f"申领{MARKER}补贴要提交什么", f"{MARKER[:4]}补贴怎么申请", "申领补贴应当提交申请吗"):
         data = client.post("/api/v1/qa/ask", {"question": question}, content_type="application/json")

@@ -258,6 +258,31 @@ def warm_vectors(questions: list[EvalQuestion], cache: Path | None = None) -> in
     return computed
 
 
+def embedded_levels() -> list[str]:
+    """The levels (laws, administrative regulations, …: RANK_BY_TYPE) every answering article of which has a
+    vector, as the task worker leaves them level by level (gongkai.qa.semantic.unembedded)."""
+    from gongkai.qa.index import RANK_BY_TYPE, answering_article_rows
+
+    rows = answering_article_rows()
+    return [level for level in RANK_BY_TYPE if rows.filter(revision__doc_type=level).exists()
+            and not rows.filter(revision__doc_type=level, vector__isnull=True).exists()]
+
+
+def vector_index_note() -> str:
+    """Write the vector index for the evaluation and say what it holds. Only the articles of levels wholly embedded
+    count (`gongkai qa embed`): the vectors the evaluation computes for its own questions' candidates would
+    otherwise hand one question's right article to another, which no library embedded in order has."""
+    from gongkai.qa import dense
+
+    if not dense.depth():
+        return "向量索引：未启用。"
+    levels = embedded_levels()
+    if not levels:
+        dense.remove()
+        return "向量索引：没有哪一层级的条文已全部算好语义向量（gongkai qa embed），本次评测不用。"
+    return f"向量索引：{dense.rebuild(levels)} 条（{'、'.join(levels)}的条文已全部算好语义向量）。"
+
+
 def warm_meaning(cache: Path | None = None) -> int:
     """Build the meaning index as the task worker does after a sync, taking the word vectors computed before from
     `cache` (default cache_path("words")) and bringing the file up to date; return the number of articles."""
@@ -304,6 +329,7 @@ def run_eval_command(args: argparse.Namespace, setup: Callable[..., None]) -> in
     meant = warm_meaning()
     print(f"语义索引：{meant} 条条文，用时 {time.monotonic() - started:.0f} 秒。", file=sys.stderr)
     started = time.monotonic()
+    print(vector_index_note(), file=sys.stderr)
     embedded = warm_vectors(questions)
     if embedded:
         print(f"条文语义向量：新计算 {embedded} 条，用时 {time.monotonic() - started:.0f} 秒。", file=sys.stderr)

@@ -27,6 +27,7 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 from django.conf import settings
@@ -49,8 +50,9 @@ LARGE_LIBRARY = 10_000
 WORD_BATCH = 256
 CHUNK = 5_000
 _lock = threading.Lock()
-_loaded: dict[str, tuple[tuple[int, int], MeaningIndex]] = {}
+_loaded: dict[str, tuple[tuple[int, int], object]] = {}
 Known = Callable[[list[str]], dict[str, np.ndarray]]
+T = TypeVar("T")
 # What reading a missing, truncated or foreign file raises.
 UNREADABLE = (OSError, ValueError, KeyError, zipfile.BadZipFile)
 
@@ -101,7 +103,12 @@ def index_path() -> Path:
 def load() -> MeaningIndex | None:
     """The meaning index as last rebuilt (read again when the file is replaced), or None when there is none or it
     cannot be read (answers are then lexical, and the worker rebuilds it)."""
-    path = index_path()
+    return load_cached(index_path(), _read)
+
+
+def load_cached(path: Path, read: Callable[[Path], T]) -> T | None:
+    """What `read` makes of the index file `path`, kept per process until the file is replaced; None when there
+    is none or it cannot be read (gongkai.qa.dense reads its own file this way)."""
     try:
         stat = path.stat()
     except FileNotFoundError:
@@ -113,13 +120,13 @@ def load() -> MeaningIndex | None:
         return cached[1]
     try:
         try:
-            index = _read(path)
+            index = read(path)
         except FileNotFoundError:
             # A rebuild swapped the files between reading the small one and opening the vectors it named: the new
             # small file names vectors that are there.
-            index = _read(path)
+            index = read(path)
     except UNREADABLE:
-        log.exception("the meaning index %s cannot be read", path)
+        log.exception("the index %s cannot be read", path)
         return None
     with _lock:
         _loaded[str(path)] = (stamp, index)
@@ -145,10 +152,17 @@ def neighbours(words: Sequence[str], limit: int, agencies: Sequence[int] = ()) -
     query = index.vector(words)
     if query is None:
         return []
-    sims = np.asarray(index.matrix @ query)
+    return nearest(index.ids, index.agencies, index.matrix, query, limit, agencies)
+
+
+def nearest(ids: np.ndarray, owners: np.ndarray, matrix: np.ndarray, query: np.ndarray, limit: int,
+            agencies: Sequence[int] = ()) -> list[tuple[int, float]]:
+    """The `limit` rows of `matrix` closest to the unit vector `query` (id, cosine similarity), closest first,
+    of documents of `agencies` when given (`owners`: each row's agency)."""
+    sims = np.asarray(matrix @ query)
     eligible = len(sims)
     if agencies:
-        theirs = np.isin(index.agencies, np.asarray(agencies, dtype=np.int64))
+        theirs = np.isin(owners, np.asarray(agencies, dtype=np.int64))
         sims = np.where(theirs, sims, -np.inf)
         eligible = int(theirs.sum())
     limit = min(limit, eligible)
@@ -156,7 +170,7 @@ def neighbours(words: Sequence[str], limit: int, agencies: Sequence[int] = ()) -
         return []
     best = np.argpartition(-sims, limit - 1)[:limit]
     best = best[np.argsort(-sims[best])]
-    return [(int(index.ids[i]), float(sims[i])) for i in best]
+    return [(int(ids[i]), float(sims[i])) for i in best]
 
 
 def fingerprint() -> str:
@@ -296,29 +310,33 @@ def build(texts: list[tuple[int, int, str, str]], mark: str, known: Known | None
 
 
 def _write(matrix: np.ndarray, **arrays: np.ndarray) -> None:
-    """Write the article vectors under a new name, then the small file naming them in their place (readers see
-    the old index or the new, never half of one), and remove article vectors no longer named."""
-    folder = index_path().parent
+    write_files(index_path(), matrix, **arrays)
+
+
+def write_files(path: Path, matrix: np.ndarray, **arrays: np.ndarray) -> None:
+    """Write the article vectors under a new name, then the small file `path` naming them in its place (readers
+    see the old index or the new, never half of one), and remove article vectors no longer named."""
+    folder, stem = path.parent, path.stem
     folder.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     try:
-        with tempfile.NamedTemporaryFile(dir=folder, prefix="qa-meaning-", suffix=".npy", delete=False) as handle:
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=f"{stem}-", suffix=".npy", delete=False) as handle:
             written.append(Path(handle.name))
             np.save(handle, matrix)
             handle.flush()
             os.fsync(handle.fileno())
-        with tempfile.NamedTemporaryFile(dir=folder, prefix=".qa-meaning-", suffix=".npz", delete=False) as handle:
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=f".{stem}-", suffix=".npz", delete=False) as handle:
             written.append(Path(handle.name))
             np.savez(handle, matrix_file=np.array(written[0].name), **arrays)
             handle.flush()
             os.fsync(handle.fileno())
-        written[1].replace(index_path())
+        written[1].replace(path)
     except BaseException:
-        for path in written:
-            path.unlink(missing_ok=True)
+        for written_path in written:
+            written_path.unlink(missing_ok=True)
         raise
     # A process still reading an old file keeps it open until it loads the new one. A rebuild killed while
     # writing (SIGKILL, the OOM killer) left its files behind; rebuilds hold the lock, so none is being written.
-    for old in [*folder.glob("qa-meaning-*.npy"), *folder.glob(".qa-meaning-*.npz")]:
+    for old in [*folder.glob(f"{stem}-*.npy"), *folder.glob(f".{stem}-*.npz")]:
         if old != written[0]:
             old.unlink(missing_ok=True)

@@ -30,7 +30,7 @@ from django.utils.safestring import SafeString, mark_safe
 from gongkai.core.errors import DomainError
 from gongkai.core.taxonomy import GOVERNMENT_DOC_TYPES, LOCAL_LEGISLATION_DOC_TYPES
 from gongkai.core.text import strip_invisible
-from gongkai.qa import meaning, semantic
+from gongkai.qa import dense, meaning, semantic
 from gongkai.qa.index import RANK_BY_TYPE, answering_articles, article_backend, stale_article_ids
 from gongkai.qa.models import Article, Feedback, QAPair, UnansweredQuestion
 from gongkai.search import longquery, text
@@ -791,9 +791,12 @@ def retrieve(question: str, agency: str = "", limit: int = RELATED + 1, rerank: 
     ranked = longquery.merge(strict.hits, plain.hits)[:DEPTH]
     agencies = [int(pk) for pk in planned.query.filters.get("agency", [])]
     closest = meaning.neighbours(meaning_words(question, readings), meaning.depth(), agencies) if meaning.depth() else []
+    # The vector index's closest join as they are: their coverage decides whether they reach the re-ranking (a
+    # bonus for closeness, as the meaning index has, put wrong articles first: README).
+    embedded = dense.neighbours(question, dense.depth(), agencies) if dense.depth() else []
     scores = {h.id: h.score for h in ranked}
     scores.update((pk, 0.0) for pk in _rare_unit_hits(units, query, backend) if pk not in scores)
-    scores.update((pk, 0.0) for pk, _ in closest if pk not in scores and pk not in query.exclude_ids)
+    scores.update((pk, 0.0) for pk, _ in [*closest, *embedded] if pk not in scores and pk not in query.exclude_ids)
     visible = answering_articles(list(scores))
     prior = _law_prior(question, agency) if LAW_PRIOR else {}
     weights = _weights(units, backend, law_words=True)

@@ -44,6 +44,15 @@ def rebuild_meaning_index_periodically() -> int:
     return rebuild_if_behind()
 
 
+@db_periodic_task(crontab(minute="*"))
+def rebuild_vector_index_periodically() -> int:
+    """Every minute: write the vector index again when STEP more articles were embedded, the last one was, or the
+    answering documents changed (gongkai.qa.dense; one rebuild at a time, skipped while another runs)."""
+    from gongkai.qa.dense import rebuild_if_behind
+
+    return rebuild_if_behind()
+
+
 @db_periodic_task(crontab(minute="*/10"))
 def flag_stale_pairs_periodically() -> int:
     """Every ten minutes: flag published pairs whose source is no longer public, current and valid, which the
