@@ -80,8 +80,8 @@ SETTINGS: tuple[Setting, ...] = (
             "任务进程在下一次每分钟检查时重建索引（也可用 gongkai qa sync 重建），每个词的向量只算一次。"),
     Setting("GONGKAI_QA_VECTOR_DEPTH", "20",
             "政策问答从向量索引（已算好语义向量的全部条文，见 GONGKAI_QA_EMBED_BATCH）取多少条与问题语义最接近的条文，"
-            "与词法检索的候选合并排序，问法与法条用词不同也能找到；0 为关闭。任务进程每多算好 1,000 条、全部算完或可作答的文件有变化时"
-            "重写索引（也可用 gongkai qa sync）。GONGKAI_QA_RERANK_DEPTH 为 0 时不用。"),
+            "与词法检索的候选合并排序，问法与法条用词不同也能找到；0 为关闭。任务进程每多算好（或重算）1,000 条、全部算完、不足 1,000 条但已过一小时"
+            "或可作答的文件有变化时重写索引（gongkai qa embed 和 gongkai qa rebuild 之后立即重写）。GONGKAI_QA_RERANK_DEPTH 为 0 时不用。"),
     Setting("GONGKAI_SITE_EMAIL", "", "网站联系邮箱，显示在页脚；“我为政府网站找错”未另设地址时以邮件发到这里。"),
     Setting("GONGKAI_ERROR_REPORT_URL", "/hdjl/zc/",
             "页脚“我为政府网站找错”链接的目标：默认为本站的找错页面（/hdjl/zc/）；也可设为网址（如全国政府网站找错平台的"

@@ -328,8 +328,8 @@ def run_eval_command(args: argparse.Namespace, setup: Callable[..., None]) -> in
     started = time.monotonic()
     meant = warm_meaning()
     print(f"语义索引：{meant} 条条文，用时 {time.monotonic() - started:.0f} 秒。", file=sys.stderr)
-    started = time.monotonic()
     print(vector_index_note(), file=sys.stderr)
+    started = time.monotonic()
     embedded = warm_vectors(questions)
     if embedded:
         print(f"条文语义向量：新计算 {embedded} 条，用时 {time.monotonic() - started:.0f} 秒。", file=sys.stderr)

@@ -135,12 +135,19 @@ def load_cached(path: Path, read: Callable[[Path], T]) -> T | None:
 
 def _read(path: Path) -> MeaningIndex:
     with np.load(path) as saved:
-        matrix = np.load(path.parent / str(saved["matrix_file"]), mmap_mode="r")
-        ids = saved["ids"]
-        if matrix.shape != (len(ids), semantic.DIM):
-            raise ValueError(f"the article vectors do not fit {path}")
+        ids, matrix = read_vectors(path, saved)
         return MeaningIndex(ids, saved["agencies"], matrix, {w: i for i, w in enumerate(saved["words"].tolist())},
                             saved["word_vectors"], saved["idf"], str(saved["fingerprint"]))
+
+
+def read_vectors(path: Path, saved: np.lib.npyio.NpzFile) -> tuple[np.ndarray, np.ndarray]:
+    """The article ids the small file `path` (open as `saved`) lists and their vectors, memory-mapped from the
+    file it names."""
+    matrix = np.load(path.parent / str(saved["matrix_file"]), mmap_mode="r")
+    ids = saved["ids"]
+    if matrix.shape != (len(ids), semantic.DIM):
+        raise ValueError(f"the article vectors do not fit {path}")
+    return ids, matrix
 
 
 def neighbours(words: Sequence[str], limit: int, agencies: Sequence[int] = ()) -> list[tuple[int, float]]:

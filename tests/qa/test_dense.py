@@ -14,28 +14,16 @@ from gongkai.qa import dense, semantic, services
 from gongkai.qa.index import rebuild_articles, sync_articles
 from gongkai.qa.models import Article, ArticleVector
 from gongkai.qa.tasks import rebuild_vector_index_periodically
-from gongkai.search.indexing import rebuild_index
 from tests import factories
+from tests.qa.test_semantic import QUESTION, make_library
 
 pytestmark = pytest.mark.usefixtures("fresh_search")
-
-CIVIL = ("<p>第一条 为了保护未成年人的合法权益，制定本条例。</p>"
-         "<p>第三条 十八周岁以上的自然人为成年人。不满十八周岁的自然人为未成年人。</p>"
-         "<p>第七条 孩子在学校期间，学校应当保障孩子的安全，家长应当配合。</p>"
-         "<p>第九条 拾得遗失物，应当返还权利人。</p>")
-QUESTION = "孩子长到什么时候才算大人"
 
 
 @pytest.fixture
 def library(team, agency, settings):
     settings.GONGKAI_QA_MEANING_DEPTH = 0  # what is proposed here is the vector index's alone
-    civil = factories.make_document(team, agency, title="测试市未成年人保护条例", body=CIVIL,
-                                    doc_number="测政发〔2026〕9号")
-    draft = factories.make_document(team, agency, title="测试市内部草稿", body="<p>第一条 孩子满十八岁算大人。</p>",
-                                    doc_number="测政发〔2026〕10号", publish=False)
-    rebuild_index()
-    rebuild_articles()
-    return civil, draft
+    return make_library(team, agency)
 
 
 def _ids(document) -> set[int]:
@@ -47,12 +35,12 @@ def _adult(civil) -> int:
 
 
 def test_the_index_holds_the_embedded_public_articles_only(library):
-    civil, draft = library
+    civil, _ = library
     assert dense.rebuild() == 0 and dense.neighbours(QUESTION, 5) == []  # nothing embedded yet
     semantic.embed_all()
     assert dense.rebuild() == len(_ids(civil)) == ArticleVector.objects.count()
     index = dense.load()
-    assert set(index.ids.tolist()) == _ids(civil) and not set(index.ids.tolist()) & _ids(draft)
+    assert set(index.ids.tolist()) == _ids(civil)
     assert np.allclose(np.linalg.norm(index.matrix, axis=1), 1.0, atol=1e-2)
     assert not dense.behind()
 
@@ -71,11 +59,19 @@ def test_an_article_the_lexical_search_does_not_reach_is_found_by_its_vector(lib
     assert services.retrieve(QUESTION).matches[0].article.pk == adult
 
 
-def test_it_is_off_with_semantic_reranking(library, settings):
+def test_it_is_off_with_semantic_reranking(library, settings, monkeypatch):
+    civil, _ = library
     semantic.embed_all()
     dense.rebuild()
     settings.GONGKAI_QA_RERANK_DEPTH = 0
+    monkeypatch.setattr(services, "DEPTH", 1)
+
+    def not_embedded(question):
+        raise AssertionError("the question is not embedded with re-ranking off")
+
+    monkeypatch.setattr(semantic, "question_vector", not_embedded)
     assert dense.depth() == 0 and dense.rebuild_if_behind() == 0
+    assert _adult(civil) not in {m.article.pk for m in services.retrieve(QUESTION).matches}
     settings.GONGKAI_QA_RERANK_DEPTH = 20
     settings.GONGKAI_QA_VECTOR_DEPTH = 0
     assert dense.depth() == 0
@@ -91,8 +87,8 @@ def test_a_stale_index_never_shows_what_is_no_longer_public(library, team):
     assert {pk for pk, _ in dense.neighbours(QUESTION, 10)} & _ids(civil)
     assert not {m.article.pk for m in services.retrieve(QUESTION).matches} & _ids(civil)
     assert dense.behind()
-    assert rebuild_vector_index_periodically.call_local() == 0  # written again, holding nothing now
-    assert dense.neighbours(QUESTION, 10) == [] and not dense.behind()
+    rebuild_vector_index_periodically.call_local()
+    assert not len(dense.load().ids) and dense.neighbours(QUESTION, 10) == [] and not dense.behind()
 
 
 def test_the_worker_writes_it_again_as_embedding_goes_on(library, monkeypatch):
@@ -101,17 +97,35 @@ def test_the_worker_writes_it_again_as_embedding_goes_on(library, monkeypatch):
     ids = sorted(_ids(civil))
     semantic.embed_articles(ids[:1])
     assert dense.behind() and rebuild_vector_index_periodically.call_local() == 1
-    # Far from done, one more vector is not worth writing the file again ...
+    # Far from done, one more vector is not worth writing the file again, unless the file is old: an article that
+    # cannot be embedded must not keep the others out for good.
     semantic.embed_articles(ids[1:2])
     assert not dense.behind()
-    monkeypatch.setattr(dense, "STEP", 2)
+    monkeypatch.setattr(dense, "REWRITE_AFTER", -1)
+    assert dense.behind() and rebuild_vector_index_periodically.call_local() == 2
+    monkeypatch.setattr(dense, "REWRITE_AFTER", 3600)
+    monkeypatch.setattr(dense, "STEP", 1)
     semantic.embed_articles(ids[2:3])
     assert dense.behind() and rebuild_vector_index_periodically.call_local() == 3
-    # ... but the last one is.
     monkeypatch.setattr(dense, "STEP", 1000)
+    # The last one is written in at once.
     semantic.embed_articles(ids[3:])
-    assert dense.behind() and rebuild_vector_index_periodically.call_local() == len(ids)
-    assert rebuild_vector_index_periodically.call_local() == 0
+    assert dense.behind() and rebuild_vector_index_periodically.call_local() == len(ids) == 4
+    assert not dense.behind() and rebuild_vector_index_periodically.call_local() == 0
+
+
+def test_a_vector_computed_again_for_changed_text_reaches_the_file(library):
+    civil, _ = library
+    semantic.embed_all()
+    dense.rebuild()
+    adult = _adult(civil)
+    before = dense.load().matrix[list(dense.load().ids).index(adult)].copy()
+    # A vector of other text (an upgrade changed what the model is given) is found by the digest sweep.
+    ArticleVector.objects.filter(article_id=adult).update(
+        digest="0" * 16, vector=np.ones(semantic.DIM, dtype=np.float16).tobytes())
+    assert semantic.embed_all() == 1
+    assert dense.behind() and rebuild_vector_index_periodically.call_local() == len(_ids(civil))
+    assert np.allclose(dense.load().matrix[list(dense.load().ids).index(adult)], before, atol=1e-3)
 
 
 def test_one_rebuild_at_a_time_and_the_worker_does_not_wait(library):
@@ -146,7 +160,8 @@ def test_the_agency_filter_holds_for_what_the_vector_index_proposes(library, age
     everywhere = {pk for pk, _ in dense.neighbours(QUESTION, 10)}
     assert everywhere & _ids(civil) and everywhere & _ids(school)
     assert {pk for pk, _ in dense.neighbours(QUESTION, 10, [other.pk])} == _ids(school)
-    assert {m.article.pk for m in services.retrieve(QUESTION, agency=other.code).matches} <= _ids(school)
+    found = {m.article.pk for m in services.retrieve(QUESTION, agency=other.code).matches}
+    assert found == _ids(school)
 
 
 def test_the_evaluation_uses_only_the_levels_wholly_embedded(library, team, agency):

@@ -33,6 +33,11 @@ QUESTION = "孩子长到什么时候才算大人"  # no 多少岁: the lexical s
 
 @pytest.fixture
 def library(team, agency):
+    return make_library(team, agency)
+
+
+def make_library(team, agency):
+    """A public regulation on minors and an unpublished draft saying the same, their articles indexed."""
     civil = factories.make_document(team, agency, title="测试市未成年人保护条例", body=CIVIL,
                                     doc_number="测政发〔2026〕9号")
     draft = factories.make_document(team, agency, title="测试市内部草稿", body="<p>第一条 孩子满十八岁算大人。</p>",
