@@ -71,6 +71,8 @@ def main() -> None:
     # eval/pairs.jsonl (an office answers with both) and prints the quality figures.
     subprocess.run([*py, "qa", "eval", "--corpus", args.corpus, "--data-dir", data_dir, "--pairs"], env=env,
                    cwd=ROOT, check=True)
+    vector_note = subprocess.run([*py, "qa", "status"], env=env, cwd=ROOT, capture_output=True, text=True,
+                                 check=True).stdout.strip().splitlines()[-1]
     cpu_before = cpu_reference()
     rows = [json.loads(line) for line in QUESTIONS.read_text(encoding="utf-8").splitlines() if line.strip()]
     rng = random.Random(14)
@@ -114,6 +116,8 @@ Questions repeat (drawn from 185), so each process's caches of article rows and 
 the last row asks the 175 questions of heldout2.jsonl and heldout3.jsonl once each, after the others.
 Semantic re-ranking as configured (GONGKAI_QA_RERANK_DEPTH={os.environ.get("GONGKAI_QA_RERANK_DEPTH", "20 (the default)")});
 the candidates' article vectors are those the data folder holds (`gongkai qa eval` computes them for its questions);
+the vector index (GONGKAI_QA_VECTOR_DEPTH={os.environ.get("GONGKAI_QA_VECTOR_DEPTH", "20 (the default)")}) holds the
+levels whose articles all have a vector ({vector_note});
 the 40 curated pairs of `gongkai/qa/eval/pairs.jsonl` are published (`gongkai qa eval --pairs`), so each question is
 also matched against them. CPU reference loop {cpu_before:.0f} ms before, {cpu_after:.0f} ms after (how fast this
 machine was while measuring; compare figures across machines by it).
