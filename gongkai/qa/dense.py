@@ -111,13 +111,8 @@ def rebuild_if_behind() -> int:
 
 def _held() -> tuple[str, float] | None:
     """The fingerprint the file was built for and when it was built (None: no readable file)."""
-    try:
-        with np.load(index_path()) as saved:
-            if not (index_path().parent / str(saved["matrix_file"])).is_file():
-                return None
-            return str(saved["fingerprint"]), float(saved["built"])
-    except meaning.UNREADABLE:
-        return None
+    held = meaning.header(index_path(), "fingerprint", "built")
+    return (held[0], float(held[1])) if held else None
 
 
 def behind() -> bool:

@@ -188,15 +188,21 @@ def fingerprint() -> str:
     return digest.hexdigest()[:32]
 
 
+def header(path: Path, *names: str) -> tuple[str, ...] | None:
+    """These fields of the small index file `path` as text, None when it or the vectors it names cannot be read.
+    Only they are read: the task worker that asks need not hold the vectors in memory."""
+    try:
+        with np.load(path) as saved:
+            if not (path.parent / str(saved["matrix_file"])).is_file():
+                return None
+            return tuple(str(saved[name]) for name in names)
+    except UNREADABLE:
+        return None
+
+
 def behind() -> bool:
     """Whether the answering documents changed since the index was built (or there is none, or it is unreadable)."""
-    try:
-        # Only the fingerprint is read: the task worker that asks need not hold the vectors in memory.
-        with np.load(index_path()) as saved:
-            named = index_path().parent / str(saved["matrix_file"])
-            return not named.is_file() or str(saved["fingerprint"]) != fingerprint()
-    except UNREADABLE:
-        return True
+    return header(index_path(), "fingerprint") != (fingerprint(),)
 
 
 def _embeddable(word: str) -> bool:
