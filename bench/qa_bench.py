@@ -71,8 +71,9 @@ def main() -> None:
     # eval/pairs.jsonl (an office answers with both) and prints the quality figures.
     subprocess.run([*py, "qa", "eval", "--corpus", args.corpus, "--data-dir", data_dir, "--pairs"], env=env,
                    cwd=ROOT, check=True)
-    vector_note = subprocess.run([*py, "qa", "status"], env=env, cwd=ROOT, capture_output=True, text=True,
-                                 check=True).stdout.strip().splitlines()[-1]
+    status = subprocess.run([*py, "qa", "status"], env=env, cwd=ROOT, capture_output=True, text=True,
+                            check=True).stdout.splitlines()
+    vector_note = next((line for line in status if line.startswith("向量索引")), "向量索引：未启用")
     cpu_before = cpu_reference()
     rows = [json.loads(line) for line in QUESTIONS.read_text(encoding="utf-8").splitlines() if line.strip()]
     rng = random.Random(14)

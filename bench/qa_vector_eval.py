@@ -5,7 +5,7 @@ evaluated with the vector index and without it, on the same folder.
     .venv/bin/gongkai qa eval --data-dir DIR        # imports the corpus and indexes it, once
     .venv/bin/python bench/qa_vector_eval.py --data-dir DIR [--processes 2]
 
-Embedding the national levels' 59,000 articles takes about 100 minutes in two processes on two cores (done once:
+Embedding the national levels' 59,000 articles takes about 90 minutes in two processes on two cores (done once:
 what has a vector is kept in the folder's database). Writes the "qa-vectors" section of BENCHMARKS.md (unless
 --print-only). Not a test: nothing here asserts a figure.
 """
@@ -43,8 +43,9 @@ def _missing(part: int, parts: int) -> list[int]:
 
     ids: list[int] = []
     for level in RANK_BY_TYPE:
-        ids += list(answering_article_rows().filter(vector__isnull=True, revision__doc_type=level)
-                    .order_by("pk").values_list("pk", flat=True))[part::parts]
+        # Shared out by key, not by position: the others' first batches may already be written.
+        ids += [pk for pk in answering_article_rows().filter(vector__isnull=True, revision__doc_type=level)
+                .order_by("pk").values_list("pk", flat=True) if pk % parts == part]
     return ids
 
 
@@ -112,8 +113,12 @@ def main() -> None:
     args = parser.parse_args()
     if not (Path(args.data_dir) / "gongkai.sqlite3").exists():
         raise SystemExit(f"no evaluation folder at {args.data_dir}: run gongkai qa eval --data-dir {args.data_dir}")
+    _setup(args.data_dir)
+    from gongkai.qa import dense
+
+    if not dense.depth():
+        raise SystemExit("the vector index is off (GONGKAI_QA_VECTOR_DEPTH or GONGKAI_QA_RERANK_DEPTH is 0)")
     if args.part is not None:
-        _setup(args.data_dir)
         embed_part(args.part, args.processes)
         return
     started = time.monotonic()
@@ -122,10 +127,9 @@ def main() -> None:
     workers = [subprocess.Popen([sys.executable, __file__, "--data-dir", args.data_dir, "--processes",
                                  str(args.processes), "--part", str(part)], env=env)
                for part in range(args.processes)]
-    if any(worker.wait() for worker in workers):
+    if any([worker.wait() for worker in workers]):  # a list: every worker is waited for
         raise SystemExit("embedding failed")
     embedding = time.monotonic() - started
-    _setup(args.data_dir)
     note, table = evaluate_sets()
     body = f"""## Policy Q&A: quality with the vector index
 
