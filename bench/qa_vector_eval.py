@@ -62,9 +62,15 @@ def embed_part(part: int, parts: int) -> None:
 
 
 def _row(name: str, scores) -> str:
+    refusal = f"{scores.refusal:.3f}" if scores.unanswerable else "—"  # a set may hold no unanswerable question
     return (f"| {name} | {scores.answerable + scores.unanswerable} | {scores.law_top1:.3f} | {scores.law_top3:.3f} | "
-            f"{scores.article_top1:.3f} | {scores.article_top3:.3f} | {scores.false_refusal:.3f} | "
-            f"{scores.refusal:.3f} |")
+            f"{scores.article_top1:.3f} | {scores.article_top3:.3f} | {scores.false_refusal:.3f} | {refusal} |")
+
+
+def _national_vectors() -> int:
+    from gongkai.qa.index import RANK_BY_TYPE, answering_article_rows
+
+    return answering_article_rows().filter(revision__doc_type__in=list(RANK_BY_TYPE), vector__isnull=False).count()
 
 
 def _together(results: list) -> object:
@@ -121,7 +127,7 @@ def main() -> None:
     if args.part is not None:
         embed_part(args.part, args.processes)
         return
-    started = time.monotonic()
+    before, started = _national_vectors(), time.monotonic()
     # One thread each: the processes share the cores between them.
     env = {**os.environ, "OMP_NUM_THREADS": "1"}
     workers = [subprocess.Popen([sys.executable, __file__, "--data-dir", args.data_dir, "--processes",
@@ -129,13 +135,14 @@ def main() -> None:
                for part in range(args.processes)]
     if any([worker.wait() for worker in workers]):  # a list: every worker is waited for
         raise SystemExit("embedding failed")
-    embedding = time.monotonic() - started
+    embedding, computed = time.monotonic() - started, _national_vectors() - before
+    done = (f"{computed} of them this run, in {embedding / 60:.0f} minutes in {args.processes} processes"
+            + ("; the others before" if before else "") if computed else "all before this run")
     note, table = evaluate_sets()
     body = f"""## Policy Q&A: quality with the vector index
 
 Measured {machine()}; the evaluation folder of `gongkai qa eval` (the 3,419-law corpus, SQLite), the articles of
-the four national levels embedded ({embedding / 60:.0f} minutes in {args.processes} processes this run; those
-embedded before are kept), every set of `gongkai/qa/eval` from articles alone, without the vector index
+the four national levels embedded ({done}), every set of `gongkai/qa/eval` from articles alone, without the vector index
 (GONGKAI_QA_VECTOR_DEPTH=0) and with it (the default). {note}
 
 | set | questions | law top-1 | law top-3 | article top-1 | article top-3 | false refusal | refusal |
