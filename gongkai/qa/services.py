@@ -796,7 +796,12 @@ def retrieve(question: str, agency: str = "", limit: int = RELATED + 1, rerank: 
     embedded = dense.neighbours(question, dense.depth(), agencies) if dense.depth() else []
     scores = {h.id: h.score for h in ranked}
     scores.update((pk, 0.0) for pk in _rare_unit_hits(units, query, backend) if pk not in scores)
-    scores.update((pk, 0.0) for pk, _ in [*closest, *embedded] if pk not in scores and pk not in query.exclude_ids)
+    scores.update((pk, 0.0) for pk, _ in closest if pk not in scores and pk not in query.exclude_ids)
+    # Proposed by the vector index alone: ranked as any candidate, but not counted in how close the closest comes.
+    # MIN_SIMILARITY was set on candidates found by words and the meaning index; the globally nearest articles lift
+    # every question's closeness, the unanswerable ones' too (README, twenty-second session).
+    vector_only = {pk for pk, _ in embedded if pk not in scores and pk not in query.exclude_ids}
+    scores.update((pk, 0.0) for pk in vector_only)
     visible = answering_articles(list(scores))
     prior = _law_prior(question, agency) if LAW_PRIOR else {}
     weights = _weights(units, backend, law_words=True)
@@ -850,7 +855,8 @@ def retrieve(question: str, agency: str = "", limit: int = RELATED + 1, rerank: 
     if local_first and lead is not None and _is_local(lead):
         # A law close in meaning must not carry a notice that covers little of the question.
         judged = [m for m in judged if _is_local(m)]
-    closeness = max((m.similarity for m in judged if m.similarity is not None), default=None)
+    closeness = max((m.similarity for m in judged if m.similarity is not None and m.article.pk not in vector_only),
+                    default=None)
     matches = matches[:limit]
     for match in matches:
         match.sentences = _sentences(units, weights, match.article.text)

@@ -59,6 +59,20 @@ def test_an_article_the_lexical_search_does_not_reach_is_found_by_its_vector(lib
     assert services.retrieve(QUESTION).matches[0].article.pk == adult
 
 
+def test_what_the_index_alone_proposes_does_not_decide_whether_to_answer(library, monkeypatch, settings):
+    civil, _ = library
+    semantic.embed_all()
+    dense.rebuild()
+    adult = _adult(civil)
+    monkeypatch.setattr(services, "DEPTH", 1)
+    settings.GONGKAI_QA_VECTOR_DEPTH = 1  # it proposes the adult article only, which the words do not reach
+    found = services.retrieve(QUESTION, limit=semantic.depth())
+    by_pk = {m.article.pk: m for m in found.matches}
+    assert found.matches[0].article.pk == adult and len(by_pk) > 1
+    # The closest is the index's own proposal; how close the question comes is told by the others.
+    assert found.closeness == max(m.similarity for pk, m in by_pk.items() if pk != adult) < by_pk[adult].similarity
+
+
 def test_it_is_off_with_semantic_reranking(library, settings, monkeypatch):
     civil, _ = library
     semantic.embed_all()
