@@ -801,7 +801,7 @@ def retrieve(question: str, agency: str = "", limit: int = RELATED + 1, rerank: 
     # MIN_SIMILARITY was set on candidates found by words and the meaning index; the globally nearest articles lift
     # every question's closeness, the unanswerable ones' too (README, twenty-second session).
     vector_only = {pk for pk, _ in embedded if pk not in scores and pk not in query.exclude_ids}
-    scores.update((pk, 0.0) for pk in vector_only)
+    scores.update((pk, 0.0) for pk, _ in embedded if pk in vector_only)  # closest first: ties keep that order
     visible = answering_articles(list(scores))
     prior = _law_prior(question, agency) if LAW_PRIOR else {}
     weights = _weights(units, backend, law_words=True)
