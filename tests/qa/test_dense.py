@@ -45,13 +45,17 @@ def test_the_index_holds_the_embedded_public_articles_only(library):
     assert not dense.behind()
 
 
-def test_an_article_the_lexical_search_does_not_reach_is_found_by_its_vector(library, monkeypatch, settings):
+@pytest.fixture
+def adult(library, monkeypatch) -> int:
+    """The library embedded and indexed, only the lexical best read (another article); the adult article's id."""
     civil, _ = library
     semantic.embed_all()
     dense.rebuild()
-    adult = _adult(civil)
-    # Only the lexical best is read, and it is another article.
     monkeypatch.setattr(services, "DEPTH", 1)
+    return _adult(civil)
+
+
+def test_an_article_the_lexical_search_does_not_reach_is_found_by_its_vector(adult, settings):
     settings.GONGKAI_QA_VECTOR_DEPTH = 0
     assert adult not in {m.article.pk for m in services.retrieve(QUESTION, rerank=False).matches}
     settings.GONGKAI_QA_VECTOR_DEPTH = 2
@@ -59,12 +63,7 @@ def test_an_article_the_lexical_search_does_not_reach_is_found_by_its_vector(lib
     assert services.retrieve(QUESTION).matches[0].article.pk == adult
 
 
-def test_what_the_index_alone_proposes_does_not_decide_whether_to_answer(library, monkeypatch, settings):
-    civil, _ = library
-    semantic.embed_all()
-    dense.rebuild()
-    adult = _adult(civil)
-    monkeypatch.setattr(services, "DEPTH", 1)
+def test_what_the_index_alone_proposes_does_not_decide_whether_to_answer(adult, settings):
     settings.GONGKAI_QA_VECTOR_DEPTH = 1  # it proposes the adult article only, which the words do not reach
     found = services.retrieve(QUESTION, limit=semantic.depth())
     by_pk = {m.article.pk: m for m in found.matches}
