@@ -136,8 +136,11 @@ def main() -> None:
     if any([worker.wait() for worker in workers]):  # a list: every worker is waited for
         raise SystemExit("embedding failed")
     embedding, computed = time.monotonic() - started, _national_vectors() - before
-    done = (f"{computed} of them this run, in {embedding / 60:.0f} minutes in {args.processes} processes"
-            + ("; the others before" if before else "") if computed else "all before this run")
+    if not computed:
+        done = "all before this run"
+    else:
+        done = f"{computed} of them this run, in {embedding / 60:.0f} minutes in {args.processes} processes"
+        done += "; the others before" if before else ""
     note, table = evaluate_sets()
     body = f"""## Policy Q&A: quality with the vector index
 
