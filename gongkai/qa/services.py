@@ -18,6 +18,7 @@ from __future__ import annotations
 import itertools
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
@@ -30,7 +31,7 @@ from django.utils.safestring import SafeString, mark_safe
 from gongkai.core.errors import DomainError
 from gongkai.core.taxonomy import GOVERNMENT_DOC_TYPES, LOCAL_LEGISLATION_DOC_TYPES
 from gongkai.core.text import strip_invisible
-from gongkai.qa import dense, meaning, semantic
+from gongkai.qa import dense, meaning, ranker, semantic
 from gongkai.qa.index import RANK_BY_TYPE, answering_articles, article_backend, stale_article_ids
 from gongkai.qa.models import Article, Feedback, QAPair, UnansweredQuestion
 from gongkai.search import longquery, text
@@ -172,6 +173,8 @@ class ArticleMatch:
     similarity: float | None = None
     # The score before semantic re-ranking.
     lexical: float = 0.0
+    # What the score was made of (see retrieve).
+    features: dict[str, float] = field(default_factory=dict)
 
     @property
     def source(self) -> Source:
@@ -768,12 +771,13 @@ class Retrieved:
 
 
 def retrieve(question: str, agency: str = "", limit: int = RELATED + 1, rerank: bool = True,
-             local_first: bool = False) -> Retrieved:
+             local_first: bool = False, learned: bool = True) -> Retrieved:
     """The best public articles for `question`, best first, with their coverage; and the question's units.
     With `rerank`, the best lexical candidates are re-ordered by semantic closeness (gongkai.qa.semantic); with
     `local_first` (a local fact asked), the articles of a government's own documents (notices, normative
     documents: GOVERNMENT_DOC_TYPES) come before the others, those holding the value asked first (an amount for
-    多少钱), and only theirs tell how close the closest comes."""
+    多少钱), and only theirs tell how close the closest comes. Once re-ranked, the learned model picks the first
+    (gongkai.qa.ranker) unless `learned` is false (its training reads the re-ranking's own order)."""
     params = search.SearchParams(q=question, agency=agency, facets=False, page_size=10)
     planned = search.plan(params)
     analysis = planned.analysis
@@ -806,7 +810,7 @@ def retrieve(question: str, agency: str = "", limit: int = RELATED + 1, rerank: 
     prior = _law_prior(question, agency) if LAW_PRIOR else {}
     weights = _weights(units, backend, law_words=True)
     top = max((h.score for h in ranked), default=1.0) or 1.0
-    near = dict(closest)
+    near, proposed = dict(closest), dict(embedded)
     nearest, farthest = (closest[0][1], closest[-1][1]) if closest else (1.0, 0.0)
     kinds = [held for asked, held in ANSWER_KINDS if asked.search(question)] if ANSWER_KIND_WEIGHT else []
     matches = []
@@ -815,14 +819,16 @@ def retrieve(question: str, agency: str = "", limit: int = RELATED + 1, rerank: 
             continue
         article, title = visible[pk]
         coverage = _coverage(units, weights, title, article_words(article))
-        score = (ENGINE_WEIGHT * engine / top + COVERAGE_WEIGHT * coverage + prior.get(article.document_id, 0.0)
-                 + RANK_BY_TYPE.get(article.doc_type, 0.0))
-        if kinds and any(held.search(article.text) for held in kinds):
-            score += ANSWER_KIND_WEIGHT
-        if pk in near:
-            # A lone proposal is the closest: it gains the whole weight.
-            score += MEANING_WEIGHT * ((near[pk] - farthest) / (nearest - farthest) if nearest > farthest else 1.0)
-        matches.append(ArticleMatch(article, title, score, coverage))
+        features = {"engine": engine / top, "coverage": coverage, "prior": prior.get(article.document_id, 0.0),
+                    "standing": RANK_BY_TYPE.get(article.doc_type, 0.0),
+                    "kind": float(bool(kinds and any(held.search(article.text) for held in kinds))),
+                    # A lone proposal is the closest: it gains the whole weight.
+                    "meaning": ((near[pk] - farthest) / (nearest - farthest) if nearest > farthest else 1.0)
+                    if pk in near else 0.0,
+                    "vector_only": float(pk in vector_only), "proposed": proposed.get(pk, 0.0)}
+        score = (ENGINE_WEIGHT * features["engine"] + COVERAGE_WEIGHT * coverage + features["prior"]
+                 + features["standing"] + ANSWER_KIND_WEIGHT * features["kind"] + MEANING_WEIGHT * features["meaning"])
+        matches.append(ArticleMatch(article, title, score, coverage, features=features))
     # Support: a law about the question's topic has several good articles among the candidates; its best
     # LAW_SUPPORT_ARTICLES articles' scores, relative to the best law's, add LAW_SUPPORT at most.
     per_law: dict[int, list[float]] = {}
@@ -831,26 +837,24 @@ def retrieve(question: str, agency: str = "", limit: int = RELATED + 1, rerank: 
     law_scores = {pk: sum(sorted(scores, reverse=True)[:LAW_SUPPORT_ARTICLES]) for pk, scores in per_law.items()}
     best_law = max(law_scores.values(), default=1.0) or 1.0
     for match in matches:
-        match.score += LAW_SUPPORT * law_scores[match.article.document_id] / best_law
+        match.features["support"] = law_scores[match.article.document_id] / best_law
+        match.score += LAW_SUPPORT * match.features["support"]
     matches.sort(key=lambda m: -m.score)
     for match in matches:
         match.lexical = match.score
     if local_first:
-        asked = values_asked(question)
-
         # Stable: a government's own documents first, those holding the value asked first among them. The laws
         # after them keep their order: they answer nothing here and are listed as related, where any article with
         # an amount (国家赔偿法) had come before the scheme's own (城市居民最低生活保障条例 for 低保).
-        def local_order(match: ArticleMatch) -> tuple[bool, bool]:
-            local = _is_local(match)
-            return not local, local and not holds_what_is_asked(asked, match)
-
+        local_order = local_first_order(values_asked(question))
         matches.sort(key=local_order)
     lead = matches[0] if matches else None
     if rerank:
         matches = semantic.rerank(question, matches)
         if local_first:
             matches.sort(key=local_order)
+        if learned:
+            matches = ranker.pick_first(matches, semantic.depth(), local_order if local_first else None)
     judged = matches[:semantic.depth()]
     if local_first and lead is not None and _is_local(lead):
         # A law close in meaning must not carry a notice that covers little of the question.
@@ -861,6 +865,16 @@ def retrieve(question: str, agency: str = "", limit: int = RELATED + 1, rerank: 
     for match in matches:
         match.sentences = _sentences(units, weights, match.article.text)
     return Retrieved(matches, units, lead, closeness)
+
+
+def local_first_order(asked: list[re.Pattern]) -> Callable[[ArticleMatch], tuple[bool, bool]]:
+    """The sort key putting a government's own documents first, those holding a value `asked` first among them."""
+
+    def key(match: ArticleMatch) -> tuple[bool, bool]:
+        local = _is_local(match)
+        return not local, local and not holds_what_is_asked(asked, match)
+
+    return key
 
 
 def _is_local(match: ArticleMatch) -> bool:
