@@ -274,6 +274,8 @@ def _initials_reading(backend: SearchBackend, letters: str, filters: dict, exclu
 # protected: two-character segmenter words are too often a typo's by-product (业生 in 业生动物保护法,
 # 条理 in 统计条理) to be taken as intended.
 KNOWN_TERM_MIN = 3
+# Numerals a visitor types on purpose (一…就…, 两年, 三倍), kept by a correction when they stand alone.
+LONE_NUMERALS = frozenset("一二两三四五六七八九十百千万")
 
 
 def known_word(word: str, dictionary: synonyms.SynonymDictionary, lex: Lexicon, hot: Collection[str] = ()) -> bool:
@@ -323,6 +325,18 @@ def _keeps_known_terms(typed: str, reading: str, protected: set[int]) -> bool:
     if len(reading) != len(typed):
         return not protected
     return all(typed[i] == reading[i] for i in protected)
+
+
+def _splits_a_word(typed: str, reading: str) -> bool:
+    """Whether a word `reading` makes of a changed character takes one character of a two-character word of
+    `typed` the segmenter knows and leaves the other (啥样的药算是假药 → 预算 out of 药 and 算是' 算)."""
+    if len(reading) != len(typed):
+        return False
+    changed = {i for i, (a, b) in enumerate(zip(typed, reading, strict=True)) if a != b}
+    known = [(a, b) for a, b in _segments(typed) if b - a == 2 and rjieba.has_word(typed[a:b])]
+    return any(end - start >= 2 and changed.intersection(range(start, end)) and start < b and a < end
+               and not (start <= a and b <= end)
+               for start, end in _segments(reading) for a, b in known)
 
 
 def _correction(analysis: Analysis, backend: SearchBackend, filters: dict, excluded: set[int]
@@ -381,10 +395,13 @@ def _correction(analysis: Analysis, backend: SearchBackend, filters: dict, exclu
             if reading.text != query and _title_phrase_count(backend, reading.text, filters, excluded):
                 return reading.text, "typo", True
     # Unless a public title confirms it, a correction keeps the segmenter's two-character words too
-    # (套路贷 is not 铁路贷).
-    words = {i for start, end in _segments(query) if end - start == 2 and rjieba.has_word(query[start:end])
+    # (套路贷 is not 铁路贷), and the sentence's little words and numerals standing alone: 一 and 就 of
+    # 老公一喝酒就打我 are not typos of 益 and 驾 (公益, 酒驾), however many documents that reading finds.
+    words = {i for start, end in _segments(query)
+             if (end - start == 2 and rjieba.has_word(query[start:end]))
+             or (end - start == 1 and (query[start] in text.STOPWORDS or query[start] in LONE_NUMERALS))
              for i in range(start, end)}
-    readings = [r for r in readings if _keeps_known_terms(query, r.text, words)]
+    readings = [r for r in readings if _keeps_known_terms(query, r.text, words) and not _splits_a_word(query, r.text)]
     if readings and readings[0].text != query:
         return readings[0].text, "typo", False
     return (query, "pinyin", False) if query != analysis.text else None

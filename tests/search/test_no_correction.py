@@ -90,3 +90,28 @@ def test_suggestions_for_initials_read_off_titles(laws):
     suggestions = services.suggest("dljt")
     assert any("道路交通" in s for s in suggestions), suggestions
     assert services.suggest("dlj"), "initials of a title's words always suggest something"
+
+
+def test_the_little_words_of_a_sentence_are_not_typos(team, agency):
+    """一 and 就 of 老公一喝酒就打我 standing alone are not typos of 益 and 驾 (公益, 酒驾 are title words)."""
+    for title, body in (("中华人民共和国公益事业捐赠法", "<p>公益事业捐赠应当自愿。</p>"),
+                        ("关于严厉查处酒驾醉驾的通知", "<p>酒驾醉驾依法从严查处。</p>"),
+                        ("中华人民共和国反家庭暴力法", "<p>禁止任何形式的家庭暴力。</p>")):
+        factories.make_document(team, agency, title=title, body=body)
+    rebuild_index()
+    from gongkai.search import synonyms
+    from gongkai.search.backends import get_backend
+
+    for typed in ("老公一喝酒就打我", "他一喝酒就打人"):
+        assert run(typed).corrected_query is None
+        # Nor is it offered as a reading (on the whole corpus, 老公益喝酒驾打我 found enough documents to be searched).
+        assert services._correction(services.analyze(typed, synonyms.dictionary()), get_backend(), {}, set()) is None
+    # A real typo inside such a sentence is still read.
+    assert run("反家庭抱力法").corrected_query == "反家庭暴力法"
+
+
+def test_a_reading_does_not_take_half_of_a_known_word():
+    # 药 → 预 would make 预算 out of 药 and the 算 of 算是; 事顾 → 事故 splits no known word.
+    assert services._splits_a_word("啥样的药算是假药", "啥样的预算是假药")
+    assert not services._splits_a_word("交通事顾怎么赔", "交通事故怎么赔")
+    assert not services._splits_a_word("最底生活保障", "最低生活保障")
