@@ -36,7 +36,8 @@ STEPS = 1500
 
 
 def features(top: Sequence) -> np.ndarray:
-    """The features of the re-ranked candidates `top` (ArticleMatch, in lexical order, each with its similarity)."""
+    """The features of the re-ranked candidates `top` (ArticleMatch, in the re-ranking's order, each with its
+    similarity); their lexical rank is read from their lexical scores."""
     sims = np.array([m.similarity for m in top], dtype=float)
     best, spread = sims.max(), float(sims.max() - sims.min()) or 1.0
     by_closeness = np.empty(len(top))
@@ -66,11 +67,13 @@ def weights() -> np.ndarray | None:
     """The learned weights (in FEATURES order), or None when there are none or they are for other features."""
     try:
         saved = json.loads(WEIGHTS_FILE.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        learned = np.array(saved["weights"], dtype=float)
+        names = tuple(saved["features"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None  # a damaged file: the re-ranking's first stays first rather than every question failing
+    if names != FEATURES or learned.shape != (len(FEATURES),) or not np.isfinite(learned).all():
         return None
-    if tuple(saved.get("features", ())) != FEATURES:
-        return None
-    return np.array(saved["weights"], dtype=float)
+    return learned
 
 
 def pick_first(matches: list, n: int, group: Callable | None = None, learned: np.ndarray | None = None) -> list:

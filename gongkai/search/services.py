@@ -274,8 +274,6 @@ def _initials_reading(backend: SearchBackend, letters: str, filters: dict, exclu
 # protected: two-character segmenter words are too often a typo's by-product (业生 in 业生动物保护法,
 # 条理 in 统计条理) to be taken as intended.
 KNOWN_TERM_MIN = 3
-# Numerals a visitor types on purpose (一…就…, 两年, 三倍), kept by a correction when they stand alone.
-LONE_NUMERALS = frozenset("一二两三四五六七八九十百千万")
 
 
 def known_word(word: str, dictionary: synonyms.SynonymDictionary, lex: Lexicon, hot: Collection[str] = ()) -> bool:
@@ -396,10 +394,11 @@ def _correction(analysis: Analysis, backend: SearchBackend, filters: dict, exclu
                 return reading.text, "typo", True
     # Unless a public title confirms it, a correction keeps the segmenter's two-character words too
     # (套路贷 is not 铁路贷), and the sentence's little words and numerals standing alone: 一 and 就 of
-    # 老公一喝酒就打我 are not typos of 益 and 驾 (公益, 酒驾), however many documents that reading finds.
+    # 老公一喝酒就打我 are not typos of 益 and 驾 (公益, 酒驾), however many documents that reading finds; a
+    # visitor types numerals on purpose (两年, 三倍).
     words = {i for start, end in _segments(query)
              if (end - start == 2 and rjieba.has_word(query[start:end]))
-             or (end - start == 1 and (query[start] in text.STOPWORDS or query[start] in LONE_NUMERALS))
+             or (end - start == 1 and (query[start] in text.STOPWORDS or query[start] in text.CHINESE_NUMERALS))
              for i in range(start, end)}
     readings = [r for r in readings if _keeps_known_terms(query, r.text, words) and not _splits_a_word(query, r.text)]
     if readings and readings[0].text != query:

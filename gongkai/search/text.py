@@ -33,6 +33,8 @@ FILLER_WORDS = frozenset("""
 比如 例如 等 等等 遇到 碰到 算 不给 不让 不 没 没有 不能 不可以 谢谢 办理 使用 受到 进行 重新 通过 具备 满足
 """.split())
 STOPWORDS = QUESTION_WORDS | FILLER_WORDS
+# The characters Chinese numerals are written with (两年, 三倍, 一千元).
+CHINESE_NUMERALS = "一二两三四五六七八九十百千万"
 # 规定 is filler in questions ("有什么规定"); titles that end in it still match through the phrase boosts,
 # which use the query as typed, and a query made only of stopwords falls back to its own words.
 

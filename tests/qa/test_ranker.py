@@ -49,10 +49,11 @@ def test_the_pick_puts_the_best_scored_first_and_keeps_the_others_in_order():
     picked = ranker.pick_first(matches, 3, learned=_weights("similarity"))
     # The closest among the first three: the fourth was not re-ranked and is not a candidate.
     assert [m.article.pk for m in picked] == [3, 1, 2, 4]
-    # Among the first's group only (the local-first order: here, the first two documents).
-    grouped = ranker.pick_first(matches, 3, group=lambda m: m.article.document_id != 10,
-                                learned=_weights("similarity"))
-    assert [m.article.pk for m in grouped] == [1, 2, 3, 4]
+    # Among the first's group only (the local-first order: here, the first two candidates, of document 10).
+    # The longest of all is the third; of the group, the second.
+    assert [m.article.pk for m in ranker.pick_first(matches, 3, learned=_weights("length"))] == [3, 1, 2, 4]
+    grouped = ranker.pick_first(matches, 3, group=lambda m: m.article.document_id != 10, learned=_weights("length"))
+    assert [m.article.pk for m in grouped] == [2, 1, 3, 4]
     # A candidate without its similarity (not re-ranked): nothing is picked.
     matches[1].similarity = None
     assert ranker.pick_first(matches, 3, learned=_weights("similarity")) == matches
@@ -78,6 +79,23 @@ def test_training_learns_what_marks_the_right_candidate():
     # Questions where no candidate is right teach nothing: the start is returned.
     start = ranker.starting_weights(0.7)
     assert np.array_equal(ranker.train([(np.ones((3, len(ranker.FEATURES))), np.zeros(3))], start), start)
+
+
+@pytest.mark.parametrize("content", ["", "[1, 2]", '{"features": []}', '{"weights": [1.0]}',
+                                     '{"features": ["lexical"], "weights": [1.0]}'])
+def test_a_damaged_weights_file_leaves_the_re_ranking_as_it_is(tmp_path, monkeypatch, content):
+    saved = tmp_path / "ranker.json"
+    saved.write_text(content)
+    monkeypatch.setattr(ranker, "WEIGHTS_FILE", saved)
+    ranker.weights.cache_clear()
+    try:
+        assert ranker.weights() is None
+        shorter = json.dumps({"features": list(ranker.FEATURES), "weights": [1.0]})
+        saved.write_text(shorter)
+        ranker.weights.cache_clear()
+        assert ranker.weights() is None
+    finally:
+        ranker.weights.cache_clear()
 
 
 def test_the_shipped_weights_are_for_these_features():
