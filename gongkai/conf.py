@@ -267,19 +267,6 @@ def message_reply_workdays() -> dict[str, int]:
     return found
 
 
-def qa_places() -> str:
-    """GONGKAI_QA_PLACES as written; raise ImproperlyConfigured naming a part that is no division the register knows."""
-    value = env("GONGKAI_QA_PLACES").strip()
-    if value:
-        from gongkai.qa.places import unknown_part
-
-        unknown = unknown_part(value)
-        if unknown:
-            raise ImproperlyConfigured(
-                f"GONGKAI_QA_PLACES 应为行政区划名称，如 浙江省宁波市鄞州区（县、区要写全称）；“{unknown}”不是认得的地名。")
-    return value
-
-
 def error_report_url() -> str:
     """Where 我为政府网站找错 leads: GONGKAI_ERROR_REPORT_URL, else a mail to GONGKAI_SITE_EMAIL, else ''."""
     url = env("GONGKAI_ERROR_REPORT_URL").strip()

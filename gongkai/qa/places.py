@@ -19,6 +19,7 @@ from functools import cache, lru_cache
 
 import rjieba
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 
 # The suffixes a province's or city's short name drops (浙江省 → 浙江, 延边朝鲜族自治州 → 延边).
 _SUFFIX = re.compile(r"(?:省|市|特别行政区|自治区|自治州|地区|行政区|盟)$")
@@ -103,6 +104,15 @@ def unknown_part(text: str) -> str:
     for name in _spans(text):
         rest = rest.replace(name, " ", 1)
     return re.sub(r"[\s,，、/]+", " ", rest).strip()
+
+
+def check_setting(value: str) -> None:
+    """Raise ImproperlyConfigured naming the part of GONGKAI_QA_PLACES `value` that is no division the register
+    knows (a misspelt 宁坡市 would otherwise leave the deployment as all of its province)."""
+    unknown = unknown_part(value) if value else ""
+    if unknown:
+        raise ImproperlyConfigured(
+            f"GONGKAI_QA_PLACES 应为行政区划名称，如 浙江省宁波市鄞州区（县、区要写全称）；“{unknown}”不是认得的地名。")
 
 
 @lru_cache(maxsize=20_000)

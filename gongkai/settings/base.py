@@ -23,7 +23,6 @@ from gongkai.conf import (
     error_report_url,
     home_blocks,
     message_reply_workdays,
-    qa_places,
     trusted_proxies,
 )
 
@@ -126,7 +125,8 @@ GONGKAI_QA_RERANK_DEPTH = env_int("GONGKAI_QA_RERANK_DEPTH")
 GONGKAI_QA_MEANING_DEPTH = env_int("GONGKAI_QA_MEANING_DEPTH")
 GONGKAI_QA_EMBED_BATCH = env_int("GONGKAI_QA_EMBED_BATCH")
 GONGKAI_QA_VECTOR_DEPTH = env_int("GONGKAI_QA_VECTOR_DEPTH")
-GONGKAI_QA_PLACES = qa_places()
+# Checked against the register of divisions when the Q&A app starts (gongkai.qa.places.check_setting).
+GONGKAI_QA_PLACES = env("GONGKAI_QA_PLACES").strip()
 GONGKAI_SITE_EMAIL = env("GONGKAI_SITE_EMAIL").strip()
 GONGKAI_ERROR_REPORT_URL = error_report_url()
 GONGKAI_MESSAGE_REPLY_WORKDAYS = message_reply_workdays()

@@ -4,10 +4,13 @@ question is not about comes after the national law; of the place it names, or of
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from gongkai import conf
 from gongkai.qa import places, services
 from gongkai.qa.index import rebuild_articles
 from gongkai.search.indexing import rebuild_index
@@ -74,16 +77,23 @@ def test_a_question_naming_no_place_is_about_the_deployments_own(settings):
     assert places.asked_of("养狗要办证吗") == frozenset()
 
 
-def test_the_setting_must_name_a_division(monkeypatch):
-    monkeypatch.setenv("GONGKAI_QA_PLACES", "我们这里")
+def test_the_setting_must_name_a_division():
     with pytest.raises(ImproperlyConfigured, match="GONGKAI_QA_PLACES"):
-        conf.qa_places()
+        places.check_setting("我们这里")
     # A mistyped city is named, not silently read as its province.
-    monkeypatch.setenv("GONGKAI_QA_PLACES", "浙江省宁坡市")
     with pytest.raises(ImproperlyConfigured, match="宁坡市"):
-        conf.qa_places()
-    monkeypatch.setenv("GONGKAI_QA_PLACES", "浙江省宁波市鄞州区")
-    assert conf.qa_places() == "浙江省宁波市鄞州区"
+        places.check_setting("浙江省宁坡市")
+    places.check_setting("浙江省宁波市鄞州区")
+    places.check_setting("广西")
+    places.check_setting("")
+
+
+def test_a_process_with_a_misspelt_place_does_not_start(tmp_path):
+    env = {**os.environ, "GONGKAI_QA_PLACES": "浙江省宁坡市", "GONGKAI_DATA_DIR": str(tmp_path)}
+    env.pop("DATABASE_URL", None)
+    run = subprocess.run([sys.executable, "-m", "gongkai", "check"], env=env, capture_output=True, text=True,
+                         timeout=120)
+    assert run.returncode != 0 and "宁坡市" in run.stderr
 
 
 DOG_RULE = ("<p>第一条 为了规范养犬行为，制定本条例。</p>"
