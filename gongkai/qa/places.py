@@ -29,8 +29,8 @@ _PEOPLES = re.compile("(?:" + "|".join(("壮族", "回族", "维吾尔", "藏族
                                         "柯尔克孜", "羌族", "畲族", "瑶族", "黎族", "满族", "各族")) + ")+$")
 # A county's full name must be this long to be looked for: two-character ones (新县, 一区) are everyday words.
 COUNTY_MIN_CHARS = 3
-# Short names that are everyday words far more often than places (食品开封后, 白银首饰, 大同小异, 中山公园): these
-# places are found by their full names only (开封市).
+# Names that are everyday words far more often than places (食品开封后, 白银首饰, 大同小异, 中山公园, 老城区改造): a city
+# is then found by its full name only (开封市), a county not at all; a rule's title still names either.
 EVERYDAY_WORDS = frozenset({"开封", "普洱", "白银", "攀枝花", "大同", "长治", "安康", "中山", "北海", "阿里", "玉树",
                             "朝阳", "黄山", "和田", "大理", "三明", "吉安", "红河", "来宾", "四平", "包头", "日照",
                             "老城区", "新城区", "郊区", "矿区", "市中区"})
@@ -109,7 +109,7 @@ def unknown_part(text: str) -> str:
 def check_setting(value: str) -> None:
     """Raise ImproperlyConfigured naming the part of GONGKAI_QA_PLACES `value` that is no division the register
     knows (a misspelt 宁坡市 would otherwise leave the deployment as all of its province)."""
-    unknown = unknown_part(value) if value else ""
+    unknown = unknown_part(value) if value else ""  # unset: the register is not even read at start
     if unknown:
         raise ImproperlyConfigured(
             f"GONGKAI_QA_PLACES 应为行政区划名称，如 浙江省宁波市鄞州区（县、区要写全称）；“{unknown}”不是认得的地名。")
@@ -125,7 +125,13 @@ def of_rule(title: str) -> frozenset[str]:
 
 def home() -> frozenset[str]:
     """The deployment's own divisions (GONGKAI_QA_PLACES, e.g. 浙江省宁波市)."""
-    return named(settings.GONGKAI_QA_PLACES)
+    return _named_once(settings.GONGKAI_QA_PLACES)
+
+
+@lru_cache(maxsize=8)
+def _named_once(value: str) -> frozenset[str]:
+    # Keyed by the setting's value, not read once: a question naming no place asks for it, and tests change it.
+    return named(value)
 
 
 def _within(code: str, other: str) -> bool:
