@@ -17,9 +17,10 @@ from __future__ import annotations
 import re
 from functools import cache, lru_cache
 
-import rjieba
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+
+from gongkai.search.text import word_bounds
 
 # The suffixes a province's or city's short name drops (浙江省 → 浙江, 延边朝鲜族自治州 → 延边).
 _SUFFIX = re.compile(r"(?:省|市|特别行政区|自治区|自治州|地区|行政区|盟)$")
@@ -76,10 +77,7 @@ def _spans(text: str) -> list[str]:
     """The division names `text` names as whole words (see the module's docstring): a name running on into the next
     word (杭州市民) is taken by its shorter form when that ends where a word does (杭州)."""
     pattern, codes = _names()
-    bounds, at = {0}, 0
-    for token in rjieba.cut(text, False):
-        at += len(token)
-        bounds.add(at)
+    bounds = word_bounds(text)
     found = []
     for match in pattern.finditer(text):
         start = match.start()

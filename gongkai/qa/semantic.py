@@ -266,11 +266,11 @@ def request_embedding(ids: list[int]) -> None:
         log.exception("could not enqueue article embeddings")
 
 
-def rerank(question: str, matches: list, enqueue: bool = True) -> list:
-    """`matches` (best first) with the first depth() re-ordered by adding semantic closeness to their scores,
-    when every one of them has its vector; otherwise unchanged (and the missing vectors are enqueued). A lone
+def rerank(question: str, matches: list, n: int | None = None, enqueue: bool = True) -> list:
+    """`matches` (best first) with the first `n` (default depth()) re-ordered by adding semantic closeness to their
+    scores, when every one of them has its vector; otherwise unchanged (and the missing vectors are enqueued). A lone
     candidate gets its similarity too: whether the question is answered depends on it (services.answers)."""
-    n = depth()
+    n = depth() if n is None else n
     top = matches[:n]
     if n < 1 or not top:
         return matches

@@ -6,6 +6,7 @@ segmenter does); bodies as rjieba search-mode words. Document numbers and index 
 
 from __future__ import annotations
 
+import itertools
 import re
 
 import rjieba
@@ -114,6 +115,12 @@ def word_tokens(text: str) -> str:
 def precise_words(text: str) -> list[str]:
     """rjieba precise-mode words (one segmentation, no overlaps) of normalized text."""
     return [w for w in rjieba.cut(fold_words(text), False) if w.isalnum()]
+
+
+def word_bounds(text: str) -> set[int]:
+    """The offsets in `text` where rjieba's precise-mode words start and end (no HMM): where a name or phrase
+    found in it must begin and end to be a word of its own (家中卫生间 holds no 中卫)."""
+    return set(itertools.accumulate(map(len, rjieba.cut(text, False)), initial=0))
 
 
 def tagged(text: str) -> list[tuple[str, str]]:

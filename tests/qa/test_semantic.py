@@ -110,6 +110,38 @@ def test_the_lexical_lead_is_kept_when_reranking_moves_it_out_of_the_matches(lib
     assert found.lead.lexical == max(m.lexical for m in services.retrieve(QUESTION, rerank=False).matches)
 
 
+def test_the_best_article_of_another_law_is_re_ranked_with_the_first_candidates(library, team, agency, settings):
+    # One candidate deep: the first law's best article only, and the best of each other law
+    # (services.RERANK_OTHER_LAWS), not the first law's other articles.
+    settings.GONGKAI_QA_RERANK_DEPTH = 1
+    other = factories.make_document(team, agency, title="测试市成年人认定办法",
+                                    body="<p>第二条 孩子年满十八周岁即为成年人。</p>", doc_number="测政发〔2026〕11号")
+    rebuild_index()
+    rebuild_articles()
+    services.ask(QUESTION, record=False)  # the worker (inline) computes the vectors the re-ranking needs
+    found = services.retrieve(QUESTION, limit=10)
+    lexical = services.retrieve(QUESTION, limit=10, rerank=False).matches
+    first_law = lexical[0].article.document_id
+    assert lexical[0].article.document_id != other.pk and any(m.article.document_id == other.pk for m in lexical)
+    re_ranked = {m.article.pk for m in found.matches if m.similarity is not None}
+    assert re_ranked == {lexical[0].article.pk} | {m.article.pk for m in lexical if m.article.document_id == other.pk}
+    assert all(m.similarity is None for m in found.matches if m.article.document_id == first_law
+               and m.article.pk != lexical[0].article.pk)
+    # How close the closest comes is still read from the first candidates alone (MIN_SIMILARITY was set on them).
+    assert found.closeness == next(m.similarity for m in found.matches if m.article.pk == lexical[0].article.pk)
+
+
+def test_without_other_laws_only_the_first_candidates_are_re_ranked(library, team, agency, settings, monkeypatch):
+    settings.GONGKAI_QA_RERANK_DEPTH = 1
+    monkeypatch.setattr(services, "RERANK_OTHER_LAWS", 0)
+    factories.make_document(team, agency, title="测试市成年人认定办法", body="<p>第二条 孩子年满十八周岁即为成年人。</p>",
+                            doc_number="测政发〔2026〕11号")
+    rebuild_index()
+    rebuild_articles()
+    services.ask(QUESTION, record=False)
+    assert sum(m.similarity is not None for m in services.retrieve(QUESTION, limit=10).matches) == 1
+
+
 def test_a_vector_of_other_text_is_not_used(library):
     services.ask(QUESTION, record=False)
     ArticleVector.objects.update(digest="0" * 16)
