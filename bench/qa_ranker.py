@@ -133,7 +133,7 @@ def main() -> None:
 Measured {machine()}; the evaluation folder of `gongkai qa eval` (the 3,419-law corpus, SQLite), without the vector
 index. The answerable questions of every set in `gongkai/qa/eval` that were semantically re-ranked; each set's
 "learned first" row uses weights learned from the other sets only (gongkai.qa.ranker.train), the first answer
-picked by them among the {semantic.depth()} re-ranked candidates and the others left in the re-ranking's order.
+picked by them among the first {semantic.depth()} re-ranked candidates and the others left in the re-ranking's order.
 The weights shipped (data/ranker.json) are learned from every set; their in-sample row is shown for comparison,
 not as a measurement. {time.monotonic() - started:.0f} seconds in all. What the pick adds to a question (its features
 and the product with the weights, `ranker.pick_first`): median {took[len(took) // 2] * 1000:.3f} ms, p95

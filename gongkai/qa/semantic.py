@@ -7,8 +7,9 @@ article is embedded once, by the task worker (`embed_article_vectors`, enqueued 
 whose vectors are missing, and every minute a batch of the library's, `embed_pending`) or by `gongkai qa embed`,
 and its vector is kept in ArticleVector with the digest of the text it was computed from. The model runs outside
 any transaction; the vectors are then written in one short one. Until every one of a question's best
-GONGKAI_QA_RERANK_DEPTH candidates has its vector, the question is ranked lexically as before, so an answer never
-depends on which vectors happen to be ready.
+GONGKAI_QA_RERANK_DEPTH candidates, and the other laws' best articles re-ranked with them (services.with_other_laws),
+has its vector, the question is ranked lexically as before, so an answer never depends on which vectors happen to be
+ready.
 """
 
 from __future__ import annotations

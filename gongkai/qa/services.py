@@ -76,7 +76,8 @@ MIN_SIMILARITY = 0.88
 # The best article of each of this many further laws, after the re-ranking's depth in the lexical order, is
 # re-ranked too: the depth is often filled by one law's articles (the Civil Code's), and a law the question's words
 # match less well may still be the one it means (README, twenty-fifth session). They do not count in how close the
-# closest comes, which MIN_SIMILARITY was set on.
+# closest comes, which MIN_SIMILARITY was set on. Like the first ones, each must have its vector before the question
+# is re-ranked at all (semantic.rerank), so an answer never depends on which vectors happen to be ready.
 RERANK_OTHER_LAWS = 10
 MIN_COVERAGE_WITH_MEANING = 0.15
 # Optional units (lone verbs, common words) count this much of their rarity towards coverage.
@@ -773,7 +774,8 @@ class Retrieved:
     matches: list[ArticleMatch]
     units: list[Unit]
     lead: ArticleMatch | None = None
-    # The highest semantic similarity among the re-ranked candidates (None when re-ranking did not run).
+    # The highest semantic similarity among the first depth() re-ranked candidates, neither the other laws' best
+    # (with_other_laws) nor those the vector index alone proposed (None when re-ranking did not run).
     closeness: float | None = None
 
 
@@ -1233,8 +1235,8 @@ def _shown_with(question: str, kind: str, pk: int, agency: str) -> bool:
     elif kind != "pair" or not public_pairs().filter(pk=pk).exists():
         return False
     # The first depth() lexical candidates and the other laws' best (with_other_laws), re-ranked among themselves:
-    # the same set in either order.
-    found = retrieve(question, agency, limit=max(semantic.depth(), RELATED + 1),
+    # the same set in either order, so an answer shown before the vectors were ready still counts once they are.
+    found = retrieve(question, agency, limit=max(semantic.depth() + RERANK_OTHER_LAWS, RELATED + 1),
                      local_first=wants_local(question, about_the_world_as_judged(question)))
     if kind == "article":
         return pk in {m.article.pk for m in found.matches}

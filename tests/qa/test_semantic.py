@@ -110,6 +110,26 @@ def test_the_lexical_lead_is_kept_when_reranking_moves_it_out_of_the_matches(lib
     assert found.lead.lexical == max(m.lexical for m in services.retrieve(QUESTION, rerank=False).matches)
 
 
+def _candidates(laws: list[int]) -> list[services.ArticleMatch]:
+    """Candidates in lexical order, the n-th an article of law laws[n] (unsaved rows: only keys are read)."""
+    return [services.ArticleMatch(Article(pk=n + 1, document_id=law), f"法规{law}", 1.0 - n / 100, 0.5)
+            for n, law in enumerate(laws)]
+
+
+def test_other_laws_are_each_laws_best_after_the_depth_in_lexical_order(monkeypatch):
+    monkeypatch.setattr(services, "RERANK_OTHER_LAWS", 2)
+    matches = _candidates([1, 1, 2, 1, 3, 3, 4, 5])
+    ordered, others = services.with_other_laws(matches, 2)
+    # Law 1 fills the depth; law 2's best, then law 3's, are re-ranked with it; the rest keep their order.
+    assert [m.article.pk for m in ordered] == [1, 2, 3, 5, 4, 6, 7, 8]
+    assert others == {3, 5}
+    # Nothing is added with the re-ranking off, nor beyond the candidates there are.
+    assert services.with_other_laws(matches, 0) == (matches, set())
+    assert services.with_other_laws(matches[:2], 2) == (matches[:2], set())
+    monkeypatch.setattr(services, "RERANK_OTHER_LAWS", 10)
+    assert services.with_other_laws(matches, 2)[1] == {3, 5, 7, 8}
+
+
 def test_the_best_article_of_another_law_is_re_ranked_with_the_first_candidates(library, team, agency, settings):
     # One candidate deep: the first law's best article only, and the best of each other law
     # (services.RERANK_OTHER_LAWS), not the first law's other articles.
