@@ -235,15 +235,15 @@ def warm_vectors(questions: list[EvalQuestion], cache: Path | None = None) -> in
 
     from gongkai.qa import semantic
     from gongkai.qa.models import ArticleVector
-    from gongkai.qa.services import RERANK_OTHER_LAWS, retrieve
+    from gongkai.qa.services import rerank_pool, retrieve
 
     if not semantic.depth():
         return 0
     cache = cache or cache_path("vectors")
     candidates = {}
     for item in questions:
-        # The lexical order puts the other laws' best articles (RERANK_OTHER_LAWS) right after the depth.
-        matches = retrieve(item.question, limit=semantic.depth() + RERANK_OTHER_LAWS, rerank=False).matches
+        # The lexical order puts the other laws' best articles (with_other_laws) right after the depth.
+        matches = retrieve(item.question, limit=rerank_pool(), rerank=False).matches
         candidates.update({m.article.pk: (m.article, m.title) for m in matches})
     known: dict[str, np.ndarray] = _read_cache(cache, "digests")
     digests = {pk: semantic.digest(semantic.passage_text(a, t)) for pk, (a, t) in candidates.items()}

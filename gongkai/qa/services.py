@@ -879,6 +879,13 @@ def retrieve(question: str, agency: str = "", limit: int = RELATED + 1, rerank: 
     return Retrieved(matches, units, lead, closeness)
 
 
+def rerank_pool() -> int:
+    """How many candidates a question's re-ranking takes: the depth's and the other laws' best articles, which
+    with_other_laws moves up to follow them (so retrieve's first rerank_pool() hold them, re-ranked or not)."""
+    depth = semantic.depth()
+    return depth + RERANK_OTHER_LAWS if depth else 0  # with_other_laws adds nothing without a depth
+
+
 def with_other_laws(matches: list[ArticleMatch], depth: int) -> tuple[list[ArticleMatch], set[int]]:
     """`matches` (lexical order) with the best article of each of the next RERANK_OTHER_LAWS laws not among the
     first `depth` moved up to follow them, to be re-ranked with them; and those articles' keys."""
@@ -1236,7 +1243,7 @@ def _shown_with(question: str, kind: str, pk: int, agency: str) -> bool:
         return False
     # The first depth() lexical candidates and the other laws' best (with_other_laws), re-ranked among themselves:
     # the same set in either order, so an answer shown before the vectors were ready still counts once they are.
-    found = retrieve(question, agency, limit=max(semantic.depth() + RERANK_OTHER_LAWS, RELATED + 1),
+    found = retrieve(question, agency, limit=max(rerank_pool(), RELATED + 1),
                      local_first=wants_local(question, about_the_world_as_judged(question)))
     if kind == "article":
         return pk in {m.article.pk for m in found.matches}

@@ -130,6 +130,21 @@ def test_other_laws_are_each_laws_best_after_the_depth_in_lexical_order(monkeypa
     assert services.with_other_laws(matches, 2)[1] == {3, 5, 7, 8}
 
 
+def test_the_depth_setting_tells_how_many_other_laws_are_re_ranked():
+    # conf cannot import the Q&A app, so its text writes the figure out; it must follow RERANK_OTHER_LAWS.
+    from gongkai.conf import SETTINGS
+
+    help_text = next(s.help for s in SETTINGS if s.name == "GONGKAI_QA_RERANK_DEPTH")
+    assert f"其后另外 {services.RERANK_OTHER_LAWS} 份文件各自最好的一条" in help_text
+
+
+def test_the_rerank_pool_holds_the_other_laws_best_articles(library, settings):
+    settings.GONGKAI_QA_RERANK_DEPTH = 1
+    assert services.rerank_pool() == 1 + services.RERANK_OTHER_LAWS
+    settings.GONGKAI_QA_RERANK_DEPTH = 0
+    assert services.rerank_pool() == 0
+
+
 def test_the_best_article_of_another_law_is_re_ranked_with_the_first_candidates(library, team, agency, settings):
     # One candidate deep: the first law's best article only, and the best of each other law
     # (services.RERANK_OTHER_LAWS), not the first law's other articles.
