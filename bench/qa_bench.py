@@ -74,6 +74,7 @@ def main() -> None:
     status = subprocess.run([*py, "qa", "status"], env=env, cwd=ROOT, capture_output=True, text=True,
                             check=True).stdout.splitlines()
     vector_note = next((line for line in status if line.startswith("向量索引")), "向量索引：未启用")
+    recall_note = next((line for line in status if line.startswith("召回索引")), "召回索引：未启用")
     cpu_before = cpu_reference()
     rows = [json.loads(line) for line in QUESTIONS.read_text(encoding="utf-8").splitlines() if line.strip()]
     rng = random.Random(14)
@@ -119,6 +120,8 @@ Semantic re-ranking as configured (GONGKAI_QA_RERANK_DEPTH={os.environ.get("GONG
 the candidates' article vectors are those the data folder holds (`gongkai qa eval` computes them for its questions);
 the vector index (GONGKAI_QA_VECTOR_DEPTH={os.environ.get("GONGKAI_QA_VECTOR_DEPTH", "20 (the default)")}) holds the
 levels whose articles all have a vector ({vector_note});
+the recall index (GONGKAI_QA_RECALL_DEPTH={os.environ.get("GONGKAI_QA_RECALL_DEPTH", "40 (the default)")}) holds every
+answering article ({recall_note}; `gongkai qa eval` builds it whole);
 the 40 curated pairs of `gongkai/qa/eval/pairs.jsonl` are published (`gongkai qa eval --pairs`), so each question is
 also matched against them. CPU reference loop {cpu_before:.0f} ms before, {cpu_after:.0f} ms after (how fast this
 machine was while measuring; compare figures across machines by it).

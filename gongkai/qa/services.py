@@ -30,7 +30,7 @@ from django.utils.safestring import SafeString, mark_safe
 from gongkai.core.errors import DomainError
 from gongkai.core.taxonomy import GOVERNMENT_DOC_TYPES, LOCAL_LEGISLATION_DOC_TYPES
 from gongkai.core.text import strip_invisible
-from gongkai.qa import dense, meaning, places, ranker, semantic
+from gongkai.qa import dense, meaning, places, ranker, recall, semantic
 from gongkai.qa.index import RANK_BY_TYPE, answering_articles, article_backend, stale_article_ids
 from gongkai.qa.models import Article, Feedback, QAPair, UnansweredQuestion
 from gongkai.search import longquery, text
@@ -807,6 +807,8 @@ def retrieve(question: str, agency: str = "", limit: int = RELATED + 1, rerank: 
     # The vector index's closest join as they are: their coverage decides whether they reach the re-ranking (a
     # bonus for closeness, as the meaning index has, put wrong articles first: README).
     embedded = dense.neighbours(question, dense.depth(), agencies) if dense.depth() else []
+    # So do the recall index's (gongkai.qa.recall: every article, by a lighter model).
+    embedded += recall.neighbours(question, recall.depth(), agencies) if recall.depth() else []
     scores = {h.id: h.score for h in ranked}
     scores.update((pk, 0.0) for pk in _rare_unit_hits(units, query, backend) if pk not in scores)
     scores.update((pk, 0.0) for pk, _ in closest if pk not in scores and pk not in query.exclude_ids)
@@ -863,6 +865,7 @@ def retrieve(question: str, agency: str = "", limit: int = RELATED + 1, rerank: 
     matches, others = with_other_laws(matches, depth)
     if rerank:
         matches = semantic.rerank(question, matches, depth + len(others))
+        matches = recall.rerank(question, matches, depth + len(others)) if recall.depth() else matches
         if local_first:
             matches.sort(key=local_order)
         if learned:

@@ -53,6 +53,15 @@ def rebuild_vector_index_periodically() -> int:
     return rebuild_if_behind()
 
 
+@db_periodic_task(crontab(minute="*"))
+def rebuild_recall_index_periodically() -> int:
+    """Every minute: go on with the recall index when the answering documents changed or it is not complete,
+    embedding for at most EMBED_SECONDS (gongkai.qa.recall; one rebuild at a time, skipped while another runs)."""
+    from gongkai.qa.recall import rebuild_if_behind
+
+    return rebuild_if_behind()
+
+
 @db_periodic_task(crontab(minute="*/10"))
 def flag_stale_pairs_periodically() -> int:
     """Every ten minutes: flag published pairs whose source is no longer public, current and valid, which the

