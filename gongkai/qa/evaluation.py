@@ -316,8 +316,7 @@ def warm_recall(cache: Path | None = None) -> tuple[int, int]:
     cache = cache or cache_path("recall", recall.model_name())
     known = _read_cache(cache, "digests")
     count = recall.rebuild(known=known)
-    index = recall.load()
-    held = dict(zip(index.digests.tolist(), index.matrix, strict=True)) if index is not None else {}
+    held = recall.full_vectors()
     added = len(set(held) - set(known))
     if added:
         _write_cache(cache, "digests", {**known, **held})

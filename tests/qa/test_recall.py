@@ -103,7 +103,8 @@ def test_its_closeness_reorders_the_candidates_only_when_it_holds_them_all(libra
     recall.rebuild()
     matches = _candidates()
     assert len(matches) == 4
-    index, asked = recall.load(), recall.question_vector(QUESTION)
+    index = recall.load()
+    asked = index.query(QUESTION)
     closeness = {pk: float(index.matrix[list(index.ids).index(pk)] @ asked) for pk in (m.article.pk for m in matches)}
     ordered = recall.rerank(QUESTION, [*matches], 4)
     assert [m.article.pk for m in ordered] == sorted(closeness, key=lambda pk: -closeness[pk])
@@ -188,3 +189,24 @@ def test_a_batch_the_model_cannot_take_is_left_out_and_the_others_are_written(li
     monkeypatch.setattr(recall, "encode", failing)
     monkeypatch.setattr(recall, "BATCH", 1)
     assert recall.rebuild() == 3 and recall.behind()
+
+
+def test_a_large_library_is_searched_in_fewer_dimensions_and_a_rebuild_keeps_the_full_vectors(library, monkeypatch):
+    civil, _ = library
+    recall.rebuild()
+    whole = recall.load()
+    assert whole.matrix.shape == (4, recall.DIM)  # a small library keeps every dimension
+    monkeypatch.setattr(recall, "REDUCE_FROM", 1)
+    monkeypatch.setattr(recall, "REDUCED", 3)  # four articles: three components tell them apart
+    computed: list[int] = []
+    encode = recall.encode
+    monkeypatch.setattr(recall, "encode", lambda texts: computed.append(len(texts)) or encode(texts))
+    ArticleVector.objects.all().delete()
+    assert recall.rebuild() == 4 and computed == []  # the full vectors were taken over, none computed again
+    reduced = recall.load()
+    assert reduced.matrix.shape == (4, 3) and reduced.components.shape == (recall.DIM, 3)
+    assert np.allclose(np.linalg.norm(reduced.matrix, axis=1), 1.0, atol=1e-3)
+    assert set(recall.full_vectors()) == set(whole.digests.tolist())
+    # The question is reduced the same way: the closest article is still found.
+    assert recall.neighbours(QUESTION, 4)[0][0] in _ids(civil)
+    assert {pk for pk, _ in recall.neighbours(QUESTION, 4)} == _ids(civil)
