@@ -200,3 +200,13 @@ def answering_articles(ids: list[int]) -> dict[int, tuple[Article, str]]:
             article.doc_type = live[2]
             out[article.pk] = (article, live[1])
     return out
+
+
+def each_answering_article(chunk: int = 5_000) -> Iterator[tuple[Article, str, int]]:
+    """Every article that may answer the public (answering_articles), in key order, with its law title and its
+    document's agency (0: none), read `chunk` at a time: what the meaning and recall indexes are built from."""
+    agency_of = dict(answering_documents().values_list("pk", "agency_id"))
+    ids = list(answering_article_rows().order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(ids), chunk):
+        for article, title in answering_articles(ids[start:start + chunk]).values():
+            yield article, title, agency_of.get(article.document_id) or 0

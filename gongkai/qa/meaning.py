@@ -33,8 +33,8 @@ import numpy as np
 from django.conf import settings
 
 from gongkai.qa import semantic
-from gongkai.qa.index import answering_articles, answering_documents, sync_articles
-from gongkai.qa.models import Article, WordVector
+from gongkai.qa.index import answering_documents, each_answering_article, sync_articles
+from gongkai.qa.models import WordVector
 from gongkai.search import text
 from gongkai.search.backends import exclusive, index_dir
 
@@ -267,12 +267,7 @@ def rebuild_if_behind() -> int:
 
 def _rebuild(known: Known | None = None) -> int:
     mark = fingerprint()
-    agency_of = dict(answering_documents().values_list("pk", "agency_id"))
-    ids = list(Article.objects.order_by("pk").values_list("pk", flat=True))
-    articles: list[tuple[int, int, str, str]] = []
-    for start in range(0, len(ids), CHUNK):
-        articles += [(pk, agency_of.get(article.document_id, 0), article.text, title)
-                     for pk, (article, title) in answering_articles(ids[start:start + CHUNK]).items()]
+    articles = [(article.pk, agency, article.text, title) for article, title, agency in each_answering_article(CHUNK)]
     return build(articles, mark, known)
 
 

@@ -8,9 +8,9 @@ times faster: every article of the national corpus is embedded in a quarter of a
 takes hours, so the index covers the whole library from the first day (README, twenty-sixth session). The task
 worker brings the file up to date each minute, embedding for at most EMBED_SECONDS and keeping the vectors of
 unchanged text from the file before (by digest); until it is complete it proposes from what it holds. The file sits
-in the search folder beside the meaning index (float32, memory-mapped: the web processes share one copy; above REDUCE_FROM articles in REDUCED dimensions). It only
-proposes candidates: every one is read back through gongkai.qa.index.answering_articles, so a stale file never
-shows what is no longer public.
+in the search folder beside the meaning index (float32, memory-mapped: the web processes share one copy; above
+REDUCE_FROM articles in REDUCED dimensions). It only proposes candidates: every one is read back through
+gongkai.qa.index.answering_articles, so a stale file never shows what is no longer public.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ import numpy as np
 from django.conf import settings
 
 from gongkai.qa import meaning, semantic
-from gongkai.qa.index import answering_article_rows, answering_articles, answering_documents, sync_articles
+from gongkai.qa.index import answering_article_rows, each_answering_article, sync_articles
 from gongkai.search.backends import exclusive, index_dir
 
 FILE = "qa-recall.npz"
@@ -204,13 +204,10 @@ def rebuild_if_behind() -> int:
 def _rebuild(seconds: float | None, known: dict[str, np.ndarray] | None = None) -> int:
     started = time.monotonic()
     mark = meaning.fingerprint()
-    agency_of = dict(answering_documents().values_list("pk", "agency_id"))
-    ids = list(answering_article_rows().order_by("pk").values_list("pk", flat=True))
     wanted: dict[int, tuple[int, str, str]] = {}  # id: agency, digest, passage text
-    for start in range(0, len(ids), CHUNK):
-        for pk, (article, title) in answering_articles(ids[start:start + CHUNK]).items():
-            passage = semantic.passage_text(article, title)
-            wanted[pk] = (agency_of.get(article.document_id) or 0, semantic.digest(passage), passage)
+    for article, title, agency in each_answering_article(CHUNK):
+        passage = semantic.passage_text(article, title)
+        wanted[article.pk] = (agency, semantic.digest(passage), passage)
     # The vectors of unchanged text are taken from the file before (by digest), then from `known`.
     vectors: dict[str, np.ndarray] = dict(known or {})
     digests = {digest for _, digest, _ in wanted.values()}
