@@ -159,7 +159,10 @@ def rerank(question: str, matches: list, n: int) -> list:
     rows = np.searchsorted(index.ids, keys)
     if (rows >= len(index.ids)).any() or (index.ids[np.minimum(rows, len(index.ids) - 1)] != keys).any():
         return matches  # all or nothing, as the re-ranking itself: an order never depends on what was ready
-    semantic.add_closeness(top, np.asarray(index.matrix[rows] @ index.query(question)), RERANK_WEIGHT)
+    sims = np.asarray(index.matrix[rows] @ index.query(question))
+    for m, s in zip(top, sims, strict=True):
+        m.features["recall"] = float(s)  # read by the learned pick (gongkai.qa.ranker)
+    semantic.add_closeness(top, sims, RERANK_WEIGHT)
     return sorted(top, key=lambda m: -m.score) + matches[n:]
 
 

@@ -785,7 +785,7 @@ def retrieve(question: str, agency: str = "", limit: int = RELATED + 1, rerank: 
     With `rerank`, the best lexical candidates are re-ordered by semantic closeness (gongkai.qa.semantic); with
     `local_first` (a local fact asked), the articles of a government's own documents (notices, normative
     documents: GOVERNMENT_DOC_TYPES) come before the others, those holding the value asked first (an amount for
-    多少钱), and only theirs tell how close the closest comes. Once re-ranked, the learned model picks the first
+    多少钱), and only theirs tell how close the closest comes. Once re-ranked, the learned model orders them
     (gongkai.qa.ranker) unless `learned` is false (its training reads the re-ranking's own order)."""
     params = search.SearchParams(q=question, agency=agency, facets=False, page_size=10)
     planned = search.plan(params)
@@ -872,7 +872,7 @@ def retrieve(question: str, agency: str = "", limit: int = RELATED + 1, rerank: 
         if local_first:
             matches.sort(key=local_order)
         if learned:
-            matches = ranker.pick_first(matches, depth, local_order if local_first else None)
+            matches = ranker.order(matches, depth, local_order if local_first else None)
     judged = [m for m in matches[:depth + len(others)] if m.article.pk not in others][:depth]
     if local_first and lead is not None and _is_local(lead):
         # A law close in meaning must not carry a notice that covers little of the question.

@@ -1,11 +1,10 @@
-"""The learned choice of the first answer (gongkai.qa.ranker): its features of the re-ranked candidates, the pick
-of the first by the weights (the others kept in the re-ranking's order, the local-first grouping respected), its
-training, and its place in services.retrieve on a real library with the real model."""
+"""The learned order of the answers (gongkai.qa.ranker): its features of the re-ranked candidates, the order by a
+real LightGBM model (a third law's best in third place, the local-first grouping respected), its training, and its
+place in services.retrieve on a real library with the real semantic model."""
 
 from __future__ import annotations
 
-import json
-
+import lightgbm
 import numpy as np
 import pytest
 
@@ -22,10 +21,19 @@ def _match(pk: int, document: int, similarity: float, lexical: float, number: in
                         features={"coverage": coverage})
 
 
-def _weights(name: str, value: float = 1.0) -> np.ndarray:
-    weights = np.zeros(len(ranker.FEATURES))
-    weights[ranker.FEATURES.index(name)] = value
-    return weights
+def _model_preferring(name: str, low: float, high: float, sign: float = 1.0):
+    """A real model trained on questions whose candidates are the better the higher (sign 1) or lower (-1) they are
+    on feature `name`, drawn evenly between low and high (the best four graded); the other features are noise."""
+    rng = np.random.default_rng(7)
+    column = ranker.FEATURES.index(name)
+    questions = []
+    for _ in range(300):
+        x = rng.normal(size=(20, len(ranker.FEATURES)))
+        x[:, column] = rng.uniform(low, high, size=20)
+        grades = np.zeros(20, dtype=int)
+        grades[np.argsort(-sign * x[:, column])[:4]] = [ranker.RIGHT_ARTICLE, 3, 2, ranker.RIGHT_LAW]
+        questions.append((x, grades))
+    return ranker.train(questions)
 
 
 def test_the_features_describe_each_candidate_against_the_others():
@@ -44,85 +52,96 @@ def test_the_features_describe_each_candidate_against_the_others():
     assert column["law_candidates"] == pytest.approx([np.log(2), np.log(2), 0.0])
 
 
-def test_the_pick_puts_the_best_scored_first_and_keeps_the_others_in_order():
-    matches = [_match(1, 10, 0.90, 2.0), _match(2, 10, 0.80, 1.5), _match(3, 20, 0.95, 1.0), _match(4, 30, 0.99, 0.5)]
-    picked = ranker.pick_first(matches, 3, learned=_weights("similarity"))
-    # The closest among the first three: the fourth was not re-ranked and is not a candidate.
-    assert [m.article.pk for m in picked] == [3, 1, 2, 4]
-    # Among the first's group only (the local-first order: here, the first two candidates, of document 10).
-    # The longest of all is the third; of the group, the second.
-    assert [m.article.pk for m in ranker.pick_first(matches, 3, learned=_weights("length"))] == [3, 1, 2, 4]
-    grouped = ranker.pick_first(matches, 3, group=lambda m: m.article.document_id != 10, learned=_weights("length"))
-    assert [m.article.pk for m in grouped] == [2, 1, 3, 4]
-    # A candidate without its similarity (not re-ranked): nothing is picked.
+def test_without_the_recall_closeness_its_features_move_no_candidate():
+    top = [_match(1, 10, 0.90, 2.0), _match(2, 20, 0.80, 1.5), _match(3, 30, 0.95, 1.0)]
+    for m, recalled in zip(top, (0.5, 0.7, 0.6), strict=True):
+        m.features["recall"] = recalled
+    column = {name: ranker.features(top)[:, i].tolist() for i, name in enumerate(ranker.FEATURES)}
+    assert column["recall_scaled"] == pytest.approx([-1.0, 0.0, -0.5])
+    assert column["recall_rank"] == [1 / 3, 1.0, 0.5]
+    assert column["law_recall_gap"] == pytest.approx([-0.2, 0.0, -0.1])
+    # One candidate not re-ranked by the recall index (it was off or behind): the same value for every candidate.
+    del top[1].features["recall"]
+    x = ranker.features(top)
+    for name in ("recall_scaled", "recall_rank", "law_recall_gap"):
+        assert len(set(x[:, ranker.FEATURES.index(name)])) == 1
+
+
+def test_the_order_follows_the_model_and_gives_third_place_to_a_third_law():
+    matches = [_match(1, 10, 0.88, 2.0), _match(2, 10, 0.65, 1.8), _match(3, 20, 0.95, 1.6),
+               _match(4, 20, 0.80, 1.4), _match(5, 30, 0.60, 1.2), _match(6, 40, 0.99, 0.5)]
+    closest = _model_preferring("similarity", 0.5, 1.0)
+    # By closeness among the first five (the sixth was not re-ranked): 3, 1, 4, 2, 5. The first two are of laws 20
+    # and 10, so law 30's best comes third.
+    assert [m.article.pk for m in ranker.order(matches, 5, learned=closest)] == [3, 1, 5, 4, 2, 6]
+    # The local-first groups (here: laws 10 and 20 first) keep their order: the third law's best does not jump
+    # ahead of its group.
+    local = [m.article.pk for m in ranker.order(matches, 5, group=lambda m: m.article.document_id not in (10, 20),
+                                                learned=closest)]
+    assert local == [3, 1, 4, 2, 5, 6]
+    # A candidate without its similarity (not re-ranked): the order stays.
     matches[1].similarity = None
-    assert ranker.pick_first(matches, 3, learned=_weights("similarity")) == matches
+    assert ranker.order(matches, 5, learned=closest) == matches
 
 
 def test_training_learns_what_marks_the_right_candidate():
-    rng = np.random.default_rng(7)
-
-    def question() -> tuple[np.ndarray, np.ndarray]:
+    learned = _model_preferring("law_coverage", 0.0, 1.0)
+    importance = learned.feature_importance(importance_type="gain")
+    assert ranker.FEATURES[int(np.argmax(importance))] == "law_coverage"
+    rng = np.random.default_rng(11)
+    right = 0
+    for _ in range(50):
         x = rng.normal(size=(20, len(ranker.FEATURES)))
-        right = int(rng.integers(20))
-        x[right, ranker.FEATURES.index("law_coverage")] += 5.0  # the right one stands out on this feature only
-        credit = np.zeros(20)
-        credit[right] = 1.0
-        return x, credit
-
-    learned = ranker.train([question() for _ in range(200)], np.zeros(len(ranker.FEATURES)))
-    strongest = int(np.argmax(np.abs(learned)))
-    assert ranker.FEATURES[strongest] == "law_coverage" and learned[strongest] > 0
-    unseen = [question() for _ in range(50)]
-    right = sum(int(np.argmax(x @ learned)) == int(np.argmax(credit)) for x, credit in unseen)
-    assert right >= 48
-    # Questions where no candidate is right teach nothing: the start is returned.
-    start = ranker.starting_weights(0.7)
-    assert np.array_equal(ranker.train([(np.ones((3, len(ranker.FEATURES))), np.zeros(3))], start), start)
+        x[:, ranker.FEATURES.index("law_coverage")] = rng.uniform(0.0, 1.0, size=20)
+        right += int(np.argmax(learned.predict(x))) == int(np.argmax(x[:, ranker.FEATURES.index("law_coverage")]))
+    assert right >= 45
+    # Questions where no candidate is right teach nothing.
+    assert ranker.train([(np.ones((3, len(ranker.FEATURES))), np.zeros(3, dtype=int))]) is None
 
 
-@pytest.mark.parametrize("content", ["", "[1, 2]", '{"features": []}', '{"weights": [1.0]}',
-                                     '{"features": ["lexical"], "weights": [1.0]}'])
-def test_a_damaged_weights_file_leaves_the_re_ranking_as_it_is(tmp_path, monkeypatch, content):
-    saved = tmp_path / "ranker.json"
+@pytest.mark.parametrize("content", ["", "[1, 2]", "tree\nversion=v4\n", "not a model"])
+def test_a_damaged_model_file_leaves_the_re_ranking_as_it_is(tmp_path, content):
+    saved = tmp_path / "ranker.txt"
     saved.write_text(content)
-    monkeypatch.setattr(ranker, "WEIGHTS_FILE", saved)
-    ranker.weights.cache_clear()
-    try:
-        assert ranker.weights() is None
-        shorter = json.dumps({"features": list(ranker.FEATURES), "weights": [1.0]})
-        saved.write_text(shorter)
-        ranker.weights.cache_clear()
-        assert ranker.weights() is None
-    finally:
-        ranker.weights.cache_clear()
+    assert ranker.load(saved) is None
+    assert ranker.load(tmp_path / "missing.txt") is None
 
 
-def test_the_shipped_weights_are_for_these_features():
-    ranker.weights.cache_clear()
-    shipped = json.loads(ranker.WEIGHTS_FILE.read_text(encoding="utf-8"))
-    assert ranker.weights() is not None and len(ranker.weights()) == len(ranker.FEATURES)
-    assert shipped["questions"] > 500
+def test_a_model_for_other_features_is_not_used(tmp_path):
+    rng = np.random.default_rng(3)
+    x, y = rng.normal(size=(40, 2)), np.tile([ranker.RIGHT_ARTICLE] + [0] * 9, 4)
+    other = lightgbm.train({**ranker.PARAMS, "min_data_in_leaf": 1}, lightgbm.Dataset(x, y, group=[10] * 4,
+                                                                                      feature_name=["a", "b"]), 5)
+    saved = tmp_path / "ranker.txt"
+    other.save_model(str(saved))
+    assert ranker.load(saved) is None
+    _model_preferring("similarity", 0.5, 1.0).save_model(str(saved))
+    assert ranker.load(saved) is not None
+
+
+def test_the_shipped_model_is_for_these_features():
+    ranker.model.cache_clear()
+    assert ranker.model() is not None
+    assert tuple(ranker.model().feature_name()) == ranker.FEATURES
 
 
 @pytest.mark.usefixtures("fresh_search")
-def test_retrieve_shows_the_learned_first_and_the_same_candidates(team, agency, tmp_path, monkeypatch):
+def test_retrieve_shows_the_learned_order_and_the_same_candidates(team, agency, tmp_path, monkeypatch):
     make_library(team, agency)
     services.ask(QUESTION, record=False)  # computes the candidates' vectors (inline worker in tests)
     plain = services.retrieve(QUESTION, limit=10, learned=False)
     assert all(m.similarity is not None for m in plain.matches[:semantic.depth()])
-    # Weights that want the shortest article first.
-    saved = tmp_path / "ranker.json"
-    saved.write_text(json.dumps({"features": list(ranker.FEATURES), "weights": _weights("length", -1.0).tolist()}))
-    monkeypatch.setattr(ranker, "WEIGHTS_FILE", saved)
-    ranker.weights.cache_clear()
+    # A model that wants the shortest article first.
+    saved = tmp_path / "ranker.txt"
+    _model_preferring("length", 1.0, 7.0, sign=-1.0).save_model(str(saved))
+    monkeypatch.setattr(ranker, "MODEL_FILE", saved)
+    ranker.model.cache_clear()
     try:
         learned = services.retrieve(QUESTION, limit=10)
     finally:
-        ranker.weights.cache_clear()
+        ranker.model.cache_clear()
     shortest = min(plain.matches, key=lambda m: len(m.article.text))
     assert learned.matches[0].article.pk == shortest.article.pk
-    assert [m.article.pk for m in learned.matches[1:]] == [
-        m.article.pk for m in plain.matches if m.article.pk != shortest.article.pk]
+    assert {m.article.pk for m in learned.matches} == {m.article.pk for m in plain.matches}
     # Whether it is answered is not the model's to decide.
     assert (learned.closeness, learned.lead.article.pk) == (plain.closeness, plain.lead.article.pk)

@@ -68,7 +68,9 @@ def test_the_first_ask_is_lexical_and_computes_the_vectors_the_next_ask_uses(lib
     assert all(m.similarity is not None for m in second.matches)
     # The article that says who is an adult comes first although it holds neither 孩子 nor 大人.
     assert _labels(second)[0] == "第三条"
-    assert [m.score for m in second.matches] == sorted((m.score for m in second.matches), reverse=True)
+    # The re-ranking orders by score (the learned order, gongkai.qa.ranker, may move them after it).
+    reranked = services.retrieve(QUESTION, learned=False).matches
+    assert [m.score for m in reranked] == sorted((m.score for m in reranked), reverse=True)
     # Whether it is answered is now decided with the candidates' closeness in meaning (services.answers).
     found = services.retrieve(QUESTION)
     assert found.closeness == max(m.similarity for m in second.matches)
