@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.report import machine, write_section  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
-SETS = ("questions", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6")
+SETS = ("questions", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7")
 BATCH = 256
 
 

@@ -34,6 +34,7 @@ FEATURES = ("lexical", "engine", "coverage", "standing", "kind", "meaning", "sup
             "similarity_gap", "similarity_scaled", "general_provisions", "supplementary_provisions", "liability",
             "first_article", "length", "law_similarity_gap", "law_candidates", "law_coverage", "similarity_rank",
             "lexical_rank", "recall_scaled", "recall_rank", "law_recall_gap")
+RECALL_COLUMNS = [FEATURES.index(name) for name in ("recall_scaled", "recall_rank", "law_recall_gap")]
 # Of the score's parts (services.retrieve), those the model reads.
 PARTS = ("engine", "coverage", "standing", "kind", "meaning", "support")
 # The relevance grades training aims at: the right article, another article of the right law, any other.
@@ -54,10 +55,10 @@ def features(top: Sequence) -> np.ndarray:
     by_closeness[np.argsort(-sims, kind="stable")] = np.arange(len(top))
     by_lexical = np.empty(len(top))
     by_lexical[np.argsort([-m.lexical for m in top], kind="stable")] = np.arange(len(top))
-    # The recall index's closeness (gongkai.qa.recall.rerank), when it re-ranked them all; else the same for every
-    # candidate, which moves no pick.
-    recalled = np.zeros(len(top))
-    by_recall = np.zeros(len(top))
+    # The recall index's closeness (gongkai.qa.recall.rerank), when it re-ranked them all; else missing (NaN), which
+    # the model was also trained on (train): the index may be off, or still being built on a new instance.
+    recalled = np.full(len(top), np.nan)
+    by_recall = np.full(len(top), np.nan)
     if all("recall" in m.features for m in top):
         recalled = np.array([m.features["recall"] for m in top], dtype=float)
         by_recall[np.argsort(-recalled, kind="stable")] = np.arange(len(top))
@@ -69,7 +70,7 @@ def features(top: Sequence) -> np.ndarray:
     for i, (m, s) in enumerate(zip(top, sims, strict=True)):
         law = m.article.document_id
         law_sim[law] = max(law_sim.get(law, -1.0), s)
-        law_recall[law] = max(law_recall.get(law, -1.0), recalled[i])
+        law_recall[law] = np.fmax(law_recall.get(law, -1.0), recalled[i])
         law_count[law] = law_count.get(law, 0) + 1
         law_cov[law] = max(law_cov.get(law, 0.0), m.coverage)
     rows = []
@@ -94,11 +95,11 @@ def load(path: Path) -> lightgbm.Booster | None:
     library libgomp1 missing), when the re-ranking's order stays rather than every question failing."""
     try:
         import lightgbm  # imported when first needed: a second or so, and only the Q&A needs it
-
-        booster = lightgbm.Booster(model_str=path.read_text(encoding="utf-8"))
-    except ImportError:
+    except Exception:  # noqa: BLE001 - a missing libgomp1 raises OSError from ctypes, a missing library Exception
         log.exception("LightGBM cannot be loaded: the answers keep the re-ranking's order")
         return None
+    try:
+        booster = lightgbm.Booster(model_str=path.read_text(encoding="utf-8"))
     except (OSError, ValueError, lightgbm.basic.LightGBMError):
         return None
     return booster if tuple(booster.feature_name()) == FEATURES else None
@@ -130,6 +131,15 @@ def train(questions: Sequence[tuple[np.ndarray, np.ndarray]]) -> lightgbm.Booste
     usable = [(x, y) for x, y in questions if y.sum() > 0]
     if not usable:
         return None
+    # Each question once more without the recall index's closeness, as features() gives it when the index is off or
+    # behind: the trees learn that case too rather than meeting values they never saw.
+    usable += [(_without_recall(x), y) for x, y in usable if not np.isnan(x[:, RECALL_COLUMNS]).all()]
     data = lightgbm.Dataset(np.vstack([x for x, _ in usable]), np.concatenate([y for _, y in usable]),
                             group=[len(x) for x, _ in usable], feature_name=list(FEATURES), free_raw_data=False)
     return lightgbm.train(PARAMS, data, num_boost_round=ROUNDS)
+
+
+def _without_recall(x: np.ndarray) -> np.ndarray:
+    missing = x.copy()
+    missing[:, RECALL_COLUMNS] = np.nan
+    return missing

@@ -161,7 +161,7 @@ def rerank(question: str, matches: list, n: int) -> list:
         return matches  # all or nothing, as the re-ranking itself: an order never depends on what was ready
     sims = np.asarray(index.matrix[rows] @ index.query(question))
     for m, s in zip(top, sims, strict=True):
-        m.features["recall"] = float(s)  # read by the learned pick (gongkai.qa.ranker)
+        m.features["recall"] = float(s)  # read by the learned order (gongkai.qa.ranker)
     semantic.add_closeness(top, sims, RERANK_WEIGHT)
     return sorted(top, key=lambda m: -m.score) + matches[n:]
 

@@ -4,6 +4,8 @@ place in services.retrieve on a real library with the real semantic model."""
 
 from __future__ import annotations
 
+import builtins
+
 import lightgbm
 import numpy as np
 import pytest
@@ -52,7 +54,7 @@ def test_the_features_describe_each_candidate_against_the_others():
     assert column["law_candidates"] == pytest.approx([np.log(2), np.log(2), 0.0])
 
 
-def test_without_the_recall_closeness_its_features_move_no_candidate():
+def test_without_the_recall_closeness_its_features_are_missing():
     top = [_match(1, 10, 0.90, 2.0), _match(2, 20, 0.80, 1.5), _match(3, 30, 0.95, 1.0)]
     for m, recalled in zip(top, (0.5, 0.7, 0.6), strict=True):
         m.features["recall"] = recalled
@@ -60,11 +62,12 @@ def test_without_the_recall_closeness_its_features_move_no_candidate():
     assert column["recall_scaled"] == pytest.approx([-1.0, 0.0, -0.5])
     assert column["recall_rank"] == [1 / 3, 1.0, 0.5]
     assert column["law_recall_gap"] == pytest.approx([-0.2, 0.0, -0.1])
-    # One candidate not re-ranked by the recall index (it was off or behind): the same value for every candidate.
+    # One candidate not re-ranked by the recall index (it is off or behind): missing for every candidate, as the
+    # model learned that case (train), not values it would read as "the closest".
     del top[1].features["recall"]
     x = ranker.features(top)
-    for name in ("recall_scaled", "recall_rank", "law_recall_gap"):
-        assert len(set(x[:, ranker.FEATURES.index(name)])) == 1
+    assert np.isnan(x[:, ranker.RECALL_COLUMNS]).all()
+    assert not np.isnan(np.delete(x, ranker.RECALL_COLUMNS, axis=1)).any()
 
 
 def test_the_order_follows_the_model_and_gives_third_place_to_a_third_law():
@@ -79,6 +82,14 @@ def test_the_order_follows_the_model_and_gives_third_place_to_a_third_law():
     local = [m.article.pk for m in ranker.order(matches, 5, group=lambda m: m.article.document_id not in (10, 20),
                                                 learned=closest)]
     assert local == [3, 1, 4, 2, 5, 6]
+    # A group the model ranks last still comes first (law 30 alone first here), the others ordered after it.
+    first_group = [m.article.pk for m in ranker.order(matches, 5, group=lambda m: m.article.document_id != 30,
+                                                      learned=closest)]
+    assert first_group == [5, 3, 1, 4, 2, 6]
+    # Without the recall closeness the model still orders (it learned that case too).
+    assert [m.article.pk for m in ranker.order(matches, 5, learned=closest)] == [3, 1, 5, 4, 2, 6]
+    matches[0].features["recall"] = 0.9
+    assert [m.article.pk for m in ranker.order(matches, 5, learned=closest)] == [3, 1, 5, 4, 2, 6]
     # A candidate without its similarity (not re-ranked): the order stays.
     matches[1].similarity = None
     assert ranker.order(matches, 5, learned=closest) == matches
@@ -95,6 +106,12 @@ def test_training_learns_what_marks_the_right_candidate():
         x[:, ranker.FEATURES.index("law_coverage")] = rng.uniform(0.0, 1.0, size=20)
         right += int(np.argmax(learned.predict(x))) == int(np.argmax(x[:, ranker.FEATURES.index("law_coverage")]))
     assert right >= 45
+    # It learned the case without the recall closeness too (each question repeated without it): the same choice.
+    x = rng.normal(size=(20, len(ranker.FEATURES)))
+    x[:, ranker.FEATURES.index("law_coverage")] = rng.uniform(0.0, 1.0, size=20)
+    missing = x.copy()
+    missing[:, ranker.RECALL_COLUMNS] = np.nan
+    assert int(np.argmax(learned.predict(missing))) == int(np.argmax(x[:, ranker.FEATURES.index("law_coverage")]))
     # Questions where no candidate is right teach nothing.
     assert ranker.train([(np.ones((3, len(ranker.FEATURES))), np.zeros(3, dtype=int))]) is None
 
@@ -105,6 +122,21 @@ def test_a_damaged_model_file_leaves_the_re_ranking_as_it_is(tmp_path, content):
     saved.write_text(content)
     assert ranker.load(saved) is None
     assert ranker.load(tmp_path / "missing.txt") is None
+
+
+def test_without_lightgbm_loadable_the_re_ranking_order_stays(tmp_path, monkeypatch, caplog):
+    saved = tmp_path / "ranker.txt"
+    _model_preferring("similarity", 0.5, 1.0).save_model(str(saved))
+    real_import = builtins.__import__
+
+    def no_openmp(name, *args, **kwargs):
+        if name == "lightgbm":  # what ctypes raises when libgomp.so.1 is missing
+            raise OSError("libgomp.so.1: cannot open shared object file: No such file or directory")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_openmp)
+    assert ranker.load(saved) is None
+    assert "LightGBM cannot be loaded" in caplog.text
 
 
 def test_a_model_for_other_features_is_not_used(tmp_path):
