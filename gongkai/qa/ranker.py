@@ -94,7 +94,7 @@ def load(path: Path) -> lightgbm.Booster | None:
     """The model in `path`, or None (missing, damaged, for other features, or LightGBM cannot load: its OpenMP
     library libgomp1 missing), when the re-ranking's order stays rather than every question failing."""
     try:
-        import lightgbm  # imported when first needed: a second or so, and only the Q&A needs it
+        import lightgbm  # imported when first needed (about 0.4 s), and only the Q&A needs it
     except Exception:  # noqa: BLE001 - a missing libgomp1 raises OSError from ctypes, a missing library Exception
         log.exception("LightGBM cannot be loaded: the answers keep the re-ranking's order")
         return None
